@@ -1,0 +1,112 @@
+# gimark - build, run, test.
+#
+#   make run    install missing packages, build, create the demo database on
+#               first run and start the server on 127.0.0.1:8080
+#   make test   install missing packages, build, run every test suite
+#
+# Other targets: deps, all, sanitize, bench, fuzz, clean.
+
+DEB_PACKAGES = build-essential pkg-config sqlite3 libsqlite3-dev libmicrohttpd-dev \
+               libqrencode-dev libzint-dev libsodium-dev libjansson-dev libcairo2-dev \
+               libpango1.0-dev fonts-noto-cjk zbar-tools poppler-utils librsvg2-bin \
+               curl zip unzip python3 wrk nginx-light clang libclang-rt-14-dev
+
+PKG_MODULES = sqlite3 libmicrohttpd libqrencode libsodium jansson cairo cairo-pdf \
+              cairo-svg pangocairo
+
+CC      ?= cc
+WARN     = -Wall -Wextra -Wshadow -Wconversion -Wstrict-prototypes -Werror
+HARDEN   = -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARN) $(HARDEN) $(CFLAGS) -I. -Ibuild/gen \
+             $(shell pkg-config --cflags $(PKG_MODULES) 2>/dev/null)
+LDLIBS   = $(shell pkg-config --libs $(PKG_MODULES) 2>/dev/null) -lzint -lpthread -lm
+SAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+            -fno-sanitize-recover=undefined
+
+CLI_SRC  = gi/main.c $(wildcard gi/cli*.c)
+LIB_SRC  = $(filter-out $(CLI_SRC),$(wildcard gi/*.c db/*.c labels/*.c web/*.c))
+SQL_SRC  = db/schema.sql $(sort $(wildcard db/migrations/*.sql))
+GEN_SQL  = build/gen/db_sql.c
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+
+OBJ      = $(LIB_SRC:%.c=build/obj/%.o) build/obj/gen/db_sql.o
+SAN_OBJ  = $(LIB_SRC:%.c=build/san/%.o) build/san/gen/db_sql.o
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=build/tests/%)
+SAN_BIN  = $(UNIT_SRC:tests/unit/%.c=build/san/tests/%)
+
+.PHONY: all deps run test unit sanitize cli-test integration bench fuzz clean format
+
+all: build/gimark $(UNIT_BIN)
+
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" -eq 0 ]; then sudo=""; else sudo=sudo; fi; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(GEN_SQL): $(SQL_SRC) db/embed.sh
+	@mkdir -p $(dir $@)
+	sh db/embed.sh $(SQL_SRC) > $@
+
+build/obj/gen/%.o: build/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+build/obj/%.o: %.c $(wildcard */*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+build/libgimark.a: $(OBJ)
+	ar rcs $@ $^
+
+build/gimark: $(CLI_SRC:%.c=build/obj/%.o) build/libgimark.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+build/tests/%: tests/unit/%.c tests/unit/test.h build/libgimark.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< build/libgimark.a $(LDLIBS)
+
+build/san/gen/%.o: build/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+build/san/%.o: %.c $(wildcard */*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+build/san/libgimark.a: $(SAN_OBJ)
+	ar rcs $@ $^
+
+build/san/tests/%: tests/unit/%.c tests/unit/test.h build/san/libgimark.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $< build/san/libgimark.a $(LDLIBS)
+
+# Unit tests built with AddressSanitizer and UBSan.
+sanitize: deps
+	@$(MAKE) --no-print-directory $(SAN_BIN)
+	@sh tests/run-unit.sh build/san/tests
+
+unit: all
+	@sh tests/run-unit.sh build/tests
+
+run: deps all
+	@sh deploy/run-demo.sh
+
+test: deps
+	@$(MAKE) --no-print-directory all $(SAN_BIN)
+	@sh tests/run-all.sh
+
+bench: deps all
+	@sh tests/bench/run.sh
+
+format:
+	clang-format -i $(wildcard */*.c */*.h tests/*/*.c tests/*/*.h)
+
+clean:
+	rm -rf build

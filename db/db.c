@@ -1,0 +1,958 @@
+/*
+ * db.c - SQLite implementation of the db_ API: connection set-up, migrations,
+ * the statement cache and the registry and audit tables.
+ *
+ * Every statement is prepared once per connection, on first use, and kept in
+ * db->stmt[] under its enum index; that is also the list of all SQL here.
+ */
+#include "db/db.h"
+#include "db/migrations.h"
+
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    Q_PRODUCT_INSERT,
+    Q_PRODUCT_GET,
+    Q_PRODUCT_LIST,
+    Q_OPERATOR_INSERT,
+    Q_OPERATOR_GET,
+    Q_OPERATOR_FIND_USCC,
+    Q_OPERATOR_LIST,
+    Q_AUTH_INSERT,
+    Q_AUTH_GET,
+    Q_AUTH_SET_STATUS,
+    Q_AUTH_EVENT_INSERT,
+    Q_AUTH_LIST,
+    Q_AUTH_COUNT_LIVE,
+    Q_AUDIT_LAST,
+    Q_AUDIT_SEQ,
+    Q_AUDIT_INSERT,
+    Q_AUDIT_ASC,
+    Q_AUDIT_DESC,
+    Q_STATS,
+    Q_BATCH_INSERT,
+    Q_BATCH_GET,
+    Q_BATCH_UPDATE,
+    Q_BATCH_LIST,
+    Q_QUOTA_USED,
+    Q_AUTH_TOUCH,
+    Q_LABEL_INSERT,
+    Q_LABEL_EACH,
+    Q_LABEL_FIND,
+    Q_LABEL_VOID,
+    Q_COUNT,
+};
+
+#define AUTH_COLUMNS_BARE                                                                          \
+    "a.id, a.operator_id, a.product_id, a.status, a.valid_from, a.valid_until, "                   \
+    "a.yearly_quota, a.approval_doc, a.created_at, coalesce(a.approved_at, 0), "                   \
+    "coalesce(a.last_used_at, 0), o.name, o.uscc, p.name_zh "
+#define AUTH_NCOLUMNS 14
+#define AUTH_COLUMNS                                                                               \
+    AUTH_COLUMNS_BARE "FROM authorisation a JOIN operator o ON o.id = a.operator_id "              \
+                      "JOIN product p ON p.id = a.product_id "
+
+#define PRODUCT_COLUMNS                                                                            \
+    "p.id, p.name_zh, p.name_en, p.regime, p.reg_number, p.region_code, p.standard, "              \
+    "coalesce(p.gtin, ''), p.status, p.created_at "
+#define OPERATOR_COLUMNS                                                                           \
+    "o.id, o.uscc, o.name, o.kind, o.region_code, o.contact, o.status, o.uscc_override, "          \
+    "o.created_at "
+#define BATCH_COLUMNS                                                                              \
+    "b.id, b.auth_id, b.count, b.status, b.quota_year, b.lot_number, b.harvest_date, "             \
+    "b.production_base, b.inspection_cert, b.requested_at, b.requested_by, "                       \
+    "coalesce(b.decided_at, 0), b.decided_by, b.decision_note, coalesce(b.issued_at, 0), "         \
+    "coalesce(b.activated_at, 0), coalesce(b.voided_at, 0), b.void_reason, a.operator_id, "        \
+    "a.product_id "
+#define BATCH_NCOLUMNS 20
+#define BATCH_VOIDED                                                                               \
+    ", (SELECT count(*) FROM label_void v JOIN label l ON l.code = v.code "                        \
+    "WHERE l.batch_id = b.id) "
+
+#define AUDIT_COLUMNS "id, at, actor, action, entity, entity_id, detail, prev_hash, hash "
+
+static const char *const query_sql[Q_COUNT] = {
+    [Q_PRODUCT_INSERT] =
+        "INSERT INTO product (name_zh, name_en, regime, reg_number, region_code, "
+        "standard, gtin, status, created_at) VALUES (?,?,?,?,?,?,nullif(?, ''),?,?)",
+    [Q_PRODUCT_GET] = "SELECT id, name_zh, name_en, regime, reg_number, region_code, standard, "
+                      "coalesce(gtin, ''), status, created_at FROM product WHERE id = ?",
+    [Q_PRODUCT_LIST] = "SELECT id, name_zh, name_en, regime, reg_number, region_code, standard, "
+                       "coalesce(gtin, ''), status, created_at FROM product ORDER BY id "
+                       "LIMIT ? OFFSET ?",
+    [Q_OPERATOR_INSERT] = "INSERT INTO operator (uscc, name, kind, region_code, contact, status, "
+                          "uscc_override, created_at) VALUES (?,?,?,?,?,?,?,?)",
+    [Q_OPERATOR_GET] = "SELECT id, uscc, name, kind, region_code, contact, status, uscc_override, "
+                       "created_at FROM operator WHERE id = ?",
+    [Q_OPERATOR_FIND_USCC] = "SELECT id, uscc, name, kind, region_code, contact, status, "
+                             "uscc_override, created_at FROM operator WHERE uscc = ?",
+    [Q_OPERATOR_LIST] = "SELECT id, uscc, name, kind, region_code, contact, status, uscc_override, "
+                        "created_at FROM operator ORDER BY id LIMIT ? OFFSET ?",
+    [Q_AUTH_INSERT] = "INSERT INTO authorisation (operator_id, product_id, status, valid_from, "
+                      "valid_until, yearly_quota, approval_doc, created_at, approved_at) "
+                      "VALUES (?,?,?,?,?,?,?,?,nullif(?, 0))",
+    [Q_AUTH_GET] = "SELECT " AUTH_COLUMNS "WHERE a.id = ?",
+    [Q_AUTH_SET_STATUS] = "UPDATE authorisation SET status = ?, "
+                          "approved_at = coalesce(nullif(?, 0), approved_at), "
+                          "approval_doc = coalesce(?, approval_doc) WHERE id = ?",
+    [Q_AUTH_EVENT_INSERT] = "INSERT INTO auth_event (auth_id, from_status, to_status, actor, at, "
+                            "reason) VALUES (?,?,?,?,?,?)",
+    [Q_AUTH_LIST] = "SELECT " AUTH_COLUMNS "WHERE (?1 = 0 OR a.operator_id = ?1) "
+                    "AND (?2 = 0 OR a.product_id = ?2) ORDER BY a.id LIMIT ?3 OFFSET ?4",
+    [Q_AUTH_COUNT_LIVE] = "SELECT count(*) FROM authorisation WHERE operator_id = ? AND "
+                          "product_id = ? AND status <> 'revoked'",
+    [Q_AUDIT_LAST] = "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1",
+    [Q_AUDIT_SEQ] =
+        "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'), 0)",
+    [Q_AUDIT_INSERT] = "INSERT INTO audit_log (id, at, actor, action, entity, entity_id, detail, "
+                       "prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?)",
+    [Q_AUDIT_ASC] = "SELECT " AUDIT_COLUMNS "FROM audit_log ORDER BY id LIMIT ? OFFSET ?",
+    [Q_AUDIT_DESC] = "SELECT " AUDIT_COLUMNS "FROM audit_log ORDER BY id DESC LIMIT ? OFFSET ?",
+    [Q_STATS] =
+        "SELECT (SELECT count(*) FROM product), (SELECT count(*) FROM operator),"
+        " (SELECT count(*) FROM authorisation WHERE status = 'pending' AND valid_until >= ?1),"
+        " (SELECT count(*) FROM authorisation WHERE status = 'approved' AND valid_until >= ?1),"
+        " (SELECT count(*) FROM authorisation WHERE status = 'suspended' AND valid_until >= ?1),"
+        " (SELECT count(*) FROM authorisation WHERE status = 'revoked'),"
+        " (SELECT count(*) FROM authorisation WHERE status <> 'revoked' AND valid_until < ?1),"
+        " (SELECT count(DISTINCT operator_id) FROM authorisation"
+        "   WHERE status = 'approved' AND valid_from <= ?1 AND valid_until >= ?1),"
+        " (SELECT count(*) FROM audit_log)",
+    [Q_BATCH_INSERT] = "INSERT INTO batch (auth_id, count, status, quota_year, lot_number, "
+                       "harvest_date, production_base, inspection_cert, requested_at, "
+                       "requested_by) VALUES (?,?,?,?,?,?,?,?,?,?)",
+    [Q_BATCH_GET] = "SELECT " BATCH_COLUMNS BATCH_VOIDED
+                    "FROM batch b JOIN authorisation a ON a.id = b.auth_id WHERE b.id = ?",
+    [Q_BATCH_UPDATE] = "UPDATE batch SET status = ?, quota_year = ?, decided_at = nullif(?, 0), "
+                       "decided_by = ?, decision_note = ?, issued_at = nullif(?, 0), "
+                       "activated_at = nullif(?, 0), voided_at = nullif(?, 0), void_reason = ? "
+                       "WHERE id = ?",
+    [Q_BATCH_LIST] = "SELECT " BATCH_COLUMNS BATCH_VOIDED
+                     "FROM batch b JOIN authorisation a ON a.id = b.auth_id "
+                     "WHERE (?1 = 0 OR a.operator_id = ?1) AND (?2 = 0 OR b.auth_id = ?2) "
+                     "ORDER BY b.id DESC LIMIT ?3 OFFSET ?4",
+    [Q_QUOTA_USED] = "SELECT coalesce(sum(count), 0) FROM batch WHERE auth_id = ? AND "
+                     "quota_year = ? AND (status IN ('issued', 'activated') OR "
+                     "(? AND status IN ('requested', 'approved')))",
+    [Q_AUTH_TOUCH] = "UPDATE authorisation SET last_used_at = max(coalesce(last_used_at, 0), ?) "
+                     "WHERE id = ?",
+    [Q_LABEL_INSERT] = "INSERT INTO label (code, batch_id, seq) VALUES (?,?,?)",
+    [Q_LABEL_EACH] = "SELECT l.code, l.seq, v.code IS NOT NULL FROM label l "
+                     "LEFT JOIN label_void v ON v.code = l.code WHERE l.batch_id = ? "
+                     "ORDER BY l.seq",
+    [Q_LABEL_FIND] =
+        "SELECT l.code, l.seq, v.code IS NOT NULL, coalesce(v.reason, ''), " BATCH_COLUMNS
+        ", " AUTH_COLUMNS_BARE ", " PRODUCT_COLUMNS ", " OPERATOR_COLUMNS
+        "FROM label l JOIN batch b ON b.id = l.batch_id "
+        "JOIN authorisation a ON a.id = b.auth_id "
+        "JOIN product p ON p.id = a.product_id JOIN operator o ON o.id = a.operator_id "
+        "LEFT JOIN label_void v ON v.code = l.code WHERE l.code = ?",
+    [Q_LABEL_VOID] = "INSERT INTO label_void (code, at, actor, reason) VALUES (?,?,?,?)",
+};
+
+struct db {
+    sqlite3 *conn;
+    sqlite3_stmt *stmt[Q_COUNT];
+    int depth; /* open db_begin() calls; inner ones are savepoints */
+    char err[512];
+};
+
+static db_err_t fail(db_t *db, db_err_t code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static db_err_t fail(db_t *db, db_err_t code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(db->err, sizeof db->err, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+/* Maps the connection's last SQLite error to a db_err_t and records it. */
+static db_err_t fail_sqlite(db_t *db, const char *what)
+{
+    int ext = sqlite3_extended_errcode(db->conn);
+    db_err_t code = DB_EIO;
+    if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
+        code = DB_EEXISTS;
+    return fail(db, code, "%s: %s", what, sqlite3_errmsg(db->conn));
+}
+
+/* The cached statement for q, reset and with its bindings cleared. */
+static sqlite3_stmt *stmt_get(db_t *db, int q)
+{
+    if (!db->stmt[q]) {
+        if (sqlite3_prepare_v3(db->conn, query_sql[q], -1, SQLITE_PREPARE_PERSISTENT, &db->stmt[q],
+                               NULL) != SQLITE_OK) {
+            fail_sqlite(db, "prepare");
+            return NULL;
+        }
+    } else {
+        sqlite3_reset(db->stmt[q]);
+        sqlite3_clear_bindings(db->stmt[q]);
+    }
+    return db->stmt[q];
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    sqlite3_bind_text(st, i, s ? s : "", -1, SQLITE_TRANSIENT);
+}
+
+static void column_text(sqlite3_stmt *st, int i, char *out, size_t cap)
+{
+    const unsigned char *s = sqlite3_column_text(st, i);
+    snprintf(out, cap, "%s", s ? (const char *)s : "");
+}
+
+/* Runs a statement that returns no rows. */
+static db_err_t step_done(db_t *db, sqlite3_stmt *st, const char *what)
+{
+    int rc = sqlite3_step(st);
+    db_err_t out = rc == SQLITE_DONE ? DB_OK : fail_sqlite(db, what);
+    sqlite3_reset(st);
+    return out;
+}
+
+static db_err_t exec(db_t *db, const char *sql)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(db->conn, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        db_err_t rc = fail(db, DB_EIO, "%s", msg ? msg : sqlite3_errmsg(db->conn));
+        sqlite3_free(msg);
+        return rc;
+    }
+    return DB_OK;
+}
+
+/* --- connection ------------------------------------------------------------ */
+
+int db_schema_latest(void)
+{
+    return db_migrations[db_migration_count - 1].version;
+}
+
+int db_schema_version(db_t *db)
+{
+    sqlite3_stmt *st = NULL;
+    int v = -1;
+    if (sqlite3_prepare_v2(db->conn, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* Applies every migration newer than the stored version, all in one transaction. */
+static db_err_t migrate(db_t *db)
+{
+    int have = db_schema_version(db);
+    if (have < 0)
+        return fail(db, DB_EIO, "cannot read schema version: %s", sqlite3_errmsg(db->conn));
+    if (have > db_schema_latest())
+        return fail(db, DB_EIO, "database schema version %d is newer than this gimark (%d)", have,
+                    db_schema_latest());
+    if (have == db_schema_latest())
+        return DB_OK;
+    if (exec(db, "BEGIN IMMEDIATE") != DB_OK)
+        return DB_EIO;
+    for (int i = 0; i < db_migration_count; i++) {
+        const db_migration_t *m = &db_migrations[i];
+        if (m->version <= have)
+            continue;
+        char pragma[64];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", m->version);
+        if (exec(db, m->sql) != DB_OK || exec(db, pragma) != DB_OK) {
+            char why[sizeof db->err];
+            snprintf(why, sizeof why, "%s", db->err);
+            exec(db, "ROLLBACK");
+            return fail(db, DB_EIO, "migration %s failed: %s", m->name, why);
+        }
+    }
+    return exec(db, "COMMIT");
+}
+
+db_t *db_open(const char *path, char *errbuf, size_t errlen)
+{
+    db_t *db = calloc(1, sizeof *db);
+    if (!db) {
+        snprintf(errbuf, errlen, "out of memory");
+        return NULL;
+    }
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(path, &db->conn, flags, NULL) != SQLITE_OK) {
+        snprintf(errbuf, errlen, "cannot open database %s: %s", path,
+                 db->conn ? sqlite3_errmsg(db->conn) : "out of memory");
+        goto fail;
+    }
+    sqlite3_extended_result_codes(db->conn, 1);
+    sqlite3_busy_timeout(db->conn, 5000);
+    if (exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+                 "PRAGMA foreign_keys = ON") != DB_OK ||
+        migrate(db) != DB_OK) {
+        snprintf(errbuf, errlen, "database %s: %s", path, db->err);
+        goto fail;
+    }
+    return db;
+fail:
+    db_close(db);
+    return NULL;
+}
+
+void db_close(db_t *db)
+{
+    if (!db)
+        return;
+    for (int i = 0; i < Q_COUNT; i++)
+        sqlite3_finalize(db->stmt[i]);
+    sqlite3_close(db->conn);
+    free(db);
+}
+
+const char *db_errmsg(const db_t *db)
+{
+    return db->err;
+}
+
+db_err_t db_begin(db_t *db)
+{
+    db_err_t rc = exec(db, db->depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT inner");
+    if (rc == DB_OK)
+        db->depth++;
+    return rc;
+}
+
+db_err_t db_commit(db_t *db)
+{
+    if (db->depth == 0)
+        return fail(db, DB_EIO, "commit without a transaction");
+    db_err_t rc = exec(db, db->depth == 1 ? "COMMIT" : "RELEASE inner");
+    if (rc == DB_OK)
+        db->depth--;
+    return rc;
+}
+
+void db_rollback(db_t *db)
+{
+    if (db->depth > 1)
+        sqlite3_exec(db->conn, "ROLLBACK TO inner; RELEASE inner", NULL, NULL, NULL);
+    else if (!sqlite3_get_autocommit(db->conn))
+        sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
+    if (db->depth > 0)
+        db->depth--;
+}
+
+/* --- products -------------------------------------------------------------- */
+
+db_err_t db_product_insert(db_t *db, db_product_t *p)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_PRODUCT_INSERT);
+    if (!st)
+        return DB_EIO;
+    bind_text(st, 1, p->name_zh);
+    bind_text(st, 2, p->name_en);
+    bind_text(st, 3, p->regime);
+    bind_text(st, 4, p->reg_number);
+    bind_text(st, 5, p->region_code);
+    bind_text(st, 6, p->standard);
+    bind_text(st, 7, p->gtin);
+    bind_text(st, 8, p->status);
+    sqlite3_bind_int64(st, 9, p->created_at);
+    db_err_t rc = step_done(db, st, "insert product");
+    if (rc == DB_OK)
+        p->id = sqlite3_last_insert_rowid(db->conn);
+    return rc;
+}
+
+static void product_from_row(sqlite3_stmt *st, int c, db_product_t *p)
+{
+    memset(p, 0, sizeof *p);
+    p->id = sqlite3_column_int64(st, c + 0);
+    column_text(st, c + 1, p->name_zh, sizeof p->name_zh);
+    column_text(st, c + 2, p->name_en, sizeof p->name_en);
+    column_text(st, c + 3, p->regime, sizeof p->regime);
+    column_text(st, c + 4, p->reg_number, sizeof p->reg_number);
+    column_text(st, c + 5, p->region_code, sizeof p->region_code);
+    column_text(st, c + 6, p->standard, sizeof p->standard);
+    column_text(st, c + 7, p->gtin, sizeof p->gtin);
+    column_text(st, c + 8, p->status, sizeof p->status);
+    p->created_at = sqlite3_column_int64(st, c + 9);
+}
+
+/* Steps a one-row query; DB_ENOTFOUND when it returns nothing. */
+static db_err_t step_one(db_t *db, sqlite3_stmt *st, const char *what)
+{
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        return DB_OK;
+    if (rc == SQLITE_DONE)
+        return fail(db, DB_ENOTFOUND, "%s: not found", what);
+    return fail_sqlite(db, what);
+}
+
+db_err_t db_product_get(db_t *db, int64_t id, db_product_t *out)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_PRODUCT_GET);
+    if (!st)
+        return DB_EIO;
+    sqlite3_bind_int64(st, 1, id);
+    db_err_t rc = step_one(db, st, "product");
+    if (rc == DB_OK)
+        product_from_row(st, 0, out);
+    sqlite3_reset(st);
+    return rc;
+}
+
+static void bind_page(sqlite3_stmt *st, int first, db_page_t page)
+{
+    sqlite3_bind_int64(st, first, page.limit > 0 ? page.limit : -1);
+    sqlite3_bind_int64(st, first + 1, page.offset > 0 ? page.offset : 0);
+}
+
+/* Steps through rows, handing each to row_fn until it returns non-zero. */
+static db_err_t step_rows(db_t *db, sqlite3_stmt *st, const char *what,
+                          int (*row_fn)(sqlite3_stmt *st, void *ctx), void *ctx)
+{
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (row_fn(st, ctx))
+            break;
+    }
+    db_err_t out = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? DB_OK : fail_sqlite(db, what);
+    sqlite3_reset(st);
+    return out;
+}
+
+typedef struct {
+    void *fn;
+    void *arg;
+} list_ctx_t;
+
+static int product_row(sqlite3_stmt *st, void *ctx)
+{
+    list_ctx_t *c = ctx;
+    db_product_t p;
+    product_from_row(st, 0, &p);
+    return ((db_product_fn)c->fn)(&p, c->arg);
+}
+
+db_err_t db_product_list(db_t *db, db_page_t page, db_product_fn fn, void *arg)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_PRODUCT_LIST);
+    if (!st)
+        return DB_EIO;
+    bind_page(st, 1, page);
+    list_ctx_t c = {(void *)fn, arg};
+    return step_rows(db, st, "list products", product_row, &c);
+}
+
+/* --- operators ------------------------------------------------------------- */
+
+db_err_t db_operator_insert(db_t *db, db_operator_t *o)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_OPERATOR_INSERT);
+    if (!st)
+        return DB_EIO;
+    bind_text(st, 1, o->uscc);
+    bind_text(st, 2, o->name);
+    bind_text(st, 3, o->kind);
+    bind_text(st, 4, o->region_code);
+    bind_text(st, 5, o->contact);
+    bind_text(st, 6, o->status);
+    bind_text(st, 7, o->uscc_override);
+    sqlite3_bind_int64(st, 8, o->created_at);
+    db_err_t rc = step_done(db, st, "insert operator");
+    if (rc == DB_OK)
+        o->id = sqlite3_last_insert_rowid(db->conn);
+    return rc;
+}
+
+static void operator_from_row(sqlite3_stmt *st, int c, db_operator_t *o)
+{
+    memset(o, 0, sizeof *o);
+    o->id = sqlite3_column_int64(st, c + 0);
+    column_text(st, c + 1, o->uscc, sizeof o->uscc);
+    column_text(st, c + 2, o->name, sizeof o->name);
+    column_text(st, c + 3, o->kind, sizeof o->kind);
+    column_text(st, c + 4, o->region_code, sizeof o->region_code);
+    column_text(st, c + 5, o->contact, sizeof o->contact);
+    column_text(st, c + 6, o->status, sizeof o->status);
+    column_text(st, c + 7, o->uscc_override, sizeof o->uscc_override);
+    o->created_at = sqlite3_column_int64(st, c + 8);
+}
+
+static db_err_t operator_one(db_t *db, sqlite3_stmt *st, db_operator_t *out)
+{
+    db_err_t rc = step_one(db, st, "operator");
+    if (rc == DB_OK)
+        operator_from_row(st, 0, out);
+    sqlite3_reset(st);
+    return rc;
+}
+
+db_err_t db_operator_get(db_t *db, int64_t id, db_operator_t *out)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_OPERATOR_GET);
+    if (!st)
+        return DB_EIO;
+    sqlite3_bind_int64(st, 1, id);
+    return operator_one(db, st, out);
+}
+
+db_err_t db_operator_find_uscc(db_t *db, const char *uscc, db_operator_t *out)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_OPERATOR_FIND_USCC);
+    if (!st)
+        return DB_EIO;
+    bind_text(st, 1, uscc);
+    return operator_one(db, st, out);
+}
+
+static int operator_row(sqlite3_stmt *st, void *ctx)
+{
+    list_ctx_t *c = ctx;
+    db_operator_t o;
+    operator_from_row(st, 0, &o);
+    return ((db_operator_fn)c->fn)(&o, c->arg);
+}
+
+db_err_t db_operator_list(db_t *db, db_page_t page, db_operator_fn fn, void *arg)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_OPERATOR_LIST);
+    if (!st)
+        return DB_EIO;
+    bind_page(st, 1, page);
+    list_ctx_t c = {(void *)fn, arg};
+    return step_rows(db, st, "list operators", operator_row, &c);
+}
+
+/* --- authorisations ---------------------------------------------------------- */
+
+db_err_t db_auth_insert(db_t *db, db_auth_t *a)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_AUTH_INSERT);
+    if (!st)
+        return DB_EIO;
+    sqlite3_bind_int64(st, 1, a->operator_id);
+    sqlite3_bind_int64(st, 2, a->product_id);
+    bind_text(st, 3, a->status);
+    bind_text(st, 4, a->valid_from);
+    bind_text(st, 5, a->valid_until);
+    sqlite3_bind_int64(st, 6, a->yearly_quota);
+    bind_text(st, 7, a->approval_doc);
+    sqlite3_bind_int64(st, 8, a->created_at);
+    sqlite3_bind_int64(st, 9, a->approved_at);
+    db_err_t rc = step_done(db, st, "insert authorisation");
+    if (rc == DB_OK)
+        a->id = sqlite3_last_insert_rowid(db->conn);
+    return rc;
+}
+
+static void auth_from_row(sqlite3_stmt *st, int c, db_auth_t *a)
+{
+    memset(a, 0, sizeof *a);
+    a->id = sqlite3_column_int64(st, c + 0);
+    a->operator_id = sqlite3_column_int64(st, c + 1);
+    a->product_id = sqlite3_column_int64(st, c + 2);
+    column_text(st, c + 3, a->status, sizeof a->status);
+    column_text(st, c + 4, a->valid_from, sizeof a->valid_from);
+    column_text(st, c + 5, a->valid_until, sizeof a->valid_until);
+    a->yearly_quota = sqlite3_column_int64(st, c + 6);
+    column_text(st, c + 7, a->approval_doc, sizeof a->approval_doc);
+    a->created_at = sqlite3_column_int64(st, c + 8);
+    a->approved_at = sqlite3_column_int64(st, c + 9);
+    a->last_used_at = sqlite3_column_int64(st, c + 10);
+    column_text(st, c + 11, a->operator_name, sizeof a->operator_name);
+    column_text(st, c + 12, a->operator_uscc, sizeof a->operator_uscc);
+    column_text(st, c + 13, a->product_name, sizeof a->product_name);
+}
+
+db_err_t db_auth_get(db_t *db, int64_t id, db_auth_t *out)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_AUTH_GET);
+    if (!st)
+        return DB_EIO;
+    sqlite3_bind_int64(st, 1, id);
+    db_err_t rc = step_one(db, st, "authorisation");
+    if (rc == DB_OK)
+        auth_from_row(st, 0, out);
+    sqlite3_reset(st);
+    return rc;
+}
+
+db_err_t db_auth_set_status(db_t *db, int64_t id, const char *status, int64_t approved_at,
+                            const char *approval_doc)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_AUTH_SET_STATUS);
+    if (!st)
+        return DB_EIO;
+    bind_text(st, 1, status);
+    sqlite3_bind_int64(st, 2, approved_at);
+    if (approval_doc)
+        bind_text(st, 3, approval_doc);
+    sqlite3_bind_int64(st, 4, id);
+    db_err_t rc = step_done(db, st, "update authorisation");
+    if (rc == DB_OK && sqlite3_changes(db->conn) != 1)
+        return fail(db, DB_ENOTFOUND, "authorisation %lld: not found", (long long)id);
+    return rc;
+}
+
+db_err_t db_auth_event_insert(db_t *db, const db_auth_event_t *ev)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_AUTH_EVENT_INSERT);
+    if (!st)
+        return DB_EIO;
+    sqlite3_bind_int64(st, 1, ev->auth_id);
+    bind_text(st, 2, ev->from_status);
+    bind_text(st, 3, ev->to_status);
+    bind_text(st, 4, ev->actor);
+    sqlite3_bind_int64(st, 5, ev->at);
+    bind_text(st, 6, ev->reason);
+    return step_done(db, st, "insert authorisation event");
+}
+
+static int auth_row(sqlite3_stmt *st, void *ctx)
+{
+    list_ctx_t *c = ctx;
+    db_auth_t a;
+    auth_from_row(st, 0, &a);
+    return ((db_auth_fn)c->fn)(&a, c->arg);
+}
+
+db_err_t db_auth_list(db_t *db, int64_t operator_id, int64_t product_id, db_page_t page,
+                      db_auth_fn fn, void *arg)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_AUTH_LIST);
+    if (!st)
+        return DB_EIO;
+    sqlite3_bind_int64(st, 1, operator_id);
+    sqlite3_bind_int64(st, 2, product_id);
+    bind_page(st, 3, page);
+    list_ctx_t c = {(void *)fn, arg};
+    return step_rows(db, st, "list authorisations", auth_row, &c);
+}
+
+/* Runs a query that yields one integer. */
+static db_err_t query_int(db_t *db, sqlite3_stmt *st, const char *what, int64_t *out)
+{
+    db_err_t rc = step_one(db, st, what);
+    if (rc == DB_OK)
+        *out = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc;
+}
+
+db_err_t db_auth_count_live(db_t *db, int64_t operator_id, int64_t product_id, int64_t *count)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_AUTH_COUNT_LIVE);
+    if (!st)
+        return DB_EIO;
+    sqlite3_bind_int64(st, 1, operator_id);
+    sqlite3_bind_int64(st, 2, product_id);
+    return query_int(db, st, "count authorisations", count);
+}
+
+/* --- audit log ------------------------------------------------------------- */
+
+db_err_t db_audit_highest_issued(db_t *db, int64_t *id)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_AUDIT_SEQ);
+    if (!st)
+        return DB_EIO;
+    return query_int(db, st, "audit sequence", id);
+}
+
+db_err_t db_audit_head(db_t *db, int64_t *next_id, unsigned char prev_hash[DB_HASH_LEN])
+{
+    int64_t seq = 0;
+    db_err_t rc = db_audit_highest_issued(db, &seq);
+    if (rc != DB_OK)
+        return rc;
+    *next_id = seq + 1;
+    memset(prev_hash, 0, DB_HASH_LEN);
+    sqlite3_stmt *st = stmt_get(db, Q_AUDIT_LAST);
+    if (!st)
+        return DB_EIO;
+    rc = step_one(db, st, "audit head");
+    if (rc == DB_OK && sqlite3_column_bytes(st, 0) == DB_HASH_LEN)
+        memcpy(prev_hash, sqlite3_column_blob(st, 0), DB_HASH_LEN);
+    sqlite3_reset(st);
+    return rc == DB_ENOTFOUND ? DB_OK : rc;
+}
+
+db_err_t db_audit_append(db_t *db, const db_audit_row_t *row)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_AUDIT_INSERT);
+    if (!st)
+        return DB_EIO;
+    sqlite3_bind_int64(st, 1, row->id);
+    sqlite3_bind_int64(st, 2, row->at);
+    bind_text(st, 3, row->actor);
+    bind_text(st, 4, row->action);
+    bind_text(st, 5, row->entity);
+    sqlite3_bind_int64(st, 6, row->entity_id);
+    bind_text(st, 7, row->detail);
+    sqlite3_bind_blob(st, 8, row->prev_hash, DB_HASH_LEN, SQLITE_TRANSIENT);
+    sqlite3_bind_blob(st, 9, row->hash, DB_HASH_LEN, SQLITE_TRANSIENT);
+    return step_done(db, st, "append audit row");
+}
+
+static void copy_hash(sqlite3_stmt *st, int col, unsigned char out[DB_HASH_LEN])
+{
+    memset(out, 0, DB_HASH_LEN);
+    int n = sqlite3_column_bytes(st, col);
+    const void *b = sqlite3_column_blob(st, col);
+    if (b)
+        memcpy(out, b, n < DB_HASH_LEN ? (size_t)n : DB_HASH_LEN);
+}
+
+static const char *column_str(sqlite3_stmt *st, int i)
+{
+    const unsigned char *s = sqlite3_column_text(st, i);
+    return s ? (const char *)s : "";
+}
+
+static int audit_row(sqlite3_stmt *st, void *ctx)
+{
+    list_ctx_t *c = ctx;
+    db_audit_row_t r;
+    r.id = sqlite3_column_int64(st, 0);
+    r.at = sqlite3_column_int64(st, 1);
+    r.actor = column_str(st, 2);
+    r.action = column_str(st, 3);
+    r.entity = column_str(st, 4);
+    r.entity_id = sqlite3_column_int64(st, 5);
+    r.detail = column_str(st, 6);
+    copy_hash(st, 7, r.prev_hash);
+    copy_hash(st, 8, r.hash);
+    return ((db_audit_fn)c->fn)(&r, c->arg);
+}
+
+db_err_t db_audit_each(db_t *db, int newest_first, db_page_t page, db_audit_fn fn, void *arg)
+{
+    sqlite3_stmt *st = stmt_get(db, newest_first ? Q_AUDIT_DESC : Q_AUDIT_ASC);
+    if (!st)
+        return DB_EIO;
+    bind_page(st, 1, page);
+    list_ctx_t c = {(void *)fn, arg};
+    return step_rows(db, st, "read audit log", audit_row, &c);
+}
+
+/* --- batches and labels ------------------------------------------------------- */
+
+db_err_t db_batch_insert(db_t *db, db_batch_t *b)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_BATCH_INSERT);
+    if (!st)
+        return DB_EIO;
+    sqlite3_bind_int64(st, 1, b->auth_id);
+    sqlite3_bind_int64(st, 2, b->count);
+    bind_text(st, 3, b->status);
+    sqlite3_bind_int64(st, 4, b->quota_year);
+    bind_text(st, 5, b->lot_number);
+    bind_text(st, 6, b->harvest_date);
+    bind_text(st, 7, b->production_base);
+    bind_text(st, 8, b->inspection_cert);
+    sqlite3_bind_int64(st, 9, b->requested_at);
+    bind_text(st, 10, b->requested_by);
+    db_err_t rc = step_done(db, st, "insert batch");
+    if (rc == DB_OK)
+        b->id = sqlite3_last_insert_rowid(db->conn);
+    return rc;
+}
+
+static void batch_from_row(sqlite3_stmt *st, int c, db_batch_t *b)
+{
+    memset(b, 0, sizeof *b);
+    b->id = sqlite3_column_int64(st, c + 0);
+    b->auth_id = sqlite3_column_int64(st, c + 1);
+    b->count = sqlite3_column_int64(st, c + 2);
+    column_text(st, c + 3, b->status, sizeof b->status);
+    b->quota_year = sqlite3_column_int64(st, c + 4);
+    column_text(st, c + 5, b->lot_number, sizeof b->lot_number);
+    column_text(st, c + 6, b->harvest_date, sizeof b->harvest_date);
+    column_text(st, c + 7, b->production_base, sizeof b->production_base);
+    column_text(st, c + 8, b->inspection_cert, sizeof b->inspection_cert);
+    b->requested_at = sqlite3_column_int64(st, c + 9);
+    column_text(st, c + 10, b->requested_by, sizeof b->requested_by);
+    b->decided_at = sqlite3_column_int64(st, c + 11);
+    column_text(st, c + 12, b->decided_by, sizeof b->decided_by);
+    column_text(st, c + 13, b->decision_note, sizeof b->decision_note);
+    b->issued_at = sqlite3_column_int64(st, c + 14);
+    b->activated_at = sqlite3_column_int64(st, c + 15);
+    b->voided_at = sqlite3_column_int64(st, c + 16);
+    column_text(st, c + 17, b->void_reason, sizeof b->void_reason);
+    b->operator_id = sqlite3_column_int64(st, c + 18);
+    b->product_id = sqlite3_column_int64(st, c + 19);
+}
+
+db_err_t db_batch_get(db_t *db, int64_t id, db_batch_t *out)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_BATCH_GET);
+    if (!st)
+        return DB_EIO;
+    sqlite3_bind_int64(st, 1, id);
+    db_err_t rc = step_one(db, st, "batch");
+    if (rc == DB_OK) {
+        batch_from_row(st, 0, out);
+        out->labels_voided = sqlite3_column_int64(st, BATCH_NCOLUMNS);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+db_err_t db_batch_update(db_t *db, const db_batch_t *b)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_BATCH_UPDATE);
+    if (!st)
+        return DB_EIO;
+    bind_text(st, 1, b->status);
+    sqlite3_bind_int64(st, 2, b->quota_year);
+    sqlite3_bind_int64(st, 3, b->decided_at);
+    bind_text(st, 4, b->decided_by);
+    bind_text(st, 5, b->decision_note);
+    sqlite3_bind_int64(st, 6, b->issued_at);
+    sqlite3_bind_int64(st, 7, b->activated_at);
+    sqlite3_bind_int64(st, 8, b->voided_at);
+    bind_text(st, 9, b->void_reason);
+    sqlite3_bind_int64(st, 10, b->id);
+    db_err_t rc = step_done(db, st, "update batch");
+    if (rc == DB_OK && sqlite3_changes(db->conn) != 1)
+        return fail(db, DB_ENOTFOUND, "batch %lld: not found", (long long)b->id);
+    return rc;
+}
+
+static int batch_row(sqlite3_stmt *st, void *ctx)
+{
+    list_ctx_t *c = ctx;
+    db_batch_t b;
+    batch_from_row(st, 0, &b);
+    b.labels_voided = sqlite3_column_int64(st, BATCH_NCOLUMNS);
+    return ((db_batch_fn)c->fn)(&b, c->arg);
+}
+
+db_err_t db_batch_list(db_t *db, int64_t operator_id, int64_t auth_id, db_page_t page,
+                       db_batch_fn fn, void *arg)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_BATCH_LIST);
+    if (!st)
+        return DB_EIO;
+    sqlite3_bind_int64(st, 1, operator_id);
+    sqlite3_bind_int64(st, 2, auth_id);
+    bind_page(st, 3, page);
+    list_ctx_t c = {(void *)fn, arg};
+    return step_rows(db, st, "list batches", batch_row, &c);
+}
+
+db_err_t db_quota_used(db_t *db, int64_t auth_id, int64_t year, int pending_too, int64_t *used)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_QUOTA_USED);
+    if (!st)
+        return DB_EIO;
+    sqlite3_bind_int64(st, 1, auth_id);
+    sqlite3_bind_int64(st, 2, year);
+    sqlite3_bind_int(st, 3, pending_too ? 1 : 0);
+    return query_int(db, st, "quota used", used);
+}
+
+db_err_t db_auth_touch(db_t *db, int64_t auth_id, int64_t at)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_AUTH_TOUCH);
+    if (!st)
+        return DB_EIO;
+    sqlite3_bind_int64(st, 1, at);
+    sqlite3_bind_int64(st, 2, auth_id);
+    return step_done(db, st, "mark authorisation used");
+}
+
+db_err_t db_label_insert(db_t *db, const char *code, int64_t batch_id, int64_t seq)
+{
+    sqlite3_stmt *st = db->stmt[Q_LABEL_INSERT];
+    if (!st && !(st = stmt_get(db, Q_LABEL_INSERT)))
+        return DB_EIO;
+    /* the hot loop of issuance: static text, no clear_bindings */
+    sqlite3_bind_text(st, 1, code, 16, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, batch_id);
+    sqlite3_bind_int64(st, 3, seq);
+    return step_done(db, st, "insert label");
+}
+
+db_err_t db_label_each(db_t *db, int64_t batch_id, db_label_fn fn, void *arg)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_LABEL_EACH);
+    if (!st)
+        return DB_EIO;
+    sqlite3_bind_int64(st, 1, batch_id);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (fn(column_str(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_int(st, 2), arg))
+            break;
+    }
+    db_err_t out = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? DB_OK : fail_sqlite(db, "labels");
+    sqlite3_reset(st);
+    return out;
+}
+
+db_err_t db_label_find(db_t *db, const char *code, db_label_view_t *out)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_LABEL_FIND);
+    if (!st)
+        return DB_EIO;
+    bind_text(st, 1, code);
+    db_err_t rc = step_one(db, st, "label");
+    if (rc == DB_OK) {
+        int c = 4;
+        column_text(st, 0, out->code, sizeof out->code);
+        out->seq = sqlite3_column_int64(st, 1);
+        out->label_voided = sqlite3_column_int(st, 2);
+        column_text(st, 3, out->void_reason, sizeof out->void_reason);
+        batch_from_row(st, c, &out->batch);
+        c += BATCH_NCOLUMNS;
+        auth_from_row(st, c, &out->auth);
+        c += AUTH_NCOLUMNS;
+        product_from_row(st, c, &out->product);
+        operator_from_row(st, c + 10, &out->op);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+db_err_t db_label_void(db_t *db, const char *code, int64_t at, const char *actor,
+                       const char *reason)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_LABEL_VOID);
+    if (!st)
+        return DB_EIO;
+    bind_text(st, 1, code);
+    sqlite3_bind_int64(st, 2, at);
+    bind_text(st, 3, actor);
+    bind_text(st, 4, reason);
+    return step_done(db, st, "void label");
+}
+
+/* --- figures --------------------------------------------------------------- */
+
+db_err_t db_stats(db_t *db, const char *today, db_stats_t *out)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_STATS);
+    if (!st)
+        return DB_EIO;
+    bind_text(st, 1, today);
+    db_err_t rc = step_one(db, st, "stats");
+    if (rc == DB_OK) {
+        int64_t *f[] = {&out->products,       &out->operators,
+                        &out->auth_pending,   &out->auth_approved,
+                        &out->auth_suspended, &out->auth_revoked,
+                        &out->auth_expired,   &out->operators_authorised,
+                        &out->audit_rows};
+        for (int i = 0; i < (int)(sizeof f / sizeof f[0]); i++)
+            *f[i] = sqlite3_column_int64(st, i);
+    }
+    sqlite3_reset(st);
+    return rc;
+}

@@ -1,0 +1,250 @@
+/*
+ * db.h - the storage layer: the only module that speaks SQL.
+ *
+ * The API is in domain terms (insert an operator, append an audit row, ...),
+ * so that another engine can stand behind it later. Records are plain structs
+ * with fixed-size text fields; a text value too long for its field is refused
+ * at the edge (gi/) before it reaches here.
+ *
+ * Thread-safety: a db_t is one connection; use one db_t per thread.
+ * Changes: every change runs inside db_begin()/db_commit(); callers roll back
+ * with db_rollback() on any error so that nothing partial is ever stored.
+ */
+#ifndef DB_DB_H
+#define DB_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct db db_t;
+
+typedef enum {
+    DB_OK = 0,
+    DB_ENOTFOUND, /* no such record */
+    DB_EEXISTS,   /* a unique key is already taken */
+    DB_EIO,       /* anything else: see db_errmsg() */
+} db_err_t;
+
+#define DB_TEXT_SHORT 32
+#define DB_TEXT       256
+#define DB_HASH_LEN   32
+
+typedef struct {
+    int64_t id;
+    char name_zh[DB_TEXT];
+    char name_en[DB_TEXT];
+    char regime[DB_TEXT_SHORT];
+    char reg_number[DB_TEXT];
+    char region_code[8];
+    char standard[DB_TEXT];
+    char gtin[16]; /* "" when none */
+    char status[DB_TEXT_SHORT];
+    int64_t created_at;
+} db_product_t;
+
+typedef struct {
+    int64_t id;
+    char uscc[20];
+    char name[DB_TEXT];
+    char kind[DB_TEXT_SHORT];
+    char region_code[8];
+    char contact[DB_TEXT];
+    char status[DB_TEXT_SHORT];
+    char uscc_override[DB_TEXT]; /* reason, "" when the USCC passed every check */
+    int64_t created_at;
+} db_operator_t;
+
+typedef struct {
+    int64_t id;
+    int64_t operator_id;
+    int64_t product_id;
+    char status[DB_TEXT_SHORT]; /* stored status; 'expired' is derived by gi/ */
+    char valid_from[12];
+    char valid_until[12];
+    int64_t yearly_quota;
+    char approval_doc[DB_TEXT];
+    int64_t created_at;
+    int64_t approved_at;  /* 0 when never approved */
+    int64_t last_used_at; /* 0 when never used */
+    /* filled by reads, ignored by writes */
+    char operator_name[DB_TEXT];
+    char operator_uscc[20];
+    char product_name[DB_TEXT];
+} db_auth_t;
+
+typedef struct {
+    int64_t auth_id;
+    const char *from_status;
+    const char *to_status;
+    const char *actor;
+    int64_t at;
+    const char *reason;
+} db_auth_event_t;
+
+typedef struct {
+    int64_t id;
+    int64_t at;
+    const char *actor;
+    const char *action;
+    const char *entity;
+    int64_t entity_id;
+    const char *detail; /* canonical JSON */
+    unsigned char prev_hash[DB_HASH_LEN];
+    unsigned char hash[DB_HASH_LEN];
+} db_audit_row_t;
+
+typedef struct {
+    int64_t products;
+    int64_t operators;
+    int64_t auth_pending;
+    int64_t auth_approved; /* stored approved, expiry not considered */
+    int64_t auth_suspended;
+    int64_t auth_revoked;
+    int64_t auth_expired;         /* stored approved/suspended/pending but past valid_until */
+    int64_t operators_authorised; /* with an approved, unexpired authorisation */
+    int64_t audit_rows;
+} db_stats_t;
+
+/* Paging for lists: at most limit rows after skipping offset. */
+typedef struct {
+    int64_t offset;
+    int64_t limit;
+} db_page_t;
+
+/* --- connection ----------------------------------------------------------- */
+
+/* Opens (creating if needed) the database at path, applies pending migrations
+ * in one transaction and sets WAL, foreign keys and a busy timeout. On failure
+ * returns NULL and writes a message into errbuf. Free with db_close(). */
+db_t *db_open(const char *path, char *errbuf, size_t errlen);
+void db_close(db_t *db);
+
+/* The message of the last failure on this connection. */
+const char *db_errmsg(const db_t *db);
+
+/* Schema version reached (PRAGMA user_version) and the newest this build knows. */
+int db_schema_version(db_t *db);
+int db_schema_latest(void);
+
+/* A change: begin (taking the write lock at once), commit or roll back.
+ * Calls nest: an inner begin/commit is a savepoint inside the outer change,
+ * so a sequence of changes can be made all-or-nothing. */
+db_err_t db_begin(db_t *db);
+db_err_t db_commit(db_t *db);
+void db_rollback(db_t *db);
+
+/* --- products ------------------------------------------------------------- */
+
+db_err_t db_product_insert(db_t *db, db_product_t *p); /* sets p->id */
+db_err_t db_product_get(db_t *db, int64_t id, db_product_t *out);
+typedef int (*db_product_fn)(const db_product_t *p, void *arg); /* non-zero stops */
+db_err_t db_product_list(db_t *db, db_page_t page, db_product_fn fn, void *arg);
+
+/* --- operators ------------------------------------------------------------ */
+
+db_err_t db_operator_insert(db_t *db, db_operator_t *o); /* sets o->id; DB_EEXISTS on USCC */
+db_err_t db_operator_get(db_t *db, int64_t id, db_operator_t *out);
+db_err_t db_operator_find_uscc(db_t *db, const char *uscc, db_operator_t *out);
+typedef int (*db_operator_fn)(const db_operator_t *o, void *arg);
+db_err_t db_operator_list(db_t *db, db_page_t page, db_operator_fn fn, void *arg);
+
+/* --- authorisations --------------------------------------------------------- */
+
+db_err_t db_auth_insert(db_t *db, db_auth_t *a); /* sets a->id */
+db_err_t db_auth_get(db_t *db, int64_t id, db_auth_t *out);
+/* Stores a new status; approved_at when non-zero and approval_doc when not
+ * NULL are stored with it. */
+db_err_t db_auth_set_status(db_t *db, int64_t id, const char *status, int64_t approved_at,
+                            const char *approval_doc);
+db_err_t db_auth_event_insert(db_t *db, const db_auth_event_t *ev);
+/* Lists authorisations; operator_id or product_id > 0 narrows the list. */
+typedef int (*db_auth_fn)(const db_auth_t *a, void *arg);
+db_err_t db_auth_list(db_t *db, int64_t operator_id, int64_t product_id, db_page_t page,
+                      db_auth_fn fn, void *arg);
+/* Counts live (not revoked) authorisations of operator for product. */
+db_err_t db_auth_count_live(db_t *db, int64_t operator_id, int64_t product_id, int64_t *count);
+
+/* --- audit log ------------------------------------------------------------ */
+
+/* The id the next row must take and the hash of the newest row (zeros when
+ * the log is empty). */
+db_err_t db_audit_head(db_t *db, int64_t *next_id, unsigned char prev_hash[DB_HASH_LEN]);
+db_err_t db_audit_append(db_t *db, const db_audit_row_t *row);
+/* Walks rows in id order (ascending, or newest first when newest_first). */
+typedef int (*db_audit_fn)(const db_audit_row_t *row, void *arg);
+db_err_t db_audit_each(db_t *db, int newest_first, db_page_t page, db_audit_fn fn, void *arg);
+/* The highest id ever handed out, even if that row was since removed. */
+db_err_t db_audit_highest_issued(db_t *db, int64_t *id);
+
+/* --- batches and labels ------------------------------------------------------ */
+
+typedef struct {
+    int64_t id;
+    int64_t auth_id;
+    int64_t count;
+    char status[DB_TEXT_SHORT]; /* requested approved rejected issued activated voided */
+    int64_t quota_year;
+    char lot_number[DB_TEXT];
+    char harvest_date[12];
+    char production_base[DB_TEXT];
+    char inspection_cert[DB_TEXT];
+    int64_t requested_at;
+    char requested_by[DB_TEXT];
+    int64_t decided_at;
+    char decided_by[DB_TEXT];
+    char decision_note[DB_TEXT];
+    int64_t issued_at;
+    int64_t activated_at;
+    int64_t voided_at;
+    char void_reason[DB_TEXT];
+    /* filled by reads, ignored by writes */
+    int64_t operator_id;
+    int64_t product_id;
+    int64_t labels_voided; /* labels voided one by one */
+} db_batch_t;
+
+/* Everything the verdict on one code needs, read in one lookup. */
+typedef struct {
+    char code[20];
+    int64_t seq;
+    int label_voided;
+    char void_reason[DB_TEXT];
+    db_batch_t batch;
+    db_auth_t auth;
+    db_product_t product;
+    db_operator_t op;
+} db_label_view_t;
+
+db_err_t db_batch_insert(db_t *db, db_batch_t *b); /* sets b->id */
+db_err_t db_batch_get(db_t *db, int64_t id, db_batch_t *out);
+/* Stores status and the decision, issue, activation and void fields of b. */
+db_err_t db_batch_update(db_t *db, const db_batch_t *b);
+/* Lists batches, newest first; operator_id or auth_id > 0 narrows the list. */
+typedef int (*db_batch_fn)(const db_batch_t *b, void *arg);
+db_err_t db_batch_list(db_t *db, int64_t operator_id, int64_t auth_id, db_page_t page,
+                       db_batch_fn fn, void *arg);
+/* Labels of an authorisation counted against its quota for a year: batches
+ * issued or activated, plus requested and approved ones when pending_too. */
+db_err_t db_quota_used(db_t *db, int64_t auth_id, int64_t year, int pending_too, int64_t *used);
+/* Marks an authorisation as used (labels issued or scanned) at time at. */
+db_err_t db_auth_touch(db_t *db, int64_t auth_id, int64_t at);
+
+/* Inserts one label inside the caller's change; DB_EEXISTS when the code is
+ * already taken (the caller draws another). code is 16 canonical symbols. */
+db_err_t db_label_insert(db_t *db, const char *code, int64_t batch_id, int64_t seq);
+/* Walks a batch's labels in sequence order; voided tells whether each label
+ * was voided one by one. */
+typedef int (*db_label_fn)(const char *code, int64_t seq, int voided, void *arg);
+db_err_t db_label_each(db_t *db, int64_t batch_id, db_label_fn fn, void *arg);
+/* Reads a label with its batch, authorisation, product and operator. */
+db_err_t db_label_find(db_t *db, const char *code, db_label_view_t *out);
+/* Voids one label; DB_EEXISTS when it is voided already. */
+db_err_t db_label_void(db_t *db, const char *code, int64_t at, const char *actor,
+                       const char *reason);
+
+/* --- figures -------------------------------------------------------------- */
+
+/* today is 'YYYY-MM-DD', used to tell expired authorisations apart. */
+db_err_t db_stats(db_t *db, const char *today, db_stats_t *out);
+
+#endif

@@ -1,0 +1,169 @@
+/*
+ * check.c - validation of outside input shared by the gi_ rules: text,
+ * dates and region codes; and the mapping of storage failures.
+ */
+#include "gi/gi.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#define CST_OFFSET (8 * 3600)
+
+void gi_date_of(int64_t t, char out[GI_DATE_LEN + 1])
+{
+    time_t local = (time_t)(t + CST_OFFSET);
+    struct tm tm;
+    gmtime_r(&local, &tm);
+    strftime(out, GI_DATE_LEN + 1, "%Y-%m-%d", &tm);
+}
+
+static int is_leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && is_leap(y) ? 29 : days[m - 1];
+}
+
+/* Parses YYYY-MM-DD strictly; 0 on success. */
+static int parse_date(const char *s, int *y, int *m, int *d)
+{
+    if (!s || strlen(s) != GI_DATE_LEN || s[4] != '-' || s[7] != '-')
+        return -1;
+    for (int i = 0; i < GI_DATE_LEN; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+            return -1;
+    *y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    *m = (s[5] - '0') * 10 + (s[6] - '0');
+    *d = (s[8] - '0') * 10 + (s[9] - '0');
+    if (*y < 1900 || *y > 9998 || *m < 1 || *m > 12 || *d < 1 || *d > days_in_month(*y, *m))
+        return -1;
+    return 0;
+}
+
+gi_err_t gi_check_date(const char *field, const char *s, gi_error_t *err)
+{
+    int y, m, d;
+    if (parse_date(s, &y, &m, &d) != 0)
+        return gi_fail(err, GI_EINVAL, "%s: '%s' is not a date written YYYY-MM-DD", field,
+                       s ? s : "");
+    return GI_OK;
+}
+
+void gi_date_add_years(const char date[GI_DATE_LEN + 1], int years, char out[GI_DATE_LEN + 1])
+{
+    int y, m, d;
+    if (parse_date(date, &y, &m, &d) != 0) {
+        snprintf(out, GI_DATE_LEN + 1, "%s", date);
+        return;
+    }
+    y += years;
+    if (d > days_in_month(y, m))
+        d = days_in_month(y, m);
+    snprintf(out, GI_DATE_LEN + 1, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
+             (unsigned)d % 100u);
+}
+
+/* Length of the UTF-8 sequence at s (at most n bytes), 0 when invalid.
+ * Overlong forms, surrogates and code points above U+10FFFF are invalid. */
+static size_t utf8_sequence(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    size_t len;
+    unsigned min;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2, min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3, min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4, min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (len > n)
+        return 0;
+    unsigned cp = c & (0x7Fu >> len);
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3Fu);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return len;
+}
+
+gi_err_t gi_check_text(const char *field, const char *s, size_t max_chars, size_t max_bytes,
+                       int required, gi_error_t *err)
+{
+    if (!s)
+        s = "";
+    size_t n = strlen(s);
+    if (required && n == 0)
+        return gi_fail(err, GI_EINVAL, "%s is required", field);
+    if (n > max_bytes)
+        return gi_fail(err, GI_EINVAL, "%s is too long (at most %zu characters)", field, max_chars);
+    size_t chars = 0;
+    for (size_t i = 0; i < n; chars++) {
+        const unsigned char *p = (const unsigned char *)s + i;
+        size_t len = utf8_sequence(p, n - i);
+        if (len == 0)
+            return gi_fail(err, GI_EINVAL, "%s is not valid UTF-8 (byte %zu)", field, i + 1);
+        if (len == 1 && (p[0] < 0x20 || p[0] == 0x7F))
+            return gi_fail(err, GI_EINVAL, "%s contains a control character (byte %zu)", field,
+                           i + 1);
+        i += len;
+    }
+    if (chars > max_chars)
+        return gi_fail(err, GI_EINVAL, "%s is too long (%zu characters, at most %zu)", field, chars,
+                       max_chars);
+    return GI_OK;
+}
+
+static int province_known(int p)
+{
+    static const int provinces[] = {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34,
+                                    35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52,
+                                    53, 54, 61, 62, 63, 64, 65, 71, 81, 82};
+    for (size_t i = 0; i < sizeof provinces / sizeof provinces[0]; i++)
+        if (provinces[i] == p)
+            return 1;
+    return 0;
+}
+
+gi_err_t gi_check_region(const char *field, const char *s, gi_error_t *err)
+{
+    if (!s || strlen(s) != 6 || strspn(s, "0123456789") != 6)
+        return gi_fail(err, GI_EINVAL, "%s: '%s' is not a 6-digit GB/T 2260 region code", field,
+                       s ? s : "");
+    if (!province_known((s[0] - '0') * 10 + (s[1] - '0')))
+        return gi_fail(err, GI_EINVAL, "%s: '%s' does not start with a GB/T 2260 province code",
+                       field, s);
+    return GI_OK;
+}
+
+int gi_region_within(const char *region, const char *scope)
+{
+    return scope == NULL || strncmp(region, scope, strlen(scope)) == 0;
+}
+
+gi_err_t gi_db_fail(db_t *db, db_err_t rc, gi_error_t *err)
+{
+    switch (rc) {
+    case DB_OK:
+        return GI_OK;
+    case DB_ENOTFOUND:
+        return gi_fail(err, GI_ENOTFOUND, "%s", db_errmsg(db));
+    case DB_EEXISTS:
+        return gi_fail(err, GI_EEXISTS, "%s", db_errmsg(db));
+    case DB_EIO:
+        break;
+    }
+    return gi_fail(err, GI_EIO, "database: %s", db_errmsg(db));
+}

@@ -1,0 +1,69 @@
+/*
+ * cli.h - what the parts of the gimark command line share: the parsed
+ * invocation, the command table's row type and small helpers for options,
+ * numbers and output. Internal to the CLI (gi/main.c, gi/cli*.c).
+ */
+#ifndef GI_CLI_H
+#define GI_CLI_H
+
+#include "gi/gi.h"
+
+#include <jansson.h>
+#include <stddef.h>
+
+#define CLI_MAX_OPTS 24
+#define CLI_MAX_ARGS 8
+
+typedef struct {
+    const char *name;
+    const char *arg; /* NULL: a flag without value */
+    const char *help;
+} cli_opt_t;
+
+typedef struct {
+    const char *db_path;
+    int json;
+    const char *actor;
+    int64_t now;
+    const char *value[CLI_MAX_OPTS]; /* option values, indexed like the command's opts */
+    const char *args[CLI_MAX_ARGS];  /* positional arguments */
+    int nargs;
+    gi_ctx_t ctx;
+} cli_t;
+
+typedef struct cli_command cli_command_t;
+struct cli_command {
+    const char *word;
+    const char *sub;  /* NULL: no subcommand */
+    const char *args; /* positional arguments, for the usage line */
+    int nargs;        /* how many are required; -1: one or more */
+    const char *summary;
+    const cli_opt_t *opts;
+    gi_err_t (*run)(cli_t *cli, const cli_command_t *cmd, gi_error_t *err);
+    int creates_db; /* may run on a database file that does not exist yet */
+};
+
+/* The command tables of each part, ended by a row with word NULL. */
+extern const cli_command_t cli_registry_commands[];
+extern const cli_command_t cli_batch_commands[];
+
+/* Option values by name; NULL (or fallback) when not given. */
+const char *cli_opt(const cli_t *cli, const cli_command_t *cmd, const char *name);
+const char *cli_opt_or(const cli_t *cli, const cli_command_t *cmd, const char *name,
+                       const char *fallback);
+gi_err_t cli_require(const cli_t *cli, const cli_command_t *cmd, const char *name, const char **out,
+                     gi_error_t *err);
+/* A whole decimal number in [min, max]; what names it in the message. */
+gi_err_t cli_parse_int(const char *what, const char *s, int64_t min, int64_t max, int64_t *out,
+                       gi_error_t *err);
+gi_err_t cli_parse_id(const char *what, const char *s, int64_t *out, gi_error_t *err);
+/* Prints v (consumed) on stdout. */
+gi_err_t cli_print_json(json_t *v, gi_error_t *err);
+void cli_today(const cli_t *cli, char out[GI_DATE_LEN + 1]);
+/* Lists: the page from --limit/--offset, a JSON array when --json (else
+ * NULL) and, for text, the header line; cli_list_end prints or fails. */
+gi_err_t cli_list_begin(const cli_t *cli, const cli_command_t *cmd, const char *header,
+                        db_page_t *page, json_t **list, gi_error_t *err);
+gi_err_t cli_list_end(const cli_t *cli, db_err_t drc, json_t *list, gi_error_t *err);
+
+#endif

@@ -1,0 +1,117 @@
+/*
+ * demo.c - the demonstration data set.
+ *
+ * Product names and region codes are public facts (GI products of Guangxi).
+ * Their protection regime and registration numbers are left empty rather than
+ * invented. The operators are fictitious: their names say "演示" (demo) and
+ * their USCCs are valid in form but belong to no registered entity.
+ */
+#include "gi/demo.h"
+#include "gi/registry.h"
+
+#include <string.h>
+
+static const gi_product_input_t demo_products[] = {
+    {"百色芒果", "Baise Mango", "", "", "451000", "", ""},
+    {"田阳香芒", "Tianyang Fragrant Mango", "", "", "451003", "", ""},
+    {"横县茉莉花茶", "Hengxian Jasmine Tea", "", "", "450127", "", ""},
+    {"六堡茶", "Liubao Tea", "", "", "450400", "", ""},
+    {"荔浦芋", "Lipu Taro", "", "", "450331", "", ""},
+    {"富川脐橙", "Fuchuan Navel Orange", "", "", "451123", "", ""},
+    {"永福罗汉果", "Yongfu Luo Han Guo (Monk Fruit)", "", "", "450326", "", ""},
+    {"容县沙田柚", "Rongxian Shatian Pomelo", "", "", "450921", "", ""},
+    {"恭城月柿", "Gongcheng Persimmon", "", "", "450332", "", ""},
+    {"灵山荔枝", "Lingshan Lychee", "", "", "450721", "", ""},
+    {"融安金桔", "Rong'an Kumquat", "", "", "450224", "", ""},
+    {"合浦南珠", "Hepu South Sea Pearl", "", "", "450521", "", ""},
+    {"巴马香猪", "Bama Xiang Pig", "", "", "451227", "", ""},
+    {"东兰墨米", "Donglan Black Rice", "", "", "451224", "", ""},
+    {"钦州大蚝", "Qinzhou Oyster", "", "", "450700", "", ""},
+};
+
+static const gi_operator_input_t demo_operators[] = {
+    {"93451003MA815908XM", "田阳区香芒种植专业合作社（演示）", "cooperative", "451003",
+     "0776-0000001", ""},
+    {"91450100MA8609132C", "南宁茉莉花茶业有限公司（演示）", "company", "450100", "0771-0000002",
+     ""},
+    {"93451123MA0308247J", "富川脐橙产销专业合作社（演示）", "cooperative", "451123",
+     "0774-0000003", ""},
+    {"92450331MA2199355T", "荔浦芋头种植户（演示）", "individual", "450331", "0773-0000004", ""},
+};
+
+/* operator index, product index, final state */
+static const struct {
+    int op, product;
+    const char *state;
+} demo_auths[] = {
+    {0, 1, "approved"}, {0, 0, "approved"},  {1, 2, "approved"},
+    {2, 5, "pending"},  {3, 4, "suspended"},
+};
+
+static gi_err_t load_auth(const gi_ctx_t *ctx, int64_t op_id, int64_t product_id, const char *state,
+                          gi_error_t *err)
+{
+    gi_auth_input_t in = {op_id, product_id, "", "", 100000, ""};
+    db_auth_t a;
+    gi_err_t rc = gi_auth_grant(ctx, &in, &a, err);
+    if (rc != GI_OK || strcmp(state, "pending") == 0)
+        return rc;
+    rc = gi_auth_transition(ctx, a.id, GI_AUTH_APPROVE, "demo data", "演示批准文件 DEMO-2026-001",
+                            NULL, err);
+    if (rc != GI_OK || strcmp(state, "suspended") != 0)
+        return rc;
+    return gi_auth_transition(ctx, a.id, GI_AUTH_SUSPEND, "demo data: inspection pending", "", NULL,
+                              err);
+}
+
+static gi_err_t load_all(const gi_ctx_t *ctx, gi_demo_summary_t *out, gi_error_t *err)
+{
+    int64_t product_ids[sizeof demo_products / sizeof demo_products[0]];
+    int64_t operator_ids[sizeof demo_operators / sizeof demo_operators[0]];
+    gi_err_t rc;
+    for (size_t i = 0; i < sizeof demo_products / sizeof demo_products[0]; i++) {
+        db_product_t p;
+        if ((rc = gi_product_add(ctx, &demo_products[i], &p, err)) != GI_OK)
+            return rc;
+        product_ids[i] = p.id;
+        out->products++;
+    }
+    for (size_t i = 0; i < sizeof demo_operators / sizeof demo_operators[0]; i++) {
+        db_operator_t o;
+        if ((rc = gi_operator_add(ctx, &demo_operators[i], &o, err)) != GI_OK)
+            return rc;
+        operator_ids[i] = o.id;
+        out->operators++;
+    }
+    for (size_t i = 0; i < sizeof demo_auths / sizeof demo_auths[0]; i++) {
+        rc = load_auth(ctx, operator_ids[demo_auths[i].op], product_ids[demo_auths[i].product],
+                       demo_auths[i].state, err);
+        if (rc != GI_OK)
+            return rc;
+        out->authorisations++;
+    }
+    return GI_OK;
+}
+
+gi_err_t gi_demo_load(const gi_ctx_t *ctx, gi_demo_summary_t *out, gi_error_t *err)
+{
+    db_stats_t st;
+    char today[GI_DATE_LEN + 1];
+    gi_date_of(ctx->now, today);
+    memset(out, 0, sizeof *out);
+    db_err_t drc = db_begin(ctx->db);
+    if (drc != DB_OK)
+        return gi_db_fail(ctx->db, drc, err);
+    gi_err_t rc = gi_db_fail(ctx->db, db_stats(ctx->db, today, &st), err);
+    if (rc == GI_OK && (st.products > 0 || st.operators > 0))
+        rc = gi_fail(err, GI_EREFUSED,
+                     "the registry already holds data; the demo loads only "
+                     "into an empty database");
+    if (rc == GI_OK)
+        rc = load_all(ctx, out, err);
+    if (rc == GI_OK && (drc = db_commit(ctx->db)) != DB_OK)
+        rc = gi_db_fail(ctx->db, drc, err);
+    if (rc != GI_OK)
+        db_rollback(ctx->db);
+    return rc;
+}

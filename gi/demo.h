@@ -1,0 +1,20 @@
+/*
+ * demo.h - the demonstration data set: real Guangxi GI products with sample
+ * (fictitious) operators and authorisations.
+ */
+#ifndef GI_DEMO_H
+#define GI_DEMO_H
+
+#include "gi/gi.h"
+
+typedef struct {
+    int products;
+    int operators;
+    int authorisations;
+} gi_demo_summary_t;
+
+/* Loads the demo data in one transaction. GI_EREFUSED when the registry
+ * already holds products (the demo never mixes with real data). */
+gi_err_t gi_demo_load(const gi_ctx_t *ctx, gi_demo_summary_t *out, gi_error_t *err);
+
+#endif

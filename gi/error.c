@@ -1,0 +1,57 @@
+/*
+ * error.c - formatting and mapping of gi_err_t.
+ */
+#include "error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+gi_err_t gi_fail(gi_error_t *e, gi_err_t code, const char *fmt, ...)
+{
+    if (e) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
+
+int gi_exit_status(gi_err_t code)
+{
+    switch (code) {
+    case GI_OK:
+        return 0;
+    case GI_EINVAL:
+        return 1;
+    case GI_ENOTFOUND:
+    case GI_EEXISTS:
+    case GI_EREFUSED:
+        return 2;
+    case GI_EIO:
+    case GI_ENOMEM:
+        return 3;
+    }
+    return 3;
+}
+
+const char *gi_err_name(gi_err_t code)
+{
+    switch (code) {
+    case GI_OK:
+        return "ok";
+    case GI_EINVAL:
+        return "invalid";
+    case GI_ENOTFOUND:
+        return "not_found";
+    case GI_EEXISTS:
+        return "exists";
+    case GI_EREFUSED:
+        return "refused";
+    case GI_EIO:
+        return "io";
+    case GI_ENOMEM:
+        return "no_memory";
+    }
+    return "io";
+}

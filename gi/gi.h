@@ -1,0 +1,51 @@
+/*
+ * gi.h - what every gi_ operation shares: the context it runs in, and the
+ * checks applied to outside input before it reaches a rule or the database.
+ *
+ * Thread-safety: a gi_ctx_t holds one db_t and is used by one thread.
+ */
+#ifndef GI_GI_H
+#define GI_GI_H
+
+#include "db/db.h"
+#include "gi/error.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Who acts, on which database, at what time. The time travels in the context
+ * (rather than each rule calling time()) so that tests can place it anywhere. */
+typedef struct {
+    db_t *db;
+    const char *actor; /* "cli:root", "user:alice", ... */
+    int64_t now;       /* Unix seconds */
+} gi_ctx_t;
+
+#define GI_DATE_LEN 10 /* YYYY-MM-DD */
+
+/* The calendar date of t in China Standard Time (UTC+8, no daylight saving),
+ * which is the date printed on every GI document. */
+void gi_date_of(int64_t t, char out[GI_DATE_LEN + 1]);
+
+/* Adds years to a YYYY-MM-DD date (Feb 29 becomes Feb 28). */
+void gi_date_add_years(const char date[GI_DATE_LEN + 1], int years, char out[GI_DATE_LEN + 1]);
+
+/* GI_OK when s is a real calendar date written YYYY-MM-DD. */
+gi_err_t gi_check_date(const char *field, const char *s, gi_error_t *err);
+
+/* GI_OK when s is valid UTF-8 without control characters, at most max_chars
+ * characters and fitting max_bytes; required refuses an empty string. */
+gi_err_t gi_check_text(const char *field, const char *s, size_t max_chars, size_t max_bytes,
+                       int required, gi_error_t *err);
+
+/* GI_OK when s is a 6-digit GB/T 2260 code under a known province prefix. */
+gi_err_t gi_check_region(const char *field, const char *s, gi_error_t *err);
+
+/* True when region (a 6-digit code) lies inside scope, a GB/T 2260 prefix
+ * ("45" province, "4510" city, "451003" county; "" everything). */
+int gi_region_within(const char *region, const char *scope);
+
+/* Maps a storage failure to a gi_err_t with the storage layer's message. */
+gi_err_t gi_db_fail(db_t *db, db_err_t rc, gi_error_t *err);
+
+#endif

@@ -1,0 +1,83 @@
+/*
+ * json.c - JSON forms of registry records.
+ */
+#include "gi/json.h"
+#include "gi/registry.h"
+
+#include <sodium.h>
+#include <time.h>
+
+void gi_json_time(int64_t t, char out[24])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static json_t *time_or_null(int64_t t)
+{
+    char buf[24];
+    if (t == 0)
+        return json_null();
+    gi_json_time(t, buf);
+    return json_string(buf);
+}
+
+json_t *gi_json_product(const db_product_t *p)
+{
+    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s, s:o}", "id", (json_int_t)p->id,
+                     "name_zh", p->name_zh, "name_en", p->name_en, "regime", p->regime,
+                     "reg_number", p->reg_number, "region_code", p->region_code, "standard",
+                     p->standard, "gtin", p->gtin[0] ? p->gtin : NULL, "status", p->status,
+                     "created_at", time_or_null(p->created_at));
+}
+
+json_t *gi_json_operator(const db_operator_t *o)
+{
+    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:o}", "id", (json_int_t)o->id,
+                     "uscc", o->uscc, "name", o->name, "kind", o->kind, "region_code",
+                     o->region_code, "contact", o->contact, "status", o->status, "uscc_override",
+                     o->uscc_override[0] ? o->uscc_override : NULL, "created_at",
+                     time_or_null(o->created_at));
+}
+
+json_t *gi_json_auth(const db_auth_t *a, const char *today, int64_t now)
+{
+    return json_pack("{s:I, s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:o, s:o, s:b}", "id",
+                     (json_int_t)a->id, "operator_id", (json_int_t)a->operator_id, "operator_name",
+                     a->operator_name, "operator_uscc", a->operator_uscc, "product_id",
+                     (json_int_t)a->product_id, "product_name", a->product_name, "status",
+                     gi_auth_status(a, today), "valid_from", a->valid_from, "valid_until",
+                     a->valid_until, "yearly_quota", (json_int_t)a->yearly_quota, "approval_doc",
+                     a->approval_doc, "approved_at", time_or_null(a->approved_at), "last_used_at",
+                     time_or_null(a->last_used_at), "needs_review", gi_auth_needs_review(a, now));
+}
+
+json_t *gi_json_audit_row(const db_audit_row_t *row)
+{
+    char hash[2 * DB_HASH_LEN + 1];
+    sodium_bin2hex(hash, sizeof hash, row->hash, DB_HASH_LEN);
+    json_t *detail = json_loads(row->detail, 0, NULL);
+    return json_pack("{s:I, s:o, s:s, s:s, s:s, s:I, s:o, s:s}", "id", (json_int_t)row->id, "at",
+                     time_or_null(row->at), "actor", row->actor, "action", row->action, "entity",
+                     row->entity, "entity_id", (json_int_t)row->entity_id, "detail",
+                     detail ? detail : json_string(row->detail), "hash", hash);
+}
+
+json_t *gi_json_batch(const db_batch_t *b)
+{
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:s, s:I, s:{s:s, s:s, s:s, s:s}, s:o, s:s, s:o, "
+                     "s:s, s:s, s:o, s:o, s:o, s:s, s:I}",
+                     "id", (json_int_t)b->id, "auth_id", (json_int_t)b->auth_id, "operator_id",
+                     (json_int_t)b->operator_id, "product_id", (json_int_t)b->product_id, "count",
+                     (json_int_t)b->count, "status", b->status, "quota_year",
+                     (json_int_t)b->quota_year, "lot", "lot_number", b->lot_number, "harvest_date",
+                     b->harvest_date, "production_base", b->production_base, "inspection_cert",
+                     b->inspection_cert, "requested_at", time_or_null(b->requested_at),
+                     "requested_by", b->requested_by, "decided_at", time_or_null(b->decided_at),
+                     "decided_by", b->decided_by, "decision_note", b->decision_note, "issued_at",
+                     time_or_null(b->issued_at), "activated_at", time_or_null(b->activated_at),
+                     "voided_at", time_or_null(b->voided_at), "void_reason", b->void_reason,
+                     "labels_voided", (json_int_t)b->labels_voided);
+}

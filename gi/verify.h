@@ -1,0 +1,52 @@
+/*
+ * verify.h - the verdict on a scanned or typed serial code.
+ *
+ * gi_verdict_of() is a pure function of the stored records; gi_verify()
+ * parses untrusted input, looks the code up and applies it.
+ */
+#ifndef GI_VERIFY_H
+#define GI_VERIFY_H
+
+#include "gi/code.h"
+#include "gi/gi.h"
+
+typedef enum {
+    GI_VERDICT_GENUINE = 0,
+    GI_VERDICT_GENUINE_REPEATED, /* genuine, but scanned more often than the threshold */
+    GI_VERDICT_NOT_ACTIVATED,    /* issued, never declared applied to product */
+    GI_VERDICT_VOID,
+    GI_VERDICT_AUTH_SUSPENDED,
+    GI_VERDICT_AUTH_REVOKED,
+    GI_VERDICT_AUTH_EXPIRED,
+    GI_VERDICT_UNKNOWN,   /* well-formed, but no such code: likely a copy */
+    GI_VERDICT_MALFORMED, /* not a code, or its check symbol is wrong: likely a typo */
+} gi_verdict_t;
+
+#define GI_VERDICT_COUNT 9
+
+typedef struct {
+    gi_verdict_t verdict;
+    gi_code_parse_t parse; /* how the input parsed */
+    gi_code_t code;        /* canonical code when it parsed (also on a typo) */
+    int found;             /* view holds the label's records */
+    db_label_view_t view;
+    int64_t scans; /* scans counted for the verdict, this one included */
+} gi_verification_t;
+
+/* "GENUINE", "UNKNOWN", ... */
+const char *gi_verdict_name(gi_verdict_t v);
+/* True for the verdicts a consumer may trust (GENUINE and GENUINE_REPEATED). */
+int gi_verdict_is_genuine(gi_verdict_t v);
+
+/* The verdict for a found label, given today's date, how many times it has
+ * been scanned (this scan included) and the repeat threshold (0: none). */
+gi_verdict_t gi_verdict_of(const db_label_view_t *v, const char *today, int64_t scans,
+                           int64_t repeat_threshold);
+
+/* Parses len bytes of input, looks the code up and fills out. scans is the
+ * count to judge repetition by (the caller's scan record, this one
+ * included). GI_OK whatever the verdict; GI_EIO when the lookup failed. */
+gi_err_t gi_verify(const gi_ctx_t *ctx, const char *input, size_t len, int64_t scans,
+                   int64_t repeat_threshold, gi_verification_t *out, gi_error_t *err);
+
+#endif

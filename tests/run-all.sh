@@ -1,0 +1,34 @@
+#!/bin/sh
+# run-all.sh - every test suite of `make test`, with one closing line
+# "N passed, N failed" that adds up all suites. Expects `make all` done.
+cd "$(dirname "$0")/.." || exit 3
+total_p=0
+total_f=0
+suite() {
+    name=$1
+    shift
+    echo "== $name"
+    out=$("$@" 2>&1)
+    status=$?
+    printf '%s\n' "$out"
+    line=$(printf '%s\n' "$out" | grep -E '[0-9]+ passed, [0-9]+ failed' | tail -n 1)
+    p=$(printf '%s' "$line" | sed -E 's/.* ([0-9]+) passed.*/\1/')
+    f=$(printf '%s' "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+    [ -n "$p" ] || p=0
+    [ -n "$f" ] || f=0
+    if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
+        echo "$name: exit status $status"
+        f=1
+    fi
+    total_p=$((total_p + p))
+    total_f=$((total_f + f))
+}
+suite "unit tests" sh tests/run-unit.sh build/tests
+suite "unit tests under ASan+UBSan" sh tests/run-unit.sh build/san/tests
+for t in tests/cli/*.sh tests/labels/*.sh tests/integration/*.sh; do
+    [ -f "$t" ] || continue
+    suite "$t" sh "$t"
+done
+echo
+echo "$total_p passed, $total_f failed"
+[ "$total_f" -eq 0 ]

@@ -1,0 +1,175 @@
+/*
+ * test_audit.c - the hash chain: intact, edited, deleted, reordered.
+ */
+#include "gi/audit.h"
+#include "gi/registry.h"
+#include "test.h"
+#include "testdb.h"
+
+#include <sqlite3.h>
+
+/* A database with n audit rows (n products). */
+static void setup(testdb_t *t, int n)
+{
+    testdb_open(t);
+    for (int i = 0; i < n; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "产品%d", i);
+        gi_product_input_t in = {name, "", "", "", "450100", "", ""};
+        CHECK(gi_product_add(&t->ctx, &in, NULL, NULL) == GI_OK);
+    }
+}
+
+/* Runs SQL on the file behind the gimark connection, as a person with the
+ * sqlite3 shell would: the triggers that refuse edits are dropped first. */
+static void tamper(testdb_t *t, const char *sql)
+{
+    sqlite3 *raw;
+    CHECK(sqlite3_open(t->path, &raw) == SQLITE_OK);
+    CHECK(sqlite3_exec(raw,
+                       "DROP TRIGGER IF EXISTS audit_log_no_update;"
+                       "DROP TRIGGER IF EXISTS audit_log_no_delete;",
+                       NULL, NULL, NULL) == SQLITE_OK);
+    CHECK(sqlite3_exec(raw, sql, NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(raw);
+}
+
+static gi_audit_report_t verify(testdb_t *t)
+{
+    gi_audit_report_t rep;
+    CHECK(gi_audit_verify(t->db, &rep, NULL) == GI_OK);
+    return rep;
+}
+
+static void test_intact_chain(void)
+{
+    testdb_t t;
+    setup(&t, 5);
+    gi_audit_report_t rep = verify(&t);
+    CHECK(rep.ok);
+    CHECK(rep.rows == 5);
+    CHECK(rep.bad_id == 0);
+    testdb_close(&t);
+}
+
+static void test_empty_chain(void)
+{
+    testdb_t t;
+    setup(&t, 0);
+    gi_audit_report_t rep = verify(&t);
+    CHECK(rep.ok);
+    CHECK(rep.rows == 0);
+    testdb_close(&t);
+}
+
+static void test_edited_row_is_named(void)
+{
+    testdb_t t;
+    setup(&t, 5);
+    tamper(&t, "UPDATE audit_log SET detail = replace(detail, '450100', '450200') WHERE id = 3");
+    gi_audit_report_t rep = verify(&t);
+    CHECK(!rep.ok);
+    CHECK(rep.bad_id == 3);
+    CHECK(strstr(rep.problem, "changed") != NULL);
+    testdb_close(&t);
+}
+
+static void test_edited_actor_and_time(void)
+{
+    testdb_t t;
+    setup(&t, 4);
+    tamper(&t, "UPDATE audit_log SET actor = 'someone-else' WHERE id = 2");
+    CHECK(verify(&t).bad_id == 2);
+    testdb_close(&t);
+    setup(&t, 4);
+    tamper(&t, "UPDATE audit_log SET at = at + 1 WHERE id = 4");
+    CHECK(verify(&t).bad_id == 4);
+    testdb_close(&t);
+}
+
+static void test_deleted_row_is_named(void)
+{
+    testdb_t t;
+    setup(&t, 5);
+    tamper(&t, "DELETE FROM audit_log WHERE id = 2");
+    gi_audit_report_t rep = verify(&t);
+    CHECK(!rep.ok);
+    CHECK(rep.bad_id == 3);
+    CHECK(strstr(rep.problem, "missing") != NULL);
+    testdb_close(&t);
+}
+
+static void test_deleted_newest_rows_are_seen(void)
+{
+    testdb_t t;
+    setup(&t, 5);
+    tamper(&t, "DELETE FROM audit_log WHERE id >= 4");
+    gi_audit_report_t rep = verify(&t);
+    CHECK(!rep.ok);
+    CHECK(rep.bad_id == 4);
+    CHECK(strstr(rep.problem, "deleted") != NULL);
+    testdb_close(&t);
+}
+
+static void test_swapped_rows_are_seen(void)
+{
+    testdb_t t;
+    setup(&t, 4);
+    tamper(&t, "UPDATE audit_log SET id = 100 WHERE id = 2;"
+               "UPDATE audit_log SET id = 2 WHERE id = 3;"
+               "UPDATE audit_log SET id = 3 WHERE id = 100;");
+    gi_audit_report_t rep = verify(&t);
+    CHECK(!rep.ok);
+    CHECK(rep.bad_id == 2);
+    testdb_close(&t);
+}
+
+static void test_triggers_refuse_edits(void)
+{
+    testdb_t t;
+    setup(&t, 2);
+    sqlite3 *raw;
+    CHECK(sqlite3_open(t.path, &raw) == SQLITE_OK);
+    CHECK(sqlite3_exec(raw, "UPDATE audit_log SET actor = 'x'", NULL, NULL, NULL) != SQLITE_OK);
+    CHECK(sqlite3_exec(raw, "DELETE FROM audit_log", NULL, NULL, NULL) != SQLITE_OK);
+    sqlite3_close(raw);
+    CHECK(verify(&t).ok);
+    testdb_close(&t);
+}
+
+static void test_refused_change_writes_no_row(void)
+{
+    testdb_t t;
+    setup(&t, 1);
+    gi_product_input_t bad = {"", "", "", "", "450100", "", ""};
+    CHECK(gi_product_add(&t.ctx, &bad, NULL, NULL) == GI_EINVAL);
+    gi_audit_report_t rep = verify(&t);
+    CHECK(rep.ok);
+    CHECK(rep.rows == 1);
+    testdb_close(&t);
+}
+
+static void test_hash_depends_on_every_field(void)
+{
+    unsigned char prev[DB_HASH_LEN] = {0}, h1[DB_HASH_LEN], h2[DB_HASH_LEN];
+    db_audit_row_t r = {1, 100, "a", "b", "c", 7, "{}", {0}, {0}};
+    gi_audit_hash(&r, prev, h1);
+    db_audit_row_t s = r;
+    s.actor = "ab";
+    s.action = "";
+    gi_audit_hash(&s, prev, h2); /* same concatenation, different fields */
+    CHECK(memcmp(h1, h2, DB_HASH_LEN) != 0);
+    s = r;
+    s.entity_id = 8;
+    gi_audit_hash(&s, prev, h2);
+    CHECK(memcmp(h1, h2, DB_HASH_LEN) != 0);
+    prev[0] = 1;
+    gi_audit_hash(&r, prev, h2);
+    CHECK(memcmp(h1, h2, DB_HASH_LEN) != 0);
+}
+
+TEST_MAIN("audit", TEST(test_intact_chain), TEST(test_empty_chain), TEST(test_edited_row_is_named),
+          TEST(test_edited_actor_and_time), TEST(test_deleted_row_is_named),
+          TEST(test_deleted_newest_rows_are_seen), TEST(test_swapped_rows_are_seen),
+          TEST(test_triggers_refuse_edits), TEST(test_refused_change_writes_no_row),
+          TEST(test_hash_depends_on_every_field))

@@ -1,0 +1,367 @@
+/*
+ * test_batch.c - batch rules, issuance, quotas, voiding and verdicts.
+ */
+#include "gi/audit.h"
+#include "gi/batch.h"
+#include "gi/export.h"
+#include "gi/registry.h"
+#include "gi/verify.h"
+#include "test.h"
+#include "testdb.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+
+/* A database with an approved authorisation (quota 1000 a year). */
+static int64_t setup(testdb_t *t)
+{
+    db_product_t p;
+    db_operator_t o;
+    db_auth_t a;
+    testdb_open(t);
+    gi_product_input_t prod = {"田阳香芒", "", "", "", "451003", "", ""};
+    gi_operator_input_t op = {"93451003MA815908XM", "合作社", "cooperative", "451003", "", ""};
+    CHECK(gi_product_add(&t->ctx, &prod, &p, NULL) == GI_OK);
+    CHECK(gi_operator_add(&t->ctx, &op, &o, NULL) == GI_OK);
+    gi_auth_input_t in = {o.id, p.id, "2026-01-01", "2028-12-31", 1000, "No. 475"};
+    CHECK(gi_auth_grant(&t->ctx, &in, &a, NULL) == GI_OK);
+    CHECK(gi_auth_transition(&t->ctx, a.id, GI_AUTH_APPROVE, "", "", NULL, NULL) == GI_OK);
+    return a.id;
+}
+
+static int64_t request(testdb_t *t, int64_t auth, int64_t count, gi_error_t *e)
+{
+    gi_batch_request_t in = {auth, count, "LOT-1", "2026-05-20", "田阳基地", "JC-2026-01"};
+    db_batch_t b = {0};
+    gi_err_t rc = gi_batch_request(&t->ctx, &in, &b, e);
+    return rc == GI_OK ? b.id : -(int64_t)rc;
+}
+
+/* Requests, approves and issues a batch of count labels. */
+static int64_t issued(testdb_t *t, int64_t auth, int64_t count)
+{
+    int64_t id = request(t, auth, count, NULL);
+    CHECK(id > 0);
+    CHECK(gi_batch_decide(&t->ctx, id, 1, "", NULL, NULL) == GI_OK);
+    CHECK(gi_batch_issue(&t->ctx, id, NULL, NULL, NULL) == GI_OK);
+    return id;
+}
+
+typedef struct {
+    gi_code_t *codes;
+    size_t n, cap;
+} code_list_t;
+
+static int collect(const char *code, int64_t seq, int voided, void *arg)
+{
+    (void)seq;
+    (void)voided;
+    code_list_t *l = arg;
+    if (l->n < l->cap)
+        snprintf(l->codes[l->n++].s, sizeof l->codes[0].s, "%s", code);
+    return 0;
+}
+
+static int64_t count_labels(testdb_t *t)
+{
+    sqlite3 *raw;
+    sqlite3_stmt *st;
+    int64_t n = -1;
+    CHECK(sqlite3_open(t->path, &raw) == SQLITE_OK);
+    if (sqlite3_prepare_v2(raw, "SELECT count(*) FROM label", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(raw);
+    return n;
+}
+
+static void test_issue_creates_every_code(void)
+{
+    testdb_t t;
+    int64_t auth = setup(&t);
+    int64_t id = issued(&t, auth, 500);
+    db_batch_t b;
+    CHECK(gi_batch_get(&t.ctx, id, &b, NULL) == GI_OK);
+    CHECK_STR(b.status, "issued");
+    CHECK(count_labels(&t) == 500);
+    gi_code_t codes[500];
+    code_list_t l = {codes, 0, 500};
+    CHECK(db_label_each(t.db, id, collect, &l) == DB_OK);
+    CHECK(l.n == 500);
+    for (size_t i = 0; i < l.n; i++) {
+        gi_code_t parsed;
+        CHECK(gi_code_parse(codes[i].s, strlen(codes[i].s), &parsed) == GI_CODE_VALID);
+    }
+    db_auth_t a;
+    CHECK(gi_auth_get(&t.ctx, auth, &a, NULL) == GI_OK);
+    CHECK(a.last_used_at == TESTDB_NOW);
+    testdb_close(&t);
+}
+
+/* A code source that first hands out codes already taken, then fresh ones. */
+typedef struct {
+    const gi_code_t *taken;
+    size_t ntaken, given;
+} colliding_t;
+
+static gi_err_t colliding_source(gi_code_t *out, size_t n, void *arg, gi_error_t *err)
+{
+    colliding_t *c = arg;
+    size_t i = 0;
+    for (; i < n && c->given < c->ntaken; i++)
+        out[i] = c->taken[c->given++];
+    return i < n ? gi_code_generate(out + i, n - i, err) : GI_OK;
+}
+
+static void test_collisions_are_redrawn(void)
+{
+    testdb_t t;
+    int64_t auth = setup(&t);
+    int64_t first = issued(&t, auth, 20);
+    gi_code_t taken[20];
+    code_list_t l = {taken, 0, 20};
+    CHECK(db_label_each(t.db, first, collect, &l) == DB_OK);
+    int64_t id = request(&t, auth, 30, NULL);
+    CHECK(gi_batch_decide(&t.ctx, id, 1, "", NULL, NULL) == GI_OK);
+    colliding_t src = {taken, 20, 0};
+    gi_issue_opts_t opts = {NULL, NULL, colliding_source, &src};
+    CHECK(gi_batch_issue(&t.ctx, id, &opts, NULL, NULL) == GI_OK);
+    CHECK(src.given == 20);
+    CHECK(count_labels(&t) == 50);
+    /* the first batch still owns its codes */
+    gi_verification_t v;
+    CHECK(gi_verify(&t.ctx, taken[0].s, GI_CODE_LEN, 1, 0, &v, NULL) == GI_OK);
+    CHECK(v.found && v.view.batch.id == first);
+    testdb_close(&t);
+}
+
+static gi_err_t stuck_source(gi_code_t *out, size_t n, void *arg, gi_error_t *err)
+{
+    (void)err;
+    const gi_code_t *taken = arg;
+    for (size_t i = 0; i < n; i++)
+        out[i] = *taken;
+    return GI_OK;
+}
+
+static void test_failed_issue_leaves_nothing(void)
+{
+    testdb_t t;
+    int64_t auth = setup(&t);
+    int64_t first = issued(&t, auth, 5);
+    gi_code_t taken[5];
+    code_list_t l = {taken, 0, 5};
+    CHECK(db_label_each(t.db, first, collect, &l) == DB_OK);
+    int64_t id = request(&t, auth, 50, NULL);
+    CHECK(gi_batch_decide(&t.ctx, id, 1, "", NULL, NULL) == GI_OK);
+    gi_issue_opts_t opts = {NULL, NULL, stuck_source, &taken[0]};
+    gi_error_t e;
+    CHECK(gi_batch_issue(&t.ctx, id, &opts, NULL, &e) == GI_EIO);
+    CHECK(count_labels(&t) == 5);
+    db_batch_t b;
+    CHECK(gi_batch_get(&t.ctx, id, &b, NULL) == GI_OK);
+    CHECK_STR(b.status, "approved");
+    /* and it can be issued properly afterwards */
+    CHECK(gi_batch_issue(&t.ctx, id, NULL, &b, NULL) == GI_OK);
+    CHECK(count_labels(&t) == 55);
+    testdb_close(&t);
+}
+
+static void test_count_limits(void)
+{
+    testdb_t t;
+    gi_error_t e;
+    int64_t auth = setup(&t);
+    CHECK(request(&t, auth, 0, &e) == -GI_EINVAL);
+    CHECK(request(&t, auth, -5, &e) == -GI_EINVAL);
+    CHECK(request(&t, auth, 10000001, &e) == -GI_EINVAL);
+    CHECK(strstr(e.msg, "10000000") != NULL);
+    testdb_close(&t);
+}
+
+static void test_quota(void)
+{
+    testdb_t t;
+    gi_error_t e;
+    int64_t auth = setup(&t);
+    CHECK(request(&t, auth, 1001, &e) == -GI_EREFUSED);
+    CHECK(strstr(e.msg, "quota") != NULL);
+    int64_t a = request(&t, auth, 600, NULL);
+    CHECK(a > 0);
+    CHECK(request(&t, auth, 401, &e) == -GI_EREFUSED); /* 600 requested counts */
+    int64_t b = request(&t, auth, 400, NULL);
+    CHECK(b > 0);
+    CHECK(gi_batch_decide(&t.ctx, b, 0, "lot data incomplete", NULL, NULL) == GI_OK);
+    int64_t c = request(&t, auth, 400, NULL); /* the rejected one no longer counts */
+    CHECK(c > 0);
+    /* next year the quota starts afresh */
+    t.ctx.now += 365 * 86400LL;
+    CHECK(request(&t, auth, 1000, NULL) > 0);
+    testdb_close(&t);
+}
+
+static void test_quota_at_issue(void)
+{
+    testdb_t t;
+    gi_error_t e;
+    int64_t auth = setup(&t);
+    int64_t a = request(&t, auth, 700, NULL);
+    CHECK(gi_batch_decide(&t.ctx, a, 1, "", NULL, NULL) == GI_OK);
+    /* requested last year, issued this year against this year's issuance */
+    t.ctx.now += 365 * 86400LL;
+    int64_t b = issued(&t, auth, 500);
+    CHECK(b > 0);
+    CHECK(gi_batch_issue(&t.ctx, a, NULL, NULL, &e) == GI_EREFUSED);
+    CHECK(strstr(e.msg, "quota") != NULL);
+    testdb_close(&t);
+}
+
+static void test_auth_state_gates_batches(void)
+{
+    testdb_t t;
+    gi_error_t e;
+    int64_t auth = setup(&t);
+    int64_t id = request(&t, auth, 10, NULL);
+    CHECK(gi_batch_decide(&t.ctx, id, 1, "", NULL, NULL) == GI_OK);
+    CHECK(gi_auth_transition(&t.ctx, auth, GI_AUTH_SUSPEND, "inspection", "", NULL, NULL) == GI_OK);
+    CHECK(request(&t, auth, 10, &e) == -GI_EREFUSED);
+    CHECK(strstr(e.msg, "suspended") != NULL);
+    CHECK(gi_batch_issue(&t.ctx, id, NULL, NULL, &e) == GI_EREFUSED);
+    CHECK(strstr(e.msg, "suspended") != NULL);
+    CHECK(count_labels(&t) == 0);
+    CHECK(gi_auth_transition(&t.ctx, auth, GI_AUTH_REINSTATE, "ok", "", NULL, NULL) == GI_OK);
+    CHECK(gi_batch_issue(&t.ctx, id, NULL, NULL, NULL) == GI_OK);
+    /* expired */
+    t.ctx.now += 3 * 365 * 86400LL;
+    CHECK(request(&t, auth, 10, &e) == -GI_EREFUSED);
+    CHECK(strstr(e.msg, "expired") != NULL);
+    testdb_close(&t);
+}
+
+static void test_batch_state_machine(void)
+{
+    testdb_t t;
+    gi_error_t e;
+    int64_t auth = setup(&t);
+    int64_t id = request(&t, auth, 10, NULL);
+    CHECK(gi_batch_issue(&t.ctx, id, NULL, NULL, &e) == GI_EREFUSED); /* not approved */
+    CHECK(gi_batch_activate(&t.ctx, id, NULL, &e) == GI_EREFUSED);
+    CHECK(gi_batch_decide(&t.ctx, id, 0, "", NULL, &e) == GI_EINVAL); /* reject needs a note */
+    CHECK(gi_batch_decide(&t.ctx, id, 1, "", NULL, NULL) == GI_OK);
+    CHECK(gi_batch_decide(&t.ctx, id, 1, "", NULL, &e) == GI_EREFUSED);
+    CHECK(gi_batch_void(&t.ctx, id, "x", NULL, &e) == GI_EREFUSED); /* nothing issued yet */
+    CHECK(gi_batch_issue(&t.ctx, id, NULL, NULL, NULL) == GI_OK);
+    CHECK(gi_batch_issue(&t.ctx, id, NULL, NULL, &e) == GI_EREFUSED);
+    CHECK(count_labels(&t) == 10);
+    CHECK(gi_batch_activate(&t.ctx, id, NULL, NULL) == GI_OK);
+    CHECK(gi_batch_activate(&t.ctx, id, NULL, &e) == GI_EREFUSED);
+    CHECK(gi_batch_void(&t.ctx, id, "", NULL, &e) == GI_EINVAL);
+    CHECK(gi_batch_void(&t.ctx, id, "flood damage", NULL, NULL) == GI_OK);
+    CHECK(gi_batch_void(&t.ctx, id, "again", NULL, &e) == GI_EREFUSED);
+    gi_audit_report_t rep;
+    CHECK(gi_audit_verify(t.db, &rep, NULL) == GI_OK);
+    CHECK(rep.ok);
+    testdb_close(&t);
+}
+
+static gi_verdict_t verdict(testdb_t *t, const char *code, int64_t scans)
+{
+    gi_verification_t v;
+    CHECK(gi_verify(&t->ctx, code, strlen(code), scans, 5, &v, NULL) == GI_OK);
+    return v.verdict;
+}
+
+static void test_verdicts(void)
+{
+    testdb_t t;
+    int64_t auth = setup(&t);
+    int64_t id = issued(&t, auth, 3);
+    gi_code_t c[3];
+    code_list_t l = {c, 0, 3};
+    CHECK(db_label_each(t.db, id, collect, &l) == DB_OK);
+    CHECK(verdict(&t, c[0].s, 1) == GI_VERDICT_NOT_ACTIVATED);
+    CHECK(gi_batch_activate(&t.ctx, id, NULL, NULL) == GI_OK);
+    CHECK(verdict(&t, c[0].s, 1) == GI_VERDICT_GENUINE);
+    CHECK(verdict(&t, c[0].s, 5) == GI_VERDICT_GENUINE);
+    CHECK(verdict(&t, c[0].s, 6) == GI_VERDICT_GENUINE_REPEATED);
+
+    char display[GI_CODE_DISPLAY_LEN + 1];
+    gi_code_format(&c[1], display);
+    for (char *p = display; *p; p++)
+        *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+    CHECK(verdict(&t, display, 1) == GI_VERDICT_GENUINE); /* lower case with hyphens */
+
+    gi_code_t typo = c[0];
+    typo.s[3] = typo.s[3] == '7' ? '8' : '7';
+    CHECK(verdict(&t, typo.s, 1) == GI_VERDICT_MALFORMED);
+    CHECK(verdict(&t, "hello", 1) == GI_VERDICT_MALFORMED);
+    CHECK(verdict(&t, "' OR 1=1 --", 1) == GI_VERDICT_MALFORMED);
+    gi_code_t fresh;
+    CHECK(gi_code_generate(&fresh, 1, NULL) == GI_OK);
+    CHECK(verdict(&t, fresh.s, 1) == GI_VERDICT_UNKNOWN);
+
+    const char *codes[] = {c[2].s};
+    CHECK(gi_batch_void_codes(&t.ctx, id, codes, 1, "misprint", NULL) == GI_OK);
+    CHECK(verdict(&t, c[2].s, 1) == GI_VERDICT_VOID);
+    CHECK(verdict(&t, c[1].s, 1) == GI_VERDICT_GENUINE);
+
+    CHECK(gi_auth_transition(&t.ctx, auth, GI_AUTH_SUSPEND, "x", "", NULL, NULL) == GI_OK);
+    CHECK(verdict(&t, c[0].s, 1) == GI_VERDICT_AUTH_SUSPENDED);
+    CHECK(verdict(&t, c[2].s, 1) == GI_VERDICT_VOID); /* void wins */
+    CHECK(gi_auth_transition(&t.ctx, auth, GI_AUTH_REINSTATE, "x", "", NULL, NULL) == GI_OK);
+    t.ctx.now += 3 * 365 * 86400LL;
+    CHECK(verdict(&t, c[0].s, 1) == GI_VERDICT_AUTH_EXPIRED);
+    CHECK(gi_auth_transition(&t.ctx, auth, GI_AUTH_REVOKE, "misuse", "", NULL, NULL) == GI_OK);
+    CHECK(verdict(&t, c[0].s, 1) == GI_VERDICT_AUTH_REVOKED);
+    testdb_close(&t);
+}
+
+static void test_void_codes_all_or_nothing(void)
+{
+    testdb_t t;
+    gi_error_t e;
+    int64_t auth = setup(&t);
+    int64_t a = issued(&t, auth, 4);
+    int64_t b = issued(&t, auth, 2);
+    gi_code_t ca[4], cb[2];
+    code_list_t la = {ca, 0, 4}, lb = {cb, 0, 2};
+    CHECK(db_label_each(t.db, a, collect, &la) == DB_OK);
+    CHECK(db_label_each(t.db, b, collect, &lb) == DB_OK);
+    const char *mixed[] = {ca[0].s, cb[0].s};
+    CHECK(gi_batch_void_codes(&t.ctx, a, mixed, 2, "misprint", &e) == GI_EREFUSED);
+    CHECK(strstr(e.msg, "not in batch") != NULL);
+    CHECK(verdict(&t, ca[0].s, 1) == GI_VERDICT_NOT_ACTIVATED); /* first one not voided */
+    const char *twice[] = {ca[1].s, ca[1].s};
+    CHECK(gi_batch_void_codes(&t.ctx, a, twice, 2, "misprint", &e) == GI_EREFUSED);
+    CHECK(strstr(e.msg, "already") != NULL);
+    const char *bad[] = {"not-a-code"};
+    CHECK(gi_batch_void_codes(&t.ctx, a, bad, 1, "misprint", &e) == GI_EINVAL);
+    db_batch_t got;
+    CHECK(gi_batch_get(&t.ctx, a, &got, NULL) == GI_OK);
+    CHECK(got.labels_voided == 0);
+    testdb_close(&t);
+}
+
+static void test_label_urls(void)
+{
+    gi_code_t c;
+    char url[GI_URL_MAX];
+    snprintf(c.s, sizeof c.s, "K7M39QX2HD4TPW8R");
+    CHECK(gi_label_url("https://gi.example.cn/", "", &c, url, NULL) == GI_OK);
+    CHECK_STR(url, "HTTPS://GI.EXAMPLE.CN/V/K7M39QX2HD4TPW8R");
+    CHECK(gi_label_url("https://gi.example.cn", "04006381333931", &c, url, NULL) == GI_OK);
+    CHECK_STR(url, "https://GI.EXAMPLE.CN/01/04006381333931/21/K7M39QX2HD4TPW8R");
+    CHECK(gi_label_url("HTTP://127.0.0.1:8080/gi", "", &c, url, NULL) == GI_OK);
+    CHECK_STR(url, "HTTP://127.0.0.1:8080/GI/V/K7M39QX2HD4TPW8R");
+    CHECK(gi_label_url("ftp://x", "", &c, url, NULL) == GI_EINVAL);
+    CHECK(gi_label_url("https://", "", &c, url, NULL) == GI_EINVAL);
+    CHECK(gi_label_url("https://a b", "", &c, url, NULL) == GI_EINVAL);
+    CHECK(gi_label_url("https://x\"><script>", "", &c, url, NULL) == GI_EINVAL);
+}
+
+TEST_MAIN("batch", TEST(test_issue_creates_every_code), TEST(test_collisions_are_redrawn),
+          TEST(test_failed_issue_leaves_nothing), TEST(test_count_limits), TEST(test_quota),
+          TEST(test_quota_at_issue), TEST(test_auth_state_gates_batches),
+          TEST(test_batch_state_machine), TEST(test_verdicts), TEST(test_void_codes_all_or_nothing),
+          TEST(test_label_urls))

@@ -1,0 +1,97 @@
+/*
+ * test_check.c - input checks: dates, UTF-8 text, region codes.
+ */
+#include "gi/gi.h"
+#include "test.h"
+
+static void test_date_of_uses_china_time(void)
+{
+    char d[GI_DATE_LEN + 1];
+    gi_date_of(1780272000LL, d); /* 2026-06-01 00:00 UTC = 08:00 CST */
+    CHECK_STR(d, "2026-06-01");
+    gi_date_of(1780272000LL - 9 * 3600, d); /* 2026-05-31 15:00 UTC = 23:00 CST */
+    CHECK_STR(d, "2026-05-31");
+    gi_date_of(1780272000LL - 7 * 3600, d); /* 2026-05-31 17:00 UTC = 01:00 CST next day */
+    CHECK_STR(d, "2026-06-01");
+}
+
+static void test_check_date(void)
+{
+    CHECK(gi_check_date("d", "2026-02-28", NULL) == GI_OK);
+    CHECK(gi_check_date("d", "2024-02-29", NULL) == GI_OK);
+    CHECK(gi_check_date("d", "2026-02-29", NULL) == GI_EINVAL);
+    CHECK(gi_check_date("d", "2100-02-29", NULL) == GI_EINVAL);
+    CHECK(gi_check_date("d", "2000-02-29", NULL) == GI_OK);
+    CHECK(gi_check_date("d", "2026-13-01", NULL) == GI_EINVAL);
+    CHECK(gi_check_date("d", "2026-04-31", NULL) == GI_EINVAL);
+    CHECK(gi_check_date("d", "2026-4-1", NULL) == GI_EINVAL);
+    CHECK(gi_check_date("d", "2026/04/01", NULL) == GI_EINVAL);
+    CHECK(gi_check_date("d", "", NULL) == GI_EINVAL);
+    CHECK(gi_check_date("d", NULL, NULL) == GI_EINVAL);
+    gi_error_t e;
+    CHECK(gi_check_date("valid until", "tomorrow", &e) == GI_EINVAL);
+    CHECK(strstr(e.msg, "valid until") && strstr(e.msg, "YYYY-MM-DD"));
+}
+
+static void test_date_add_years(void)
+{
+    char d[GI_DATE_LEN + 1];
+    gi_date_add_years("2026-06-01", 3, d);
+    CHECK_STR(d, "2029-06-01");
+    gi_date_add_years("2024-02-29", 1, d);
+    CHECK_STR(d, "2025-02-28");
+    gi_date_add_years("2024-02-29", 4, d);
+    CHECK_STR(d, "2028-02-29");
+}
+
+static void test_check_text(void)
+{
+    gi_error_t e;
+    CHECK(gi_check_text("name", "百色芒果", 10, 100, 1, NULL) == GI_OK);
+    CHECK(gi_check_text("name", "", 10, 100, 1, &e) == GI_EINVAL);
+    CHECK(strstr(e.msg, "name is required") != NULL);
+    CHECK(gi_check_text("name", "", 10, 100, 0, NULL) == GI_OK);
+    CHECK(gi_check_text("name", "百色芒果", 3, 100, 1, &e) == GI_EINVAL); /* 4 characters */
+    CHECK(strstr(e.msg, "too long") != NULL);
+    CHECK(gi_check_text("name", "abc\x01", 10, 100, 1, NULL) == GI_EINVAL);
+    CHECK(gi_check_text("name", "line\nbreak", 20, 100, 1, NULL) == GI_EINVAL);
+    CHECK(gi_check_text("name", "\xff\xfe", 10, 100, 1, &e) == GI_EINVAL);
+    CHECK(strstr(e.msg, "UTF-8") != NULL);
+    CHECK(gi_check_text("name", "\xc0\xaf", 10, 100, 1, NULL) == GI_EINVAL);     /* overlong */
+    CHECK(gi_check_text("name", "\xed\xa0\x80", 10, 100, 1, NULL) == GI_EINVAL); /* surrogate */
+    CHECK(gi_check_text("name", "\xe7\x99", 10, 100, 1, NULL) == GI_EINVAL);     /* truncated */
+    CHECK(gi_check_text("name", "\xf4\x90\x80\x80", 10, 100, 1, NULL) == GI_EINVAL);
+    CHECK(gi_check_text("name", "\xf0\x9f\x8d\x8b", 10, 100, 1, NULL) == GI_OK); /* emoji */
+    CHECK(gi_check_text("name", "abcdef", 10, 5, 1, NULL) == GI_EINVAL);         /* bytes */
+}
+
+static void test_check_region(void)
+{
+    CHECK(gi_check_region("r", "451003", NULL) == GI_OK);
+    CHECK(gi_check_region("r", "110000", NULL) == GI_OK);
+    CHECK(gi_check_region("r", "45100", NULL) == GI_EINVAL);
+    CHECK(gi_check_region("r", "4510031", NULL) == GI_EINVAL);
+    CHECK(gi_check_region("r", "45100a", NULL) == GI_EINVAL);
+    CHECK(gi_check_region("r", "991003", NULL) == GI_EINVAL);
+    CHECK(gi_check_region("r", "", NULL) == GI_EINVAL);
+    CHECK(gi_region_within("451003", "45"));
+    CHECK(gi_region_within("451003", "4510"));
+    CHECK(gi_region_within("451003", "451003"));
+    CHECK(gi_region_within("451003", ""));
+    CHECK(!gi_region_within("450100", "4510"));
+    CHECK(!gi_region_within("451003", "44"));
+}
+
+static void test_exit_status(void)
+{
+    CHECK(gi_exit_status(GI_OK) == 0);
+    CHECK(gi_exit_status(GI_EINVAL) == 1);
+    CHECK(gi_exit_status(GI_EREFUSED) == 2);
+    CHECK(gi_exit_status(GI_EEXISTS) == 2);
+    CHECK(gi_exit_status(GI_ENOTFOUND) == 2);
+    CHECK(gi_exit_status(GI_EIO) == 3);
+}
+
+TEST_MAIN("check", TEST(test_date_of_uses_china_time), TEST(test_check_date),
+          TEST(test_date_add_years), TEST(test_check_text), TEST(test_check_region),
+          TEST(test_exit_status))

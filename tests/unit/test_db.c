@@ -1,0 +1,184 @@
+/*
+ * test_db.c - the storage layer: schema version, migrations, transactions.
+ */
+#include "db/db.h"
+#include "test.h"
+#include "testdb.h"
+
+#include <sqlite3.h>
+
+static db_product_t product(const char *name)
+{
+    db_product_t p = {0};
+    snprintf(p.name_zh, sizeof p.name_zh, "%s", name);
+    snprintf(p.regime, sizeof p.regime, "agri-product");
+    snprintf(p.region_code, sizeof p.region_code, "450100");
+    snprintf(p.status, sizeof p.status, "active");
+    p.created_at = 1;
+    return p;
+}
+
+static int count_rows(const db_product_t *p, void *arg)
+{
+    (void)p;
+    (*(int *)arg)++;
+    return 0;
+}
+
+static int products(testdb_t *t)
+{
+    int n = 0;
+    db_page_t all = {0, 0};
+    CHECK(db_product_list(t->db, all, count_rows, &n) == DB_OK);
+    return n;
+}
+
+static void test_fresh_database_is_at_latest_version(void)
+{
+    testdb_t t;
+    testdb_open(&t);
+    CHECK(db_schema_version(t.db) == db_schema_latest());
+    CHECK(db_schema_latest() >= 1);
+    testdb_close(&t);
+}
+
+static void test_reopen_keeps_data(void)
+{
+    testdb_t t;
+    char err[256];
+    testdb_open(&t);
+    db_product_t p = product("六堡茶");
+    CHECK(db_product_insert(t.db, &p) == DB_OK);
+    db_close(t.db);
+    t.db = db_open(t.path, err, sizeof err);
+    CHECK(t.db != NULL);
+    CHECK(products(&t) == 1);
+    testdb_close(&t);
+}
+
+static void test_newer_schema_is_refused(void)
+{
+    testdb_t t;
+    char err[256];
+    testdb_open(&t);
+    db_close(t.db);
+    sqlite3 *raw;
+    CHECK(sqlite3_open(t.path, &raw) == SQLITE_OK);
+    CHECK(sqlite3_exec(raw, "PRAGMA user_version = 999", NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(raw);
+    t.db = db_open(t.path, err, sizeof err);
+    CHECK(t.db == NULL);
+    CHECK(strstr(err, "newer") != NULL);
+    /* put it back so testdb_close can close something */
+    CHECK(sqlite3_open(t.path, &raw) == SQLITE_OK);
+    char pragma[64];
+    snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", db_schema_latest());
+    CHECK(sqlite3_exec(raw, pragma, NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(raw);
+    t.db = db_open(t.path, err, sizeof err);
+    CHECK(t.db != NULL);
+    testdb_close(&t);
+}
+
+static void test_rollback_discards(void)
+{
+    testdb_t t;
+    testdb_open(&t);
+    CHECK(db_begin(t.db) == DB_OK);
+    db_product_t p = product("荔浦芋");
+    CHECK(db_product_insert(t.db, &p) == DB_OK);
+    db_rollback(t.db);
+    CHECK(products(&t) == 0);
+    testdb_close(&t);
+}
+
+static void test_nested_changes(void)
+{
+    testdb_t t;
+    testdb_open(&t);
+    db_product_t a = product("外层"), b = product("内层"), c = product("第二内层");
+    CHECK(db_begin(t.db) == DB_OK);
+    CHECK(db_product_insert(t.db, &a) == DB_OK);
+    CHECK(db_begin(t.db) == DB_OK);
+    CHECK(db_product_insert(t.db, &b) == DB_OK);
+    db_rollback(t.db); /* inner only */
+    CHECK(db_begin(t.db) == DB_OK);
+    CHECK(db_product_insert(t.db, &c) == DB_OK);
+    CHECK(db_commit(t.db) == DB_OK);
+    CHECK(db_commit(t.db) == DB_OK);
+    CHECK(products(&t) == 2);
+    db_product_t got;
+    CHECK(db_product_get(t.db, b.id, &got) == DB_ENOTFOUND || strcmp(got.name_zh, "内层") != 0);
+    /* an outer rollback discards committed inner changes too */
+    CHECK(db_begin(t.db) == DB_OK);
+    CHECK(db_begin(t.db) == DB_OK);
+    db_product_t d = product("丢弃");
+    CHECK(db_product_insert(t.db, &d) == DB_OK);
+    CHECK(db_commit(t.db) == DB_OK);
+    db_rollback(t.db);
+    CHECK(products(&t) == 2);
+    CHECK(db_commit(t.db) == DB_EIO); /* nothing open */
+    testdb_close(&t);
+}
+
+static void test_unique_is_eexists(void)
+{
+    testdb_t t;
+    testdb_open(&t);
+    db_operator_t o = {0};
+    snprintf(o.uscc, sizeof o.uscc, "93451003MA815908XM");
+    snprintf(o.name, sizeof o.name, "合作社");
+    snprintf(o.kind, sizeof o.kind, "cooperative");
+    snprintf(o.region_code, sizeof o.region_code, "451003");
+    snprintf(o.status, sizeof o.status, "active");
+    CHECK(db_operator_insert(t.db, &o) == DB_OK);
+    CHECK(db_operator_insert(t.db, &o) == DB_EEXISTS);
+    db_operator_t got;
+    CHECK(db_operator_find_uscc(t.db, "93451003MA815908XM", &got) == DB_OK);
+    CHECK(got.id == o.id);
+    CHECK(db_operator_find_uscc(t.db, "nope", &got) == DB_ENOTFOUND);
+    testdb_close(&t);
+}
+
+static void test_schema_checks_hold(void)
+{
+    testdb_t t;
+    testdb_open(&t);
+    db_product_t p = product("x");
+    snprintf(p.regime, sizeof p.regime, "bogus");
+    CHECK(db_product_insert(t.db, &p) == DB_EIO);
+    CHECK(strstr(db_errmsg(t.db), "CHECK") != NULL);
+    db_auth_t a = {0};
+    a.operator_id = 42; /* no such operator: foreign key */
+    a.product_id = 42;
+    snprintf(a.status, sizeof a.status, "pending");
+    snprintf(a.valid_from, sizeof a.valid_from, "2026-01-01");
+    snprintf(a.valid_until, sizeof a.valid_until, "2027-01-01");
+    a.yearly_quota = 1;
+    CHECK(db_auth_insert(t.db, &a) == DB_EIO);
+    testdb_close(&t);
+}
+
+static void test_paging(void)
+{
+    testdb_t t;
+    testdb_open(&t);
+    for (int i = 0; i < 7; i++) {
+        db_product_t p = product("p");
+        CHECK(db_product_insert(t.db, &p) == DB_OK);
+    }
+    int n = 0;
+    db_page_t page = {5, 10};
+    CHECK(db_product_list(t.db, page, count_rows, &n) == DB_OK);
+    CHECK(n == 2);
+    n = 0;
+    page = (db_page_t){0, 3};
+    CHECK(db_product_list(t.db, page, count_rows, &n) == DB_OK);
+    CHECK(n == 3);
+    testdb_close(&t);
+}
+
+TEST_MAIN("db", TEST(test_fresh_database_is_at_latest_version), TEST(test_reopen_keeps_data),
+          TEST(test_newer_schema_is_refused), TEST(test_rollback_discards),
+          TEST(test_nested_changes), TEST(test_unique_is_eexists), TEST(test_schema_checks_hold),
+          TEST(test_paging))
