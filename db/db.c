@@ -44,6 +44,9 @@ enum {
     Q_LABEL_EACH,
     Q_LABEL_FIND,
     Q_LABEL_VOID,
+    Q_SCAN_APPEND,
+    Q_SCAN_COUNT,
+    Q_REPORT_INSERT,
     Q_COUNT,
 };
 
@@ -152,6 +155,11 @@ static const char *const query_sql[Q_COUNT] = {
         "JOIN product p ON p.id = a.product_id JOIN operator o ON o.id = a.operator_id "
         "LEFT JOIN label_void v ON v.code = l.code WHERE l.code = ?",
     [Q_LABEL_VOID] = "INSERT INTO label_void (code, at, actor, reason) VALUES (?,?,?,?)",
+    [Q_SCAN_APPEND] = "INSERT INTO scan (at, code, raw, verdict, client_key, ua_class) "
+                      "VALUES (?,?,?,?,?,?)",
+    [Q_SCAN_COUNT] = "SELECT count(*), coalesce(min(at), 0) FROM scan WHERE code = ?",
+    [Q_REPORT_INSERT] = "INSERT INTO report (at, code, text, contact, client_key) "
+                        "VALUES (?,?,?,?,?)",
 };
 
 struct db {
@@ -933,6 +941,61 @@ db_err_t db_label_void(db_t *db, const char *code, int64_t at, const char *actor
     bind_text(st, 3, actor);
     bind_text(st, 4, reason);
     return step_done(db, st, "void label");
+}
+
+/* --- scans and reports ------------------------------------------------------------ */
+
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+db_err_t db_scan_append(db_t *db, const db_scan_t *scan)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_SCAN_APPEND);
+    if (!st)
+        return DB_EIO;
+    sqlite3_bind_int64(st, 1, scan->at);
+    bind_text_or_null(st, 2, scan->code);
+    bind_text_or_null(st, 3, scan->raw);
+    bind_text(st, 4, scan->verdict);
+    bind_text(st, 5, scan->client_key);
+    bind_text(st, 6, scan->ua_class);
+    return step_done(db, st, "record scan");
+}
+
+db_err_t db_scan_count(db_t *db, const char *code, int64_t *count, int64_t *first_at)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_SCAN_COUNT);
+    if (!st)
+        return DB_EIO;
+    bind_text(st, 1, code);
+    db_err_t rc = step_one(db, st, "scan count");
+    if (rc == DB_OK) {
+        *count = sqlite3_column_int64(st, 0);
+        *first_at = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+db_err_t db_report_insert(db_t *db, db_report_t *r)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_REPORT_INSERT);
+    if (!st)
+        return DB_EIO;
+    sqlite3_bind_int64(st, 1, r->at);
+    bind_text(st, 2, r->code);
+    bind_text(st, 3, r->text);
+    bind_text(st, 4, r->contact);
+    bind_text(st, 5, r->client_key);
+    db_err_t rc = step_done(db, st, "insert report");
+    if (rc == DB_OK)
+        r->id = sqlite3_last_insert_rowid(db->conn);
+    return rc;
 }
 
 /* --- figures --------------------------------------------------------------- */

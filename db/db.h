@@ -242,6 +242,35 @@ db_err_t db_label_find(db_t *db, const char *code, db_label_view_t *out);
 db_err_t db_label_void(db_t *db, const char *code, int64_t at, const char *actor,
                        const char *reason);
 
+/* --- scans and reports ---------------------------------------------------------- */
+
+typedef struct {
+    int64_t at;
+    const char *code; /* canonical code, or NULL when the input named no label */
+    const char *raw;  /* the input when it named no label, or NULL */
+    const char *verdict;
+    const char *client_key;
+    const char *ua_class;
+} db_scan_t;
+
+/* Appends one scan event (inside the caller's change, for group commits). */
+db_err_t db_scan_append(db_t *db, const db_scan_t *scan);
+/* How often code was scanned, and when first (0 when never). */
+db_err_t db_scan_count(db_t *db, const char *code, int64_t *count, int64_t *first_at);
+
+typedef struct {
+    int64_t id;
+    int64_t at;
+    char code[64];
+    char text[8192];
+    char contact[DB_TEXT];
+    char client_key[32];
+    char status[DB_TEXT_SHORT];
+    char note[DB_TEXT];
+} db_report_t;
+
+db_err_t db_report_insert(db_t *db, db_report_t *r); /* sets r->id */
+
 /* --- figures -------------------------------------------------------------- */
 
 /* today is 'YYYY-MM-DD', used to tell expired authorisations apart. */

@@ -99,8 +99,13 @@ static size_t utf8_sequence(const unsigned char *s, size_t n)
     return len;
 }
 
-gi_err_t gi_check_text(const char *field, const char *s, size_t max_chars, size_t max_bytes,
-                       int required, gi_error_t *err)
+static int allowed_control(unsigned char c, int multiline)
+{
+    return multiline && (c == '\n' || c == '\r' || c == '\t');
+}
+
+static gi_err_t check_text(const char *field, const char *s, size_t max_chars, size_t max_bytes,
+                           int required, int multiline, gi_error_t *err)
 {
     if (!s)
         s = "";
@@ -115,7 +120,7 @@ gi_err_t gi_check_text(const char *field, const char *s, size_t max_chars, size_
         size_t len = utf8_sequence(p, n - i);
         if (len == 0)
             return gi_fail(err, GI_EINVAL, "%s is not valid UTF-8 (byte %zu)", field, i + 1);
-        if (len == 1 && (p[0] < 0x20 || p[0] == 0x7F))
+        if (len == 1 && (p[0] < 0x20 || p[0] == 0x7F) && !allowed_control(p[0], multiline))
             return gi_fail(err, GI_EINVAL, "%s contains a control character (byte %zu)", field,
                            i + 1);
         i += len;
@@ -124,6 +129,18 @@ gi_err_t gi_check_text(const char *field, const char *s, size_t max_chars, size_
         return gi_fail(err, GI_EINVAL, "%s is too long (%zu characters, at most %zu)", field, chars,
                        max_chars);
     return GI_OK;
+}
+
+gi_err_t gi_check_text(const char *field, const char *s, size_t max_chars, size_t max_bytes,
+                       int required, gi_error_t *err)
+{
+    return check_text(field, s, max_chars, max_bytes, required, 0, err);
+}
+
+gi_err_t gi_check_lines(const char *field, const char *s, size_t max_chars, size_t max_bytes,
+                        int required, gi_error_t *err)
+{
+    return check_text(field, s, max_chars, max_bytes, required, 1, err);
 }
 
 static int province_known(int p)

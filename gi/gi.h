@@ -38,6 +38,10 @@ gi_err_t gi_check_date(const char *field, const char *s, gi_error_t *err);
 gi_err_t gi_check_text(const char *field, const char *s, size_t max_chars, size_t max_bytes,
                        int required, gi_error_t *err);
 
+/* Like gi_check_text, but line breaks and tabs are allowed (free text). */
+gi_err_t gi_check_lines(const char *field, const char *s, size_t max_chars, size_t max_bytes,
+                        int required, gi_error_t *err);
+
 /* GI_OK when s is a 6-digit GB/T 2260 code under a known province prefix. */
 gi_err_t gi_check_region(const char *field, const char *s, gi_error_t *err);
 

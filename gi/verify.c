@@ -9,6 +9,7 @@
 #include "gi/batch.h"
 #include "gi/registry.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const char *const verdict_names[GI_VERDICT_COUNT] = {
@@ -73,5 +74,48 @@ gi_err_t gi_verify(const gi_ctx_t *ctx, const char *input, size_t len, int64_t s
     out->found = 1;
     gi_date_of(ctx->now, today);
     out->verdict = gi_verdict_of(&out->view, today, scans, repeat_threshold);
+    return GI_OK;
+}
+
+static void scan_event(const gi_ctx_t *ctx, const gi_verification_t *v, const char *input,
+                       size_t len, int counted, const char *client_key, const char *ua_class,
+                       gi_scan_event_t *ev)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->at = ctx->now;
+    if (counted) {
+        memcpy(ev->code, v->code.s, GI_CODE_LEN + 1);
+    } else {
+        size_t n = len < GI_SCAN_RAW_MAX ? len : GI_SCAN_RAW_MAX;
+        for (size_t i = 0; i < n; i++) /* keep printable ASCII only: it is shown to regulators */
+            ev->raw[i] = input[i] >= 0x20 && input[i] < 0x7f ? input[i] : '?';
+        ev->raw[n] = '\0';
+    }
+    ev->verdict = gi_verdict_name(v->verdict);
+    snprintf(ev->client_key, sizeof ev->client_key, "%s", client_key);
+    ev->ua_class = ua_class;
+}
+
+gi_err_t gi_verify_scan(const gi_ctx_t *ctx, gi_scan_queue_t *q, const char *input, size_t len,
+                        const char *client_key, const char *ua_class, int64_t repeat_threshold,
+                        gi_verification_t *out, gi_error_t *err)
+{
+    gi_scan_event_t ev;
+    gi_err_t rc = gi_verify(ctx, input, len, 0, repeat_threshold, out, err);
+    if (rc != GI_OK)
+        return rc;
+    int counted = 0;
+    if (out->found) {
+        char today[GI_DATE_LEN + 1];
+        int64_t n = gi_scan_count_next(q, ctx->db, out->code.s, ctx->now, &out->first_scan_at);
+        if (n < 0)
+            return gi_fail(err, GI_EIO, "cannot count scans: %s", db_errmsg(ctx->db));
+        counted = 1;
+        out->scans = n;
+        gi_date_of(ctx->now, today);
+        out->verdict = gi_verdict_of(&out->view, today, n, repeat_threshold);
+    }
+    scan_event(ctx, out, input, len, counted, client_key, ua_class, &ev);
+    gi_scan_push(q, &ev);
     return GI_OK;
 }

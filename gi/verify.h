@@ -9,6 +9,7 @@
 
 #include "gi/code.h"
 #include "gi/gi.h"
+#include "gi/scan.h"
 
 typedef enum {
     GI_VERDICT_GENUINE = 0,
@@ -30,7 +31,8 @@ typedef struct {
     gi_code_t code;        /* canonical code when it parsed (also on a typo) */
     int found;             /* view holds the label's records */
     db_label_view_t view;
-    int64_t scans; /* scans counted for the verdict, this one included */
+    int64_t scans;         /* scans counted for the verdict, this one included */
+    int64_t first_scan_at; /* time of the code's first scan (0: not recorded) */
 } gi_verification_t;
 
 /* "GENUINE", "UNKNOWN", ... */
@@ -48,5 +50,12 @@ gi_verdict_t gi_verdict_of(const db_label_view_t *v, const char *today, int64_t 
  * included). GI_OK whatever the verdict; GI_EIO when the lookup failed. */
 gi_err_t gi_verify(const gi_ctx_t *ctx, const char *input, size_t len, int64_t scans,
                    int64_t repeat_threshold, gi_verification_t *out, gi_error_t *err);
+
+/* Verifies input as a consumer's scan: the scan is counted and recorded
+ * through q (client_key and ua_class say who scanned, coarsely), and the
+ * verdict includes it. GI_EIO when the lookup failed. */
+gi_err_t gi_verify_scan(const gi_ctx_t *ctx, gi_scan_queue_t *q, const char *input, size_t len,
+                        const char *client_key, const char *ua_class, int64_t repeat_threshold,
+                        gi_verification_t *out, gi_error_t *err);
 
 #endif

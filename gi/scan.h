@@ -1,0 +1,78 @@
+/*
+ * scan.h - recording scans: the queue in front of the database, and each
+ * label's scan count as shown on the consumer page.
+ *
+ * Every verification is a scan event. Events go into an in-memory queue that
+ * one writer thread flushes in group commits (every few milliseconds), so a
+ * scan never waits for another scan's disk flush. The count shown for a label
+ * includes scans still queued: it comes from a table of recently scanned
+ * codes kept in memory, loaded from the database on a code's first scan and
+ * dropped again once all of that code's scans are committed.
+ *
+ * Thread-safety: all functions may be called from any thread.
+ */
+#ifndef GI_SCAN_H
+#define GI_SCAN_H
+
+#include "gi/code.h"
+#include "gi/gi.h"
+
+#define GI_SCAN_RAW_MAX   64 /* bytes of unknown input kept */
+#define GI_CLIENT_KEY_LEN 16 /* hex characters of the keyed client hash */
+
+typedef struct gi_scan_queue gi_scan_queue_t;
+
+typedef struct {
+    int64_t at;
+    char code[GI_CODE_LEN + 1];    /* "" when the input named no label */
+    char raw[GI_SCAN_RAW_MAX + 1]; /* the input when it named no label */
+    const char *verdict;           /* static string (gi_verdict_name) */
+    char client_key[GI_CLIENT_KEY_LEN + 1];
+    const char *ua_class; /* static string (gi_ua_class) */
+} gi_scan_event_t;
+
+typedef struct {
+    int flush_ms;       /* longest an event waits before its commit (default 5) */
+    size_t max_queue;   /* events queued before pushers wait (default 100000) */
+    size_t max_tracked; /* codes kept in memory (default 1000000) */
+} gi_scan_config_t;
+
+/* Starts the writer thread on its own connection to db_path. NULL on
+ * failure, with a message in err. */
+gi_scan_queue_t *gi_scan_queue_start(const char *db_path, const gi_scan_config_t *cfg,
+                                     gi_error_t *err);
+/* Flushes every queued event, stops the writer and frees q. */
+void gi_scan_queue_stop(gi_scan_queue_t *q);
+
+/* Counts one more scan of code at time now and returns its count, this
+ * scan included; *first_at receives the time of its first scan. db is the
+ * calling thread's connection, read when the code is not in memory. Every
+ * call must be followed by gi_scan_push() of its event. -1 on a database
+ * error (the scan is then not counted). */
+int64_t gi_scan_count_next(gi_scan_queue_t *q, db_t *db, const char *code, int64_t now,
+                           int64_t *first_at);
+/* Queues an event for the writer. */
+void gi_scan_push(gi_scan_queue_t *q, const gi_scan_event_t *ev);
+
+typedef struct {
+    size_t queued;     /* events waiting for the writer */
+    int64_t committed; /* events committed since start */
+    int64_t commits;   /* group commits since start */
+    int64_t failed;    /* events lost to database errors */
+    size_t tracked;    /* codes held in memory */
+} gi_scan_stats_t;
+void gi_scan_stats(gi_scan_queue_t *q, gi_scan_stats_t *out);
+
+/* Blocks until every event pushed before the call is committed. */
+void gi_scan_sync(gi_scan_queue_t *q);
+
+/* The keyed hash of a client address (BLAKE2b with key, truncated, hex), so
+ * scans from one client can be grouped without storing the address. */
+void gi_client_key(const unsigned char key[32], const char *address,
+                   char out[GI_CLIENT_KEY_LEN + 1]);
+
+/* A coarse class of a User-Agent header: "wechat", "alipay", "ios",
+ * "android", "desktop", "bot", "other". */
+const char *gi_ua_class(const char *user_agent);
+
+#endif
