@@ -102,7 +102,10 @@ test: deps
 	@$(MAKE) --no-print-directory all $(SAN_BIN)
 	@sh tests/run-all.sh
 
-bench: deps all
+build/bench_issue: tests/bench/bench_issue.c build/libgimark.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< build/libgimark.a $(LDLIBS)
+
+bench: deps all build/bench_issue
 	@sh tests/bench/run.sh
 
 format:

@@ -47,6 +47,17 @@ enum {
     Q_SCAN_APPEND,
     Q_SCAN_COUNT,
     Q_REPORT_INSERT,
+    Q_ACCOUNT_INSERT,
+    Q_ACCOUNT_GET,
+    Q_ACCOUNT_FIND,
+    Q_ACCOUNT_SET_PASSWORD,
+    Q_ACCOUNT_SET_DISABLED,
+    Q_TOKEN_INSERT,
+    Q_TOKEN_FIND,
+    Q_TOKEN_REVOKE,
+    Q_SESSION_INSERT,
+    Q_SESSION_FIND,
+    Q_SESSION_DELETE,
     Q_COUNT,
 };
 
@@ -75,6 +86,10 @@ enum {
 #define BATCH_VOIDED                                                                               \
     ", (SELECT count(*) FROM label_void v JOIN label l ON l.code = v.code "                        \
     "WHERE l.batch_id = b.id) "
+
+#define ACCOUNT_COLUMNS                                                                            \
+    "u.id, u.username, u.role, coalesce(u.operator_id, 0), u.region_scope, u.password_hash, "      \
+    "u.disabled, u.created_at "
 
 #define AUDIT_COLUMNS "id, at, actor, action, entity, entity_id, detail, prev_hash, hash "
 
@@ -160,6 +175,22 @@ static const char *const query_sql[Q_COUNT] = {
     [Q_SCAN_COUNT] = "SELECT count(*), coalesce(min(at), 0) FROM scan WHERE code = ?",
     [Q_REPORT_INSERT] = "INSERT INTO report (at, code, text, contact, client_key) "
                         "VALUES (?,?,?,?,?)",
+    [Q_ACCOUNT_INSERT] = "INSERT INTO account (username, role, operator_id, region_scope, "
+                         "password_hash, disabled, created_at) VALUES (?,?,nullif(?, 0),?,?,?,?)",
+    [Q_ACCOUNT_GET] = "SELECT " ACCOUNT_COLUMNS "FROM account u WHERE u.id = ?",
+    [Q_ACCOUNT_FIND] = "SELECT " ACCOUNT_COLUMNS "FROM account u WHERE u.username = ?",
+    [Q_ACCOUNT_SET_PASSWORD] = "UPDATE account SET password_hash = ? WHERE id = ?",
+    [Q_ACCOUNT_SET_DISABLED] = "UPDATE account SET disabled = ? WHERE id = ?",
+    [Q_TOKEN_INSERT] = "INSERT INTO api_token (account_id, token_hash, name, created_at) "
+                       "VALUES (?,?,?,?)",
+    [Q_TOKEN_FIND] = "SELECT " ACCOUNT_COLUMNS "FROM api_token t JOIN account u "
+                     "ON u.id = t.account_id WHERE t.token_hash = ? AND t.revoked_at IS NULL",
+    [Q_TOKEN_REVOKE] = "UPDATE api_token SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+    [Q_SESSION_INSERT] = "INSERT INTO session (id_hash, account_id, csrf, created_at, "
+                         "expires_at) VALUES (?,?,?,?,?)",
+    [Q_SESSION_FIND] = "SELECT " ACCOUNT_COLUMNS ", s.csrf FROM session s JOIN account u "
+                       "ON u.id = s.account_id WHERE s.id_hash = ? AND s.expires_at > ?",
+    [Q_SESSION_DELETE] = "DELETE FROM session WHERE id_hash = ?",
 };
 
 struct db {
@@ -300,7 +331,7 @@ db_t *db_open(const char *path, char *errbuf, size_t errlen)
     }
     sqlite3_extended_result_codes(db->conn, 1);
     sqlite3_busy_timeout(db->conn, 5000);
-    if (exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+    if (exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
                  "PRAGMA foreign_keys = ON") != DB_OK ||
         migrate(db) != DB_OK) {
         snprintf(errbuf, errlen, "database %s: %s", path, db->err);
@@ -320,6 +351,11 @@ void db_close(db_t *db)
         sqlite3_finalize(db->stmt[i]);
     sqlite3_close(db->conn);
     free(db);
+}
+
+db_err_t db_relax_durability(db_t *db)
+{
+    return exec(db, "PRAGMA synchronous = NORMAL");
 }
 
 const char *db_errmsg(const db_t *db)
@@ -996,6 +1032,170 @@ db_err_t db_report_insert(db_t *db, db_report_t *r)
     if (rc == DB_OK)
         r->id = sqlite3_last_insert_rowid(db->conn);
     return rc;
+}
+
+/* --- accounts, tokens, sessions ---------------------------------------------------- */
+
+static void account_from_row(sqlite3_stmt *st, db_account_t *a)
+{
+    memset(a, 0, sizeof *a);
+    a->id = sqlite3_column_int64(st, 0);
+    column_text(st, 1, a->username, sizeof a->username);
+    column_text(st, 2, a->role, sizeof a->role);
+    a->operator_id = sqlite3_column_int64(st, 3);
+    column_text(st, 4, a->region_scope, sizeof a->region_scope);
+    column_text(st, 5, a->password_hash, sizeof a->password_hash);
+    a->disabled = sqlite3_column_int(st, 6);
+    a->created_at = sqlite3_column_int64(st, 7);
+}
+
+static db_err_t account_one(db_t *db, sqlite3_stmt *st, db_account_t *out)
+{
+    db_err_t rc = step_one(db, st, "account");
+    if (rc == DB_OK)
+        account_from_row(st, out);
+    sqlite3_reset(st);
+    return rc;
+}
+
+db_err_t db_account_insert(db_t *db, db_account_t *a)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_ACCOUNT_INSERT);
+    if (!st)
+        return DB_EIO;
+    bind_text(st, 1, a->username);
+    bind_text(st, 2, a->role);
+    sqlite3_bind_int64(st, 3, a->operator_id);
+    bind_text(st, 4, a->region_scope);
+    bind_text(st, 5, a->password_hash);
+    sqlite3_bind_int(st, 6, a->disabled);
+    sqlite3_bind_int64(st, 7, a->created_at);
+    db_err_t rc = step_done(db, st, "insert account");
+    if (rc == DB_OK)
+        a->id = sqlite3_last_insert_rowid(db->conn);
+    return rc;
+}
+
+db_err_t db_account_get(db_t *db, int64_t id, db_account_t *out)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_ACCOUNT_GET);
+    if (!st)
+        return DB_EIO;
+    sqlite3_bind_int64(st, 1, id);
+    return account_one(db, st, out);
+}
+
+db_err_t db_account_find(db_t *db, const char *username, db_account_t *out)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_ACCOUNT_FIND);
+    if (!st)
+        return DB_EIO;
+    bind_text(st, 1, username);
+    return account_one(db, st, out);
+}
+
+/* Runs an UPDATE of one row by id; DB_ENOTFOUND when no row changed. */
+static db_err_t update_one(db_t *db, sqlite3_stmt *st, const char *what)
+{
+    db_err_t rc = step_done(db, st, what);
+    if (rc == DB_OK && sqlite3_changes(db->conn) != 1)
+        return fail(db, DB_ENOTFOUND, "%s: not found", what);
+    return rc;
+}
+
+db_err_t db_account_set_password(db_t *db, int64_t id, const char *password_hash)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_ACCOUNT_SET_PASSWORD);
+    if (!st)
+        return DB_EIO;
+    bind_text(st, 1, password_hash);
+    sqlite3_bind_int64(st, 2, id);
+    return update_one(db, st, "account");
+}
+
+db_err_t db_account_set_disabled(db_t *db, int64_t id, int disabled)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_ACCOUNT_SET_DISABLED);
+    if (!st)
+        return DB_EIO;
+    sqlite3_bind_int(st, 1, disabled);
+    sqlite3_bind_int64(st, 2, id);
+    return update_one(db, st, "account");
+}
+
+db_err_t db_token_insert(db_t *db, int64_t account_id, const unsigned char hash[DB_HASH_LEN],
+                         const char *name, int64_t at, int64_t *id)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_TOKEN_INSERT);
+    if (!st)
+        return DB_EIO;
+    sqlite3_bind_int64(st, 1, account_id);
+    sqlite3_bind_blob(st, 2, hash, DB_HASH_LEN, SQLITE_TRANSIENT);
+    bind_text(st, 3, name);
+    sqlite3_bind_int64(st, 4, at);
+    db_err_t rc = step_done(db, st, "insert token");
+    if (rc == DB_OK && id)
+        *id = sqlite3_last_insert_rowid(db->conn);
+    return rc;
+}
+
+db_err_t db_token_find(db_t *db, const unsigned char hash[DB_HASH_LEN], db_account_t *out)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_TOKEN_FIND);
+    if (!st)
+        return DB_EIO;
+    sqlite3_bind_blob(st, 1, hash, DB_HASH_LEN, SQLITE_TRANSIENT);
+    return account_one(db, st, out);
+}
+
+db_err_t db_token_revoke(db_t *db, int64_t id, int64_t at)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_TOKEN_REVOKE);
+    if (!st)
+        return DB_EIO;
+    sqlite3_bind_int64(st, 1, at);
+    sqlite3_bind_int64(st, 2, id);
+    return update_one(db, st, "token");
+}
+
+db_err_t db_session_insert(db_t *db, const unsigned char hash[DB_HASH_LEN], int64_t account_id,
+                           const char *csrf, int64_t at, int64_t expires_at)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_SESSION_INSERT);
+    if (!st)
+        return DB_EIO;
+    sqlite3_bind_blob(st, 1, hash, DB_HASH_LEN, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, account_id);
+    bind_text(st, 3, csrf);
+    sqlite3_bind_int64(st, 4, at);
+    sqlite3_bind_int64(st, 5, expires_at);
+    return step_done(db, st, "insert session");
+}
+
+db_err_t db_session_find(db_t *db, const unsigned char hash[DB_HASH_LEN], int64_t now,
+                         db_account_t *out, char csrf[72])
+{
+    sqlite3_stmt *st = stmt_get(db, Q_SESSION_FIND);
+    if (!st)
+        return DB_EIO;
+    sqlite3_bind_blob(st, 1, hash, DB_HASH_LEN, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, now);
+    db_err_t rc = step_one(db, st, "session");
+    if (rc == DB_OK) {
+        account_from_row(st, out);
+        column_text(st, 8, csrf, 72);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+db_err_t db_session_delete(db_t *db, const unsigned char hash[DB_HASH_LEN])
+{
+    sqlite3_stmt *st = stmt_get(db, Q_SESSION_DELETE);
+    if (!st)
+        return DB_EIO;
+    sqlite3_bind_blob(st, 1, hash, DB_HASH_LEN, SQLITE_TRANSIENT);
+    return step_done(db, st, "delete session");
 }
 
 /* --- figures --------------------------------------------------------------- */

@@ -119,6 +119,11 @@ typedef struct {
 db_t *db_open(const char *path, char *errbuf, size_t errlen);
 void db_close(db_t *db);
 
+/* By default every commit is on disk before it returns. After this call a
+ * commit may be lost to a power failure (never to a crash of the process),
+ * for writers that commit very often, such as the scan writer. */
+db_err_t db_relax_durability(db_t *db);
+
 /* The message of the last failure on this connection. */
 const char *db_errmsg(const db_t *db);
 
@@ -270,6 +275,38 @@ typedef struct {
 } db_report_t;
 
 db_err_t db_report_insert(db_t *db, db_report_t *r); /* sets r->id */
+
+/* --- accounts, tokens, sessions -------------------------------------------------- */
+
+typedef struct {
+    int64_t id;
+    char username[72];
+    char role[DB_TEXT_SHORT]; /* regulator | auditor | operator */
+    int64_t operator_id;      /* for role operator, else 0 */
+    char region_scope[8];     /* GB/T 2260 prefix, "" = everywhere */
+    char password_hash[160];  /* argon2id string */
+    int disabled;
+    int64_t created_at;
+} db_account_t;
+
+db_err_t db_account_insert(db_t *db, db_account_t *a); /* sets a->id; DB_EEXISTS on username */
+db_err_t db_account_get(db_t *db, int64_t id, db_account_t *out);
+db_err_t db_account_find(db_t *db, const char *username, db_account_t *out);
+db_err_t db_account_set_password(db_t *db, int64_t id, const char *password_hash);
+db_err_t db_account_set_disabled(db_t *db, int64_t id, int disabled);
+
+db_err_t db_token_insert(db_t *db, int64_t account_id, const unsigned char hash[DB_HASH_LEN],
+                         const char *name, int64_t at, int64_t *id);
+/* The account of a token that is not revoked. */
+db_err_t db_token_find(db_t *db, const unsigned char hash[DB_HASH_LEN], db_account_t *out);
+db_err_t db_token_revoke(db_t *db, int64_t id, int64_t at);
+
+db_err_t db_session_insert(db_t *db, const unsigned char hash[DB_HASH_LEN], int64_t account_id,
+                           const char *csrf, int64_t at, int64_t expires_at);
+/* The account and CSRF token of a session that has not expired by now. */
+db_err_t db_session_find(db_t *db, const unsigned char hash[DB_HASH_LEN], int64_t now,
+                         db_account_t *out, char csrf[72]);
+db_err_t db_session_delete(db_t *db, const unsigned char hash[DB_HASH_LEN]);
 
 /* --- figures -------------------------------------------------------------- */
 

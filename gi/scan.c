@@ -293,6 +293,8 @@ gi_scan_queue_t *gi_scan_queue_start(const char *db_path, const gi_scan_config_t
     q->nslots = 4096;
     q->slots = calloc(q->nslots, sizeof *q->slots);
     q->db = db_open(db_path, dberr, sizeof dberr);
+    if (q->db)
+        db_relax_durability(q->db);
     if (!q->slots || !q->db) {
         gi_fail(err, GI_EIO, "scan writer: %s", q->db ? "out of memory" : dberr);
         goto fail;

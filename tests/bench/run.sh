@@ -1,0 +1,14 @@
+#!/bin/sh
+# run.sh - `make bench`: issuance, PDF and (when present) verify-path figures.
+# BENCH_EXISTING sets how many labels the big-database run starts from
+# (default 10000000; 0 skips it).
+set -eu
+cd "$(dirname "$0")/../.."
+dir=$(mktemp -d /tmp/gimark-bench-XXXXXX)
+trap 'rm -rf "$dir"' EXIT
+echo "== issuance and print files"
+build/bench_issue "$dir" "${BENCH_EXISTING:-10000000}"
+if [ -f tests/bench/verify.sh ]; then
+    echo "== verify path"
+    sh tests/bench/verify.sh
+fi
