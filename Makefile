@@ -9,10 +9,11 @@
 DEB_PACKAGES = build-essential pkg-config sqlite3 libsqlite3-dev libmicrohttpd-dev \
                libqrencode-dev libzint-dev libsodium-dev libjansson-dev libcairo2-dev \
                libpango1.0-dev fonts-noto-cjk zbar-tools poppler-utils librsvg2-bin \
-               curl zip unzip python3 wrk nginx-light clang libclang-rt-14-dev
+               libzip-dev librsvg2-dev curl zip unzip python3 wrk nginx-light clang \
+               libclang-rt-14-dev
 
 PKG_MODULES = sqlite3 libmicrohttpd libqrencode libsodium jansson cairo cairo-pdf \
-              cairo-svg pangocairo
+              cairo-svg pangocairo libzip librsvg-2.0
 
 CC      ?= cc
 WARN     = -Wall -Wextra -Wshadow -Wconversion -Wstrict-prototypes -Werror
@@ -52,40 +53,47 @@ deps:
 
 $(GEN_SQL): $(SQL_SRC) db/embed.sh
 	@mkdir -p $(dir $@)
-	sh db/embed.sh $(SQL_SRC) > $@
+	@sh db/embed.sh $(SQL_SRC) > $@
 
 build/obj/gen/%.o: build/gen/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	@echo '  CC      $<'
+	@$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 build/obj/%.o: %.c $(wildcard */*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	@echo '  CC      $<'
+	@$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 build/libgimark.a: $(OBJ)
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
 build/gimark: $(CLI_SRC:%.c=build/obj/%.o) build/libgimark.a
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+	@echo '  LD      $@'
+	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 build/tests/%: tests/unit/%.c tests/unit/test.h build/libgimark.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< build/libgimark.a $(LDLIBS)
+	@echo '  LD      $@'
+	@$(CC) $(ALL_CFLAGS) -o $@ $< build/libgimark.a $(LDLIBS)
 
 build/san/gen/%.o: build/gen/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+	@echo '  CC san  $<'
+	@$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c $< -o $@
 
 build/san/%.o: %.c $(wildcard */*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+	@echo '  CC san  $<'
+	@$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c $< -o $@
 
 build/san/libgimark.a: $(SAN_OBJ)
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
 build/san/tests/%: tests/unit/%.c tests/unit/test.h build/san/libgimark.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $< build/san/libgimark.a $(LDLIBS)
+	@echo '  LD san  $@'
+	@$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $< build/san/libgimark.a $(LDLIBS)
 
 # Unit tests built with AddressSanitizer and UBSan.
 sanitize: deps
@@ -103,7 +111,8 @@ test: deps
 	@sh tests/run-all.sh
 
 build/bench_issue: tests/bench/bench_issue.c build/libgimark.a
-	$(CC) $(ALL_CFLAGS) -o $@ $< build/libgimark.a $(LDLIBS)
+	@echo '  LD      $@'
+	@$(CC) $(ALL_CFLAGS) -o $@ $< build/libgimark.a $(LDLIBS)
 
 bench: deps all build/bench_issue
 	@sh tests/bench/run.sh

@@ -19,7 +19,11 @@
 #include <time.h>
 #include <unistd.h>
 
-static const cli_command_t *const command_tables[] = {cli_registry_commands, cli_batch_commands};
+static const cli_command_t *const command_tables[] = {
+    cli_registry_commands,
+    cli_batch_commands,
+    cli_account_commands,
+};
 #define NTABLES (sizeof command_tables / sizeof command_tables[0])
 
 static const cli_opt_t common_opts[] = {

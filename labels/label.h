@@ -1,0 +1,96 @@
+/*
+ * label.h - print-ready labels: QR, DataMatrix, Han Xin and Code128 symbols
+ * laid out on sheets as PDF, SVG or PNG, per-label files in a ZIP, and CSV
+ * for print houses with their own variable-data systems.
+ *
+ * This module knows nothing of the database: callers hand it plain text.
+ * Thread-safety: label_write() may run in several threads at once.
+ */
+#ifndef LABEL_LABEL_H
+#define LABEL_LABEL_H
+
+#include <stddef.h>
+
+typedef enum { LABEL_OK = 0, LABEL_EINVAL, LABEL_EIO, LABEL_ENOMEM } label_err_t;
+
+typedef enum {
+    LABEL_SYM_QR = 0,
+    LABEL_SYM_DATAMATRIX,
+    LABEL_SYM_HANXIN,
+    LABEL_SYM_CODE128, /* carries the code alone: a URL is too long for a linear symbol */
+} label_symbology_t;
+
+typedef enum {
+    LABEL_FMT_PDF = 0,
+    LABEL_FMT_SVG,
+    LABEL_FMT_PNG,
+    LABEL_FMT_CSV,
+    LABEL_FMT_ZIP,
+} label_format_t;
+
+typedef struct {
+    const char *code; /* human-readable form, e.g. "K7M3-9QX2-HD4T-PW8R" */
+    const char *url;  /* the symbol's payload */
+    long sequence;    /* 1-based position in its batch */
+} label_item_t;
+
+typedef struct {
+    const char *product_name; /* GI name, e.g. 百色芒果 */
+    const char *reg_text;     /* announcement, registration or standard number */
+    const char *operator_name;
+    const char *uscc;
+    const char *lot;       /* lot number, may be "" */
+    const char *mark_path; /* PNG or SVG of the official GI mark; NULL: placeholder frame */
+} label_content_t;
+
+typedef struct {
+    double page_w_mm, page_h_mm;   /* default A4, 210 x 297 */
+    double label_w_mm, label_h_mm; /* default 60 x 30 */
+    double margin_mm, gap_mm;      /* default 10, 3 */
+    int cols, rows;                /* 0: as many as fit */
+    double module_mm;              /* 0: the largest that fits */
+    label_symbology_t symbology;   /* default QR */
+    char ecc;                      /* QR error correction 'L' 'M' 'Q' 'H', default 'M' */
+    int crop_marks;
+    int dpi;                          /* PNG resolution, default 300 */
+    int vector_paths;                 /* symbols as merged-run paths instead of 1-bit images */
+    label_format_t zip_member_format; /* LABEL_FMT_PNG (default) or LABEL_FMT_SVG */
+} label_layout_t;
+
+#define LABEL_MIN_MODULE_MM 0.25
+
+void label_layout_default(label_layout_t *layout);
+
+/* Checks that sizes are positive and a label fits the page; message in errbuf. */
+label_err_t label_layout_check(const label_layout_t *layout, char *errbuf, size_t errlen);
+
+/* Labels on one page, and where label index sits: page number (0-based) and
+ * its top-left corner in mm from the page's top-left corner. */
+int label_per_page(const label_layout_t *layout);
+void label_position_mm(const label_layout_t *layout, size_t index, int *page, double *x_mm,
+                       double *y_mm);
+
+/* Where the symbol sits inside a label for the given item: the top-left
+ * corner of its quiet zone in mm from the label's corner, the quiet-zone
+ * box size, and the module size. LABEL_EINVAL when it cannot fit at
+ * LABEL_MIN_MODULE_MM. */
+label_err_t label_symbol_box(const label_layout_t *layout, const label_item_t *item, double *x_mm,
+                             double *y_mm, double *w_mm, double *h_mm, double *module_mm,
+                             char *errbuf, size_t errlen);
+
+typedef void (*label_progress_fn)(size_t done, size_t total, void *arg);
+
+/* Writes n labels to path in the given format.
+ * PDF: one page per sheet, vector text with fonts embedded, symbols in 100%
+ *   black as 1-bit stencil masks (or paths with vector_paths).
+ * SVG: one drawing with the sheets stacked top to bottom.
+ * PNG: sheet 1 at path, sheet N > 1 at path with "-N" before ".png".
+ * CSV: header "code,url,sequence,lot", one row per label (RFC 4180).
+ * ZIP: one PNG or SVG per label, named "<sequence>-<code>.png".
+ * progress (may be NULL) is told now and then how far it got. */
+label_err_t label_write(const label_layout_t *layout, const label_content_t *content,
+                        const label_item_t *items, size_t n, label_format_t format,
+                        const char *path, label_progress_fn progress, void *progress_arg,
+                        char *errbuf, size_t errlen);
+
+#endif

@@ -1,0 +1,315 @@
+/*
+ * sheet.c - drawing labels with cairo and pango, onto PDF, SVG and PNG
+ * sheets and single-label surfaces (for ZIP members).
+ *
+ * Everything is drawn in millimetres (the surface's scale is set once). The
+ * parts every label of a batch shares (mark area, product, registration
+ * number, operator, USCC) are drawn once into a recording surface and
+ * replayed; per label only the symbol and the code text are drawn.
+ *
+ * Symbols are drawn in 100% black as 1-bit stencil masks with nearest-
+ * neighbour filtering (PDF /ImageMask, /Interpolate false): exact squares at
+ * any printer resolution, and measured 16x faster than a rectangle per
+ * module. vector_paths draws merged runs per row instead, for preflight
+ * checks that want paths.
+ */
+#include "labels/sheet.h"
+
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <librsvg/rsvg.h>
+#include <math.h>
+#include <pango/pangocairo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PAD_MM    1.5
+#define MM_PER_PT (25.4 / 72.0)
+#define TEXT_FONT "Noto Sans CJK SC"
+#define CODE_FONT "Noto Sans Mono CJK SC"
+
+struct label_sheet {
+    const label_layout_t *layout;
+    cairo_surface_t *shared;  /* recording surface: the parts every label shares */
+    PangoLayout *code_layout; /* made on first use, reused for every label */
+    double code_size;         /* mm */
+};
+
+static PangoLayout *text_layout(cairo_t *cr, const char *family, double size_mm, int bold,
+                                double width_mm)
+{
+    PangoLayout *pl = pango_cairo_create_layout(cr);
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    pango_cairo_context_set_font_options(pango_layout_get_context(pl), fo);
+    cairo_font_options_destroy(fo);
+    PangoFontDescription *fd = pango_font_description_from_string(family);
+    pango_font_description_set_absolute_size(fd, size_mm * PANGO_SCALE);
+    pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+    pango_layout_set_font_description(pl, fd);
+    pango_font_description_free(fd);
+    pango_layout_set_width(pl, (int)(width_mm * PANGO_SCALE));
+    pango_layout_set_ellipsize(pl, PANGO_ELLIPSIZE_END);
+    pango_layout_context_changed(pl);
+    return pl;
+}
+
+/* Shows text at (x, y) in at most max_lines lines; returns its height (mm). */
+static double show_text(cairo_t *cr, const char *family, const char *text, double x, double y,
+                        double size, int bold, double width, int max_lines)
+{
+    if (!text || !*text)
+        return 0;
+    PangoLayout *pl = text_layout(cr, family, size, bold, width);
+    pango_layout_set_height(pl, -max_lines);
+    pango_layout_set_wrap(pl, PANGO_WRAP_WORD_CHAR);
+    pango_layout_set_text(pl, text, -1);
+    cairo_move_to(cr, x, y);
+    pango_cairo_show_layout(cr, pl);
+    int w, h;
+    pango_layout_get_size(pl, &w, &h);
+    g_object_unref(pl);
+    return (double)h / PANGO_SCALE;
+}
+
+/* Draws the official mark artwork scaled into the box, or a neutral frame. */
+static void draw_mark(cairo_t *cr, const char *path, double x, double y, double side)
+{
+    size_t n = path ? strlen(path) : 0;
+    if (n > 4 && strcmp(path + n - 4, ".png") == 0) {
+        cairo_surface_t *img = cairo_image_surface_create_from_png(path);
+        if (cairo_surface_status(img) == CAIRO_STATUS_SUCCESS) {
+            int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
+            double s = side / (w > h ? w : h);
+            cairo_save(cr);
+            cairo_translate(cr, x, y);
+            cairo_scale(cr, s, s);
+            cairo_set_source_surface(cr, img, 0, 0);
+            cairo_paint(cr);
+            cairo_restore(cr);
+            cairo_surface_destroy(img);
+            return;
+        }
+        cairo_surface_destroy(img);
+    } else if (n > 4 && strcmp(path + n - 4, ".svg") == 0) {
+        RsvgHandle *h = rsvg_handle_new_from_file(path, NULL);
+        if (h) {
+            RsvgRectangle box = {x, y, side, side};
+            rsvg_handle_render_document(h, cr, &box, NULL);
+            g_object_unref(h);
+            return;
+        }
+    }
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_set_line_width(cr, 0.25);
+    cairo_rectangle(cr, x + 0.125, y + 0.125, side - 0.25, side - 0.25);
+    cairo_stroke(cr);
+    show_text(cr, TEXT_FONT, "地理\n标志", x + side * 0.22, y + side * 0.2, side * 0.28, 1,
+              side * 0.7, 2);
+}
+
+/* The text column: left of a 2D symbol, or above a linear one. */
+static double text_width(const label_layout_t *l, double sym_x)
+{
+    return (l->symbology == LABEL_SYM_CODE128 ? l->label_w_mm : sym_x) - 2 * PAD_MM;
+}
+
+/* The parts every label shares: mark, GI name, registration number,
+ * operator and its USCC, which the rules require in full on every label. */
+static void draw_shared(cairo_t *cr, const label_layout_t *l, const label_content_t *c, double tw)
+{
+    double s = l->label_h_mm / 30.0, mark = 7.5 * s, gap = 0.5 * s;
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    draw_mark(cr, c->mark_path, PAD_MM, PAD_MM, mark);
+    show_text(cr, TEXT_FONT, c->product_name, PAD_MM + mark + 1, PAD_MM + mark / 2 - 2.3 * s,
+              3.2 * s, 1, tw - mark - 1, 1);
+    double y = PAD_MM + mark + 2 * gap;
+    y += show_text(cr, TEXT_FONT, c->reg_text, PAD_MM, y, 1.7 * s, 0, tw, 1) + gap;
+    y += show_text(cr, TEXT_FONT, c->operator_name, PAD_MM, y, 1.7 * s, 0, tw, 2) + gap;
+    y += show_text(cr, TEXT_FONT, "统一社会信用代码", PAD_MM, y, 1.5 * s, 0, tw, 1);
+    show_text(cr, CODE_FONT, c->uscc, PAD_MM, y, 1.9 * s, 0, tw, 1);
+}
+
+label_err_t label_sheet_open(label_sheet_t **out, const label_layout_t *l, const label_content_t *c,
+                             double sym_x, char *errbuf, size_t errlen)
+{
+    label_sheet_t *sh = calloc(1, sizeof *sh);
+    if (!sh) {
+        snprintf(errbuf, errlen, "out of memory");
+        return LABEL_ENOMEM;
+    }
+    sh->layout = l;
+    cairo_rectangle_t extent = {0, 0, l->label_w_mm, l->label_h_mm};
+    sh->shared = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &extent);
+    cairo_t *cr = cairo_create(sh->shared);
+    draw_shared(cr, l, c, text_width(l, sym_x));
+    cairo_destroy(cr);
+    sh->code_size = 2.3 * l->label_h_mm / 30.0;
+    *out = sh;
+    return LABEL_OK;
+}
+
+void label_sheet_close(label_sheet_t *sh)
+{
+    if (!sh)
+        return;
+    cairo_surface_destroy(sh->shared);
+    if (sh->code_layout)
+        g_object_unref(sh->code_layout);
+    free(sh);
+}
+
+/* The bit of pixel c in its 32-bit word: cairo's A1 follows the platform's
+ * byte order, so the leftmost pixel is the low bit on little-endian machines. */
+static uint32_t a1_bit(int c)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return (uint32_t)1 << (31 - (c & 31));
+#else
+    return (uint32_t)1 << (c & 31);
+#endif
+}
+
+/* Draws the modules as a 1-bit image used as a stencil mask. */
+static void draw_stencil(cairo_t *cr, const label_matrix_t *m, double x, double y, double mod)
+{
+    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_A1, m->width, m->height);
+    unsigned char *data = cairo_image_surface_get_data(img);
+    int stride = cairo_image_surface_get_stride(img);
+    cairo_surface_flush(img);
+    for (int r = 0; r < m->height; r++) {
+        uint32_t *row = (uint32_t *)(void *)(data + (size_t)r * (size_t)stride);
+        for (int c = 0; c < m->width; c++)
+            if (m->dark[(size_t)r * (size_t)m->width + (size_t)c])
+                row[c >> 5] |= a1_bit(c);
+    }
+    cairo_surface_mark_dirty(img);
+    cairo_pattern_t *pat = cairo_pattern_create_for_surface(img);
+    cairo_pattern_set_filter(pat, CAIRO_FILTER_NEAREST);
+    cairo_save(cr);
+    cairo_translate(cr, x, y);
+    cairo_scale(cr, mod, m->linear ? 1 : mod);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_mask(cr, pat);
+    cairo_restore(cr);
+    cairo_pattern_destroy(pat);
+    cairo_surface_destroy(img);
+}
+
+/* Draws the modules as paths, one rectangle per run of dark modules. */
+static void draw_paths(cairo_t *cr, const label_matrix_t *m, double x, double y, double mod,
+                       double row_h)
+{
+    for (int r = 0; r < m->height; r++) {
+        const unsigned char *row = m->dark + (size_t)r * (size_t)m->width;
+        for (int c = 0; c < m->width;) {
+            if (!row[c]) {
+                c++;
+                continue;
+            }
+            int start = c;
+            while (c < m->width && row[c])
+                c++;
+            cairo_rectangle(cr, x + start * mod, y + r * row_h, (c - start) * mod, row_h);
+        }
+    }
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_fill(cr);
+}
+
+static void draw_symbol(cairo_t *cr, const label_layout_t *l, const label_matrix_t *m, double bx,
+                        double by, double bh, double mod)
+{
+    double x = bx + m->quiet * mod;
+    double y = m->linear ? by : by + m->quiet * mod;
+    if (m->linear) {
+        /* one row of bars stretched to the box's height */
+        if (l->vector_paths) {
+            draw_paths(cr, m, x, y, mod, bh);
+        } else {
+            cairo_save(cr);
+            cairo_rectangle(cr, x, y, m->width * mod, bh);
+            cairo_clip(cr);
+            cairo_translate(cr, 0, y);
+            cairo_scale(cr, 1, bh);
+            draw_stencil(cr, m, x, 0, mod);
+            cairo_restore(cr);
+        }
+    } else if (l->vector_paths) {
+        draw_paths(cr, m, x, y, mod, mod);
+    } else {
+        draw_stencil(cr, m, x, y, mod);
+    }
+}
+
+static void draw_crop_marks(cairo_t *cr, const label_layout_t *l)
+{
+    double len = 2.0, off = 0.5, w = l->label_w_mm, h = l->label_h_mm;
+    double corners[4][2] = {{0, 0}, {w, 0}, {0, h}, {w, h}};
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_set_line_width(cr, 0.1);
+    for (int i = 0; i < 4; i++) {
+        double cx = corners[i][0], cy = corners[i][1];
+        double dx = cx == 0 ? -1 : 1, dy = cy == 0 ? -1 : 1;
+        cairo_move_to(cr, cx + dx * off, cy);
+        cairo_line_to(cr, cx + dx * (off + len), cy);
+        cairo_move_to(cr, cx, cy + dy * off);
+        cairo_line_to(cr, cx, cy + dy * (off + len));
+    }
+    cairo_stroke(cr);
+}
+
+static void draw_code_text(label_sheet_t *sh, cairo_t *cr, const char *code, double width)
+{
+    const label_layout_t *l = sh->layout;
+    if (!sh->code_layout)
+        sh->code_layout = text_layout(cr, CODE_FONT, sh->code_size, 1, width);
+    else
+        pango_cairo_update_layout(cr, sh->code_layout);
+    pango_layout_set_text(sh->code_layout, code, -1);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_move_to(cr, PAD_MM, l->label_h_mm - PAD_MM - sh->code_size * 1.35);
+    pango_cairo_show_layout(cr, sh->code_layout);
+}
+
+label_err_t label_sheet_draw_matrix(label_sheet_t *sh, cairo_t *cr, const label_item_t *item,
+                                    const label_matrix_t *m, double x, double y, char *errbuf,
+                                    size_t errlen)
+{
+    const label_layout_t *l = sh->layout;
+    double bx, by, bw, bh, mod;
+    label_err_t rc = label_place_symbol(l, m, &bx, &by, &bw, &bh, &mod, errbuf, errlen);
+    if (rc != LABEL_OK)
+        return rc;
+    cairo_save(cr);
+    cairo_translate(cr, x, y);
+    cairo_set_source_surface(cr, sh->shared, 0, 0);
+    cairo_paint(cr);
+    draw_symbol(cr, l, m, bx, by, bh, mod);
+    draw_code_text(sh, cr, item->code, text_width(l, bx));
+    if (l->crop_marks)
+        draw_crop_marks(cr, l);
+    cairo_restore(cr);
+    return LABEL_OK;
+}
+
+label_err_t label_sheet_draw(label_sheet_t *sh, cairo_t *cr, const label_item_t *item, double x,
+                             double y, char *errbuf, size_t errlen)
+{
+    char payload[512];
+    label_matrix_t m;
+    label_payload(sh->layout, item, payload, sizeof payload);
+    label_err_t rc =
+        label_matrix_encode(sh->layout->symbology, sh->layout->ecc, payload, &m, errbuf, errlen);
+    if (rc == LABEL_OK)
+        rc = label_sheet_draw_matrix(sh, cr, item, &m, x, y, errbuf, errlen);
+    label_matrix_free(&m);
+    return rc;
+}
+
+double label_mm_to_pt(double mm)
+{
+    return mm / MM_PER_PT;
+}

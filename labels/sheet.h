@@ -1,0 +1,36 @@
+/*
+ * sheet.h - drawing one label onto a cairo context (internal to labels/).
+ */
+#ifndef LABEL_SHEET_H
+#define LABEL_SHEET_H
+
+#include "labels/matrix.h"
+
+#include <cairo.h>
+
+typedef struct label_sheet label_sheet_t;
+
+/* Prepares what every label of content shares; sym_x is where the symbol
+ * starts (mm from the label's left edge), which bounds the text column. */
+label_err_t label_sheet_open(label_sheet_t **out, const label_layout_t *l, const label_content_t *c,
+                             double sym_x, char *errbuf, size_t errlen);
+void label_sheet_close(label_sheet_t *sh);
+
+/* Draws one label with its top-left corner at (x, y) mm; cr's user unit is
+ * one millimetre. */
+label_err_t label_sheet_draw(label_sheet_t *sh, cairo_t *cr, const label_item_t *item, double x,
+                             double y, char *errbuf, size_t errlen);
+
+/* The same with the symbol already encoded. */
+label_err_t label_sheet_draw_matrix(label_sheet_t *sh, cairo_t *cr, const label_item_t *item,
+                                    const label_matrix_t *m, double x, double y, char *errbuf,
+                                    size_t errlen);
+
+/* Encodes the symbols of items[0..n) into m[0..n), spread over the
+ * machine's cores (labels/encode.c). */
+label_err_t label_encode_all(const label_layout_t *l, const label_item_t *items, size_t n,
+                             label_matrix_t *m, char *errbuf, size_t errlen);
+
+double label_mm_to_pt(double mm);
+
+#endif
