@@ -9,7 +9,7 @@
 DEB_PACKAGES = build-essential pkg-config sqlite3 libsqlite3-dev libmicrohttpd-dev \
                libqrencode-dev libzint-dev libsodium-dev libjansson-dev libcairo2-dev \
                libpango1.0-dev fonts-noto-cjk zbar-tools poppler-utils librsvg2-bin \
-               libzip-dev librsvg2-dev curl zip unzip python3 wrk nginx-light clang \
+               libzip-dev librsvg2-dev dmtx-utils netpbm curl zip unzip python3 wrk nginx-light clang \
                libclang-rt-14-dev
 
 PKG_MODULES = sqlite3 libmicrohttpd libqrencode libsodium jansson cairo cairo-pdf \
@@ -38,7 +38,7 @@ SAN_BIN  = $(UNIT_SRC:tests/unit/%.c=build/san/tests/%)
 
 .PHONY: all deps run test unit sanitize cli-test integration bench fuzz clean format
 
-all: build/gimark $(UNIT_BIN)
+all: build/gimark $(UNIT_BIN) build/label_positions
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
@@ -109,6 +109,10 @@ run: deps all
 test: deps
 	@$(MAKE) --no-print-directory all $(SAN_BIN)
 	@sh tests/run-all.sh
+
+build/label_positions: tests/labels/positions.c build/libgimark.a
+	@echo '  LD      $@'
+	@$(CC) $(ALL_CFLAGS) -o $@ $< build/libgimark.a $(LDLIBS)
 
 build/bench_issue: tests/bench/bench_issue.c build/libgimark.a
 	@echo '  LD      $@'

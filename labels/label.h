@@ -78,12 +78,30 @@ label_err_t label_symbol_box(const label_layout_t *layout, const label_item_t *i
                              double *y_mm, double *w_mm, double *h_mm, double *module_mm,
                              char *errbuf, size_t errlen);
 
+/* Where the symbol of one item sits inside its label, in mm from the
+ * label's top-left corner. */
+typedef struct {
+    double box_x_mm, box_y_mm, box_w_mm, box_h_mm; /* the symbol with its quiet zone */
+    double sym_x_mm, sym_y_mm, sym_w_mm, sym_h_mm; /* the symbol's dark area alone */
+    double module_mm;                              /* module (narrowest bar) size */
+    int cols, rows;                                /* modules across and down (1 row: linear) */
+    int quiet_modules;                             /* quiet zone, each side */
+} label_symbol_geom_t;
+
+/* Encodes item's symbol as label_write() would and reports its geometry in
+ * g. The payload is item->url, or for Code128 item->code without hyphens.
+ * Errors: LABEL_EINVAL (message in errbuf) when the payload cannot be
+ * encoded or the symbol does not fit the label at LABEL_MIN_MODULE_MM;
+ * LABEL_ENOMEM. */
+label_err_t label_symbol_geom(const label_layout_t *layout, const label_item_t *item,
+                              label_symbol_geom_t *g, char *errbuf, size_t errlen);
+
 typedef void (*label_progress_fn)(size_t done, size_t total, void *arg);
 
 /* Writes n labels to path in the given format.
  * PDF: one page per sheet, vector text with fonts embedded, symbols in 100%
  *   black as 1-bit stencil masks (or paths with vector_paths).
- * SVG: one drawing with the sheets stacked top to bottom.
+ * SVG: one drawing with the sheets stacked top to bottom; symbols as paths.
  * PNG: sheet 1 at path, sheet N > 1 at path with "-N" before ".png".
  * CSV: header "code,url,sequence,lot", one row per label (RFC 4180).
  * ZIP: one PNG or SVG per label, named "<sequence>-<code>.png".

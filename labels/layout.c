@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #define PAD_MM 1.5
 
@@ -146,6 +147,32 @@ label_err_t label_symbol_box(const label_layout_t *l, const label_item_t *item, 
     if (rc != LABEL_OK)
         return rc;
     rc = label_place_symbol(l, &m, x_mm, y_mm, w_mm, h_mm, module_mm, errbuf, errlen);
+    label_matrix_free(&m);
+    return rc;
+}
+
+label_err_t label_symbol_geom(const label_layout_t *l, const label_item_t *item,
+                              label_symbol_geom_t *g, char *errbuf, size_t errlen)
+{
+    char payload[512];
+    label_matrix_t m;
+    label_payload(l, item, payload, sizeof payload);
+    label_err_t rc = label_matrix_encode(l->symbology, l->ecc, payload, &m, errbuf, errlen);
+    if (rc != LABEL_OK)
+        return rc;
+    memset(g, 0, sizeof *g);
+    rc = label_place_symbol(l, &m, &g->box_x_mm, &g->box_y_mm, &g->box_w_mm, &g->box_h_mm,
+                            &g->module_mm, errbuf, errlen);
+    if (rc == LABEL_OK) {
+        double q = m.quiet * g->module_mm;
+        g->cols = m.width;
+        g->rows = m.height;
+        g->quiet_modules = m.quiet;
+        g->sym_x_mm = g->box_x_mm + q;
+        g->sym_w_mm = g->box_w_mm - 2 * q;
+        g->sym_y_mm = m.linear ? g->box_y_mm : g->box_y_mm + q;
+        g->sym_h_mm = m.linear ? g->box_h_mm : g->box_h_mm - 2 * q;
+    }
     label_matrix_free(&m);
     return rc;
 }

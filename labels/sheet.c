@@ -29,10 +29,23 @@
 #define TEXT_FONT "Noto Sans CJK SC"
 #define CODE_FONT "Noto Sans Mono CJK SC"
 
+#define CODE_CHARSET "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-"
+#define CODE_MAX     64
+
+/* The serial code's glyphs, shaped once: a code is then drawn with one
+ * cairo_show_text_glyphs call instead of a pango layout pass per label. */
+typedef struct {
+    cairo_scaled_font_t *font; /* NULL: draw codes through pango */
+    unsigned long glyph[128];
+    double advance[128]; /* mm; 0: not in CODE_CHARSET, draw through pango */
+    double baseline;     /* mm below the text's top */
+} code_glyphs_t;
+
 struct label_sheet {
     const label_layout_t *layout;
     cairo_surface_t *shared;  /* recording surface: the parts every label shares */
     PangoLayout *code_layout; /* made on first use, reused for every label */
+    code_glyphs_t glyphs;     /* made with code_layout */
     double code_size;         /* mm */
 };
 
@@ -45,6 +58,9 @@ static PangoLayout *text_layout(cairo_t *cr, const char *family, double size_mm,
     cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
     pango_cairo_context_set_font_options(pango_layout_get_context(pl), fo);
     cairo_font_options_destroy(fo);
+    /* the user unit is a millimetre: whole-unit glyph positions would put
+     * CJK text a millimetre a character apart */
+    pango_context_set_round_glyph_positions(pango_layout_get_context(pl), FALSE);
     PangoFontDescription *fd = pango_font_description_from_string(family);
     pango_font_description_set_absolute_size(fd, size_mm * PANGO_SCALE);
     pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
@@ -158,6 +174,8 @@ void label_sheet_close(label_sheet_t *sh)
     cairo_surface_destroy(sh->shared);
     if (sh->code_layout)
         g_object_unref(sh->code_layout);
+    if (sh->glyphs.font)
+        cairo_scaled_font_destroy(sh->glyphs.font);
     free(sh);
 }
 
@@ -198,11 +216,15 @@ static void draw_stencil(cairo_t *cr, const label_matrix_t *m, double x, double 
     cairo_surface_destroy(img);
 }
 
-/* Draws the modules as paths, one rectangle per run of dark modules. */
+/* Draws the modules as paths, one rectangle per run of dark modules. Each
+ * run reaches a little into the row below, so that a rasteriser that
+ * antialiases each edge leaves no light seam where rows meet. */
 static void draw_paths(cairo_t *cr, const label_matrix_t *m, double x, double y, double mod,
                        double row_h)
 {
+    double overlap = row_h * 0.05;
     for (int r = 0; r < m->height; r++) {
+        double h = r + 1 < m->height ? row_h + overlap : row_h;
         const unsigned char *row = m->dark + (size_t)r * (size_t)m->width;
         for (int c = 0; c < m->width;) {
             if (!row[c]) {
@@ -212,7 +234,7 @@ static void draw_paths(cairo_t *cr, const label_matrix_t *m, double x, double y,
             int start = c;
             while (c < m->width && row[c])
                 c++;
-            cairo_rectangle(cr, x + start * mod, y + r * row_h, (c - start) * mod, row_h);
+            cairo_rectangle(cr, x + start * mod, y + r * row_h, (c - start) * mod, h);
         }
     }
     cairo_set_source_rgb(cr, 0, 0, 0);
@@ -261,16 +283,83 @@ static void draw_crop_marks(cairo_t *cr, const label_layout_t *l)
     cairo_stroke(cr);
 }
 
+/* Shapes CODE_CHARSET with the code's font; leaves g->font NULL unless every
+ * character maps to one glyph of one font. */
+static void code_glyphs_init(code_glyphs_t *g, cairo_t *cr, double size)
+{
+    PangoLayout *pl = text_layout(cr, CODE_FONT, size, 1, -1);
+    pango_layout_set_width(pl, -1);
+    pango_layout_set_ellipsize(pl, PANGO_ELLIPSIZE_NONE);
+    pango_layout_set_text(pl, CODE_CHARSET, -1);
+    PangoFont *font = NULL;
+    int mapped = 0;
+    for (GSList *r = pango_layout_get_line_readonly(pl, 0)->runs; r; r = r->next) {
+        PangoGlyphItem *run = r->data;
+        if ((font && font != run->item->analysis.font) ||
+            run->glyphs->num_glyphs != run->item->num_chars)
+            goto out;
+        font = run->item->analysis.font;
+        for (int i = 0; i < run->glyphs->num_glyphs; i++) {
+            PangoGlyphInfo *gi = &run->glyphs->glyphs[i];
+            unsigned char ch =
+                (unsigned char)CODE_CHARSET[run->glyphs->log_clusters[i] + run->item->offset];
+            if (gi->glyph == PANGO_GLYPH_EMPTY || (gi->glyph & PANGO_GLYPH_UNKNOWN_FLAG) ||
+                gi->geometry.x_offset || gi->geometry.y_offset || ch >= 128)
+                goto out;
+            g->glyph[ch] = gi->glyph;
+            g->advance[ch] = (double)gi->geometry.width / PANGO_SCALE;
+            mapped++;
+        }
+    }
+    if (font && mapped == (int)strlen(CODE_CHARSET)) {
+        g->font =
+            cairo_scaled_font_reference(pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(font)));
+        g->baseline = (double)pango_layout_get_baseline(pl) / PANGO_SCALE;
+    }
+out:
+    g_object_unref(pl);
+}
+
+/* Draws code at (x, y) from the shaped glyphs; 0 when it cannot (a character
+ * outside CODE_CHARSET, or too wide), and pango must. */
+static int show_code_glyphs(const code_glyphs_t *g, cairo_t *cr, const char *code, double x,
+                            double y, double width)
+{
+    cairo_glyph_t glyphs[CODE_MAX];
+    cairo_text_cluster_t clusters[CODE_MAX];
+    int n = 0;
+    double at = x;
+    if (!g->font)
+        return 0;
+    for (; code[n]; n++) {
+        unsigned char ch = (unsigned char)code[n];
+        if (n == CODE_MAX || ch >= 128 || g->advance[ch] == 0)
+            return 0;
+        glyphs[n] = (cairo_glyph_t){g->glyph[ch], at, y + g->baseline};
+        clusters[n] = (cairo_text_cluster_t){1, 1};
+        at += g->advance[ch];
+    }
+    if (at - x > width)
+        return 0;
+    cairo_set_scaled_font(cr, g->font);
+    cairo_show_text_glyphs(cr, code, n, glyphs, n, clusters, n, 0);
+    return 1;
+}
+
 static void draw_code_text(label_sheet_t *sh, cairo_t *cr, const char *code, double width)
 {
     const label_layout_t *l = sh->layout;
-    if (!sh->code_layout)
+    double y = l->label_h_mm - PAD_MM - sh->code_size * 1.35;
+    if (!sh->code_layout) {
         sh->code_layout = text_layout(cr, CODE_FONT, sh->code_size, 1, width);
-    else
-        pango_cairo_update_layout(cr, sh->code_layout);
-    pango_layout_set_text(sh->code_layout, code, -1);
+        code_glyphs_init(&sh->glyphs, cr, sh->code_size);
+    }
     cairo_set_source_rgb(cr, 0, 0, 0);
-    cairo_move_to(cr, PAD_MM, l->label_h_mm - PAD_MM - sh->code_size * 1.35);
+    if (show_code_glyphs(&sh->glyphs, cr, code, PAD_MM, y, width))
+        return;
+    pango_cairo_update_layout(cr, sh->code_layout);
+    pango_layout_set_text(sh->code_layout, code, -1);
+    cairo_move_to(cr, PAD_MM, y);
     pango_cairo_show_layout(cr, sh->code_layout);
 }
 

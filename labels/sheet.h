@@ -26,10 +26,20 @@ label_err_t label_sheet_draw_matrix(label_sheet_t *sh, cairo_t *cr, const label_
                                     const label_matrix_t *m, double x, double y, char *errbuf,
                                     size_t errlen);
 
-/* Encodes the symbols of items[0..n) into m[0..n), spread over the
- * machine's cores (labels/encode.c). */
-label_err_t label_encode_all(const label_layout_t *l, const label_item_t *items, size_t n,
-                             label_matrix_t *m, char *errbuf, size_t errlen);
+/* Encodes the symbols of items[0..n) ahead of the drawing, on the
+ * machine's other cores (labels/encode.c). items must outlive the encoder.
+ * Errors: LABEL_ENOMEM. */
+typedef struct label_encoder label_encoder_t;
+label_err_t label_encoder_start(label_encoder_t **e, const label_layout_t *l,
+                                const label_item_t *items, size_t n, char *errbuf, size_t errlen);
+/* The symbol of item i, waiting for it or encoding it here. Ask in
+ * ascending order of i: asking for i releases the symbols of earlier chunks,
+ * so *m stays valid only until the next call. Errors: the encoder's
+ * (LABEL_EINVAL for a payload that does not fit the symbology). */
+label_err_t label_encoder_get(label_encoder_t *e, size_t i, const label_matrix_t **m, char *errbuf,
+                              size_t errlen);
+/* Stops the workers and frees everything; e may be NULL. */
+void label_encoder_stop(label_encoder_t *e);
 
 double label_mm_to_pt(double mm);
 

@@ -20,29 +20,23 @@ static label_err_t cairo_failed(cairo_status_t st, const char *path, char *errbu
     return st == CAIRO_STATUS_NO_MEMORY ? LABEL_ENOMEM : LABEL_EIO;
 }
 
-/* Draws labels [first, last) of one sheet; y_offset stacks SVG pages.
- * The symbols are encoded first, on every core: encoding (libqrencode's
- * mask selection) is about half the work of a sheet. */
-static label_err_t draw_page(label_sheet_t *sh, cairo_t *cr, const label_layout_t *l,
-                             const label_item_t *items, size_t first, size_t last, double y_offset,
-                             char *errbuf, size_t errlen)
+/* Draws labels [first, last) of one sheet; y_offset stacks SVG pages. The
+ * encoder has the symbols ready, encoded on the other cores meanwhile:
+ * encoding (libqrencode's mask selection) is about half the work. */
+static label_err_t draw_page(label_sheet_t *sh, label_encoder_t *enc, cairo_t *cr,
+                             const label_layout_t *l, const label_item_t *items, size_t first,
+                             size_t last, double y_offset, char *errbuf, size_t errlen)
 {
-    label_matrix_t *m = calloc(last - first, sizeof *m);
-    if (!m) {
-        snprintf(errbuf, errlen, "out of memory");
-        return LABEL_ENOMEM;
-    }
-    label_err_t rc = label_encode_all(l, items + first, last - first, m, errbuf, errlen);
+    label_err_t rc = LABEL_OK;
     for (size_t i = first; rc == LABEL_OK && i < last; i++) {
         int page;
         double x, y;
+        const label_matrix_t *m;
         label_position_mm(l, i, &page, &x, &y);
-        rc = label_sheet_draw_matrix(sh, cr, &items[i], &m[i - first], x, y + y_offset, errbuf,
-                                     errlen);
+        rc = label_encoder_get(enc, i, &m, errbuf, errlen);
+        if (rc == LABEL_OK)
+            rc = label_sheet_draw_matrix(sh, cr, &items[i], m, x, y + y_offset, errbuf, errlen);
     }
-    for (size_t i = 0; i < last - first; i++)
-        label_matrix_free(&m[i]);
-    free(m);
     return rc;
 }
 
@@ -64,10 +58,10 @@ static void png_page_path(const char *path, int page, char *out, size_t cap)
     snprintf(out, cap, "%.*s-%d.png", (int)stem, path, page + 1);
 }
 
-static label_err_t write_png_sheets(label_sheet_t *sh, const label_layout_t *l,
-                                    const label_item_t *items, size_t n, const char *path,
-                                    label_progress_fn progress, void *arg, char *errbuf,
-                                    size_t errlen)
+static label_err_t write_png_sheets(label_sheet_t *sh, label_encoder_t *enc,
+                                    const label_layout_t *l, const label_item_t *items, size_t n,
+                                    const char *path, label_progress_fn progress, void *arg,
+                                    char *errbuf, size_t errlen)
 {
     size_t per = (size_t)label_per_page(l);
     double px_per_mm = l->dpi / 25.4;
@@ -81,7 +75,7 @@ static label_err_t write_png_sheets(label_sheet_t *sh, const label_layout_t *l,
         cairo_set_source_rgb(cr, 1, 1, 1);
         cairo_paint(cr);
         cairo_scale(cr, px_per_mm, px_per_mm);
-        rc = draw_page(sh, cr, l, items, first, last, 0, errbuf, errlen);
+        rc = draw_page(sh, enc, cr, l, items, first, last, 0, errbuf, errlen);
         cairo_destroy(cr);
         png_page_path(path, (int)(first / per), file, sizeof file);
         cairo_status_t st = rc == LABEL_OK ? cairo_surface_write_to_png(s, file) : 0;
@@ -94,7 +88,7 @@ static label_err_t write_png_sheets(label_sheet_t *sh, const label_layout_t *l,
 }
 
 /* PDF (a page per sheet) or SVG (sheets stacked on one tall drawing). */
-static label_err_t write_vector(label_sheet_t *sh, const label_layout_t *l,
+static label_err_t write_vector(label_sheet_t *sh, label_encoder_t *enc, const label_layout_t *l,
                                 const label_item_t *items, size_t n, int svg, const char *path,
                                 label_progress_fn progress, void *arg, char *errbuf, size_t errlen)
 {
@@ -103,8 +97,6 @@ static label_err_t write_vector(label_sheet_t *sh, const label_layout_t *l,
     double w = label_mm_to_pt(l->page_w_mm), h = label_mm_to_pt(l->page_h_mm);
     cairo_surface_t *s = svg ? cairo_svg_surface_create(path, w, h * (double)pages)
                              : cairo_pdf_surface_create(path, w, h);
-    if (svg)
-        cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_MM);
     cairo_t *cr = cairo_create(s);
     cairo_scale(cr, 1 / (25.4 / 72.0), 1 / (25.4 / 72.0));
     label_err_t rc = LABEL_OK;
@@ -113,7 +105,7 @@ static label_err_t write_vector(label_sheet_t *sh, const label_layout_t *l,
         for (size_t i = first; rc == LABEL_OK && i < last; i += PROGRESS_EVERY) {
             size_t end = i + PROGRESS_EVERY < last ? i + PROGRESS_EVERY : last;
             double y_off = svg ? (double)(first / per) * l->page_h_mm : 0;
-            rc = draw_page(sh, cr, l, items, i, end, y_off, errbuf, errlen);
+            rc = draw_page(sh, enc, cr, l, items, i, end, y_off, errbuf, errlen);
             report(progress, arg, end, n);
         }
         if (!svg)
@@ -146,6 +138,7 @@ label_err_t label_write(const label_layout_t *l, const label_content_t *c,
                         size_t errlen)
 {
     label_sheet_t *sh = NULL;
+    label_encoder_t *enc = NULL;
     label_err_t rc = label_layout_check(l, errbuf, errlen);
     if (rc != LABEL_OK)
         return rc;
@@ -155,16 +148,27 @@ label_err_t label_write(const label_layout_t *l, const label_content_t *c,
         snprintf(errbuf, errlen, "no labels to write");
         return LABEL_EINVAL;
     }
+    /* SVG viewers and print tools handle image masks poorly: paths there */
+    label_layout_t svg_layout = *l;
+    svg_layout.vector_paths = 1;
+    if (format == LABEL_FMT_SVG)
+        l = &svg_layout;
     if ((rc = label_sheet_for(&sh, l, c, &items[0], errbuf, errlen)) != LABEL_OK)
         return rc;
+    if (format != LABEL_FMT_ZIP &&
+        (rc = label_encoder_start(&enc, l, items, n, errbuf, errlen)) != LABEL_OK) {
+        label_sheet_close(sh);
+        return rc;
+    }
     switch (format) {
     case LABEL_FMT_PDF:
+        rc = write_vector(sh, enc, l, items, n, 0, path, progress, arg, errbuf, errlen);
+        break;
     case LABEL_FMT_SVG:
-        rc = write_vector(sh, l, items, n, format == LABEL_FMT_SVG, path, progress, arg, errbuf,
-                          errlen);
+        rc = write_vector(sh, enc, l, items, n, 1, path, progress, arg, errbuf, errlen);
         break;
     case LABEL_FMT_PNG:
-        rc = write_png_sheets(sh, l, items, n, path, progress, arg, errbuf, errlen);
+        rc = write_png_sheets(sh, enc, l, items, n, path, progress, arg, errbuf, errlen);
         break;
     case LABEL_FMT_ZIP:
         rc = label_write_zip(sh, l, items, n, path, progress, arg, errbuf, errlen);
@@ -172,6 +176,7 @@ label_err_t label_write(const label_layout_t *l, const label_content_t *c,
     case LABEL_FMT_CSV:
         break;
     }
+    label_encoder_stop(enc);
     label_sheet_close(sh);
     return rc;
 }

@@ -45,7 +45,6 @@ static label_err_t render_member(label_sheet_t *sh, const label_layout_t *l,
     if (svg) {
         s = cairo_svg_surface_create_for_stream(append, buf, label_mm_to_pt(l->label_w_mm),
                                                 label_mm_to_pt(l->label_h_mm));
-        cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_MM);
     } else {
         s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)lround(l->label_w_mm * px_per_mm),
                                        (int)lround(l->label_h_mm * px_per_mm));
@@ -60,9 +59,11 @@ static label_err_t render_member(label_sheet_t *sh, const label_layout_t *l,
     }
     label_err_t rc = label_sheet_draw(sh, cr, item, 0, 0, errbuf, errlen);
     cairo_destroy(cr);
-    cairo_surface_finish(s);
     cairo_status_t st =
-        svg ? cairo_surface_status(s) : cairo_surface_write_to_png_stream(s, append, buf);
+        svg ? CAIRO_STATUS_SUCCESS : cairo_surface_write_to_png_stream(s, append, buf);
+    cairo_surface_finish(s); /* an SVG stream is written here */
+    if (st == CAIRO_STATUS_SUCCESS)
+        st = cairo_surface_status(s);
     cairo_surface_destroy(s);
     if (rc == LABEL_OK && st != CAIRO_STATUS_SUCCESS) {
         snprintf(errbuf, errlen, "cannot render label %ld: %s", item->sequence,
