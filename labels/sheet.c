@@ -216,29 +216,11 @@ static void draw_stencil(cairo_t *cr, const label_matrix_t *m, double x, double 
     cairo_surface_destroy(img);
 }
 
-/* Draws the modules as paths, one rectangle per run of dark modules. Each
- * run reaches a little into the row below, so that a rasteriser that
- * antialiases each edge leaves no light seam where rows meet. */
+/* Draws the modules as paths: the outline of each dark area (outline.c). */
 static void draw_paths(cairo_t *cr, const label_matrix_t *m, double x, double y, double mod,
                        double row_h)
 {
-    double overlap = row_h * 0.05;
-    for (int r = 0; r < m->height; r++) {
-        double h = r + 1 < m->height ? row_h + overlap : row_h;
-        const unsigned char *row = m->dark + (size_t)r * (size_t)m->width;
-        for (int c = 0; c < m->width;) {
-            if (!row[c]) {
-                c++;
-                continue;
-            }
-            int start = c;
-            while (c < m->width && row[c])
-                c++;
-            cairo_rectangle(cr, x + start * mod, y + r * row_h, (c - start) * mod, h);
-        }
-    }
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    cairo_fill(cr);
+    label_outline_fill(cr, m, x, y, mod, row_h);
 }
 
 static void draw_symbol(cairo_t *cr, const label_layout_t *l, const label_matrix_t *m, double bx,

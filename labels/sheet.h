@@ -41,6 +41,13 @@ label_err_t label_encoder_get(label_encoder_t *e, size_t i, const label_matrix_t
 /* Stops the workers and frees everything; e may be NULL. */
 void label_encoder_stop(label_encoder_t *e);
 
+/* Fills the dark modules of m, whose top-left module corner is at (x, y),
+ * in 100% black as outline paths (labels/outline.c); row_h is the height of a
+ * row (mod for 2D symbols, the bar height for linear ones). Falls back to a
+ * rectangle per run when out of memory. */
+void label_outline_fill(cairo_t *cr, const label_matrix_t *m, double x, double y, double mod,
+                        double row_h);
+
 double label_mm_to_pt(double mm);
 
 #endif
