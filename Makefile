@@ -31,8 +31,10 @@ SQL_SRC  = db/schema.sql $(sort $(wildcard db/migrations/*.sql))
 GEN_SQL  = build/gen/db_sql.c
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 
-OBJ      = $(LIB_SRC:%.c=build/obj/%.o) build/obj/gen/db_sql.o
-SAN_OBJ  = $(LIB_SRC:%.c=build/san/%.o) build/san/gen/db_sql.o
+GEN_WEB  = build/gen/web_assets.c
+
+OBJ      = $(LIB_SRC:%.c=build/obj/%.o) build/obj/gen/db_sql.o build/obj/gen/web_assets.o
+SAN_OBJ  = $(LIB_SRC:%.c=build/san/%.o) build/san/gen/db_sql.o build/san/gen/web_assets.o
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 SAN_BIN  = $(UNIT_SRC:tests/unit/%.c=build/san/tests/%)
 
@@ -54,6 +56,10 @@ deps:
 $(GEN_SQL): $(SQL_SRC) db/embed.sh
 	@mkdir -p $(dir $@)
 	@sh db/embed.sh $(SQL_SRC) > $@
+
+$(GEN_WEB): web/static/gimark.css web/embed.sh
+	@mkdir -p $(dir $@)
+	@sh web/embed.sh web/static/gimark.css > $@
 
 build/obj/gen/%.o: build/gen/%.c
 	@mkdir -p $(dir $@)

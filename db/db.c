@@ -47,6 +47,8 @@ enum {
     Q_SCAN_APPEND,
     Q_SCAN_COUNT,
     Q_REPORT_INSERT,
+    Q_SECRET_ADD,
+    Q_SECRET_GET,
     Q_ACCOUNT_INSERT,
     Q_ACCOUNT_GET,
     Q_ACCOUNT_FIND,
@@ -175,6 +177,8 @@ static const char *const query_sql[Q_COUNT] = {
     [Q_SCAN_COUNT] = "SELECT count(*), coalesce(min(at), 0) FROM scan WHERE code = ?",
     [Q_REPORT_INSERT] = "INSERT INTO report (at, code, text, contact, client_key) "
                         "VALUES (?,?,?,?,?)",
+    [Q_SECRET_ADD] = "INSERT INTO secret (name, value) VALUES (?,?) ON CONFLICT DO NOTHING",
+    [Q_SECRET_GET] = "SELECT value FROM secret WHERE name = ?",
     [Q_ACCOUNT_INSERT] = "INSERT INTO account (username, role, operator_id, region_scope, "
                          "password_hash, disabled, created_at) VALUES (?,?,nullif(?, 0),?,?,?,?)",
     [Q_ACCOUNT_GET] = "SELECT " ACCOUNT_COLUMNS "FROM account u WHERE u.id = ?",
@@ -1031,6 +1035,29 @@ db_err_t db_report_insert(db_t *db, db_report_t *r)
     db_err_t rc = step_done(db, st, "insert report");
     if (rc == DB_OK)
         r->id = sqlite3_last_insert_rowid(db->conn);
+    return rc;
+}
+
+db_err_t db_secret_get_or_add(db_t *db, const char *name, const unsigned char *fresh,
+                              unsigned char *out, size_t len)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_SECRET_ADD);
+    if (!st)
+        return DB_EIO;
+    bind_text(st, 1, name);
+    sqlite3_bind_blob(st, 2, fresh, (int)len, SQLITE_TRANSIENT);
+    db_err_t rc = step_done(db, st, "add secret");
+    if (rc != DB_OK || !(st = stmt_get(db, Q_SECRET_GET)))
+        return DB_EIO;
+    bind_text(st, 1, name);
+    rc = step_one(db, st, "secret");
+    if (rc == DB_OK) {
+        if ((size_t)sqlite3_column_bytes(st, 0) == len)
+            memcpy(out, sqlite3_column_blob(st, 0), len);
+        else
+            rc = fail(db, DB_EIO, "secret %s has the wrong length", name);
+    }
+    sqlite3_reset(st);
     return rc;
 }
 

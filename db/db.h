@@ -276,6 +276,11 @@ typedef struct {
 
 db_err_t db_report_insert(db_t *db, db_report_t *r); /* sets r->id */
 
+/* A secret of len bytes kept under name: the stored one, or fresh when there
+ * was none (fresh is then stored). Run inside a change. */
+db_err_t db_secret_get_or_add(db_t *db, const char *name, const unsigned char *fresh,
+                              unsigned char *out, size_t len);
+
 /* --- accounts, tokens, sessions -------------------------------------------------- */
 
 typedef struct {

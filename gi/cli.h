@@ -47,6 +47,7 @@ struct cli_command {
 extern const cli_command_t cli_registry_commands[];
 extern const cli_command_t cli_batch_commands[];
 extern const cli_command_t cli_account_commands[];
+extern const cli_command_t cli_serve_commands[];
 
 /* Option values by name; NULL (or fallback) when not given. */
 const char *cli_opt(const cli_t *cli, const cli_command_t *cmd, const char *name);

@@ -359,6 +359,23 @@ void gi_scan_stats(gi_scan_queue_t *q, gi_scan_stats_t *out)
 
 /* --- who scanned, coarsely --------------------------------------------------------- */
 
+gi_err_t gi_client_secret(const gi_ctx_t *ctx, unsigned char key[32], gi_error_t *err)
+{
+    unsigned char fresh[32];
+    randombytes_buf(fresh, sizeof fresh);
+    db_err_t rc = db_begin(ctx->db);
+    if (rc == DB_OK)
+        rc = db_secret_get_or_add(ctx->db, "client-key", fresh, key, 32);
+    if (rc == DB_OK)
+        rc = db_commit(ctx->db);
+    sodium_memzero(fresh, sizeof fresh);
+    if (rc != DB_OK) {
+        db_rollback(ctx->db);
+        return gi_db_fail(ctx->db, rc, err);
+    }
+    return GI_OK;
+}
+
 void gi_client_key(const unsigned char key[32], const char *address,
                    char out[GI_CLIENT_KEY_LEN + 1])
 {

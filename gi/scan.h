@@ -66,6 +66,10 @@ void gi_scan_stats(gi_scan_queue_t *q, gi_scan_stats_t *out);
 /* Blocks until every event pushed before the call is committed. */
 void gi_scan_sync(gi_scan_queue_t *q);
 
+/* The key of gi_client_key(), made on first use and kept in the database so
+ * that client keys stay comparable across restarts. */
+gi_err_t gi_client_secret(const gi_ctx_t *ctx, unsigned char key[32], gi_error_t *err);
+
 /* The keyed hash of a client address (BLAKE2b with key, truncated, hex), so
  * scans from one client can be grouped without storing the address. */
 void gi_client_key(const unsigned char key[32], const char *address,

@@ -7,6 +7,7 @@
  */
 #include "gi/verify.h"
 #include "gi/batch.h"
+#include "gi/gtin.h"
 #include "gi/registry.h"
 
 #include <stdio.h>
@@ -96,14 +97,39 @@ static void scan_event(const gi_ctx_t *ctx, const gi_verification_t *v, const ch
     ev->ua_class = ua_class;
 }
 
-gi_err_t gi_verify_scan(const gi_ctx_t *ctx, gi_scan_queue_t *q, const char *input, size_t len,
-                        const char *client_key, const char *ua_class, int64_t repeat_threshold,
+/* The GTIN-14 of a Digital Link URL's GTIN segment; -1 when not well formed. */
+static int gtin_of(const gi_scan_input_t *in, char gtin[GI_GTIN_LEN + 1])
+{
+    char given[32];
+    if (in->gtin_len >= sizeof given || memchr(in->gtin, '\0', in->gtin_len))
+        return -1;
+    memcpy(given, in->gtin, in->gtin_len);
+    given[in->gtin_len] = '\0';
+    return gi_gtin_normalize(given, gtin, NULL) == GI_OK ? 0 : -1;
+}
+
+/* Applies the GTIN of a Digital Link URL to a verification. */
+static void check_gtin(const gi_scan_input_t *in, gi_verification_t *out)
+{
+    char gtin[GI_GTIN_LEN + 1];
+    if (gtin_of(in, gtin) != 0) {
+        out->verdict = GI_VERDICT_MALFORMED;
+        out->found = 0;
+    } else if (out->found && strcmp(out->view.product.gtin, gtin) != 0) {
+        out->verdict = GI_VERDICT_UNKNOWN;
+        out->found = 0;
+    }
+}
+
+gi_err_t gi_verify_scan(const gi_ctx_t *ctx, gi_scan_queue_t *q, const gi_scan_input_t *in,
                         gi_verification_t *out, gi_error_t *err)
 {
     gi_scan_event_t ev;
-    gi_err_t rc = gi_verify(ctx, input, len, 0, repeat_threshold, out, err);
+    gi_err_t rc = gi_verify(ctx, in->input, in->len, 0, in->repeat_threshold, out, err);
     if (rc != GI_OK)
         return rc;
+    if (in->gtin)
+        check_gtin(in, out);
     int counted = 0;
     if (out->found) {
         char today[GI_DATE_LEN + 1];
@@ -113,9 +139,9 @@ gi_err_t gi_verify_scan(const gi_ctx_t *ctx, gi_scan_queue_t *q, const char *inp
         counted = 1;
         out->scans = n;
         gi_date_of(ctx->now, today);
-        out->verdict = gi_verdict_of(&out->view, today, n, repeat_threshold);
+        out->verdict = gi_verdict_of(&out->view, today, n, in->repeat_threshold);
     }
-    scan_event(ctx, out, input, len, counted, client_key, ua_class, &ev);
+    scan_event(ctx, out, in->input, in->len, counted, in->client_key, in->ua_class, &ev);
     gi_scan_push(q, &ev);
     return GI_OK;
 }

@@ -51,11 +51,22 @@ gi_verdict_t gi_verdict_of(const db_label_view_t *v, const char *today, int64_t 
 gi_err_t gi_verify(const gi_ctx_t *ctx, const char *input, size_t len, int64_t scans,
                    int64_t repeat_threshold, gi_verification_t *out, gi_error_t *err);
 
-/* Verifies input as a consumer's scan: the scan is counted and recorded
- * through q (client_key and ua_class say who scanned, coarsely), and the
- * verdict includes it. GI_EIO when the lookup failed. */
-gi_err_t gi_verify_scan(const gi_ctx_t *ctx, gi_scan_queue_t *q, const char *input, size_t len,
-                        const char *client_key, const char *ua_class, int64_t repeat_threshold,
+/* A consumer's scan, as received. */
+typedef struct {
+    const char *input; /* the code: any bytes */
+    size_t len;
+    const char *gtin; /* the GTIN of a GS1 Digital Link URL (any bytes), or NULL */
+    size_t gtin_len;
+    const char *client_key; /* gi_client_key() of the scanner */
+    const char *ua_class;   /* gi_ua_class() of its browser */
+    int64_t repeat_threshold;
+} gi_scan_input_t;
+
+/* Verifies a consumer's scan: the scan is counted and recorded through q,
+ * and the verdict includes it. A GTIN that is not well formed makes the
+ * verdict MALFORMED; one that is not the label's product's makes it UNKNOWN
+ * (the code was not issued for that product). GI_EIO when the lookup failed. */
+gi_err_t gi_verify_scan(const gi_ctx_t *ctx, gi_scan_queue_t *q, const gi_scan_input_t *in,
                         gi_verification_t *out, gi_error_t *err);
 
 #endif

@@ -1,0 +1,125 @@
+/*
+ * cli_serve.c - `gimark serve`: runs the HTTP server until SIGTERM or
+ * SIGINT, then stops it cleanly (requests in flight finish, every queued scan
+ * is stored).
+ *
+ * The signals are blocked before the server's threads start, so they inherit
+ * the mask and only this thread, waiting in sigwait(), receives them.
+ */
+#include "gi/cli.h"
+#include "web/web.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+static const cli_opt_t serve_opts[] = {
+    {"listen", "HOST:PORT", "address to listen on (default 127.0.0.1:8080; port 0: any free)"},
+    {"threads", "N", "worker threads (default: one per core)"},
+    {"base-url", "URL", "the address the outside reaches the server at"},
+    {"max-conns", "N", "open connections in all (default 4096)"},
+    {"max-conns-per-ip", "N", "open connections per client address (default 128; 0: no limit)"},
+    {"timeout", "SECONDS", "close idle connections after this (default 15)"},
+    {"max-header-bytes", "N", "request line and headers together (default 16384)"},
+    {"max-body-bytes", "N", "request body (default 32768)"},
+    {"repeat-threshold", "N", "scans of one code before the page warns (default 10)"},
+    {"reports-per-hour", "N", "consumer reports per client and hour (default 10)"},
+    {NULL, NULL, NULL},
+};
+
+/* Splits HOST:PORT ([v6]:PORT for IPv6) into host and port. */
+static gi_err_t parse_listen(const char *s, char *host, size_t cap, unsigned *port, gi_error_t *err)
+{
+    const char *colon = strrchr(s, ':');
+    const char *h = s;
+    size_t hlen = colon ? (size_t)(colon - s) : 0;
+    if (hlen >= 2 && s[0] == '[' && s[hlen - 1] == ']') {
+        h++;
+        hlen -= 2;
+    }
+    if (!colon || hlen == 0 || hlen >= cap)
+        return gi_fail(err, GI_EINVAL, "--listen: '%s' is not HOST:PORT", s);
+    int64_t p;
+    gi_err_t rc = cli_parse_int("--listen port", colon + 1, 0, 65535, &p, err);
+    if (rc != GI_OK)
+        return rc;
+    memcpy(host, h, hlen);
+    host[hlen] = '\0';
+    *port = (unsigned)p;
+    return GI_OK;
+}
+
+static gi_err_t opt_uint(const cli_t *cli, const cli_command_t *cmd, const char *name, int64_t min,
+                         int64_t max, unsigned *out, gi_error_t *err)
+{
+    const char *v = cli_opt(cli, cmd, name);
+    int64_t n;
+    if (!v)
+        return GI_OK;
+    gi_err_t rc = cli_parse_int(name, v, min, max, &n, err);
+    if (rc == GI_OK)
+        *out = (unsigned)n;
+    return rc;
+}
+
+static gi_err_t read_config(const cli_t *cli, const cli_command_t *cmd, web_config_t *cfg,
+                            char *host, size_t cap, gi_error_t *err)
+{
+    unsigned header = 0, body = 0, threshold = 0, reports = 0;
+    unsigned per_ip = 128;
+    gi_err_t rc;
+    if ((rc = parse_listen(cli_opt_or(cli, cmd, "listen", "127.0.0.1:8080"), host, cap, &cfg->port,
+                           err)) ||
+        (rc = opt_uint(cli, cmd, "threads", 1, 256, &cfg->threads, err)) ||
+        (rc = opt_uint(cli, cmd, "max-conns", 1, 1000000, &cfg->max_conns, err)) ||
+        (rc = opt_uint(cli, cmd, "max-conns-per-ip", 0, 1000000, &per_ip, err)) ||
+        (rc = opt_uint(cli, cmd, "timeout", 1, 3600, &cfg->timeout_s, err)) ||
+        (rc = opt_uint(cli, cmd, "max-header-bytes", 2048, 1 << 20, &header, err)) ||
+        (rc = opt_uint(cli, cmd, "max-body-bytes", 1024, 1 << 24, &body, err)) ||
+        (rc = opt_uint(cli, cmd, "repeat-threshold", 1, 1000000, &threshold, err)) ||
+        (rc = opt_uint(cli, cmd, "reports-per-hour", 1, 1000000, &reports, err)))
+        return rc;
+    cfg->db_path = cli->db_path;
+    cfg->host = host;
+    cfg->base_url = cli_opt(cli, cmd, "base-url");
+    cfg->max_conns_per_ip = per_ip;
+    cfg->max_header_bytes = header;
+    cfg->max_body_bytes = body;
+    cfg->repeat_threshold = threshold;
+    cfg->reports_per_hour = reports;
+    return GI_OK;
+}
+
+static gi_err_t cmd_serve(cli_t *cli, const cli_command_t *cmd, gi_error_t *err)
+{
+    web_config_t cfg = {0};
+    char host[128];
+    gi_err_t rc = read_config(cli, cmd, &cfg, host, sizeof host, err);
+    if (rc != GI_OK)
+        return rc;
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    web_server_t *srv = web_server_start(&cfg, err);
+    if (!srv)
+        return GI_EIO;
+    int v6 = strchr(host, ':') != NULL;
+    printf("gimark: listening on http://%s%s%s:%u/\n", v6 ? "[" : "", host, v6 ? "]" : "",
+           web_server_port(srv));
+    fflush(stdout);
+    int sig = 0;
+    sigwait(&stop, &sig);
+    fprintf(stderr, "gimark: %s received, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    web_server_stop(srv);
+    fprintf(stderr, "gimark: stopped; every scan stored\n");
+    return GI_OK;
+}
+
+const cli_command_t cli_serve_commands[] = {
+    {"serve", NULL, "", 0, "serve the consumer pages and the API over HTTP", serve_opts, cmd_serve,
+     0},
+    {NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
+};

@@ -1,0 +1,332 @@
+/*
+ * consumer.c - the consumer's pages and the verdict as JSON.
+ */
+#include "web/consumer.h"
+#include "gi/batch.h"
+#include "gi/json.h"
+#include "gi/region.h"
+#include "gi/registry.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#define CST_OFFSET (8 * 3600)
+
+/* "2026-11-25 14:03" in China Standard Time. */
+static void cst_time(int64_t t, char out[32])
+{
+    time_t cst = (time_t)(t + CST_OFFSET);
+    struct tm tm;
+    if (!gmtime_r(&cst, &tm)) {
+        snprintf(out, 32, "?");
+        return;
+    }
+    strftime(out, 32, "%Y-%m-%d %H:%M", &tm);
+}
+
+static const char *verdict_class(gi_verdict_t v)
+{
+    switch (v) {
+    case GI_VERDICT_GENUINE:
+        return "ok";
+    case GI_VERDICT_GENUINE_REPEATED:
+    case GI_VERDICT_NOT_ACTIVATED:
+    case GI_VERDICT_AUTH_EXPIRED:
+    case GI_VERDICT_MALFORMED:
+        return "warn";
+    default:
+        return "bad";
+    }
+}
+
+static const char *verdict_icon(gi_verdict_t v)
+{
+    switch (verdict_class(v)[0]) {
+    case 'o':
+        return "\u2713";
+    case 'w':
+        return "!";
+    default:
+        return "\u2715";
+    }
+}
+
+static const char *auth_status_text(const web_strings_t *t, const char *status)
+{
+    if (strcmp(status, "approved") == 0)
+        return t->auth_status_approved;
+    if (strcmp(status, "suspended") == 0)
+        return t->auth_status_suspended;
+    if (strcmp(status, "revoked") == 0)
+        return t->auth_status_revoked;
+    if (strcmp(status, "expired") == 0)
+        return t->auth_status_expired;
+    return t->auth_status_pending;
+}
+
+/* --- page frame ----------------------------------------------------------------- */
+
+static void page_begin(web_buf_t *b, const web_strings_t *t, const char *title)
+{
+    const web_strings_t *other =
+        web_strings(t == web_strings(WEB_LANG_EN) ? WEB_LANG_ZH : WEB_LANG_EN);
+    web_html(b,
+             "<!doctype html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+             "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+             "<meta name=\"robots\" content=\"noindex\">"
+             "<title>%s - %s</title><link rel=\"stylesheet\" href=\"/static/gimark.css\">"
+             "</head><body><header class=\"top\"><a class=\"brand\" href=\"/?lang=%s\">%s</a>"
+             "<a class=\"lang\" href=\"?lang=%s\" hreflang=\"%s\" lang=\"%s\">%s</a></header>"
+             "<main>",
+             t->tag, title, t->site, t->param, t->site, other->param, other->tag, other->tag,
+             t->switch_to);
+}
+
+static void page_end(web_buf_t *b, const web_strings_t *t)
+{
+    web_html(b, "</main><footer>%s</footer></body></html>\n", t->footer);
+}
+
+static void code_form(web_buf_t *b, const web_strings_t *t, const char *value)
+{
+    web_html(b,
+             "<section class=\"card\"><h2>%s</h2><form method=\"get\" action=\"/v\">"
+             "<input type=\"hidden\" name=\"lang\" value=\"%s\">"
+             "<label for=\"code\">%s</label>"
+             "<input id=\"code\" name=\"code\" value=\"%s\" maxlength=\"64\" autocomplete=\"off\" "
+             "autocapitalize=\"characters\" spellcheck=\"false\">"
+             "<button type=\"submit\">%s</button></form></section>",
+             t->enter_code, t->param, t->enter_code_hint, value ? value : "", t->enter_code_send);
+}
+
+static void report_form(web_buf_t *b, const web_strings_t *t, const char *code)
+{
+    web_html(b, "<section class=\"card\"><h2>%s</h2><p>%s</p><form method=\"post\" action=\"/v/",
+             t->in_doubt, t->in_doubt_text);
+    web_url_escape(b, code);
+    web_html(
+        b,
+        "/report?lang=%s\"><h3>%s</h3>"
+        "<label for=\"text\">%s</label>"
+        "<textarea id=\"text\" name=\"text\" rows=\"4\" maxlength=\"2000\" required></textarea>"
+        "<label for=\"contact\">%s <span class=\"hint\">%s</span></label>"
+        "<input id=\"contact\" name=\"contact\" maxlength=\"100\" autocomplete=\"off\">"
+        "<button type=\"submit\">%s</button></form></section>",
+        t->param, t->report_heading, t->report_text, t->report_contact, t->report_contact_hint,
+        t->report_send);
+}
+
+/* --- the verification page ------------------------------------------------------------ */
+
+static void row(web_buf_t *b, const char *label, const char *value)
+{
+    if (value && *value)
+        web_html(b, "<dt>%s</dt><dd>%s</dd>", label, value);
+}
+
+static void verdict_box(web_buf_t *b, const web_strings_t *t, gi_verdict_t v)
+{
+    web_html(b,
+             "<section class=\"verdict %s\" role=\"status\"><p class=\"icon\" "
+             "aria-hidden=\"true\">%s</p><h1>%s</h1><p>%s</p><p>%s</p></section>",
+             verdict_class(v), verdict_icon(v), t->verdict_title[v], t->verdict_text[v],
+             t->verdict_advice[v]);
+}
+
+static void product_card(web_buf_t *b, const web_page_ctx_t *pc, const web_strings_t *t,
+                         const db_label_view_t *l)
+{
+    char region[256];
+    int english = pc->lang == WEB_LANG_EN;
+    const char *name = english && l->product.name_en[0] ? l->product.name_en : l->product.name_zh;
+    gi_region_name(l->product.region_code, english, region, sizeof region);
+    web_html(b, "<section class=\"card\"><h2>%s</h2><p class=\"product\">%s</p>", t->product, name);
+    if (english && l->product.name_en[0])
+        web_html(b, "<p lang=\"zh-CN\">%s</p>", l->product.name_zh);
+    web_buf_puts(b, "<dl>");
+    if (region[0])
+        web_html(b, "<dt>%s</dt><dd>%s (%s)</dd>", t->region, region, l->product.region_code);
+    else
+        row(b, t->region, l->product.region_code);
+    row(b, t->registration, l->product.reg_number);
+    row(b, t->standard, l->product.standard);
+    web_buf_puts(b, "</dl></section>");
+}
+
+static void operator_card(web_buf_t *b, const web_page_ctx_t *pc, const web_strings_t *t,
+                          const db_label_view_t *l)
+{
+    const char *status = gi_auth_status(&l->auth, pc->today);
+    web_html(b, "<section class=\"card\"><h2>%s</h2><p class=\"operator\">%s</p><dl>",
+             t->operator_name, l->op.name);
+    row(b, t->uscc, l->op.uscc);
+    row(b, t->authorisation, auth_status_text(t, status));
+    row(b, t->valid_until, l->auth.valid_until);
+    row(b, t->approval_doc, l->auth.approval_doc);
+    web_buf_puts(b, "</dl></section>");
+}
+
+static void lot_card(web_buf_t *b, const web_strings_t *t, const db_label_view_t *l)
+{
+    char issued[32] = "";
+    if (l->batch.issued_at)
+        gi_date_of(l->batch.issued_at, issued);
+    web_html(b, "<section class=\"card\"><h2>%s</h2><dl>", t->lot);
+    row(b, t->lot_number, l->batch.lot_number);
+    row(b, t->harvest_date, l->batch.harvest_date);
+    row(b, t->production_base, l->batch.production_base);
+    row(b, t->inspection_cert, l->batch.inspection_cert);
+    row(b, t->issued_on, issued);
+    if (l->label_voided)
+        row(b, t->void_reason, l->void_reason);
+    else if (strcmp(l->batch.status, "voided") == 0)
+        row(b, t->void_reason, l->batch.void_reason);
+    web_buf_puts(b, "</dl></section>");
+}
+
+static void scans_card(web_buf_t *b, const web_page_ctx_t *pc, const web_strings_t *t,
+                       const gi_verification_t *v)
+{
+    char first[48];
+    cst_time(v->first_scan_at, first);
+    size_t n = strlen(first);
+    snprintf(first + n, sizeof first - n, " %s", t->time_zone);
+    web_html(b, "<section class=\"card\"><h2>%s</h2><p>", t->scans);
+    if (v->scans <= 1)
+        web_html(b, t->scan_first, first);
+    else
+        web_html(b, t->scan_count, v->scans, first);
+    web_buf_puts(b, "</p>");
+    if (pc->repeat_threshold > 0 && v->scans > pc->repeat_threshold) {
+        web_buf_puts(b, "<p class=\"warning\"><strong>");
+        web_html(b, t->scan_warning, pc->repeat_threshold);
+        web_buf_puts(b, "</strong></p>");
+    }
+    web_buf_puts(b, "</section>");
+}
+
+static void code_line(web_buf_t *b, const char *label, const char *code)
+{
+    web_html(b, "<p class=\"code\">%s: <span class=\"serial\">%s</span></p>", label, code);
+}
+
+void web_page_verification(web_buf_t *b, const web_page_ctx_t *pc, const gi_verification_t *v,
+                           const char *input)
+{
+    const web_strings_t *t = web_strings(pc->lang);
+    char display[GI_CODE_DISPLAY_LEN + 1] = "";
+    if (v->parse != GI_CODE_MALFORMED)
+        gi_code_format(&v->code, display);
+    page_begin(b, t, t->verdict_title[v->verdict]);
+    verdict_box(b, t, v->verdict);
+    if (v->found) {
+        code_line(b, t->code_label, display);
+        scans_card(b, pc, t, v);
+        product_card(b, pc, t, &v->view);
+        operator_card(b, pc, t, &v->view);
+        lot_card(b, t, &v->view);
+        report_form(b, t, v->code.s);
+    } else {
+        code_line(b, t->typed_label, input);
+        if (v->parse == GI_CODE_TYPO)
+            web_html(b, "<p class=\"hint\">%s</p>", t->typo_hint);
+        code_form(b, t, v->parse == GI_CODE_MALFORMED ? "" : display);
+        report_form(b, t, v->parse == GI_CODE_MALFORMED ? input : v->code.s);
+    }
+    page_end(b, t);
+}
+
+void web_page_home(web_buf_t *b, const web_page_ctx_t *pc)
+{
+    const web_strings_t *t = web_strings(pc->lang);
+    page_begin(b, t, t->enter_code);
+    web_html(b, "<h1>%s</h1><p>%s</p>", t->site, t->home_intro);
+    code_form(b, t, NULL);
+    page_end(b, t);
+}
+
+void web_page_message(web_buf_t *b, const web_page_ctx_t *pc, const char *title, const char *text)
+{
+    const web_strings_t *t = web_strings(pc->lang);
+    page_begin(b, t, title);
+    web_html(b, "<section class=\"verdict info\" role=\"status\"><h1>%s</h1><p>%s</p></section>",
+             title, text);
+    code_form(b, t, NULL);
+    page_end(b, t);
+}
+
+void web_page_report_done(web_buf_t *b, const web_page_ctx_t *pc, const char *code)
+{
+    const web_strings_t *t = web_strings(pc->lang);
+    page_begin(b, t, t->report_thanks_title);
+    web_html(b, "<section class=\"verdict ok\" role=\"status\"><h1>%s</h1><p>%s</p></section>",
+             t->report_thanks_title, t->report_thanks_text);
+    code_line(b, t->code_label, code);
+    code_form(b, t, NULL);
+    page_end(b, t);
+}
+
+/* --- JSON ------------------------------------------------------------------------------- */
+
+static json_t *time_or_null(int64_t t)
+{
+    char s[24];
+    if (!t)
+        return json_null();
+    gi_json_time(t, s);
+    return json_string(s);
+}
+
+static json_t *found_json(const web_page_ctx_t *pc, const db_label_view_t *l)
+{
+    char region_zh[256], region_en[256];
+    gi_region_name(l->product.region_code, 0, region_zh, sizeof region_zh);
+    gi_region_name(l->product.region_code, 1, region_en, sizeof region_en);
+    json_t *product =
+        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "name_zh", l->product.name_zh, "name_en",
+                  l->product.name_en, "region_code", l->product.region_code, "region_zh", region_zh,
+                  "region_en", region_en, "reg_number", l->product.reg_number, "standard",
+                  l->product.standard);
+    if (l->product.gtin[0])
+        json_object_set_new(product, "gtin", json_string(l->product.gtin));
+    json_t *op = json_pack("{s:s, s:s}", "name", l->op.name, "uscc", l->op.uscc);
+    json_t *auth =
+        json_pack("{s:s, s:s, s:s}", "status", gi_auth_status(&l->auth, pc->today), "valid_until",
+                  l->auth.valid_until, "approval_doc", l->auth.approval_doc);
+    json_t *lot = json_pack("{s:s, s:s, s:s, s:s, s:o}", "lot_number", l->batch.lot_number,
+                            "harvest_date", l->batch.harvest_date, "production_base",
+                            l->batch.production_base, "inspection_cert", l->batch.inspection_cert,
+                            "issued_at", time_or_null(l->batch.issued_at));
+    return json_pack("{s:o, s:o, s:o, s:o, s:s}", "product", product, "operator", op,
+                     "authorisation", auth, "lot", lot, "label_status",
+                     gi_label_status(&l->batch, l->label_voided));
+}
+
+json_t *web_json_verification(const web_page_ctx_t *pc, const gi_verification_t *v,
+                              const char *input)
+{
+    json_t *out = json_pack("{s:s, s:b}", "verdict", gi_verdict_name(v->verdict), "genuine",
+                            gi_verdict_is_genuine(v->verdict));
+    if (!out)
+        return NULL;
+    if (v->parse != GI_CODE_MALFORMED) {
+        char display[GI_CODE_DISPLAY_LEN + 1];
+        gi_code_format(&v->code, display);
+        json_object_set_new(out, "code", json_string(v->code.s));
+        json_object_set_new(out, "display", json_string(display));
+    } else {
+        json_object_set_new(out, "input", json_string(input)); /* NULL (omitted) if not UTF-8 */
+    }
+    if (v->parse == GI_CODE_TYPO)
+        json_object_set_new(out, "typo", json_true());
+    if (v->found) {
+        json_object_set_new(out, "scans", json_integer(v->scans));
+        json_object_set_new(out, "first_scan_at", time_or_null(v->first_scan_at));
+        json_object_set_new(out, "repeat_threshold", json_integer(pc->repeat_threshold));
+        json_t *found = found_json(pc, &v->view);
+        json_object_update(out, found);
+        json_decref(found);
+    }
+    return out;
+}

@@ -1,0 +1,40 @@
+/*
+ * consumer.h - what a consumer sees: the verification page, the home page
+ * with its code form, the report pages and the verdict as JSON.
+ *
+ * Pages are mobile-first HTML without JavaScript; every dynamic value goes
+ * through web_html(). The verdict is told by a heading, an icon and a
+ * sentence, not by colour alone.
+ *
+ * Thread-safety: pure functions of their arguments.
+ */
+#ifndef WEB_CONSUMER_H
+#define WEB_CONSUMER_H
+
+#include "gi/verify.h"
+#include "web/html.h"
+#include "web/i18n.h"
+
+#include <jansson.h>
+
+typedef struct {
+    web_lang_t lang;
+    const char *today;        /* YYYY-MM-DD, China Standard Time */
+    int64_t repeat_threshold; /* scans above which a warning shows (0: never) */
+} web_page_ctx_t;
+
+/* The page for a verification; input is the code as received (shown when
+ * it named no label). */
+void web_page_verification(web_buf_t *b, const web_page_ctx_t *pc, const gi_verification_t *v,
+                           const char *input);
+void web_page_home(web_buf_t *b, const web_page_ctx_t *pc);
+/* A page with a title, a sentence and the code form: errors and refusals. */
+void web_page_message(web_buf_t *b, const web_page_ctx_t *pc, const char *title, const char *text);
+/* After a report: thanks, and the way back to the code's page. */
+void web_page_report_done(web_buf_t *b, const web_page_ctx_t *pc, const char *code);
+
+/* The verdict as JSON (new reference): what the page shows, nothing more. */
+json_t *web_json_verification(const web_page_ctx_t *pc, const gi_verification_t *v,
+                              const char *input);
+
+#endif

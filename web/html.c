@@ -1,0 +1,156 @@
+/*
+ * html.c - response bodies: buffer, escaping, templates.
+ */
+#include "web/html.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void web_buf_init(web_buf_t *b, size_t cap)
+{
+    b->len = 0;
+    b->cap = cap;
+    b->p = malloc(cap);
+    b->oom = b->p == NULL;
+}
+
+void web_buf_free(web_buf_t *b)
+{
+    free(b->p);
+    b->p = NULL;
+    b->len = b->cap = 0;
+}
+
+char *web_buf_take(web_buf_t *b, size_t *len)
+{
+    char *p = b->p;
+    *len = b->len;
+    if (b->oom) {
+        free(p);
+        p = NULL;
+        *len = 0;
+    }
+    b->p = NULL;
+    b->len = b->cap = 0;
+    return p;
+}
+
+static int grow(web_buf_t *b, size_t more)
+{
+    if (b->oom)
+        return -1;
+    if (b->len + more <= b->cap)
+        return 0;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < b->len + more)
+        cap *= 2;
+    char *p = realloc(b->p, cap);
+    if (!p) {
+        b->oom = 1;
+        return -1;
+    }
+    b->p = p;
+    b->cap = cap;
+    return 0;
+}
+
+void web_buf_add(web_buf_t *b, const char *s, size_t n)
+{
+    if (n == 0 || grow(b, n) != 0)
+        return;
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+}
+
+void web_buf_puts(web_buf_t *b, const char *s)
+{
+    web_buf_add(b, s, strlen(s));
+}
+
+void web_html_escape(web_buf_t *b, const char *s)
+{
+    if (!s)
+        return;
+    const char *run = s;
+    for (; *s; s++) {
+        const char *ref;
+        switch (*s) {
+        case '&':
+            ref = "&amp;";
+            break;
+        case '<':
+            ref = "&lt;";
+            break;
+        case '>':
+            ref = "&gt;";
+            break;
+        case '"':
+            ref = "&quot;";
+            break;
+        case '\'':
+            ref = "&#39;";
+            break;
+        default:
+            continue;
+        }
+        web_buf_add(b, run, (size_t)(s - run));
+        web_buf_puts(b, ref);
+        run = s + 1;
+    }
+    web_buf_add(b, run, (size_t)(s - run));
+}
+
+void web_html(web_buf_t *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const char *run = fmt;
+    for (const char *f = fmt; *f; f++) {
+        if (*f != '%')
+            continue;
+        web_buf_add(b, run, (size_t)(f - run));
+        char num[24];
+        switch (*++f) {
+        case 's':
+            web_html_escape(b, va_arg(ap, const char *));
+            break;
+        case 'd':
+            snprintf(num, sizeof num, "%d", va_arg(ap, int));
+            web_buf_puts(b, num);
+            break;
+        case 'D':
+            snprintf(num, sizeof num, "%" PRId64, va_arg(ap, int64_t));
+            web_buf_puts(b, num);
+            break;
+        case '%':
+            web_buf_add(b, "%", 1);
+            break;
+        default: /* a template bug: show it rather than guess */
+            web_buf_puts(b, "%?");
+            if (!*f)
+                f--;
+            break;
+        }
+        run = f + 1;
+    }
+    web_buf_add(b, run, strlen(run));
+    va_end(ap);
+}
+
+void web_url_escape(web_buf_t *b, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+            c == '-' || c == '.' || c == '_' || c == '~') {
+            web_buf_add(b, (const char *)&c, 1);
+        } else {
+            char enc[3] = {'%', hex[c >> 4], hex[c & 15]};
+            web_buf_add(b, enc, 3);
+        }
+    }
+}

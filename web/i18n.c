@@ -1,0 +1,313 @@
+/*
+ * i18n.c - consumer-page sentences in Chinese and English, and the choice
+ * of language.
+ *
+ * The wording for each verdict says plainly what the result means for the
+ * shopper and what to do; no verdict is told by colour alone.
+ */
+#include "web/i18n.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const web_strings_t zh = {
+    .tag = "zh-CN",
+    .param = "zh",
+    .switch_to = "English",
+    .site = "地理标志专用标志查验",
+    .verdict_title =
+        {
+            [GI_VERDICT_GENUINE] = "正品标志",
+            [GI_VERDICT_GENUINE_REPEATED] = "正品标志，但查询次数异常",
+            [GI_VERDICT_NOT_ACTIVATED] = "标志尚未启用",
+            [GI_VERDICT_VOID] = "标志已作废",
+            [GI_VERDICT_AUTH_SUSPENDED] = "使用资格已暂停",
+            [GI_VERDICT_AUTH_REVOKED] = "使用资格已撤销",
+            [GI_VERDICT_AUTH_EXPIRED] = "使用资格已过期",
+            [GI_VERDICT_UNKNOWN] = "查无此码",
+            [GI_VERDICT_MALFORMED] = "编码有误",
+        },
+    .verdict_text =
+        {
+            [GI_VERDICT_GENUINE] =
+                "此标志由知识产权管理部门登记，发放给经核准使用地理标志专用标志的经营者。",
+            [GI_VERDICT_GENUINE_REPEATED] =
+                "此编码真实存在，但已被多次查询。如果您是第一次查询这件商品，标志可能被复制。",
+            [GI_VERDICT_NOT_ACTIVATED] = "此编码已发放，但经营者尚未确认已将标志贴用到商品上。已在"
+                                         "售商品上出现未启用的标志，需要注意。",
+            [GI_VERDICT_VOID] = "此编码已被作废，不应出现在在售商品上。",
+            [GI_VERDICT_AUTH_SUSPENDED] =
+                "此编码真实存在，但该经营者使用地理标志专用标志的资格目前已被暂停。",
+            [GI_VERDICT_AUTH_REVOKED] =
+                "此编码真实存在，但该经营者使用地理标志专用标志的资格已被撤销。",
+            [GI_VERDICT_AUTH_EXPIRED] =
+                "此编码真实存在，但该经营者使用地理标志专用标志的核准已过有效期。",
+            [GI_VERDICT_UNKNOWN] = "登记簿中没有这个编码。标志很可能是仿冒的。",
+            [GI_VERDICT_MALFORMED] = "这不是一个有效的编码，可能是输入时有字符错误。",
+        },
+    .verdict_advice =
+        {
+            [GI_VERDICT_GENUINE] = "请核对下方的产品和经营者信息与包装是否一致。",
+            [GI_VERDICT_GENUINE_REPEATED] =
+                "请核对下方信息与包装是否一致；如有疑问，请向我们举报。",
+            [GI_VERDICT_NOT_ACTIVATED] = "请向商家询问，或向我们举报。",
+            [GI_VERDICT_VOID] = "请不要把它当作正品标志，并向我们举报在哪里见到此商品。",
+            [GI_VERDICT_AUTH_SUSPENDED] =
+                "暂停期间贴用的商品可能不符合地理标志产品标准。如有疑问，请向我们举报。",
+            [GI_VERDICT_AUTH_REVOKED] = "该经营者已无权使用此标志。请向我们举报在哪里见到此商品。",
+            [GI_VERDICT_AUTH_EXPIRED] = "请向商家询问；如有疑问，请向我们举报。",
+            [GI_VERDICT_UNKNOWN] =
+                "请核对编码是否输入正确；若是扫码得到此结果，请向我们举报在哪里见到此商品。",
+            [GI_VERDICT_MALFORMED] = "请对照标签上的编码重新输入。",
+        },
+    .product = "产品",
+    .region = "产地",
+    .registration = "公告号/注册号",
+    .standard = "标准",
+    .operator_name = "经营者",
+    .uscc = "统一社会信用代码",
+    .authorisation = "使用资格",
+    .approval_doc = "核准文件",
+    .valid_until = "有效期至",
+    .auth_status_approved = "有效",
+    .auth_status_suspended = "已暂停",
+    .auth_status_revoked = "已撤销",
+    .auth_status_expired = "已过期",
+    .auth_status_pending = "待审核",
+    .lot = "批次",
+    .lot_number = "批号",
+    .harvest_date = "采收/生产日期",
+    .production_base = "生产基地",
+    .inspection_cert = "检验证书编号",
+    .issued_on = "标志发放日期",
+    .void_reason = "作废原因",
+    .scans = "查询记录",
+    .scan_count = "此编码已被查询 %D 次（含本次），首次查询于 %s。",
+    .scan_first = "这是此编码的首次查询（%s）。",
+    .scan_warning = "注意：此编码的查询次数已超过 %D 次。正品标志通常只被少数人查询；"
+                    "如果您是第一次查询这件商品，标志可能被复制。",
+    .code_label = "编码",
+    .typed_label = "您输入的内容",
+    .typo_hint = "编码的校验位不符，多半是有一个字符输错了。",
+    .in_doubt = "如有疑问",
+    .in_doubt_text =
+        "请保留商品和购物凭证，并告诉我们您在哪里买到它。举报会转交知识产权管理部门核查。",
+    .report_heading = "举报疑似仿冒",
+    .report_text = "您看到了什么？在哪里购买？",
+    .report_contact = "联系方式（选填）",
+    .report_contact_hint = "电话或电子邮箱，仅用于核查回访",
+    .report_send = "提交举报",
+    .report_thanks_title = "已收到您的举报",
+    .report_thanks_text = "谢谢。您的举报已记录，将由知识产权管理部门核查。",
+    .report_back = "返回查验结果",
+    .report_limited_title = "提交过于频繁",
+    .report_limited_text = "您在短时间内提交了多次举报，请稍后再试。",
+    .report_invalid_title = "举报未能提交",
+    .enter_code = "输入编码查验",
+    .enter_code_hint = "16 位编码，印在二维码旁，例如 K7M3-9QX2-HD4T-PW8R",
+    .enter_code_send = "查验",
+    .home_intro = "扫描包装上地理标志专用标志旁的二维码，或在下方输入标签上的编码，即可查验真伪。",
+    .not_found_title = "页面不存在",
+    .not_found_text = "没有这个页面。要查验标志，请扫描二维码或输入编码。",
+    .bad_request_title = "请求无效",
+    .method_title = "不支持此请求方式",
+    .too_large_title = "请求内容过大",
+    .unsupported_title = "不支持此内容类型",
+    .busy_title = "服务繁忙",
+    .busy_text = "查验服务暂时无法完成您的请求，请稍后再试。",
+    .footer = "地理标志专用标志查验服务",
+    .time_zone = "北京时间",
+};
+
+static const web_strings_t en = {
+    .tag = "en",
+    .param = "en",
+    .switch_to = "中文",
+    .site = "GI mark verification",
+    .verdict_title =
+        {
+            [GI_VERDICT_GENUINE] = "Genuine label",
+            [GI_VERDICT_GENUINE_REPEATED] = "Genuine label, scanned unusually often",
+            [GI_VERDICT_NOT_ACTIVATED] = "Label not yet activated",
+            [GI_VERDICT_VOID] = "Label cancelled",
+            [GI_VERDICT_AUTH_SUSPENDED] = "Right to use the mark suspended",
+            [GI_VERDICT_AUTH_REVOKED] = "Right to use the mark revoked",
+            [GI_VERDICT_AUTH_EXPIRED] = "Right to use the mark expired",
+            [GI_VERDICT_UNKNOWN] = "No such code",
+            [GI_VERDICT_MALFORMED] = "Not a valid code",
+        },
+    .verdict_text =
+        {
+            [GI_VERDICT_GENUINE] = "This label is registered with the intellectual property office "
+                                   "and was issued to an operator authorised to use the "
+                                   "geographical indication mark.",
+            [GI_VERDICT_GENUINE_REPEATED] =
+                "This code exists, but it has been checked many times. If this is your first "
+                "check of this product, the label may have been copied.",
+            [GI_VERDICT_NOT_ACTIVATED] =
+                "This code was issued, but the operator has not yet declared the labels applied "
+                "to products. A label that is not activated on a product on sale calls for care.",
+            [GI_VERDICT_VOID] =
+                "This code has been cancelled. It should not be on a product on sale.",
+            [GI_VERDICT_AUTH_SUSPENDED] = "This code exists, but the operator's right to use the "
+                                          "geographical indication mark is currently suspended.",
+            [GI_VERDICT_AUTH_REVOKED] = "This code exists, but the operator's right to use the "
+                                        "geographical indication mark has been revoked.",
+            [GI_VERDICT_AUTH_EXPIRED] = "This code exists, but the operator's authorisation to use "
+                                        "the geographical indication mark has expired.",
+            [GI_VERDICT_UNKNOWN] = "This code is not in the register. The label is likely a copy.",
+            [GI_VERDICT_MALFORMED] =
+                "This is not a valid code; a character may have been mistyped.",
+        },
+    .verdict_advice =
+        {
+            [GI_VERDICT_GENUINE] = "Check that the product and operator below match the package.",
+            [GI_VERDICT_GENUINE_REPEATED] =
+                "Check that the details below match the package; if in doubt, report it to us.",
+            [GI_VERDICT_NOT_ACTIVATED] = "Ask the seller, or report it to us.",
+            [GI_VERDICT_VOID] = "Do not rely on it as a genuine label; please tell us where you "
+                                "saw this product.",
+            [GI_VERDICT_AUTH_SUSPENDED] =
+                "Products labelled during the suspension may not meet the "
+                "GI standard. If in doubt, report it to us.",
+            [GI_VERDICT_AUTH_REVOKED] = "This operator may no longer use the mark. Please tell us "
+                                        "where you saw this product.",
+            [GI_VERDICT_AUTH_EXPIRED] = "Ask the seller; if in doubt, report it to us.",
+            [GI_VERDICT_UNKNOWN] = "Check that the code was typed correctly; if you scanned it, "
+                                   "please tell us where you saw this product.",
+            [GI_VERDICT_MALFORMED] = "Type the code again from the label.",
+        },
+    .product = "Product",
+    .region = "Region of origin",
+    .registration = "Registration / announcement",
+    .standard = "Standard",
+    .operator_name = "Operator",
+    .uscc = "Unified social credit code",
+    .authorisation = "Right to use the mark",
+    .approval_doc = "Approval document",
+    .valid_until = "Valid until",
+    .auth_status_approved = "valid",
+    .auth_status_suspended = "suspended",
+    .auth_status_revoked = "revoked",
+    .auth_status_expired = "expired",
+    .auth_status_pending = "pending review",
+    .lot = "Lot",
+    .lot_number = "Lot number",
+    .harvest_date = "Harvest / production date",
+    .production_base = "Production base",
+    .inspection_cert = "Inspection certificate",
+    .issued_on = "Labels issued on",
+    .void_reason = "Reason for cancellation",
+    .scans = "Checks of this code",
+    .scan_count = "This code has been checked %D times (this check included), first on %s.",
+    .scan_first = "This is the first check of this code (%s).",
+    .scan_warning = "Caution: this code has been checked more than %D times. A genuine label is "
+                    "usually checked by few people; if this is your first check of this product, "
+                    "the label may have been copied.",
+    .code_label = "Code",
+    .typed_label = "What you entered",
+    .typo_hint = "The check character does not match: most likely one character was mistyped.",
+    .in_doubt = "If in doubt",
+    .in_doubt_text = "Keep the product and your receipt, and tell us where you bought it. Reports "
+                     "go to the intellectual property office for inspection.",
+    .report_heading = "Report a suspected copy",
+    .report_text = "What did you see, and where did you buy it?",
+    .report_contact = "Contact (optional)",
+    .report_contact_hint = "Phone or e-mail, used only to follow up",
+    .report_send = "Send report",
+    .report_thanks_title = "Report received",
+    .report_thanks_text = "Thank you. Your report is recorded and will be checked by the "
+                          "intellectual property office.",
+    .report_back = "Back to the result",
+    .report_limited_title = "Too many reports",
+    .report_limited_text = "You have sent several reports in a short time. Please try again later.",
+    .report_invalid_title = "The report was not sent",
+    .enter_code = "Check a code",
+    .enter_code_hint = "The 16-character code printed next to the QR code, e.g. "
+                       "K7M3-9QX2-HD4T-PW8R",
+    .enter_code_send = "Check",
+    .home_intro = "Scan the QR code next to the geographical indication mark on the package, or "
+                  "type the code from the label below, to check whether it is genuine.",
+    .not_found_title = "Page not found",
+    .not_found_text = "There is no such page. To check a label, scan its QR code or type its code.",
+    .bad_request_title = "Bad request",
+    .method_title = "Method not allowed",
+    .too_large_title = "Request too large",
+    .unsupported_title = "Unsupported content type",
+    .busy_title = "Service busy",
+    .busy_text = "The verification service could not complete your request. Please try again "
+                 "later.",
+    .footer = "Geographical indication mark verification service",
+    .time_zone = "Beijing time",
+};
+
+const web_strings_t *web_strings(web_lang_t lang)
+{
+    return lang == WEB_LANG_EN ? &en : &zh;
+}
+
+static int lang_of(const char *tag, size_t n, web_lang_t *out)
+{
+    if (n >= 2 && strncasecmp(tag, "zh", 2) == 0 && (n == 2 || tag[2] == '-')) {
+        *out = WEB_LANG_ZH;
+        return 1;
+    }
+    if (n >= 2 && strncasecmp(tag, "en", 2) == 0 && (n == 2 || tag[2] == '-')) {
+        *out = WEB_LANG_EN;
+        return 1;
+    }
+    return 0;
+}
+
+/* Quality of an Accept-Language entry's parameters: q=0.5 -> 500 (0..1000). */
+static int quality(const char *params, size_t n)
+{
+    for (size_t i = 0; i + 1 < n; i++) {
+        if ((params[i] == 'q' || params[i] == 'Q') && params[i + 1] == '=') {
+            int q = 0, scale = 1000, seen_point = 0;
+            for (size_t j = i + 2; j < n; j++) {
+                char c = params[j];
+                if (c == '.' && !seen_point)
+                    seen_point = 1;
+                else if (c >= '0' && c <= '9' && !seen_point)
+                    q = c == '1' ? 1000 : 0;
+                else if (c >= '0' && c <= '9' && scale > 1)
+                    q += (c - '0') * (scale /= 10);
+                else if (c != ' ')
+                    break;
+            }
+            return q > 1000 ? 1000 : q;
+        }
+    }
+    return 1000;
+}
+
+web_lang_t web_lang_pick(const char *lang_param, const char *accept_language)
+{
+    web_lang_t lang;
+    if (lang_param && lang_of(lang_param, strlen(lang_param), &lang))
+        return lang;
+    web_lang_t best = WEB_LANG_ZH;
+    int best_q = 0;
+    const char *p = accept_language;
+    for (int entries = 0; p && *p && entries < 32; entries++) {
+        size_t len = strcspn(p, ",");
+        while (len && *p == ' ') {
+            p++;
+            len--;
+        }
+        size_t tag_len = strcspn(p, ";, ");
+        if (tag_len > len)
+            tag_len = len;
+        int q = quality(p + tag_len, len - tag_len);
+        if (q > best_q && lang_of(p, tag_len, &lang)) {
+            best = lang;
+            best_q = q;
+        }
+        p += len;
+        if (*p == ',')
+            p++;
+    }
+    return best;
+}

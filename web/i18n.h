@@ -1,0 +1,58 @@
+/*
+ * i18n.h - the languages of the consumer pages and every sentence on them.
+ *
+ * zh-CN is the default; English is complete. The language comes from
+ * ?lang= when given, else from Accept-Language (quality values honoured).
+ * Strings marked "template" are web_html() formats.
+ *
+ * Thread-safety: read-only data, pure functions.
+ */
+#ifndef WEB_I18N_H
+#define WEB_I18N_H
+
+#include "gi/verify.h"
+
+typedef enum { WEB_LANG_ZH = 0, WEB_LANG_EN, WEB_LANG_COUNT } web_lang_t;
+
+typedef struct {
+    const char *tag;       /* "zh-CN" */
+    const char *param;     /* "zh", the ?lang= value */
+    const char *switch_to; /* the other language, in its own words */
+    const char *site;      /* the service's name */
+    const char *verdict_title[GI_VERDICT_COUNT];
+    const char *verdict_text[GI_VERDICT_COUNT];
+    const char *verdict_advice[GI_VERDICT_COUNT];
+    const char *product, *region, *registration, *standard, *operator_name, *uscc;
+    const char *authorisation, *approval_doc, *valid_until;
+    const char *auth_status_approved, *auth_status_suspended, *auth_status_revoked,
+        *auth_status_expired, *auth_status_pending;
+    const char *lot, *lot_number, *harvest_date, *production_base, *inspection_cert, *issued_on;
+    const char *void_reason;
+    const char *scans;
+    const char *scan_count;   /* template: %D scans, %s first time */
+    const char *scan_first;   /* template: %s first time (first scan ever) */
+    const char *scan_warning; /* template: %D threshold */
+    const char *code_label, *typed_label;
+    const char *typo_hint;
+    const char *in_doubt, *in_doubt_text;
+    const char *report_heading, *report_text, *report_contact, *report_contact_hint, *report_send;
+    const char *report_thanks_title, *report_thanks_text, *report_back;
+    const char *report_limited_title, *report_limited_text;
+    const char *report_invalid_title;
+    const char *enter_code, *enter_code_hint, *enter_code_send;
+    const char *home_intro;
+    const char *not_found_title, *not_found_text;
+    const char *bad_request_title, *method_title, *too_large_title, *unsupported_title;
+    const char *busy_title, *busy_text;
+    const char *footer;
+    const char *time_zone; /* appended to times: (Beijing time) */
+} web_strings_t;
+
+const web_strings_t *web_strings(web_lang_t lang);
+
+/* The language for a request: lang_param (?lang=, may be NULL) wins when it
+ * names a language we have; else the best of accept_language (may be NULL);
+ * else zh-CN. */
+web_lang_t web_lang_pick(const char *lang_param, const char *accept_language);
+
+#endif

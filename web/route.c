@@ -1,0 +1,90 @@
+/*
+ * route.c - request routing.
+ */
+#include "web/route.h"
+
+#include <string.h>
+#include <strings.h>
+
+static const char *const route_names[WEB_ROUTE_COUNT] = {
+    [WEB_ROUTE_NOT_FOUND] = "not_found",       [WEB_ROUTE_HOME] = "home",
+    [WEB_ROUTE_VERIFY_FORM] = "verify_form",   [WEB_ROUTE_VERIFY_PAGE] = "verify_page",
+    [WEB_ROUTE_DIGITAL_LINK] = "digital_link", [WEB_ROUTE_REPORT] = "report",
+    [WEB_ROUTE_VERIFY_API] = "verify_api",     [WEB_ROUTE_HEALTHZ] = "healthz",
+    [WEB_ROUTE_METRICS] = "metrics",           [WEB_ROUTE_STYLESHEET] = "stylesheet",
+};
+
+const char *web_route_name(web_route_id_t id)
+{
+    return (unsigned)id < WEB_ROUTE_COUNT ? route_names[id] : "not_found";
+}
+
+/* If path starts with word (case-insensitive), returns what follows it. */
+static const char *after(const char *path, const char *word)
+{
+    size_t n = strlen(word);
+    return strncasecmp(path, word, n) == 0 ? path + n : NULL;
+}
+
+/* One path segment: up to the next '/' or the end; returns what follows. */
+static const char *segment(const char *p, const char **at, size_t *len)
+{
+    *at = p;
+    *len = strcspn(p, "/");
+    return p + *len;
+}
+
+static void match(web_route_t *r, web_route_id_t id, const char *allow)
+{
+    r->id = id;
+    r->allow = allow;
+}
+
+static void match_path(const char *path, web_route_t *r)
+{
+    const char *rest;
+    if (strcmp(path, "/") == 0)
+        match(r, WEB_ROUTE_HOME, "GET, HEAD");
+    else if (strcasecmp(path, "/v") == 0 || strcasecmp(path, "/v/") == 0)
+        match(r, WEB_ROUTE_VERIFY_FORM, "GET, HEAD");
+    else if (strcmp(path, "/healthz") == 0)
+        match(r, WEB_ROUTE_HEALTHZ, "GET, HEAD");
+    else if (strcmp(path, "/metrics") == 0)
+        match(r, WEB_ROUTE_METRICS, "GET, HEAD");
+    else if (strcmp(path, "/static/gimark.css") == 0)
+        match(r, WEB_ROUTE_STYLESHEET, "GET, HEAD");
+    else if ((rest = after(path, "/v/")) && *rest) {
+        rest = segment(rest, &r->code, &r->code_len);
+        if (*rest == '\0')
+            match(r, WEB_ROUTE_VERIFY_PAGE, "GET, HEAD");
+        else if (strcasecmp(rest, "/report") == 0)
+            match(r, WEB_ROUTE_REPORT, "POST");
+    } else if ((rest = after(path, "/api/v1/verify/")) && *rest) {
+        rest = segment(rest, &r->code, &r->code_len);
+        if (*rest == '\0')
+            match(r, WEB_ROUTE_VERIFY_API, "GET, HEAD");
+    } else if ((rest = after(path, "/01/")) && *rest) {
+        rest = segment(rest, &r->gtin, &r->gtin_len);
+        if ((rest = after(rest, "/21/")) && *rest) {
+            rest = segment(rest, &r->code, &r->code_len);
+            if (*rest == '\0')
+                match(r, WEB_ROUTE_DIGITAL_LINK, "GET, HEAD");
+        }
+    }
+}
+
+void web_route(const char *method, const char *path, web_route_t *out)
+{
+    memset(out, 0, sizeof *out);
+    out->method_ok = 1;
+    if (!path || !method)
+        return;
+    match_path(path, out);
+    if (out->id == WEB_ROUTE_NOT_FOUND) {
+        out->code = out->gtin = NULL;
+        out->code_len = out->gtin_len = 0;
+        return;
+    }
+    int is_get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+    out->method_ok = out->id == WEB_ROUTE_REPORT ? strcmp(method, "POST") == 0 : is_get;
+}

@@ -1,0 +1,52 @@
+/*
+ * route.h - which handler a request goes to: the method and path, parsed
+ * strictly and with bounded lengths. Pure functions, no I/O; thread-safe.
+ *
+ *     GET  /                         home: type a code
+ *     GET  /v?code=...               verify typed input
+ *     GET  /v/{code}                 the consumer page
+ *     GET  /01/{gtin}/21/{code}      the same, GS1 Digital Link form
+ *     POST /v/{code}/report          a consumer's report of a suspected copy
+ *     GET  /api/v1/verify/{code}     the verdict as JSON
+ *     GET  /healthz, /metrics, /static/gimark.css
+ *
+ * Fixed path words match case-insensitively (an upper-case QR URL reads
+ * /V/...); HEAD is served as GET.
+ */
+#ifndef WEB_ROUTE_H
+#define WEB_ROUTE_H
+
+#include <stddef.h>
+
+typedef enum {
+    WEB_ROUTE_NOT_FOUND = 0,
+    WEB_ROUTE_HOME,
+    WEB_ROUTE_VERIFY_FORM,
+    WEB_ROUTE_VERIFY_PAGE,
+    WEB_ROUTE_DIGITAL_LINK,
+    WEB_ROUTE_REPORT,
+    WEB_ROUTE_VERIFY_API,
+    WEB_ROUTE_HEALTHZ,
+    WEB_ROUTE_METRICS,
+    WEB_ROUTE_STYLESHEET,
+    WEB_ROUTE_COUNT
+} web_route_id_t;
+
+typedef struct {
+    web_route_id_t id;
+    int method_ok;     /* 0: the path exists, the method does not (405) */
+    const char *allow; /* methods the path takes, for the Allow header */
+    const char *code;  /* the {code} segment, inside path; NULL if none */
+    size_t code_len;
+    const char *gtin; /* the {gtin} segment, inside path; NULL if none */
+    size_t gtin_len;
+} web_route_t;
+
+/* Routes method and path (the path without its query). The segments of out
+ * point into path, which must outlive them. */
+void web_route(const char *method, const char *path, web_route_t *out);
+
+/* Stable name of a route, for metrics and logs ("verify_page", ...). */
+const char *web_route_name(web_route_id_t id);
+
+#endif

@@ -1,0 +1,716 @@
+/*
+ * server.c - the libmicrohttpd daemon: limits, per-request state, dispatch
+ * to the consumer pages and the API, and a clean stop.
+ *
+ * Every request is answered on the access handler's second call, never the
+ * first: a response queued on the first call (headers only) makes
+ * libmicrohttpd 0.9.75 close the connection after it, costing keep-alive
+ * and measured at 4-5x fewer requests/s. Only refusals that must not read a
+ * body (413 on a declared Content-Length) answer at once.
+ *
+ * Each worker thread opens its own database connection on first use (a
+ * thread-specific key closes it when the thread ends). Scans go to the scan
+ * queue, whose writer thread commits them in groups; stopping the server
+ * stores every queued scan.
+ */
+#include "web/web.h"
+#include "gi/report.h"
+#include "gi/scan.h"
+#include "gi/verify.h"
+#include "web/assets.h"
+#include "web/consumer.h"
+#include "web/html.h"
+#include "web/metrics.h"
+#include "web/ratelimit.h"
+#include "web/route.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define REPORT_TEXT_BYTES    (GI_REPORT_TEXT_MAX * 4)
+#define REPORT_CONTACT_BYTES (GI_REPORT_CONTACT_MAX * 4)
+#define DISPLAY_MAX          64 /* bytes of a received code shown back or stored */
+#define STOP_GRACE_MS        5000
+
+struct web_server {
+    web_config_t cfg;
+    char *db_path, *host, *base_url; /* copies: cfg points at them */
+    struct MHD_Daemon *mhd;
+    unsigned port;
+    pthread_key_t db_key; /* each worker's db_t */
+    gi_scan_queue_t *scans;
+    web_metrics_t *metrics;
+    web_ratelimit_t *reports;
+    unsigned char client_secret[32];
+    struct MHD_Response *stylesheet;
+    pthread_mutex_t flight_lock;
+    pthread_cond_t flight_done;
+    int64_t in_flight;
+};
+
+/* A consumer report's form fields as they arrive. */
+typedef struct {
+    struct MHD_PostProcessor *pp;
+    char text[REPORT_TEXT_BYTES + 1];
+    size_t text_len;
+    char contact[REPORT_CONTACT_BYTES + 1];
+    size_t contact_len;
+    int too_long; /* a field overflowed its buffer */
+    int has_nul;  /* a field held a NUL byte */
+} report_form_t;
+
+typedef struct {
+    web_route_t route;
+    struct timespec start;
+    unsigned status;
+    size_t body_bytes;
+    int body_too_large;
+    report_form_t *form; /* for report requests only */
+} request_t;
+
+/* --- small helpers ------------------------------------------------------------- */
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static int64_t monotonic_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static const char *header(struct MHD_Connection *c, const char *name)
+{
+    return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
+}
+
+static const char *query(struct MHD_Connection *c, const char *name)
+{
+    return MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* Printable ASCII of at most DISPLAY_MAX bytes of untrusted input; anything
+ * else becomes '?', so what is shown back or stored is always plain text. */
+static void display_of(const char *in, size_t len, char out[DISPLAY_MAX + 1])
+{
+    size_t n = len < DISPLAY_MAX ? len : DISPLAY_MAX;
+    for (size_t i = 0; i < n; i++)
+        out[i] = in[i] >= 0x20 && in[i] < 0x7f ? in[i] : '?';
+    out[n] = '\0';
+}
+
+static void client_key_of(web_server_t *s, struct MHD_Connection *c,
+                          char out[GI_CLIENT_KEY_LEN + 1])
+{
+    char addr[INET6_ADDRSTRLEN] = "unknown";
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (ci && ci->client_addr) {
+        const struct sockaddr *sa = ci->client_addr;
+        if (sa->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, addr,
+                      sizeof addr);
+        else if (sa->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, addr,
+                      sizeof addr);
+    }
+    gi_client_key(s->client_secret, addr, out);
+}
+
+/* The calling worker's database connection, opened on first use. */
+static db_t *worker_db(web_server_t *s)
+{
+    db_t *db = pthread_getspecific(s->db_key);
+    if (!db) {
+        char err[256];
+        db = db_open(s->db_path, err, sizeof err);
+        if (!db) {
+            fprintf(stderr, "gimark serve: %s\n", err);
+            return NULL;
+        }
+        pthread_setspecific(s->db_key, db);
+    }
+    return db;
+}
+
+static void close_worker_db(void *db)
+{
+    db_close(db);
+}
+
+/* --- responses ------------------------------------------------------------------- */
+
+static void add_security_headers(struct MHD_Response *r)
+{
+    MHD_add_response_header(r, "Content-Security-Policy",
+                            "default-src 'none'; style-src 'self'; img-src 'self' data:; "
+                            "form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(r, "X-Frame-Options", "DENY");
+}
+
+/* Queues body (taken over, freed by libmicrohttpd) with status. */
+static enum MHD_Result send_body(struct MHD_Connection *c, request_t *rq, unsigned status,
+                                 const char *type, char *body, size_t len, const char *cache)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(
+        len, body ? body : (void *)"", body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+    if (!r) {
+        free(body);
+        return MHD_NO;
+    }
+    add_security_headers(r);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cache ? cache : "no-store");
+    if (rq->route.allow && !rq->route.method_ok)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, rq->route.allow);
+    enum MHD_Result ok = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    rq->status = status;
+    return ok;
+}
+
+static enum MHD_Result send_buf(struct MHD_Connection *c, request_t *rq, unsigned status,
+                                const char *type, web_buf_t *b)
+{
+    size_t len;
+    char *body = web_buf_take(b, &len);
+    if (!body)
+        return MHD_NO; /* out of memory: drop the connection rather than send half */
+    return send_body(c, rq, status, type, body, len, NULL);
+}
+
+static const char *const HTML = "text/html; charset=utf-8";
+static const char *const JSON = "application/json";
+
+/* The page context of a request; today is filled in by pages that need it. */
+static web_page_ctx_t page_ctx(web_server_t *s, struct MHD_Connection *c)
+{
+    web_page_ctx_t pc = {web_lang_pick(query(c, "lang"), header(c, "Accept-Language")), NULL,
+                         s->cfg.repeat_threshold};
+    return pc;
+}
+
+static enum MHD_Result send_message(web_server_t *s, struct MHD_Connection *c, request_t *rq,
+                                    unsigned status, const char *title, const char *text)
+{
+    web_buf_t b;
+    web_page_ctx_t pc = page_ctx(s, c);
+    web_buf_init(&b, 4096);
+    web_page_message(&b, &pc, title, text);
+    return send_buf(c, rq, status, HTML, &b);
+}
+
+/* A JSON error as DESIGN.md says: {"error": {"code": ..., "message": ...}}. */
+static enum MHD_Result send_json_error(struct MHD_Connection *c, request_t *rq, unsigned status,
+                                       const char *code, const char *message)
+{
+    json_t *e = json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", message);
+    char *body = e ? json_dumps(e, JSON_COMPACT) : NULL;
+    json_decref(e);
+    if (!body)
+        return MHD_NO;
+    return send_body(c, rq, status, JSON, body, strlen(body), NULL);
+}
+
+/* --- the verification routes ----------------------------------------------------- */
+
+static enum MHD_Result send_verification(web_server_t *s, struct MHD_Connection *c, request_t *rq,
+                                         const char *input, size_t len, int as_json)
+{
+    char today[GI_DATE_LEN + 1], shown[DISPLAY_MAX + 1], client[GI_CLIENT_KEY_LEN + 1];
+    gi_verification_t v;
+    gi_error_t err;
+    db_t *db = worker_db(s);
+    web_page_ctx_t pc = page_ctx(s, c);
+    const web_strings_t *t = web_strings(pc.lang);
+    if (!db)
+        return as_json ? send_json_error(c, rq, 503, "EIO", "database unavailable")
+                       : send_message(s, c, rq, 503, t->busy_title, t->busy_text);
+    gi_ctx_t ctx = {db, "web", (int64_t)time(NULL)};
+    gi_date_of(ctx.now, today);
+    pc.today = today;
+    client_key_of(s, c, client);
+    gi_scan_input_t in = {input,
+                          len,
+                          rq->route.gtin,
+                          rq->route.gtin_len,
+                          client,
+                          gi_ua_class(header(c, "User-Agent")),
+                          s->cfg.repeat_threshold};
+    if (gi_verify_scan(&ctx, s->scans, &in, &v, &err) != GI_OK) {
+        fprintf(stderr, "gimark serve: verify: %s\n", err.msg);
+        return as_json ? send_json_error(c, rq, 503, "EIO", "verification unavailable")
+                       : send_message(s, c, rq, 503, t->busy_title, t->busy_text);
+    }
+    web_metrics_verdict(s->metrics, v.verdict);
+    unsigned status = v.found ? 200 : 404;
+    display_of(input, len, shown);
+    if (as_json) {
+        json_t *j = web_json_verification(&pc, &v, shown);
+        char *body = j ? json_dumps(j, JSON_COMPACT) : NULL;
+        json_decref(j);
+        if (!body)
+            return MHD_NO;
+        return send_body(c, rq, status, JSON, body, strlen(body), NULL);
+    }
+    web_buf_t b;
+    web_buf_init(&b, 8192);
+    web_page_verification(&b, &pc, &v, shown);
+    return send_buf(c, rq, status, HTML, &b);
+}
+
+/* --- consumer reports ------------------------------------------------------------------ */
+
+static void append_field(char *buf, size_t cap, size_t *len, const char *data, size_t size,
+                         report_form_t *f)
+{
+    if (memchr(data, '\0', size))
+        f->has_nul = 1;
+    if (*len + size > cap) {
+        f->too_long = 1;
+        return;
+    }
+    memcpy(buf + *len, data, size);
+    *len += size;
+    buf[*len] = '\0';
+}
+
+static enum MHD_Result on_form_field(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *filename, const char *content_type,
+                                     const char *transfer_encoding, const char *data, uint64_t off,
+                                     size_t size)
+{
+    report_form_t *f = cls;
+    (void)kind, (void)filename, (void)content_type, (void)transfer_encoding, (void)off;
+    if (strcmp(key, "text") == 0)
+        append_field(f->text, REPORT_TEXT_BYTES, &f->text_len, data, size, f);
+    else if (strcmp(key, "contact") == 0)
+        append_field(f->contact, REPORT_CONTACT_BYTES, &f->contact_len, data, size, f);
+    return MHD_YES;
+}
+
+static enum MHD_Result send_report(web_server_t *s, struct MHD_Connection *c, request_t *rq)
+{
+    char shown[DISPLAY_MAX + 1], client[GI_CLIENT_KEY_LEN + 1];
+    web_page_ctx_t pc = page_ctx(s, c);
+    const web_strings_t *t = web_strings(pc.lang);
+    report_form_t *f = rq->form;
+    if (!f || !f->pp)
+        return send_message(s, c, rq, 415, t->unsupported_title, t->report_invalid_title);
+    MHD_destroy_post_processor(f->pp); /* hands over the last field it still holds */
+    f->pp = NULL;
+    if (f->too_long)
+        return send_message(s, c, rq, 413, t->too_large_title, t->report_invalid_title);
+    if (f->has_nul)
+        return send_message(s, c, rq, 400, t->report_invalid_title, t->bad_request_title);
+    client_key_of(s, c, client);
+    int64_t wait_s = web_ratelimit_take(s->reports, client, monotonic_ms());
+    if (wait_s > 0) {
+        web_metrics_rate_limited(s->metrics);
+        return send_message(s, c, rq, 429, t->report_limited_title, t->report_limited_text);
+    }
+    db_t *db = worker_db(s);
+    if (!db)
+        return send_message(s, c, rq, 503, t->busy_title, t->busy_text);
+    gi_code_t code;
+    display_of(rq->route.code, rq->route.code_len, shown);
+    if (gi_code_parse(rq->route.code, rq->route.code_len, &code) != GI_CODE_MALFORMED)
+        snprintf(shown, sizeof shown, "%s", code.s);
+    gi_ctx_t ctx = {db, "web:consumer", (int64_t)time(NULL)};
+    gi_report_input_t in = {shown, f->text, f->contact, client};
+    gi_error_t err;
+    gi_err_t rc = gi_report_add(&ctx, &in, NULL, &err);
+    if (rc == GI_EINVAL)
+        return send_message(s, c, rq, 400, t->report_invalid_title, err.msg);
+    if (rc != GI_OK) {
+        fprintf(stderr, "gimark serve: report: %s\n", err.msg);
+        return send_message(s, c, rq, 503, t->busy_title, t->busy_text);
+    }
+    web_buf_t b;
+    web_buf_init(&b, 4096);
+    web_page_report_done(&b, &pc, shown);
+    return send_buf(c, rq, 200, HTML, &b);
+}
+
+/* --- the other routes ---------------------------------------------------------------------- */
+
+static enum MHD_Result send_metrics(web_server_t *s, struct MHD_Connection *c, request_t *rq)
+{
+    gi_scan_stats_t st;
+    web_buf_t b;
+    gi_scan_stats(s->scans, &st);
+    web_buf_init(&b, 8192);
+    web_metrics_render(s->metrics, &st, &b);
+    size_t len;
+    char *body = web_buf_take(&b, &len);
+    if (!body)
+        return MHD_NO;
+    return send_body(c, rq, 200, "text/plain; version=0.0.4; charset=utf-8", body, len, NULL);
+}
+
+static enum MHD_Result send_health(web_server_t *s, struct MHD_Connection *c, request_t *rq)
+{
+    db_t *db = worker_db(s);
+    int ok = db && db_schema_version(db) == db_schema_latest();
+    const char *text = ok ? "ok\n" : "database unavailable\n";
+    char *body = strdup(text);
+    if (!body)
+        return MHD_NO;
+    return send_body(c, rq, ok ? 200 : 503, "text/plain; charset=utf-8", body, strlen(body), NULL);
+}
+
+static enum MHD_Result send_stylesheet(web_server_t *s, struct MHD_Connection *c, request_t *rq)
+{
+    rq->status = 200;
+    return MHD_queue_response(c, 200, s->stylesheet);
+}
+
+static enum MHD_Result send_home(web_server_t *s, struct MHD_Connection *c, request_t *rq)
+{
+    web_buf_t b;
+    web_page_ctx_t pc = page_ctx(s, c);
+    web_buf_init(&b, 4096);
+    web_page_home(&b, &pc);
+    return send_buf(c, rq, 200, HTML, &b);
+}
+
+static enum MHD_Result dispatch(web_server_t *s, struct MHD_Connection *c, request_t *rq)
+{
+    web_page_ctx_t pc = page_ctx(s, c);
+    const web_strings_t *t = web_strings(pc.lang);
+    int api = rq->route.id == WEB_ROUTE_VERIFY_API;
+    if (rq->body_too_large)
+        return api ? send_json_error(c, rq, 413, "EINVAL", "request body too large")
+                   : send_message(s, c, rq, 413, t->too_large_title, t->not_found_text);
+    if (!rq->route.method_ok)
+        return api ? send_json_error(c, rq, 405, "EINVAL", "method not allowed")
+                   : send_message(s, c, rq, 405, t->method_title, t->not_found_text);
+    switch (rq->route.id) {
+    case WEB_ROUTE_HOME:
+        return send_home(s, c, rq);
+    case WEB_ROUTE_VERIFY_FORM: {
+        const char *typed = query(c, "code");
+        if (!typed || !*typed)
+            return send_home(s, c, rq);
+        return send_verification(s, c, rq, typed, strlen(typed), 0);
+    }
+    case WEB_ROUTE_VERIFY_PAGE:
+    case WEB_ROUTE_DIGITAL_LINK:
+        return send_verification(s, c, rq, rq->route.code, rq->route.code_len, 0);
+    case WEB_ROUTE_VERIFY_API:
+        return send_verification(s, c, rq, rq->route.code, rq->route.code_len, 1);
+    case WEB_ROUTE_REPORT:
+        return send_report(s, c, rq);
+    case WEB_ROUTE_HEALTHZ:
+        return send_health(s, c, rq);
+    case WEB_ROUTE_METRICS:
+        return send_metrics(s, c, rq);
+    case WEB_ROUTE_STYLESHEET:
+        return send_stylesheet(s, c, rq);
+    default:
+        return send_message(s, c, rq, 404, t->not_found_title, t->not_found_text);
+    }
+}
+
+/* --- the access handler ---------------------------------------------------------------- */
+
+static void flight_add(web_server_t *s, int64_t delta)
+{
+    pthread_mutex_lock(&s->flight_lock);
+    s->in_flight += delta;
+    if (s->in_flight == 0)
+        pthread_cond_broadcast(&s->flight_done);
+    pthread_mutex_unlock(&s->flight_lock);
+}
+
+/* Starts a request's state; for a report, its form parser. NULL when out of memory. */
+static request_t *request_begin(web_server_t *s, struct MHD_Connection *c, const char *url,
+                                const char *method)
+{
+    request_t *rq = calloc(1, sizeof *rq);
+    if (!rq)
+        return NULL;
+    clock_gettime(CLOCK_MONOTONIC, &rq->start);
+    web_route(method, url, &rq->route);
+    const char *length = header(c, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (length && strtoull(length, NULL, 10) > s->cfg.max_body_bytes)
+        rq->body_too_large = 1;
+    if (rq->route.id == WEB_ROUTE_REPORT && rq->route.method_ok && !rq->body_too_large) {
+        rq->form = calloc(1, sizeof *rq->form);
+        if (rq->form)
+            rq->form->pp = MHD_create_post_processor(c, 4096, on_form_field, rq->form);
+    }
+    flight_add(s, 1);
+    return rq;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version, const char *upload,
+                                  size_t *upload_size, void **con_cls)
+{
+    web_server_t *s = cls;
+    request_t *rq = *con_cls;
+    (void)version;
+    if (!rq) {
+        if (!(rq = request_begin(s, c, url, method)))
+            return MHD_NO;
+        *con_cls = rq;
+        if (rq->body_too_large) /* declared too large: refuse before reading it */
+            return dispatch(s, c, rq);
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        rq->body_bytes += *upload_size;
+        if (rq->body_bytes > s->cfg.max_body_bytes)
+            rq->body_too_large = 1;
+        else if (rq->form && rq->form->pp)
+            MHD_post_process(rq->form->pp, upload, *upload_size);
+        *upload_size = 0;
+        if (rq->body_too_large && rq->status == 0)
+            return dispatch(s, c, rq);
+        return MHD_YES;
+    }
+    if (rq->status != 0) /* answered already (a refused body) */
+        return MHD_YES;
+    return dispatch(s, c, rq);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode why)
+{
+    web_server_t *s = cls;
+    request_t *rq = *con_cls;
+    (void)c, (void)why;
+    if (!rq)
+        return;
+    web_metrics_request(s->metrics, rq->route.id, rq->status ? rq->status : 499,
+                        seconds_since(&rq->start));
+    if (rq->form) {
+        if (rq->form->pp)
+            MHD_destroy_post_processor(rq->form->pp);
+        free(rq->form);
+    }
+    free(rq);
+    *con_cls = NULL;
+    flight_add(s, -1);
+}
+
+static void on_mhd_error(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char line[512];
+    vsnprintf(line, sizeof line, fmt, ap);
+    size_t n = strlen(line);
+    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = '\0';
+    fprintf(stderr, "gimark serve: %s\n", line);
+}
+
+/* --- start and stop -------------------------------------------------------------------------- */
+
+void web_config_defaults(web_config_t *cfg)
+{
+    if (!cfg->host)
+        cfg->host = "127.0.0.1";
+    if (!cfg->threads) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        cfg->threads = n > 0 && n < 256 ? (unsigned)n : 2;
+    }
+    if (!cfg->base_url)
+        cfg->base_url = "";
+    if (!cfg->max_conns)
+        cfg->max_conns = 4096;
+    if (!cfg->timeout_s)
+        cfg->timeout_s = 15;
+    if (!cfg->max_header_bytes)
+        cfg->max_header_bytes = 16 * 1024;
+    if (!cfg->max_body_bytes)
+        cfg->max_body_bytes = 32 * 1024;
+    if (!cfg->repeat_threshold)
+        cfg->repeat_threshold = 10;
+    if (cfg->reports_per_hour <= 0)
+        cfg->reports_per_hour = 10;
+}
+
+static int resolve(const char *host, unsigned port, struct sockaddr_storage *out, gi_error_t *err)
+{
+    struct addrinfo hints = {0}, *ai = NULL;
+    char service[8];
+    hints.ai_flags = AI_NUMERICHOST | AI_PASSIVE;
+    hints.ai_socktype = SOCK_STREAM;
+    snprintf(service, sizeof service, "%u", port);
+    int rc = getaddrinfo(host, service, &hints, &ai);
+    if (rc != 0 || !ai || ai->ai_addrlen > sizeof *out) {
+        gi_fail(err, GI_EINVAL, "cannot listen on '%s': %s", host,
+                rc ? gai_strerror(rc) : "no address");
+        if (ai)
+            freeaddrinfo(ai);
+        return -1;
+    }
+    memset(out, 0, sizeof *out);
+    memcpy(out, ai->ai_addr, ai->ai_addrlen);
+    freeaddrinfo(ai);
+    return 0;
+}
+
+static int start_daemon(web_server_t *s, gi_error_t *err)
+{
+    struct sockaddr_storage addr;
+    const web_config_t *cfg = &s->cfg;
+    if (resolve(cfg->host, cfg->port, &addr, err) != 0)
+        return -1;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_TURBO |
+                     MHD_USE_ERROR_LOG;
+    if (addr.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    s->mhd = MHD_start_daemon(
+        flags, (uint16_t)cfg->port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER,
+        on_mhd_error, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_THREAD_POOL_SIZE, cfg->threads, MHD_OPTION_CONNECTION_LIMIT, cfg->max_conns,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_conns_per_ip, MHD_OPTION_CONNECTION_TIMEOUT,
+        cfg->timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->max_header_bytes,
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_END);
+    if (!s->mhd) {
+        gi_fail(err, GI_EIO, "cannot listen on %s port %u (in use, or not an address of this host)",
+                cfg->host, cfg->port);
+        return -1;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = di ? di->port : cfg->port;
+    return 0;
+}
+
+static int load_secret(web_server_t *s, gi_error_t *err)
+{
+    char dberr[256];
+    db_t *db = db_open(s->db_path, dberr, sizeof dberr);
+    if (!db) {
+        gi_fail(err, GI_EIO, "%s", dberr);
+        return -1;
+    }
+    gi_ctx_t ctx = {db, "web", (int64_t)time(NULL)};
+    gi_err_t rc = gi_client_secret(&ctx, s->client_secret, err);
+    db_close(db);
+    return rc == GI_OK ? 0 : -1;
+}
+
+static struct MHD_Response *stylesheet_response(void)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(
+        web_stylesheet_len, (void *)web_stylesheet, MHD_RESPMEM_PERSISTENT);
+    if (!r)
+        return NULL;
+    add_security_headers(r);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/css; charset=utf-8");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "public, max-age=86400");
+    return r;
+}
+
+static void server_free(web_server_t *s)
+{
+    web_ratelimit_free(s->reports);
+    web_metrics_free(s->metrics);
+    if (s->stylesheet)
+        MHD_destroy_response(s->stylesheet);
+    sodium_memzero(s->client_secret, sizeof s->client_secret);
+    free(s->db_path);
+    free(s->host);
+    free(s->base_url);
+    free(s);
+}
+
+web_server_t *web_server_start(const web_config_t *cfg, gi_error_t *err)
+{
+    web_server_t *s = calloc(1, sizeof *s);
+    if (!s) {
+        gi_fail(err, GI_ENOMEM, "out of memory");
+        return NULL;
+    }
+    s->cfg = *cfg;
+    web_config_defaults(&s->cfg);
+    s->db_path = strdup(cfg->db_path);
+    s->host = strdup(s->cfg.host);
+    s->base_url = strdup(s->cfg.base_url);
+    s->metrics = web_metrics_new();
+    s->reports = web_ratelimit_new(s->cfg.reports_per_hour, 3, 65536);
+    s->stylesheet = stylesheet_response();
+    if (!s->db_path || !s->host || !s->base_url || !s->metrics || !s->reports || !s->stylesheet) {
+        gi_fail(err, GI_ENOMEM, "out of memory");
+        server_free(s);
+        return NULL;
+    }
+    s->cfg.db_path = s->db_path;
+    s->cfg.host = s->host;
+    s->cfg.base_url = s->base_url;
+    if (load_secret(s, err) != 0) {
+        server_free(s);
+        return NULL;
+    }
+    pthread_mutex_init(&s->flight_lock, NULL);
+    pthread_cond_init(&s->flight_done, NULL);
+    pthread_key_create(&s->db_key, close_worker_db);
+    s->scans = gi_scan_queue_start(s->db_path, NULL, err);
+    if (!s->scans || start_daemon(s, err) != 0) {
+        gi_scan_queue_stop(s->scans);
+        pthread_key_delete(s->db_key);
+        pthread_cond_destroy(&s->flight_done);
+        pthread_mutex_destroy(&s->flight_lock);
+        server_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+unsigned web_server_port(const web_server_t *s)
+{
+    return s->port;
+}
+
+/* Waits until no request is in flight, or the grace period is over. */
+static void wait_in_flight(web_server_t *s)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += STOP_GRACE_MS / 1000;
+    pthread_mutex_lock(&s->flight_lock);
+    while (s->in_flight > 0 &&
+           pthread_cond_timedwait(&s->flight_done, &s->flight_lock, &until) == 0)
+        ;
+    pthread_mutex_unlock(&s->flight_lock);
+}
+
+void web_server_stop(web_server_t *s)
+{
+    if (!s)
+        return;
+    MHD_socket fd = MHD_quiesce_daemon(s->mhd);
+    if (fd != MHD_INVALID_SOCKET)
+        close(fd);
+    wait_in_flight(s);
+    MHD_stop_daemon(s->mhd);
+    gi_scan_queue_stop(s->scans); /* stores every queued scan */
+    pthread_key_delete(s->db_key);
+    pthread_cond_destroy(&s->flight_done);
+    pthread_mutex_destroy(&s->flight_lock);
+    server_free(s);
+}

@@ -1,0 +1,48 @@
+/*
+ * web.h - the HTTP server: libmicrohttpd with its own thread pool on epoll,
+ * serving the consumer pages, the verdict API, health and metrics.
+ *
+ * Limits: connections in total and per client address, an idle timeout, the
+ * size of the request line and headers, and of a request body; consumer
+ * reports are rate limited per client. Each worker thread has its own
+ * database connection; scans go through the group-committing scan queue.
+ *
+ * Thread-safety: start and stop from one thread; the server runs its own.
+ */
+#ifndef WEB_WEB_H
+#define WEB_WEB_H
+
+#include "gi/error.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    const char *db_path;
+    const char *host;          /* address to listen on ("127.0.0.1", "::1", "0.0.0.0") */
+    unsigned port;             /* 0: any free port (see web_server_port) */
+    unsigned threads;          /* worker threads (default: the number of cores) */
+    const char *base_url;      /* how the outside reaches us, e.g. https://gi.example.cn */
+    unsigned max_conns;        /* open connections in all (default 4096) */
+    unsigned max_conns_per_ip; /* per client address (default 128; 0: no limit) */
+    unsigned timeout_s;        /* idle connections are closed after this (default 15) */
+    size_t max_header_bytes;   /* request line and headers together (default 16 KiB) */
+    size_t max_body_bytes;     /* request body (default 32 KiB) */
+    int64_t repeat_threshold;  /* scans of a code before the page warns (default 10) */
+    double reports_per_hour;   /* consumer reports per client and hour (default 10) */
+} web_config_t;
+
+typedef struct web_server web_server_t;
+
+/* Fills the defaults into the zero fields of cfg. */
+void web_config_defaults(web_config_t *cfg);
+
+/* Starts serving. NULL on failure, with a message in err. */
+web_server_t *web_server_start(const web_config_t *cfg, gi_error_t *err);
+/* The port the server listens on. */
+unsigned web_server_port(const web_server_t *s);
+/* Stops accepting, lets requests in flight finish (up to a few seconds),
+ * stops the workers, stores every queued scan and frees s. */
+void web_server_stop(web_server_t *s);
+
+#endif
