@@ -30,6 +30,10 @@ for t in tests/cli/*.sh tests/labels/*.sh tests/integration/*.sh; do
     [ -f "$t" ] || continue
     suite "$t" sh "$t"
 done
+for t in tests/integration/test_*.py; do
+    [ -f "$t" ] || continue
+    suite "$t" python3 "$t"
+done
 echo
 echo "$total_p passed, $total_f failed"
 [ "$total_f" -eq 0 ]

@@ -65,7 +65,7 @@ static void match_path(const char *path, web_route_t *r)
             match(r, WEB_ROUTE_VERIFY_API, "GET, HEAD");
     } else if ((rest = after(path, "/01/")) && *rest) {
         rest = segment(rest, &r->gtin, &r->gtin_len);
-        if ((rest = after(rest, "/21/")) && *rest) {
+        if (r->gtin_len > 0 && (rest = after(rest, "/21/")) && *rest) {
             rest = segment(rest, &r->code, &r->code_len);
             if (*rest == '\0')
                 match(r, WEB_ROUTE_DIGITAL_LINK, "GET, HEAD");

@@ -1,0 +1,203 @@
+"""gimark_test.py - what the integration tests share: a throwaway database
+seeded through the real CLI with a label for every verdict, the real server
+started on a free loopback port, and a pass/fail tally that ends with the
+"N passed, N failed" line of `make test`.
+
+The server prints "gimark: listening on http://HOST:PORT/" once it accepts
+connections; start() waits for that line (bounded), never for a fixed time.
+"""
+
+import http.client
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+GIMARK = os.environ.get("GIMARK", os.path.join(ROOT, "build", "gimark"))
+DAY = 86400
+
+
+class Tally:
+    """Counts checks; prints failures as they happen and the total at the end."""
+
+    def __init__(self, name):
+        self.name = name
+        self.passed = 0
+        self.failed = 0
+
+    def check(self, cond, what, detail=""):
+        if cond:
+            self.passed += 1
+        else:
+            self.failed += 1
+            print("FAIL: %s%s" % (what, (" -- " + str(detail)[:400]) if detail else ""))
+            sys.stdout.flush()
+        return cond
+
+    def finish(self):
+        print("%s: %d passed, %d failed" % (self.name, self.passed, self.failed))
+        sys.exit(1 if self.failed else 0)
+
+
+class Workdir:
+    """A temporary directory with a database, driven through the CLI."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="gimark-it-")
+        self.db = os.path.join(self.dir, "test.db")
+
+    def cleanup(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def gimark(self, *args, now=None, stdin=None):
+        """Runs gimark; returns stdout. Raises on a non-zero exit."""
+        env = dict(os.environ, GIMARK_DB=self.db)
+        env.pop("GIMARK_NOW", None)
+        if now is not None:
+            env["GIMARK_NOW"] = str(int(now))
+        p = subprocess.run([GIMARK] + [str(a) for a in args], env=env, input=stdin,
+                           capture_output=True, text=True)
+        if p.returncode != 0:
+            raise RuntimeError("gimark %s: exit %d: %s" % (" ".join(map(str, args)),
+                                                          p.returncode, p.stderr.strip()))
+        return p.stdout
+
+    def json(self, *args, now=None):
+        return json.loads(self.gimark("--json", *args, now=now))
+
+    def sql(self, query):
+        p = subprocess.run(["sqlite3", self.db, query], capture_output=True, text=True,
+                           check=True)
+        return p.stdout.strip()
+
+    def batch(self, auth, count, now=None, activate=True, lot="LOT-1"):
+        """Requests, approves and issues a batch; returns (id, [codes])."""
+        b = self.json("batch", "request", "--auth", auth, "--count", count, "--lot", lot,
+                      "--harvest-date", "2026-07-01", "--base", "演示基地",
+                      "--cert", "GXJC-2026-0815", now=now)
+        self.gimark("batch", "approve", b["id"], now=now)
+        self.gimark("batch", "issue", b["id"], now=now)
+        if activate:
+            self.gimark("batch", "activate", b["id"], now=now)
+        csv = os.path.join(self.dir, "b%d.csv" % b["id"])
+        self.gimark("batch", "export", b["id"], "--format", "csv", "--out", csv)
+        with open(csv, encoding="utf-8") as f:
+            codes = [line.split(",")[0].replace("-", "") for line in f.read().splitlines()[1:]]
+        return b["id"], codes
+
+
+def seed_verdicts(w):
+    """Seeds w with the demo data and one code per verdict; returns
+    {verdict: code} plus 'gtin' -> (gtin, code) for a product with a GTIN."""
+    w.gimark("init")
+    w.gimark("demo")
+    codes = {}
+    _, c = w.batch(1, 3)
+    codes["GENUINE"] = c[0]
+    codes["GENUINE_REPEATED"] = c[1]
+    codes["VOID_SOURCE"] = c[2]
+    _, c = w.batch(1, 1, activate=False)
+    codes["NOT_ACTIVATED"] = c[0]
+    w.gimark("batch", "void", 1, codes["VOID_SOURCE"], "--reason", "misprint")
+    codes["VOID"] = codes.pop("VOID_SOURCE")
+    _, c = w.batch(2, 1)
+    codes["AUTH_SUSPENDED"] = c[0]
+    w.gimark("auth", "suspend", 2, "--reason", "inspection pending")
+    _, c = w.batch(3, 1)
+    codes["AUTH_REVOKED"] = c[0]
+    w.gimark("auth", "revoke", 3, "--reason", "left the cooperative")
+
+    # An authorisation that ran out: granted and used two years ago, valid one year.
+    past = time.time() - 2 * 365 * DAY
+    until = time.strftime("%Y-%m-%d", time.gmtime(past + 365 * DAY))
+    a = w.json("auth", "grant", "--operator", "92450331MA2199355T", "--product", 1,
+               "--quota", 1000, "--until", until, now=past)
+    w.gimark("auth", "approve", a["id"], "--doc", "CNIPA Announcement No. 475", now=past)
+    _, c = w.batch(a["id"], 1, now=past + 60)
+    codes["AUTH_EXPIRED"] = c[0]
+
+    # A product with a GTIN, for the GS1 Digital Link form.
+    p = w.json("product", "add", "--name-zh", "钦州大蚝（测试）", "--name-en", "Qinzhou Oyster (test)",
+               "--region", "450700", "--gtin", "6901234567892")
+    a = w.json("auth", "grant", "--operator", "91450100MA8609132C", "--product", p["id"],
+               "--quota", 1000)
+    w.gimark("auth", "approve", a["id"], "--doc", "CNIPA Announcement No. 475")
+    _, c = w.batch(a["id"], 1)
+    codes["gtin"] = ("06901234567892", c[0])
+    return codes
+
+
+class Server:
+    """The real server on a free loopback port."""
+
+    def __init__(self, workdir, *extra):
+        self.w = workdir
+        self.extra = [str(e) for e in extra]
+        self.proc = None
+        self.port = None
+        self.err_path = os.path.join(workdir.dir, "server.err")
+
+    def start(self):
+        env = dict(os.environ, GIMARK_DB=self.w.db)
+        env.pop("GIMARK_NOW", None)
+        self.err = open(self.err_path, "w")
+        self.proc = subprocess.Popen([GIMARK, "serve", "--listen", "127.0.0.1:0"] + self.extra,
+                                     env=env, stdout=subprocess.PIPE, stderr=self.err, text=True)
+        line = self.proc.stdout.readline()  # blocks until ready, or EOF if it failed
+        if "listening on" not in line:
+            self.proc.wait(timeout=10)
+            raise RuntimeError("server did not start: %s %s" % (line, self.stderr()))
+        self.port = int(line.rsplit(":", 1)[1].strip().rstrip("/"))
+        return self
+
+    def stderr(self):
+        with open(self.err_path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def stop(self, sig=signal.SIGTERM, timeout=30):
+        """Stops the server with sig; returns its exit status."""
+        if self.proc is None:
+            return None
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        try:
+            rc = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            rc = self.proc.wait()
+        self.proc.stdout.close()
+        self.err.close()
+        self.proc = None
+        return rc
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def conn(self, timeout=10):
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+
+    def request(self, method, path, body=None, headers=None, conn=None):
+        """One request; returns (status, headers dict lower-cased, body bytes)."""
+        c = conn or self.conn()
+        try:
+            c.request(method, path, body=body, headers=headers or {})
+            r = c.getresponse()
+            data = r.read()
+            return r.status, {k.lower(): v for k, v in r.getheaders()}, data
+        finally:
+            if conn is None:
+                c.close()
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)

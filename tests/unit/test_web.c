@@ -1,0 +1,198 @@
+/*
+ * test_web.c - the server's pure parts: routing, language choice, escaping
+ * and templates, the rate limiter, metrics text and region names.
+ */
+#include "gi/region.h"
+#include "test.h"
+#include "web/html.h"
+#include "web/i18n.h"
+#include "web/metrics.h"
+#include "web/ratelimit.h"
+#include "web/route.h"
+
+#include <stdlib.h>
+
+static int segment_is(const char *at, size_t len, const char *want)
+{
+    return at && len == strlen(want) && memcmp(at, want, len) == 0;
+}
+
+static void test_routes(void)
+{
+    web_route_t r;
+    web_route("GET", "/v/K7M3-9QX2-HD4T-PW8R", &r);
+    CHECK(r.id == WEB_ROUTE_VERIFY_PAGE && r.method_ok);
+    CHECK(segment_is(r.code, r.code_len, "K7M3-9QX2-HD4T-PW8R"));
+    web_route("HEAD", "/V/K7M39QX2HD4TPW8R", &r); /* upper-case QR URL */
+    CHECK(r.id == WEB_ROUTE_VERIFY_PAGE && r.method_ok);
+    web_route("GET", "/01/06901234567892/21/ABC", &r);
+    CHECK(r.id == WEB_ROUTE_DIGITAL_LINK);
+    CHECK(segment_is(r.gtin, r.gtin_len, "06901234567892"));
+    CHECK(segment_is(r.code, r.code_len, "ABC"));
+    web_route("POST", "/v/ABC/report", &r);
+    CHECK(r.id == WEB_ROUTE_REPORT && r.method_ok);
+    web_route("GET", "/v/ABC/report", &r);
+    CHECK(r.id == WEB_ROUTE_REPORT && !r.method_ok);
+    CHECK_STR(r.allow, "POST");
+    web_route("DELETE", "/v/ABC", &r);
+    CHECK(r.id == WEB_ROUTE_VERIFY_PAGE && !r.method_ok);
+    web_route("GET", "/api/v1/verify/ABC", &r);
+    CHECK(r.id == WEB_ROUTE_VERIFY_API);
+    web_route("GET", "/v", &r);
+    CHECK(r.id == WEB_ROUTE_VERIFY_FORM);
+    web_route("GET", "/healthz", &r);
+    CHECK(r.id == WEB_ROUTE_HEALTHZ);
+    web_route("GET", "/static/gimark.css", &r);
+    CHECK(r.id == WEB_ROUTE_STYLESHEET);
+}
+
+static void test_routes_refused(void)
+{
+    static const char *const paths[] = {
+        "",
+        "/v//",
+        "/v/a/b",
+        "/v/a/report/x",
+        "/01/123/21/",
+        "/01/123",
+        "/01//21/x",
+        "/static/../etc",
+        "/static/",
+        "/api/v1/verify/",
+        "/api/v1/verify/a/b",
+        "/HEALTHZ/x",
+        "//v/a",
+        "/metrics/",
+    };
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        web_route_t r;
+        web_route("GET", paths[i], &r);
+        if (r.id != WEB_ROUTE_NOT_FOUND)
+            fprintf(stderr, "  routed: '%s'\n", paths[i]);
+        CHECK(r.id == WEB_ROUTE_NOT_FOUND);
+        CHECK(r.code == NULL && r.gtin == NULL);
+    }
+    web_route_t r;
+    web_route(NULL, "/v/a", &r);
+    CHECK(r.id == WEB_ROUTE_NOT_FOUND);
+}
+
+static void test_language(void)
+{
+    CHECK(web_lang_pick(NULL, NULL) == WEB_LANG_ZH);
+    CHECK(web_lang_pick("en", "zh-CN") == WEB_LANG_EN);
+    CHECK(web_lang_pick("zh", "en") == WEB_LANG_ZH);
+    CHECK(web_lang_pick("fr", "en-GB,en;q=0.9") == WEB_LANG_EN);
+    CHECK(web_lang_pick(NULL, "en-US,en;q=0.9,zh-CN;q=0.8") == WEB_LANG_EN);
+    CHECK(web_lang_pick(NULL, "zh-CN,zh;q=0.9,en;q=0.8") == WEB_LANG_ZH);
+    CHECK(web_lang_pick(NULL, "en;q=0.3, zh-TW;q=0.7") == WEB_LANG_ZH);
+    CHECK(web_lang_pick(NULL, "de-DE, fr;q=0.9") == WEB_LANG_ZH);
+    CHECK(web_lang_pick(NULL, "en;q=0") == WEB_LANG_ZH);
+    CHECK(web_lang_pick(NULL, "english, eng") == WEB_LANG_ZH);
+    CHECK(web_lang_pick(NULL, ",,;;q=,=,en") == WEB_LANG_EN);
+}
+
+static void test_strings_complete(void)
+{
+    for (int l = 0; l < WEB_LANG_COUNT; l++) {
+        const web_strings_t *t = web_strings((web_lang_t)l);
+        for (int v = 0; v < GI_VERDICT_COUNT; v++) {
+            CHECK(t->verdict_title[v] && *t->verdict_title[v]);
+            CHECK(t->verdict_text[v] && *t->verdict_text[v]);
+            CHECK(t->verdict_advice[v] && *t->verdict_advice[v]);
+        }
+        /* every field is a non-empty string */
+        const char *const *fields = (const char *const *)(const void *)&t->product;
+        size_t n = (size_t)((const char *const *)(const void *)&t->time_zone - fields) + 1;
+        for (size_t i = 0; i < n; i++)
+            CHECK(fields[i] && *fields[i]);
+    }
+}
+
+static void test_escape(void)
+{
+    web_buf_t b;
+    web_buf_init(&b, 4);
+    web_html(&b, "<p title=\"%s\">%s %d %D %%</p>", "a\"b'c", "<script>&", 42, (int64_t)1 << 40);
+    web_buf_add(&b, "", 1);
+    CHECK_STR(b.p, "<p title=\"a&quot;b&#39;c\">&lt;script&gt;&amp; 42 1099511627776 %</p>");
+    web_buf_free(&b);
+
+    web_buf_init(&b, 16);
+    web_url_escape(&b, "A b/\xe4\xb8\xad%");
+    web_buf_add(&b, "", 1);
+    CHECK_STR(b.p, "A%20b%2F%E4%B8%AD%25");
+    size_t len;
+    char *p = web_buf_take(&b, &len);
+    CHECK(p != NULL && len == strlen("A%20b%2F%E4%B8%AD%25") + 1);
+    free(p);
+}
+
+static void test_ratelimit(void)
+{
+    web_ratelimit_t *r = web_ratelimit_new(3600, 3, 64); /* one a second, burst 3 */
+    CHECK(r != NULL);
+    int64_t t = 1000000;
+    CHECK(web_ratelimit_take(r, "client-a", t) == 0);
+    CHECK(web_ratelimit_take(r, "client-a", t) == 0);
+    CHECK(web_ratelimit_take(r, "client-a", t) == 0);
+    CHECK(web_ratelimit_take(r, "client-a", t) > 0);         /* burst spent */
+    CHECK(web_ratelimit_take(r, "client-b", t) == 0);        /* others unaffected */
+    CHECK(web_ratelimit_take(r, "client-a", t + 1100) == 0); /* refilled one */
+    CHECK(web_ratelimit_take(r, "client-a", t + 1100) > 0);
+    /* many clients: the table never refuses someone it has not seen */
+    char key[32];
+    for (int i = 0; i < 10000; i++) {
+        snprintf(key, sizeof key, "k%d", i);
+        CHECK(web_ratelimit_take(r, key, t + 2000) == 0);
+    }
+    web_ratelimit_free(r);
+}
+
+static void test_metrics_text(void)
+{
+    web_metrics_t *m = web_metrics_new();
+    CHECK(m != NULL);
+    web_metrics_request(m, WEB_ROUTE_VERIFY_PAGE, 200, 0.0007);
+    web_metrics_request(m, WEB_ROUTE_VERIFY_PAGE, 404, 2.0);
+    web_metrics_verdict(m, GI_VERDICT_UNKNOWN);
+    gi_scan_stats_t st = {7, 100, 3, 0, 5};
+    web_buf_t b;
+    web_buf_init(&b, 64);
+    web_metrics_render(m, &st, &b);
+    web_buf_add(&b, "", 1);
+    CHECK(strstr(b.p, "gimark_http_requests_total{route=\"verify_page\",status=\"200\"} 1\n"));
+    CHECK(strstr(b.p, "gimark_http_requests_total{route=\"verify_page\",status=\"404\"} 1\n"));
+    CHECK(strstr(b.p, "gimark_http_request_duration_seconds_bucket{le=\"0.0005\"} 0\n"));
+    CHECK(strstr(b.p, "gimark_http_request_duration_seconds_bucket{le=\"0.001\"} 1\n"));
+    CHECK(strstr(b.p, "gimark_http_request_duration_seconds_bucket{le=\"1\"} 1\n"));
+    CHECK(strstr(b.p, "gimark_http_request_duration_seconds_bucket{le=\"+Inf\"} 2\n"));
+    CHECK(strstr(b.p, "gimark_verdicts_total{verdict=\"UNKNOWN\"} 1\n"));
+    CHECK(strstr(b.p, "gimark_scan_queue_depth 7\n"));
+    CHECK(strstr(b.p, "gimark_scans_committed_total 100\n"));
+    web_buf_free(&b);
+    web_metrics_free(m);
+}
+
+static void test_regions(void)
+{
+    char out[256];
+    CHECK(gi_region_name("451003", 0, out, sizeof out));
+    CHECK_STR(out, "广西壮族自治区百色市田阳区");
+    CHECK(gi_region_name("451003", 1, out, sizeof out));
+    CHECK_STR(out, "Tianyang District, Baise, Guangxi");
+    CHECK(gi_region_name("450100", 1, out, sizeof out));
+    CHECK_STR(out, "Nanning, Guangxi");
+    CHECK(gi_region_name("451099", 0, out, sizeof out)); /* unknown county: its city */
+    CHECK_STR(out, "广西壮族自治区百色市");
+    CHECK(!gi_region_name("110101", 0, out, sizeof out));
+    CHECK_STR(out, "");
+    CHECK(!gi_region_name("45", 0, out, sizeof out));
+    char small[8];
+    gi_region_name("451003", 1, small, sizeof small);
+    CHECK(strlen(small) < sizeof small);
+}
+
+TEST_MAIN("test_web", TEST(test_routes), TEST(test_routes_refused), TEST(test_language),
+          TEST(test_strings_complete), TEST(test_escape), TEST(test_ratelimit),
+          TEST(test_metrics_text), TEST(test_regions))
