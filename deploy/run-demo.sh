@@ -1,21 +1,36 @@
 #!/bin/sh
-# run-demo.sh - what `make run` does after building: create the demo database
-# on first run, then start the server on 127.0.0.1:8080.
+# run-demo.sh - what `make run` does after building: on first run, create the
+# demo database with one activated batch of labels, then start the server on
+# 127.0.0.1:8080 and print the addresses to open.
 set -eu
 cd "$(dirname "$0")/.."
 GIMARK=build/gimark
 DB=${GIMARK_DB:-gimark.db}
+LISTEN=${GIMARK_LISTEN:-127.0.0.1:8080}
+BASE=http://$LISTEN
 if [ ! -f "$DB" ]; then
     "$GIMARK" --db "$DB" init
-    "$GIMARK" --db "$DB" demo
+    "$GIMARK" --db "$DB" demo >/dev/null
+    "$GIMARK" --db "$DB" batch request --auth 1 --count 20 --lot DEMO-2026-01 \
+        --harvest-date 2026-07-01 --base 田阳百育基地 --cert GXJC-2026-0815 >/dev/null
+    "$GIMARK" --db "$DB" batch approve 1 --note "demo" >/dev/null
+    "$GIMARK" --db "$DB" batch issue 1 >/dev/null
+    "$GIMARK" --db "$DB" batch activate 1 >/dev/null
+    echo "created the demo database $DB (15 GI products, 4 operators, 20 labels)"
 fi
-if "$GIMARK" serve --help >/dev/null 2>&1; then
-    echo "gimark: serving $DB on http://127.0.0.1:8080/ (Ctrl-C stops)"
-    exec "$GIMARK" --db "$DB" serve --listen 127.0.0.1:8080
-fi
-echo
-echo "The demo database is $DB. Try:"
-echo "  $GIMARK --db $DB product list"
-echo "  $GIMARK --db $DB auth list"
-echo "  $GIMARK --db $DB stats"
-echo "  $GIMARK --db $DB audit verify"
+first=$("$GIMARK" --db "$DB" batch export 1 --format csv --out /dev/stdout 2>/dev/null |
+    sed -n 2p | cut -d, -f1)
+cat <<MSG
+
+gimark is starting on $BASE/  (Ctrl-C stops it)
+
+  consumer page of a genuine demo label:  $BASE/v/$first
+  the same in English:                    $BASE/v/$first?lang=en
+  a code that was never issued:           $BASE/v/K7M3-9QX2-HD4T-PW8N
+  type a code:                            $BASE/
+  verdict as JSON:                        $BASE/api/v1/verify/$first
+  health and metrics:                     $BASE/healthz  $BASE/metrics
+
+  the register from the command line:     $GIMARK --db $DB stats
+MSG
+exec "$GIMARK" --db "$DB" serve --listen "$LISTEN" --base-url "$BASE"
