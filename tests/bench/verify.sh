@@ -1,0 +1,316 @@
+#!/bin/sh
+# verify.sh - the verify-path part of `make bench`: how many label pages a second the
+# gimark server answers, and how fast, against nginx measured in the same run.
+#
+# 1. Builds a database of 1,000,000 activated labels with the CLI (init, demo, an
+#    authorisation with a big enough quota, batch request/approve/issue/activate) and
+#    exports the batch as CSV to get the URL path each label's QR code carries.
+# 2. Anchor: nginx (`return 200 "ok"`, worker_processes auto) under wrk, 2 threads and
+#    64 connections, with the same Lua script (tests/bench/verify.lua) asking for
+#    label paths in random order (32768 codes a thread drawn from the whole batch, none
+#    in both threads; see verify.lua for why a sample), so both servers face the same
+#    client.
+# 3. gimark serve (2 threads) on that database under the same load: requests/s, p99,
+#    the ratio to nginx (goal >= 0.6, p99 < 5 ms), answers other than 2xx/3xx,
+#    memory; after a SIGTERM (which flushes the scan queue), the scan rows stored
+#    against the requests wrk saw answered.
+#
+# Each measured run lasts BENCH_SECONDS (default 10) after a 2 s warm-up.
+# BENCH_VERIFY_LABELS sets the database size (default 1000000).
+# Runs as root or not; everything it creates lives in one temporary directory.
+set -eu
+cd "$(dirname "$0")/../.."
+
+GIMARK=${GIMARK:-$PWD/build/gimark}
+NGINX=${NGINX:-/usr/sbin/nginx}
+SCRIPT=$PWD/tests/bench/verify.lua
+SECONDS_RUN=${BENCH_SECONDS:-10}
+LABELS=${BENCH_VERIFY_LABELS:-1000000}
+WARMUP=2
+THREADS=2
+CONNS=64
+SAMPLE=32768 # codes a wrk thread cycles through
+
+dir=$(mktemp -d /tmp/gimark-verify-XXXXXX)
+nginx_pid=""
+server_pid=""
+
+say() { echo "verify bench: $*" >&2; }
+die() { say "$*"; exit 1; }
+
+# gone PID: true when the process has exited (gone, or a zombie not yet waited for).
+gone() {
+    st=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null || true)
+    [ -z "$st" ] || [ "$st" = Z ]
+}
+
+# stop PID NAME: SIGTERM, wait up to 30 s, then SIGKILL; reaps the child and sets
+# stop_status to its exit status.
+stop() {
+    stop_status=0
+    kill -TERM "$1" 2>/dev/null || true
+    i=0
+    while ! gone "$1"; do
+        i=$((i + 1))
+        if [ "$i" -gt 300 ]; then
+            say "$2 did not stop within 30 s of SIGTERM; killing it"
+            kill -KILL "$1" 2>/dev/null || true
+            break
+        fi
+        sleep 0.1
+    done
+    wait "$1" 2>/dev/null || stop_status=$?
+}
+
+cleanup() {
+    if [ -n "$server_pid" ]; then stop "$server_pid" "gimark serve"; fi
+    if [ -n "$nginx_pid" ]; then stop "$nginx_pid" nginx; fi
+    rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+for tool in "$GIMARK" "$NGINX" wrk curl sqlite3 python3 shuf; do
+    command -v "$tool" >/dev/null 2>&1 || die "$tool not found (make deps installs it)"
+done
+
+# kb_of PID FIELD: a field of /proc/PID/status in kB (VmRSS, VmHWM), 0 when gone.
+kb_of() {
+    kb=$(awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status" 2>/dev/null || true)
+    echo "${kb:-0}"
+}
+
+# children PID: the process ids whose parent is PID.
+children() {
+    for s in /proc/[0-9]*/status; do
+        awk -v p="$1" '$1 == "PPid:" && $2 == p { print pid } $1 == "Pid:" { pid = $2 }' \
+            "$s" 2>/dev/null || true
+    done
+}
+
+mb() { awk -v k="$1" 'BEGIN { printf "%.1f MB", k / 1024 }'; }
+
+# run_wrk OUT SECONDS URL [--latency]: wrk with the label script; thread i reads
+# $dir/sample.i.
+run_wrk() {
+    out=$1 secs=$2 url=$3
+    shift 3
+    wrk -t"$THREADS" -c"$CONNS" -d"${secs}s" "$@" -s "$SCRIPT" "$url" -- "$dir/sample" \
+        >"$out" 2>&1 || { cat "$out" >&2; die "wrk failed against $url"; }
+}
+
+# parse_wrk FILE: prints "RPS P99_MS REQUESTS NON2XX3XX SOCKET_ERRORS" from wrk's
+# report (--latency); the 99% latency comes in us, ms, s or m and is given in ms.
+parse_wrk() {
+    awk '
+        /^Requests\/sec:/ { rps = $2 }
+        /^[ \t]*99%/ {
+            v = $2; n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+            if (u == "us") n /= 1000; else if (u == "s") n *= 1000
+            else if (u == "m") n *= 60000; else if (u == "h") n *= 3600000
+            p99 = n
+        }
+        / requests in / { total = $1 }
+        /Non-2xx or 3xx responses:/ { bad = $NF }
+        /Socket errors:/ {
+            s = $0; sub(/.*Socket errors: */, "", s); gsub(/,/, "", s); gsub(/ /, "_", s)
+            err = s
+        }
+        END {
+            if (rps == "" || p99 == "" || total == "") exit 1
+            printf "%s %.2f %s %d %s\n", rps, p99, total, bad + 0, (err == "" ? "none" : err)
+        }' "$1" || { cat "$1" >&2; die "could not read wrk's report $1"; }
+}
+
+# requests FILE: the requests wrk counted as answered in a run.
+requests() { awk '/ requests in / { print $1 }' "$1"; }
+
+# ---- 1. the database -------------------------------------------------------------
+db=$dir/bench.db
+export GIMARK_DB="$db"
+g() { "$GIMARK" --actor bench "$@"; }
+json() { python3 -c "import json, sys; j = json.load(sys.stdin); print($1)"; }
+
+t0=$(date +%s.%N)
+g init >/dev/null
+g demo >/dev/null
+# An approved authorisation whose yearly quota covers the batch; failing that, grant the
+# holder of an approved one a product it does not hold yet, with a quota that does.
+auth=$(g --json auth list --limit 1000 | json "next((a['id'] for a in j
+    if a['status'] == 'approved' and a['yearly_quota'] >= $LABELS), '')")
+if [ -z "$auth" ]; then
+    auths=$(g --json auth list --limit 1000)
+    products=$(g --json product list)
+    pair=$(python3 -c "
+import json, sys
+auths, products = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+for a in auths:
+    if a['status'] != 'approved':
+        continue
+    held = {b['product_id'] for b in auths
+            if b['operator_id'] == a['operator_id'] and b['status'] != 'revoked'}
+    free = [p['id'] for p in products if p['status'] == 'active' and p['id'] not in held]
+    if free:
+        print(a['operator_id'], free[0])
+        break
+" "$auths" "$products")
+    [ -n "$pair" ] || die "no operator and product to grant a bench authorisation to"
+    operator=${pair% *} product=${pair#* }
+    auth=$(g --json auth grant --operator "$operator" --product "$product" --quota "$LABELS" \
+        --doc "bench" | json "j['id']")
+    g auth approve "$auth" >/dev/null
+fi
+batch=$(g --json batch request --auth "$auth" --count "$LABELS" --lot BENCH | json "j['id']")
+g batch approve "$batch" --note bench >/dev/null
+g batch issue "$batch" >/dev/null
+g batch activate "$batch" >/dev/null
+g batch export "$batch" --format csv --out "$dir/labels.csv" \
+    --base-url http://127.0.0.1 >/dev/null
+t1=$(date +%s.%N)
+# The CSV's first two columns are the code and the URL its QR code carries; wrk asks
+# for that URL's path (/V/{CODE}, or the GS1 Digital Link path for a product with a GTIN).
+case $(head -n 1 "$dir/labels.csv") in
+    code,url,*) ;;
+    *) die "unexpected CSV header: $(head -n 1 "$dir/labels.csv")" ;;
+esac
+tail -n +2 "$dir/labels.csv" | cut -d, -f2 | sed 's|^[A-Za-z]*://[^/]*||' >"$dir/paths"
+[ "$(wc -l <"$dir/paths")" -eq "$LABELS" ] || die "the CSV does not list $LABELS labels"
+# A random sample without repeats, split into one file per wrk thread.
+per=$SAMPLE
+[ "$per" -le $((LABELS / THREADS)) ] || per=$((LABELS / THREADS))
+shuf -n $((per * THREADS)) "$dir/paths" |
+    awk -v prefix="$dir/sample" -v per="$per" '{ print > (prefix "." (int((NR - 1) / per) + 1)) }'
+printf '%-40s %.1f s  (CLI: init, demo, request, approve, issue, activate, CSV)\n' \
+    "database of $LABELS active labels:" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')"
+
+# ---- 2. nginx, the anchor --------------------------------------------------------
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# wait_http URL PID NAME: poll until URL answers 200 (up to 10 s) while PID lives.
+wait_http() {
+    i=0
+    while [ "$(curl -s -o /dev/null -w '%{http_code}' "$1" 2>/dev/null || true)" != 200 ]; do
+        if gone "$2"; then return 1; fi
+        i=$((i + 1))
+        [ "$i" -le 100 ] || die "$3 did not answer 200 on $1 within 10 s"
+        sleep 0.1
+    done
+}
+
+mkdir -p "$dir/nginx"
+tries=0
+while :; do
+    nginx_port=$(free_port)
+    cat >"$dir/nginx/nginx.conf" <<EOF
+worker_processes auto;
+daemon off;
+pid $dir/nginx/nginx.pid;
+error_log $dir/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path $dir/nginx/client_body;
+    proxy_temp_path $dir/nginx/proxy;
+    fastcgi_temp_path $dir/nginx/fastcgi;
+    uwsgi_temp_path $dir/nginx/uwsgi;
+    scgi_temp_path $dir/nginx/scgi;
+    server {
+        listen 127.0.0.1:$nginx_port;
+        location / { return 200 "ok"; }
+    }
+}
+EOF
+    "$NGINX" -p "$dir/nginx" -e "$dir/nginx/error.log" -c "$dir/nginx/nginx.conf" \
+        >"$dir/nginx/stdout" 2>&1 &
+    nginx_pid=$!
+    if wait_http "http://127.0.0.1:$nginx_port/" "$nginx_pid" nginx; then break; fi
+    wait "$nginx_pid" 2>/dev/null || true
+    nginx_pid=""
+    tries=$((tries + 1))
+    if [ "$tries" -ge 5 ]; then
+        cat "$dir/nginx/error.log" "$dir/nginx/stdout" >&2 2>/dev/null || true
+        die "nginx would not start"
+    fi
+done
+
+run_wrk "$dir/nginx-warm.txt" "$WARMUP" "http://127.0.0.1:$nginx_port/"
+run_wrk "$dir/nginx.txt" "$SECONDS_RUN" "http://127.0.0.1:$nginx_port/" --latency
+parse_wrk "$dir/nginx.txt" >"$dir/nginx.figures"
+read -r n_rps n_p99 _ <"$dir/nginx.figures"
+nginx_kb=$(kb_of "$nginx_pid" VmRSS)
+workers=0
+for w in $(children "$nginx_pid"); do
+    nginx_kb=$((nginx_kb + $(kb_of "$w" VmRSS)))
+    workers=$((workers + 1))
+done
+stop "$nginx_pid" nginx
+nginx_pid=""
+printf '%-40s %8.0f req/s  p99 %.2f ms  RSS %s (master + %d workers)\n' \
+    'nginx return 200 (same wrk script):' "$n_rps" "$n_p99" "$(mb "$nginx_kb")" "$workers"
+
+# ---- 3. gimark serve -------------------------------------------------------------
+if ! "$GIMARK" serve --help 2>&1 | grep -q 'usage: gimark serve'; then
+    echo "gimark serve not available; skipped"
+    exit 0
+fi
+
+"$GIMARK" --db "$db" serve --listen 127.0.0.1:0 --threads 2 --base-url http://127.0.0.1 \
+    --max-conns-per-ip 0 >"$dir/serve.out" 2>"$dir/serve.err" &
+server_pid=$!
+# The server prints "gimark: listening on http://127.0.0.1:PORT/" once it accepts.
+i=0
+port=""
+while [ -z "$port" ]; do
+    port=$(sed -n 's|^gimark: listening on http://127\.0\.0\.1:\([0-9][0-9]*\)/.*|\1|p' \
+        "$dir/serve.out" | head -n 1)
+    [ -n "$port" ] && break
+    if gone "$server_pid"; then
+        cat "$dir/serve.err" >&2
+        server_pid=""
+        die "gimark serve exited before listening"
+    fi
+    i=$((i + 1))
+    [ "$i" -le 300 ] || { cat "$dir/serve.err" >&2; die "gimark serve did not listen within 30 s"; }
+    sleep 0.1
+done
+base=http://127.0.0.1:$port
+
+# One page by hand first: a bench of 404s would measure nothing.
+first=$(head -n 1 "$dir/sample.1")
+code=$(curl -s -o "$dir/page.html" -w '%{http_code}' "$base$first" || true)
+[ "$code" = 200 ] || die "GET $first answered $code, not 200"
+
+run_wrk "$dir/gimark-warm.txt" "$WARMUP" "$base/"
+run_wrk "$dir/gimark.txt" "$SECONDS_RUN" "$base/" --latency
+parse_wrk "$dir/gimark.txt" >"$dir/gimark.figures"
+read -r s_rps s_p99 s_total s_bad s_sock <"$dir/gimark.figures"
+hwm=$(kb_of "$server_pid" VmHWM)
+rss=$(kb_of "$server_pid" VmRSS)
+stop "$server_pid" "gimark serve"
+server_pid=""
+[ "$stop_status" -eq 0 ] || say "gimark serve exited with status $stop_status after SIGTERM"
+
+answered=$(( $(requests "$dir/gimark-warm.txt") + s_total + 1 ))
+scans=$(sqlite3 "$db" 'SELECT count(*) FROM scan')
+
+printf '%-40s %8.0f req/s  p99 %.2f ms  (%s requests, %s not 2xx/3xx%s)\n' \
+    "gimark /V/{code}, $LABELS labels:" "$s_rps" "$s_p99" "$s_total" "$s_bad" \
+    "$([ "$s_sock" = none ] || echo ", socket errors $s_sock" | tr _ ' ')"
+awk -v s="$s_rps" -v n="$n_rps" -v p="$s_p99" 'BEGIN {
+    r = s / n
+    printf "%-40s %.2f   (goal >= 0.6: %s; p99 < 5 ms: %s)\n", "ratio gimark / nginx (req/s):", r,
+        (r >= 0.6 ? "met" : "NOT MET"), (p < 5 ? "met" : "NOT MET")
+}'
+printf '%-40s VmHWM %s  VmRSS %s\n' 'gimark serve memory after the run:' "$(mb "$hwm")" "$(mb "$rss")"
+# wrk counts answered requests; a request still in flight when a run ends (at most
+# one per connection) may be recorded too.
+if [ "$scans" -ge "$answered" ] && [ "$scans" -le $((answered + 2 * CONNS)) ]; then
+    verdict="every answered request recorded"
+else
+    verdict="MISMATCH: expected $answered to $((answered + 2 * CONNS))"
+fi
+printf '%-40s %s for %s answered requests (warm-up, run, check): %s\n' \
+    'scan rows stored after SIGTERM:' "$scans" "$answered" "$verdict"
