@@ -20,9 +20,13 @@ gi_err_t gi_report_add(const gi_ctx_t *ctx, const gi_report_input_t *in, int64_t
     snprintf(r.text, sizeof r.text, "%s", in->text);
     snprintf(r.contact, sizeof r.contact, "%s", in->contact ? in->contact : "");
     snprintf(r.client_key, sizeof r.client_key, "%s", in->client_key ? in->client_key : "");
-    db_err_t drc = db_report_insert(ctx->db, &r);
-    if (drc != DB_OK)
+    db_err_t drc = db_begin(ctx->db);
+    if (drc == DB_OK && (drc = db_report_insert(ctx->db, &r)) == DB_OK)
+        drc = db_commit(ctx->db);
+    if (drc != DB_OK) {
+        db_rollback(ctx->db);
         return gi_db_fail(ctx->db, drc, err);
+    }
     if (id)
         *id = r.id;
     return GI_OK;

@@ -201,26 +201,21 @@ void gi_scan_push(gi_scan_queue_t *q, const gi_scan_event_t *ev)
 
 static int commit_batch(gi_scan_queue_t *q, const event_buf_t *b)
 {
-    if (db_begin(q->db) != DB_OK)
+    db_scan_t *rows = malloc(b->n * sizeof *rows);
+    if (!rows)
         return -1;
     for (size_t i = 0; i < b->n; i++) {
         const gi_scan_event_t *e = &b->ev[i];
-        db_scan_t s = {e->at,
-                       e->code[0] ? e->code : NULL,
-                       e->code[0] ? NULL : e->raw,
-                       e->verdict,
-                       e->client_key,
-                       e->ua_class};
-        if (db_scan_append(q->db, &s) != DB_OK) {
-            db_rollback(q->db);
-            return -1;
-        }
+        rows[i] = (db_scan_t){e->at,
+                              e->code[0] ? e->code : NULL,
+                              e->code[0] ? NULL : e->raw,
+                              e->verdict,
+                              e->client_key,
+                              e->ua_class};
     }
-    if (db_commit(q->db) != DB_OK) {
-        db_rollback(q->db);
-        return -1;
-    }
-    return 0;
+    int rc = db_scans_record(q->db, rows, b->n) == DB_OK ? 0 : -1;
+    free(rows);
+    return rc;
 }
 
 static void deadline_in(struct timespec *ts, int ms)

@@ -74,8 +74,10 @@ void web_html_escape(web_buf_t *b, const char *s)
 {
     if (!s)
         return;
-    const char *run = s;
-    for (; *s; s++) {
+    for (;;) {
+        size_t plain = strcspn(s, "&<>\"'");
+        web_buf_add(b, s, plain);
+        s += plain;
         const char *ref;
         switch (*s) {
         case '&':
@@ -94,26 +96,27 @@ void web_html_escape(web_buf_t *b, const char *s)
             ref = "&#39;";
             break;
         default:
-            continue;
+            return; /* the end of s */
         }
-        web_buf_add(b, run, (size_t)(s - run));
-        web_buf_puts(b, ref);
-        run = s + 1;
+        web_buf_add(b, ref, strlen(ref));
+        s++;
     }
-    web_buf_add(b, run, (size_t)(s - run));
 }
 
 void web_html(web_buf_t *b, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    const char *run = fmt;
-    for (const char *f = fmt; *f; f++) {
-        if (*f != '%')
-            continue;
-        web_buf_add(b, run, (size_t)(f - run));
+    const char *f = fmt;
+    for (;;) {
+        const char *pct = strchr(f, '%');
+        if (!pct) {
+            web_buf_add(b, f, strlen(f));
+            break;
+        }
+        web_buf_add(b, f, (size_t)(pct - f));
         char num[24];
-        switch (*++f) {
+        switch (pct[1]) {
         case 's':
             web_html_escape(b, va_arg(ap, const char *));
             break;
@@ -130,13 +133,13 @@ void web_html(web_buf_t *b, const char *fmt, ...)
             break;
         default: /* a template bug: show it rather than guess */
             web_buf_puts(b, "%?");
-            if (!*f)
-                f--;
+            if (!pct[1])
+                goto out;
             break;
         }
-        run = f + 1;
+        f = pct + 2;
     }
-    web_buf_add(b, run, strlen(run));
+out:
     va_end(ap);
 }
 

@@ -43,6 +43,7 @@
 #define REPORT_CONTACT_BYTES (GI_REPORT_CONTACT_MAX * 4)
 #define DISPLAY_MAX          64 /* bytes of a received code shown back or stored */
 #define STOP_GRACE_MS        5000
+#define SNAPSHOT_MS          50 /* changes show on the consumer page within this */
 
 struct web_server {
     web_config_t cfg;
@@ -145,6 +146,7 @@ static db_t *worker_db(web_server_t *s)
             fprintf(stderr, "gimark serve: %s\n", err);
             return NULL;
         }
+        db_hold_snapshots(db, SNAPSHOT_MS);
         pthread_setspecific(s->db_key, db);
     }
     return db;

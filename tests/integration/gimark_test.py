@@ -70,10 +70,14 @@ class Workdir:
     def json(self, *args, now=None):
         return json.loads(self.gimark("--json", *args, now=now))
 
-    def sql(self, query):
-        p = subprocess.run(["sqlite3", self.db, query], capture_output=True, text=True,
+    def sql(self, query, db=None):
+        p = subprocess.run(["sqlite3", db or self.db, query], capture_output=True, text=True,
                            check=True)
         return p.stdout.strip()
+
+    def scans_sql(self, query):
+        """A query on the scans file, where scan events are kept (db/db.h)."""
+        return self.sql(query, db=self.db[:-3] + "-scans.db")
 
     def batch(self, auth, count, now=None, activate=True, lot="LOT-1"):
         """Requests, approves and issues a batch; returns (id, [codes])."""

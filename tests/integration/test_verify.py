@@ -245,17 +245,17 @@ def test_metrics(t, s):
 
 def test_stored(t, w, codes, report_text):
     """After a clean stop: scans stored, keyed, without addresses."""
-    n = int(w.sql("select count(*) from scan"))
+    n = int(w.scans_sql("select count(*) from scan"))
     t.check(n > 50, "scans stored", n)
-    t.check(w.sql("select count(*) from scan where client_key not glob "
+    t.check(w.scans_sql("select count(*) from scan where client_key not glob "
                   "'[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]"
                   "[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]'") == "0",
             "client keys are 16 hex digits")
-    t.check(w.sql("select count(*) from scan where client_key like '%127.0.0.1%' "
+    t.check(w.scans_sql("select count(*) from scan where client_key like '%127.0.0.1%' "
                   "or raw like '%127.0.0.1%'") == "0", "no client address stored")
-    t.check(w.sql("select count(*) from scan where verdict='UNKNOWN' and code is null "
+    t.check(w.scans_sql("select count(*) from scan where verdict='UNKNOWN' and code is null "
                   "and raw is not null") != "0", "unknown scans keep the raw input")
-    t.check(w.sql("select count(*) from scan where code='%s' and verdict='AUTH_EXPIRED'"
+    t.check(w.scans_sql("select count(*) from scan where code='%s' and verdict='AUTH_EXPIRED'"
                   % codes["AUTH_EXPIRED"]) != "0", "verdict stored with the scan")
     t.check(w.sql("select text from report where code='%s'" % codes["GENUINE"]) == report_text,
             "report stored as sent")

@@ -178,7 +178,105 @@ static void test_paging(void)
     testdb_close(&t);
 }
 
+static void test_scans_path(void)
+{
+    char out[64];
+    db_scans_path("/var/lib/gimark/gimark.db", out, sizeof out);
+    CHECK_STR(out, "/var/lib/gimark/gimark-scans.db");
+    db_scans_path("/tmp/x", out, sizeof out);
+    CHECK_STR(out, "/tmp/x-scans");
+}
+
+static int64_t raw_count(const char *path, const char *sql)
+{
+    sqlite3 *raw;
+    sqlite3_stmt *st;
+    int64_t n = -1;
+    if (sqlite3_open(path, &raw) == SQLITE_OK &&
+        sqlite3_prepare_v2(raw, sql, -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            n = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(raw);
+    return n;
+}
+
+/* Scans go to the scans file; the main file has no scan table. */
+static void test_scans_kept_apart(void)
+{
+    testdb_t t;
+    char scans[96];
+    testdb_open(&t);
+    db_scan_t rows[3] = {{10, "CODE", NULL, "GENUINE", "k", "ios"},
+                         {11, NULL, "junk", "MALFORMED", "k", "ios"},
+                         {12, "CODE", NULL, "GENUINE", "k", "android"}};
+    CHECK(db_scans_record(t.db, rows, 3) == DB_OK);
+    int64_t n = 0, first = 0;
+    CHECK(db_scan_count(t.db, "CODE", &n, &first) == DB_OK);
+    CHECK(n == 2 && first == 10);
+    db_close(t.db);
+    db_scans_path(t.path, scans, sizeof scans);
+    CHECK(raw_count(scans, "SELECT count(*) FROM scan") == 3);
+    CHECK(raw_count(t.path, "SELECT count(*) FROM sqlite_schema WHERE name = 'scan'") == 0);
+    char err[256];
+    t.db = db_open(t.path, err, sizeof err);
+    testdb_close(&t);
+}
+
+/* A database from before the scans file: its scans move over on open. */
+static void test_old_scans_move(void)
+{
+    testdb_t t;
+    char err[256], scans[96];
+    testdb_open(&t);
+    db_close(t.db);
+    sqlite3 *raw;
+    CHECK(sqlite3_open(t.path, &raw) == SQLITE_OK);
+    CHECK(sqlite3_exec(raw,
+                       "CREATE TABLE scan (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, code TEXT,"
+                       " raw TEXT, verdict TEXT NOT NULL, client_key TEXT NOT NULL,"
+                       " ua_class TEXT NOT NULL) STRICT;"
+                       "INSERT INTO scan VALUES (1, 5, 'OLDCODE', NULL, 'GENUINE', 'k', 'ios'),"
+                       " (2, 6, 'OLDCODE', NULL, 'GENUINE', 'k', 'ios');"
+                       "PRAGMA user_version = 5;",
+                       NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(raw);
+    t.db = db_open(t.path, err, sizeof err);
+    CHECK(t.db != NULL);
+    CHECK(db_schema_version(t.db) == db_schema_latest());
+    int64_t n = 0, first = 0;
+    CHECK(db_scan_count(t.db, "OLDCODE", &n, &first) == DB_OK);
+    CHECK(n == 2 && first == 5);
+    db_close(t.db);
+    db_scans_path(t.path, scans, sizeof scans);
+    CHECK(raw_count(t.path, "SELECT count(*) FROM sqlite_schema WHERE name = 'scan'") == 0);
+    t.db = db_open(t.path, err, sizeof err);
+    testdb_close(&t);
+}
+
+/* A connection holding snapshots sees others' changes only once it renews. */
+static void test_held_snapshot(void)
+{
+    testdb_t t;
+    char err[256];
+    testdb_open(&t);
+    db_t *reader = db_open(t.path, err, sizeof err);
+    CHECK(reader != NULL);
+    db_hold_snapshots(reader, 600000);
+    int64_t n = -1, first = 0;
+    CHECK(db_scan_count(reader, "CODE", &n, &first) == DB_OK && n == 0);
+    db_scan_t row = {10, "CODE", NULL, "GENUINE", "k", "ios"};
+    CHECK(db_scans_record(t.db, &row, 1) == DB_OK);
+    CHECK(db_scan_count(reader, "CODE", &n, &first) == DB_OK && n == 0); /* still the old view */
+    db_hold_snapshots(reader, 0);
+    CHECK(db_scan_count(reader, "CODE", &n, &first) == DB_OK && n == 1);
+    db_close(reader);
+    testdb_close(&t);
+}
+
 TEST_MAIN("db", TEST(test_fresh_database_is_at_latest_version), TEST(test_reopen_keeps_data),
           TEST(test_newer_schema_is_refused), TEST(test_rollback_discards),
           TEST(test_nested_changes), TEST(test_unique_is_eexists), TEST(test_schema_checks_hold),
-          TEST(test_paging))
+          TEST(test_paging), TEST(test_scans_path), TEST(test_scans_kept_apart),
+          TEST(test_old_scans_move), TEST(test_held_snapshot))

@@ -48,6 +48,12 @@ static inline void testdb_close(testdb_t *t)
     unlink(side);
     snprintf(side, sizeof side, "%s-shm", t->path);
     unlink(side);
+    snprintf(side, sizeof side, "%s-scans", t->path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-scans-wal", t->path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-scans-shm", t->path);
+    unlink(side);
 }
 
 #endif
