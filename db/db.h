@@ -280,7 +280,7 @@ typedef struct {
     int64_t at;
     char code[64];
     char text[8192];
-    char contact[DB_TEXT];
+    char contact[512]; /* 100 characters of up to 4 bytes */
     char client_key[32];
     char status[DB_TEXT_SHORT];
     char note[DB_TEXT];

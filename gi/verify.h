@@ -60,6 +60,7 @@ typedef struct {
     const char *client_key; /* gi_client_key() of the scanner */
     const char *ua_class;   /* gi_ua_class() of its browser */
     int64_t repeat_threshold;
+    int peek; /* verify without counting or recording a scan (HTTP HEAD) */
 } gi_scan_input_t;
 
 /* Verifies a consumer's scan: the scan is counted and recorded through q,

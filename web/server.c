@@ -43,7 +43,8 @@
 #define REPORT_CONTACT_BYTES (GI_REPORT_CONTACT_MAX * 4)
 #define DISPLAY_MAX          64 /* bytes of a received code shown back or stored */
 #define STOP_GRACE_MS        5000
-#define SNAPSHOT_MS          50 /* changes show on the consumer page within this */
+#define DISCARD_MAX          (1 << 20) /* bytes of an oversize body read before closing */
+#define SNAPSHOT_MS          50        /* changes show on the consumer page within this */
 
 struct web_server {
     web_config_t cfg;
@@ -78,6 +79,9 @@ typedef struct {
     unsigned status;
     size_t body_bytes;
     int body_too_large;
+    int head;            /* a HEAD request: answered like GET, but no scan is recorded */
+    int host_missing;    /* HTTP/1.1 without a Host header */
+    int64_t retry_after; /* seconds, for a 429 */
     report_form_t *form; /* for report requests only */
 } request_t;
 
@@ -184,6 +188,11 @@ static enum MHD_Result send_body(struct MHD_Connection *c, request_t *rq, unsign
     MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cache ? cache : "no-store");
     if (rq->route.allow && !rq->route.method_ok)
         MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, rq->route.allow);
+    if (rq->retry_after > 0) {
+        char secs[24];
+        snprintf(secs, sizeof secs, "%lld", (long long)rq->retry_after);
+        MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, secs);
+    }
     enum MHD_Result ok = MHD_queue_response(c, status, r);
     MHD_destroy_response(r);
     rq->status = status;
@@ -257,7 +266,8 @@ static enum MHD_Result send_verification(web_server_t *s, struct MHD_Connection 
                           rq->route.gtin_len,
                           client,
                           gi_ua_class(header(c, "User-Agent")),
-                          s->cfg.repeat_threshold};
+                          s->cfg.repeat_threshold,
+                          rq->head};
     if (gi_verify_scan(&ctx, s->scans, &in, &v, &err) != GI_OK) {
         fprintf(stderr, "gimark serve: verify: %s\n", err.msg);
         return as_json ? send_json_error(c, rq, 503, "EIO", "verification unavailable")
@@ -328,6 +338,7 @@ static enum MHD_Result send_report(web_server_t *s, struct MHD_Connection *c, re
     int64_t wait_s = web_ratelimit_take(s->reports, client, monotonic_ms());
     if (wait_s > 0) {
         web_metrics_rate_limited(s->metrics);
+        rq->retry_after = wait_s;
         return send_message(s, c, rq, 429, t->report_limited_title, t->report_limited_text);
     }
     db_t *db = worker_db(s);
@@ -400,6 +411,9 @@ static enum MHD_Result dispatch(web_server_t *s, struct MHD_Connection *c, reque
     web_page_ctx_t pc = page_ctx(s, c);
     const web_strings_t *t = web_strings(pc.lang);
     int api = rq->route.id == WEB_ROUTE_VERIFY_API;
+    if (rq->host_missing)
+        return api ? send_json_error(c, rq, 400, "EINVAL", "HTTP/1.1 request without Host")
+                   : send_message(s, c, rq, 400, t->bad_request_title, t->not_found_text);
     if (rq->body_too_large)
         return api ? send_json_error(c, rq, 413, "EINVAL", "request body too large")
                    : send_message(s, c, rq, 413, t->too_large_title, t->not_found_text);
@@ -446,13 +460,15 @@ static void flight_add(web_server_t *s, int64_t delta)
 
 /* Starts a request's state; for a report, its form parser. NULL when out of memory. */
 static request_t *request_begin(web_server_t *s, struct MHD_Connection *c, const char *url,
-                                const char *method)
+                                const char *method, const char *version)
 {
     request_t *rq = calloc(1, sizeof *rq);
     if (!rq)
         return NULL;
     clock_gettime(CLOCK_MONOTONIC, &rq->start);
     web_route(method, url, &rq->route);
+    rq->head = strcmp(method, "HEAD") == 0;
+    rq->host_missing = strcmp(version, "HTTP/1.1") == 0 && !header(c, MHD_HTTP_HEADER_HOST);
     const char *length = header(c, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (length && strtoull(length, NULL, 10) > s->cfg.max_body_bytes)
         rq->body_too_large = 1;
@@ -471,9 +487,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 {
     web_server_t *s = cls;
     request_t *rq = *con_cls;
-    (void)version;
     if (!rq) {
-        if (!(rq = request_begin(s, c, url, method)))
+        if (!(rq = request_begin(s, c, url, method, version)))
             return MHD_NO;
         *con_cls = rq;
         if (rq->body_too_large) /* declared too large: refuse before reading it */
@@ -487,9 +502,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         else if (rq->form && rq->form->pp)
             MHD_post_process(rq->form->pp, upload, *upload_size);
         *upload_size = 0;
-        if (rq->body_too_large && rq->status == 0)
-            return dispatch(s, c, rq);
-        return MHD_YES;
+        /* libmicrohttpd 0.9.75 cannot queue an answer in the middle of a
+         * body: an oversize body without a declared length is read and
+         * dropped, up to a bound, and refused at its end; past the bound the
+         * connection is closed */
+        return rq->body_bytes > s->cfg.max_body_bytes + DISCARD_MAX ? MHD_NO : MHD_YES;
     }
     if (rq->status != 0) /* answered already (a refused body) */
         return MHD_YES;
