@@ -44,9 +44,14 @@ enum {
     Q_LABEL_INSERT,
     Q_LABEL_EACH,
     Q_LABEL_FIND,
+    Q_BATCH_VIEW,
+    Q_DATA_VERSION,
     Q_LABEL_VOID,
     Q_SCAN_APPEND,
     Q_SCAN_COUNT,
+    Q_SCAN_TOTAL_ADD,
+    Q_SCAN_MERGED_SET,
+    Q_SCAN_CATCH_UP,
     Q_REPORT_INSERT,
     Q_SECRET_ADD,
     Q_SECRET_GET,
@@ -165,17 +170,29 @@ static const char *const query_sql[Q_COUNT] = {
     [Q_LABEL_EACH] = "SELECT l.code, l.seq, v.code IS NOT NULL FROM label l "
                      "LEFT JOIN label_void v ON v.code = l.code WHERE l.batch_id = ? "
                      "ORDER BY l.seq",
-    [Q_LABEL_FIND] =
-        "SELECT l.code, l.seq, v.code IS NOT NULL, coalesce(v.reason, ''), " BATCH_COLUMNS
-        ", " AUTH_COLUMNS_BARE ", " PRODUCT_COLUMNS ", " OPERATOR_COLUMNS
-        "FROM label l JOIN batch b ON b.id = l.batch_id "
-        "JOIN authorisation a ON a.id = b.auth_id "
-        "JOIN product p ON p.id = a.product_id JOIN operator o ON o.id = a.operator_id "
-        "LEFT JOIN label_void v ON v.code = l.code WHERE l.code = ?",
+    [Q_LABEL_FIND] = "SELECT l.code, l.seq, l.batch_id, v.code IS NOT NULL, "
+                     "coalesce(v.reason, '') FROM label l "
+                     "LEFT JOIN label_void v ON v.code = l.code WHERE l.code = ?",
+    [Q_BATCH_VIEW] = "SELECT " BATCH_COLUMNS ", " AUTH_COLUMNS_BARE ", " PRODUCT_COLUMNS
+                     ", " OPERATOR_COLUMNS "FROM batch b "
+                     "JOIN authorisation a ON a.id = b.auth_id "
+                     "JOIN product p ON p.id = a.product_id "
+                     "JOIN operator o ON o.id = a.operator_id WHERE b.id = ?",
+    [Q_DATA_VERSION] = "PRAGMA main.data_version",
     [Q_LABEL_VOID] = "INSERT INTO label_void (code, at, actor, reason) VALUES (?,?,?,?)",
     [Q_SCAN_APPEND] = "INSERT INTO scans.scan (at, code, raw, verdict, client_key, ua_class) "
                       "VALUES (?,?,?,?,?,?)",
-    [Q_SCAN_COUNT] = "SELECT count(*), coalesce(min(at), 0) FROM scans.scan WHERE code = ?",
+    [Q_SCAN_COUNT] = "SELECT count, first_at FROM scans.scan_total WHERE code = ?",
+    [Q_SCAN_TOTAL_ADD] = "INSERT INTO scans.scan_total (code, count, first_at) VALUES (?,?,?) "
+                         "ON CONFLICT (code) DO UPDATE SET count = count + excluded.count, "
+                         "first_at = min(first_at, excluded.first_at)",
+    [Q_SCAN_MERGED_SET] = "UPDATE scans.scan_merged SET through_id = ? WHERE one = 1",
+    [Q_SCAN_CATCH_UP] =
+        "INSERT INTO scans.scan_total (code, count, first_at) "
+        "SELECT code, count(*), min(at) FROM scans.scan WHERE id > "
+        "(SELECT through_id FROM scans.scan_merged) AND code IS NOT NULL GROUP BY code "
+        "ORDER BY code ON CONFLICT (code) DO UPDATE SET count = count + excluded.count, "
+        "first_at = min(first_at, excluded.first_at)",
     [Q_REPORT_INSERT] = "INSERT INTO report (at, code, text, contact, client_key) "
                         "VALUES (?,?,?,?,?)",
     [Q_SECRET_ADD] = "INSERT INTO secret (name, value) VALUES (?,?) ON CONFLICT DO NOTHING",
@@ -198,6 +215,16 @@ static const char *const query_sql[Q_COUNT] = {
     [Q_SESSION_DELETE] = "DELETE FROM session WHERE id_hash = ?",
 };
 
+#define VIEW_SLOTS 64
+
+typedef struct {
+    int64_t batch_id; /* 0: empty */
+    db_batch_t batch;
+    db_auth_t auth;
+    db_product_t product;
+    db_operator_t op;
+} batch_view_t;
+
 struct db {
     sqlite3 *conn;
     sqlite3_stmt *stmt[Q_COUNT];
@@ -205,6 +232,11 @@ struct db {
     int hold_ms; /* db_hold_snapshots(): how long a read snapshot may live */
     int holding; /* a held read transaction is open */
     int64_t held_since_ms;
+    /* While snapshots are held: the batches whose labels were looked up, with
+     * their authorisation, product and operator (what every label of a batch
+     * shares), valid while the main file's data_version stays the same. */
+    batch_view_t views[VIEW_SLOTS];
+    int64_t views_version;
     char err[512];
 };
 
@@ -261,6 +293,17 @@ static void column_text(sqlite3_stmt *st, int i, char *out, size_t cap)
         n = cap - 1;
     memcpy(out, s ? (const char *)s : "", n);
     out[n] = '\0';
+}
+
+/* Steps a one-row query; DB_ENOTFOUND when it returns nothing. */
+static db_err_t step_one(db_t *db, sqlite3_stmt *st, const char *what)
+{
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        return DB_OK;
+    if (rc == SQLITE_DONE)
+        return fail(db, DB_ENOTFOUND, "%s: not found", what);
+    return fail_sqlite(db, what);
 }
 
 /* Runs a statement that returns no rows. */
@@ -322,8 +365,22 @@ static const char scans_schema[] =
     "  client_key TEXT NOT NULL," /* keyed hash of the client address, never the address */
     "  ua_class TEXT NOT NULL"
     ") STRICT;"
-    "CREATE INDEX IF NOT EXISTS scans.scan_code ON scan (code, at) WHERE code IS NOT NULL;"
-    "CREATE INDEX IF NOT EXISTS scans.scan_at ON scan (at);";
+    "CREATE INDEX IF NOT EXISTS scans.scan_at ON scan (at);"
+    /* Per-code totals, merged from the scan rows in sorted batches
+     * (db_scan_totals_merge), never one row per scan: an index on scan.code
+     * took an insert at a random place per scan, and the scan writer spent
+     * more time on it than the workers on their pages. */
+    "CREATE TABLE IF NOT EXISTS scans.scan_total ("
+    "  code TEXT PRIMARY KEY,"
+    "  count INTEGER NOT NULL,"
+    "  first_at INTEGER NOT NULL"
+    ") STRICT, WITHOUT ROWID;"
+    /* the highest scan id counted in scan_total */
+    "CREATE TABLE IF NOT EXISTS scans.scan_merged ("
+    "  one INTEGER PRIMARY KEY CHECK (one = 1),"
+    "  through_id INTEGER NOT NULL"
+    ") STRICT;"
+    "INSERT OR IGNORE INTO scans.scan_merged VALUES (1, 0);";
 
 void db_scans_path(const char *path, char *out, size_t cap)
 {
@@ -440,6 +497,26 @@ static void release_snapshot(db_t *db)
     }
 }
 
+/* Empties the batch views when the main file changed since they were read
+ * (the first statement of the new snapshot fixes what it sees). */
+static db_err_t check_views(db_t *db)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_DATA_VERSION);
+    if (!st)
+        return DB_EIO;
+    db_err_t rc = step_one(db, st, "data version");
+    if (rc == DB_OK) {
+        int64_t v = sqlite3_column_int64(st, 0);
+        if (v != db->views_version) {
+            for (int i = 0; i < VIEW_SLOTS; i++)
+                db->views[i].batch_id = 0;
+            db->views_version = v;
+        }
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
 /* Before a read on a connection that holds snapshots: renews the held read
  * transaction when it is older than hold_ms. */
 static db_err_t read_snapshot(db_t *db)
@@ -454,6 +531,7 @@ static db_err_t read_snapshot(db_t *db)
     if (rc == DB_OK) {
         db->holding = 1;
         db->held_since_ms = now;
+        rc = check_views(db);
     }
     return rc;
 }
@@ -549,17 +627,6 @@ static void product_from_row(sqlite3_stmt *st, int c, db_product_t *p)
     column_text(st, c + 7, p->gtin, sizeof p->gtin);
     column_text(st, c + 8, p->status, sizeof p->status);
     p->created_at = sqlite3_column_int64(st, c + 9);
-}
-
-/* Steps a one-row query; DB_ENOTFOUND when it returns nothing. */
-static db_err_t step_one(db_t *db, sqlite3_stmt *st, const char *what)
-{
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        return DB_OK;
-    if (rc == SQLITE_DONE)
-        return fail(db, DB_ENOTFOUND, "%s: not found", what);
-    return fail_sqlite(db, what);
 }
 
 db_err_t db_product_get(db_t *db, int64_t id, db_product_t *out)
@@ -1065,6 +1132,46 @@ db_err_t db_label_each(db_t *db, int64_t batch_id, db_label_fn fn, void *arg)
     return out;
 }
 
+/* Reads a batch with its authorisation, product and operator into v. */
+static db_err_t batch_view_read(db_t *db, int64_t batch_id, batch_view_t *v)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_BATCH_VIEW);
+    if (!st)
+        return DB_EIO;
+    sqlite3_bind_int64(st, 1, batch_id);
+    db_err_t rc = step_one(db, st, "batch of label");
+    if (rc == DB_OK) {
+        int c = 0;
+        batch_from_row(st, c, &v->batch);
+        c += BATCH_NCOLUMNS;
+        auth_from_row(st, c, &v->auth);
+        c += AUTH_NCOLUMNS;
+        product_from_row(st, c, &v->product);
+        operator_from_row(st, c + 10, &v->op);
+        v->batch_id = batch_id;
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* The batch view of batch_id: kept from an earlier label of the same batch
+ * while snapshots are held, read afresh otherwise. */
+static db_err_t batch_view(db_t *db, int64_t batch_id, batch_view_t *scratch,
+                           const batch_view_t **out)
+{
+    batch_view_t *slot = &db->views[(uint64_t)batch_id % VIEW_SLOTS];
+    if (db->hold_ms > 0 && slot->batch_id == batch_id) {
+        *out = slot;
+        return DB_OK;
+    }
+    batch_view_t *v = db->hold_ms > 0 ? slot : scratch;
+    db_err_t rc = batch_view_read(db, batch_id, v);
+    if (rc != DB_OK)
+        v->batch_id = 0;
+    *out = v;
+    return rc;
+}
+
 db_err_t db_label_find(db_t *db, const char *code, db_label_view_t *out)
 {
     if (read_snapshot(db) != DB_OK)
@@ -1074,21 +1181,26 @@ db_err_t db_label_find(db_t *db, const char *code, db_label_view_t *out)
         return DB_EIO;
     bind_text(st, 1, code);
     db_err_t rc = step_one(db, st, "label");
+    int64_t batch_id = 0;
     if (rc == DB_OK) {
-        int c = 4;
         column_text(st, 0, out->code, sizeof out->code);
         out->seq = sqlite3_column_int64(st, 1);
-        out->label_voided = sqlite3_column_int(st, 2);
-        column_text(st, 3, out->void_reason, sizeof out->void_reason);
-        batch_from_row(st, c, &out->batch);
-        c += BATCH_NCOLUMNS;
-        auth_from_row(st, c, &out->auth);
-        c += AUTH_NCOLUMNS;
-        product_from_row(st, c, &out->product);
-        operator_from_row(st, c + 10, &out->op);
+        batch_id = sqlite3_column_int64(st, 2);
+        out->label_voided = sqlite3_column_int(st, 3);
+        column_text(st, 4, out->void_reason, sizeof out->void_reason);
     }
     sqlite3_reset(st);
-    return rc;
+    if (rc != DB_OK)
+        return rc;
+    batch_view_t scratch;
+    const batch_view_t *v;
+    if ((rc = batch_view(db, batch_id, &scratch, &v)) != DB_OK)
+        return rc;
+    out->batch = v->batch;
+    out->auth = v->auth;
+    out->product = v->product;
+    out->op = v->op;
+    return DB_OK;
 }
 
 db_err_t db_label_void(db_t *db, const char *code, int64_t at, const char *actor,
@@ -1128,20 +1240,79 @@ static db_err_t scan_insert(db_t *db, const db_scan_t *scan)
     return step_done(db, st, "record scan");
 }
 
-db_err_t db_scans_record(db_t *db, const db_scan_t *scans, size_t n)
+/* A change of the scans file only. A deferred BEGIN: the inserts take the
+ * write lock of the scans file alone, so recording scans never waits for a
+ * registry change (an issuance holds the main file's lock for seconds). */
+static db_err_t scans_begin(db_t *db)
 {
-    /* a deferred BEGIN: the inserts take the write lock of the scans file
-     * only, so recording scans never waits for a registry change (a batch
-     * issuance holds the main file's lock for seconds) */
     release_snapshot(db);
-    db_err_t rc = exec(db, "BEGIN");
-    for (size_t i = 0; rc == DB_OK && i < n; i++)
-        rc = scan_insert(db, &scans[i]);
+    return exec(db, "BEGIN");
+}
+
+static db_err_t scans_end(db_t *db, db_err_t rc)
+{
     if (rc == DB_OK)
         rc = exec(db, "COMMIT");
     if (rc != DB_OK && !sqlite3_get_autocommit(db->conn))
         sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
     return rc;
+}
+
+db_err_t db_scans_record(db_t *db, const db_scan_t *scans, size_t n, int64_t *last_id)
+{
+    db_err_t rc = scans_begin(db);
+    for (size_t i = 0; rc == DB_OK && i < n; i++)
+        rc = scan_insert(db, &scans[i]);
+    if (rc == DB_OK)
+        *last_id = sqlite3_last_insert_rowid(db->conn);
+    return scans_end(db, rc);
+}
+
+static db_err_t set_merged(db_t *db, int64_t through_id)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_SCAN_MERGED_SET);
+    if (!st)
+        return DB_EIO;
+    sqlite3_bind_int64(st, 1, through_id);
+    return step_done(db, st, "scan totals mark");
+}
+
+db_err_t db_scan_totals_merge(db_t *db, const db_scan_total_t *totals, size_t n, int64_t through_id)
+{
+    db_err_t rc = scans_begin(db);
+    for (size_t i = 0; rc == DB_OK && i < n; i++) {
+        sqlite3_stmt *st = stmt_get(db, Q_SCAN_TOTAL_ADD);
+        if (!st) {
+            rc = DB_EIO;
+            break;
+        }
+        bind_text(st, 1, totals[i].code);
+        sqlite3_bind_int64(st, 2, totals[i].count);
+        sqlite3_bind_int64(st, 3, totals[i].first_at);
+        rc = step_done(db, st, "scan total");
+    }
+    if (rc == DB_OK)
+        rc = set_merged(db, through_id);
+    return scans_end(db, rc);
+}
+
+db_err_t db_scan_totals_catch_up(db_t *db)
+{
+    db_err_t rc = scans_begin(db);
+    sqlite3_stmt *st = rc == DB_OK ? stmt_get(db, Q_SCAN_CATCH_UP) : NULL;
+    if (rc == DB_OK)
+        rc = st ? step_done(db, st, "scan totals catch-up") : DB_EIO;
+    if (rc == DB_OK) {
+        sqlite3_stmt *max = NULL;
+        int64_t top = 0;
+        if (sqlite3_prepare_v2(db->conn, "SELECT coalesce(max(id), 0) FROM scans.scan", -1, &max,
+                               NULL) == SQLITE_OK &&
+            sqlite3_step(max) == SQLITE_ROW)
+            top = sqlite3_column_int64(max, 0);
+        sqlite3_finalize(max);
+        rc = set_merged(db, top);
+    }
+    return scans_end(db, rc);
 }
 
 db_err_t db_scan_count(db_t *db, const char *code, int64_t *count, int64_t *first_at)
@@ -1153,12 +1324,14 @@ db_err_t db_scan_count(db_t *db, const char *code, int64_t *count, int64_t *firs
         return DB_EIO;
     bind_text(st, 1, code);
     db_err_t rc = step_one(db, st, "scan count");
+    *count = 0;
+    *first_at = 0;
     if (rc == DB_OK) {
         *count = sqlite3_column_int64(st, 0);
         *first_at = sqlite3_column_int64(st, 1);
     }
     sqlite3_reset(st);
-    return rc;
+    return rc == DB_ENOTFOUND ? DB_OK : rc;
 }
 
 db_err_t db_report_insert(db_t *db, db_report_t *r)

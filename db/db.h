@@ -270,9 +270,26 @@ typedef struct {
     const char *ua_class;
 } db_scan_t;
 
-/* Records scan events in one transaction of the scans file. */
-db_err_t db_scans_record(db_t *db, const db_scan_t *scans, size_t n);
-/* How often code was scanned, and when first (0 when never). */
+/* Records scan events in one transaction of the scans file; *last_id gets
+ * the id of the last one. */
+db_err_t db_scans_record(db_t *db, const db_scan_t *scans, size_t n, int64_t *last_id);
+
+/* Per-code totals of stored scans: a code's count and first time. */
+typedef struct {
+    const char *code;
+    int64_t count;
+    int64_t first_at;
+} db_scan_total_t;
+
+/* Adds counts to the totals (sorted by code: fewer pages touched) and notes
+ * that every scan up to through_id is counted, in one transaction. */
+db_err_t db_scan_totals_merge(db_t *db, const db_scan_total_t *totals, size_t n,
+                              int64_t through_id);
+/* Adds the scans stored after the last merge to the totals (after a crash,
+ * when the writer could not merge what it had recorded). */
+db_err_t db_scan_totals_catch_up(db_t *db);
+/* How often code was scanned, and when first (0 and 0 when never), as of
+ * the last merge. */
 db_err_t db_scan_count(db_t *db, const char *code, int64_t *count, int64_t *first_at);
 
 typedef struct {

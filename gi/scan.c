@@ -2,15 +2,19 @@
  * scan.c - the scan queue, its writer thread, and the in-memory scan counts.
  *
  * Pushers append events to `incoming`; the writer swaps it with its own
- * buffer, waits up to flush_ms for more, and commits the whole buffer in one
- * transaction. Measured: appending scan rows this way runs at the lookup-only
- * rate, where a commit per scan costs 4-5x the requests/s.
+ * buffer, waits up to flush_ms for more, and appends the whole buffer as scan
+ * rows in one transaction. Measured: appending scan rows this way runs near
+ * the lookup-only rate, where a commit per scan costs 4-5x the requests/s.
  *
- * Counts: `tracked` maps a code to {count, first_at, pending}. A code absent
- * from it has every scan committed, so its count is read from the database.
- * Entries whose scans are all committed (pending == 0) may be dropped when
- * the table is full; `epoch` changes then, so a reader that looked the code
- * up in the database meanwhile reads it again.
+ * Counts: `tracked` maps a code to {count, first_at, pending, unmerged}.
+ * pending scans are queued, unmerged ones stored as rows but not yet added to
+ * the per-code totals, which the writer merges about once a second in code
+ * order (one sorted pass instead of an index insert at a random place per
+ * scan). A code absent from the table has every scan in the totals, so its
+ * count is read from there. Entries with nothing pending or unmerged may be
+ * dropped when the table is full, once evict_after_ms have passed since their
+ * merge (longer than any reader's held snapshot); `epoch` changes then, so a
+ * reader that looked the code up in the database meanwhile reads it again.
  */
 #include "gi/scan.h"
 
@@ -26,7 +30,9 @@ typedef struct {
     int used;
     int64_t count;
     int64_t first_at;
-    int64_t pending;
+    int64_t pending;    /* queued, not yet stored */
+    int64_t unmerged;   /* stored, not yet in the totals */
+    int64_t settled_ms; /* when pending and unmerged last reached 0 */
 } tracked_t;
 
 typedef struct {
@@ -44,7 +50,10 @@ struct gi_scan_queue {
     event_buf_t incoming;
     int stopping;
     uint64_t pushed, committed_seq;
-    int64_t committed, commits, failed;
+    int64_t committed, commits, failed, merges;
+    int64_t last_id;     /* id of the last scan row stored */
+    int merge_wanted;    /* gi_scan_sync() waits for a merge */
+    uint64_t merged_seq; /* pushed count covered by the last merge */
     /* the tracked codes, under their own lock */
     pthread_mutex_t track_lock;
     tracked_t *slots;
@@ -73,15 +82,32 @@ static tracked_t *slot_for(tracked_t *slots, size_t nslots, const char *code)
 
 /* Rebuilds the table with nslots slots, keeping entries with pending scans
  * and, unless drop_idle, the others too. 0 on success. */
-static int rebuild(gi_scan_queue_t *q, size_t nslots, int drop_idle)
+static int64_t monotonic_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* True when an entry may leave memory: everything counted is in the totals,
+ * long enough ago that no reader's snapshot predates it. */
+static int settled(const gi_scan_queue_t *q, const tracked_t *t, int64_t now_ms)
+{
+    return t->pending == 0 && t->unmerged == 0 && now_ms - t->settled_ms >= q->cfg.evict_delay_ms;
+}
+
+/* Rebuilds the table with nslots slots, dropping settled entries when
+ * drop_settled. 0 on success. */
+static int rebuild(gi_scan_queue_t *q, size_t nslots, int drop_settled)
 {
     tracked_t *fresh = calloc(nslots, sizeof *fresh);
     if (!fresh)
         return -1;
     size_t kept = 0;
+    int64_t now_ms = monotonic_ms();
     for (size_t i = 0; i < q->nslots; i++) {
         tracked_t *t = &q->slots[i];
-        if (!t->used || (drop_idle && t->pending == 0))
+        if (!t->used || (drop_settled && settled(q, t, now_ms)))
             continue;
         *slot_for(fresh, nslots, t->code) = *t;
         kept++;
@@ -89,19 +115,23 @@ static int rebuild(gi_scan_queue_t *q, size_t nslots, int drop_idle)
     free(q->slots);
     q->slots = fresh;
     q->nslots = nslots;
-    q->nused = kept;
-    if (drop_idle)
+    if (drop_settled && kept < q->nused)
         q->epoch++;
+    q->nused = kept;
     return 0;
 }
 
-/* Makes room for one more entry; call with track_lock held. */
+/* Makes room for one more entry; call with track_lock held. Past max_tracked
+ * settled entries give way; when none can, the table grows all the same
+ * (a count is never given up). */
 static int make_room(gi_scan_queue_t *q)
 {
     if ((q->nused + 1) * 2 <= q->nslots)
         return 0;
-    if (q->nused + 1 > q->cfg.max_tracked)
-        return rebuild(q, q->nslots, 1);
+    if (q->nused + 1 > q->cfg.max_tracked && rebuild(q, q->nslots, 1) != 0)
+        return -1;
+    if ((q->nused + 1) * 2 <= q->nslots)
+        return 0;
     return rebuild(q, q->nslots * 2, 0);
 }
 
@@ -142,6 +172,7 @@ int64_t gi_scan_count_next(gi_scan_queue_t *q, db_t *db, const char *code, int64
             t->count = stored;
             t->first_at = first ? first : now;
             t->pending = 0;
+            t->unmerged = 0;
             q->nused++;
         }
         int64_t count = ++t->count;
@@ -152,18 +183,81 @@ int64_t gi_scan_count_next(gi_scan_queue_t *q, db_t *db, const char *code, int64
     }
 }
 
-/* After a commit: the batch's scans of each code are no longer pending. */
-static void release_pending(gi_scan_queue_t *q, const event_buf_t *b)
+/* After a commit: the batch's scans of each code are stored (or, when the
+ * commit failed, lost), no longer pending. */
+static void release_pending(gi_scan_queue_t *q, const event_buf_t *b, int stored)
 {
     pthread_mutex_lock(&q->track_lock);
     for (size_t i = 0; i < b->n; i++) {
         if (!b->ev[i].code[0])
             continue;
         tracked_t *t = slot_for(q->slots, q->nslots, b->ev[i].code);
-        if (t->used && t->pending > 0)
+        if (t->used && t->pending > 0) {
             t->pending--;
+            if (stored)
+                t->unmerged++;
+            else
+                t->count--; /* lost: no longer counted */
+            if (t->pending == 0 && t->unmerged == 0)
+                t->settled_ms = monotonic_ms();
+        }
     }
     pthread_mutex_unlock(&q->track_lock);
+}
+
+static int by_code(const void *a, const void *b)
+{
+    return strcmp(((const db_scan_total_t *)a)->code, ((const db_scan_total_t *)b)->code);
+}
+
+/* Adds the stored, unmerged scans of every tracked code to the totals in
+ * the database, in code order; writer thread only. 0 on success. */
+static int merge_totals(gi_scan_queue_t *q)
+{
+    pthread_mutex_lock(&q->track_lock);
+    size_t n = 0;
+    for (size_t i = 0; i < q->nslots; i++)
+        n += q->slots[i].used && q->slots[i].unmerged > 0;
+    db_scan_total_t *totals = n ? malloc(n * sizeof *totals) : NULL;
+    char(*codes)[GI_CODE_LEN + 1] = n ? malloc(n * sizeof *codes) : NULL;
+    if (n && (!totals || !codes)) {
+        pthread_mutex_unlock(&q->track_lock);
+        free(totals);
+        free(codes);
+        return -1;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < q->nslots && k < n; i++) {
+        const tracked_t *t = &q->slots[i];
+        if (!t->used || t->unmerged == 0)
+            continue;
+        memcpy(codes[k], t->code, GI_CODE_LEN);
+        codes[k][GI_CODE_LEN] = '\0';
+        totals[k] = (db_scan_total_t){codes[k], t->unmerged, t->first_at};
+        k++;
+    }
+    pthread_mutex_unlock(&q->track_lock);
+
+    qsort(totals, n, sizeof *totals, by_code);
+    int ok = db_scan_totals_merge(q->db, totals, n, q->last_id) == DB_OK;
+    if (ok) {
+        int64_t now_ms = monotonic_ms();
+        pthread_mutex_lock(&q->track_lock);
+        for (size_t i = 0; i < n; i++) {
+            tracked_t *t = slot_for(q->slots, q->nslots, totals[i].code);
+            if (!t->used)
+                continue;
+            t->unmerged -= totals[i].count;
+            if (t->unmerged == 0 && t->pending == 0)
+                t->settled_ms = now_ms;
+        }
+        pthread_mutex_unlock(&q->track_lock);
+    } else {
+        fprintf(stderr, "gimark: scan totals not merged (will retry): %s\n", db_errmsg(q->db));
+    }
+    free(totals);
+    free(codes);
+    return ok ? 0 : -1;
 }
 
 /* --- the queue and its writer ----------------------------------------------------- */
@@ -213,7 +307,7 @@ static int commit_batch(gi_scan_queue_t *q, const event_buf_t *b)
                               e->client_key,
                               e->ua_class};
     }
-    int rc = db_scans_record(q->db, rows, b->n) == DB_OK ? 0 : -1;
+    int rc = db_scans_record(q->db, rows, b->n, &q->last_id) == DB_OK ? 0 : -1;
     free(rows);
     return rc;
 }
@@ -226,43 +320,91 @@ static void deadline_in(struct timespec *ts, int ms)
     ts->tv_nsec %= 1000000000L;
 }
 
+/* Waits (lock held) until there is work: events, a stop, a sync asking for
+ * a merge, or the merge interval passing while something is unmerged. */
+static void wait_for_work(gi_scan_queue_t *q, int unmerged, int64_t last_merge_ms)
+{
+    while (q->incoming.n == 0 && !q->stopping && !q->merge_wanted) {
+        if (!unmerged) {
+            pthread_cond_wait(&q->wake, &q->lock);
+            continue;
+        }
+        int64_t left = last_merge_ms + q->cfg.merge_ms - monotonic_ms();
+        if (left <= 0)
+            return;
+        struct timespec until;
+        deadline_in(&until, (int)left);
+        pthread_cond_timedwait(&q->wake, &q->lock, &until);
+    }
+}
+
+/* Stores the queued events (lock held on entry and exit); 1 when stored. */
+static int store_queued(gi_scan_queue_t *q, event_buf_t *mine)
+{
+    /* let a group gather, unless stopping or the queue is already large */
+    struct timespec until;
+    deadline_in(&until, q->cfg.flush_ms);
+    while (!q->stopping && q->incoming.n < q->cfg.max_queue / 2 &&
+           pthread_cond_timedwait(&q->wake, &q->lock, &until) == 0)
+        ;
+    event_buf_t tmp = q->incoming;
+    q->incoming = *mine;
+    q->incoming.n = 0;
+    *mine = tmp;
+    uint64_t last_seq = q->pushed;
+    pthread_cond_broadcast(&q->progress);
+    pthread_mutex_unlock(&q->lock);
+
+    int ok = commit_batch(q, mine) == 0;
+    release_pending(q, mine, ok);
+
+    pthread_mutex_lock(&q->lock);
+    if (ok) {
+        q->committed += (int64_t)mine->n;
+        q->commits++;
+    } else {
+        q->failed += (int64_t)mine->n;
+        fprintf(stderr, "gimark: %zu scans lost: %s\n", mine->n, db_errmsg(q->db));
+    }
+    q->committed_seq = last_seq;
+    pthread_cond_broadcast(&q->progress);
+    return ok;
+}
+
 static void *writer_main(void *arg)
 {
     gi_scan_queue_t *q = arg;
     event_buf_t mine = {0};
+    int unmerged = 0;
+    int64_t last_merge_ms = monotonic_ms();
     pthread_mutex_lock(&q->lock);
     for (;;) {
-        while (q->incoming.n == 0 && !q->stopping)
-            pthread_cond_wait(&q->wake, &q->lock);
-        if (q->incoming.n == 0 && q->stopping)
-            break;
-        /* let a group gather, unless stopping or the queue is already large */
-        struct timespec until;
-        deadline_in(&until, q->cfg.flush_ms);
-        while (!q->stopping && q->incoming.n < q->cfg.max_queue / 2 &&
-               pthread_cond_timedwait(&q->wake, &q->lock, &until) == 0)
-            ;
-        event_buf_t tmp = q->incoming;
-        q->incoming = mine;
-        q->incoming.n = 0;
-        mine = tmp;
-        uint64_t last_seq = q->pushed;
-        pthread_cond_broadcast(&q->progress);
-        pthread_mutex_unlock(&q->lock);
-
-        int ok = commit_batch(q, &mine) == 0;
-        release_pending(q, &mine);
-
-        pthread_mutex_lock(&q->lock);
-        if (ok) {
-            q->committed += (int64_t)mine.n;
-            q->commits++;
-        } else {
-            q->failed += (int64_t)mine.n;
-            fprintf(stderr, "gimark: %zu scans lost: %s\n", mine.n, db_errmsg(q->db));
+        wait_for_work(q, unmerged, last_merge_ms);
+        if (q->incoming.n > 0 && store_queued(q, &mine))
+            unmerged = 1;
+        int draining = q->stopping && q->incoming.n == 0;
+        int64_t now_ms = monotonic_ms();
+        if (unmerged &&
+            (draining || q->merge_wanted || now_ms - last_merge_ms >= q->cfg.merge_ms)) {
+            uint64_t seq = q->committed_seq;
+            pthread_mutex_unlock(&q->lock);
+            int ok = merge_totals(q) == 0;
+            pthread_mutex_lock(&q->lock);
+            last_merge_ms = now_ms;
+            if (ok) {
+                unmerged = 0;
+                q->merges++;
+                q->merged_seq = seq;
+            }
+        } else if (!unmerged) {
+            q->merged_seq = q->committed_seq;
         }
-        q->committed_seq = last_seq;
-        pthread_cond_broadcast(&q->progress);
+        if (q->merge_wanted && q->incoming.n == 0) {
+            q->merge_wanted = 0;
+            pthread_cond_broadcast(&q->progress);
+        }
+        if (draining) /* what a failed merge leaves, the next start catches up */
+            break;
     }
     pthread_mutex_unlock(&q->lock);
     free(mine.ev);
@@ -285,13 +427,22 @@ gi_scan_queue_t *gi_scan_queue_start(const char *db_path, const gi_scan_config_t
         q->cfg.max_queue = 100000;
     if (q->cfg.max_tracked == 0)
         q->cfg.max_tracked = 1000000;
+    if (q->cfg.merge_ms <= 0)
+        q->cfg.merge_ms = 1000;
+    if (q->cfg.evict_delay_ms == 0)
+        q->cfg.evict_delay_ms = 2000;
+    else if (q->cfg.evict_delay_ms < 0)
+        q->cfg.evict_delay_ms = 0;
     q->nslots = 4096;
     q->slots = calloc(q->nslots, sizeof *q->slots);
     q->db = db_open(db_path, dberr, sizeof dberr);
-    if (q->db)
-        db_relax_durability(q->db);
-    if (!q->slots || !q->db) {
-        gi_fail(err, GI_EIO, "scan writer: %s", q->db ? "out of memory" : dberr);
+    int db_ok =
+        q->db && db_relax_durability(q->db) == DB_OK && db_scan_totals_catch_up(q->db) == DB_OK;
+    if (!q->slots || !db_ok) {
+        gi_fail(err, GI_EIO, "scan writer: %s",
+                !q->db      ? dberr
+                : !q->slots ? "out of memory"
+                            : db_errmsg(q->db));
         goto fail;
     }
     pthread_mutex_init(&q->lock, NULL);
@@ -334,8 +485,11 @@ void gi_scan_sync(gi_scan_queue_t *q)
 {
     pthread_mutex_lock(&q->lock);
     uint64_t want = q->pushed;
-    while (q->committed_seq < want)
+    while (q->merged_seq < want && !q->stopping) {
+        q->merge_wanted = 1;
+        pthread_cond_signal(&q->wake);
         pthread_cond_wait(&q->progress, &q->lock);
+    }
     pthread_mutex_unlock(&q->lock);
 }
 
@@ -346,6 +500,7 @@ void gi_scan_stats(gi_scan_queue_t *q, gi_scan_stats_t *out)
     out->committed = q->committed;
     out->commits = q->commits;
     out->failed = q->failed;
+    out->merges = q->merges;
     pthread_mutex_unlock(&q->lock);
     pthread_mutex_lock(&q->track_lock);
     out->tracked = q->nused;

@@ -34,7 +34,12 @@ typedef struct {
 typedef struct {
     int flush_ms;       /* longest an event waits before its commit (default 5) */
     size_t max_queue;   /* events queued before pushers wait (default 100000) */
-    size_t max_tracked; /* codes kept in memory (default 1000000) */
+    size_t max_tracked; /* codes kept in memory when they can go (default 1000000) */
+    int merge_ms;       /* how often stored scans are added to the per-code totals
+                           (default 1000) */
+    int evict_delay_ms; /* a code leaves memory no sooner than this after its last
+                           merge: longer than readers hold snapshots (default 2000;
+                           negative: at once) */
 } gi_scan_config_t;
 
 /* Starts the writer thread on its own connection to db_path. NULL on
@@ -59,11 +64,13 @@ typedef struct {
     int64_t committed; /* events committed since start */
     int64_t commits;   /* group commits since start */
     int64_t failed;    /* events lost to database errors */
+    int64_t merges;    /* merges into the per-code totals */
     size_t tracked;    /* codes held in memory */
 } gi_scan_stats_t;
 void gi_scan_stats(gi_scan_queue_t *q, gi_scan_stats_t *out);
 
-/* Blocks until every event pushed before the call is committed. */
+/* Blocks until every event pushed before the call is stored and merged into
+ * the per-code totals. */
 void gi_scan_sync(gi_scan_queue_t *q);
 
 /* The key of gi_client_key(), made on first use and kept in the database so

@@ -211,13 +211,31 @@ static void test_scans_kept_apart(void)
     db_scan_t rows[3] = {{10, "CODE", NULL, "GENUINE", "k", "ios"},
                          {11, NULL, "junk", "MALFORMED", "k", "ios"},
                          {12, "CODE", NULL, "GENUINE", "k", "android"}};
-    CHECK(db_scans_record(t.db, rows, 3) == DB_OK);
-    int64_t n = 0, first = 0;
+    int64_t last = 0;
+    CHECK(db_scans_record(t.db, rows, 3, &last) == DB_OK);
+    CHECK(last == 3);
+    int64_t n = -1, first = -1;
+    CHECK(db_scan_count(t.db, "CODE", &n, &first) == DB_OK);
+    CHECK(n == 0 && first == 0); /* not in the totals yet */
+    CHECK(db_scan_totals_catch_up(t.db) == DB_OK);
     CHECK(db_scan_count(t.db, "CODE", &n, &first) == DB_OK);
     CHECK(n == 2 && first == 10);
+    CHECK(db_scan_totals_catch_up(t.db) == DB_OK); /* counts each scan once */
+    CHECK(db_scan_count(t.db, "CODE", &n, &first) == DB_OK);
+    CHECK(n == 2);
+    /* a merge adds counts, keeps the earliest time and moves the mark */
+    db_scan_t more = {20, "CODE", NULL, "GENUINE", "k", "ios"};
+    CHECK(db_scans_record(t.db, &more, 1, &last) == DB_OK);
+    db_scan_total_t add[2] = {{"CODE", 1, 20}, {"NEWCODE", 4, 7}};
+    CHECK(db_scan_totals_merge(t.db, add, 2, last) == DB_OK);
+    CHECK(db_scan_totals_catch_up(t.db) == DB_OK);
+    CHECK(db_scan_count(t.db, "CODE", &n, &first) == DB_OK);
+    CHECK(n == 3 && first == 10);
+    CHECK(db_scan_count(t.db, "NEWCODE", &n, &first) == DB_OK);
+    CHECK(n == 4 && first == 7);
     db_close(t.db);
     db_scans_path(t.path, scans, sizeof scans);
-    CHECK(raw_count(scans, "SELECT count(*) FROM scan") == 3);
+    CHECK(raw_count(scans, "SELECT count(*) FROM scan") == 4);
     CHECK(raw_count(t.path, "SELECT count(*) FROM sqlite_schema WHERE name = 'scan'") == 0);
     char err[256];
     t.db = db_open(t.path, err, sizeof err);
@@ -246,6 +264,7 @@ static void test_old_scans_move(void)
     CHECK(t.db != NULL);
     CHECK(db_schema_version(t.db) == db_schema_latest());
     int64_t n = 0, first = 0;
+    CHECK(db_scan_totals_catch_up(t.db) == DB_OK);
     CHECK(db_scan_count(t.db, "OLDCODE", &n, &first) == DB_OK);
     CHECK(n == 2 && first == 5);
     db_close(t.db);
@@ -267,7 +286,9 @@ static void test_held_snapshot(void)
     int64_t n = -1, first = 0;
     CHECK(db_scan_count(reader, "CODE", &n, &first) == DB_OK && n == 0);
     db_scan_t row = {10, "CODE", NULL, "GENUINE", "k", "ios"};
-    CHECK(db_scans_record(t.db, &row, 1) == DB_OK);
+    int64_t last = 0;
+    CHECK(db_scans_record(t.db, &row, 1, &last) == DB_OK);
+    CHECK(db_scan_totals_catch_up(t.db) == DB_OK);
     CHECK(db_scan_count(reader, "CODE", &n, &first) == DB_OK && n == 0); /* still the old view */
     db_hold_snapshots(reader, 0);
     CHECK(db_scan_count(reader, "CODE", &n, &first) == DB_OK && n == 1);

@@ -66,7 +66,7 @@ static void test_eviction_keeps_counts(void)
     testdb_t t;
     gi_error_t e;
     testdb_open(&t);
-    gi_scan_config_t cfg = {1, 1000, 4};
+    gi_scan_config_t cfg = {1, 1000, 4, 1000, -1};
     gi_scan_queue_t *q = gi_scan_queue_start(t.path, &cfg, &e);
     char codes[10][GI_CODE_LEN + 1];
     for (int i = 0; i < 10; i++)

@@ -156,7 +156,7 @@ static void test_metrics_text(void)
     web_metrics_request(m, WEB_ROUTE_VERIFY_PAGE, 200, 0.0007);
     web_metrics_request(m, WEB_ROUTE_VERIFY_PAGE, 404, 2.0);
     web_metrics_verdict(m, GI_VERDICT_UNKNOWN);
-    gi_scan_stats_t st = {7, 100, 3, 0, 5};
+    gi_scan_stats_t st = {.queued = 7, .committed = 100, .commits = 3, .tracked = 5};
     web_buf_t b;
     web_buf_init(&b, 64);
     web_metrics_render(m, &st, &b);
