@@ -536,6 +536,13 @@ static db_err_t read_snapshot(db_t *db)
     return rc;
 }
 
+db_err_t db_cache_size(db_t *db, int mib)
+{
+    char pragma[64];
+    snprintf(pragma, sizeof pragma, "PRAGMA main.cache_size = %d", -1024 * mib);
+    return exec(db, pragma);
+}
+
 void db_hold_snapshots(db_t *db, int max_ms)
 {
     release_snapshot(db);

@@ -129,6 +129,11 @@ void db_close(db_t *db);
  * for writers that commit very often, such as the scan writer. */
 db_err_t db_relax_durability(db_t *db);
 
+/* Lets this connection keep up to mib MiB of the main file's pages in memory
+ * (SQLite's default is 2 MiB): a lookup whose pages are cached makes no
+ * system call. */
+db_err_t db_cache_size(db_t *db, int mib);
+
 /* For connections that serve many small reads (the server's workers): label
  * and scan-count reads may see a snapshot up to max_ms old, kept open as one
  * read transaction and renewed when older. Beginning a transaction, or closing,

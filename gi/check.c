@@ -6,16 +6,44 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
-#define CST_OFFSET (8 * 3600)
+void gi_tm_of(int64_t t, gi_tm_t *out)
+{
+    /* days to civil date: H. Hinnant's algorithm, over 400-year eras */
+    int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
+    int64_t secs = t - days * 86400;
+    int64_t z = days + 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int64_t month = mp < 10 ? mp + 3 : mp - 9;
+    out->year = (int)(yoe + era * 400 + (month <= 2));
+    out->month = (int)month;
+    out->day = (int)(doy - (153 * mp + 2) / 5 + 1);
+    out->hour = (int)(secs / 3600);
+    out->minute = (int)(secs / 60 % 60);
+    out->second = (int)(secs % 60);
+}
+
+static void put_digits(char *p, int v, int n)
+{
+    v = v < 0 ? -v : v;
+    for (int i = n - 1; i >= 0; i--, v /= 10)
+        p[i] = (char)('0' + v % 10);
+}
 
 void gi_date_of(int64_t t, char out[GI_DATE_LEN + 1])
 {
-    time_t local = (time_t)(t + CST_OFFSET);
-    struct tm tm;
-    gmtime_r(&local, &tm);
-    strftime(out, GI_DATE_LEN + 1, "%Y-%m-%d", &tm);
+    gi_tm_t tm;
+    gi_tm_of(t + GI_CST_OFFSET, &tm);
+    put_digits(out, tm.year, 4);
+    out[4] = '-';
+    put_digits(out + 5, tm.month, 2);
+    out[7] = '-';
+    put_digits(out + 8, tm.day, 2);
+    out[10] = '\0';
 }
 
 static int is_leap(int y)

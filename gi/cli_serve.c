@@ -24,6 +24,7 @@ static const cli_opt_t serve_opts[] = {
     {"max-body-bytes", "N", "request body (default 32768)"},
     {"repeat-threshold", "N", "scans of one code before the page warns (default 10)"},
     {"reports-per-hour", "N", "consumer reports per client and hour (default 10)"},
+    {"cache-mb", "N", "database pages each worker thread may cache, in MiB (default 64)"},
     {NULL, NULL, NULL},
 };
 
@@ -77,7 +78,8 @@ static gi_err_t read_config(const cli_t *cli, const cli_command_t *cmd, web_conf
         (rc = opt_uint(cli, cmd, "max-header-bytes", 2048, 1 << 20, &header, err)) ||
         (rc = opt_uint(cli, cmd, "max-body-bytes", 1024, 1 << 24, &body, err)) ||
         (rc = opt_uint(cli, cmd, "repeat-threshold", 1, 1000000, &threshold, err)) ||
-        (rc = opt_uint(cli, cmd, "reports-per-hour", 1, 1000000, &reports, err)))
+        (rc = opt_uint(cli, cmd, "reports-per-hour", 1, 1000000, &reports, err)) ||
+        (rc = opt_uint(cli, cmd, "cache-mb", 1, 65536, &cfg->cache_mb, err)))
         return rc;
     cfg->db_path = cli->db_path;
     cfg->host = host;

@@ -23,6 +23,18 @@ typedef struct {
 
 #define GI_DATE_LEN 10 /* YYYY-MM-DD */
 
+#define GI_CST_OFFSET (8 * 3600) /* China Standard Time: UTC+8, no daylight saving */
+
+/* A moment broken down into calendar fields. */
+typedef struct {
+    int year, month, day, hour, minute, second;
+} gi_tm_t;
+
+/* The UTC calendar fields of t (add GI_CST_OFFSET first for China Standard
+ * Time). Pure arithmetic: unlike gmtime_r, no process-wide lock, which every
+ * server thread would otherwise take several times a request. */
+void gi_tm_of(int64_t t, gi_tm_t *out);
+
 /* The calendar date of t in China Standard Time (UTC+8, no daylight saving),
  * which is the date printed on every GI document. */
 void gi_date_of(int64_t t, char out[GI_DATE_LEN + 1]);

@@ -5,14 +5,13 @@
 #include "gi/registry.h"
 
 #include <sodium.h>
-#include <time.h>
 
 void gi_json_time(int64_t t, char out[24])
 {
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
-    strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    gi_tm_t tm;
+    gi_tm_of(t, &tm);
+    snprintf(out, 24, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.year % 10000, tm.month, tm.day, tm.hour,
+             tm.minute, tm.second);
 }
 
 static json_t *time_or_null(int64_t t)

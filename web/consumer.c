@@ -9,20 +9,14 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
-
-#define CST_OFFSET (8 * 3600)
 
 /* "2026-11-25 14:03" in China Standard Time. */
 static void cst_time(int64_t t, char out[32])
 {
-    time_t cst = (time_t)(t + CST_OFFSET);
-    struct tm tm;
-    if (!gmtime_r(&cst, &tm)) {
-        snprintf(out, 32, "?");
-        return;
-    }
-    strftime(out, 32, "%Y-%m-%d %H:%M", &tm);
+    gi_tm_t tm;
+    gi_tm_of(t + GI_CST_OFFSET, &tm);
+    snprintf(out, 32, "%04d-%02d-%02d %02d:%02d", tm.year % 10000, tm.month, tm.day, tm.hour,
+             tm.minute);
 }
 
 static const char *verdict_class(gi_verdict_t v)

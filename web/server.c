@@ -151,6 +151,7 @@ static db_t *worker_db(web_server_t *s)
             return NULL;
         }
         db_hold_snapshots(db, SNAPSHOT_MS);
+        db_cache_size(db, (int)s->cfg.cache_mb);
         pthread_setspecific(s->db_key, db);
     }
     return db;
@@ -568,6 +569,8 @@ void web_config_defaults(web_config_t *cfg)
         cfg->repeat_threshold = 10;
     if (cfg->reports_per_hour <= 0)
         cfg->reports_per_hour = 10;
+    if (!cfg->cache_mb)
+        cfg->cache_mb = 64;
 }
 
 static int resolve(const char *host, unsigned port, struct sockaddr_storage *out, gi_error_t *err)

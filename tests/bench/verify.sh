@@ -294,7 +294,7 @@ server_pid=""
 [ "$stop_status" -eq 0 ] || say "gimark serve exited with status $stop_status after SIGTERM"
 
 answered=$(( $(requests "$dir/gimark-warm.txt") + s_total + 1 ))
-scans=$(sqlite3 "$db" 'SELECT count(*) FROM scan')
+scans=$(sqlite3 "${db%.db}-scans.db" 'SELECT count(*) FROM scan') # db/db.h: scans are kept apart
 
 printf '%-40s %8.0f req/s  p99 %.2f ms  (%s requests, %s not 2xx/3xx%s)\n' \
     "gimark /V/{code}, $LABELS labels:" "$s_rps" "$s_p99" "$s_total" "$s_bad" \

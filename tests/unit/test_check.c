@@ -4,6 +4,8 @@
 #include "gi/gi.h"
 #include "test.h"
 
+#include <time.h>
+
 static void test_date_of_uses_china_time(void)
 {
     char d[GI_DATE_LEN + 1];
@@ -92,6 +94,39 @@ static void test_exit_status(void)
     CHECK(gi_exit_status(GI_EIO) == 3);
 }
 
+/* gi_tm_of agrees with the C library's gmtime_r, second by second at the
+ * edges and at a spread of moments from 1901 to 2199. */
+static void test_tm_matches_gmtime(void)
+{
+    int64_t probes[] = {0,
+                        -1,
+                        86399,
+                        86400,
+                        951782400 /* 2000-02-29 */,
+                        951868800,
+                        4107542399LL /* 2100-02-28T23:59:59 */,
+                        4107542400LL,
+                        -2177452800LL};
+    int bad = 0;
+    for (size_t i = 0; i < sizeof probes / sizeof probes[0] + 20000; i++) {
+        int64_t t = i < sizeof probes / sizeof probes[0] ? probes[i]
+                                                         : -2147483648LL + (int64_t)i * 470017LL;
+        time_t tt = (time_t)t;
+        struct tm want;
+        gi_tm_t got;
+        gmtime_r(&tt, &want);
+        gi_tm_of(t, &got);
+        if (got.year != want.tm_year + 1900 || got.month != want.tm_mon + 1 ||
+            got.day != want.tm_mday || got.hour != want.tm_hour || got.minute != want.tm_min ||
+            got.second != want.tm_sec)
+            bad++;
+    }
+    CHECK(bad == 0);
+    char d[GI_DATE_LEN + 1];
+    gi_date_of(951782400 - 8 * 3600, d); /* midnight in Beijing */
+    CHECK_STR(d, "2000-02-29");
+}
+
 TEST_MAIN("check", TEST(test_date_of_uses_china_time), TEST(test_check_date),
           TEST(test_date_add_years), TEST(test_check_text), TEST(test_check_region),
-          TEST(test_exit_status))
+          TEST(test_exit_status), TEST(test_tm_matches_gmtime))
