@@ -7,6 +7,7 @@ headers and keep-alive.
 import json
 import random
 import re
+import time
 
 import gimark_test as g
 
@@ -243,6 +244,32 @@ def test_metrics(t, s):
     t.check(m and int(m.group(1)) >= 4, "metrics count verdicts", m and m.group(1))
 
 
+def test_live_changes(t, s, w):
+    """A regulator's change made while the server runs shows within moments:
+    a new batch's codes, its activation, a suspension and a reinstatement."""
+    _, new = w.batch(1, 1, activate=False, lot="LIVE-1")
+    seen = {}
+
+    def verdict_soon(code, want, what):
+        deadline = time.monotonic() + 3
+        got = None
+        while time.monotonic() < deadline:
+            got = json.loads(s.get("/api/v1/verify/" + code)[2])["verdict"]
+            if got == want:
+                break
+        seen[what] = got
+        t.check(got == want, "live change: " + what, got)
+
+    verdict_soon(new[0], "NOT_ACTIVATED", "new batch known")
+    batch_id = int(w.sql("select batch_id from label where code='%s'" % new[0]))
+    w.gimark("batch", "activate", batch_id)
+    verdict_soon(new[0], "GENUINE", "activation")
+    w.gimark("auth", "suspend", 1, "--reason", "spot check")
+    verdict_soon(new[0], "AUTH_SUSPENDED", "suspension")
+    w.gimark("auth", "reinstate", 1, "--reason", "spot check passed")
+    verdict_soon(new[0], "GENUINE", "reinstatement")
+
+
 def test_stored(t, w, codes, report_text):
     """After a clean stop: scans stored, keyed, without addresses."""
     n = int(w.scans_sql("select count(*) from scan"))
@@ -279,6 +306,7 @@ def main():
             report_text = test_reports(t, s, codes)
             test_service_routes(t, s)
             test_metrics(t, s)
+            test_live_changes(t, s, w)
         finally:
             rc = s.stop()
         t.check(rc == 0, "clean exit on SIGTERM", rc)
