@@ -1,0 +1,50 @@
+/*
+ * access.h - who may do what: the one place that decides, for an account,
+ * an action and the record it touches, whether the action is allowed.
+ *
+ *     regulator  every action on records inside its region scope
+ *     auditor    reads records inside its region scope, changes nothing
+ *     operator   reads the public register (products) and its own records;
+ *                requests, activates, voids and downloads its own batches;
+ *                decides nothing
+ *
+ * A record the account may not see is answered as if it did not exist
+ * (GI_ENOTFOUND, HTTP 404), so that one operator cannot learn what another
+ * holds; a record it may see but not change is GI_EREFUSED (HTTP 403).
+ * Pure functions; thread-safe.
+ */
+#ifndef GI_ACCESS_H
+#define GI_ACCESS_H
+
+#include "gi/error.h"
+
+#include "db/db.h"
+
+typedef enum {
+    GI_ACT_READ = 0,      /* see the record */
+    GI_ACT_REGISTER,      /* add or edit products and operators */
+    GI_ACT_AUTH_DECIDE,   /* grant, approve, suspend, reinstate, revoke authorisations */
+    GI_ACT_BATCH_REQUEST, /* request a batch of labels */
+    GI_ACT_BATCH_DECIDE,  /* approve, reject, issue a batch */
+    GI_ACT_BATCH_USE,     /* activate, void, download the print files of a batch */
+    GI_ACT_REPORT_TRIAGE, /* work the queue of consumer reports */
+    GI_ACT_COUNT
+} gi_action_t;
+
+/* What an action touches: where it is (GB/T 2260 code of the operator, or of
+ * the product for products) and whose it is (0 when nobody's: products). */
+typedef struct {
+    const char *region_code;
+    int64_t operator_id;
+} gi_subject_t;
+
+/* GI_OK when account a may do action on subject s; else GI_ENOTFOUND (s is
+ * outside what a may see) or GI_EREFUSED (a may see s, not do this), with a
+ * message in err. A disabled account may do nothing. */
+gi_err_t gi_access(const db_account_t *a, gi_action_t action, const gi_subject_t *s,
+                   gi_error_t *err);
+
+/* "read", "register", ... for messages and logs. */
+const char *gi_action_name(gi_action_t action);
+
+#endif
