@@ -108,8 +108,9 @@ static const char *const query_sql[Q_COUNT] = {
     [Q_PRODUCT_GET] = "SELECT id, name_zh, name_en, regime, reg_number, region_code, standard, "
                       "coalesce(gtin, ''), status, created_at FROM product WHERE id = ?",
     [Q_PRODUCT_LIST] = "SELECT id, name_zh, name_en, regime, reg_number, region_code, standard, "
-                       "coalesce(gtin, ''), status, created_at FROM product ORDER BY id "
-                       "LIMIT ? OFFSET ?",
+                       "coalesce(gtin, ''), status, created_at FROM product "
+                       "WHERE substr(region_code, 1, length(?1)) = ?1 ORDER BY id "
+                       "LIMIT ?2 OFFSET ?3",
     [Q_OPERATOR_INSERT] = "INSERT INTO operator (uscc, name, kind, region_code, contact, status, "
                           "uscc_override, created_at) VALUES (?,?,?,?,?,?,?,?)",
     [Q_OPERATOR_GET] = "SELECT id, uscc, name, kind, region_code, contact, status, uscc_override, "
@@ -117,7 +118,8 @@ static const char *const query_sql[Q_COUNT] = {
     [Q_OPERATOR_FIND_USCC] = "SELECT id, uscc, name, kind, region_code, contact, status, "
                              "uscc_override, created_at FROM operator WHERE uscc = ?",
     [Q_OPERATOR_LIST] = "SELECT id, uscc, name, kind, region_code, contact, status, uscc_override, "
-                        "created_at FROM operator ORDER BY id LIMIT ? OFFSET ?",
+                        "created_at FROM operator WHERE (?1 = 0 OR id = ?1) AND "
+                        "substr(region_code, 1, length(?2)) = ?2 ORDER BY id LIMIT ?3 OFFSET ?4",
     [Q_AUTH_INSERT] = "INSERT INTO authorisation (operator_id, product_id, status, valid_from, "
                       "valid_until, yearly_quota, approval_doc, created_at, approved_at) "
                       "VALUES (?,?,?,?,?,?,?,?,nullif(?, 0))",
@@ -128,7 +130,9 @@ static const char *const query_sql[Q_COUNT] = {
     [Q_AUTH_EVENT_INSERT] = "INSERT INTO auth_event (auth_id, from_status, to_status, actor, at, "
                             "reason) VALUES (?,?,?,?,?,?)",
     [Q_AUTH_LIST] = "SELECT " AUTH_COLUMNS "WHERE (?1 = 0 OR a.operator_id = ?1) "
-                    "AND (?2 = 0 OR a.product_id = ?2) ORDER BY a.id LIMIT ?3 OFFSET ?4",
+                    "AND (?2 = 0 OR a.product_id = ?2) "
+                    "AND substr(o.region_code, 1, length(?3)) = ?3 "
+                    "ORDER BY a.id LIMIT ?4 OFFSET ?5",
     [Q_AUTH_COUNT_LIVE] = "SELECT count(*) FROM authorisation WHERE operator_id = ? AND "
                           "product_id = ? AND status <> 'revoked'",
     [Q_AUDIT_LAST] = "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1",
@@ -159,8 +163,10 @@ static const char *const query_sql[Q_COUNT] = {
                        "WHERE id = ?",
     [Q_BATCH_LIST] = "SELECT " BATCH_COLUMNS BATCH_VOIDED
                      "FROM batch b JOIN authorisation a ON a.id = b.auth_id "
+                     "JOIN operator o ON o.id = a.operator_id "
                      "WHERE (?1 = 0 OR a.operator_id = ?1) AND (?2 = 0 OR b.auth_id = ?2) "
-                     "ORDER BY b.id DESC LIMIT ?3 OFFSET ?4",
+                     "AND substr(o.region_code, 1, length(?3)) = ?3 "
+                     "ORDER BY b.id DESC LIMIT ?4 OFFSET ?5",
     [Q_QUOTA_USED] = "SELECT coalesce(sum(count), 0) FROM batch WHERE auth_id = ? AND "
                      "quota_year = ? AND (status IN ('issued', 'activated') OR "
                      "(? AND status IN ('requested', 'approved')))",
@@ -682,12 +688,14 @@ static int product_row(sqlite3_stmt *st, void *ctx)
     return ((db_product_fn)c->fn)(&p, c->arg);
 }
 
-db_err_t db_product_list(db_t *db, db_page_t page, db_product_fn fn, void *arg)
+db_err_t db_product_list(db_t *db, const db_filter_t *f, db_page_t page, db_product_fn fn,
+                         void *arg)
 {
     sqlite3_stmt *st = stmt_get(db, Q_PRODUCT_LIST);
     if (!st)
         return DB_EIO;
-    bind_page(st, 1, page);
+    bind_text(st, 1, f ? f->region : "");
+    bind_page(st, 2, page);
     list_ctx_t c = {(void *)fn, arg};
     return step_rows(db, st, "list products", product_row, &c);
 }
@@ -762,12 +770,15 @@ static int operator_row(sqlite3_stmt *st, void *ctx)
     return ((db_operator_fn)c->fn)(&o, c->arg);
 }
 
-db_err_t db_operator_list(db_t *db, db_page_t page, db_operator_fn fn, void *arg)
+db_err_t db_operator_list(db_t *db, const db_filter_t *f, db_page_t page, db_operator_fn fn,
+                          void *arg)
 {
     sqlite3_stmt *st = stmt_get(db, Q_OPERATOR_LIST);
     if (!st)
         return DB_EIO;
-    bind_page(st, 1, page);
+    sqlite3_bind_int64(st, 1, f ? f->operator_id : 0);
+    bind_text(st, 2, f ? f->region : "");
+    bind_page(st, 3, page);
     list_ctx_t c = {(void *)fn, arg};
     return step_rows(db, st, "list operators", operator_row, &c);
 }
@@ -865,15 +876,15 @@ static int auth_row(sqlite3_stmt *st, void *ctx)
     return ((db_auth_fn)c->fn)(&a, c->arg);
 }
 
-db_err_t db_auth_list(db_t *db, int64_t operator_id, int64_t product_id, db_page_t page,
-                      db_auth_fn fn, void *arg)
+db_err_t db_auth_list(db_t *db, const db_filter_t *f, db_page_t page, db_auth_fn fn, void *arg)
 {
     sqlite3_stmt *st = stmt_get(db, Q_AUTH_LIST);
     if (!st)
         return DB_EIO;
-    sqlite3_bind_int64(st, 1, operator_id);
-    sqlite3_bind_int64(st, 2, product_id);
-    bind_page(st, 3, page);
+    sqlite3_bind_int64(st, 1, f ? f->operator_id : 0);
+    sqlite3_bind_int64(st, 2, f ? f->product_id : 0);
+    bind_text(st, 3, f ? f->region : "");
+    bind_page(st, 4, page);
     list_ctx_t c = {(void *)fn, arg};
     return step_rows(db, st, "list authorisations", auth_row, &c);
 }
@@ -1077,15 +1088,15 @@ static int batch_row(sqlite3_stmt *st, void *ctx)
     return ((db_batch_fn)c->fn)(&b, c->arg);
 }
 
-db_err_t db_batch_list(db_t *db, int64_t operator_id, int64_t auth_id, db_page_t page,
-                       db_batch_fn fn, void *arg)
+db_err_t db_batch_list(db_t *db, const db_filter_t *f, db_page_t page, db_batch_fn fn, void *arg)
 {
     sqlite3_stmt *st = stmt_get(db, Q_BATCH_LIST);
     if (!st)
         return DB_EIO;
-    sqlite3_bind_int64(st, 1, operator_id);
-    sqlite3_bind_int64(st, 2, auth_id);
-    bind_page(st, 3, page);
+    sqlite3_bind_int64(st, 1, f ? f->operator_id : 0);
+    sqlite3_bind_int64(st, 2, f ? f->auth_id : 0);
+    bind_text(st, 3, f ? f->region : "");
+    bind_page(st, 4, page);
     list_ctx_t c = {(void *)fn, arg};
     return step_rows(db, st, "list batches", batch_row, &c);
 }

@@ -111,6 +111,15 @@ typedef struct {
     int64_t limit;
 } db_page_t;
 
+/* What a list is narrowed to; zero fields (and a NULL filter) narrow nothing. */
+typedef struct {
+    int64_t operator_id; /* one operator's records (-1: nobody's) */
+    int64_t product_id;
+    int64_t auth_id;
+    const char *region; /* GB/T 2260 prefix of the operator's region (of the
+                           product's, for products); NULL or "": everywhere */
+} db_filter_t;
+
 /* --- connection ----------------------------------------------------------- */
 
 /* Scan events are kept in a file of their own beside the database
@@ -160,7 +169,8 @@ void db_rollback(db_t *db);
 db_err_t db_product_insert(db_t *db, db_product_t *p); /* sets p->id */
 db_err_t db_product_get(db_t *db, int64_t id, db_product_t *out);
 typedef int (*db_product_fn)(const db_product_t *p, void *arg); /* non-zero stops */
-db_err_t db_product_list(db_t *db, db_page_t page, db_product_fn fn, void *arg);
+db_err_t db_product_list(db_t *db, const db_filter_t *f, db_page_t page, db_product_fn fn,
+                         void *arg);
 
 /* --- operators ------------------------------------------------------------ */
 
@@ -168,7 +178,8 @@ db_err_t db_operator_insert(db_t *db, db_operator_t *o); /* sets o->id; DB_EEXIS
 db_err_t db_operator_get(db_t *db, int64_t id, db_operator_t *out);
 db_err_t db_operator_find_uscc(db_t *db, const char *uscc, db_operator_t *out);
 typedef int (*db_operator_fn)(const db_operator_t *o, void *arg);
-db_err_t db_operator_list(db_t *db, db_page_t page, db_operator_fn fn, void *arg);
+db_err_t db_operator_list(db_t *db, const db_filter_t *f, db_page_t page, db_operator_fn fn,
+                          void *arg);
 
 /* --- authorisations --------------------------------------------------------- */
 
@@ -179,10 +190,9 @@ db_err_t db_auth_get(db_t *db, int64_t id, db_auth_t *out);
 db_err_t db_auth_set_status(db_t *db, int64_t id, const char *status, int64_t approved_at,
                             const char *approval_doc);
 db_err_t db_auth_event_insert(db_t *db, const db_auth_event_t *ev);
-/* Lists authorisations; operator_id or product_id > 0 narrows the list. */
+/* Lists authorisations, narrowed by f's operator, product and region. */
 typedef int (*db_auth_fn)(const db_auth_t *a, void *arg);
-db_err_t db_auth_list(db_t *db, int64_t operator_id, int64_t product_id, db_page_t page,
-                      db_auth_fn fn, void *arg);
+db_err_t db_auth_list(db_t *db, const db_filter_t *f, db_page_t page, db_auth_fn fn, void *arg);
 /* Counts live (not revoked) authorisations of operator for product. */
 db_err_t db_auth_count_live(db_t *db, int64_t operator_id, int64_t product_id, int64_t *count);
 
@@ -241,10 +251,10 @@ db_err_t db_batch_insert(db_t *db, db_batch_t *b); /* sets b->id */
 db_err_t db_batch_get(db_t *db, int64_t id, db_batch_t *out);
 /* Stores status and the decision, issue, activation and void fields of b. */
 db_err_t db_batch_update(db_t *db, const db_batch_t *b);
-/* Lists batches, newest first; operator_id or auth_id > 0 narrows the list. */
+/* Lists batches, newest first, narrowed by f's operator, authorisation and
+ * region. */
 typedef int (*db_batch_fn)(const db_batch_t *b, void *arg);
-db_err_t db_batch_list(db_t *db, int64_t operator_id, int64_t auth_id, db_page_t page,
-                       db_batch_fn fn, void *arg);
+db_err_t db_batch_list(db_t *db, const db_filter_t *f, db_page_t page, db_batch_fn fn, void *arg);
 /* Labels of an authorisation counted against its quota for a year: batches
  * issued or activated, plus requested and approved ones when pending_too. */
 db_err_t db_quota_used(db_t *db, int64_t auth_id, int64_t year, int pending_too, int64_t *used);

@@ -178,8 +178,11 @@ static gi_err_t cmd_list(cli_t *cli, const cli_command_t *cmd, gi_error_t *err)
         (rc = cli_list_begin(cli, cmd, "   ID  STATUS         LABELS   AUTH  LOT", &page, &list,
                              err)))
         return rc;
-    return cli_list_end(cli, db_batch_list(cli->ctx.db, op, auth, page, batch_row, list), list,
-                        err);
+    return cli_list_end(cli,
+                        db_batch_list(cli->ctx.db,
+                                      &(db_filter_t){.operator_id = op, .auth_id = auth}, page,
+                                      batch_row, list),
+                        list, err);
 }
 
 static gi_err_t cmd_show(cli_t *cli, const cli_command_t *cmd, gi_error_t *err)

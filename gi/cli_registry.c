@@ -96,7 +96,8 @@ static gi_err_t cmd_product_list(cli_t *cli, const cli_command_t *cmd, gi_error_
     gi_err_t rc = cli_list_begin(cli, cmd, "  ID  REGION  GTIN            NAME", &page, &list, err);
     if (rc != GI_OK)
         return rc;
-    return cli_list_end(cli, db_product_list(cli->ctx.db, page, product_row, list), list, err);
+    return cli_list_end(cli, db_product_list(cli->ctx.db, NULL, page, product_row, list), list,
+                        err);
 }
 
 /* --- operators --------------------------------------------------------------- */
@@ -142,7 +143,10 @@ static gi_err_t cmd_operator_show(cli_t *cli, const cli_command_t *cmd, gi_error
     json_t *auths = json_array();
     db_page_t all = {0, 0};
     if (cli->json) {
-        rc = gi_db_fail(cli->ctx.db, db_auth_list(cli->ctx.db, o.id, 0, all, auth_row, auths), err);
+        rc = gi_db_fail(
+            cli->ctx.db,
+            db_auth_list(cli->ctx.db, &(db_filter_t){.operator_id = o.id}, all, auth_row, auths),
+            err);
         json_t *out = gi_json_operator(&o);
         json_object_set_new(out, "authorisations", auths);
         return rc == GI_OK ? cli_print_json(out, err) : (json_decref(out), rc);
@@ -155,7 +159,9 @@ static gi_err_t cmd_operator_show(cli_t *cli, const cli_command_t *cmd, gi_error
     if (o.uscc_override[0])
         printf("  override reason: %s\n", o.uscc_override);
     printf("authorisations:\n");
-    return gi_db_fail(cli->ctx.db, db_auth_list(cli->ctx.db, o.id, 0, all, auth_row, NULL), err);
+    return gi_db_fail(
+        cli->ctx.db,
+        db_auth_list(cli->ctx.db, &(db_filter_t){.operator_id = o.id}, all, auth_row, NULL), err);
 }
 
 static int operator_row(const db_operator_t *o, void *arg)
@@ -175,7 +181,8 @@ static gi_err_t cmd_operator_list(cli_t *cli, const cli_command_t *cmd, gi_error
                                  &page, &list, err);
     if (rc != GI_OK)
         return rc;
-    return cli_list_end(cli, db_operator_list(cli->ctx.db, page, operator_row, list), list, err);
+    return cli_list_end(cli, db_operator_list(cli->ctx.db, NULL, page, operator_row, list), list,
+                        err);
 }
 
 /* --- authorisations ------------------------------------------------------------ */
@@ -307,7 +314,10 @@ static gi_err_t cmd_auth_list(cli_t *cli, const cli_command_t *cmd, gi_error_t *
     if (rc != GI_OK)
         return rc;
     auth_rows_init(cli, list, &rows);
-    return cli_list_end(cli, db_auth_list(cli->ctx.db, o.id, product_id, page, auth_row, &rows),
+    return cli_list_end(cli,
+                        db_auth_list(cli->ctx.db,
+                                     &(db_filter_t){.operator_id = o.id, .product_id = product_id},
+                                     page, auth_row, &rows),
                         list, err);
 }
 

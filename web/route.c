@@ -59,10 +59,13 @@ static void match_path(const char *path, web_route_t *r)
             match(r, WEB_ROUTE_VERIFY_PAGE, "GET, HEAD");
         else if (strcasecmp(rest, "/report") == 0)
             match(r, WEB_ROUTE_REPORT, "POST");
-    } else if ((rest = after(path, "/api/v1/verify/")) && *rest) {
-        rest = segment(rest, &r->code, &r->code_len);
-        if (*rest == '\0')
+    } else if ((rest = after(path, "/api/v1/verify/"))) {
+        if (*rest && *(rest = segment(rest, &r->code, &r->code_len)) == '\0')
             match(r, WEB_ROUTE_VERIFY_API, "GET, HEAD");
+    } else if ((rest = after(path, "/api/v1/"))) {
+        r->code = rest;
+        r->code_len = strlen(rest);
+        match(r, WEB_ROUTE_API, NULL);
     } else if ((rest = after(path, "/01/")) && *rest) {
         rest = segment(rest, &r->gtin, &r->gtin_len);
         if (r->gtin_len > 0 && (rest = after(rest, "/21/")) && *rest) {
@@ -86,5 +89,8 @@ void web_route(const char *method, const char *path, web_route_t *out)
         return;
     }
     int is_get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
-    out->method_ok = out->id == WEB_ROUTE_REPORT ? strcmp(method, "POST") == 0 : is_get;
+    if (out->id == WEB_ROUTE_REPORT)
+        out->method_ok = strcmp(method, "POST") == 0;
+    else if (out->id != WEB_ROUTE_API) /* the API checks its own */
+        out->method_ok = is_get;
 }

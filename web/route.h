@@ -8,6 +8,7 @@
  *     GET  /01/{gtin}/21/{code}      the same, GS1 Digital Link form
  *     POST /v/{code}/report          a consumer's report of a suspected copy
  *     GET  /api/v1/verify/{code}     the verdict as JSON
+ *     ANY  /api/v1/...               the REST API (web/api.h), which checks methods
  *     GET  /healthz, /metrics, /static/gimark.css
  *
  * Fixed path words match case-insensitively (an upper-case QR URL reads
@@ -29,6 +30,7 @@ typedef enum {
     WEB_ROUTE_HEALTHZ,
     WEB_ROUTE_METRICS,
     WEB_ROUTE_STYLESHEET,
+    WEB_ROUTE_API, /* the rest of /api/v1/ (web/api.h): code holds what follows */
     WEB_ROUTE_COUNT
 } web_route_id_t;
 

@@ -17,6 +17,7 @@
 #include "gi/report.h"
 #include "gi/scan.h"
 #include "gi/verify.h"
+#include "web/api.h"
 #include "web/assets.h"
 #include "web/consumer.h"
 #include "web/html.h"
@@ -80,9 +81,12 @@ typedef struct {
     size_t body_bytes;
     int body_too_large;
     int head;            /* a HEAD request: answered like GET, but no scan is recorded */
+    const char *method;  /* valid while the request lasts */
     int host_missing;    /* HTTP/1.1 without a Host header */
     int64_t retry_after; /* seconds, for a 429 */
     report_form_t *form; /* for report requests only */
+    char *body;          /* an API request's body as received */
+    size_t body_len;
 } request_t;
 
 /* --- small helpers ------------------------------------------------------------- */
@@ -255,7 +259,7 @@ static enum MHD_Result send_verification(web_server_t *s, struct MHD_Connection 
     web_page_ctx_t pc = page_ctx(s, c);
     const web_strings_t *t = web_strings(pc.lang);
     if (!db)
-        return as_json ? send_json_error(c, rq, 503, "EIO", "database unavailable")
+        return as_json ? send_json_error(c, rq, 503, "io", "database unavailable")
                        : send_message(s, c, rq, 503, t->busy_title, t->busy_text);
     gi_ctx_t ctx = {db, "web", (int64_t)time(NULL)};
     gi_date_of(ctx.now, today);
@@ -271,7 +275,7 @@ static enum MHD_Result send_verification(web_server_t *s, struct MHD_Connection 
                           rq->head};
     if (gi_verify_scan(&ctx, s->scans, &in, &v, &err) != GI_OK) {
         fprintf(stderr, "gimark serve: verify: %s\n", err.msg);
-        return as_json ? send_json_error(c, rq, 503, "EIO", "verification unavailable")
+        return as_json ? send_json_error(c, rq, 503, "io", "verification unavailable")
                        : send_message(s, c, rq, 503, t->busy_title, t->busy_text);
     }
     web_metrics_verdict(s->metrics, v.verdict);
@@ -365,6 +369,50 @@ static enum MHD_Result send_report(web_server_t *s, struct MHD_Connection *c, re
     return send_buf(c, rq, 200, HTML, &b);
 }
 
+/* --- the REST API ----------------------------------------------------------------------- */
+
+static const char *api_query(void *arg, const char *name)
+{
+    return MHD_lookup_connection_value(arg, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static enum MHD_Result send_api(web_server_t *s, struct MHD_Connection *c, request_t *rq,
+                                const char *method)
+{
+    db_t *db = worker_db(s);
+    if (!db)
+        return send_json_error(c, rq, 503, "io", "database unavailable");
+    char path[512];
+    snprintf(path, sizeof path, "%.*s", (int)rq->route.code_len, rq->route.code);
+    web_api_request_t in = {method,   path,         header(c, MHD_HTTP_HEADER_AUTHORIZATION),
+                            rq->body, rq->body_len, api_query,
+                            c};
+    web_api_response_t out;
+    gi_ctx_t ctx = {db, "web:api", (int64_t)time(NULL)};
+    web_api_handle(&ctx, &in, &out);
+    if (!out.body)
+        return MHD_NO;
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(out.len, out.body, MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        free(out.body);
+        return MHD_NO;
+    }
+    add_security_headers(r);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, JSON);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    if (out.allow)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, out.allow);
+    if (out.challenge)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+    if (out.location[0])
+        MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, out.location);
+    enum MHD_Result ok = MHD_queue_response(c, out.status, r);
+    MHD_destroy_response(r);
+    rq->status = out.status;
+    return ok;
+}
+
 /* --- the other routes ---------------------------------------------------------------------- */
 
 static enum MHD_Result send_metrics(web_server_t *s, struct MHD_Connection *c, request_t *rq)
@@ -411,15 +459,15 @@ static enum MHD_Result dispatch(web_server_t *s, struct MHD_Connection *c, reque
 {
     web_page_ctx_t pc = page_ctx(s, c);
     const web_strings_t *t = web_strings(pc.lang);
-    int api = rq->route.id == WEB_ROUTE_VERIFY_API;
+    int api = rq->route.id == WEB_ROUTE_VERIFY_API || rq->route.id == WEB_ROUTE_API;
     if (rq->host_missing)
-        return api ? send_json_error(c, rq, 400, "EINVAL", "HTTP/1.1 request without Host")
+        return api ? send_json_error(c, rq, 400, "invalid", "HTTP/1.1 request without Host")
                    : send_message(s, c, rq, 400, t->bad_request_title, t->not_found_text);
     if (rq->body_too_large)
-        return api ? send_json_error(c, rq, 413, "EINVAL", "request body too large")
+        return api ? send_json_error(c, rq, 413, "too_large", "request body too large")
                    : send_message(s, c, rq, 413, t->too_large_title, t->not_found_text);
     if (!rq->route.method_ok)
-        return api ? send_json_error(c, rq, 405, "EINVAL", "method not allowed")
+        return api ? send_json_error(c, rq, 405, "method_not_allowed", "method not allowed")
                    : send_message(s, c, rq, 405, t->method_title, t->not_found_text);
     switch (rq->route.id) {
     case WEB_ROUTE_HOME:
@@ -437,6 +485,8 @@ static enum MHD_Result dispatch(web_server_t *s, struct MHD_Connection *c, reque
         return send_verification(s, c, rq, rq->route.code, rq->route.code_len, 1);
     case WEB_ROUTE_REPORT:
         return send_report(s, c, rq);
+    case WEB_ROUTE_API:
+        return send_api(s, c, rq, rq->method);
     case WEB_ROUTE_HEALTHZ:
         return send_health(s, c, rq);
     case WEB_ROUTE_METRICS:
@@ -469,6 +519,7 @@ static request_t *request_begin(web_server_t *s, struct MHD_Connection *c, const
     clock_gettime(CLOCK_MONOTONIC, &rq->start);
     web_route(method, url, &rq->route);
     rq->head = strcmp(method, "HEAD") == 0;
+    rq->method = method;
     rq->host_missing = strcmp(version, "HTTP/1.1") == 0 && !header(c, MHD_HTTP_HEADER_HOST);
     const char *length = header(c, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (length && strtoull(length, NULL, 10) > s->cfg.max_body_bytes)
@@ -480,6 +531,17 @@ static request_t *request_begin(web_server_t *s, struct MHD_Connection *c, const
     }
     flight_add(s, 1);
     return rq;
+}
+
+/* Appends to an API request's body (bounded by the body limit, checked by
+ * the caller); -1 when out of memory. */
+static int keep_body(web_server_t *s, request_t *rq, const char *data, size_t n)
+{
+    if (!rq->body && !(rq->body = malloc(s->cfg.max_body_bytes)))
+        return -1;
+    memcpy(rq->body + rq->body_len, data, n);
+    rq->body_len += n;
+    return 0;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -502,6 +564,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             rq->body_too_large = 1;
         else if (rq->form && rq->form->pp)
             MHD_post_process(rq->form->pp, upload, *upload_size);
+        else if (rq->route.id == WEB_ROUTE_API && keep_body(s, rq, upload, *upload_size) != 0)
+            return MHD_NO;
         *upload_size = 0;
         /* libmicrohttpd 0.9.75 cannot queue an answer in the middle of a
          * body: an oversize body without a declared length is read and
@@ -529,6 +593,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
             MHD_destroy_post_processor(rq->form->pp);
         free(rq->form);
     }
+    free(rq->body);
     free(rq);
     *con_cls = NULL;
     flight_add(s, -1);

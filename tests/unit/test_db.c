@@ -29,7 +29,7 @@ static int products(testdb_t *t)
 {
     int n = 0;
     db_page_t all = {0, 0};
-    CHECK(db_product_list(t->db, all, count_rows, &n) == DB_OK);
+    CHECK(db_product_list(t->db, NULL, all, count_rows, &n) == DB_OK);
     return n;
 }
 
@@ -169,11 +169,11 @@ static void test_paging(void)
     }
     int n = 0;
     db_page_t page = {5, 10};
-    CHECK(db_product_list(t.db, page, count_rows, &n) == DB_OK);
+    CHECK(db_product_list(t.db, NULL, page, count_rows, &n) == DB_OK);
     CHECK(n == 2);
     n = 0;
     page = (db_page_t){0, 3};
-    CHECK(db_product_list(t.db, page, count_rows, &n) == DB_OK);
+    CHECK(db_product_list(t.db, NULL, page, count_rows, &n) == DB_OK);
     CHECK(n == 3);
     testdb_close(&t);
 }

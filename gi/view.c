@@ -1,0 +1,163 @@
+/*
+ * view.c - reads narrowed by gi/access.
+ */
+#include "gi/view.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int is_operator(const db_account_t *a)
+{
+    return strcmp(a->role, "operator") == 0;
+}
+
+/* What account a may see, as a list filter, combined with what was asked. */
+static db_filter_t visible_filter(const db_account_t *a, const db_filter_t *narrow)
+{
+    db_filter_t f = narrow ? *narrow : (db_filter_t){0};
+    if (is_operator(a)) {
+        int64_t own = a->operator_id > 0 ? a->operator_id : -1;
+        f.operator_id = f.operator_id == 0 || f.operator_id == own ? own : -1;
+        f.region = "";
+    } else {
+        f.region = a->region_scope;
+    }
+    return f;
+}
+
+/* Refuses a disabled or role-less account before it lists anything. */
+static gi_err_t may_read(const db_account_t *a, gi_error_t *err)
+{
+    gi_subject_t own = {"", a->operator_id};
+    gi_err_t rc = gi_access(a, GI_ACT_READ, &own, err);
+    return rc == GI_ENOTFOUND ? GI_OK : rc;
+}
+
+gi_err_t gi_subject_of_operator(const gi_ctx_t *ctx, int64_t operator_id, gi_subject_t *s,
+                                char region[8], gi_error_t *err)
+{
+    db_operator_t o;
+    db_err_t rc = db_operator_get(ctx->db, operator_id, &o);
+    if (rc != DB_OK)
+        return gi_db_fail(ctx->db, rc, err);
+    snprintf(region, 8, "%s", o.region_code);
+    s->region_code = region;
+    s->operator_id = operator_id;
+    return GI_OK;
+}
+
+gi_err_t gi_view_products(const gi_ctx_t *ctx, const db_account_t *a, db_page_t page,
+                          db_product_fn fn, void *arg, gi_error_t *err)
+{
+    gi_err_t rc = may_read(a, err);
+    if (rc != GI_OK)
+        return rc;
+    /* the register of products is public to operators */
+    db_filter_t f = {.region = is_operator(a) ? "" : a->region_scope};
+    db_err_t drc = db_product_list(ctx->db, &f, page, fn, arg);
+    return drc == DB_OK ? GI_OK : gi_db_fail(ctx->db, drc, err);
+}
+
+gi_err_t gi_view_operators(const gi_ctx_t *ctx, const db_account_t *a, db_page_t page,
+                           db_operator_fn fn, void *arg, gi_error_t *err)
+{
+    gi_err_t rc = may_read(a, err);
+    if (rc != GI_OK)
+        return rc;
+    db_filter_t f = visible_filter(a, NULL);
+    db_err_t drc = db_operator_list(ctx->db, &f, page, fn, arg);
+    return drc == DB_OK ? GI_OK : gi_db_fail(ctx->db, drc, err);
+}
+
+gi_err_t gi_view_auths(const gi_ctx_t *ctx, const db_account_t *a, const db_filter_t *narrow,
+                       db_page_t page, db_auth_fn fn, void *arg, gi_error_t *err)
+{
+    gi_err_t rc = may_read(a, err);
+    if (rc != GI_OK)
+        return rc;
+    db_filter_t f = visible_filter(a, narrow);
+    db_err_t drc = db_auth_list(ctx->db, &f, page, fn, arg);
+    return drc == DB_OK ? GI_OK : gi_db_fail(ctx->db, drc, err);
+}
+
+gi_err_t gi_view_batches(const gi_ctx_t *ctx, const db_account_t *a, const db_filter_t *narrow,
+                         db_page_t page, db_batch_fn fn, void *arg, gi_error_t *err)
+{
+    gi_err_t rc = may_read(a, err);
+    if (rc != GI_OK)
+        return rc;
+    db_filter_t f = visible_filter(a, narrow);
+    db_err_t drc = db_batch_list(ctx->db, &f, page, fn, arg);
+    return drc == DB_OK ? GI_OK : gi_db_fail(ctx->db, drc, err);
+}
+
+/* A record that is missing reads the same as one the account may not see. */
+static gi_err_t not_found(gi_error_t *err, const char *what, int64_t id)
+{
+    return gi_fail(err, GI_ENOTFOUND, "no %s %lld", what, (long long)id);
+}
+
+static gi_err_t check_read(const db_account_t *a, const gi_subject_t *s, const char *what,
+                           int64_t id, gi_error_t *err)
+{
+    gi_err_t rc = gi_access(a, GI_ACT_READ, s, err);
+    return rc == GI_ENOTFOUND ? not_found(err, what, id) : rc;
+}
+
+gi_err_t gi_view_product(const gi_ctx_t *ctx, const db_account_t *a, int64_t id, db_product_t *out,
+                         gi_error_t *err)
+{
+    db_err_t drc = db_product_get(ctx->db, id, out);
+    if (drc == DB_ENOTFOUND)
+        return not_found(err, "product", id);
+    if (drc != DB_OK)
+        return gi_db_fail(ctx->db, drc, err);
+    gi_subject_t s = {out->region_code, 0};
+    return check_read(a, &s, "product", id, err);
+}
+
+gi_err_t gi_view_operator(const gi_ctx_t *ctx, const db_account_t *a, int64_t id,
+                          db_operator_t *out, gi_error_t *err)
+{
+    db_err_t drc = db_operator_get(ctx->db, id, out);
+    if (drc == DB_ENOTFOUND)
+        return not_found(err, "operator", id);
+    if (drc != DB_OK)
+        return gi_db_fail(ctx->db, drc, err);
+    gi_subject_t s = {out->region_code, out->id};
+    return check_read(a, &s, "operator", id, err);
+}
+
+/* Reads as a by way of the operator whose record it is. */
+static gi_err_t check_operator_read(const gi_ctx_t *ctx, const db_account_t *a, int64_t operator_id,
+                                    const char *what, int64_t id, gi_error_t *err)
+{
+    char region[8];
+    gi_subject_t s;
+    gi_err_t rc = gi_subject_of_operator(ctx, operator_id, &s, region, err);
+    if (rc != GI_OK)
+        return rc;
+    return check_read(a, &s, what, id, err);
+}
+
+gi_err_t gi_view_auth(const gi_ctx_t *ctx, const db_account_t *a, int64_t id, db_auth_t *out,
+                      gi_error_t *err)
+{
+    db_err_t drc = db_auth_get(ctx->db, id, out);
+    if (drc == DB_ENOTFOUND)
+        return not_found(err, "authorisation", id);
+    if (drc != DB_OK)
+        return gi_db_fail(ctx->db, drc, err);
+    return check_operator_read(ctx, a, out->operator_id, "authorisation", id, err);
+}
+
+gi_err_t gi_view_batch(const gi_ctx_t *ctx, const db_account_t *a, int64_t id, db_batch_t *out,
+                       gi_error_t *err)
+{
+    db_err_t drc = db_batch_get(ctx->db, id, out);
+    if (drc == DB_ENOTFOUND)
+        return not_found(err, "batch", id);
+    if (drc != DB_OK)
+        return gi_db_fail(ctx->db, drc, err);
+    return check_operator_read(ctx, a, out->operator_id, "batch", id, err);
+}

@@ -1,0 +1,40 @@
+/*
+ * view.h - the register as an account may see it: lists narrowed to what
+ * gi/access allows, and single records checked against it. What an account
+ * may not see is GI_ENOTFOUND, exactly as if it did not exist.
+ *
+ * Thread-safety: as gi_ctx_t (one per thread).
+ */
+#ifndef GI_VIEW_H
+#define GI_VIEW_H
+
+#include "gi/access.h"
+#include "gi/gi.h"
+
+/* The subject (gi/access.h) of an operator's records; region must have room
+ * for a region code (8 bytes) and lives as long as s is used. */
+gi_err_t gi_subject_of_operator(const gi_ctx_t *ctx, int64_t operator_id, gi_subject_t *s,
+                                char region[8], gi_error_t *err);
+
+/* Lists. narrow (may be NULL) asks for less: one operator, product or
+ * authorisation; it never widens what the account may see. */
+gi_err_t gi_view_products(const gi_ctx_t *ctx, const db_account_t *a, db_page_t page,
+                          db_product_fn fn, void *arg, gi_error_t *err);
+gi_err_t gi_view_operators(const gi_ctx_t *ctx, const db_account_t *a, db_page_t page,
+                           db_operator_fn fn, void *arg, gi_error_t *err);
+gi_err_t gi_view_auths(const gi_ctx_t *ctx, const db_account_t *a, const db_filter_t *narrow,
+                       db_page_t page, db_auth_fn fn, void *arg, gi_error_t *err);
+gi_err_t gi_view_batches(const gi_ctx_t *ctx, const db_account_t *a, const db_filter_t *narrow,
+                         db_page_t page, db_batch_fn fn, void *arg, gi_error_t *err);
+
+/* Single records, when the account may see them. */
+gi_err_t gi_view_product(const gi_ctx_t *ctx, const db_account_t *a, int64_t id, db_product_t *out,
+                         gi_error_t *err);
+gi_err_t gi_view_operator(const gi_ctx_t *ctx, const db_account_t *a, int64_t id,
+                          db_operator_t *out, gi_error_t *err);
+gi_err_t gi_view_auth(const gi_ctx_t *ctx, const db_account_t *a, int64_t id, db_auth_t *out,
+                      gi_error_t *err);
+gi_err_t gi_view_batch(const gi_ctx_t *ctx, const db_account_t *a, int64_t id, db_batch_t *out,
+                       gi_error_t *err);
+
+#endif

@@ -1,0 +1,199 @@
+"""test_api.py - the REST API against the real server: who may do what
+(every role against every route: 401 without a token, 404 for another
+operator's records, 403 for an auditor's changes), paging, request
+validation, and that tokens never show in answers or the database.
+"""
+
+import json
+import os
+import sys
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import gimark_test as g  # noqa: E402
+
+PASSWORD = "correct horse battery staple"
+
+
+def add_user(w, name, role, operator=None, scope=None):
+    args = ["user", "add", name, "--role", role]
+    if operator:
+        args += ["--operator", operator]
+    if scope:
+        args += ["--scope", scope]
+    w.gimark(*args, stdin=PASSWORD + "\n")
+    return w.json("token", "create", name, "--name", "test")["token"]
+
+
+def call(s, method, path, token=None, body=None):
+    headers = {}
+    if token:
+        headers["Authorization"] = "Bearer " + token
+    data = None
+    if body is not None:
+        data = body if isinstance(body, (bytes, str)) else json.dumps(body)
+        headers["Content-Type"] = "application/json"
+    status, h, raw = s.request(method, "/api/v1/" + path, body=data, headers=headers)
+    try:
+        doc = json.loads(raw) if raw else None
+    except ValueError:
+        doc = None
+    return status, h, doc, raw
+
+
+def seed(w):
+    """Demo data: operator 1 (Baise, 451003) holds authorisations 1 and 2,
+    operator 2 (Nanning, 450100) holds 3. A batch of each."""
+    w.gimark("init")
+    w.gimark("demo")
+    own_batch, _ = w.batch(1, 2)
+    other_batch, _ = w.batch(3, 2)
+    tokens = {
+        "regulator": add_user(w, "reg", "regulator", scope="45"),
+        "baise": add_user(w, "baise", "regulator", scope="4510"),
+        "auditor": add_user(w, "aud", "auditor", scope="45"),
+        "operator": add_user(w, "coop", "operator", operator="93451003MA815908XM"),
+    }
+    return tokens, own_batch, other_batch
+
+
+def test_matrix(t, s, tokens, own_batch, other_batch):
+    """Expected status for each role on each route."""
+    new_batch = {"auth_id": 1, "count": 10, "lot_number": "API-1"}
+    other_new = {"auth_id": 3, "count": 10, "lot_number": "API-2"}
+    routes = [
+        # method, path, body, {role: status}
+        ("GET", "me", None, {}),
+        ("GET", "products", None, {}),
+        ("GET", "products/2", None, {}),
+        ("GET", "operators", None, {}),
+        ("GET", "operators/1", None, {}),
+        ("GET", "operators/2", None, {"operator": 404, "baise": 404}),
+        ("GET", "authorisations", None, {}),
+        ("GET", "authorisations/1", None, {}),
+        ("GET", "authorisations/3", None, {"operator": 404, "baise": 404}),
+        ("GET", "batches", None, {}),
+        ("GET", "batches/%d" % own_batch, None, {}),
+        ("GET", "batches/%d" % other_batch, None, {"operator": 404, "baise": 404}),
+        ("GET", "batches/999999", None, {r: 404 for r in tokens}),
+        ("POST", "batches", new_batch, {"regulator": 201, "baise": 201, "operator": 201,
+                                        "auditor": 403}),
+        ("POST", "batches", other_new, {"regulator": 201, "baise": 404, "operator": 404,
+                                        "auditor": 403}),
+        ("DELETE", "batches/%d" % own_batch, None, {r: 405 for r in tokens}),
+        ("PUT", "products", None, {r: 405 for r in tokens}),
+        ("GET", "nothing-here", None, {r: 404 for r in tokens}),
+    ]
+    for method, path, body, expected in routes:
+        status, headers, doc, _ = call(s, method, path, body=body)
+        t.check(status == 401 and headers.get("www-authenticate") == "Bearer",
+                "%s %s without a token: 401" % (method, path), status)
+        status, _, _, _ = call(s, method, path, token="gmk_" + "A" * 43, body=body)
+        t.check(status == 401, "%s %s with a wrong token: 401" % (method, path), status)
+        for role, token in tokens.items():
+            want = expected.get(role, 200)
+            status, headers, doc, raw = call(s, method, path, token=token, body=body)
+            t.check(status == want, "%s %s as %s: %d" % (method, path, role, want),
+                    "%d %s" % (status, raw[:200]))
+            if status >= 400:
+                want_code = {403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
+                t.check(doc and doc.get("error", {}).get("code") == want_code.get(status)
+                        and doc["error"].get("message"),
+                        "%s %s as %s: error object" % (method, path, role), raw[:200])
+            if status == 405:
+                t.check("GET" in headers.get("allow", ""), "405 names the allowed methods")
+
+
+def test_lists(t, s, tokens):
+    _, _, doc, _ = call(s, "GET", "operators", token=tokens["operator"])
+    t.check([o["id"] for o in doc["items"]] == [1], "operator sees only itself", doc)
+    _, _, doc, _ = call(s, "GET", "batches", token=tokens["operator"])
+    t.check(doc["items"] and all(b["operator_id"] == 1 for b in doc["items"]),
+            "operator sees only its batches", doc)
+    _, _, doc, _ = call(s, "GET", "authorisations?operator=2", token=tokens["operator"])
+    t.check(doc["items"] == [], "operator asking for another's authorisations: none", doc)
+    _, _, doc, _ = call(s, "GET", "operators", token=tokens["baise"])
+    t.check(doc["items"] and all(o["region_code"].startswith("4510") for o in doc["items"]),
+            "a city regulator sees its city's operators", doc)
+    _, _, doc, _ = call(s, "GET", "products", token=tokens["operator"])
+    t.check(len(doc["items"]) == 15, "the product register is public to operators", doc)
+    # paging
+    seen = []
+    offset = 0
+    while True:
+        status, _, doc, _ = call(s, "GET", "products?limit=4&offset=%d" % offset,
+                                 token=tokens["regulator"])
+        t.check(status == 200 and len(doc["items"]) <= 4, "page of at most 4")
+        seen += [p["id"] for p in doc["items"]]
+        if doc["next_offset"] is None:
+            break
+        offset = doc["next_offset"]
+    t.check(seen == list(range(1, 16)), "paging walks every product once", seen)
+    for bad in ("limit=0", "limit=501", "limit=x", "offset=-1", "limit=1e3"):
+        status, _, doc, _ = call(s, "GET", "products?" + bad, token=tokens["regulator"])
+        t.check(status == 400, "bad paging %s: 400" % bad, status)
+
+
+def test_validation(t, s, tokens):
+    tok = tokens["regulator"]
+    cases = [
+        (b"", "required"),
+        (b"not json", "not a JSON object"),
+        (b"[1, 2]", "not a JSON object"),
+        ({"auth_id": 1}, "count is required"),
+        ({"auth_id": "1", "count": 5}, "auth_id is required and must be a whole number"),
+        ({"auth_id": 1, "count": 5, "lot_number": 7}, "lot_number must be a string"),
+        ({"auth_id": 1, "count": 5, "colour": "red"}, "unknown field"),
+        (b'{"auth_id": 1, "auth_id": 2, "count": 5}', "not a JSON object"),
+        ({"auth_id": 1, "count": 0}, "from 1 to 10000000"),
+        ({"auth_id": 1, "count": 5, "harvest_date": "2026-02-30"}, "harvest"),
+    ]
+    for body, words in cases:
+        status, _, doc, raw = call(s, "POST", "batches", token=tok, body=body)
+        t.check(status == 400 and words in doc["error"]["message"],
+                "invalid body %r: 400 naming the problem" % (body,), raw[:200])
+    status, _, doc, raw = call(s, "POST", "batches", token=tok,
+                               body={"auth_id": 5, "count": 5})  # suspended in the demo
+    t.check(status == 409 and "suspended" in doc["error"]["message"],
+            "batch for a suspended authorisation: 409", raw[:200])
+    status, headers, doc, raw = call(s, "POST", "batches", token=tokens["operator"],
+                                     body={"auth_id": 2, "count": 3, "lot_number": "L"})
+    t.check(status == 201 and headers.get("location") == "/api/v1/batches/%d" % doc["id"]
+            and doc["status"] == "requested" and doc["count"] == 3,
+            "created batch: 201 with Location", raw[:200])
+
+
+def test_secrets(t, w, s, tokens):
+    dump = w.sql(".dump")
+    log = s.stderr()
+    for name, token in tokens.items():
+        t.check(token not in dump, "token of %s not in the database" % name)
+        t.check(token not in log, "token of %s not in the server log" % name)
+    t.check(PASSWORD not in dump and PASSWORD not in log, "password not stored or logged")
+    audit = w.sql("select group_concat(actor || ' ' || detail, ' ') from audit_log")
+    t.check("user:coop" in audit, "changes through the API are audited under the account")
+
+
+def main():
+    t = g.Tally("test_api")
+    w = g.Workdir()
+    try:
+        tokens, own_batch, other_batch = seed(w)
+        s = g.Server(w).start()
+        try:
+            test_matrix(t, s, tokens, own_batch, other_batch)
+            test_lists(t, s, tokens)
+            test_validation(t, s, tokens)
+        finally:
+            rc = s.stop()
+        t.check(rc == 0, "clean exit", rc)
+        test_secrets(t, w, s, tokens)
+        t.check(w.sql("PRAGMA integrity_check") == "ok", "integrity")
+    finally:
+        w.cleanup()
+    t.finish()
+
+
+if __name__ == "__main__":
+    main()

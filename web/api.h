@@ -1,0 +1,53 @@
+/*
+ * api.h - the REST API under /api/v1/ (the verdict route aside, which is
+ * public): JSON in and out, an account named by `Authorization: Bearer`.
+ *
+ *     GET  me
+ *     GET  products            GET products/{id}
+ *     GET  operators           GET operators/{id}
+ *     GET  authorisations      GET authorisations/{id}    (?operator= ?product=)
+ *     GET  batches             GET batches/{id}           (?operator= ?auth=)
+ *     POST batches             request a batch of labels
+ *
+ * Lists take ?limit= (1-500, default 50) and ?offset= and answer
+ * {"items": [...], "offset": N, "limit": N, "next_offset": N or null}.
+ * Errors are {"error": {"code": ..., "message": ...}}: 400 bad input, 401 no
+ * valid token, 403 the role may not, 404 no such record or not the account's
+ * to see, 405 wrong method, 409 refused by the rules.
+ *
+ * Knows nothing of HTTP transport: the server hands it the parts of a request.
+ * Thread-safety: as gi_ctx_t (one per thread).
+ */
+#ifndef WEB_API_H
+#define WEB_API_H
+
+#include "gi/gi.h"
+
+#include <stddef.h>
+
+typedef struct {
+    const char *method;
+    const char *path;          /* what follows /api/v1/ */
+    const char *authorization; /* the header, or NULL */
+    const char *body;          /* request body (not NUL-terminated), or NULL */
+    size_t body_len;
+    /* a query parameter by name, or NULL */
+    const char *(*query)(void *arg, const char *name);
+    void *query_arg;
+} web_api_request_t;
+
+typedef struct {
+    unsigned status;
+    char *body; /* JSON, for the caller to free() */
+    size_t len;
+    const char *allow; /* for 405: the methods the path takes */
+    int challenge;     /* for 401: send WWW-Authenticate: Bearer */
+    char location[64]; /* for 201: the new record's path, or "" */
+} web_api_response_t;
+
+/* Answers one API request. ctx->actor is replaced by the account's name for
+ * the changes it makes. out->body is always set (NULL only when out of
+ * memory). */
+void web_api_handle(const gi_ctx_t *ctx, const web_api_request_t *rq, web_api_response_t *out);
+
+#endif
