@@ -3,6 +3,7 @@
  * request validation and the JSON of answers.
  */
 #include "web/api.h"
+#include "web/api_internal.h"
 #include "gi/access.h"
 #include "gi/account.h"
 #include "gi/batch.h"
@@ -17,18 +18,9 @@
 #define PAGE_DEFAULT 50
 #define PAGE_MAX     500
 
-typedef struct {
-    const gi_ctx_t *ctx;
-    const web_api_request_t *rq;
-    web_api_response_t *out;
-    db_account_t account;
-    char actor[96];
-    char today[GI_DATE_LEN + 1];
-} call_t;
-
 /* --- answers ------------------------------------------------------------------- */
 
-static void answer(call_t *c, unsigned status, json_t *doc)
+void api_answer(call_t *c, unsigned status, json_t *doc)
 {
     c->out->status = status;
     c->out->body = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
@@ -36,14 +28,14 @@ static void answer(call_t *c, unsigned status, json_t *doc)
     json_decref(doc);
 }
 
-static void fail(call_t *c, unsigned status, const char *code, const char *message)
+void api_fail(call_t *c, unsigned status, const char *code, const char *message)
 {
-    answer(c, status, json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", message));
+    api_answer(c, status, json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", message));
 }
 
 /* Maps an error of gi/ to its status: access refusals (403) are answered
  * where access is checked, so a refusal here is one of the rules (409). */
-static void fail_gi(call_t *c, gi_err_t rc, const gi_error_t *err)
+void api_fail_gi(call_t *c, gi_err_t rc, const gi_error_t *err)
 {
     static const struct {
         gi_err_t rc;
@@ -56,7 +48,7 @@ static void fail_gi(call_t *c, gi_err_t rc, const gi_error_t *err)
             status = map[i].status;
     if (status >= 500)
         fprintf(stderr, "gimark serve: api: %s\n", err->msg);
-    fail(c, status, gi_err_name(rc), status >= 500 ? "service unavailable" : err->msg);
+    api_fail(c, status, gi_err_name(rc), status >= 500 ? "service unavailable" : err->msg);
 }
 
 /* --- paging ------------------------------------------------------------------------ */
@@ -88,7 +80,7 @@ static int page_of(call_t *c, db_page_t *page, list_t *l)
     page->offset = 0;
     if ((limit && parse_count(limit, 1, PAGE_MAX, &page->limit) != 0) ||
         (offset && parse_count(offset, 0, INT64_C(1000000000000), &page->offset) != 0)) {
-        fail(c, 400, "invalid", "limit must be 1 to 500 and offset a whole number from 0");
+        api_fail(c, 400, "invalid", "limit must be 1 to 500 and offset a whole number from 0");
         return -1;
     }
     *l = (list_t){c, json_array(), page->limit, 0};
@@ -112,9 +104,9 @@ static void answer_list(call_t *c, list_t *l, db_page_t page)
 {
     int64_t offset = page.offset;
     json_t *next = l->more ? json_integer(offset + l->limit) : json_null();
-    answer(c, 200,
-           json_pack("{s:o, s:I, s:I, s:o}", "items", l->items, "offset", (json_int_t)offset,
-                     "limit", (json_int_t)l->limit, "next_offset", next));
+    api_answer(c, 200,
+               json_pack("{s:o, s:I, s:I, s:o}", "items", l->items, "offset", (json_int_t)offset,
+                         "limit", (json_int_t)l->limit, "next_offset", next));
 }
 
 static int product_item(const db_product_t *p, void *arg)
@@ -146,7 +138,7 @@ static int query_id(call_t *c, const char *name, int64_t *out)
     if (v && parse_count(v, 1, INT64_MAX / 2, out) != 0) {
         char msg[96];
         snprintf(msg, sizeof msg, "%s must be a record id", name);
-        fail(c, 400, "invalid", msg);
+        api_fail(c, 400, "invalid", msg);
         return -1;
     }
     return 0;
@@ -159,22 +151,32 @@ typedef enum { R_ME, R_PRODUCTS, R_OPERATORS, R_AUTHS, R_BATCHES, R_NONE } resou
 static const char *const resource_names[] = {"me", "products", "operators", "authorisations",
                                              "batches"};
 
-/* Splits "batches/12" into the resource and the id (0 for the collection);
- * -1 for an id that is not one. */
-static resource_t resource_of(const char *path, int64_t *id)
+/* Splits "batches/12/issue" into the resource, the id (0 for the
+ * collection, -1 for one that is not an id) and the action ("" for none). */
+static resource_t resource_of(const char *path, int64_t *id, char action[16])
 {
     *id = 0;
+    action[0] = '\0';
     for (int r = 0; r < R_NONE; r++) {
         size_t n = strlen(resource_names[r]);
-        if (strncmp(path, resource_names[r], n) != 0)
+        if (strncmp(path, resource_names[r], n) != 0 || (path[n] && path[n] != '/'))
             continue;
-        if (path[n] == '\0' || (path[n] == '/' && path[n + 1] == '\0'))
+        const char *rest = path[n] ? path + n + 1 : path + n;
+        if (*rest == '\0')
             return (resource_t)r;
-        if (path[n] == '/' && r != R_ME) {
-            if (parse_count(path + n + 1, 1, INT64_MAX / 2, id) != 0)
-                *id = -1;
+        char idtext[24];
+        size_t idlen = strcspn(rest, "/");
+        const char *act = rest[idlen] ? rest + idlen + 1 : "";
+        if (r == R_ME || idlen >= sizeof idtext || strlen(act) >= 16 || strchr(act, '/')) {
+            *id = -1;
             return (resource_t)r;
         }
+        memcpy(idtext, rest, idlen);
+        idtext[idlen] = '\0';
+        if (parse_count(idtext, 1, INT64_MAX / 2, id) != 0)
+            *id = -1;
+        snprintf(action, 16, "%s", act);
+        return (resource_t)r;
     }
     return R_NONE;
 }
@@ -186,7 +188,7 @@ static void get_me(call_t *c)
                            "region_scope", a->region_scope);
     if (me && a->operator_id)
         json_object_set_new(me, "operator_id", json_integer(a->operator_id));
-    answer(c, 200, me);
+    api_answer(c, 200, me);
 }
 
 static void get_list(call_t *c, resource_t r)
@@ -220,7 +222,7 @@ static void get_list(call_t *c, resource_t r)
     }
     if (rc != GI_OK) {
         json_decref(l.items);
-        fail_gi(c, rc, &err);
+        api_fail_gi(c, rc, &err);
         return;
     }
     answer_list(c, &l, page);
@@ -249,21 +251,21 @@ static void get_one(call_t *c, resource_t r, int64_t id)
             doc = gi_json_batch(&b);
     }
     if (rc != GI_OK)
-        fail_gi(c, rc, &err);
+        api_fail_gi(c, rc, &err);
     else
-        answer(c, 200, doc);
+        api_answer(c, 200, doc);
 }
 
 /* --- POST batches ------------------------------------------------------------------------ */
 
 /* The request body as a JSON object with only the fields named; NULL after
  * answering 400. */
-static json_t *body_object(call_t *c, const char *const *fields)
+json_t *api_body_object(call_t *c, const char *const *fields)
 {
     json_error_t jerr;
     char msg[160];
     if (!c->rq->body || c->rq->body_len == 0) {
-        fail(c, 400, "invalid", "a JSON object is required as the request body");
+        api_fail(c, 400, "invalid", "a JSON object is required as the request body");
         return NULL;
     }
     json_t *doc = json_loadb(c->rq->body, c->rq->body_len, JSON_REJECT_DUPLICATES, &jerr);
@@ -271,7 +273,7 @@ static json_t *body_object(call_t *c, const char *const *fields)
         snprintf(msg, sizeof msg, "the body is not a JSON object%s%.100s", doc ? "" : ": ",
                  doc ? "" : jerr.text);
         json_decref(doc);
-        fail(c, 400, "invalid", msg);
+        api_fail(c, 400, "invalid", msg);
         return NULL;
     }
     const char *key;
@@ -284,7 +286,7 @@ static json_t *body_object(call_t *c, const char *const *fields)
         if (!known) {
             snprintf(msg, sizeof msg, "unknown field '%.60s'", key);
             json_decref(doc);
-            fail(c, 400, "invalid", msg);
+            api_fail(c, 400, "invalid", msg);
             return NULL;
         }
     }
@@ -292,20 +294,20 @@ static json_t *body_object(call_t *c, const char *const *fields)
 }
 
 /* A field that must be an integer (required) or a string (optional). */
-static int field_int(call_t *c, json_t *doc, const char *name, int64_t *out)
+int api_field_int(call_t *c, json_t *doc, const char *name, int64_t *out)
 {
     json_t *v = json_object_get(doc, name);
     char msg[96];
     if (!json_is_integer(v)) {
         snprintf(msg, sizeof msg, "%s is required and must be a whole number", name);
-        fail(c, 400, "invalid", msg);
+        api_fail(c, 400, "invalid", msg);
         return -1;
     }
     *out = json_integer_value(v);
     return 0;
 }
 
-static int field_text(call_t *c, json_t *doc, const char *name, const char **out)
+int api_field_text(call_t *c, json_t *doc, const char *name, const char **out)
 {
     json_t *v = json_object_get(doc, name);
     char msg[96];
@@ -314,54 +316,11 @@ static int field_text(call_t *c, json_t *doc, const char *name, const char **out
         return 0;
     if (!json_is_string(v)) {
         snprintf(msg, sizeof msg, "%s must be a string", name);
-        fail(c, 400, "invalid", msg);
+        api_fail(c, 400, "invalid", msg);
         return -1;
     }
     *out = json_string_value(v);
     return 0;
-}
-
-static void post_batch(call_t *c)
-{
-    static const char *const fields[] = {
-        "auth_id",         "count",           "lot_number", "harvest_date",
-        "production_base", "inspection_cert", NULL};
-    gi_batch_request_t in = {0};
-    json_t *doc = body_object(c, fields);
-    if (!doc)
-        return;
-    if (field_int(c, doc, "auth_id", &in.auth_id) || field_int(c, doc, "count", &in.count) ||
-        field_text(c, doc, "lot_number", &in.lot_number) ||
-        field_text(c, doc, "harvest_date", &in.harvest_date) ||
-        field_text(c, doc, "production_base", &in.production_base) ||
-        field_text(c, doc, "inspection_cert", &in.inspection_cert)) {
-        json_decref(doc);
-        return;
-    }
-    gi_error_t err;
-    db_auth_t auth;
-    char region[8];
-    gi_subject_t subject;
-    gi_err_t rc = gi_view_auth(c->ctx, &c->account, in.auth_id, &auth, &err);
-    if (rc == GI_OK)
-        rc = gi_subject_of_operator(c->ctx, auth.operator_id, &subject, region, &err);
-    if (rc == GI_OK && gi_access(&c->account, GI_ACT_BATCH_REQUEST, &subject, &err) != GI_OK) {
-        json_decref(doc);
-        fail(c, 403, "forbidden", err.msg);
-        return;
-    }
-    db_batch_t b;
-    gi_ctx_t as_user = *c->ctx;
-    as_user.actor = c->actor;
-    if (rc == GI_OK)
-        rc = gi_batch_request(&as_user, &in, &b, &err);
-    json_decref(doc);
-    if (rc != GI_OK) {
-        fail_gi(c, rc, &err);
-        return;
-    }
-    snprintf(c->out->location, sizeof c->out->location, "/api/v1/batches/%lld", (long long)b.id);
-    answer(c, 201, gi_json_batch(&b));
 }
 
 /* --- the entry point -------------------------------------------------------------------- */
@@ -373,12 +332,13 @@ static int authenticate(call_t *c)
     gi_error_t err;
     if (!h || strncmp(h, "Bearer ", 7) != 0) {
         c->out->challenge = 1;
-        fail(c, 401, "unauthenticated", "an API token is required: Authorization: Bearer TOKEN");
+        api_fail(c, 401, "unauthenticated",
+                 "an API token is required: Authorization: Bearer TOKEN");
         return -1;
     }
     if (gi_token_resolve(c->ctx, h + 7, &c->account, &err) != GI_OK) {
         c->out->challenge = 1;
-        fail(c, 401, "unauthenticated", "the API token is not valid");
+        api_fail(c, 401, "unauthenticated", "the API token is not valid");
         return -1;
     }
     snprintf(c->actor, sizeof c->actor, "user:%s", c->account.username);
@@ -388,30 +348,38 @@ static int authenticate(call_t *c)
 static void method_not_allowed(call_t *c, const char *allow)
 {
     c->out->allow = allow;
-    fail(c, 405, "method_not_allowed", "method not allowed");
+    api_fail(c, 405, "method_not_allowed", "method not allowed");
 }
 
 void web_api_handle(const gi_ctx_t *ctx, const web_api_request_t *rq, web_api_response_t *out)
 {
     call_t c = {.ctx = ctx, .rq = rq, .out = out};
     memset(out, 0, sizeof *out);
+    out->fd = -1;
     gi_date_of(ctx->now, c.today);
     if (authenticate(&c) != 0)
         return;
     int64_t id;
-    resource_t r = resource_of(rq->path, &id);
+    char action[16];
+    resource_t r = resource_of(rq->path, &id, action);
     int get = strcmp(rq->method, "GET") == 0 || strcmp(rq->method, "HEAD") == 0;
+    int post = strcmp(rq->method, "POST") == 0;
     if (r == R_NONE || id < 0) {
-        fail(&c, 404, "not_found", "no such API resource");
+        api_fail(&c, 404, "not_found", "no such API resource");
     } else if (r == R_ME) {
         get ? get_me(&c) : method_not_allowed(&c, "GET, HEAD");
-    } else if (id > 0) {
+    } else if (id == 0) {
+        if (get)
+            get_list(&c, r);
+        else if (post)
+            api_create(&c, resource_names[r]);
+        else
+            method_not_allowed(&c, "GET, HEAD, POST");
+    } else if (!action[0]) {
         get ? get_one(&c, r, id) : method_not_allowed(&c, "GET, HEAD");
-    } else if (get) {
-        get_list(&c, r);
-    } else if (r == R_BATCHES && strcmp(rq->method, "POST") == 0) {
-        post_batch(&c);
+    } else if (r == R_BATCHES && strcmp(action, "labels") == 0) {
+        get ? api_download(&c, id) : method_not_allowed(&c, "GET, HEAD");
     } else {
-        method_not_allowed(&c, r == R_BATCHES ? "GET, HEAD, POST" : "GET, HEAD");
+        post ? api_act(&c, resource_names[r], id, action) : method_not_allowed(&c, "POST");
     }
 }

@@ -3,11 +3,13 @@
  * public): JSON in and out, an account named by `Authorization: Bearer`.
  *
  *     GET  me
- *     GET  products            GET products/{id}
- *     GET  operators           GET operators/{id}
- *     GET  authorisations      GET authorisations/{id}    (?operator= ?product=)
- *     GET  batches             GET batches/{id}           (?operator= ?auth=)
- *     POST batches             request a batch of labels
+ *     GET  products            GET products/{id}          POST products
+ *     GET  operators           GET operators/{id}         POST operators
+ *     GET  authorisations      GET authorisations/{id}    POST authorisations
+ *          (?operator= ?product=)   POST authorisations/{id}/approve|suspend|reinstate|revoke
+ *     GET  batches             GET batches/{id}           POST batches (a request)
+ *          (?operator= ?auth=)      POST batches/{id}/approve|reject|issue|activate|void
+ *     GET  batches/{id}/labels?format=pdf|svg|png|csv|zip   the print file
  *
  * Lists take ?limit= (1-500, default 50) and ?offset= and answer
  * {"items": [...], "offset": N, "limit": N, "next_offset": N or null}.
@@ -24,6 +26,7 @@
 #include "gi/gi.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct {
     const char *method;
@@ -34,6 +37,7 @@ typedef struct {
     /* a query parameter by name, or NULL */
     const char *(*query)(void *arg, const char *name);
     void *query_arg;
+    const char *base_url; /* what printed labels point at ("" when not configured) */
 } web_api_request_t;
 
 typedef struct {
@@ -43,11 +47,17 @@ typedef struct {
     const char *allow; /* for 405: the methods the path takes */
     int challenge;     /* for 401: send WWW-Authenticate: Bearer */
     char location[64]; /* for 201: the new record's path, or "" */
+    /* a file instead of body (print files): an open descriptor of size bytes
+     * for the caller to send and close, or -1 */
+    int fd;
+    uint64_t size;
+    const char *content_type;
+    char filename[64];
 } web_api_response_t;
 
-/* Answers one API request. ctx->actor is replaced by the account's name for
- * the changes it makes. out->body is always set (NULL only when out of
- * memory). */
+/* Answers one API request. Changes are made in the calling account's name.
+ * out has either a JSON body (NULL only when out of memory) or, for a print
+ * file, an open fd. */
 void web_api_handle(const gi_ctx_t *ctx, const web_api_request_t *rq, web_api_response_t *out);
 
 #endif

@@ -384,16 +384,38 @@ static enum MHD_Result send_api(web_server_t *s, struct MHD_Connection *c, reque
         return send_json_error(c, rq, 503, "io", "database unavailable");
     char path[512];
     snprintf(path, sizeof path, "%.*s", (int)rq->route.code_len, rq->route.code);
-    web_api_request_t in = {method,   path,         header(c, MHD_HTTP_HEADER_AUTHORIZATION),
-                            rq->body, rq->body_len, api_query,
-                            c};
+    web_api_request_t in = {.method = method,
+                            .path = path,
+                            .authorization = header(c, MHD_HTTP_HEADER_AUTHORIZATION),
+                            .body = rq->body,
+                            .body_len = rq->body_len,
+                            .query = api_query,
+                            .query_arg = c,
+                            .base_url = s->cfg.base_url};
     web_api_response_t out;
     gi_ctx_t ctx = {db, "web:api", (int64_t)time(NULL)};
     web_api_handle(&ctx, &in, &out);
+    struct MHD_Response *r;
+    if (out.fd >= 0) {
+        r = MHD_create_response_from_fd(out.size, out.fd); /* closes fd when done */
+        if (!r) {
+            close(out.fd);
+            return MHD_NO;
+        }
+        char disposition[96];
+        snprintf(disposition, sizeof disposition, "attachment; filename=\"%s\"", out.filename);
+        add_security_headers(r);
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, out.content_type);
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disposition);
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+        enum MHD_Result ok = MHD_queue_response(c, out.status, r);
+        MHD_destroy_response(r);
+        rq->status = out.status;
+        return ok;
+    }
     if (!out.body)
         return MHD_NO;
-    struct MHD_Response *r =
-        MHD_create_response_from_buffer(out.len, out.body, MHD_RESPMEM_MUST_FREE);
+    r = MHD_create_response_from_buffer(out.len, out.body, MHD_RESPMEM_MUST_FREE);
     if (!r) {
         free(out.body);
         return MHD_NO;

@@ -164,6 +164,109 @@ def test_validation(t, s, tokens):
             "created batch: 201 with Location", raw[:200])
 
 
+def test_lifecycle(t, s, tokens):
+    """A cooperative requests labels, the regulator approves and issues them,
+    the cooperative downloads the print files and activates the batch, and a
+    consumer's check says genuine; who may not do a step is refused."""
+    coop, reg, aud = tokens["operator"], tokens["regulator"], tokens["auditor"]
+    status, _, doc, raw = call(s, "POST", "batches", token=coop,
+                               body={"auth_id": 1, "count": 5, "lot_number": "LIFE-1",
+                                     "harvest_date": "2026-07-01"})
+    t.check(status == 201, "cooperative requests a batch", raw[:200])
+    bid = doc["id"]
+    for action in ("approve", "issue"):
+        status, _, doc, _ = call(s, "POST", "batches/%d/%s" % (bid, action), token=coop, body={})
+        t.check(status == 403, "cooperative may not %s its own batch" % action, status)
+        status, _, _, _ = call(s, "POST", "batches/%d/%s" % (bid, action), token=aud, body={})
+        t.check(status == 403, "auditor may not %s" % action, status)
+    status, _, doc, raw = call(s, "POST", "batches/%d/approve" % bid, token=reg,
+                               body={"note": "lot data checked"})
+    t.check(status == 200 and doc["status"] == "approved", "regulator approves", raw[:200])
+    status, _, doc, raw = call(s, "POST", "batches/%d/issue" % bid, token=reg)
+    t.check(status == 200 and doc["status"] == "issued", "regulator issues", raw[:200])
+    status, _, doc, raw = call(s, "POST", "batches/%d/issue" % bid, token=reg)
+    t.check(status == 409, "issuing twice is refused by the rules", raw[:200])
+
+    status, h, _, body = call(s, "GET", "batches/%d/labels?format=pdf" % bid, token=coop)
+    t.check(status == 200 and body.startswith(b"%PDF") and
+            h.get("content-type") == "application/pdf" and
+            "batch-%d.pdf" % bid in h.get("content-disposition", ""),
+            "cooperative downloads the PDF", (status, body[:20]))
+    status, h, _, body = call(s, "GET", "batches/%d/labels?format=csv" % bid, token=coop)
+    rows = body.decode().splitlines()[1:]
+    t.check(status == 200 and len(rows) == 5, "the CSV lists the 5 labels", body[:200])
+    code = rows[0].split(",")[0]
+    t.check(call(s, "GET", "batches/%d/labels?format=doc" % bid, token=coop)[0] == 400,
+            "unknown print format: 400")
+    t.check(call(s, "GET", "batches/%d/labels?format=pdf" % bid, token=tokens["baise"])[0]
+            == 200, "the city regulator may download too")
+
+    status, _, doc, _ = call(s, "GET", "verify/" + code)
+    t.check(doc["verdict"] == "NOT_ACTIVATED", "before activation: not activated", doc)
+    status, _, doc, raw = call(s, "POST", "batches/%d/activate" % bid, token=coop)
+    t.check(status == 200 and doc["status"] == "activated", "cooperative activates", raw[:200])
+    verdict = None
+    for _ in range(100):  # the server's snapshot is renewed within 50 ms
+        verdict = json.loads(s.get("/api/v1/verify/" + code)[2])["verdict"]
+        if verdict == "GENUINE":
+            break
+    t.check(verdict == "GENUINE", "a consumer's check: genuine", verdict)
+
+    status, _, doc, raw = call(s, "POST", "batches/%d/void" % bid, token=coop,
+                               body={"reason": "misprint", "codes": [code]})
+    t.check(status == 200 and doc["labels_voided"] == 1, "cooperative voids a misprint",
+            raw[:200])
+    status, _, doc, raw = call(s, "POST", "batches/%d/void" % bid, token=coop,
+                               body={"reason": "misprint", "codes": [code]})
+    t.check(status == 409 or status == 400, "voiding it again is refused", raw[:200])
+
+    # authorisation transitions
+    status, _, _, _ = call(s, "POST", "authorisations/1/suspend", token=coop,
+                           body={"reason": "x"})
+    t.check(status == 403, "cooperative may not suspend itself", status)
+    status, _, doc, raw = call(s, "POST", "authorisations/1/suspend", token=reg,
+                               body={"reason": "spot check"})
+    t.check(status == 200 and doc["status"] == "suspended", "regulator suspends", raw[:200])
+    status, _, doc, raw = call(s, "POST", "authorisations/1/suspend", token=reg,
+                               body={"reason": "again"})
+    t.check(status == 409, "suspending twice is refused by the rules", raw[:200])
+    status, _, doc, raw = call(s, "POST", "authorisations/1/reinstate", token=reg,
+                               body={"reason": "passed"})
+    t.check(status == 200 and doc["status"] == "approved", "regulator reinstates", raw[:200])
+    status, _, _, _ = call(s, "POST", "authorisations/1/fly", token=reg, body={})
+    t.check(status == 404, "unknown action: 404", status)
+
+
+def test_register(t, s, tokens):
+    reg, aud, coop = tokens["regulator"], tokens["auditor"], tokens["operator"]
+    product = {"name_zh": "北流荔枝（测试）", "name_en": "Beiliu Lychee (test)", "region_code": "450981"}
+    for who, want in (("auditor", 403), ("operator", 403), ("regulator", 201)):
+        status, h, doc, raw = call(s, "POST", "products", token=tokens[who], body=product)
+        t.check(status == want, "%s adds a product: %d" % (who, want), raw[:200])
+    status, _, doc, raw = call(s, "POST", "products", token=tokens["baise"], body=product)
+    t.check(status == 404, "a Baise regulator cannot register in Yulin", raw[:200])
+    operator = {"uscc": "91450100MA8609132D", "name": "x", "kind": "company",
+                "region_code": "450100"}
+    status, _, doc, raw = call(s, "POST", "operators", token=reg, body=operator)
+    t.check(status == 400 and "check character" in doc["error"]["message"],
+            "an invalid USCC is refused with the reason", raw[:200])
+    operator["uscc"] = "91450100MA8609132C"
+    status, _, doc, raw = call(s, "POST", "operators", token=reg, body=operator)
+    t.check(status == 409, "a USCC already registered: 409", raw[:200])
+    status, _, doc, raw = call(s, "POST", "authorisations", token=reg,
+                               body={"operator_id": 2, "product_id": 10, "yearly_quota": 1000})
+    t.check(status == 201 and doc["status"] == "pending", "regulator grants", raw[:200])
+    status, _, doc, raw = call(s, "POST", "authorisations/%d/approve" % doc["id"], token=reg,
+                               body={"approval_doc": "CNIPA Announcement No. 475"})
+    t.check(status == 200 and doc["status"] == "approved", "regulator approves", raw[:200])
+    status, _, _, _ = call(s, "POST", "authorisations", token=coop,
+                           body={"operator_id": 1, "product_id": 3, "yearly_quota": 5})
+    t.check(status == 403, "operator may not grant itself", status)
+    status, _, _, _ = call(s, "POST", "authorisations", token=aud,
+                           body={"operator_id": 1, "product_id": 3, "yearly_quota": 5})
+    t.check(status == 403, "auditor may not grant", status)
+
+
 def test_secrets(t, w, s, tokens):
     dump = w.sql(".dump")
     log = s.stderr()
@@ -180,11 +283,13 @@ def main():
     w = g.Workdir()
     try:
         tokens, own_batch, other_batch = seed(w)
-        s = g.Server(w).start()
+        s = g.Server(w, "--base-url", "https://gi.example.cn").start()
         try:
             test_matrix(t, s, tokens, own_batch, other_batch)
             test_lists(t, s, tokens)
             test_validation(t, s, tokens)
+            test_lifecycle(t, s, tokens)
+            test_register(t, s, tokens)
         finally:
             rc = s.stop()
         t.check(rc == 0, "clean exit", rc)

@@ -1,0 +1,427 @@
+/*
+ * api_changes.c - the REST API's changes: creating products, operators,
+ * authorisations and batches, the transitions of authorisations and
+ * batches, and print-file downloads. Each is checked against gi/access
+ * before gi/ is asked to do it, and made in the calling account's name.
+ */
+#include "gi/access.h"
+#include "gi/batch.h"
+#include "gi/export.h"
+#include "gi/json.h"
+#include "gi/registry.h"
+#include "gi/view.h"
+#include "web/api_internal.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* 0 when the caller may do act on s; else -1 after answering 404 (may not
+ * see s) or 403 (may see, may not do). */
+static int allowed(call_t *c, gi_action_t act, const gi_subject_t *s)
+{
+    gi_error_t err;
+    gi_err_t rc = gi_access(&c->account, act, s, &err);
+    if (rc == GI_OK)
+        return 0;
+    if (rc == GI_ENOTFOUND)
+        api_fail(c, 404, "not_found", "not found");
+    else
+        api_fail(c, 403, "forbidden", err.msg);
+    return -1;
+}
+
+/* The context of a change made by the calling account. */
+static gi_ctx_t as_caller(const call_t *c)
+{
+    gi_ctx_t ctx = *c->ctx;
+    ctx.actor = c->actor;
+    return ctx;
+}
+
+/* Answers a change's outcome: 201 or 200 with doc, or the error. */
+static void answer_change(call_t *c, gi_err_t rc, const gi_error_t *err, unsigned status,
+                          json_t *doc)
+{
+    if (rc != GI_OK) {
+        json_decref(doc);
+        api_fail_gi(c, rc, err);
+        return;
+    }
+    api_answer(c, status, doc);
+}
+
+/* The subject of an operator's records; -1 after answering (404 when the
+ * operator is missing or not the caller's to see). */
+static int operator_subject(call_t *c, int64_t operator_id, gi_subject_t *s, char region[8])
+{
+    gi_error_t err;
+    db_operator_t o;
+    gi_err_t rc = gi_view_operator(c->ctx, &c->account, operator_id, &o, &err);
+    if (rc != GI_OK) {
+        api_fail_gi(c, rc, &err);
+        return -1;
+    }
+    snprintf(region, 8, "%s", o.region_code);
+    *s = (gi_subject_t){region, o.id};
+    return 0;
+}
+
+/* --- creating records ------------------------------------------------------------ */
+
+static void create_product(call_t *c, json_t *doc)
+{
+    gi_product_input_t in = {0};
+    if (api_field_text(c, doc, "name_zh", &in.name_zh) ||
+        api_field_text(c, doc, "name_en", &in.name_en) ||
+        api_field_text(c, doc, "regime", &in.regime) ||
+        api_field_text(c, doc, "reg_number", &in.reg_number) ||
+        api_field_text(c, doc, "region_code", &in.region_code) ||
+        api_field_text(c, doc, "standard", &in.standard) ||
+        api_field_text(c, doc, "gtin", &in.gtin))
+        return;
+    gi_subject_t s = {in.region_code, 0};
+    if (allowed(c, GI_ACT_REGISTER, &s) != 0)
+        return;
+    gi_error_t err;
+    db_product_t p;
+    gi_ctx_t ctx = as_caller(c);
+    gi_err_t rc = gi_product_add(&ctx, &in, &p, &err);
+    if (rc == GI_OK)
+        snprintf(c->out->location, sizeof c->out->location, "/api/v1/products/%lld",
+                 (long long)p.id);
+    answer_change(c, rc, &err, 201, rc == GI_OK ? gi_json_product(&p) : NULL);
+}
+
+static void create_operator(call_t *c, json_t *doc)
+{
+    gi_operator_input_t in = {0};
+    if (api_field_text(c, doc, "uscc", &in.uscc) || api_field_text(c, doc, "name", &in.name) ||
+        api_field_text(c, doc, "kind", &in.kind) ||
+        api_field_text(c, doc, "region_code", &in.region_code) ||
+        api_field_text(c, doc, "contact", &in.contact) ||
+        api_field_text(c, doc, "uscc_override", &in.uscc_override))
+        return;
+    gi_subject_t s = {in.region_code, 0};
+    if (allowed(c, GI_ACT_REGISTER, &s) != 0)
+        return;
+    gi_error_t err;
+    db_operator_t o;
+    gi_ctx_t ctx = as_caller(c);
+    gi_err_t rc = gi_operator_add(&ctx, &in, &o, &err);
+    if (rc == GI_OK)
+        snprintf(c->out->location, sizeof c->out->location, "/api/v1/operators/%lld",
+                 (long long)o.id);
+    answer_change(c, rc, &err, 201, rc == GI_OK ? gi_json_operator(&o) : NULL);
+}
+
+static void create_auth(call_t *c, json_t *doc)
+{
+    gi_auth_input_t in = {0};
+    char region[8];
+    gi_subject_t s;
+    if (api_field_int(c, doc, "operator_id", &in.operator_id) ||
+        api_field_int(c, doc, "product_id", &in.product_id) ||
+        api_field_int(c, doc, "yearly_quota", &in.yearly_quota) ||
+        api_field_text(c, doc, "valid_from", &in.valid_from) ||
+        api_field_text(c, doc, "valid_until", &in.valid_until) ||
+        api_field_text(c, doc, "approval_doc", &in.approval_doc) ||
+        operator_subject(c, in.operator_id, &s, region) != 0 ||
+        allowed(c, GI_ACT_AUTH_DECIDE, &s) != 0)
+        return;
+    gi_error_t err;
+    db_auth_t a;
+    gi_ctx_t ctx = as_caller(c);
+    gi_err_t rc = gi_auth_grant(&ctx, &in, &a, &err);
+    if (rc == GI_OK)
+        snprintf(c->out->location, sizeof c->out->location, "/api/v1/authorisations/%lld",
+                 (long long)a.id);
+    answer_change(c, rc, &err, 201, rc == GI_OK ? gi_json_auth(&a, c->today, c->ctx->now) : NULL);
+}
+
+static void create_batch(call_t *c, json_t *doc)
+{
+    gi_batch_request_t in = {0};
+    db_auth_t auth;
+    gi_error_t err;
+    char region[8];
+    gi_subject_t s;
+    if (api_field_int(c, doc, "auth_id", &in.auth_id) ||
+        api_field_int(c, doc, "count", &in.count) ||
+        api_field_text(c, doc, "lot_number", &in.lot_number) ||
+        api_field_text(c, doc, "harvest_date", &in.harvest_date) ||
+        api_field_text(c, doc, "production_base", &in.production_base) ||
+        api_field_text(c, doc, "inspection_cert", &in.inspection_cert))
+        return;
+    gi_err_t rc = gi_view_auth(c->ctx, &c->account, in.auth_id, &auth, &err);
+    if (rc != GI_OK) {
+        api_fail_gi(c, rc, &err);
+        return;
+    }
+    if (operator_subject(c, auth.operator_id, &s, region) != 0 ||
+        allowed(c, GI_ACT_BATCH_REQUEST, &s) != 0)
+        return;
+    db_batch_t b;
+    gi_ctx_t ctx = as_caller(c);
+    rc = gi_batch_request(&ctx, &in, &b, &err);
+    if (rc == GI_OK)
+        snprintf(c->out->location, sizeof c->out->location, "/api/v1/batches/%lld",
+                 (long long)b.id);
+    answer_change(c, rc, &err, 201, rc == GI_OK ? gi_json_batch(&b) : NULL);
+}
+
+void api_create(call_t *c, const char *collection)
+{
+    static const char *const product_fields[] = {"name_zh",     "name_en",  "regime", "reg_number",
+                                                 "region_code", "standard", "gtin",   NULL};
+    static const char *const operator_fields[] = {"uscc",    "name",          "kind", "region_code",
+                                                  "contact", "uscc_override", NULL};
+    static const char *const auth_fields[] = {"operator_id", "product_id",  "yearly_quota",
+                                              "valid_from",  "valid_until", "approval_doc",
+                                              NULL};
+    static const char *const batch_fields[] = {
+        "auth_id",         "count",           "lot_number", "harvest_date",
+        "production_base", "inspection_cert", NULL};
+    static const struct {
+        const char *collection;
+        const char *const *fields;
+        void (*create)(call_t *c, json_t *doc);
+    } kinds[] = {{"products", product_fields, create_product},
+                 {"operators", operator_fields, create_operator},
+                 {"authorisations", auth_fields, create_auth},
+                 {"batches", batch_fields, create_batch}};
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        if (strcmp(collection, kinds[i].collection) != 0)
+            continue;
+        json_t *doc = api_body_object(c, kinds[i].fields);
+        if (doc)
+            kinds[i].create(c, doc);
+        json_decref(doc);
+        return;
+    }
+    api_fail(c, 404, "not_found", "no such API resource");
+}
+
+/* --- transitions ---------------------------------------------------------------------- */
+
+static void act_auth(call_t *c, int64_t id, const char *action)
+{
+    static const char *const fields[] = {"reason", "approval_doc", NULL};
+    int which = gi_auth_action_parse(action);
+    if (which < 0) {
+        api_fail(c, 404, "not_found", "no such action: approve, suspend, reinstate or revoke");
+        return;
+    }
+    gi_error_t err;
+    db_auth_t a;
+    char region[8];
+    gi_subject_t s;
+    const char *reason, *doc_no;
+    gi_err_t rc = gi_view_auth(c->ctx, &c->account, id, &a, &err);
+    if (rc != GI_OK) {
+        api_fail_gi(c, rc, &err);
+        return;
+    }
+    if (operator_subject(c, a.operator_id, &s, region) != 0 ||
+        allowed(c, GI_ACT_AUTH_DECIDE, &s) != 0)
+        return;
+    json_t *doc = api_body_object(c, fields);
+    if (!doc)
+        return;
+    if (api_field_text(c, doc, "reason", &reason) == 0 &&
+        api_field_text(c, doc, "approval_doc", &doc_no) == 0) {
+        gi_ctx_t ctx = as_caller(c);
+        rc = gi_auth_transition(&ctx, id, (gi_auth_action_t)which, reason, doc_no, &a, &err);
+        answer_change(c, rc, &err, 200,
+                      rc == GI_OK ? gi_json_auth(&a, c->today, c->ctx->now) : NULL);
+    }
+    json_decref(doc);
+}
+
+/* The listed codes of a void request, as an array of strings; -1 after 400. */
+static int codes_of(call_t *c, json_t *doc, const char ***codes, size_t *n)
+{
+    json_t *list = json_object_get(doc, "codes");
+    *codes = NULL;
+    *n = 0;
+    if (!list)
+        return 0;
+    if (!json_is_array(list) || json_array_size(list) == 0 || json_array_size(list) > 100000) {
+        api_fail(c, 400, "invalid", "codes must be a list of 1 to 100000 serial codes");
+        return -1;
+    }
+    *n = json_array_size(list);
+    *codes = calloc(*n, sizeof **codes);
+    for (size_t i = 0; *codes && i < *n; i++) {
+        if (!json_is_string(json_array_get(list, i))) {
+            free(*codes);
+            api_fail(c, 400, "invalid", "codes must be strings");
+            return -1;
+        }
+        (*codes)[i] = json_string_value(json_array_get(list, i));
+    }
+    return *codes ? 0 : -1;
+}
+
+static gi_err_t batch_action(call_t *c, int64_t id, const char *action, json_t *doc, db_batch_t *b,
+                             gi_error_t *err)
+{
+    const char *text = "";
+    const char **codes = NULL;
+    size_t n = 0;
+    gi_ctx_t ctx = as_caller(c);
+    if (strcmp(action, "approve") == 0 || strcmp(action, "reject") == 0) {
+        if (api_field_text(c, doc, "note", &text) != 0)
+            return GI_OK;
+        return gi_batch_decide(&ctx, id, action[0] == 'a', text, b, err);
+    }
+    if (strcmp(action, "issue") == 0)
+        return gi_batch_issue(&ctx, id, NULL, b, err);
+    if (strcmp(action, "activate") == 0)
+        return gi_batch_activate(&ctx, id, b, err);
+    if (api_field_text(c, doc, "reason", &text) != 0 || codes_of(c, doc, &codes, &n) != 0)
+        return GI_OK;
+    gi_err_t rc = codes ? gi_batch_void_codes(&ctx, id, codes, n, text, err)
+                        : gi_batch_void(&ctx, id, text, b, err);
+    free(codes);
+    if (rc == GI_OK && n)
+        rc = gi_batch_get(&ctx, id, b, err);
+    return rc;
+}
+
+static void act_batch(call_t *c, int64_t id, const char *action)
+{
+    static const char *const fields[] = {"note", "reason", "codes", NULL};
+    static const struct {
+        const char *name;
+        gi_action_t act;
+    } actions[] = {{"approve", GI_ACT_BATCH_DECIDE},
+                   {"reject", GI_ACT_BATCH_DECIDE},
+                   {"issue", GI_ACT_BATCH_DECIDE},
+                   {"activate", GI_ACT_BATCH_USE},
+                   {"void", GI_ACT_BATCH_USE}};
+    size_t k = 0;
+    while (k < sizeof actions / sizeof actions[0] && strcmp(actions[k].name, action) != 0)
+        k++;
+    if (k == sizeof actions / sizeof actions[0]) {
+        api_fail(c, 404, "not_found", "no such action: approve, reject, issue, activate or void");
+        return;
+    }
+    gi_error_t err;
+    db_batch_t b;
+    char region[8];
+    gi_subject_t s;
+    gi_err_t rc = gi_view_batch(c->ctx, &c->account, id, &b, &err);
+    if (rc != GI_OK) {
+        api_fail_gi(c, rc, &err);
+        return;
+    }
+    if (operator_subject(c, b.operator_id, &s, region) != 0 || allowed(c, actions[k].act, &s) != 0)
+        return;
+    json_t *doc = c->rq->body_len ? api_body_object(c, fields) : json_object();
+    if (!doc)
+        return;
+    rc = batch_action(c, id, action, doc, &b, &err);
+    json_decref(doc);
+    if (c->out->body) /* a field was refused */
+        return;
+    answer_change(c, rc, &err, 200, rc == GI_OK ? gi_json_batch(&b) : NULL);
+}
+
+void api_act(call_t *c, const char *collection, int64_t id, const char *action)
+{
+    if (strcmp(collection, "authorisations") == 0)
+        act_auth(c, id, action);
+    else if (strcmp(collection, "batches") == 0)
+        act_batch(c, id, action);
+    else
+        api_fail(c, 404, "not_found", "no such API resource");
+}
+
+/* --- print files ---------------------------------------------------------------------------- */
+
+static const struct {
+    const char *name;
+    label_format_t format;
+    const char *type;
+} formats[] = {{"pdf", LABEL_FMT_PDF, "application/pdf"},
+               {"svg", LABEL_FMT_SVG, "image/svg+xml"},
+               {"png", LABEL_FMT_PNG, "image/png"},
+               {"csv", LABEL_FMT_CSV, "text/csv; charset=utf-8"},
+               {"zip", LABEL_FMT_ZIP, "application/zip"}};
+
+/* Writes the print file into an unlinked temporary file and hands its
+ * descriptor to the answer. */
+static void send_print_file(call_t *c, int64_t batch_id, size_t f)
+{
+    char path[256];
+    const char *tmp = getenv("TMPDIR");
+    snprintf(path, sizeof path, "%s/gimark-export-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        api_fail(c, 503, "io", "cannot make a temporary file");
+        return;
+    }
+    close(fd);
+    gi_export_t ex = {0};
+    label_layout_default(&ex.layout);
+    ex.base_url = c->rq->base_url;
+    ex.format = formats[f].format;
+    ex.path = path;
+    gi_error_t err;
+    size_t written = 0;
+    gi_ctx_t ctx = as_caller(c);
+    gi_err_t rc = gi_batch_export(&ctx, batch_id, &ex, &written, &err);
+    fd = rc == GI_OK ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+    unlink(path);
+    struct stat st;
+    if (rc != GI_OK || fd < 0 || fstat(fd, &st) != 0) {
+        if (fd >= 0)
+            close(fd);
+        if (rc != GI_OK)
+            api_fail_gi(c, rc, &err);
+        else
+            api_fail(c, 503, "io", "cannot read the print file");
+        return;
+    }
+    c->out->status = 200;
+    c->out->fd = fd;
+    c->out->size = (uint64_t)st.st_size;
+    c->out->content_type = formats[f].type;
+    snprintf(c->out->filename, sizeof c->out->filename, "batch-%lld.%s", (long long)batch_id,
+             formats[f].name);
+}
+
+void api_download(call_t *c, int64_t batch_id)
+{
+    const char *want = c->rq->query(c->rq->query_arg, "format");
+    size_t f = 0;
+    while (want && f < sizeof formats / sizeof formats[0] && strcmp(formats[f].name, want) != 0)
+        f++;
+    if (f == sizeof formats / sizeof formats[0]) {
+        api_fail(c, 400, "invalid", "format must be pdf, svg, png, csv or zip");
+        return;
+    }
+    gi_error_t err;
+    db_batch_t b;
+    char region[8];
+    gi_subject_t s;
+    gi_err_t rc = gi_view_batch(c->ctx, &c->account, batch_id, &b, &err);
+    if (rc != GI_OK) {
+        api_fail_gi(c, rc, &err);
+        return;
+    }
+    if (operator_subject(c, b.operator_id, &s, region) != 0 ||
+        allowed(c, GI_ACT_BATCH_USE, &s) != 0)
+        return;
+    if (!c->rq->base_url || !*c->rq->base_url) {
+        api_fail(c, 409, "refused",
+                 "the server was started without --base-url: labels need the address "
+                 "consumers will reach");
+        return;
+    }
+    send_print_file(c, batch_id, f);
+}
