@@ -53,6 +53,9 @@ enum {
     Q_SCAN_MERGED_SET,
     Q_SCAN_CATCH_UP,
     Q_REPORT_INSERT,
+    Q_REPORT_GET,
+    Q_REPORT_LIST,
+    Q_REPORT_SET_STATUS,
     Q_SECRET_ADD,
     Q_SECRET_GET,
     Q_ACCOUNT_INSERT,
@@ -199,6 +202,18 @@ static const char *const query_sql[Q_COUNT] = {
         "(SELECT through_id FROM scans.scan_merged) AND code IS NOT NULL GROUP BY code "
         "ORDER BY code ON CONFLICT (code) DO UPDATE SET count = count + excluded.count, "
         "first_at = min(first_at, excluded.first_at)",
+#define REPORT_FROM                                                                                \
+    "r.id, r.at, r.code, r.text, r.contact, r.client_key, r.status, r.note, "                      \
+    "coalesce(o.id, 0), coalesce(o.region_code, '') FROM report r "                                \
+    "LEFT JOIN label l ON l.code = r.code LEFT JOIN batch b ON b.id = l.batch_id "                 \
+    "LEFT JOIN authorisation a ON a.id = b.auth_id "                                               \
+    "LEFT JOIN operator o ON o.id = a.operator_id "
+    [Q_REPORT_GET] = "SELECT " REPORT_FROM "WHERE r.id = ?",
+    [Q_REPORT_LIST] = "SELECT " REPORT_FROM "WHERE (?1 = 0 OR o.id = ?1) "
+                      "AND (?2 = '' OR substr(o.region_code, 1, length(?2)) = ?2 "
+                      "OR (o.id IS NULL AND length(?2) <= 2)) "
+                      "AND (?3 = '' OR r.status = ?3) ORDER BY r.id DESC LIMIT ?4 OFFSET ?5",
+    [Q_REPORT_SET_STATUS] = "UPDATE report SET status = ?, note = ? WHERE id = ?",
     [Q_REPORT_INSERT] = "INSERT INTO report (at, code, text, contact, client_key) "
                         "VALUES (?,?,?,?,?)",
     [Q_SECRET_ADD] = "INSERT INTO secret (name, value) VALUES (?,?) ON CONFLICT DO NOTHING",
@@ -1388,6 +1403,73 @@ db_err_t db_secret_get_or_add(db_t *db, const char *name, const unsigned char *f
             rc = fail(db, DB_EIO, "secret %s has the wrong length", name);
     }
     sqlite3_reset(st);
+    return rc;
+}
+
+static void report_from_row(sqlite3_stmt *st, db_report_t *r)
+{
+    r->id = sqlite3_column_int64(st, 0);
+    r->at = sqlite3_column_int64(st, 1);
+    column_text(st, 2, r->code, sizeof r->code);
+    column_text(st, 3, r->text, sizeof r->text);
+    column_text(st, 4, r->contact, sizeof r->contact);
+    column_text(st, 5, r->client_key, sizeof r->client_key);
+    column_text(st, 6, r->status, sizeof r->status);
+    column_text(st, 7, r->note, sizeof r->note);
+    r->operator_id = sqlite3_column_int64(st, 8);
+    column_text(st, 9, r->region_code, sizeof r->region_code);
+}
+
+db_err_t db_report_get(db_t *db, int64_t id, db_report_t *out)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_REPORT_GET);
+    if (!st)
+        return DB_EIO;
+    sqlite3_bind_int64(st, 1, id);
+    db_err_t rc = step_one(db, st, "report");
+    if (rc == DB_OK)
+        report_from_row(st, out);
+    sqlite3_reset(st);
+    return rc;
+}
+
+static int report_row(sqlite3_stmt *st, void *arg)
+{
+    list_ctx_t *c = arg;
+    db_report_t *r = malloc(sizeof *r); /* 9 KB: not on a worker's stack */
+    if (!r)
+        return 1;
+    report_from_row(st, r);
+    int stop = ((db_report_fn)c->fn)(r, c->arg);
+    free(r);
+    return stop;
+}
+
+db_err_t db_report_list(db_t *db, const db_filter_t *f, const char *status, db_page_t page,
+                        db_report_fn fn, void *arg)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_REPORT_LIST);
+    if (!st)
+        return DB_EIO;
+    sqlite3_bind_int64(st, 1, f ? f->operator_id : 0);
+    bind_text(st, 2, f && f->region ? f->region : "");
+    bind_text(st, 3, status ? status : "");
+    bind_page(st, 4, page);
+    list_ctx_t c = {(void *)fn, arg};
+    return step_rows(db, st, "list reports", report_row, &c);
+}
+
+db_err_t db_report_set_status(db_t *db, int64_t id, const char *status, const char *note)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_REPORT_SET_STATUS);
+    if (!st)
+        return DB_EIO;
+    bind_text(st, 1, status);
+    bind_text(st, 2, note);
+    sqlite3_bind_int64(st, 3, id);
+    db_err_t rc = step_done(db, st, "triage report");
+    if (rc == DB_OK && sqlite3_changes(db->conn) == 0)
+        rc = fail(db, DB_ENOTFOUND, "no report %lld", (long long)id);
     return rc;
 }
 

@@ -316,9 +316,22 @@ typedef struct {
     char client_key[32];
     char status[DB_TEXT_SHORT];
     char note[DB_TEXT];
+    /* filled by reads, ignored by writes: the operator whose label the
+     * code is (0 when it names no label) and its region */
+    int64_t operator_id;
+    char region_code[8];
 } db_report_t;
 
 db_err_t db_report_insert(db_t *db, db_report_t *r); /* sets r->id */
+db_err_t db_report_get(db_t *db, int64_t id, db_report_t *out);
+/* Lists reports, newest first, narrowed by f's operator and region (a report
+ * on a code that names no label belongs to no operator: it is listed unless f
+ * narrows to an operator or to a region below a province) and by status
+ * ("" any). */
+typedef int (*db_report_fn)(const db_report_t *r, void *arg);
+db_err_t db_report_list(db_t *db, const db_filter_t *f, const char *status, db_page_t page,
+                        db_report_fn fn, void *arg);
+db_err_t db_report_set_status(db_t *db, int64_t id, const char *status, const char *note);
 
 /* A secret of len bytes kept under name: the stored one, or fresh when there
  * was none (fresh is then stored). Run inside a change. */

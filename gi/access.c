@@ -14,6 +14,7 @@ static const char *const action_names[GI_ACT_COUNT] = {
     [GI_ACT_BATCH_DECIDE] = "decide on batches",
     [GI_ACT_BATCH_USE] = "use batches",
     [GI_ACT_REPORT_TRIAGE] = "triage reports",
+    [GI_ACT_OVERSEE] = "oversee (audit log, figures, scans)",
 };
 
 const char *gi_action_name(gi_action_t action)
@@ -49,9 +50,15 @@ gi_err_t gi_access(const db_account_t *a, gi_action_t action, const gi_subject_t
     if (!visible(a, s))
         return gi_fail(err, GI_ENOTFOUND, "not found");
     int allowed = is_regulator || action == GI_ACT_READ ||
+                  (is_auditor && action == GI_ACT_OVERSEE) ||
                   (is_operator && s->operator_id != 0 && operator_may(action));
     if (!allowed)
         return gi_fail(err, GI_EREFUSED, "a%s %s account may not %s",
                        is_auditor || is_operator ? "n" : "", a->role, gi_action_name(action));
     return GI_OK;
+}
+
+int gi_may_see_reporters(const db_account_t *a)
+{
+    return !a->disabled && (strcmp(a->role, "regulator") == 0 || strcmp(a->role, "auditor") == 0);
 }

@@ -3,7 +3,8 @@
  * an action and the record it touches, whether the action is allowed.
  *
  *     regulator  every action on records inside its region scope
- *     auditor    reads records inside its region scope, changes nothing
+ *     auditor    reads records inside its region scope, the audit log,
+ *                figures and scans; changes nothing
  *     operator   reads the public register (products) and its own records;
  *                requests, activates, voids and downloads its own batches;
  *                decides nothing
@@ -28,6 +29,7 @@ typedef enum {
     GI_ACT_BATCH_DECIDE,  /* approve, reject, issue a batch */
     GI_ACT_BATCH_USE,     /* activate, void, download the print files of a batch */
     GI_ACT_REPORT_TRIAGE, /* work the queue of consumer reports */
+    GI_ACT_OVERSEE,       /* read the audit log, figures and scans */
     GI_ACT_COUNT
 } gi_action_t;
 
@@ -43,6 +45,10 @@ typedef struct {
  * message in err. A disabled account may do nothing. */
 gi_err_t gi_access(const db_account_t *a, gi_action_t action, const gi_subject_t *s,
                    gi_error_t *err);
+
+/* True when a may see who reported a suspected copy (the consumer's contact):
+ * regulators and auditors, never operators. */
+int gi_may_see_reporters(const db_account_t *a);
 
 /* "read", "register", ... for messages and logs. */
 const char *gi_action_name(gi_action_t action);

@@ -434,16 +434,7 @@ static gi_err_t cmd_stats(cli_t *cli, const cli_command_t *cmd, gi_error_t *err)
         return rc;
     double pct = 100.0 * (double)st.operators_authorised / (double)target;
     if (cli->json)
-        return cli_print_json(
-            json_pack("{s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I}, s:I, s:I, s:f, s:I}", "products",
-                      (json_int_t)st.products, "operators", (json_int_t)st.operators,
-                      "authorisations", "pending", (json_int_t)st.auth_pending, "approved",
-                      (json_int_t)st.auth_approved, "suspended", (json_int_t)st.auth_suspended,
-                      "revoked", (json_int_t)st.auth_revoked, "expired",
-                      (json_int_t)st.auth_expired, "operators_using_mark",
-                      (json_int_t)st.operators_authorised, "target", (json_int_t)target,
-                      "target_percent", pct, "audit_rows", (json_int_t)st.audit_rows),
-            err);
+        return cli_print_json(gi_json_stats(&st, target), err);
     printf("GI products:      %" PRId64 "\n"
            "operators:        %" PRId64 "\n"
            "authorisations:   %" PRId64 " approved, %" PRId64 " pending, %" PRId64

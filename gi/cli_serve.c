@@ -11,6 +11,7 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const cli_opt_t serve_opts[] = {
@@ -25,6 +26,9 @@ static const cli_opt_t serve_opts[] = {
     {"repeat-threshold", "N", "scans of one code before the page warns (default 10)"},
     {"reports-per-hour", "N", "consumer reports per client and hour (default 10)"},
     {"cache-mb", "N", "database pages each worker thread may cache, in MiB (default 64)"},
+    {"target", "N",
+     "operators using the mark the province aims at (default 1000, env "
+     "GIMARK_TARGET)"},
     {NULL, NULL, NULL},
 };
 
@@ -68,6 +72,15 @@ static gi_err_t read_config(const cli_t *cli, const cli_command_t *cmd, web_conf
 {
     unsigned header = 0, body = 0, threshold = 0, reports = 0;
     unsigned per_ip = 128;
+    const char *env_target = getenv("GIMARK_TARGET");
+    unsigned target = 0;
+    if (env_target && *env_target) {
+        int64_t t;
+        gi_err_t trc = cli_parse_int("GIMARK_TARGET", env_target, 1, 100000000, &t, err);
+        if (trc != GI_OK)
+            return trc;
+        target = (unsigned)t;
+    }
     gi_err_t rc;
     if ((rc = parse_listen(cli_opt_or(cli, cmd, "listen", "127.0.0.1:8080"), host, cap, &cfg->port,
                            err)) ||
@@ -79,7 +92,8 @@ static gi_err_t read_config(const cli_t *cli, const cli_command_t *cmd, web_conf
         (rc = opt_uint(cli, cmd, "max-body-bytes", 1024, 1 << 24, &body, err)) ||
         (rc = opt_uint(cli, cmd, "repeat-threshold", 1, 1000000, &threshold, err)) ||
         (rc = opt_uint(cli, cmd, "reports-per-hour", 1, 1000000, &reports, err)) ||
-        (rc = opt_uint(cli, cmd, "cache-mb", 1, 65536, &cfg->cache_mb, err)))
+        (rc = opt_uint(cli, cmd, "cache-mb", 1, 65536, &cfg->cache_mb, err)) ||
+        (rc = opt_uint(cli, cmd, "target", 1, 100000000, &target, err)))
         return rc;
     cfg->db_path = cli->db_path;
     cfg->host = host;
@@ -89,6 +103,7 @@ static gi_err_t read_config(const cli_t *cli, const cli_command_t *cmd, web_conf
     cfg->max_body_bytes = body;
     cfg->repeat_threshold = threshold;
     cfg->reports_per_hour = reports;
+    cfg->target = target;
     return GI_OK;
 }
 

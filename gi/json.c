@@ -80,3 +80,31 @@ json_t *gi_json_batch(const db_batch_t *b)
                      "voided_at", time_or_null(b->voided_at), "void_reason", b->void_reason,
                      "labels_voided", (json_int_t)b->labels_voided);
 }
+
+json_t *gi_json_report(const db_report_t *r, int with_reporter)
+{
+    char at[24];
+    gi_json_time(r->at, at);
+    json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)r->id, "at", at,
+                          "code", r->code, "text", r->text, "status", r->status, "note", r->note);
+    if (j && r->operator_id)
+        json_object_set_new(j, "operator_id", json_integer(r->operator_id));
+    if (j && with_reporter) {
+        json_object_set_new(j, "contact", json_string(r->contact));
+        json_object_set_new(j, "client_key", json_string(r->client_key));
+    }
+    return j;
+}
+
+json_t *gi_json_stats(const db_stats_t *st, int64_t target)
+{
+    double pct = target > 0 ? 100.0 * (double)st->operators_authorised / (double)target : 0;
+    return json_pack("{s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I}, s:I, s:I, s:f, s:I}", "products",
+                     (json_int_t)st->products, "operators", (json_int_t)st->operators,
+                     "authorisations", "pending", (json_int_t)st->auth_pending, "approved",
+                     (json_int_t)st->auth_approved, "suspended", (json_int_t)st->auth_suspended,
+                     "revoked", (json_int_t)st->auth_revoked, "expired",
+                     (json_int_t)st->auth_expired, "operators_using_mark",
+                     (json_int_t)st->operators_authorised, "target", (json_int_t)target,
+                     "target_percent", pct, "audit_rows", (json_int_t)st->audit_rows);
+}

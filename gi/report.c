@@ -2,6 +2,9 @@
  * report.c - storing consumers' reports of suspected copies.
  */
 #include "gi/report.h"
+#include "gi/audit.h"
+
+#include <string.h>
 
 #include <stdio.h>
 
@@ -30,4 +33,30 @@ gi_err_t gi_report_add(const gi_ctx_t *ctx, const gi_report_input_t *in, int64_t
     if (id)
         *id = r.id;
     return GI_OK;
+}
+
+gi_err_t gi_report_triage(const gi_ctx_t *ctx, int64_t id, const char *status, const char *note,
+                          gi_error_t *err)
+{
+    static const char *const statuses[] = {"new", "triaged", "closed", NULL};
+    int known = 0;
+    for (int i = 0; statuses[i]; i++)
+        known |= status && strcmp(status, statuses[i]) == 0;
+    if (!known)
+        return gi_fail(err, GI_EINVAL, "status must be new, triaged or closed");
+    gi_err_t rc = gi_check_text("note", note, 200, DB_TEXT - 1, strcmp(status, "closed") == 0, err);
+    if (rc != GI_OK)
+        return rc;
+    json_t *detail = json_pack("{s:s, s:s}", "status", status, "note", note ? note : "");
+    db_err_t drc = db_begin(ctx->db);
+    if (drc == DB_OK && (drc = db_report_set_status(ctx->db, id, status, note)) == DB_OK)
+        rc = gi_audit_record(ctx, "report.triage", "report", id, detail, err);
+    else
+        rc = gi_db_fail(ctx->db, drc, err);
+    json_decref(detail);
+    if (rc == GI_OK && (drc = db_commit(ctx->db)) != DB_OK)
+        rc = gi_db_fail(ctx->db, drc, err);
+    if (rc != GI_OK)
+        db_rollback(ctx->db);
+    return rc;
 }

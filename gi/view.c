@@ -161,3 +161,33 @@ gi_err_t gi_view_batch(const gi_ctx_t *ctx, const db_account_t *a, int64_t id, d
         return gi_db_fail(ctx->db, drc, err);
     return check_operator_read(ctx, a, out->operator_id, "batch", id, err);
 }
+
+gi_err_t gi_view_reports(const gi_ctx_t *ctx, const db_account_t *a, const char *status,
+                         db_page_t page, db_report_fn fn, void *arg, gi_error_t *err)
+{
+    gi_err_t rc = may_read(a, err);
+    if (rc != GI_OK)
+        return rc;
+    db_filter_t f = visible_filter(a, NULL);
+    db_err_t drc = db_report_list(ctx->db, &f, status, page, fn, arg);
+    return drc == DB_OK ? GI_OK : gi_db_fail(ctx->db, drc, err);
+}
+
+gi_err_t gi_view_report(const gi_ctx_t *ctx, const db_account_t *a, int64_t id, db_report_t *out,
+                        gi_error_t *err)
+{
+    db_err_t drc = db_report_get(ctx->db, id, out);
+    if (drc == DB_ENOTFOUND)
+        return not_found(err, "report", id);
+    if (drc != DB_OK)
+        return gi_db_fail(ctx->db, drc, err);
+    /* a report on a code that names no label is nobody's: it goes to the
+     * province's (or the nation's) regulators */
+    if (out->operator_id == 0) {
+        if (is_operator(a) || strlen(a->region_scope) > 2)
+            return not_found(err, "report", id);
+        return may_read(a, err);
+    }
+    gi_subject_t s = {out->region_code, out->operator_id};
+    return check_read(a, &s, "report", id, err);
+}

@@ -27,6 +27,15 @@ gi_err_t gi_view_auths(const gi_ctx_t *ctx, const db_account_t *a, const db_filt
 gi_err_t gi_view_batches(const gi_ctx_t *ctx, const db_account_t *a, const db_filter_t *narrow,
                          db_page_t page, db_batch_fn fn, void *arg, gi_error_t *err);
 
+/* Consumer reports: a regulator or auditor sees those on its region's labels
+ * and, with a province-wide or wider scope, those on codes that name no label
+ * (likely copies); an operator sees those on its own labels. status ""
+ * lists every status. */
+gi_err_t gi_view_reports(const gi_ctx_t *ctx, const db_account_t *a, const char *status,
+                         db_page_t page, db_report_fn fn, void *arg, gi_error_t *err);
+gi_err_t gi_view_report(const gi_ctx_t *ctx, const db_account_t *a, int64_t id, db_report_t *out,
+                        gi_error_t *err);
+
 /* Single records, when the account may see them. */
 gi_err_t gi_view_product(const gi_ctx_t *ctx, const db_account_t *a, int64_t id, db_product_t *out,
                          gi_error_t *err);

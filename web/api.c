@@ -5,12 +5,14 @@
 #include "web/api.h"
 #include "web/api_internal.h"
 #include "gi/access.h"
+#include "gi/audit.h"
 #include "gi/account.h"
 #include "gi/batch.h"
 #include "gi/json.h"
 #include "gi/view.h"
 
 #include <jansson.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,6 +132,17 @@ static int batch_item(const db_batch_t *b, void *arg)
     return list_add(arg, gi_json_batch(b));
 }
 
+static int report_item(const db_report_t *r, void *arg)
+{
+    list_t *l = arg;
+    return list_add(l, gi_json_report(r, gi_may_see_reporters(&l->call->account)));
+}
+
+static int audit_item(const db_audit_row_t *row, void *arg)
+{
+    return list_add(arg, gi_json_audit_row(row));
+}
+
 /* An optional ?name= that must be a record id. */
 static int query_id(call_t *c, const char *name, int64_t *out)
 {
@@ -146,10 +159,20 @@ static int query_id(call_t *c, const char *name, int64_t *out)
 
 /* --- routes ------------------------------------------------------------------------ */
 
-typedef enum { R_ME, R_PRODUCTS, R_OPERATORS, R_AUTHS, R_BATCHES, R_NONE } resource_t;
+typedef enum {
+    R_ME,
+    R_PRODUCTS,
+    R_OPERATORS,
+    R_AUTHS,
+    R_BATCHES,
+    R_REPORTS,
+    R_STATS,
+    R_AUDIT,
+    R_NONE
+} resource_t;
 
-static const char *const resource_names[] = {"me", "products", "operators", "authorisations",
-                                             "batches"};
+static const char *const resource_names[] = {"me",      "products", "operators", "authorisations",
+                                             "batches", "reports",  "stats",     "audit"};
 
 /* Splits "batches/12/issue" into the resource, the id (0 for the
  * collection, -1 for one that is not an id) and the action ("" for none). */
@@ -167,7 +190,12 @@ static resource_t resource_of(const char *path, int64_t *id, char action[16])
         char idtext[24];
         size_t idlen = strcspn(rest, "/");
         const char *act = rest[idlen] ? rest + idlen + 1 : "";
-        if (r == R_ME || idlen >= sizeof idtext || strlen(act) >= 16 || strchr(act, '/')) {
+        if (r == R_AUDIT && strcmp(rest, "verify") == 0) {
+            snprintf(action, 16, "verify");
+            return (resource_t)r;
+        }
+        if (r == R_ME || r == R_STATS || r == R_AUDIT || idlen >= sizeof idtext ||
+            strlen(act) >= 16 || strchr(act, '/')) {
             *id = -1;
             return (resource_t)r;
         }
@@ -216,6 +244,12 @@ static void get_list(call_t *c, resource_t r)
     case R_AUTHS:
         rc = gi_view_auths(c->ctx, &c->account, &narrow, page, auth_item, &l, &err);
         break;
+    case R_REPORTS: {
+        const char *status = c->rq->query(c->rq->query_arg, "status");
+        rc =
+            gi_view_reports(c->ctx, &c->account, status ? status : "", page, report_item, &l, &err);
+        break;
+    }
     default:
         rc = gi_view_batches(c->ctx, &c->account, &narrow, page, batch_item, &l, &err);
         break;
@@ -245,6 +279,13 @@ static void get_one(call_t *c, resource_t r, int64_t id)
         db_auth_t a;
         if ((rc = gi_view_auth(c->ctx, &c->account, id, &a, &err)) == GI_OK)
             doc = gi_json_auth(&a, c->today, c->ctx->now);
+    } else if (r == R_REPORTS) {
+        db_report_t *rep = malloc(sizeof *rep);
+        rc = rep ? gi_view_report(c->ctx, &c->account, id, rep, &err)
+                 : gi_fail(&err, GI_ENOMEM, "out of memory");
+        if (rc == GI_OK)
+            doc = gi_json_report(rep, gi_may_see_reporters(&c->account));
+        free(rep);
     } else {
         db_batch_t b;
         if ((rc = gi_view_batch(c->ctx, &c->account, id, &b, &err)) == GI_OK)
@@ -323,6 +364,70 @@ int api_field_text(call_t *c, json_t *doc, const char *name, const char **out)
     return 0;
 }
 
+/* --- oversight: figures and the audit log --------------------------------------------- */
+
+/* 0 when the caller may oversee (regulators and auditors); else -1 after 403. */
+static int may_oversee(call_t *c)
+{
+    gi_error_t err;
+    gi_subject_t s = {c->account.region_scope, 0};
+    if (gi_access(&c->account, GI_ACT_OVERSEE, &s, &err) == GI_OK)
+        return 0;
+    api_fail(c, 403, "forbidden", err.msg);
+    return -1;
+}
+
+static void get_stats(call_t *c)
+{
+    db_stats_t st;
+    gi_error_t err;
+    if (may_oversee(c) != 0)
+        return;
+    gi_err_t rc = gi_db_fail(c->ctx->db, db_stats(c->ctx->db, c->today, &st), &err);
+    if (rc != GI_OK)
+        api_fail_gi(c, rc, &err);
+    else
+        api_answer(c, 200, gi_json_stats(&st, c->rq->target));
+}
+
+static void get_audit(call_t *c)
+{
+    db_page_t page;
+    list_t l;
+    gi_error_t err;
+    if (may_oversee(c) != 0 || page_of(c, &page, &l) != 0)
+        return;
+    gi_err_t rc = gi_db_fail(c->ctx->db, db_audit_each(c->ctx->db, 1, page, audit_item, &l), &err);
+    if (rc != GI_OK) {
+        json_decref(l.items);
+        api_fail_gi(c, rc, &err);
+        return;
+    }
+    answer_list(c, &l, page);
+}
+
+static void get_audit_verify(call_t *c)
+{
+    gi_audit_report_t rep;
+    gi_error_t err;
+    char head[2 * DB_HASH_LEN + 1];
+    if (may_oversee(c) != 0)
+        return;
+    gi_err_t rc = gi_audit_verify(c->ctx->db, &rep, &err);
+    if (rc != GI_OK) {
+        api_fail_gi(c, rc, &err);
+        return;
+    }
+    sodium_bin2hex(head, sizeof head, rep.head, sizeof rep.head);
+    json_t *doc =
+        json_pack("{s:b, s:I, s:s}", "ok", rep.ok, "rows", (json_int_t)rep.rows, "head", head);
+    if (doc && !rep.ok) {
+        json_object_set_new(doc, "bad_id", json_integer(rep.bad_id));
+        json_object_set_new(doc, "problem", json_string(rep.problem));
+    }
+    api_answer(c, 200, doc);
+}
+
 /* --- the entry point -------------------------------------------------------------------- */
 
 /* The account named by "Authorization: Bearer TOKEN"; 0, or -1 after answering 401. */
@@ -368,10 +473,19 @@ void web_api_handle(const gi_ctx_t *ctx, const web_api_request_t *rq, web_api_re
         api_fail(&c, 404, "not_found", "no such API resource");
     } else if (r == R_ME) {
         get ? get_me(&c) : method_not_allowed(&c, "GET, HEAD");
+    } else if (r == R_STATS) {
+        get ? get_stats(&c) : method_not_allowed(&c, "GET, HEAD");
+    } else if (r == R_AUDIT) {
+        if (!get)
+            method_not_allowed(&c, "GET, HEAD");
+        else if (action[0])
+            get_audit_verify(&c);
+        else
+            get_audit(&c);
     } else if (id == 0) {
         if (get)
             get_list(&c, r);
-        else if (post)
+        else if (post && r != R_REPORTS) /* reports come from consumers' pages */
             api_create(&c, resource_names[r]);
         else
             method_not_allowed(&c, "GET, HEAD, POST");

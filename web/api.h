@@ -10,6 +10,8 @@
  *     GET  batches             GET batches/{id}           POST batches (a request)
  *          (?operator= ?auth=)      POST batches/{id}/approve|reject|issue|activate|void
  *     GET  batches/{id}/labels?format=pdf|svg|png|csv|zip   the print file
+ *     GET  reports (?status=)  GET reports/{id}           POST reports/{id}/triage
+ *     GET  stats               GET audit                  GET audit/verify
  *
  * Lists take ?limit= (1-500, default 50) and ?offset= and answer
  * {"items": [...], "offset": N, "limit": N, "next_offset": N or null}.
@@ -38,6 +40,7 @@ typedef struct {
     const char *(*query)(void *arg, const char *name);
     void *query_arg;
     const char *base_url; /* what printed labels point at ("" when not configured) */
+    int64_t target;       /* operators using the mark the province aims at */
 } web_api_request_t;
 
 typedef struct {

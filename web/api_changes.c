@@ -9,6 +9,7 @@
 #include "gi/export.h"
 #include "gi/json.h"
 #include "gi/registry.h"
+#include "gi/report.h"
 #include "gi/view.h"
 #include "web/api_internal.h"
 
@@ -331,9 +332,44 @@ static void act_batch(call_t *c, int64_t id, const char *action)
     answer_change(c, rc, &err, 200, rc == GI_OK ? gi_json_batch(&b) : NULL);
 }
 
+static void act_report(call_t *c, int64_t id, const char *action)
+{
+    static const char *const fields[] = {"status", "note", NULL};
+    if (strcmp(action, "triage") != 0) {
+        api_fail(c, 404, "not_found", "no such action: triage");
+        return;
+    }
+    gi_error_t err;
+    db_report_t *r = malloc(sizeof *r);
+    if (!r) {
+        api_fail(c, 503, "io", "out of memory");
+        return;
+    }
+    gi_err_t rc = gi_view_report(c->ctx, &c->account, id, r, &err);
+    gi_subject_t s = {r->region_code[0] ? r->region_code : c->account.region_scope, r->operator_id};
+    json_t *doc = NULL;
+    const char *status, *note;
+    if (rc != GI_OK)
+        api_fail_gi(c, rc, &err);
+    else if (allowed(c, GI_ACT_REPORT_TRIAGE, &s) == 0 &&
+             (doc = api_body_object(c, fields)) != NULL &&
+             api_field_text(c, doc, "status", &status) == 0 &&
+             api_field_text(c, doc, "note", &note) == 0) {
+        gi_ctx_t ctx = as_caller(c);
+        rc = gi_report_triage(&ctx, id, status, note, &err);
+        if (rc == GI_OK)
+            rc = gi_view_report(c->ctx, &c->account, id, r, &err);
+        answer_change(c, rc, &err, 200, rc == GI_OK ? gi_json_report(r, 1) : NULL);
+    }
+    json_decref(doc);
+    free(r);
+}
+
 void api_act(call_t *c, const char *collection, int64_t id, const char *action)
 {
-    if (strcmp(collection, "authorisations") == 0)
+    if (strcmp(collection, "reports") == 0)
+        act_report(c, id, action);
+    else if (strcmp(collection, "authorisations") == 0)
         act_auth(c, id, action);
     else if (strcmp(collection, "batches") == 0)
         act_batch(c, id, action);

@@ -391,7 +391,8 @@ static enum MHD_Result send_api(web_server_t *s, struct MHD_Connection *c, reque
                             .body_len = rq->body_len,
                             .query = api_query,
                             .query_arg = c,
-                            .base_url = s->cfg.base_url};
+                            .base_url = s->cfg.base_url,
+                            .target = s->cfg.target};
     web_api_response_t out;
     gi_ctx_t ctx = {db, "web:api", (int64_t)time(NULL)};
     web_api_handle(&ctx, &in, &out);
@@ -658,6 +659,8 @@ void web_config_defaults(web_config_t *cfg)
         cfg->reports_per_hour = 10;
     if (!cfg->cache_mb)
         cfg->cache_mb = 64;
+    if (cfg->target <= 0)
+        cfg->target = 1000;
 }
 
 static int resolve(const char *host, unsigned port, struct sockaddr_storage *out, gi_error_t *err)

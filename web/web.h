@@ -31,6 +31,7 @@ typedef struct {
     int64_t repeat_threshold;  /* scans of a code before the page warns (default 10) */
     double reports_per_hour;   /* consumer reports per client and hour (default 10) */
     unsigned cache_mb;         /* database pages each worker may cache, MiB (default 64) */
+    int64_t target;            /* operators using the mark the province aims at (default 1000) */
 } web_config_t;
 
 typedef struct web_server web_server_t;

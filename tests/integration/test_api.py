@@ -47,7 +47,7 @@ def seed(w):
     operator 2 (Nanning, 450100) holds 3. A batch of each."""
     w.gimark("init")
     w.gimark("demo")
-    own_batch, _ = w.batch(1, 2)
+    own_batch, own_codes = w.batch(1, 2)
     other_batch, _ = w.batch(3, 2)
     tokens = {
         "regulator": add_user(w, "reg", "regulator", scope="45"),
@@ -55,7 +55,7 @@ def seed(w):
         "auditor": add_user(w, "aud", "auditor", scope="45"),
         "operator": add_user(w, "coop", "operator", operator="93451003MA815908XM"),
     }
-    return tokens, own_batch, other_batch
+    return tokens, own_batch, other_batch, own_codes[0]
 
 
 def test_matrix(t, s, tokens, own_batch, other_batch):
@@ -267,6 +267,56 @@ def test_register(t, s, tokens):
     t.check(status == 403, "auditor may not grant", status)
 
 
+def test_oversight(t, s, tokens, own_code):
+    """Consumer reports, figures and the audit log, by role."""
+    from urllib.parse import urlencode
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    for code, text in ((own_code, "blurred print on this box"),
+                       ("K7M39QX2HD4TPW8N", "sold at the night market")):
+        status, _, _ = s.request("POST", "/v/%s/report" % code, headers=form,
+                                 body=urlencode({"text": text, "contact": "13800000000"}))
+        t.check(status == 200, "consumer report on %s stored" % code, status)
+    _, _, doc, _ = call(s, "GET", "reports", token=tokens["regulator"])
+    texts = {r["text"]: r for r in doc["items"]}
+    t.check(len(texts) == 2 and all("contact" in r for r in texts.values()),
+            "the provincial regulator sees both reports with contacts", doc)
+    _, _, doc, _ = call(s, "GET", "reports", token=tokens["operator"])
+    t.check([r["text"] for r in doc["items"]] == ["blurred print on this box"]
+            and "contact" not in doc["items"][0], "the cooperative sees the report on its "
+            "label, without the reporter's contact", doc)
+    _, _, doc, _ = call(s, "GET", "reports", token=tokens["baise"])
+    t.check([r["text"] for r in doc["items"]] == ["blurred print on this box"],
+            "a city regulator sees its city's label reports, not unknown codes", doc)
+    rid = texts["sold at the night market"]["id"]
+    status, _, _, _ = call(s, "GET", "reports/%d" % rid, token=tokens["operator"])
+    t.check(status == 404, "a report on an unknown code is not the cooperative's", status)
+    for who, want in (("auditor", 403), ("operator", 404), ("baise", 404), ("regulator", 200)):
+        status, _, doc, raw = call(s, "POST", "reports/%d/triage" % rid, token=tokens[who],
+                                   body={"status": "triaged", "note": "market inspection"})
+        t.check(status == want, "%s triages a report: %d" % (who, want), raw[:200])
+    status, _, doc, raw = call(s, "POST", "reports/%d/triage" % rid, token=tokens["regulator"],
+                               body={"status": "closed"})
+    t.check(status == 400 and "note" in doc["error"]["message"], "closing needs a note",
+            raw[:200])
+    _, _, doc, _ = call(s, "GET", "reports?status=triaged", token=tokens["regulator"])
+    t.check([r["id"] for r in doc["items"]] == [rid], "reports listed by status", doc)
+
+    for who, want in (("regulator", 200), ("auditor", 200), ("operator", 403)):
+        status, _, doc, _ = call(s, "GET", "stats", token=tokens[who])
+        t.check(status == want, "%s reads the figures: %d" % (who, want), status)
+        status, _, doc, _ = call(s, "GET", "audit?limit=5", token=tokens[who])
+        t.check(status == want, "%s reads the audit log: %d" % (who, want), status)
+        if want == 200:
+            t.check(len(doc["items"]) == 5 and doc["next_offset"] == 5 and
+                    doc["items"][0]["id"] > doc["items"][1]["id"], "audit log paged, newest "
+                    "first", doc)
+    _, _, doc, _ = call(s, "GET", "stats", token=tokens["auditor"])
+    t.check(doc["target"] == 1000 and doc["operators_using_mark"] >= 2, "figures", doc)
+    _, _, doc, _ = call(s, "GET", "audit/verify", token=tokens["auditor"])
+    t.check(doc.get("ok") is True and doc["rows"] > 10 and len(doc["head"]) == 64,
+            "the audit chain verifies", doc)
+
+
 def test_secrets(t, w, s, tokens):
     dump = w.sql(".dump")
     log = s.stderr()
@@ -282,7 +332,7 @@ def main():
     t = g.Tally("test_api")
     w = g.Workdir()
     try:
-        tokens, own_batch, other_batch = seed(w)
+        tokens, own_batch, other_batch, own_code = seed(w)
         s = g.Server(w, "--base-url", "https://gi.example.cn").start()
         try:
             test_matrix(t, s, tokens, own_batch, other_batch)
@@ -290,6 +340,7 @@ def main():
             test_validation(t, s, tokens)
             test_lifecycle(t, s, tokens)
             test_register(t, s, tokens)
+            test_oversight(t, s, tokens, own_code)
         finally:
             rc = s.stop()
         t.check(rc == 0, "clean exit", rc)
