@@ -96,6 +96,10 @@ build/san/%.o: %.c $(wildcard */*.h)
 build/san/libgimark.a: $(SAN_OBJ)
 	@ar rcs $@ $^
 
+build/san/gimark: $(CLI_SRC:%.c=build/san/%.o) build/san/libgimark.a
+	@echo '  LD san  $@'
+	@$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
+
 build/san/tests/%: tests/unit/%.c tests/unit/test.h build/san/libgimark.a
 	@mkdir -p $(dir $@)
 	@echo '  LD san  $@'
@@ -113,7 +117,7 @@ run: deps all
 	@sh deploy/run-demo.sh
 
 test: deps
-	@$(MAKE) --no-print-directory all $(SAN_BIN)
+	@$(MAKE) --no-print-directory all $(SAN_BIN) build/san/gimark
 	@sh tests/run-all.sh
 
 build/label_positions: tests/labels/positions.c build/libgimark.a

@@ -34,6 +34,13 @@ for t in tests/integration/test_*.py; do
     [ -f "$t" ] || continue
     suite "$t" python3 "$t"
 done
+# The server's hostile-input and API suites once more with gimark built with
+# AddressSanitizer and UBSan: any memory error or leak makes it exit non-zero.
+export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp"
+for t in tests/integration/test_hostile.py tests/integration/test_api.py; do
+    suite "$t under ASan+UBSan" env GIMARK="$PWD/build/san/gimark" python3 "$t"
+done
 echo
 echo "$total_p passed, $total_f failed"
 [ "$total_f" -eq 0 ]
