@@ -20,6 +20,7 @@
 #include "web/api.h"
 #include "web/assets.h"
 #include "web/consumer.h"
+#include "web/form.h"
 #include "web/html.h"
 #include "web/metrics.h"
 #include "web/ratelimit.h"
@@ -40,12 +41,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#define REPORT_TEXT_BYTES    (GI_REPORT_TEXT_MAX * 4)
-#define REPORT_CONTACT_BYTES (GI_REPORT_CONTACT_MAX * 4)
-#define DISPLAY_MAX          64 /* bytes of a received code shown back or stored */
-#define STOP_GRACE_MS        5000
-#define DISCARD_MAX          (1 << 20) /* bytes of an oversize body read before closing */
-#define SNAPSHOT_MS          50        /* changes show on the consumer page within this */
+#define DISPLAY_MAX   64 /* bytes of a received code shown back or stored */
+#define STOP_GRACE_MS 5000
+#define DISCARD_MAX   (1 << 20) /* bytes of an oversize body read before closing */
+#define SNAPSHOT_MS   50        /* changes show on the consumer page within this */
 
 struct web_server {
     web_config_t cfg;
@@ -63,16 +62,12 @@ struct web_server {
     int64_t in_flight;
 };
 
-/* A consumer report's form fields as they arrive. */
+/* A submitted form as it arrives. */
 typedef struct {
-    struct MHD_PostProcessor *pp;
-    char text[REPORT_TEXT_BYTES + 1];
-    size_t text_len;
-    char contact[REPORT_CONTACT_BYTES + 1];
-    size_t contact_len;
-    int too_long; /* a field overflowed its buffer */
-    int has_nul;  /* a field held a NUL byte */
-} report_form_t;
+    struct MHD_PostProcessor *pp; /* NULL: not a form's content type, or done */
+    int done;
+    web_form_t fields;
+} form_t;
 
 typedef struct {
     web_route_t route;
@@ -84,7 +79,7 @@ typedef struct {
     const char *method;  /* valid while the request lasts */
     int host_missing;    /* HTTP/1.1 without a Host header */
     int64_t retry_after; /* seconds, for a 429 */
-    report_form_t *form; /* for report requests only */
+    form_t *form;        /* for form submissions only */
     char *body;          /* an API request's body as received */
     size_t body_len;
 } request_t;
@@ -297,32 +292,27 @@ static enum MHD_Result send_verification(web_server_t *s, struct MHD_Connection 
 
 /* --- consumer reports ------------------------------------------------------------------ */
 
-static void append_field(char *buf, size_t cap, size_t *len, const char *data, size_t size,
-                         report_form_t *f)
-{
-    if (memchr(data, '\0', size))
-        f->has_nul = 1;
-    if (*len + size > cap) {
-        f->too_long = 1;
-        return;
-    }
-    memcpy(buf + *len, data, size);
-    *len += size;
-    buf[*len] = '\0';
-}
-
 static enum MHD_Result on_form_field(void *cls, enum MHD_ValueKind kind, const char *key,
                                      const char *filename, const char *content_type,
                                      const char *transfer_encoding, const char *data, uint64_t off,
                                      size_t size)
 {
-    report_form_t *f = cls;
-    (void)kind, (void)filename, (void)content_type, (void)transfer_encoding, (void)off;
-    if (strcmp(key, "text") == 0)
-        append_field(f->text, REPORT_TEXT_BYTES, &f->text_len, data, size, f);
-    else if (strcmp(key, "contact") == 0)
-        append_field(f->contact, REPORT_CONTACT_BYTES, &f->contact_len, data, size, f);
+    form_t *f = cls;
+    (void)kind, (void)filename, (void)content_type, (void)transfer_encoding;
+    web_form_add(&f->fields, key, data, off, size);
     return MHD_YES;
+}
+
+/* The submitted form, complete: NULL when the request was not a form. */
+static const web_form_t *form_done(request_t *rq)
+{
+    form_t *f = rq->form;
+    if (f && f->pp) {
+        MHD_destroy_post_processor(f->pp); /* hands over the last field it still holds */
+        f->pp = NULL;
+        f->done = 1;
+    }
+    return f && f->done ? &f->fields : NULL;
 }
 
 static enum MHD_Result send_report(web_server_t *s, struct MHD_Connection *c, request_t *rq)
@@ -330,12 +320,10 @@ static enum MHD_Result send_report(web_server_t *s, struct MHD_Connection *c, re
     char shown[DISPLAY_MAX + 1], client[GI_CLIENT_KEY_LEN + 1];
     web_page_ctx_t pc = page_ctx(s, c);
     const web_strings_t *t = web_strings(pc.lang);
-    report_form_t *f = rq->form;
-    if (!f || !f->pp)
+    const web_form_t *f = form_done(rq);
+    if (!f)
         return send_message(s, c, rq, 415, t->unsupported_title, t->report_invalid_title);
-    MHD_destroy_post_processor(f->pp); /* hands over the last field it still holds */
-    f->pp = NULL;
-    if (f->too_long)
+    if (f->too_big)
         return send_message(s, c, rq, 413, t->too_large_title, t->report_invalid_title);
     if (f->has_nul)
         return send_message(s, c, rq, 400, t->report_invalid_title, t->bad_request_title);
@@ -354,7 +342,8 @@ static enum MHD_Result send_report(web_server_t *s, struct MHD_Connection *c, re
     if (gi_code_parse(rq->route.code, rq->route.code_len, &code) != GI_CODE_MALFORMED)
         snprintf(shown, sizeof shown, "%s", code.s);
     gi_ctx_t ctx = {db, "web:consumer", (int64_t)time(NULL)};
-    gi_report_input_t in = {shown, f->text, f->contact, client};
+    const char *text = web_form_get(f, "text"), *contact = web_form_get(f, "contact");
+    gi_report_input_t in = {shown, text ? text : "", contact ? contact : "", client};
     gi_error_t err;
     gi_err_t rc = gi_report_add(&ctx, &in, NULL, &err);
     if (rc == GI_EINVAL)
@@ -532,6 +521,13 @@ static void flight_add(web_server_t *s, int64_t delta)
     pthread_mutex_unlock(&s->flight_lock);
 }
 
+/* True for the requests whose body is a form: reports, and the signed-in
+ * pages' POSTs. */
+static int takes_form(const web_route_t *r, const char *method)
+{
+    return strcmp(method, "POST") == 0 && r->method_ok && r->id == WEB_ROUTE_REPORT;
+}
+
 /* Starts a request's state; for a report, its form parser. NULL when out of memory. */
 static request_t *request_begin(web_server_t *s, struct MHD_Connection *c, const char *url,
                                 const char *method, const char *version)
@@ -547,10 +543,12 @@ static request_t *request_begin(web_server_t *s, struct MHD_Connection *c, const
     const char *length = header(c, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (length && strtoull(length, NULL, 10) > s->cfg.max_body_bytes)
         rq->body_too_large = 1;
-    if (rq->route.id == WEB_ROUTE_REPORT && rq->route.method_ok && !rq->body_too_large) {
+    if (takes_form(&rq->route, method) && !rq->body_too_large) {
         rq->form = calloc(1, sizeof *rq->form);
-        if (rq->form)
+        if (rq->form) {
+            web_form_init(&rq->form->fields, s->cfg.max_body_bytes);
             rq->form->pp = MHD_create_post_processor(c, 4096, on_form_field, rq->form);
+        }
     }
     flight_add(s, 1);
     return rq;
@@ -614,6 +612,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     if (rq->form) {
         if (rq->form->pp)
             MHD_destroy_post_processor(rq->form->pp);
+        web_form_free(&rq->form->fields);
         free(rq->form);
     }
     free(rq->body);

@@ -4,6 +4,7 @@
  */
 #include "gi/region.h"
 #include "test.h"
+#include "web/form.h"
 #include "web/html.h"
 #include "web/i18n.h"
 #include "web/metrics.h"
@@ -193,6 +194,41 @@ static void test_regions(void)
     CHECK(strlen(small) < sizeof small);
 }
 
+static void test_form(void)
+{
+    web_form_t f;
+    web_form_init(&f, 20);
+    web_form_add(&f, "text", "hello ", 0, 6);
+    web_form_add(&f, "text", "world", 6, 5); /* a later piece of the same field */
+    web_form_add(&f, "contact", "", 0, 0);
+    CHECK_STR(web_form_get(&f, "text"), "hello world");
+    CHECK_STR(web_form_get(&f, "contact"), "");
+    CHECK(web_form_get(&f, "missing") == NULL);
+    CHECK(!f.too_big && !f.has_nul);
+    web_form_add(&f, "more", "0123456789", 0, 10); /* past 20 bytes in all */
+    CHECK(f.too_big);
+    CHECK(web_form_get(&f, "more") == NULL || strlen(web_form_get(&f, "more")) == 0);
+    web_form_add(&f, "nul", "a\0b", 0, 3);
+    CHECK(f.has_nul);
+    web_form_free(&f);
+
+    web_form_init(&f, 1 << 20);
+    char name[40];
+    for (int i = 0; i < WEB_FORM_FIELDS + 5; i++) {
+        snprintf(name, sizeof name, "f%d", i);
+        web_form_add(&f, name, "x", 0, 1);
+    }
+    CHECK(f.n == WEB_FORM_FIELDS && f.too_big);
+    memset(name, 'n', sizeof name - 1);
+    name[sizeof name - 1] = '\0';
+    web_form_t g;
+    web_form_init(&g, 100);
+    web_form_add(&g, name, "x", 0, 1); /* a name too long to keep */
+    CHECK(g.n == 0 && g.too_big);
+    web_form_free(&f);
+    web_form_free(&g);
+}
+
 TEST_MAIN("test_web", TEST(test_routes), TEST(test_routes_refused), TEST(test_language),
           TEST(test_strings_complete), TEST(test_escape), TEST(test_ratelimit),
-          TEST(test_metrics_text), TEST(test_regions))
+          TEST(test_metrics_text), TEST(test_regions), TEST(test_form))
