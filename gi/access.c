@@ -41,19 +41,19 @@ gi_err_t gi_access(const db_account_t *a, gi_action_t action, const gi_subject_t
     if ((unsigned)action >= GI_ACT_COUNT)
         return gi_fail(err, GI_EINVAL, "no such action");
     if (a->disabled)
-        return gi_fail(err, GI_EREFUSED, "account %s is disabled", a->username);
+        return gi_fail(err, GI_EFORBIDDEN, "account %s is disabled", a->username);
     int is_regulator = strcmp(a->role, "regulator") == 0;
     int is_auditor = strcmp(a->role, "auditor") == 0;
     int is_operator = strcmp(a->role, "operator") == 0;
     if (!is_regulator && !is_auditor && !is_operator)
-        return gi_fail(err, GI_EREFUSED, "account %s has no known role", a->username);
+        return gi_fail(err, GI_EFORBIDDEN, "account %s has no known role", a->username);
     if (!visible(a, s))
         return gi_fail(err, GI_ENOTFOUND, "not found");
     int allowed = is_regulator || action == GI_ACT_READ ||
                   (is_auditor && action == GI_ACT_OVERSEE) ||
                   (is_operator && s->operator_id != 0 && operator_may(action));
     if (!allowed)
-        return gi_fail(err, GI_EREFUSED, "a%s %s account may not %s",
+        return gi_fail(err, GI_EFORBIDDEN, "a%s %s account may not %s",
                        is_auditor || is_operator ? "n" : "", a->role, gi_action_name(action));
     return GI_OK;
 }

@@ -11,7 +11,7 @@
  *
  * A record the account may not see is answered as if it did not exist
  * (GI_ENOTFOUND, HTTP 404), so that one operator cannot learn what another
- * holds; a record it may see but not change is GI_EREFUSED (HTTP 403).
+ * holds; a record it may see but not change is GI_EFORBIDDEN (HTTP 403).
  * Pure functions; thread-safe.
  */
 #ifndef GI_ACCESS_H
@@ -41,8 +41,8 @@ typedef struct {
 } gi_subject_t;
 
 /* GI_OK when account a may do action on subject s; else GI_ENOTFOUND (s is
- * outside what a may see) or GI_EREFUSED (a may see s, not do this), with a
- * message in err. A disabled account may do nothing. */
+ * outside what a may see) or GI_EFORBIDDEN (a may see s, not do this), with
+ * a message in err. A disabled account may do nothing. */
 gi_err_t gi_access(const db_account_t *a, gi_action_t action, const gi_subject_t *s,
                    gi_error_t *err);
 

@@ -27,6 +27,7 @@ int gi_exit_status(gi_err_t code)
     case GI_ENOTFOUND:
     case GI_EEXISTS:
     case GI_EREFUSED:
+    case GI_EFORBIDDEN:
         return 2;
     case GI_EIO:
     case GI_ENOMEM:
@@ -48,6 +49,8 @@ const char *gi_err_name(gi_err_t code)
         return "exists";
     case GI_EREFUSED:
         return "refused";
+    case GI_EFORBIDDEN:
+        return "forbidden";
     case GI_EIO:
         return "io";
     case GI_ENOMEM:

@@ -10,11 +10,12 @@
 
 typedef enum {
     GI_OK = 0,
-    GI_EINVAL,    /* the input is not well formed */
-    GI_ENOTFOUND, /* no such record */
-    GI_EEXISTS,   /* a record with that key is already there */
-    GI_EREFUSED,  /* well-formed, but the rules forbid it */
-    GI_EIO,       /* database, file or system failure */
+    GI_EINVAL,     /* the input is not well formed */
+    GI_ENOTFOUND,  /* no such record */
+    GI_EEXISTS,    /* a record with that key is already there */
+    GI_EREFUSED,   /* well-formed, but the rules forbid it */
+    GI_EFORBIDDEN, /* the account's role may not do it (gi/access) */
+    GI_EIO,        /* database, file or system failure */
     GI_ENOMEM,
 } gi_err_t;
 

@@ -35,15 +35,14 @@ void api_fail(call_t *c, unsigned status, const char *code, const char *message)
     api_answer(c, status, json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", message));
 }
 
-/* Maps an error of gi/ to its status: access refusals (403) are answered
- * where access is checked, so a refusal here is one of the rules (409). */
+/* Maps an error of gi/ to its status: 403 for the role, 409 for the rules. */
 void api_fail_gi(call_t *c, gi_err_t rc, const gi_error_t *err)
 {
     static const struct {
         gi_err_t rc;
         unsigned status;
-    } map[] = {{GI_EINVAL, 400},   {GI_ENOTFOUND, 404}, {GI_EEXISTS, 409},
-               {GI_EREFUSED, 409}, {GI_ENOMEM, 503},    {GI_EIO, 503}};
+    } map[] = {{GI_EINVAL, 400},     {GI_ENOTFOUND, 404}, {GI_EEXISTS, 409}, {GI_EREFUSED, 409},
+               {GI_EFORBIDDEN, 403}, {GI_ENOMEM, 503},    {GI_EIO, 503}};
     unsigned status = 500;
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (map[i].rc == rc)

@@ -1,15 +1,11 @@
 /*
  * api_changes.c - the REST API's changes: creating products, operators,
  * authorisations and batches, the transitions of authorisations and
- * batches, and print-file downloads. Each is checked against gi/access
- * before gi/ is asked to do it, and made in the calling account's name.
+ * batches, consumer-report triage, and print-file downloads. gi/act checks
+ * each against the account's role and makes it in the account's name.
  */
-#include "gi/access.h"
-#include "gi/batch.h"
-#include "gi/export.h"
+#include "gi/act.h"
 #include "gi/json.h"
-#include "gi/registry.h"
-#include "gi/report.h"
 #include "gi/view.h"
 #include "web/api_internal.h"
 
@@ -20,21 +16,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* 0 when the caller may do act on s; else -1 after answering 404 (may not
- * see s) or 403 (may see, may not do). */
-static int allowed(call_t *c, gi_action_t act, const gi_subject_t *s)
-{
-    gi_error_t err;
-    gi_err_t rc = gi_access(&c->account, act, s, &err);
-    if (rc == GI_OK)
-        return 0;
-    if (rc == GI_ENOTFOUND)
-        api_fail(c, 404, "not_found", "not found");
-    else
-        api_fail(c, 403, "forbidden", err.msg);
-    return -1;
-}
-
 /* The context of a change made by the calling account. */
 static gi_ctx_t as_caller(const call_t *c)
 {
@@ -43,7 +24,7 @@ static gi_ctx_t as_caller(const call_t *c)
     return ctx;
 }
 
-/* Answers a change's outcome: 201 or 200 with doc, or the error. */
+/* Answers a change's outcome: status with doc, or the error. */
 static void answer_change(call_t *c, gi_err_t rc, const gi_error_t *err, unsigned status,
                           json_t *doc)
 {
@@ -55,20 +36,10 @@ static void answer_change(call_t *c, gi_err_t rc, const gi_error_t *err, unsigne
     api_answer(c, status, doc);
 }
 
-/* The subject of an operator's records; -1 after answering (404 when the
- * operator is missing or not the caller's to see). */
-static int operator_subject(call_t *c, int64_t operator_id, gi_subject_t *s, char region[8])
+static void set_location(call_t *c, const char *collection, int64_t id)
 {
-    gi_error_t err;
-    db_operator_t o;
-    gi_err_t rc = gi_view_operator(c->ctx, &c->account, operator_id, &o, &err);
-    if (rc != GI_OK) {
-        api_fail_gi(c, rc, &err);
-        return -1;
-    }
-    snprintf(region, 8, "%s", o.region_code);
-    *s = (gi_subject_t){region, o.id};
-    return 0;
+    snprintf(c->out->location, sizeof c->out->location, "/api/v1/%s/%lld", collection,
+             (long long)id);
 }
 
 /* --- creating records ------------------------------------------------------------ */
@@ -84,16 +55,12 @@ static void create_product(call_t *c, json_t *doc)
         api_field_text(c, doc, "standard", &in.standard) ||
         api_field_text(c, doc, "gtin", &in.gtin))
         return;
-    gi_subject_t s = {in.region_code, 0};
-    if (allowed(c, GI_ACT_REGISTER, &s) != 0)
-        return;
     gi_error_t err;
     db_product_t p;
     gi_ctx_t ctx = as_caller(c);
-    gi_err_t rc = gi_product_add(&ctx, &in, &p, &err);
+    gi_err_t rc = gi_act_product_add(&ctx, &c->account, &in, &p, &err);
     if (rc == GI_OK)
-        snprintf(c->out->location, sizeof c->out->location, "/api/v1/products/%lld",
-                 (long long)p.id);
+        set_location(c, "products", p.id);
     answer_change(c, rc, &err, 201, rc == GI_OK ? gi_json_product(&p) : NULL);
 }
 
@@ -106,50 +73,37 @@ static void create_operator(call_t *c, json_t *doc)
         api_field_text(c, doc, "contact", &in.contact) ||
         api_field_text(c, doc, "uscc_override", &in.uscc_override))
         return;
-    gi_subject_t s = {in.region_code, 0};
-    if (allowed(c, GI_ACT_REGISTER, &s) != 0)
-        return;
     gi_error_t err;
     db_operator_t o;
     gi_ctx_t ctx = as_caller(c);
-    gi_err_t rc = gi_operator_add(&ctx, &in, &o, &err);
+    gi_err_t rc = gi_act_operator_add(&ctx, &c->account, &in, &o, &err);
     if (rc == GI_OK)
-        snprintf(c->out->location, sizeof c->out->location, "/api/v1/operators/%lld",
-                 (long long)o.id);
+        set_location(c, "operators", o.id);
     answer_change(c, rc, &err, 201, rc == GI_OK ? gi_json_operator(&o) : NULL);
 }
 
 static void create_auth(call_t *c, json_t *doc)
 {
     gi_auth_input_t in = {0};
-    char region[8];
-    gi_subject_t s;
     if (api_field_int(c, doc, "operator_id", &in.operator_id) ||
         api_field_int(c, doc, "product_id", &in.product_id) ||
         api_field_int(c, doc, "yearly_quota", &in.yearly_quota) ||
         api_field_text(c, doc, "valid_from", &in.valid_from) ||
         api_field_text(c, doc, "valid_until", &in.valid_until) ||
-        api_field_text(c, doc, "approval_doc", &in.approval_doc) ||
-        operator_subject(c, in.operator_id, &s, region) != 0 ||
-        allowed(c, GI_ACT_AUTH_DECIDE, &s) != 0)
+        api_field_text(c, doc, "approval_doc", &in.approval_doc))
         return;
     gi_error_t err;
     db_auth_t a;
     gi_ctx_t ctx = as_caller(c);
-    gi_err_t rc = gi_auth_grant(&ctx, &in, &a, &err);
+    gi_err_t rc = gi_act_auth_grant(&ctx, &c->account, &in, &a, &err);
     if (rc == GI_OK)
-        snprintf(c->out->location, sizeof c->out->location, "/api/v1/authorisations/%lld",
-                 (long long)a.id);
+        set_location(c, "authorisations", a.id);
     answer_change(c, rc, &err, 201, rc == GI_OK ? gi_json_auth(&a, c->today, c->ctx->now) : NULL);
 }
 
 static void create_batch(call_t *c, json_t *doc)
 {
     gi_batch_request_t in = {0};
-    db_auth_t auth;
-    gi_error_t err;
-    char region[8];
-    gi_subject_t s;
     if (api_field_int(c, doc, "auth_id", &in.auth_id) ||
         api_field_int(c, doc, "count", &in.count) ||
         api_field_text(c, doc, "lot_number", &in.lot_number) ||
@@ -157,20 +111,12 @@ static void create_batch(call_t *c, json_t *doc)
         api_field_text(c, doc, "production_base", &in.production_base) ||
         api_field_text(c, doc, "inspection_cert", &in.inspection_cert))
         return;
-    gi_err_t rc = gi_view_auth(c->ctx, &c->account, in.auth_id, &auth, &err);
-    if (rc != GI_OK) {
-        api_fail_gi(c, rc, &err);
-        return;
-    }
-    if (operator_subject(c, auth.operator_id, &s, region) != 0 ||
-        allowed(c, GI_ACT_BATCH_REQUEST, &s) != 0)
-        return;
+    gi_error_t err;
     db_batch_t b;
     gi_ctx_t ctx = as_caller(c);
-    rc = gi_batch_request(&ctx, &in, &b, &err);
+    gi_err_t rc = gi_act_batch_request(&ctx, &c->account, &in, &b, &err);
     if (rc == GI_OK)
-        snprintf(c->out->location, sizeof c->out->location, "/api/v1/batches/%lld",
-                 (long long)b.id);
+        set_location(c, "batches", b.id);
     answer_change(c, rc, &err, 201, rc == GI_OK ? gi_json_batch(&b) : NULL);
 }
 
@@ -216,26 +162,15 @@ static void act_auth(call_t *c, int64_t id, const char *action)
         api_fail(c, 404, "not_found", "no such action: approve, suspend, reinstate or revoke");
         return;
     }
-    gi_error_t err;
-    db_auth_t a;
-    char region[8];
-    gi_subject_t s;
     const char *reason, *doc_no;
-    gi_err_t rc = gi_view_auth(c->ctx, &c->account, id, &a, &err);
-    if (rc != GI_OK) {
-        api_fail_gi(c, rc, &err);
-        return;
-    }
-    if (operator_subject(c, a.operator_id, &s, region) != 0 ||
-        allowed(c, GI_ACT_AUTH_DECIDE, &s) != 0)
-        return;
-    json_t *doc = api_body_object(c, fields);
-    if (!doc)
-        return;
-    if (api_field_text(c, doc, "reason", &reason) == 0 &&
+    json_t *doc = c->rq->body_len ? api_body_object(c, fields) : json_object();
+    if (doc && api_field_text(c, doc, "reason", &reason) == 0 &&
         api_field_text(c, doc, "approval_doc", &doc_no) == 0) {
+        gi_error_t err;
+        db_auth_t a;
         gi_ctx_t ctx = as_caller(c);
-        rc = gi_auth_transition(&ctx, id, (gi_auth_action_t)which, reason, doc_no, &a, &err);
+        gi_err_t rc =
+            gi_act_auth(&ctx, &c->account, id, (gi_auth_action_t)which, reason, doc_no, &a, &err);
         answer_change(c, rc, &err, 200,
                       rc == GI_OK ? gi_json_auth(&a, c->today, c->ctx->now) : NULL);
     }
@@ -267,69 +202,29 @@ static int codes_of(call_t *c, json_t *doc, const char ***codes, size_t *n)
     return *codes ? 0 : -1;
 }
 
-static gi_err_t batch_action(call_t *c, int64_t id, const char *action, json_t *doc, db_batch_t *b,
-                             gi_error_t *err)
-{
-    const char *text = "";
-    const char **codes = NULL;
-    size_t n = 0;
-    gi_ctx_t ctx = as_caller(c);
-    if (strcmp(action, "approve") == 0 || strcmp(action, "reject") == 0) {
-        if (api_field_text(c, doc, "note", &text) != 0)
-            return GI_OK;
-        return gi_batch_decide(&ctx, id, action[0] == 'a', text, b, err);
-    }
-    if (strcmp(action, "issue") == 0)
-        return gi_batch_issue(&ctx, id, NULL, b, err);
-    if (strcmp(action, "activate") == 0)
-        return gi_batch_activate(&ctx, id, b, err);
-    if (api_field_text(c, doc, "reason", &text) != 0 || codes_of(c, doc, &codes, &n) != 0)
-        return GI_OK;
-    gi_err_t rc = codes ? gi_batch_void_codes(&ctx, id, codes, n, text, err)
-                        : gi_batch_void(&ctx, id, text, b, err);
-    free(codes);
-    if (rc == GI_OK && n)
-        rc = gi_batch_get(&ctx, id, b, err);
-    return rc;
-}
-
 static void act_batch(call_t *c, int64_t id, const char *action)
 {
     static const char *const fields[] = {"note", "reason", "codes", NULL};
-    static const struct {
-        const char *name;
-        gi_action_t act;
-    } actions[] = {{"approve", GI_ACT_BATCH_DECIDE},
-                   {"reject", GI_ACT_BATCH_DECIDE},
-                   {"issue", GI_ACT_BATCH_DECIDE},
-                   {"activate", GI_ACT_BATCH_USE},
-                   {"void", GI_ACT_BATCH_USE}};
-    size_t k = 0;
-    while (k < sizeof actions / sizeof actions[0] && strcmp(actions[k].name, action) != 0)
-        k++;
-    if (k == sizeof actions / sizeof actions[0]) {
+    int which = gi_batch_action_parse(action);
+    if (which < 0) {
         api_fail(c, 404, "not_found", "no such action: approve, reject, issue, activate or void");
         return;
     }
-    gi_error_t err;
-    db_batch_t b;
-    char region[8];
-    gi_subject_t s;
-    gi_err_t rc = gi_view_batch(c->ctx, &c->account, id, &b, &err);
-    if (rc != GI_OK) {
-        api_fail_gi(c, rc, &err);
-        return;
-    }
-    if (operator_subject(c, b.operator_id, &s, region) != 0 || allowed(c, actions[k].act, &s) != 0)
-        return;
+    const char *note, *reason, **codes = NULL;
+    size_t n = 0;
     json_t *doc = c->rq->body_len ? api_body_object(c, fields) : json_object();
-    if (!doc)
-        return;
-    rc = batch_action(c, id, action, doc, &b, &err);
+    if (doc && api_field_text(c, doc, "note", &note) == 0 &&
+        api_field_text(c, doc, "reason", &reason) == 0 && codes_of(c, doc, &codes, &n) == 0) {
+        gi_error_t err;
+        db_batch_t b;
+        gi_ctx_t ctx = as_caller(c);
+        const char *text = which == GI_BATCH_VOID ? reason : note;
+        gi_err_t rc =
+            gi_act_batch(&ctx, &c->account, id, (gi_batch_action_t)which, text, codes, n, &b, &err);
+        answer_change(c, rc, &err, 200, rc == GI_OK ? gi_json_batch(&b) : NULL);
+    }
+    free(codes);
     json_decref(doc);
-    if (c->out->body) /* a field was refused */
-        return;
-    answer_change(c, rc, &err, 200, rc == GI_OK ? gi_json_batch(&b) : NULL);
 }
 
 static void act_report(call_t *c, int64_t id, const char *action)
@@ -339,30 +234,21 @@ static void act_report(call_t *c, int64_t id, const char *action)
         api_fail(c, 404, "not_found", "no such action: triage");
         return;
     }
-    gi_error_t err;
-    db_report_t *r = malloc(sizeof *r);
-    if (!r) {
-        api_fail(c, 503, "io", "out of memory");
-        return;
-    }
-    gi_err_t rc = gi_view_report(c->ctx, &c->account, id, r, &err);
-    gi_subject_t s = {r->region_code[0] ? r->region_code : c->account.region_scope, r->operator_id};
-    json_t *doc = NULL;
     const char *status, *note;
-    if (rc != GI_OK)
-        api_fail_gi(c, rc, &err);
-    else if (allowed(c, GI_ACT_REPORT_TRIAGE, &s) == 0 &&
-             (doc = api_body_object(c, fields)) != NULL &&
-             api_field_text(c, doc, "status", &status) == 0 &&
-             api_field_text(c, doc, "note", &note) == 0) {
+    json_t *doc = api_body_object(c, fields);
+    if (doc && api_field_text(c, doc, "status", &status) == 0 &&
+        api_field_text(c, doc, "note", &note) == 0) {
+        gi_error_t err;
         gi_ctx_t ctx = as_caller(c);
-        rc = gi_report_triage(&ctx, id, status, note, &err);
+        gi_err_t rc = gi_act_report_triage(&ctx, &c->account, id, status, note, &err);
+        db_report_t *r = rc == GI_OK ? malloc(sizeof *r) : NULL;
         if (rc == GI_OK)
-            rc = gi_view_report(c->ctx, &c->account, id, r, &err);
+            rc = r ? gi_view_report(c->ctx, &c->account, id, r, &err)
+                   : gi_fail(&err, GI_ENOMEM, "out of memory");
         answer_change(c, rc, &err, 200, rc == GI_OK ? gi_json_report(r, 1) : NULL);
+        free(r);
     }
     json_decref(doc);
-    free(r);
 }
 
 void api_act(call_t *c, const char *collection, int64_t id, const char *action)
@@ -410,7 +296,7 @@ static void send_print_file(call_t *c, int64_t batch_id, size_t f)
     gi_error_t err;
     size_t written = 0;
     gi_ctx_t ctx = as_caller(c);
-    gi_err_t rc = gi_batch_export(&ctx, batch_id, &ex, &written, &err);
+    gi_err_t rc = gi_act_batch_export(&ctx, &c->account, batch_id, &ex, &written, &err);
     fd = rc == GI_OK ? open(path, O_RDONLY | O_CLOEXEC) : -1;
     unlink(path);
     struct stat st;
@@ -441,18 +327,6 @@ void api_download(call_t *c, int64_t batch_id)
         api_fail(c, 400, "invalid", "format must be pdf, svg, png, csv or zip");
         return;
     }
-    gi_error_t err;
-    db_batch_t b;
-    char region[8];
-    gi_subject_t s;
-    gi_err_t rc = gi_view_batch(c->ctx, &c->account, batch_id, &b, &err);
-    if (rc != GI_OK) {
-        api_fail_gi(c, rc, &err);
-        return;
-    }
-    if (operator_subject(c, b.operator_id, &s, region) != 0 ||
-        allowed(c, GI_ACT_BATCH_USE, &s) != 0)
-        return;
     if (!c->rq->base_url || !*c->rq->base_url) {
         api_fail(c, 409, "refused",
                  "the server was started without --base-url: labels need the address "

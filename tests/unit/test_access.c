@@ -7,7 +7,7 @@
 
 #define OK  GI_OK
 #define NF  GI_ENOTFOUND
-#define REF GI_EREFUSED
+#define REF GI_EFORBIDDEN
 
 static db_account_t account(const char *role, int64_t operator_id, const char *scope)
 {
@@ -93,12 +93,12 @@ static void test_disabled_and_unknown_roles(void)
     gi_error_t e;
     db_account_t a = account("regulator", 0, "");
     a.disabled = 1;
-    CHECK(gi_access(&a, GI_ACT_READ, &own, &e) == GI_EREFUSED);
+    CHECK(gi_access(&a, GI_ACT_READ, &own, &e) == GI_EFORBIDDEN);
     CHECK(strstr(e.msg, "disabled") != NULL);
     db_account_t b = account("admin", 0, "");
-    CHECK(gi_access(&b, GI_ACT_READ, &own, &e) == GI_EREFUSED);
+    CHECK(gi_access(&b, GI_ACT_READ, &own, &e) == GI_EFORBIDDEN);
     db_account_t c = account("operator", 7, "");
-    CHECK(gi_access(&c, GI_ACT_BATCH_DECIDE, &own, &e) == GI_EREFUSED);
+    CHECK(gi_access(&c, GI_ACT_BATCH_DECIDE, &own, &e) == GI_EFORBIDDEN);
     CHECK(strstr(e.msg, "an operator account may not decide on batches") != NULL);
     CHECK(gi_access(&c, GI_ACT_COUNT, &own, &e) == GI_EINVAL);
 }

@@ -1,0 +1,53 @@
+/*
+ * act.h - changes made by a signed-in account (API or web pages): each
+ * checks gi/access first (GI_ENOTFOUND for what the account may not see,
+ * GI_EFORBIDDEN for what its role may not do), then asks the rules. ctx's
+ * actor names the account ("user:alice") in the audit log.
+ *
+ * Thread-safety: as gi_ctx_t (one per thread).
+ */
+#ifndef GI_ACT_H
+#define GI_ACT_H
+
+#include "gi/batch.h"
+#include "gi/export.h"
+#include "gi/registry.h"
+
+gi_err_t gi_act_product_add(const gi_ctx_t *ctx, const db_account_t *a,
+                            const gi_product_input_t *in, db_product_t *out, gi_error_t *err);
+gi_err_t gi_act_operator_add(const gi_ctx_t *ctx, const db_account_t *a,
+                             const gi_operator_input_t *in, db_operator_t *out, gi_error_t *err);
+gi_err_t gi_act_auth_grant(const gi_ctx_t *ctx, const db_account_t *a, const gi_auth_input_t *in,
+                           db_auth_t *out, gi_error_t *err);
+/* approve (doc required), suspend, reinstate, revoke (reason required). */
+gi_err_t gi_act_auth(const gi_ctx_t *ctx, const db_account_t *a, int64_t id,
+                     gi_auth_action_t action, const char *reason, const char *doc, db_auth_t *out,
+                     gi_error_t *err);
+
+gi_err_t gi_act_batch_request(const gi_ctx_t *ctx, const db_account_t *a,
+                              const gi_batch_request_t *in, db_batch_t *out, gi_error_t *err);
+
+typedef enum {
+    GI_BATCH_APPROVE,
+    GI_BATCH_REJECT,
+    GI_BATCH_ISSUE,
+    GI_BATCH_ACTIVATE,
+    GI_BATCH_VOID,
+} gi_batch_action_t;
+
+/* "approve" ... "void" to its action; -1 when none. */
+int gi_batch_action_parse(const char *s);
+
+/* A batch transition. text is the decision note (approve, reject) or the
+ * void reason; codes (n of them) void single labels instead of the batch. */
+gi_err_t gi_act_batch(const gi_ctx_t *ctx, const db_account_t *a, int64_t id,
+                      gi_batch_action_t action, const char *text, const char *const *codes,
+                      size_t n, db_batch_t *out, gi_error_t *err);
+/* Writes a batch's print file (gi_batch_export) for an account that may use it. */
+gi_err_t gi_act_batch_export(const gi_ctx_t *ctx, const db_account_t *a, int64_t id,
+                             const gi_export_t *ex, size_t *written, gi_error_t *err);
+/* Works a consumer report (gi_report_triage). */
+gi_err_t gi_act_report_triage(const gi_ctx_t *ctx, const db_account_t *a, int64_t id,
+                              const char *status, const char *note, gi_error_t *err);
+
+#endif
