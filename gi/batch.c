@@ -89,6 +89,11 @@ static gi_err_t quota_allows(const gi_ctx_t *ctx, const db_auth_t *a, int64_t ye
     return GI_OK;
 }
 
+gi_err_t gi_quota_used(const gi_ctx_t *ctx, const db_auth_t *a, int64_t *used, gi_error_t *err)
+{
+    return gi_db_fail(ctx->db, db_quota_used(ctx->db, a->id, year_of(ctx->now), 1, used), err);
+}
+
 static gi_err_t request_check(const gi_batch_request_t *in, gi_error_t *err)
 {
     gi_err_t rc;

@@ -58,6 +58,10 @@ gi_err_t gi_batch_void_codes(const gi_ctx_t *ctx, int64_t id, const char *const 
                              const char *reason, gi_error_t *err);
 gi_err_t gi_batch_get(const gi_ctx_t *ctx, int64_t id, db_batch_t *out, gi_error_t *err);
 
+/* Labels of authorisation a counted against this year's quota: issued ones
+ * and those still requested or approved. */
+gi_err_t gi_quota_used(const gi_ctx_t *ctx, const db_auth_t *a, int64_t *used, gi_error_t *err);
+
 /* The status of a label of batch b: "void", "active" or "issued". */
 const char *gi_label_status(const db_batch_t *b, int label_voided);
 

@@ -8,13 +8,11 @@
 #include "gi/json.h"
 #include "gi/view.h"
 #include "web/api_internal.h"
+#include "web/printfile.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 /* The context of a change made by the calling account. */
 static gi_ctx_t as_caller(const call_t *c)
@@ -265,73 +263,21 @@ void api_act(call_t *c, const char *collection, int64_t id, const char *action)
 
 /* --- print files ---------------------------------------------------------------------------- */
 
-static const struct {
-    const char *name;
-    label_format_t format;
-    const char *type;
-} formats[] = {{"pdf", LABEL_FMT_PDF, "application/pdf"},
-               {"svg", LABEL_FMT_SVG, "image/svg+xml"},
-               {"png", LABEL_FMT_PNG, "image/png"},
-               {"csv", LABEL_FMT_CSV, "text/csv; charset=utf-8"},
-               {"zip", LABEL_FMT_ZIP, "application/zip"}};
-
-/* Writes the print file into an unlinked temporary file and hands its
- * descriptor to the answer. */
-static void send_print_file(call_t *c, int64_t batch_id, size_t f)
+void api_download(call_t *c, int64_t batch_id)
 {
-    char path[256];
-    const char *tmp = getenv("TMPDIR");
-    snprintf(path, sizeof path, "%s/gimark-export-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    int fd = mkstemp(path);
-    if (fd < 0) {
-        api_fail(c, 503, "io", "cannot make a temporary file");
-        return;
-    }
-    close(fd);
-    gi_export_t ex = {0};
-    label_layout_default(&ex.layout);
-    ex.base_url = c->rq->base_url;
-    ex.format = formats[f].format;
-    ex.path = path;
     gi_error_t err;
-    size_t written = 0;
+    web_file_t file;
     gi_ctx_t ctx = as_caller(c);
-    gi_err_t rc = gi_act_batch_export(&ctx, &c->account, batch_id, &ex, &written, &err);
-    fd = rc == GI_OK ? open(path, O_RDONLY | O_CLOEXEC) : -1;
-    unlink(path);
-    struct stat st;
-    if (rc != GI_OK || fd < 0 || fstat(fd, &st) != 0) {
-        if (fd >= 0)
-            close(fd);
-        if (rc != GI_OK)
-            api_fail_gi(c, rc, &err);
-        else
-            api_fail(c, 503, "io", "cannot read the print file");
+    gi_err_t rc =
+        web_print_file(&ctx, &c->account, batch_id, c->rq->query(c->rq->query_arg, "format"),
+                       c->rq->base_url, &file, &err);
+    if (rc != GI_OK) {
+        api_fail_gi(c, rc, &err);
         return;
     }
     c->out->status = 200;
-    c->out->fd = fd;
-    c->out->size = (uint64_t)st.st_size;
-    c->out->content_type = formats[f].type;
-    snprintf(c->out->filename, sizeof c->out->filename, "batch-%lld.%s", (long long)batch_id,
-             formats[f].name);
-}
-
-void api_download(call_t *c, int64_t batch_id)
-{
-    const char *want = c->rq->query(c->rq->query_arg, "format");
-    size_t f = 0;
-    while (want && f < sizeof formats / sizeof formats[0] && strcmp(formats[f].name, want) != 0)
-        f++;
-    if (f == sizeof formats / sizeof formats[0]) {
-        api_fail(c, 400, "invalid", "format must be pdf, svg, png, csv or zip");
-        return;
-    }
-    if (!c->rq->base_url || !*c->rq->base_url) {
-        api_fail(c, 409, "refused",
-                 "the server was started without --base-url: labels need the address "
-                 "consumers will reach");
-        return;
-    }
-    send_print_file(c, batch_id, f);
+    c->out->fd = file.fd;
+    c->out->size = file.size;
+    c->out->content_type = file.content_type;
+    snprintf(c->out->filename, sizeof c->out->filename, "%s", file.filename);
 }

@@ -2,6 +2,7 @@
  * consumer.c - the consumer's pages and the verdict as JSON.
  */
 #include "web/consumer.h"
+#include "web/layout.h"
 #include "gi/batch.h"
 #include "gi/json.h"
 #include "gi/region.h"
@@ -63,23 +64,7 @@ static const char *auth_status_text(const web_strings_t *t, const char *status)
 
 static void page_begin(web_buf_t *b, const web_strings_t *t, const char *title)
 {
-    const web_strings_t *other =
-        web_strings(t == web_strings(WEB_LANG_EN) ? WEB_LANG_ZH : WEB_LANG_EN);
-    web_html(b,
-             "<!doctype html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
-             "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-             "<meta name=\"robots\" content=\"noindex\">"
-             "<title>%s - %s</title><link rel=\"stylesheet\" href=\"/static/gimark.css\">"
-             "</head><body><header class=\"top\"><a class=\"brand\" href=\"/?lang=%s\">%s</a>"
-             "<a class=\"lang\" href=\"?lang=%s\" hreflang=\"%s\" lang=\"%s\">%s</a></header>"
-             "<main>",
-             t->tag, title, t->site, t->param, t->site, other->param, other->tag, other->tag,
-             t->switch_to);
-}
-
-static void page_end(web_buf_t *b, const web_strings_t *t)
-{
-    web_html(b, "</main><footer>%s</footer></body></html>\n", t->footer);
+    web_layout_begin(b, t, title, t->site, "/");
 }
 
 static void code_form(web_buf_t *b, const web_strings_t *t, const char *value)
@@ -228,7 +213,7 @@ void web_page_verification(web_buf_t *b, const web_page_ctx_t *pc, const gi_veri
         code_form(b, t, v->parse == GI_CODE_MALFORMED ? "" : display);
         report_form(b, t, v->parse == GI_CODE_MALFORMED ? input : v->code.s);
     }
-    page_end(b, t);
+    web_layout_end(b, t);
 }
 
 void web_page_home(web_buf_t *b, const web_page_ctx_t *pc)
@@ -237,7 +222,7 @@ void web_page_home(web_buf_t *b, const web_page_ctx_t *pc)
     page_begin(b, t, t->enter_code);
     web_html(b, "<h1>%s</h1><p>%s</p>", t->site, t->home_intro);
     code_form(b, t, NULL);
-    page_end(b, t);
+    web_layout_end(b, t);
 }
 
 void web_page_message(web_buf_t *b, const web_page_ctx_t *pc, const char *title, const char *text)
@@ -247,7 +232,7 @@ void web_page_message(web_buf_t *b, const web_page_ctx_t *pc, const char *title,
     web_html(b, "<section class=\"verdict info\" role=\"status\"><h1>%s</h1><p>%s</p></section>",
              title, text);
     code_form(b, t, NULL);
-    page_end(b, t);
+    web_layout_end(b, t);
 }
 
 void web_page_report_done(web_buf_t *b, const web_page_ctx_t *pc, const char *code)
@@ -258,7 +243,7 @@ void web_page_report_done(web_buf_t *b, const web_page_ctx_t *pc, const char *co
              t->report_thanks_title, t->report_thanks_text);
     code_line(b, t->code_label, code);
     code_form(b, t, NULL);
-    page_end(b, t);
+    web_layout_end(b, t);
 }
 
 /* --- JSON ------------------------------------------------------------------------------- */

@@ -50,6 +50,23 @@ typedef struct {
 
 const web_strings_t *web_strings(web_lang_t lang);
 
+/* The signed-in pages' words (login, operator desk, regulator desk). */
+typedef struct {
+    const char *brand;
+    const char *sign_in, *username, *password, *sign_out, *signed_in_as;
+    const char *bad_login, *too_many_logins, *form_expired, *forbidden, *not_found;
+    const char *coop_title, *my_auths, *status, *quota, *used, *left;
+    const char *request_title, *count, *request_button, *requested_ok;
+    const char *my_batches, *batch, *labels, *download, *activate;
+    const char *reports_title, *none;
+    const char *batch_status[6]; /* requested approved rejected issued activated voided */
+    const char *admin_title, *progress, *target_of, *products, *operators;
+    const char *waiting_batches, *waiting_auths, *approve, *reject, *issue, *note;
+    const char *done;
+} web_portal_text_t;
+
+const web_portal_text_t *web_portal_text(web_lang_t lang);
+
 /* The language for a request: lang_param (?lang=, may be NULL) wins when it
  * names a language we have; else the best of accept_language (may be NULL);
  * else zh-CN. */
