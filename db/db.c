@@ -1580,6 +1580,7 @@ db_err_t db_token_insert(db_t *db, int64_t account_id, const unsigned char hash[
 
 db_err_t db_token_find(db_t *db, const unsigned char hash[DB_HASH_LEN], db_account_t *out)
 {
+    release_snapshot(db); /* credentials are read as they are now, never from a held snapshot */
     sqlite3_stmt *st = stmt_get(db, Q_TOKEN_FIND);
     if (!st)
         return DB_EIO;
@@ -1614,6 +1615,7 @@ db_err_t db_session_insert(db_t *db, const unsigned char hash[DB_HASH_LEN], int6
 db_err_t db_session_find(db_t *db, const unsigned char hash[DB_HASH_LEN], int64_t now,
                          db_account_t *out, char csrf[72])
 {
+    release_snapshot(db); /* credentials are read as they are now, never from a held snapshot */
     sqlite3_stmt *st = stmt_get(db, Q_SESSION_FIND);
     if (!st)
         return DB_EIO;

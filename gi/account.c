@@ -262,7 +262,12 @@ gi_err_t gi_session_create(const gi_ctx_t *ctx, int64_t account_id, int64_t ttl,
     unsigned char hash[DB_HASH_LEN], unused[DB_HASH_LEN];
     new_secret("", sid, GI_SESSION_MAX, hash);
     new_secret("", csrf, GI_CSRF_MAX, unused);
-    db_err_t drc = db_session_insert(ctx->db, hash, account_id, csrf, ctx->now, ctx->now + ttl);
+    db_err_t drc = db_begin(ctx->db);
+    if (drc == DB_OK && (drc = db_session_insert(ctx->db, hash, account_id, csrf, ctx->now,
+                                                 ctx->now + ttl)) == DB_OK)
+        drc = db_commit(ctx->db);
+    if (drc != DB_OK)
+        db_rollback(ctx->db);
     return gi_db_fail(ctx->db, drc, err);
 }
 
@@ -285,5 +290,10 @@ gi_err_t gi_session_end(const gi_ctx_t *ctx, const char *sid, gi_error_t *err)
     if (!sid)
         return GI_OK;
     secret_hash(sid, hash);
-    return gi_db_fail(ctx->db, db_session_delete(ctx->db, hash), err);
+    db_err_t drc = db_begin(ctx->db);
+    if (drc == DB_OK && (drc = db_session_delete(ctx->db, hash)) == DB_OK)
+        drc = db_commit(ctx->db);
+    if (drc != DB_OK)
+        db_rollback(ctx->db);
+    return gi_db_fail(ctx->db, drc, err);
 }

@@ -191,3 +191,33 @@ gi_err_t gi_view_report(const gi_ctx_t *ctx, const db_account_t *a, int64_t id, 
     gi_subject_t s = {out->region_code, out->operator_id};
     return check_read(a, &s, "report", id, err);
 }
+
+static gi_err_t may_oversee(const db_account_t *a, gi_error_t *err)
+{
+    gi_subject_t s = {a->region_scope, 0};
+    return gi_access(a, GI_ACT_OVERSEE, &s, err);
+}
+
+gi_err_t gi_view_stats(const gi_ctx_t *ctx, const db_account_t *a, db_stats_t *out, gi_error_t *err)
+{
+    char today[GI_DATE_LEN + 1];
+    gi_err_t rc = may_oversee(a, err);
+    if (rc != GI_OK)
+        return rc;
+    gi_date_of(ctx->now, today);
+    return gi_db_fail(ctx->db, db_stats(ctx->db, today, out), err);
+}
+
+gi_err_t gi_view_audit(const gi_ctx_t *ctx, const db_account_t *a, db_page_t page, db_audit_fn fn,
+                       void *arg, gi_error_t *err)
+{
+    gi_err_t rc = may_oversee(a, err);
+    return rc == GI_OK ? gi_db_fail(ctx->db, db_audit_each(ctx->db, 1, page, fn, arg), err) : rc;
+}
+
+gi_err_t gi_view_audit_verify(const gi_ctx_t *ctx, const db_account_t *a, gi_audit_report_t *out,
+                              gi_error_t *err)
+{
+    gi_err_t rc = may_oversee(a, err);
+    return rc == GI_OK ? gi_audit_verify(ctx->db, out, err) : rc;
+}

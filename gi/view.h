@@ -9,6 +9,7 @@
 #define GI_VIEW_H
 
 #include "gi/access.h"
+#include "gi/audit.h"
 #include "gi/gi.h"
 
 /* The subject (gi/access.h) of an operator's records; region must have room
@@ -35,6 +36,15 @@ gi_err_t gi_view_reports(const gi_ctx_t *ctx, const db_account_t *a, const char 
                          db_page_t page, db_report_fn fn, void *arg, gi_error_t *err);
 gi_err_t gi_view_report(const gi_ctx_t *ctx, const db_account_t *a, int64_t id, db_report_t *out,
                         gi_error_t *err);
+
+/* Oversight (regulators and auditors; GI_EFORBIDDEN for operators): the
+ * register's figures, the audit log newest first, and its verification. */
+gi_err_t gi_view_stats(const gi_ctx_t *ctx, const db_account_t *a, db_stats_t *out,
+                       gi_error_t *err);
+gi_err_t gi_view_audit(const gi_ctx_t *ctx, const db_account_t *a, db_page_t page, db_audit_fn fn,
+                       void *arg, gi_error_t *err);
+gi_err_t gi_view_audit_verify(const gi_ctx_t *ctx, const db_account_t *a, gi_audit_report_t *out,
+                              gi_error_t *err);
 
 /* Single records, when the account may see them. */
 gi_err_t gi_view_product(const gi_ctx_t *ctx, const db_account_t *a, int64_t id, db_product_t *out,

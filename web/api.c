@@ -365,24 +365,11 @@ int api_field_text(call_t *c, json_t *doc, const char *name, const char **out)
 
 /* --- oversight: figures and the audit log --------------------------------------------- */
 
-/* 0 when the caller may oversee (regulators and auditors); else -1 after 403. */
-static int may_oversee(call_t *c)
-{
-    gi_error_t err;
-    gi_subject_t s = {c->account.region_scope, 0};
-    if (gi_access(&c->account, GI_ACT_OVERSEE, &s, &err) == GI_OK)
-        return 0;
-    api_fail(c, 403, "forbidden", err.msg);
-    return -1;
-}
-
 static void get_stats(call_t *c)
 {
     db_stats_t st;
     gi_error_t err;
-    if (may_oversee(c) != 0)
-        return;
-    gi_err_t rc = gi_db_fail(c->ctx->db, db_stats(c->ctx->db, c->today, &st), &err);
+    gi_err_t rc = gi_view_stats(c->ctx, &c->account, &st, &err);
     if (rc != GI_OK)
         api_fail_gi(c, rc, &err);
     else
@@ -394,9 +381,9 @@ static void get_audit(call_t *c)
     db_page_t page;
     list_t l;
     gi_error_t err;
-    if (may_oversee(c) != 0 || page_of(c, &page, &l) != 0)
+    if (page_of(c, &page, &l) != 0)
         return;
-    gi_err_t rc = gi_db_fail(c->ctx->db, db_audit_each(c->ctx->db, 1, page, audit_item, &l), &err);
+    gi_err_t rc = gi_view_audit(c->ctx, &c->account, page, audit_item, &l, &err);
     if (rc != GI_OK) {
         json_decref(l.items);
         api_fail_gi(c, rc, &err);
@@ -410,9 +397,7 @@ static void get_audit_verify(call_t *c)
     gi_audit_report_t rep;
     gi_error_t err;
     char head[2 * DB_HASH_LEN + 1];
-    if (may_oversee(c) != 0)
-        return;
-    gi_err_t rc = gi_audit_verify(c->ctx->db, &rep, &err);
+    gi_err_t rc = gi_view_audit_verify(c->ctx, &c->account, &rep, &err);
     if (rc != GI_OK) {
         api_fail_gi(c, rc, &err);
         return;
