@@ -38,7 +38,8 @@ done
 # AddressSanitizer and UBSan: any memory error or leak makes it exit non-zero.
 export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp"
-for t in tests/integration/test_hostile.py tests/integration/test_api.py; do
+for t in tests/integration/test_hostile.py tests/integration/test_api.py \
+    tests/integration/test_pages.py; do
     suite "$t under ASan+UBSan" env GIMARK="$PWD/build/san/gimark" python3 "$t"
 done
 echo

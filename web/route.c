@@ -53,6 +53,10 @@ static void match_path(const char *path, web_route_t *r)
         match(r, WEB_ROUTE_METRICS, "GET, HEAD");
     else if (strcmp(path, "/static/gimark.css") == 0)
         match(r, WEB_ROUTE_STYLESHEET, "GET, HEAD");
+    else if (strcmp(path, "/login") == 0 || strcmp(path, "/logout") == 0 ||
+             strcmp(path, "/coop") == 0 || strncmp(path, "/coop/", 6) == 0 ||
+             strcmp(path, "/admin") == 0 || strncmp(path, "/admin/", 7) == 0)
+        match(r, WEB_ROUTE_PORTAL, NULL);
     else if ((rest = after(path, "/v/")) && *rest) {
         rest = segment(rest, &r->code, &r->code_len);
         if (*rest == '\0')
@@ -91,6 +95,6 @@ void web_route(const char *method, const char *path, web_route_t *out)
     int is_get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
     if (out->id == WEB_ROUTE_REPORT)
         out->method_ok = strcmp(method, "POST") == 0;
-    else if (out->id != WEB_ROUTE_API) /* the API checks its own */
+    else if (out->id != WEB_ROUTE_API && out->id != WEB_ROUTE_PORTAL) /* they check their own */
         out->method_ok = is_get;
 }

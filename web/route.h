@@ -9,6 +9,7 @@
  *     POST /v/{code}/report          a consumer's report of a suspected copy
  *     GET  /api/v1/verify/{code}     the verdict as JSON
  *     ANY  /api/v1/...               the REST API (web/api.h), which checks methods
+ *     ANY  /login /logout /coop/... /admin/...   the signed-in pages (web/portal.h)
  *     GET  /healthz, /metrics, /static/gimark.css
  *
  * Fixed path words match case-insensitively (an upper-case QR URL reads
@@ -30,7 +31,8 @@ typedef enum {
     WEB_ROUTE_HEALTHZ,
     WEB_ROUTE_METRICS,
     WEB_ROUTE_STYLESHEET,
-    WEB_ROUTE_API, /* the rest of /api/v1/ (web/api.h): code holds what follows */
+    WEB_ROUTE_API,    /* the rest of /api/v1/ (web/api.h): code holds what follows */
+    WEB_ROUTE_PORTAL, /* /login, /logout, /coop/..., /admin/... (web/portal.h) */
     WEB_ROUTE_COUNT
 } web_route_id_t;
 

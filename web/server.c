@@ -23,6 +23,7 @@
 #include "web/form.h"
 #include "web/html.h"
 #include "web/metrics.h"
+#include "web/portal.h"
 #include "web/ratelimit.h"
 #include "web/route.h"
 
@@ -55,6 +56,7 @@ struct web_server {
     gi_scan_queue_t *scans;
     web_metrics_t *metrics;
     web_ratelimit_t *reports;
+    web_ratelimit_t *logins_by_client, *logins_by_name;
     unsigned char client_secret[32];
     struct MHD_Response *stylesheet;
     pthread_mutex_t flight_lock;
@@ -77,6 +79,7 @@ typedef struct {
     int body_too_large;
     int head;            /* a HEAD request: answered like GET, but no scan is recorded */
     const char *method;  /* valid while the request lasts */
+    const char *url;     /* the path, valid while the request lasts */
     int host_missing;    /* HTTP/1.1 without a Host header */
     int64_t retry_after; /* seconds, for a 429 */
     form_t *form;        /* for form submissions only */
@@ -425,6 +428,82 @@ static enum MHD_Result send_api(web_server_t *s, struct MHD_Connection *c, reque
     return ok;
 }
 
+/* --- the signed-in pages ------------------------------------------------------------------ */
+
+static enum MHD_Result send_portal(web_server_t *s, struct MHD_Connection *c, request_t *rq,
+                                   const char *url)
+{
+    db_t *db = worker_db(s);
+    web_page_ctx_t pc = page_ctx(s, c);
+    const web_strings_t *t = web_strings(pc.lang);
+    if (!db)
+        return send_message(s, c, rq, 503, t->busy_title, t->busy_text);
+    char client[GI_CLIENT_KEY_LEN + 1];
+    client_key_of(s, c, client);
+    const web_form_t *form = form_done(rq);
+    if (form && (form->too_big || form->has_nul))
+        return send_message(s, c, rq, 400, t->bad_request_title, t->not_found_text);
+    web_portal_request_t in = {
+        .method = rq->method,
+        .path = url,
+        .session_cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, WEB_SESSION_COOKIE),
+        .login_cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, WEB_LOGIN_COOKIE),
+        .form = form,
+        .lang = pc.lang,
+        .query = api_query,
+        .query_arg = c,
+        .client_key = client,
+        .base_url = s->cfg.base_url,
+        .target = s->cfg.target,
+        .logins_by_client = s->logins_by_client,
+        .logins_by_name = s->logins_by_name,
+        .now_ms = monotonic_ms(),
+    };
+    web_portal_response_t out;
+    gi_ctx_t ctx = {db, "web:pages", (int64_t)time(NULL)};
+    web_portal_handle(&ctx, &in, &out);
+    struct MHD_Response *r;
+    if (out.file.fd >= 0) {
+        r = MHD_create_response_from_fd(out.file.size, out.file.fd);
+        if (!r) {
+            close(out.file.fd);
+            return MHD_NO;
+        }
+    } else {
+        r = MHD_create_response_from_buffer(out.len, out.body ? out.body : (void *)"",
+                                            out.body ? MHD_RESPMEM_MUST_FREE
+                                                     : MHD_RESPMEM_PERSISTENT);
+        if (!r) {
+            free(out.body);
+            return MHD_NO;
+        }
+    }
+    add_security_headers(r);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    if (out.file.fd >= 0) {
+        char disposition[96];
+        snprintf(disposition, sizeof disposition, "attachment; filename=\"%s\"", out.file.filename);
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, out.file.content_type);
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disposition);
+    } else {
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, HTML);
+    }
+    for (int i = 0; i < 2; i++)
+        if (out.cookies[i][0])
+            MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, out.cookies[i]);
+    if (out.location[0])
+        MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, out.location);
+    if (out.retry_after > 0) {
+        char secs[24];
+        snprintf(secs, sizeof secs, "%lld", (long long)out.retry_after);
+        MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, secs);
+    }
+    enum MHD_Result ok = MHD_queue_response(c, out.status, r);
+    MHD_destroy_response(r);
+    rq->status = out.status;
+    return ok;
+}
+
 /* --- the other routes ---------------------------------------------------------------------- */
 
 static enum MHD_Result send_metrics(web_server_t *s, struct MHD_Connection *c, request_t *rq)
@@ -499,6 +578,8 @@ static enum MHD_Result dispatch(web_server_t *s, struct MHD_Connection *c, reque
         return send_report(s, c, rq);
     case WEB_ROUTE_API:
         return send_api(s, c, rq, rq->method);
+    case WEB_ROUTE_PORTAL:
+        return send_portal(s, c, rq, rq->url);
     case WEB_ROUTE_HEALTHZ:
         return send_health(s, c, rq);
     case WEB_ROUTE_METRICS:
@@ -525,7 +606,8 @@ static void flight_add(web_server_t *s, int64_t delta)
  * pages' POSTs. */
 static int takes_form(const web_route_t *r, const char *method)
 {
-    return strcmp(method, "POST") == 0 && r->method_ok && r->id == WEB_ROUTE_REPORT;
+    return strcmp(method, "POST") == 0 && r->method_ok &&
+           (r->id == WEB_ROUTE_REPORT || r->id == WEB_ROUTE_PORTAL);
 }
 
 /* Starts a request's state; for a report, its form parser. NULL when out of memory. */
@@ -539,6 +621,7 @@ static request_t *request_begin(web_server_t *s, struct MHD_Connection *c, const
     web_route(method, url, &rq->route);
     rq->head = strcmp(method, "HEAD") == 0;
     rq->method = method;
+    rq->url = url;
     rq->host_missing = strcmp(version, "HTTP/1.1") == 0 && !header(c, MHD_HTTP_HEADER_HOST);
     const char *length = header(c, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (length && strtoull(length, NULL, 10) > s->cfg.max_body_bytes)
@@ -740,6 +823,8 @@ static struct MHD_Response *stylesheet_response(void)
 static void server_free(web_server_t *s)
 {
     web_ratelimit_free(s->reports);
+    web_ratelimit_free(s->logins_by_client);
+    web_ratelimit_free(s->logins_by_name);
     web_metrics_free(s->metrics);
     if (s->stylesheet)
         MHD_destroy_response(s->stylesheet);
@@ -764,8 +849,11 @@ web_server_t *web_server_start(const web_config_t *cfg, gi_error_t *err)
     s->base_url = strdup(s->cfg.base_url);
     s->metrics = web_metrics_new();
     s->reports = web_ratelimit_new(s->cfg.reports_per_hour, 3, 65536);
+    s->logins_by_client = web_ratelimit_new(30, 10, 65536); /* attempts an hour, burst */
+    s->logins_by_name = web_ratelimit_new(20, 5, 65536);
     s->stylesheet = stylesheet_response();
-    if (!s->db_path || !s->host || !s->base_url || !s->metrics || !s->reports || !s->stylesheet) {
+    if (!s->db_path || !s->host || !s->base_url || !s->metrics || !s->reports ||
+        !s->logins_by_client || !s->logins_by_name || !s->stylesheet) {
         gi_fail(err, GI_ENOMEM, "out of memory");
         server_free(s);
         return NULL;

@@ -1,0 +1,238 @@
+"""test_pages.py - the signed-in pages against the real server: sign-in with
+its CSRF cookie and throttling, session cookies, the operator desk (request,
+download, activate), the regulator desk (approve, issue), an auditor's
+read-only view, CSRF refusals that change nothing, sign-out.
+"""
+
+import json
+import os
+import re
+import sys
+from urllib.parse import urlencode
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import gimark_test as g  # noqa: E402
+
+PASSWORD = "correct horse battery staple"
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+class Browser:
+    """Just enough of a browser: cookies by name, forms, no redirects followed."""
+
+    def __init__(self, server):
+        self.s = server
+        self.cookies = {}
+
+    def request(self, method, path, fields=None):
+        headers = dict(FORM) if fields is not None else {}
+        if self.cookies:
+            headers["Cookie"] = "; ".join("%s=%s" % kv for kv in self.cookies.items())
+        c = self.s.conn()
+        try:
+            c.request(method, path, body=urlencode(fields) if fields is not None else None,
+                      headers=headers)
+            r = c.getresponse()
+            body = r.read()
+            set_cookies = r.headers.get_all("Set-Cookie") or []
+            for sc in set_cookies:
+                name, value = sc.split(";")[0].split("=", 1)
+                if "Max-Age=0" in sc:
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = value
+            return r.status, r.headers, body.decode("utf-8", "replace"), set_cookies
+        finally:
+            c.close()
+
+    def get(self, path):
+        return self.request("GET", path)
+
+    def post(self, path, fields):
+        return self.request("POST", path, fields)
+
+    def csrf(self, html):
+        m = re.search(r'name="csrf" value="([^"]+)"', html)
+        return m.group(1) if m else None
+
+    def sign_in(self, name, password=PASSWORD):
+        _, _, html, _ = self.get("/login?lang=en")
+        return self.post("/login?lang=en",
+                         {"username": name, "password": password, "csrf": self.csrf(html)})
+
+
+def seed(w):
+    w.gimark("init")
+    w.gimark("demo")
+    for name, role, extra in (("coop", "operator", ["--operator", "93451003MA815908XM"]),
+                              ("reg", "regulator", ["--scope", "45"]),
+                              ("aud", "auditor", ["--scope", "45"])):
+        w.gimark("user", "add", name, "--role", role, *extra, stdin=PASSWORD + "\n")
+
+
+def batches(w):
+    return int(w.sql("select count(*) from batch"))
+
+
+def test_sign_in(t, s):
+    b = Browser(s)
+    status, _, html, cookies = b.get("/login")
+    t.check(status == 200 and 'type="password"' in html and b.csrf(html), "sign-in form")
+    t.check(any(c.startswith("gimark_login=") and "HttpOnly" in c and "SameSite=Strict" in c
+                for c in cookies), "sign-in CSRF cookie is HttpOnly, SameSite=Strict", cookies)
+    status, _, _, cookies = b.post("/login", {"username": "coop", "password": PASSWORD})
+    t.check(status == 403 and not any("gimark_session" in c for c in cookies),
+            "sign-in without the CSRF token: 403, no session", status)
+    other = Browser(s)
+    status, _, html, _ = other.get("/login")
+    status, _, _, _ = b.post("/login", {"username": "coop", "password": PASSWORD,
+                                        "csrf": other.csrf(html)})
+    t.check(status == 403, "sign-in with another browser's token: 403", status)
+    status, _, html, _ = b.sign_in("coop", "wrong password!")
+    t.check(status == 401 and "Wrong username or password" in html, "wrong password: 401")
+    status, h, _, cookies = b.sign_in("coop")
+    t.check(status == 303 and h["Location"].startswith("/coop/"), "operator lands on /coop/",
+            (status, h.get("Location")))
+    session = [c for c in cookies if c.startswith("gimark_session=")]
+    t.check(session and "HttpOnly" in session[0] and "SameSite=Strict" in session[0]
+            and "Secure" in session[0] and "Max-Age=28800" in session[0],
+            "session cookie: HttpOnly, SameSite=Strict, Secure (https base), expires", session)
+    return b
+
+
+def test_operator_desk(t, s, w, coop):
+    status, _, html, _ = coop.get("/coop/?lang=en")
+    t.check(status == 200 and "Operator desk" in html and "田阳香芒" in html
+            and "Request labels" in html and "93451003MA815908XM" in html, "operator desk")
+    t.check('<html lang="en"' in html and "Yearly quota" in html, "desk in English")
+    status, _, html_zh, _ = coop.get("/coop/")
+    t.check("经营者工作台" in html_zh and '<html lang="zh-CN"' in html_zh, "desk in Chinese")
+    before = batches(w)
+    fields = {"auth_id": "1", "count": "4", "lot_number": "WEB-1", "harvest_date": "2026-07-01"}
+    status, _, _, _ = coop.post("/coop/batches", fields)
+    t.check(status == 403 and batches(w) == before, "request without CSRF: 403, nothing stored")
+    status, _, _, _ = coop.post("/coop/batches", dict(fields, csrf="x" * 43))
+    t.check(status == 403 and batches(w) == before, "request with a wrong CSRF token: 403, "
+            "nothing stored")
+    status, h, _, _ = coop.post("/coop/batches", dict(fields, csrf=coop.csrf(html)))
+    t.check(status == 303 and "done=1" in h["Location"] and batches(w) == before + 1,
+            "request with the token: stored", status)
+    status, _, page, _ = coop.post("/coop/batches", dict(fields, count="0", csrf=coop.csrf(html)))
+    t.check(status == 400 and batches(w) == before + 1, "a count of 0 is refused", status)
+    status, h, _, _ = coop.get("/admin/")
+    t.check(status == 303 and h["Location"].startswith("/coop/"), "operator sent away from /admin/")
+    return int(w.sql("select max(id) from batch"))
+
+
+def test_regulator_desk(t, s, w, bid):
+    reg = Browser(s)
+    status, h, _, _ = reg.sign_in("reg")
+    t.check(status == 303 and h["Location"].startswith("/admin/"), "regulator lands on /admin/")
+    status, _, html, _ = reg.get("/admin/?lang=en")
+    t.check(status == 200 and "Regulator desk" in html and "/ 1000 target" in html
+            and "<svg" in html and 'role="img"' in html, "dashboard with progress", html[:300])
+    t.check("/admin/batches/%d/approve" % bid in html, "the new batch waits for approval")
+    status, _, _, _ = reg.post("/admin/batches/%d/approve" % bid, {"note": "ok"})
+    t.check(status == 403 and w.sql("select status from batch where id=%d" % bid) == "requested",
+            "approval without CSRF: refused, unchanged")
+    token = reg.csrf(html)
+    status, _, _, _ = reg.post("/admin/batches/%d/approve" % bid, {"note": "ok", "csrf": token})
+    t.check(status == 303 and w.sql("select status from batch where id=%d" % bid) == "approved",
+            "regulator approves")
+    status, _, _, _ = reg.post("/admin/batches/%d/issue" % bid, {"csrf": token})
+    t.check(status == 303 and w.sql("select status from batch where id=%d" % bid) == "issued",
+            "regulator issues")
+    status, _, html, _ = reg.post("/admin/batches/%d/issue" % bid, {"csrf": token})
+    t.check(status == 409, "issuing twice: 409 with the reason", status)
+    status, h, _, _ = reg.get("/coop/")
+    t.check(status == 303 and h["Location"].startswith("/admin/"), "regulator sent to /admin/")
+    return reg
+
+
+def test_download_and_activate(t, s, w, coop, bid):
+    status, h, body, _ = coop.get("/coop/batches/%d/labels?format=csv" % bid)
+    rows = body.splitlines()[1:]
+    t.check(status == 200 and len(rows) == 4 and "text/csv" in h["Content-Type"],
+            "operator downloads the CSV", (status, body[:100]))
+    c = s.conn()
+    c.request("GET", "/coop/batches/%d/labels?format=pdf" % bid,
+              headers={"Cookie": "gimark_session=" + coop.cookies["gimark_session"]})
+    r = c.getresponse()
+    pdf = r.read()
+    c.close()
+    t.check(r.status == 200 and pdf.startswith(b"%PDF"), "operator downloads the PDF")
+    _, _, html, _ = coop.get("/coop/")
+    status, _, _, _ = coop.post("/coop/batches/%d/activate" % bid, {"csrf": coop.csrf(html)})
+    t.check(status == 303 and w.sql("select status from batch where id=%d" % bid) == "activated",
+            "operator activates")
+    code = rows[0].split(",")[0]
+    verdict = None
+    for _ in range(100):
+        verdict = json.loads(s.get("/api/v1/verify/" + code)[2])["verdict"]
+        if verdict == "GENUINE":
+            break
+    t.check(verdict == "GENUINE", "a consumer sees GENUINE", verdict)
+
+
+def test_auditor(t, s, w):
+    aud = Browser(s)
+    aud.sign_in("aud")
+    _, _, _, _ = aud.get("/admin/")
+    w.gimark("batch", "request", "--auth", 1, "--count", 2, "--lot", "AUD")
+    bid = int(w.sql("select max(id) from batch"))
+    status, _, html, _ = aud.get("/admin/?lang=en")
+    t.check(status == 200 and "Regulator desk" in html and "/approve" not in html,
+            "auditor sees the desk without decision forms")
+    status, _, _, _ = aud.post("/admin/batches/%d/approve" % bid, {"csrf": aud.csrf(html)})
+    t.check(status == 403 and w.sql("select status from batch where id=%d" % bid) == "requested",
+            "auditor's approval: 403, unchanged", status)
+
+
+def test_sign_out_and_throttle(t, s, coop):
+    _, _, html, _ = coop.get("/coop/")
+    old = coop.cookies["gimark_session"]
+    status, h, _, cookies = coop.post("/logout", {"csrf": coop.csrf(html)})
+    t.check(status == 303 and h["Location"].startswith("/login") and
+            any(c.startswith("gimark_session=;") and "Max-Age=0" in c for c in cookies),
+            "sign-out clears the cookie", cookies)
+    coop.cookies["gimark_session"] = old
+    status, h, _, _ = coop.get("/coop/")
+    t.check(status == 303 and h["Location"].startswith("/login"), "the old session is gone")
+    nobody = Browser(s)
+    status, h, _, _ = nobody.get("/coop/")
+    t.check(status == 303 and h["Location"].startswith("/login"), "no session: to /login")
+    statuses = [Browser(s).sign_in("reg", "not the password %d" % i)[0] for i in range(8)]
+    t.check(statuses[0] == 401 and statuses[-3:] == [429] * 3 and set(statuses) == {401, 429},
+            "sign-in attempts throttled per account (5 at once, then 20 an hour)", statuses)
+    status, _, _, _ = Browser(s).sign_in("reg")
+    t.check(status == 429, "even the right password waits while throttled", status)
+
+
+def main():
+    t = g.Tally("test_pages")
+    w = g.Workdir()
+    try:
+        seed(w)
+        s = g.Server(w, "--base-url", "https://gi.example.cn").start()
+        try:
+            coop = test_sign_in(t, s)
+            bid = test_operator_desk(t, s, w, coop)
+            test_regulator_desk(t, s, w, bid)
+            test_download_and_activate(t, s, w, coop, bid)
+            test_auditor(t, s, w)
+            test_sign_out_and_throttle(t, s, coop)
+        finally:
+            rc = s.stop()
+        t.check(rc == 0, "clean exit", rc)
+        log = s.stderr()
+        t.check(PASSWORD not in log and PASSWORD not in w.sql(".dump"),
+                "the password is in neither the log nor the database")
+    finally:
+        w.cleanup()
+    t.finish()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,694 @@
+/*
+ * portal.c - the signed-in pages: sessions, CSRF, the operator desk and the
+ * regulator desk. Reads go through gi/view and changes through gi/act, so
+ * the pages allow exactly what the API allows.
+ */
+#include "web/portal.h"
+#include "gi/access.h"
+#include "gi/account.h"
+#include "gi/act.h"
+#include "gi/view.h"
+#include "web/html.h"
+#include "web/layout.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SESSION_TTL (8 * 3600)
+#define TOKEN_LEN   43 /* 32 random bytes, base64url without padding */
+#define LIST_MAX    200
+
+typedef struct {
+    const gi_ctx_t *ctx;
+    const web_portal_request_t *rq;
+    web_portal_response_t *out;
+    const web_strings_t *t;
+    const web_portal_text_t *p;
+    db_account_t account;
+    char csrf[GI_CSRF_MAX];
+    int signed_in;
+    char actor[96];
+    char today[GI_DATE_LEN + 1];
+} page_t;
+
+/* --- answers ----------------------------------------------------------------------- */
+
+static void finish(page_t *pg, unsigned status, web_buf_t *b)
+{
+    pg->out->status = status;
+    pg->out->body = web_buf_take(b, &pg->out->len);
+}
+
+/* 303 to a page; done adds the notice that a change was made. */
+static void redirect(page_t *pg, const char *to, int done)
+{
+    pg->out->status = 303;
+    snprintf(pg->out->location, sizeof pg->out->location, "%s?%slang=%s", to, done ? "done=1&" : "",
+             pg->t->param);
+}
+
+static void set_cookie(page_t *pg, int i, const char *name, const char *value, int max_age)
+{
+    int secure = pg->rq->base_url && strncmp(pg->rq->base_url, "https://", 8) == 0;
+    snprintf(pg->out->cookies[i], sizeof pg->out->cookies[i],
+             "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", name, value, max_age,
+             secure ? "; Secure" : "");
+}
+
+static void frame_begin(page_t *pg, web_buf_t *b, const char *title)
+{
+    const char *home = !pg->signed_in                              ? "/login"
+                       : strcmp(pg->account.role, "operator") == 0 ? "/coop/"
+                                                                   : "/admin/";
+    web_buf_init(b, 8192);
+    web_layout_begin(b, pg->t, title, pg->p->brand, home);
+    if (pg->signed_in)
+        web_html(b,
+                 "<nav class=\"desk\"><span>%s: <strong>%s</strong> (%s)</span>"
+                 "<form method=\"post\" action=\"/logout?lang=%s\">"
+                 "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+                 "<button type=\"submit\" class=\"link\">%s</button></form></nav>",
+                 pg->p->signed_in_as, pg->account.username, pg->account.role, pg->t->param,
+                 pg->csrf, pg->p->sign_out);
+}
+
+static void message_page(page_t *pg, unsigned status, const char *title, const char *text)
+{
+    web_buf_t b;
+    frame_begin(pg, &b, title);
+    web_html(&b, "<section class=\"verdict %s\" role=\"alert\"><h1>%s</h1><p>%s</p></section>",
+             status < 400 ? "ok" : "bad", title, text);
+    web_layout_end(&b, pg->t);
+    finish(pg, status, &b);
+}
+
+/* An error of gi/ as a page with its status. */
+static void error_page(page_t *pg, gi_err_t rc, const gi_error_t *err)
+{
+    unsigned status = rc == GI_EINVAL                         ? 400
+                      : rc == GI_ENOTFOUND                    ? 404
+                      : rc == GI_EFORBIDDEN                   ? 403
+                      : rc == GI_EREFUSED || rc == GI_EEXISTS ? 409
+                                                              : 503;
+    if (status == 503)
+        fprintf(stderr, "gimark serve: page: %s\n", err->msg);
+    message_page(pg, status, status == 403 ? pg->p->forbidden : pg->t->bad_request_title,
+                 status == 503 ? pg->t->busy_text : err->msg);
+}
+
+/* --- tokens ------------------------------------------------------------------------------ */
+
+static int token_shaped(const char *s)
+{
+    if (!s || strlen(s) != TOKEN_LEN)
+        return 0;
+    for (const char *c = s; *c; c++)
+        if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+              *c == '-' || *c == '_'))
+            return 0;
+    return 1;
+}
+
+static int same_token(const char *a, const char *b)
+{
+    return a && b && strlen(a) == strlen(b) && strlen(a) > 0 && sodium_memcmp(a, b, strlen(a)) == 0;
+}
+
+/* True when the POSTed form carries the session's CSRF token. */
+static int form_checked(page_t *pg)
+{
+    const char *sent = pg->rq->form ? web_form_get(pg->rq->form, "csrf") : NULL;
+    return pg->signed_in && same_token(sent, pg->csrf);
+}
+
+static const char *field(page_t *pg, const char *name)
+{
+    const char *v = pg->rq->form ? web_form_get(pg->rq->form, name) : NULL;
+    return v ? v : "";
+}
+
+static int parse_id(const char *s, int64_t *out)
+{
+    char *end;
+    if (!s || !*s || strlen(s) > 15)
+        return -1;
+    long long v = strtoll(s, &end, 10);
+    if (*end || v < 1)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* --- signing in and out ------------------------------------------------------------------ */
+
+static void login_form(page_t *pg, unsigned status, const char *problem)
+{
+    char token[TOKEN_LEN + 1];
+    if (token_shaped(pg->rq->login_cookie)) {
+        snprintf(token, sizeof token, "%s", pg->rq->login_cookie);
+    } else {
+        unsigned char raw[32];
+        randombytes_buf(raw, sizeof raw);
+        sodium_bin2base64(token, sizeof token, raw, sizeof raw,
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+        set_cookie(pg, 0, WEB_LOGIN_COOKIE, token, 3600);
+    }
+    web_buf_t b;
+    frame_begin(pg, &b, pg->p->sign_in);
+    web_html(&b, "<section class=\"card narrow\"><h1>%s</h1>", pg->p->sign_in);
+    if (problem)
+        web_html(&b, "<p class=\"warning\" role=\"alert\">%s</p>", problem);
+    web_html(&b,
+             "<form method=\"post\" action=\"/login?lang=%s\">"
+             "<label for=\"username\">%s</label>"
+             "<input id=\"username\" name=\"username\" autocomplete=\"username\" required "
+             "maxlength=\"64\">"
+             "<label for=\"password\">%s</label>"
+             "<input id=\"password\" name=\"password\" type=\"password\" "
+             "autocomplete=\"current-password\" required maxlength=\"128\">"
+             "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+             "<button type=\"submit\">%s</button></form></section>",
+             pg->t->param, pg->p->username, pg->p->password, token, pg->p->sign_in);
+    web_layout_end(&b, pg->t);
+    finish(pg, status, &b);
+}
+
+/* The rate-limit key of an account name: its hash, so any name fits. */
+static void name_key(const char *name, char out[17])
+{
+    unsigned char h[8];
+    crypto_generichash(h, sizeof h, (const unsigned char *)name, strlen(name), NULL, 0);
+    sodium_bin2hex(out, 17, h, sizeof h);
+}
+
+static void login(page_t *pg)
+{
+    const char *name = field(pg, "username");
+    char key[17];
+    if (!token_shaped(pg->rq->login_cookie) ||
+        !same_token(field(pg, "csrf"), pg->rq->login_cookie)) {
+        login_form(pg, 403, pg->p->form_expired);
+        return;
+    }
+    name_key(name, key);
+    int64_t wait = web_ratelimit_take(pg->rq->logins_by_client, pg->rq->client_key, pg->rq->now_ms);
+    int64_t wait_name = web_ratelimit_take(pg->rq->logins_by_name, key, pg->rq->now_ms);
+    if (wait > 0 || wait_name > 0) {
+        pg->out->retry_after = wait > wait_name ? wait : wait_name;
+        login_form(pg, 429, pg->p->too_many_logins);
+        return;
+    }
+    gi_error_t err;
+    db_account_t a;
+    char sid[GI_SESSION_MAX], csrf[GI_CSRF_MAX];
+    if (gi_account_login(pg->ctx, name, field(pg, "password"), &a, &err) != GI_OK) {
+        login_form(pg, 401, pg->p->bad_login);
+        return;
+    }
+    if (gi_session_create(pg->ctx, a.id, SESSION_TTL, sid, csrf, &err) != GI_OK) {
+        error_page(pg, GI_EIO, &err);
+        return;
+    }
+    set_cookie(pg, 0, WEB_SESSION_COOKIE, sid, SESSION_TTL);
+    set_cookie(pg, 1, WEB_LOGIN_COOKIE, "", 0);
+    sodium_memzero(sid, sizeof sid);
+    redirect(pg, strcmp(a.role, "operator") == 0 ? "/coop/" : "/admin/", 0);
+}
+
+static void logout(page_t *pg)
+{
+    gi_error_t err;
+    if (!form_checked(pg)) {
+        message_page(pg, 403, pg->p->forbidden, pg->p->form_expired);
+        return;
+    }
+    gi_session_end(pg->ctx, pg->rq->session_cookie, &err);
+    set_cookie(pg, 0, WEB_SESSION_COOKIE, "", 0);
+    redirect(pg, "/login", 0);
+}
+
+/* --- lists into memory ------------------------------------------------------------------------ */
+
+typedef struct {
+    void *items;
+    size_t n, size;
+} rows_t;
+
+static int keep_row(rows_t *r, const void *item)
+{
+    if (r->n == LIST_MAX)
+        return 1;
+    char *grown = realloc(r->items, (r->n + 1) * r->size);
+    if (!grown)
+        return 1;
+    memcpy(grown + r->n * r->size, item, r->size);
+    r->items = grown;
+    r->n++;
+    return 0;
+}
+
+static int keep_auth(const db_auth_t *a, void *arg)
+{
+    return keep_row(arg, a);
+}
+
+static int keep_batch(const db_batch_t *b, void *arg)
+{
+    return keep_row(arg, b);
+}
+
+static const char *batch_status_text(const web_portal_text_t *p, const char *status)
+{
+    static const char *const names[] = {"requested", "approved",  "rejected",
+                                        "issued",    "activated", "voided"};
+    for (int i = 0; i < 6; i++)
+        if (strcmp(status, names[i]) == 0)
+            return p->batch_status[i];
+    return status;
+}
+
+static const char *product_of(const rows_t *auths, int64_t auth_id)
+{
+    const db_auth_t *a = auths->items;
+    for (size_t i = 0; i < auths->n; i++)
+        if (a[i].id == auth_id)
+            return a[i].product_name;
+    return "";
+}
+
+static void csrf_field(page_t *pg, web_buf_t *b)
+{
+    web_html(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", pg->csrf);
+}
+
+/* --- the operator desk -------------------------------------------------------------------------
+ */
+
+static void coop_auths(page_t *pg, web_buf_t *b, const rows_t *auths)
+{
+    const db_auth_t *a = auths->items;
+    web_html(b,
+             "<section class=\"card\"><h2>%s</h2><div class=\"scroll\"><table><thead><tr>"
+             "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+             "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+             "</tr></thead><tbody>",
+             pg->p->my_auths, pg->t->product, pg->p->status, pg->t->valid_until, pg->p->quota,
+             pg->p->used, pg->p->left);
+    for (size_t i = 0; i < auths->n; i++) {
+        int64_t used = 0;
+        gi_error_t err;
+        gi_quota_used(pg->ctx, &a[i], &used, &err);
+        web_html(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%D</td><td>%D</td><td>%D</td></tr>",
+                 a[i].product_name, gi_auth_status(&a[i], pg->today), a[i].valid_until,
+                 a[i].yearly_quota, used, a[i].yearly_quota - used);
+    }
+    web_html(b, "</tbody></table></div>%s</section>", auths->n ? "" : pg->p->none);
+}
+
+static void coop_request_form(page_t *pg, web_buf_t *b, const rows_t *auths)
+{
+    const db_auth_t *a = auths->items;
+    int any = 0;
+    for (size_t i = 0; i < auths->n; i++)
+        any |= strcmp(gi_auth_status(&a[i], pg->today), "approved") == 0;
+    if (!any)
+        return;
+    web_html(b,
+             "<section class=\"card\"><h2>%s</h2><form method=\"post\" "
+             "action=\"/coop/batches?lang=%s\"><label for=\"auth_id\">%s</label>"
+             "<select id=\"auth_id\" name=\"auth_id\">",
+             pg->p->request_title, pg->t->param, pg->t->product);
+    for (size_t i = 0; i < auths->n; i++)
+        if (strcmp(gi_auth_status(&a[i], pg->today), "approved") == 0)
+            web_html(b, "<option value=\"%D\">%s</option>", a[i].id, a[i].product_name);
+    web_html(b,
+             "</select><label for=\"count\">%s</label>"
+             "<input id=\"count\" name=\"count\" type=\"number\" min=\"1\" max=\"10000000\" "
+             "required>"
+             "<label for=\"lot_number\">%s</label><input id=\"lot_number\" name=\"lot_number\" "
+             "maxlength=\"64\">"
+             "<label for=\"harvest_date\">%s</label><input id=\"harvest_date\" "
+             "name=\"harvest_date\" type=\"date\">"
+             "<label for=\"production_base\">%s</label><input id=\"production_base\" "
+             "name=\"production_base\" maxlength=\"100\">"
+             "<label for=\"inspection_cert\">%s</label><input id=\"inspection_cert\" "
+             "name=\"inspection_cert\" maxlength=\"64\">",
+             pg->p->count, pg->t->lot_number, pg->t->harvest_date, pg->t->production_base,
+             pg->t->inspection_cert);
+    csrf_field(pg, b);
+    web_html(b, "<button type=\"submit\">%s</button></form></section>", pg->p->request_button);
+}
+
+static void coop_batches(page_t *pg, web_buf_t *b, const rows_t *batches, const rows_t *auths)
+{
+    const db_batch_t *bt = batches->items;
+    web_html(b,
+             "<section class=\"card\"><h2>%s</h2><div class=\"scroll\"><table><thead><tr>"
+             "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+             "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\"></th>"
+             "</tr></thead><tbody>",
+             pg->p->my_batches, pg->p->batch, pg->t->product, pg->t->lot_number, pg->p->labels,
+             pg->p->status);
+    for (size_t i = 0; i < batches->n; i++) {
+        const db_batch_t *x = &bt[i];
+        web_html(b, "<tr><td>%D</td><td>%s</td><td>%s</td><td>%D</td><td>%s</td><td>", x->id,
+                 product_of(auths, x->auth_id), x->lot_number, x->count,
+                 batch_status_text(pg->p, x->status));
+        int printable = strcmp(x->status, "issued") == 0 || strcmp(x->status, "activated") == 0;
+        if (printable)
+            web_html(b,
+                     "<a href=\"/coop/batches/%D/labels?format=pdf\" download>%s (PDF)</a> "
+                     "<a href=\"/coop/batches/%D/labels?format=csv\" download>CSV</a>",
+                     x->id, pg->p->download, x->id);
+        if (strcmp(x->status, "issued") == 0) {
+            web_html(b, "<form method=\"post\" action=\"/coop/batches/%D/activate?lang=%s\">",
+                     x->id, pg->t->param);
+            csrf_field(pg, b);
+            web_html(b, "<button type=\"submit\">%s</button></form>", pg->p->activate);
+        }
+        web_buf_puts(b, "</td></tr>");
+    }
+    web_html(b, "</tbody></table></div>%s</section>", batches->n ? "" : pg->p->none);
+}
+
+static int report_item(const db_report_t *r, void *arg)
+{
+    web_buf_t *b = arg;
+    char day[GI_DATE_LEN + 1];
+    gi_date_of(r->at, day);
+    web_html(b, "<li><span class=\"serial\">%s</span> %s: %s</li>", r->code, day, r->text);
+    return 0;
+}
+
+static void coop_desk(page_t *pg)
+{
+    gi_error_t err;
+    db_operator_t op;
+    rows_t auths = {NULL, 0, sizeof(db_auth_t)}, batches = {NULL, 0, sizeof(db_batch_t)};
+    db_page_t all = {0, LIST_MAX};
+    gi_err_t rc = gi_view_operator(pg->ctx, &pg->account, pg->account.operator_id, &op, &err);
+    if (rc == GI_OK)
+        rc = gi_view_auths(pg->ctx, &pg->account, NULL, all, keep_auth, &auths, &err);
+    if (rc == GI_OK)
+        rc = gi_view_batches(pg->ctx, &pg->account, NULL, all, keep_batch, &batches, &err);
+    if (rc != GI_OK) {
+        free(auths.items);
+        free(batches.items);
+        error_page(pg, rc, &err);
+        return;
+    }
+    web_buf_t b;
+    frame_begin(pg, &b, pg->p->coop_title);
+    web_html(&b, "<h1>%s</h1><p class=\"operator\">%s <span class=\"serial\">%s</span></p>",
+             pg->p->coop_title, op.name, op.uscc);
+    if (pg->rq->query(pg->rq->query_arg, "done"))
+        web_html(&b, "<p class=\"notice\" role=\"status\">%s</p>", pg->p->done);
+    coop_auths(pg, &b, &auths);
+    coop_request_form(pg, &b, &auths);
+    coop_batches(pg, &b, &batches, &auths);
+    web_html(&b, "<section class=\"card\"><h2>%s</h2><ul class=\"reports\">", pg->p->reports_title);
+    db_page_t recent = {0, 20};
+    gi_view_reports(pg->ctx, &pg->account, "", recent, report_item, &b, &err);
+    web_buf_puts(&b, "</ul></section>");
+    web_layout_end(&b, pg->t);
+    free(auths.items);
+    free(batches.items);
+    finish(pg, 200, &b);
+}
+
+static void coop_request(page_t *pg)
+{
+    gi_batch_request_t in = {0};
+    gi_error_t err;
+    db_batch_t out;
+    if (parse_id(field(pg, "auth_id"), &in.auth_id) != 0 ||
+        parse_id(field(pg, "count"), &in.count) != 0) {
+        gi_fail(&err, GI_EINVAL, "%s: 1 - 10000000", pg->p->count);
+        error_page(pg, GI_EINVAL, &err);
+        return;
+    }
+    in.lot_number = field(pg, "lot_number");
+    in.harvest_date = field(pg, "harvest_date");
+    in.production_base = field(pg, "production_base");
+    in.inspection_cert = field(pg, "inspection_cert");
+    gi_ctx_t ctx = *pg->ctx;
+    ctx.actor = pg->actor;
+    gi_err_t rc = gi_act_batch_request(&ctx, &pg->account, &in, &out, &err);
+    if (rc != GI_OK)
+        error_page(pg, rc, &err);
+    else
+        redirect(pg, "/coop/", 1);
+}
+
+/* --- the regulator desk ------------------------------------------------------------------------
+ */
+
+static void progress_card(page_t *pg, web_buf_t *b, const db_stats_t *st)
+{
+    int64_t target = pg->rq->target > 0 ? pg->rq->target : 1000;
+    int64_t using = st->operators_authorised;
+    int64_t width = using >= target ? 300 : using * 300 / target;
+    web_html(b,
+             "<section class=\"card\"><h2>%s</h2><p class=\"figure\">%D / %D %s</p>"
+             "<svg class=\"progress\" viewBox=\"0 0 300 16\" role=\"img\" "
+             "aria-label=\"%D / %D\"><rect width=\"300\" height=\"16\" rx=\"4\" "
+             "fill=\"#ddf4ff\"/><rect width=\"%D\" height=\"16\" rx=\"4\" fill=\"#0a3069\"/></svg>"
+             "<dl><dt>%s</dt><dd>%D</dd><dt>%s</dt><dd>%D</dd></dl></section>",
+             pg->p->progress, using, target, pg->p->target_of, using, target, width,
+             pg->p->products, st->products, pg->p->operators, st->operators);
+}
+
+static void decision_form(page_t *pg, web_buf_t *b, const char *action, const char *label,
+                          const char *field_name, const char *field_label, int required)
+{
+    web_html(b, "<form method=\"post\" action=\"%s?lang=%s\" class=\"inline\">", action,
+             pg->t->param);
+    if (field_name)
+        web_html(b, "<label>%s <input name=\"%s\" maxlength=\"200\"%s></label>", field_label,
+                 field_name, required ? " required" : "");
+    csrf_field(pg, b);
+    web_html(b, "<button type=\"submit\">%s</button></form>", label);
+}
+
+static void admin_batches(page_t *pg, web_buf_t *b, const rows_t *batches, int may_decide)
+{
+    const db_batch_t *bt = batches->items;
+    char action[64];
+    int shown = 0;
+    web_html(b, "<section class=\"card\"><h2>%s</h2><ul class=\"queue\">", pg->p->waiting_batches);
+    for (size_t i = 0; i < batches->n; i++) {
+        const db_batch_t *x = &bt[i];
+        int requested = strcmp(x->status, "requested") == 0;
+        if (!requested && strcmp(x->status, "approved") != 0)
+            continue;
+        shown++;
+        web_html(b, "<li><strong>%s %D</strong>: %D %s, %s %s (%s)", pg->p->batch, x->id, x->count,
+                 pg->p->labels, pg->t->lot_number, x->lot_number,
+                 batch_status_text(pg->p, x->status));
+        if (may_decide && requested) {
+            snprintf(action, sizeof action, "/admin/batches/%lld/approve", (long long)x->id);
+            decision_form(pg, b, action, pg->p->approve, "note", pg->p->note, 0);
+            snprintf(action, sizeof action, "/admin/batches/%lld/reject", (long long)x->id);
+            decision_form(pg, b, action, pg->p->reject, "note", pg->p->note, 1);
+        } else if (may_decide) {
+            snprintf(action, sizeof action, "/admin/batches/%lld/issue", (long long)x->id);
+            decision_form(pg, b, action, pg->p->issue, NULL, NULL, 0);
+        }
+        web_buf_puts(b, "</li>");
+    }
+    web_html(b, "</ul>%s</section>", shown ? "" : pg->p->none);
+}
+
+static void admin_auths(page_t *pg, web_buf_t *b, const rows_t *auths, int may_decide)
+{
+    const db_auth_t *a = auths->items;
+    char action[64];
+    int shown = 0;
+    web_html(b, "<section class=\"card\"><h2>%s</h2><ul class=\"queue\">", pg->p->waiting_auths);
+    for (size_t i = 0; i < auths->n; i++) {
+        if (strcmp(a[i].status, "pending") != 0)
+            continue;
+        shown++;
+        web_html(b, "<li><strong>%s</strong> / %s (%s) %s %D", a[i].product_name,
+                 a[i].operator_name, a[i].operator_uscc, pg->p->quota, a[i].yearly_quota);
+        if (may_decide) {
+            snprintf(action, sizeof action, "/admin/authorisations/%lld/approve",
+                     (long long)a[i].id);
+            decision_form(pg, b, action, pg->p->approve, "approval_doc", pg->t->approval_doc, 1);
+        }
+        web_buf_puts(b, "</li>");
+    }
+    web_html(b, "</ul>%s</section>", shown ? "" : pg->p->none);
+}
+
+static void admin_desk(page_t *pg)
+{
+    gi_error_t err;
+    db_stats_t st;
+    rows_t auths = {NULL, 0, sizeof(db_auth_t)}, batches = {NULL, 0, sizeof(db_batch_t)};
+    db_page_t all = {0, LIST_MAX};
+    gi_err_t rc = gi_view_stats(pg->ctx, &pg->account, &st, &err);
+    if (rc == GI_OK)
+        rc = gi_view_auths(pg->ctx, &pg->account, NULL, all, keep_auth, &auths, &err);
+    if (rc == GI_OK)
+        rc = gi_view_batches(pg->ctx, &pg->account, NULL, all, keep_batch, &batches, &err);
+    if (rc != GI_OK) {
+        free(auths.items);
+        free(batches.items);
+        error_page(pg, rc, &err);
+        return;
+    }
+    int may_decide = strcmp(pg->account.role, "regulator") == 0;
+    web_buf_t b;
+    frame_begin(pg, &b, pg->p->admin_title);
+    web_html(&b, "<h1>%s</h1>", pg->p->admin_title);
+    if (pg->rq->query(pg->rq->query_arg, "done"))
+        web_html(&b, "<p class=\"notice\" role=\"status\">%s</p>", pg->p->done);
+    progress_card(pg, &b, &st);
+    admin_batches(pg, &b, &batches, may_decide);
+    admin_auths(pg, &b, &auths, may_decide);
+    web_layout_end(&b, pg->t);
+    free(auths.items);
+    free(batches.items);
+    finish(pg, 200, &b);
+}
+
+/* POST /admin/batches/{id}/{action} and /admin/authorisations/{id}/approve */
+static void admin_act(page_t *pg, const char *rest)
+{
+    char kind[16], action[16], idtext[20];
+    int64_t id;
+    gi_error_t err;
+    gi_err_t rc;
+    if (sscanf(rest, "%15[a-z]/%19[0-9]/%15[a-z]", kind, idtext, action) != 3 ||
+        parse_id(idtext, &id) != 0) {
+        message_page(pg, 404, pg->t->not_found_title, pg->p->not_found);
+        return;
+    }
+    gi_ctx_t ctx = *pg->ctx;
+    ctx.actor = pg->actor;
+    if (strcmp(kind, "batches") == 0 && gi_batch_action_parse(action) >= 0 &&
+        gi_batch_action_parse(action) <= GI_BATCH_ISSUE) {
+        db_batch_t b;
+        rc = gi_act_batch(&ctx, &pg->account, id, (gi_batch_action_t)gi_batch_action_parse(action),
+                          field(pg, "note"), NULL, 0, &b, &err);
+    } else if (strcmp(kind, "authorisations") == 0 && strcmp(action, "approve") == 0) {
+        db_auth_t a;
+        rc = gi_act_auth(&ctx, &pg->account, id, GI_AUTH_APPROVE, "", field(pg, "approval_doc"), &a,
+                         &err);
+    } else {
+        message_page(pg, 404, pg->t->not_found_title, pg->p->not_found);
+        return;
+    }
+    if (rc != GI_OK)
+        error_page(pg, rc, &err);
+    else
+        redirect(pg, "/admin/", 1);
+}
+
+/* --- dispatch ------------------------------------------------------------------------------------
+ */
+
+static void coop_route(page_t *pg, const char *rest, int post)
+{
+    int64_t id;
+    char idtext[20], action[16];
+    if (!post && *rest == '\0') {
+        coop_desk(pg);
+    } else if (post && strcmp(rest, "batches") == 0) {
+        coop_request(pg);
+    } else if (sscanf(rest, "batches/%19[0-9]/%15[a-z]", idtext, action) == 2 &&
+               parse_id(idtext, &id) == 0) {
+        gi_error_t err;
+        gi_ctx_t ctx = *pg->ctx;
+        ctx.actor = pg->actor;
+        gi_err_t rc;
+        if (!post && strcmp(action, "labels") == 0) {
+            rc = web_print_file(&ctx, &pg->account, id, pg->rq->query(pg->rq->query_arg, "format"),
+                                pg->rq->base_url, &pg->out->file, &err);
+            if (rc == GI_OK)
+                pg->out->status = 200;
+        } else if (post && strcmp(action, "activate") == 0) {
+            db_batch_t b;
+            rc = gi_act_batch(&ctx, &pg->account, id, GI_BATCH_ACTIVATE, "", NULL, 0, &b, &err);
+            if (rc == GI_OK)
+                redirect(pg, "/coop/", 1);
+        } else {
+            rc = gi_fail(&err, GI_ENOTFOUND, "%s", pg->p->not_found);
+        }
+        if (rc != GI_OK)
+            error_page(pg, rc, &err);
+    } else {
+        message_page(pg, 404, pg->t->not_found_title, pg->p->not_found);
+    }
+}
+
+/* Resolves the session cookie; 0 when signed in. */
+static int sign_in_from_cookie(page_t *pg)
+{
+    gi_error_t err;
+    if (!pg->rq->session_cookie ||
+        gi_session_resolve(pg->ctx, pg->rq->session_cookie, &pg->account, pg->csrf, &err) != GI_OK)
+        return -1;
+    pg->signed_in = 1;
+    snprintf(pg->actor, sizeof pg->actor, "user:%s", pg->account.username);
+    return 0;
+}
+
+void web_portal_handle(const gi_ctx_t *ctx, const web_portal_request_t *rq,
+                       web_portal_response_t *out)
+{
+    page_t pg = {.ctx = ctx, .rq = rq, .out = out};
+    memset(out, 0, sizeof *out);
+    out->file.fd = -1;
+    pg.t = web_strings(rq->lang);
+    pg.p = web_portal_text(rq->lang);
+    gi_date_of(ctx->now, pg.today);
+    int post = strcmp(rq->method, "POST") == 0;
+    int get = strcmp(rq->method, "GET") == 0 || strcmp(rq->method, "HEAD") == 0;
+    if (!post && !get) {
+        message_page(&pg, 405, pg.t->method_title, pg.t->not_found_text);
+        return;
+    }
+    sign_in_from_cookie(&pg);
+    if (strcmp(rq->path, "/login") == 0) {
+        post ? login(&pg) : login_form(&pg, 200, NULL);
+        return;
+    }
+    if (strcmp(rq->path, "/logout") == 0) {
+        post ? logout(&pg) : redirect(&pg, "/login", 0);
+        return;
+    }
+    if (!pg.signed_in) {
+        if (get)
+            redirect(&pg, "/login", 0);
+        else
+            message_page(&pg, 403, pg.p->forbidden, pg.p->form_expired);
+        return;
+    }
+    if (post && !form_checked(&pg)) {
+        message_page(&pg, 403, pg.p->forbidden, pg.p->form_expired);
+        return;
+    }
+    int is_operator = strcmp(pg.account.role, "operator") == 0;
+    if (strncmp(rq->path, "/coop/", 6) == 0 || strcmp(rq->path, "/coop") == 0) {
+        if (!is_operator)
+            redirect(&pg, "/admin/", 0);
+        else
+            coop_route(&pg, rq->path[5] ? rq->path + 6 : "", post);
+    } else if (strncmp(rq->path, "/admin/", 7) == 0 || strcmp(rq->path, "/admin") == 0) {
+        const char *rest = rq->path[6] ? rq->path + 7 : "";
+        if (is_operator)
+            redirect(&pg, "/coop/", 0);
+        else if (!post && *rest == '\0')
+            admin_desk(&pg);
+        else if (post)
+            admin_act(&pg, rest);
+        else
+            message_page(&pg, 404, pg.t->not_found_title, pg.p->not_found);
+    } else {
+        message_page(&pg, 404, pg.t->not_found_title, pg.p->not_found);
+    }
+}

@@ -1,0 +1,63 @@
+/*
+ * portal.h - the signed-in pages: sign-in and sign-out, the operator desk
+ * (/coop/) and the regulator desk (/admin/). Server-rendered HTML in the
+ * shared layout, zh-CN and English.
+ *
+ *     GET  /login              POST /login             POST /logout
+ *     GET  /coop/              authorisations and quota left, a request form,
+ *                              batches with downloads and activation, reports
+ *     POST /coop/batches       request a batch
+ *     POST /coop/batches/{id}/activate
+ *     GET  /coop/batches/{id}/labels?format=pdf|csv|svg|png|zip
+ *     GET  /admin/             progress toward the target, the queues
+ *     POST /admin/batches/{id}/approve|reject|issue
+ *     POST /admin/authorisations/{id}/approve
+ *
+ * Sessions live in an HttpOnly, SameSite=Strict cookie (Secure when the
+ * server is reached over https); every form carries a CSRF token, checked
+ * before anything changes (the sign-in form's comes from a cookie of its
+ * own). Sign-in attempts are limited per client and per account name.
+ * Knows nothing of HTTP transport. Thread-safety: as gi_ctx_t.
+ */
+#ifndef WEB_PORTAL_H
+#define WEB_PORTAL_H
+
+#include "gi/gi.h"
+#include "web/form.h"
+#include "web/i18n.h"
+#include "web/printfile.h"
+#include "web/ratelimit.h"
+
+#define WEB_SESSION_COOKIE "gimark_session"
+#define WEB_LOGIN_COOKIE   "gimark_login"
+
+typedef struct {
+    const char *method;
+    const char *path;
+    const char *session_cookie; /* the cookies' values, or NULL */
+    const char *login_cookie;
+    const web_form_t *form; /* a POST's fields, or NULL */
+    web_lang_t lang;
+    const char *(*query)(void *arg, const char *name);
+    void *query_arg;
+    const char *client_key; /* gi_client_key() of the client */
+    const char *base_url;
+    int64_t target;
+    web_ratelimit_t *logins_by_client, *logins_by_name;
+    int64_t now_ms; /* a monotonic clock for the rate limits */
+} web_portal_request_t;
+
+typedef struct {
+    unsigned status;
+    char *body; /* HTML, for the caller to free(); NULL for redirects and files */
+    size_t len;
+    char location[160];   /* for 303 */
+    char cookies[2][200]; /* Set-Cookie values, "" when none */
+    int64_t retry_after;  /* for 429 */
+    web_file_t file;      /* file.fd >= 0: a download instead of body */
+} web_portal_response_t;
+
+void web_portal_handle(const gi_ctx_t *ctx, const web_portal_request_t *rq,
+                       web_portal_response_t *out);
+
+#endif
