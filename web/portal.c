@@ -382,23 +382,37 @@ static int report_item(const db_report_t *r, void *arg)
     return 0;
 }
 
+/* The authorisations and batches the account may see (at most LIST_MAX
+ * each); on failure the page says why and -1 is returned. */
+static int load_desk(page_t *pg, rows_t *auths, rows_t *batches)
+{
+    gi_error_t err;
+    db_page_t all = {0, LIST_MAX};
+    *auths = (rows_t){NULL, 0, sizeof(db_auth_t)};
+    *batches = (rows_t){NULL, 0, sizeof(db_batch_t)};
+    gi_err_t rc = gi_view_auths(pg->ctx, &pg->account, NULL, all, keep_auth, auths, &err);
+    if (rc == GI_OK)
+        rc = gi_view_batches(pg->ctx, &pg->account, NULL, all, keep_batch, batches, &err);
+    if (rc == GI_OK)
+        return 0;
+    free(auths->items);
+    free(batches->items);
+    error_page(pg, rc, &err);
+    return -1;
+}
+
 static void coop_desk(page_t *pg)
 {
     gi_error_t err;
     db_operator_t op;
-    rows_t auths = {NULL, 0, sizeof(db_auth_t)}, batches = {NULL, 0, sizeof(db_batch_t)};
-    db_page_t all = {0, LIST_MAX};
+    rows_t auths, batches;
     gi_err_t rc = gi_view_operator(pg->ctx, &pg->account, pg->account.operator_id, &op, &err);
-    if (rc == GI_OK)
-        rc = gi_view_auths(pg->ctx, &pg->account, NULL, all, keep_auth, &auths, &err);
-    if (rc == GI_OK)
-        rc = gi_view_batches(pg->ctx, &pg->account, NULL, all, keep_batch, &batches, &err);
     if (rc != GI_OK) {
-        free(auths.items);
-        free(batches.items);
         error_page(pg, rc, &err);
         return;
     }
+    if (load_desk(pg, &auths, &batches) != 0)
+        return;
     web_buf_t b;
     frame_begin(pg, &b, pg->p->coop_title);
     web_html(&b, "<h1>%s</h1><p class=\"operator\">%s <span class=\"serial\">%s</span></p>",
@@ -527,19 +541,14 @@ static void admin_desk(page_t *pg)
 {
     gi_error_t err;
     db_stats_t st;
-    rows_t auths = {NULL, 0, sizeof(db_auth_t)}, batches = {NULL, 0, sizeof(db_batch_t)};
-    db_page_t all = {0, LIST_MAX};
+    rows_t auths, batches;
     gi_err_t rc = gi_view_stats(pg->ctx, &pg->account, &st, &err);
-    if (rc == GI_OK)
-        rc = gi_view_auths(pg->ctx, &pg->account, NULL, all, keep_auth, &auths, &err);
-    if (rc == GI_OK)
-        rc = gi_view_batches(pg->ctx, &pg->account, NULL, all, keep_batch, &batches, &err);
     if (rc != GI_OK) {
-        free(auths.items);
-        free(batches.items);
         error_page(pg, rc, &err);
         return;
     }
+    if (load_desk(pg, &auths, &batches) != 0)
+        return;
     int may_decide = strcmp(pg->account.role, "regulator") == 0;
     web_buf_t b;
     frame_begin(pg, &b, pg->p->admin_title);
