@@ -10,7 +10,7 @@ DEB_PACKAGES = build-essential pkg-config sqlite3 libsqlite3-dev libmicrohttpd-d
                libqrencode-dev libzint-dev libsodium-dev libjansson-dev libcairo2-dev \
                libpango1.0-dev fonts-noto-cjk zbar-tools poppler-utils librsvg2-bin \
                libzip-dev librsvg2-dev dmtx-utils netpbm curl zip unzip python3 wrk nginx-light clang \
-               libclang-rt-14-dev
+               libclang-rt-14-dev chromium
 
 PKG_MODULES = sqlite3 libmicrohttpd libqrencode libsodium jansson cairo cairo-pdf \
               cairo-svg pangocairo libzip librsvg-2.0
@@ -46,12 +46,16 @@ deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
 	done; \
+	command -v node >/dev/null && command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  if [ "$$(id -u)" -eq 0 ]; then sudo=""; else sudo=sudo; fi; \
 	  $$sudo apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+	@# the browser test's packages (playwright-core, axe-core) from the npm registry
+	@[ -d tests/browser/node_modules/playwright-core ] || \
+	  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 
 $(GEN_SQL): $(SQL_SRC) db/embed.sh
 	@mkdir -p $(dir $@)

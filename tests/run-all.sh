@@ -34,6 +34,7 @@ for t in tests/integration/test_*.py; do
     [ -f "$t" ] || continue
     suite "$t" python3 "$t"
 done
+suite "tests/browser (Chromium)" node tests/browser/browser.test.js
 # The server's hostile-input and API suites once more with gimark built with
 # AddressSanitizer and UBSan: any memory error or leak makes it exit non-zero.
 export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

@@ -1,0 +1,186 @@
+// browser.test.js - the whole path in a real browser (Debian's Chromium,
+// driven by playwright-core): a cooperative signs in and requests labels, the
+// regulator approves and issues them, the cooperative downloads the PDF and
+// activates the batch, and a consumer on a phone opens one of the codes and
+// sees that it is genuine. axe-core checks the consumer page, the sign-in
+// page and the regulator's dashboard for accessibility problems. Screenshots
+// go to tests/browser/out/ (not committed).
+//
+// Run from the repository root after `make all`: node tests/browser/browser.test.js
+
+'use strict';
+
+const { chromium } = require('playwright-core');
+const { execFileSync, spawn } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const readline = require('readline');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const GIMARK = process.env.GIMARK || path.join(ROOT, 'build', 'gimark');
+const OUT = path.join(__dirname, 'out');
+const PASSWORD = 'correct horse battery staple';
+const AXE = require.resolve('axe-core/axe.min.js');
+
+let passed = 0;
+let failed = 0;
+
+function check(cond, what, detail) {
+  if (cond) {
+    passed++;
+  } else {
+    failed++;
+    console.log('FAIL: ' + what + (detail !== undefined ? ' -- ' + String(detail).slice(0, 600) : ''));
+  }
+  return cond;
+}
+
+function gimark(db, args, input) {
+  return execFileSync(GIMARK, ['--db', db, ...args.map(String)], { input, encoding: 'utf8' });
+}
+
+function seed(dir) {
+  const db = path.join(dir, 'browser.db');
+  gimark(db, ['init']);
+  gimark(db, ['demo']);
+  gimark(db, ['user', 'add', 'coop', '--role', 'operator', '--operator', '93451003MA815908XM'],
+         PASSWORD + '\n');
+  gimark(db, ['user', 'add', 'reg', '--role', 'regulator', '--scope', '45'], PASSWORD + '\n');
+  return db;
+}
+
+// Starts the server on a free port; resolves with its process and base URL
+// once it prints that it listens.
+function startServer(db) {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(GIMARK, ['--db', db, 'serve', '--listen', '127.0.0.1:0',
+                                '--base-url', 'http://127.0.0.1'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const lines = readline.createInterface({ input: proc.stdout });
+    lines.once('line', (line) => {
+      const m = line.match(/listening on (http:\/\/[^ ]+?)\/?$/);
+      if (m) resolve({ proc, base: m[1] });
+      else reject(new Error('server did not start: ' + line));
+    });
+    proc.once('exit', (code) => reject(new Error('server exited with ' + code)));
+  });
+}
+
+function stopServer(proc) {
+  return new Promise((resolve) => {
+    proc.removeAllListeners('exit');
+    proc.once('exit', (code) => resolve(code));
+    proc.kill('SIGTERM');
+  });
+}
+
+async function signIn(page, base, name) {
+  await page.goto(base + '/login?lang=en');
+  await page.fill('#username', name);
+  await page.fill('#password', PASSWORD);
+  await Promise.all([page.waitForLoadState('load'), page.click('form button[type=submit]')]);
+}
+
+async function axeCheck(page, what) {
+  await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(async () => await window.axe.run(document));
+  const problems = result.violations.map((v) => v.id + ': ' + v.help + ' (' +
+    v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ') + ')');
+  check(result.violations.length === 0, 'axe: no violations on ' + what, problems.join('; '));
+}
+
+async function main() {
+  // every wait is bounded: a step that hangs fails the test, never the run
+  const deadline = setTimeout(() => { console.log('FAIL: the browser test took over 120 s');
+    process.exit(1); }, 120000);
+  fs.mkdirSync(OUT, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gimark-browser-'));
+  const db = seed(dir);
+  const { proc, base } = await startServer(db);
+  let browser = null;
+  // axe is injected as a script: the pages' CSP rightly forbids that, so the
+  // test contexts bypass it (the pages themselves run no script).
+  const options = { bypassCSP: true, acceptDownloads: true };
+  try {
+    // playwright gives it a fresh, empty profile of its own
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+             '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    // The cooperative asks for labels.
+    const coopCtx = await browser.newContext(options);
+    const coop = await coopCtx.newPage();
+    await coop.goto(base + '/login?lang=en');
+    await axeCheck(coop, 'the sign-in page');
+    await signIn(coop, base, 'coop');
+    check(coop.url().includes('/coop/'), 'cooperative lands on its desk', coop.url());
+    await coop.fill('#count', '3');
+    await coop.fill('#lot_number', 'BROWSER-1');
+    await coop.fill('#harvest_date', '2026-07-01');
+    await Promise.all([coop.waitForLoadState('load'), coop.click('form[action^="/coop/batches"] button')]);
+    check((await coop.textContent('.notice') || '').length > 0, 'request acknowledged');
+    const batchId = Number(gimark(db, ['--json', 'batch', 'list']).match(/"id":\s*(\d+)/)[1]);
+
+    // The regulator approves and issues them.
+    const regCtx = await browser.newContext(options);
+    const reg = await regCtx.newPage();
+    await signIn(reg, base, 'reg');
+    check(reg.url().includes('/admin/'), 'regulator lands on the dashboard', reg.url());
+    await Promise.all([reg.waitForLoadState('load'),
+                       reg.click(`form[action^="/admin/batches/${batchId}/approve"] button`)]);
+    await Promise.all([reg.waitForLoadState('load'),
+                       reg.click(`form[action^="/admin/batches/${batchId}/issue"] button`)]);
+    check(gimark(db, ['batch', 'show', batchId]).includes('issued'), 'batch issued through the page');
+    await reg.goto(base + '/admin/?lang=en');
+    await reg.setViewportSize({ width: 1280, height: 900 });
+    await reg.screenshot({ path: path.join(OUT, 'dashboard.png'), fullPage: true });
+    await axeCheck(reg, 'the regulator dashboard');
+
+    // The cooperative downloads the print file and activates the batch.
+    await coop.goto(base + '/coop/?lang=en');
+    const [download] = await Promise.all([
+      coop.waitForEvent('download'),
+      coop.click(`a[href^="/coop/batches/${batchId}/labels?format=pdf"]`),
+    ]);
+    const pdfPath = path.join(dir, 'labels.pdf');
+    await download.saveAs(pdfPath);
+    check(fs.readFileSync(pdfPath).subarray(0, 4).toString() === '%PDF', 'the PDF downloads');
+    const csv = await coopCtx.request.get(base + `/coop/batches/${batchId}/labels?format=csv`);
+    const code = (await csv.text()).split('\n')[1].split(',')[0];
+    await Promise.all([coop.waitForLoadState('load'),
+                       coop.click(`form[action^="/coop/batches/${batchId}/activate"] button`)]);
+
+    // A consumer scans a label with a phone.
+    const phoneCtx = await browser.newContext({ ...options, viewport: { width: 390, height: 844 },
+                                                deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const phone = await phoneCtx.newPage();
+    let heading = '';
+    // the activation reaches the server's readers within 50 ms
+    for (let i = 0; i < 5 && !heading.includes('正品'); i++) {
+      await phone.goto(base + '/v/' + code + '?lang=zh');
+      heading = await phone.textContent('h1');
+    }
+    check(heading === '正品标志', 'the consumer sees GENUINE (正品标志)', heading);
+    await phone.screenshot({ path: path.join(OUT, 'consumer-phone.png'), fullPage: true });
+    await axeCheck(phone, 'the consumer page');
+    await phone.goto(base + '/v/' + code + '?lang=en');
+    await axeCheck(phone, 'the consumer page in English');
+    await phone.goto(base + '/v/K7M3-9QX2-HD4T-PW8N');
+    await axeCheck(phone, 'the page of an unknown code');
+  } finally {
+    if (browser) await browser.close();
+    const code = await stopServer(proc);
+    check(code === 0, 'server stops cleanly', code);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  clearTimeout(deadline);
+  console.log(`browser: ${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((e) => {
+  console.log('FAIL: ' + (e && e.stack || e));
+  console.log(`browser: ${passed} passed, ${failed + 1} failed`);
+  process.exit(1);
+});
