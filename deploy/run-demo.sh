@@ -16,7 +16,16 @@ if [ ! -f "$DB" ]; then
     "$GIMARK" --db "$DB" batch approve 1 --note "demo" >/dev/null
     "$GIMARK" --db "$DB" batch issue 1 >/dev/null
     "$GIMARK" --db "$DB" batch activate 1 >/dev/null
+    # Demo accounts with fresh random passwords, shown once here and never stored
+    # in clear (the database keeps argon2id hashes).
+    coop_pw=$(head -c 12 /dev/urandom | base64 | tr -d '/+=')
+    reg_pw=$(head -c 12 /dev/urandom | base64 | tr -d '/+=')
+    printf '%s\n' "$coop_pw" | "$GIMARK" --db "$DB" user add coop --role operator \
+        --operator 93451003MA815908XM >/dev/null
+    printf '%s\n' "$reg_pw" | "$GIMARK" --db "$DB" user add regulator --role regulator \
+        --scope 45 >/dev/null
     echo "created the demo database $DB (15 GI products, 4 operators, 20 labels)"
+    echo "demo accounts (passwords shown this once): coop / $coop_pw   regulator / $reg_pw"
 fi
 first=$("$GIMARK" --db "$DB" batch export 1 --format csv --out /dev/stdout 2>/dev/null |
     sed -n 2p | cut -d, -f1)
@@ -30,6 +39,7 @@ gimark is starting on $BASE/  (Ctrl-C stops it)
   type a code:                            $BASE/
   verdict as JSON:                        $BASE/api/v1/verify/$first
   health and metrics:                     $BASE/healthz  $BASE/metrics
+  sign in (cooperative or regulator):     $BASE/login
 
   the register from the command line:     $GIMARK --db $DB stats
 MSG
