@@ -53,6 +53,12 @@ enum {
     Q_SCAN_MERGED_SET,
     Q_SCAN_CATCH_UP,
     Q_REPORT_INSERT,
+    Q_SCANS_PER_DAY,
+    Q_VERDICT_MIX,
+    Q_LABELS_PER_MONTH,
+    Q_UNKNOWN_INPUTS,
+    Q_REPEATED_CODES,
+    Q_SUSPECT_SCANS,
     Q_REPORT_GET,
     Q_REPORT_LIST,
     Q_REPORT_SET_STATUS,
@@ -214,6 +220,32 @@ static const char *const query_sql[Q_COUNT] = {
                       "OR (o.id IS NULL AND length(?2) <= 2)) "
                       "AND (?3 = '' OR r.status = ?3) ORDER BY r.id DESC LIMIT ?4 OFFSET ?5",
     [Q_REPORT_SET_STATUS] = "UPDATE report SET status = ?, note = ? WHERE id = ?",
+    [Q_SCANS_PER_DAY] = "SELECT date(at + 28800, 'unixepoch'), count(*) FROM scans.scan "
+                        "WHERE at >= ? GROUP BY 1 ORDER BY 1",
+    [Q_VERDICT_MIX] = "SELECT verdict, count(*) FROM scans.scan WHERE at >= ? GROUP BY 1 "
+                      "ORDER BY 2 DESC",
+    [Q_LABELS_PER_MONTH] = "SELECT strftime('%Y-%m', issued_at + 28800, 'unixepoch'), sum(count) "
+                           "FROM batch WHERE issued_at >= ? AND status IN ('issued', "
+                           "'activated', 'voided') GROUP BY 1 ORDER BY 1",
+    [Q_UNKNOWN_INPUTS] = "SELECT coalesce(raw, ''), count(*), min(at), max(at) FROM scans.scan "
+                         "WHERE at >= ? AND code IS NULL GROUP BY 1 ORDER BY 2 DESC, 1 "
+                         "LIMIT ? OFFSET ?",
+    [Q_REPEATED_CODES] = "SELECT t.code, t.count, t.first_at, o.id, o.name, p.name_zh "
+                         "FROM scans.scan_total t JOIN label l ON l.code = t.code "
+                         "JOIN batch b ON b.id = l.batch_id "
+                         "JOIN authorisation a ON a.id = b.auth_id "
+                         "JOIN operator o ON o.id = a.operator_id "
+                         "JOIN product p ON p.id = a.product_id "
+                         "WHERE t.count > ? ORDER BY t.count DESC, t.code LIMIT ? OFFSET ?",
+    [Q_SUSPECT_SCANS] = "SELECT s.verdict, count(*), min(s.at), max(s.at), o.id, o.name, "
+                        "p.name_zh FROM scans.scan s JOIN label l ON l.code = s.code "
+                        "JOIN batch b ON b.id = l.batch_id "
+                        "JOIN authorisation a ON a.id = b.auth_id "
+                        "JOIN operator o ON o.id = a.operator_id "
+                        "JOIN product p ON p.id = a.product_id "
+                        "WHERE s.at >= ? AND s.verdict IN ('VOID', 'NOT_ACTIVATED', "
+                        "'AUTH_SUSPENDED', 'AUTH_REVOKED', 'AUTH_EXPIRED') "
+                        "GROUP BY o.id, p.id, s.verdict ORDER BY 2 DESC LIMIT ? OFFSET ?",
     [Q_REPORT_INSERT] = "INSERT INTO report (at, code, text, contact, client_key) "
                         "VALUES (?,?,?,?,?)",
     [Q_SECRET_ADD] = "INSERT INTO secret (name, value) VALUES (?,?) ON CONFLICT DO NOTHING",
@@ -1471,6 +1503,103 @@ db_err_t db_report_set_status(db_t *db, int64_t id, const char *status, const ch
     if (rc == DB_OK && sqlite3_changes(db->conn) == 0)
         rc = fail(db, DB_ENOTFOUND, "no report %lld", (long long)id);
     return rc;
+}
+
+/* --- figures over scans and labels ---------------------------------------------- */
+
+static const char *text_or_empty(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? (const char *)t : "";
+}
+
+/* key, count */
+static int tally_pair(sqlite3_stmt *st, void *arg)
+{
+    list_ctx_t *c = arg;
+    db_tally_t t = {.key = text_or_empty(st, 0), .count = sqlite3_column_int64(st, 1)};
+    return ((db_tally_fn)c->fn)(&t, c->arg);
+}
+
+static int tally_unknown(sqlite3_stmt *st, void *arg)
+{
+    list_ctx_t *c = arg;
+    db_tally_t t = {.key = text_or_empty(st, 0),
+                    .count = sqlite3_column_int64(st, 1),
+                    .first_at = sqlite3_column_int64(st, 2),
+                    .last_at = sqlite3_column_int64(st, 3)};
+    return ((db_tally_fn)c->fn)(&t, c->arg);
+}
+
+static int tally_repeated(sqlite3_stmt *st, void *arg)
+{
+    list_ctx_t *c = arg;
+    db_tally_t t = {.key = text_or_empty(st, 0),
+                    .count = sqlite3_column_int64(st, 1),
+                    .first_at = sqlite3_column_int64(st, 2),
+                    .operator_id = sqlite3_column_int64(st, 3),
+                    .operator_name = text_or_empty(st, 4),
+                    .product_name = text_or_empty(st, 5)};
+    return ((db_tally_fn)c->fn)(&t, c->arg);
+}
+
+static int tally_suspect(sqlite3_stmt *st, void *arg)
+{
+    list_ctx_t *c = arg;
+    db_tally_t t = {.verdict = text_or_empty(st, 0),
+                    .key = text_or_empty(st, 0),
+                    .count = sqlite3_column_int64(st, 1),
+                    .first_at = sqlite3_column_int64(st, 2),
+                    .last_at = sqlite3_column_int64(st, 3),
+                    .operator_id = sqlite3_column_int64(st, 4),
+                    .operator_name = text_or_empty(st, 5),
+                    .product_name = text_or_empty(st, 6)};
+    return ((db_tally_fn)c->fn)(&t, c->arg);
+}
+
+/* Runs a tally query whose first parameter is a number (a time or a
+ * threshold), followed by a page when paged. */
+static db_err_t tally(db_t *db, int q, int64_t first, const db_page_t *page,
+                      int (*row)(sqlite3_stmt *, void *), db_tally_fn fn, void *arg)
+{
+    sqlite3_stmt *st = stmt_get(db, q);
+    if (!st)
+        return DB_EIO;
+    sqlite3_bind_int64(st, 1, first);
+    if (page)
+        bind_page(st, 2, *page);
+    list_ctx_t c = {(void *)fn, arg};
+    return step_rows(db, st, "figures", row, &c);
+}
+
+db_err_t db_scans_per_day(db_t *db, int64_t since, db_tally_fn fn, void *arg)
+{
+    return tally(db, Q_SCANS_PER_DAY, since, NULL, tally_pair, fn, arg);
+}
+
+db_err_t db_verdict_mix(db_t *db, int64_t since, db_tally_fn fn, void *arg)
+{
+    return tally(db, Q_VERDICT_MIX, since, NULL, tally_pair, fn, arg);
+}
+
+db_err_t db_labels_per_month(db_t *db, int64_t since, db_tally_fn fn, void *arg)
+{
+    return tally(db, Q_LABELS_PER_MONTH, since, NULL, tally_pair, fn, arg);
+}
+
+db_err_t db_unknown_inputs(db_t *db, int64_t since, db_page_t page, db_tally_fn fn, void *arg)
+{
+    return tally(db, Q_UNKNOWN_INPUTS, since, &page, tally_unknown, fn, arg);
+}
+
+db_err_t db_repeated_codes(db_t *db, int64_t threshold, db_page_t page, db_tally_fn fn, void *arg)
+{
+    return tally(db, Q_REPEATED_CODES, threshold, &page, tally_repeated, fn, arg);
+}
+
+db_err_t db_suspect_scans(db_t *db, int64_t since, db_page_t page, db_tally_fn fn, void *arg)
+{
+    return tally(db, Q_SUSPECT_SCANS, since, &page, tally_suspect, fn, arg);
 }
 
 /* --- accounts, tokens, sessions ---------------------------------------------------- */

@@ -338,6 +338,38 @@ db_err_t db_report_set_status(db_t *db, int64_t id, const char *status, const ch
 db_err_t db_secret_get_or_add(db_t *db, const char *name, const unsigned char *fresh,
                               unsigned char *out, size_t len);
 
+/* --- figures over scans and labels --------------------------------------------- */
+
+/* One row of a tally: what is counted (a day, a month, a verdict, an unknown
+ * input, a code) and how often; the other fields as the tally says. */
+typedef struct {
+    const char *key;
+    int64_t count;
+    int64_t first_at, last_at;
+    int64_t operator_id; /* 0 when the row names no operator */
+    const char *operator_name;
+    const char *product_name;
+    const char *verdict;
+} db_tally_t;
+typedef int (*db_tally_fn)(const db_tally_t *t, void *arg);
+
+/* Scans a day (key "YYYY-MM-DD", China Standard Time) since a time. */
+db_err_t db_scans_per_day(db_t *db, int64_t since, db_tally_fn fn, void *arg);
+/* Scans by verdict since a time. */
+db_err_t db_verdict_mix(db_t *db, int64_t since, db_tally_fn fn, void *arg);
+/* Labels issued a month (key "YYYY-MM") since a time. */
+db_err_t db_labels_per_month(db_t *db, int64_t since, db_tally_fn fn, void *arg);
+/* Inputs that named no label (verdict UNKNOWN or MALFORMED) since a time,
+ * most frequent first: key the input, first_at/last_at its first and last scan. */
+db_err_t db_unknown_inputs(db_t *db, int64_t since, db_page_t page, db_tally_fn fn, void *arg);
+/* Codes scanned more than threshold times, most scanned first, with their
+ * operator and product (key the code). */
+db_err_t db_repeated_codes(db_t *db, int64_t threshold, db_page_t page, db_tally_fn fn, void *arg);
+/* Scans of labels that should not be on sale (void, not activated, of a
+ * suspended, revoked or expired authorisation) since a time, by operator,
+ * product and verdict, most first. */
+db_err_t db_suspect_scans(db_t *db, int64_t since, db_page_t page, db_tally_fn fn, void *arg);
+
 /* --- accounts, tokens, sessions -------------------------------------------------- */
 
 typedef struct {

@@ -221,3 +221,28 @@ gi_err_t gi_view_audit_verify(const gi_ctx_t *ctx, const db_account_t *a, gi_aud
     gi_err_t rc = may_oversee(a, err);
     return rc == GI_OK ? gi_audit_verify(ctx->db, out, err) : rc;
 }
+
+gi_err_t gi_view_figure(const gi_ctx_t *ctx, const db_account_t *a, gi_figure_t which,
+                        int64_t since, db_tally_fn fn, void *arg, gi_error_t *err)
+{
+    gi_err_t rc = may_oversee(a, err);
+    if (rc != GI_OK)
+        return rc;
+    db_err_t drc = which == GI_FIGURE_SCANS_PER_DAY ? db_scans_per_day(ctx->db, since, fn, arg)
+                   : which == GI_FIGURE_VERDICTS    ? db_verdict_mix(ctx->db, since, fn, arg)
+                                                    : db_labels_per_month(ctx->db, since, fn, arg);
+    return gi_db_fail(ctx->db, drc, err);
+}
+
+gi_err_t gi_view_anomalies(const gi_ctx_t *ctx, const db_account_t *a, gi_anomaly_t kind,
+                           int64_t since, db_page_t page, db_tally_fn fn, void *arg,
+                           gi_error_t *err)
+{
+    gi_err_t rc = may_oversee(a, err);
+    if (rc != GI_OK)
+        return rc;
+    db_err_t drc = kind == GI_ANOMALY_UNKNOWN    ? db_unknown_inputs(ctx->db, since, page, fn, arg)
+                   : kind == GI_ANOMALY_REPEATED ? db_repeated_codes(ctx->db, since, page, fn, arg)
+                                                 : db_suspect_scans(ctx->db, since, page, fn, arg);
+    return gi_db_fail(ctx->db, drc, err);
+}

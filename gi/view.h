@@ -46,6 +46,28 @@ gi_err_t gi_view_audit(const gi_ctx_t *ctx, const db_account_t *a, db_page_t pag
 gi_err_t gi_view_audit_verify(const gi_ctx_t *ctx, const db_account_t *a, gi_audit_report_t *out,
                               gi_error_t *err);
 
+typedef enum {
+    GI_FIGURE_SCANS_PER_DAY,    /* key YYYY-MM-DD */
+    GI_FIGURE_VERDICTS,         /* key the verdict */
+    GI_FIGURE_LABELS_PER_MONTH, /* key YYYY-MM */
+} gi_figure_t;
+
+typedef enum {
+    GI_ANOMALY_UNKNOWN,  /* inputs that named no label: likely copies or typos */
+    GI_ANOMALY_REPEATED, /* codes scanned more often than the repeat threshold */
+    GI_ANOMALY_SUSPECT,  /* scans of labels that should not be on sale */
+} gi_anomaly_t;
+
+/* Figures since a time, for charts (regulators and auditors). They cover
+ * every region: narrowing them to a city or county scope is still to come. */
+gi_err_t gi_view_figure(const gi_ctx_t *ctx, const db_account_t *a, gi_figure_t which,
+                        int64_t since, db_tally_fn fn, void *arg, gi_error_t *err);
+/* Anomalies (regulators and auditors): since is a time for UNKNOWN and
+ * SUSPECT; for REPEATED it is the repeat threshold. */
+gi_err_t gi_view_anomalies(const gi_ctx_t *ctx, const db_account_t *a, gi_anomaly_t kind,
+                           int64_t since, db_page_t page, db_tally_fn fn, void *arg,
+                           gi_error_t *err);
+
 /* Single records, when the account may see them. */
 gi_err_t gi_view_product(const gi_ctx_t *ctx, const db_account_t *a, int64_t id, db_product_t *out,
                          gi_error_t *err);

@@ -167,11 +167,14 @@ typedef enum {
     R_REPORTS,
     R_STATS,
     R_AUDIT,
+    R_FIGURES,
+    R_ANOMALIES,
     R_NONE
 } resource_t;
 
 static const char *const resource_names[] = {"me",      "products", "operators", "authorisations",
-                                             "batches", "reports",  "stats",     "audit"};
+                                             "batches", "reports",  "stats",     "audit",
+                                             "figures", "anomalies"};
 
 /* Splits "batches/12/issue" into the resource, the id (0 for the
  * collection, -1 for one that is not an id) and the action ("" for none). */
@@ -193,8 +196,8 @@ static resource_t resource_of(const char *path, int64_t *id, char action[16])
             snprintf(action, 16, "verify");
             return (resource_t)r;
         }
-        if (r == R_ME || r == R_STATS || r == R_AUDIT || idlen >= sizeof idtext ||
-            strlen(act) >= 16 || strchr(act, '/')) {
+        if (r == R_ME || r == R_STATS || r == R_AUDIT || r == R_FIGURES || r == R_ANOMALIES ||
+            idlen >= sizeof idtext || strlen(act) >= 16 || strchr(act, '/')) {
             *id = -1;
             return (resource_t)r;
         }
@@ -412,6 +415,97 @@ static void get_audit_verify(call_t *c)
     api_answer(c, 200, doc);
 }
 
+/* --- figures and anomalies ------------------------------------------------------------ */
+
+/* The time ?days= (1-366, default 30) back from now; -1 after answering 400. */
+static int64_t since_days(call_t *c)
+{
+    const char *v = c->rq->query(c->rq->query_arg, "days");
+    int64_t days = 30;
+    if (v && parse_count(v, 1, 366, &days) != 0) {
+        api_fail(c, 400, "invalid", "days must be 1 to 366");
+        return -1;
+    }
+    return c->ctx->now - days * 86400;
+}
+
+static int tally_into(const db_tally_t *t, void *arg)
+{
+    json_array_append_new(arg,
+                          json_pack("{s:s, s:I}", "key", t->key, "count", (json_int_t)t->count));
+    return 0;
+}
+
+static void get_figures(call_t *c)
+{
+    static const char *const names[] = {"scans_per_day", "verdicts", "labels_per_month"};
+    int64_t since = since_days(c);
+    if (since < 0)
+        return;
+    json_t *doc = json_object();
+    for (int f = 0; f < 3; f++) {
+        gi_error_t err;
+        json_t *rows = json_array();
+        /* labels a month: the last twelve months whatever ?days= says */
+        int64_t from = f == GI_FIGURE_LABELS_PER_MONTH ? c->ctx->now - 366 * 86400 : since;
+        gi_err_t rc =
+            gi_view_figure(c->ctx, &c->account, (gi_figure_t)f, from, tally_into, rows, &err);
+        if (rc != GI_OK) {
+            json_decref(rows);
+            json_decref(doc);
+            api_fail_gi(c, rc, &err);
+            return;
+        }
+        json_object_set_new(doc, names[f], rows);
+    }
+    api_answer(c, 200, doc);
+}
+
+static int anomaly_item(const db_tally_t *t, void *arg)
+{
+    char first[24], last[24];
+    gi_json_time(t->first_at, first);
+    gi_json_time(t->last_at ? t->last_at : t->first_at, last);
+    json_t *j = json_pack("{s:s, s:I, s:s, s:s}", "key", t->key, "count", (json_int_t)t->count,
+                          "first_at", first, "last_at", last);
+    if (j && t->operator_id) {
+        json_object_set_new(j, "operator_id", json_integer(t->operator_id));
+        json_object_set_new(j, "operator", json_string(t->operator_name));
+        json_object_set_new(j, "product", json_string(t->product_name));
+    }
+    if (j && t->verdict)
+        json_object_set_new(j, "verdict", json_string(t->verdict));
+    return list_add(arg, j);
+}
+
+static void get_anomalies(call_t *c)
+{
+    static const char *const kinds[] = {"unknown", "repeated", "suspect"};
+    const char *kind = c->rq->query(c->rq->query_arg, "kind");
+    int k = 0;
+    while (kind && k < 3 && strcmp(kinds[k], kind) != 0)
+        k++;
+    if (!kind || k == 3) {
+        api_fail(c, 400, "invalid", "kind must be unknown, repeated or suspect");
+        return;
+    }
+    int64_t since = since_days(c);
+    db_page_t page;
+    list_t l;
+    if (since < 0 || page_of(c, &page, &l) != 0)
+        return;
+    gi_error_t err;
+    int64_t arg = k == GI_ANOMALY_REPEATED ? c->rq->repeat_threshold : since;
+    gi_err_t rc =
+        gi_view_anomalies(c->ctx, &c->account, (gi_anomaly_t)k, arg, page, anomaly_item, &l, &err);
+    if (rc != GI_OK) {
+        json_decref(l.items);
+        api_fail_gi(c, rc, &err);
+        return;
+    }
+    answer_list(c, &l, page);
+}
+
 /* --- the entry point -------------------------------------------------------------------- */
 
 /* The account named by "Authorization: Bearer TOKEN"; 0, or -1 after answering 401. */
@@ -459,6 +553,10 @@ void web_api_handle(const gi_ctx_t *ctx, const web_api_request_t *rq, web_api_re
         get ? get_me(&c) : method_not_allowed(&c, "GET, HEAD");
     } else if (r == R_STATS) {
         get ? get_stats(&c) : method_not_allowed(&c, "GET, HEAD");
+    } else if (r == R_FIGURES) {
+        get ? get_figures(&c) : method_not_allowed(&c, "GET, HEAD");
+    } else if (r == R_ANOMALIES) {
+        get ? get_anomalies(&c) : method_not_allowed(&c, "GET, HEAD");
     } else if (r == R_AUDIT) {
         if (!get)
             method_not_allowed(&c, "GET, HEAD");

@@ -12,6 +12,8 @@
  *     GET  batches/{id}/labels?format=pdf|svg|png|csv|zip   the print file
  *     GET  reports (?status=)  GET reports/{id}           POST reports/{id}/triage
  *     GET  stats               GET audit                  GET audit/verify
+ *     GET  figures?days=N      scans a day, verdict mix, labels issued a month
+ *     GET  anomalies?kind=unknown|repeated|suspect&days=N
  *
  * Lists take ?limit= (1-500, default 50) and ?offset= and answer
  * {"items": [...], "offset": N, "limit": N, "next_offset": N or null}.
@@ -39,8 +41,9 @@ typedef struct {
     /* a query parameter by name, or NULL */
     const char *(*query)(void *arg, const char *name);
     void *query_arg;
-    const char *base_url; /* what printed labels point at ("" when not configured) */
-    int64_t target;       /* operators using the mark the province aims at */
+    const char *base_url;     /* what printed labels point at ("" when not configured) */
+    int64_t target;           /* operators using the mark the province aims at */
+    int64_t repeat_threshold; /* scans of a code above which it is an anomaly */
 } web_api_request_t;
 
 typedef struct {

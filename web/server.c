@@ -384,7 +384,8 @@ static enum MHD_Result send_api(web_server_t *s, struct MHD_Connection *c, reque
                             .query = api_query,
                             .query_arg = c,
                             .base_url = s->cfg.base_url,
-                            .target = s->cfg.target};
+                            .target = s->cfg.target,
+                            .repeat_threshold = s->cfg.repeat_threshold};
     web_api_response_t out;
     gi_ctx_t ctx = {db, "web:api", (int64_t)time(NULL)};
     web_api_handle(&ctx, &in, &out);

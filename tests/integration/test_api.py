@@ -317,6 +317,52 @@ def test_oversight(t, s, tokens, own_code):
             "the audit chain verifies", doc)
 
 
+def test_anomalies(t, s, tokens, own_code):
+    """Figures for charts and the anomaly lists, from real scans."""
+    import time
+    for path in ["/v/K7M39QX2HD4TPW8N"] * 2 + ["/v/NOT-A-CODE"] + ["/v/" + own_code] * 12:
+        s.get(path)
+    reg = tokens["regulator"]
+
+    def soon(path, done):
+        """The answer to path once done(doc) holds (scans are stored within
+        moments, not at once), or the last answer after 5 s."""
+        deadline = time.monotonic() + 5
+        while True:
+            answer = call(s, "GET", path, token=reg)
+            if done(answer[2]) or time.monotonic() > deadline:
+                return answer
+
+    status, _, doc, raw = soon("figures?days=7", lambda d: any(
+        v["key"] == "MALFORMED" for v in d["verdicts"]))
+    t.check(status == 200 and doc["scans_per_day"] and doc["scans_per_day"][-1]["count"] > 0,
+            "scans a day", raw[:300])
+    verdicts = {v["key"]: v["count"] for v in doc["verdicts"]}
+    t.check(verdicts.get("UNKNOWN", 0) >= 2 and verdicts.get("MALFORMED", 0) >= 1,
+            "the verdict mix counts unknown and malformed scans", verdicts)
+    months = {m["key"]: m["count"] for m in doc["labels_per_month"]}
+    t.check(sum(months.values()) >= 9, "labels issued a month", months)
+    status, _, doc, raw = soon("anomalies?kind=unknown", lambda d: len(d["items"]) >= 2)
+    keys = {a["key"]: a["count"] for a in doc["items"]}
+    t.check(status == 200 and keys.get("K7M39QX2HD4TPW8N") == 2 and keys.get("NOT-A-CODE") == 1,
+            "unknown inputs listed with their counts", raw[:300])
+    status, _, doc, raw = call(s, "GET", "anomalies?kind=suspect", token=tokens["auditor"])
+    t.check(status == 200 and any(a["verdict"] == "NOT_ACTIVATED" and a["operator_id"] == 1
+                                  for a in doc["items"]),
+            "scans of labels not yet activated, by operator", raw[:300])
+    # the per-code totals are merged about once a second
+    _, _, doc, _ = soon("anomalies?kind=repeated", lambda d: any(
+        a["key"] == own_code for a in d["items"]))
+    found = [a for a in doc["items"] if a["key"] == own_code]
+    t.check(found and found[0]["count"] >= 12 and found[0]["product"],
+            "a code scanned more than the threshold is listed", found)
+    for path in ("figures", "anomalies?kind=unknown"):
+        status, _, _, _ = call(s, "GET", path, token=tokens["operator"])
+        t.check(status == 403, "an operator may not read %s" % path, status)
+    status, _, _, _ = call(s, "GET", "anomalies?kind=other", token=reg)
+    t.check(status == 400, "unknown anomaly kind: 400", status)
+
+
 def test_secrets(t, w, s, tokens):
     dump = w.sql(".dump")
     log = s.stderr()
@@ -341,6 +387,7 @@ def main():
             test_lifecycle(t, s, tokens)
             test_register(t, s, tokens)
             test_oversight(t, s, tokens, own_code)
+            test_anomalies(t, s, tokens, own_code)
         finally:
             rc = s.stop()
         t.check(rc == 0, "clean exit", rc)
