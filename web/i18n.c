@@ -289,6 +289,16 @@ static const web_portal_text_t portal_zh = {
     .issue = "发放标签",
     .note = "意见",
     .done = "已完成。",
+    .scans_per_day = "近 30 天每日查询次数",
+    .verdict_mix = "近 30 天查验结果分布",
+    .labels_per_month = "近 12 个月每月发放标签",
+    .total = "合计",
+    .busiest = "最多",
+    .anomalies = "异常",
+    .unknown_inputs = "查无此码的输入（近 30 天）",
+    .repeated_codes = "查询次数超过阈值的编码",
+    .suspect_scans = "不应在售标签的查询（近 30 天）",
+    .scans_word = "次",
 };
 
 static const web_portal_text_t portal_en = {
@@ -333,6 +343,16 @@ static const web_portal_text_t portal_en = {
     .issue = "Issue labels",
     .note = "Note",
     .done = "Done.",
+    .scans_per_day = "Scans per day, last 30 days",
+    .verdict_mix = "Verdicts, last 30 days",
+    .labels_per_month = "Labels issued per month, last 12 months",
+    .total = "total",
+    .busiest = "most",
+    .anomalies = "Anomalies",
+    .unknown_inputs = "Inputs that named no label (30 days)",
+    .repeated_codes = "Codes scanned more often than the threshold",
+    .suspect_scans = "Scans of labels that should not be on sale (30 days)",
+    .scans_word = "scans",
 };
 
 const web_portal_text_t *web_portal_text(web_lang_t lang)

@@ -63,6 +63,8 @@ typedef struct {
     const char *admin_title, *progress, *target_of, *products, *operators;
     const char *waiting_batches, *waiting_auths, *approve, *reject, *issue, *note;
     const char *done;
+    const char *scans_per_day, *verdict_mix, *labels_per_month, *total, *busiest;
+    const char *anomalies, *unknown_inputs, *repeated_codes, *suspect_scans, *scans_word;
 } web_portal_text_t;
 
 const web_portal_text_t *web_portal_text(web_lang_t lang);

@@ -537,6 +537,138 @@ static void admin_auths(page_t *pg, web_buf_t *b, const rows_t *auths, int may_d
     web_html(b, "</ul>%s</section>", shown ? "" : pg->p->none);
 }
 
+/* --- charts and anomalies ------------------------------------------------------------------------
+ */
+
+#define BARS_MAX 40
+
+typedef struct {
+    char key[16];
+    int64_t count;
+} bar_t;
+
+typedef struct {
+    bar_t bar[BARS_MAX];
+    int n;
+} bars_t;
+
+static int keep_bar(const db_tally_t *t, void *arg)
+{
+    bars_t *bs = arg;
+    if (bs->n == BARS_MAX)
+        return 1;
+    snprintf(bs->bar[bs->n].key, sizeof bs->bar[bs->n].key, "%s", t->key);
+    bs->bar[bs->n++].count = t->count;
+    return 0;
+}
+
+/* One bar a day for the last `days` days, days without scans included. */
+static void fill_days(page_t *pg, const bars_t *got, bars_t *out, int days)
+{
+    out->n = 0;
+    for (int d = days - 1; d >= 0 && out->n < BARS_MAX; d--) {
+        bar_t *b = &out->bar[out->n++];
+        gi_date_of(pg->ctx->now - (int64_t)d * 86400, b->key);
+        b->count = 0;
+        for (int i = 0; i < got->n; i++)
+            if (strcmp(got->bar[i].key, b->key) == 0)
+                b->count = got->bar[i].count;
+    }
+}
+
+/* A bar chart drawn on the server as SVG; its label says what it shows. */
+static void bar_chart(page_t *pg, web_buf_t *b, const char *title, const bars_t *bs)
+{
+    int64_t max = 1, total = 0;
+    int busiest = 0;
+    for (int i = 0; i < bs->n; i++) {
+        total += bs->bar[i].count;
+        if (bs->bar[i].count > max) {
+            max = bs->bar[i].count;
+            busiest = i;
+        }
+    }
+    char label[256];
+    snprintf(label, sizeof label, "%s: %s %lld; %s %lld (%s)", title, pg->p->total,
+             (long long)total, pg->p->busiest, (long long)(bs->n ? bs->bar[busiest].count : 0),
+             bs->n ? bs->bar[busiest].key : "-");
+    web_html(b,
+             "<figure class=\"chart\"><figcaption>%s</figcaption>"
+             "<svg viewBox=\"0 0 600 150\" role=\"img\" aria-label=\"%s\">",
+             title, label);
+    int w = bs->n ? 600 / bs->n : 600;
+    if (w > 48) /* a few bars stay bars, not a filled box */
+        w = 48;
+    for (int i = 0; i < bs->n; i++) {
+        int h = (int)(bs->bar[i].count * 120 / max);
+        web_html(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#0a3069\"/>",
+                 i * w + 1, 125 - h, w > 3 ? w - 2 : 1, h);
+    }
+    if (bs->n)
+        web_html(b,
+                 "<text x=\"0\" y=\"145\" font-size=\"12\" fill=\"#57606a\">%s</text>"
+                 "<text x=\"600\" y=\"145\" font-size=\"12\" fill=\"#57606a\" "
+                 "text-anchor=\"end\">%s</text>",
+                 bs->bar[0].key, bs->bar[bs->n - 1].key);
+    web_buf_puts(b, "</svg></figure>");
+}
+
+static void charts_card(page_t *pg, web_buf_t *b)
+{
+    gi_error_t err;
+    bars_t got = {.n = 0}, days, verdicts = {.n = 0}, months = {.n = 0};
+    int64_t month_ago = pg->ctx->now - 30 * 86400;
+    gi_view_figure(pg->ctx, &pg->account, GI_FIGURE_SCANS_PER_DAY, month_ago, keep_bar, &got, &err);
+    gi_view_figure(pg->ctx, &pg->account, GI_FIGURE_VERDICTS, month_ago, keep_bar, &verdicts, &err);
+    gi_view_figure(pg->ctx, &pg->account, GI_FIGURE_LABELS_PER_MONTH, pg->ctx->now - 366 * 86400,
+                   keep_bar, &months, &err);
+    fill_days(pg, &got, &days, 30);
+    web_buf_puts(b, "<section class=\"card\">");
+    bar_chart(pg, b, pg->p->scans_per_day, &days);
+    bar_chart(pg, b, pg->p->labels_per_month, &months);
+    web_html(b, "<h3>%s</h3><dl>", pg->p->verdict_mix);
+    for (int i = 0; i < verdicts.n; i++)
+        web_html(b, "<dt>%s</dt><dd>%D %s</dd>", verdicts.bar[i].key, verdicts.bar[i].count,
+                 pg->p->scans_word);
+    web_html(b, "</dl>%s</section>", verdicts.n ? "" : pg->p->none);
+}
+
+static int anomaly_row(const db_tally_t *t, void *arg)
+{
+    web_buf_t *b = arg;
+    if (t->operator_id)
+        web_html(b, "<li><span class=\"serial\">%s</span> %D: %s / %s</li>", t->key, t->count,
+                 t->product_name, t->operator_name);
+    else
+        web_html(b, "<li><span class=\"serial\">%s</span> %D</li>", t->key, t->count);
+    return 0;
+}
+
+static void anomalies_card(page_t *pg, web_buf_t *b)
+{
+    const struct {
+        gi_anomaly_t kind;
+        const char *title;
+        int64_t arg;
+    } lists[] = {
+        {GI_ANOMALY_UNKNOWN, pg->p->unknown_inputs, pg->ctx->now - 30 * 86400},
+        {GI_ANOMALY_REPEATED, pg->p->repeated_codes, pg->rq->repeat_threshold},
+        {GI_ANOMALY_SUSPECT, pg->p->suspect_scans, pg->ctx->now - 30 * 86400},
+    };
+    db_page_t top = {0, 10};
+    web_html(b, "<section class=\"card\"><h2>%s</h2>", pg->p->anomalies);
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+        gi_error_t err;
+        web_html(b, "<h3>%s</h3><ul class=\"reports\">", lists[i].title);
+        size_t empty = b->len;
+        gi_view_anomalies(pg->ctx, &pg->account, lists[i].kind, lists[i].arg, top, anomaly_row, b,
+                          &err);
+        int none = b->len == empty;
+        web_html(b, "</ul>%s", none ? pg->p->none : "");
+    }
+    web_buf_puts(b, "</section>");
+}
+
 static void admin_desk(page_t *pg)
 {
     gi_error_t err;
@@ -558,6 +690,8 @@ static void admin_desk(page_t *pg)
     progress_card(pg, &b, &st);
     admin_batches(pg, &b, &batches, may_decide);
     admin_auths(pg, &b, &auths, may_decide);
+    charts_card(pg, &b);
+    anomalies_card(pg, &b);
     web_layout_end(&b, pg->t);
     free(auths.items);
     free(batches.items);

@@ -43,6 +43,7 @@ typedef struct {
     const char *client_key; /* gi_client_key() of the client */
     const char *base_url;
     int64_t target;
+    int64_t repeat_threshold;
     web_ratelimit_t *logins_by_client, *logins_by_name;
     int64_t now_ms; /* a monotonic clock for the rate limits */
 } web_portal_request_t;

@@ -456,6 +456,7 @@ static enum MHD_Result send_portal(web_server_t *s, struct MHD_Connection *c, re
         .client_key = client,
         .base_url = s->cfg.base_url,
         .target = s->cfg.target,
+        .repeat_threshold = s->cfg.repeat_threshold,
         .logins_by_client = s->logins_by_client,
         .logins_by_name = s->logins_by_name,
         .now_ms = monotonic_ms(),
