@@ -65,6 +65,12 @@ typedef struct {
     const char *done;
     const char *scans_per_day, *verdict_mix, *labels_per_month, *total, *busiest;
     const char *anomalies, *unknown_inputs, *repeated_codes, *suspect_scans, *scans_word;
+    const char *nav_dashboard, *nav_auths, *nav_register, *nav_reports, *nav_audit;
+    const char *suspend, *reinstate, *revoke, *reason, *csv;
+    const char *add_product, *add_operator, *name_zh, *name_en, *region_code, *kind, *contact,
+        *gtin, *add;
+    const char *triage, *mark_triaged, *close_report, *when, *text;
+    const char *chain_ok, *chain_broken, *actor, *action, *record;
 } web_portal_text_t;
 
 const web_portal_text_t *web_portal_text(web_lang_t lang);

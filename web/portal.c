@@ -4,6 +4,7 @@
  * the pages allow exactly what the API allows.
  */
 #include "web/portal.h"
+#include "web/portal_internal.h"
 #include "gi/access.h"
 #include "gi/account.h"
 #include "gi/act.h"
@@ -20,29 +21,16 @@
 #define TOKEN_LEN   43 /* 32 random bytes, base64url without padding */
 #define LIST_MAX    200
 
-typedef struct {
-    const gi_ctx_t *ctx;
-    const web_portal_request_t *rq;
-    web_portal_response_t *out;
-    const web_strings_t *t;
-    const web_portal_text_t *p;
-    db_account_t account;
-    char csrf[GI_CSRF_MAX];
-    int signed_in;
-    char actor[96];
-    char today[GI_DATE_LEN + 1];
-} page_t;
-
 /* --- answers ----------------------------------------------------------------------- */
 
-static void finish(page_t *pg, unsigned status, web_buf_t *b)
+void portal_finish(page_t *pg, unsigned status, web_buf_t *b)
 {
     pg->out->status = status;
     pg->out->body = web_buf_take(b, &pg->out->len);
 }
 
 /* 303 to a page; done adds the notice that a change was made. */
-static void redirect(page_t *pg, const char *to, int done)
+void portal_redirect(page_t *pg, const char *to, int done)
 {
     pg->out->status = 303;
     snprintf(pg->out->location, sizeof pg->out->location, "%s?%slang=%s", to, done ? "done=1&" : "",
@@ -57,7 +45,7 @@ static void set_cookie(page_t *pg, int i, const char *name, const char *value, i
              secure ? "; Secure" : "");
 }
 
-static void frame_begin(page_t *pg, web_buf_t *b, const char *title)
+void portal_frame_begin(page_t *pg, web_buf_t *b, const char *title)
 {
     const char *home = !pg->signed_in                              ? "/login"
                        : strcmp(pg->account.role, "operator") == 0 ? "/coop/"
@@ -74,18 +62,18 @@ static void frame_begin(page_t *pg, web_buf_t *b, const char *title)
                  pg->csrf, pg->p->sign_out);
 }
 
-static void message_page(page_t *pg, unsigned status, const char *title, const char *text)
+void portal_message(page_t *pg, unsigned status, const char *title, const char *text)
 {
     web_buf_t b;
-    frame_begin(pg, &b, title);
+    portal_frame_begin(pg, &b, title);
     web_html(&b, "<section class=\"verdict %s\" role=\"alert\"><h1>%s</h1><p>%s</p></section>",
              status < 400 ? "ok" : "bad", title, text);
     web_layout_end(&b, pg->t);
-    finish(pg, status, &b);
+    portal_finish(pg, status, &b);
 }
 
 /* An error of gi/ as a page with its status. */
-static void error_page(page_t *pg, gi_err_t rc, const gi_error_t *err)
+void portal_error(page_t *pg, gi_err_t rc, const gi_error_t *err)
 {
     unsigned status = rc == GI_EINVAL                         ? 400
                       : rc == GI_ENOTFOUND                    ? 404
@@ -94,8 +82,8 @@ static void error_page(page_t *pg, gi_err_t rc, const gi_error_t *err)
                                                               : 503;
     if (status == 503)
         fprintf(stderr, "gimark serve: page: %s\n", err->msg);
-    message_page(pg, status, status == 403 ? pg->p->forbidden : pg->t->bad_request_title,
-                 status == 503 ? pg->t->busy_text : err->msg);
+    portal_message(pg, status, status == 403 ? pg->p->forbidden : pg->t->bad_request_title,
+                   status == 503 ? pg->t->busy_text : err->msg);
 }
 
 /* --- tokens ------------------------------------------------------------------------------ */
@@ -123,13 +111,13 @@ static int form_checked(page_t *pg)
     return pg->signed_in && same_token(sent, pg->csrf);
 }
 
-static const char *field(page_t *pg, const char *name)
+const char *portal_field(page_t *pg, const char *name)
 {
     const char *v = pg->rq->form ? web_form_get(pg->rq->form, name) : NULL;
     return v ? v : "";
 }
 
-static int parse_id(const char *s, int64_t *out)
+int portal_parse_id(const char *s, int64_t *out)
 {
     char *end;
     if (!s || !*s || strlen(s) > 15)
@@ -156,7 +144,7 @@ static void login_form(page_t *pg, unsigned status, const char *problem)
         set_cookie(pg, 0, WEB_LOGIN_COOKIE, token, 3600);
     }
     web_buf_t b;
-    frame_begin(pg, &b, pg->p->sign_in);
+    portal_frame_begin(pg, &b, pg->p->sign_in);
     web_html(&b, "<section class=\"card narrow\"><h1>%s</h1>", pg->p->sign_in);
     if (problem)
         web_html(&b, "<p class=\"warning\" role=\"alert\">%s</p>", problem);
@@ -172,7 +160,7 @@ static void login_form(page_t *pg, unsigned status, const char *problem)
              "<button type=\"submit\">%s</button></form></section>",
              pg->t->param, pg->p->username, pg->p->password, token, pg->p->sign_in);
     web_layout_end(&b, pg->t);
-    finish(pg, status, &b);
+    portal_finish(pg, status, &b);
 }
 
 /* The rate-limit key of an account name: its hash, so any name fits. */
@@ -185,10 +173,10 @@ static void name_key(const char *name, char out[17])
 
 static void login(page_t *pg)
 {
-    const char *name = field(pg, "username");
+    const char *name = portal_field(pg, "username");
     char key[17];
     if (!token_shaped(pg->rq->login_cookie) ||
-        !same_token(field(pg, "csrf"), pg->rq->login_cookie)) {
+        !same_token(portal_field(pg, "csrf"), pg->rq->login_cookie)) {
         login_form(pg, 403, pg->p->form_expired);
         return;
     }
@@ -203,30 +191,30 @@ static void login(page_t *pg)
     gi_error_t err;
     db_account_t a;
     char sid[GI_SESSION_MAX], csrf[GI_CSRF_MAX];
-    if (gi_account_login(pg->ctx, name, field(pg, "password"), &a, &err) != GI_OK) {
+    if (gi_account_login(pg->ctx, name, portal_field(pg, "password"), &a, &err) != GI_OK) {
         login_form(pg, 401, pg->p->bad_login);
         return;
     }
     if (gi_session_create(pg->ctx, a.id, SESSION_TTL, sid, csrf, &err) != GI_OK) {
-        error_page(pg, GI_EIO, &err);
+        portal_error(pg, GI_EIO, &err);
         return;
     }
     set_cookie(pg, 0, WEB_SESSION_COOKIE, sid, SESSION_TTL);
     set_cookie(pg, 1, WEB_LOGIN_COOKIE, "", 0);
     sodium_memzero(sid, sizeof sid);
-    redirect(pg, strcmp(a.role, "operator") == 0 ? "/coop/" : "/admin/", 0);
+    portal_redirect(pg, strcmp(a.role, "operator") == 0 ? "/coop/" : "/admin/", 0);
 }
 
 static void logout(page_t *pg)
 {
     gi_error_t err;
     if (!form_checked(pg)) {
-        message_page(pg, 403, pg->p->forbidden, pg->p->form_expired);
+        portal_message(pg, 403, pg->p->forbidden, pg->p->form_expired);
         return;
     }
     gi_session_end(pg->ctx, pg->rq->session_cookie, &err);
     set_cookie(pg, 0, WEB_SESSION_COOKIE, "", 0);
-    redirect(pg, "/login", 0);
+    portal_redirect(pg, "/login", 0);
 }
 
 /* --- lists into memory ------------------------------------------------------------------------ */
@@ -278,7 +266,7 @@ static const char *product_of(const rows_t *auths, int64_t auth_id)
     return "";
 }
 
-static void csrf_field(page_t *pg, web_buf_t *b)
+void portal_csrf_field(page_t *pg, web_buf_t *b)
 {
     web_html(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", pg->csrf);
 }
@@ -337,7 +325,7 @@ static void coop_request_form(page_t *pg, web_buf_t *b, const rows_t *auths)
              "name=\"inspection_cert\" maxlength=\"64\">",
              pg->p->count, pg->t->lot_number, pg->t->harvest_date, pg->t->production_base,
              pg->t->inspection_cert);
-    csrf_field(pg, b);
+    portal_csrf_field(pg, b);
     web_html(b, "<button type=\"submit\">%s</button></form></section>", pg->p->request_button);
 }
 
@@ -365,7 +353,7 @@ static void coop_batches(page_t *pg, web_buf_t *b, const rows_t *batches, const 
         if (strcmp(x->status, "issued") == 0) {
             web_html(b, "<form method=\"post\" action=\"/coop/batches/%D/activate?lang=%s\">",
                      x->id, pg->t->param);
-            csrf_field(pg, b);
+            portal_csrf_field(pg, b);
             web_html(b, "<button type=\"submit\">%s</button></form>", pg->p->activate);
         }
         web_buf_puts(b, "</td></tr>");
@@ -397,7 +385,7 @@ static int load_desk(page_t *pg, rows_t *auths, rows_t *batches)
         return 0;
     free(auths->items);
     free(batches->items);
-    error_page(pg, rc, &err);
+    portal_error(pg, rc, &err);
     return -1;
 }
 
@@ -408,13 +396,13 @@ static void coop_desk(page_t *pg)
     rows_t auths, batches;
     gi_err_t rc = gi_view_operator(pg->ctx, &pg->account, pg->account.operator_id, &op, &err);
     if (rc != GI_OK) {
-        error_page(pg, rc, &err);
+        portal_error(pg, rc, &err);
         return;
     }
     if (load_desk(pg, &auths, &batches) != 0)
         return;
     web_buf_t b;
-    frame_begin(pg, &b, pg->p->coop_title);
+    portal_frame_begin(pg, &b, pg->p->coop_title);
     web_html(&b, "<h1>%s</h1><p class=\"operator\">%s <span class=\"serial\">%s</span></p>",
              pg->p->coop_title, op.name, op.uscc);
     if (pg->rq->query(pg->rq->query_arg, "done"))
@@ -429,7 +417,7 @@ static void coop_desk(page_t *pg)
     web_layout_end(&b, pg->t);
     free(auths.items);
     free(batches.items);
-    finish(pg, 200, &b);
+    portal_finish(pg, 200, &b);
 }
 
 static void coop_request(page_t *pg)
@@ -437,23 +425,23 @@ static void coop_request(page_t *pg)
     gi_batch_request_t in = {0};
     gi_error_t err;
     db_batch_t out;
-    if (parse_id(field(pg, "auth_id"), &in.auth_id) != 0 ||
-        parse_id(field(pg, "count"), &in.count) != 0) {
+    if (portal_parse_id(portal_field(pg, "auth_id"), &in.auth_id) != 0 ||
+        portal_parse_id(portal_field(pg, "count"), &in.count) != 0) {
         gi_fail(&err, GI_EINVAL, "%s: 1 - 10000000", pg->p->count);
-        error_page(pg, GI_EINVAL, &err);
+        portal_error(pg, GI_EINVAL, &err);
         return;
     }
-    in.lot_number = field(pg, "lot_number");
-    in.harvest_date = field(pg, "harvest_date");
-    in.production_base = field(pg, "production_base");
-    in.inspection_cert = field(pg, "inspection_cert");
+    in.lot_number = portal_field(pg, "lot_number");
+    in.harvest_date = portal_field(pg, "harvest_date");
+    in.production_base = portal_field(pg, "production_base");
+    in.inspection_cert = portal_field(pg, "inspection_cert");
     gi_ctx_t ctx = *pg->ctx;
     ctx.actor = pg->actor;
     gi_err_t rc = gi_act_batch_request(&ctx, &pg->account, &in, &out, &err);
     if (rc != GI_OK)
-        error_page(pg, rc, &err);
+        portal_error(pg, rc, &err);
     else
-        redirect(pg, "/coop/", 1);
+        portal_redirect(pg, "/coop/", 1);
 }
 
 /* --- the regulator desk ------------------------------------------------------------------------
@@ -474,7 +462,7 @@ static void progress_card(page_t *pg, web_buf_t *b, const db_stats_t *st)
              pg->p->products, st->products, pg->p->operators, st->operators);
 }
 
-static void decision_form(page_t *pg, web_buf_t *b, const char *action, const char *label,
+void portal_decision_form(page_t *pg, web_buf_t *b, const char *action, const char *label,
                           const char *field_name, const char *field_label, int required)
 {
     web_html(b, "<form method=\"post\" action=\"%s?lang=%s\" class=\"inline\">", action,
@@ -482,7 +470,7 @@ static void decision_form(page_t *pg, web_buf_t *b, const char *action, const ch
     if (field_name)
         web_html(b, "<label>%s <input name=\"%s\" maxlength=\"200\"%s></label>", field_label,
                  field_name, required ? " required" : "");
-    csrf_field(pg, b);
+    portal_csrf_field(pg, b);
     web_html(b, "<button type=\"submit\">%s</button></form>", label);
 }
 
@@ -503,12 +491,12 @@ static void admin_batches(page_t *pg, web_buf_t *b, const rows_t *batches, int m
                  batch_status_text(pg->p, x->status));
         if (may_decide && requested) {
             snprintf(action, sizeof action, "/admin/batches/%lld/approve", (long long)x->id);
-            decision_form(pg, b, action, pg->p->approve, "note", pg->p->note, 0);
+            portal_decision_form(pg, b, action, pg->p->approve, "note", pg->p->note, 0);
             snprintf(action, sizeof action, "/admin/batches/%lld/reject", (long long)x->id);
-            decision_form(pg, b, action, pg->p->reject, "note", pg->p->note, 1);
+            portal_decision_form(pg, b, action, pg->p->reject, "note", pg->p->note, 1);
         } else if (may_decide) {
             snprintf(action, sizeof action, "/admin/batches/%lld/issue", (long long)x->id);
-            decision_form(pg, b, action, pg->p->issue, NULL, NULL, 0);
+            portal_decision_form(pg, b, action, pg->p->issue, NULL, NULL, 0);
         }
         web_buf_puts(b, "</li>");
     }
@@ -530,7 +518,8 @@ static void admin_auths(page_t *pg, web_buf_t *b, const rows_t *auths, int may_d
         if (may_decide) {
             snprintf(action, sizeof action, "/admin/authorisations/%lld/approve",
                      (long long)a[i].id);
-            decision_form(pg, b, action, pg->p->approve, "approval_doc", pg->t->approval_doc, 1);
+            portal_decision_form(pg, b, action, pg->p->approve, "approval_doc", pg->t->approval_doc,
+                                 1);
         }
         web_buf_puts(b, "</li>");
     }
@@ -676,14 +665,15 @@ static void admin_desk(page_t *pg)
     rows_t auths, batches;
     gi_err_t rc = gi_view_stats(pg->ctx, &pg->account, &st, &err);
     if (rc != GI_OK) {
-        error_page(pg, rc, &err);
+        portal_error(pg, rc, &err);
         return;
     }
     if (load_desk(pg, &auths, &batches) != 0)
         return;
     int may_decide = strcmp(pg->account.role, "regulator") == 0;
     web_buf_t b;
-    frame_begin(pg, &b, pg->p->admin_title);
+    portal_frame_begin(pg, &b, pg->p->admin_title);
+    portal_admin_nav(pg, &b);
     web_html(&b, "<h1>%s</h1>", pg->p->admin_title);
     if (pg->rq->query(pg->rq->query_arg, "done"))
         web_html(&b, "<p class=\"notice\" role=\"status\">%s</p>", pg->p->done);
@@ -695,7 +685,7 @@ static void admin_desk(page_t *pg)
     web_layout_end(&b, pg->t);
     free(auths.items);
     free(batches.items);
-    finish(pg, 200, &b);
+    portal_finish(pg, 200, &b);
 }
 
 /* POST /admin/batches/{id}/{action} and /admin/authorisations/{id}/approve */
@@ -706,8 +696,8 @@ static void admin_act(page_t *pg, const char *rest)
     gi_error_t err;
     gi_err_t rc;
     if (sscanf(rest, "%15[a-z]/%19[0-9]/%15[a-z]", kind, idtext, action) != 3 ||
-        parse_id(idtext, &id) != 0) {
-        message_page(pg, 404, pg->t->not_found_title, pg->p->not_found);
+        portal_parse_id(idtext, &id) != 0) {
+        portal_message(pg, 404, pg->t->not_found_title, pg->p->not_found);
         return;
     }
     gi_ctx_t ctx = *pg->ctx;
@@ -716,19 +706,19 @@ static void admin_act(page_t *pg, const char *rest)
         gi_batch_action_parse(action) <= GI_BATCH_ISSUE) {
         db_batch_t b;
         rc = gi_act_batch(&ctx, &pg->account, id, (gi_batch_action_t)gi_batch_action_parse(action),
-                          field(pg, "note"), NULL, 0, &b, &err);
+                          portal_field(pg, "note"), NULL, 0, &b, &err);
     } else if (strcmp(kind, "authorisations") == 0 && strcmp(action, "approve") == 0) {
         db_auth_t a;
-        rc = gi_act_auth(&ctx, &pg->account, id, GI_AUTH_APPROVE, "", field(pg, "approval_doc"), &a,
-                         &err);
+        rc = gi_act_auth(&ctx, &pg->account, id, GI_AUTH_APPROVE, "",
+                         portal_field(pg, "approval_doc"), &a, &err);
     } else {
-        message_page(pg, 404, pg->t->not_found_title, pg->p->not_found);
+        portal_message(pg, 404, pg->t->not_found_title, pg->p->not_found);
         return;
     }
     if (rc != GI_OK)
-        error_page(pg, rc, &err);
+        portal_error(pg, rc, &err);
     else
-        redirect(pg, "/admin/", 1);
+        portal_redirect(pg, "/admin/", 1);
 }
 
 /* --- dispatch ------------------------------------------------------------------------------------
@@ -743,7 +733,7 @@ static void coop_route(page_t *pg, const char *rest, int post)
     } else if (post && strcmp(rest, "batches") == 0) {
         coop_request(pg);
     } else if (sscanf(rest, "batches/%19[0-9]/%15[a-z]", idtext, action) == 2 &&
-               parse_id(idtext, &id) == 0) {
+               portal_parse_id(idtext, &id) == 0) {
         gi_error_t err;
         gi_ctx_t ctx = *pg->ctx;
         ctx.actor = pg->actor;
@@ -757,14 +747,14 @@ static void coop_route(page_t *pg, const char *rest, int post)
             db_batch_t b;
             rc = gi_act_batch(&ctx, &pg->account, id, GI_BATCH_ACTIVATE, "", NULL, 0, &b, &err);
             if (rc == GI_OK)
-                redirect(pg, "/coop/", 1);
+                portal_redirect(pg, "/coop/", 1);
         } else {
             rc = gi_fail(&err, GI_ENOTFOUND, "%s", pg->p->not_found);
         }
         if (rc != GI_OK)
-            error_page(pg, rc, &err);
+            portal_error(pg, rc, &err);
     } else {
-        message_page(pg, 404, pg->t->not_found_title, pg->p->not_found);
+        portal_message(pg, 404, pg->t->not_found_title, pg->p->not_found);
     }
 }
 
@@ -792,7 +782,7 @@ void web_portal_handle(const gi_ctx_t *ctx, const web_portal_request_t *rq,
     int post = strcmp(rq->method, "POST") == 0;
     int get = strcmp(rq->method, "GET") == 0 || strcmp(rq->method, "HEAD") == 0;
     if (!post && !get) {
-        message_page(&pg, 405, pg.t->method_title, pg.t->not_found_text);
+        portal_message(&pg, 405, pg.t->method_title, pg.t->not_found_text);
         return;
     }
     sign_in_from_cookie(&pg);
@@ -801,37 +791,37 @@ void web_portal_handle(const gi_ctx_t *ctx, const web_portal_request_t *rq,
         return;
     }
     if (strcmp(rq->path, "/logout") == 0) {
-        post ? logout(&pg) : redirect(&pg, "/login", 0);
+        post ? logout(&pg) : portal_redirect(&pg, "/login", 0);
         return;
     }
     if (!pg.signed_in) {
         if (get)
-            redirect(&pg, "/login", 0);
+            portal_redirect(&pg, "/login", 0);
         else
-            message_page(&pg, 403, pg.p->forbidden, pg.p->form_expired);
+            portal_message(&pg, 403, pg.p->forbidden, pg.p->form_expired);
         return;
     }
     if (post && !form_checked(&pg)) {
-        message_page(&pg, 403, pg.p->forbidden, pg.p->form_expired);
+        portal_message(&pg, 403, pg.p->forbidden, pg.p->form_expired);
         return;
     }
     int is_operator = strcmp(pg.account.role, "operator") == 0;
     if (strncmp(rq->path, "/coop/", 6) == 0 || strcmp(rq->path, "/coop") == 0) {
         if (!is_operator)
-            redirect(&pg, "/admin/", 0);
+            portal_redirect(&pg, "/admin/", 0);
         else
             coop_route(&pg, rq->path[5] ? rq->path + 6 : "", post);
     } else if (strncmp(rq->path, "/admin/", 7) == 0 || strcmp(rq->path, "/admin") == 0) {
         const char *rest = rq->path[6] ? rq->path + 7 : "";
         if (is_operator)
-            redirect(&pg, "/coop/", 0);
+            portal_redirect(&pg, "/coop/", 0);
         else if (!post && *rest == '\0')
             admin_desk(&pg);
-        else if (post)
+        else if (post && portal_admin_post(&pg, rest) != 0)
             admin_act(&pg, rest);
-        else
-            message_page(&pg, 404, pg.t->not_found_title, pg.p->not_found);
+        else if (!post && portal_admin_page(&pg, rest) != 0)
+            portal_message(&pg, 404, pg.t->not_found_title, pg.p->not_found);
     } else {
-        message_page(&pg, 404, pg.t->not_found_title, pg.p->not_found);
+        portal_message(&pg, 404, pg.t->not_found_title, pg.p->not_found);
     }
 }

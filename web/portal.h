@@ -11,7 +11,10 @@
  *     GET  /coop/batches/{id}/labels?format=pdf|csv|svg|png|zip
  *     GET  /admin/             progress toward the target, the queues
  *     POST /admin/batches/{id}/approve|reject|issue
- *     POST /admin/authorisations/{id}/approve
+ *     POST /admin/authorisations/{id}/approve|suspend|reinstate|revoke
+ *     GET  /admin/authorisations, /admin/register, /admin/reports, /admin/audit
+ *          (each list also ?format=csv)
+ *     POST /admin/products, /admin/operators, /admin/reports/{id}/triaged|closed
  *
  * Sessions live in an HttpOnly, SameSite=Strict cookie (Secure when the
  * server is reached over https); every form carries a CSRF token, checked
@@ -50,12 +53,14 @@ typedef struct {
 
 typedef struct {
     unsigned status;
-    char *body; /* HTML, for the caller to free(); NULL for redirects and files */
+    char *body; /* for the caller to free(); NULL for redirects and files */
     size_t len;
-    char location[160];   /* for 303 */
-    char cookies[2][200]; /* Set-Cookie values, "" when none */
-    int64_t retry_after;  /* for 429 */
-    web_file_t file;      /* file.fd >= 0: a download instead of body */
+    const char *content_type; /* of body: NULL for HTML */
+    char filename[64];        /* non-empty: body is a download of this name */
+    char location[160];       /* for 303 */
+    char cookies[2][200];     /* Set-Cookie values, "" when none */
+    int64_t retry_after;      /* for 429 */
+    web_file_t file;          /* file.fd >= 0: a download instead of body */
 } web_portal_response_t;
 
 void web_portal_handle(const gi_ctx_t *ctx, const web_portal_request_t *rq,

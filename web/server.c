@@ -488,7 +488,13 @@ static enum MHD_Result send_portal(web_server_t *s, struct MHD_Connection *c, re
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, out.file.content_type);
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disposition);
     } else {
-        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, HTML);
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                out.content_type ? out.content_type : HTML);
+        if (out.filename[0]) {
+            char disposition[96];
+            snprintf(disposition, sizeof disposition, "attachment; filename=\"%s\"", out.filename);
+            MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disposition);
+        }
     }
     for (int i = 0; i < 2; i++)
         if (out.cookies[i][0])

@@ -188,6 +188,64 @@ def test_auditor(t, s, w):
     status, _, _, _ = aud.post("/admin/batches/%d/approve" % bid, {"csrf": aud.csrf(html)})
     t.check(status == 403 and w.sql("select status from batch where id=%d" % bid) == "requested",
             "auditor's approval: 403, unchanged", status)
+    for page in ("authorisations", "reports", "audit"):
+        status, _, html, _ = aud.get("/admin/%s?lang=en" % page)
+        t.check(status == 200 and 'method="post" action="/admin/' not in html,
+                "auditor reads /admin/%s without forms" % page, status)
+
+
+def test_regulator_pages(t, s, w, reg):
+    """The register of authorisations, recording, reports, the audit log, CSV."""
+    status, _, html, _ = reg.get("/admin/authorisations?lang=en")
+    t.check(status == 200 and "田阳香芒" in html and "/admin/authorisations/1/suspend" in html,
+            "authorisations listed with their transitions")
+    token = reg.csrf(html)
+    status, _, _, _ = reg.post("/admin/authorisations/1/suspend", {"reason": "", "csrf": token})
+    t.check(status == 400 and w.sql("select status from authorisation where id=1") == "approved",
+            "suspending without a reason is refused", status)
+    status, _, _, _ = reg.post("/admin/authorisations/1/suspend",
+                               {"reason": "spot check", "csrf": token})
+    t.check(status == 303 and w.sql("select status from authorisation where id=1") == "suspended",
+            "regulator suspends through the page")
+    status, _, _, _ = reg.post("/admin/authorisations/1/reinstate",
+                               {"reason": "passed", "csrf": token})
+    t.check(status == 303 and w.sql("select status from authorisation where id=1") == "approved",
+            "regulator reinstates")
+    status, h, body, _ = reg.get("/admin/authorisations?format=csv")
+    lines = body.splitlines()
+    t.check(status == 200 and h["Content-Type"].startswith("text/csv") and
+            lines[0].startswith("id,product,operator") and len(lines) >= 6 and
+            "attachment" in h.get("Content-Disposition", ""), "authorisations as CSV", body[:200])
+
+    products = int(w.sql("select count(*) from product"))
+    status, _, _, _ = reg.post("/admin/products", {"name_zh": "北流荔枝", "region_code": "450981",
+                                                   "csrf": token})
+    t.check(status == 303 and int(w.sql("select count(*) from product")) == products + 1,
+            "regulator records a product")
+    status, _, html, _ = reg.post("/admin/operators", {
+        "uscc": "91450100MA8609132D", "name": "x", "kind": "company", "region_code": "450100",
+        "csrf": token})
+    t.check(status == 400 and "check character" in html, "an invalid USCC refused, said why")
+
+    form = {"text": "=HYPERLINK(\"http://x\") seen at the market", "contact": "138"}
+    s.request("POST", "/v/K7M39QX2HD4TPW8N/report", body=urlencode(form), headers=FORM)
+    status, _, html, _ = reg.get("/admin/reports?lang=en")
+    rid = int(w.sql("select max(id) from report"))
+    t.check(status == 200 and "seen at the market" in html and
+            "/admin/reports/%d/triaged" % rid in html, "the report queue")
+    status, _, _, _ = reg.post("/admin/reports/%d/triaged" % rid, {"note": "sent to the market "
+                                                                           "office", "csrf": token})
+    t.check(status == 303 and w.sql("select status from report where id=%d" % rid) == "triaged",
+            "regulator triages a report")
+    _, _, body, _ = reg.get("/admin/reports?format=csv")
+    t.check("\"'=HYPERLINK" in body, "a formula in a CSV cell is defused", body[:300])
+
+    status, _, html, _ = reg.get("/admin/audit?lang=en")
+    t.check(status == 200 and "The audit chain verifies" in html and "auth.suspend" in html,
+            "the audit log with its chain status", html[:200])
+    status, h, body, _ = reg.get("/admin/audit?format=csv")
+    t.check(status == 200 and body.startswith("id,at,actor,action") and "user:reg" in body,
+            "the audit log as CSV")
 
 
 def test_sign_out_and_throttle(t, s, coop):
@@ -219,9 +277,10 @@ def main():
         try:
             coop = test_sign_in(t, s)
             bid = test_operator_desk(t, s, w, coop)
-            test_regulator_desk(t, s, w, bid)
+            reg = test_regulator_desk(t, s, w, bid)
             test_download_and_activate(t, s, w, coop, bid)
             test_auditor(t, s, w)
+            test_regulator_pages(t, s, w, reg)
             test_sign_out_and_throttle(t, s, coop)
         finally:
             rc = s.stop()

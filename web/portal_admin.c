@@ -1,0 +1,443 @@
+/*
+ * portal_admin.c - the regulator's pages beside the dashboard: the
+ * authorisation register with its transitions, recording products and
+ * operators, the consumer-report queue, the audit log with its chain status;
+ * each list also as CSV (?format=csv). Auditors see the same pages without
+ * the forms.
+ */
+#include "gi/act.h"
+#include "gi/json.h"
+#include "gi/report.h"
+#include "gi/view.h"
+#include "web/layout.h"
+#include "web/portal_internal.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PAGE_ROWS 200
+
+static int may_decide(const page_t *pg)
+{
+    return strcmp(pg->account.role, "regulator") == 0;
+}
+
+void portal_admin_nav(page_t *pg, web_buf_t *b)
+{
+    static const char *const paths[] = {"/admin/", "/admin/authorisations", "/admin/register",
+                                        "/admin/reports", "/admin/audit"};
+    const char *labels[] = {pg->p->nav_dashboard, pg->p->nav_auths, pg->p->nav_register,
+                            pg->p->nav_reports, pg->p->nav_audit};
+    web_buf_puts(b, "<nav class=\"tabs\" aria-label=\"admin\"><ul>");
+    for (int i = 0; i < 5; i++)
+        web_html(b, "<li><a href=\"%s?lang=%s\"%s>%s</a></li>", paths[i], pg->t->param,
+                 strcmp(pg->rq->path, paths[i]) == 0 ? " aria-current=\"page\"" : "", labels[i]);
+    web_buf_puts(b, "</ul></nav>");
+}
+
+/* --- CSV ---------------------------------------------------------------------------------- */
+
+static int want_csv(page_t *pg)
+{
+    const char *f = pg->rq->query(pg->rq->query_arg, "format");
+    return f && strcmp(f, "csv") == 0;
+}
+
+/* One CSV cell: quoted, quotes doubled, and a leading = + - @ defused so
+ * that a spreadsheet never runs it as a formula. */
+static void csv_cell(web_buf_t *b, const char *s, int last)
+{
+    web_buf_add(b, "\"", 1);
+    if (s && s[0] && strchr("=+-@", s[0]))
+        web_buf_add(b, "'", 1);
+    for (; s && *s; s++) {
+        web_buf_add(b, s, 1);
+        if (*s == '"')
+            web_buf_add(b, "\"", 1);
+    }
+    web_buf_puts(b, last ? "\"\r\n" : "\",");
+}
+
+static void csv_row(web_buf_t *b, const char *const *cells, int n)
+{
+    for (int i = 0; i < n; i++)
+        csv_cell(b, cells[i], i == n - 1);
+}
+
+static void number(int64_t v, char out[24])
+{
+    snprintf(out, 24, "%lld", (long long)v);
+}
+
+static void finish_csv(page_t *pg, web_buf_t *b, const char *name)
+{
+    portal_finish(pg, 200, b);
+    pg->out->content_type = "text/csv; charset=utf-8";
+    snprintf(pg->out->filename, sizeof pg->out->filename, "%s.csv", name);
+}
+
+/* --- authorisations -------------------------------------------------------------------------- */
+
+typedef struct {
+    page_t *pg;
+    web_buf_t *b;
+    int csv;
+} emit_t;
+
+/* A list page: the table (or, with ?format=csv, the CSV) of what fill emits.
+ * columns are the table's headings after "#"; intro (may be NULL) adds what
+ * stands between the heading and the table. */
+typedef struct {
+    const char *title;
+    const char *csv_name;
+    const char *csv_header;
+    const char *columns[7];
+    gi_err_t (*fill)(page_t *pg, emit_t *e, gi_error_t *err);
+    void (*intro)(page_t *pg, web_buf_t *b);
+} list_page_t;
+
+static void list_page(page_t *pg, const list_page_t *lp)
+{
+    web_buf_t b;
+    gi_error_t err;
+    emit_t e = {pg, &b, want_csv(pg)};
+    if (e.csv) {
+        web_buf_init(&b, 8192);
+        web_buf_puts(&b, lp->csv_header);
+    } else {
+        portal_frame_begin(pg, &b, lp->title);
+        portal_admin_nav(pg, &b);
+        web_html(&b, "<h1>%s</h1>", lp->title);
+        if (lp->intro)
+            lp->intro(pg, &b);
+        web_html(&b,
+                 "<p><a href=\"?format=csv\" download>%s</a></p><div class=\"scroll\"><table>"
+                 "<thead><tr><th scope=\"col\">#</th>",
+                 pg->p->csv);
+        for (int i = 0; i < 7 && lp->columns[i]; i++)
+            web_html(&b, "<th scope=\"col\">%s</th>", lp->columns[i]);
+        web_buf_puts(&b, "</tr></thead><tbody>");
+    }
+    gi_err_t rc = lp->fill(pg, &e, &err);
+    if (rc != GI_OK) {
+        web_buf_free(&b);
+        portal_error(pg, rc, &err);
+        return;
+    }
+    if (e.csv) {
+        finish_csv(pg, &b, lp->csv_name);
+        return;
+    }
+    web_buf_puts(&b, "</tbody></table></div>");
+    web_layout_end(&b, pg->t);
+    portal_finish(pg, 200, &b);
+}
+
+static const db_page_t all_rows = {0, PAGE_ROWS};
+
+static void auth_forms(page_t *pg, web_buf_t *b, const db_auth_t *a, const char *status)
+{
+    char action[72];
+    const struct {
+        const char *when, *name, *label;
+    } moves[] = {{"approved", "suspend", pg->p->suspend},
+                 {"suspended", "reinstate", pg->p->reinstate},
+                 {"", "revoke", pg->p->revoke}};
+    for (size_t i = 0; i < sizeof moves / sizeof moves[0]; i++) {
+        int applies =
+            moves[i].when[0] ? strcmp(status, moves[i].when) == 0 : strcmp(status, "revoked") != 0;
+        if (!applies)
+            continue;
+        snprintf(action, sizeof action, "/admin/authorisations/%lld/%s", (long long)a->id,
+                 moves[i].name);
+        portal_decision_form(pg, b, action, moves[i].label, "reason", pg->p->reason, 1);
+    }
+}
+
+static int auth_row(const db_auth_t *a, void *arg)
+{
+    emit_t *e = arg;
+    const char *status = gi_auth_status(a, e->pg->today);
+    if (e->csv) {
+        char id[24], quota[24];
+        number(a->id, id);
+        number(a->yearly_quota, quota);
+        const char *cells[] = {
+            id,    a->product_name, a->operator_name, a->operator_uscc, status, a->valid_until,
+            quota, a->approval_doc};
+        csv_row(e->b, cells, 8);
+        return 0;
+    }
+    web_html(e->b,
+             "<tr><td>%D</td><td>%s</td><td>%s<br><span class=\"serial\">%s</span></td>"
+             "<td>%s</td><td>%s</td><td>%D</td><td>",
+             a->id, a->product_name, a->operator_name, a->operator_uscc, status, a->valid_until,
+             a->yearly_quota);
+    if (may_decide(e->pg))
+        auth_forms(e->pg, e->b, a, status);
+    web_buf_puts(e->b, "</td></tr>");
+    return 0;
+}
+
+static gi_err_t fill_auths(page_t *pg, emit_t *e, gi_error_t *err)
+{
+    return gi_view_auths(pg->ctx, &pg->account, NULL, all_rows, auth_row, e, err);
+}
+
+static void auths_page(page_t *pg)
+{
+    list_page_t lp = {pg->p->nav_auths,
+                      "authorisations",
+                      "id,product,operator,uscc,status,valid_until,yearly_quota,approval_doc\r\n",
+                      {pg->t->product, pg->t->operator_name, pg->p->status, pg->t->valid_until,
+                       pg->p->quota, "", NULL},
+                      fill_auths,
+                      NULL};
+    list_page(pg, &lp);
+}
+
+/* --- recording products and operators ------------------------------------------------------- */
+
+static void text_input(web_buf_t *b, const char *form, const char *name, const char *label,
+                       int required)
+{
+    web_html(b,
+             "<label for=\"%s-%s\">%s</label><input id=\"%s-%s\" name=\"%s\" maxlength=\"100\"%s>",
+             form, name, label, form, name, name, required ? " required" : "");
+}
+
+static void register_page(page_t *pg)
+{
+    web_buf_t b;
+    portal_frame_begin(pg, &b, pg->p->nav_register);
+    portal_admin_nav(pg, &b);
+    web_html(&b, "<h1>%s</h1>", pg->p->nav_register);
+    if (pg->rq->query(pg->rq->query_arg, "done"))
+        web_html(&b, "<p class=\"notice\" role=\"status\">%s</p>", pg->p->done);
+    if (may_decide(pg)) {
+        web_html(&b,
+                 "<section class=\"card\"><h2>%s</h2><form method=\"post\" "
+                 "action=\"/admin/products?lang=%s\">",
+                 pg->p->add_product, pg->t->param);
+        text_input(&b, "p", "name_zh", pg->p->name_zh, 1);
+        text_input(&b, "p", "name_en", pg->p->name_en, 0);
+        text_input(&b, "p", "region_code", pg->p->region_code, 1);
+        text_input(&b, "p", "reg_number", pg->t->registration, 0);
+        text_input(&b, "p", "standard", pg->t->standard, 0);
+        text_input(&b, "p", "gtin", pg->p->gtin, 0);
+        portal_csrf_field(pg, &b);
+        web_html(&b, "<button type=\"submit\">%s</button></form></section>", pg->p->add);
+        web_html(&b,
+                 "<section class=\"card\"><h2>%s</h2><form method=\"post\" "
+                 "action=\"/admin/operators?lang=%s\">",
+                 pg->p->add_operator, pg->t->param);
+        text_input(&b, "o", "uscc", pg->t->uscc, 1);
+        text_input(&b, "o", "name", pg->p->name_zh, 1);
+        web_html(&b,
+                 "<label for=\"o-kind\">%s</label><select id=\"o-kind\" name=\"kind\">"
+                 "<option>cooperative</option><option>company</option>"
+                 "<option>individual</option><option>association</option>"
+                 "<option>other</option></select>",
+                 pg->p->kind);
+        text_input(&b, "o", "region_code", pg->p->region_code, 1);
+        text_input(&b, "o", "contact", pg->p->contact, 0);
+        portal_csrf_field(pg, &b);
+        web_html(&b, "<button type=\"submit\">%s</button></form></section>", pg->p->add);
+    } else {
+        web_html(&b, "<p>%s</p>", pg->p->forbidden);
+    }
+    web_layout_end(&b, pg->t);
+    portal_finish(pg, 200, &b);
+}
+
+static void add_product(page_t *pg)
+{
+    gi_product_input_t in = {portal_field(pg, "name_zh"),
+                             portal_field(pg, "name_en"),
+                             "",
+                             portal_field(pg, "reg_number"),
+                             portal_field(pg, "region_code"),
+                             portal_field(pg, "standard"),
+                             portal_field(pg, "gtin")};
+    gi_error_t err;
+    db_product_t p;
+    gi_ctx_t ctx = *pg->ctx;
+    ctx.actor = pg->actor;
+    gi_err_t rc = gi_act_product_add(&ctx, &pg->account, &in, &p, &err);
+    rc == GI_OK ? portal_redirect(pg, "/admin/register", 1) : portal_error(pg, rc, &err);
+}
+
+static void add_operator(page_t *pg)
+{
+    gi_operator_input_t in = {portal_field(pg, "uscc"),    portal_field(pg, "name"),
+                              portal_field(pg, "kind"),    portal_field(pg, "region_code"),
+                              portal_field(pg, "contact"), ""};
+    gi_error_t err;
+    db_operator_t o;
+    gi_ctx_t ctx = *pg->ctx;
+    ctx.actor = pg->actor;
+    gi_err_t rc = gi_act_operator_add(&ctx, &pg->account, &in, &o, &err);
+    rc == GI_OK ? portal_redirect(pg, "/admin/register", 1) : portal_error(pg, rc, &err);
+}
+
+/* --- consumer reports ---------------------------------------------------------------------- */
+
+static int report_row(const db_report_t *r, void *arg)
+{
+    emit_t *e = arg;
+    char at[24], action[64];
+    gi_json_time(r->at, at);
+    if (e->csv) {
+        char id[24];
+        number(r->id, id);
+        const char *cells[] = {id, at, r->code, r->text, r->contact, r->status, r->note};
+        csv_row(e->b, cells, 7);
+        return 0;
+    }
+    web_html(e->b,
+             "<tr><td>%D</td><td>%s</td><td><span class=\"serial\">%s</span></td>"
+             "<td>%s</td><td>%s</td><td>%s %s</td><td>",
+             r->id, at, r->code, r->text, r->contact, r->status, r->note);
+    if (may_decide(e->pg) && strcmp(r->status, "closed") != 0) {
+        snprintf(action, sizeof action, "/admin/reports/%lld/triaged", (long long)r->id);
+        portal_decision_form(e->pg, e->b, action, e->pg->p->mark_triaged, "note", e->pg->p->note,
+                             0);
+        snprintf(action, sizeof action, "/admin/reports/%lld/closed", (long long)r->id);
+        portal_decision_form(e->pg, e->b, action, e->pg->p->close_report, "note", e->pg->p->note,
+                             1);
+    }
+    web_buf_puts(e->b, "</td></tr>");
+    return 0;
+}
+
+static gi_err_t fill_reports(page_t *pg, emit_t *e, gi_error_t *err)
+{
+    return gi_view_reports(pg->ctx, &pg->account, "", all_rows, report_row, e, err);
+}
+
+static void reports_page(page_t *pg)
+{
+    list_page_t lp = {
+        pg->p->nav_reports,
+        "reports",
+        "id,at,code,text,contact,status,note\r\n",
+        {pg->p->when, pg->t->code_label, pg->p->text, pg->p->contact, pg->p->status, "", NULL},
+        fill_reports,
+        NULL};
+    list_page(pg, &lp);
+}
+
+/* --- the audit log ------------------------------------------------------------------------------
+ */
+
+static int audit_row(const db_audit_row_t *row, void *arg)
+{
+    emit_t *e = arg;
+    char at[24];
+    gi_json_time(row->at, at);
+    if (e->csv) {
+        char id[24], entity_id[24];
+        number(row->id, id);
+        number(row->entity_id, entity_id);
+        const char *cells[] = {id,          at,        row->actor, row->action,
+                               row->entity, entity_id, row->detail};
+        csv_row(e->b, cells, 7);
+        return 0;
+    }
+    web_html(e->b,
+             "<tr><td>%D</td><td>%s</td><td>%s</td><td>%s</td><td>%s %D</td>"
+             "<td class=\"detail\">%s</td></tr>",
+             row->id, at, row->actor, row->action, row->entity, row->entity_id, row->detail);
+    return 0;
+}
+
+static gi_err_t fill_audit(page_t *pg, emit_t *e, gi_error_t *err)
+{
+    return gi_view_audit(pg->ctx, &pg->account, all_rows, audit_row, e, err);
+}
+
+/* The chain's state above the log. */
+static void chain_status(page_t *pg, web_buf_t *b)
+{
+    gi_audit_report_t rep;
+    gi_error_t err;
+    char head[2 * DB_HASH_LEN + 1];
+    if (gi_view_audit_verify(pg->ctx, &pg->account, &rep, &err) != GI_OK) {
+        web_html(b, "<p class=\"warning\">%s</p>", err.msg);
+        return;
+    }
+    sodium_bin2hex(head, sizeof head, rep.head, sizeof rep.head);
+    web_html(b,
+             "<section class=\"verdict %s\" role=\"status\"><h2>%s</h2>"
+             "<p>%D &middot; <span class=\"serial\">%s</span></p>",
+             rep.ok ? "ok" : "bad", rep.ok ? pg->p->chain_ok : pg->p->chain_broken, rep.rows, head);
+    if (!rep.ok)
+        web_html(b, "<p>#%D: %s</p>", rep.bad_id, rep.problem);
+    web_buf_puts(b, "</section>");
+}
+
+static void audit_page(page_t *pg)
+{
+    list_page_t lp = {pg->p->nav_audit,
+                      "audit-log",
+                      "id,at,actor,action,entity,entity_id,detail\r\n",
+                      {pg->p->when, pg->p->actor, pg->p->action, pg->p->record, "", NULL, NULL},
+                      fill_audit,
+                      chain_status};
+    list_page(pg, &lp);
+}
+
+/* --- dispatch ------------------------------------------------------------------------------------
+ */
+
+int portal_admin_page(page_t *pg, const char *rest)
+{
+    if (strcmp(rest, "authorisations") == 0)
+        auths_page(pg);
+    else if (strcmp(rest, "register") == 0)
+        register_page(pg);
+    else if (strcmp(rest, "reports") == 0)
+        reports_page(pg);
+    else if (strcmp(rest, "audit") == 0)
+        audit_page(pg);
+    else
+        return -1;
+    return 0;
+}
+
+int portal_admin_post(page_t *pg, const char *rest)
+{
+    char kind[16], action[16], idtext[20];
+    int64_t id;
+    if (strcmp(rest, "products") == 0) {
+        add_product(pg);
+        return 0;
+    }
+    if (strcmp(rest, "operators") == 0) {
+        add_operator(pg);
+        return 0;
+    }
+    if (sscanf(rest, "%15[a-z]/%19[0-9]/%15[a-z]", kind, idtext, action) != 3 ||
+        portal_parse_id(idtext, &id) != 0)
+        return -1;
+    gi_error_t err;
+    gi_err_t rc;
+    gi_ctx_t ctx = *pg->ctx;
+    ctx.actor = pg->actor;
+    int which = gi_auth_action_parse(action);
+    if (strcmp(kind, "authorisations") == 0 && which > GI_AUTH_APPROVE) {
+        db_auth_t a;
+        rc = gi_act_auth(&ctx, &pg->account, id, (gi_auth_action_t)which,
+                         portal_field(pg, "reason"), "", &a, &err);
+        rc == GI_OK ? portal_redirect(pg, "/admin/authorisations", 1) : portal_error(pg, rc, &err);
+        return 0;
+    }
+    if (strcmp(kind, "reports") == 0) {
+        rc = gi_act_report_triage(&ctx, &pg->account, id, action, portal_field(pg, "note"), &err);
+        rc == GI_OK ? portal_redirect(pg, "/admin/reports", 1) : portal_error(pg, rc, &err);
+        return 0;
+    }
+    return -1;
+}
