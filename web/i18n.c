@@ -328,6 +328,8 @@ static const web_portal_text_t portal_zh = {
     .actor = "操作人",
     .action = "操作",
     .record = "对象",
+    .void_labels = "作废标签",
+    .void_codes_hint = "要作废的编码（每行一个；留空则作废整批）",
 };
 
 static const web_portal_text_t portal_en = {
@@ -411,6 +413,8 @@ static const web_portal_text_t portal_en = {
     .actor = "Who",
     .action = "What",
     .record = "Record",
+    .void_labels = "Void labels",
+    .void_codes_hint = "Codes to void, one a line (leave empty to void the whole batch)",
 };
 
 const web_portal_text_t *web_portal_text(web_lang_t lang)

@@ -329,6 +329,45 @@ static void coop_request_form(page_t *pg, web_buf_t *b, const rows_t *auths)
     web_html(b, "<button type=\"submit\">%s</button></form></section>", pg->p->request_button);
 }
 
+/* Voiding misprints (listed codes) or the whole batch, with a reason. */
+static void void_form(page_t *pg, web_buf_t *b, int64_t id)
+{
+    web_html(b,
+             "<details><summary>%s</summary><form method=\"post\" "
+             "action=\"/coop/batches/%D/void?lang=%s\">"
+             "<label for=\"codes-%D\">%s</label><textarea id=\"codes-%D\" name=\"codes\" "
+             "rows=\"3\"></textarea><label for=\"reason-%D\">%s</label><input id=\"reason-%D\" "
+             "name=\"reason\" required maxlength=\"200\">",
+             pg->p->void_labels, id, pg->t->param, id, pg->p->void_codes_hint, id, id,
+             pg->p->reason, id);
+    portal_csrf_field(pg, b);
+    web_html(b, "<button type=\"submit\">%s</button></form></details>", pg->p->void_labels);
+}
+
+/* Splits the posted codes (one a line; spaces and commas separate too) and
+ * voids them, or the whole batch when none is given. */
+static gi_err_t void_posted(page_t *pg, gi_ctx_t *ctx, int64_t id, gi_error_t *err)
+{
+    char *codes = strdup(portal_field(pg, "codes"));
+    const char *list[1000];
+    size_t n = 0;
+    db_batch_t b;
+    if (!codes)
+        return gi_fail(err, GI_ENOMEM, "out of memory");
+    for (char *save = NULL, *tok = strtok_r(codes, " ,\r\n\t", &save); tok;
+         tok = strtok_r(NULL, " ,\r\n\t", &save)) {
+        if (n == sizeof list / sizeof list[0]) {
+            free(codes);
+            return gi_fail(err, GI_EINVAL, "at most 1000 codes at once");
+        }
+        list[n++] = tok;
+    }
+    gi_err_t rc = gi_act_batch(ctx, &pg->account, id, GI_BATCH_VOID, portal_field(pg, "reason"),
+                               n ? list : NULL, n, &b, err);
+    free(codes);
+    return rc;
+}
+
 static void coop_batches(page_t *pg, web_buf_t *b, const rows_t *batches, const rows_t *auths)
 {
     const db_batch_t *bt = batches->items;
@@ -356,6 +395,8 @@ static void coop_batches(page_t *pg, web_buf_t *b, const rows_t *batches, const 
             portal_csrf_field(pg, b);
             web_html(b, "<button type=\"submit\">%s</button></form>", pg->p->activate);
         }
+        if (printable)
+            void_form(pg, b, x->id);
         web_buf_puts(b, "</td></tr>");
     }
     web_html(b, "</tbody></table></div>%s</section>", batches->n ? "" : pg->p->none);
@@ -743,6 +784,10 @@ static void coop_route(page_t *pg, const char *rest, int post)
                                 pg->rq->base_url, &pg->out->file, &err);
             if (rc == GI_OK)
                 pg->out->status = 200;
+        } else if (post && strcmp(action, "void") == 0) {
+            rc = void_posted(pg, &ctx, id, &err);
+            if (rc == GI_OK)
+                portal_redirect(pg, "/coop/", 1);
         } else if (post && strcmp(action, "activate") == 0) {
             db_batch_t b;
             rc = gi_act_batch(&ctx, &pg->account, id, GI_BATCH_ACTIVATE, "", NULL, 0, &b, &err);

@@ -174,6 +174,18 @@ def test_download_and_activate(t, s, w, coop, bid):
         if verdict == "GENUINE":
             break
     t.check(verdict == "GENUINE", "a consumer sees GENUINE", verdict)
+    _, _, html, _ = coop.get("/coop/")
+    misprint = rows[1].split(",")[0]
+    status, _, _, _ = coop.post("/coop/batches/%d/void" % bid,
+                                {"codes": misprint, "reason": "", "csrf": coop.csrf(html)})
+    t.check(status == 400 and w.sql("select count(*) from label_void") == "0",
+            "voiding without a reason is refused", status)
+    status, _, _, _ = coop.post("/coop/batches/%d/void" % bid,
+                                {"codes": misprint.lower() + "\n", "reason": "misprint",
+                                 "csrf": coop.csrf(html)})
+    t.check(status == 303 and w.sql("select count(*) from label_void") == "1" and
+            w.sql("select status from batch where id=%d" % bid) == "activated",
+            "operator voids one misprinted label, the batch stays", status)
 
 
 def test_auditor(t, s, w):
