@@ -64,8 +64,8 @@ typedef struct {
     const char *waiting_batches, *waiting_auths, *approve, *reject, *issue, *note;
     const char *done;
     const char *scans_per_day, *verdict_mix, *labels_per_month, *total, *busiest;
-    const char *anomalies, *unknown_inputs, *repeated_codes, *suspect_scans, *scans_word;
-    const char *nav_dashboard, *nav_auths, *nav_register, *nav_reports, *nav_audit;
+    const char *anomalies, *unknown_inputs, *repeated_codes, *suspect_scans;
+    const char *nav_dashboard, *nav_auths, *nav_batches, *nav_register, *nav_reports, *nav_audit;
     const char *suspend, *reinstate, *revoke, *reason, *csv;
     const char *add_product, *add_operator, *name_zh, *name_en, *region_code, *kind, *contact,
         *gtin, *add;

@@ -573,7 +573,7 @@ static void admin_auths(page_t *pg, web_buf_t *b, const rows_t *auths, int may_d
 #define BARS_MAX 40
 
 typedef struct {
-    char key[16];
+    char key[24];
     int64_t count;
 } bar_t;
 
@@ -643,6 +643,33 @@ static void bar_chart(page_t *pg, web_buf_t *b, const char *title, const bars_t 
     web_buf_puts(b, "</svg></figure>");
 }
 
+/* Horizontal bars with their names and counts, for a few categories. */
+static void hbar_chart(page_t *pg, web_buf_t *b, const char *title, const bars_t *bs)
+{
+    int64_t max = 1, total = 0;
+    for (int i = 0; i < bs->n; i++) {
+        total += bs->bar[i].count;
+        if (bs->bar[i].count > max)
+            max = bs->bar[i].count;
+    }
+    char label[160];
+    snprintf(label, sizeof label, "%s: %s %lld", title, pg->p->total, (long long)total);
+    web_html(b,
+             "<figure class=\"chart\"><figcaption>%s</figcaption>"
+             "<svg viewBox=\"0 0 600 %d\" role=\"img\" aria-label=\"%s\">",
+             title, bs->n * 24 + 4, label);
+    for (int i = 0; i < bs->n; i++) {
+        int w = (int)(bs->bar[i].count * 330 / max);
+        web_html(b,
+                 "<text x=\"0\" y=\"%d\" font-size=\"12\" fill=\"#1b1f24\">%s</text>"
+                 "<rect x=\"180\" y=\"%d\" width=\"%d\" height=\"16\" fill=\"#0a3069\"/>"
+                 "<text x=\"%d\" y=\"%d\" font-size=\"12\" fill=\"#1b1f24\">%D</text>",
+                 i * 24 + 16, bs->bar[i].key, i * 24 + 4, w > 0 ? w : 1, 186 + w, i * 24 + 16,
+                 bs->bar[i].count);
+    }
+    web_buf_puts(b, "</svg></figure>");
+}
+
 static void charts_card(page_t *pg, web_buf_t *b)
 {
     gi_error_t err;
@@ -656,11 +683,11 @@ static void charts_card(page_t *pg, web_buf_t *b)
     web_buf_puts(b, "<section class=\"card\">");
     bar_chart(pg, b, pg->p->scans_per_day, &days);
     bar_chart(pg, b, pg->p->labels_per_month, &months);
-    web_html(b, "<h3>%s</h3><dl>", pg->p->verdict_mix);
-    for (int i = 0; i < verdicts.n; i++)
-        web_html(b, "<dt>%s</dt><dd>%D %s</dd>", verdicts.bar[i].key, verdicts.bar[i].count,
-                 pg->p->scans_word);
-    web_html(b, "</dl>%s</section>", verdicts.n ? "" : pg->p->none);
+    if (verdicts.n)
+        hbar_chart(pg, b, pg->p->verdict_mix, &verdicts);
+    else
+        web_html(b, "<h3>%s</h3><p>%s</p>", pg->p->verdict_mix, pg->p->none);
+    web_buf_puts(b, "</section>");
 }
 
 static int anomaly_row(const db_tally_t *t, void *arg)

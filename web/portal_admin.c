@@ -26,12 +26,14 @@ static int may_decide(const page_t *pg)
 
 void portal_admin_nav(page_t *pg, web_buf_t *b)
 {
-    static const char *const paths[] = {"/admin/", "/admin/authorisations", "/admin/register",
-                                        "/admin/reports", "/admin/audit"};
-    const char *labels[] = {pg->p->nav_dashboard, pg->p->nav_auths, pg->p->nav_register,
-                            pg->p->nav_reports, pg->p->nav_audit};
+    static const char *const paths[] = {
+        "/admin/",          "/admin/authorisations", "/admin/batches", "/admin/products",
+        "/admin/operators", "/admin/register",       "/admin/reports", "/admin/audit"};
+    const char *labels[] = {pg->p->nav_dashboard, pg->p->nav_auths, pg->p->nav_batches,
+                            pg->p->products,      pg->p->operators, pg->p->nav_register,
+                            pg->p->nav_reports,   pg->p->nav_audit};
     web_buf_puts(b, "<nav class=\"tabs\" aria-label=\"admin\"><ul>");
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < 8; i++)
         web_html(b, "<li><a href=\"%s?lang=%s\"%s>%s</a></li>", paths[i], pg->t->param,
                  strcmp(pg->rq->path, paths[i]) == 0 ? " aria-current=\"page\"" : "", labels[i]);
     web_buf_puts(b, "</ul></nav>");
@@ -195,6 +197,111 @@ static void auths_page(page_t *pg)
                        pg->p->quota, "", NULL},
                       fill_auths,
                       NULL};
+    list_page(pg, &lp);
+}
+
+/* --- batches, products, operators --------------------------------------------------------- */
+
+static int batch_row(const db_batch_t *x, void *arg)
+{
+    emit_t *e = arg;
+    char id[24], auth[24], count[24], issued[24] = "";
+    number(x->id, id);
+    number(x->auth_id, auth);
+    number(x->count, count);
+    if (x->issued_at)
+        gi_json_time(x->issued_at, issued);
+    if (e->csv) {
+        const char *cells[] = {id, auth, count, x->status, x->lot_number, x->harvest_date, issued};
+        csv_row(e->b, cells, 7);
+        return 0;
+    }
+    web_html(e->b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
+             id, auth, count, x->status, x->lot_number, issued);
+    return 0;
+}
+
+static gi_err_t fill_batches(page_t *pg, emit_t *e, gi_error_t *err)
+{
+    return gi_view_batches(pg->ctx, &pg->account, NULL, all_rows, batch_row, e, err);
+}
+
+static int product_row(const db_product_t *p, void *arg)
+{
+    emit_t *e = arg;
+    char id[24];
+    number(p->id, id);
+    if (e->csv) {
+        const char *cells[] = {id,          p->name_zh, p->name_en, p->region_code, p->reg_number,
+                               p->standard, p->gtin};
+        csv_row(e->b, cells, 7);
+        return 0;
+    }
+    web_html(e->b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
+             id, p->name_zh, p->name_en, p->region_code, p->reg_number, p->gtin);
+    return 0;
+}
+
+static gi_err_t fill_products(page_t *pg, emit_t *e, gi_error_t *err)
+{
+    return gi_view_products(pg->ctx, &pg->account, all_rows, product_row, e, err);
+}
+
+static int operator_row(const db_operator_t *o, void *arg)
+{
+    emit_t *e = arg;
+    char id[24];
+    number(o->id, id);
+    if (e->csv) {
+        const char *cells[] = {id, o->uscc, o->name, o->kind, o->region_code, o->contact};
+        csv_row(e->b, cells, 6);
+        return 0;
+    }
+    web_html(e->b,
+             "<tr><td>%s</td><td class=\"serial\">%s</td><td>%s</td><td>%s</td>"
+             "<td>%s</td><td>%s</td></tr>",
+             id, o->uscc, o->name, o->kind, o->region_code, o->contact);
+    return 0;
+}
+
+static gi_err_t fill_operators(page_t *pg, emit_t *e, gi_error_t *err)
+{
+    return gi_view_operators(pg->ctx, &pg->account, all_rows, operator_row, e, err);
+}
+
+static void batches_page(page_t *pg)
+{
+    list_page_t lp = {pg->p->nav_batches,
+                      "batches",
+                      "id,auth_id,count,status,lot_number,harvest_date,issued_at\r\n",
+                      {pg->p->nav_auths, pg->p->labels, pg->p->status, pg->t->lot_number,
+                       pg->t->issued_on, NULL, NULL},
+                      fill_batches,
+                      NULL};
+    list_page(pg, &lp);
+}
+
+static void products_page(page_t *pg)
+{
+    list_page_t lp = {pg->p->products,
+                      "products",
+                      "id,name_zh,name_en,region_code,reg_number,standard,gtin\r\n",
+                      {pg->p->name_zh, pg->p->name_en, pg->p->region_code, pg->t->registration,
+                       pg->p->gtin, NULL, NULL},
+                      fill_products,
+                      NULL};
+    list_page(pg, &lp);
+}
+
+static void operators_page(page_t *pg)
+{
+    list_page_t lp = {
+        pg->p->operators,
+        "operators",
+        "id,uscc,name,kind,region_code,contact\r\n",
+        {pg->t->uscc, pg->p->name_zh, pg->p->kind, pg->p->region_code, pg->p->contact, NULL, NULL},
+        fill_operators,
+        NULL};
     list_page(pg, &lp);
 }
 
@@ -396,6 +503,12 @@ int portal_admin_page(page_t *pg, const char *rest)
 {
     if (strcmp(rest, "authorisations") == 0)
         auths_page(pg);
+    else if (strcmp(rest, "batches") == 0)
+        batches_page(pg);
+    else if (strcmp(rest, "products") == 0)
+        products_page(pg);
+    else if (strcmp(rest, "operators") == 0)
+        operators_page(pg);
     else if (strcmp(rest, "register") == 0)
         register_page(pg);
     else if (strcmp(rest, "reports") == 0)

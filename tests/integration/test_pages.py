@@ -252,6 +252,18 @@ def test_regulator_pages(t, s, w, reg):
     _, _, body, _ = reg.get("/admin/reports?format=csv")
     t.check("\"'=HYPERLINK" in body, "a formula in a CSV cell is defused", body[:300])
 
+    for page, header, at_least in (("products", "id,name_zh,name_en", 16),
+                                   ("operators", "id,uscc,name", 4),
+                                   ("batches", "id,auth_id,count,status", 2)):
+        status, _, html, _ = reg.get("/admin/%s?lang=en" % page)
+        t.check(status == 200 and "<table>" in html, "the %s list" % page, status)
+        status, h, body, _ = reg.get("/admin/%s?format=csv" % page)
+        lines = body.splitlines()
+        t.check(status == 200 and lines[0].startswith(header) and len(lines) > at_least,
+                "%s as CSV" % page, body[:200])
+    _, _, body, _ = reg.get("/admin/products?format=csv")
+    t.check("北流荔枝" in body, "the recorded product is listed")
+
     status, _, html, _ = reg.get("/admin/audit?lang=en")
     t.check(status == 200 and "The audit chain verifies" in html and "auth.suspend" in html,
             "the audit log with its chain status", html[:200])
