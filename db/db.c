@@ -18,6 +18,8 @@
 enum {
     Q_PRODUCT_INSERT,
     Q_PRODUCT_GET,
+    Q_PRODUCT_UPDATE,
+    Q_OPERATOR_UPDATE,
     Q_PRODUCT_LIST,
     Q_OPERATOR_INSERT,
     Q_OPERATOR_GET,
@@ -120,6 +122,10 @@ static const char *const query_sql[Q_COUNT] = {
                        "coalesce(gtin, ''), status, created_at FROM product "
                        "WHERE substr(region_code, 1, length(?1)) = ?1 ORDER BY id "
                        "LIMIT ?2 OFFSET ?3",
+    [Q_PRODUCT_UPDATE] = "UPDATE product SET name_zh = ?, name_en = ?, regime = ?, reg_number = ?, "
+                         "region_code = ?, standard = ?, gtin = nullif(?, '') WHERE id = ?",
+    [Q_OPERATOR_UPDATE] = "UPDATE operator SET name = ?, kind = ?, region_code = ?, contact = ? "
+                          "WHERE id = ?",
     [Q_OPERATOR_INSERT] = "INSERT INTO operator (uscc, name, kind, region_code, contact, status, "
                           "uscc_override, created_at) VALUES (?,?,?,?,?,?,?,?)",
     [Q_OPERATOR_GET] = "SELECT id, uscc, name, kind, region_code, contact, status, uscc_override, "
@@ -747,6 +753,28 @@ db_err_t db_product_list(db_t *db, const db_filter_t *f, db_page_t page, db_prod
     return step_rows(db, st, "list products", product_row, &c);
 }
 
+db_err_t db_product_update(db_t *db, const db_product_t *p)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_PRODUCT_UPDATE);
+    if (!st)
+        return DB_EIO;
+    bind_text(st, 1, p->name_zh);
+    bind_text(st, 2, p->name_en);
+    bind_text(st, 3, p->regime);
+    bind_text(st, 4, p->reg_number);
+    bind_text(st, 5, p->region_code);
+    bind_text(st, 6, p->standard);
+    bind_text(st, 7, p->gtin);
+    sqlite3_bind_int64(st, 8, p->id);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        return DB_OK;
+    if ((rc & 0xff) == SQLITE_CONSTRAINT)
+        return fail(db, DB_EEXISTS, "GTIN %s is already used by another product", p->gtin);
+    return fail_sqlite(db, "update product");
+}
+
 /* --- operators ------------------------------------------------------------- */
 
 db_err_t db_operator_insert(db_t *db, db_operator_t *o)
@@ -828,6 +856,19 @@ db_err_t db_operator_list(db_t *db, const db_filter_t *f, db_page_t page, db_ope
     bind_page(st, 3, page);
     list_ctx_t c = {(void *)fn, arg};
     return step_rows(db, st, "list operators", operator_row, &c);
+}
+
+db_err_t db_operator_update(db_t *db, const db_operator_t *o)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_OPERATOR_UPDATE);
+    if (!st)
+        return DB_EIO;
+    bind_text(st, 1, o->name);
+    bind_text(st, 2, o->kind);
+    bind_text(st, 3, o->region_code);
+    bind_text(st, 4, o->contact);
+    sqlite3_bind_int64(st, 5, o->id);
+    return step_done(db, st, "update operator");
 }
 
 /* --- authorisations ---------------------------------------------------------- */

@@ -168,6 +168,8 @@ void db_rollback(db_t *db);
 
 db_err_t db_product_insert(db_t *db, db_product_t *p); /* sets p->id */
 db_err_t db_product_get(db_t *db, int64_t id, db_product_t *out);
+/* Stores p's names, regime, numbers, region and GTIN; DB_EEXISTS on a GTIN taken. */
+db_err_t db_product_update(db_t *db, const db_product_t *p);
 typedef int (*db_product_fn)(const db_product_t *p, void *arg); /* non-zero stops */
 db_err_t db_product_list(db_t *db, const db_filter_t *f, db_page_t page, db_product_fn fn,
                          void *arg);
@@ -176,6 +178,9 @@ db_err_t db_product_list(db_t *db, const db_filter_t *f, db_page_t page, db_prod
 
 db_err_t db_operator_insert(db_t *db, db_operator_t *o); /* sets o->id; DB_EEXISTS on USCC */
 db_err_t db_operator_get(db_t *db, int64_t id, db_operator_t *out);
+/* Stores o's name, kind, region and contact (the USCC is the operator's
+ * identity and never changes). */
+db_err_t db_operator_update(db_t *db, const db_operator_t *o);
 db_err_t db_operator_find_uscc(db_t *db, const char *uscc, db_operator_t *out);
 typedef int (*db_operator_fn)(const db_operator_t *o, void *arg);
 db_err_t db_operator_list(db_t *db, const db_filter_t *f, db_page_t page, db_operator_fn fn,

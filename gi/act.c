@@ -48,6 +48,31 @@ gi_err_t gi_act_operator_add(const gi_ctx_t *ctx, const db_account_t *a,
     return rc == GI_OK ? gi_operator_add(ctx, in, out, err) : rc;
 }
 
+gi_err_t gi_act_product_edit(const gi_ctx_t *ctx, const db_account_t *a, int64_t id,
+                             const gi_product_input_t *in, db_product_t *out, gi_error_t *err)
+{
+    db_product_t cur;
+    gi_subject_t now = {"", 0}, then = {in->region_code ? in->region_code : "", 0};
+    gi_err_t rc = gi_view_product(ctx, a, id, &cur, err);
+    if (rc == GI_OK) {
+        now.region_code = cur.region_code;
+        rc = gi_access(a, GI_ACT_REGISTER, &now, err);
+    }
+    if (rc == GI_OK)
+        rc = gi_access(a, GI_ACT_REGISTER, &then, err);
+    return rc == GI_OK ? gi_product_edit(ctx, id, in, out, err) : rc;
+}
+
+gi_err_t gi_act_operator_edit(const gi_ctx_t *ctx, const db_account_t *a, int64_t id,
+                              const gi_operator_input_t *in, db_operator_t *out, gi_error_t *err)
+{
+    gi_subject_t then = {in->region_code ? in->region_code : "", 0};
+    gi_err_t rc = may(ctx, a, GI_ACT_REGISTER, id, err);
+    if (rc == GI_OK)
+        rc = gi_access(a, GI_ACT_REGISTER, &then, err);
+    return rc == GI_OK ? gi_operator_edit(ctx, id, in, out, err) : rc;
+}
+
 gi_err_t gi_act_auth_grant(const gi_ctx_t *ctx, const db_account_t *a, const gi_auth_input_t *in,
                            db_auth_t *out, gi_error_t *err)
 {

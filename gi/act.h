@@ -17,6 +17,12 @@ gi_err_t gi_act_product_add(const gi_ctx_t *ctx, const db_account_t *a,
                             const gi_product_input_t *in, db_product_t *out, gi_error_t *err);
 gi_err_t gi_act_operator_add(const gi_ctx_t *ctx, const db_account_t *a,
                              const gi_operator_input_t *in, db_operator_t *out, gi_error_t *err);
+/* Edits: the account must be able to register in the record's region, and
+ * in the region it moves to. */
+gi_err_t gi_act_product_edit(const gi_ctx_t *ctx, const db_account_t *a, int64_t id,
+                             const gi_product_input_t *in, db_product_t *out, gi_error_t *err);
+gi_err_t gi_act_operator_edit(const gi_ctx_t *ctx, const db_account_t *a, int64_t id,
+                              const gi_operator_input_t *in, db_operator_t *out, gi_error_t *err);
 gi_err_t gi_act_auth_grant(const gi_ctx_t *ctx, const db_account_t *a, const gi_auth_input_t *in,
                            db_auth_t *out, gi_error_t *err);
 /* approve (doc required), suspend, reinstate, revoke (reason required). */

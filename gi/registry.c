@@ -121,6 +121,44 @@ gi_err_t gi_product_add(const gi_ctx_t *ctx, const gi_product_input_t *in, db_pr
     return rc;
 }
 
+/* The audit detail of an edit: the record before and after. */
+static json_t *edit_detail(json_t *before, json_t *after)
+{
+    return json_pack("{s:o, s:o}", "before", before, "after", after);
+}
+
+gi_err_t gi_product_edit(const gi_ctx_t *ctx, int64_t id, const gi_product_input_t *in,
+                         db_product_t *out, gi_error_t *err)
+{
+    db_product_t old, p;
+    char gtin[GI_GTIN_LEN + 1];
+    gi_err_t rc = product_check(in, gtin, err);
+    if (rc != GI_OK || (rc = change_begin(ctx, err)) != GI_OK)
+        return rc;
+    if ((rc = gi_product_get(ctx, id, &old, err)) == GI_OK) {
+        p = old;
+        copy_text(p.name_zh, sizeof p.name_zh, in->name_zh);
+        copy_text(p.name_en, sizeof p.name_en, in->name_en);
+        copy_text(p.regime, sizeof p.regime, in->regime);
+        copy_text(p.reg_number, sizeof p.reg_number, in->reg_number);
+        copy_text(p.region_code, sizeof p.region_code, in->region_code);
+        copy_text(p.standard, sizeof p.standard, in->standard);
+        copy_text(p.gtin, sizeof p.gtin, gtin);
+        db_err_t drc = db_product_update(ctx->db, &p);
+        rc = drc == DB_EEXISTS ? gi_fail(err, GI_EEXISTS, "%s", db_errmsg(ctx->db))
+                               : gi_db_fail(ctx->db, drc, err);
+    }
+    if (rc == GI_OK) {
+        json_t *detail = edit_detail(product_json(&old), product_json(&p));
+        rc = gi_audit_record(ctx, "product.edit", "product", id, detail, err);
+        json_decref(detail);
+    }
+    rc = change_end(ctx, rc, err);
+    if (rc == GI_OK && out)
+        *out = p;
+    return rc;
+}
+
 gi_err_t gi_product_get(const gi_ctx_t *ctx, int64_t id, db_product_t *out, gi_error_t *err)
 {
     db_err_t rc = db_product_get(ctx->db, id, out);
@@ -192,6 +230,39 @@ gi_err_t gi_operator_add(const gi_ctx_t *ctx, const gi_operator_input_t *in, db_
     if (rc == GI_OK) {
         json_t *detail = operator_json(&o);
         rc = gi_audit_record(ctx, "operator.add", "operator", o.id, detail, err);
+        json_decref(detail);
+    }
+    rc = change_end(ctx, rc, err);
+    if (rc == GI_OK && out)
+        *out = o;
+    return rc;
+}
+
+gi_err_t gi_operator_edit(const gi_ctx_t *ctx, int64_t id, const gi_operator_input_t *in,
+                          db_operator_t *out, gi_error_t *err)
+{
+    db_operator_t old, o;
+    gi_err_t rc = change_begin(ctx, err);
+    if (rc != GI_OK)
+        return rc;
+    if ((rc = gi_operator_get(ctx, id, &old, err)) == GI_OK) {
+        gi_operator_input_t checked = *in;
+        char uscc[GI_USCC_LEN + 1];
+        checked.uscc = old.uscc; /* the identity stays; its check was passed or overridden */
+        checked.uscc_override = old.uscc_override[0] ? old.uscc_override : "";
+        rc = operator_check(&checked, uscc, err);
+    }
+    if (rc == GI_OK) {
+        o = old;
+        copy_text(o.name, sizeof o.name, in->name);
+        copy_text(o.kind, sizeof o.kind, in->kind);
+        copy_text(o.region_code, sizeof o.region_code, in->region_code);
+        copy_text(o.contact, sizeof o.contact, in->contact);
+        rc = gi_db_fail(ctx->db, db_operator_update(ctx->db, &o), err);
+    }
+    if (rc == GI_OK) {
+        json_t *detail = edit_detail(operator_json(&old), operator_json(&o));
+        rc = gi_audit_record(ctx, "operator.edit", "operator", id, detail, err);
         json_decref(detail);
     }
     rc = change_end(ctx, rc, err);

@@ -55,12 +55,19 @@ typedef enum {
 /* Adds a product; out (may be NULL) receives the stored record. */
 gi_err_t gi_product_add(const gi_ctx_t *ctx, const gi_product_input_t *in, db_product_t *out,
                         gi_error_t *err);
+/* Changes a product's record to in (checked as for gi_product_add). Audited. */
+gi_err_t gi_product_edit(const gi_ctx_t *ctx, int64_t id, const gi_product_input_t *in,
+                         db_product_t *out, gi_error_t *err);
 gi_err_t gi_product_get(const gi_ctx_t *ctx, int64_t id, db_product_t *out, gi_error_t *err);
 
 /* Adds an operator after checking its USCC (GB 32100-2015); a duplicate USCC
  * is GI_EEXISTS. */
 gi_err_t gi_operator_add(const gi_ctx_t *ctx, const gi_operator_input_t *in, db_operator_t *out,
                          gi_error_t *err);
+/* Changes an operator's name, kind, region and contact (in->uscc and
+ * in->uscc_override are ignored: the USCC never changes). Audited. */
+gi_err_t gi_operator_edit(const gi_ctx_t *ctx, int64_t id, const gi_operator_input_t *in,
+                          db_operator_t *out, gi_error_t *err);
 gi_err_t gi_operator_get(const gi_ctx_t *ctx, int64_t id, db_operator_t *out, gi_error_t *err);
 /* Finds an operator by id ("12") or USCC. */
 gi_err_t gi_operator_find(const gi_ctx_t *ctx, const char *id_or_uscc, db_operator_t *out,

@@ -572,7 +572,13 @@ void web_api_handle(const gi_ctx_t *ctx, const web_api_request_t *rq, web_api_re
         else
             method_not_allowed(&c, "GET, HEAD, POST");
     } else if (!action[0]) {
-        get ? get_one(&c, r, id) : method_not_allowed(&c, "GET, HEAD");
+        int editable = r == R_PRODUCTS || r == R_OPERATORS;
+        if (get)
+            get_one(&c, r, id);
+        else if (editable && strcmp(rq->method, "PATCH") == 0)
+            api_edit(&c, resource_names[r], id);
+        else
+            method_not_allowed(&c, editable ? "GET, HEAD, PATCH" : "GET, HEAD");
     } else if (r == R_BATCHES && strcmp(action, "labels") == 0) {
         get ? api_download(&c, id) : method_not_allowed(&c, "GET, HEAD");
     } else {

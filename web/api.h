@@ -3,8 +3,8 @@
  * public): JSON in and out, an account named by `Authorization: Bearer`.
  *
  *     GET  me
- *     GET  products            GET products/{id}          POST products
- *     GET  operators           GET operators/{id}         POST operators
+ *     GET  products            GET products/{id}          POST products   PATCH products/{id}
+ *     GET  operators           GET operators/{id}         POST operators  PATCH operators/{id}
  *     GET  authorisations      GET authorisations/{id}    POST authorisations
  *          (?operator= ?product=)   POST authorisations/{id}/approve|suspend|reinstate|revoke
  *     GET  batches             GET batches/{id}           POST batches (a request)

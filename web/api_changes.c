@@ -150,6 +150,77 @@ void api_create(call_t *c, const char *collection)
     api_fail(c, 404, "not_found", "no such API resource");
 }
 
+/* --- edits -------------------------------------------------------------------------------- */
+
+/* An optional text field, or keep (the current value) when absent; -1 after 400. */
+static int field_or(call_t *c, json_t *doc, const char *name, const char *keep, const char **out)
+{
+    if (!json_object_get(doc, name)) {
+        *out = keep;
+        return 0;
+    }
+    return api_field_text(c, doc, name, out);
+}
+
+static void edit_product(call_t *c, int64_t id, json_t *doc)
+{
+    gi_error_t err;
+    db_product_t cur, p;
+    gi_err_t rc = gi_view_product(c->ctx, &c->account, id, &cur, &err);
+    if (rc != GI_OK) {
+        api_fail_gi(c, rc, &err);
+        return;
+    }
+    gi_product_input_t in;
+    if (field_or(c, doc, "name_zh", cur.name_zh, &in.name_zh) ||
+        field_or(c, doc, "name_en", cur.name_en, &in.name_en) ||
+        field_or(c, doc, "regime", cur.regime, &in.regime) ||
+        field_or(c, doc, "reg_number", cur.reg_number, &in.reg_number) ||
+        field_or(c, doc, "region_code", cur.region_code, &in.region_code) ||
+        field_or(c, doc, "standard", cur.standard, &in.standard) ||
+        field_or(c, doc, "gtin", cur.gtin, &in.gtin))
+        return;
+    gi_ctx_t ctx = as_caller(c);
+    rc = gi_act_product_edit(&ctx, &c->account, id, &in, &p, &err);
+    answer_change(c, rc, &err, 200, rc == GI_OK ? gi_json_product(&p) : NULL);
+}
+
+static void edit_operator(call_t *c, int64_t id, json_t *doc)
+{
+    gi_error_t err;
+    db_operator_t cur, o;
+    gi_err_t rc = gi_view_operator(c->ctx, &c->account, id, &cur, &err);
+    if (rc != GI_OK) {
+        api_fail_gi(c, rc, &err);
+        return;
+    }
+    gi_operator_input_t in = {cur.uscc, NULL, NULL, NULL, NULL, ""};
+    if (field_or(c, doc, "name", cur.name, &in.name) ||
+        field_or(c, doc, "kind", cur.kind, &in.kind) ||
+        field_or(c, doc, "region_code", cur.region_code, &in.region_code) ||
+        field_or(c, doc, "contact", cur.contact, &in.contact))
+        return;
+    gi_ctx_t ctx = as_caller(c);
+    rc = gi_act_operator_edit(&ctx, &c->account, id, &in, &o, &err);
+    answer_change(c, rc, &err, 200, rc == GI_OK ? gi_json_operator(&o) : NULL);
+}
+
+void api_edit(call_t *c, const char *collection, int64_t id)
+{
+    static const char *const product_fields[] = {"name_zh",     "name_en",  "regime", "reg_number",
+                                                 "region_code", "standard", "gtin",   NULL};
+    static const char *const operator_fields[] = {"name", "kind", "region_code", "contact", NULL};
+    int product = strcmp(collection, "products") == 0;
+    json_t *doc = api_body_object(c, product ? product_fields : operator_fields);
+    if (!doc)
+        return;
+    if (product)
+        edit_product(c, id, doc);
+    else
+        edit_operator(c, id, doc);
+    json_decref(doc);
+}
+
 /* --- transitions ---------------------------------------------------------------------- */
 
 static void act_auth(call_t *c, int64_t id, const char *action)

@@ -37,6 +37,8 @@ int api_field_text(call_t *c, json_t *doc, const char *name, const char **out);
 
 /* POST on a collection: creates a product, operator, authorisation or batch. */
 void api_create(call_t *c, const char *collection);
+/* PATCH on a product or operator: the fields given change, the others stay. */
+void api_edit(call_t *c, const char *collection, int64_t id);
 /* POST on a record's action: authorisations/{id}/approve, batches/{id}/issue, ... */
 void api_act(call_t *c, const char *collection, int64_t id, const char *action);
 /* GET batches/{id}/labels?format=pdf|svg|png|csv|zip: the print file. */

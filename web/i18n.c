@@ -330,6 +330,8 @@ static const web_portal_text_t portal_zh = {
     .record = "对象",
     .void_labels = "作废标签",
     .void_codes_hint = "要作废的编码（每行一个；留空则作废整批）",
+    .edit = "修改",
+    .save = "保存",
 };
 
 static const web_portal_text_t portal_en = {
@@ -415,6 +417,8 @@ static const web_portal_text_t portal_en = {
     .record = "Record",
     .void_labels = "Void labels",
     .void_codes_hint = "Codes to void, one a line (leave empty to void the whole batch)",
+    .edit = "Edit",
+    .save = "Save",
 };
 
 const web_portal_text_t *web_portal_text(web_lang_t lang)

@@ -71,7 +71,7 @@ typedef struct {
         *gtin, *add;
     const char *triage, *mark_triaged, *close_report, *when, *text;
     const char *chain_ok, *chain_broken, *actor, *action, *record;
-    const char *void_labels, *void_codes_hint;
+    const char *void_labels, *void_codes_hint, *edit, *save;
 } web_portal_text_t;
 
 const web_portal_text_t *web_portal_text(web_lang_t lang);

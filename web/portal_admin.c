@@ -237,8 +237,12 @@ static int product_row(const db_product_t *p, void *arg)
         csv_row(e->b, cells, 7);
         return 0;
     }
-    web_html(e->b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
-             id, p->name_zh, p->name_en, p->region_code, p->reg_number, p->gtin);
+    web_html(e->b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>", id,
+             p->name_zh, p->name_en, p->region_code, p->reg_number, p->gtin);
+    if (may_decide(e->pg))
+        web_html(e->b, "<a href=\"/admin/products/%s/edit?lang=%s\">%s</a>", id, e->pg->t->param,
+                 e->pg->p->edit);
+    web_buf_puts(e->b, "</td></tr>");
     return 0;
 }
 
@@ -259,8 +263,12 @@ static int operator_row(const db_operator_t *o, void *arg)
     }
     web_html(e->b,
              "<tr><td>%s</td><td class=\"serial\">%s</td><td>%s</td><td>%s</td>"
-             "<td>%s</td><td>%s</td></tr>",
+             "<td>%s</td><td>%s</td><td>",
              id, o->uscc, o->name, o->kind, o->region_code, o->contact);
+    if (may_decide(e->pg))
+        web_html(e->b, "<a href=\"/admin/operators/%s/edit?lang=%s\">%s</a>", id, e->pg->t->param,
+                 e->pg->p->edit);
+    web_buf_puts(e->b, "</td></tr>");
     return 0;
 }
 
@@ -287,7 +295,7 @@ static void products_page(page_t *pg)
                       "products",
                       "id,name_zh,name_en,region_code,reg_number,standard,gtin\r\n",
                       {pg->p->name_zh, pg->p->name_en, pg->p->region_code, pg->t->registration,
-                       pg->p->gtin, NULL, NULL},
+                       pg->p->gtin, "", NULL},
                       fill_products,
                       NULL};
     list_page(pg, &lp);
@@ -313,6 +321,100 @@ static void text_input(web_buf_t *b, const char *form, const char *name, const c
     web_html(b,
              "<label for=\"%s-%s\">%s</label><input id=\"%s-%s\" name=\"%s\" maxlength=\"100\"%s>",
              form, name, label, form, name, name, required ? " required" : "");
+}
+
+static void value_input(web_buf_t *b, const char *name, const char *label, const char *value,
+                        int required)
+{
+    web_html(b,
+             "<label for=\"e-%s\">%s</label><input id=\"e-%s\" name=\"%s\" value=\"%s\" "
+             "maxlength=\"100\"%s>",
+             name, label, name, name, value, required ? " required" : "");
+}
+
+/* GET /admin/{products,operators}/{id}/edit: the record's form, filled in. */
+static void edit_page(page_t *pg, int product, int64_t id)
+{
+    gi_error_t err;
+    db_product_t p;
+    db_operator_t o;
+    gi_err_t rc = product ? gi_view_product(pg->ctx, &pg->account, id, &p, &err)
+                          : gi_view_operator(pg->ctx, &pg->account, id, &o, &err);
+    if (rc == GI_OK && !may_decide(pg))
+        rc = gi_fail(&err, GI_EFORBIDDEN, "%s", pg->p->forbidden);
+    if (rc != GI_OK) {
+        portal_error(pg, rc, &err);
+        return;
+    }
+    web_buf_t b;
+    portal_frame_begin(pg, &b, pg->p->edit);
+    portal_admin_nav(pg, &b);
+    web_html(&b,
+             "<h1>%s: %s</h1><section class=\"card\"><form method=\"post\" "
+             "action=\"/admin/%s/%D/edit?lang=%s\">",
+             pg->p->edit, product ? p.name_zh : o.name, product ? "products" : "operators", id,
+             pg->t->param);
+    if (product) {
+        value_input(&b, "name_zh", pg->p->name_zh, p.name_zh, 1);
+        value_input(&b, "name_en", pg->p->name_en, p.name_en, 0);
+        value_input(&b, "region_code", pg->p->region_code, p.region_code, 1);
+        value_input(&b, "reg_number", pg->t->registration, p.reg_number, 0);
+        value_input(&b, "standard", pg->t->standard, p.standard, 0);
+        value_input(&b, "gtin", pg->p->gtin, p.gtin, 0);
+    } else {
+        web_html(&b, "<p>%s: <span class=\"serial\">%s</span></p>", pg->t->uscc, o.uscc);
+        value_input(&b, "name", pg->p->name_zh, o.name, 1);
+        value_input(&b, "kind", pg->p->kind, o.kind, 1);
+        value_input(&b, "region_code", pg->p->region_code, o.region_code, 1);
+        value_input(&b, "contact", pg->p->contact, o.contact, 0);
+    }
+    portal_csrf_field(pg, &b);
+    web_html(&b, "<button type=\"submit\">%s</button></form></section>", pg->p->save);
+    web_layout_end(&b, pg->t);
+    portal_finish(pg, 200, &b);
+}
+
+/* POST /admin/{products,operators}/{id}/edit */
+static void edit_post(page_t *pg, int product, int64_t id)
+{
+    gi_error_t err;
+    gi_err_t rc;
+    gi_ctx_t ctx = *pg->ctx;
+    ctx.actor = pg->actor;
+    if (product) {
+        gi_product_input_t in = {portal_field(pg, "name_zh"),
+                                 portal_field(pg, "name_en"),
+                                 "",
+                                 portal_field(pg, "reg_number"),
+                                 portal_field(pg, "region_code"),
+                                 portal_field(pg, "standard"),
+                                 portal_field(pg, "gtin")};
+        db_product_t p;
+        rc = gi_act_product_edit(&ctx, &pg->account, id, &in, &p, &err);
+    } else {
+        gi_operator_input_t in = {"",
+                                  portal_field(pg, "name"),
+                                  portal_field(pg, "kind"),
+                                  portal_field(pg, "region_code"),
+                                  portal_field(pg, "contact"),
+                                  ""};
+        db_operator_t o;
+        rc = gi_act_operator_edit(&ctx, &pg->account, id, &in, &o, &err);
+    }
+    if (rc == GI_OK)
+        portal_redirect(pg, product ? "/admin/products" : "/admin/operators", 1);
+    else
+        portal_error(pg, rc, &err);
+}
+
+/* "products/12/edit" -> 1 (or 0 for operators) and the id; -1 when not an edit path. */
+static int edit_path(const char *rest, int64_t *id)
+{
+    char kind[16], idtext[20], action[8];
+    if (sscanf(rest, "%15[a-z]/%19[0-9]/%7[a-z]", kind, idtext, action) != 3 ||
+        strcmp(action, "edit") != 0 || portal_parse_id(idtext, id) != 0)
+        return -1;
+    return strcmp(kind, "products") == 0 ? 1 : strcmp(kind, "operators") == 0 ? 0 : -1;
 }
 
 static void register_page(page_t *pg)
@@ -501,7 +603,11 @@ static void audit_page(page_t *pg)
 
 int portal_admin_page(page_t *pg, const char *rest)
 {
-    if (strcmp(rest, "authorisations") == 0)
+    int64_t id;
+    int product = edit_path(rest, &id);
+    if (product >= 0)
+        edit_page(pg, product, id);
+    else if (strcmp(rest, "authorisations") == 0)
         auths_page(pg);
     else if (strcmp(rest, "batches") == 0)
         batches_page(pg);
@@ -524,6 +630,11 @@ int portal_admin_post(page_t *pg, const char *rest)
 {
     char kind[16], action[16], idtext[20];
     int64_t id;
+    int product = edit_path(rest, &id);
+    if (product >= 0) {
+        edit_post(pg, product, id);
+        return 0;
+    }
     if (strcmp(rest, "products") == 0) {
         add_product(pg);
         return 0;

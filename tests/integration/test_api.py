@@ -243,8 +243,28 @@ def test_register(t, s, tokens):
     for who, want in (("auditor", 403), ("operator", 403), ("regulator", 201)):
         status, h, doc, raw = call(s, "POST", "products", token=tokens[who], body=product)
         t.check(status == want, "%s adds a product: %d" % (who, want), raw[:200])
+    pid = doc["id"]
     status, _, doc, raw = call(s, "POST", "products", token=tokens["baise"], body=product)
     t.check(status == 404, "a Baise regulator cannot register in Yulin", raw[:200])
+    for who, want in (("auditor", 403), ("operator", 403), ("baise", 404), ("regulator", 200)):
+        status, _, doc, raw = call(s, "PATCH", "products/%d" % pid, token=tokens[who],
+                                   body={"standard": "DB45/T 1-2026"})
+        t.check(status == want, "%s edits a product: %d" % (who, want), raw[:200])
+    t.check(doc.get("standard") == "DB45/T 1-2026" and doc.get("name_zh") == product["name_zh"],
+            "an edit changes the fields given and keeps the others", doc)
+    status, _, doc, raw = call(s, "PATCH", "products/%d" % pid, token=reg,
+                               body={"gtin": "6901234567893"})
+    t.check(status == 400 and "check digit" in doc["error"]["message"].lower(),
+            "an edit with a bad GTIN is refused", raw[:200])
+    status, _, doc, raw = call(s, "PATCH", "operators/1", token=reg,
+                               body={"contact": "0776-2800000"})
+    t.check(status == 200 and doc["contact"] == "0776-2800000" and
+            doc["uscc"] == "93451003MA815908XM", "regulator edits an operator's contact", raw[:200])
+    status, _, doc, raw = call(s, "PATCH", "operators/1", token=tokens["baise"],
+                               body={"region_code": "450100"})
+    t.check(status == 404, "a city regulator cannot move an operator out of its city", raw[:200])
+    status, _, _, _ = call(s, "PATCH", "batches/1", token=reg, body={})
+    t.check(status == 405, "batches are not edited: 405", status)
     operator = {"uscc": "91450100MA8609132D", "name": "x", "kind": "company",
                 "region_code": "450100"}
     status, _, doc, raw = call(s, "POST", "operators", token=reg, body=operator)

@@ -263,6 +263,18 @@ def test_regulator_pages(t, s, w, reg):
                 "%s as CSV" % page, body[:200])
     _, _, body, _ = reg.get("/admin/products?format=csv")
     t.check("北流荔枝" in body, "the recorded product is listed")
+    status, _, html, _ = reg.get("/admin/operators/1/edit?lang=en")
+    t.check(status == 200 and 'value="0776-0000001"' in html, "operator edit form, filled in")
+    status, _, _, _ = reg.post("/admin/operators/1/edit", {
+        "name": "田阳区香芒种植专业合作社（演示）", "kind": "cooperative", "region_code": "451003",
+        "contact": "0776-2812345", "csrf": reg.csrf(html)})
+    t.check(status == 303 and w.sql("select contact from operator where id=1") == "0776-2812345",
+            "regulator edits an operator through the page", status)
+    t.check("operator.edit" in w.sql("select group_concat(action) from audit_log"),
+            "the edit is audited")
+    status, _, html, _ = reg.post("/admin/products/1/edit", {
+        "name_zh": "百色芒果", "region_code": "451000", "gtin": "123", "csrf": reg.csrf(html)})
+    t.check(status == 400, "a product edit with a bad GTIN is refused", status)
 
     status, _, html, _ = reg.get("/admin/audit?lang=en")
     t.check(status == 200 and "The audit chain verifies" in html and "auth.suspend" in html,
