@@ -78,6 +78,18 @@ static gi_err_t product_check(const gi_product_input_t *in, char gtin[GI_GTIN_LE
     return GI_OK;
 }
 
+/* The fields of a product that come from its input (gtin normalised). */
+static void product_fill(db_product_t *p, const gi_product_input_t *in, const char *gtin)
+{
+    copy_text(p->name_zh, sizeof p->name_zh, in->name_zh);
+    copy_text(p->name_en, sizeof p->name_en, in->name_en);
+    copy_text(p->regime, sizeof p->regime, in->regime);
+    copy_text(p->reg_number, sizeof p->reg_number, in->reg_number);
+    copy_text(p->region_code, sizeof p->region_code, in->region_code);
+    copy_text(p->standard, sizeof p->standard, in->standard);
+    copy_text(p->gtin, sizeof p->gtin, gtin);
+}
+
 static json_t *product_json(const db_product_t *p)
 {
     return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "name_zh", p->name_zh, "name_en",
@@ -93,13 +105,7 @@ gi_err_t gi_product_add(const gi_ctx_t *ctx, const gi_product_input_t *in, db_pr
     gi_err_t rc = product_check(in, gtin, err);
     if (rc != GI_OK)
         return rc;
-    copy_text(p.name_zh, sizeof p.name_zh, in->name_zh);
-    copy_text(p.name_en, sizeof p.name_en, in->name_en);
-    copy_text(p.regime, sizeof p.regime, in->regime);
-    copy_text(p.reg_number, sizeof p.reg_number, in->reg_number);
-    copy_text(p.region_code, sizeof p.region_code, in->region_code);
-    copy_text(p.standard, sizeof p.standard, in->standard);
-    copy_text(p.gtin, sizeof p.gtin, gtin);
+    product_fill(&p, in, gtin);
     copy_text(p.status, sizeof p.status, "active");
     p.created_at = ctx->now;
 
@@ -137,13 +143,7 @@ gi_err_t gi_product_edit(const gi_ctx_t *ctx, int64_t id, const gi_product_input
         return rc;
     if ((rc = gi_product_get(ctx, id, &old, err)) == GI_OK) {
         p = old;
-        copy_text(p.name_zh, sizeof p.name_zh, in->name_zh);
-        copy_text(p.name_en, sizeof p.name_en, in->name_en);
-        copy_text(p.regime, sizeof p.regime, in->regime);
-        copy_text(p.reg_number, sizeof p.reg_number, in->reg_number);
-        copy_text(p.region_code, sizeof p.region_code, in->region_code);
-        copy_text(p.standard, sizeof p.standard, in->standard);
-        copy_text(p.gtin, sizeof p.gtin, gtin);
+        product_fill(&p, in, gtin);
         db_err_t drc = db_product_update(ctx->db, &p);
         rc = drc == DB_EEXISTS ? gi_fail(err, GI_EEXISTS, "%s", db_errmsg(ctx->db))
                                : gi_db_fail(ctx->db, drc, err);

@@ -323,6 +323,18 @@ static void text_input(web_buf_t *b, const char *form, const char *name, const c
              form, name, label, form, name, name, required ? " required" : "");
 }
 
+static gi_product_input_t product_from_form(page_t *pg)
+{
+    gi_product_input_t in = {portal_field(pg, "name_zh"),
+                             portal_field(pg, "name_en"),
+                             "",
+                             portal_field(pg, "reg_number"),
+                             portal_field(pg, "region_code"),
+                             portal_field(pg, "standard"),
+                             portal_field(pg, "gtin")};
+    return in;
+}
+
 static void value_input(web_buf_t *b, const char *name, const char *label, const char *value,
                         int required)
 {
@@ -382,13 +394,7 @@ static void edit_post(page_t *pg, int product, int64_t id)
     gi_ctx_t ctx = *pg->ctx;
     ctx.actor = pg->actor;
     if (product) {
-        gi_product_input_t in = {portal_field(pg, "name_zh"),
-                                 portal_field(pg, "name_en"),
-                                 "",
-                                 portal_field(pg, "reg_number"),
-                                 portal_field(pg, "region_code"),
-                                 portal_field(pg, "standard"),
-                                 portal_field(pg, "gtin")};
+        gi_product_input_t in = product_from_form(pg);
         db_product_t p;
         rc = gi_act_product_edit(&ctx, &pg->account, id, &in, &p, &err);
     } else {
@@ -463,13 +469,7 @@ static void register_page(page_t *pg)
 
 static void add_product(page_t *pg)
 {
-    gi_product_input_t in = {portal_field(pg, "name_zh"),
-                             portal_field(pg, "name_en"),
-                             "",
-                             portal_field(pg, "reg_number"),
-                             portal_field(pg, "region_code"),
-                             portal_field(pg, "standard"),
-                             portal_field(pg, "gtin")};
+    gi_product_input_t in = product_from_form(pg);
     gi_error_t err;
     db_product_t p;
     gi_ctx_t ctx = *pg->ctx;
