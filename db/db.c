@@ -166,7 +166,11 @@ static const char *const query_sql[Q_COUNT] = {
         " (SELECT count(*) FROM authorisation WHERE status <> 'revoked' AND valid_until < ?1),"
         " (SELECT count(DISTINCT operator_id) FROM authorisation"
         "   WHERE status = 'approved' AND valid_from <= ?1 AND valid_until >= ?1),"
-        " (SELECT count(*) FROM audit_log)",
+        " (SELECT count(*) FROM audit_log),"
+        " (SELECT count(DISTINCT a.operator_id) FROM authorisation a"
+        "   WHERE a.status = 'approved' AND a.valid_from <= ?1 AND a.valid_until >= ?1"
+        "   AND EXISTS (SELECT 1 FROM batch b WHERE b.auth_id = a.id"
+        "               AND b.status IN ('issued', 'activated')))",
     [Q_BATCH_INSERT] = "INSERT INTO batch (auth_id, count, status, quota_year, lot_number, "
                        "harvest_date, production_base, inspection_cert, requested_at, "
                        "requested_by) VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -1823,7 +1827,7 @@ db_err_t db_stats(db_t *db, const char *today, db_stats_t *out)
                         &out->auth_pending,   &out->auth_approved,
                         &out->auth_suspended, &out->auth_revoked,
                         &out->auth_expired,   &out->operators_authorised,
-                        &out->audit_rows};
+                        &out->audit_rows,     &out->operators_using};
         for (int i = 0; i < (int)(sizeof f / sizeof f[0]); i++)
             *f[i] = sqlite3_column_int64(st, i);
     }

@@ -102,6 +102,7 @@ typedef struct {
     int64_t auth_revoked;
     int64_t auth_expired;         /* stored approved/suspended/pending but past valid_until */
     int64_t operators_authorised; /* with an approved, unexpired authorisation */
+    int64_t operators_using;      /* ... that have labels issued under it: using the mark */
     int64_t audit_rows;
 } db_stats_t;
 

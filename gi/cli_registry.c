@@ -432,7 +432,7 @@ static gi_err_t cmd_stats(cli_t *cli, const cli_command_t *cmd, gi_error_t *err)
     cli_today(cli, day);
     if ((rc = gi_db_fail(cli->ctx.db, db_stats(cli->ctx.db, day, &st), err)) != GI_OK)
         return rc;
-    double pct = 100.0 * (double)st.operators_authorised / (double)target;
+    double pct = 100.0 * (double)st.operators_using / (double)target;
     if (cli->json)
         return cli_print_json(gi_json_stats(&st, target), err);
     printf("GI products:      %" PRId64 "\n"
@@ -440,11 +440,12 @@ static gi_err_t cmd_stats(cli_t *cli, const cli_command_t *cmd, gi_error_t *err)
            "authorisations:   %" PRId64 " approved, %" PRId64 " pending, %" PRId64
            " suspended, %" PRId64 " revoked, %" PRId64 " expired\n"
            "using the mark:   %" PRId64 " operators of a target of %" PRId64 " (%.1f%%), %" PRId64
-           " to go\n"
+           " to go (%" PRId64 " authorised, not all with labels yet)\n"
            "audit log:        %" PRId64 " rows\n",
            st.products, st.operators, st.auth_approved, st.auth_pending, st.auth_suspended,
-           st.auth_revoked, st.auth_expired, st.operators_authorised, target, pct,
-           st.operators_authorised >= target ? 0 : target - st.operators_authorised, st.audit_rows);
+           st.auth_revoked, st.auth_expired, st.operators_using, target, pct,
+           st.operators_using >= target ? 0 : target - st.operators_using, st.operators_authorised,
+           st.audit_rows);
     return GI_OK;
 }
 

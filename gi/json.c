@@ -98,13 +98,14 @@ json_t *gi_json_report(const db_report_t *r, int with_reporter)
 
 json_t *gi_json_stats(const db_stats_t *st, int64_t target)
 {
-    double pct = target > 0 ? 100.0 * (double)st->operators_authorised / (double)target : 0;
-    return json_pack("{s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I}, s:I, s:I, s:f, s:I}", "products",
+    double pct = target > 0 ? 100.0 * (double)st->operators_using / (double)target : 0;
+    return json_pack("{s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I}, s:I, s:I, s:I, s:f, s:I}", "products",
                      (json_int_t)st->products, "operators", (json_int_t)st->operators,
                      "authorisations", "pending", (json_int_t)st->auth_pending, "approved",
                      (json_int_t)st->auth_approved, "suspended", (json_int_t)st->auth_suspended,
                      "revoked", (json_int_t)st->auth_revoked, "expired",
-                     (json_int_t)st->auth_expired, "operators_using_mark",
-                     (json_int_t)st->operators_authorised, "target", (json_int_t)target,
+                     (json_int_t)st->auth_expired, "operators_authorised",
+                     (json_int_t)st->operators_authorised, "operators_using_mark",
+                     (json_int_t)st->operators_using, "target", (json_int_t)target,
                      "target_percent", pct, "audit_rows", (json_int_t)st->audit_rows);
 }

@@ -20,7 +20,8 @@ json_t *gi_json_batch(const db_batch_t *b);
 /* A consumer report; the reporter's contact and client key only when
  * with_reporter (gi_may_see_reporters). */
 json_t *gi_json_report(const db_report_t *r, int with_reporter);
-/* The register's figures against the target of operators using the mark. */
+/* The register's figures against the target of operators using the mark
+ * (an approved, current authorisation with labels issued under it). */
 json_t *gi_json_stats(const db_stats_t *st, int64_t target);
 /* 2026-11-25T08:00:00Z */
 void gi_json_time(int64_t t, char out[24]);

@@ -491,7 +491,7 @@ static void coop_request(page_t *pg)
 static void progress_card(page_t *pg, web_buf_t *b, const db_stats_t *st)
 {
     int64_t target = pg->rq->target > 0 ? pg->rq->target : 1000;
-    int64_t using = st->operators_authorised;
+    int64_t using = st->operators_using;
     int64_t width = using >= target ? 300 : using * 300 / target;
     web_html(b,
              "<section class=\"card\"><h2>%s</h2><p class=\"figure\">%D / %D %s</p>"

@@ -66,6 +66,11 @@ grep -q "$code2" "$WORK/labels.csv" && bad "voided code left out of csv" || ok
 refused 1 "format" "unknown export format" -- batch export 1 --format doc --out "$WORK/x"
 refused 1 "base URL" "bad base URL" -- batch export 1 --format csv --out "$WORK/x" --base-url ftp://x
 
+# an operator uses the mark once labels were issued under its approved authorisation
+run stats --json
+[ "$(json_get 'j["operators_using_mark"] >= 1 and j["operators_using_mark"] <= j["operators_authorised"]')" = "True" ] &&
+    ok || bad "operators using the mark counted from issued labels"
+
 # the suspended authorisation makes its labels say so
 run auth suspend 1 --reason "inspection"
 run verify "$code"
@@ -77,5 +82,6 @@ run verify "$code"
 expect_out "VOID" "labels of a voided batch"
 run audit verify
 expect_status 0 "audit chain intact after batch work"
+
 
 finish
