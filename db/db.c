@@ -230,32 +230,43 @@ static const char *const query_sql[Q_COUNT] = {
                       "OR (o.id IS NULL AND length(?2) <= 2)) "
                       "AND (?3 = '' OR r.status = ?3) ORDER BY r.id DESC LIMIT ?4 OFFSET ?5",
     [Q_REPORT_SET_STATUS] = "UPDATE report SET status = ?, note = ? WHERE id = ?",
-    [Q_SCANS_PER_DAY] = "SELECT date(at + 28800, 'unixepoch'), count(*) FROM scans.scan "
-                        "WHERE at >= ? GROUP BY 1 ORDER BY 1",
-    [Q_VERDICT_MIX] = "SELECT verdict, count(*) FROM scans.scan WHERE at >= ? GROUP BY 1 "
-                      "ORDER BY 2 DESC",
-    [Q_LABELS_PER_MONTH] = "SELECT strftime('%Y-%m', issued_at + 28800, 'unixepoch'), sum(count) "
-                           "FROM batch WHERE issued_at >= ? AND status IN ('issued', "
-                           "'activated', 'voided') GROUP BY 1 ORDER BY 1",
+#define IN_REGION "substr(o.region_code, 1, length(?4)) = ?4"
+#define SCAN_IN_REGION                                                                             \
+    "(?4 = '' OR (s.code IS NULL AND length(?4) <= 2) OR "                                         \
+    "EXISTS (SELECT 1 FROM label l JOIN batch b ON b.id = l.batch_id "                             \
+    "JOIN authorisation a ON a.id = b.auth_id JOIN operator o ON o.id = a.operator_id "            \
+    "WHERE l.code = s.code AND " IN_REGION "))"
+    [Q_SCANS_PER_DAY] = "SELECT date(s.at + 28800, 'unixepoch'), count(*) FROM scans.scan s "
+                        "WHERE s.at >= ?1 AND " SCAN_IN_REGION " GROUP BY 1 ORDER BY 1",
+    [Q_VERDICT_MIX] =
+        "SELECT s.verdict, count(*) FROM scans.scan s WHERE s.at >= ?1 AND " SCAN_IN_REGION
+        " GROUP BY 1 ORDER BY 2 DESC",
+    [Q_LABELS_PER_MONTH] =
+        "SELECT strftime('%Y-%m', b.issued_at + 28800, 'unixepoch'), sum(b.count) FROM batch b "
+        "JOIN authorisation a ON a.id = b.auth_id JOIN operator o ON o.id = a.operator_id "
+        "WHERE b.issued_at >= ?1 AND b.status IN ('issued', 'activated', 'voided') AND " IN_REGION
+        " GROUP BY 1 ORDER BY 1",
+    /* inputs that named no label belong to no region: province-wide scopes only */
     [Q_UNKNOWN_INPUTS] = "SELECT coalesce(raw, ''), count(*), min(at), max(at) FROM scans.scan "
-                         "WHERE at >= ? AND code IS NULL GROUP BY 1 ORDER BY 2 DESC, 1 "
-                         "LIMIT ? OFFSET ?",
-    [Q_REPEATED_CODES] = "SELECT t.code, t.count, t.first_at, o.id, o.name, p.name_zh "
-                         "FROM scans.scan_total t JOIN label l ON l.code = t.code "
-                         "JOIN batch b ON b.id = l.batch_id "
-                         "JOIN authorisation a ON a.id = b.auth_id "
-                         "JOIN operator o ON o.id = a.operator_id "
-                         "JOIN product p ON p.id = a.product_id "
-                         "WHERE t.count > ? ORDER BY t.count DESC, t.code LIMIT ? OFFSET ?",
+                         "WHERE at >= ?1 AND code IS NULL AND length(?4) <= 2 GROUP BY 1 "
+                         "ORDER BY 2 DESC, 1 LIMIT ?2 OFFSET ?3",
+    [Q_REPEATED_CODES] =
+        "SELECT t.code, t.count, t.first_at, o.id, o.name, p.name_zh "
+        "FROM scans.scan_total t JOIN label l ON l.code = t.code "
+        "JOIN batch b ON b.id = l.batch_id "
+        "JOIN authorisation a ON a.id = b.auth_id "
+        "JOIN operator o ON o.id = a.operator_id "
+        "JOIN product p ON p.id = a.product_id "
+        "WHERE t.count > ?1 AND " IN_REGION " ORDER BY t.count DESC, t.code LIMIT ?2 OFFSET ?3",
     [Q_SUSPECT_SCANS] = "SELECT s.verdict, count(*), min(s.at), max(s.at), o.id, o.name, "
                         "p.name_zh FROM scans.scan s JOIN label l ON l.code = s.code "
                         "JOIN batch b ON b.id = l.batch_id "
                         "JOIN authorisation a ON a.id = b.auth_id "
                         "JOIN operator o ON o.id = a.operator_id "
                         "JOIN product p ON p.id = a.product_id "
-                        "WHERE s.at >= ? AND s.verdict IN ('VOID', 'NOT_ACTIVATED', "
-                        "'AUTH_SUSPENDED', 'AUTH_REVOKED', 'AUTH_EXPIRED') "
-                        "GROUP BY o.id, p.id, s.verdict ORDER BY 2 DESC LIMIT ? OFFSET ?",
+                        "WHERE s.at >= ?1 AND s.verdict IN ('VOID', 'NOT_ACTIVATED', "
+                        "'AUTH_SUSPENDED', 'AUTH_REVOKED', 'AUTH_EXPIRED') AND " IN_REGION
+                        " GROUP BY o.id, p.id, s.verdict ORDER BY 2 DESC LIMIT ?2 OFFSET ?3",
     [Q_REPORT_INSERT] = "INSERT INTO report (at, code, text, contact, client_key) "
                         "VALUES (?,?,?,?,?)",
     [Q_SECRET_ADD] = "INSERT INTO secret (name, value) VALUES (?,?) ON CONFLICT DO NOTHING",
@@ -1604,7 +1615,9 @@ static int tally_suspect(sqlite3_stmt *st, void *arg)
 
 /* Runs a tally query whose first parameter is a number (a time or a
  * threshold), followed by a page when paged. */
-static db_err_t tally(db_t *db, int q, int64_t first, const db_page_t *page,
+/* Runs a tally query: ?1 a number (a time or a threshold), ?2 and ?3 the
+ * page when paged, ?4 the region prefix ("" everywhere). */
+static db_err_t tally(db_t *db, int q, int64_t first, const db_page_t *page, const char *region,
                       int (*row)(sqlite3_stmt *, void *), db_tally_fn fn, void *arg)
 {
     sqlite3_stmt *st = stmt_get(db, q);
@@ -1613,38 +1626,42 @@ static db_err_t tally(db_t *db, int q, int64_t first, const db_page_t *page,
     sqlite3_bind_int64(st, 1, first);
     if (page)
         bind_page(st, 2, *page);
+    bind_text(st, 4, region ? region : "");
     list_ctx_t c = {(void *)fn, arg};
     return step_rows(db, st, "figures", row, &c);
 }
 
-db_err_t db_scans_per_day(db_t *db, int64_t since, db_tally_fn fn, void *arg)
+db_err_t db_scans_per_day(db_t *db, int64_t since, const char *region, db_tally_fn fn, void *arg)
 {
-    return tally(db, Q_SCANS_PER_DAY, since, NULL, tally_pair, fn, arg);
+    return tally(db, Q_SCANS_PER_DAY, since, NULL, region, tally_pair, fn, arg);
 }
 
-db_err_t db_verdict_mix(db_t *db, int64_t since, db_tally_fn fn, void *arg)
+db_err_t db_verdict_mix(db_t *db, int64_t since, const char *region, db_tally_fn fn, void *arg)
 {
-    return tally(db, Q_VERDICT_MIX, since, NULL, tally_pair, fn, arg);
+    return tally(db, Q_VERDICT_MIX, since, NULL, region, tally_pair, fn, arg);
 }
 
-db_err_t db_labels_per_month(db_t *db, int64_t since, db_tally_fn fn, void *arg)
+db_err_t db_labels_per_month(db_t *db, int64_t since, const char *region, db_tally_fn fn, void *arg)
 {
-    return tally(db, Q_LABELS_PER_MONTH, since, NULL, tally_pair, fn, arg);
+    return tally(db, Q_LABELS_PER_MONTH, since, NULL, region, tally_pair, fn, arg);
 }
 
-db_err_t db_unknown_inputs(db_t *db, int64_t since, db_page_t page, db_tally_fn fn, void *arg)
+db_err_t db_unknown_inputs(db_t *db, int64_t since, const char *region, db_page_t page,
+                           db_tally_fn fn, void *arg)
 {
-    return tally(db, Q_UNKNOWN_INPUTS, since, &page, tally_unknown, fn, arg);
+    return tally(db, Q_UNKNOWN_INPUTS, since, &page, region, tally_unknown, fn, arg);
 }
 
-db_err_t db_repeated_codes(db_t *db, int64_t threshold, db_page_t page, db_tally_fn fn, void *arg)
+db_err_t db_repeated_codes(db_t *db, int64_t threshold, const char *region, db_page_t page,
+                           db_tally_fn fn, void *arg)
 {
-    return tally(db, Q_REPEATED_CODES, threshold, &page, tally_repeated, fn, arg);
+    return tally(db, Q_REPEATED_CODES, threshold, &page, region, tally_repeated, fn, arg);
 }
 
-db_err_t db_suspect_scans(db_t *db, int64_t since, db_page_t page, db_tally_fn fn, void *arg)
+db_err_t db_suspect_scans(db_t *db, int64_t since, const char *region, db_page_t page,
+                          db_tally_fn fn, void *arg)
 {
-    return tally(db, Q_SUSPECT_SCANS, since, &page, tally_suspect, fn, arg);
+    return tally(db, Q_SUSPECT_SCANS, since, &page, region, tally_suspect, fn, arg);
 }
 
 /* --- accounts, tokens, sessions ---------------------------------------------------- */

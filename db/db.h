@@ -359,22 +359,30 @@ typedef struct {
 } db_tally_t;
 typedef int (*db_tally_fn)(const db_tally_t *t, void *arg);
 
+/* Each tally is narrowed to region, a GB/T 2260 prefix of the operators'
+ * regions ("" or NULL: everywhere). */
+
 /* Scans a day (key "YYYY-MM-DD", China Standard Time) since a time. */
-db_err_t db_scans_per_day(db_t *db, int64_t since, db_tally_fn fn, void *arg);
+db_err_t db_scans_per_day(db_t *db, int64_t since, const char *region, db_tally_fn fn, void *arg);
 /* Scans by verdict since a time. */
-db_err_t db_verdict_mix(db_t *db, int64_t since, db_tally_fn fn, void *arg);
+db_err_t db_verdict_mix(db_t *db, int64_t since, const char *region, db_tally_fn fn, void *arg);
 /* Labels issued a month (key "YYYY-MM") since a time. */
-db_err_t db_labels_per_month(db_t *db, int64_t since, db_tally_fn fn, void *arg);
+db_err_t db_labels_per_month(db_t *db, int64_t since, const char *region, db_tally_fn fn,
+                             void *arg);
 /* Inputs that named no label (verdict UNKNOWN or MALFORMED) since a time,
- * most frequent first: key the input, first_at/last_at its first and last scan. */
-db_err_t db_unknown_inputs(db_t *db, int64_t since, db_page_t page, db_tally_fn fn, void *arg);
+ * most frequent first: key the input, first_at/last_at its first and last
+ * scan. They belong to no region: listed only for a province or wider. */
+db_err_t db_unknown_inputs(db_t *db, int64_t since, const char *region, db_page_t page,
+                           db_tally_fn fn, void *arg);
 /* Codes scanned more than threshold times, most scanned first, with their
  * operator and product (key the code). */
-db_err_t db_repeated_codes(db_t *db, int64_t threshold, db_page_t page, db_tally_fn fn, void *arg);
+db_err_t db_repeated_codes(db_t *db, int64_t threshold, const char *region, db_page_t page,
+                           db_tally_fn fn, void *arg);
 /* Scans of labels that should not be on sale (void, not activated, of a
  * suspended, revoked or expired authorisation) since a time, by operator,
  * product and verdict, most first. */
-db_err_t db_suspect_scans(db_t *db, int64_t since, db_page_t page, db_tally_fn fn, void *arg);
+db_err_t db_suspect_scans(db_t *db, int64_t since, const char *region, db_page_t page,
+                          db_tally_fn fn, void *arg);
 
 /* --- accounts, tokens, sessions -------------------------------------------------- */
 

@@ -228,9 +228,10 @@ gi_err_t gi_view_figure(const gi_ctx_t *ctx, const db_account_t *a, gi_figure_t 
     gi_err_t rc = may_oversee(a, err);
     if (rc != GI_OK)
         return rc;
-    db_err_t drc = which == GI_FIGURE_SCANS_PER_DAY ? db_scans_per_day(ctx->db, since, fn, arg)
-                   : which == GI_FIGURE_VERDICTS    ? db_verdict_mix(ctx->db, since, fn, arg)
-                                                    : db_labels_per_month(ctx->db, since, fn, arg);
+    const char *r = a->region_scope;
+    db_err_t drc = which == GI_FIGURE_SCANS_PER_DAY ? db_scans_per_day(ctx->db, since, r, fn, arg)
+                   : which == GI_FIGURE_VERDICTS    ? db_verdict_mix(ctx->db, since, r, fn, arg)
+                                                 : db_labels_per_month(ctx->db, since, r, fn, arg);
     return gi_db_fail(ctx->db, drc, err);
 }
 
@@ -241,8 +242,13 @@ gi_err_t gi_view_anomalies(const gi_ctx_t *ctx, const db_account_t *a, gi_anomal
     gi_err_t rc = may_oversee(a, err);
     if (rc != GI_OK)
         return rc;
-    db_err_t drc = kind == GI_ANOMALY_UNKNOWN    ? db_unknown_inputs(ctx->db, since, page, fn, arg)
-                   : kind == GI_ANOMALY_REPEATED ? db_repeated_codes(ctx->db, since, page, fn, arg)
-                                                 : db_suspect_scans(ctx->db, since, page, fn, arg);
+    const char *r = a->region_scope;
+    db_err_t drc;
+    if (kind == GI_ANOMALY_UNKNOWN)
+        drc = db_unknown_inputs(ctx->db, since, r, page, fn, arg);
+    else if (kind == GI_ANOMALY_REPEATED)
+        drc = db_repeated_codes(ctx->db, since, r, page, fn, arg);
+    else
+        drc = db_suspect_scans(ctx->db, since, r, page, fn, arg);
     return gi_db_fail(ctx->db, drc, err);
 }

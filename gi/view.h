@@ -58,8 +58,9 @@ typedef enum {
     GI_ANOMALY_SUSPECT,  /* scans of labels that should not be on sale */
 } gi_anomaly_t;
 
-/* Figures since a time, for charts (regulators and auditors). They cover
- * every region: narrowing them to a city or county scope is still to come. */
+/* Figures since a time, for charts (regulators and auditors), narrowed to
+ * the account's region scope (scans of codes that name no label count only
+ * for a province-wide or wider scope). */
 gi_err_t gi_view_figure(const gi_ctx_t *ctx, const db_account_t *a, gi_figure_t which,
                         int64_t since, db_tally_fn fn, void *arg, gi_error_t *err);
 /* Anomalies (regulators and auditors): since is a time for UNKNOWN and

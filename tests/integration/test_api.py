@@ -376,6 +376,16 @@ def test_anomalies(t, s, tokens, own_code):
     found = [a for a in doc["items"] if a["key"] == own_code]
     t.check(found and found[0]["count"] >= 12 and found[0]["product"],
             "a code scanned more than the threshold is listed", found)
+    baise = tokens["baise"]
+    _, _, doc, _ = call(s, "GET", "anomalies?kind=unknown", token=baise)
+    t.check(doc["items"] == [], "unknown inputs belong to no city: none for a city regulator", doc)
+    _, _, doc, _ = call(s, "GET", "anomalies?kind=repeated", token=baise)
+    t.check(all(a["operator_id"] == 1 for a in doc["items"]) and doc["items"],
+            "a city regulator's anomalies are its city's operators'", doc)
+    _, _, doc, _ = call(s, "GET", "figures", token=baise)
+    verdicts = {v["key"] for v in doc["verdicts"]}
+    t.check("UNKNOWN" not in verdicts and "MALFORMED" not in verdicts and "GENUINE" in verdicts,
+            "a city regulator's verdict mix counts its labels only", verdicts)
     for path in ("figures", "anomalies?kind=unknown"):
         status, _, _, _ = call(s, "GET", path, token=tokens["operator"])
         t.check(status == 403, "an operator may not read %s" % path, status)
