@@ -38,7 +38,7 @@ SAN_OBJ  = $(LIB_SRC:%.c=build/san/%.o) build/san/gen/db_sql.o build/san/gen/web
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 SAN_BIN  = $(UNIT_SRC:tests/unit/%.c=build/san/tests/%)
 
-.PHONY: all deps run test unit sanitize cli-test integration bench fuzz clean format
+.PHONY: all deps run test unit sanitize cli-test integration bench fuzz fuzz-build clean format
 
 all: build/gimark $(UNIT_BIN) build/label_positions
 
@@ -121,7 +121,7 @@ run: deps all
 	@sh deploy/run-demo.sh
 
 test: deps
-	@$(MAKE) --no-print-directory all $(SAN_BIN) build/san/gimark
+	@$(MAKE) --no-print-directory all $(SAN_BIN) build/san/gimark $(FUZZ_BIN)
 	@sh tests/run-all.sh
 
 build/label_positions: tests/labels/positions.c build/libgimark.a
@@ -134,6 +134,33 @@ build/bench_issue: tests/bench/bench_issue.c build/libgimark.a
 
 bench: deps all build/bench_issue
 	@sh tests/bench/run.sh
+
+# libFuzzer targets (clang, ASan+UBSan) for the parsers of outside input.
+FUZZ_FLAGS = -std=c11 -D_DEFAULT_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+             -fno-sanitize-recover=undefined -I. $(shell pkg-config --cflags libsodium 2>/dev/null)
+FUZZ_BIN = build/fuzz/fuzz_code build/fuzz/fuzz_uscc build/fuzz/fuzz_web
+
+build/fuzz/fuzz_code: tests/fuzz/fuzz_code.c gi/code.c gi/error.c
+	@mkdir -p $(dir $@)
+	@echo '  FUZZ    $@'
+	@clang $(FUZZ_FLAGS) -o $@ $^ -lsodium
+
+build/fuzz/fuzz_uscc: tests/fuzz/fuzz_uscc.c gi/uscc.c gi/gtin.c gi/error.c gi/check.c db/db.c \
+                      $(GEN_SQL)
+	@mkdir -p $(dir $@)
+	@echo '  FUZZ    $@'
+	@clang $(FUZZ_FLAGS) -Ibuild/gen -o $@ $^ -lsqlite3
+
+build/fuzz/fuzz_web: tests/fuzz/fuzz_web.c web/route.c web/i18n.c web/form.c web/html.c
+	@mkdir -p $(dir $@)
+	@echo '  FUZZ    $@'
+	@clang $(FUZZ_FLAGS) -o $@ $^
+
+fuzz-build: $(FUZZ_BIN)
+
+# Each target for FUZZ_SECONDS (default 600); `make test` runs them briefly.
+fuzz: deps fuzz-build
+	@sh tests/fuzz/run.sh $${FUZZ_SECONDS:-600}
 
 format:
 	clang-format -i $(wildcard */*.c */*.h tests/*/*.c tests/*/*.h)

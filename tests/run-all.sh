@@ -35,6 +35,7 @@ for t in tests/integration/test_*.py; do
     suite "$t" python3 "$t"
 done
 suite "tests/browser (Chromium)" node tests/browser/browser.test.js
+suite "fuzz targets (10 s each)" sh tests/fuzz/run.sh 10
 # The server's hostile-input and API suites once more with gimark built with
 # AddressSanitizer and UBSan: any memory error or leak makes it exit non-zero.
 export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
