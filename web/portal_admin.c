@@ -19,6 +19,15 @@
 
 #define PAGE_ROWS 200
 
+/* After a change: back to the list with the notice, or the error's page. */
+static void after_change(page_t *pg, gi_err_t rc, const gi_error_t *err, const char *back)
+{
+    if (rc == GI_OK)
+        portal_redirect(pg, back, 1);
+    else
+        portal_error(pg, rc, err);
+}
+
 static int may_decide(const page_t *pg)
 {
     return strcmp(pg->account.role, "regulator") == 0;
@@ -407,10 +416,7 @@ static void edit_post(page_t *pg, int product, int64_t id)
         db_operator_t o;
         rc = gi_act_operator_edit(&ctx, &pg->account, id, &in, &o, &err);
     }
-    if (rc == GI_OK)
-        portal_redirect(pg, product ? "/admin/products" : "/admin/operators", 1);
-    else
-        portal_error(pg, rc, &err);
+    after_change(pg, rc, &err, product ? "/admin/products" : "/admin/operators");
 }
 
 /* "products/12/edit" -> 1 (or 0 for operators) and the id; -1 when not an edit path. */
@@ -475,7 +481,7 @@ static void add_product(page_t *pg)
     gi_ctx_t ctx = *pg->ctx;
     ctx.actor = pg->actor;
     gi_err_t rc = gi_act_product_add(&ctx, &pg->account, &in, &p, &err);
-    rc == GI_OK ? portal_redirect(pg, "/admin/register", 1) : portal_error(pg, rc, &err);
+    after_change(pg, rc, &err, "/admin/register");
 }
 
 static void add_operator(page_t *pg)
@@ -488,7 +494,7 @@ static void add_operator(page_t *pg)
     gi_ctx_t ctx = *pg->ctx;
     ctx.actor = pg->actor;
     gi_err_t rc = gi_act_operator_add(&ctx, &pg->account, &in, &o, &err);
-    rc == GI_OK ? portal_redirect(pg, "/admin/register", 1) : portal_error(pg, rc, &err);
+    after_change(pg, rc, &err, "/admin/register");
 }
 
 /* --- consumer reports ---------------------------------------------------------------------- */
@@ -655,12 +661,12 @@ int portal_admin_post(page_t *pg, const char *rest)
         db_auth_t a;
         rc = gi_act_auth(&ctx, &pg->account, id, (gi_auth_action_t)which,
                          portal_field(pg, "reason"), "", &a, &err);
-        rc == GI_OK ? portal_redirect(pg, "/admin/authorisations", 1) : portal_error(pg, rc, &err);
+        after_change(pg, rc, &err, "/admin/authorisations");
         return 0;
     }
     if (strcmp(kind, "reports") == 0) {
         rc = gi_act_report_triage(&ctx, &pg->account, id, action, portal_field(pg, "note"), &err);
-        rc == GI_OK ? portal_redirect(pg, "/admin/reports", 1) : portal_error(pg, rc, &err);
+        after_change(pg, rc, &err, "/admin/reports");
         return 0;
     }
     return -1;
