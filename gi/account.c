@@ -22,25 +22,6 @@ static int known_role(const char *role)
     return 0;
 }
 
-/* Runs one change: begin, fn, audit row, commit; rolls back on failure. */
-static gi_err_t change_end(const gi_ctx_t *ctx, gi_err_t rc, gi_error_t *err)
-{
-    if (rc == GI_OK) {
-        db_err_t drc = db_commit(ctx->db);
-        if (drc == DB_OK)
-            return GI_OK;
-        rc = gi_db_fail(ctx->db, drc, err);
-    }
-    db_rollback(ctx->db);
-    return rc;
-}
-
-static gi_err_t change_begin(const gi_ctx_t *ctx, gi_error_t *err)
-{
-    db_err_t drc = db_begin(ctx->db);
-    return drc == DB_OK ? GI_OK : gi_db_fail(ctx->db, drc, err);
-}
-
 static gi_err_t check_password(const char *password, gi_error_t *err)
 {
     size_t n = password ? strlen(password) : 0;
@@ -97,11 +78,11 @@ gi_err_t gi_account_add(const gi_ctx_t *ctx, const gi_account_input_t *in, db_ac
     a.operator_id = in->operator_id;
     a.created_at = ctx->now;
     if ((rc = hash_password(in->password, a.password_hash, err)) != GI_OK ||
-        (rc = change_begin(ctx, err)) != GI_OK)
+        (rc = gi_change_begin(ctx, err)) != GI_OK)
         return rc;
     if (a.operator_id > 0 && db_operator_get(ctx->db, a.operator_id, &op) != DB_OK) {
         rc = gi_fail(err, GI_ENOTFOUND, "no operator with id %" PRId64, a.operator_id);
-        return change_end(ctx, rc, err);
+        return gi_change_end(ctx, rc, err);
     }
     db_err_t drc = db_account_insert(ctx->db, &a);
     if (drc == DB_EEXISTS)
@@ -115,7 +96,7 @@ gi_err_t gi_account_add(const gi_ctx_t *ctx, const gi_account_input_t *in, db_ac
         rc = gi_audit_record(ctx, "account.add", "account", a.id, d, err);
         json_decref(d);
     }
-    rc = change_end(ctx, rc, err);
+    rc = gi_change_end(ctx, rc, err);
     if (rc == GI_OK && out)
         *out = a;
     return rc;
@@ -137,19 +118,19 @@ gi_err_t gi_account_set_password(const gi_ctx_t *ctx, const char *username, cons
     char hash[crypto_pwhash_STRBYTES];
     gi_err_t rc = check_password(password, err);
     if (rc != GI_OK || (rc = hash_password(password, hash, err)) != GI_OK ||
-        (rc = change_begin(ctx, err)) != GI_OK)
+        (rc = gi_change_begin(ctx, err)) != GI_OK)
         return rc;
     if ((rc = find_account(ctx, username, &a, err)) == GI_OK &&
         (rc = gi_db_fail(ctx->db, db_account_set_password(ctx->db, a.id, hash), err)) == GI_OK)
         rc = gi_audit_record(ctx, "account.passwd", "account", a.id, NULL, err);
-    return change_end(ctx, rc, err);
+    return gi_change_end(ctx, rc, err);
 }
 
 gi_err_t gi_account_set_disabled(const gi_ctx_t *ctx, const char *username, int disabled,
                                  gi_error_t *err)
 {
     db_account_t a;
-    gi_err_t rc = change_begin(ctx, err);
+    gi_err_t rc = gi_change_begin(ctx, err);
     if (rc != GI_OK)
         return rc;
     if ((rc = find_account(ctx, username, &a, err)) == GI_OK &&
@@ -157,7 +138,7 @@ gi_err_t gi_account_set_disabled(const gi_ctx_t *ctx, const char *username, int 
             GI_OK)
         rc = gi_audit_record(ctx, disabled ? "account.disable" : "account.enable", "account", a.id,
                              NULL, err);
-    return change_end(ctx, rc, err);
+    return gi_change_end(ctx, rc, err);
 }
 
 gi_err_t gi_account_login(const gi_ctx_t *ctx, const char *username, const char *password,
@@ -209,7 +190,7 @@ gi_err_t gi_token_create(const gi_ctx_t *ctx, const char *username, const char *
     unsigned char hash[DB_HASH_LEN];
     int64_t tid = 0;
     gi_err_t rc = gi_check_text("token name", name, 60, DB_TEXT - 1, 0, err);
-    if (rc != GI_OK || (rc = change_begin(ctx, err)) != GI_OK)
+    if (rc != GI_OK || (rc = gi_change_begin(ctx, err)) != GI_OK)
         return rc;
     new_secret(TOKEN_PREFIX, token, GI_TOKEN_MAX, hash);
     if ((rc = find_account(ctx, username, &a, err)) == GI_OK &&
@@ -219,7 +200,7 @@ gi_err_t gi_token_create(const gi_ctx_t *ctx, const char *username, const char *
         rc = gi_audit_record(ctx, "token.create", "api_token", tid, d, err);
         json_decref(d);
     }
-    rc = change_end(ctx, rc, err);
+    rc = gi_change_end(ctx, rc, err);
     if (rc != GI_OK)
         sodium_memzero(token, GI_TOKEN_MAX);
     else if (id)
@@ -229,7 +210,7 @@ gi_err_t gi_token_create(const gi_ctx_t *ctx, const char *username, const char *
 
 gi_err_t gi_token_revoke(const gi_ctx_t *ctx, int64_t id, gi_error_t *err)
 {
-    gi_err_t rc = change_begin(ctx, err);
+    gi_err_t rc = gi_change_begin(ctx, err);
     if (rc != GI_OK)
         return rc;
     db_err_t drc = db_token_revoke(ctx->db, id, ctx->now);
@@ -239,7 +220,7 @@ gi_err_t gi_token_revoke(const gi_ctx_t *ctx, int64_t id, gi_error_t *err)
         rc = gi_db_fail(ctx->db, drc, err);
     if (rc == GI_OK)
         rc = gi_audit_record(ctx, "token.revoke", "api_token", id, NULL, err);
-    return change_end(ctx, rc, err);
+    return gi_change_end(ctx, rc, err);
 }
 
 gi_err_t gi_token_resolve(const gi_ctx_t *ctx, const char *token, db_account_t *out,
@@ -290,10 +271,8 @@ gi_err_t gi_session_end(const gi_ctx_t *ctx, const char *sid, gi_error_t *err)
     if (!sid)
         return GI_OK;
     secret_hash(sid, hash);
-    db_err_t drc = db_begin(ctx->db);
-    if (drc == DB_OK && (drc = db_session_delete(ctx->db, hash)) == DB_OK)
-        drc = db_commit(ctx->db);
-    if (drc != DB_OK)
-        db_rollback(ctx->db);
-    return gi_db_fail(ctx->db, drc, err);
+    gi_err_t rc = gi_change_begin(ctx, err);
+    if (rc == GI_OK)
+        rc = gi_db_fail(ctx->db, db_session_delete(ctx->db, hash), err);
+    return gi_change_end(ctx, rc, err);
 }

@@ -18,18 +18,6 @@
 #define PROGRESS_STEP 65536
 #define MAX_REDRAWS   1000
 
-static gi_err_t change_end(const gi_ctx_t *ctx, gi_err_t rc, gi_error_t *err)
-{
-    if (rc == GI_OK) {
-        db_err_t drc = db_commit(ctx->db);
-        if (drc == DB_OK)
-            return GI_OK;
-        rc = gi_db_fail(ctx->db, drc, err);
-    }
-    db_rollback(ctx->db);
-    return rc;
-}
-
 static int64_t year_of(int64_t now)
 {
     char today[GI_DATE_LEN + 1];
@@ -156,7 +144,7 @@ gi_err_t gi_batch_request(const gi_ctx_t *ctx, const gi_batch_request_t *in, db_
         (rc = gi_db_fail(ctx->db, db_batch_insert(ctx->db, &b), err)) == GI_OK &&
         (rc = audit_batch(ctx, "batch.request", &b, batch_json(&b), err)) == GI_OK)
         rc = gi_batch_get(ctx, b.id, &b, err);
-    rc = change_end(ctx, rc, err);
+    rc = gi_change_end(ctx, rc, err);
     if (rc == GI_OK && out)
         *out = b;
     return rc;
@@ -200,7 +188,7 @@ gi_err_t gi_batch_decide(const gi_ctx_t *ctx, int64_t id, int approve, const cha
         rc = audit_batch(ctx, approve ? "batch.approve" : "batch.reject", &b,
                          json_pack("{s:s}", "note", b.decision_note), err);
 out:
-    rc = change_end(ctx, rc, err);
+    rc = gi_change_end(ctx, rc, err);
     if (rc == GI_OK && out)
         *out = b;
     return rc;
@@ -278,7 +266,7 @@ gi_err_t gi_batch_issue(const gi_ctx_t *ctx, int64_t id, const gi_issue_opts_t *
                                    (json_int_t)b.quota_year),
                          err);
 out:
-    rc = change_end(ctx, rc, err);
+    rc = gi_change_end(ctx, rc, err);
     if (rc == GI_OK && out)
         *out = b;
     return rc;
@@ -300,7 +288,7 @@ gi_err_t gi_batch_activate(const gi_ctx_t *ctx, int64_t id, db_batch_t *out, gi_
     if ((rc = gi_db_fail(ctx->db, db_batch_update(ctx->db, &b), err)) == GI_OK)
         rc = audit_batch(ctx, "batch.activate", &b, NULL, err);
 out:
-    rc = change_end(ctx, rc, err);
+    rc = gi_change_end(ctx, rc, err);
     if (rc == GI_OK && out)
         *out = b;
     return rc;
@@ -324,7 +312,7 @@ gi_err_t gi_batch_void(const gi_ctx_t *ctx, int64_t id, const char *reason, db_b
     if ((rc = gi_db_fail(ctx->db, db_batch_update(ctx->db, &b), err)) == GI_OK)
         rc = audit_batch(ctx, "batch.void", &b, json_pack("{s:s}", "reason", reason), err);
 out:
-    rc = change_end(ctx, rc, err);
+    rc = gi_change_end(ctx, rc, err);
     if (rc == GI_OK && out)
         *out = b;
     return rc;
@@ -373,5 +361,5 @@ gi_err_t gi_batch_void_codes(const gi_ctx_t *ctx, int64_t id, const char *const 
                          json_pack("{s:s, s:o}", "reason", reason, "codes", json_incref(voided)),
                          err);
     json_decref(voided);
-    return change_end(ctx, rc, err);
+    return gi_change_end(ctx, rc, err);
 }

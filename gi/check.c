@@ -212,3 +212,21 @@ gi_err_t gi_db_fail(db_t *db, db_err_t rc, gi_error_t *err)
     }
     return gi_fail(err, GI_EIO, "database: %s", db_errmsg(db));
 }
+
+gi_err_t gi_change_begin(const gi_ctx_t *ctx, gi_error_t *err)
+{
+    db_err_t rc = db_begin(ctx->db);
+    return rc == DB_OK ? GI_OK : gi_db_fail(ctx->db, rc, err);
+}
+
+gi_err_t gi_change_end(const gi_ctx_t *ctx, gi_err_t rc, gi_error_t *err)
+{
+    if (rc == GI_OK) {
+        db_err_t drc = db_commit(ctx->db);
+        if (drc == DB_OK)
+            return GI_OK;
+        rc = gi_db_fail(ctx->db, drc, err);
+    }
+    db_rollback(ctx->db);
+    return rc;
+}

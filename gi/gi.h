@@ -61,6 +61,12 @@ gi_err_t gi_check_region(const char *field, const char *s, gi_error_t *err);
  * ("45" province, "4510" city, "451003" county; "" everything). */
 int gi_region_within(const char *region, const char *scope);
 
+/* One change: gi_change_begin() opens it (a savepoint when one is open
+ * already); gi_change_end() commits when rc is GI_OK, else rolls back, and
+ * returns the outcome. */
+gi_err_t gi_change_begin(const gi_ctx_t *ctx, gi_error_t *err);
+gi_err_t gi_change_end(const gi_ctx_t *ctx, gi_err_t rc, gi_error_t *err);
+
 /* Maps a storage failure to a gi_err_t with the storage layer's message. */
 gi_err_t gi_db_fail(db_t *db, db_err_t rc, gi_error_t *err);
 

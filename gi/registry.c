@@ -3,7 +3,7 @@
  *
  * Each public change follows one pattern: validate everything that can be
  * validated without the database, then begin, check what needs the database,
- * write, audit, commit; any failure rolls back (change_end()).
+ * write, audit, commit; any failure rolls back (gi_change_end()).
  */
 #include "gi/registry.h"
 #include "gi/audit.h"
@@ -29,25 +29,6 @@ static int one_of(const char *s, const char *const *list)
         if (strcmp(s, *list) == 0)
             return 1;
     return 0;
-}
-
-static gi_err_t change_begin(const gi_ctx_t *ctx, gi_error_t *err)
-{
-    db_err_t rc = db_begin(ctx->db);
-    return rc == DB_OK ? GI_OK : gi_db_fail(ctx->db, rc, err);
-}
-
-/* Commits when rc is GI_OK, otherwise rolls back; returns the outcome. */
-static gi_err_t change_end(const gi_ctx_t *ctx, gi_err_t rc, gi_error_t *err)
-{
-    if (rc == GI_OK) {
-        db_err_t drc = db_commit(ctx->db);
-        if (drc == DB_OK)
-            return GI_OK;
-        rc = gi_db_fail(ctx->db, drc, err);
-    }
-    db_rollback(ctx->db);
-    return rc;
 }
 
 static void copy_text(char *dst, size_t cap, const char *src)
@@ -109,7 +90,7 @@ gi_err_t gi_product_add(const gi_ctx_t *ctx, const gi_product_input_t *in, db_pr
     copy_text(p.status, sizeof p.status, "active");
     p.created_at = ctx->now;
 
-    if ((rc = change_begin(ctx, err)) != GI_OK)
+    if ((rc = gi_change_begin(ctx, err)) != GI_OK)
         return rc;
     db_err_t drc = db_product_insert(ctx->db, &p);
     if (drc == DB_EEXISTS)
@@ -121,7 +102,7 @@ gi_err_t gi_product_add(const gi_ctx_t *ctx, const gi_product_input_t *in, db_pr
         rc = gi_audit_record(ctx, "product.add", "product", p.id, detail, err);
         json_decref(detail);
     }
-    rc = change_end(ctx, rc, err);
+    rc = gi_change_end(ctx, rc, err);
     if (rc == GI_OK && out)
         *out = p;
     return rc;
@@ -139,7 +120,7 @@ gi_err_t gi_product_edit(const gi_ctx_t *ctx, int64_t id, const gi_product_input
     db_product_t old, p;
     char gtin[GI_GTIN_LEN + 1];
     gi_err_t rc = product_check(in, gtin, err);
-    if (rc != GI_OK || (rc = change_begin(ctx, err)) != GI_OK)
+    if (rc != GI_OK || (rc = gi_change_begin(ctx, err)) != GI_OK)
         return rc;
     if ((rc = gi_product_get(ctx, id, &old, err)) == GI_OK) {
         p = old;
@@ -153,7 +134,7 @@ gi_err_t gi_product_edit(const gi_ctx_t *ctx, int64_t id, const gi_product_input
         rc = gi_audit_record(ctx, "product.edit", "product", id, detail, err);
         json_decref(detail);
     }
-    rc = change_end(ctx, rc, err);
+    rc = gi_change_end(ctx, rc, err);
     if (rc == GI_OK && out)
         *out = p;
     return rc;
@@ -220,7 +201,7 @@ gi_err_t gi_operator_add(const gi_ctx_t *ctx, const gi_operator_input_t *in, db_
     copy_text(o.uscc_override, sizeof o.uscc_override, in->uscc_override);
     o.created_at = ctx->now;
 
-    if ((rc = change_begin(ctx, err)) != GI_OK)
+    if ((rc = gi_change_begin(ctx, err)) != GI_OK)
         return rc;
     db_err_t drc = db_operator_insert(ctx->db, &o);
     if (drc == DB_EEXISTS)
@@ -232,7 +213,7 @@ gi_err_t gi_operator_add(const gi_ctx_t *ctx, const gi_operator_input_t *in, db_
         rc = gi_audit_record(ctx, "operator.add", "operator", o.id, detail, err);
         json_decref(detail);
     }
-    rc = change_end(ctx, rc, err);
+    rc = gi_change_end(ctx, rc, err);
     if (rc == GI_OK && out)
         *out = o;
     return rc;
@@ -242,7 +223,7 @@ gi_err_t gi_operator_edit(const gi_ctx_t *ctx, int64_t id, const gi_operator_inp
                           db_operator_t *out, gi_error_t *err)
 {
     db_operator_t old, o;
-    gi_err_t rc = change_begin(ctx, err);
+    gi_err_t rc = gi_change_begin(ctx, err);
     if (rc != GI_OK)
         return rc;
     if ((rc = gi_operator_get(ctx, id, &old, err)) == GI_OK) {
@@ -265,7 +246,7 @@ gi_err_t gi_operator_edit(const gi_ctx_t *ctx, int64_t id, const gi_operator_inp
         rc = gi_audit_record(ctx, "operator.edit", "operator", id, detail, err);
         json_decref(detail);
     }
-    rc = change_end(ctx, rc, err);
+    rc = gi_change_end(ctx, rc, err);
     if (rc == GI_OK && out)
         *out = o;
     return rc;
@@ -370,7 +351,7 @@ gi_err_t gi_auth_grant(const gi_ctx_t *ctx, const gi_auth_input_t *in, db_auth_t
     copy_text(a.approval_doc, sizeof a.approval_doc, in->approval_doc);
     a.created_at = ctx->now;
 
-    if ((rc = change_begin(ctx, err)) != GI_OK)
+    if ((rc = gi_change_begin(ctx, err)) != GI_OK)
         return rc;
     rc = auth_grant_allowed(ctx, &a, err);
     if (rc == GI_OK) {
@@ -384,7 +365,7 @@ gi_err_t gi_auth_grant(const gi_ctx_t *ctx, const gi_auth_input_t *in, db_auth_t
     }
     if (rc == GI_OK)
         rc = gi_auth_get(ctx, a.id, &a, err);
-    rc = change_end(ctx, rc, err);
+    rc = gi_change_end(ctx, rc, err);
     if (rc == GI_OK && out)
         *out = a;
     return rc;
@@ -484,7 +465,7 @@ gi_err_t gi_auth_transition(const gi_ctx_t *ctx, int64_t id, gi_auth_action_t ac
     if (rc != GI_OK)
         return rc;
     gi_date_of(ctx->now, today);
-    if ((rc = change_begin(ctx, err)) != GI_OK)
+    if ((rc = gi_change_begin(ctx, err)) != GI_OK)
         return rc;
     if ((rc = gi_auth_get(ctx, id, &a, err)) != GI_OK ||
         (rc = transition_allowed(&a, action, today, err)) != GI_OK)
@@ -516,7 +497,7 @@ gi_err_t gi_auth_transition(const gi_ctx_t *ctx, int64_t id, gi_auth_action_t ac
     if (rc == GI_OK)
         rc = gi_auth_get(ctx, id, &a, err);
 out:
-    rc = change_end(ctx, rc, err);
+    rc = gi_change_end(ctx, rc, err);
     if (rc == GI_OK && out)
         *out = a;
     return rc;

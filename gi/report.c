@@ -23,13 +23,11 @@ gi_err_t gi_report_add(const gi_ctx_t *ctx, const gi_report_input_t *in, int64_t
     snprintf(r.text, sizeof r.text, "%s", in->text);
     snprintf(r.contact, sizeof r.contact, "%s", in->contact ? in->contact : "");
     snprintf(r.client_key, sizeof r.client_key, "%s", in->client_key ? in->client_key : "");
-    db_err_t drc = db_begin(ctx->db);
-    if (drc == DB_OK && (drc = db_report_insert(ctx->db, &r)) == DB_OK)
-        drc = db_commit(ctx->db);
-    if (drc != DB_OK) {
-        db_rollback(ctx->db);
-        return gi_db_fail(ctx->db, drc, err);
-    }
+    if ((rc = gi_change_begin(ctx, err)) != GI_OK)
+        return rc;
+    rc = gi_change_end(ctx, gi_db_fail(ctx->db, db_report_insert(ctx->db, &r), err), err);
+    if (rc != GI_OK)
+        return rc;
     if (id)
         *id = r.id;
     return GI_OK;
@@ -47,16 +45,12 @@ gi_err_t gi_report_triage(const gi_ctx_t *ctx, int64_t id, const char *status, c
     gi_err_t rc = gi_check_text("note", note, 200, DB_TEXT - 1, strcmp(status, "closed") == 0, err);
     if (rc != GI_OK)
         return rc;
+    if ((rc = gi_change_begin(ctx, err)) != GI_OK)
+        return rc;
     json_t *detail = json_pack("{s:s, s:s}", "status", status, "note", note ? note : "");
-    db_err_t drc = db_begin(ctx->db);
-    if (drc == DB_OK && (drc = db_report_set_status(ctx->db, id, status, note)) == DB_OK)
+    rc = gi_db_fail(ctx->db, db_report_set_status(ctx->db, id, status, note), err);
+    if (rc == GI_OK)
         rc = gi_audit_record(ctx, "report.triage", "report", id, detail, err);
-    else
-        rc = gi_db_fail(ctx->db, drc, err);
     json_decref(detail);
-    if (rc == GI_OK && (drc = db_commit(ctx->db)) != DB_OK)
-        rc = gi_db_fail(ctx->db, drc, err);
-    if (rc != GI_OK)
-        db_rollback(ctx->db);
-    return rc;
+    return gi_change_end(ctx, rc, err);
 }

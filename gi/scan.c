@@ -513,17 +513,11 @@ gi_err_t gi_client_secret(const gi_ctx_t *ctx, unsigned char key[32], gi_error_t
 {
     unsigned char fresh[32];
     randombytes_buf(fresh, sizeof fresh);
-    db_err_t rc = db_begin(ctx->db);
-    if (rc == DB_OK)
-        rc = db_secret_get_or_add(ctx->db, "client-key", fresh, key, 32);
-    if (rc == DB_OK)
-        rc = db_commit(ctx->db);
+    gi_err_t rc = gi_change_begin(ctx, err);
+    if (rc == GI_OK)
+        rc = gi_db_fail(ctx->db, db_secret_get_or_add(ctx->db, "client-key", fresh, key, 32), err);
     sodium_memzero(fresh, sizeof fresh);
-    if (rc != DB_OK) {
-        db_rollback(ctx->db);
-        return gi_db_fail(ctx->db, rc, err);
-    }
-    return GI_OK;
+    return gi_change_end(ctx, rc, err);
 }
 
 void gi_client_key(const unsigned char key[32], const char *address,
