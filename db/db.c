@@ -230,28 +230,35 @@ static const char *const query_sql[Q_COUNT] = {
                       "OR (o.id IS NULL AND length(?2) <= 2)) "
                       "AND (?3 = '' OR r.status = ?3) ORDER BY r.id DESC LIMIT ?4 OFFSET ?5",
     [Q_REPORT_SET_STATUS] = "UPDATE report SET status = ?, note = ? WHERE id = ?",
-#define IN_REGION "substr(o.region_code, 1, length(?4)) = ?4"
+/* Every tally query yields the columns of db_tally_t: key, count, first_at,
+ * last_at, operator_id, operator_name, product_name, verdict; TALLY_REST
+ * fills the last six for tallies that have only a key and a count. */
+#define TALLY_REST ", 0, 0, 0, '', '', '' "
+#define IN_REGION  "substr(o.region_code, 1, length(?4)) = ?4"
 #define SCAN_IN_REGION                                                                             \
     "(?4 = '' OR (s.code IS NULL AND length(?4) <= 2) OR "                                         \
     "EXISTS (SELECT 1 FROM label l JOIN batch b ON b.id = l.batch_id "                             \
     "JOIN authorisation a ON a.id = b.auth_id JOIN operator o ON o.id = a.operator_id "            \
     "WHERE l.code = s.code AND " IN_REGION "))"
-    [Q_SCANS_PER_DAY] = "SELECT date(s.at + 28800, 'unixepoch'), count(*) FROM scans.scan s "
-                        "WHERE s.at >= ?1 AND " SCAN_IN_REGION " GROUP BY 1 ORDER BY 1",
+    [Q_SCANS_PER_DAY] =
+        "SELECT date(s.at + 28800, 'unixepoch'), count(*)" TALLY_REST "FROM scans.scan s "
+        "WHERE s.at >= ?1 AND " SCAN_IN_REGION " GROUP BY 1 ORDER BY 1",
     [Q_VERDICT_MIX] =
-        "SELECT s.verdict, count(*) FROM scans.scan s WHERE s.at >= ?1 AND " SCAN_IN_REGION
-        " GROUP BY 1 ORDER BY 2 DESC",
+        "SELECT s.verdict, count(*)" TALLY_REST
+        "FROM scans.scan s WHERE s.at >= ?1 AND " SCAN_IN_REGION " GROUP BY 1 ORDER BY 2 DESC",
     [Q_LABELS_PER_MONTH] =
-        "SELECT strftime('%Y-%m', b.issued_at + 28800, 'unixepoch'), sum(b.count) FROM batch b "
+        "SELECT strftime('%Y-%m', b.issued_at + 28800, 'unixepoch'), sum(b.count)" TALLY_REST
+        "FROM batch b "
         "JOIN authorisation a ON a.id = b.auth_id JOIN operator o ON o.id = a.operator_id "
         "WHERE b.issued_at >= ?1 AND b.status IN ('issued', 'activated', 'voided') AND " IN_REGION
         " GROUP BY 1 ORDER BY 1",
     /* inputs that named no label belong to no region: province-wide scopes only */
-    [Q_UNKNOWN_INPUTS] = "SELECT coalesce(raw, ''), count(*), min(at), max(at) FROM scans.scan "
-                         "WHERE at >= ?1 AND code IS NULL AND length(?4) <= 2 GROUP BY 1 "
-                         "ORDER BY 2 DESC, 1 LIMIT ?2 OFFSET ?3",
+    [Q_UNKNOWN_INPUTS] =
+        "SELECT coalesce(raw, ''), count(*), min(at), max(at), 0, '', '', '' FROM scans.scan "
+        "WHERE at >= ?1 AND code IS NULL AND length(?4) <= 2 GROUP BY 1 "
+        "ORDER BY 2 DESC, 1 LIMIT ?2 OFFSET ?3",
     [Q_REPEATED_CODES] =
-        "SELECT t.code, t.count, t.first_at, o.id, o.name, p.name_zh "
+        "SELECT t.code, t.count, t.first_at, 0, o.id, o.name, p.name_zh, '' "
         "FROM scans.scan_total t JOIN label l ON l.code = t.code "
         "JOIN batch b ON b.id = l.batch_id "
         "JOIN authorisation a ON a.id = b.auth_id "
@@ -259,7 +266,7 @@ static const char *const query_sql[Q_COUNT] = {
         "JOIN product p ON p.id = a.product_id "
         "WHERE t.count > ?1 AND " IN_REGION " ORDER BY t.count DESC, t.code LIMIT ?2 OFFSET ?3",
     [Q_SUSPECT_SCANS] = "SELECT s.verdict, count(*), min(s.at), max(s.at), o.id, o.name, "
-                        "p.name_zh FROM scans.scan s JOIN label l ON l.code = s.code "
+                        "p.name_zh, s.verdict FROM scans.scan s JOIN label l ON l.code = s.code "
                         "JOIN batch b ON b.id = l.batch_id "
                         "JOIN authorisation a ON a.id = b.auth_id "
                         "JOIN operator o ON o.id = a.operator_id "
@@ -1569,56 +1576,25 @@ static const char *text_or_empty(sqlite3_stmt *st, int i)
     return t ? (const char *)t : "";
 }
 
-/* key, count */
-static int tally_pair(sqlite3_stmt *st, void *arg)
+static int tally_row(sqlite3_stmt *st, void *arg)
 {
     list_ctx_t *c = arg;
-    db_tally_t t = {.key = text_or_empty(st, 0), .count = sqlite3_column_int64(st, 1)};
-    return ((db_tally_fn)c->fn)(&t, c->arg);
-}
-
-static int tally_unknown(sqlite3_stmt *st, void *arg)
-{
-    list_ctx_t *c = arg;
+    const char *verdict = text_or_empty(st, 7);
     db_tally_t t = {.key = text_or_empty(st, 0),
-                    .count = sqlite3_column_int64(st, 1),
-                    .first_at = sqlite3_column_int64(st, 2),
-                    .last_at = sqlite3_column_int64(st, 3)};
-    return ((db_tally_fn)c->fn)(&t, c->arg);
-}
-
-static int tally_repeated(sqlite3_stmt *st, void *arg)
-{
-    list_ctx_t *c = arg;
-    db_tally_t t = {.key = text_or_empty(st, 0),
-                    .count = sqlite3_column_int64(st, 1),
-                    .first_at = sqlite3_column_int64(st, 2),
-                    .operator_id = sqlite3_column_int64(st, 3),
-                    .operator_name = text_or_empty(st, 4),
-                    .product_name = text_or_empty(st, 5)};
-    return ((db_tally_fn)c->fn)(&t, c->arg);
-}
-
-static int tally_suspect(sqlite3_stmt *st, void *arg)
-{
-    list_ctx_t *c = arg;
-    db_tally_t t = {.verdict = text_or_empty(st, 0),
-                    .key = text_or_empty(st, 0),
                     .count = sqlite3_column_int64(st, 1),
                     .first_at = sqlite3_column_int64(st, 2),
                     .last_at = sqlite3_column_int64(st, 3),
                     .operator_id = sqlite3_column_int64(st, 4),
                     .operator_name = text_or_empty(st, 5),
-                    .product_name = text_or_empty(st, 6)};
+                    .product_name = text_or_empty(st, 6),
+                    .verdict = verdict[0] ? verdict : NULL};
     return ((db_tally_fn)c->fn)(&t, c->arg);
 }
 
-/* Runs a tally query whose first parameter is a number (a time or a
- * threshold), followed by a page when paged. */
 /* Runs a tally query: ?1 a number (a time or a threshold), ?2 and ?3 the
  * page when paged, ?4 the region prefix ("" everywhere). */
 static db_err_t tally(db_t *db, int q, int64_t first, const db_page_t *page, const char *region,
-                      int (*row)(sqlite3_stmt *, void *), db_tally_fn fn, void *arg)
+                      db_tally_fn fn, void *arg)
 {
     sqlite3_stmt *st = stmt_get(db, q);
     if (!st)
@@ -1628,40 +1604,40 @@ static db_err_t tally(db_t *db, int q, int64_t first, const db_page_t *page, con
         bind_page(st, 2, *page);
     bind_text(st, 4, region ? region : "");
     list_ctx_t c = {(void *)fn, arg};
-    return step_rows(db, st, "figures", row, &c);
+    return step_rows(db, st, "figures", tally_row, &c);
 }
 
 db_err_t db_scans_per_day(db_t *db, int64_t since, const char *region, db_tally_fn fn, void *arg)
 {
-    return tally(db, Q_SCANS_PER_DAY, since, NULL, region, tally_pair, fn, arg);
+    return tally(db, Q_SCANS_PER_DAY, since, NULL, region, fn, arg);
 }
 
 db_err_t db_verdict_mix(db_t *db, int64_t since, const char *region, db_tally_fn fn, void *arg)
 {
-    return tally(db, Q_VERDICT_MIX, since, NULL, region, tally_pair, fn, arg);
+    return tally(db, Q_VERDICT_MIX, since, NULL, region, fn, arg);
 }
 
 db_err_t db_labels_per_month(db_t *db, int64_t since, const char *region, db_tally_fn fn, void *arg)
 {
-    return tally(db, Q_LABELS_PER_MONTH, since, NULL, region, tally_pair, fn, arg);
+    return tally(db, Q_LABELS_PER_MONTH, since, NULL, region, fn, arg);
 }
 
 db_err_t db_unknown_inputs(db_t *db, int64_t since, const char *region, db_page_t page,
                            db_tally_fn fn, void *arg)
 {
-    return tally(db, Q_UNKNOWN_INPUTS, since, &page, region, tally_unknown, fn, arg);
+    return tally(db, Q_UNKNOWN_INPUTS, since, &page, region, fn, arg);
 }
 
 db_err_t db_repeated_codes(db_t *db, int64_t threshold, const char *region, db_page_t page,
                            db_tally_fn fn, void *arg)
 {
-    return tally(db, Q_REPEATED_CODES, threshold, &page, region, tally_repeated, fn, arg);
+    return tally(db, Q_REPEATED_CODES, threshold, &page, region, fn, arg);
 }
 
 db_err_t db_suspect_scans(db_t *db, int64_t since, const char *region, db_page_t page,
                           db_tally_fn fn, void *arg)
 {
-    return tally(db, Q_SUSPECT_SCANS, since, &page, region, tally_suspect, fn, arg);
+    return tally(db, Q_SUSPECT_SCANS, since, &page, region, fn, arg);
 }
 
 /* --- accounts, tokens, sessions ---------------------------------------------------- */
