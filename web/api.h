@@ -28,6 +28,7 @@
 #define WEB_API_H
 
 #include "gi/gi.h"
+#include "web/printfile.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -53,17 +54,14 @@ typedef struct {
     const char *allow; /* for 405: the methods the path takes */
     int challenge;     /* for 401: send WWW-Authenticate: Bearer */
     char location[64]; /* for 201: the new record's path, or "" */
-    /* a file instead of body (print files): an open descriptor of size bytes
-     * for the caller to send and close, or -1 */
-    int fd;
-    uint64_t size;
-    const char *content_type;
-    char filename[64];
+    /* a file instead of body (print files): file.fd open for the caller to
+     * send and close, or -1 */
+    web_file_t file;
 } web_api_response_t;
 
 /* Answers one API request. Changes are made in the calling account's name.
  * out has either a JSON body (NULL only when out of memory) or, for a print
- * file, an open fd. */
+ * file, an open file.fd. */
 void web_api_handle(const gi_ctx_t *ctx, const web_api_request_t *rq, web_api_response_t *out);
 
 #endif

@@ -337,18 +337,12 @@ void api_act(call_t *c, const char *collection, int64_t id, const char *action)
 void api_download(call_t *c, int64_t batch_id)
 {
     gi_error_t err;
-    web_file_t file;
     gi_ctx_t ctx = as_caller(c);
     gi_err_t rc =
         web_print_file(&ctx, &c->account, batch_id, c->rq->query(c->rq->query_arg, "format"),
-                       c->rq->base_url, &file, &err);
-    if (rc != GI_OK) {
+                       c->rq->base_url, &c->out->file, &err);
+    if (rc != GI_OK)
         api_fail_gi(c, rc, &err);
-        return;
-    }
-    c->out->status = 200;
-    c->out->fd = file.fd;
-    c->out->size = file.size;
-    c->out->content_type = file.content_type;
-    snprintf(c->out->filename, sizeof c->out->filename, "%s", file.filename);
+    else
+        c->out->status = 200;
 }

@@ -363,6 +363,49 @@ static enum MHD_Result send_report(web_server_t *s, struct MHD_Connection *c, re
 
 /* --- the REST API ----------------------------------------------------------------------- */
 
+/* The response to a handler's answer: file when file->fd >= 0 (taken over;
+ * libmicrohttpd closes it), else body (taken over, freed by libmicrohttpd;
+ * NULL for none). It carries the security headers, no-store, the content
+ * type and, when download_name is not empty, that name as an attachment.
+ * NULL when out of memory (the file or body is released then). */
+static struct MHD_Response *answer_response(const web_file_t *file, char *body, size_t len,
+                                            const char *type, const char *download_name)
+{
+    struct MHD_Response *r;
+    if (file->fd >= 0) {
+        r = MHD_create_response_from_fd(file->size, file->fd);
+        if (!r)
+            close(file->fd);
+        type = file->content_type;
+        download_name = file->filename;
+    } else {
+        r = MHD_create_response_from_buffer(len, body ? body : (void *)"",
+                                            body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+        if (!r)
+            free(body);
+    }
+    if (!r)
+        return NULL;
+    add_security_headers(r);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    if (download_name && download_name[0]) {
+        char disposition[96];
+        snprintf(disposition, sizeof disposition, "attachment; filename=\"%s\"", download_name);
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disposition);
+    }
+    return r;
+}
+
+static enum MHD_Result queue_answer(struct MHD_Connection *c, request_t *rq, unsigned status,
+                                    struct MHD_Response *r)
+{
+    enum MHD_Result ok = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    rq->status = status;
+    return ok;
+}
+
 static const char *api_query(void *arg, const char *name)
 {
     return MHD_lookup_connection_value(arg, MHD_GET_ARGUMENT_KIND, name);
@@ -389,44 +432,18 @@ static enum MHD_Result send_api(web_server_t *s, struct MHD_Connection *c, reque
     web_api_response_t out;
     gi_ctx_t ctx = {db, "web:api", (int64_t)time(NULL)};
     web_api_handle(&ctx, &in, &out);
-    struct MHD_Response *r;
-    if (out.fd >= 0) {
-        r = MHD_create_response_from_fd(out.size, out.fd); /* closes fd when done */
-        if (!r) {
-            close(out.fd);
-            return MHD_NO;
-        }
-        char disposition[96];
-        snprintf(disposition, sizeof disposition, "attachment; filename=\"%s\"", out.filename);
-        add_security_headers(r);
-        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, out.content_type);
-        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disposition);
-        MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-        enum MHD_Result ok = MHD_queue_response(c, out.status, r);
-        MHD_destroy_response(r);
-        rq->status = out.status;
-        return ok;
-    }
-    if (!out.body)
+    if (out.file.fd < 0 && !out.body)
         return MHD_NO;
-    r = MHD_create_response_from_buffer(out.len, out.body, MHD_RESPMEM_MUST_FREE);
-    if (!r) {
-        free(out.body);
+    struct MHD_Response *r = answer_response(&out.file, out.body, out.len, JSON, NULL);
+    if (!r)
         return MHD_NO;
-    }
-    add_security_headers(r);
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, JSON);
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
     if (out.allow)
         MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, out.allow);
     if (out.challenge)
         MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
     if (out.location[0])
         MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, out.location);
-    enum MHD_Result ok = MHD_queue_response(c, out.status, r);
-    MHD_destroy_response(r);
-    rq->status = out.status;
-    return ok;
+    return queue_answer(c, rq, out.status, r);
 }
 
 /* --- the signed-in pages ------------------------------------------------------------------ */
@@ -464,38 +481,10 @@ static enum MHD_Result send_portal(web_server_t *s, struct MHD_Connection *c, re
     web_portal_response_t out;
     gi_ctx_t ctx = {db, "web:pages", (int64_t)time(NULL)};
     web_portal_handle(&ctx, &in, &out);
-    struct MHD_Response *r;
-    if (out.file.fd >= 0) {
-        r = MHD_create_response_from_fd(out.file.size, out.file.fd);
-        if (!r) {
-            close(out.file.fd);
-            return MHD_NO;
-        }
-    } else {
-        r = MHD_create_response_from_buffer(out.len, out.body ? out.body : (void *)"",
-                                            out.body ? MHD_RESPMEM_MUST_FREE
-                                                     : MHD_RESPMEM_PERSISTENT);
-        if (!r) {
-            free(out.body);
-            return MHD_NO;
-        }
-    }
-    add_security_headers(r);
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-    if (out.file.fd >= 0) {
-        char disposition[96];
-        snprintf(disposition, sizeof disposition, "attachment; filename=\"%s\"", out.file.filename);
-        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, out.file.content_type);
-        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disposition);
-    } else {
-        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
-                                out.content_type ? out.content_type : HTML);
-        if (out.filename[0]) {
-            char disposition[96];
-            snprintf(disposition, sizeof disposition, "attachment; filename=\"%s\"", out.filename);
-            MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disposition);
-        }
-    }
+    struct MHD_Response *r = answer_response(
+        &out.file, out.body, out.len, out.content_type ? out.content_type : HTML, out.filename);
+    if (!r)
+        return MHD_NO;
     for (int i = 0; i < 2; i++)
         if (out.cookies[i][0])
             MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, out.cookies[i]);
@@ -506,10 +495,7 @@ static enum MHD_Result send_portal(web_server_t *s, struct MHD_Connection *c, re
         snprintf(secs, sizeof secs, "%lld", (long long)out.retry_after);
         MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, secs);
     }
-    enum MHD_Result ok = MHD_queue_response(c, out.status, r);
-    MHD_destroy_response(r);
-    rq->status = out.status;
-    return ok;
+    return queue_answer(c, rq, out.status, r);
 }
 
 /* --- the other routes ---------------------------------------------------------------------- */
@@ -554,20 +540,39 @@ static enum MHD_Result send_home(web_server_t *s, struct MHD_Connection *c, requ
     return send_buf(c, rq, 200, HTML, &b);
 }
 
+/* A refusal before any route runs (400, 404, 405, 413): JSON for the API,
+ * else a page. */
+static enum MHD_Result refuse(web_server_t *s, struct MHD_Connection *c, request_t *rq,
+                              unsigned status)
+{
+    static const struct {
+        unsigned status;
+        const char *code, *message;
+    } why[] = {{400, "invalid", "HTTP/1.1 request without Host"},
+               {405, "method_not_allowed", "method not allowed"},
+               {413, "too_large", "request body too large"},
+               {404, "not_found", "no such page"}};
+    size_t i = 0;
+    while (i + 1 < sizeof why / sizeof why[0] && why[i].status != status)
+        i++;
+    if (rq->route.id == WEB_ROUTE_VERIFY_API || rq->route.id == WEB_ROUTE_API)
+        return send_json_error(c, rq, status, why[i].code, why[i].message);
+    const web_strings_t *t = web_strings(page_ctx(s, c).lang);
+    const char *title = status == 400   ? t->bad_request_title
+                        : status == 405 ? t->method_title
+                        : status == 413 ? t->too_large_title
+                                        : t->not_found_title;
+    return send_message(s, c, rq, status, title, t->not_found_text);
+}
+
 static enum MHD_Result dispatch(web_server_t *s, struct MHD_Connection *c, request_t *rq)
 {
-    web_page_ctx_t pc = page_ctx(s, c);
-    const web_strings_t *t = web_strings(pc.lang);
-    int api = rq->route.id == WEB_ROUTE_VERIFY_API || rq->route.id == WEB_ROUTE_API;
     if (rq->host_missing)
-        return api ? send_json_error(c, rq, 400, "invalid", "HTTP/1.1 request without Host")
-                   : send_message(s, c, rq, 400, t->bad_request_title, t->not_found_text);
+        return refuse(s, c, rq, 400);
     if (rq->body_too_large)
-        return api ? send_json_error(c, rq, 413, "too_large", "request body too large")
-                   : send_message(s, c, rq, 413, t->too_large_title, t->not_found_text);
+        return refuse(s, c, rq, 413);
     if (!rq->route.method_ok)
-        return api ? send_json_error(c, rq, 405, "method_not_allowed", "method not allowed")
-                   : send_message(s, c, rq, 405, t->method_title, t->not_found_text);
+        return refuse(s, c, rq, 405);
     switch (rq->route.id) {
     case WEB_ROUTE_HOME:
         return send_home(s, c, rq);
@@ -595,7 +600,7 @@ static enum MHD_Result dispatch(web_server_t *s, struct MHD_Connection *c, reque
     case WEB_ROUTE_STYLESHEET:
         return send_stylesheet(s, c, rq);
     default:
-        return send_message(s, c, rq, 404, t->not_found_title, t->not_found_text);
+        return refuse(s, c, rq, 404);
     }
 }
 
