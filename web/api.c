@@ -101,8 +101,14 @@ static int list_add(list_t *l, json_t *item)
     return 0;
 }
 
-static void answer_list(call_t *c, list_t *l, db_page_t page)
+/* Answers the list, or the error rc of reading it (the items are released). */
+static void answer_list(call_t *c, gi_err_t rc, const gi_error_t *err, list_t *l, db_page_t page)
 {
+    if (rc != GI_OK) {
+        json_decref(l->items);
+        api_fail_gi(c, rc, err);
+        return;
+    }
     int64_t offset = page.offset;
     json_t *next = l->more ? json_integer(offset + l->limit) : json_null();
     api_answer(c, 200,
@@ -256,12 +262,7 @@ static void get_list(call_t *c, resource_t r)
         rc = gi_view_batches(c->ctx, &c->account, &narrow, page, batch_item, &l, &err);
         break;
     }
-    if (rc != GI_OK) {
-        json_decref(l.items);
-        api_fail_gi(c, rc, &err);
-        return;
-    }
-    answer_list(c, &l, page);
+    answer_list(c, rc, &err, &l, page);
 }
 
 static void get_one(call_t *c, resource_t r, int64_t id)
@@ -387,12 +388,7 @@ static void get_audit(call_t *c)
     if (page_of(c, &page, &l) != 0)
         return;
     gi_err_t rc = gi_view_audit(c->ctx, &c->account, page, audit_item, &l, &err);
-    if (rc != GI_OK) {
-        json_decref(l.items);
-        api_fail_gi(c, rc, &err);
-        return;
-    }
-    answer_list(c, &l, page);
+    answer_list(c, rc, &err, &l, page);
 }
 
 static void get_audit_verify(call_t *c)
@@ -498,12 +494,7 @@ static void get_anomalies(call_t *c)
     int64_t arg = k == GI_ANOMALY_REPEATED ? c->rq->repeat_threshold : since;
     gi_err_t rc =
         gi_view_anomalies(c->ctx, &c->account, (gi_anomaly_t)k, arg, page, anomaly_item, &l, &err);
-    if (rc != GI_OK) {
-        json_decref(l.items);
-        api_fail_gi(c, rc, &err);
-        return;
-    }
-    answer_list(c, &l, page);
+    answer_list(c, rc, &err, &l, page);
 }
 
 /* --- the entry point -------------------------------------------------------------------- */
