@@ -62,6 +62,13 @@ void portal_frame_begin(page_t *pg, web_buf_t *b, const char *title)
                  pg->csrf, pg->p->sign_out);
 }
 
+void portal_heading(page_t *pg, web_buf_t *b, const char *title)
+{
+    web_html(b, "<h1>%s</h1>", title);
+    if (pg->rq->query(pg->rq->query_arg, "done"))
+        web_html(b, "<p class=\"notice\" role=\"status\">%s</p>", pg->p->done);
+}
+
 void portal_message(page_t *pg, unsigned status, const char *title, const char *text)
 {
     web_buf_t b;
@@ -444,10 +451,8 @@ static void coop_desk(page_t *pg)
         return;
     web_buf_t b;
     portal_frame_begin(pg, &b, pg->p->coop_title);
-    web_html(&b, "<h1>%s</h1><p class=\"operator\">%s <span class=\"serial\">%s</span></p>",
-             pg->p->coop_title, op.name, op.uscc);
-    if (pg->rq->query(pg->rq->query_arg, "done"))
-        web_html(&b, "<p class=\"notice\" role=\"status\">%s</p>", pg->p->done);
+    portal_heading(pg, &b, pg->p->coop_title);
+    web_html(&b, "<p class=\"operator\">%s <span class=\"serial\">%s</span></p>", op.name, op.uscc);
     coop_auths(pg, &b, &auths);
     coop_request_form(pg, &b, &auths);
     coop_batches(pg, &b, &batches, &auths);
@@ -742,9 +747,7 @@ static void admin_desk(page_t *pg)
     web_buf_t b;
     portal_frame_begin(pg, &b, pg->p->admin_title);
     portal_admin_nav(pg, &b);
-    web_html(&b, "<h1>%s</h1>", pg->p->admin_title);
-    if (pg->rq->query(pg->rq->query_arg, "done"))
-        web_html(&b, "<p class=\"notice\" role=\"status\">%s</p>", pg->p->done);
+    portal_heading(pg, &b, pg->p->admin_title);
     progress_card(pg, &b, &st);
     admin_batches(pg, &b, &batches, may_decide);
     admin_auths(pg, &b, &auths, may_decide);

@@ -120,7 +120,7 @@ static void list_page(page_t *pg, const list_page_t *lp)
     } else {
         portal_frame_begin(pg, &b, lp->title);
         portal_admin_nav(pg, &b);
-        web_html(&b, "<h1>%s</h1>", lp->title);
+        portal_heading(pg, &b, lp->title);
         if (lp->intro)
             lp->intro(pg, &b);
         web_html(&b,
@@ -434,9 +434,7 @@ static void register_page(page_t *pg)
     web_buf_t b;
     portal_frame_begin(pg, &b, pg->p->nav_register);
     portal_admin_nav(pg, &b);
-    web_html(&b, "<h1>%s</h1>", pg->p->nav_register);
-    if (pg->rq->query(pg->rq->query_arg, "done"))
-        web_html(&b, "<p class=\"notice\" role=\"status\">%s</p>", pg->p->done);
+    portal_heading(pg, &b, pg->p->nav_register);
     if (may_decide(pg)) {
         web_html(&b,
                  "<section class=\"card\"><h2>%s</h2><form method=\"post\" "

@@ -29,6 +29,8 @@ void portal_finish(page_t *pg, unsigned status, web_buf_t *b);
 void portal_redirect(page_t *pg, const char *to, int done);
 /* Opens a page in the shared layout, with the account bar when signed in. */
 void portal_frame_begin(page_t *pg, web_buf_t *b, const char *title);
+/* The page's heading, and the notice that a change was made when it was. */
+void portal_heading(page_t *pg, web_buf_t *b, const char *title);
 void portal_message(page_t *pg, unsigned status, const char *title, const char *text);
 /* An error of gi/ as a page with its status (400, 403, 404, 409, 503). */
 void portal_error(page_t *pg, gi_err_t rc, const gi_error_t *err);
