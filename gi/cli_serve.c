@@ -7,6 +7,7 @@
  * the mask and only this thread, waiting in sigwait(), receives them.
  */
 #include "gi/cli.h"
+#include "web/client.h"
 #include "web/web.h"
 
 #include <signal.h>
@@ -29,6 +30,11 @@ static const cli_opt_t serve_opts[] = {
     {"target", "N",
      "operators using the mark the province aims at (default 1000, env "
      "GIMARK_TARGET)"},
+    {"trusted-proxy", "ADDR,...",
+     "reverse proxies whose X-Forwarded-For names the client (default: none)"},
+    {"unknown-per-minute", "N",
+     "codes naming no label a client may check a minute before 429 (default 30)"},
+    {"access-log", "on|off", "one line per request on stderr (default on)"},
     {NULL, NULL, NULL},
 };
 
@@ -67,6 +73,28 @@ static gi_err_t opt_uint(const cli_t *cli, const cli_command_t *cmd, const char 
     return rc;
 }
 
+static gi_err_t opt_switch(const cli_t *cli, const cli_command_t *cmd, const char *name, int *out,
+                           gi_error_t *err)
+{
+    const char *v = cli_opt(cli, cmd, name);
+    if (!v)
+        return GI_OK;
+    if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0)
+        return gi_fail(err, GI_EINVAL, "--%s: '%s' is neither on nor off", name, v);
+    *out = strcmp(v, "on") == 0;
+    return GI_OK;
+}
+
+static gi_err_t opt_proxies(const cli_t *cli, const cli_command_t *cmd, const char **out,
+                            gi_error_t *err)
+{
+    char bad[64];
+    *out = cli_opt(cli, cmd, "trusted-proxy");
+    if (*out && web_trusted_list_check(*out, bad, sizeof bad) != 0)
+        return gi_fail(err, GI_EINVAL, "--trusted-proxy: '%s' is not an IP address", bad);
+    return GI_OK;
+}
+
 static gi_err_t read_config(const cli_t *cli, const cli_command_t *cmd, web_config_t *cfg,
                             char *host, size_t cap, gi_error_t *err)
 {
@@ -93,7 +121,11 @@ static gi_err_t read_config(const cli_t *cli, const cli_command_t *cmd, web_conf
         (rc = opt_uint(cli, cmd, "repeat-threshold", 1, 1000000, &threshold, err)) ||
         (rc = opt_uint(cli, cmd, "reports-per-hour", 1, 1000000, &reports, err)) ||
         (rc = opt_uint(cli, cmd, "cache-mb", 1, 65536, &cfg->cache_mb, err)) ||
-        (rc = opt_uint(cli, cmd, "target", 1, 100000000, &target, err)))
+        (rc = opt_uint(cli, cmd, "target", 1, 100000000, &target, err)) ||
+        (rc =
+             opt_uint(cli, cmd, "unknown-per-minute", 1, 1000000, &cfg->unknown_per_minute, err)) ||
+        (rc = opt_switch(cli, cmd, "access-log", &cfg->access_log, err)) ||
+        (rc = opt_proxies(cli, cmd, &cfg->trusted_proxies, err)))
         return rc;
     cfg->db_path = cli->db_path;
     cfg->host = host;
@@ -109,7 +141,7 @@ static gi_err_t read_config(const cli_t *cli, const cli_command_t *cmd, web_conf
 
 static gi_err_t cmd_serve(cli_t *cli, const cli_command_t *cmd, gi_error_t *err)
 {
-    web_config_t cfg = {0};
+    web_config_t cfg = {.access_log = 1};
     char host[128];
     gi_err_t rc = read_config(cli, cmd, &cfg, host, sizeof host, err);
     if (rc != GI_OK)

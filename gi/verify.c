@@ -130,7 +130,7 @@ gi_err_t gi_verify_scan(const gi_ctx_t *ctx, gi_scan_queue_t *q, const gi_scan_i
         return rc;
     if (in->gtin)
         check_gtin(in, out);
-    if (in->peek)
+    if (in->peek || (in->skip_unknown && !out->found))
         return GI_OK;
     int counted = 0;
     if (out->found) {

@@ -60,7 +60,8 @@ typedef struct {
     const char *client_key; /* gi_client_key() of the scanner */
     const char *ua_class;   /* gi_ua_class() of its browser */
     int64_t repeat_threshold;
-    int peek; /* verify without counting or recording a scan (HTTP HEAD) */
+    int peek;         /* verify without counting or recording a scan (HTTP HEAD) */
+    int skip_unknown; /* input that names no label is not recorded (a flood) */
 } gi_scan_input_t;
 
 /* Verifies a consumer's scan: the scan is counted and recorded through q,

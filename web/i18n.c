@@ -104,6 +104,8 @@ static const web_strings_t zh = {
     .report_limited_title = "提交过于频繁",
     .report_limited_text = "您在短时间内提交了多次举报，请稍后再试。",
     .report_invalid_title = "举报未能提交",
+    .scans_limited_title = "查验过于频繁",
+    .scans_limited_text = "您在短时间内查验了多个无法识别的编码，请稍后再试。",
     .enter_code = "输入编码查验",
     .enter_code_hint = "16 位编码，印在二维码旁，例如 K7M3-9QX2-HD4T-PW8R",
     .enter_code_send = "查验",
@@ -223,6 +225,9 @@ static const web_strings_t en = {
     .report_limited_title = "Too many reports",
     .report_limited_text = "You have sent several reports in a short time. Please try again later.",
     .report_invalid_title = "The report was not sent",
+    .scans_limited_title = "Too many unknown codes",
+    .scans_limited_text = "You have checked many codes we do not know in a short time. Please try "
+                          "again later.",
     .enter_code = "Check a code",
     .enter_code_hint = "The 16-character code printed next to the QR code, e.g. "
                        "K7M3-9QX2-HD4T-PW8R",

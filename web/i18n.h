@@ -39,6 +39,7 @@ typedef struct {
     const char *report_thanks_title, *report_thanks_text, *report_back;
     const char *report_limited_title, *report_limited_text;
     const char *report_invalid_title;
+    const char *scans_limited_title, *scans_limited_text;
     const char *enter_code, *enter_code_hint, *enter_code_send;
     const char *home_intro;
     const char *not_found_title, *not_found_text;

@@ -76,7 +76,9 @@ static bucket_t *bucket_for(web_ratelimit_t *r, const char *key, int64_t now_ms)
     return oldest;
 }
 
-int64_t web_ratelimit_take(web_ratelimit_t *r, const char *key, int64_t now_ms)
+/* Refills key's bucket up to now_ms; takes a token when take is set and
+ * one is there. Returns 0, or the seconds until a token is back. */
+static int64_t use_bucket(web_ratelimit_t *r, const char *key, int64_t now_ms, int take)
 {
     int64_t wait_s = 0;
     if (now_ms < 1)
@@ -89,10 +91,20 @@ int64_t web_ratelimit_take(web_ratelimit_t *r, const char *key, int64_t now_ms)
             b->tokens = r->burst;
         b->at_ms = now_ms;
     }
-    if (b->tokens >= 1.0)
-        b->tokens -= 1.0;
-    else
+    if (b->tokens < 1.0)
         wait_s = r->per_ms > 0 ? (int64_t)((1.0 - b->tokens) / r->per_ms / 1000.0) + 1 : 3600;
+    else if (take)
+        b->tokens -= 1.0;
     pthread_mutex_unlock(&r->lock);
     return wait_s;
+}
+
+int64_t web_ratelimit_take(web_ratelimit_t *r, const char *key, int64_t now_ms)
+{
+    return use_bucket(r, key, now_ms, 1);
+}
+
+int64_t web_ratelimit_wait(web_ratelimit_t *r, const char *key, int64_t now_ms)
+{
+    return use_bucket(r, key, now_ms, 0);
 }

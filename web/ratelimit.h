@@ -22,5 +22,7 @@ void web_ratelimit_free(web_ratelimit_t *r);
 /* Takes one token from key's bucket at time now_ms (milliseconds). Returns 0
  * when allowed, else the seconds until a token is back (for Retry-After). */
 int64_t web_ratelimit_take(web_ratelimit_t *r, const char *key, int64_t now_ms);
+/* Like web_ratelimit_take, but takes nothing: 0 when a token is there. */
+int64_t web_ratelimit_wait(web_ratelimit_t *r, const char *key, int64_t now_ms);
 
 #endif

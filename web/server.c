@@ -17,8 +17,10 @@
 #include "gi/report.h"
 #include "gi/scan.h"
 #include "gi/verify.h"
+#include "web/accesslog.h"
 #include "web/api.h"
 #include "web/assets.h"
+#include "web/client.h"
 #include "web/consumer.h"
 #include "web/form.h"
 #include "web/html.h"
@@ -49,13 +51,14 @@
 
 struct web_server {
     web_config_t cfg;
-    char *db_path, *host, *base_url; /* copies: cfg points at them */
+    char *db_path, *host, *base_url, *trusted_proxies; /* copies: cfg points at them */
     struct MHD_Daemon *mhd;
     unsigned port;
     pthread_key_t db_key; /* each worker's db_t */
     gi_scan_queue_t *scans;
     web_metrics_t *metrics;
-    web_ratelimit_t *reports;
+    web_accesslog_t *access_log; /* NULL: not logging requests */
+    web_ratelimit_t *reports, *unknown_codes;
     web_ratelimit_t *logins_by_client, *logins_by_name;
     unsigned char client_secret[32];
     struct MHD_Response *stylesheet;
@@ -85,6 +88,9 @@ typedef struct {
     form_t *form;        /* for form submissions only */
     char *body;          /* an API request's body as received */
     size_t body_len;
+    char client[GI_CLIENT_KEY_LEN + 1]; /* client_of(); "" until asked */
+    const char *verdict;                /* gi_verdict_name() of a verification */
+    char *logged_path;                  /* the path for the access log, or NULL */
 } request_t;
 
 /* --- small helpers ------------------------------------------------------------- */
@@ -123,10 +129,13 @@ static void display_of(const char *in, size_t len, char out[DISPLAY_MAX + 1])
     out[n] = '\0';
 }
 
-static void client_key_of(web_server_t *s, struct MHD_Connection *c,
-                          char out[GI_CLIENT_KEY_LEN + 1])
+/* The keyed hash of the request's client address (behind a trusted proxy,
+ * the address the proxy forwarded), worked out once per request. */
+static const char *client_of(web_server_t *s, struct MHD_Connection *c, request_t *rq)
 {
-    char addr[INET6_ADDRSTRLEN] = "unknown";
+    if (rq->client[0])
+        return rq->client;
+    char addr[INET6_ADDRSTRLEN] = "unknown", client[WEB_ADDR_MAX];
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     if (ci && ci->client_addr) {
@@ -138,7 +147,9 @@ static void client_key_of(web_server_t *s, struct MHD_Connection *c,
             inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, addr,
                       sizeof addr);
     }
-    gi_client_key(s->client_secret, addr, out);
+    web_client_address(addr, header(c, "X-Forwarded-For"), s->cfg.trusted_proxies, client);
+    gi_client_key(s->client_secret, client, rq->client);
+    return rq->client;
 }
 
 /* The calling worker's database connection, opened on first use. */
@@ -250,7 +261,7 @@ static enum MHD_Result send_json_error(struct MHD_Connection *c, request_t *rq, 
 static enum MHD_Result send_verification(web_server_t *s, struct MHD_Connection *c, request_t *rq,
                                          const char *input, size_t len, int as_json)
 {
-    char today[GI_DATE_LEN + 1], shown[DISPLAY_MAX + 1], client[GI_CLIENT_KEY_LEN + 1];
+    char today[GI_DATE_LEN + 1], shown[DISPLAY_MAX + 1];
     gi_verification_t v;
     gi_error_t err;
     db_t *db = worker_db(s);
@@ -262,7 +273,9 @@ static enum MHD_Result send_verification(web_server_t *s, struct MHD_Connection 
     gi_ctx_t ctx = {db, "web", (int64_t)time(NULL)};
     gi_date_of(ctx.now, today);
     pc.today = today;
-    client_key_of(s, c, client);
+    const char *client = client_of(s, c, rq);
+    int64_t now_ms = monotonic_ms();
+    int64_t unknown_wait_s = web_ratelimit_wait(s->unknown_codes, client, now_ms);
     gi_scan_input_t in = {input,
                           len,
                           rq->route.gtin,
@@ -270,12 +283,23 @@ static enum MHD_Result send_verification(web_server_t *s, struct MHD_Connection 
                           client,
                           gi_ua_class(header(c, "User-Agent")),
                           s->cfg.repeat_threshold,
-                          rq->head};
+                          rq->head,
+                          unknown_wait_s > 0};
     if (gi_verify_scan(&ctx, s->scans, &in, &v, &err) != GI_OK) {
         fprintf(stderr, "gimark serve: verify: %s\n", err.msg);
         return as_json ? send_json_error(c, rq, 503, "io", "verification unavailable")
                        : send_message(s, c, rq, 503, t->busy_title, t->busy_text);
     }
+    if (!v.found && unknown_wait_s > 0) {
+        /* a client trying code after unknown code: answered, not recorded */
+        web_metrics_rate_limited(s->metrics);
+        rq->retry_after = unknown_wait_s;
+        return as_json ? send_json_error(c, rq, 429, "rate_limited", t->scans_limited_text)
+                       : send_message(s, c, rq, 429, t->scans_limited_title, t->scans_limited_text);
+    }
+    if (!v.found && !rq->head)
+        web_ratelimit_take(s->unknown_codes, client, now_ms);
+    rq->verdict = gi_verdict_name(v.verdict);
     web_metrics_verdict(s->metrics, v.verdict);
     unsigned status = v.found ? 200 : 404;
     display_of(input, len, shown);
@@ -320,7 +344,7 @@ static const web_form_t *form_done(request_t *rq)
 
 static enum MHD_Result send_report(web_server_t *s, struct MHD_Connection *c, request_t *rq)
 {
-    char shown[DISPLAY_MAX + 1], client[GI_CLIENT_KEY_LEN + 1];
+    char shown[DISPLAY_MAX + 1];
     web_page_ctx_t pc = page_ctx(s, c);
     const web_strings_t *t = web_strings(pc.lang);
     const web_form_t *f = form_done(rq);
@@ -330,7 +354,7 @@ static enum MHD_Result send_report(web_server_t *s, struct MHD_Connection *c, re
         return send_message(s, c, rq, 413, t->too_large_title, t->report_invalid_title);
     if (f->has_nul)
         return send_message(s, c, rq, 400, t->report_invalid_title, t->bad_request_title);
-    client_key_of(s, c, client);
+    const char *client = client_of(s, c, rq);
     int64_t wait_s = web_ratelimit_take(s->reports, client, monotonic_ms());
     if (wait_s > 0) {
         web_metrics_rate_limited(s->metrics);
@@ -456,8 +480,7 @@ static enum MHD_Result send_portal(web_server_t *s, struct MHD_Connection *c, re
     const web_strings_t *t = web_strings(pc.lang);
     if (!db)
         return send_message(s, c, rq, 503, t->busy_title, t->busy_text);
-    char client[GI_CLIENT_KEY_LEN + 1];
-    client_key_of(s, c, client);
+    const char *client = client_of(s, c, rq);
     const web_form_t *form = form_done(rq);
     if (form && (form->too_big || form->has_nul))
         return send_message(s, c, rq, 400, t->bad_request_title, t->not_found_text);
@@ -636,6 +659,8 @@ static request_t *request_begin(web_server_t *s, struct MHD_Connection *c, const
     rq->method = method;
     rq->url = url;
     rq->host_missing = strcmp(version, "HTTP/1.1") == 0 && !header(c, MHD_HTTP_HEADER_HOST);
+    if (s->access_log && (rq->route.id == WEB_ROUTE_API || rq->route.id == WEB_ROUTE_PORTAL))
+        rq->logged_path = strndup(url, 200);
     const char *length = header(c, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (length && strtoull(length, NULL, 10) > s->cfg.max_body_bytes)
         rq->body_too_large = 1;
@@ -703,8 +728,15 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     (void)c, (void)why;
     if (!rq)
         return;
-    web_metrics_request(s->metrics, rq->route.id, rq->status ? rq->status : 499,
-                        seconds_since(&rq->start));
+    unsigned status = rq->status ? rq->status : 499;
+    double seconds = seconds_since(&rq->start);
+    web_metrics_request(s->metrics, rq->route.id, status, seconds);
+    if (s->access_log) {
+        web_access_t a = {
+            rq->method,  web_route_name(rq->route.id),     rq->logged_path, status, seconds,
+            rq->verdict, rq->client[0] ? rq->client : NULL};
+        web_accesslog_add(s->access_log, &a);
+    }
     if (rq->form) {
         if (rq->form->pp)
             MHD_destroy_post_processor(rq->form->pp);
@@ -712,6 +744,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
         free(rq->form);
     }
     free(rq->body);
+    free(rq->logged_path);
     free(rq);
     *con_cls = NULL;
     flight_add(s, -1);
@@ -756,6 +789,10 @@ void web_config_defaults(web_config_t *cfg)
         cfg->cache_mb = 64;
     if (cfg->target <= 0)
         cfg->target = 1000;
+    if (!cfg->trusted_proxies)
+        cfg->trusted_proxies = "";
+    if (!cfg->unknown_per_minute)
+        cfg->unknown_per_minute = 30;
 }
 
 static int resolve(const char *host, unsigned port, struct sockaddr_storage *out, gi_error_t *err)
@@ -836,6 +873,7 @@ static struct MHD_Response *stylesheet_response(void)
 static void server_free(web_server_t *s)
 {
     web_ratelimit_free(s->reports);
+    web_ratelimit_free(s->unknown_codes);
     web_ratelimit_free(s->logins_by_client);
     web_ratelimit_free(s->logins_by_name);
     web_metrics_free(s->metrics);
@@ -845,6 +883,7 @@ static void server_free(web_server_t *s)
     free(s->db_path);
     free(s->host);
     free(s->base_url);
+    free(s->trusted_proxies);
     free(s);
 }
 
@@ -860,13 +899,17 @@ web_server_t *web_server_start(const web_config_t *cfg, gi_error_t *err)
     s->db_path = strdup(cfg->db_path);
     s->host = strdup(s->cfg.host);
     s->base_url = strdup(s->cfg.base_url);
+    s->trusted_proxies = strdup(s->cfg.trusted_proxies);
     s->metrics = web_metrics_new();
     s->reports = web_ratelimit_new(s->cfg.reports_per_hour, 3, 65536);
+    s->unknown_codes = web_ratelimit_new(s->cfg.unknown_per_minute * 60.0,
+                                         (double)s->cfg.unknown_per_minute, 65536);
     s->logins_by_client = web_ratelimit_new(30, 10, 65536); /* attempts an hour, burst */
     s->logins_by_name = web_ratelimit_new(20, 5, 65536);
     s->stylesheet = stylesheet_response();
-    if (!s->db_path || !s->host || !s->base_url || !s->metrics || !s->reports ||
-        !s->logins_by_client || !s->logins_by_name || !s->stylesheet) {
+    if (!s->db_path || !s->host || !s->base_url || !s->trusted_proxies || !s->metrics ||
+        !s->reports || !s->unknown_codes || !s->logins_by_client || !s->logins_by_name ||
+        !s->stylesheet) {
         gi_fail(err, GI_ENOMEM, "out of memory");
         server_free(s);
         return NULL;
@@ -874,6 +917,7 @@ web_server_t *web_server_start(const web_config_t *cfg, gi_error_t *err)
     s->cfg.db_path = s->db_path;
     s->cfg.host = s->host;
     s->cfg.base_url = s->base_url;
+    s->cfg.trusted_proxies = s->trusted_proxies;
     if (load_secret(s, err) != 0) {
         server_free(s);
         return NULL;
@@ -882,7 +926,10 @@ web_server_t *web_server_start(const web_config_t *cfg, gi_error_t *err)
     pthread_cond_init(&s->flight_done, NULL);
     pthread_key_create(&s->db_key, close_worker_db);
     s->scans = gi_scan_queue_start(s->db_path, NULL, err);
-    if (!s->scans || start_daemon(s, err) != 0) {
+    if (s->cfg.access_log && !(s->access_log = web_accesslog_start(STDERR_FILENO)))
+        gi_fail(err, GI_ENOMEM, "cannot start the access log");
+    if (!s->scans || (s->cfg.access_log && !s->access_log) || start_daemon(s, err) != 0) {
+        web_accesslog_stop(s->access_log);
         gi_scan_queue_stop(s->scans);
         pthread_key_delete(s->db_key);
         pthread_cond_destroy(&s->flight_done);
@@ -921,6 +968,7 @@ void web_server_stop(web_server_t *s)
     wait_in_flight(s);
     MHD_stop_daemon(s->mhd);
     gi_scan_queue_stop(s->scans); /* stores every queued scan */
+    web_accesslog_stop(s->access_log);
     pthread_key_delete(s->db_key);
     pthread_cond_destroy(&s->flight_done);
     pthread_mutex_destroy(&s->flight_lock);

@@ -298,7 +298,7 @@ def run(w):
     reports_before = int(w.sql("select count(*) from report"))
     T.check(labels_before > 0, "seeded labels", labels_before)
 
-    srv = Server(w, "--reports-per-hour", 1).start()
+    srv = Server(w, "--reports-per-hour", 1, "--unknown-per-minute", 1000000).start()
     h = Hostile(srv)
     alive = False
     sent_reports = []  # (contact, text, code) of reports answered 200

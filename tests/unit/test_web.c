@@ -1,9 +1,12 @@
 /*
  * test_web.c - the server's pure parts: routing, language choice, escaping
- * and templates, the rate limiter, metrics text and region names.
+ * and templates, the rate limiter, metrics text, region names, the client
+ * address behind a proxy and the access-log line.
  */
 #include "gi/region.h"
 #include "test.h"
+#include "web/accesslog.h"
+#include "web/client.h"
 #include "web/form.h"
 #include "web/html.h"
 #include "web/i18n.h"
@@ -141,6 +144,10 @@ static void test_ratelimit(void)
     CHECK(web_ratelimit_take(r, "client-b", t) == 0);        /* others unaffected */
     CHECK(web_ratelimit_take(r, "client-a", t + 1100) == 0); /* refilled one */
     CHECK(web_ratelimit_take(r, "client-a", t + 1100) > 0);
+    CHECK(web_ratelimit_wait(r, "client-a", t + 1100) > 0); /* waiting takes nothing */
+    CHECK(web_ratelimit_wait(r, "client-a", t + 2200) == 0);
+    CHECK(web_ratelimit_wait(r, "client-a", t + 2200) == 0);
+    CHECK(web_ratelimit_take(r, "client-a", t + 2200) == 0);
     /* many clients: the table never refuses someone it has not seen */
     char key[32];
     for (int i = 0; i < 10000; i++) {
@@ -148,6 +155,53 @@ static void test_ratelimit(void)
         CHECK(web_ratelimit_take(r, key, t + 2000) == 0);
     }
     web_ratelimit_free(r);
+}
+
+static void test_client_address(void)
+{
+    char out[WEB_ADDR_MAX], bad[64];
+    const char *trusted = "127.0.0.1, ::1";
+    CHECK(web_trusted_list_check(trusted, bad, sizeof bad) == 0);
+    CHECK(web_trusted_list_check("", bad, sizeof bad) == 0);
+    CHECK(web_trusted_list_check("127.0.0.1,nginx", bad, sizeof bad) != 0);
+    CHECK(strcmp(bad, "nginx") == 0);
+    CHECK(web_trusted_list_check("10.0.0.0/8", bad, sizeof bad) != 0);
+    web_client_address("127.0.0.1", "203.0.113.7", trusted, out);
+    CHECK(strcmp(out, "203.0.113.7") == 0);
+    /* only the proxy's own entry, the last, counts: the rest is the client's word */
+    web_client_address("127.0.0.1", "1.1.1.1, 198.51.100.2", trusted, out);
+    CHECK(strcmp(out, "198.51.100.2") == 0);
+    web_client_address("::1", " 2001:DB8::1 ", trusted, out);
+    CHECK(strcmp(out, "2001:db8::1") == 0);
+    /* a client that is not the proxy is its own client, whatever it says */
+    web_client_address("192.0.2.9", "203.0.113.7", trusted, out);
+    CHECK(strcmp(out, "192.0.2.9") == 0);
+    web_client_address("127.0.0.1", "203.0.113.7", "", out);
+    CHECK(strcmp(out, "127.0.0.1") == 0);
+    /* a forwarded entry that is not an address leaves the peer */
+    web_client_address("127.0.0.1", "203.0.113.7, unknown", trusted, out);
+    CHECK(strcmp(out, "127.0.0.1") == 0);
+    web_client_address("127.0.0.1", NULL, trusted, out);
+    CHECK(strcmp(out, "127.0.0.1") == 0);
+}
+
+static void test_access_line(void)
+{
+    char line[512];
+    web_access_t a = {"GET", "verify_page", NULL, 200, 0.000412, "GENUINE", "3f9a0c1d77e2b5a4"};
+    size_t n = web_access_format(&a, 1795596905123, line, sizeof line);
+    CHECK(n == strlen(line));
+    CHECK(strcmp(line, "access t=2026-11-25T08:55:05.123Z method=GET route=verify_page "
+                       "status=200 ms=0.412 verdict=GENUINE client=3f9a0c1d77e2b5a4\n") == 0);
+    web_access_t p = {"POST", "api", "/api/v1/x y\"z=", 401, 0.002, NULL, NULL};
+    web_access_format(&p, 0, line, sizeof line);
+    CHECK(strstr(line, " path=/api/v1/x?y?z?\n") != NULL); /* nothing that breaks logfmt */
+    CHECK(strstr(line, "verdict") == NULL && strstr(line, "client") == NULL);
+    char tiny[40];
+    n = web_access_format(&a, 0, tiny, sizeof tiny);
+    CHECK(n == strlen(tiny) && n < sizeof tiny && tiny[n - 1] == '\n');
+    for (int r = 0; r < WEB_ROUTE_COUNT; r++)
+        CHECK(web_route_name((web_route_id_t)r) != NULL);
 }
 
 static void test_metrics_text(void)
@@ -231,4 +285,5 @@ static void test_form(void)
 
 TEST_MAIN("test_web", TEST(test_routes), TEST(test_routes_refused), TEST(test_language),
           TEST(test_strings_complete), TEST(test_escape), TEST(test_ratelimit),
-          TEST(test_metrics_text), TEST(test_regions), TEST(test_form))
+          TEST(test_client_address), TEST(test_access_line), TEST(test_metrics_text),
+          TEST(test_regions), TEST(test_form))
