@@ -49,6 +49,13 @@ extern const cli_command_t cli_batch_commands[];
 extern const cli_command_t cli_account_commands[];
 extern const cli_command_t cli_serve_commands[];
 
+/* Reads the settings file at path into cmd's options that the command line
+ * left unset (and the database path), see gi/cli_config.c. known tells
+ * whether some command has a setting of that name. *text receives the
+ * file's text, which the options point into: free it after the command. */
+gi_err_t cli_config_apply(cli_t *cli, const cli_command_t *cmd, const char *path,
+                          int (*known)(const char *name), char **text, gi_error_t *err);
+
 /* Option values by name; NULL (or fallback) when not given. */
 const char *cli_opt(const cli_t *cli, const cli_command_t *cmd, const char *name);
 const char *cli_opt_or(const cli_t *cli, const cli_command_t *cmd, const char *name,

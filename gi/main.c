@@ -2,7 +2,8 @@
  * main.c - the gimark command line: finds the command, parses its options,
  * opens the database and runs the handler.
  *
- *     gimark [--db FILE] [--json] [--actor NAME] COMMAND [SUBCOMMAND] [OPTIONS] [ARGS]
+ *     gimark [--db FILE] [--config FILE] [--json] [--actor NAME] COMMAND [SUBCOMMAND]
+ *            [OPTIONS] [ARGS]
  *
  * Commands are rows of the tables in gi/cli_*.c: their words, usage, options
  * and handler; option parsing and --help are generated from those rows. A
@@ -31,10 +32,13 @@ static const cli_opt_t common_opts[] = {
     {"db", "FILE", "database file (default gimark.db, env GIMARK_DB)"},
     {"json", NULL, "print data as JSON"},
     {"actor", "NAME", "who is acting, for the audit log (default cli:$USER)"},
+    {"config", "FILE",
+     "settings file: 'name = value' lines naming long options (env GIMARK_CONFIG; "
+     "the command line wins)"},
     {"help", NULL, "show this help"},
     {NULL, NULL, NULL},
 };
-enum { COMMON_DB = 2000, COMMON_JSON, COMMON_ACTOR, COMMON_HELP };
+enum { COMMON_DB = 2000, COMMON_JSON, COMMON_ACTOR, COMMON_CONFIG, COMMON_HELP };
 
 static void print_opts(FILE *f, const cli_opt_t *opts)
 {
@@ -49,10 +53,11 @@ static void print_opts(FILE *f, const cli_opt_t *opts)
 /* Lists every command, or only those of word when word is not NULL. */
 static void usage_all(FILE *f, const char *word)
 {
-    fprintf(f, "usage: gimark [--db FILE] [--json] COMMAND [SUBCOMMAND] [OPTIONS]\n\n"
-               "gimark keeps the register of geographical-indication products, the operators\n"
-               "authorised to use the GI mark, their label batches, and the audit log of every\n"
-               "change.\n\ncommands:\n");
+    fprintf(f,
+            "usage: gimark [--db FILE] [--config FILE] [--json] COMMAND [SUBCOMMAND] [OPTIONS]\n\n"
+            "gimark keeps the register of geographical-indication products, the operators\n"
+            "authorised to use the GI mark, their label batches, and the audit log of every\n"
+            "change.\n\ncommands:\n");
     for (size_t t = 0; t < NTABLES; t++) {
         for (const cli_command_t *c = command_tables[t]; c->word; c++) {
             if (word && strcmp(word, c->word) != 0)
@@ -83,7 +88,21 @@ static void usage_command(FILE *f, const cli_command_t *cmd)
 
 static int takes_value(const char *arg)
 {
-    return strcmp(arg, "--db") == 0 || strcmp(arg, "--actor") == 0;
+    return strcmp(arg, "--db") == 0 || strcmp(arg, "--actor") == 0 || strcmp(arg, "--config") == 0;
+}
+
+/* True when some command has an option called name, or it is "db": the
+ * names a settings file may use. */
+static int known_setting(const char *name)
+{
+    if (strcmp(name, "db") == 0)
+        return 1;
+    for (size_t t = 0; t < NTABLES; t++)
+        for (const cli_command_t *c = command_tables[t]; c->word; c++)
+            for (int i = 0; c->opts && c->opts[i].name; i++)
+                if (strcmp(c->opts[i].name, name) == 0)
+                    return 1;
+    return 0;
 }
 
 /* Finds the command named by the first words of argv; *first receives the
@@ -146,9 +165,10 @@ static int take_positionals(cli_t *cli, const cli_command_t *cmd, int argc, char
     return 0;
 }
 
-/* Parses argv for cmd into cli; returns 0, 1 after printing a usage error,
- * or -1 when --help was asked for. */
-static int parse_args(cli_t *cli, const cli_command_t *cmd, int argc, char **argv)
+/* Parses argv for cmd into cli (the settings file's path into *config);
+ * returns 0, 1 after printing a usage error, or -1 when --help was asked for. */
+static int parse_args(cli_t *cli, const cli_command_t *cmd, int argc, char **argv,
+                      const char **config)
 {
     struct option longopts[CLI_MAX_OPTS + 8];
     int c;
@@ -164,6 +184,8 @@ static int parse_args(cli_t *cli, const cli_command_t *cmd, int argc, char **arg
             cli->json = 1;
         else if (c == COMMON_ACTOR)
             cli->actor = optarg;
+        else if (c == COMMON_CONFIG)
+            *config = optarg;
         else if (c == COMMON_HELP)
             return -1;
         else {
@@ -184,12 +206,29 @@ static int64_t current_time(void)
     return (int64_t)time(NULL);
 }
 
-/* Fills in the database path, actor and clock from the environment. */
-static void apply_defaults(cli_t *cli, char *actor, size_t actor_len)
+/* Fills in what the command line left open from the environment and the
+ * settings file, in that order; *text keeps the file's text. 0 or an exit
+ * status. */
+static int apply_settings(cli_t *cli, const cli_command_t *cmd, const char *config, char **text)
 {
     const char *env_db = getenv("GIMARK_DB");
+    const char *env_config = getenv("GIMARK_CONFIG");
+    gi_error_t err = {{0}};
+    if (!cli->db_path && env_db && *env_db)
+        cli->db_path = env_db;
+    if (!config && env_config && *env_config)
+        config = env_config;
+    gi_err_t rc = config ? cli_config_apply(cli, cmd, config, known_setting, text, &err) : GI_OK;
+    if (rc != GI_OK)
+        fprintf(stderr, "gimark: %s\n", err.msg);
+    return gi_exit_status(rc);
+}
+
+/* Fills in the database path, actor and clock where nothing set them. */
+static void apply_defaults(cli_t *cli, char *actor, size_t actor_len)
+{
     if (!cli->db_path)
-        cli->db_path = env_db && *env_db ? env_db : "gimark.db";
+        cli->db_path = "gimark.db";
     if (!cli->actor) {
         const char *user = getenv("USER");
         snprintf(actor, actor_len, "cli:%s", user && *user ? user : "unknown");
@@ -212,42 +251,56 @@ static int unknown_command(int argc, char **argv, int first)
     return 1;
 }
 
+/* Opens the database, runs cmd and closes it; returns the exit status. */
+static int run_command(cli_t *cli, const cli_command_t *cmd)
+{
+    gi_error_t err = {{0}};
+    if (sodium_init() < 0) {
+        fprintf(stderr, "gimark: cannot initialise libsodium\n");
+        return 3;
+    }
+    if (!cmd->creates_db && access(cli->db_path, F_OK) != 0) {
+        fprintf(stderr, "gimark: no database at %s (create one with 'gimark init')\n",
+                cli->db_path);
+        return 3;
+    }
+    char dberr[512];
+    db_t *db = db_open(cli->db_path, dberr, sizeof dberr);
+    if (!db) {
+        fprintf(stderr, "gimark: %s\n", dberr);
+        return 3;
+    }
+    cli->ctx = (gi_ctx_t){db, cli->actor, cli->now};
+    gi_err_t rc = cmd->run(cli, cmd, &err);
+    db_close(db);
+    if (rc != GI_OK)
+        fprintf(stderr, "gimark %s%s%s: %s\n", cmd->word, cmd->sub ? " " : "",
+                cmd->sub ? cmd->sub : "", err.msg[0] ? err.msg : gi_err_name(rc));
+    return gi_exit_status(rc);
+}
+
 int main(int argc, char **argv)
 {
     static char actor[96];
     cli_t cli = {0};
-    gi_error_t err = {{0}};
+    const char *config = NULL;
+    char *config_text = NULL;
     int first = 0;
     const cli_command_t *cmd = find_command(argc, argv, &first);
     if (!cmd)
         return unknown_command(argc, argv, first);
-    int parsed = parse_args(&cli, cmd, argc, argv);
+    int parsed = parse_args(&cli, cmd, argc, argv, &config);
     if (parsed < 0) {
         usage_command(stdout, cmd);
         return 0;
     }
     if (parsed > 0)
         return 1;
-    apply_defaults(&cli, actor, sizeof actor);
-    if (sodium_init() < 0) {
-        fprintf(stderr, "gimark: cannot initialise libsodium\n");
-        return 3;
+    int status = apply_settings(&cli, cmd, config, &config_text);
+    if (status == 0) {
+        apply_defaults(&cli, actor, sizeof actor);
+        status = run_command(&cli, cmd);
     }
-    if (!cmd->creates_db && access(cli.db_path, F_OK) != 0) {
-        fprintf(stderr, "gimark: no database at %s (create one with 'gimark init')\n", cli.db_path);
-        return 3;
-    }
-    char dberr[512];
-    db_t *db = db_open(cli.db_path, dberr, sizeof dberr);
-    if (!db) {
-        fprintf(stderr, "gimark: %s\n", dberr);
-        return 3;
-    }
-    cli.ctx = (gi_ctx_t){db, cli.actor, cli.now};
-    gi_err_t rc = cmd->run(&cli, cmd, &err);
-    db_close(db);
-    if (rc != GI_OK)
-        fprintf(stderr, "gimark %s%s%s: %s\n", cmd->word, cmd->sub ? " " : "",
-                cmd->sub ? cmd->sub : "", err.msg[0] ? err.msg : gi_err_name(rc));
-    return gi_exit_status(rc);
+    free(config_text);
+    return status;
 }
