@@ -42,8 +42,9 @@ void web_accesslog_add(web_accesslog_t *log, const web_access_t *a);
 /* Writes what is left, stops the writer and frees log; NULL is allowed. */
 void web_accesslog_stop(web_accesslog_t *log);
 
-/* Formats a into out (a line with its newline, truncated to cap); returns
- * its length. now_ms: wall-clock milliseconds since 1970. */
+/* Formats a into out (a line with its newline, truncated to fit cap >= 2
+ * bytes with the NUL); returns its length. now_ms: wall-clock milliseconds
+ * since 1970. */
 size_t web_access_format(const web_access_t *a, int64_t now_ms, char *out, size_t cap);
 
 #endif
