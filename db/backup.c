@@ -210,6 +210,13 @@ db_t *db_open_copy(const char *path, char *errbuf, size_t errlen)
     return db;
 }
 
+/* Appends text to out (holding used bytes), "; "-separated; returns the new length. */
+static size_t append(char *out, size_t cap, size_t used, const char *text)
+{
+    int n = snprintf(out + used, cap - used, "%s%s", used ? "; " : "", text);
+    return n < 0 || (size_t)n >= cap - used ? cap - 1 : used + (size_t)n;
+}
+
 db_err_t db_integrity_check(db_t *db, char *out, size_t cap)
 {
     sqlite3_stmt *st = NULL;
@@ -218,14 +225,15 @@ db_err_t db_integrity_check(db_t *db, char *out, size_t cap)
     out[0] = '\0';
     if (sqlite3_prepare_v2(db_conn(db), "PRAGMA integrity_check(10)", -1, &st, NULL) != SQLITE_OK)
         return failf(db, DB_EIO, "integrity check: %s", sqlite3_errmsg(db_conn(db)));
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && used + 1 < cap) {
-        int n = snprintf(out + used, cap - used, "%s%s", used ? "; " : "",
-                         (const char *)sqlite3_column_text(st, 0));
-        used = n < 0 ? cap : used + (size_t)n;
-    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        used = append(out, cap, used, (const char *)sqlite3_column_text(st, 0));
+    /* a badly damaged file stops the check itself: that is its finding */
+    if (rc != SQLITE_DONE)
+        append(out, cap, used, sqlite3_errmsg(db_conn(db)));
     sqlite3_finalize(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return failf(db, DB_EIO, "integrity check: %s", sqlite3_errmsg(db_conn(db)));
+    for (char *p = out; *p; p++) /* one line: SQLite's findings may hold line breaks */
+        if (*p == '\n')
+            *p = ' ';
     return DB_OK;
 }
 

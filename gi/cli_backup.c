@@ -43,10 +43,12 @@ static const cli_opt_t backup_opts[] = {
 };
 
 static const cli_opt_t restore_opts[] = {
-    {"from", "FILE", "the backup to restore (required), with its scans file beside it"},
+    {"from", "FILE",
+     "the backup (required; its scans file beside it), checked before anything is "
+     "touched: SQLite's integrity check, a known schema version, an intact audit chain"},
     {"force", NULL,
-     "replace an existing database; its files are kept beside it as "
-     "NAME.before-restore-YYYYMMDD-HHMMSS.db (and -scans.db)"},
+     "replace an existing database (refused without); its files are kept beside it as "
+     "NAME.before-restore-YYYYMMDD-HHMMSS.db and its -scans.db"},
     {NULL, NULL, NULL},
 };
 
