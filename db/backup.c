@@ -146,51 +146,66 @@ static db_err_t journal_to_delete(db_t *db, const char *schema)
     return rc;
 }
 
-/* Copies schema `from` of src into a new database file at path. */
+/* Copies schema from of src into schema to of dest, STEP_PAGES a step, in one
+ * write transaction of dest; a failure is recorded on src. */
+static db_err_t backup_schema(db_t *dest, const char *to, db_t *src, const char *from)
+{
+    const char *name = sqlite3_db_filename(db_conn(dest), to);
+    sqlite3_backup *b = sqlite3_backup_init(db_conn(dest), to, db_conn(src), from);
+    if (!b)
+        return failf(src, DB_EIO, "copy to %s: %s", name, sqlite3_errmsg(db_conn(dest)));
+    int step;
+    while ((step = sqlite3_backup_step(b, STEP_PAGES)) == SQLITE_OK)
+        ;
+    if (sqlite3_backup_finish(b) != SQLITE_OK || step != SQLITE_DONE)
+        return failf(src, DB_EIO, "copy to %s: %s", name, sqlite3_errmsg(db_conn(dest)));
+    return DB_OK;
+}
+
+/* Copies schema from of src into a new database file at path. */
 static db_err_t copy_schema(db_t *src, const char *from, const char *path)
 {
     char msg[512];
     db_t *dest = db_connect(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, msg, sizeof msg);
     if (!dest)
         return db_fail_msg(src, DB_EIO, msg);
-    db_err_t rc = DB_OK;
-    sqlite3_backup *b = sqlite3_backup_init(db_conn(dest), "main", db_conn(src), from);
-    if (!b) {
-        rc = failf(src, DB_EIO, "copy to %s: %s", path, sqlite3_errmsg(db_conn(dest)));
-        goto out;
-    }
-    int step;
-    while ((step = sqlite3_backup_step(b, STEP_PAGES)) == SQLITE_OK)
-        ;
-    if (sqlite3_backup_finish(b) != SQLITE_OK || step != SQLITE_DONE)
-        rc = failf(src, DB_EIO, "copy to %s: %s", path, sqlite3_errmsg(db_conn(dest)));
-    else if (journal_to_delete(dest, "main") != DB_OK)
+    db_err_t rc = backup_schema(dest, "main", src, from);
+    if (rc == DB_OK && journal_to_delete(dest, "main") != DB_OK)
         rc = db_fail_msg(src, DB_EIO, db_errmsg(dest));
-out:
     db_close(dest);
     return rc;
+}
+
+/* Begins one read transaction over both files of db, which every step of a
+ * copy then reads: in WAL mode it sees each file as it was when it began,
+ * whatever others commit meanwhile, so a batch is in the copy whole or not at
+ * all, and the backup never restarts. It begins on the scans file: every scan
+ * copied was recorded before the register's snapshot is taken, so the label
+ * it names is in the copy too. */
+static db_err_t begin_snapshot(db_t *db)
+{
+    if (!sqlite3_get_autocommit(db_conn(db)))
+        return failf(db, DB_EIO, "copy: a transaction is open on this connection");
+    return db_exec(db, "BEGIN; SELECT count(*) FROM scans.sqlite_schema; "
+                       "SELECT count(*) FROM main.sqlite_schema");
+}
+
+static void end_snapshot(db_t *db)
+{
+    if (!sqlite3_get_autocommit(db_conn(db)))
+        sqlite3_exec(db_conn(db), "COMMIT", NULL, NULL, NULL);
 }
 
 db_err_t db_copy(db_t *db, const char *path)
 {
     char scans[PATH_CAP];
     db_scans_path(path, scans, sizeof scans);
-    if (!sqlite3_get_autocommit(db_conn(db)))
-        return failf(db, DB_EIO, "copy: a transaction is open on this connection");
-    /* One read transaction over both files, which every step reads: in WAL
-     * mode it sees each file as it was when it began, whatever others commit
-     * meanwhile, so a batch is in the copy whole or not at all, and the
-     * backup never restarts. It begins on the scans file: every scan copied
-     * was recorded before the register's snapshot is taken, so the label it
-     * names is in the copy too. */
-    db_err_t rc = db_exec(db, "BEGIN; SELECT count(*) FROM scans.sqlite_schema; "
-                              "SELECT count(*) FROM main.sqlite_schema");
+    db_err_t rc = begin_snapshot(db);
     if (rc == DB_OK)
         rc = copy_schema(db, "main", path);
     if (rc == DB_OK)
         rc = copy_schema(db, "scans", scans);
-    if (!sqlite3_get_autocommit(db_conn(db)))
-        sqlite3_exec(db_conn(db), "COMMIT", NULL, NULL, NULL);
+    end_snapshot(db);
     return rc;
 }
 
@@ -269,15 +284,13 @@ db_err_t db_counts(db_t *db, db_counts_t *out)
  * no server can open the database while it is being replaced. */
 db_t *db_claim(const char *path, db_err_t *code, char *errbuf, size_t errlen)
 {
-    char scans[PATH_CAP];
-    db_scans_path(path, scans, sizeof scans);
     *code = DB_EIO;
-    db_t *db = db_connect(path, SQLITE_OPEN_READWRITE, errbuf, errlen);
+    /* the scans file is attached (made when missing) for db_claim_fill */
+    db_t *db = db_connect(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, errbuf, errlen);
     if (!db)
         return NULL;
     if (db_exec(db, "PRAGMA locking_mode = EXCLUSIVE") == DB_OK &&
-        (access(scans, F_OK) != 0 || db_attach_scans(db, path) == DB_OK) &&
-        db_exec(db, "BEGIN EXCLUSIVE; COMMIT") == DB_OK) {
+        db_attach_scans(db, path) == DB_OK && db_exec(db, "BEGIN EXCLUSIVE; COMMIT") == DB_OK) {
         *code = DB_OK;
         return db;
     }
@@ -295,7 +308,16 @@ db_t *db_claim(const char *path, db_err_t *code, char *errbuf, size_t errlen)
 db_err_t db_claim_settle(db_t *db)
 {
     db_err_t rc = journal_to_delete(db, "main");
-    if (rc == DB_OK && sqlite3_db_filename(db_conn(db), "scans"))
-        rc = journal_to_delete(db, "scans");
+    return rc == DB_OK ? journal_to_delete(db, "scans") : rc;
+}
+
+db_err_t db_claim_fill(db_t *db, db_t *src)
+{
+    db_err_t rc = begin_snapshot(src);
+    if (rc == DB_OK)
+        rc = backup_schema(db, "main", src, "main");
+    if (rc == DB_OK)
+        rc = backup_schema(db, "scans", src, "scans");
+    end_snapshot(src);
     return rc;
 }

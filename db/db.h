@@ -468,9 +468,16 @@ db_err_t db_counts(db_t *db, db_counts_t *out);
  * database at all (nothing can be using it), else DB_EIO. */
 db_t *db_claim(const char *path, db_err_t *code, char *errbuf, size_t errlen);
 
-/* On a claimed database: folds its write-ahead logs into the files, so that
- * the files alone hold all of it and can be moved. */
+/* On a claimed database: folds its write-ahead logs into the files and
+ * switches them to a rollback journal, so that the files alone hold all of
+ * it and a db_claim_fill() is journalled in them. */
 db_err_t db_claim_settle(db_t *db);
+
+/* On a claimed database: replaces the content of the database and of its
+ * scans file with those of src (a copy opened with db_open_copy), each file
+ * in one transaction: a crash halfway leaves a file as it was or as src.
+ * Failures are recorded on src. */
+db_err_t db_claim_fill(db_t *db, db_t *src);
 
 /* --- figures -------------------------------------------------------------- */
 

@@ -127,9 +127,6 @@ static gi_err_t claim_target(const char *target, db_t **claim, gi_error_t *err)
 {
     char msg[512];
     db_err_t code = DB_OK;
-    *claim = NULL;
-    if (access(target, F_OK) != 0)
-        return GI_OK; /* only a scans file is left: it is moved aside */
     *claim = db_claim(target, &code, msg, sizeof msg);
     if (*claim || code == DB_ENOTFOUND)
         return GI_OK;
@@ -141,11 +138,10 @@ static gi_err_t claim_target(const char *target, db_t **claim, gi_error_t *err)
     return gi_fail(err, GI_EIO, "cannot take %s for the restore: %s", target, msg);
 }
 
-/* Moves the claimed target aside under a name with the time in it. */
-static gi_err_t set_aside(const char *target, db_t *claim, int64_t now, gi_copy_report_t *rep,
-                          gi_error_t *err)
+/* The name the replaced database is kept under, with the time in it. */
+static gi_err_t name_aside(const char *target, int64_t now, gi_copy_report_t *rep, gi_error_t *err)
 {
-    char tag[64], msg[512];
+    char tag[64];
     gi_tm_t t;
     gi_tm_of(now + GI_CST_OFFSET, &t);
     snprintf(tag, sizeof tag, "before-restore-%04d%02d%02d-%02d%02d%02d", t.year, t.month, t.day,
@@ -154,84 +150,107 @@ static gi_err_t set_aside(const char *target, db_t *claim, int64_t now, gi_copy_
         return gi_fail(err, GI_EINVAL, "'%s' is not a usable file name", target);
     if (db_files_exist(rep->aside))
         return gi_fail(err, GI_EEXISTS, "%s exists already: restore again in a second", rep->aside);
-    if (claim && db_claim_settle(claim) != DB_OK)
-        return gi_fail(err, GI_EIO, "%s: %s", target, db_errmsg(claim));
-    if (db_files_rename(target, rep->aside, msg, sizeof msg) != DB_OK)
-        return gi_fail(err, GI_EIO, "%s", msg);
     return GI_OK;
 }
 
-/* Copies the checked backup src to tmp, brings it to this gimark's schema
- * version (db_open migrates) and counts what it holds. */
-static gi_err_t copy_in(db_t *src, const char *tmp, gi_copy_report_t *rep, gi_error_t *err)
+/* Replaces a claimed database in place: its content is copied aside, then
+ * the backup's is written into its files through the claim's connection.
+ * Not by renaming a copy over it, as a backup is put in place: a process
+ * that opened the database just before the claim waits for the lock holding
+ * the old file; let in after a rename it would go on with the file set aside,
+ * and write its log under the database's name, where SQLite would pair it
+ * with the new file and corrupt it. Written through the lock, the new content
+ * is in the file every opener holds. */
+static gi_err_t fill_in_place(db_t *claim, db_t *src, const char *target, int64_t now,
+                              gi_copy_report_t *rep, gi_error_t *err)
 {
-    char msg[512];
+    gi_err_t rc = name_aside(target, now, rep, err);
+    if (rc != GI_OK)
+        return rc;
+    if (db_claim_settle(claim) != DB_OK)
+        return gi_fail(err, GI_EIO, "%s: %s", target, db_errmsg(claim));
+    if (db_copy(claim, rep->aside) != DB_OK) {
+        rc = gi_fail(err, GI_EIO, "cannot keep the database aside: %s", db_errmsg(claim));
+        db_files_remove(rep->aside);
+        rep->aside[0] = '\0';
+        return rc;
+    }
+    if (db_claim_fill(claim, src) != DB_OK)
+        return gi_fail(err, GI_EIO, "%s (the database as it was is kept as %s)", db_errmsg(src),
+                       rep->aside);
+    return GI_OK;
+}
+
+/* Puts a copy of src in target's place by renaming it from tmp, where no
+ * process can hold target: when it does not exist, or is no database (kept
+ * aside as it is). */
+static gi_err_t copy_beside(db_t *src, const char *target, const char *tmp, int exists, int64_t now,
+                            gi_copy_report_t *rep, gi_error_t *err)
+{
+    char msg[512], back[512];
+    gi_err_t rc = exists ? name_aside(target, now, rep, err) : GI_OK;
+    if (rc != GI_OK)
+        return rc;
     db_files_remove(tmp);
-    db_err_t drc = db_copy(src, tmp);
-    if (drc != DB_OK)
-        return gi_db_fail(src, drc, err);
-    db_t *db = db_open(tmp, msg, sizeof msg);
-    if (!db)
-        return gi_fail(err, GI_EIO, "%s", msg);
-    drc = db_counts(db, &rep->counts);
-    gi_err_t rc = gi_db_fail(db, drc, err);
-    db_close(db);
+    if (db_copy(src, tmp) != DB_OK)
+        rc = gi_fail(err, GI_EIO, "%s", db_errmsg(src));
+    else if (exists && db_files_rename(target, rep->aside, msg, sizeof msg) != DB_OK)
+        rc = gi_fail(err, GI_EIO, "%s", msg);
+    else if (db_files_rename(tmp, target, msg, sizeof msg) != DB_OK) {
+        if (exists && db_files_rename(rep->aside, target, back, sizeof back) != DB_OK)
+            return gi_fail(err, GI_EIO, "%s; the old database stays at %s", msg, rep->aside);
+        rc = gi_fail(err, GI_EIO, "%s", msg);
+    }
+    if (rc != GI_OK) {
+        db_files_remove(tmp);
+        rep->aside[0] = '\0';
+    }
     return rc;
 }
 
-/* Puts tmp in target's place, moving an existing target aside first; the
- * old files go back if the new ones cannot be moved in. */
-static gi_err_t swap_in(const char *tmp, const char *target, db_t *claim, int exists, int64_t now,
-                        gi_copy_report_t *rep, gi_error_t *err)
+/* Opens the backup at from and checks it; counts what it holds. */
+static gi_err_t open_backup(const char *from, db_t **src, gi_copy_report_t *rep, gi_error_t *err)
 {
-    char msg[512], back[512];
-    gi_err_t rc = exists ? set_aside(target, claim, now, rep, err) : GI_OK;
-    if (rc != GI_OK)
-        return rc;
-    if (db_files_rename(tmp, target, msg, sizeof msg) == DB_OK)
-        return GI_OK;
-    if (exists && db_files_rename(rep->aside, target, back, sizeof back) != DB_OK)
-        return gi_fail(err, GI_EIO, "%s; the old database stays at %s", msg, rep->aside);
-    rep->aside[0] = '\0';
-    return gi_fail(err, GI_EIO, "%s", msg);
+    char msg[512];
+    if (access(from, F_OK) != 0)
+        return gi_fail(err, GI_ENOTFOUND, "no backup at %s", from);
+    *src = db_open_copy(from, msg, sizeof msg);
+    if (!*src)
+        return gi_fail(err, GI_EREFUSED, "%s is not a usable backup: %s", from, msg);
+    gi_err_t rc = check_copy(*src, from, GI_EREFUSED, rep, err);
+    if (rc == GI_OK && !rep->audit_ok)
+        rc = gi_fail(err, GI_EREFUSED, "%s: audit log %s", from, rep->audit_problem);
+    if (rc == GI_OK && db_counts(*src, &rep->counts) != DB_OK)
+        rc = gi_fail(err, GI_EREFUSED, "%s: %s", from, db_errmsg(*src));
+    return rc;
 }
 
 gi_err_t gi_restore(const char *target, const char *from, int force, int64_t now,
                     gi_copy_report_t *rep, gi_error_t *err)
 {
-    char tmp[GI_PATH_MAX], msg[512];
+    char tmp[GI_PATH_MAX];
     db_t *src = NULL, *claim = NULL;
     memset(rep, 0, sizeof *rep);
     gi_err_t rc = name_copy(target, "restoring", tmp, rep, err);
     if (rc != GI_OK)
         return rc;
-    if (access(from, F_OK) != 0)
-        return gi_fail(err, GI_ENOTFOUND, "no backup at %s", from);
     if (overlap(from, target))
         return gi_fail(err, GI_EINVAL, "%s is the database itself", from);
-    src = db_open_copy(from, msg, sizeof msg);
-    if (!src)
-        return gi_fail(err, GI_EREFUSED, "%s is not a usable backup: %s", from, msg);
-    if ((rc = check_copy(src, from, GI_EREFUSED, rep, err)) != GI_OK)
+    if ((rc = open_backup(from, &src, rep, err)) != GI_OK)
         goto out;
-    if (!rep->audit_ok) {
-        rc = gi_fail(err, GI_EREFUSED, "%s: audit log %s", from, rep->audit_problem);
-        goto out;
-    }
     int exists = db_files_exist(target);
     if (exists && !force) {
         rc = gi_fail(err, GI_EEXISTS,
                      "%s exists (--force replaces it and keeps its files beside it)", target);
         goto out;
     }
-    if ((exists && (rc = claim_target(target, &claim, err)) != GI_OK) ||
-        (rc = copy_in(src, tmp, rep, err)) != GI_OK ||
-        (rc = swap_in(tmp, target, claim, exists, now, rep, err)) != GI_OK)
+    if (access(target, F_OK) == 0 && (rc = claim_target(target, &claim, err)) != GI_OK)
         goto out;
-    note_sizes(rep);
+    rc = claim ? fill_in_place(claim, src, target, now, rep, err)
+               : copy_beside(src, target, tmp, exists, now, rep, err);
+    if (rc == GI_OK)
+        note_sizes(rep);
 out:
-    if (rc != GI_OK)
-        db_files_remove(tmp);
     db_close(claim);
     db_close(src);
     return rc;
