@@ -6,6 +6,7 @@
  * db->stmt[] under its enum index; that is also the list of all SQL here.
  */
 #include "db/db.h"
+#include "db/internal.h"
 #include "db/migrations.h"
 
 #include <sqlite3.h>
@@ -472,8 +473,10 @@ void db_scans_path(const char *path, char *out, size_t cap)
         snprintf(out, cap, "%s-scans", path);
 }
 
-/* Attaches the scans file (creating it when new) as schema `scans`. */
-static db_err_t attach_scans(db_t *db, const char *path)
+/* Attaches the scans file of the database at path as schema `scans`, opened
+ * with the connection's own flags (so created when new only if the main file
+ * may be created). */
+db_err_t db_attach_scans(db_t *db, const char *path)
 {
     char scans[4096];
     sqlite3_stmt *st = NULL;
@@ -484,7 +487,16 @@ static db_err_t attach_scans(db_t *db, const char *path)
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
-        return fail_sqlite(db, "attach scans");
+        return fail(db, DB_EIO, "cannot attach the scans file: %s", sqlite3_errmsg(db->conn));
+    return DB_OK;
+}
+
+/* Attaches the scans file (creating it when new) as schema `scans`. */
+static db_err_t attach_scans(db_t *db, const char *path)
+{
+    db_err_t rc = db_attach_scans(db, path);
+    if (rc != DB_OK)
+        return rc;
     return exec(db, "PRAGMA scans.journal_mode = WAL; PRAGMA scans.synchronous = NORMAL");
 }
 
@@ -536,20 +548,28 @@ static db_err_t migrate(db_t *db)
     return exec(db, "COMMIT");
 }
 
-db_t *db_open(const char *path, char *errbuf, size_t errlen)
+db_t *db_connect(const char *path, int flags, char *errbuf, size_t errlen)
 {
     db_t *db = calloc(1, sizeof *db);
     if (!db) {
         snprintf(errbuf, errlen, "out of memory");
         return NULL;
     }
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-    if (sqlite3_open_v2(path, &db->conn, flags, NULL) != SQLITE_OK) {
+    if (sqlite3_open_v2(path, &db->conn, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
         snprintf(errbuf, errlen, "cannot open database %s: %s", path,
                  db->conn ? sqlite3_errmsg(db->conn) : "out of memory");
-        goto fail;
+        db_close(db);
+        return NULL;
     }
     sqlite3_extended_result_codes(db->conn, 1);
+    return db;
+}
+
+db_t *db_open(const char *path, char *errbuf, size_t errlen)
+{
+    db_t *db = db_connect(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, errbuf, errlen);
+    if (!db)
+        return NULL;
     sqlite3_busy_timeout(db->conn, 5000);
     if (exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
                  "PRAGMA foreign_keys = ON") != DB_OK ||
@@ -639,6 +659,21 @@ void db_close(db_t *db)
         sqlite3_finalize(db->stmt[i]);
     sqlite3_close(db->conn);
     free(db);
+}
+
+sqlite3 *db_conn(db_t *db)
+{
+    return db->conn;
+}
+
+db_err_t db_fail_msg(db_t *db, db_err_t code, const char *msg)
+{
+    return fail(db, code, "%s", msg);
+}
+
+db_err_t db_exec(db_t *db, const char *sql)
+{
+    return exec(db, sql);
 }
 
 db_err_t db_relax_durability(db_t *db)

@@ -22,6 +22,7 @@ typedef enum {
     DB_OK = 0,
     DB_ENOTFOUND, /* no such record */
     DB_EEXISTS,   /* a unique key is already taken */
+    DB_EBUSY,     /* another connection has the database open (db_claim) */
     DB_EIO,       /* anything else: see db_errmsg() */
 } db_err_t;
 
@@ -415,6 +416,68 @@ db_err_t db_session_insert(db_t *db, const unsigned char hash[DB_HASH_LEN], int6
 db_err_t db_session_find(db_t *db, const unsigned char hash[DB_HASH_LEN], int64_t now,
                          db_account_t *out, char csrf[72]);
 db_err_t db_session_delete(db_t *db, const unsigned char hash[DB_HASH_LEN]);
+
+/* --- copies: backup and restore -------------------------------------------------- */
+
+/* A name beside path for a copy, or for files set aside: tag goes before a
+ * ".db" ending ("gimark.db", "partial" -> "gimark.partial.db"), else after a
+ * dot ("x" -> "x.partial"), so that db_scans_path() of it names its own scans
+ * file. Returns -1 when it does not fit in cap. */
+int db_sibling_path(const char *path, const char *tag, char *out, size_t cap);
+
+/* Whether the database file at path, or its scans file, exists. */
+int db_files_exist(const char *path);
+
+/* Removes the database at path and its scans file, with their journals: the
+ * remains of a copy that was not finished. */
+void db_files_remove(const char *path);
+
+/* Moves the database at from and its scans file (with any -wal or -journal
+ * file, which belongs to its file by name) to the names of to, replacing
+ * what is there, and syncs the directory. The main file moves last, so a
+ * database file at to is complete with its scans file. */
+db_err_t db_files_rename(const char *from, const char *to, char *errbuf, size_t errlen);
+
+/* Copies the database of db and its scans file to new files at path and
+ * db_scans_path(path), both as of one moment, with SQLite's online backup, a
+ * few pages a step. Other connections go on writing meanwhile and are not
+ * held up. The copies are in rollback-journal mode: each is one
+ * self-contained file. Call outside a change. */
+db_err_t db_copy(db_t *db, const char *path);
+
+/* Opens a copy at path read-only, with its scans file (which must exist)
+ * attached; no migration is applied. NULL with a message in errbuf when it
+ * cannot be read as a database. Free with db_close(). */
+db_t *db_open_copy(const char *path, char *errbuf, size_t errlen);
+
+/* Runs SQLite's integrity check on the database and its scans file; out gets
+ * "ok" or the first problems found. */
+db_err_t db_integrity_check(db_t *db, char *out, size_t cap);
+
+typedef struct {
+    int64_t products, operators, batches, labels, audit_rows, scans;
+} db_counts_t;
+
+/* How many records of each kind the database holds. */
+db_err_t db_counts(db_t *db, db_counts_t *out);
+
+/* Takes the database at path (and its scans file) for this connection alone
+ * and keeps it until db_close(): no other process can open it meanwhile.
+ * Returns NULL with *code DB_EBUSY when another connection has it open (a
+ * running server, another command), DB_ENOTFOUND when the file is not a
+ * database at all (nothing can be using it), else DB_EIO. */
+db_t *db_claim(const char *path, db_err_t *code, char *errbuf, size_t errlen);
+
+/* On a claimed database: folds its write-ahead logs into the files and
+ * switches them to a rollback journal, so that the files alone hold all of
+ * it and a db_claim_fill() is journalled in them. */
+db_err_t db_claim_settle(db_t *db);
+
+/* On a claimed database: replaces the content of the database and of its
+ * scans file with those of src (a copy opened with db_open_copy), each file
+ * in one transaction: a crash halfway leaves a file as it was or as src.
+ * Failures are recorded on src. */
+db_err_t db_claim_fill(db_t *db, db_t *src);
 
 /* --- figures -------------------------------------------------------------- */
 

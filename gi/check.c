@@ -207,6 +207,8 @@ gi_err_t gi_db_fail(db_t *db, db_err_t rc, gi_error_t *err)
         return gi_fail(err, GI_ENOTFOUND, "%s", db_errmsg(db));
     case DB_EEXISTS:
         return gi_fail(err, GI_EEXISTS, "%s", db_errmsg(db));
+    case DB_EBUSY:
+        return gi_fail(err, GI_EREFUSED, "%s", db_errmsg(db));
     case DB_EIO:
         break;
     }

@@ -40,7 +40,14 @@ struct cli_command {
     const char *summary;
     const cli_opt_t *opts;
     gi_err_t (*run)(cli_t *cli, const cli_command_t *cmd, gi_error_t *err);
-    int creates_db; /* may run on a database file that does not exist yet */
+    int db_use; /* CLI_DB_EXISTING, CLI_DB_CREATE or CLI_DB_NONE */
+};
+
+/* What a command needs of the database before its handler runs. */
+enum {
+    CLI_DB_EXISTING = 0, /* opened; it must exist */
+    CLI_DB_CREATE = 1,   /* opened, and created when it does not exist yet */
+    CLI_DB_NONE = 2,     /* not opened: the handler works on the files itself */
 };
 
 /* The command tables of each part, ended by a row with word NULL. */
@@ -48,6 +55,7 @@ extern const cli_command_t cli_registry_commands[];
 extern const cli_command_t cli_batch_commands[];
 extern const cli_command_t cli_account_commands[];
 extern const cli_command_t cli_serve_commands[];
+extern const cli_command_t cli_backup_commands[];
 
 /* Reads the settings file at path into cmd's options that the command line
  * left unset (and the database path), see gi/cli_config.c. known tells

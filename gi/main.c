@@ -21,10 +21,8 @@
 #include <unistd.h>
 
 static const cli_command_t *const command_tables[] = {
-    cli_registry_commands,
-    cli_batch_commands,
-    cli_account_commands,
-    cli_serve_commands,
+    cli_registry_commands, cli_batch_commands,  cli_account_commands,
+    cli_serve_commands,    cli_backup_commands,
 };
 #define NTABLES (sizeof command_tables / sizeof command_tables[0])
 
@@ -259,14 +257,14 @@ static int run_command(cli_t *cli, const cli_command_t *cmd)
         fprintf(stderr, "gimark: cannot initialise libsodium\n");
         return 3;
     }
-    if (!cmd->creates_db && access(cli->db_path, F_OK) != 0) {
+    if (cmd->db_use == CLI_DB_EXISTING && access(cli->db_path, F_OK) != 0) {
         fprintf(stderr, "gimark: no database at %s (create one with 'gimark init')\n",
                 cli->db_path);
         return 3;
     }
     char dberr[512];
-    db_t *db = db_open(cli->db_path, dberr, sizeof dberr);
-    if (!db) {
+    db_t *db = NULL;
+    if (cmd->db_use != CLI_DB_NONE && !(db = db_open(cli->db_path, dberr, sizeof dberr))) {
         fprintf(stderr, "gimark: %s\n", dberr);
         return 3;
     }
