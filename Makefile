@@ -4,12 +4,16 @@
 #               first run and start the server on 127.0.0.1:8080
 #   make test   install missing packages, build, run every test suite
 #
-# Other targets: deps, all, sanitize, bench, fuzz, clean.
+# Other targets: deps, all, install, sanitize, bench, fuzz, clean.
+#
+#   make install   build/gimark to $(DESTDIR)$(PREFIX)/bin (PREFIX=/usr/local), the
+#                  install notes to share/doc/gimark/, and deploy/gimark.conf to $(DESTDIR)/etc/gimark/ unless one is there;
+#                  the rest of deploy/ is installed by hand (deploy/README.md).
 
 DEB_PACKAGES = build-essential pkg-config sqlite3 libsqlite3-dev libmicrohttpd-dev \
                libqrencode-dev libzint-dev libsodium-dev libjansson-dev libcairo2-dev \
                libpango1.0-dev fonts-noto-cjk zbar-tools poppler-utils librsvg2-bin \
-               libzip-dev librsvg2-dev dmtx-utils netpbm curl zip unzip python3 wrk nginx-light clang \
+               libzip-dev librsvg2-dev dmtx-utils netpbm curl zip unzip python3 wrk nginx-light openssl clang \
                libclang-rt-14-dev chromium
 
 PKG_MODULES = sqlite3 libmicrohttpd libqrencode libsodium jansson cairo cairo-pdf \
@@ -38,7 +42,10 @@ SAN_OBJ  = $(LIB_SRC:%.c=build/san/%.o) build/san/gen/db_sql.o build/san/gen/web
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 SAN_BIN  = $(UNIT_SRC:tests/unit/%.c=build/san/tests/%)
 
-.PHONY: all deps run test unit sanitize cli-test integration bench fuzz fuzz-build clean format
+.PHONY: all deps run test unit sanitize cli-test integration bench fuzz fuzz-build clean format \
+        install
+
+PREFIX ?= /usr/local
 
 all: build/gimark $(UNIT_BIN) build/label_positions
 
@@ -116,6 +123,17 @@ sanitize: deps
 
 unit: all
 	@sh tests/run-unit.sh build/tests
+
+# An edited settings file is never replaced; the shipped one stays in deploy/.
+install: build/gimark
+	install -D -m 0755 build/gimark $(DESTDIR)$(PREFIX)/bin/gimark
+	install -D -m 0644 deploy/README.md $(DESTDIR)$(PREFIX)/share/doc/gimark/README.md
+	@if [ -e $(DESTDIR)/etc/gimark/gimark.conf ]; then \
+	  echo "keeping $(DESTDIR)/etc/gimark/gimark.conf (compare with deploy/gimark.conf)"; \
+	else \
+	  echo "install -D -m 0644 deploy/gimark.conf $(DESTDIR)/etc/gimark/gimark.conf"; \
+	  install -D -m 0644 deploy/gimark.conf $(DESTDIR)/etc/gimark/gimark.conf; \
+	fi
 
 run: deps all
 	@sh deploy/run-demo.sh

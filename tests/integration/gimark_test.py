@@ -146,12 +146,17 @@ class Server:
         self.port = None
         self.err_path = os.path.join(workdir.dir, "server.err")
 
-    def start(self):
+    def command(self):
+        """The command line and environment start() runs."""
         env = dict(os.environ, GIMARK_DB=self.w.db)
         env.pop("GIMARK_NOW", None)
+        return [GIMARK, "serve", "--listen", "127.0.0.1:0"] + self.extra, env
+
+    def start(self):
+        argv, env = self.command()
         self.err = open(self.err_path, "w")
-        self.proc = subprocess.Popen([GIMARK, "serve", "--listen", "127.0.0.1:0"] + self.extra,
-                                     env=env, stdout=subprocess.PIPE, stderr=self.err, text=True)
+        self.proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=self.err,
+                                     text=True)
         line = self.proc.stdout.readline()  # blocks until ready, or EOF if it failed
         if "listening on" not in line:
             self.proc.wait(timeout=10)
