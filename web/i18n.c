@@ -325,6 +325,7 @@ static const web_portal_text_t portal_zh = {
     .text = "内容",
     .chain_ok = "审计链校验通过",
     .chain_broken = "审计链校验失败",
+    .chain_scoped = "审计链按全部记录整体校验；下表只列出您辖区内的记录，辖区代码",
     .actor = "操作人",
     .action = "操作",
     .record = "对象",
@@ -412,6 +413,8 @@ static const web_portal_text_t portal_en = {
     .text = "Text",
     .chain_ok = "The audit chain verifies",
     .chain_broken = "The audit chain does not verify",
+    .chain_scoped = "The chain is verified as a whole, over every row; the list below shows only "
+                    "the rows of your region, code",
     .actor = "Who",
     .action = "What",
     .record = "Record",

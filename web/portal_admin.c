@@ -588,6 +588,9 @@ static void chain_status(page_t *pg, web_buf_t *b)
              rep.ok ? "ok" : "bad", rep.ok ? pg->p->chain_ok : pg->p->chain_broken, rep.rows, head);
     if (!rep.ok)
         web_html(b, "<p>#%D: %s</p>", rep.bad_id, rep.problem);
+    if (pg->account.region_scope[0])
+        web_html(b, "<p class=\"scope\">%s <span class=\"serial\">%s</span></p>",
+                 pg->p->chain_scoped, pg->account.region_scope);
     web_buf_puts(b, "</section>");
 }
 

@@ -393,6 +393,53 @@ def test_anomalies(t, s, tokens, own_code):
     t.check(status == 400, "unknown anomaly kind: 400", status)
 
 
+def audit_rows(s, token):
+    """Every audit row the account may read, walking the pages."""
+    rows, offset = [], 0
+    while offset is not None:
+        status, _, doc, raw = call(s, "GET", "audit?limit=100&offset=%d" % offset, token=token)
+        if status != 200:
+            return status, raw
+        rows += doc["items"]
+        offset = doc["next_offset"]
+    return 200, rows
+
+
+def test_audit_scope(t, s, w, tokens, own_code):
+    """A city regulator reads the audit rows of its city's records only; the
+    province reads every row; the chain is verified whole for both."""
+    rid = int(w.sql("select id from report where code = '%s'" % own_code.replace("-", "")))
+    status, _, _, raw = call(s, "POST", "reports/%d/triage" % rid, token=tokens["baise"],
+                             body={"status": "triaged", "note": "checked the print"})
+    t.check(status == 200, "a city regulator triages a report on its city's label", raw[:200])
+    regions = g.audit_regions(w)
+    status, province = audit_rows(s, tokens["regulator"])
+    t.check(status == 200 and sorted(r["id"] for r in province) == sorted(regions),
+            "the province-wide regulator reads every audit row", (status, len(regions)))
+    status, city = audit_rows(s, tokens["baise"])
+    ids = sorted(r["id"] for r in city) if status == 200 else city
+    want = sorted(i for i, r in regions.items() if r and r.startswith("4510"))
+    t.check(ids == want, "the city regulator reads exactly the rows of its city's records",
+            (ids, want))
+    seen = {(r["action"], r["entity"]) for r in city} if status == 200 else set()
+    for kind in (("auth.suspend", "authorisation"), ("batch.issue", "batch"),
+                 ("batch.void_codes", "batch"), ("operator.edit", "operator"),
+                 ("product.add", "product"), ("report.triage", "report")):
+        t.check(kind in seen, "the city regulator sees %s on its city's %s" % kind, seen)
+    entities = {r["entity"] for r in city} if status == 200 else {"?"}
+    t.check(not entities & {"account", "api_token"},
+            "rows that name no region are not the city regulator's", entities)
+    other = {r["id"] for r in city} & {i for i, r in regions.items()
+                                       if r and not r.startswith("4510")}
+    t.check(not other, "no row of another city's records", other)
+    t.check(len(city) < len(province), "the city's rows are fewer than the province's")
+    _, _, doc, _ = call(s, "GET", "audit/verify", token=tokens["baise"])
+    t.check(doc.get("ok") is True and doc["rows"] == len(province),
+            "the city regulator's chain check walks the whole chain", doc)
+    status, _, _, _ = call(s, "GET", "audit", token=tokens["operator"])
+    t.check(status == 403, "an operator still may not read the audit log", status)
+
+
 def test_secrets(t, w, s, tokens):
     dump = w.sql(".dump")
     log = s.stderr()
@@ -418,6 +465,7 @@ def main():
             test_register(t, s, tokens)
             test_oversight(t, s, tokens, own_code)
             test_anomalies(t, s, tokens, own_code)
+            test_audit_scope(t, s, w, tokens, own_code)
         finally:
             rc = s.stop()
         t.check(rc == 0, "clean exit", rc)
