@@ -93,6 +93,14 @@ void portal_error(page_t *pg, gi_err_t rc, const gi_error_t *err)
                    status == 503 ? pg->t->busy_text : err->msg);
 }
 
+void portal_after_change(page_t *pg, gi_err_t rc, const gi_error_t *err, const char *back)
+{
+    if (rc == GI_OK)
+        portal_redirect(pg, back, 1);
+    else
+        portal_error(pg, rc, err);
+}
+
 /* --- tokens ------------------------------------------------------------------------------ */
 
 static int token_shaped(const char *s)
@@ -759,78 +767,130 @@ static void admin_desk(page_t *pg)
     portal_finish(pg, 200, &b);
 }
 
-/* POST /admin/batches/{id}/{action} and /admin/authorisations/{id}/approve */
-static void admin_act(page_t *pg, const char *rest)
+/* A batch transition posted by a form; text is the decision note. */
+static void batch_posted(page_t *pg, gi_batch_action_t action, const char *text, const char *back)
 {
-    char kind[16], action[16], idtext[20];
-    int64_t id;
     gi_error_t err;
-    gi_err_t rc;
-    if (sscanf(rest, "%15[a-z]/%19[0-9]/%15[a-z]", kind, idtext, action) != 3 ||
-        portal_parse_id(idtext, &id) != 0) {
-        portal_message(pg, 404, pg->t->not_found_title, pg->p->not_found);
-        return;
-    }
+    db_batch_t b;
     gi_ctx_t ctx = *pg->ctx;
     ctx.actor = pg->actor;
-    if (strcmp(kind, "batches") == 0 && gi_batch_action_parse(action) >= 0 &&
-        gi_batch_action_parse(action) <= GI_BATCH_ISSUE) {
-        db_batch_t b;
-        rc = gi_act_batch(&ctx, &pg->account, id, (gi_batch_action_t)gi_batch_action_parse(action),
-                          portal_field(pg, "note"), NULL, 0, &b, &err);
-    } else if (strcmp(kind, "authorisations") == 0 && strcmp(action, "approve") == 0) {
-        db_auth_t a;
-        rc = gi_act_auth(&ctx, &pg->account, id, GI_AUTH_APPROVE, "",
-                         portal_field(pg, "approval_doc"), &a, &err);
-    } else {
-        portal_message(pg, 404, pg->t->not_found_title, pg->p->not_found);
-        return;
-    }
-    if (rc != GI_OK)
-        portal_error(pg, rc, &err);
+    gi_err_t rc = gi_act_batch(&ctx, &pg->account, pg->id, action, text, NULL, 0, &b, &err);
+    portal_after_change(pg, rc, &err, back);
+}
+
+/* POST /admin/batches/{id}/approve|reject|issue */
+static void admin_batch(page_t *pg)
+{
+    batch_posted(pg, (gi_batch_action_t)gi_batch_action_parse(pg->arg), portal_field(pg, "note"),
+                 "/admin/");
+}
+
+/* --- the operator's changes and downloads ------------------------------------------------------
+ */
+
+static void coop_download(page_t *pg)
+{
+    gi_error_t err;
+    gi_ctx_t ctx = *pg->ctx;
+    ctx.actor = pg->actor;
+    gi_err_t rc =
+        web_print_file(&ctx, &pg->account, pg->id, pg->rq->query(pg->rq->query_arg, "format"),
+                       pg->rq->base_url, &pg->out->file, &err);
+    if (rc == GI_OK)
+        pg->out->status = 200;
     else
-        portal_redirect(pg, "/admin/", 1);
+        portal_error(pg, rc, &err);
+}
+
+static void coop_void(page_t *pg)
+{
+    gi_error_t err;
+    gi_ctx_t ctx = *pg->ctx;
+    ctx.actor = pg->actor;
+    portal_after_change(pg, void_posted(pg, &ctx, pg->id, &err), &err, "/coop/");
+}
+
+static void coop_activate(page_t *pg)
+{
+    batch_posted(pg, GI_BATCH_ACTIVATE, "", "/coop/");
 }
 
 /* --- dispatch ------------------------------------------------------------------------------------
  */
 
-static void coop_route(page_t *pg, const char *rest, int post)
+static void login_page(page_t *pg)
 {
-    int64_t id;
-    char idtext[20], action[16];
-    if (!post && *rest == '\0') {
-        coop_desk(pg);
-    } else if (post && strcmp(rest, "batches") == 0) {
-        coop_request(pg);
-    } else if (sscanf(rest, "batches/%19[0-9]/%15[a-z]", idtext, action) == 2 &&
-               portal_parse_id(idtext, &id) == 0) {
-        gi_error_t err;
-        gi_ctx_t ctx = *pg->ctx;
-        ctx.actor = pg->actor;
-        gi_err_t rc;
-        if (!post && strcmp(action, "labels") == 0) {
-            rc = web_print_file(&ctx, &pg->account, id, pg->rq->query(pg->rq->query_arg, "format"),
-                                pg->rq->base_url, &pg->out->file, &err);
-            if (rc == GI_OK)
-                pg->out->status = 200;
-        } else if (post && strcmp(action, "void") == 0) {
-            rc = void_posted(pg, &ctx, id, &err);
-            if (rc == GI_OK)
-                portal_redirect(pg, "/coop/", 1);
-        } else if (post && strcmp(action, "activate") == 0) {
-            db_batch_t b;
-            rc = gi_act_batch(&ctx, &pg->account, id, GI_BATCH_ACTIVATE, "", NULL, 0, &b, &err);
-            if (rc == GI_OK)
-                portal_redirect(pg, "/coop/", 1);
-        } else {
-            rc = gi_fail(&err, GI_ENOTFOUND, "%s", pg->p->not_found);
+    login_form(pg, 200, NULL);
+}
+
+static void to_login(page_t *pg)
+{
+    portal_redirect(pg, "/login", 0);
+}
+
+/* Every page and form of the desks; portal_admin_routes[] has the rest of
+ * /admin/. The integration tests read both tables: a route added here is a
+ * route the authorisation matrix must list. */
+static const portal_route_t routes[] = {
+    {"GET", "/login", PORTAL_ANYONE, login_page, NULL},
+    {"POST", "/login", PORTAL_ANYONE, login, NULL},
+    {"GET", "/logout", PORTAL_ANYONE, to_login, NULL},
+    {"POST", "/logout", PORTAL_ANYONE, logout, NULL},
+    {"GET", "/coop/", PORTAL_OPERATOR, coop_desk, NULL},
+    {"POST", "/coop/batches", PORTAL_OPERATOR, coop_request, NULL},
+    {"GET", "/coop/batches/{id}/labels", PORTAL_OPERATOR, coop_download, NULL},
+    {"POST", "/coop/batches/{id}/activate", PORTAL_OPERATOR, coop_activate, NULL},
+    {"POST", "/coop/batches/{id}/void", PORTAL_OPERATOR, coop_void, NULL},
+    {"GET", "/admin/", PORTAL_DESK, admin_desk, NULL},
+    {"POST", "/admin/batches/{id}/approve", PORTAL_DESK, admin_batch, "approve"},
+    {"POST", "/admin/batches/{id}/reject", PORTAL_DESK, admin_batch, "reject"},
+    {"POST", "/admin/batches/{id}/issue", PORTAL_DESK, admin_batch, "issue"},
+};
+
+/* True when path fits pattern, whose "{id}" stands for a record id (put in *id). */
+static int route_fits(const char *pattern, const char *path, int64_t *id)
+{
+    while (*pattern && *path) {
+        if (strncmp(pattern, "{id}", 4) == 0) {
+            char idtext[20];
+            size_t n = strspn(path, "0123456789");
+            if (n == 0 || n >= sizeof idtext)
+                return 0;
+            memcpy(idtext, path, n);
+            idtext[n] = '\0';
+            if (portal_parse_id(idtext, id) != 0)
+                return 0;
+            pattern += 4;
+            path += n;
+        } else if (*pattern++ != *path++) {
+            return 0;
         }
-        if (rc != GI_OK)
-            portal_error(pg, rc, &err);
-    } else {
-        portal_message(pg, 404, pg->t->not_found_title, pg->p->not_found);
     }
+    return *pattern == '\0' && *path == '\0';
+}
+
+/* The route of method (HEAD as GET) and path; NULL when none. *path_known
+ * tells whether another method has one. */
+static const portal_route_t *route_find(const char *method, const char *path, int64_t *id,
+                                        int *path_known)
+{
+    const struct {
+        const portal_route_t *table;
+        size_t n;
+    } tables[] = {{routes, sizeof routes / sizeof routes[0]},
+                  {portal_admin_routes, portal_admin_route_count}};
+    const char *m = strcmp(method, "HEAD") == 0 ? "GET" : method;
+    *path_known = 0;
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
+        for (size_t i = 0; i < tables[t].n; i++) {
+            const portal_route_t *r = &tables[t].table[i];
+            if (!route_fits(r->pattern, path, id))
+                continue;
+            if (strcmp(r->method, m) == 0)
+                return r;
+            *path_known = 1;
+        }
+    return NULL;
 }
 
 /* Resolves the session cookie; 0 when signed in. */
@@ -860,42 +920,28 @@ void web_portal_handle(const gi_ctx_t *ctx, const web_portal_request_t *rq,
         portal_message(&pg, 405, pg.t->method_title, pg.t->not_found_text);
         return;
     }
+    const char *path = strcmp(rq->path, "/coop") == 0    ? "/coop/"
+                       : strcmp(rq->path, "/admin") == 0 ? "/admin/"
+                                                         : rq->path;
+    int path_known;
+    const portal_route_t *r = route_find(rq->method, path, &pg.id, &path_known);
     sign_in_from_cookie(&pg);
-    if (strcmp(rq->path, "/login") == 0) {
-        post ? login(&pg) : login_form(&pg, 200, NULL);
-        return;
-    }
-    if (strcmp(rq->path, "/logout") == 0) {
-        post ? logout(&pg) : portal_redirect(&pg, "/login", 0);
-        return;
-    }
-    if (!pg.signed_in) {
+    int anyone = r && r->who == PORTAL_ANYONE;
+    int is_operator = strcmp(pg.account.role, "operator") == 0;
+    if (!anyone && !pg.signed_in) {
         if (get)
             portal_redirect(&pg, "/login", 0);
         else
             portal_message(&pg, 403, pg.p->forbidden, pg.p->form_expired);
-        return;
-    }
-    if (post && !form_checked(&pg)) {
+    } else if (!anyone && post && !form_checked(&pg)) {
         portal_message(&pg, 403, pg.p->forbidden, pg.p->form_expired);
-        return;
-    }
-    int is_operator = strcmp(pg.account.role, "operator") == 0;
-    if (strncmp(rq->path, "/coop/", 6) == 0 || strcmp(rq->path, "/coop") == 0) {
-        if (!is_operator)
-            portal_redirect(&pg, "/admin/", 0);
-        else
-            coop_route(&pg, rq->path[5] ? rq->path + 6 : "", post);
-    } else if (strncmp(rq->path, "/admin/", 7) == 0 || strcmp(rq->path, "/admin") == 0) {
-        const char *rest = rq->path[6] ? rq->path + 7 : "";
-        if (is_operator)
-            portal_redirect(&pg, "/coop/", 0);
-        else if (!post && *rest == '\0')
-            admin_desk(&pg);
-        else if (post && portal_admin_post(&pg, rest) != 0)
-            admin_act(&pg, rest);
-        else if (!post && portal_admin_page(&pg, rest) != 0)
-            portal_message(&pg, 404, pg.t->not_found_title, pg.p->not_found);
+    } else if (!anyone && r && (r->who == PORTAL_OPERATOR) != is_operator) {
+        portal_redirect(&pg, is_operator ? "/coop/" : "/admin/", 0);
+    } else if (r) {
+        pg.arg = r->arg;
+        r->run(&pg);
+    } else if (path_known) {
+        portal_message(&pg, 405, pg.t->method_title, pg.t->not_found_text);
     } else {
         portal_message(&pg, 404, pg.t->not_found_title, pg.p->not_found);
     }
