@@ -333,6 +333,10 @@ static const web_portal_text_t portal_zh = {
     .void_codes_hint = "要作废的编码（每行一个；留空则作废整批）",
     .edit = "修改",
     .save = "保存",
+    .print_options = "其他格式与码制",
+    .file_format = "文件格式",
+    .symbology = "码制",
+    .label_size = "标签尺寸（毫米，宽x高）",
 };
 
 static const web_portal_text_t portal_en = {
@@ -422,6 +426,10 @@ static const web_portal_text_t portal_en = {
     .void_codes_hint = "Codes to void, one a line (leave empty to void the whole batch)",
     .edit = "Edit",
     .save = "Save",
+    .print_options = "Other formats and symbols",
+    .file_format = "File format",
+    .symbology = "Symbology",
+    .label_size = "Label size (mm, width x height)",
 };
 
 const web_portal_text_t *web_portal_text(web_lang_t lang)

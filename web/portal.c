@@ -359,6 +359,34 @@ static void void_form(page_t *pg, web_buf_t *b, int64_t id)
     web_html(b, "<button type=\"submit\">%s</button></form></details>", pg->p->void_labels);
 }
 
+/* A select of values; the first is chosen. */
+static void select_field(web_buf_t *b, const char *name, int64_t id, const char *label,
+                         const char *const *values)
+{
+    web_html(b, "<label for=\"%s-%D\">%s</label><select id=\"%s-%D\" name=\"%s\">", name, id, label,
+             name, id, name);
+    for (int i = 0; values[i]; i++)
+        web_html(b, "<option>%s</option>", values[i]);
+    web_buf_puts(b, "</select>");
+}
+
+/* The print file in another format, symbology or label size (the layout
+ * choices of gi/layout.h; the rest keep their defaults). */
+static void print_form(page_t *pg, web_buf_t *b, int64_t id)
+{
+    static const char *const formats[] = {"pdf", "png", "svg", "zip", "csv", NULL};
+    static const char *const symbologies[] = {"qr", "datamatrix", "hanxin", "code128", NULL};
+    static const char *const sizes[] = {"60x30", "50x30", "70x35", "100x50", "40x40", NULL};
+    web_html(b,
+             "<details><summary>%s</summary><form method=\"get\" "
+             "action=\"/coop/batches/%D/labels\">",
+             pg->p->print_options, id);
+    select_field(b, "format", id, pg->p->file_format, formats);
+    select_field(b, "symbology", id, pg->p->symbology, symbologies);
+    select_field(b, "label-size", id, pg->p->label_size, sizes);
+    web_html(b, "<button type=\"submit\">%s</button></form></details>", pg->p->download);
+}
+
 /* Splits the posted codes (one a line; spaces and commas separate too) and
  * voids them, or the whole batch when none is given. */
 static gi_err_t void_posted(page_t *pg, gi_ctx_t *ctx, int64_t id, gi_error_t *err)
@@ -410,8 +438,10 @@ static void coop_batches(page_t *pg, web_buf_t *b, const rows_t *batches, const 
             portal_csrf_field(pg, b);
             web_html(b, "<button type=\"submit\">%s</button></form>", pg->p->activate);
         }
-        if (printable)
+        if (printable) {
+            print_form(pg, b, x->id);
             void_form(pg, b, x->id);
+        }
         web_buf_puts(b, "</td></tr>");
     }
     web_html(b, "</tbody></table></div>%s</section>", batches->n ? "" : pg->p->none);
@@ -793,9 +823,8 @@ static void coop_download(page_t *pg)
     gi_error_t err;
     gi_ctx_t ctx = *pg->ctx;
     ctx.actor = pg->actor;
-    gi_err_t rc =
-        web_print_file(&ctx, &pg->account, pg->id, pg->rq->query(pg->rq->query_arg, "format"),
-                       pg->rq->base_url, &pg->out->file, &err);
+    gi_err_t rc = web_print_file(&ctx, &pg->account, pg->id, pg->rq->query, pg->rq->query_arg,
+                                 pg->rq->base_url, &pg->out->file, &err);
     if (rc == GI_OK)
         pg->out->status = 200;
     else

@@ -164,6 +164,15 @@ def test_download_and_activate(t, s, w, coop, bid):
     pdf = r.read()
     c.close()
     t.check(r.status == 200 and pdf.startswith(b"%PDF"), "operator downloads the PDF")
+    _, _, html, _ = coop.get("/coop/?lang=en")
+    t.check('action="/coop/batches/%d/labels"' % bid in html and 'name="symbology"' in html
+            and 'name="label-size"' in html, "the desk offers symbology and label size")
+    status, h, _, _ = coop.get("/coop/batches/%d/labels?format=svg&symbology=datamatrix&"
+                               "label-size=70x35" % bid)
+    t.check(status == 200 and h["Content-Type"] == "image/svg+xml",
+            "the desk's download takes the symbology and label size", status)
+    status, _, html, _ = coop.get("/coop/batches/%d/labels?format=pdf&label-size=1x1" % bid)
+    t.check(status == 400 and "choose a larger label" in html, "a label too small: 400, says why", status)
     _, _, html, _ = coop.get("/coop/")
     status, _, _, _ = coop.post("/coop/batches/%d/activate" % bid, {"csrf": coop.csrf(html)})
     t.check(status == 303 and w.sql("select status from batch where id=%d" % bid) == "activated",
