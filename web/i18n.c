@@ -337,6 +337,8 @@ static const web_portal_text_t portal_zh = {
     .file_format = "文件格式",
     .symbology = "码制",
     .label_size = "标签尺寸（毫米，宽x高）",
+    .actions = "办理",
+    .detail = "详情",
 };
 
 static const web_portal_text_t portal_en = {
@@ -430,6 +432,8 @@ static const web_portal_text_t portal_en = {
     .file_format = "File format",
     .symbology = "Symbology",
     .label_size = "Label size (mm, width x height)",
+    .actions = "Actions",
+    .detail = "Details",
 };
 
 const web_portal_text_t *web_portal_text(web_lang_t lang)

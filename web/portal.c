@@ -281,6 +281,12 @@ static const char *product_of(const rows_t *auths, int64_t auth_id)
     return "";
 }
 
+void portal_scroll_begin(web_buf_t *b, const char *label, int wide)
+{
+    web_html(b, "<div class=\"scroll%s\" tabindex=\"0\" role=\"region\" aria-label=\"%s\">",
+             wide ? " wide" : "", label);
+}
+
 void portal_csrf_field(page_t *pg, web_buf_t *b)
 {
     web_html(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", pg->csrf);
@@ -292,13 +298,15 @@ void portal_csrf_field(page_t *pg, web_buf_t *b)
 static void coop_auths(page_t *pg, web_buf_t *b, const rows_t *auths)
 {
     const db_auth_t *a = auths->items;
+    web_html(b, "<section class=\"card\"><h2>%s</h2>", pg->p->my_auths);
+    portal_scroll_begin(b, pg->p->my_auths, 0);
     web_html(b,
-             "<section class=\"card\"><h2>%s</h2><div class=\"scroll\"><table><thead><tr>"
+             "<table><thead><tr>"
              "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
              "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
              "</tr></thead><tbody>",
-             pg->p->my_auths, pg->t->product, pg->p->status, pg->t->valid_until, pg->p->quota,
-             pg->p->used, pg->p->left);
+             pg->t->product, pg->p->status, pg->t->valid_until, pg->p->quota, pg->p->used,
+             pg->p->left);
     for (size_t i = 0; i < auths->n; i++) {
         int64_t used = 0;
         gi_error_t err;
@@ -319,7 +327,7 @@ static void coop_request_form(page_t *pg, web_buf_t *b, const rows_t *auths)
     if (!any)
         return;
     web_html(b,
-             "<section class=\"card\"><h2>%s</h2><form method=\"post\" "
+             "<section class=\"card\" id=\"request\"><h2>%s</h2><form method=\"post\" "
              "action=\"/coop/batches?lang=%s\"><label for=\"auth_id\">%s</label>"
              "<select id=\"auth_id\" name=\"auth_id\">",
              pg->p->request_title, pg->t->param, pg->t->product);
@@ -414,13 +422,15 @@ static gi_err_t void_posted(page_t *pg, gi_ctx_t *ctx, int64_t id, gi_error_t *e
 static void coop_batches(page_t *pg, web_buf_t *b, const rows_t *batches, const rows_t *auths)
 {
     const db_batch_t *bt = batches->items;
+    web_html(b, "<section class=\"card\"><h2>%s</h2>", pg->p->my_batches);
+    portal_scroll_begin(b, pg->p->my_batches, 1);
     web_html(b,
-             "<section class=\"card\"><h2>%s</h2><div class=\"scroll\"><table><thead><tr>"
+             "<table><thead><tr>"
              "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-             "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\"></th>"
+             "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
              "</tr></thead><tbody>",
-             pg->p->my_batches, pg->p->batch, pg->t->product, pg->t->lot_number, pg->p->labels,
-             pg->p->status);
+             pg->p->batch, pg->t->product, pg->t->lot_number, pg->p->labels, pg->p->status,
+             pg->p->actions);
     for (size_t i = 0; i < batches->n; i++) {
         const db_batch_t *x = &bt[i];
         web_html(b, "<tr><td>%D</td><td>%s</td><td>%s</td><td>%D</td><td>%s</td><td>", x->id,

@@ -114,10 +114,9 @@ static void list_page(page_t *pg, const list_page_t *lp)
         portal_heading(pg, &b, lp->title);
         if (lp->intro)
             lp->intro(pg, &b);
-        web_html(&b,
-                 "<p><a href=\"?format=csv\" download>%s</a></p><div class=\"scroll\"><table>"
-                 "<thead><tr><th scope=\"col\">#</th>",
-                 pg->p->csv);
+        web_html(&b, "<p><a href=\"?format=csv\" download>%s</a></p>", pg->p->csv);
+        portal_scroll_begin(&b, lp->title, 1);
+        web_buf_puts(&b, "<table><thead><tr><th scope=\"col\">#</th>");
         for (int i = 0; i < 7 && lp->columns[i]; i++)
             web_html(&b, "<th scope=\"col\">%s</th>", lp->columns[i]);
         web_buf_puts(&b, "</tr></thead><tbody>");
@@ -194,7 +193,7 @@ static void auths_page(page_t *pg)
                       "authorisations",
                       "id,product,operator,uscc,status,valid_until,yearly_quota,approval_doc\r\n",
                       {pg->t->product, pg->t->operator_name, pg->p->status, pg->t->valid_until,
-                       pg->p->quota, "", NULL},
+                       pg->p->quota, pg->p->actions, NULL},
                       fill_auths,
                       NULL};
     list_page(pg, &lp);
@@ -295,7 +294,7 @@ static void products_page(page_t *pg)
                       "products",
                       "id,name_zh,name_en,region_code,reg_number,standard,gtin\r\n",
                       {pg->p->name_zh, pg->p->name_en, pg->p->region_code, pg->t->registration,
-                       pg->p->gtin, "", NULL},
+                       pg->p->gtin, pg->p->actions, NULL},
                       fill_products,
                       NULL};
     list_page(pg, &lp);
@@ -303,13 +302,13 @@ static void products_page(page_t *pg)
 
 static void operators_page(page_t *pg)
 {
-    list_page_t lp = {
-        pg->p->operators,
-        "operators",
-        "id,uscc,name,kind,region_code,contact\r\n",
-        {pg->t->uscc, pg->p->name_zh, pg->p->kind, pg->p->region_code, pg->p->contact, NULL, NULL},
-        fill_operators,
-        NULL};
+    list_page_t lp = {pg->p->operators,
+                      "operators",
+                      "id,uscc,name,kind,region_code,contact\r\n",
+                      {pg->t->uscc, pg->p->name_zh, pg->p->kind, pg->p->region_code, pg->p->contact,
+                       pg->p->actions, NULL},
+                      fill_operators,
+                      NULL};
     list_page(pg, &lp);
 }
 
@@ -517,13 +516,13 @@ static gi_err_t fill_reports(page_t *pg, emit_t *e, gi_error_t *err)
 
 static void reports_page(page_t *pg)
 {
-    list_page_t lp = {
-        pg->p->nav_reports,
-        "reports",
-        "id,at,code,text,contact,status,note\r\n",
-        {pg->p->when, pg->t->code_label, pg->p->text, pg->p->contact, pg->p->status, "", NULL},
-        fill_reports,
-        NULL};
+    list_page_t lp = {pg->p->nav_reports,
+                      "reports",
+                      "id,at,code,text,contact,status,note\r\n",
+                      {pg->p->when, pg->t->code_label, pg->p->text, pg->p->contact, pg->p->status,
+                       pg->p->actions, NULL},
+                      fill_reports,
+                      NULL};
     list_page(pg, &lp);
 }
 
@@ -581,12 +580,13 @@ static void chain_status(page_t *pg, web_buf_t *b)
 
 static void audit_page(page_t *pg)
 {
-    list_page_t lp = {pg->p->nav_audit,
-                      "audit-log",
-                      "id,at,actor,action,entity,entity_id,detail\r\n",
-                      {pg->p->when, pg->p->actor, pg->p->action, pg->p->record, "", NULL, NULL},
-                      fill_audit,
-                      chain_status};
+    list_page_t lp = {
+        pg->p->nav_audit,
+        "audit-log",
+        "id,at,actor,action,entity,entity_id,detail\r\n",
+        {pg->p->when, pg->p->actor, pg->p->action, pg->p->record, pg->p->detail, NULL, NULL},
+        fill_audit,
+        chain_status};
     list_page(pg, &lp);
 }
 

@@ -57,6 +57,10 @@ void portal_after_change(page_t *pg, gi_err_t rc, const gi_error_t *err, const c
 const char *portal_field(page_t *pg, const char *name);
 int portal_parse_id(const char *s, int64_t *out);
 void portal_csrf_field(page_t *pg, web_buf_t *b);
+/* Opens the box a table scrolls in (sideways, never the page); label names it
+ * for screen readers, wide keeps a table with forms from being squeezed.
+ * The caller closes the div. */
+void portal_scroll_begin(web_buf_t *b, const char *label, int wide);
 /* A one-button form posting to action, with an optional text field. */
 void portal_decision_form(page_t *pg, web_buf_t *b, const char *action, const char *label,
                           const char *field_name, const char *field_label, int required);
