@@ -36,7 +36,7 @@ enum {
     Q_AUDIT_SEQ,
     Q_AUDIT_INSERT,
     Q_AUDIT_ASC,
-    Q_AUDIT_DESC,
+    Q_AUDIT_LIST,
     Q_STATS,
     Q_BATCH_INSERT,
     Q_BATCH_GET,
@@ -157,7 +157,25 @@ static const char *const query_sql[Q_COUNT] = {
     [Q_AUDIT_INSERT] = "INSERT INTO audit_log (id, at, actor, action, entity, entity_id, detail, "
                        "prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?)",
     [Q_AUDIT_ASC] = "SELECT " AUDIT_COLUMNS "FROM audit_log ORDER BY id LIMIT ? OFFSET ?",
-    [Q_AUDIT_DESC] = "SELECT " AUDIT_COLUMNS "FROM audit_log ORDER BY id DESC LIMIT ? OFFSET ?",
+    /* A row's region is its record's: an operator's, a product's, that of
+     * the operator an authorisation, batch or report (through its label)
+     * belongs to. Rows of records with no region (accounts, tokens, reports
+     * on codes that name no label) are for province-wide or wider scopes. */
+    [Q_AUDIT_LIST] =
+        "SELECT " AUDIT_COLUMNS "FROM (SELECT g.*, CASE g.entity"
+        " WHEN 'operator' THEN (SELECT o.region_code FROM operator o WHERE o.id = g.entity_id)"
+        " WHEN 'product' THEN (SELECT p.region_code FROM product p WHERE p.id = g.entity_id)"
+        " WHEN 'authorisation' THEN (SELECT o.region_code FROM authorisation a"
+        "   JOIN operator o ON o.id = a.operator_id WHERE a.id = g.entity_id)"
+        " WHEN 'batch' THEN (SELECT o.region_code FROM batch b"
+        "   JOIN authorisation a ON a.id = b.auth_id JOIN operator o ON o.id = a.operator_id"
+        "   WHERE b.id = g.entity_id)"
+        " WHEN 'report' THEN (SELECT o.region_code FROM report r JOIN label l ON l.code = r.code"
+        "   JOIN batch b ON b.id = l.batch_id JOIN authorisation a ON a.id = b.auth_id"
+        "   JOIN operator o ON o.id = a.operator_id WHERE r.id = g.entity_id)"
+        " END AS region FROM audit_log g) "
+        "WHERE ?1 = '' OR substr(region, 1, length(?1)) = ?1 "
+        "OR (region IS NULL AND length(?1) <= 2) ORDER BY id DESC LIMIT ?2 OFFSET ?3",
     [Q_STATS] =
         "SELECT (SELECT count(*) FROM product), (SELECT count(*) FROM operator),"
         " (SELECT count(*) FROM authorisation WHERE status = 'pending' AND valid_until >= ?1),"
@@ -1130,14 +1148,25 @@ static int audit_row(sqlite3_stmt *st, void *ctx)
     return ((db_audit_fn)c->fn)(&r, c->arg);
 }
 
-db_err_t db_audit_each(db_t *db, int newest_first, db_page_t page, db_audit_fn fn, void *arg)
+db_err_t db_audit_each(db_t *db, db_page_t page, db_audit_fn fn, void *arg)
 {
-    sqlite3_stmt *st = stmt_get(db, newest_first ? Q_AUDIT_DESC : Q_AUDIT_ASC);
+    sqlite3_stmt *st = stmt_get(db, Q_AUDIT_ASC);
     if (!st)
         return DB_EIO;
     bind_page(st, 1, page);
     list_ctx_t c = {(void *)fn, arg};
     return step_rows(db, st, "read audit log", audit_row, &c);
+}
+
+db_err_t db_audit_list(db_t *db, const db_filter_t *f, db_page_t page, db_audit_fn fn, void *arg)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_AUDIT_LIST);
+    if (!st)
+        return DB_EIO;
+    bind_text(st, 1, f ? f->region : "");
+    bind_page(st, 2, page);
+    list_ctx_t c = {(void *)fn, arg};
+    return step_rows(db, st, "list audit log", audit_row, &c);
 }
 
 /* --- batches and labels ------------------------------------------------------- */

@@ -209,9 +209,14 @@ db_err_t db_auth_count_live(db_t *db, int64_t operator_id, int64_t product_id, i
  * the log is empty). */
 db_err_t db_audit_head(db_t *db, int64_t *next_id, unsigned char prev_hash[DB_HASH_LEN]);
 db_err_t db_audit_append(db_t *db, const db_audit_row_t *row);
-/* Walks rows in id order (ascending, or newest first when newest_first). */
+/* Walks rows in id order, oldest first (the whole chain). */
 typedef int (*db_audit_fn)(const db_audit_row_t *row, void *arg);
-db_err_t db_audit_each(db_t *db, int newest_first, db_page_t page, db_audit_fn fn, void *arg);
+db_err_t db_audit_each(db_t *db, db_page_t page, db_audit_fn fn, void *arg);
+/* Lists rows newest first, narrowed to f's region: a row's region is that of
+ * the record it names (the operator of an authorisation, batch or report;
+ * the product's own); rows naming no region (accounts, tokens, reports on
+ * codes that name no label) are listed only for a province or wider. */
+db_err_t db_audit_list(db_t *db, const db_filter_t *f, db_page_t page, db_audit_fn fn, void *arg);
 /* The highest id ever handed out, even if that row was since removed. */
 db_err_t db_audit_highest_issued(db_t *db, int64_t *id);
 

@@ -113,7 +113,7 @@ gi_err_t gi_audit_verify(db_t *db, gi_audit_report_t *rep, gi_error_t *err)
     verify_state_t vs = {.rep = rep, .expect_id = 1};
     memset(rep, 0, sizeof *rep);
     db_page_t all = {0, 0};
-    db_err_t drc = db_audit_each(db, 0, all, verify_row, &vs);
+    db_err_t drc = db_audit_each(db, all, verify_row, &vs);
     if (drc != DB_OK)
         return gi_db_fail(db, drc, err);
     memcpy(rep->head, vs.prev, DB_HASH_LEN);

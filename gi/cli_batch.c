@@ -6,6 +6,7 @@
 #include "gi/cli.h"
 #include "gi/export.h"
 #include "gi/json.h"
+#include "gi/layout.h"
 #include "gi/verify.h"
 
 #include <inttypes.h>
@@ -239,82 +240,15 @@ static int pick(const char *s, const char *const *names)
     return -1;
 }
 
-/* Parses "WxH" (or "CxR") as two positive numbers. */
-static gi_err_t parse_pair(const char *what, const char *s, double *a, double *b, gi_error_t *err)
-{
-    char *end;
-    *a = strtod(s, &end);
-    if (*end == 'x' || *end == 'X')
-        *b = strtod(end + 1, &end);
-    else
-        *b = -1;
-    if (*end != '\0' || *a <= 0 || *b <= 0 || *a > 2000 || *b > 2000)
-        return gi_fail(err, GI_EINVAL, "%s '%s' is not of the form WxH with positive numbers", what,
-                       s);
-    return GI_OK;
-}
+typedef struct {
+    const cli_t *cli;
+    const cli_command_t *cmd;
+} opt_source_t;
 
-static gi_err_t parse_mm(const char *what, const char *s, double max, double *out, gi_error_t *err)
+static const char *opt_of(void *arg, const char *name)
 {
-    char *end;
-    double v = strtod(s, &end);
-    if (*end != '\0' || v < 0 || v > max)
-        return gi_fail(err, GI_EINVAL, "%s '%s' is not a length from 0 to %g mm", what, s, max);
-    *out = v;
-    return GI_OK;
-}
-
-static gi_err_t layout_from_opts(const cli_t *cli, const cli_command_t *cmd, label_layout_t *l,
-                                 gi_error_t *err)
-{
-    static const char *const symbologies[] = {"qr", "datamatrix", "hanxin", "code128", NULL};
-    const char *v;
-    double cols, rows;
-    int64_t dpi;
-    gi_err_t rc = GI_OK;
-    label_layout_default(l);
-    if ((v = cli_opt(cli, cmd, "symbology"))) {
-        int s = pick(v, symbologies);
-        if (s < 0)
-            return gi_fail(err, GI_EINVAL,
-                           "symbology '%s' is not qr, datamatrix, hanxin or "
-                           "code128",
-                           v);
-        l->symbology = (label_symbology_t)s;
-    }
-    if ((v = cli_opt(cli, cmd, "ecc"))) {
-        if (strlen(v) != 1 || !strchr("LMQH", v[0]))
-            return gi_fail(err, GI_EINVAL, "error correction level '%s' is not L, M, Q or H", v);
-        l->ecc = v[0];
-    }
-    if (((v = cli_opt(cli, cmd, "label-size")) &&
-         (rc = parse_pair("label size", v, &l->label_w_mm, &l->label_h_mm, err))) ||
-        ((v = cli_opt(cli, cmd, "page-size")) &&
-         (rc = parse_pair("page size", v, &l->page_w_mm, &l->page_h_mm, err))) ||
-        ((v = cli_opt(cli, cmd, "margin")) &&
-         (rc = parse_mm("margin", v, 100, &l->margin_mm, err))) ||
-        ((v = cli_opt(cli, cmd, "gap")) && (rc = parse_mm("gap", v, 100, &l->gap_mm, err))) ||
-        ((v = cli_opt(cli, cmd, "module")) && (rc = parse_mm("module", v, 10, &l->module_mm, err))))
-        return rc;
-    if ((v = cli_opt(cli, cmd, "grid"))) {
-        if ((rc = parse_pair("grid", v, &cols, &rows, err)) != GI_OK)
-            return rc;
-        l->cols = (int)cols;
-        l->rows = (int)rows;
-    }
-    if ((v = cli_opt(cli, cmd, "dpi"))) {
-        if ((rc = cli_parse_int("--dpi", v, 72, 2400, &dpi, err)) != GI_OK)
-            return rc;
-        l->dpi = (int)dpi;
-    }
-    l->crop_marks = cli_opt(cli, cmd, "crop-marks") != NULL;
-    l->vector_paths = cli_opt(cli, cmd, "vector") != NULL;
-    if ((v = cli_opt(cli, cmd, "zip-member"))) {
-        if (strcmp(v, "png") != 0 && strcmp(v, "svg") != 0)
-            return gi_fail(err, GI_EINVAL, "--zip-member '%s' is not png or svg", v);
-        l->zip_member_format = strcmp(v, "png") == 0 ? LABEL_FMT_PNG : LABEL_FMT_SVG;
-    }
-    return GI_OK;
+    const opt_source_t *src = arg;
+    return cli_opt(src->cli, src->cmd, name);
 }
 
 static gi_err_t cmd_export(cli_t *cli, const cli_command_t *cmd, gi_error_t *err)
@@ -328,7 +262,7 @@ static gi_err_t cmd_export(cli_t *cli, const cli_command_t *cmd, gi_error_t *err
     if ((rc = batch_id_arg(cli, &id, err)) ||
         (rc = cli_require(cli, cmd, "format", &format, err)) ||
         (rc = cli_require(cli, cmd, "out", &ex.path, err)) ||
-        (rc = layout_from_opts(cli, cmd, &ex.layout, err)))
+        (rc = gi_layout_read(&ex.layout, opt_of, &(opt_source_t){cli, cmd}, err)))
         return rc;
     int f = pick(format, formats);
     if (f < 0)

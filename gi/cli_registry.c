@@ -378,7 +378,7 @@ static gi_err_t cmd_audit_list(cli_t *cli, const cli_command_t *cmd, gi_error_t 
                                  &page, &list, err);
     if (rc != GI_OK)
         return rc;
-    return cli_list_end(cli, db_audit_each(cli->ctx.db, 1, page, audit_row, list), list, err);
+    return cli_list_end(cli, db_audit_list(cli->ctx.db, NULL, page, audit_row, list), list, err);
 }
 
 /* --- init, demo, stats ----------------------------------------------------------- */

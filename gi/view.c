@@ -212,7 +212,10 @@ gi_err_t gi_view_audit(const gi_ctx_t *ctx, const db_account_t *a, db_page_t pag
                        void *arg, gi_error_t *err)
 {
     gi_err_t rc = may_oversee(a, err);
-    return rc == GI_OK ? gi_db_fail(ctx->db, db_audit_each(ctx->db, 1, page, fn, arg), err) : rc;
+    if (rc != GI_OK)
+        return rc;
+    db_filter_t f = {.region = a->region_scope};
+    return gi_db_fail(ctx->db, db_audit_list(ctx->db, &f, page, fn, arg), err);
 }
 
 gi_err_t gi_view_audit_verify(const gi_ctx_t *ctx, const db_account_t *a, gi_audit_report_t *out,

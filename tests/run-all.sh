@@ -41,7 +41,7 @@ suite "fuzz targets (10 s each)" sh tests/fuzz/run.sh 10
 export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp"
 for t in tests/integration/test_hostile.py tests/integration/test_api.py \
-    tests/integration/test_pages.py; do
+    tests/integration/test_pages.py tests/integration/test_page_matrix.py; do
     suite "$t under ASan+UBSan" env GIMARK="$PWD/build/san/gimark" python3 "$t"
 done
 echo

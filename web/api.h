@@ -10,6 +10,7 @@
  *     GET  batches             GET batches/{id}           POST batches (a request)
  *          (?operator= ?auth=)      POST batches/{id}/approve|reject|issue|activate|void
  *     GET  batches/{id}/labels?format=pdf|svg|png|csv|zip   the print file
+ *          (&symbology= &label-size= ...: the layout choices of gi/layout.h)
  *     GET  reports (?status=)  GET reports/{id}           POST reports/{id}/triage
  *     GET  stats               GET audit                  GET audit/verify
  *     GET  figures?days=N      scans a day, verdict mix, labels issued a month

@@ -41,7 +41,7 @@ void api_create(call_t *c, const char *collection);
 void api_edit(call_t *c, const char *collection, int64_t id);
 /* POST on a record's action: authorisations/{id}/approve, batches/{id}/issue, ... */
 void api_act(call_t *c, const char *collection, int64_t id, const char *action);
-/* GET batches/{id}/labels?format=pdf|svg|png|csv|zip: the print file. */
+/* GET batches/{id}/labels?format=pdf|svg|png|csv|zip and layout choices: the print file. */
 void api_download(call_t *c, int64_t batch_id);
 
 #endif

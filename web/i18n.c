@@ -330,6 +330,7 @@ static const web_portal_text_t portal_zh = {
     .text = "内容",
     .chain_ok = "审计链校验通过",
     .chain_broken = "审计链校验失败",
+    .chain_scoped = "审计链按全部记录整体校验；下表只列出您辖区内的记录，辖区代码",
     .actor = "操作人",
     .action = "操作",
     .record = "对象",
@@ -337,6 +338,12 @@ static const web_portal_text_t portal_zh = {
     .void_codes_hint = "要作废的编码（每行一个；留空则作废整批）",
     .edit = "修改",
     .save = "保存",
+    .print_options = "其他格式与码制",
+    .file_format = "文件格式",
+    .symbology = "码制",
+    .label_size = "标签尺寸（毫米，宽x高）",
+    .actions = "办理",
+    .detail = "详情",
 };
 
 static const web_portal_text_t portal_en = {
@@ -417,6 +424,8 @@ static const web_portal_text_t portal_en = {
     .text = "Text",
     .chain_ok = "The audit chain verifies",
     .chain_broken = "The audit chain does not verify",
+    .chain_scoped = "The chain is verified as a whole, over every row; the list below shows only "
+                    "the rows of your region, code",
     .actor = "Who",
     .action = "What",
     .record = "Record",
@@ -424,6 +433,12 @@ static const web_portal_text_t portal_en = {
     .void_codes_hint = "Codes to void, one a line (leave empty to void the whole batch)",
     .edit = "Edit",
     .save = "Save",
+    .print_options = "Other formats and symbols",
+    .file_format = "File format",
+    .symbology = "Symbology",
+    .label_size = "Label size (mm, width x height)",
+    .actions = "Actions",
+    .detail = "Details",
 };
 
 const web_portal_text_t *web_portal_text(web_lang_t lang)

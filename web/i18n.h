@@ -71,8 +71,9 @@ typedef struct {
     const char *add_product, *add_operator, *name_zh, *name_en, *region_code, *kind, *contact,
         *gtin, *add;
     const char *triage, *mark_triaged, *close_report, *when, *text;
-    const char *chain_ok, *chain_broken, *actor, *action, *record;
+    const char *chain_ok, *chain_broken, *chain_scoped, *actor, *action, *record;
     const char *void_labels, *void_codes_hint, *edit, *save;
+    const char *print_options, *file_format, *symbology, *label_size, *actions, *detail;
 } web_portal_text_t;
 
 const web_portal_text_t *web_portal_text(web_lang_t lang);

@@ -93,6 +93,14 @@ void portal_error(page_t *pg, gi_err_t rc, const gi_error_t *err)
                    status == 503 ? pg->t->busy_text : err->msg);
 }
 
+void portal_after_change(page_t *pg, gi_err_t rc, const gi_error_t *err, const char *back)
+{
+    if (rc == GI_OK)
+        portal_redirect(pg, back, 1);
+    else
+        portal_error(pg, rc, err);
+}
+
 /* --- tokens ------------------------------------------------------------------------------ */
 
 static int token_shaped(const char *s)
@@ -273,6 +281,12 @@ static const char *product_of(const rows_t *auths, int64_t auth_id)
     return "";
 }
 
+void portal_scroll_begin(web_buf_t *b, const char *label, int wide)
+{
+    web_html(b, "<div class=\"scroll%s\" tabindex=\"0\" role=\"region\" aria-label=\"%s\">",
+             wide ? " wide" : "", label);
+}
+
 void portal_csrf_field(page_t *pg, web_buf_t *b)
 {
     web_html(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", pg->csrf);
@@ -284,13 +298,15 @@ void portal_csrf_field(page_t *pg, web_buf_t *b)
 static void coop_auths(page_t *pg, web_buf_t *b, const rows_t *auths)
 {
     const db_auth_t *a = auths->items;
+    web_html(b, "<section class=\"card\"><h2>%s</h2>", pg->p->my_auths);
+    portal_scroll_begin(b, pg->p->my_auths, 0);
     web_html(b,
-             "<section class=\"card\"><h2>%s</h2><div class=\"scroll\"><table><thead><tr>"
+             "<table><thead><tr>"
              "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
              "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
              "</tr></thead><tbody>",
-             pg->p->my_auths, pg->t->product, pg->p->status, pg->t->valid_until, pg->p->quota,
-             pg->p->used, pg->p->left);
+             pg->t->product, pg->p->status, pg->t->valid_until, pg->p->quota, pg->p->used,
+             pg->p->left);
     for (size_t i = 0; i < auths->n; i++) {
         int64_t used = 0;
         gi_error_t err;
@@ -311,7 +327,7 @@ static void coop_request_form(page_t *pg, web_buf_t *b, const rows_t *auths)
     if (!any)
         return;
     web_html(b,
-             "<section class=\"card\"><h2>%s</h2><form method=\"post\" "
+             "<section class=\"card\" id=\"request\"><h2>%s</h2><form method=\"post\" "
              "action=\"/coop/batches?lang=%s\"><label for=\"auth_id\">%s</label>"
              "<select id=\"auth_id\" name=\"auth_id\">",
              pg->p->request_title, pg->t->param, pg->t->product);
@@ -351,6 +367,34 @@ static void void_form(page_t *pg, web_buf_t *b, int64_t id)
     web_html(b, "<button type=\"submit\">%s</button></form></details>", pg->p->void_labels);
 }
 
+/* A select of values; the first is chosen. */
+static void select_field(web_buf_t *b, const char *name, int64_t id, const char *label,
+                         const char *const *values)
+{
+    web_html(b, "<label for=\"%s-%D\">%s</label><select id=\"%s-%D\" name=\"%s\">", name, id, label,
+             name, id, name);
+    for (int i = 0; values[i]; i++)
+        web_html(b, "<option>%s</option>", values[i]);
+    web_buf_puts(b, "</select>");
+}
+
+/* The print file in another format, symbology or label size (the layout
+ * choices of gi/layout.h; the rest keep their defaults). */
+static void print_form(page_t *pg, web_buf_t *b, int64_t id)
+{
+    static const char *const formats[] = {"pdf", "png", "svg", "zip", "csv", NULL};
+    static const char *const symbologies[] = {"qr", "datamatrix", "hanxin", "code128", NULL};
+    static const char *const sizes[] = {"60x30", "50x30", "70x35", "100x50", "40x40", NULL};
+    web_html(b,
+             "<details><summary>%s</summary><form method=\"get\" "
+             "action=\"/coop/batches/%D/labels\">",
+             pg->p->print_options, id);
+    select_field(b, "format", id, pg->p->file_format, formats);
+    select_field(b, "symbology", id, pg->p->symbology, symbologies);
+    select_field(b, "label-size", id, pg->p->label_size, sizes);
+    web_html(b, "<button type=\"submit\">%s</button></form></details>", pg->p->download);
+}
+
 /* Splits the posted codes (one a line; spaces and commas separate too) and
  * voids them, or the whole batch when none is given. */
 static gi_err_t void_posted(page_t *pg, gi_ctx_t *ctx, int64_t id, gi_error_t *err)
@@ -378,13 +422,15 @@ static gi_err_t void_posted(page_t *pg, gi_ctx_t *ctx, int64_t id, gi_error_t *e
 static void coop_batches(page_t *pg, web_buf_t *b, const rows_t *batches, const rows_t *auths)
 {
     const db_batch_t *bt = batches->items;
+    web_html(b, "<section class=\"card\"><h2>%s</h2>", pg->p->my_batches);
+    portal_scroll_begin(b, pg->p->my_batches, 1);
     web_html(b,
-             "<section class=\"card\"><h2>%s</h2><div class=\"scroll\"><table><thead><tr>"
+             "<table><thead><tr>"
              "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-             "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\"></th>"
+             "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
              "</tr></thead><tbody>",
-             pg->p->my_batches, pg->p->batch, pg->t->product, pg->t->lot_number, pg->p->labels,
-             pg->p->status);
+             pg->p->batch, pg->t->product, pg->t->lot_number, pg->p->labels, pg->p->status,
+             pg->p->actions);
     for (size_t i = 0; i < batches->n; i++) {
         const db_batch_t *x = &bt[i];
         web_html(b, "<tr><td>%D</td><td>%s</td><td>%s</td><td>%D</td><td>%s</td><td>", x->id,
@@ -402,8 +448,10 @@ static void coop_batches(page_t *pg, web_buf_t *b, const rows_t *batches, const 
             portal_csrf_field(pg, b);
             web_html(b, "<button type=\"submit\">%s</button></form>", pg->p->activate);
         }
-        if (printable)
+        if (printable) {
+            print_form(pg, b, x->id);
             void_form(pg, b, x->id);
+        }
         web_buf_puts(b, "</td></tr>");
     }
     web_html(b, "</tbody></table></div>%s</section>", batches->n ? "" : pg->p->none);
@@ -759,78 +807,129 @@ static void admin_desk(page_t *pg)
     portal_finish(pg, 200, &b);
 }
 
-/* POST /admin/batches/{id}/{action} and /admin/authorisations/{id}/approve */
-static void admin_act(page_t *pg, const char *rest)
+/* A batch transition posted by a form; text is the decision note. */
+static void batch_posted(page_t *pg, gi_batch_action_t action, const char *text, const char *back)
 {
-    char kind[16], action[16], idtext[20];
-    int64_t id;
     gi_error_t err;
-    gi_err_t rc;
-    if (sscanf(rest, "%15[a-z]/%19[0-9]/%15[a-z]", kind, idtext, action) != 3 ||
-        portal_parse_id(idtext, &id) != 0) {
-        portal_message(pg, 404, pg->t->not_found_title, pg->p->not_found);
-        return;
-    }
+    db_batch_t b;
     gi_ctx_t ctx = *pg->ctx;
     ctx.actor = pg->actor;
-    if (strcmp(kind, "batches") == 0 && gi_batch_action_parse(action) >= 0 &&
-        gi_batch_action_parse(action) <= GI_BATCH_ISSUE) {
-        db_batch_t b;
-        rc = gi_act_batch(&ctx, &pg->account, id, (gi_batch_action_t)gi_batch_action_parse(action),
-                          portal_field(pg, "note"), NULL, 0, &b, &err);
-    } else if (strcmp(kind, "authorisations") == 0 && strcmp(action, "approve") == 0) {
-        db_auth_t a;
-        rc = gi_act_auth(&ctx, &pg->account, id, GI_AUTH_APPROVE, "",
-                         portal_field(pg, "approval_doc"), &a, &err);
-    } else {
-        portal_message(pg, 404, pg->t->not_found_title, pg->p->not_found);
-        return;
-    }
-    if (rc != GI_OK)
-        portal_error(pg, rc, &err);
+    gi_err_t rc = gi_act_batch(&ctx, &pg->account, pg->id, action, text, NULL, 0, &b, &err);
+    portal_after_change(pg, rc, &err, back);
+}
+
+/* POST /admin/batches/{id}/approve|reject|issue */
+static void admin_batch(page_t *pg)
+{
+    batch_posted(pg, (gi_batch_action_t)gi_batch_action_parse(pg->arg), portal_field(pg, "note"),
+                 "/admin/");
+}
+
+/* --- the operator's changes and downloads ------------------------------------------------------
+ */
+
+static void coop_download(page_t *pg)
+{
+    gi_error_t err;
+    gi_ctx_t ctx = *pg->ctx;
+    ctx.actor = pg->actor;
+    gi_err_t rc = web_print_file(&ctx, &pg->account, pg->id, pg->rq->query, pg->rq->query_arg,
+                                 pg->rq->base_url, &pg->out->file, &err);
+    if (rc == GI_OK)
+        pg->out->status = 200;
     else
-        portal_redirect(pg, "/admin/", 1);
+        portal_error(pg, rc, &err);
+}
+
+static void coop_void(page_t *pg)
+{
+    gi_error_t err;
+    gi_ctx_t ctx = *pg->ctx;
+    ctx.actor = pg->actor;
+    portal_after_change(pg, void_posted(pg, &ctx, pg->id, &err), &err, "/coop/");
+}
+
+static void coop_activate(page_t *pg)
+{
+    batch_posted(pg, GI_BATCH_ACTIVATE, "", "/coop/");
 }
 
 /* --- dispatch ------------------------------------------------------------------------------------
  */
 
-static void coop_route(page_t *pg, const char *rest, int post)
+static void login_page(page_t *pg)
 {
-    int64_t id;
-    char idtext[20], action[16];
-    if (!post && *rest == '\0') {
-        coop_desk(pg);
-    } else if (post && strcmp(rest, "batches") == 0) {
-        coop_request(pg);
-    } else if (sscanf(rest, "batches/%19[0-9]/%15[a-z]", idtext, action) == 2 &&
-               portal_parse_id(idtext, &id) == 0) {
-        gi_error_t err;
-        gi_ctx_t ctx = *pg->ctx;
-        ctx.actor = pg->actor;
-        gi_err_t rc;
-        if (!post && strcmp(action, "labels") == 0) {
-            rc = web_print_file(&ctx, &pg->account, id, pg->rq->query(pg->rq->query_arg, "format"),
-                                pg->rq->base_url, &pg->out->file, &err);
-            if (rc == GI_OK)
-                pg->out->status = 200;
-        } else if (post && strcmp(action, "void") == 0) {
-            rc = void_posted(pg, &ctx, id, &err);
-            if (rc == GI_OK)
-                portal_redirect(pg, "/coop/", 1);
-        } else if (post && strcmp(action, "activate") == 0) {
-            db_batch_t b;
-            rc = gi_act_batch(&ctx, &pg->account, id, GI_BATCH_ACTIVATE, "", NULL, 0, &b, &err);
-            if (rc == GI_OK)
-                portal_redirect(pg, "/coop/", 1);
-        } else {
-            rc = gi_fail(&err, GI_ENOTFOUND, "%s", pg->p->not_found);
+    login_form(pg, 200, NULL);
+}
+
+static void to_login(page_t *pg)
+{
+    portal_redirect(pg, "/login", 0);
+}
+
+/* Every page and form of the desks; portal_admin_routes[] has the rest of
+ * /admin/. The integration tests read both tables: a route added here is a
+ * route the authorisation matrix must list. */
+static const portal_route_t routes[] = {
+    {"GET", "/login", PORTAL_ANYONE, login_page, NULL},
+    {"POST", "/login", PORTAL_ANYONE, login, NULL},
+    {"GET", "/logout", PORTAL_ANYONE, to_login, NULL},
+    {"POST", "/logout", PORTAL_ANYONE, logout, NULL},
+    {"GET", "/coop/", PORTAL_OPERATOR, coop_desk, NULL},
+    {"POST", "/coop/batches", PORTAL_OPERATOR, coop_request, NULL},
+    {"GET", "/coop/batches/{id}/labels", PORTAL_OPERATOR, coop_download, NULL},
+    {"POST", "/coop/batches/{id}/activate", PORTAL_OPERATOR, coop_activate, NULL},
+    {"POST", "/coop/batches/{id}/void", PORTAL_OPERATOR, coop_void, NULL},
+    {"GET", "/admin/", PORTAL_DESK, admin_desk, NULL},
+    {"POST", "/admin/batches/{id}/approve", PORTAL_DESK, admin_batch, "approve"},
+    {"POST", "/admin/batches/{id}/reject", PORTAL_DESK, admin_batch, "reject"},
+    {"POST", "/admin/batches/{id}/issue", PORTAL_DESK, admin_batch, "issue"},
+};
+
+/* True when path fits pattern, whose "{id}" stands for a record id (put in *id). */
+static int route_fits(const char *pattern, const char *path, int64_t *id)
+{
+    while (*pattern && *path) {
+        if (strncmp(pattern, "{id}", 4) == 0) {
+            char idtext[20];
+            size_t n = strspn(path, "0123456789");
+            if (n == 0 || n >= sizeof idtext)
+                return 0;
+            memcpy(idtext, path, n);
+            idtext[n] = '\0';
+            if (portal_parse_id(idtext, id) != 0)
+                return 0;
+            pattern += 4;
+            path += n;
+        } else if (*pattern++ != *path++) {
+            return 0;
         }
-        if (rc != GI_OK)
-            portal_error(pg, rc, &err);
-    } else {
-        portal_message(pg, 404, pg->t->not_found_title, pg->p->not_found);
     }
+    return *pattern == '\0' && *path == '\0';
+}
+
+/* The route of method (HEAD as GET) and path; NULL when none. *path_known
+ * tells whether another method has one. */
+static const portal_route_t *route_find(const char *method, const char *path, int64_t *id,
+                                        int *path_known)
+{
+    const struct {
+        const portal_route_t *table;
+        size_t n;
+    } tables[] = {{routes, sizeof routes / sizeof routes[0]},
+                  {portal_admin_routes, portal_admin_route_count}};
+    const char *m = strcmp(method, "HEAD") == 0 ? "GET" : method;
+    *path_known = 0;
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
+        for (size_t i = 0; i < tables[t].n; i++) {
+            const portal_route_t *r = &tables[t].table[i];
+            if (!route_fits(r->pattern, path, id))
+                continue;
+            if (strcmp(r->method, m) == 0)
+                return r;
+            *path_known = 1;
+        }
+    return NULL;
 }
 
 /* Resolves the session cookie; 0 when signed in. */
@@ -860,42 +959,28 @@ void web_portal_handle(const gi_ctx_t *ctx, const web_portal_request_t *rq,
         portal_message(&pg, 405, pg.t->method_title, pg.t->not_found_text);
         return;
     }
+    const char *path = strcmp(rq->path, "/coop") == 0    ? "/coop/"
+                       : strcmp(rq->path, "/admin") == 0 ? "/admin/"
+                                                         : rq->path;
+    int path_known;
+    const portal_route_t *r = route_find(rq->method, path, &pg.id, &path_known);
     sign_in_from_cookie(&pg);
-    if (strcmp(rq->path, "/login") == 0) {
-        post ? login(&pg) : login_form(&pg, 200, NULL);
-        return;
-    }
-    if (strcmp(rq->path, "/logout") == 0) {
-        post ? logout(&pg) : portal_redirect(&pg, "/login", 0);
-        return;
-    }
-    if (!pg.signed_in) {
+    int anyone = r && r->who == PORTAL_ANYONE;
+    int is_operator = strcmp(pg.account.role, "operator") == 0;
+    if (!anyone && !pg.signed_in) {
         if (get)
             portal_redirect(&pg, "/login", 0);
         else
             portal_message(&pg, 403, pg.p->forbidden, pg.p->form_expired);
-        return;
-    }
-    if (post && !form_checked(&pg)) {
+    } else if (!anyone && post && !form_checked(&pg)) {
         portal_message(&pg, 403, pg.p->forbidden, pg.p->form_expired);
-        return;
-    }
-    int is_operator = strcmp(pg.account.role, "operator") == 0;
-    if (strncmp(rq->path, "/coop/", 6) == 0 || strcmp(rq->path, "/coop") == 0) {
-        if (!is_operator)
-            portal_redirect(&pg, "/admin/", 0);
-        else
-            coop_route(&pg, rq->path[5] ? rq->path + 6 : "", post);
-    } else if (strncmp(rq->path, "/admin/", 7) == 0 || strcmp(rq->path, "/admin") == 0) {
-        const char *rest = rq->path[6] ? rq->path + 7 : "";
-        if (is_operator)
-            portal_redirect(&pg, "/coop/", 0);
-        else if (!post && *rest == '\0')
-            admin_desk(&pg);
-        else if (post && portal_admin_post(&pg, rest) != 0)
-            admin_act(&pg, rest);
-        else if (!post && portal_admin_page(&pg, rest) != 0)
-            portal_message(&pg, 404, pg.t->not_found_title, pg.p->not_found);
+    } else if (!anyone && r && (r->who == PORTAL_OPERATOR) != is_operator) {
+        portal_redirect(&pg, is_operator ? "/coop/" : "/admin/", 0);
+    } else if (r) {
+        pg.arg = r->arg;
+        r->run(&pg);
+    } else if (path_known) {
+        portal_message(&pg, 405, pg.t->method_title, pg.t->not_found_text);
     } else {
         portal_message(&pg, 404, pg.t->not_found_title, pg.p->not_found);
     }

@@ -7,14 +7,18 @@
  *     GET  /coop/              authorisations and quota left, a request form,
  *                              batches with downloads and activation, reports
  *     POST /coop/batches       request a batch
- *     POST /coop/batches/{id}/activate
+ *     POST /coop/batches/{id}/activate|void
  *     GET  /coop/batches/{id}/labels?format=pdf|csv|svg|png|zip
  *     GET  /admin/             progress toward the target, the queues
  *     POST /admin/batches/{id}/approve|reject|issue
  *     POST /admin/authorisations/{id}/approve|suspend|reinstate|revoke
- *     GET  /admin/authorisations, /admin/register, /admin/reports, /admin/audit
- *          (each list also ?format=csv)
+ *     GET  /admin/authorisations, batches, products, operators, reports, audit
+ *          (each list also ?format=csv), /admin/register
+ *     GET  /admin/products/{id}/edit, /admin/operators/{id}/edit (and POST)
  *     POST /admin/products, /admin/operators, /admin/reports/{id}/triaged|closed
+ *
+ * The route tables in web/portal.c and web/portal_admin.c are the complete
+ * list. A path with no route for the method answers 405, no route at all 404.
  *
  * Sessions live in an HttpOnly, SameSite=Strict cookie (Secure when the
  * server is reached over https); every form carries a CSRF token, checked

@@ -19,15 +19,6 @@
 
 #define PAGE_ROWS 200
 
-/* After a change: back to the list with the notice, or the error's page. */
-static void after_change(page_t *pg, gi_err_t rc, const gi_error_t *err, const char *back)
-{
-    if (rc == GI_OK)
-        portal_redirect(pg, back, 1);
-    else
-        portal_error(pg, rc, err);
-}
-
 static int may_decide(const page_t *pg)
 {
     return strcmp(pg->account.role, "regulator") == 0;
@@ -123,10 +114,9 @@ static void list_page(page_t *pg, const list_page_t *lp)
         portal_heading(pg, &b, lp->title);
         if (lp->intro)
             lp->intro(pg, &b);
-        web_html(&b,
-                 "<p><a href=\"?format=csv\" download>%s</a></p><div class=\"scroll\"><table>"
-                 "<thead><tr><th scope=\"col\">#</th>",
-                 pg->p->csv);
+        web_html(&b, "<p><a href=\"?format=csv\" download>%s</a></p>", pg->p->csv);
+        portal_scroll_begin(&b, lp->title, 1);
+        web_buf_puts(&b, "<table><thead><tr><th scope=\"col\">#</th>");
         for (int i = 0; i < 7 && lp->columns[i]; i++)
             web_html(&b, "<th scope=\"col\">%s</th>", lp->columns[i]);
         web_buf_puts(&b, "</tr></thead><tbody>");
@@ -203,7 +193,7 @@ static void auths_page(page_t *pg)
                       "authorisations",
                       "id,product,operator,uscc,status,valid_until,yearly_quota,approval_doc\r\n",
                       {pg->t->product, pg->t->operator_name, pg->p->status, pg->t->valid_until,
-                       pg->p->quota, "", NULL},
+                       pg->p->quota, pg->p->actions, NULL},
                       fill_auths,
                       NULL};
     list_page(pg, &lp);
@@ -304,7 +294,7 @@ static void products_page(page_t *pg)
                       "products",
                       "id,name_zh,name_en,region_code,reg_number,standard,gtin\r\n",
                       {pg->p->name_zh, pg->p->name_en, pg->p->region_code, pg->t->registration,
-                       pg->p->gtin, "", NULL},
+                       pg->p->gtin, pg->p->actions, NULL},
                       fill_products,
                       NULL};
     list_page(pg, &lp);
@@ -312,13 +302,13 @@ static void products_page(page_t *pg)
 
 static void operators_page(page_t *pg)
 {
-    list_page_t lp = {
-        pg->p->operators,
-        "operators",
-        "id,uscc,name,kind,region_code,contact\r\n",
-        {pg->t->uscc, pg->p->name_zh, pg->p->kind, pg->p->region_code, pg->p->contact, NULL, NULL},
-        fill_operators,
-        NULL};
+    list_page_t lp = {pg->p->operators,
+                      "operators",
+                      "id,uscc,name,kind,region_code,contact\r\n",
+                      {pg->t->uscc, pg->p->name_zh, pg->p->kind, pg->p->region_code, pg->p->contact,
+                       pg->p->actions, NULL},
+                      fill_operators,
+                      NULL};
     list_page(pg, &lp);
 }
 
@@ -354,8 +344,10 @@ static void value_input(web_buf_t *b, const char *name, const char *label, const
 }
 
 /* GET /admin/{products,operators}/{id}/edit: the record's form, filled in. */
-static void edit_page(page_t *pg, int product, int64_t id)
+static void edit_page(page_t *pg)
 {
+    int product = strcmp(pg->arg, "products") == 0;
+    int64_t id = pg->id;
     gi_error_t err;
     db_product_t p;
     db_operator_t o;
@@ -396,8 +388,10 @@ static void edit_page(page_t *pg, int product, int64_t id)
 }
 
 /* POST /admin/{products,operators}/{id}/edit */
-static void edit_post(page_t *pg, int product, int64_t id)
+static void edit_post(page_t *pg)
 {
+    int product = strcmp(pg->arg, "products") == 0;
+    int64_t id = pg->id;
     gi_error_t err;
     gi_err_t rc;
     gi_ctx_t ctx = *pg->ctx;
@@ -416,17 +410,7 @@ static void edit_post(page_t *pg, int product, int64_t id)
         db_operator_t o;
         rc = gi_act_operator_edit(&ctx, &pg->account, id, &in, &o, &err);
     }
-    after_change(pg, rc, &err, product ? "/admin/products" : "/admin/operators");
-}
-
-/* "products/12/edit" -> 1 (or 0 for operators) and the id; -1 when not an edit path. */
-static int edit_path(const char *rest, int64_t *id)
-{
-    char kind[16], idtext[20], action[8];
-    if (sscanf(rest, "%15[a-z]/%19[0-9]/%7[a-z]", kind, idtext, action) != 3 ||
-        strcmp(action, "edit") != 0 || portal_parse_id(idtext, id) != 0)
-        return -1;
-    return strcmp(kind, "products") == 0 ? 1 : strcmp(kind, "operators") == 0 ? 0 : -1;
+    portal_after_change(pg, rc, &err, product ? "/admin/products" : "/admin/operators");
 }
 
 static void register_page(page_t *pg)
@@ -479,7 +463,7 @@ static void add_product(page_t *pg)
     gi_ctx_t ctx = *pg->ctx;
     ctx.actor = pg->actor;
     gi_err_t rc = gi_act_product_add(&ctx, &pg->account, &in, &p, &err);
-    after_change(pg, rc, &err, "/admin/register");
+    portal_after_change(pg, rc, &err, "/admin/register");
 }
 
 static void add_operator(page_t *pg)
@@ -492,7 +476,7 @@ static void add_operator(page_t *pg)
     gi_ctx_t ctx = *pg->ctx;
     ctx.actor = pg->actor;
     gi_err_t rc = gi_act_operator_add(&ctx, &pg->account, &in, &o, &err);
-    after_change(pg, rc, &err, "/admin/register");
+    portal_after_change(pg, rc, &err, "/admin/register");
 }
 
 /* --- consumer reports ---------------------------------------------------------------------- */
@@ -532,13 +516,13 @@ static gi_err_t fill_reports(page_t *pg, emit_t *e, gi_error_t *err)
 
 static void reports_page(page_t *pg)
 {
-    list_page_t lp = {
-        pg->p->nav_reports,
-        "reports",
-        "id,at,code,text,contact,status,note\r\n",
-        {pg->p->when, pg->t->code_label, pg->p->text, pg->p->contact, pg->p->status, "", NULL},
-        fill_reports,
-        NULL};
+    list_page_t lp = {pg->p->nav_reports,
+                      "reports",
+                      "id,at,code,text,contact,status,note\r\n",
+                      {pg->p->when, pg->t->code_label, pg->p->text, pg->p->contact, pg->p->status,
+                       pg->p->actions, NULL},
+                      fill_reports,
+                      NULL};
     list_page(pg, &lp);
 }
 
@@ -588,84 +572,73 @@ static void chain_status(page_t *pg, web_buf_t *b)
              rep.ok ? "ok" : "bad", rep.ok ? pg->p->chain_ok : pg->p->chain_broken, rep.rows, head);
     if (!rep.ok)
         web_html(b, "<p>#%D: %s</p>", rep.bad_id, rep.problem);
+    if (pg->account.region_scope[0])
+        web_html(b, "<p class=\"scope\">%s <span class=\"serial\">%s</span></p>",
+                 pg->p->chain_scoped, pg->account.region_scope);
     web_buf_puts(b, "</section>");
 }
 
 static void audit_page(page_t *pg)
 {
-    list_page_t lp = {pg->p->nav_audit,
-                      "audit-log",
-                      "id,at,actor,action,entity,entity_id,detail\r\n",
-                      {pg->p->when, pg->p->actor, pg->p->action, pg->p->record, "", NULL, NULL},
-                      fill_audit,
-                      chain_status};
+    list_page_t lp = {
+        pg->p->nav_audit,
+        "audit-log",
+        "id,at,actor,action,entity,entity_id,detail\r\n",
+        {pg->p->when, pg->p->actor, pg->p->action, pg->p->record, pg->p->detail, NULL, NULL},
+        fill_audit,
+        chain_status};
     list_page(pg, &lp);
 }
 
 /* --- dispatch ------------------------------------------------------------------------------------
  */
 
-int portal_admin_page(page_t *pg, const char *rest)
+/* POST /admin/authorisations/{id}/approve|suspend|reinstate|revoke */
+static void auth_move(page_t *pg)
 {
-    int64_t id;
-    int product = edit_path(rest, &id);
-    if (product >= 0)
-        edit_page(pg, product, id);
-    else if (strcmp(rest, "authorisations") == 0)
-        auths_page(pg);
-    else if (strcmp(rest, "batches") == 0)
-        batches_page(pg);
-    else if (strcmp(rest, "products") == 0)
-        products_page(pg);
-    else if (strcmp(rest, "operators") == 0)
-        operators_page(pg);
-    else if (strcmp(rest, "register") == 0)
-        register_page(pg);
-    else if (strcmp(rest, "reports") == 0)
-        reports_page(pg);
-    else if (strcmp(rest, "audit") == 0)
-        audit_page(pg);
-    else
-        return -1;
-    return 0;
-}
-
-int portal_admin_post(page_t *pg, const char *rest)
-{
-    char kind[16], action[16], idtext[20];
-    int64_t id;
-    int product = edit_path(rest, &id);
-    if (product >= 0) {
-        edit_post(pg, product, id);
-        return 0;
-    }
-    if (strcmp(rest, "products") == 0) {
-        add_product(pg);
-        return 0;
-    }
-    if (strcmp(rest, "operators") == 0) {
-        add_operator(pg);
-        return 0;
-    }
-    if (sscanf(rest, "%15[a-z]/%19[0-9]/%15[a-z]", kind, idtext, action) != 3 ||
-        portal_parse_id(idtext, &id) != 0)
-        return -1;
     gi_error_t err;
-    gi_err_t rc;
+    db_auth_t a;
     gi_ctx_t ctx = *pg->ctx;
     ctx.actor = pg->actor;
-    int which = gi_auth_action_parse(action);
-    if (strcmp(kind, "authorisations") == 0 && which > GI_AUTH_APPROVE) {
-        db_auth_t a;
-        rc = gi_act_auth(&ctx, &pg->account, id, (gi_auth_action_t)which,
-                         portal_field(pg, "reason"), "", &a, &err);
-        after_change(pg, rc, &err, "/admin/authorisations");
-        return 0;
-    }
-    if (strcmp(kind, "reports") == 0) {
-        rc = gi_act_report_triage(&ctx, &pg->account, id, action, portal_field(pg, "note"), &err);
-        after_change(pg, rc, &err, "/admin/reports");
-        return 0;
-    }
-    return -1;
+    gi_auth_action_t which = (gi_auth_action_t)gi_auth_action_parse(pg->arg);
+    int approve = which == GI_AUTH_APPROVE;
+    gi_err_t rc =
+        gi_act_auth(&ctx, &pg->account, pg->id, which, approve ? "" : portal_field(pg, "reason"),
+                    approve ? portal_field(pg, "approval_doc") : "", &a, &err);
+    /* approvals are made from the dashboard's queue */
+    portal_after_change(pg, rc, &err, approve ? "/admin/" : "/admin/authorisations");
 }
+
+/* POST /admin/reports/{id}/triaged|closed */
+static void triage(page_t *pg)
+{
+    gi_error_t err;
+    gi_ctx_t ctx = *pg->ctx;
+    ctx.actor = pg->actor;
+    gi_err_t rc =
+        gi_act_report_triage(&ctx, &pg->account, pg->id, pg->arg, portal_field(pg, "note"), &err);
+    portal_after_change(pg, rc, &err, "/admin/reports");
+}
+
+const portal_route_t portal_admin_routes[] = {
+    {"GET", "/admin/authorisations", PORTAL_DESK, auths_page, NULL},
+    {"GET", "/admin/batches", PORTAL_DESK, batches_page, NULL},
+    {"GET", "/admin/products", PORTAL_DESK, products_page, NULL},
+    {"GET", "/admin/operators", PORTAL_DESK, operators_page, NULL},
+    {"GET", "/admin/register", PORTAL_DESK, register_page, NULL},
+    {"GET", "/admin/reports", PORTAL_DESK, reports_page, NULL},
+    {"GET", "/admin/audit", PORTAL_DESK, audit_page, NULL},
+    {"GET", "/admin/products/{id}/edit", PORTAL_DESK, edit_page, "products"},
+    {"GET", "/admin/operators/{id}/edit", PORTAL_DESK, edit_page, "operators"},
+    {"POST", "/admin/products/{id}/edit", PORTAL_DESK, edit_post, "products"},
+    {"POST", "/admin/operators/{id}/edit", PORTAL_DESK, edit_post, "operators"},
+    {"POST", "/admin/products", PORTAL_DESK, add_product, NULL},
+    {"POST", "/admin/operators", PORTAL_DESK, add_operator, NULL},
+    {"POST", "/admin/authorisations/{id}/approve", PORTAL_DESK, auth_move, "approve"},
+    {"POST", "/admin/authorisations/{id}/suspend", PORTAL_DESK, auth_move, "suspend"},
+    {"POST", "/admin/authorisations/{id}/reinstate", PORTAL_DESK, auth_move, "reinstate"},
+    {"POST", "/admin/authorisations/{id}/revoke", PORTAL_DESK, auth_move, "revoke"},
+    {"POST", "/admin/reports/{id}/triaged", PORTAL_DESK, triage, "triaged"},
+    {"POST", "/admin/reports/{id}/closed", PORTAL_DESK, triage, "closed"},
+};
+const size_t portal_admin_route_count = sizeof portal_admin_routes / sizeof portal_admin_routes[0];

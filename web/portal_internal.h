@@ -21,7 +21,24 @@ typedef struct {
     int signed_in;
     char actor[96];
     char today[GI_DATE_LEN + 1];
+    int64_t id;      /* the {id} of the route's path, 0 when none */
+    const char *arg; /* the route's argument, or NULL */
 } page_t;
+
+/* Who a route is for: anyone (signing in and out), an operator account (the
+ * desk at /coop/) or a regulator or auditor (the desk at /admin/). A
+ * signed-in account on the other desk's route is sent to its own. */
+typedef enum { PORTAL_ANYONE, PORTAL_OPERATOR, PORTAL_DESK } portal_who_t;
+
+/* One page or form: method ("GET", which HEAD takes too, or "POST"), path
+ * ("{id}" stands for a record id, in page_t.id) and what answers it. */
+typedef struct {
+    const char *method;
+    const char *pattern;
+    portal_who_t who;
+    void (*run)(page_t *pg);
+    const char *arg; /* handed to run in page_t.arg */
+} portal_route_t;
 
 /* Hands the page in b to the answer with status. */
 void portal_finish(page_t *pg, unsigned status, web_buf_t *b);
@@ -34,18 +51,23 @@ void portal_heading(page_t *pg, web_buf_t *b, const char *title);
 void portal_message(page_t *pg, unsigned status, const char *title, const char *text);
 /* An error of gi/ as a page with its status (400, 403, 404, 409, 503). */
 void portal_error(page_t *pg, gi_err_t rc, const gi_error_t *err);
+/* After a change: back to the page with the notice, or the error's page. */
+void portal_after_change(page_t *pg, gi_err_t rc, const gi_error_t *err, const char *back);
 /* A posted field's value ("" when absent). */
 const char *portal_field(page_t *pg, const char *name);
 int portal_parse_id(const char *s, int64_t *out);
 void portal_csrf_field(page_t *pg, web_buf_t *b);
+/* Opens the box a table scrolls in (sideways, never the page); label names it
+ * for screen readers, wide keeps a table with forms from being squeezed.
+ * The caller closes the div. */
+void portal_scroll_begin(web_buf_t *b, const char *label, int wide);
 /* A one-button form posting to action, with an optional text field. */
 void portal_decision_form(page_t *pg, web_buf_t *b, const char *action, const char *label,
                           const char *field_name, const char *field_label, int required);
 
-/* The regulator's pages (web/portal_admin.c): GET rest of /admin/ (not the
- * dashboard), and POSTs; both return 0 when rest was theirs. */
-int portal_admin_page(page_t *pg, const char *rest);
-int portal_admin_post(page_t *pg, const char *rest);
+/* The regulator's pages beside the dashboard (web/portal_admin.c). */
+extern const portal_route_t portal_admin_routes[];
+extern const size_t portal_admin_route_count;
 /* The links between the regulator's pages. */
 void portal_admin_nav(page_t *pg, web_buf_t *b);
 

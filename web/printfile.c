@@ -3,6 +3,7 @@
  */
 #include "web/printfile.h"
 #include "gi/act.h"
+#include "gi/layout.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -22,8 +23,14 @@ static const struct {
                {"zip", LABEL_FMT_ZIP, "application/zip"}};
 
 gi_err_t web_print_file(const gi_ctx_t *ctx, const db_account_t *a, int64_t batch_id,
-                        const char *format, const char *base_url, web_file_t *out, gi_error_t *err)
+                        const char *(*query)(void *arg, const char *name), void *query_arg,
+                        const char *base_url, web_file_t *out, gi_error_t *err)
 {
+    const char *format = query(query_arg, "format");
+    gi_export_t ex = {0};
+    gi_err_t rc = gi_layout_read(&ex.layout, query, query_arg, err);
+    if (rc != GI_OK)
+        return rc;
     size_t f = 0;
     while (format && f < sizeof formats / sizeof formats[0] && strcmp(formats[f].name, format) != 0)
         f++;
@@ -40,13 +47,11 @@ gi_err_t web_print_file(const gi_ctx_t *ctx, const db_account_t *a, int64_t batc
     if (fd < 0)
         return gi_fail(err, GI_EIO, "cannot make a temporary file");
     close(fd);
-    gi_export_t ex = {0};
-    label_layout_default(&ex.layout);
     ex.base_url = base_url;
     ex.format = formats[f].format;
     ex.path = path;
     size_t written = 0;
-    gi_err_t rc = gi_act_batch_export(ctx, a, batch_id, &ex, &written, err);
+    rc = gi_act_batch_export(ctx, a, batch_id, &ex, &written, err);
     fd = rc == GI_OK ? open(path, O_RDONLY | O_CLOEXEC) : -1;
     unlink(path);
     struct stat st;

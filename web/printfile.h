@@ -17,10 +17,14 @@ typedef struct {
     char filename[64];
 } web_file_t;
 
-/* Writes batch_id's print file in format (pdf, svg, png, csv, zip) as
- * account a. GI_EINVAL for an unknown format, GI_EREFUSED without a base URL
- * (labels need the address consumers will reach), gi/act's errors else. */
+/* Writes batch_id's print file as account a, in the format and layout the
+ * request's query parameters ask for (query(arg, name): a parameter's value
+ * or NULL): format pdf, svg, png, csv or zip, and the layout choices of
+ * gi/layout.h (symbology, label-size, ...). GI_EINVAL naming the parameter
+ * when one is not valid, GI_EREFUSED without a base URL (labels need the
+ * address consumers will reach), gi/act's errors else. */
 gi_err_t web_print_file(const gi_ctx_t *ctx, const db_account_t *a, int64_t batch_id,
-                        const char *format, const char *base_url, web_file_t *out, gi_error_t *err);
+                        const char *(*query)(void *arg, const char *name), void *query_arg,
+                        const char *base_url, web_file_t *out, gi_error_t *err);
 
 #endif

@@ -3,8 +3,9 @@
 // regulator approves and issues them, the cooperative downloads the PDF and
 // activates the batch, and a consumer on a phone opens one of the codes and
 // sees that it is genuine. axe-core checks the consumer page, the sign-in
-// page and the regulator's dashboard for accessibility problems. Screenshots
-// go to tests/browser/out/ (not committed).
+// page and the desks' pages for accessibility problems; the desks' pages are
+// also laid out at 375 px (no sideways page scroll, tap targets of 44 px) and
+// 1280 px. Screenshots go to tests/browser/out/ (not committed).
 //
 // Run from the repository root after `make all`: node tests/browser/browser.test.js
 
@@ -89,10 +90,46 @@ async function axeCheck(page, what) {
   check(result.violations.length === 0, 'axe: no violations on ' + what, problems.join('; '));
 }
 
+// The desks on a phone (375 px) and a desktop: screenshots of each page, no
+// page wider than the phone's screen (wide tables scroll in their own box),
+// and no accessibility problems at either size.
+const LAYOUT_PAGES = [
+  ['coop-desk', 'coop', '/coop/?lang=en'],
+  ['coop-request', 'coop', '/coop/?lang=en#request'],
+  ['dashboard', 'reg', '/admin/?lang=en'],
+  ['authorisations', 'reg', '/admin/authorisations?lang=en'],
+  ['audit', 'reg', '/admin/audit?lang=en'],
+];
+
+async function reviewLayouts(base, coop, reg) {
+  const pages = { coop, reg };
+  for (const [width, height, label] of [[375, 812, 'phone'], [1280, 800, 'desktop']]) {
+    for (const [name, who, url] of LAYOUT_PAGES) {
+      const page = pages[who];
+      await page.setViewportSize({ width, height });
+      await page.goto(base + url);
+      const shot = { path: path.join(OUT, `${name}-${label}.png`) };
+      if (url.includes('#')) await page.locator(url.slice(url.indexOf('#'))).screenshot(shot);
+      else await page.screenshot({ ...shot, fullPage: true });
+      if (width === 375) {
+        const [scroll, inner] = await page.evaluate(() =>
+          [document.documentElement.scrollWidth, window.innerWidth]);
+        check(scroll <= inner, `${url} does not scroll sideways at 375 px`, `${scroll} > ${inner}`);
+        const small = await page.evaluate(() => [...document.querySelectorAll(
+          'button, input:not([type=hidden]), select, summary, nav a')]
+          .filter((e) => e.offsetParent !== null && e.getBoundingClientRect().height < 44)
+          .map((e) => e.outerHTML.slice(0, 60)));
+        check(small.length === 0, `${url}: tap targets at least 44 px high`, small.join(' | '));
+      }
+      if (!url.includes('#')) await axeCheck(page, `${url} at ${width} px`);
+    }
+  }
+}
+
 async function main() {
   // every wait is bounded: a step that hangs fails the test, never the run
-  const deadline = setTimeout(() => { console.log('FAIL: the browser test took over 120 s');
-    process.exit(1); }, 120000);
+  const deadline = setTimeout(() => { console.log('FAIL: the browser test took over 180 s');
+    process.exit(1); }, 180000);
   fs.mkdirSync(OUT, { recursive: true });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gimark-browser-'));
   const db = seed(dir);
@@ -150,6 +187,8 @@ async function main() {
     const code = (await csv.text()).split('\n')[1].split(',')[0];
     await Promise.all([coop.waitForLoadState('load'),
                        coop.click(`form[action^="/coop/batches/${batchId}/activate"] button`)]);
+
+    await reviewLayouts(base, coop, reg);
 
     // A consumer scans a label with a phone.
     const phoneCtx = await browser.newContext({ ...options, viewport: { width: 390, height: 844 },

@@ -136,6 +136,28 @@ def seed_verdicts(w):
     return codes
 
 
+def audit_regions(w):
+    """{audit row id: region code or None}, each row's region looked up from
+    the record it names, one entity kind at a time."""
+    lookup = {
+        "operator": "select region_code from operator where id = %d",
+        "product": "select region_code from product where id = %d",
+        "authorisation": "select o.region_code from authorisation a join operator o "
+                         "on o.id = a.operator_id where a.id = %d",
+        "batch": "select o.region_code from batch b join authorisation a on a.id = b.auth_id "
+                 "join operator o on o.id = a.operator_id where b.id = %d",
+        "report": "select o.region_code from report r join label l on l.code = r.code "
+                  "join batch b on b.id = l.batch_id join authorisation a on a.id = b.auth_id "
+                  "join operator o on o.id = a.operator_id where r.id = %d",
+    }
+    regions = {}
+    for line in w.sql("select id || '|' || entity || '|' || entity_id from audit_log").split():
+        rid, entity, eid = line.split("|")
+        region = w.sql(lookup[entity] % int(eid)) if entity in lookup else ""
+        regions[int(rid)] = region or None
+    return regions
+
+
 class Server:
     """The real server on a free loopback port."""
 

@@ -6,7 +6,9 @@ validation, and that tokens never show in answers or the database.
 
 import json
 import os
+import subprocess
 import sys
+import zipfile
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -393,6 +395,120 @@ def test_anomalies(t, s, tokens, own_code):
     t.check(status == 400, "unknown anomaly kind: 400", status)
 
 
+def decoded(tool, paths):
+    """Every symbol tool (zbarimg or dmtxread) reads in the images."""
+    args = {"zbarimg": ["zbarimg", "-q", "--raw"], "dmtxread": ["dmtxread", "-n"]}[tool]
+    found = []
+    for path in paths:
+        p = subprocess.run(args + [path], capture_output=True, text=True)
+        found += [line for line in p.stdout.splitlines() if line]
+    return sorted(found)
+
+
+def test_download_layout(t, s, w, tokens, batch_id):
+    """The print file's layout chosen by query parameters, as the CLI's
+    options choose it; the symbols read back as the issued codes."""
+    coop = tokens["operator"]
+    path = "batches/%d/labels?format=" % batch_id
+    status, _, _, body = call(s, "GET", path + "csv", token=coop)
+    urls = sorted(line.split(",")[1] for line in body.decode().splitlines()[1:])
+    t.check(status == 200 and len(urls) == 2, "the batch's URLs from its CSV", body[:200])
+
+    def fetch(query, name):
+        status, h, _, body = call(s, "GET", path + query, token=coop)
+        out = os.path.join(w.dir, name)
+        with open(out, "wb") as f:
+            f.write(body)
+        return status, h, out
+
+    status, _, z = fetch("zip&symbology=datamatrix&label-size=70x30", "dm.zip")
+    members = []
+    if status == 200:
+        with zipfile.ZipFile(z) as zf:
+            zf.extractall(os.path.join(w.dir, "dm"))
+            members = [os.path.join(w.dir, "dm", n) for n in zf.namelist()]
+    t.check(status == 200 and decoded("dmtxread", members) == urls,
+            "?symbology=datamatrix: dmtxread reads the issued codes", (status, members))
+    status, h, png = fetch("png&dpi=300&label-size=70x35&grid=2x3&crop-marks=1", "qr.png")
+    t.check(status == 200 and h.get("content-type") == "image/png" and
+            decoded("zbarimg", [png]) == urls, "a QR PNG sheet with a chosen layout reads back")
+    status, _, pdf = fetch("pdf&vector=1&module=0.5&margin=12&gap=4&page-size=148x210", "qr.pdf")
+    pages = []
+    if status == 200:
+        subprocess.run(["pdftoppm", "-r", "300", "-png", pdf, pdf[:-4]], check=True)
+        pages = [os.path.join(w.dir, n) for n in os.listdir(w.dir) if n.startswith("qr-")]
+    t.check(status == 200 and decoded("zbarimg", pages) == urls,
+            "a QR PDF in vector paths on A5 reads back", (status, pages))
+    status, h, _ = fetch("pdf&symbology=hanxin&ecc=H&zip-member=svg", "hx.pdf")
+    t.check(status == 200 and h.get("content-type") == "application/pdf",
+            "Han Xin, error correction and the ZIP member format are taken", status)
+
+    for query, words in (("pdf&symbology=aztec", "symbology 'aztec' is not qr"),
+                         ("pdf&label-size=big", "label size 'big' is not of the form WxH"),
+                         ("pdf&page-size=0x297", "page size"),
+                         ("pdf&grid=3", "grid '3'"),
+                         ("png&dpi=10", "dpi '10' is not a number from 72 to 2400"),
+                         ("png&dpi=300.5", "dpi '300.5' is not a whole number"),
+                         ("pdf&margin=-1", "margin '-1' is not a number from 0 to 100 mm"),
+                         ("pdf&module=11", "module '11'"),
+                         ("pdf&crop-marks=yes", "crop-marks 'yes' is not 1 (on) or 0 (off)"),
+                         ("pdf&ecc=X", "error correction level 'X'"),
+                         ("zip&zip-member=gif", "zip-member 'gif' is not png or svg"),
+                         ("pdf&label-size=300x300", "does not fit"),
+                         ("pdf&module=0.1", "below"),
+                         ("pdf&symbology=code128&label-size=30x30", "choose a larger label")):
+        status, _, doc, raw = call(s, "GET", path + query, token=coop)
+        t.check(status == 400 and doc and words in doc["error"]["message"],
+                "?format=%s: 400 naming the problem" % query, raw[:200])
+
+
+def audit_rows(s, token):
+    """Every audit row the account may read, walking the pages."""
+    rows, offset = [], 0
+    while offset is not None:
+        status, _, doc, raw = call(s, "GET", "audit?limit=100&offset=%d" % offset, token=token)
+        if status != 200:
+            return status, raw
+        rows += doc["items"]
+        offset = doc["next_offset"]
+    return 200, rows
+
+
+def test_audit_scope(t, s, w, tokens, own_code):
+    """A city regulator reads the audit rows of its city's records only; the
+    province reads every row; the chain is verified whole for both."""
+    rid = int(w.sql("select id from report where code = '%s'" % own_code.replace("-", "")))
+    status, _, _, raw = call(s, "POST", "reports/%d/triage" % rid, token=tokens["baise"],
+                             body={"status": "triaged", "note": "checked the print"})
+    t.check(status == 200, "a city regulator triages a report on its city's label", raw[:200])
+    regions = g.audit_regions(w)
+    status, province = audit_rows(s, tokens["regulator"])
+    t.check(status == 200 and sorted(r["id"] for r in province) == sorted(regions),
+            "the province-wide regulator reads every audit row", (status, len(regions)))
+    status, city = audit_rows(s, tokens["baise"])
+    ids = sorted(r["id"] for r in city) if status == 200 else city
+    want = sorted(i for i, r in regions.items() if r and r.startswith("4510"))
+    t.check(ids == want, "the city regulator reads exactly the rows of its city's records",
+            (ids, want))
+    seen = {(r["action"], r["entity"]) for r in city} if status == 200 else set()
+    for kind in (("auth.suspend", "authorisation"), ("batch.issue", "batch"),
+                 ("batch.void_codes", "batch"), ("operator.edit", "operator"),
+                 ("product.add", "product"), ("report.triage", "report")):
+        t.check(kind in seen, "the city regulator sees %s on its city's %s" % kind, seen)
+    entities = {r["entity"] for r in city} if status == 200 else {"?"}
+    t.check(not entities & {"account", "api_token"},
+            "rows that name no region are not the city regulator's", entities)
+    other = {r["id"] for r in city} & {i for i, r in regions.items()
+                                       if r and not r.startswith("4510")}
+    t.check(not other, "no row of another city's records", other)
+    t.check(len(city) < len(province), "the city's rows are fewer than the province's")
+    _, _, doc, _ = call(s, "GET", "audit/verify", token=tokens["baise"])
+    t.check(doc.get("ok") is True and doc["rows"] == len(province),
+            "the city regulator's chain check walks the whole chain", doc)
+    status, _, _, _ = call(s, "GET", "audit", token=tokens["operator"])
+    t.check(status == 403, "an operator still may not read the audit log", status)
+
+
 def test_secrets(t, w, s, tokens):
     dump = w.sql(".dump")
     log = s.stderr()
@@ -418,6 +534,8 @@ def main():
             test_register(t, s, tokens)
             test_oversight(t, s, tokens, own_code)
             test_anomalies(t, s, tokens, own_code)
+            test_download_layout(t, s, w, tokens, own_batch)
+            test_audit_scope(t, s, w, tokens, own_code)
         finally:
             rc = s.stop()
         t.check(rc == 0, "clean exit", rc)

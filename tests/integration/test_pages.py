@@ -68,6 +68,7 @@ def seed(w):
     w.gimark("demo")
     for name, role, extra in (("coop", "operator", ["--operator", "93451003MA815908XM"]),
                               ("reg", "regulator", ["--scope", "45"]),
+                              ("city", "regulator", ["--scope", "4510"]),
                               ("aud", "auditor", ["--scope", "45"])):
         w.gimark("user", "add", name, "--role", role, *extra, stdin=PASSWORD + "\n")
 
@@ -163,6 +164,15 @@ def test_download_and_activate(t, s, w, coop, bid):
     pdf = r.read()
     c.close()
     t.check(r.status == 200 and pdf.startswith(b"%PDF"), "operator downloads the PDF")
+    _, _, html, _ = coop.get("/coop/?lang=en")
+    t.check('action="/coop/batches/%d/labels"' % bid in html and 'name="symbology"' in html
+            and 'name="label-size"' in html, "the desk offers symbology and label size")
+    status, h, _, _ = coop.get("/coop/batches/%d/labels?format=svg&symbology=datamatrix&"
+                               "label-size=70x35" % bid)
+    t.check(status == 200 and h["Content-Type"] == "image/svg+xml",
+            "the desk's download takes the symbology and label size", status)
+    status, _, html, _ = coop.get("/coop/batches/%d/labels?format=pdf&label-size=1x1" % bid)
+    t.check(status == 400 and "choose a larger label" in html, "a label too small: 400, says why", status)
     _, _, html, _ = coop.get("/coop/")
     status, _, _, _ = coop.post("/coop/batches/%d/activate" % bid, {"csrf": coop.csrf(html)})
     t.check(status == 303 and w.sql("select status from batch where id=%d" % bid) == "activated",
@@ -284,6 +294,34 @@ def test_regulator_pages(t, s, w, reg):
             "the audit log as CSV")
 
 
+def audit_ids(html_or_csv, csv):
+    if csv:
+        return sorted(int(line.split(",")[0].strip('"')) for line in html_or_csv.splitlines()[1:])
+    return sorted(int(i) for i in re.findall(r"<tr><td>(\d+)</td>", html_or_csv))
+
+
+def test_audit_scope(t, s, w, reg):
+    """The audit page and its CSV narrowed to a city regulator's region; the
+    chain status says it covers every row."""
+    regions = g.audit_regions(w)
+    city = Browser(s)
+    city.sign_in("city")
+    want = sorted(i for i, r in regions.items() if r and r.startswith("4510"))
+    status, _, html, _ = city.get("/admin/audit?lang=en")
+    t.check(status == 200 and audit_ids(html, False) == want and want,
+            "a city regulator's audit page lists its city's rows only",
+            (audit_ids(html, False), want))
+    t.check("The audit chain verifies" in html and "verified as a whole" in html and
+            ">4510<" in html and ">%d &middot;" % len(regions) in html,
+            "the chain status covers every row and says the list is the city's", html[:2000])
+    status, _, body, _ = city.get("/admin/audit?format=csv")
+    t.check(status == 200 and audit_ids(body, True) == want, "the city's audit CSV, narrowed")
+    _, _, html, _ = reg.get("/admin/audit?lang=en")
+    t.check(audit_ids(html, False) == sorted(regions), "the province's audit page lists every row")
+    _, _, body, _ = reg.get("/admin/audit?format=csv")
+    t.check(audit_ids(body, True) == sorted(regions), "the province's audit CSV lists every row")
+
+
 def test_sign_out_and_throttle(t, s, coop):
     _, _, html, _ = coop.get("/coop/")
     old = coop.cookies["gimark_session"]
@@ -317,6 +355,7 @@ def main():
             test_download_and_activate(t, s, w, coop, bid)
             test_auditor(t, s, w)
             test_regulator_pages(t, s, w, reg)
+            test_audit_scope(t, s, w, reg)
             test_sign_out_and_throttle(t, s, coop)
         finally:
             rc = s.stop()

@@ -1,0 +1,279 @@
+"""test_page_matrix.py - who may do what on the signed-in pages: every page,
+CSV export and form of the route tables in web/portal.c and
+web/portal_admin.c against every role (no session, operator A, operator B,
+auditor, provincial regulator, city regulator). Each role runs against a
+fresh copy of the same database, so one role's changes never decide another
+role's answers. Forms posted without the session's CSRF token, with a wrong
+one, or by a role that may not change the record are refused and leave the
+database exactly as it was.
+
+The matrix must list every route of the tables: a route added to the source
+and not here fails the test.
+"""
+
+import os
+import re
+import shutil
+import sys
+import time
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import gimark_test as g  # noqa: E402
+from test_pages import PASSWORD, Browser  # noqa: E402
+
+OPERATOR_A = "93451003MA815908XM"  # operator 1, Tianyang (451003), in the city 4510
+OPERATOR_B = "91450100MA8609132C"  # operator 2, Nanning (450100)
+ROLES = ("nobody", "operator_a", "operator_b", "auditor", "regulator", "city")
+USERS = {"operator_a": "coop-a", "operator_b": "coop-b", "auditor": "aud", "regulator": "reg",
+         "city": "city"}
+USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+def uscc_with_checks(first17):
+    """first17 with its organisation-code and GB 32100 check characters made right."""
+    org = first17[8:16]
+    total = sum(int(c, 36) * w for c, w in zip(org, (3, 7, 9, 10, 5, 8, 4, 2)))
+    check = 11 - total % 11
+    body = first17[:16] + ("X" if check == 10 else "0" if check == 11 else str(check))
+    total = sum(USCC_CHARS.index(c) * w for c, w in zip(
+        body, (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)))
+    return body + USCC_CHARS[(31 - total % 31) % 31]
+
+
+def source_routes():
+    """(method, pattern) of every row of the pages' route tables."""
+    found = set()
+    for name in ("portal.c", "portal_admin.c"):
+        with open(os.path.join(g.ROOT, "web", name), encoding="utf-8") as f:
+            found |= set(re.findall(r'\{"(GET|POST)", "(/[^"]*)", PORTAL_', f.read()))
+    return found
+
+
+def seed(w):
+    """Demo data, accounts, and a record for each form to work on; returns
+    the ids the matrix names."""
+    w.gimark("init")
+    w.gimark("demo")
+    for role, name in USERS.items():
+        args = {"operator_a": ["--role", "operator", "--operator", OPERATOR_A],
+                "operator_b": ["--role", "operator", "--operator", OPERATOR_B],
+                "auditor": ["--role", "auditor", "--scope", "45"],
+                "regulator": ["--role", "regulator", "--scope", "45"],
+                "city": ["--role", "regulator", "--scope", "4510"]}[role]
+        w.gimark("user", "add", name, *args, stdin=PASSWORD + "\n")
+    ids = {}
+    # authorisations 1 and 2 are operator A's, 3 operator B's (gi/demo.c)
+    ids["a_print"], codes = w.batch(1, 2, activate=False, lot="A-PRINT")
+    ids["a_activate"], _ = w.batch(1, 2, activate=False, lot="A-ACT")
+    ids["a_void"], _ = w.batch(1, 2, activate=False, lot="A-VOID")
+    ids["b_print"], b_codes = w.batch(3, 2, activate=False, lot="B-PRINT")
+    for key, auth in (("a_req1", 1), ("a_req2", 1), ("a_appr", 1), ("b_req", 3)):
+        ids[key] = w.json("batch", "request", "--auth", auth, "--count", 2, "--lot", key)["id"]
+    for key in ("a_appr",):
+        w.gimark("batch", "approve", ids[key])
+    ids["a_pending"] = w.json("auth", "grant", "--operator", OPERATOR_A, "--product", 15,
+                              "--quota", 100)["id"]
+    ids["a_suspended"] = w.json("auth", "grant", "--operator", OPERATOR_A, "--product", 14,
+                                "--quota", 100)["id"]
+    w.gimark("auth", "approve", ids["a_suspended"], "--doc", "DEMO-1")
+    w.gimark("auth", "suspend", ids["a_suspended"], "--reason", "spot check")
+    now = int(time.time())
+    for key, code in (("r_a1", codes[0]), ("r_a2", codes[1]), ("r_b", b_codes[0]),
+                      ("r_unknown", "K7M39QX2HD4TPW8N")):
+        w.sql("insert into report (at, code, text, client_key) values (%d, '%s', 'seen', 'k')"
+              % (now, code))
+        ids[key] = int(w.sql("select max(id) from report"))
+    return ids
+
+
+def matrix(ids):
+    """(method, pattern, path, fields, {role: expected}) for every route.
+    Expected: "200", "403", "404", "405", "done" (303 with the changed-notice)
+    or "to /login", "to /coop/", "to /admin/" (a 303 elsewhere). Roles left
+    out of a row expect its default (the key "*")."""
+    desk = {"operator_a": "to /coop/", "operator_b": "to /coop/", "nobody": "to /login"}
+    coop = {"auditor": "to /admin/", "regulator": "to /admin/", "city": "to /admin/",
+            "nobody": "to /login"}
+    read = dict(desk, **{"*": "200"})
+    change = dict(desk, **{"*": "done", "auditor": "403"})
+    outside_city = dict(change, city="404")
+    lists = ("authorisations", "batches", "products", "operators", "reports", "audit")
+    rows = [
+        ("GET", "/login", "/login", None, {"*": "200"}),
+        ("POST", "/login", "/login", {"username": "reg", "password": PASSWORD},
+         {"*": "403"}),
+        ("GET", "/logout", "/logout", None, {"*": "to /login"}),
+        ("GET", "/coop/", "/coop/", None, dict(coop, **{"*": "200"})),
+        ("GET", "/coop/", "/coop", None, dict(coop, **{"*": "200"})),
+        ("GET", "/coop/batches/{id}/labels", "/coop/batches/%d/labels?format=csv"
+         % ids["a_print"], None, dict(coop, **{"*": "200", "operator_b": "404"})),
+        ("GET", "/coop/batches/{id}/labels", "/coop/batches/%d/labels?format=csv"
+         % ids["b_print"], None, dict(coop, **{"*": "200", "operator_a": "404"})),
+        ("GET", "/coop/batches/{id}/labels", "/coop/batches/999999/labels?format=csv", None,
+         dict(coop, **{"*": "404"})),
+        ("GET", "/admin/", "/admin/", None, read),
+        ("GET", "/admin/", "/admin", None, read),
+        ("GET", "/admin/register", "/admin/register", None, read),
+        ("GET", "/admin/products/{id}/edit", "/admin/products/1/edit", None,
+         dict(read, auditor="403")),
+        ("GET", "/admin/products/{id}/edit", "/admin/products/3/edit", None,
+         dict(read, auditor="403", city="404")),
+        ("GET", "/admin/operators/{id}/edit", "/admin/operators/1/edit", None,
+         dict(read, auditor="403")),
+        ("GET", "/admin/operators/{id}/edit", "/admin/operators/2/edit", None,
+         dict(read, auditor="403", city="404")),
+        ("GET", "/admin/operators/{id}/edit", "/admin/operators/999/edit", None,
+         dict(desk, **{"*": "404"})),
+        ("GET", None, "/admin/nothing-here", None, {"*": "404", "nobody": "to /login"}),
+        ("GET", None, "/coop/nothing-here", None, {"*": "404", "nobody": "to /login"}),
+        ("GET", None, "/admin/batches/%d/approve" % ids["a_req1"], None,
+         {"*": "405", "nobody": "to /login"}),
+    ]
+    for name in lists:
+        rows.append(("GET", "/admin/" + name, "/admin/" + name, None, read))
+        rows.append(("GET", "/admin/" + name, "/admin/%s?format=csv" % name, None, read))
+    posts = [
+        ("/coop/batches", "/coop/batches",
+         {"auth_id": "1", "count": "2", "lot_number": "WEB"},
+         dict(coop, **{"*": "done", "operator_b": "404"})),
+        ("/coop/batches/{id}/activate", "/coop/batches/%d/activate" % ids["a_activate"], {},
+         dict(coop, **{"*": "done", "operator_b": "404"})),
+        ("/coop/batches/{id}/void", "/coop/batches/%d/void" % ids["a_void"],
+         {"codes": "", "reason": "misprint"}, dict(coop, **{"*": "done", "operator_b": "404"})),
+        ("/admin/batches/{id}/approve", "/admin/batches/%d/approve" % ids["a_req1"],
+         {"note": "ok"}, change),
+        ("/admin/batches/{id}/approve", "/admin/batches/%d/approve" % ids["b_req"],
+         {"note": "ok"}, outside_city),
+        ("/admin/batches/{id}/reject", "/admin/batches/%d/reject" % ids["a_req2"],
+         {"note": "lot data missing"}, change),
+        ("/admin/batches/{id}/issue", "/admin/batches/%d/issue" % ids["a_appr"], {}, change),
+        ("/admin/authorisations/{id}/approve", "/admin/authorisations/%d/approve"
+         % ids["a_pending"], {"approval_doc": "CNIPA Announcement No. 475"}, change),
+        ("/admin/authorisations/{id}/suspend", "/admin/authorisations/1/suspend",
+         {"reason": "spot check"}, change),
+        ("/admin/authorisations/{id}/suspend", "/admin/authorisations/3/suspend",
+         {"reason": "spot check"}, outside_city),
+        ("/admin/authorisations/{id}/reinstate", "/admin/authorisations/%d/reinstate"
+         % ids["a_suspended"], {"reason": "passed"}, change),
+        ("/admin/authorisations/{id}/revoke", "/admin/authorisations/2/revoke",
+         {"reason": "left the region"}, change),
+        ("/admin/products", "/admin/products", {"name_zh": "百色测试", "region_code": "451002"},
+         change),
+        ("/admin/products", "/admin/products", {"name_zh": "南宁测试", "region_code": "450102"},
+         outside_city),
+        ("/admin/operators", "/admin/operators",
+         {"uscc": uscc_with_checks("93451002MA000001"), "name": "右江测试合作社",
+          "kind": "cooperative", "region_code": "451002"}, change),
+        ("/admin/products/{id}/edit", "/admin/products/1/edit",
+         {"name_zh": "百色芒果", "region_code": "451000", "standard": "DB45/T 1-2026"}, change),
+        ("/admin/products/{id}/edit", "/admin/products/3/edit",
+         {"name_zh": "横县茉莉花茶", "region_code": "450127", "standard": "DB45/T 2-2026"},
+         outside_city),
+        ("/admin/operators/{id}/edit", "/admin/operators/1/edit",
+         {"name": "田阳区香芒种植专业合作社（演示）", "kind": "cooperative",
+          "region_code": "451003", "contact": "0776-2800000"}, change),
+        ("/admin/operators/{id}/edit", "/admin/operators/2/edit",
+         {"name": "南宁茉莉花茶业有限公司（演示）", "kind": "company", "region_code": "450100",
+          "contact": "0771-2800000"}, outside_city),
+        ("/admin/reports/{id}/triaged", "/admin/reports/%d/triaged" % ids["r_a1"],
+         {"note": "asked the cooperative"}, change),
+        ("/admin/reports/{id}/triaged", "/admin/reports/%d/triaged" % ids["r_unknown"],
+         {"note": "market office"}, outside_city),
+        ("/admin/reports/{id}/closed", "/admin/reports/%d/closed" % ids["r_a2"],
+         {"note": "a misprint, voided"}, change),
+        ("/admin/reports/{id}/closed", "/admin/reports/%d/closed" % ids["r_b"],
+         {"note": "copy seized"}, outside_city),
+    ]
+    # without a session a form is refused outright
+    rows += [("POST", pattern, path, fields, dict(want, nobody="403"))
+             for pattern, path, fields, want in posts]
+    # signing out last: it ends the session the other rows use
+    rows.append(("POST", "/logout", "/logout", {}, {"*": "to /login", "nobody": "403"}))
+    return rows
+
+
+def outcome(status, headers):
+    """What an answer was, in the matrix's words."""
+    if status != 303:
+        return str(status)
+    location = headers.get("Location", "")
+    if "done=1" in location:
+        return "done"
+    return "to " + location.split("?")[0]
+
+
+def run_role(t, role, base, rows):
+    w = g.Workdir()
+    try:
+        for name in os.listdir(base.dir):  # the database, its scans file and their WALs
+            if name.startswith("test"):
+                shutil.copy(os.path.join(base.dir, name), w.dir)
+        with g.Server(w, "--base-url", "https://gi.example.cn") as s:
+            b = Browser(s)
+            token = None
+            if role != "nobody":
+                status, _, _, _ = b.sign_in(USERS[role])
+                t.check(status == 303, "%s signs in" % role, status)
+                home = "/coop/" if role.startswith("operator") else "/admin/"
+                token = b.csrf(b.get(home)[2])
+            for method, _, path, fields, expected in rows:
+                want = expected.get(role, expected.get("*"))
+                what = "%s %s as %s" % (method, path, role)
+                if method == "GET":
+                    status, headers, body, _ = b.get(path)
+                    got = outcome(status, headers)
+                    t.check(got == want, "%s: %s" % (what, want), got)
+                    if got == "200" and "format=csv" in path:
+                        t.check(headers.get("Content-Type", "").startswith("text/csv"),
+                                "%s: a CSV file" % what, headers.get("Content-Type"))
+                    continue
+                refused_alike(t, w, b, what, path, fields, path == "/login")
+                before = w.sql(".dump")
+                status, headers, _, _ = b.post(path, dict(fields, csrf=token or ""))
+                got = outcome(status, headers)
+                t.check(got == want, "%s: %s" % (what, want), got)
+                if want not in ("done", "to /login"):
+                    t.check(w.sql(".dump") == before, "%s: refused, nothing changed" % what)
+    finally:
+        w.cleanup()
+
+
+def refused_alike(t, w, b, what, path, fields, is_login):
+    """A form without the CSRF token, or with a wrong one, is refused (403)
+    and changes nothing."""
+    before = w.sql(".dump")
+    for label, extra in (("without a CSRF token", {}), ("with a wrong CSRF token",
+                                                         {"csrf": "x" * 43})):
+        status, _, _, cookies = b.post(path, dict(fields, **extra))
+        t.check(status == 403, "%s %s: 403" % (what, label), status)
+        if is_login:
+            t.check(not any(c.startswith("gimark_session=") for c in cookies),
+                    "%s %s: no session" % (what, label))
+    t.check(w.sql(".dump") == before, "%s without a valid CSRF token: nothing changed" % what)
+
+
+def main():
+    t = g.Tally("test_page_matrix")
+    w = g.Workdir()
+    try:
+        ids = seed(w)
+        rows = matrix(ids)
+        listed = {(m, p) for m, p, _, _, _ in rows if p}
+        in_source = source_routes()
+        t.check(len(in_source) >= 30, "the route tables are read from the source", in_source)
+        t.check(not in_source - listed, "every page route of the source is in the matrix",
+                sorted(in_source - listed))
+        t.check(not listed - in_source, "every route of the matrix is in the source",
+                sorted(listed - in_source))
+        for role in ROLES:
+            run_role(t, role, w, rows)
+        print("%d routes, %d requests a role" % (len(in_source), len(rows)))
+    finally:
+        w.cleanup()
+    t.finish()
+
+
+if __name__ == "__main__":
+    main()

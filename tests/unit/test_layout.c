@@ -1,0 +1,83 @@
+/*
+ * test_layout.c - print layout choices read from text, as the CLI's options
+ * and the download routes' query parameters give them.
+ */
+#include "gi/layout.h"
+#include "test.h"
+
+typedef struct {
+    const char *name, *value;
+} pair_t;
+
+/* A getter over a NULL-ended list of name=value pairs. */
+static const char *from_pairs(void *arg, const char *name)
+{
+    for (const pair_t *p = arg; p->name; p++)
+        if (strcmp(p->name, name) == 0)
+            return p->value;
+    return NULL;
+}
+
+static void test_every_choice(void)
+{
+    pair_t given[] = {{"symbology", "datamatrix"},
+                      {"ecc", "H"},
+                      {"label-size", "70x35.5"},
+                      {"page-size", "148X210"},
+                      {"grid", "2x4"},
+                      {"margin", "12"},
+                      {"gap", "0"},
+                      {"module", "0.5"},
+                      {"crop-marks", "1"},
+                      {"dpi", "600"},
+                      {"vector", ""},
+                      {"zip-member", "svg"},
+                      {NULL, NULL}};
+    label_layout_t l;
+    CHECK(gi_layout_read(&l, from_pairs, given, NULL) == GI_OK);
+    CHECK(l.symbology == LABEL_SYM_DATAMATRIX && l.ecc == 'H');
+    CHECK(l.label_w_mm == 70 && l.label_h_mm == 35.5 && l.page_w_mm == 148 && l.page_h_mm == 210);
+    CHECK(l.cols == 2 && l.rows == 4 && l.margin_mm == 12 && l.gap_mm == 0 && l.module_mm == 0.5);
+    CHECK(l.crop_marks == 1 && l.vector_paths == 1 && l.dpi == 600);
+    CHECK(l.zip_member_format == LABEL_FMT_SVG);
+}
+
+static void test_defaults(void)
+{
+    pair_t none[] = {{NULL, NULL}};
+    label_layout_t l, d;
+    label_layout_default(&d);
+    CHECK(gi_layout_read(&l, from_pairs, none, NULL) == GI_OK);
+    CHECK(memcmp(&l, &d, sizeof l) == 0);
+    CHECK(gi_layout_choose(&l, "crop-marks", "0", NULL) == GI_OK && l.crop_marks == 0);
+}
+
+static void test_refused(void)
+{
+    const struct {
+        const char *name, *value, *words;
+    } bad[] = {
+        {"symbology", "aztec", "symbology 'aztec' is not qr"},
+        {"ecc", "MM", "not L, M, Q or H"},
+        {"label-size", "60", "label size '60' is not of the form WxH"},
+        {"page-size", "2001x10", "from 0 to 2000"},
+        {"grid", "0x3", "grid '0x3'"},
+        {"margin", "100.5", "margin '100.5' is not a number from 0 to 100 mm"},
+        {"gap", "", "gap '' is not a number"},
+        {"module", "nan", "module 'nan'"},
+        {"dpi", "71", "dpi '71' is not a number from 72 to 2400"},
+        {"dpi", "72.5", "dpi '72.5' is not a whole number"},
+        {"vector", "true", "vector 'true' is not 1 (on) or 0 (off)"},
+        {"zip-member", "pdf", "zip-member 'pdf' is not png or svg"},
+        {"colour", "red", "no layout choice 'colour'"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        label_layout_t l;
+        gi_error_t e;
+        label_layout_default(&l);
+        CHECK(gi_layout_choose(&l, bad[i].name, bad[i].value, &e) == GI_EINVAL);
+        CHECK(strstr(e.msg, bad[i].words) != NULL);
+    }
+}
+
+TEST_MAIN("layout", TEST(test_every_choice), TEST(test_defaults), TEST(test_refused))
