@@ -2,6 +2,7 @@
  * cli.c - helpers shared by the parts of the command line.
  */
 #include "gi/cli.h"
+#include "gi/layout.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -103,4 +104,20 @@ gi_err_t cli_list_end(const cli_t *cli, db_err_t drc, json_t *list, gi_error_t *
         return rc;
     }
     return list ? cli_print_json(list, err) : GI_OK;
+}
+
+typedef struct {
+    const cli_t *cli;
+    const cli_command_t *cmd;
+} opt_source_t;
+
+static const char *opt_of(void *arg, const char *name)
+{
+    const opt_source_t *src = arg;
+    return cli_opt(src->cli, src->cmd, name);
+}
+
+gi_err_t cli_layout(const cli_t *cli, const cli_command_t *cmd, label_layout_t *l, gi_error_t *err)
+{
+    return gi_layout_read(l, opt_of, &(opt_source_t){cli, cmd}, err);
 }

@@ -7,11 +7,12 @@
 #define GI_CLI_H
 
 #include "gi/gi.h"
+#include "labels/label.h"
 
 #include <jansson.h>
 #include <stddef.h>
 
-#define CLI_MAX_OPTS 24
+#define CLI_MAX_OPTS 32
 #define CLI_MAX_ARGS 8
 
 typedef struct {
@@ -19,6 +20,23 @@ typedef struct {
     const char *arg; /* NULL: a flag without value */
     const char *help;
 } cli_opt_t;
+
+/* The rows of the label layout options (gi/layout.h), shared by the commands
+ * that make print files: `batch export`, and `serve` for its downloads. */
+#define CLI_LAYOUT_OPTS                                                                            \
+    {"symbology", "SYM", "qr (default) | datamatrix | hanxin | code128"},                          \
+        {"ecc", "L|M|Q|H", "QR error correction level (default M)"},                               \
+        {"label-size", "WxH", "label size in mm (default 60x30)"},                                 \
+        {"page-size", "WxH", "sheet size in mm (default 210x297, A4)"},                            \
+        {"grid", "CxR", "labels across and down (default: as many as fit)"},                       \
+        {"margin", "MM", "page margin (default 10)"},                                              \
+        {"gap", "MM", "gap between labels (default 3)"},                                           \
+        {"module", "MM", "symbol module size (default: largest that fits)"},                       \
+        {"crop-marks", NULL, "draw crop marks"}, {"dpi", "N", "PNG resolution (default 300)"},     \
+        {"vector", NULL, "draw symbols as vector paths instead of 1-bit images"},                  \
+    {                                                                                              \
+        "zip-member", "FMT", "zip: png (default) or svg per label"                                 \
+    }
 
 typedef struct {
     const char *db_path;
@@ -63,6 +81,9 @@ extern const cli_command_t cli_backup_commands[];
  * file's text, which the options point into: free it after the command. */
 gi_err_t cli_config_apply(cli_t *cli, const cli_command_t *cmd, const char *path,
                           int (*known)(const char *name), char **text, gi_error_t *err);
+
+/* The layout the CLI_LAYOUT_OPTS of cmd given in cli ask for. */
+gi_err_t cli_layout(const cli_t *cli, const cli_command_t *cmd, label_layout_t *l, gi_error_t *err);
 
 /* Option values by name; NULL (or fallback) when not given. */
 const char *cli_opt(const cli_t *cli, const cli_command_t *cmd, const char *name);

@@ -216,19 +216,8 @@ static const cli_opt_t export_opts[] = {
     {"out", "FILE", "where to write (required)"},
     {"base-url", "URL",
      "URL the codes point to (default env GIMARK_BASE_URL or " DEFAULT_BASE_URL ")"},
-    {"symbology", "SYM", "qr (default) | datamatrix | hanxin | code128"},
-    {"ecc", "L|M|Q|H", "QR error correction level (default M)"},
-    {"label-size", "WxH", "label size in mm (default 60x30)"},
-    {"page-size", "WxH", "sheet size in mm (default 210x297, A4)"},
-    {"grid", "CxR", "labels across and down (default: as many as fit)"},
-    {"margin", "MM", "page margin (default 10)"},
-    {"gap", "MM", "gap between labels (default 3)"},
-    {"module", "MM", "symbol module size (default: largest that fits)"},
-    {"crop-marks", NULL, "draw crop marks"},
-    {"dpi", "N", "PNG resolution (default 300)"},
-    {"vector", NULL, "draw symbols as vector paths instead of 1-bit images"},
     {"mark", "FILE", "official GI mark artwork (SVG or PNG)"},
-    {"zip-member", "FMT", "zip: png (default) or svg per label"},
+    CLI_LAYOUT_OPTS,
     {NULL, NULL, NULL},
 };
 
@@ -238,17 +227,6 @@ static int pick(const char *s, const char *const *names)
         if (strcmp(s, names[i]) == 0)
             return i;
     return -1;
-}
-
-typedef struct {
-    const cli_t *cli;
-    const cli_command_t *cmd;
-} opt_source_t;
-
-static const char *opt_of(void *arg, const char *name)
-{
-    const opt_source_t *src = arg;
-    return cli_opt(src->cli, src->cmd, name);
 }
 
 static gi_err_t cmd_export(cli_t *cli, const cli_command_t *cmd, gi_error_t *err)
@@ -262,7 +240,7 @@ static gi_err_t cmd_export(cli_t *cli, const cli_command_t *cmd, gi_error_t *err
     if ((rc = batch_id_arg(cli, &id, err)) ||
         (rc = cli_require(cli, cmd, "format", &format, err)) ||
         (rc = cli_require(cli, cmd, "out", &ex.path, err)) ||
-        (rc = gi_layout_read(&ex.layout, opt_of, &(opt_source_t){cli, cmd}, err)))
+        (rc = cli_layout(cli, cmd, &ex.layout, err)))
         return rc;
     int f = pick(format, formats);
     if (f < 0)

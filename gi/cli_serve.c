@@ -35,6 +35,9 @@ static const cli_opt_t serve_opts[] = {
     {"unknown-per-minute", "N",
      "codes naming no label a client may check a minute before 429 (default 30)"},
     {"access-log", "on|off", "one line per request on stderr (default on)"},
+    /* print files downloaded from the API and the desks: the layout before the
+     * download's own choices */
+    CLI_LAYOUT_OPTS,
     {NULL, NULL, NULL},
 };
 
@@ -96,7 +99,7 @@ static gi_err_t opt_proxies(const cli_t *cli, const cli_command_t *cmd, const ch
 }
 
 static gi_err_t read_config(const cli_t *cli, const cli_command_t *cmd, web_config_t *cfg,
-                            char *host, size_t cap, gi_error_t *err)
+                            char *host, size_t cap, label_layout_t *layout, gi_error_t *err)
 {
     unsigned header = 0, body = 0, threshold = 0, reports = 0;
     unsigned per_ip = 128;
@@ -125,8 +128,10 @@ static gi_err_t read_config(const cli_t *cli, const cli_command_t *cmd, web_conf
         (rc =
              opt_uint(cli, cmd, "unknown-per-minute", 1, 1000000, &cfg->unknown_per_minute, err)) ||
         (rc = opt_switch(cli, cmd, "access-log", &cfg->access_log, err)) ||
-        (rc = opt_proxies(cli, cmd, &cfg->trusted_proxies, err)))
+        (rc = opt_proxies(cli, cmd, &cfg->trusted_proxies, err)) ||
+        (rc = cli_layout(cli, cmd, layout, err)))
         return rc;
+    cfg->layout = layout;
     cfg->db_path = cli->db_path;
     cfg->host = host;
     cfg->base_url = cli_opt(cli, cmd, "base-url");
@@ -143,7 +148,8 @@ static gi_err_t cmd_serve(cli_t *cli, const cli_command_t *cmd, gi_error_t *err)
 {
     web_config_t cfg = {.access_log = 1};
     char host[128];
-    gi_err_t rc = read_config(cli, cmd, &cfg, host, sizeof host, err);
+    label_layout_t layout;
+    gi_err_t rc = read_config(cli, cmd, &cfg, host, sizeof host, &layout, err);
     if (rc != GI_OK)
         return rc;
     sigset_t stop;

@@ -117,6 +117,12 @@ gi_err_t gi_layout_read(label_layout_t *l, const char *(*get)(void *arg, const c
                         void *arg, gi_error_t *err)
 {
     label_layout_default(l);
+    return gi_layout_apply(l, get, arg, err);
+}
+
+gi_err_t gi_layout_apply(label_layout_t *l, const char *(*get)(void *arg, const char *name),
+                         void *arg, gi_error_t *err)
+{
     for (int i = 0; gi_layout_choices[i]; i++) {
         const char *v = get(arg, gi_layout_choices[i]);
         gi_err_t rc = v ? gi_layout_choose(l, gi_layout_choices[i], v, err) : GI_OK;

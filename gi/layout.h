@@ -19,8 +19,11 @@ extern const char *const gi_layout_choices[];
  * and what it takes when the text is not one of them. */
 gi_err_t gi_layout_choose(label_layout_t *l, const char *name, const char *value, gi_error_t *err);
 
-/* The default layout with every choice that get(arg, name) answers (not
- * NULL) applied; the first refusal is returned. */
+/* Applies to l every choice that get(arg, name) answers (not NULL); the
+ * first refusal is returned. */
+gi_err_t gi_layout_apply(label_layout_t *l, const char *(*get)(void *arg, const char *name),
+                         void *arg, gi_error_t *err);
+/* The default layout with gi_layout_apply(). */
 gi_err_t gi_layout_read(label_layout_t *l, const char *(*get)(void *arg, const char *name),
                         void *arg, gi_error_t *err);
 

@@ -43,9 +43,10 @@ typedef struct {
     /* a query parameter by name, or NULL */
     const char *(*query)(void *arg, const char *name);
     void *query_arg;
-    const char *base_url;     /* what printed labels point at ("" when not configured) */
-    int64_t target;           /* operators using the mark the province aims at */
-    int64_t repeat_threshold; /* scans of a code above which it is an anomaly */
+    const char *base_url;         /* what printed labels point at ("" when not configured) */
+    const label_layout_t *layout; /* print files' default layout, or NULL */
+    int64_t target;               /* operators using the mark the province aims at */
+    int64_t repeat_threshold;     /* scans of a code above which it is an anomaly */
 } web_api_request_t;
 
 typedef struct {

@@ -338,8 +338,8 @@ void api_download(call_t *c, int64_t batch_id)
 {
     gi_error_t err;
     gi_ctx_t ctx = as_caller(c);
-    gi_err_t rc = web_print_file(&ctx, &c->account, batch_id, c->rq->query, c->rq->query_arg,
-                                 c->rq->base_url, &c->out->file, &err);
+    web_print_request_t print = {c->rq->query, c->rq->query_arg, c->rq->base_url, c->rq->layout};
+    gi_err_t rc = web_print_file(&ctx, &c->account, batch_id, &print, &c->out->file, &err);
     if (rc != GI_OK)
         api_fail_gi(c, rc, &err);
     else

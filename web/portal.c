@@ -833,8 +833,9 @@ static void coop_download(page_t *pg)
     gi_error_t err;
     gi_ctx_t ctx = *pg->ctx;
     ctx.actor = pg->actor;
-    gi_err_t rc = web_print_file(&ctx, &pg->account, pg->id, pg->rq->query, pg->rq->query_arg,
-                                 pg->rq->base_url, &pg->out->file, &err);
+    web_print_request_t print = {pg->rq->query, pg->rq->query_arg, pg->rq->base_url,
+                                 pg->rq->layout};
+    gi_err_t rc = web_print_file(&ctx, &pg->account, pg->id, &print, &pg->out->file, &err);
     if (rc == GI_OK)
         pg->out->status = 200;
     else

@@ -49,6 +49,7 @@ typedef struct {
     void *query_arg;
     const char *client_key; /* gi_client_key() of the client */
     const char *base_url;
+    const label_layout_t *layout; /* print files' default layout, or NULL */
     int64_t target;
     int64_t repeat_threshold;
     web_ratelimit_t *logins_by_client, *logins_by_name;

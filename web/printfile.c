@@ -22,13 +22,36 @@ static const struct {
                {"csv", LABEL_FMT_CSV, "text/csv; charset=utf-8"},
                {"zip", LABEL_FMT_ZIP, "application/zip"}};
 
-gi_err_t web_print_file(const gi_ctx_t *ctx, const db_account_t *a, int64_t batch_id,
-                        const char *(*query)(void *arg, const char *name), void *query_arg,
-                        const char *base_url, web_file_t *out, gi_error_t *err)
+/* Refuses a PNG (a sheet, or a zip's per-label images) larger than a
+ * request may make the server draw. */
+static gi_err_t check_pixels(const label_layout_t *l, label_format_t format, gi_error_t *err)
 {
-    const char *format = query(query_arg, "format");
+    double w_mm = l->page_w_mm, h_mm = l->page_h_mm;
+    if (format == LABEL_FMT_ZIP && l->zip_member_format == LABEL_FMT_PNG) {
+        w_mm = l->label_w_mm;
+        h_mm = l->label_h_mm;
+    } else if (format != LABEL_FMT_PNG) {
+        return GI_OK;
+    }
+    double px = (w_mm / 25.4 * l->dpi) * (h_mm / 25.4 * l->dpi);
+    if (px > WEB_PRINT_MAX_PIXELS)
+        return gi_fail(err, GI_EINVAL,
+                       "dpi: %d makes a %.0f million pixel image, more than a download may "
+                       "(%.0f million); lower dpi, or use gimark batch export",
+                       l->dpi, px / 1e6, WEB_PRINT_MAX_PIXELS / 1e6);
+    return GI_OK;
+}
+
+gi_err_t web_print_file(const gi_ctx_t *ctx, const db_account_t *a, int64_t batch_id,
+                        const web_print_request_t *rq, web_file_t *out, gi_error_t *err)
+{
+    const char *format = rq->query(rq->query_arg, "format");
     gi_export_t ex = {0};
-    gi_err_t rc = gi_layout_read(&ex.layout, query, query_arg, err);
+    if (rq->layout)
+        ex.layout = *rq->layout;
+    else
+        label_layout_default(&ex.layout);
+    gi_err_t rc = gi_layout_apply(&ex.layout, rq->query, rq->query_arg, err);
     if (rc != GI_OK)
         return rc;
     size_t f = 0;
@@ -36,6 +59,9 @@ gi_err_t web_print_file(const gi_ctx_t *ctx, const db_account_t *a, int64_t batc
         f++;
     if (!format || f == sizeof formats / sizeof formats[0])
         return gi_fail(err, GI_EINVAL, "format must be pdf, svg, png, csv or zip");
+    if ((rc = check_pixels(&ex.layout, formats[f].format, err)) != GI_OK)
+        return rc;
+    const char *base_url = rq->base_url;
     if (!base_url || !*base_url)
         return gi_fail(err, GI_EREFUSED,
                        "the server was started without --base-url: labels "

@@ -7,6 +7,7 @@
 #define WEB_PRINTFILE_H
 
 #include "gi/gi.h"
+#include "labels/label.h"
 
 #include <stdint.h>
 
@@ -17,14 +18,26 @@ typedef struct {
     char filename[64];
 } web_file_t;
 
+/* What a download asks for and what the server was set up with. */
+typedef struct {
+    const char *(*query)(void *arg, const char *name); /* a parameter's value, or NULL */
+    void *query_arg;
+    const char *base_url;         /* what printed labels point at ("": not configured) */
+    const label_layout_t *layout; /* the server's default layout, or NULL for the built-in */
+} web_print_request_t;
+
+/* Page images a download may ask for, in pixels: A4 at 600 dpi fits. A
+ * larger PNG is for `gimark batch export`, not for a request to allocate. */
+#define WEB_PRINT_MAX_PIXELS 40000000.0
+
 /* Writes batch_id's print file as account a, in the format and layout the
- * request's query parameters ask for (query(arg, name): a parameter's value
- * or NULL): format pdf, svg, png, csv or zip, and the layout choices of
- * gi/layout.h (symbology, label-size, ...). GI_EINVAL naming the parameter
- * when one is not valid, GI_EREFUSED without a base URL (labels need the
- * address consumers will reach), gi/act's errors else. */
+ * request's query parameters ask for: format pdf, svg, png, csv or zip, and
+ * the layout choices of gi/layout.h (symbology, label-size, ...) over the
+ * server's default layout. GI_EINVAL naming the parameter when one is not
+ * valid or a PNG would exceed WEB_PRINT_MAX_PIXELS, GI_EREFUSED without a
+ * base URL (labels need the address consumers will reach), gi/act's errors
+ * else. */
 gi_err_t web_print_file(const gi_ctx_t *ctx, const db_account_t *a, int64_t batch_id,
-                        const char *(*query)(void *arg, const char *name), void *query_arg,
-                        const char *base_url, web_file_t *out, gi_error_t *err);
+                        const web_print_request_t *rq, web_file_t *out, gi_error_t *err);
 
 #endif

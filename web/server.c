@@ -52,6 +52,7 @@
 struct web_server {
     web_config_t cfg;
     char *db_path, *host, *base_url, *trusted_proxies; /* copies: cfg points at them */
+    label_layout_t layout;                             /* a copy: cfg points at it */
     struct MHD_Daemon *mhd;
     unsigned port;
     pthread_key_t db_key; /* each worker's db_t */
@@ -451,6 +452,7 @@ static enum MHD_Result send_api(web_server_t *s, struct MHD_Connection *c, reque
                             .query = api_query,
                             .query_arg = c,
                             .base_url = s->cfg.base_url,
+                            .layout = s->cfg.layout,
                             .target = s->cfg.target,
                             .repeat_threshold = s->cfg.repeat_threshold};
     web_api_response_t out;
@@ -495,6 +497,7 @@ static enum MHD_Result send_portal(web_server_t *s, struct MHD_Connection *c, re
         .query_arg = c,
         .client_key = client,
         .base_url = s->cfg.base_url,
+        .layout = s->cfg.layout,
         .target = s->cfg.target,
         .repeat_threshold = s->cfg.repeat_threshold,
         .logins_by_client = s->logins_by_client,
@@ -918,6 +921,11 @@ web_server_t *web_server_start(const web_config_t *cfg, gi_error_t *err)
     s->cfg.host = s->host;
     s->cfg.base_url = s->base_url;
     s->cfg.trusted_proxies = s->trusted_proxies;
+    if (cfg->layout)
+        s->layout = *cfg->layout;
+    else
+        label_layout_default(&s->layout);
+    s->cfg.layout = &s->layout;
     if (load_secret(s, err) != 0) {
         server_free(s);
         return NULL;

@@ -13,28 +13,30 @@
 #define WEB_WEB_H
 
 #include "gi/error.h"
+#include "labels/label.h"
 
 #include <stddef.h>
 #include <stdint.h>
 
 typedef struct {
     const char *db_path;
-    const char *host;            /* address to listen on ("127.0.0.1", "::1", "0.0.0.0") */
-    unsigned port;               /* 0: any free port (see web_server_port) */
-    unsigned threads;            /* worker threads (default: the number of cores) */
-    const char *base_url;        /* how the outside reaches us, e.g. https://gi.example.cn */
-    unsigned max_conns;          /* open connections in all (default 4096) */
-    unsigned max_conns_per_ip;   /* per client address (default 128; 0: no limit) */
-    unsigned timeout_s;          /* idle connections are closed after this (default 15) */
-    size_t max_header_bytes;     /* request line and headers together (default 16 KiB) */
-    size_t max_body_bytes;       /* request body (default 32 KiB) */
-    int64_t repeat_threshold;    /* scans of a code before the page warns (default 10) */
-    double reports_per_hour;     /* consumer reports per client and hour (default 10) */
-    unsigned cache_mb;           /* database pages each worker may cache, MiB (default 64) */
-    int64_t target;              /* operators using the mark the province aims at (default 1000) */
-    const char *trusted_proxies; /* addresses whose X-Forwarded-For is believed (web/client.h) */
-    unsigned unknown_per_minute; /* unknown codes a client may check a minute (default 30) */
-    int access_log;              /* 1: one line per request on stderr (web/accesslog.h) */
+    const char *host;             /* address to listen on ("127.0.0.1", "::1", "0.0.0.0") */
+    unsigned port;                /* 0: any free port (see web_server_port) */
+    unsigned threads;             /* worker threads (default: the number of cores) */
+    const char *base_url;         /* how the outside reaches us, e.g. https://gi.example.cn */
+    unsigned max_conns;           /* open connections in all (default 4096) */
+    unsigned max_conns_per_ip;    /* per client address (default 128; 0: no limit) */
+    unsigned timeout_s;           /* idle connections are closed after this (default 15) */
+    size_t max_header_bytes;      /* request line and headers together (default 16 KiB) */
+    size_t max_body_bytes;        /* request body (default 32 KiB) */
+    int64_t repeat_threshold;     /* scans of a code before the page warns (default 10) */
+    double reports_per_hour;      /* consumer reports per client and hour (default 10) */
+    unsigned cache_mb;            /* database pages each worker may cache, MiB (default 64) */
+    int64_t target;               /* operators using the mark the province aims at (default 1000) */
+    const char *trusted_proxies;  /* addresses whose X-Forwarded-For is believed (web/client.h) */
+    unsigned unknown_per_minute;  /* unknown codes a client may check a minute (default 30) */
+    int access_log;               /* 1: one line per request on stderr (web/accesslog.h) */
+    const label_layout_t *layout; /* downloads' layout before their choices; NULL: built-in */
 } web_config_t;
 
 typedef struct web_server web_server_t;

@@ -4,6 +4,7 @@ operator's records, 403 for an auditor's changes), paging, request
 validation, and that tokens never show in answers or the database.
 """
 
+import io
 import json
 import os
 import subprocess
@@ -456,10 +457,41 @@ def test_download_layout(t, s, w, tokens, batch_id):
                          ("zip&zip-member=gif", "zip-member 'gif' is not png or svg"),
                          ("pdf&label-size=300x300", "does not fit"),
                          ("pdf&module=0.1", "below"),
-                         ("pdf&symbology=code128&label-size=30x30", "choose a larger label")):
+                         ("pdf&symbology=code128&label-size=30x30", "choose a larger label"),
+                         ("png&dpi=2400", "million pixel image, more than a download may"),
+                         ("zip&dpi=2400&label-size=200x200", "lower dpi")):
         status, _, doc, raw = call(s, "GET", path + query, token=coop)
         t.check(status == 400 and doc and words in doc["error"]["message"],
                 "?format=%s: 400 naming the problem" % query, raw[:200])
+
+
+def test_server_layout(t, w, tokens, batch_id):
+    """The server's settings file sets the layout downloads start from; a
+    download's own choices still win."""
+    conf = os.path.join(w.dir, "layout.conf")
+    with open(conf, "w") as f:
+        f.write("base-url = https://gi.example.cn\nsymbology = datamatrix\n"
+                "label-size = 70x30\nzip-member = png\n")
+    s = g.Server(w, "--config", conf).start()
+    try:
+        coop = tokens["operator"]
+        path = "batches/%d/labels?format=" % batch_id
+        _, _, _, body = call(s, "GET", path + "csv", token=coop)
+        urls = sorted(line.split(",")[1] for line in body.decode().splitlines()[1:])
+        for query, tool in (("zip", "dmtxread"), ("zip&symbology=qr", "zbarimg")):
+            status, _, _, body = call(s, "GET", path + query, token=coop)
+            out = os.path.join(w.dir, "server-" + tool)
+            members = []
+            if status == 200:
+                with zipfile.ZipFile(io.BytesIO(body)) as zf:
+                    zf.extractall(out)
+                    members = [os.path.join(out, n) for n in zf.namelist()]
+            t.check(status == 200 and urls and decoded(tool, members) == urls,
+                    "settings file symbology=datamatrix, ?format=%s: %s reads the codes" %
+                    (query, tool), (status, members[:2]))
+    finally:
+        rc = s.stop()
+    t.check(rc == 0, "server with a layout in its settings file: clean exit", rc)
 
 
 def audit_rows(s, token):
@@ -540,6 +572,7 @@ def main():
             rc = s.stop()
         t.check(rc == 0, "clean exit", rc)
         test_secrets(t, w, s, tokens)
+        test_server_layout(t, w, tokens, own_batch)
         t.check(w.sql("PRAGMA integrity_check") == "ok", "integrity")
     finally:
         w.cleanup()
