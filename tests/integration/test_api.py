@@ -209,11 +209,13 @@ def test_lifecycle(t, s, tokens):
     status, _, doc, raw = call(s, "POST", "batches/%d/activate" % bid, token=coop)
     t.check(status == 200 and doc["status"] == "activated", "cooperative activates", raw[:200])
     verdict = None
-    for _ in range(100):  # the server's snapshot is renewed within 50 ms
+    # The server's snapshot is renewed within 50 ms. Each poll is a scan, so on
+    # a busy machine the code may pass the repeat threshold (10) first.
+    for _ in range(100):
         verdict = json.loads(s.get("/api/v1/verify/" + code)[2])["verdict"]
-        if verdict == "GENUINE":
+        if verdict != "NOT_ACTIVATED":
             break
-    t.check(verdict == "GENUINE", "a consumer's check: genuine", verdict)
+    t.check(verdict in ("GENUINE", "GENUINE_REPEATED"), "a consumer's check: genuine", verdict)
 
     status, _, doc, raw = call(s, "POST", "batches/%d/void" % bid, token=coop,
                                body={"reason": "misprint", "codes": [code]})
