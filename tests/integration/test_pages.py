@@ -179,11 +179,13 @@ def test_download_and_activate(t, s, w, coop, bid):
             "operator activates")
     code = rows[0].split(",")[0]
     verdict = None
+    # The server's snapshot is renewed within 50 ms. Each poll is a scan, so on
+    # a busy machine the code may pass the repeat threshold (10) first.
     for _ in range(100):
         verdict = json.loads(s.get("/api/v1/verify/" + code)[2])["verdict"]
-        if verdict == "GENUINE":
+        if verdict != "NOT_ACTIVATED":
             break
-    t.check(verdict == "GENUINE", "a consumer sees GENUINE", verdict)
+    t.check(verdict in ("GENUINE", "GENUINE_REPEATED"), "a consumer sees GENUINE", verdict)
     _, _, html, _ = coop.get("/coop/")
     misprint = rows[1].split(",")[0]
     status, _, _, _ = coop.post("/coop/batches/%d/void" % bid,
