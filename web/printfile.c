@@ -21,13 +21,26 @@ static const struct {
                {"csv", LABEL_FMT_CSV, "text/csv; charset=utf-8"},
                {"zip", LABEL_FMT_ZIP, "application/zip"}};
 
+/* The entry of formats[] named format, -1 when none. */
+static int format_of(const char *format)
+{
+    for (size_t f = 0; format && f < sizeof formats / sizeof formats[0]; f++)
+        if (strcmp(formats[f].name, format) == 0)
+            return (int)f;
+    return -1;
+}
+
+const char *web_print_type(const char *format)
+{
+    int f = format_of(format);
+    return f < 0 ? NULL : formats[f].type;
+}
+
 gi_err_t web_print_file(const gi_ctx_t *ctx, const db_account_t *a, int64_t batch_id,
                         const char *format, const char *base_url, web_file_t *out, gi_error_t *err)
 {
-    size_t f = 0;
-    while (format && f < sizeof formats / sizeof formats[0] && strcmp(formats[f].name, format) != 0)
-        f++;
-    if (!format || f == sizeof formats / sizeof formats[0])
+    int f = format_of(format);
+    if (f < 0)
         return gi_fail(err, GI_EINVAL, "format must be pdf, svg, png, csv or zip");
     if (!base_url || !*base_url)
         return gi_fail(err, GI_EREFUSED,

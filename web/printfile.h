@@ -17,6 +17,10 @@ typedef struct {
     char filename[64];
 } web_file_t;
 
+/* The Content-Type of a print format (?format=pdf, svg, png, csv, zip),
+ * NULL when there is no such format. */
+const char *web_print_type(const char *format);
+
 /* Writes batch_id's print file in format (pdf, svg, png, csv, zip) as
  * account a. GI_EINVAL for an unknown format, GI_EREFUSED without a base URL
  * (labels need the address consumers will reach), gi/act's errors else. */
