@@ -165,6 +165,7 @@ static int codes_of(call_t *c, json_t *doc, const char ***codes, size_t *n)
     for (size_t i = 0; *codes && i < *n; i++) {
         if (!json_is_string(json_array_get(list, i))) {
             free(*codes);
+            *codes = NULL; /* the caller frees it too */
             api_fail(c, 400, "invalid", "codes must be strings");
             return -1;
         }

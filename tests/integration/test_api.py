@@ -153,6 +153,10 @@ def test_validation(t, s, tokens):
         status, _, doc, raw = call(s, "POST", "batches", token=tok, body=body)
         t.check(status == 400 and words in doc["error"]["message"],
                 "invalid body %r: 400 naming the problem" % (body,), raw[:200])
+    status, _, doc, raw = call(s, "POST", "batches/1/void", token=tok,
+                               body={"reason": "misprint", "codes": [1]})
+    t.check(status == 400 and "codes must be strings" in doc["error"]["message"],
+            "void with a code that is not a string: 400", raw[:200])
     status, _, doc, raw = call(s, "POST", "batches", token=tok,
                                body={"auth_id": 5, "count": 5})  # suspended in the demo
     t.check(status == 409 and "suspended" in doc["error"]["message"],
