@@ -32,7 +32,12 @@ void api_answer(call_t *c, unsigned status, json_t *doc)
 
 void api_fail(call_t *c, unsigned status, const char *code, const char *message)
 {
-    api_answer(c, status, json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", message));
+    /* JSON strings must be UTF-8, and a message may quote the request (the
+     * JSON parser's complaint, a field name) or be cut inside a character */
+    char text[sizeof((gi_error_t *)0)->msg];
+    snprintf(text, sizeof text, "%s", message);
+    gi_utf8_repair(text);
+    api_answer(c, status, json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", text));
 }
 
 /* Maps an error of gi/ to its status: 403 for the role, 409 for the rules. */
