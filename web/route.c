@@ -7,16 +7,24 @@
 #include <strings.h>
 
 static const char *const route_names[WEB_ROUTE_COUNT] = {
-    [WEB_ROUTE_NOT_FOUND] = "not_found",       [WEB_ROUTE_HOME] = "home",
-    [WEB_ROUTE_VERIFY_FORM] = "verify_form",   [WEB_ROUTE_VERIFY_PAGE] = "verify_page",
-    [WEB_ROUTE_DIGITAL_LINK] = "digital_link", [WEB_ROUTE_REPORT] = "report",
-    [WEB_ROUTE_VERIFY_API] = "verify_api",     [WEB_ROUTE_HEALTHZ] = "healthz",
-    [WEB_ROUTE_METRICS] = "metrics",           [WEB_ROUTE_STYLESHEET] = "stylesheet",
+    [WEB_ROUTE_NOT_FOUND] = "not_found",
+    [WEB_ROUTE_HOME] = "home",
+    [WEB_ROUTE_VERIFY_FORM] = "verify_form",
+    [WEB_ROUTE_VERIFY_PAGE] = "verify_page",
+    [WEB_ROUTE_DIGITAL_LINK] = "digital_link",
+    [WEB_ROUTE_REPORT] = "report",
+    [WEB_ROUTE_VERIFY_API] = "verify_api",
+    [WEB_ROUTE_HEALTHZ] = "healthz",
+    [WEB_ROUTE_METRICS] = "metrics",
+    [WEB_ROUTE_STYLESHEET] = "stylesheet",
+    [WEB_ROUTE_API] = "api",
+    [WEB_ROUTE_PORTAL] = "portal",
 };
 
 const char *web_route_name(web_route_id_t id)
 {
-    return (unsigned)id < WEB_ROUTE_COUNT ? route_names[id] : "not_found";
+    /* never NULL: the name is printed into /metrics for every route */
+    return (unsigned)id < WEB_ROUTE_COUNT && route_names[id] ? route_names[id] : "not_found";
 }
 
 /* If path starts with word (case-insensitive), returns what follows it. */
