@@ -165,8 +165,9 @@ static gi_err_t batch_in_state(const gi_ctx_t *ctx, int64_t id, const char *want
 
 gi_err_t gi_batch_note_check(int approve, const char *note, gi_error_t *err)
 {
-    gi_err_t rc = gi_check_text("note", note, 300, 1000, !approve, err);
-    return rc == GI_EINVAL && !approve ? gi_fail(err, GI_EINVAL, "rejecting needs a reason") : rc;
+    if (!approve && (!note || !*note))
+        return gi_fail(err, GI_EINVAL, "rejecting needs a reason");
+    return gi_check_text("note", note, 300, 1000, 0, err);
 }
 
 gi_err_t gi_batch_reason_check(const char *reason, gi_error_t *err)
