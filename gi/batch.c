@@ -82,7 +82,7 @@ gi_err_t gi_quota_used(const gi_ctx_t *ctx, const db_auth_t *a, int64_t *used, g
     return gi_db_fail(ctx->db, db_quota_used(ctx->db, a->id, year_of(ctx->now), 1, used), err);
 }
 
-static gi_err_t request_check(const gi_batch_request_t *in, gi_error_t *err)
+gi_err_t gi_batch_request_check(const gi_batch_request_t *in, gi_error_t *err)
 {
     gi_err_t rc;
     if (in->count < 1 || in->count > GI_BATCH_MAX)
@@ -120,7 +120,7 @@ gi_err_t gi_batch_request(const gi_ctx_t *ctx, const gi_batch_request_t *in, db_
 {
     db_batch_t b = {0};
     db_auth_t a;
-    gi_err_t rc = request_check(in, err);
+    gi_err_t rc = gi_batch_request_check(in, err);
     if (rc != GI_OK)
         return rc;
     b.auth_id = in->auth_id;
@@ -163,16 +163,27 @@ static gi_err_t batch_in_state(const gi_ctx_t *ctx, int64_t id, const char *want
     return GI_OK;
 }
 
+gi_err_t gi_batch_note_check(int approve, const char *note, gi_error_t *err)
+{
+    if (!approve && (!note || !*note))
+        return gi_fail(err, GI_EINVAL, "rejecting needs a reason");
+    return gi_check_text("note", note, 300, 1000, 0, err);
+}
+
+gi_err_t gi_batch_reason_check(const char *reason, gi_error_t *err)
+{
+    return gi_check_text("reason", reason, 300, DB_TEXT - 1, 1, err);
+}
+
 gi_err_t gi_batch_decide(const gi_ctx_t *ctx, int64_t id, int approve, const char *note,
                          db_batch_t *out, gi_error_t *err)
 {
     db_batch_t b;
     db_auth_t a;
     const char *doing = approve ? "approve" : "reject";
-    gi_err_t rc = gi_check_text("note", note, 300, 1000, !approve, err);
+    gi_err_t rc = gi_batch_note_check(approve, note, err);
     if (rc != GI_OK)
-        return rc == GI_EINVAL && !approve ? gi_fail(err, GI_EINVAL, "rejecting needs a reason")
-                                           : rc;
+        return rc;
     db_err_t drc = db_begin(ctx->db);
     if (drc != DB_OK)
         return gi_db_fail(ctx->db, drc, err);
@@ -298,7 +309,7 @@ gi_err_t gi_batch_void(const gi_ctx_t *ctx, int64_t id, const char *reason, db_b
                        gi_error_t *err)
 {
     db_batch_t b;
-    gi_err_t rc = gi_check_text("reason", reason, 300, DB_TEXT - 1, 1, err);
+    gi_err_t rc = gi_batch_reason_check(reason, err);
     if (rc != GI_OK)
         return rc;
     db_err_t drc = db_begin(ctx->db);
@@ -344,7 +355,7 @@ gi_err_t gi_batch_void_codes(const gi_ctx_t *ctx, int64_t id, const char *const 
                              const char *reason, gi_error_t *err)
 {
     db_batch_t b;
-    gi_err_t rc = gi_check_text("reason", reason, 300, DB_TEXT - 1, 1, err);
+    gi_err_t rc = gi_batch_reason_check(reason, err);
     if (rc != GI_OK)
         return rc;
     if (n == 0)

@@ -38,6 +38,13 @@ typedef struct {
     void *source_arg;
 } gi_issue_opts_t;
 
+/* The checks of a request that need no database: count, texts, date. */
+gi_err_t gi_batch_request_check(const gi_batch_request_t *in, gi_error_t *err);
+/* The check of a decision's note (required to reject) and of a void's
+ * reason (required), as gi_batch_decide and gi_batch_void* make them. */
+gi_err_t gi_batch_note_check(int approve, const char *note, gi_error_t *err);
+gi_err_t gi_batch_reason_check(const char *reason, gi_error_t *err);
+
 /* Records a request for labels under an approved authorisation. */
 gi_err_t gi_batch_request(const gi_ctx_t *ctx, const gi_batch_request_t *in, db_batch_t *out,
                           gi_error_t *err);

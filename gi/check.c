@@ -127,6 +127,19 @@ static size_t utf8_sequence(const unsigned char *s, size_t n)
     return len;
 }
 
+void gi_utf8_repair(char *s)
+{
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        size_t len = utf8_sequence((const unsigned char *)s + i, n - i);
+        if (len == 0) {
+            s[i] = '?';
+            len = 1;
+        }
+        i += len;
+    }
+}
+
 static int allowed_control(unsigned char c, int multiline)
 {
     return multiline && (c == '\n' || c == '\r' || c == '\t');

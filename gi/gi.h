@@ -54,6 +54,11 @@ gi_err_t gi_check_text(const char *field, const char *s, size_t max_chars, size_
 gi_err_t gi_check_lines(const char *field, const char *s, size_t max_chars, size_t max_bytes,
                         int required, gi_error_t *err);
 
+/* Makes s valid UTF-8 in place: each byte that does not start a valid
+ * sequence becomes '?'. For text that quotes outside input or was cut
+ * short by a bounded format (which can split a character). */
+void gi_utf8_repair(char *s);
+
 /* GI_OK when s is a 6-digit GB/T 2260 code under a known province prefix. */
 gi_err_t gi_check_region(const char *field, const char *s, gi_error_t *err);
 

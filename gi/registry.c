@@ -7,8 +7,6 @@
  */
 #include "gi/registry.h"
 #include "gi/audit.h"
-#include "gi/gtin.h"
-#include "gi/uscc.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -38,8 +36,7 @@ static void copy_text(char *dst, size_t cap, const char *src)
 
 /* --- products ---------------------------------------------------------------- */
 
-static gi_err_t product_check(const gi_product_input_t *in, char gtin[GI_GTIN_LEN + 1],
-                              gi_error_t *err)
+gi_err_t gi_product_check(const gi_product_input_t *in, char gtin[GI_GTIN_LEN + 1], gi_error_t *err)
 {
     gi_err_t rc;
     if ((rc = gi_check_text("product name", in->name_zh, 60, DB_TEXT - 1, 1, err)) ||
@@ -83,7 +80,7 @@ gi_err_t gi_product_add(const gi_ctx_t *ctx, const gi_product_input_t *in, db_pr
 {
     db_product_t p = {0};
     char gtin[GI_GTIN_LEN + 1];
-    gi_err_t rc = product_check(in, gtin, err);
+    gi_err_t rc = gi_product_check(in, gtin, err);
     if (rc != GI_OK)
         return rc;
     product_fill(&p, in, gtin);
@@ -119,7 +116,7 @@ gi_err_t gi_product_edit(const gi_ctx_t *ctx, int64_t id, const gi_product_input
 {
     db_product_t old, p;
     char gtin[GI_GTIN_LEN + 1];
-    gi_err_t rc = product_check(in, gtin, err);
+    gi_err_t rc = gi_product_check(in, gtin, err);
     if (rc != GI_OK || (rc = gi_change_begin(ctx, err)) != GI_OK)
         return rc;
     if ((rc = gi_product_get(ctx, id, &old, err)) == GI_OK) {
@@ -150,8 +147,8 @@ gi_err_t gi_product_get(const gi_ctx_t *ctx, int64_t id, db_product_t *out, gi_e
 
 /* --- operators --------------------------------------------------------------- */
 
-static gi_err_t operator_check(const gi_operator_input_t *in, char uscc[GI_USCC_LEN + 1],
-                               gi_error_t *err)
+gi_err_t gi_operator_check(const gi_operator_input_t *in, char uscc[GI_USCC_LEN + 1],
+                           gi_error_t *err)
 {
     gi_err_t rc;
     if ((rc = gi_check_text("operator name", in->name, 100, DB_TEXT - 1, 1, err)) ||
@@ -190,7 +187,7 @@ gi_err_t gi_operator_add(const gi_ctx_t *ctx, const gi_operator_input_t *in, db_
                          gi_error_t *err)
 {
     db_operator_t o = {0};
-    gi_err_t rc = operator_check(in, o.uscc, err);
+    gi_err_t rc = gi_operator_check(in, o.uscc, err);
     if (rc != GI_OK)
         return rc;
     copy_text(o.name, sizeof o.name, in->name);
@@ -231,7 +228,7 @@ gi_err_t gi_operator_edit(const gi_ctx_t *ctx, int64_t id, const gi_operator_inp
         char uscc[GI_USCC_LEN + 1];
         checked.uscc = old.uscc; /* the identity stays; its check was passed or overridden */
         checked.uscc_override = old.uscc_override[0] ? old.uscc_override : "";
-        rc = operator_check(&checked, uscc, err);
+        rc = gi_operator_check(&checked, uscc, err);
     }
     if (rc == GI_OK) {
         o = old;
@@ -276,10 +273,14 @@ gi_err_t gi_operator_find(const gi_ctx_t *ctx, const char *id_or_uscc, db_operat
 
 /* --- authorisations ------------------------------------------------------------ */
 
-static gi_err_t auth_dates(const gi_ctx_t *ctx, const gi_auth_input_t *in, db_auth_t *a,
-                           gi_error_t *err)
+gi_err_t gi_auth_grant_check(const gi_ctx_t *ctx, const gi_auth_input_t *in, db_auth_t *a,
+                             gi_error_t *err)
 {
     gi_err_t rc;
+    if (in->yearly_quota <= 0 || in->yearly_quota > MAX_QUOTA)
+        return gi_fail(err, GI_EINVAL, "yearly quota must be between 1 and %lld labels", MAX_QUOTA);
+    if ((rc = gi_check_text("approval document", in->approval_doc, 100, DB_TEXT - 1, 0, err)))
+        return rc;
     if (in->valid_from && in->valid_from[0]) {
         if ((rc = gi_check_date("valid from", in->valid_from, err)) != GI_OK)
             return rc;
@@ -338,11 +339,8 @@ gi_err_t gi_auth_grant(const gi_ctx_t *ctx, const gi_auth_input_t *in, db_auth_t
                        gi_error_t *err)
 {
     db_auth_t a = {0};
-    gi_err_t rc;
-    if (in->yearly_quota <= 0 || in->yearly_quota > MAX_QUOTA)
-        return gi_fail(err, GI_EINVAL, "yearly quota must be between 1 and %lld labels", MAX_QUOTA);
-    if ((rc = gi_check_text("approval document", in->approval_doc, 100, DB_TEXT - 1, 0, err)) ||
-        (rc = auth_dates(ctx, in, &a, err)))
+    gi_err_t rc = gi_auth_grant_check(ctx, in, &a, err);
+    if (rc != GI_OK)
         return rc;
     a.operator_id = in->operator_id;
     a.product_id = in->product_id;
@@ -446,8 +444,8 @@ static gi_err_t transition_allowed(const db_auth_t *a, gi_auth_action_t action, 
     return GI_OK;
 }
 
-static gi_err_t transition_input(gi_auth_action_t action, const char *reason, const char *doc,
-                                 gi_error_t *err)
+gi_err_t gi_auth_transition_check(gi_auth_action_t action, const char *reason, const char *doc,
+                                  gi_error_t *err)
 {
     gi_err_t rc;
     if ((rc = gi_check_text("reason", reason, 300, 1000, action != GI_AUTH_APPROVE, err)) ||
@@ -461,7 +459,7 @@ gi_err_t gi_auth_transition(const gi_ctx_t *ctx, int64_t id, gi_auth_action_t ac
 {
     char today[GI_DATE_LEN + 1];
     db_auth_t a;
-    gi_err_t rc = transition_input(action, reason, doc, err);
+    gi_err_t rc = gi_auth_transition_check(action, reason, doc, err);
     if (rc != GI_OK)
         return rc;
     gi_date_of(ctx->now, today);

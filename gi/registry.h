@@ -14,6 +14,8 @@
 #define GI_REGISTRY_H
 
 #include "gi/gi.h"
+#include "gi/gtin.h"
+#include "gi/uscc.h"
 
 typedef struct {
     const char *name_zh;
@@ -52,6 +54,11 @@ typedef enum {
     GI_AUTH_REVOKE,
 } gi_auth_action_t;
 
+/* The checks of a product's input that need no database, which
+ * gi_product_add and gi_product_edit make first: texts, region, regime;
+ * gtin receives the normalised GTIN-14, "" when none is given. */
+gi_err_t gi_product_check(const gi_product_input_t *in, char gtin[GI_GTIN_LEN + 1],
+                          gi_error_t *err);
 /* Adds a product; out (may be NULL) receives the stored record. */
 gi_err_t gi_product_add(const gi_ctx_t *ctx, const gi_product_input_t *in, db_product_t *out,
                         gi_error_t *err);
@@ -60,6 +67,11 @@ gi_err_t gi_product_edit(const gi_ctx_t *ctx, int64_t id, const gi_product_input
                          db_product_t *out, gi_error_t *err);
 gi_err_t gi_product_get(const gi_ctx_t *ctx, int64_t id, db_product_t *out, gi_error_t *err);
 
+/* The checks of an operator's input that need no database: texts, kind,
+ * region and the USCC (GB 32100-2015), which uscc receives normalised
+ * unless a failing check character is overridden (uscc_override). */
+gi_err_t gi_operator_check(const gi_operator_input_t *in, char uscc[GI_USCC_LEN + 1],
+                           gi_error_t *err);
 /* Adds an operator after checking its USCC (GB 32100-2015); a duplicate USCC
  * is GI_EEXISTS. */
 gi_err_t gi_operator_add(const gi_ctx_t *ctx, const gi_operator_input_t *in, db_operator_t *out,
@@ -73,6 +85,11 @@ gi_err_t gi_operator_get(const gi_ctx_t *ctx, int64_t id, db_operator_t *out, gi
 gi_err_t gi_operator_find(const gi_ctx_t *ctx, const char *id_or_uscc, db_operator_t *out,
                           gi_error_t *err);
 
+/* The checks of a grant that need no database (quota, approval document,
+ * dates); a receives valid_from and valid_until with their defaults filled
+ * in from ctx->now. */
+gi_err_t gi_auth_grant_check(const gi_ctx_t *ctx, const gi_auth_input_t *in, db_auth_t *a,
+                             gi_error_t *err);
 /* Records a pending authorisation of an operator for a product. */
 gi_err_t gi_auth_grant(const gi_ctx_t *ctx, const gi_auth_input_t *in, db_auth_t *out,
                        gi_error_t *err);
@@ -84,6 +101,10 @@ gi_err_t gi_auth_get(const gi_ctx_t *ctx, int64_t id, db_auth_t *out, gi_error_t
  * allow is GI_EREFUSED naming both states. */
 gi_err_t gi_auth_transition(const gi_ctx_t *ctx, int64_t id, gi_auth_action_t action,
                             const char *reason, const char *doc, db_auth_t *out, gi_error_t *err);
+
+/* The checks of a transition's reason and document that need no database. */
+gi_err_t gi_auth_transition_check(gi_auth_action_t action, const char *reason, const char *doc,
+                                  gi_error_t *err);
 
 /* The status a person should see: the stored one, or "expired" once today
  * is past valid_until (revoked stays revoked). today is YYYY-MM-DD. */

@@ -33,8 +33,7 @@ gi_err_t gi_report_add(const gi_ctx_t *ctx, const gi_report_input_t *in, int64_t
     return GI_OK;
 }
 
-gi_err_t gi_report_triage(const gi_ctx_t *ctx, int64_t id, const char *status, const char *note,
-                          gi_error_t *err)
+gi_err_t gi_report_triage_check(const char *status, const char *note, gi_error_t *err)
 {
     static const char *const statuses[] = {"new", "triaged", "closed", NULL};
     int known = 0;
@@ -42,7 +41,13 @@ gi_err_t gi_report_triage(const gi_ctx_t *ctx, int64_t id, const char *status, c
         known |= status && strcmp(status, statuses[i]) == 0;
     if (!known)
         return gi_fail(err, GI_EINVAL, "status must be new, triaged or closed");
-    gi_err_t rc = gi_check_text("note", note, 200, DB_TEXT - 1, strcmp(status, "closed") == 0, err);
+    return gi_check_text("note", note, 200, DB_TEXT - 1, strcmp(status, "closed") == 0, err);
+}
+
+gi_err_t gi_report_triage(const gi_ctx_t *ctx, int64_t id, const char *status, const char *note,
+                          gi_error_t *err)
+{
+    gi_err_t rc = gi_report_triage_check(status, note, err);
     if (rc != GI_OK)
         return rc;
     if ((rc = gi_change_begin(ctx, err)) != GI_OK)

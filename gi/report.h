@@ -21,6 +21,10 @@ typedef struct {
 gi_err_t gi_report_add(const gi_ctx_t *ctx, const gi_report_input_t *in, int64_t *id,
                        gi_error_t *err);
 
+/* The checks of a triage that need no database: a known status, and a note
+ * within bounds (required to close). */
+gi_err_t gi_report_triage_check(const char *status, const char *note, gi_error_t *err);
+
 /* Works a report: status "triaged" or "closed" (or back to "new"), with a
  * note of what was done (required to close). Audited. */
 gi_err_t gi_report_triage(const gi_ctx_t *ctx, int64_t id, const char *status, const char *note,

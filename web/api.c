@@ -32,7 +32,12 @@ void api_answer(call_t *c, unsigned status, json_t *doc)
 
 void api_fail(call_t *c, unsigned status, const char *code, const char *message)
 {
-    api_answer(c, status, json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", message));
+    /* JSON strings must be UTF-8, and a message may quote the request (the
+     * JSON parser's complaint, a field name) or be cut inside a character */
+    char text[sizeof((gi_error_t *)0)->msg];
+    snprintf(text, sizeof text, "%s", message);
+    gi_utf8_repair(text);
+    api_answer(c, status, json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", text));
 }
 
 /* Maps an error of gi/ to its status: 403 for the role, 409 for the rules. */
@@ -61,7 +66,7 @@ typedef struct {
     int more;
 } list_t;
 
-static int parse_count(const char *s, int64_t min, int64_t max, int64_t *out)
+int api_parse_count(const char *s, int64_t min, int64_t max, int64_t *out)
 {
     char *end;
     if (!s || !*s || strlen(s) > 12)
@@ -79,8 +84,8 @@ static int page_of(call_t *c, db_page_t *page, list_t *l)
     const char *offset = c->rq->query(c->rq->query_arg, "offset");
     page->limit = PAGE_DEFAULT;
     page->offset = 0;
-    if ((limit && parse_count(limit, 1, PAGE_MAX, &page->limit) != 0) ||
-        (offset && parse_count(offset, 0, INT64_C(1000000000000), &page->offset) != 0)) {
+    if ((limit && api_parse_count(limit, 1, PAGE_MAX, &page->limit) != 0) ||
+        (offset && api_parse_count(offset, 0, INT64_C(1000000000000), &page->offset) != 0)) {
         api_fail(c, 400, "invalid", "limit must be 1 to 500 and offset a whole number from 0");
         return -1;
     }
@@ -153,7 +158,7 @@ static int query_id(call_t *c, const char *name, int64_t *out)
 {
     const char *v = c->rq->query(c->rq->query_arg, name);
     *out = 0;
-    if (v && parse_count(v, 1, INT64_MAX / 2, out) != 0) {
+    if (v && api_parse_count(v, 1, INT64_MAX / 2, out) != 0) {
         char msg[96];
         snprintf(msg, sizeof msg, "%s must be a record id", name);
         api_fail(c, 400, "invalid", msg);
@@ -164,27 +169,11 @@ static int query_id(call_t *c, const char *name, int64_t *out)
 
 /* --- routes ------------------------------------------------------------------------ */
 
-typedef enum {
-    R_ME,
-    R_PRODUCTS,
-    R_OPERATORS,
-    R_AUTHS,
-    R_BATCHES,
-    R_REPORTS,
-    R_STATS,
-    R_AUDIT,
-    R_FIGURES,
-    R_ANOMALIES,
-    R_NONE
-} resource_t;
-
 static const char *const resource_names[] = {"me",      "products", "operators", "authorisations",
                                              "batches", "reports",  "stats",     "audit",
                                              "figures", "anomalies"};
 
-/* Splits "batches/12/issue" into the resource, the id (0 for the
- * collection, -1 for one that is not an id) and the action ("" for none). */
-static resource_t resource_of(const char *path, int64_t *id, char action[16])
+resource_t api_resource_of(const char *path, int64_t *id, char action[16])
 {
     *id = 0;
     action[0] = '\0';
@@ -209,7 +198,7 @@ static resource_t resource_of(const char *path, int64_t *id, char action[16])
         }
         memcpy(idtext, rest, idlen);
         idtext[idlen] = '\0';
-        if (parse_count(idtext, 1, INT64_MAX / 2, id) != 0)
+        if (api_parse_count(idtext, 1, INT64_MAX / 2, id) != 0)
             *id = -1;
         snprintf(action, 16, "%s", act);
         return (resource_t)r;
@@ -300,73 +289,6 @@ static void get_one(call_t *c, resource_t r, int64_t id)
         api_answer(c, 200, doc);
 }
 
-/* --- POST batches ------------------------------------------------------------------------ */
-
-/* The request body as a JSON object with only the fields named; NULL after
- * answering 400. */
-json_t *api_body_object(call_t *c, const char *const *fields)
-{
-    json_error_t jerr;
-    char msg[160];
-    if (!c->rq->body || c->rq->body_len == 0) {
-        api_fail(c, 400, "invalid", "a JSON object is required as the request body");
-        return NULL;
-    }
-    json_t *doc = json_loadb(c->rq->body, c->rq->body_len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!doc || !json_is_object(doc)) {
-        snprintf(msg, sizeof msg, "the body is not a JSON object%s%.100s", doc ? "" : ": ",
-                 doc ? "" : jerr.text);
-        json_decref(doc);
-        api_fail(c, 400, "invalid", msg);
-        return NULL;
-    }
-    const char *key;
-    json_t *value;
-    json_object_foreach(doc, key, value)
-    {
-        int known = 0;
-        for (int i = 0; fields[i]; i++)
-            known |= strcmp(key, fields[i]) == 0;
-        if (!known) {
-            snprintf(msg, sizeof msg, "unknown field '%.60s'", key);
-            json_decref(doc);
-            api_fail(c, 400, "invalid", msg);
-            return NULL;
-        }
-    }
-    return doc;
-}
-
-/* A field that must be an integer (required) or a string (optional). */
-int api_field_int(call_t *c, json_t *doc, const char *name, int64_t *out)
-{
-    json_t *v = json_object_get(doc, name);
-    char msg[96];
-    if (!json_is_integer(v)) {
-        snprintf(msg, sizeof msg, "%s is required and must be a whole number", name);
-        api_fail(c, 400, "invalid", msg);
-        return -1;
-    }
-    *out = json_integer_value(v);
-    return 0;
-}
-
-int api_field_text(call_t *c, json_t *doc, const char *name, const char **out)
-{
-    json_t *v = json_object_get(doc, name);
-    char msg[96];
-    *out = "";
-    if (!v)
-        return 0;
-    if (!json_is_string(v)) {
-        snprintf(msg, sizeof msg, "%s must be a string", name);
-        api_fail(c, 400, "invalid", msg);
-        return -1;
-    }
-    *out = json_string_value(v);
-    return 0;
-}
-
 /* --- oversight: figures and the audit log --------------------------------------------- */
 
 static void get_stats(call_t *c)
@@ -418,7 +340,7 @@ static int64_t since_days(call_t *c)
 {
     const char *v = c->rq->query(c->rq->query_arg, "days");
     int64_t days = 30;
-    if (v && parse_count(v, 1, 366, &days) != 0) {
+    if (v && api_parse_count(v, 1, 366, &days) != 0) {
         api_fail(c, 400, "invalid", "days must be 1 to 366");
         return -1;
     }
@@ -535,7 +457,7 @@ void web_api_handle(const gi_ctx_t *ctx, const web_api_request_t *rq, web_api_re
         return;
     int64_t id;
     char action[16];
-    resource_t r = resource_of(rq->path, &id, action);
+    resource_t r = api_resource_of(rq->path, &id, action);
     int get = strcmp(rq->method, "GET") == 0 || strcmp(rq->method, "HEAD") == 0;
     int post = strcmp(rq->method, "POST") == 0;
     if (r == R_NONE || id < 0) {

@@ -45,13 +45,7 @@ static void set_location(call_t *c, const char *collection, int64_t id)
 static void create_product(call_t *c, json_t *doc)
 {
     gi_product_input_t in = {0};
-    if (api_field_text(c, doc, "name_zh", &in.name_zh) ||
-        api_field_text(c, doc, "name_en", &in.name_en) ||
-        api_field_text(c, doc, "regime", &in.regime) ||
-        api_field_text(c, doc, "reg_number", &in.reg_number) ||
-        api_field_text(c, doc, "region_code", &in.region_code) ||
-        api_field_text(c, doc, "standard", &in.standard) ||
-        api_field_text(c, doc, "gtin", &in.gtin))
+    if (api_product_input(c, doc, &in))
         return;
     gi_error_t err;
     db_product_t p;
@@ -65,11 +59,7 @@ static void create_product(call_t *c, json_t *doc)
 static void create_operator(call_t *c, json_t *doc)
 {
     gi_operator_input_t in = {0};
-    if (api_field_text(c, doc, "uscc", &in.uscc) || api_field_text(c, doc, "name", &in.name) ||
-        api_field_text(c, doc, "kind", &in.kind) ||
-        api_field_text(c, doc, "region_code", &in.region_code) ||
-        api_field_text(c, doc, "contact", &in.contact) ||
-        api_field_text(c, doc, "uscc_override", &in.uscc_override))
+    if (api_operator_input(c, doc, &in))
         return;
     gi_error_t err;
     db_operator_t o;
@@ -83,12 +73,7 @@ static void create_operator(call_t *c, json_t *doc)
 static void create_auth(call_t *c, json_t *doc)
 {
     gi_auth_input_t in = {0};
-    if (api_field_int(c, doc, "operator_id", &in.operator_id) ||
-        api_field_int(c, doc, "product_id", &in.product_id) ||
-        api_field_int(c, doc, "yearly_quota", &in.yearly_quota) ||
-        api_field_text(c, doc, "valid_from", &in.valid_from) ||
-        api_field_text(c, doc, "valid_until", &in.valid_until) ||
-        api_field_text(c, doc, "approval_doc", &in.approval_doc))
+    if (api_auth_input(c, doc, &in))
         return;
     gi_error_t err;
     db_auth_t a;
@@ -102,12 +87,7 @@ static void create_auth(call_t *c, json_t *doc)
 static void create_batch(call_t *c, json_t *doc)
 {
     gi_batch_request_t in = {0};
-    if (api_field_int(c, doc, "auth_id", &in.auth_id) ||
-        api_field_int(c, doc, "count", &in.count) ||
-        api_field_text(c, doc, "lot_number", &in.lot_number) ||
-        api_field_text(c, doc, "harvest_date", &in.harvest_date) ||
-        api_field_text(c, doc, "production_base", &in.production_base) ||
-        api_field_text(c, doc, "inspection_cert", &in.inspection_cert))
+    if (api_batch_input(c, doc, &in))
         return;
     gi_error_t err;
     db_batch_t b;
@@ -120,24 +100,14 @@ static void create_batch(call_t *c, json_t *doc)
 
 void api_create(call_t *c, const char *collection)
 {
-    static const char *const product_fields[] = {"name_zh",     "name_en",  "regime", "reg_number",
-                                                 "region_code", "standard", "gtin",   NULL};
-    static const char *const operator_fields[] = {"uscc",    "name",          "kind", "region_code",
-                                                  "contact", "uscc_override", NULL};
-    static const char *const auth_fields[] = {"operator_id", "product_id",  "yearly_quota",
-                                              "valid_from",  "valid_until", "approval_doc",
-                                              NULL};
-    static const char *const batch_fields[] = {
-        "auth_id",         "count",           "lot_number", "harvest_date",
-        "production_base", "inspection_cert", NULL};
     static const struct {
         const char *collection;
         const char *const *fields;
         void (*create)(call_t *c, json_t *doc);
-    } kinds[] = {{"products", product_fields, create_product},
-                 {"operators", operator_fields, create_operator},
-                 {"authorisations", auth_fields, create_auth},
-                 {"batches", batch_fields, create_batch}};
+    } kinds[] = {{"products", api_product_fields, create_product},
+                 {"operators", api_operator_fields, create_operator},
+                 {"authorisations", api_auth_fields, create_auth},
+                 {"batches", api_batch_fields, create_batch}};
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         if (strcmp(collection, kinds[i].collection) != 0)
             continue;
@@ -152,16 +122,7 @@ void api_create(call_t *c, const char *collection)
 
 /* --- edits -------------------------------------------------------------------------------- */
 
-/* An optional text field, or keep (the current value) when absent; -1 after 400. */
-static int field_or(call_t *c, json_t *doc, const char *name, const char *keep, const char **out)
-{
-    if (!json_object_get(doc, name)) {
-        *out = keep;
-        return 0;
-    }
-    return api_field_text(c, doc, name, out);
-}
-
+/* The fields given change, the others keep the record's values. */
 static void edit_product(call_t *c, int64_t id, json_t *doc)
 {
     gi_error_t err;
@@ -171,14 +132,9 @@ static void edit_product(call_t *c, int64_t id, json_t *doc)
         api_fail_gi(c, rc, &err);
         return;
     }
-    gi_product_input_t in;
-    if (field_or(c, doc, "name_zh", cur.name_zh, &in.name_zh) ||
-        field_or(c, doc, "name_en", cur.name_en, &in.name_en) ||
-        field_or(c, doc, "regime", cur.regime, &in.regime) ||
-        field_or(c, doc, "reg_number", cur.reg_number, &in.reg_number) ||
-        field_or(c, doc, "region_code", cur.region_code, &in.region_code) ||
-        field_or(c, doc, "standard", cur.standard, &in.standard) ||
-        field_or(c, doc, "gtin", cur.gtin, &in.gtin))
+    gi_product_input_t in = {cur.name_zh,     cur.name_en,  cur.regime, cur.reg_number,
+                             cur.region_code, cur.standard, cur.gtin};
+    if (api_product_input(c, doc, &in))
         return;
     gi_ctx_t ctx = as_caller(c);
     rc = gi_act_product_edit(&ctx, &c->account, id, &in, &p, &err);
@@ -194,11 +150,9 @@ static void edit_operator(call_t *c, int64_t id, json_t *doc)
         api_fail_gi(c, rc, &err);
         return;
     }
-    gi_operator_input_t in = {cur.uscc, NULL, NULL, NULL, NULL, ""};
-    if (field_or(c, doc, "name", cur.name, &in.name) ||
-        field_or(c, doc, "kind", cur.kind, &in.kind) ||
-        field_or(c, doc, "region_code", cur.region_code, &in.region_code) ||
-        field_or(c, doc, "contact", cur.contact, &in.contact))
+    /* the body cannot name the USCC or its override (api_operator_edit_fields) */
+    gi_operator_input_t in = {cur.uscc, cur.name, cur.kind, cur.region_code, cur.contact, ""};
+    if (api_operator_input(c, doc, &in))
         return;
     gi_ctx_t ctx = as_caller(c);
     rc = gi_act_operator_edit(&ctx, &c->account, id, &in, &o, &err);
@@ -207,11 +161,8 @@ static void edit_operator(call_t *c, int64_t id, json_t *doc)
 
 void api_edit(call_t *c, const char *collection, int64_t id)
 {
-    static const char *const product_fields[] = {"name_zh",     "name_en",  "regime", "reg_number",
-                                                 "region_code", "standard", "gtin",   NULL};
-    static const char *const operator_fields[] = {"name", "kind", "region_code", "contact", NULL};
     int product = strcmp(collection, "products") == 0;
-    json_t *doc = api_body_object(c, product ? product_fields : operator_fields);
+    json_t *doc = api_body_object(c, product ? api_product_fields : api_operator_edit_fields);
     if (!doc)
         return;
     if (product)
@@ -225,16 +176,14 @@ void api_edit(call_t *c, const char *collection, int64_t id)
 
 static void act_auth(call_t *c, int64_t id, const char *action)
 {
-    static const char *const fields[] = {"reason", "approval_doc", NULL};
     int which = gi_auth_action_parse(action);
     if (which < 0) {
         api_fail(c, 404, "not_found", "no such action: approve, suspend, reinstate or revoke");
         return;
     }
     const char *reason, *doc_no;
-    json_t *doc = c->rq->body_len ? api_body_object(c, fields) : json_object();
-    if (doc && api_field_text(c, doc, "reason", &reason) == 0 &&
-        api_field_text(c, doc, "approval_doc", &doc_no) == 0) {
+    json_t *doc = api_body_optional(c, api_auth_action_fields);
+    if (doc && api_auth_action_input(c, doc, &reason, &doc_no) == 0) {
         gi_error_t err;
         db_auth_t a;
         gi_ctx_t ctx = as_caller(c);
@@ -246,34 +195,8 @@ static void act_auth(call_t *c, int64_t id, const char *action)
     json_decref(doc);
 }
 
-/* The listed codes of a void request, as an array of strings; -1 after 400. */
-static int codes_of(call_t *c, json_t *doc, const char ***codes, size_t *n)
-{
-    json_t *list = json_object_get(doc, "codes");
-    *codes = NULL;
-    *n = 0;
-    if (!list)
-        return 0;
-    if (!json_is_array(list) || json_array_size(list) == 0 || json_array_size(list) > 100000) {
-        api_fail(c, 400, "invalid", "codes must be a list of 1 to 100000 serial codes");
-        return -1;
-    }
-    *n = json_array_size(list);
-    *codes = calloc(*n, sizeof **codes);
-    for (size_t i = 0; *codes && i < *n; i++) {
-        if (!json_is_string(json_array_get(list, i))) {
-            free(*codes);
-            api_fail(c, 400, "invalid", "codes must be strings");
-            return -1;
-        }
-        (*codes)[i] = json_string_value(json_array_get(list, i));
-    }
-    return *codes ? 0 : -1;
-}
-
 static void act_batch(call_t *c, int64_t id, const char *action)
 {
-    static const char *const fields[] = {"note", "reason", "codes", NULL};
     int which = gi_batch_action_parse(action);
     if (which < 0) {
         api_fail(c, 404, "not_found", "no such action: approve, reject, issue, activate or void");
@@ -281,9 +204,8 @@ static void act_batch(call_t *c, int64_t id, const char *action)
     }
     const char *note, *reason, **codes = NULL;
     size_t n = 0;
-    json_t *doc = c->rq->body_len ? api_body_object(c, fields) : json_object();
-    if (doc && api_field_text(c, doc, "note", &note) == 0 &&
-        api_field_text(c, doc, "reason", &reason) == 0 && codes_of(c, doc, &codes, &n) == 0) {
+    json_t *doc = api_body_optional(c, api_batch_action_fields);
+    if (doc && api_batch_action_input(c, doc, &note, &reason, &codes, &n) == 0) {
         gi_error_t err;
         db_batch_t b;
         gi_ctx_t ctx = as_caller(c);
@@ -298,15 +220,13 @@ static void act_batch(call_t *c, int64_t id, const char *action)
 
 static void act_report(call_t *c, int64_t id, const char *action)
 {
-    static const char *const fields[] = {"status", "note", NULL};
     if (strcmp(action, "triage") != 0) {
         api_fail(c, 404, "not_found", "no such action: triage");
         return;
     }
     const char *status, *note;
-    json_t *doc = api_body_object(c, fields);
-    if (doc && api_field_text(c, doc, "status", &status) == 0 &&
-        api_field_text(c, doc, "note", &note) == 0) {
+    json_t *doc = api_body_object(c, api_triage_fields);
+    if (doc && api_triage_input(c, doc, &status, &note) == 0) {
         gi_error_t err;
         gi_ctx_t ctx = as_caller(c);
         gi_err_t rc = gi_act_report_triage(&ctx, &c->account, id, status, note, &err);

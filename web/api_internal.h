@@ -1,11 +1,14 @@
 /*
  * api_internal.h - what the parts of the REST API share (web/api.c: the
- * framework and the reads; web/api_changes.c: the changes and downloads).
+ * framework and the reads; web/api_body.c: the request bodies;
+ * web/api_changes.c: the changes and downloads).
  * Internal to web/api*.c.
  */
 #ifndef WEB_API_INTERNAL_H
 #define WEB_API_INTERNAL_H
 
+#include "gi/batch.h"
+#include "gi/registry.h"
 #include "web/api.h"
 
 #include <jansson.h>
@@ -20,6 +23,27 @@ typedef struct {
     char today[GI_DATE_LEN + 1];
 } call_t;
 
+/* The resources under /api/v1/. */
+typedef enum {
+    R_ME,
+    R_PRODUCTS,
+    R_OPERATORS,
+    R_AUTHS,
+    R_BATCHES,
+    R_REPORTS,
+    R_STATS,
+    R_AUDIT,
+    R_FIGURES,
+    R_ANOMALIES,
+    R_NONE
+} resource_t;
+
+/* Splits "batches/12/issue" into the resource, the id (0 for the
+ * collection, -1 for one that is not an id) and the action ("" for none). */
+resource_t api_resource_of(const char *path, int64_t *id, char action[16]);
+/* A query value that must be a whole number from min to max; -1 when not. */
+int api_parse_count(const char *s, int64_t min, int64_t max, int64_t *out);
+
 /* Answers status with doc (consumed; NULL when out of memory). */
 void api_answer(call_t *c, unsigned status, json_t *doc);
 /* Answers {"error": {"code": code, "message": message}}. */
@@ -27,13 +51,38 @@ void api_fail(call_t *c, unsigned status, const char *code, const char *message)
 /* Answers a gi_ error with its status: 400, 404, 409 (rules), 503. */
 void api_fail_gi(call_t *c, gi_err_t rc, const gi_error_t *err);
 
-/* The request body as a JSON object holding only the named fields (a
- * NULL-ended list); NULL after answering 400. */
+/* --- request bodies (web/api_body.c) --- */
+
+/* The fields each change's body may hold (NULL-ended). */
+extern const char *const api_product_fields[];
+extern const char *const api_operator_fields[];
+extern const char *const api_operator_edit_fields[];
+extern const char *const api_auth_fields[];
+extern const char *const api_batch_fields[];
+extern const char *const api_auth_action_fields[];
+extern const char *const api_batch_action_fields[];
+extern const char *const api_triage_fields[];
+
+/* The request body as a JSON object holding only the named fields; NULL
+ * after answering 400. The _optional form takes an empty body as {}. */
 json_t *api_body_object(call_t *c, const char *const *fields);
-/* A required whole-number field, or an optional string field ("" when
- * absent); -1 after answering 400. */
-int api_field_int(call_t *c, json_t *doc, const char *name, int64_t *out);
-int api_field_text(call_t *c, json_t *doc, const char *name, const char **out);
+json_t *api_body_optional(call_t *c, const char *const *fields);
+
+/* Each reads a change's fields from doc into in: whole numbers are required,
+ * texts optional (absent, a field keeps the value in *in, "" when NULL).
+ * The strings belong to doc. -1 after answering 400. */
+int api_product_input(call_t *c, json_t *doc, gi_product_input_t *in);
+int api_operator_input(call_t *c, json_t *doc, gi_operator_input_t *in);
+int api_auth_input(call_t *c, json_t *doc, gi_auth_input_t *in);
+int api_batch_input(call_t *c, json_t *doc, gi_batch_request_t *in);
+/* The same for transitions; "" for what is absent. codes (n of them) is
+ * for the caller to free(), NULL when the body lists none. */
+int api_auth_action_input(call_t *c, json_t *doc, const char **reason, const char **doc_no);
+int api_batch_action_input(call_t *c, json_t *doc, const char **note, const char **reason,
+                           const char ***codes, size_t *n);
+int api_triage_input(call_t *c, json_t *doc, const char **status, const char **note);
+
+/* --- changes (web/api_changes.c) --- */
 
 /* POST on a collection: creates a product, operator, authorisation or batch. */
 void api_create(call_t *c, const char *collection);

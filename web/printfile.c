@@ -22,6 +22,21 @@ static const struct {
                {"csv", LABEL_FMT_CSV, "text/csv; charset=utf-8"},
                {"zip", LABEL_FMT_ZIP, "application/zip"}};
 
+/* The entry of formats[] named format, -1 when none. */
+static int format_of(const char *format)
+{
+    for (size_t f = 0; format && f < sizeof formats / sizeof formats[0]; f++)
+        if (strcmp(formats[f].name, format) == 0)
+            return (int)f;
+    return -1;
+}
+
+const char *web_print_type(const char *format)
+{
+    int f = format_of(format);
+    return f < 0 ? NULL : formats[f].type;
+}
+
 /* Refuses a PNG (a sheet, or a zip's per-label images) larger than a
  * request may make the server draw. */
 static gi_err_t check_pixels(const label_layout_t *l, label_format_t format, gi_error_t *err)
@@ -54,10 +69,8 @@ gi_err_t web_print_file(const gi_ctx_t *ctx, const db_account_t *a, int64_t batc
     gi_err_t rc = gi_layout_apply(&ex.layout, rq->query, rq->query_arg, err);
     if (rc != GI_OK)
         return rc;
-    size_t f = 0;
-    while (format && f < sizeof formats / sizeof formats[0] && strcmp(formats[f].name, format) != 0)
-        f++;
-    if (!format || f == sizeof formats / sizeof formats[0])
+    int f = format_of(format);
+    if (f < 0)
         return gi_fail(err, GI_EINVAL, "format must be pdf, svg, png, csv or zip");
     if ((rc = check_pixels(&ex.layout, formats[f].format, err)) != GI_OK)
         return rc;

@@ -18,6 +18,10 @@ typedef struct {
     char filename[64];
 } web_file_t;
 
+/* The Content-Type of a print format (?format=pdf, svg, png, csv, zip),
+ * NULL when there is no such format. */
+const char *web_print_type(const char *format);
+
 /* What a download asks for and what the server was set up with. */
 typedef struct {
     const char *(*query)(void *arg, const char *name); /* a parameter's value, or NULL */

@@ -23,7 +23,8 @@ static const char *const route_names[WEB_ROUTE_COUNT] = {
 
 const char *web_route_name(web_route_id_t id)
 {
-    return (unsigned)id < WEB_ROUTE_COUNT ? route_names[id] : "not_found";
+    /* never NULL: the name is printed into /metrics for every route */
+    return (unsigned)id < WEB_ROUTE_COUNT && route_names[id] ? route_names[id] : "not_found";
 }
 
 /* If path starts with word (case-insensitive), returns what follows it. */

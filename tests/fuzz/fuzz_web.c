@@ -1,15 +1,24 @@
 /*
- * fuzz_web.c - what the server parses from a request: the path (web_route),
- * Accept-Language (web_lang_pick), form fields (web_form_add) and the
- * escaping of what it echoes (web_html_escape must leave no markup).
- * The first byte picks the parser.
+ * fuzz_web.c - what the server parses from a request line and its headers:
+ * the method and path (web_route, then api_resource_of under /api/v1/),
+ * ?lang= with Accept-Language (web_lang_pick), the query values the API and
+ * pages read (api_parse_count, portal_parse_id, web_print_type), form
+ * fields (web_form_add), and the escaping of what is echoed
+ * (web_html_escape must leave no markup).
+ *
+ * The first byte picks the parser (see LLVMFuzzerTestOneInput); the seeds
+ * use the letters r l e f q.
  */
+#include "web/api_internal.h"
 #include "web/form.h"
 #include "web/html.h"
 #include "web/i18n.h"
+#include "web/portal_internal.h"
+#include "web/printfile.h"
 #include "web/route.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,18 +32,62 @@ static char *text_of(const uint8_t *data, size_t size)
     return t;
 }
 
-static void route(const char *path)
+static void want(int ok)
 {
-    static const char *const methods[] = {"GET", "HEAD", "POST", "PUT", "DELETE"};
-    for (size_t m = 0; m < 5; m++) {
-        web_route_t r;
-        web_route(methods[m], path, &r);
-        size_t len = strlen(path);
-        if ((r.code && (r.code < path || r.code + r.code_len > path + len)) ||
-            (r.gtin && (r.gtin < path || r.gtin + r.gtin_len > path + len)))
-            abort(); /* segments must lie inside the path */
-        (void)web_route_name(r.id);
+    if (!ok)
+        abort();
+}
+
+/* What follows /api/v1/, as the server hands it to the API. */
+static void api_path(const web_route_t *r)
+{
+    char path[512], action[16];
+    int64_t id;
+    snprintf(path, sizeof path, "%.*s", (int)r->code_len, r->code);
+    resource_t res = api_resource_of(path, &id, action);
+    want(res >= R_ME && res <= R_NONE);
+    want(id >= -1 && strlen(action) < sizeof action);
+    want(res != R_NONE || (id == 0 && action[0] == '\0'));
+}
+
+static void route_one(const char *method, const char *path)
+{
+    web_route_t r;
+    web_route(method, path, &r);
+    size_t len = strlen(path);
+    /* segments must lie inside the path */
+    want(!r.code || (r.code >= path && r.code + r.code_len <= path + len));
+    want(!r.gtin || (r.gtin >= path && r.gtin + r.gtin_len <= path + len));
+    want(r.id != WEB_ROUTE_NOT_FOUND || (!r.code && !r.gtin && r.method_ok));
+    want(web_route_name(r.id) != NULL);
+    if (r.id == WEB_ROUTE_API)
+        api_path(&r);
+}
+
+/* "METHOD /path" routes that method; a bare path goes with each usual one. */
+static void route(const char *text)
+{
+    static const char *const methods[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"};
+    const char *space = strchr(text, ' ');
+    if (space && space - text < 16) {
+        char method[16];
+        snprintf(method, sizeof method, "%.*s", (int)(space - text), text);
+        route_one(method, space + 1);
+        return;
     }
+    for (size_t m = 0; m < sizeof methods / sizeof methods[0]; m++)
+        route_one(methods[m], text);
+}
+
+/* "?lang= value" newline "Accept-Language value"; without a newline, only
+ * the header. */
+static void lang(char *text)
+{
+    char *nl = strchr(text, '\n');
+    if (nl)
+        *nl = '\0';
+    web_lang_t l = nl ? web_lang_pick(text, nl + 1) : web_lang_pick(NULL, text);
+    want(l >= WEB_LANG_ZH && l < WEB_LANG_COUNT && web_strings(l) && web_portal_text(l));
 }
 
 static void escape(const char *s)
@@ -43,9 +96,38 @@ static void escape(const char *s)
     web_buf_init(&b, 16);
     web_html_escape(&b, s);
     web_buf_add(&b, "", 1);
-    if (!b.oom && (strchr(b.p, '<') || strchr(b.p, '>') || strchr(b.p, '"') || strchr(b.p, '\'')))
-        abort();
+    want(b.oom || !(strchr(b.p, '<') || strchr(b.p, '>') || strchr(b.p, '"') || strchr(b.p, '\'')));
     web_buf_free(&b);
+}
+
+static void count(const char *v, int64_t min, int64_t max)
+{
+    int64_t n = min - 1;
+    if (api_parse_count(v, min, max, &n) == 0)
+        want(n >= min && n <= max && n == strtoll(v, NULL, 10));
+}
+
+/* "name=value", as MHD hands over a decoded query parameter. */
+static void query(const char *text)
+{
+    const char *eq = strchr(text, '=');
+    const char *v = eq ? eq + 1 : text;
+    size_t n = eq ? (size_t)(eq - text) : 0;
+    int64_t id = 0;
+    if (n == 5 && strncmp(text, "limit", 5) == 0)
+        count(v, 1, 500);
+    else if (n == 4 && strncmp(text, "days", 4) == 0)
+        count(v, 1, 366);
+    else if (n == 6 && strncmp(text, "offset", 6) == 0)
+        count(v, 0, INT64_C(1000000000000));
+    else if (n == 6 && strncmp(text, "format", 6) == 0)
+        want(!web_print_type(v) || strlen(v) == 3);
+    else if (n == 4 && strncmp(text, "lang", 4) == 0)
+        want(web_lang_pick(v, NULL) < WEB_LANG_COUNT);
+    else if (portal_parse_id(v, &id) == 0)
+        want(id >= 1);
+    else
+        count(v, 1, INT64_MAX / 2); /* a record id: ?operator= ?auth= ... */
 }
 
 static void form(const uint8_t *data, size_t size)
@@ -65,28 +147,34 @@ static void form(const uint8_t *data, size_t size)
         i += nl + vl;
         (void)web_form_get(&f, name);
     }
+    want(f.n <= WEB_FORM_FIELDS && f.bytes <= f.max_bytes);
     web_form_free(&f);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    static const char parsers[] = "rlefq";
     if (size < 1)
         return 0;
     char *text = text_of(data + 1, size - 1);
     if (!text)
         return 0;
-    switch (data[0] % 4) {
-    case 0:
+    const char *p = data[0] ? strchr(parsers, data[0]) : NULL;
+    switch (p ? *p : parsers[data[0] % 5]) {
+    case 'r':
         route(text);
         break;
-    case 1:
-        (void)web_lang_pick(text, text);
+    case 'l':
+        lang(text);
         break;
-    case 2:
+    case 'e':
         escape(text);
         break;
-    default:
+    case 'f':
         form(data + 1, size - 1);
+        break;
+    default:
+        query(text);
         break;
     }
     free(text);

@@ -1,28 +1,41 @@
 #!/bin/sh
-# run.sh SECONDS - runs every fuzz target (built by `make fuzz-build`) for
-# SECONDS each on its seed corpus (tests/fuzz/corpus/NAME), with new inputs
-# kept in a scratch directory, never in the repository. A crash fails the
-# target and leaves its input in build/fuzz/crashes/. Ends with the
-# "N passed, N failed" line of `make test`.
+# run.sh SECONDS - runs every fuzz target (build/fuzz/fuzz_NAME, built by
+# `make fuzz-build` from tests/fuzz/fuzz_NAME.c) for SECONDS each on its seed
+# corpus tests/fuzz/corpus/NAME, with tests/fuzz/NAME.dict when there is one.
+# New inputs go to build/fuzz/scratch/NAME (libFuzzer writes into the first
+# corpus directory it is given), never into the repository; the scratch is
+# emptied at each run. A crash fails the target and leaves its input in
+# build/fuzz/crashes/. Each target's figures come from libFuzzer's last line;
+# its full log stays in build/fuzz/logs/. Ends with the "N passed, N failed"
+# line of `make test`.
 cd "$(dirname "$0")/../.." || exit 3
 seconds=${1:-10}
 passed=0
 failed=0
-mkdir -p build/fuzz/crashes
-for target in code uscc web; do
-    work=$(mktemp -d /tmp/gimark-fuzz-XXXXXX)
-    if build/fuzz/fuzz_$target "$work" "tests/fuzz/corpus/$target" -max_total_time="$seconds" \
-        -max_len=4096 -artifact_prefix=build/fuzz/crashes/$target- -print_final_stats=1 \
-        >"$work.log" 2>&1; then
-        runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work.log")
-        echo "  fuzz_$target: ${runs:-?} inputs in ${seconds} s, no crash"
+mkdir -p build/fuzz/crashes build/fuzz/logs
+for src in tests/fuzz/fuzz_*.c; do
+    target=$(basename "$src" .c)
+    name=${target#fuzz_}
+    scratch=build/fuzz/scratch/$name
+    log=build/fuzz/logs/$name.log
+    rm -rf "$scratch"
+    mkdir -p "$scratch"
+    dict=
+    [ -f "tests/fuzz/$name.dict" ] && dict=-dict=tests/fuzz/$name.dict
+    if "build/fuzz/$target" "$scratch" "tests/fuzz/corpus/$name" $dict \
+        -max_total_time="$seconds" -max_len=4096 -print_final_stats=1 \
+        -artifact_prefix="build/fuzz/crashes/$name-" >"$log" 2>&1; then
+        runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+        rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
+        last=$(grep -E '^#[0-9]+' "$log" | tail -1 |
+            sed -E 's/.*(cov: [0-9]+ ft: [0-9]+ corp: [^ ]+).*/\1/')
+        echo "  $target: ${runs:-?} runs in $seconds s (${rate:-?}/s), $last, no crash"
         passed=$((passed + 1))
     else
-        echo "FAIL: fuzz_$target crashed:"
-        grep -E "ERROR|SUMMARY|Test unit written" "$work.log" | head -5
+        echo "FAIL: $target crashed (log: $log):"
+        grep -E "ERROR|SUMMARY|Test unit written" "$log" | head -5
         failed=$((failed + 1))
     fi
-    rm -rf "$work" "$work.log"
 done
 echo "fuzz: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -151,11 +151,18 @@ def test_validation(t, s, tokens):
         (b'{"auth_id": 1, "auth_id": 2, "count": 5}', "not a JSON object"),
         ({"auth_id": 1, "count": 0}, "from 1 to 10000000"),
         ({"auth_id": 1, "count": 5, "harvest_date": "2026-02-30"}, "harvest"),
+        # messages that quote the body, cut inside a character, are still answered
+        (b'{"lot_number": "ab\\ud80\xd0\x9b"}', "not a JSON object"),
+        ({"x" * 59 + "\u8292": 1}, "unknown field"),
     ]
     for body, words in cases:
         status, _, doc, raw = call(s, "POST", "batches", token=tok, body=body)
         t.check(status == 400 and words in doc["error"]["message"],
                 "invalid body %r: 400 naming the problem" % (body,), raw[:200])
+    status, _, doc, raw = call(s, "POST", "batches/1/void", token=tok,
+                               body={"reason": "misprint", "codes": [1]})
+    t.check(status == 400 and "codes must be strings" in doc["error"]["message"],
+            "void with a code that is not a string: 400", raw[:200])
     status, _, doc, raw = call(s, "POST", "batches", token=tok,
                                body={"auth_id": 5, "count": 5})  # suspended in the demo
     t.check(status == 409 and "suspended" in doc["error"]["message"],

@@ -239,6 +239,24 @@ static void test_auth_state_gates_batches(void)
     testdb_close(&t);
 }
 
+static void test_note_checks(void)
+{
+    gi_error_t e;
+    char long_note[400];
+    memset(long_note, 'x', 301);
+    long_note[301] = '\0';
+    CHECK(gi_batch_note_check(1, "", NULL) == GI_OK);
+    CHECK(gi_batch_note_check(0, "", &e) == GI_EINVAL);
+    CHECK_STR(e.msg, "rejecting needs a reason");
+    /* a note given but refused says why, not that it is missing */
+    CHECK(gi_batch_note_check(0, long_note, &e) == GI_EINVAL);
+    CHECK(strstr(e.msg, "too long") != NULL);
+    CHECK(gi_batch_note_check(1, "bad\x01note", &e) == GI_EINVAL);
+    CHECK(strstr(e.msg, "control character") != NULL);
+    CHECK(gi_batch_reason_check("", &e) == GI_EINVAL);
+    CHECK(gi_batch_reason_check("flood damage", NULL) == GI_OK);
+}
+
 static void test_batch_state_machine(void)
 {
     testdb_t t;
@@ -362,6 +380,6 @@ static void test_label_urls(void)
 
 TEST_MAIN("batch", TEST(test_issue_creates_every_code), TEST(test_collisions_are_redrawn),
           TEST(test_failed_issue_leaves_nothing), TEST(test_count_limits), TEST(test_quota),
-          TEST(test_quota_at_issue), TEST(test_auth_state_gates_batches),
+          TEST(test_quota_at_issue), TEST(test_auth_state_gates_batches), TEST(test_note_checks),
           TEST(test_batch_state_machine), TEST(test_verdicts), TEST(test_void_codes_all_or_nothing),
           TEST(test_label_urls))

@@ -127,6 +127,19 @@ static void test_tm_matches_gmtime(void)
     CHECK_STR(d, "2000-02-29");
 }
 
+static void test_utf8_repair(void)
+{
+    char cut[] = "ab\xe8\x8a"; /* 芒 cut after two of its three bytes */
+    gi_utf8_repair(cut);
+    CHECK_STR(cut, "ab??");
+    char mixed[] = "\xe8\x8a\x92-\xff-\xc0\x80-\xed\xa0\x80-\xf0\x9f\x8d\x8b";
+    gi_utf8_repair(mixed); /* invalid byte, overlong form, surrogate, emoji */
+    CHECK_STR(mixed, "\xe8\x8a\x92-?-?\?-?\?\?-\xf0\x9f\x8d\x8b"); /* \? : no trigraphs */
+    char plain[] = "plain text";
+    gi_utf8_repair(plain);
+    CHECK_STR(plain, "plain text");
+}
+
 TEST_MAIN("check", TEST(test_date_of_uses_china_time), TEST(test_check_date),
           TEST(test_date_add_years), TEST(test_check_text), TEST(test_check_region),
-          TEST(test_exit_status), TEST(test_tm_matches_gmtime))
+          TEST(test_exit_status), TEST(test_tm_matches_gmtime), TEST(test_utf8_repair))

@@ -210,6 +210,8 @@ static void test_metrics_text(void)
     CHECK(m != NULL);
     web_metrics_request(m, WEB_ROUTE_VERIFY_PAGE, 200, 0.0007);
     web_metrics_request(m, WEB_ROUTE_VERIFY_PAGE, 404, 2.0);
+    web_metrics_request(m, WEB_ROUTE_API, 201, 0.01);
+    web_metrics_request(m, WEB_ROUTE_PORTAL, 303, 0.01);
     web_metrics_verdict(m, GI_VERDICT_UNKNOWN);
     gi_scan_stats_t st = {.queued = 7, .committed = 100, .commits = 3, .tracked = 5};
     web_buf_t b;
@@ -218,10 +220,14 @@ static void test_metrics_text(void)
     web_buf_add(&b, "", 1);
     CHECK(strstr(b.p, "gimark_http_requests_total{route=\"verify_page\",status=\"200\"} 1\n"));
     CHECK(strstr(b.p, "gimark_http_requests_total{route=\"verify_page\",status=\"404\"} 1\n"));
+    /* every route has a name of its own: no "(null)" series */
+    CHECK(strstr(b.p, "gimark_http_requests_total{route=\"api\",status=\"201\"} 1\n"));
+    CHECK(strstr(b.p, "gimark_http_requests_total{route=\"portal\",status=\"303\"} 1\n"));
+    CHECK(strstr(b.p, "(null)") == NULL);
     CHECK(strstr(b.p, "gimark_http_request_duration_seconds_bucket{le=\"0.0005\"} 0\n"));
     CHECK(strstr(b.p, "gimark_http_request_duration_seconds_bucket{le=\"0.001\"} 1\n"));
-    CHECK(strstr(b.p, "gimark_http_request_duration_seconds_bucket{le=\"1\"} 1\n"));
-    CHECK(strstr(b.p, "gimark_http_request_duration_seconds_bucket{le=\"+Inf\"} 2\n"));
+    CHECK(strstr(b.p, "gimark_http_request_duration_seconds_bucket{le=\"1\"} 3\n"));
+    CHECK(strstr(b.p, "gimark_http_request_duration_seconds_bucket{le=\"+Inf\"} 4\n"));
     CHECK(strstr(b.p, "gimark_verdicts_total{verdict=\"UNKNOWN\"} 1\n"));
     CHECK(strstr(b.p, "gimark_scan_queue_depth 7\n"));
     CHECK(strstr(b.p, "gimark_scans_committed_total 100\n"));
