@@ -8,9 +8,11 @@ suite() {
     name=$1
     shift
     echo "== $name"
+    t0=$(date +%s)
     out=$("$@" 2>&1)
     status=$?
     printf '%s\n' "$out"
+    echo "($name: $(($(date +%s) - t0)) s)"
     line=$(printf '%s\n' "$out" | grep -E '[0-9]+ passed, [0-9]+ failed' | tail -n 1)
     p=$(printf '%s' "$line" | sed -E 's/.* ([0-9]+) passed.*/\1/')
     f=$(printf '%s' "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
