@@ -257,9 +257,10 @@ if ! "$GIMARK" serve --help 2>&1 | grep -q 'usage: gimark serve'; then
     exit 0
 fi
 
-# As deployed: the access log on (nginx's anchor logs nothing, a handicap we keep).
+# As deployed: the access log on (nginx's anchor logs nothing, a handicap we keep;
+# BENCH_ACCESS_LOG=off measures without it).
 "$GIMARK" --db "$db" serve --listen 127.0.0.1:0 --threads 2 --base-url http://127.0.0.1 \
-    --max-conns-per-ip 0 --access-log on >"$dir/serve.out" 2>"$dir/serve.err" &
+    --max-conns-per-ip 0 --access-log "${BENCH_ACCESS_LOG:-on}" >"$dir/serve.out" 2>"$dir/serve.err" &
 server_pid=$!
 # The server prints "gimark: listening on http://127.0.0.1:PORT/" once it accepts.
 i=0
