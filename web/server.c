@@ -188,30 +188,70 @@ static void add_security_headers(struct MHD_Response *r)
     MHD_add_response_header(r, "X-Frame-Options", "DENY");
 }
 
-/* Queues body (taken over, freed by libmicrohttpd) with status. */
-static enum MHD_Result send_body(struct MHD_Connection *c, request_t *rq, unsigned status,
-                                 const char *type, char *body, size_t len, const char *cache)
+/* The response to a handler's answer: file when file->fd >= 0 (taken over;
+ * libmicrohttpd closes it), else body (taken over, freed by libmicrohttpd;
+ * NULL for none). It carries the security headers, no-store, the content
+ * type and, when download_name is not empty, that name as an attachment.
+ * NULL when out of memory (the file or body is released then). */
+static struct MHD_Response *answer_response(const web_file_t *file, char *body, size_t len,
+                                            const char *type, const char *download_name)
 {
-    struct MHD_Response *r = MHD_create_response_from_buffer(
-        len, body ? body : (void *)"", body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
-    if (!r) {
-        free(body);
-        return MHD_NO;
+    struct MHD_Response *r;
+    if (file->fd >= 0) {
+        r = MHD_create_response_from_fd(file->size, file->fd);
+        if (!r)
+            close(file->fd);
+        type = file->content_type;
+        download_name = file->filename;
+    } else {
+        r = MHD_create_response_from_buffer(len, body ? body : (void *)"",
+                                            body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+        if (!r)
+            free(body);
     }
+    if (!r)
+        return NULL;
     add_security_headers(r);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cache ? cache : "no-store");
-    if (rq->route.allow && !rq->route.method_ok)
-        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, rq->route.allow);
-    if (rq->retry_after > 0) {
-        char secs[24];
-        snprintf(secs, sizeof secs, "%lld", (long long)rq->retry_after);
-        MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, secs);
+    if (download_name && download_name[0]) {
+        char disposition[96];
+        snprintf(disposition, sizeof disposition, "attachment; filename=\"%s\"", download_name);
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disposition);
     }
+    return r;
+}
+
+static enum MHD_Result queue_answer(struct MHD_Connection *c, request_t *rq, unsigned status,
+                                    struct MHD_Response *r)
+{
     enum MHD_Result ok = MHD_queue_response(c, status, r);
     MHD_destroy_response(r);
     rq->status = status;
     return ok;
+}
+
+static void add_retry_after(struct MHD_Response *r, int64_t seconds)
+{
+    char secs[24];
+    snprintf(secs, sizeof secs, "%lld", (long long)seconds);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, secs);
+}
+
+/* Queues body (taken over, freed by libmicrohttpd) with status, and the
+ * Allow or Retry-After a refusal of rq calls for. */
+static enum MHD_Result send_body(struct MHD_Connection *c, request_t *rq, unsigned status,
+                                 const char *type, char *body, size_t len)
+{
+    static const web_file_t no_file = {.fd = -1};
+    struct MHD_Response *r = answer_response(&no_file, body, len, type, NULL);
+    if (!r)
+        return MHD_NO;
+    if (rq->route.allow && !rq->route.method_ok)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, rq->route.allow);
+    if (rq->retry_after > 0)
+        add_retry_after(r, rq->retry_after);
+    return queue_answer(c, rq, status, r);
 }
 
 static enum MHD_Result send_buf(struct MHD_Connection *c, request_t *rq, unsigned status,
@@ -221,7 +261,7 @@ static enum MHD_Result send_buf(struct MHD_Connection *c, request_t *rq, unsigne
     char *body = web_buf_take(b, &len);
     if (!body)
         return MHD_NO; /* out of memory: drop the connection rather than send half */
-    return send_body(c, rq, status, type, body, len, NULL);
+    return send_body(c, rq, status, type, body, len);
 }
 
 static const char *const HTML = "text/html; charset=utf-8";
@@ -254,7 +294,7 @@ static enum MHD_Result send_json_error(struct MHD_Connection *c, request_t *rq, 
     json_decref(e);
     if (!body)
         return MHD_NO;
-    return send_body(c, rq, status, JSON, body, strlen(body), NULL);
+    return send_body(c, rq, status, JSON, body, strlen(body));
 }
 
 /* --- the verification routes ----------------------------------------------------- */
@@ -310,7 +350,7 @@ static enum MHD_Result send_verification(web_server_t *s, struct MHD_Connection 
         json_decref(j);
         if (!body)
             return MHD_NO;
-        return send_body(c, rq, status, JSON, body, strlen(body), NULL);
+        return send_body(c, rq, status, JSON, body, strlen(body));
     }
     web_buf_t b;
     web_buf_init(&b, 8192);
@@ -387,49 +427,6 @@ static enum MHD_Result send_report(web_server_t *s, struct MHD_Connection *c, re
 }
 
 /* --- the REST API ----------------------------------------------------------------------- */
-
-/* The response to a handler's answer: file when file->fd >= 0 (taken over;
- * libmicrohttpd closes it), else body (taken over, freed by libmicrohttpd;
- * NULL for none). It carries the security headers, no-store, the content
- * type and, when download_name is not empty, that name as an attachment.
- * NULL when out of memory (the file or body is released then). */
-static struct MHD_Response *answer_response(const web_file_t *file, char *body, size_t len,
-                                            const char *type, const char *download_name)
-{
-    struct MHD_Response *r;
-    if (file->fd >= 0) {
-        r = MHD_create_response_from_fd(file->size, file->fd);
-        if (!r)
-            close(file->fd);
-        type = file->content_type;
-        download_name = file->filename;
-    } else {
-        r = MHD_create_response_from_buffer(len, body ? body : (void *)"",
-                                            body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
-        if (!r)
-            free(body);
-    }
-    if (!r)
-        return NULL;
-    add_security_headers(r);
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-    if (download_name && download_name[0]) {
-        char disposition[96];
-        snprintf(disposition, sizeof disposition, "attachment; filename=\"%s\"", download_name);
-        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disposition);
-    }
-    return r;
-}
-
-static enum MHD_Result queue_answer(struct MHD_Connection *c, request_t *rq, unsigned status,
-                                    struct MHD_Response *r)
-{
-    enum MHD_Result ok = MHD_queue_response(c, status, r);
-    MHD_destroy_response(r);
-    rq->status = status;
-    return ok;
-}
 
 static const char *api_query(void *arg, const char *name)
 {
@@ -516,11 +513,8 @@ static enum MHD_Result send_portal(web_server_t *s, struct MHD_Connection *c, re
             MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, out.cookies[i]);
     if (out.location[0])
         MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, out.location);
-    if (out.retry_after > 0) {
-        char secs[24];
-        snprintf(secs, sizeof secs, "%lld", (long long)out.retry_after);
-        MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, secs);
-    }
+    if (out.retry_after > 0)
+        add_retry_after(r, out.retry_after);
     return queue_answer(c, rq, out.status, r);
 }
 
@@ -537,7 +531,7 @@ static enum MHD_Result send_metrics(web_server_t *s, struct MHD_Connection *c, r
     char *body = web_buf_take(&b, &len);
     if (!body)
         return MHD_NO;
-    return send_body(c, rq, 200, "text/plain; version=0.0.4; charset=utf-8", body, len, NULL);
+    return send_body(c, rq, 200, "text/plain; version=0.0.4; charset=utf-8", body, len);
 }
 
 static enum MHD_Result send_health(web_server_t *s, struct MHD_Connection *c, request_t *rq)
@@ -548,7 +542,7 @@ static enum MHD_Result send_health(web_server_t *s, struct MHD_Connection *c, re
     char *body = strdup(text);
     if (!body)
         return MHD_NO;
-    return send_body(c, rq, ok ? 200 : 503, "text/plain; charset=utf-8", body, strlen(body), NULL);
+    return send_body(c, rq, ok ? 200 : 503, "text/plain; charset=utf-8", body, strlen(body));
 }
 
 static enum MHD_Result send_stylesheet(web_server_t *s, struct MHD_Connection *c, request_t *rq)
