@@ -99,9 +99,14 @@ gi_err_t cli_parse_id(const char *what, const char *s, int64_t *out, gi_error_t 
 gi_err_t cli_print_json(json_t *v, gi_error_t *err);
 void cli_today(const cli_t *cli, char out[GI_DATE_LEN + 1]);
 /* Lists: the page from --limit/--offset, a JSON array when --json (else
- * NULL) and, for text, the header line; cli_list_end prints or fails. */
+ * NULL) and, for text, the header line; cli_list_end prints the list, or
+ * fails with the listing's rc. */
 gi_err_t cli_list_begin(const cli_t *cli, const cli_command_t *cmd, const char *header,
                         db_page_t *page, json_t **list, gi_error_t *err);
-gi_err_t cli_list_end(const cli_t *cli, db_err_t drc, json_t *list, gi_error_t *err);
+gi_err_t cli_list_end(const cli_t *cli, gi_err_t rc, json_t *list, gi_error_t *err);
+
+/* Who the command line reads the register as (gi/view.h): whoever has the
+ * database file keeps the whole register, so a regulator of every region. */
+extern const db_account_t cli_account;
 
 #endif

@@ -4,6 +4,7 @@
  */
 #include "gi/batch.h"
 #include "gi/cli.h"
+#include "gi/view.h"
 #include "gi/export.h"
 #include "gi/json.h"
 #include "gi/layout.h"
@@ -179,11 +180,10 @@ static gi_err_t cmd_list(cli_t *cli, const cli_command_t *cmd, gi_error_t *err)
         (rc = cli_list_begin(cli, cmd, "   ID  STATUS         LABELS   AUTH  LOT", &page, &list,
                              err)))
         return rc;
-    return cli_list_end(cli,
-                        db_batch_list(cli->ctx.db,
-                                      &(db_filter_t){.operator_id = op, .auth_id = auth}, page,
-                                      batch_row, list),
-                        list, err);
+    db_filter_t narrow = {.operator_id = op, .auth_id = auth};
+    return cli_list_end(
+        cli, gi_view_batches(&cli->ctx, &cli_account, &narrow, page, batch_row, list, err), list,
+        err);
 }
 
 static gi_err_t cmd_show(cli_t *cli, const cli_command_t *cmd, gi_error_t *err)

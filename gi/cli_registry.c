@@ -4,6 +4,7 @@
  */
 #include "gi/audit.h"
 #include "gi/cli.h"
+#include "gi/view.h"
 #include "gi/demo.h"
 #include "gi/json.h"
 #include "gi/registry.h"
@@ -96,8 +97,8 @@ static gi_err_t cmd_product_list(cli_t *cli, const cli_command_t *cmd, gi_error_
     gi_err_t rc = cli_list_begin(cli, cmd, "  ID  REGION  GTIN            NAME", &page, &list, err);
     if (rc != GI_OK)
         return rc;
-    return cli_list_end(cli, db_product_list(cli->ctx.db, NULL, page, product_row, list), list,
-                        err);
+    return cli_list_end(
+        cli, gi_view_products(&cli->ctx, &cli_account, page, product_row, list, err), list, err);
 }
 
 /* --- operators --------------------------------------------------------------- */
@@ -142,11 +143,9 @@ static gi_err_t cmd_operator_show(cli_t *cli, const cli_command_t *cmd, gi_error
         return rc;
     json_t *auths = json_array();
     db_page_t all = {0, 0};
+    db_filter_t narrow = {.operator_id = o.id};
     if (cli->json) {
-        rc = gi_db_fail(
-            cli->ctx.db,
-            db_auth_list(cli->ctx.db, &(db_filter_t){.operator_id = o.id}, all, auth_row, auths),
-            err);
+        rc = gi_view_auths(&cli->ctx, &cli_account, &narrow, all, auth_row, auths, err);
         json_t *out = gi_json_operator(&o);
         json_object_set_new(out, "authorisations", auths);
         return rc == GI_OK ? cli_print_json(out, err) : (json_decref(out), rc);
@@ -159,9 +158,7 @@ static gi_err_t cmd_operator_show(cli_t *cli, const cli_command_t *cmd, gi_error
     if (o.uscc_override[0])
         printf("  override reason: %s\n", o.uscc_override);
     printf("authorisations:\n");
-    return gi_db_fail(
-        cli->ctx.db,
-        db_auth_list(cli->ctx.db, &(db_filter_t){.operator_id = o.id}, all, auth_row, NULL), err);
+    return gi_view_auths(&cli->ctx, &cli_account, &narrow, all, auth_row, NULL, err);
 }
 
 static int operator_row(const db_operator_t *o, void *arg)
@@ -181,8 +178,8 @@ static gi_err_t cmd_operator_list(cli_t *cli, const cli_command_t *cmd, gi_error
                                  &page, &list, err);
     if (rc != GI_OK)
         return rc;
-    return cli_list_end(cli, db_operator_list(cli->ctx.db, NULL, page, operator_row, list), list,
-                        err);
+    return cli_list_end(
+        cli, gi_view_operators(&cli->ctx, &cli_account, page, operator_row, list, err), list, err);
 }
 
 /* --- authorisations ------------------------------------------------------------ */
@@ -314,10 +311,9 @@ static gi_err_t cmd_auth_list(cli_t *cli, const cli_command_t *cmd, gi_error_t *
     if (rc != GI_OK)
         return rc;
     auth_rows_init(cli, list, &rows);
+    db_filter_t narrow = {.operator_id = o.id, .product_id = product_id};
     return cli_list_end(cli,
-                        db_auth_list(cli->ctx.db,
-                                     &(db_filter_t){.operator_id = o.id, .product_id = product_id},
-                                     page, auth_row, &rows),
+                        gi_view_auths(&cli->ctx, &cli_account, &narrow, page, auth_row, &rows, err),
                         list, err);
 }
 
@@ -378,7 +374,8 @@ static gi_err_t cmd_audit_list(cli_t *cli, const cli_command_t *cmd, gi_error_t 
                                  &page, &list, err);
     if (rc != GI_OK)
         return rc;
-    return cli_list_end(cli, db_audit_list(cli->ctx.db, NULL, page, audit_row, list), list, err);
+    return cli_list_end(cli, gi_view_audit(&cli->ctx, &cli_account, page, audit_row, list, err),
+                        list, err);
 }
 
 /* --- init, demo, stats ----------------------------------------------------------- */
@@ -421,7 +418,6 @@ static gi_err_t cmd_stats(cli_t *cli, const cli_command_t *cmd, gi_error_t *err)
 {
     db_stats_t st;
     int64_t target;
-    char day[GI_DATE_LEN + 1];
     const char *target_text = cli_opt(cli, cmd, "target");
     if (!target_text)
         target_text = getenv("GIMARK_TARGET");
@@ -429,8 +425,7 @@ static gi_err_t cmd_stats(cli_t *cli, const cli_command_t *cmd, gi_error_t *err)
         cli_parse_int("--target", target_text ? target_text : "1000", 1, 100000000, &target, err);
     if (rc != GI_OK)
         return rc;
-    cli_today(cli, day);
-    if ((rc = gi_db_fail(cli->ctx.db, db_stats(cli->ctx.db, day, &st), err)) != GI_OK)
+    if ((rc = gi_view_stats(&cli->ctx, &cli_account, &st, err)) != GI_OK)
         return rc;
     double pct = 100.0 * (double)st.operators_using / (double)target;
     if (cli->json)
