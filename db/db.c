@@ -114,6 +114,12 @@ enum {
 
 #define AUDIT_COLUMNS "id, at, actor, action, entity, entity_id, detail, prev_hash, hash "
 
+/* A region code column inside the scope bound as ?2 (a prefix; "" is everywhere). */
+#define IN_SCOPE(column) "substr(" column ", 1, length(?2)) = ?2"
+/* Authorisations (a) of operators inside the scope ?2, ready for more "AND"s. */
+#define AUTHS_IN_SCOPE                                                                             \
+    "authorisation a JOIN operator o ON o.id = a.operator_id WHERE " IN_SCOPE("o.region_code")
+
 static const char *const query_sql[Q_COUNT] = {
     [Q_PRODUCT_INSERT] =
         "INSERT INTO product (name_zh, name_en, regime, reg_number, region_code, "
@@ -177,20 +183,37 @@ static const char *const query_sql[Q_COUNT] = {
         " END AS region FROM audit_log g) "
         "WHERE ?1 = '' OR substr(region, 1, length(?1)) = ?1 "
         "OR (region IS NULL AND length(?1) <= 2) ORDER BY id DESC LIMIT ?2 OFFSET ?3",
-    [Q_STATS] =
-        "SELECT (SELECT count(*) FROM product), (SELECT count(*) FROM operator),"
-        " (SELECT count(*) FROM authorisation WHERE status = 'pending' AND valid_until >= ?1),"
-        " (SELECT count(*) FROM authorisation WHERE status = 'approved' AND valid_until >= ?1),"
-        " (SELECT count(*) FROM authorisation WHERE status = 'suspended' AND valid_until >= ?1),"
-        " (SELECT count(*) FROM authorisation WHERE status = 'revoked'),"
-        " (SELECT count(*) FROM authorisation WHERE status <> 'revoked' AND valid_until < ?1),"
-        " (SELECT count(DISTINCT operator_id) FROM authorisation"
-        "   WHERE status = 'approved' AND valid_from <= ?1 AND valid_until >= ?1),"
-        " (SELECT count(*) FROM audit_log),"
-        " (SELECT count(DISTINCT a.operator_id) FROM authorisation a"
-        "   WHERE a.status = 'approved' AND a.valid_from <= ?1 AND a.valid_until >= ?1"
-        "   AND EXISTS (SELECT 1 FROM batch b WHERE b.auth_id = a.id"
-        "               AND b.status IN ('issued', 'activated')))",
+    [Q_STATS] = "SELECT (SELECT count(*) FROM product WHERE " IN_SCOPE(
+        "region_code") "),"
+                       " (SELECT count(*) FROM operator WHERE " IN_SCOPE(
+                           "region_code") "),"
+                                          " (SELECT count(*) FROM " AUTHS_IN_SCOPE
+                                          " AND a.status = 'pending'"
+                                          "   AND a.valid_until >= ?1),"
+                                          " (SELECT count(*) FROM " AUTHS_IN_SCOPE
+                                          " AND a.status = 'approved'"
+                                          "   AND a.valid_until >= ?1),"
+                                          " (SELECT count(*) FROM " AUTHS_IN_SCOPE
+                                          " AND a.status = 'suspended'"
+                                          "   AND a.valid_until >= ?1),"
+                                          " (SELECT count(*) FROM " AUTHS_IN_SCOPE
+                                          " AND a.status = 'revoked'),"
+                                          " (SELECT count(*) FROM " AUTHS_IN_SCOPE
+                                          " AND a.status <> 'revoked'"
+                                          "   AND a.valid_until < ?1),"
+                                          " (SELECT count(DISTINCT a.operator_id) "
+                                          "FROM " AUTHS_IN_SCOPE
+                                          "   AND a.status = 'approved' AND a.valid_from <= ?1 AND "
+                                          "a.valid_until >= ?1),"
+                                          " (SELECT count(*) FROM audit_log),"
+                                          " (SELECT count(DISTINCT a.operator_id) "
+                                          "FROM " AUTHS_IN_SCOPE
+                                          "   AND a.status = 'approved' AND a.valid_from <= ?1 AND "
+                                          "a.valid_until >= ?1"
+                                          "   AND EXISTS (SELECT 1 FROM batch b WHERE b.auth_id = "
+                                          "a.id"
+                                          "               AND b.status IN ('issued', "
+                                          "'activated')))",
     [Q_BATCH_INSERT] = "INSERT INTO batch (auth_id, count, status, quota_year, lot_number, "
                        "harvest_date, production_base, inspection_cert, requested_at, "
                        "requested_by) VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -1886,12 +1909,13 @@ db_err_t db_session_delete(db_t *db, const unsigned char hash[DB_HASH_LEN])
 
 /* --- figures --------------------------------------------------------------- */
 
-db_err_t db_stats(db_t *db, const char *today, db_stats_t *out)
+db_err_t db_stats(db_t *db, const char *today, const char *region, db_stats_t *out)
 {
     sqlite3_stmt *st = stmt_get(db, Q_STATS);
     if (!st)
         return DB_EIO;
     bind_text(st, 1, today);
+    bind_text(st, 2, region ? region : "");
     db_err_t rc = step_one(db, st, "stats");
     if (rc == DB_OK) {
         int64_t *f[] = {&out->products,       &out->operators,

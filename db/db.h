@@ -486,7 +486,10 @@ db_err_t db_claim_fill(db_t *db, db_t *src);
 
 /* --- figures -------------------------------------------------------------- */
 
-/* today is 'YYYY-MM-DD', used to tell expired authorisations apart. */
-db_err_t db_stats(db_t *db, const char *today, db_stats_t *out);
+/* The register's figures inside region (a GB/T 2260 prefix; "" or NULL is
+ * everywhere): products of the region, operators seated in it and their
+ * authorisations. audit_rows counts the whole chain. today is 'YYYY-MM-DD',
+ * used to tell expired authorisations apart. */
+db_err_t db_stats(db_t *db, const char *today, const char *region, db_stats_t *out);
 
 #endif

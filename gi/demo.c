@@ -102,7 +102,7 @@ gi_err_t gi_demo_load(const gi_ctx_t *ctx, gi_demo_summary_t *out, gi_error_t *e
     db_err_t drc = db_begin(ctx->db);
     if (drc != DB_OK)
         return gi_db_fail(ctx->db, drc, err);
-    gi_err_t rc = gi_db_fail(ctx->db, db_stats(ctx->db, today, &st), err);
+    gi_err_t rc = gi_db_fail(ctx->db, db_stats(ctx->db, today, NULL, &st), err);
     if (rc == GI_OK && (st.products > 0 || st.operators > 0))
         rc = gi_fail(err, GI_EREFUSED,
                      "the registry already holds data; the demo loads only "

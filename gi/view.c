@@ -205,7 +205,7 @@ gi_err_t gi_view_stats(const gi_ctx_t *ctx, const db_account_t *a, db_stats_t *o
     if (rc != GI_OK)
         return rc;
     gi_date_of(ctx->now, today);
-    return gi_db_fail(ctx->db, db_stats(ctx->db, today, out), err);
+    return gi_db_fail(ctx->db, db_stats(ctx->db, today, a->region_scope, out), err);
 }
 
 gi_err_t gi_view_audit(const gi_ctx_t *ctx, const db_account_t *a, db_page_t page, db_audit_fn fn,

@@ -331,6 +331,7 @@ static const web_portal_text_t portal_zh = {
     .chain_ok = "审计链校验通过",
     .chain_broken = "审计链校验失败",
     .chain_scoped = "审计链按全部记录整体校验；下表只列出您辖区内的记录，辖区代码",
+    .figures_scoped = "以上数字只计您辖区内的产品、经营者和授权，辖区代码",
     .actor = "操作人",
     .action = "操作",
     .record = "对象",
@@ -424,6 +425,8 @@ static const web_portal_text_t portal_en = {
     .text = "Text",
     .chain_ok = "The audit chain verifies",
     .chain_broken = "The audit chain does not verify",
+    .figures_scoped = "These figures count the products, operators and authorisations of your "
+                      "region only, region code",
     .chain_scoped = "The chain is verified as a whole, over every row; the list below shows only "
                     "the rows of your region, code",
     .actor = "Who",

@@ -72,6 +72,7 @@ typedef struct {
         *gtin, *add;
     const char *triage, *mark_triaged, *close_report, *when, *text;
     const char *chain_ok, *chain_broken, *chain_scoped, *actor, *action, *record;
+    const char *figures_scoped; /* the desk's figures count one region: followed by its code */
     const char *void_labels, *void_codes_hint, *edit, *save;
     const char *print_options, *file_format, *symbology, *label_size, *actions, *detail;
 } web_portal_text_t;

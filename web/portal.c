@@ -551,9 +551,13 @@ static void progress_card(page_t *pg, web_buf_t *b, const db_stats_t *st)
              "<svg class=\"progress\" viewBox=\"0 0 300 16\" role=\"img\" "
              "aria-label=\"%D / %D\"><rect width=\"300\" height=\"16\" rx=\"4\" "
              "fill=\"#ddf4ff\"/><rect width=\"%D\" height=\"16\" rx=\"4\" fill=\"#0a3069\"/></svg>"
-             "<dl><dt>%s</dt><dd>%D</dd><dt>%s</dt><dd>%D</dd></dl></section>",
+             "<dl><dt>%s</dt><dd>%D</dd><dt>%s</dt><dd>%D</dd></dl>",
              pg->p->progress, using, target, pg->p->target_of, using, target, width,
              pg->p->products, st->products, pg->p->operators, st->operators);
+    if (pg->account.region_scope[0])
+        web_html(b, "<p class=\"scope\">%s <span class=\"serial\">%s</span></p>",
+                 pg->p->figures_scoped, pg->account.region_scope);
+    web_html(b, "</section>");
 }
 
 void portal_decision_form(page_t *pg, web_buf_t *b, const char *action, const char *label,

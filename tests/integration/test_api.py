@@ -344,6 +344,14 @@ def test_oversight(t, s, tokens, own_code):
                     "first", doc)
     _, _, doc, _ = call(s, "GET", "stats", token=tokens["auditor"])
     t.check(doc["target"] == 1000 and doc["operators_using_mark"] >= 2, "figures", doc)
+    _, _, city, _ = call(s, "GET", "stats", token=tokens["baise"])
+    _, _, ops, _ = call(s, "GET", "operators?limit=200", token=tokens["baise"])
+    _, _, prods, _ = call(s, "GET", "products?limit=200", token=tokens["baise"])
+    t.check(city["operators"] == len(ops["items"]) < doc["operators"] and
+            city["products"] == len(prods["items"]) < doc["products"] and
+            city["operators_using_mark"] <= city["operators_authorised"] <= city["operators"],
+            "a city regulator's figures count its region's records, as its lists do",
+            (city, len(ops["items"]), len(prods["items"])))
     _, _, doc, _ = call(s, "GET", "audit/verify", token=tokens["auditor"])
     t.check(doc.get("ok") is True and doc["rows"] > 10 and len(doc["head"]) == 64,
             "the audit chain verifies", doc)

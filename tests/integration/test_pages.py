@@ -320,6 +320,11 @@ def test_audit_scope(t, s, w, reg):
     t.check(status == 200 and audit_ids(body, True) == want, "the city's audit CSV, narrowed")
     _, _, html, _ = reg.get("/admin/audit?lang=en")
     t.check(audit_ids(html, False) == sorted(regions), "the province's audit page lists every row")
+    ops = int(w.sql("select count(*) from operator where region_code like '4510%'"))
+    _, _, html, _ = city.get("/admin/?lang=en")
+    t.check("<dt>Operators</dt><dd>%d</dd>" % ops in html and "of your region only" in html
+            and ">4510<" in html, "a city regulator's desk counts its region's operators (%d) "
+            "and says so" % ops, html[html.find("card"):][:900])
     _, _, body, _ = reg.get("/admin/audit?format=csv")
     t.check(audit_ids(body, True) == sorted(regions), "the province's audit CSV lists every row")
 
