@@ -913,9 +913,7 @@ static int route_fits(const char *pattern, const char *path, int64_t *id)
     return *pattern == '\0' && *path == '\0';
 }
 
-/* The route of method (HEAD as GET) and path; NULL when none. *path_known
- * tells whether another method has one. */
-static const portal_route_t *route_find(const char *method, const char *path, int64_t *id,
+const portal_route_t *portal_route_find(const char *method, const char *path, int64_t *id,
                                         int *path_known)
 {
     const struct {
@@ -968,7 +966,7 @@ void web_portal_handle(const gi_ctx_t *ctx, const web_portal_request_t *rq,
                        : strcmp(rq->path, "/admin") == 0 ? "/admin/"
                                                          : rq->path;
     int path_known;
-    const portal_route_t *r = route_find(rq->method, path, &pg.id, &path_known);
+    const portal_route_t *r = portal_route_find(rq->method, path, &pg.id, &path_known);
     sign_in_from_cookie(&pg);
     int anyone = r && r->who == PORTAL_ANYONE;
     int is_operator = strcmp(pg.account.role, "operator") == 0;

@@ -65,6 +65,12 @@ void portal_scroll_begin(web_buf_t *b, const char *label, int wide);
 void portal_decision_form(page_t *pg, web_buf_t *b, const char *action, const char *label,
                           const char *field_name, const char *field_label, int required);
 
+/* The route of method (HEAD as GET) and path (without its query); NULL
+ * when none, with *path_known telling whether another method has one. *id
+ * receives the path's record id where the route's pattern has "{id}". */
+const portal_route_t *portal_route_find(const char *method, const char *path, int64_t *id,
+                                        int *path_known);
+
 /* The regulator's pages beside the dashboard (web/portal_admin.c). */
 extern const portal_route_t portal_admin_routes[];
 extern const size_t portal_admin_route_count;

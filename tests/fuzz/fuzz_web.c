@@ -1,6 +1,7 @@
 /*
  * fuzz_web.c - what the server parses from a request line and its headers:
- * the method and path (web_route, then api_resource_of under /api/v1/),
+ * the method and path (web_route, then api_resource_of under /api/v1/ and
+ * portal_route_find for the signed-in pages),
  * ?lang= with Accept-Language (web_lang_pick), the query values the API and
  * pages read (api_parse_count, portal_parse_id, web_print_type), form
  * fields (web_form_add), and the escaping of what is echoed
@@ -50,6 +51,31 @@ static void api_path(const web_route_t *r)
     want(res != R_NONE || (id == 0 && action[0] == '\0'));
 }
 
+/* A signed-in page's route: the path is the route's pattern, with the
+ * decimal digits of the record id where the pattern has "{id}". */
+static void portal_path(const char *method, const char *path)
+{
+    int64_t id = -1;
+    int path_known = 0;
+    const portal_route_t *r = portal_route_find(method, path, &id, &path_known);
+    if (!r)
+        return;
+    const char *hole = strstr(r->pattern, "{id}");
+    if (!hole) {
+        want(strcmp(r->pattern, path) == 0);
+        return;
+    }
+    size_t head = (size_t)(hole - r->pattern), tail = strlen(hole + 4), len = strlen(path);
+    want(len > head + tail && strncmp(path, r->pattern, head) == 0 &&
+         strcmp(path + len - tail, hole + 4) == 0);
+    char digits[32];
+    size_t n = len - head - tail;
+    want(n < sizeof digits);
+    memcpy(digits, path + head, n);
+    digits[n] = '\0';
+    want(strspn(digits, "0123456789") == n && id > 0 && strtoll(digits, NULL, 10) == id);
+}
+
 static void route_one(const char *method, const char *path)
 {
     web_route_t r;
@@ -62,6 +88,8 @@ static void route_one(const char *method, const char *path)
     want(web_route_name(r.id) != NULL);
     if (r.id == WEB_ROUTE_API)
         api_path(&r);
+    if (r.id == WEB_ROUTE_PORTAL)
+        portal_path(method, path);
 }
 
 /* "METHOD /path" routes that method; a bare path goes with each usual one. */
