@@ -38,9 +38,10 @@ gi_err_t gi_view_report(const gi_ctx_t *ctx, const db_account_t *a, int64_t id, 
                         gi_error_t *err);
 
 /* Oversight (regulators and auditors; GI_EFORBIDDEN for operators): the
- * register's figures inside the account's region scope (db_stats), the audit log newest first (narrowed to the account's
- * region scope as db_audit_list says), and its verification, which always
- * walks the whole chain: a row left out of a narrowed list still counts. */
+ * register's figures inside the account's region scope (db_stats), the
+ * audit log newest first (narrowed to the account's region scope as
+ * db_audit_list says), and its verification, which always walks the whole
+ * chain: a row left out of a narrowed list still counts. */
 gi_err_t gi_view_stats(const gi_ctx_t *ctx, const db_account_t *a, db_stats_t *out,
                        gi_error_t *err);
 gi_err_t gi_view_audit(const gi_ctx_t *ctx, const db_account_t *a, db_page_t page, db_audit_fn fn,
