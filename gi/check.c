@@ -4,7 +4,9 @@
  */
 #include "gi/gi.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void gi_tm_of(int64_t t, gi_tm_t *out)
@@ -192,6 +194,19 @@ static int province_known(int p)
     for (size_t i = 0; i < sizeof provinces / sizeof provinces[0]; i++)
         if (provinces[i] == p)
             return 1;
+    return 0;
+}
+
+int gi_parse_whole(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+    char *end;
+    if (!s || !*s)
+        return -1;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (*end || end == s || errno == ERANGE || v < min || v > max)
+        return -1;
+    *out = v;
     return 0;
 }
 

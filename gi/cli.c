@@ -37,15 +37,12 @@ gi_err_t cli_require(const cli_t *cli, const cli_command_t *cmd, const char *nam
 gi_err_t cli_parse_int(const char *what, const char *s, int64_t min, int64_t max, int64_t *out,
                        gi_error_t *err)
 {
-    char *end = NULL;
     if (!s || !*s)
         return gi_fail(err, GI_EINVAL, "%s is required", what);
-    long long v = strtoll(s, &end, 10);
-    if (*end != '\0' || v < min || v > max)
+    if (gi_parse_whole(s, min, max, out) != 0)
         return gi_fail(err, GI_EINVAL,
                        "%s must be a whole number from %" PRId64 " to %" PRId64 ", not '%s'", what,
                        min, max, s);
-    *out = v;
     return GI_OK;
 }
 

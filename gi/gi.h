@@ -62,6 +62,13 @@ void gi_utf8_repair(char *s);
 /* GI_OK when s is a 6-digit GB/T 2260 code under a known province prefix. */
 gi_err_t gi_check_region(const char *field, const char *s, gi_error_t *err);
 
+/* s as a whole decimal number in [min, max] (strtoll's syntax: leading
+ * space and a sign allowed). 0 with *out set, or -1 when s is NULL, empty,
+ * not wholly a number, out of range or past what int64_t holds. The one
+ * reader of numbers from outside: options, query parameters, form fields,
+ * record ids in paths. */
+int gi_parse_whole(const char *s, int64_t min, int64_t max, int64_t *out);
+
 /* True when region (a 6-digit code) lies inside scope, a GB/T 2260 prefix
  * ("45" province, "4510" city, "451003" county; "" everything). */
 int gi_region_within(const char *region, const char *scope);

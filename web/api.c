@@ -66,26 +66,14 @@ typedef struct {
     int more;
 } list_t;
 
-int api_parse_count(const char *s, int64_t min, int64_t max, int64_t *out)
-{
-    char *end;
-    if (!s || !*s || strlen(s) > 12)
-        return -1;
-    long long v = strtoll(s, &end, 10);
-    if (*end || v < min || v > max)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 static int page_of(call_t *c, db_page_t *page, list_t *l)
 {
     const char *limit = c->rq->query(c->rq->query_arg, "limit");
     const char *offset = c->rq->query(c->rq->query_arg, "offset");
     page->limit = PAGE_DEFAULT;
     page->offset = 0;
-    if ((limit && api_parse_count(limit, 1, PAGE_MAX, &page->limit) != 0) ||
-        (offset && api_parse_count(offset, 0, INT64_C(1000000000000), &page->offset) != 0)) {
+    if ((limit && gi_parse_whole(limit, 1, PAGE_MAX, &page->limit) != 0) ||
+        (offset && gi_parse_whole(offset, 0, INT64_C(1000000000000), &page->offset) != 0)) {
         api_fail(c, 400, "invalid", "limit must be 1 to 500 and offset a whole number from 0");
         return -1;
     }
@@ -158,7 +146,7 @@ static int query_id(call_t *c, const char *name, int64_t *out)
 {
     const char *v = c->rq->query(c->rq->query_arg, name);
     *out = 0;
-    if (v && api_parse_count(v, 1, INT64_MAX / 2, out) != 0) {
+    if (v && gi_parse_whole(v, 1, INT64_MAX / 2, out) != 0) {
         char msg[96];
         snprintf(msg, sizeof msg, "%s must be a record id", name);
         api_fail(c, 400, "invalid", msg);
@@ -198,7 +186,7 @@ resource_t api_resource_of(const char *path, int64_t *id, char action[16])
         }
         memcpy(idtext, rest, idlen);
         idtext[idlen] = '\0';
-        if (api_parse_count(idtext, 1, INT64_MAX / 2, id) != 0)
+        if (gi_parse_whole(idtext, 1, INT64_MAX / 2, id) != 0)
             *id = -1;
         snprintf(action, 16, "%s", act);
         return (resource_t)r;
@@ -340,7 +328,7 @@ static int64_t since_days(call_t *c)
 {
     const char *v = c->rq->query(c->rq->query_arg, "days");
     int64_t days = 30;
-    if (v && api_parse_count(v, 1, 366, &days) != 0) {
+    if (v && gi_parse_whole(v, 1, 366, &days) != 0) {
         api_fail(c, 400, "invalid", "days must be 1 to 366");
         return -1;
     }

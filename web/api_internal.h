@@ -41,8 +41,6 @@ typedef enum {
 /* Splits "batches/12/issue" into the resource, the id (0 for the
  * collection, -1 for one that is not an id) and the action ("" for none). */
 resource_t api_resource_of(const char *path, int64_t *id, char action[16]);
-/* A query value that must be a whole number from min to max; -1 when not. */
-int api_parse_count(const char *s, int64_t min, int64_t max, int64_t *out);
 
 /* Answers status with doc (consumed; NULL when out of memory). */
 void api_answer(call_t *c, unsigned status, json_t *doc);

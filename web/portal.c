@@ -132,18 +132,6 @@ const char *portal_field(page_t *pg, const char *name)
     return v ? v : "";
 }
 
-int portal_parse_id(const char *s, int64_t *out)
-{
-    char *end;
-    if (!s || !*s || strlen(s) > 15)
-        return -1;
-    long long v = strtoll(s, &end, 10);
-    if (*end || v < 1)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 /* --- signing in and out ------------------------------------------------------------------ */
 
 static void login_form(page_t *pg, unsigned status, const char *problem)
@@ -519,8 +507,8 @@ static void coop_request(page_t *pg)
     gi_batch_request_t in = {0};
     gi_error_t err;
     db_batch_t out;
-    if (portal_parse_id(portal_field(pg, "auth_id"), &in.auth_id) != 0 ||
-        portal_parse_id(portal_field(pg, "count"), &in.count) != 0) {
+    if (gi_parse_whole(portal_field(pg, "auth_id"), 1, INT64_MAX, &in.auth_id) != 0 ||
+        gi_parse_whole(portal_field(pg, "count"), 1, INT64_MAX, &in.count) != 0) {
         gi_fail(&err, GI_EINVAL, "%s: 1 - 10000000", pg->p->count);
         portal_error(pg, GI_EINVAL, &err);
         return;
@@ -902,7 +890,7 @@ static int route_fits(const char *pattern, const char *path, int64_t *id)
                 return 0;
             memcpy(idtext, path, n);
             idtext[n] = '\0';
-            if (portal_parse_id(idtext, id) != 0)
+            if (gi_parse_whole(idtext, 1, INT64_MAX, id) != 0)
                 return 0;
             pattern += 4;
             path += n;

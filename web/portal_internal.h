@@ -55,7 +55,6 @@ void portal_error(page_t *pg, gi_err_t rc, const gi_error_t *err);
 void portal_after_change(page_t *pg, gi_err_t rc, const gi_error_t *err, const char *back);
 /* A posted field's value ("" when absent). */
 const char *portal_field(page_t *pg, const char *name);
-int portal_parse_id(const char *s, int64_t *out);
 void portal_csrf_field(page_t *pg, web_buf_t *b);
 /* Opens the box a table scrolls in (sideways, never the page); label names it
  * for screen readers, wide keeps a table with forms from being squeezed.

@@ -3,7 +3,7 @@
  * the method and path (web_route, then api_resource_of under /api/v1/ and
  * portal_route_find for the signed-in pages),
  * ?lang= with Accept-Language (web_lang_pick), the query values the API and
- * pages read (api_parse_count, portal_parse_id, web_print_type), form
+ * pages read (gi_parse_whole, web_print_type), form
  * fields (web_form_add), and the escaping of what is echoed
  * (web_html_escape must leave no markup).
  *
@@ -131,7 +131,7 @@ static void escape(const char *s)
 static void count(const char *v, int64_t min, int64_t max)
 {
     int64_t n = min - 1;
-    if (api_parse_count(v, min, max, &n) == 0)
+    if (gi_parse_whole(v, min, max, &n) == 0)
         want(n >= min && n <= max && n == strtoll(v, NULL, 10));
 }
 
@@ -152,8 +152,8 @@ static void query(const char *text)
         want(!web_print_type(v) || strlen(v) == 3);
     else if (n == 4 && strncmp(text, "lang", 4) == 0)
         want(web_lang_pick(v, NULL) < WEB_LANG_COUNT);
-    else if (portal_parse_id(v, &id) == 0)
-        want(id >= 1);
+    else if (gi_parse_whole(v, 1, INT64_MAX, &id) == 0)
+        want(id >= 1 && id == strtoll(v, NULL, 10));
     else
         count(v, 1, INT64_MAX / 2); /* a record id: ?operator= ?auth= ... */
 }

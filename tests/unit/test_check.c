@@ -140,6 +140,26 @@ static void test_utf8_repair(void)
     CHECK_STR(plain, "plain text");
 }
 
+static void test_parse_whole(void)
+{
+    int64_t n = -7;
+    CHECK(gi_parse_whole("42", 1, 500, &n) == 0 && n == 42);
+    CHECK(gi_parse_whole("1000000000000", 0, INT64_C(1000000000000), &n) == 0 &&
+          n == INT64_C(1000000000000)); /* the largest offset, 13 digits */
+    CHECK(gi_parse_whole("9223372036854775807", 1, INT64_MAX, &n) == 0 && n == INT64_MAX);
+    n = -7;
+    CHECK(gi_parse_whole("9223372036854775808", 1, INT64_MAX, &n) != 0); /* past int64 */
+    CHECK(gi_parse_whole("99999999999999999999", 1, INT64_MAX, &n) != 0);
+    CHECK(gi_parse_whole("0", 1, 500, &n) != 0);
+    CHECK(gi_parse_whole("501", 1, 500, &n) != 0);
+    CHECK(gi_parse_whole("12x", 1, 500, &n) != 0);
+    CHECK(gi_parse_whole("", 1, 500, &n) != 0);
+    CHECK(gi_parse_whole(NULL, 1, 500, &n) != 0);
+    CHECK(gi_parse_whole("-", 0, 500, &n) != 0);
+    CHECK(n == -7); /* refused: left as it was */
+}
+
 TEST_MAIN("check", TEST(test_date_of_uses_china_time), TEST(test_check_date),
           TEST(test_date_add_years), TEST(test_check_text), TEST(test_check_region),
-          TEST(test_exit_status), TEST(test_tm_matches_gmtime), TEST(test_utf8_repair))
+          TEST(test_exit_status), TEST(test_tm_matches_gmtime), TEST(test_utf8_repair),
+          TEST(test_parse_whole))
