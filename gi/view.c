@@ -54,8 +54,7 @@ gi_err_t gi_view_products(const gi_ctx_t *ctx, const db_account_t *a, db_page_t 
         return rc;
     /* the register of products is public to operators */
     db_filter_t f = {.region = is_operator(a) ? "" : a->region_scope};
-    db_err_t drc = db_product_list(ctx->db, &f, page, fn, arg);
-    return drc == DB_OK ? GI_OK : gi_db_fail(ctx->db, drc, err);
+    return gi_db_fail(ctx->db, db_product_list(ctx->db, &f, page, fn, arg), err);
 }
 
 gi_err_t gi_view_operators(const gi_ctx_t *ctx, const db_account_t *a, db_page_t page,
@@ -65,8 +64,7 @@ gi_err_t gi_view_operators(const gi_ctx_t *ctx, const db_account_t *a, db_page_t
     if (rc != GI_OK)
         return rc;
     db_filter_t f = visible_filter(a, NULL);
-    db_err_t drc = db_operator_list(ctx->db, &f, page, fn, arg);
-    return drc == DB_OK ? GI_OK : gi_db_fail(ctx->db, drc, err);
+    return gi_db_fail(ctx->db, db_operator_list(ctx->db, &f, page, fn, arg), err);
 }
 
 gi_err_t gi_view_auths(const gi_ctx_t *ctx, const db_account_t *a, const db_filter_t *narrow,
@@ -76,8 +74,7 @@ gi_err_t gi_view_auths(const gi_ctx_t *ctx, const db_account_t *a, const db_filt
     if (rc != GI_OK)
         return rc;
     db_filter_t f = visible_filter(a, narrow);
-    db_err_t drc = db_auth_list(ctx->db, &f, page, fn, arg);
-    return drc == DB_OK ? GI_OK : gi_db_fail(ctx->db, drc, err);
+    return gi_db_fail(ctx->db, db_auth_list(ctx->db, &f, page, fn, arg), err);
 }
 
 gi_err_t gi_view_batches(const gi_ctx_t *ctx, const db_account_t *a, const db_filter_t *narrow,
@@ -87,8 +84,7 @@ gi_err_t gi_view_batches(const gi_ctx_t *ctx, const db_account_t *a, const db_fi
     if (rc != GI_OK)
         return rc;
     db_filter_t f = visible_filter(a, narrow);
-    db_err_t drc = db_batch_list(ctx->db, &f, page, fn, arg);
-    return drc == DB_OK ? GI_OK : gi_db_fail(ctx->db, drc, err);
+    return gi_db_fail(ctx->db, db_batch_list(ctx->db, &f, page, fn, arg), err);
 }
 
 /* A record that is missing reads the same as one the account may not see. */
@@ -169,8 +165,7 @@ gi_err_t gi_view_reports(const gi_ctx_t *ctx, const db_account_t *a, const char 
     if (rc != GI_OK)
         return rc;
     db_filter_t f = visible_filter(a, NULL);
-    db_err_t drc = db_report_list(ctx->db, &f, status, page, fn, arg);
-    return drc == DB_OK ? GI_OK : gi_db_fail(ctx->db, drc, err);
+    return gi_db_fail(ctx->db, db_report_list(ctx->db, &f, status, page, fn, arg), err);
 }
 
 gi_err_t gi_view_report(const gi_ctx_t *ctx, const db_account_t *a, int64_t id, db_report_t *out,
