@@ -115,7 +115,9 @@ static const char *header(struct MHD_Connection *c, const char *name)
     return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
 }
 
-static const char *query(struct MHD_Connection *c, const char *name)
+/* A query parameter of connection c (a void pointer, as the API and the
+ * pages take it back), or NULL. */
+static const char *query(void *c, const char *name)
 {
     return MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
 }
@@ -428,25 +430,19 @@ static enum MHD_Result send_report(web_server_t *s, struct MHD_Connection *c, re
 
 /* --- the REST API ----------------------------------------------------------------------- */
 
-static const char *api_query(void *arg, const char *name)
-{
-    return MHD_lookup_connection_value(arg, MHD_GET_ARGUMENT_KIND, name);
-}
-
-static enum MHD_Result send_api(web_server_t *s, struct MHD_Connection *c, request_t *rq,
-                                const char *method)
+static enum MHD_Result send_api(web_server_t *s, struct MHD_Connection *c, request_t *rq)
 {
     db_t *db = worker_db(s);
     if (!db)
         return send_json_error(c, rq, 503, "io", "database unavailable");
     char path[512];
     snprintf(path, sizeof path, "%.*s", (int)rq->route.code_len, rq->route.code);
-    web_api_request_t in = {.method = method,
+    web_api_request_t in = {.method = rq->method,
                             .path = path,
                             .authorization = header(c, MHD_HTTP_HEADER_AUTHORIZATION),
                             .body = rq->body,
                             .body_len = rq->body_len,
-                            .query = api_query,
+                            .query = query,
                             .query_arg = c,
                             .base_url = s->cfg.base_url,
                             .layout = s->cfg.layout,
@@ -471,8 +467,7 @@ static enum MHD_Result send_api(web_server_t *s, struct MHD_Connection *c, reque
 
 /* --- the signed-in pages ------------------------------------------------------------------ */
 
-static enum MHD_Result send_portal(web_server_t *s, struct MHD_Connection *c, request_t *rq,
-                                   const char *url)
+static enum MHD_Result send_portal(web_server_t *s, struct MHD_Connection *c, request_t *rq)
 {
     db_t *db = worker_db(s);
     web_page_ctx_t pc = page_ctx(s, c);
@@ -485,12 +480,12 @@ static enum MHD_Result send_portal(web_server_t *s, struct MHD_Connection *c, re
         return send_message(s, c, rq, 400, t->bad_request_title, t->not_found_text);
     web_portal_request_t in = {
         .method = rq->method,
-        .path = url,
+        .path = rq->url,
         .session_cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, WEB_SESSION_COOKIE),
         .login_cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, WEB_LOGIN_COOKIE),
         .form = form,
         .lang = pc.lang,
-        .query = api_query,
+        .query = query,
         .query_arg = c,
         .client_key = client,
         .base_url = s->cfg.base_url,
@@ -610,9 +605,9 @@ static enum MHD_Result dispatch(web_server_t *s, struct MHD_Connection *c, reque
     case WEB_ROUTE_REPORT:
         return send_report(s, c, rq);
     case WEB_ROUTE_API:
-        return send_api(s, c, rq, rq->method);
+        return send_api(s, c, rq);
     case WEB_ROUTE_PORTAL:
-        return send_portal(s, c, rq, rq->url);
+        return send_portal(s, c, rq);
     case WEB_ROUTE_HEALTHZ:
         return send_health(s, c, rq);
     case WEB_ROUTE_METRICS:
