@@ -269,10 +269,16 @@ static const char *product_of(const rows_t *auths, int64_t auth_id)
     return "";
 }
 
-void portal_scroll_begin(web_buf_t *b, const char *label, int wide)
+void portal_table_begin(web_buf_t *b, const char *label, int wide, const char *const *headings,
+                        size_t n)
 {
-    web_html(b, "<div class=\"scroll%s\" tabindex=\"0\" role=\"region\" aria-label=\"%s\">",
+    web_html(b,
+             "<div class=\"scroll%s\" tabindex=\"0\" role=\"region\" aria-label=\"%s\">"
+             "<table><thead><tr>",
              wide ? " wide" : "", label);
+    for (size_t i = 0; i < n; i++)
+        web_html(b, "<th scope=\"col\">%s</th>", headings[i]);
+    web_buf_puts(b, "</tr></thead><tbody>");
 }
 
 void portal_csrf_field(page_t *pg, web_buf_t *b)
@@ -287,14 +293,9 @@ static void coop_auths(page_t *pg, web_buf_t *b, const rows_t *auths)
 {
     const db_auth_t *a = auths->items;
     web_html(b, "<section class=\"card\"><h2>%s</h2>", pg->p->my_auths);
-    portal_scroll_begin(b, pg->p->my_auths, 0);
-    web_html(b,
-             "<table><thead><tr>"
-             "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-             "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-             "</tr></thead><tbody>",
-             pg->t->product, pg->p->status, pg->t->valid_until, pg->p->quota, pg->p->used,
-             pg->p->left);
+    const char *const headings[] = {pg->t->product, pg->p->status, pg->t->valid_until,
+                                    pg->p->quota,   pg->p->used,   pg->p->left};
+    portal_table_begin(b, pg->p->my_auths, 0, headings, 6);
     for (size_t i = 0; i < auths->n; i++) {
         int64_t used = 0;
         gi_error_t err;
@@ -411,14 +412,9 @@ static void coop_batches(page_t *pg, web_buf_t *b, const rows_t *batches, const 
 {
     const db_batch_t *bt = batches->items;
     web_html(b, "<section class=\"card\"><h2>%s</h2>", pg->p->my_batches);
-    portal_scroll_begin(b, pg->p->my_batches, 1);
-    web_html(b,
-             "<table><thead><tr>"
-             "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-             "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-             "</tr></thead><tbody>",
-             pg->p->batch, pg->t->product, pg->t->lot_number, pg->p->labels, pg->p->status,
-             pg->p->actions);
+    const char *const headings[] = {pg->p->batch,  pg->t->product, pg->t->lot_number,
+                                    pg->p->labels, pg->p->status,  pg->p->actions};
+    portal_table_begin(b, pg->p->my_batches, 1, headings, 6);
     for (size_t i = 0; i < batches->n; i++) {
         const db_batch_t *x = &bt[i];
         web_html(b, "<tr><td>%D</td><td>%s</td><td>%s</td><td>%D</td><td>%s</td><td>", x->id,

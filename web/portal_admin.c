@@ -115,11 +115,11 @@ static void list_page(page_t *pg, const list_page_t *lp)
         if (lp->intro)
             lp->intro(pg, &b);
         web_html(&b, "<p><a href=\"?format=csv\" download>%s</a></p>", pg->p->csv);
-        portal_scroll_begin(&b, lp->title, 1);
-        web_buf_puts(&b, "<table><thead><tr><th scope=\"col\">#</th>");
-        for (int i = 0; i < 7 && lp->columns[i]; i++)
-            web_html(&b, "<th scope=\"col\">%s</th>", lp->columns[i]);
-        web_buf_puts(&b, "</tr></thead><tbody>");
+        const char *headings[8] = {"#"};
+        size_t n = 1;
+        for (; n < 8 && lp->columns[n - 1]; n++)
+            headings[n] = lp->columns[n - 1];
+        portal_table_begin(&b, lp->title, 1, headings, n);
     }
     gi_err_t rc = lp->fill(pg, &e, &err);
     if (rc != GI_OK) {

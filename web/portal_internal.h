@@ -56,10 +56,12 @@ void portal_after_change(page_t *pg, gi_err_t rc, const gi_error_t *err, const c
 /* A posted field's value ("" when absent). */
 const char *portal_field(page_t *pg, const char *name);
 void portal_csrf_field(page_t *pg, web_buf_t *b);
-/* Opens the box a table scrolls in (sideways, never the page); label names it
- * for screen readers, wide keeps a table with forms from being squeezed.
- * The caller closes the div. */
-void portal_scroll_begin(web_buf_t *b, const char *label, int wide);
+/* Opens a table with its n column headings inside the box it scrolls in
+ * (sideways, never the page); label names the box for screen readers, wide
+ * keeps a table with forms from being squeezed. The caller closes it with
+ * "</tbody></table></div>". */
+void portal_table_begin(web_buf_t *b, const char *label, int wide, const char *const *headings,
+                        size_t n);
 /* A one-button form posting to action, with an optional text field. */
 void portal_decision_form(page_t *pg, web_buf_t *b, const char *action, const char *label,
                           const char *field_name, const char *field_label, int required);
