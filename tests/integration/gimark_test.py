@@ -158,6 +158,19 @@ def audit_regions(w):
     return regions
 
 
+def verdict_once_activated(server, code):
+    """The JSON verdict on code once the server sees its batch activated: its
+    snapshot is renewed within 50 ms, so this polls for up to 5 s (a count of
+    polls ran out first under AddressSanitizer, whose polls are quicker than
+    the snapshot's age). Each poll is a scan, so the code may pass the repeat
+    threshold (10) first and read GENUINE_REPEATED."""
+    deadline = time.monotonic() + 5
+    while True:
+        verdict = json.loads(server.get("/api/v1/verify/" + code)[2])["verdict"]
+        if verdict != "NOT_ACTIVATED" or time.monotonic() > deadline:
+            return verdict
+
+
 class Server:
     """The real server on a free loopback port."""
 
