@@ -76,9 +76,11 @@ enum {
     Q_TOKEN_INSERT,
     Q_TOKEN_FIND,
     Q_TOKEN_REVOKE,
+    Q_TOKEN_REVOKE_ACCOUNT,
     Q_SESSION_INSERT,
     Q_SESSION_FIND,
     Q_SESSION_DELETE,
+    Q_SESSION_DELETE_ACCOUNT,
     Q_COUNT,
 };
 
@@ -332,11 +334,14 @@ static const char *const query_sql[Q_COUNT] = {
     [Q_TOKEN_FIND] = "SELECT " ACCOUNT_COLUMNS "FROM api_token t JOIN account u "
                      "ON u.id = t.account_id WHERE t.token_hash = ? AND t.revoked_at IS NULL",
     [Q_TOKEN_REVOKE] = "UPDATE api_token SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+    [Q_TOKEN_REVOKE_ACCOUNT] = "UPDATE api_token SET revoked_at = ? "
+                               "WHERE account_id = ? AND revoked_at IS NULL",
     [Q_SESSION_INSERT] = "INSERT INTO session (id_hash, account_id, csrf, created_at, "
                          "expires_at) VALUES (?,?,?,?,?)",
     [Q_SESSION_FIND] = "SELECT " ACCOUNT_COLUMNS ", s.csrf FROM session s JOIN account u "
                        "ON u.id = s.account_id WHERE s.id_hash = ? AND s.expires_at > ?",
     [Q_SESSION_DELETE] = "DELETE FROM session WHERE id_hash = ?",
+    [Q_SESSION_DELETE_ACCOUNT] = "DELETE FROM session WHERE account_id = ?",
 };
 
 #define VIEW_SLOTS 64
@@ -1866,6 +1871,25 @@ db_err_t db_token_revoke(db_t *db, int64_t id, int64_t at)
     return update_one(db, st, "token");
 }
 
+/* Runs a change of any number of rows; *n receives how many changed. */
+static db_err_t change_many(db_t *db, sqlite3_stmt *st, const char *what, int64_t *n)
+{
+    db_err_t rc = step_done(db, st, what);
+    if (n)
+        *n = rc == DB_OK ? sqlite3_changes(db->conn) : 0;
+    return rc;
+}
+
+db_err_t db_token_revoke_account(db_t *db, int64_t account_id, int64_t at, int64_t *n)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_TOKEN_REVOKE_ACCOUNT);
+    if (!st)
+        return DB_EIO;
+    sqlite3_bind_int64(st, 1, at);
+    sqlite3_bind_int64(st, 2, account_id);
+    return change_many(db, st, "revoke tokens", n);
+}
+
 db_err_t db_session_insert(db_t *db, const unsigned char hash[DB_HASH_LEN], int64_t account_id,
                            const char *csrf, int64_t at, int64_t expires_at)
 {
@@ -1905,6 +1929,15 @@ db_err_t db_session_delete(db_t *db, const unsigned char hash[DB_HASH_LEN])
         return DB_EIO;
     sqlite3_bind_blob(st, 1, hash, DB_HASH_LEN, SQLITE_TRANSIENT);
     return step_done(db, st, "delete session");
+}
+
+db_err_t db_session_delete_account(db_t *db, int64_t account_id, int64_t *n)
+{
+    sqlite3_stmt *st = stmt_get(db, Q_SESSION_DELETE_ACCOUNT);
+    if (!st)
+        return DB_EIO;
+    sqlite3_bind_int64(st, 1, account_id);
+    return change_many(db, st, "end sessions", n);
 }
 
 /* --- figures --------------------------------------------------------------- */

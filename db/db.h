@@ -414,6 +414,8 @@ db_err_t db_token_insert(db_t *db, int64_t account_id, const unsigned char hash[
 /* The account of a token that is not revoked. */
 db_err_t db_token_find(db_t *db, const unsigned char hash[DB_HASH_LEN], db_account_t *out);
 db_err_t db_token_revoke(db_t *db, int64_t id, int64_t at);
+/* Revokes every live token of an account; *n receives how many (may be 0). */
+db_err_t db_token_revoke_account(db_t *db, int64_t account_id, int64_t at, int64_t *n);
 
 db_err_t db_session_insert(db_t *db, const unsigned char hash[DB_HASH_LEN], int64_t account_id,
                            const char *csrf, int64_t at, int64_t expires_at);
@@ -421,6 +423,8 @@ db_err_t db_session_insert(db_t *db, const unsigned char hash[DB_HASH_LEN], int6
 db_err_t db_session_find(db_t *db, const unsigned char hash[DB_HASH_LEN], int64_t now,
                          db_account_t *out, char csrf[72]);
 db_err_t db_session_delete(db_t *db, const unsigned char hash[DB_HASH_LEN]);
+/* Ends every session of an account; *n receives how many (may be 0). */
+db_err_t db_session_delete_account(db_t *db, int64_t account_id, int64_t *n);
 
 /* --- copies: backup and restore -------------------------------------------------- */
 

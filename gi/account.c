@@ -111,6 +111,17 @@ static gi_err_t find_account(const gi_ctx_t *ctx, const char *username, db_accou
     return gi_db_fail(ctx->db, drc, err);
 }
 
+/* Ends every session of account id inside the caller's change; the count
+ * goes into the audit detail d. */
+static gi_err_t end_sessions(const gi_ctx_t *ctx, int64_t id, json_t *d, gi_error_t *err)
+{
+    int64_t n = 0;
+    gi_err_t rc = gi_db_fail(ctx->db, db_session_delete_account(ctx->db, id, &n), err);
+    if (rc == GI_OK && d)
+        json_object_set_new(d, "sessions_ended", json_integer((json_int_t)n));
+    return rc;
+}
+
 gi_err_t gi_account_set_password(const gi_ctx_t *ctx, const char *username, const char *password,
                                  gi_error_t *err)
 {
@@ -120,9 +131,12 @@ gi_err_t gi_account_set_password(const gi_ctx_t *ctx, const char *username, cons
     if (rc != GI_OK || (rc = hash_password(password, hash, err)) != GI_OK ||
         (rc = gi_change_begin(ctx, err)) != GI_OK)
         return rc;
+    json_t *d = json_object();
     if ((rc = find_account(ctx, username, &a, err)) == GI_OK &&
-        (rc = gi_db_fail(ctx->db, db_account_set_password(ctx->db, a.id, hash), err)) == GI_OK)
-        rc = gi_audit_record(ctx, "account.passwd", "account", a.id, NULL, err);
+        (rc = gi_db_fail(ctx->db, db_account_set_password(ctx->db, a.id, hash), err)) == GI_OK &&
+        (rc = end_sessions(ctx, a.id, d, err)) == GI_OK)
+        rc = gi_audit_record(ctx, "account.passwd", "account", a.id, d, err);
+    json_decref(d);
     return gi_change_end(ctx, rc, err);
 }
 
@@ -133,32 +147,43 @@ gi_err_t gi_account_set_disabled(const gi_ctx_t *ctx, const char *username, int 
     gi_err_t rc = gi_change_begin(ctx, err);
     if (rc != GI_OK)
         return rc;
+    json_t *d = disabled ? json_object() : NULL;
     if ((rc = find_account(ctx, username, &a, err)) == GI_OK &&
         (rc = gi_db_fail(ctx->db, db_account_set_disabled(ctx->db, a.id, disabled ? 1 : 0), err)) ==
-            GI_OK)
+            GI_OK &&
+        (!disabled || (rc = end_sessions(ctx, a.id, d, err)) == GI_OK))
         rc = gi_audit_record(ctx, disabled ? "account.disable" : "account.enable", "account", a.id,
-                             NULL, err);
+                             d, err);
+    json_decref(d);
     return gi_change_end(ctx, rc, err);
 }
+
+/* An argon2id string made with hash_password()'s parameters for a random
+ * password nobody knows (test_account checks the parameters still match).
+ * Every refused sign-in verifies against it, so a missing account, an
+ * over-long password and a wrong password all cost one verification of the
+ * same cost; being a constant, it costs no hashing on first use and no
+ * shared state between threads. */
+_Static_assert(crypto_pwhash_STRBYTES == sizeof gi_account_dummy_hash, "dummy hash size");
+const char gi_account_dummy_hash[128] = "$argon2id$v=19$m=65536,t=2,p=1$GbSCN+rJAFtRJXYct9UHAw$"
+                                        "rDvKSiTT7goG59MwF0tSQiTwd6v2qIL8FhqtKbEZYy8";
 
 gi_err_t gi_account_login(const gi_ctx_t *ctx, const char *username, const char *password,
                           db_account_t *out, gi_error_t *err)
 {
-    /* a valid argon2id string for a password nobody has, so that a missing
-     * user costs as much time as a wrong password */
-    static char dummy[crypto_pwhash_STRBYTES];
     db_account_t a;
     size_t plen = password ? strlen(password) : 0;
     db_err_t drc = db_account_find(ctx->db, username ? username : "", &a);
     if (drc != DB_OK && drc != DB_ENOTFOUND)
         return gi_db_fail(ctx->db, drc, err);
-    if (drc == DB_ENOTFOUND) {
-        if (!dummy[0])
-            hash_password("no such account here", dummy, NULL);
-        if (crypto_pwhash_str_verify(dummy, password ? password : "", plen) == 0)
-            return gi_fail(err, GI_EREFUSED, "wrong username or password");
-    } else if (plen <= GI_PASSWORD_MAX &&
-               crypto_pwhash_str_verify(a.password_hash, password, plen) == 0 && !a.disabled) {
+    /* exactly one verification whatever the case: the account's hash when
+     * the password could be right, the dummy's otherwise; at most one byte
+     * past the limit is hashed, so a long password costs no more either */
+    int candidate = drc == DB_OK && plen >= 1 && plen <= GI_PASSWORD_MAX;
+    const char *against = candidate ? a.password_hash : gi_account_dummy_hash;
+    size_t n = plen > GI_PASSWORD_MAX ? GI_PASSWORD_MAX + 1 : plen;
+    int match = crypto_pwhash_str_verify(against, password ? password : "", n) == 0;
+    if (candidate && match && !a.disabled) {
         if (out)
             *out = a;
         return GI_OK;
@@ -221,6 +246,28 @@ gi_err_t gi_token_revoke(const gi_ctx_t *ctx, int64_t id, gi_error_t *err)
     if (rc == GI_OK)
         rc = gi_audit_record(ctx, "token.revoke", "api_token", id, NULL, err);
     return gi_change_end(ctx, rc, err);
+}
+
+gi_err_t gi_token_revoke_all(const gi_ctx_t *ctx, const char *username, int64_t *count,
+                             gi_error_t *err)
+{
+    db_account_t a;
+    int64_t n = 0;
+    gi_err_t rc = gi_change_begin(ctx, err);
+    if (rc != GI_OK)
+        return rc;
+    if ((rc = find_account(ctx, username, &a, err)) == GI_OK &&
+        (rc = gi_db_fail(ctx->db, db_token_revoke_account(ctx->db, a.id, ctx->now, &n), err)) ==
+            GI_OK) {
+        json_t *d =
+            json_pack("{s:s, s:I}", "username", a.username, "tokens_revoked", (json_int_t)n);
+        rc = gi_audit_record(ctx, "token.revoke_all", "account", a.id, d, err);
+        json_decref(d);
+    }
+    rc = gi_change_end(ctx, rc, err);
+    if (rc == GI_OK && count)
+        *count = n;
+    return rc;
 }
 
 gi_err_t gi_token_resolve(const gi_ctx_t *ctx, const char *token, db_account_t *out,

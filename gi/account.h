@@ -27,14 +27,27 @@ typedef struct {
 
 gi_err_t gi_account_add(const gi_ctx_t *ctx, const gi_account_input_t *in, db_account_t *out,
                         gi_error_t *err);
+/* Sets a password and ends every session of the account (audited with the
+ * number of sessions ended). */
 gi_err_t gi_account_set_password(const gi_ctx_t *ctx, const char *username, const char *password,
                                  gi_error_t *err);
+/* Disables (ending every session) or enables an account. A disabled
+ * account's sessions and tokens stop working at once; its tokens stay
+ * revocable and work again if it is enabled (`token revoke --all` ends them). */
 gi_err_t gi_account_set_disabled(const gi_ctx_t *ctx, const char *username, int disabled,
                                  gi_error_t *err);
 
-/* Checks a password. A wrong username, a wrong password and a disabled
- * account all give GI_EREFUSED with the same message, in about the same
- * time (a missing user is checked against a dummy hash). */
+/* The argon2id string every refused sign-in is verified against
+ * (crypto_pwhash_STRBYTES, padded with NULs). */
+extern const char gi_account_dummy_hash[128];
+
+/* Checks a password: always exactly one argon2id verification (about
+ * 0.1-0.4 s, 64 MiB), never none, so that the time taken tells nothing. A
+ * wrong username, a wrong password, a password past GI_PASSWORD_MAX and a
+ * disabled account all give GI_EREFUSED with the same message; a missing
+ * user and a password past the limit are verified against
+ * gi_account_dummy_hash. Callers on a request bound how many run at once
+ * (web/loginlimit.h). */
 gi_err_t gi_account_login(const gi_ctx_t *ctx, const char *username, const char *password,
                           db_account_t *out, gi_error_t *err);
 
@@ -43,6 +56,10 @@ gi_err_t gi_account_login(const gi_ctx_t *ctx, const char *username, const char 
 gi_err_t gi_token_create(const gi_ctx_t *ctx, const char *username, const char *name,
                          char token[GI_TOKEN_MAX], int64_t *id, gi_error_t *err);
 gi_err_t gi_token_revoke(const gi_ctx_t *ctx, int64_t id, gi_error_t *err);
+/* Revokes every live token of username (audited once, with the count);
+ * *count receives how many, 0 included. */
+gi_err_t gi_token_revoke_all(const gi_ctx_t *ctx, const char *username, int64_t *count,
+                             gi_error_t *err);
 /* The account behind a bearer token; GI_EREFUSED when unknown, revoked or
  * the account is disabled. */
 gi_err_t gi_token_resolve(const gi_ctx_t *ctx, const char *token, db_account_t *out,

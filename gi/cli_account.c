@@ -1,8 +1,9 @@
 /*
  * cli_account.c - the account commands: user add|passwd|disable|enable and
- * token create|revoke. Passwords are read from the terminal (not echoed) or
- * from the first line of standard input, never from the command line, where
- * every user of the machine could read them.
+ * token create|revoke (one token, or --all of an account's). Passwords are
+ * read from the terminal (not echoed) or from the first line of standard
+ * input, never from the command line, where every user of the machine could
+ * read them.
  */
 #include "gi/account.h"
 #include "gi/cli.h"
@@ -113,11 +114,25 @@ static gi_err_t cmd_token_create(cli_t *cli, const cli_command_t *cmd, gi_error_
     return rc;
 }
 
+static const cli_opt_t token_revoke_opts[] = {
+    {"all", NULL, "revoke every live token of the account named instead of an ID"},
+    {NULL, NULL, NULL},
+};
+
 static gi_err_t cmd_token_revoke(cli_t *cli, const cli_command_t *cmd, gi_error_t *err)
 {
-    (void)cmd;
-    int64_t id;
-    gi_err_t rc = cli_parse_id("token id", cli->args[0], &id, err);
+    int64_t id, n;
+    gi_err_t rc;
+    if (cli_opt(cli, cmd, "all")) {
+        rc = gi_token_revoke_all(&cli->ctx, cli->args[0], &n, err);
+        if (rc == GI_OK && cli->json)
+            rc = cli_print_json(
+                json_pack("{s:s, s:I}", "username", cli->args[0], "revoked", (json_int_t)n), err);
+        else if (rc == GI_OK)
+            printf("%" PRId64 " token%s of %s revoked\n", n, n == 1 ? "" : "s", cli->args[0]);
+        return rc;
+    }
+    rc = cli_parse_id("token id", cli->args[0], &id, err);
     if (rc == GI_OK)
         rc = gi_token_revoke(&cli->ctx, id, err);
     if (rc == GI_OK && !cli->json)
@@ -128,14 +143,17 @@ static gi_err_t cmd_token_revoke(cli_t *cli, const cli_command_t *cmd, gi_error_
 const cli_command_t cli_account_commands[] = {
     {"user", "add", "USERNAME", 1, "add an account (password read from standard input)",
      user_add_opts, cmd_user_add, 0},
-    {"user", "passwd", "USERNAME", 1, "set an account's password (read from standard input)", NULL,
+    {"user", "passwd", "USERNAME", 1,
+     "set an account's password (read from standard input) and end its sessions", NULL,
      cmd_user_passwd, 0},
-    {"user", "disable", "USERNAME", 1, "stop an account from logging in", NULL, cmd_user_disable,
-     0},
+    {"user", "disable", "USERNAME", 1,
+     "stop an account from signing in, end its sessions and stop its tokens", NULL,
+     cmd_user_disable, 0},
     {"user", "enable", "USERNAME", 1, "let a disabled account log in again", NULL, cmd_user_disable,
      0},
     {"token", "create", "USERNAME", 1, "create an API token (shown once)", token_create_opts,
      cmd_token_create, 0},
-    {"token", "revoke", "ID", 1, "revoke an API token", NULL, cmd_token_revoke, 0},
+    {"token", "revoke", "ID | --all USERNAME", 1,
+     "revoke an API token, or every token of an account", token_revoke_opts, cmd_token_revoke, 0},
     {NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
 };

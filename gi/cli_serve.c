@@ -35,6 +35,8 @@ static const cli_opt_t serve_opts[] = {
     {"unknown-per-minute", "N",
      "codes naming no label a client may check a minute before 429 (default 30)"},
     {"access-log", "on|off", "one line per request on stderr (default on)"},
+    {"login-hashes", "N",
+     "passwords checked at once; more sign-ins get 503 (default: half the threads, at least 1)"},
     /* print files downloaded from the API and the desks: the layout before the
      * download's own choices */
     CLI_LAYOUT_OPTS,
@@ -128,6 +130,7 @@ static gi_err_t read_config(const cli_t *cli, const cli_command_t *cmd, web_conf
         (rc =
              opt_uint(cli, cmd, "unknown-per-minute", 1, 1000000, &cfg->unknown_per_minute, err)) ||
         (rc = opt_switch(cli, cmd, "access-log", &cfg->access_log, err)) ||
+        (rc = opt_uint(cli, cmd, "login-hashes", 1, 256, &cfg->login_hashes, err)) ||
         (rc = opt_proxies(cli, cmd, &cfg->trusted_proxies, err)) ||
         (rc = cli_layout(cli, cmd, layout, err)))
         return rc;

@@ -79,3 +79,20 @@ void web_client_address(const char *peer, const char *forwarded_for, const char 
     if (address_of(last, last + strlen(last), addr) == 0)
         memcpy(out, addr, WEB_ADDR_MAX);
 }
+
+void web_client_group(const char *address, char out[WEB_GROUP_MAX])
+{
+    struct in6_addr a6;
+    char text[WEB_ADDR_MAX];
+    snprintf(out, WEB_GROUP_MAX, "%s", address ? address : "");
+    if (!address || inet_pton(AF_INET6, address, &a6) != 1)
+        return;
+    if (IN6_IS_ADDR_V4MAPPED(&a6)) {
+        if (inet_ntop(AF_INET, &a6.s6_addr[12], text, sizeof text))
+            snprintf(out, WEB_GROUP_MAX, "%s", text);
+        return;
+    }
+    memset(&a6.s6_addr[8], 0, 8);
+    if (inet_ntop(AF_INET6, &a6, text, sizeof text))
+        snprintf(out, WEB_GROUP_MAX, "%s/64", text);
+}

@@ -166,38 +166,47 @@ static void login_form(page_t *pg, unsigned status, const char *problem)
     portal_finish(pg, status, &b);
 }
 
-/* The rate-limit key of an account name: its hash, so any name fits. */
-static void name_key(const char *name, char out[17])
+/* Checks name's password within the login limits (web/loginlimit.h): 429
+ * for a client that must wait, 503 while every hash slot is busy (no hash
+ * is run), 401 for a wrong password; on success *a is the account. */
+static int login_checked(page_t *pg, const char *name, db_account_t *a)
 {
-    unsigned char h[8];
-    crypto_generichash(h, sizeof h, (const unsigned char *)name, strlen(name), NULL, 0);
-    sodium_bin2hex(out, 17, h, sizeof h);
+    web_loginlimit_t *l = pg->rq->logins;
+    const char *client = pg->rq->client_key;
+    gi_error_t err;
+    int64_t wait = web_loginlimit_admit(l, client, name, pg->rq->now_ms);
+    if (wait > 0) {
+        pg->out->retry_after = wait;
+        login_form(pg, 429, pg->p->too_many_logins);
+        return 0;
+    }
+    if (!web_loginlimit_hash_begin(l)) {
+        web_loginlimit_outcome(l, client, name, pg->rq->now_ms, WEB_LOGIN_NOT_TRIED);
+        pg->out->retry_after = 1;
+        login_form(pg, 503, pg->p->too_many_logins);
+        return 0;
+    }
+    gi_err_t rc = gi_account_login(pg->ctx, name, portal_field(pg, "password"), a, &err);
+    web_loginlimit_hash_end(l);
+    web_loginlimit_outcome(l, client, name, pg->rq->now_ms,
+                           rc == GI_OK ? WEB_LOGIN_RIGHT : WEB_LOGIN_WRONG);
+    if (rc != GI_OK)
+        login_form(pg, 401, pg->p->bad_login);
+    return rc == GI_OK;
 }
 
 static void login(page_t *pg)
 {
-    const char *name = portal_field(pg, "username");
-    char key[17];
+    gi_error_t err;
+    db_account_t a;
+    char sid[GI_SESSION_MAX], csrf[GI_CSRF_MAX];
     if (!token_shaped(pg->rq->login_cookie) ||
         !same_token(portal_field(pg, "csrf"), pg->rq->login_cookie)) {
         login_form(pg, 403, pg->p->form_expired);
         return;
     }
-    name_key(name, key);
-    int64_t wait = web_ratelimit_take(pg->rq->logins_by_client, pg->rq->client_key, pg->rq->now_ms);
-    int64_t wait_name = web_ratelimit_take(pg->rq->logins_by_name, key, pg->rq->now_ms);
-    if (wait > 0 || wait_name > 0) {
-        pg->out->retry_after = wait > wait_name ? wait : wait_name;
-        login_form(pg, 429, pg->p->too_many_logins);
+    if (!login_checked(pg, portal_field(pg, "username"), &a))
         return;
-    }
-    gi_error_t err;
-    db_account_t a;
-    char sid[GI_SESSION_MAX], csrf[GI_CSRF_MAX];
-    if (gi_account_login(pg->ctx, name, portal_field(pg, "password"), &a, &err) != GI_OK) {
-        login_form(pg, 401, pg->p->bad_login);
-        return;
-    }
     if (gi_session_create(pg->ctx, a.id, SESSION_TTL, sid, csrf, &err) != GI_OK) {
         portal_error(pg, GI_EIO, &err);
         return;

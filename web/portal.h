@@ -23,7 +23,8 @@
  * Sessions live in an HttpOnly, SameSite=Strict cookie (Secure when the
  * server is reached over https); every form carries a CSRF token, checked
  * before anything changes (the sign-in form's comes from a cookie of its
- * own). Sign-in attempts are limited per client and per account name.
+ * own). Sign-in attempts are limited per client, per account name and per
+ * both, and at most a few passwords are checked at once (web/loginlimit.h).
  * Knows nothing of HTTP transport. Thread-safety: as gi_ctx_t.
  */
 #ifndef WEB_PORTAL_H
@@ -33,7 +34,7 @@
 #include "web/form.h"
 #include "web/i18n.h"
 #include "web/printfile.h"
-#include "web/ratelimit.h"
+#include "web/loginlimit.h"
 
 #define WEB_SESSION_COOKIE "gimark_session"
 #define WEB_LOGIN_COOKIE   "gimark_login"
@@ -52,8 +53,8 @@ typedef struct {
     const label_layout_t *layout; /* print files' default layout, or NULL */
     int64_t target;
     int64_t repeat_threshold;
-    web_ratelimit_t *logins_by_client, *logins_by_name;
-    int64_t now_ms; /* a monotonic clock for the rate limits */
+    web_loginlimit_t *logins; /* sign-in limits and the hash cap */
+    int64_t now_ms;           /* a monotonic clock for the rate limits */
 } web_portal_request_t;
 
 typedef struct {
@@ -64,7 +65,7 @@ typedef struct {
     char filename[64];        /* non-empty: body is a download of this name */
     char location[160];       /* for 303 */
     char cookies[2][200];     /* Set-Cookie values, "" when none */
-    int64_t retry_after;      /* for 429 */
+    int64_t retry_after;      /* seconds, for 429 and 503 */
     web_file_t file;          /* file.fd >= 0: a download instead of body */
 } web_portal_response_t;
 

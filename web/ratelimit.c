@@ -1,5 +1,6 @@
 /*
- * ratelimit.c - token buckets in a fixed open-addressed table.
+ * ratelimit.c - token buckets in a fixed open-addressed table, each key
+ * probing PROBES slots from its hash.
  */
 #include "web/ratelimit.h"
 
@@ -8,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KEY_MAX 32
+#define KEY_MAX WEB_RATELIMIT_KEY_MAX
 #define PROBES  8 /* slots looked at for a key before one gives way */
 
 typedef struct {
@@ -22,6 +23,8 @@ struct web_ratelimit {
     double per_ms, burst;
     bucket_t *slots;
     unsigned mask;
+    int keep_penalties; /* never evict a bucket below burst */
+    bucket_t overflow;  /* with keep_penalties: the keys that found no room */
 };
 
 web_ratelimit_t *web_ratelimit_new(double per_hour, double burst, unsigned slots)
@@ -38,6 +41,8 @@ web_ratelimit_t *web_ratelimit_new(double per_hour, double burst, unsigned slots
     r->per_ms = per_hour / 3600000.0;
     r->burst = burst < 1 ? 1 : burst;
     r->mask = n - 1;
+    r->overflow.tokens = r->burst;
+    r->overflow.at_ms = 1;
     return r;
 }
 
@@ -50,6 +55,13 @@ void web_ratelimit_free(web_ratelimit_t *r)
     free(r);
 }
 
+void web_ratelimit_keep_penalties(web_ratelimit_t *r)
+{
+    pthread_mutex_lock(&r->lock);
+    r->keep_penalties = 1;
+    pthread_mutex_unlock(&r->lock);
+}
+
 static unsigned key_hash(const char *key)
 {
     uint32_t h = 2166136261u; /* FNV-1a */
@@ -58,22 +70,51 @@ static unsigned key_hash(const char *key)
     return h;
 }
 
-/* key's bucket, or the slot that gives way to it (empty, or idle longest). */
+/* Brings b's tokens up to now_ms. */
+static void refill(const web_ratelimit_t *r, bucket_t *b, int64_t now_ms)
+{
+    if (now_ms > b->at_ms) {
+        b->tokens += (double)(now_ms - b->at_ms) * r->per_ms;
+        if (b->tokens > r->burst)
+            b->tokens = r->burst;
+        b->at_ms = now_ms;
+    }
+}
+
+/* A slot's worth to keep at now_ms: 0 empty, 1 a full bucket (nothing to
+ * lose), 2 a bucket holding a penalty. */
+static int worth(const web_ratelimit_t *r, const bucket_t *b, int64_t now_ms)
+{
+    if (!b->at_ms)
+        return 0;
+    double tokens = b->tokens + (double)(now_ms > b->at_ms ? now_ms - b->at_ms : 0) * r->per_ms;
+    return tokens >= r->burst ? 1 : 2;
+}
+
+/* key's bucket, or the slot that gives way to it: an empty one, else the
+ * full bucket idle longest, else (holding penalties) the bucket idle
+ * longest, or with keep_penalties the overflow bucket. */
 static bucket_t *bucket_for(web_ratelimit_t *r, const char *key, int64_t now_ms)
 {
     unsigned h = key_hash(key);
-    bucket_t *oldest = NULL;
+    bucket_t *best = NULL;
+    int best_worth = 3;
     for (unsigned i = 0; i < PROBES; i++) {
         bucket_t *b = &r->slots[(h + i) & r->mask];
-        if (b->at_ms && strcmp(b->key, key) == 0)
+        if (b->at_ms && strncmp(b->key, key, KEY_MAX) == 0)
             return b;
-        if (!oldest || b->at_ms < oldest->at_ms)
-            oldest = b;
+        int w = worth(r, b, now_ms);
+        if (w < best_worth || (w == best_worth && b->at_ms < best->at_ms)) {
+            best = b;
+            best_worth = w;
+        }
     }
-    snprintf(oldest->key, sizeof oldest->key, "%s", key);
-    oldest->tokens = r->burst;
-    oldest->at_ms = now_ms;
-    return oldest;
+    if (best_worth == 2 && r->keep_penalties)
+        return &r->overflow;
+    snprintf(best->key, sizeof best->key, "%s", key);
+    best->tokens = r->burst;
+    best->at_ms = now_ms;
+    return best;
 }
 
 /* Refills key's bucket up to now_ms; takes a token when take is set and
@@ -85,12 +126,7 @@ static int64_t use_bucket(web_ratelimit_t *r, const char *key, int64_t now_ms, i
         now_ms = 1; /* 0 marks an empty slot */
     pthread_mutex_lock(&r->lock);
     bucket_t *b = bucket_for(r, key, now_ms);
-    if (now_ms > b->at_ms) {
-        b->tokens += (double)(now_ms - b->at_ms) * r->per_ms;
-        if (b->tokens > r->burst)
-            b->tokens = r->burst;
-        b->at_ms = now_ms;
-    }
+    refill(r, b, now_ms);
     if (b->tokens < 1.0)
         wait_s = r->per_ms > 0 ? (int64_t)((1.0 - b->tokens) / r->per_ms / 1000.0) + 1 : 3600;
     else if (take)
@@ -107,4 +143,52 @@ int64_t web_ratelimit_take(web_ratelimit_t *r, const char *key, int64_t now_ms)
 int64_t web_ratelimit_wait(web_ratelimit_t *r, const char *key, int64_t now_ms)
 {
     return use_bucket(r, key, now_ms, 0);
+}
+
+/* Runs op on key's bucket, refilled to now_ms, under the lock; returns what
+ * op returns. */
+static int with_bucket(web_ratelimit_t *r, const char *key, int64_t now_ms,
+                       int (*op)(web_ratelimit_t *r, bucket_t *b))
+{
+    if (now_ms < 1)
+        now_ms = 1;
+    pthread_mutex_lock(&r->lock);
+    bucket_t *b = bucket_for(r, key, now_ms);
+    refill(r, b, now_ms);
+    int out = op(r, b);
+    pthread_mutex_unlock(&r->lock);
+    return out;
+}
+
+static int give_op(web_ratelimit_t *r, bucket_t *b)
+{
+    b->tokens = b->tokens + 1.0 > r->burst ? r->burst : b->tokens + 1.0;
+    return 0;
+}
+
+static int clean_op(web_ratelimit_t *r, bucket_t *b)
+{
+    return b->tokens >= r->burst;
+}
+
+static int forget_op(web_ratelimit_t *r, bucket_t *b)
+{
+    if (b != &r->overflow) /* a shared penalty is not one key's to drop */
+        b->tokens = r->burst;
+    return 0;
+}
+
+void web_ratelimit_give(web_ratelimit_t *r, const char *key, int64_t now_ms)
+{
+    with_bucket(r, key, now_ms, give_op);
+}
+
+int web_ratelimit_clean(web_ratelimit_t *r, const char *key, int64_t now_ms)
+{
+    return with_bucket(r, key, now_ms, clean_op);
+}
+
+void web_ratelimit_forget(web_ratelimit_t *r, const char *key, int64_t now_ms)
+{
+    with_bucket(r, key, now_ms, forget_op);
 }

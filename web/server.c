@@ -24,6 +24,7 @@
 #include "web/consumer.h"
 #include "web/form.h"
 #include "web/html.h"
+#include "web/loginlimit.h"
 #include "web/metrics.h"
 #include "web/portal.h"
 #include "web/ratelimit.h"
@@ -60,7 +61,7 @@ struct web_server {
     web_metrics_t *metrics;
     web_accesslog_t *access_log; /* NULL: not logging requests */
     web_ratelimit_t *reports, *unknown_codes;
-    web_ratelimit_t *logins_by_client, *logins_by_name;
+    web_loginlimit_t *logins; /* sign-in limits and the cap on password checks */
     unsigned char client_secret[32];
     struct MHD_Response *stylesheet;
     pthread_mutex_t flight_lock;
@@ -133,12 +134,13 @@ static void display_of(const char *in, size_t len, char out[DISPLAY_MAX + 1])
 }
 
 /* The keyed hash of the request's client address (behind a trusted proxy,
- * the address the proxy forwarded), worked out once per request. */
+ * the address the proxy forwarded; IPv6 by its /64, web/client.h), worked
+ * out once per request. */
 static const char *client_of(web_server_t *s, struct MHD_Connection *c, request_t *rq)
 {
     if (rq->client[0])
         return rq->client;
-    char addr[INET6_ADDRSTRLEN] = "unknown", client[WEB_ADDR_MAX];
+    char addr[INET6_ADDRSTRLEN] = "unknown", client[WEB_ADDR_MAX], group[WEB_GROUP_MAX];
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     if (ci && ci->client_addr) {
@@ -151,7 +153,8 @@ static const char *client_of(web_server_t *s, struct MHD_Connection *c, request_
                       sizeof addr);
     }
     web_client_address(addr, header(c, "X-Forwarded-For"), s->cfg.trusted_proxies, client);
-    gi_client_key(s->client_secret, client, rq->client);
+    web_client_group(client, group); /* IPv6 by /64 */
+    gi_client_key(s->client_secret, group, rq->client);
     return rq->client;
 }
 
@@ -492,8 +495,7 @@ static enum MHD_Result send_portal(web_server_t *s, struct MHD_Connection *c, re
         .layout = s->cfg.layout,
         .target = s->cfg.target,
         .repeat_threshold = s->cfg.repeat_threshold,
-        .logins_by_client = s->logins_by_client,
-        .logins_by_name = s->logins_by_name,
+        .logins = s->logins,
         .now_ms = monotonic_ms(),
     };
     web_portal_response_t out;
@@ -755,6 +757,14 @@ static void on_mhd_error(void *cls, const char *fmt, va_list ap)
 
 /* --- start and stop -------------------------------------------------------------------------- */
 
+/* Half the worker threads check passwords at most, so that the others keep
+ * answering verifications while sign-ins are flooded; at least one. */
+static void login_hashes_default(web_config_t *cfg)
+{
+    if (!cfg->login_hashes)
+        cfg->login_hashes = cfg->threads / 2 ? cfg->threads / 2 : 1;
+}
+
 void web_config_defaults(web_config_t *cfg)
 {
     if (!cfg->host)
@@ -785,6 +795,7 @@ void web_config_defaults(web_config_t *cfg)
         cfg->trusted_proxies = "";
     if (!cfg->unknown_per_minute)
         cfg->unknown_per_minute = 30;
+    login_hashes_default(cfg);
 }
 
 static int resolve(const char *host, unsigned port, struct sockaddr_storage *out, gi_error_t *err)
@@ -850,6 +861,16 @@ static int load_secret(web_server_t *s, gi_error_t *err)
     return rc == GI_OK ? 0 : -1;
 }
 
+/* The sign-in limits, keyed with the secret load_secret() read. */
+static int start_logins(web_server_t *s, gi_error_t *err)
+{
+    if (!(s->logins = web_loginlimit_new(s->client_secret, s->cfg.login_hashes))) {
+        gi_fail(err, GI_ENOMEM, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
 static struct MHD_Response *stylesheet_response(void)
 {
     struct MHD_Response *r = MHD_create_response_from_buffer(
@@ -866,8 +887,7 @@ static void server_free(web_server_t *s)
 {
     web_ratelimit_free(s->reports);
     web_ratelimit_free(s->unknown_codes);
-    web_ratelimit_free(s->logins_by_client);
-    web_ratelimit_free(s->logins_by_name);
+    web_loginlimit_free(s->logins);
     web_metrics_free(s->metrics);
     if (s->stylesheet)
         MHD_destroy_response(s->stylesheet);
@@ -896,11 +916,9 @@ web_server_t *web_server_start(const web_config_t *cfg, gi_error_t *err)
     s->reports = web_ratelimit_new(s->cfg.reports_per_hour, 3, 65536);
     s->unknown_codes = web_ratelimit_new(s->cfg.unknown_per_minute * 60.0,
                                          (double)s->cfg.unknown_per_minute, 65536);
-    s->logins_by_client = web_ratelimit_new(30, 10, 65536); /* attempts an hour, burst */
-    s->logins_by_name = web_ratelimit_new(20, 5, 65536);
     s->stylesheet = stylesheet_response();
     if (!s->db_path || !s->host || !s->base_url || !s->trusted_proxies || !s->metrics ||
-        !s->reports || !s->unknown_codes || !s->logins_by_client || !s->logins_by_name ||
+        !s->reports || !s->unknown_codes ||
         !s->stylesheet) {
         gi_fail(err, GI_ENOMEM, "out of memory");
         server_free(s);
@@ -915,7 +933,7 @@ web_server_t *web_server_start(const web_config_t *cfg, gi_error_t *err)
     else
         label_layout_default(&s->layout);
     s->cfg.layout = &s->layout;
-    if (load_secret(s, err) != 0) {
+    if (load_secret(s, err) != 0 || start_logins(s, err) != 0) {
         server_free(s);
         return NULL;
     }

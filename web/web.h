@@ -37,6 +37,7 @@ typedef struct {
     unsigned unknown_per_minute;  /* unknown codes a client may check a minute (default 30) */
     int access_log;               /* 1: one line per request on stderr (web/accesslog.h) */
     const label_layout_t *layout; /* downloads' layout before their choices; NULL: built-in */
+    unsigned login_hashes;        /* password checks at once (default: half the threads, >= 1) */
 } web_config_t;
 
 typedef struct web_server web_server_t;
