@@ -32,8 +32,8 @@ web_loginlimit_t *web_loginlimit_new(const unsigned char secret[32], unsigned ma
         web_loginlimit_free(l);
         return NULL;
     }
-    web_ratelimit_keep_penalties(l->names);
-    web_ratelimit_keep_penalties(l->pairs);
+    web_ratelimit_keep_penalties(l->names, WEB_RATELIMIT_FULL_SHARE);
+    web_ratelimit_keep_penalties(l->pairs, WEB_RATELIMIT_FULL_PASS);
     memcpy(l->secret, secret, sizeof l->secret);
     pthread_mutex_init(&l->lock, NULL);
     l->max_hashes = max_hashes ? max_hashes : 1;

@@ -26,12 +26,16 @@
  * the hash cap below; never unlimited.
  *
  * The name and pair tables keep every penalty (web_ratelimit_keep_penalties):
- * a flood of other names or clients cannot evict one. When every slot a new
- * key may use holds a penalty, that key shares one overflow bucket with the
- * other keys that found no room: they are limited together, as one name (one
- * pair), which is stricter, never more lenient. Each table has 65,536 slots
- * (about 3 MB); filling one takes tens of thousands of penalised keys within
- * the hour, so thousands of failing clients.
+ * a flood of other names or clients cannot evict one. Each table has 65,536
+ * slots (about 3 MB); filling one with penalties takes tens of thousands of
+ * wrong passwords within the hour, so thousands of failing clients. If that
+ * happens, a new name shares one overflow bucket with the other names that
+ * found no room (they count as under attack together: stricter), while a
+ * new (name, client) pair is not tracked, so it counts as a client that has
+ * not failed there: the owner is still let through, and an attacker's
+ * untracked pairs are held only by each client's 10 + 30 an hour and the
+ * hash cap. The client table gives way as reports' does (the bucket idle
+ * longest), so a flood of addresses never refuses a new client.
  *
  * The hash cap: at most max_hashes argon2id checks at once (each takes
  * 64 MiB and 0.1-0.4 s of a core). Beyond it web_loginlimit_hash_begin says

@@ -23,8 +23,9 @@ struct web_ratelimit {
     double per_ms, burst;
     bucket_t *slots;
     unsigned mask;
-    int keep_penalties; /* never evict a bucket below burst */
-    bucket_t overflow;  /* with keep_penalties: the keys that found no room */
+    int keep_penalties;             /* never evict a bucket below burst */
+    web_ratelimit_full_t when_full; /* with keep_penalties: a key without room */
+    bucket_t overflow;              /* FULL_SHARE: the keys that found no room */
 };
 
 web_ratelimit_t *web_ratelimit_new(double per_hour, double burst, unsigned slots)
@@ -55,10 +56,11 @@ void web_ratelimit_free(web_ratelimit_t *r)
     free(r);
 }
 
-void web_ratelimit_keep_penalties(web_ratelimit_t *r)
+void web_ratelimit_keep_penalties(web_ratelimit_t *r, web_ratelimit_full_t when_full)
 {
     pthread_mutex_lock(&r->lock);
     r->keep_penalties = 1;
+    r->when_full = when_full;
     pthread_mutex_unlock(&r->lock);
 }
 
@@ -93,7 +95,7 @@ static int worth(const web_ratelimit_t *r, const bucket_t *b, int64_t now_ms)
 
 /* key's bucket, or the slot that gives way to it: an empty one, else the
  * full bucket idle longest, else (holding penalties) the bucket idle
- * longest, or with keep_penalties the overflow bucket. */
+ * longest; with keep_penalties the overflow bucket or NULL (not tracked). */
 static bucket_t *bucket_for(web_ratelimit_t *r, const char *key, int64_t now_ms)
 {
     unsigned h = key_hash(key);
@@ -110,7 +112,7 @@ static bucket_t *bucket_for(web_ratelimit_t *r, const char *key, int64_t now_ms)
         }
     }
     if (best_worth == 2 && r->keep_penalties)
-        return &r->overflow;
+        return r->when_full == WEB_RATELIMIT_FULL_SHARE ? &r->overflow : NULL;
     snprintf(best->key, sizeof best->key, "%s", key);
     best->tokens = r->burst;
     best->at_ms = now_ms;
@@ -126,6 +128,10 @@ static int64_t use_bucket(web_ratelimit_t *r, const char *key, int64_t now_ms, i
         now_ms = 1; /* 0 marks an empty slot */
     pthread_mutex_lock(&r->lock);
     bucket_t *b = bucket_for(r, key, now_ms);
+    if (!b) {
+        pthread_mutex_unlock(&r->lock);
+        return 0; /* not tracked: allowed */
+    }
     refill(r, b, now_ms);
     if (b->tokens < 1.0)
         wait_s = r->per_ms > 0 ? (int64_t)((1.0 - b->tokens) / r->per_ms / 1000.0) + 1 : 3600;
@@ -146,16 +152,19 @@ int64_t web_ratelimit_wait(web_ratelimit_t *r, const char *key, int64_t now_ms)
 }
 
 /* Runs op on key's bucket, refilled to now_ms, under the lock; returns what
- * op returns. */
-static int with_bucket(web_ratelimit_t *r, const char *key, int64_t now_ms,
+ * op returns, or untracked when key has no bucket (FULL_PASS). */
+static int with_bucket(web_ratelimit_t *r, const char *key, int64_t now_ms, int untracked,
                        int (*op)(web_ratelimit_t *r, bucket_t *b))
 {
     if (now_ms < 1)
         now_ms = 1;
     pthread_mutex_lock(&r->lock);
     bucket_t *b = bucket_for(r, key, now_ms);
-    refill(r, b, now_ms);
-    int out = op(r, b);
+    int out = untracked;
+    if (b) {
+        refill(r, b, now_ms);
+        out = op(r, b);
+    }
     pthread_mutex_unlock(&r->lock);
     return out;
 }
@@ -180,15 +189,15 @@ static int forget_op(web_ratelimit_t *r, bucket_t *b)
 
 void web_ratelimit_give(web_ratelimit_t *r, const char *key, int64_t now_ms)
 {
-    with_bucket(r, key, now_ms, give_op);
+    with_bucket(r, key, now_ms, 0, give_op);
 }
 
 int web_ratelimit_clean(web_ratelimit_t *r, const char *key, int64_t now_ms)
 {
-    return with_bucket(r, key, now_ms, clean_op);
+    return with_bucket(r, key, now_ms, 1, clean_op);
 }
 
 void web_ratelimit_forget(web_ratelimit_t *r, const char *key, int64_t now_ms)
 {
-    with_bucket(r, key, now_ms, forget_op);
+    with_bucket(r, key, now_ms, 0, forget_op);
 }

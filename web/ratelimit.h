@@ -10,11 +10,13 @@
  * - by default the bucket idle longest gives way, which can only make a
  *   limit more lenient, never refuse a client wrongly (reports, unknown
  *   codes: a flood must not turn into refusals of bystanders);
- * - after web_ratelimit_keep_penalties(), no penalty is ever dropped: the
- *   new key shares one overflow bucket with every other key that found no
- *   room, so a flood of new keys cannot wash out a penalty, and the keys
- *   without room are limited together, as one key (sign-in: an attacker
- *   must not buy back guesses by cycling names).
+ * - after web_ratelimit_keep_penalties(), no penalty is ever dropped, and
+ *   the new key either shares one overflow bucket with every other key that
+ *   found no room (WEB_RATELIMIT_FULL_SHARE: they are limited together, as
+ *   one key: stricter, never more lenient) or is not tracked at all
+ *   (WEB_RATELIMIT_FULL_PASS: take and wait allow it and take nothing, clean
+ *   says 1: the table's own limit lapses for that key, for when a shared
+ *   refusal would hit bystanders and another limit still holds).
  *
  * Thread-safety: every function may be called from any thread.
  */
@@ -30,8 +32,14 @@ typedef struct web_ratelimit web_ratelimit_t;
 /* NULL when out of memory. slots is rounded up to a power of two. */
 web_ratelimit_t *web_ratelimit_new(double per_hour, double burst, unsigned slots);
 void web_ratelimit_free(web_ratelimit_t *r);
-/* From now on buckets holding a penalty are never evicted (see above). */
-void web_ratelimit_keep_penalties(web_ratelimit_t *r);
+typedef enum {
+    WEB_RATELIMIT_FULL_SHARE, /* keys without room share an overflow bucket */
+    WEB_RATELIMIT_FULL_PASS,  /* keys without room are not limited */
+} web_ratelimit_full_t;
+
+/* From now on buckets holding a penalty are never evicted; when_full says
+ * what a key that finds no room gets (see above). */
+void web_ratelimit_keep_penalties(web_ratelimit_t *r, web_ratelimit_full_t when_full);
 
 /* Takes one token from key's bucket at time now_ms (milliseconds). Returns 0
  * when allowed, else the seconds until a token is back (for Retry-After). */

@@ -185,6 +185,104 @@ static void test_client_address(void)
     CHECK(strcmp(out, "127.0.0.1") == 0);
 }
 
+/* Fills r with penalised keys: each takes one token from a fresh bucket. */
+static void flood(web_ratelimit_t *r, const char *prefix, int n, int64_t t)
+{
+    char key[32];
+    for (int i = 0; i < n; i++) {
+        snprintf(key, sizeof key, "%s%d", prefix, i);
+        web_ratelimit_take(r, key, t);
+    }
+}
+
+/* A penalised bucket and a flood of other keys: a lenient table (the old
+ * behaviour of every table) lets the flood wash the penalty out; a table
+ * that keeps penalties never does, and limits the keys without room
+ * together. Full buckets give way first in both. */
+static void test_ratelimit_penalties(void)
+{
+    int64_t t = 1000000;
+    web_ratelimit_t *lenient = web_ratelimit_new(20, 5, 64);
+    web_ratelimit_t *strict = web_ratelimit_new(20, 5, 64);
+    CHECK(lenient && strict);
+    web_ratelimit_keep_penalties(strict, WEB_RATELIMIT_FULL_SHARE);
+    for (int i = 0; i < 5; i++) {
+        CHECK(web_ratelimit_take(lenient, "victim-name", t) == 0);
+        CHECK(web_ratelimit_take(strict, "victim-name", t) == 0);
+    }
+    CHECK(web_ratelimit_take(strict, "victim-name", t) > 0);
+    /* keys that only look (full buckets) never push a penalty out */
+    char key[32];
+    for (int i = 0; i < 5000; i++) {
+        snprintf(key, sizeof key, "looker%d", i);
+        CHECK(web_ratelimit_wait(lenient, key, t + 1) == 0);
+    }
+    CHECK(web_ratelimit_wait(lenient, "victim-name", t + 2) > 0);
+    /* a flood of penalised keys */
+    flood(lenient, "other", 5000, t + 3);
+    flood(strict, "other", 5000, t + 3);
+    CHECK(web_ratelimit_wait(lenient, "victim-name", t + 4) == 0); /* washed out */
+    CHECK(web_ratelimit_wait(strict, "victim-name", t + 4) > 0);   /* kept */
+    CHECK(!web_ratelimit_clean(strict, "victim-name", t + 4));
+    /* the keys that found no room share one bucket of burst 5: spent */
+    CHECK(web_ratelimit_take(strict, "newcomer", t + 5) > 0);
+    /* an hour later every bucket is full again and gives way */
+    CHECK(web_ratelimit_take(strict, "newcomer", t + 3600 * 1000) == 0);
+    CHECK(web_ratelimit_clean(strict, "victim-name", t + 3600 * 1000));
+    web_ratelimit_free(lenient);
+    web_ratelimit_free(strict);
+    /* FULL_PASS: kept too, but a key without room is not limited */
+    web_ratelimit_t *pass = web_ratelimit_new(4, 3, 64);
+    web_ratelimit_keep_penalties(pass, WEB_RATELIMIT_FULL_PASS);
+    for (int i = 0; i < 3; i++)
+        CHECK(web_ratelimit_take(pass, "failing-pair", t) == 0);
+    flood(pass, "other", 5000, t + 1);
+    CHECK(web_ratelimit_take(pass, "failing-pair", t + 2) > 0);
+    for (int i = 0; i < 10; i++)
+        CHECK(web_ratelimit_take(pass, "newcomer", t + 2) == 0);
+    CHECK(web_ratelimit_clean(pass, "newcomer", t + 2));
+    web_ratelimit_free(pass);
+}
+
+static void test_ratelimit_give_forget(void)
+{
+    int64_t t = 1000000;
+    web_ratelimit_t *r = web_ratelimit_new(1, 2, 64);
+    CHECK(web_ratelimit_clean(r, "k", t));
+    CHECK(web_ratelimit_take(r, "k", t) == 0);
+    CHECK(!web_ratelimit_clean(r, "k", t));
+    web_ratelimit_give(r, "k", t);
+    CHECK(web_ratelimit_clean(r, "k", t));
+    web_ratelimit_give(r, "k", t); /* never past burst */
+    CHECK(web_ratelimit_take(r, "k", t) == 0 && web_ratelimit_take(r, "k", t) == 0);
+    CHECK(web_ratelimit_take(r, "k", t) > 0);
+    web_ratelimit_forget(r, "k", t);
+    CHECK(web_ratelimit_clean(r, "k", t));
+    web_ratelimit_free(r);
+}
+
+/* Every per-client limit counts an IPv6 client by its /64. */
+static void test_client_group(void)
+{
+    char a[WEB_GROUP_MAX], b[WEB_GROUP_MAX];
+    web_client_group("2001:db8:1:2:aaaa:bbbb:cccc:dddd", a);
+    web_client_group("2001:db8:1:2::1", b);
+    CHECK_STR(a, "2001:db8:1:2::/64");
+    CHECK_STR(b, a);
+    web_client_group("2001:db8:1:3::1", b); /* the next /64 is another client */
+    CHECK_STR(b, "2001:db8:1:3::/64");
+    web_client_group("::1", a);
+    CHECK_STR(a, "::/64");
+    web_client_group("::ffff:198.51.100.7", a); /* IPv4 on a dual-stack socket */
+    CHECK_STR(a, "198.51.100.7");
+    web_client_group("198.51.100.7", a);
+    CHECK_STR(a, "198.51.100.7");
+    web_client_group("198.51.100.8", b);
+    CHECK(strcmp(a, b) != 0); /* IPv4 addresses are not grouped */
+    web_client_group("unknown", a);
+    CHECK_STR(a, "unknown");
+}
+
 static void test_access_line(void)
 {
     char line[512];
@@ -291,5 +389,6 @@ static void test_form(void)
 
 TEST_MAIN("test_web", TEST(test_routes), TEST(test_routes_refused), TEST(test_language),
           TEST(test_strings_complete), TEST(test_escape), TEST(test_ratelimit),
-          TEST(test_client_address), TEST(test_access_line), TEST(test_metrics_text),
-          TEST(test_regions), TEST(test_form))
+          TEST(test_ratelimit_penalties), TEST(test_ratelimit_give_forget),
+          TEST(test_client_address), TEST(test_client_group), TEST(test_access_line),
+          TEST(test_metrics_text), TEST(test_regions), TEST(test_form))
