@@ -1799,6 +1799,7 @@ db_err_t db_account_get(db_t *db, int64_t id, db_account_t *out)
 
 db_err_t db_account_find(db_t *db, const char *username, db_account_t *out)
 {
+    release_snapshot(db); /* a password is checked as it is now, never from a held snapshot */
     sqlite3_stmt *st = stmt_get(db, Q_ACCOUNT_FIND);
     if (!st)
         return DB_EIO;

@@ -405,6 +405,8 @@ typedef struct {
 
 db_err_t db_account_insert(db_t *db, db_account_t *a); /* sets a->id; DB_EEXISTS on username */
 db_err_t db_account_get(db_t *db, int64_t id, db_account_t *out);
+/* Read as it is now, never from a held snapshot (a changed password or a
+ * disabled account counts at once). */
 db_err_t db_account_find(db_t *db, const char *username, db_account_t *out);
 db_err_t db_account_set_password(db_t *db, int64_t id, const char *password_hash);
 db_err_t db_account_set_disabled(db_t *db, int64_t id, int disabled);

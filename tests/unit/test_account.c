@@ -288,6 +288,29 @@ static void test_refusal_timing(void)
     testdb_close(&t);
 }
 
+/* A worker connection holding a snapshot (web/server.c) checks a password
+ * as it is now: a changed password counts at once, the old one no more (on
+ * the old code a worker idle since its last read still saw the old hash). */
+static void test_login_reads_now(void)
+{
+    testdb_t t;
+    gi_error_t e;
+    char err[256];
+    int64_t n, first;
+    testdb_open(&t);
+    add(&t, "ivan", "auditor", 0, "");
+    db_t *worker = db_open(t.path, err, sizeof err);
+    CHECK(worker != NULL);
+    db_hold_snapshots(worker, 600000);
+    CHECK(db_scan_count(worker, "CODE", &n, &first) == DB_OK); /* a snapshot is held */
+    gi_ctx_t wctx = {worker, "test", TESTDB_NOW};
+    CHECK(gi_account_set_password(&t.ctx, "ivan", "a brand new secret", &e) == GI_OK);
+    CHECK(gi_account_login(&wctx, "ivan", "a brand new secret", NULL, &e) == GI_OK);
+    CHECK(gi_account_login(&wctx, "ivan", pw, NULL, &e) == GI_EREFUSED);
+    db_close(worker);
+    testdb_close(&t);
+}
+
 TEST_MAIN("account", TEST(test_add_and_login), TEST(test_refusals), TEST(test_disable_and_passwd),
           TEST(test_tokens), TEST(test_sessions), TEST(test_what_ends_sessions),
-          TEST(test_dummy_hash), TEST(test_refusal_timing))
+          TEST(test_dummy_hash), TEST(test_refusal_timing), TEST(test_login_reads_now))
