@@ -918,8 +918,7 @@ web_server_t *web_server_start(const web_config_t *cfg, gi_error_t *err)
                                          (double)s->cfg.unknown_per_minute, 65536);
     s->stylesheet = stylesheet_response();
     if (!s->db_path || !s->host || !s->base_url || !s->trusted_proxies || !s->metrics ||
-        !s->reports || !s->unknown_codes ||
-        !s->stylesheet) {
+        !s->reports || !s->unknown_codes || !s->stylesheet) {
         gi_fail(err, GI_ENOMEM, "out of memory");
         server_free(s);
         return NULL;
