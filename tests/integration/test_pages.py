@@ -337,9 +337,10 @@ def test_sign_out_and_throttle(t, s, coop):
     t.check(status == 303 and h["Location"].startswith("/login"), "no session: to /login")
     statuses = [Browser(s).sign_in("reg", "not the password %d" % i)[0] for i in range(8)]
     t.check(statuses[0] == 401 and statuses[-3:] == [429] * 3 and set(statuses) == {401, 429},
-            "sign-in attempts throttled per account (5 at once, then 20 an hour)", statuses)
+            "a client's wrong sign-ins on a name throttled (3, then it waits)", statuses)
     status, _, _, _ = Browser(s).sign_in("reg")
-    t.check(status == 429, "even the right password waits while throttled", status)
+    t.check(status == 429, "even the right password waits while that client is throttled",
+            status)
 
 
 def main():
