@@ -169,7 +169,7 @@ HOSTILE_IDS = ["+1", " 1", "1 ", "-0", "-1", "01", "001", "0x1", "1e0", "1.0", "
                "%2B1", "0", "99999999999999999999", "1234567890123456789"]
 
 
-def test_path_ids(t, s, tokens):
+def test_path_ids(t, s, tokens, batches):
     """Every spelling of an id but its digits: 404 (or 400), never a record."""
     reg = tokens["regulator"]
     for resource in ("products", "operators", "authorisations", "batches"):
@@ -194,6 +194,14 @@ def test_path_ids(t, s, tokens):
         status, _, html, _ = desk.get(path)
         t.check(status in (400, 404) and "93451003MA815908XM" not in html,
                 "desk %s: %d, no record" % (path, status), status)
+    coop = Browser(s)
+    coop.sign_in("coop")
+    status, _, body, _ = coop.get("/coop/batches/%d/labels?format=csv" % batches[0])
+    t.check(status == 200, "operator desk: batch %d's CSV" % batches[0], status)
+    for bad in ("0%d" % batches[0], "%%2B%d" % batches[0], "%%20%d" % batches[0]):
+        status, _, body, _ = coop.get("/coop/batches/%s/labels?format=csv" % bad)
+        t.check(status == 404 and "https://" not in body.lower(),
+                "operator desk /coop/batches/%s/labels: 404, no codes" % bad, status)
 
 
 def main():
@@ -205,7 +213,7 @@ def main():
             test_print_file_csv(t, s, tokens, batches)
             test_desk_csv(t, s, w, tokens, batches)
             test_bidi_refused(t, s, w, tokens)
-            test_path_ids(t, s, tokens)
+            test_path_ids(t, s, tokens, batches)
     finally:
         w.cleanup()
     t.finish()
