@@ -9,13 +9,17 @@
 #include "db/internal.h"
 #include "db/migrations.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 enum {
     Q_PRODUCT_INSERT,
@@ -520,14 +524,35 @@ void db_scans_path(const char *path, char *out, size_t cap)
         snprintf(out, cap, "%s-scans", path);
 }
 
+/* Creates path as an empty file of mode 0600 when it does not exist, so that
+ * SQLite, which creates a database 0644 less the umask, finds it there and
+ * takes it as a new database. SQLite gives the -wal, -shm and -journal files
+ * the mode of their database, so they are 0600 too. The files hold password
+ * hashes, token hashes, live codes and the server's secret: no other user
+ * may read them, whatever the umask of whoever ran gimark. Failures are left
+ * to SQLite's open, which reports them. */
+static void create_private(const char *path)
+{
+    if (!path[0] || strcmp(path, ":memory:") == 0 || strncmp(path, "file:", 5) == 0)
+        return;
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return;                /* there already (or SQLite's open says why not) */
+    if (fchmod(fd, 0600) != 0) /* a umask such as 0277 takes bits off 0600 too */
+        unlink(path);
+    close(fd);
+}
+
 /* Attaches the scans file of the database at path as schema `scans`, opened
- * with the connection's own flags (so created when new only if the main file
- * may be created). */
+ * with the connection's own flags (so created when new, 0600, only if the
+ * main file may be created). */
 db_err_t db_attach_scans(db_t *db, const char *path)
 {
     char scans[4096];
     sqlite3_stmt *st = NULL;
     db_scans_path(path, scans, sizeof scans);
+    if (!sqlite3_db_readonly(db->conn, "main"))
+        create_private(scans);
     if (sqlite3_prepare_v2(db->conn, "ATTACH DATABASE ? AS scans", -1, &st, NULL) != SQLITE_OK)
         return fail_sqlite(db, "attach scans");
     sqlite3_bind_text(st, 1, scans, -1, SQLITE_TRANSIENT);
@@ -615,6 +640,8 @@ db_t *db_connect(const char *path, int flags, char *errbuf, size_t errlen)
         snprintf(errbuf, errlen, "out of memory");
         return NULL;
     }
+    if (flags & SQLITE_OPEN_CREATE)
+        create_private(path);
     if (sqlite3_open_v2(path, &db->conn, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
         snprintf(errbuf, errlen, "cannot open database %s: %s", path,
                  db->conn ? sqlite3_errmsg(db->conn) : "out of memory");

@@ -78,6 +78,7 @@ typedef struct {
     gi_audit_report_t *rep;
     int64_t expect_id;
     unsigned char prev[DB_HASH_LEN];
+    const unsigned char *anchor; /* NULL: none asked for */
 } verify_state_t;
 
 static int verify_row(const db_audit_row_t *row, void *arg)
@@ -103,32 +104,75 @@ static int verify_row(const db_audit_row_t *row, void *arg)
         rep->bad_id = row->id;
         return 1;
     }
+    if (vs->anchor && rep->anchor_id == 0 && sodium_memcmp(row->hash, vs->anchor, DB_HASH_LEN) == 0)
+        rep->anchor_id = row->id;
     memcpy(vs->prev, row->hash, DB_HASH_LEN);
+    rep->head_id = row->id;
+    rep->head_at = row->at;
     vs->expect_id++;
     return 0;
 }
 
-gi_err_t gi_audit_verify(db_t *db, gi_audit_report_t *rep, gi_error_t *err)
+/* Compares SQLite's sequence with the newest row of an intact chain. The
+ * sequence is read before the walk (before) and after it (rep->sequence):
+ * rows are only ever added, so while nobody tampers, before <= newest <=
+ * after even when a server appends meanwhile. */
+static void check_sequence(gi_audit_report_t *rep, int64_t before)
 {
-    verify_state_t vs = {.rep = rep, .expect_id = 1};
+    int64_t newest = rep->head_id;
+    if (newest < before) {
+        rep->bad_id = newest + 1;
+        snprintf(rep->problem, sizeof rep->problem,
+                 "rows %" PRId64 " to %" PRId64 " were deleted from the end (SQLite's sequence "
+                 "says %" PRId64 " were written)",
+                 newest + 1, before, before);
+    } else if (newest > rep->sequence || rep->sequence < before) {
+        rep->bad_id = newest;
+        snprintf(rep->problem, sizeof rep->problem,
+                 "SQLite's sequence for the log (%" PRId64 ") is below its newest row %" PRId64
+                 ": it was set back by hand",
+                 rep->sequence, newest);
+    }
+}
+
+/* Whether anchor is the zero hash that precedes the first row. */
+static int is_genesis(const unsigned char anchor[DB_HASH_LEN])
+{
+    static const unsigned char zero[DB_HASH_LEN];
+    return sodium_memcmp(anchor, zero, DB_HASH_LEN) == 0;
+}
+
+gi_err_t gi_audit_verify_anchor(db_t *db, const unsigned char anchor[DB_HASH_LEN],
+                                gi_audit_report_t *rep, gi_error_t *err)
+{
+    verify_state_t vs = {.rep = rep, .expect_id = 1, .anchor = anchor};
     memset(rep, 0, sizeof *rep);
+    rep->anchor_given = anchor != NULL;
     db_page_t all = {0, 0};
-    db_err_t drc = db_audit_each(db, all, verify_row, &vs);
+    int64_t before = 0;
+    db_err_t drc = db_audit_highest_issued(db, &before);
+    if (drc == DB_OK)
+        drc = db_audit_each(db, all, verify_row, &vs);
+    if (drc == DB_OK)
+        drc = db_audit_highest_issued(db, &rep->sequence);
     if (drc != DB_OK)
         return gi_db_fail(db, drc, err);
     memcpy(rep->head, vs.prev, DB_HASH_LEN);
-    if (rep->bad_id == 0) {
-        int64_t issued = 0;
-        drc = db_audit_highest_issued(db, &issued);
-        if (drc != DB_OK)
-            return gi_db_fail(db, drc, err);
-        if (issued != vs.expect_id - 1) {
-            rep->bad_id = vs.expect_id;
-            snprintf(rep->problem, sizeof rep->problem,
-                     "rows %" PRId64 " to %" PRId64 " were deleted from the end", vs.expect_id,
-                     issued);
-        }
+    if (rep->bad_id == 0)
+        check_sequence(rep, before);
+    if (rep->bad_id == 0 && anchor && rep->anchor_id == 0 && !is_genesis(anchor)) {
+        char hex[2 * DB_HASH_LEN + 1];
+        sodium_bin2hex(hex, sizeof hex, anchor, DB_HASH_LEN);
+        snprintf(rep->problem, sizeof rep->problem,
+                 "the recorded head %.16s... is the hash of no row: the audit log was rewritten "
+                 "since it was recorded (or the head is another database's)",
+                 hex);
     }
-    rep->ok = rep->bad_id == 0;
+    rep->ok = rep->bad_id == 0 && rep->problem[0] == '\0';
     return GI_OK;
+}
+
+gi_err_t gi_audit_verify(db_t *db, gi_audit_report_t *rep, gi_error_t *err)
+{
+    return gi_audit_verify_anchor(db, NULL, rep, err);
 }

@@ -147,6 +147,26 @@ static int allowed_control(unsigned char c, int multiline)
     return multiline && (c == '\n' || c == '\r' || c == '\t');
 }
 
+/* The code point of the valid len-byte UTF-8 sequence at p. */
+static unsigned utf8_code_point(const unsigned char *p, size_t len)
+{
+    unsigned cp = len == 1 ? p[0] : p[0] & (0x7Fu >> len);
+    for (size_t i = 1; i < len; i++)
+        cp = (cp << 6) | (p[i] & 0x3Fu);
+    return cp;
+}
+
+/* True for the invisible controls that change the direction text is shown
+ * in: embeddings and overrides U+202A..U+202E, isolates U+2066..U+2069 and
+ * the marks U+200E, U+200F, U+061C. Spliced into a name, they make a list,
+ * a CSV opened in a spreadsheet or a printed label show other text than
+ * what is stored ("Trojan Source"); no GI record needs them. */
+static int bidi_control(unsigned cp)
+{
+    return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E ||
+           cp == 0x200F || cp == 0x061C;
+}
+
 static gi_err_t check_text(const char *field, const char *s, size_t max_chars, size_t max_bytes,
                            int required, int multiline, gi_error_t *err)
 {
@@ -166,6 +186,12 @@ static gi_err_t check_text(const char *field, const char *s, size_t max_chars, s
         if (len == 1 && (p[0] < 0x20 || p[0] == 0x7F) && !allowed_control(p[0], multiline))
             return gi_fail(err, GI_EINVAL, "%s contains a control character (byte %zu)", field,
                            i + 1);
+        unsigned cp = utf8_code_point(p, len);
+        if (bidi_control(cp))
+            return gi_fail(err, GI_EINVAL,
+                           "%s contains an invisible text-direction control U+%04X (character "
+                           "%zu): type the text without it",
+                           field, cp, chars + 1);
         i += len;
     }
     if (chars > max_chars)
@@ -199,13 +225,32 @@ static int province_known(int p)
 
 int gi_parse_whole(const char *s, int64_t min, int64_t max, int64_t *out)
 {
-    char *end;
-    if (!s || !*s)
+    if (!s)
+        return -1;
+    const char *digits = s[0] == '-' ? s + 1 : s;
+    size_t n = strspn(digits, "0123456789");
+    /* 19 digits hold every int64_t; strtoll alone would also take " 5",
+     * "+5" and "-0", so that one number had many spellings */
+    if (n == 0 || n > 19 || digits[n] != '\0')
         return -1;
     errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (*end || end == s || errno == ERANGE || v < min || v > max)
+    long long v = strtoll(s, NULL, 10);
+    if (errno == ERANGE || v < min || v > max || (digits != s && v == 0))
         return -1;
+    *out = v;
+    return 0;
+}
+
+int gi_parse_id(const char *s, int64_t *out)
+{
+    if (!s || s[0] < '1' || s[0] > '9')
+        return -1;
+    size_t n = strspn(s, "0123456789");
+    if (n > GI_ID_DIGITS_MAX || s[n] != '\0')
+        return -1;
+    int64_t v = 0;
+    for (size_t i = 0; i < n; i++)
+        v = v * 10 + (s[i] - '0');
     *out = v;
     return 0;
 }

@@ -48,7 +48,11 @@ gi_err_t cli_parse_int(const char *what, const char *s, int64_t min, int64_t max
 
 gi_err_t cli_parse_id(const char *what, const char *s, int64_t *out, gi_error_t *err)
 {
-    return cli_parse_int(what, s, 1, INT64_MAX, out, err);
+    if (!s || !*s)
+        return gi_fail(err, GI_EINVAL, "%s is required", what);
+    if (gi_parse_id(s, out) != 0)
+        return gi_fail(err, GI_EINVAL, "%s must be a record id (digits, not '%s')", what, s);
+    return GI_OK;
 }
 
 static gi_err_t page_from_opts(const cli_t *cli, const cli_command_t *cmd, db_page_t *page,

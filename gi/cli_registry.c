@@ -319,18 +319,39 @@ static gi_err_t cmd_auth_list(cli_t *cli, const cli_command_t *cmd, gi_error_t *
 
 /* --- audit ------------------------------------------------------------------- */
 
+static const cli_opt_t audit_verify_opts[] = {
+    {"head", "HASH", "also check that this head, recorded earlier (audit anchor), is in the chain"},
+    {NULL, NULL, NULL},
+};
+
+/* The --head option: 64 hex digits. */
+static gi_err_t parse_head(const char *text, unsigned char out[DB_HASH_LEN], gi_error_t *err)
+{
+    size_t n = 0;
+    if (strlen(text) != 2 * DB_HASH_LEN || strspn(text, "0123456789abcdefABCDEF") != strlen(text) ||
+        sodium_hex2bin(out, DB_HASH_LEN, text, strlen(text), NULL, &n, NULL) != 0 ||
+        n != DB_HASH_LEN)
+        return gi_fail(err, GI_EINVAL, "--head must be the 64 hex digits audit anchor printed");
+    return GI_OK;
+}
+
 static gi_err_t cmd_audit_verify(cli_t *cli, const cli_command_t *cmd, gi_error_t *err)
 {
-    (void)cmd;
     gi_audit_report_t rep;
     char head[2 * DB_HASH_LEN + 1];
-    gi_err_t rc = gi_audit_verify(cli->ctx.db, &rep, err);
+    unsigned char anchor[DB_HASH_LEN];
+    const char *anchor_text = cli_opt(cli, cmd, "head");
+    gi_err_t rc = anchor_text ? parse_head(anchor_text, anchor, err) : GI_OK;
+    if (rc == GI_OK)
+        rc = gi_audit_verify_anchor(cli->ctx.db, anchor_text ? anchor : NULL, &rep, err);
     if (rc != GI_OK)
         return rc;
     sodium_bin2hex(head, sizeof head, rep.head, DB_HASH_LEN);
     if (cli->json) {
-        json_t *out =
-            json_pack("{s:b, s:I, s:s}", "ok", rep.ok, "rows", (json_int_t)rep.rows, "head", head);
+        json_t *out = json_pack("{s:b, s:I, s:s, s:I}", "ok", rep.ok, "rows", (json_int_t)rep.rows,
+                                "head", head, "sequence", (json_int_t)rep.sequence);
+        if (rep.anchor_given)
+            json_object_set_new(out, "anchor_row", json_integer(rep.anchor_id));
         if (!rep.ok) {
             json_object_set_new(out, "bad_row", json_integer(rep.bad_id));
             json_object_set_new(out, "problem", json_string(rep.problem));
@@ -339,10 +360,48 @@ static gi_err_t cmd_audit_verify(cli_t *cli, const cli_command_t *cmd, gi_error_
             return rc;
     } else if (rep.ok) {
         printf("audit log intact: %" PRId64 " rows, head %s\n", rep.rows, head);
+        if (rep.anchor_given && rep.anchor_id > 0)
+            printf("the recorded head is row %" PRId64 "'s: no row up to it was changed since\n",
+                   rep.anchor_id);
+        else if (rep.anchor_given)
+            printf("the recorded head is the empty log's, which every chain starts from\n");
     }
+    if (!rep.ok && rep.bad_id == 0)
+        return gi_fail(err, GI_EREFUSED, "%s", rep.problem);
     if (!rep.ok)
         return gi_fail(err, GI_EREFUSED, "audit log broken at row %" PRId64 ": %s", rep.bad_id,
                        rep.problem);
+    return GI_OK;
+}
+
+/* Prints the head of an intact chain, to be written down outside the
+ * database: against it, audit verify --head catches what the chain alone
+ * cannot (the newest rows deleted with the sequence set back, a rewrite). */
+static gi_err_t cmd_audit_anchor(cli_t *cli, const cli_command_t *cmd, gi_error_t *err)
+{
+    (void)cmd;
+    gi_audit_report_t rep;
+    char head[2 * DB_HASH_LEN + 1], at[24] = "";
+    gi_err_t rc = gi_audit_verify(cli->ctx.db, &rep, err);
+    if (rc != GI_OK)
+        return rc;
+    if (!rep.ok)
+        return gi_fail(err, GI_EREFUSED,
+                       "audit log broken at row %" PRId64 ": %s; a broken chain's head is no "
+                       "anchor",
+                       rep.bad_id, rep.problem);
+    sodium_bin2hex(head, sizeof head, rep.head, DB_HASH_LEN);
+    if (rep.head_id > 0)
+        gi_json_time(rep.head_at, at);
+    if (cli->json)
+        return cli_print_json(json_pack("{s:I, s:s?, s:s}", "row", (json_int_t)rep.head_id, "at",
+                                        rep.head_id > 0 ? at : NULL, "hash", head),
+                              err);
+    printf("audit head: row %" PRId64 "%s%s\nhash %s\n", rep.head_id, rep.head_id > 0 ? " at " : "",
+           at, head);
+    printf("record it outside the database (the office's paper file); later\n"
+           "  gimark audit verify --head %s\nsays whether the log was rewritten since\n",
+           head);
     return GI_OK;
 }
 
@@ -466,7 +525,10 @@ const cli_command_t cli_registry_commands[] = {
     {"auth", "revoke", "ID", 1, "revoke an authorisation for good", auth_change_opts,
      cmd_auth_change, 0},
     {"auth", "list", "", 0, "list authorisations", auth_list_opts, cmd_auth_list, 0},
-    {"audit", "verify", "", 0, "check the audit log's hash chain", NULL, cmd_audit_verify, 0},
+    {"audit", "verify", "", 0, "check the audit log's hash chain", audit_verify_opts,
+     cmd_audit_verify, 0},
+    {"audit", "anchor", "", 0, "print the head of the audit chain to record outside", NULL,
+     cmd_audit_anchor, 0},
     {"audit", "list", "", 0, "list audit rows, newest first", audit_list_opts, cmd_audit_list, 0},
     {"stats", NULL, "", 0, "counts, and operators using the mark against the target", stats_opts,
      cmd_stats, 0},

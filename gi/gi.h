@@ -62,12 +62,21 @@ void gi_utf8_repair(char *s);
 /* GI_OK when s is a 6-digit GB/T 2260 code under a known province prefix. */
 gi_err_t gi_check_region(const char *field, const char *s, gi_error_t *err);
 
-/* s as a whole decimal number in [min, max] (strtoll's syntax: leading
- * space and a sign allowed). 0 with *out set, or -1 when s is NULL, empty,
- * not wholly a number, out of range or past what int64_t holds. The one
- * reader of numbers from outside: options, query parameters, form fields,
- * record ids in paths. */
+/* s as a whole decimal number in [min, max]: ASCII digits, with a leading
+ * '-' only for a negative number (no space, no '+', no "-0"), at most 19
+ * digits. 0 with *out set, or -1 when s is NULL, empty, not wholly such a
+ * number, out of range or past what int64_t holds. The one reader of
+ * numbers from outside: options, query parameters, form fields. */
 int gi_parse_whole(const char *s, int64_t min, int64_t max, int64_t *out);
+
+/* The most digits of a record id: 18 keeps every id below INT64_MAX / 2. */
+#define GI_ID_DIGITS_MAX 18
+
+/* s as a record id: 1 to GI_ID_DIGITS_MAX ASCII digits, the first not '0'
+ * (one spelling per record: no sign, space, hex or leading zero). 0 with
+ * *out set (>= 1), or -1. The one reader of ids in paths (/api/v1/.../{id},
+ * /admin/.../{id}, /coop/.../{id}) and of the CLI's ids. */
+int gi_parse_id(const char *s, int64_t *out);
 
 /* True when region (a 6-digit code) lies inside scope, a GB/T 2260 prefix
  * ("45" province, "4510" city, "451003" county; "" everything). */

@@ -146,7 +146,7 @@ static int query_id(call_t *c, const char *name, int64_t *out)
 {
     const char *v = c->rq->query(c->rq->query_arg, name);
     *out = 0;
-    if (v && gi_parse_whole(v, 1, INT64_MAX / 2, out) != 0) {
+    if (v && gi_parse_id(v, out) != 0) {
         char msg[96];
         snprintf(msg, sizeof msg, "%s must be a record id", name);
         api_fail(c, 400, "invalid", msg);
@@ -186,7 +186,7 @@ resource_t api_resource_of(const char *path, int64_t *id, char action[16])
         }
         memcpy(idtext, rest, idlen);
         idtext[idlen] = '\0';
-        if (gi_parse_whole(idtext, 1, INT64_MAX / 2, id) != 0)
+        if (gi_parse_id(idtext, id) != 0)
             *id = -1;
         snprintf(action, 16, "%s", act);
         return (resource_t)r;

@@ -16,7 +16,9 @@
  *     GET  figures?days=N      scans a day, verdict mix, labels issued a month
  *     GET  anomalies?kind=unknown|repeated|suspect&days=N
  *
- * Lists take ?limit= (1-500, default 50) and ?offset= and answer
+ * {id} (and ?operator= ?auth= ...) is a record id in ASCII digits, no sign,
+ * space or leading zero (gi_parse_id): any other spelling answers 404 (400
+ * in a query). Lists take ?limit= (1-500, default 50) and ?offset= and answer
  * {"items": [...], "offset": N, "limit": N, "next_offset": N or null}.
  * Errors are {"error": {"code": ..., "message": ...}}: 400 bad input, 401 no
  * valid token, 403 the role may not, 404 no such record or not the account's

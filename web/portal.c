@@ -895,7 +895,7 @@ static int route_fits(const char *pattern, const char *path, int64_t *id)
                 return 0;
             memcpy(idtext, path, n);
             idtext[n] = '\0';
-            if (gi_parse_whole(idtext, 1, INT64_MAX, id) != 0)
+            if (gi_parse_id(idtext, id) != 0)
                 return 0;
             pattern += 4;
             path += n;

@@ -18,7 +18,9 @@
  *     POST /admin/products, /admin/operators, /admin/reports/{id}/triaged|closed
  *
  * The route tables in web/portal.c and web/portal_admin.c are the complete
- * list. A path with no route for the method answers 405, no route at all 404.
+ * list. A path with no route for the method answers 405, no route at all 404;
+ * {id} matches ASCII digits only (gi_parse_id). Every CSV cell is written by
+ * label_csv_cell (labels/csv.h), which defuses formulas.
  *
  * Sessions live in an HttpOnly, SameSite=Strict cookie (Secure when the
  * server is reached over https); every form carries a CSRF token, checked

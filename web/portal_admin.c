@@ -9,6 +9,7 @@
 #include "gi/json.h"
 #include "gi/report.h"
 #include "gi/view.h"
+#include "labels/csv.h"
 #include "web/layout.h"
 #include "web/portal_internal.h"
 
@@ -47,19 +48,16 @@ static int want_csv(page_t *pg)
     return f && strcmp(f, "csv") == 0;
 }
 
-/* One CSV cell: quoted, quotes doubled, and a leading = + - @ defused so
- * that a spreadsheet never runs it as a formula. */
+static void put_buf(void *arg, const char *p, size_t n)
+{
+    web_buf_add(arg, p, n);
+}
+
+/* One CSV cell, neutralised against formula injection (labels/csv.h). */
 static void csv_cell(web_buf_t *b, const char *s, int last)
 {
-    web_buf_add(b, "\"", 1);
-    if (s && s[0] && strchr("=+-@", s[0]))
-        web_buf_add(b, "'", 1);
-    for (; s && *s; s++) {
-        web_buf_add(b, s, 1);
-        if (*s == '"')
-            web_buf_add(b, "\"", 1);
-    }
-    web_buf_puts(b, last ? "\"\r\n" : "\",");
+    label_csv_cell(s, put_buf, b);
+    web_buf_puts(b, last ? "\r\n" : ",");
 }
 
 static void csv_row(web_buf_t *b, const char *const *cells, int n)

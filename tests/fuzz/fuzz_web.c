@@ -152,8 +152,8 @@ static void query(const char *text)
         want(!web_print_type(v) || strlen(v) == 3);
     else if (n == 4 && strncmp(text, "lang", 4) == 0)
         want(web_lang_pick(v, NULL) < WEB_LANG_COUNT);
-    else if (gi_parse_whole(v, 1, INT64_MAX, &id) == 0)
-        want(id >= 1 && id == strtoll(v, NULL, 10));
+    else if (gi_parse_id(v, &id) == 0)
+        want(id >= 1 && id == strtoll(v, NULL, 10) && v[0] >= '1' && v[0] <= '9');
     else
         count(v, 1, INT64_MAX / 2); /* a record id: ?operator= ?auth= ... */
 }

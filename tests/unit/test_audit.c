@@ -168,8 +168,51 @@ static void test_hash_depends_on_every_field(void)
     CHECK(memcmp(h1, h2, DB_HASH_LEN) != 0);
 }
 
+static void test_sequence_set_back_is_seen(void)
+{
+    testdb_t t;
+    setup(&t, 5);
+    tamper(&t, "UPDATE sqlite_sequence SET seq = 3 WHERE name = 'audit_log'");
+    gi_audit_report_t rep = verify(&t);
+    CHECK(!rep.ok && rep.bad_id == 5 && rep.sequence == 3);
+    CHECK(strstr(rep.problem, "set back") != NULL);
+    testdb_close(&t);
+}
+
+static void test_anchor(void)
+{
+    testdb_t t;
+    setup(&t, 4);
+    gi_audit_report_t rep = verify(&t);
+    CHECK(rep.ok && rep.head_id == 4 && rep.head_at > 0 && rep.sequence == 4);
+    unsigned char anchor[DB_HASH_LEN];
+    memcpy(anchor, rep.head, DB_HASH_LEN);
+
+    /* honest changes after the anchor keep it in the chain */
+    gi_product_input_t in = {"后来的产品", "", "", "", "450100", "", ""};
+    CHECK(gi_product_add(&t.ctx, &in, NULL, NULL) == GI_OK);
+    CHECK(gi_audit_verify_anchor(t.db, anchor, &rep, NULL) == GI_OK);
+    CHECK(rep.ok && rep.anchor_given && rep.anchor_id == 4 && rep.head_id == 5);
+
+    /* the newest rows cut and the sequence set back to match: intact without the
+     * anchor (the limit of a chain without a key), caught against it */
+    tamper(&t, "DELETE FROM audit_log WHERE id >= 4;"
+               "UPDATE sqlite_sequence SET seq = 3 WHERE name = 'audit_log'");
+    rep = verify(&t);
+    CHECK(rep.ok && rep.head_id == 3);
+    CHECK(gi_audit_verify_anchor(t.db, anchor, &rep, NULL) == GI_OK);
+    CHECK(!rep.ok && rep.bad_id == 0 && rep.anchor_id == 0);
+    CHECK(strstr(rep.problem, "rewritten") != NULL);
+
+    /* the empty log's zero hash is every chain's start */
+    unsigned char zero[DB_HASH_LEN] = {0};
+    CHECK(gi_audit_verify_anchor(t.db, zero, &rep, NULL) == GI_OK && rep.ok);
+    testdb_close(&t);
+}
+
 TEST_MAIN("audit", TEST(test_intact_chain), TEST(test_empty_chain), TEST(test_edited_row_is_named),
           TEST(test_edited_actor_and_time), TEST(test_deleted_row_is_named),
           TEST(test_deleted_newest_rows_are_seen), TEST(test_swapped_rows_are_seen),
           TEST(test_triggers_refuse_edits), TEST(test_refused_change_writes_no_row),
-          TEST(test_hash_depends_on_every_field))
+          TEST(test_hash_depends_on_every_field), TEST(test_sequence_set_back_is_seen),
+          TEST(test_anchor))

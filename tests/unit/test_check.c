@@ -157,9 +157,72 @@ static void test_parse_whole(void)
     CHECK(gi_parse_whole(NULL, 1, 500, &n) != 0);
     CHECK(gi_parse_whole("-", 0, 500, &n) != 0);
     CHECK(n == -7); /* refused: left as it was */
+    /* one spelling per number: strtoll alone took all of these */
+    CHECK(gi_parse_whole("+5", 1, 500, &n) != 0);
+    CHECK(gi_parse_whole(" 5", 1, 500, &n) != 0);
+    CHECK(gi_parse_whole("\t5", 1, 500, &n) != 0);
+    CHECK(gi_parse_whole("-0", -5, 500, &n) != 0);
+    CHECK(gi_parse_whole("5 ", 1, 500, &n) != 0);
+    CHECK(gi_parse_whole("0x10", 0, 500, &n) != 0);
+    CHECK(n == -7);
+    CHECK(gi_parse_whole("-12", -100, 100, &n) == 0 && n == -12); /* a negative count */
+    CHECK(gi_parse_whole("-9223372036854775808", INT64_MIN, 0, &n) == 0 && n == INT64_MIN);
+}
+
+static void test_parse_id(void)
+{
+    int64_t id = -7;
+    CHECK(gi_parse_id("5", &id) == 0 && id == 5);
+    CHECK(gi_parse_id("123456789012345678", &id) == 0 && id == INT64_C(123456789012345678));
+    id = -7;
+    const char *hostile[] = {"+5",  " 5", "5 ",  "-0",  "-5",
+                             "0",   "05", "0x5", "5x",  "",
+                             "\t5", "５", "1e3", "5.0", "1234567890123456789"};
+    for (size_t i = 0; i < sizeof hostile / sizeof hostile[0]; i++)
+        if (gi_parse_id(hostile[i], &id) == 0) {
+            fprintf(stderr, "  id '%s' was taken\n", hostile[i]);
+            CHECK(!"a hostile id refused");
+        }
+    CHECK(gi_parse_id(NULL, &id) != 0);
+    CHECK(id == -7);
+}
+
+static void test_text_refuses_bidi_controls(void)
+{
+    gi_error_t e;
+    /* U+202E RIGHT-TO-LEFT OVERRIDE inside an operator's name */
+    CHECK(gi_check_text("operator name", "百色\xe2\x80\xaegpj.exe", 100, 300, 1, &e) == GI_EINVAL);
+    CHECK(strstr(e.msg, "operator name") && strstr(e.msg, "U+202E") &&
+          strstr(e.msg, "character 3"));
+    const char *controls[] = {"\xe2\x80\xaa", "\xe2\x80\xab", "\xe2\x80\xac", "\xe2\x80\xad",
+                              "\xe2\x80\xae", "\xe2\x81\xa6", "\xe2\x81\xa7", "\xe2\x81\xa8",
+                              "\xe2\x81\xa9", "\xe2\x80\x8e", "\xe2\x80\x8f", "\xd8\x9c"};
+    for (size_t i = 0; i < sizeof controls / sizeof controls[0]; i++) {
+        char s[32];
+        snprintf(s, sizeof s, "lot%s42", controls[i]);
+        int line = gi_check_text("lot number", s, 60, 300, 0, NULL) == GI_EINVAL;
+        int lines = gi_check_lines("report", s, 60, 300, 0, NULL) == GI_EINVAL;
+        if (!line || !lines)
+            fprintf(stderr, "  control %zu (%s) was taken\n", i, controls[i]);
+        CHECK(line && lines);
+    }
+    /* their neighbours are ordinary text */
+    CHECK(gi_check_text("n",
+                        "a\xe2\x80\xa9"
+                        "b",
+                        10, 100, 1, NULL) == GI_OK); /* U+2029 */
+    CHECK(gi_check_text("n",
+                        "a\xe2\x81\xa5"
+                        "b",
+                        10, 100, 1, NULL) == GI_OK); /* U+2065 */
+    CHECK(gi_check_text("n",
+                        "a\xe2\x80\x8d"
+                        "b",
+                        10, 100, 1, NULL) == GI_OK);              /* U+200D ZWJ */
+    CHECK(gi_check_text("n", "عربي", 10, 100, 1, NULL) == GI_OK); /* Arabic text */
 }
 
 TEST_MAIN("check", TEST(test_date_of_uses_china_time), TEST(test_check_date),
           TEST(test_date_add_years), TEST(test_check_text), TEST(test_check_region),
           TEST(test_exit_status), TEST(test_tm_matches_gmtime), TEST(test_utf8_repair),
-          TEST(test_parse_whole))
+          TEST(test_parse_whole), TEST(test_parse_id), TEST(test_text_refuses_bidi_controls))
