@@ -251,12 +251,7 @@ def test_live_changes(t, s, w):
     seen = {}
 
     def verdict_soon(code, want, what):
-        deadline = time.monotonic() + 3
-        got = None
-        while time.monotonic() < deadline:
-            got = json.loads(s.get("/api/v1/verify/" + code)[2])["verdict"]
-            if got == want:
-                break
+        got = g.verdict_soon(s, code, want, timeout=3)
         seen[what] = got
         t.check(got == want, "live change: " + what, got)
 
