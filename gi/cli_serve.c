@@ -24,7 +24,11 @@ static const cli_opt_t serve_opts[] = {
     {"timeout", "SECONDS", "close idle connections after this (default 15)"},
     {"max-header-bytes", "N", "request line and headers together (default 16384)"},
     {"max-body-bytes", "N", "request body (default 32768)"},
-    {"repeat-threshold", "N", "scans of one code before the page warns (default 10)"},
+    {"repeat-threshold", "N",
+     "distinct clients checking one code inside the window before the page warns (default 10)"},
+    {"repeat-window", "SECONDS",
+     "a client counts towards the warning this long after its last check (default 2592000, "
+     "30 days)"},
     {"reports-per-hour", "N", "consumer reports per client and hour (default 10)"},
     {"cache-mb", "N", "database pages each worker thread may cache, in MiB (default 64)"},
     {"target", "N",
@@ -101,7 +105,7 @@ static gi_err_t opt_proxies(const cli_t *cli, const cli_command_t *cmd, const ch
 static gi_err_t read_config(const cli_t *cli, const cli_command_t *cmd, web_config_t *cfg,
                             char *host, size_t cap, label_layout_t *layout, gi_error_t *err)
 {
-    unsigned header = 0, body = 0, threshold = 0, reports = 0;
+    unsigned header = 0, body = 0, threshold = 0, reports = 0, window = 0;
     unsigned per_ip = 128;
     const char *env_target = getenv("GIMARK_TARGET");
     unsigned target = 0;
@@ -122,6 +126,7 @@ static gi_err_t read_config(const cli_t *cli, const cli_command_t *cmd, web_conf
         (rc = opt_uint(cli, cmd, "max-header-bytes", 2048, 1 << 20, &header, err)) ||
         (rc = opt_uint(cli, cmd, "max-body-bytes", 1024, 1 << 24, &body, err)) ||
         (rc = opt_uint(cli, cmd, "repeat-threshold", 1, 1000000, &threshold, err)) ||
+        (rc = opt_uint(cli, cmd, "repeat-window", 1, 10 * 366 * 86400, &window, err)) ||
         (rc = opt_uint(cli, cmd, "reports-per-hour", 1, 1000000, &reports, err)) ||
         (rc = opt_uint(cli, cmd, "cache-mb", 1, 65536, &cfg->cache_mb, err)) ||
         (rc = opt_uint(cli, cmd, "target", 1, 100000000, &target, err)) ||
@@ -139,6 +144,7 @@ static gi_err_t read_config(const cli_t *cli, const cli_command_t *cmd, web_conf
     cfg->max_header_bytes = header;
     cfg->max_body_bytes = body;
     cfg->repeat_threshold = threshold;
+    cfg->repeat_window_s = window;
     cfg->reports_per_hour = reports;
     cfg->target = target;
     return GI_OK;

@@ -81,7 +81,7 @@ typedef struct {
     unsigned status;
     size_t body_bytes;
     int body_too_large;
-    int head;            /* a HEAD request: answered like GET, but no scan is recorded */
+    int head;            /* a HEAD request: answered and recorded like GET, without a body */
     const char *method;  /* valid while the request lasts */
     const char *url;     /* the path, valid while the request lasts */
     int host_missing;    /* HTTP/1.1 without a Host header */
@@ -326,7 +326,6 @@ static enum MHD_Result send_verification(web_server_t *s, struct MHD_Connection 
                           client,
                           gi_ua_class(header(c, "User-Agent")),
                           s->cfg.repeat_threshold,
-                          rq->head,
                           unknown_wait_s > 0};
     if (gi_verify_scan(&ctx, s->scans, &in, &v, &err) != GI_OK) {
         fprintf(stderr, "gimark serve: verify: %s\n", err.msg);
@@ -340,7 +339,7 @@ static enum MHD_Result send_verification(web_server_t *s, struct MHD_Connection 
         return as_json ? send_json_error(c, rq, 429, "rate_limited", t->scans_limited_text)
                        : send_message(s, c, rq, 429, t->scans_limited_title, t->scans_limited_text);
     }
-    if (!v.found && !rq->head)
+    if (!v.found)
         web_ratelimit_take(s->unknown_codes, client, now_ms);
     rq->verdict = gi_verdict_name(v.verdict);
     web_metrics_verdict(s->metrics, v.verdict);
@@ -775,6 +774,8 @@ void web_config_defaults(web_config_t *cfg)
         cfg->max_body_bytes = 32 * 1024;
     if (!cfg->repeat_threshold)
         cfg->repeat_threshold = 10;
+    if (cfg->repeat_window_s <= 0)
+        cfg->repeat_window_s = GI_REPEAT_WINDOW_DEFAULT;
     if (cfg->reports_per_hour <= 0)
         cfg->reports_per_hour = 10;
     if (!cfg->cache_mb)
@@ -922,7 +923,9 @@ web_server_t *web_server_start(const web_config_t *cfg, gi_error_t *err)
     pthread_mutex_init(&s->flight_lock, NULL);
     pthread_cond_init(&s->flight_done, NULL);
     pthread_key_create(&s->db_key, close_worker_db);
-    s->scans = gi_scan_queue_start(s->db_path, NULL, err);
+    gi_scan_config_t scan_cfg = {.window_s = s->cfg.repeat_window_s,
+                                 .clients_kept = (size_t)s->cfg.repeat_threshold + 1};
+    s->scans = gi_scan_queue_start(s->db_path, &scan_cfg, err);
     if (s->cfg.access_log && !(s->access_log = web_accesslog_start(STDERR_FILENO)))
         gi_fail(err, GI_ENOMEM, "cannot start the access log");
     if (!s->scans || (s->cfg.access_log && !s->access_log) || start_daemon(s, err) != 0) {

@@ -242,8 +242,11 @@ class Server:
     def __exit__(self, *exc):
         self.stop()
 
-    def conn(self, timeout=10):
-        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+    def conn(self, timeout=10, source=None):
+        """A connection, from the loopback address source when given
+        (127.0.0.2 and up: another client)."""
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout,
+                                          source_address=(source, 0) if source else None)
 
     def request(self, method, path, body=None, headers=None, conn=None):
         """One request; returns (status, headers dict lower-cased, body bytes)."""
