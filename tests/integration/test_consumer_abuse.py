@@ -35,6 +35,14 @@ T = Tally("consumer_abuse")
 THRESHOLD = 10
 
 
+class Serving(Server):
+    """Server as a with-block that checks the server exits cleanly on SIGTERM."""
+
+    def __exit__(self, *exc):
+        rc = self.stop()
+        T.check(rc == 0, "the server stops cleanly (%s)" % " ".join(self.extra), rc)
+
+
 def as_client(srv, method, path, client):
     """One request as client (an address a trusted proxy forwards)."""
     return srv.request(method, path, headers={"X-Forwarded-For": client})
@@ -46,7 +54,7 @@ def verdict(srv, code, client):
 
 
 def test_one_client_counts_once(w, code):
-    with Server(w, "--trusted-proxy", "127.0.0.1", "--repeat-threshold", THRESHOLD) as srv:
+    with Serving(w, "--trusted-proxy", "127.0.0.1", "--repeat-threshold", THRESHOLD) as srv:
         me = "198.51.100.1"
         kinds = [("GET", "/v/%s"), ("GET", "/v/%s?lang=en"), ("GET", "/v/%s?lang=zh"),
                  ("HEAD", "/v/%s"), ("GET", "/api/v1/verify/%s")]
@@ -85,7 +93,7 @@ def test_one_client_counts_once(w, code):
 
 
 def test_window(w, code):
-    with Server(w, "--trusted-proxy", "127.0.0.1", "--repeat-threshold", 2,
+    with Serving(w, "--trusted-proxy", "127.0.0.1", "--repeat-threshold", 2,
                 "--repeat-window", 2) as srv:
         for k in (1, 2):
             T.check(verdict(srv, code, "192.0.2.%d" % k).get("verdict") == "GENUINE",
@@ -104,7 +112,7 @@ def test_window(w, code):
 
 
 def test_head(w, code):
-    with Server(w, "--trusted-proxy", "127.0.0.1", "--unknown-per-minute", 5) as srv:
+    with Serving(w, "--trusted-proxy", "127.0.0.1", "--unknown-per-minute", 5) as srv:
         me = "198.51.100.50"
         before = verdict(srv, code, me)["scans"]
         for _ in range(3):
@@ -148,7 +156,7 @@ def closed_by_peer(sock):
 
 
 def test_trickled_head(w):
-    with Server(w, "--head-timeout", 2, "--timeout", 60) as srv:
+    with Serving(w, "--head-timeout", 2, "--timeout", 60) as srv:
         s = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
         head = b"GET /healthz HTTP/1.1\r\nHost: gi.example.cn\r\nX-Padding: " + b"p" * 1000
         t0 = time.monotonic()
@@ -185,7 +193,7 @@ def test_many_tricklers(w, code):
     if not T.check(soft >= want, "the test may open 4,000 sockets", soft):
         return
     # defaults: 4096 connections, 64 per address, head deadline 10 s
-    with Server(w) as srv:
+    with Serving(w) as srv:
         socks = []
         refused = 0
         t0 = time.monotonic()
