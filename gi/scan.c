@@ -217,11 +217,20 @@ typedef struct {
     size_t n, cap;
 } loaded_t;
 
+/* Takes one client read from the database; the array grows as they come,
+ * so a large threshold costs memory only for codes with that many clients. */
 static int load_client(const char *client_key, int64_t last_at, void *arg)
 {
     loaded_t *l = arg;
-    if (l->n < l->cap)
-        l->c[l->n++] = (client_t){client_hash(client_key), last_at};
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 4;
+        client_t *grown = realloc(l->c, cap * sizeof *grown);
+        if (!grown)
+            return 1; /* fewer clients known: the count may come out low, never high */
+        l->c = grown;
+        l->cap = cap;
+    }
+    l->c[l->n++] = (client_t){client_hash(client_key), last_at};
     return 0;
 }
 
@@ -255,12 +264,9 @@ int gi_scan_count_next(gi_scan_queue_t *q, db_t *db, const char *code, const cha
 
         int64_t stored = 0, first = 0;
         got.n = 0;
-        got.cap = q->cfg.clients_kept;
-        if (!got.c && !(got.c = malloc(got.cap * sizeof *got.c)))
-            return -1;
         if (db_scan_count(db, code, &stored, &first) != DB_OK ||
-            db_scan_clients(db, code, now - q->cfg.window_s, (int64_t)got.cap, load_client, &got) !=
-                DB_OK) {
+            db_scan_clients(db, code, now - q->cfg.window_s, (int64_t)q->cfg.clients_kept,
+                            load_client, &got) != DB_OK) {
             free(got.c);
             return -1;
         }
@@ -286,7 +292,8 @@ int gi_scan_count_next(gi_scan_queue_t *q, db_t *db, const char *code, const cha
             if (got.n > 0) { /* hand over the loaded clients */
                 t->clients = got.c;
                 t->nclients = (uint32_t)got.n;
-                t->capclients = (uint32_t)got.cap;
+                t->capclients =
+                    (uint32_t)(got.cap < q->cfg.clients_kept ? got.cap : q->cfg.clients_kept);
                 got.c = NULL;
             }
             q->nused++;
@@ -537,7 +544,7 @@ static int store_queued(gi_scan_queue_t *q, event_buf_t *mine)
     pthread_mutex_unlock(&q->lock);
 
     int ok = commit_batch(q, mine) == 0;
-    if (ok && seen_add(q, mine) != 0) /* the next start's catch-up merges them */
+    if (ok && seen_add(q, mine) != 0) /* the scans are stored; their clients go unnoted */
         fprintf(stderr, "gimark: out of memory noting scan clients\n");
     release_pending(q, mine, ok);
 

@@ -172,6 +172,17 @@ static void test_distinct_clients(void)
     push_from(q, t.db, code, client(11), 2003, &got);
     CHECK(got.clients == 11); /* no more are kept than it takes to tell */
     gi_scan_queue_stop(q);
+    /* after a restart, read back from the database: as many as it takes */
+    q = gi_scan_queue_start(t.path, &cfg, &e);
+    push_from(q, t.db, code, client(5), 2004, &got);
+    CHECK(got.clients == 11 && got.scans == 43);
+    gi_scan_queue_stop(q);
+    cfg.clients_kept = 3;
+    q = gi_scan_queue_start(t.path, &cfg, &e);
+    push_from(q, t.db, code, client(12), 2005, &got);
+    CHECK(got.clients == 3);
+    push_from(q, t.db, code, client(13), 2006, &got);
+    CHECK(got.clients == 3);
     testdb_close(&t);
 }
 
