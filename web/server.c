@@ -15,11 +15,12 @@
  *
  * Slow clients: libmicrohttpd's connection timeout counts idle time only, so
  * a client sending one header byte every few seconds would hold its
- * connection for ever. Each connection is watched from its start (and from
- * the end of each request, for the next one on a kept-alive connection)
- * until its request head is complete, which is when the access handler is
- * first called; a watchdog thread shuts down the sockets whose head is not
- * complete by the head deadline (--head-timeout).
+ * connection for ever. Each connection is watched from its start until its
+ * request head is complete, which is when the access handler is first
+ * called; a watchdog thread shuts down the sockets whose head is not complete
+ * by the head deadline (--head-timeout). On a kept-alive connection the next
+ * head is due within the idle timeout and the head deadline after the last
+ * answer, so a proxy's pool of idle connections lives by the idle timeout.
  */
 #include "web/web.h"
 #include "gi/report.h"
@@ -861,7 +862,9 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     (void)why;
     if (!rq)
         return;
-    head_done(c, monotonic_ms() + (int64_t)s->cfg.head_timeout_s * 1000); /* the next one */
+    /* the next request on a kept-alive connection: its head is due within the
+     * idle timeout (which closes a silent connection first) and the head deadline */
+    head_done(c, monotonic_ms() + (int64_t)(s->cfg.timeout_s + s->cfg.head_timeout_s) * 1000);
     unsigned status = rq->status ? rq->status : 499;
     double seconds = seconds_since(&rq->start);
     web_metrics_request(s->metrics, rq->route.id, status, seconds);

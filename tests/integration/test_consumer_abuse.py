@@ -11,7 +11,9 @@ c) HEAD is a scan like GET: counted, stored, and limited like GET (a HEAD
    flood of unknown codes gets 429 too).
 d) A client trickling its request head one byte at a time is disconnected
    once --head-timeout has passed, however busy it keeps the connection
-   (libmicrohttpd's own timeout counts idle time only).
+   (libmicrohttpd's own timeout counts idle time only); on a kept-alive
+   connection, once the idle timeout and --head-timeout have passed since the
+   last answer.
 e) 4,000 trickling connections from 35 loopback addresses (127.0.0.2 to
    127.0.0.36) leave room for a new client, which is served; the per-address
    share keeps them from filling the connection limit.
@@ -155,20 +157,29 @@ def closed_by_peer(sock):
         return True
 
 
+HEAD = b"GET /healthz HTTP/1.1\r\nHost: gi.example.cn\r\nX-Padding: " + b"p" * 1000
+
+
+def trickle(s, limit_s):
+    """Sends HEAD to s a byte every 0.25 s; (cut off by the server, bytes sent)."""
+    t0 = time.monotonic()
+    sent = 0
+    while time.monotonic() - t0 < limit_s:
+        try:
+            s.send(HEAD[sent:sent + 1])
+            sent += 1
+        except OSError:
+            return True, sent
+        if readable([s], 0.25) and closed_by_peer(s):
+            return True, sent
+    return False, sent
+
+
 def test_trickled_head(w):
     with Serving(w, "--head-timeout", 2, "--timeout", 60) as srv:
         s = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
-        head = b"GET /healthz HTTP/1.1\r\nHost: gi.example.cn\r\nX-Padding: " + b"p" * 1000
         t0 = time.monotonic()
-        sent, closed = 0, False
-        while time.monotonic() - t0 < 20 and not closed:  # well past the deadline
-            try:
-                s.send(head[sent:sent + 1])
-                sent += 1
-            except OSError:
-                closed = True
-                break
-            closed = bool(readable([s], 0.25)) and closed_by_peer(s)  # a byte every 0.25 s
+        closed, sent = trickle(s, 20)  # well past the deadline
         s.close()
         T.check(closed, "a head trickled one byte every 0.25 s is cut off (idle timeout 60 s)",
                 "%d bytes sent in %.1f s" % (sent, time.monotonic() - t0))
@@ -182,6 +193,23 @@ def test_trickled_head(w):
         c.close()
         T.check(r1[0] == r2[0] == 200, "keep-alive: two prompt requests on one connection")
         T.check(srv.alive(), "the server is alive")
+    # on a kept-alive connection, the next head is due within the idle timeout
+    # and the head deadline after the last answer
+    with Serving(w, "--head-timeout", 2, "--timeout", 2) as srv:
+        s = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
+        s.sendall(b"GET /healthz HTTP/1.1\r\nHost: gi.example.cn\r\n\r\n")
+        got = b""
+        while b"ok\n" not in got:
+            d = s.recv(4096)
+            if not d:
+                break
+            got += d
+        T.check(got.startswith(b"HTTP/1.1 200"), "keep-alive: the first request answered", got[:40])
+        t0 = time.monotonic()
+        closed, sent = trickle(s, 20)
+        s.close()
+        T.check(closed, "keep-alive: the next head trickled after an answer is cut off too",
+                "%d bytes sent in %.1f s" % (sent, time.monotonic() - t0))
 
 
 def test_many_tricklers(w, code):
