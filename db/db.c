@@ -60,6 +60,9 @@ enum {
     Q_SCAN_TOTAL_ADD,
     Q_SCAN_MERGED_SET,
     Q_SCAN_CATCH_UP,
+    Q_SCAN_CLIENT_ADD,
+    Q_SCAN_CLIENTS_RECENT,
+    Q_SCAN_CLIENTS_CATCH_UP,
     Q_REPORT_INSERT,
     Q_SCANS_PER_DAY,
     Q_VERDICT_MIX,
@@ -267,6 +270,18 @@ static const char *const query_sql[Q_COUNT] = {
         "(SELECT through_id FROM scans.scan_merged) AND code IS NOT NULL GROUP BY code "
         "ORDER BY code ON CONFLICT (code) DO UPDATE SET count = count + excluded.count, "
         "first_at = min(first_at, excluded.first_at)",
+#define SCAN_CLIENT_UPSERT                                                                         \
+    "ON CONFLICT (code, client_key) DO UPDATE SET first_at = min(first_at, excluded.first_at), "   \
+    "last_at = max(last_at, excluded.last_at)"
+    [Q_SCAN_CLIENT_ADD] = "INSERT INTO scans.scan_client (code, client_key, first_at, last_at) "
+                          "VALUES (?,?,?,?) " SCAN_CLIENT_UPSERT,
+    [Q_SCAN_CLIENTS_RECENT] = "SELECT client_key, last_at FROM scans.scan_client "
+                              "WHERE code = ?1 AND last_at > ?2 ORDER BY last_at DESC LIMIT ?3",
+    [Q_SCAN_CLIENTS_CATCH_UP] =
+        "INSERT INTO scans.scan_client (code, client_key, first_at, last_at) "
+        "SELECT code, client_key, min(at), max(at) FROM scans.scan WHERE id > "
+        "(SELECT through_id FROM scans.scan_merged) AND code IS NOT NULL GROUP BY code, "
+        "client_key ORDER BY code, client_key " SCAN_CLIENT_UPSERT,
 #define REPORT_FROM                                                                                \
     "r.id, r.at, r.code, r.text, r.contact, r.client_key, r.status, r.note, "                      \
     "coalesce(o.id, 0), coalesce(o.region_code, '') FROM report r "                                \
@@ -306,14 +321,17 @@ static const char *const query_sql[Q_COUNT] = {
         "SELECT coalesce(raw, ''), count(*), min(at), max(at), 0, '', '', '' FROM scans.scan "
         "WHERE at >= ?1 AND code IS NULL AND length(?4) <= 2 GROUP BY 1 "
         "ORDER BY 2 DESC, 1 LIMIT ?2 OFFSET ?3",
+    /* codes by the distinct clients that ever scanned them (scan_client) */
     [Q_REPEATED_CODES] =
-        "SELECT t.code, t.count, t.first_at, 0, o.id, o.name, p.name_zh, '' "
-        "FROM scans.scan_total t JOIN label l ON l.code = t.code "
+        "SELECT t.code, t.clients, t.first_at, t.last_at, o.id, o.name, p.name_zh, '' "
+        "FROM (SELECT code, count(*) AS clients, min(first_at) AS first_at, "
+        "max(last_at) AS last_at FROM scans.scan_client GROUP BY code HAVING count(*) > ?1) t "
+        "JOIN label l ON l.code = t.code "
         "JOIN batch b ON b.id = l.batch_id "
         "JOIN authorisation a ON a.id = b.auth_id "
         "JOIN operator o ON o.id = a.operator_id "
         "JOIN product p ON p.id = a.product_id "
-        "WHERE t.count > ?1 AND " IN_REGION " ORDER BY t.count DESC, t.code LIMIT ?2 OFFSET ?3",
+        "WHERE " IN_REGION " ORDER BY t.clients DESC, t.code LIMIT ?2 OFFSET ?3",
     [Q_SUSPECT_SCANS] = "SELECT s.verdict, count(*), min(s.at), max(s.at), o.id, o.name, "
                         "p.name_zh, s.verdict FROM scans.scan s JOIN label l ON l.code = s.code "
                         "JOIN batch b ON b.id = l.batch_id "
@@ -515,6 +533,21 @@ static const char scans_schema[] =
     ") STRICT;"
     "INSERT OR IGNORE INTO scans.scan_merged VALUES (1, 0);";
 
+/* Version 2: each client that scanned a code, when first and last (the
+ * distinct clients behind the repeat warning), merged like the totals. Its
+ * rows are upserts of min and max, so merging a scan twice changes nothing. */
+static const char scans_schema_2[] =
+    "CREATE TABLE IF NOT EXISTS scans.scan_client ("
+    "  code TEXT NOT NULL,"
+    "  client_key TEXT NOT NULL,"
+    "  first_at INTEGER NOT NULL,"
+    "  last_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (code, client_key)"
+    ") STRICT, WITHOUT ROWID;"
+    "INSERT INTO scans.scan_client (code, client_key, first_at, last_at) "
+    "SELECT code, client_key, min(at), max(at) FROM scans.scan WHERE code IS NOT NULL "
+    "GROUP BY code, client_key ORDER BY code, client_key " SCAN_CLIENT_UPSERT ";";
+
 void db_scans_path(const char *path, char *out, size_t cap)
 {
     size_t n = strlen(path);
@@ -577,14 +610,14 @@ static db_err_t attach_scans(db_t *db, const char *path)
 static db_err_t scans_ready(db_t *db)
 {
     int v = pragma_int(db, "PRAGMA scans.user_version");
-    if (v == 1)
+    if (v == 2)
         return DB_OK;
-    if (v != 0)
+    if (v != 0 && v != 1)
         return fail(db, DB_EIO, "scans file schema version %d is not one this gimark knows", v);
     if (exec(db, "BEGIN IMMEDIATE") != DB_OK)
         return DB_EIO;
-    if (exec(db, scans_schema) != DB_OK || exec(db, "PRAGMA scans.user_version = 1") != DB_OK ||
-        exec(db, "COMMIT") != DB_OK) {
+    if ((v < 1 && exec(db, scans_schema) != DB_OK) || exec(db, scans_schema_2) != DB_OK ||
+        exec(db, "PRAGMA scans.user_version = 2") != DB_OK || exec(db, "COMMIT") != DB_OK) {
         sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
         return DB_EIO;
     }
@@ -1538,7 +1571,24 @@ static db_err_t set_merged(db_t *db, int64_t through_id)
     return step_done(db, st, "scan totals mark");
 }
 
-db_err_t db_scan_totals_merge(db_t *db, const db_scan_total_t *totals, size_t n, int64_t through_id)
+static db_err_t scan_clients_add(db_t *db, const db_scan_client_t *clients, size_t m)
+{
+    db_err_t rc = DB_OK;
+    for (size_t i = 0; rc == DB_OK && i < m; i++) {
+        sqlite3_stmt *st = stmt_get(db, Q_SCAN_CLIENT_ADD);
+        if (!st)
+            return DB_EIO;
+        bind_text(st, 1, clients[i].code);
+        bind_text(st, 2, clients[i].client_key);
+        sqlite3_bind_int64(st, 3, clients[i].first_at);
+        sqlite3_bind_int64(st, 4, clients[i].last_at);
+        rc = step_done(db, st, "scan client");
+    }
+    return rc;
+}
+
+db_err_t db_scan_totals_merge(db_t *db, const db_scan_total_t *totals, size_t n,
+                              const db_scan_client_t *clients, size_t m, int64_t through_id)
 {
     db_err_t rc = scans_begin(db);
     for (size_t i = 0; rc == DB_OK && i < n; i++) {
@@ -1553,16 +1603,25 @@ db_err_t db_scan_totals_merge(db_t *db, const db_scan_total_t *totals, size_t n,
         rc = step_done(db, st, "scan total");
     }
     if (rc == DB_OK)
+        rc = scan_clients_add(db, clients, m);
+    if (rc == DB_OK)
         rc = set_merged(db, through_id);
     return scans_end(db, rc);
+}
+
+static db_err_t step_query(db_t *db, int q, const char *what)
+{
+    sqlite3_stmt *st = stmt_get(db, q);
+    return st ? step_done(db, st, what) : DB_EIO;
 }
 
 db_err_t db_scan_totals_catch_up(db_t *db)
 {
     db_err_t rc = scans_begin(db);
-    sqlite3_stmt *st = rc == DB_OK ? stmt_get(db, Q_SCAN_CATCH_UP) : NULL;
+    if (rc == DB_OK) /* before the totals: both read the scans after the same mark */
+        rc = step_query(db, Q_SCAN_CLIENTS_CATCH_UP, "scan clients catch-up");
     if (rc == DB_OK)
-        rc = st ? step_done(db, st, "scan totals catch-up") : DB_EIO;
+        rc = step_query(db, Q_SCAN_CATCH_UP, "scan totals catch-up");
     if (rc == DB_OK) {
         sqlite3_stmt *max = NULL;
         int64_t top = 0;
@@ -1593,6 +1652,33 @@ db_err_t db_scan_count(db_t *db, const char *code, int64_t *count, int64_t *firs
     }
     sqlite3_reset(st);
     return rc == DB_ENOTFOUND ? DB_OK : rc;
+}
+
+typedef struct {
+    db_scan_client_fn fn;
+    void *arg;
+} client_ctx_t;
+
+static int client_row(sqlite3_stmt *st, void *ctx)
+{
+    client_ctx_t *c = ctx;
+    const char *key = (const char *)sqlite3_column_text(st, 0);
+    return c->fn(key ? key : "", sqlite3_column_int64(st, 1), c->arg);
+}
+
+db_err_t db_scan_clients(db_t *db, const char *code, int64_t after, int64_t limit,
+                         db_scan_client_fn fn, void *arg)
+{
+    if (read_snapshot(db) != DB_OK)
+        return DB_EIO;
+    sqlite3_stmt *st = stmt_get(db, Q_SCAN_CLIENTS_RECENT);
+    if (!st)
+        return DB_EIO;
+    bind_text(st, 1, code);
+    sqlite3_bind_int64(st, 2, after);
+    sqlite3_bind_int64(st, 3, limit);
+    client_ctx_t c = {fn, arg};
+    return step_rows(db, st, "scan clients", client_row, &c);
 }
 
 db_err_t db_report_insert(db_t *db, db_report_t *r)

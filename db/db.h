@@ -308,16 +308,29 @@ typedef struct {
     int64_t first_at;
 } db_scan_total_t;
 
-/* Adds counts to the totals (sorted by code: fewer pages touched) and notes
- * that every scan up to through_id is counted, in one transaction. */
+/* One client's scans of a code since the last merge: first and last time. */
+typedef struct {
+    const char *code;
+    const char *client_key;
+    int64_t first_at, last_at;
+} db_scan_client_t;
+
+/* Adds counts to the totals and clients to the codes' clients (each sorted
+ * by code: fewer pages touched) and notes that every scan up to through_id
+ * is counted, in one transaction. */
 db_err_t db_scan_totals_merge(db_t *db, const db_scan_total_t *totals, size_t n,
-                              int64_t through_id);
-/* Adds the scans stored after the last merge to the totals (after a crash,
- * when the writer could not merge what it had recorded). */
+                              const db_scan_client_t *clients, size_t m, int64_t through_id);
+/* Adds the scans stored after the last merge to the totals and the clients
+ * (after a crash, when the writer could not merge what it had recorded). */
 db_err_t db_scan_totals_catch_up(db_t *db);
 /* How often code was scanned, and when first (0 and 0 when never), as of
  * the last merge. */
 db_err_t db_scan_count(db_t *db, const char *code, int64_t *count, int64_t *first_at);
+/* The clients whose last scan of code was after a time, as of the last
+ * merge, latest first, at most limit; fn returns non-zero to stop. */
+typedef int (*db_scan_client_fn)(const char *client_key, int64_t last_at, void *arg);
+db_err_t db_scan_clients(db_t *db, const char *code, int64_t after, int64_t limit,
+                         db_scan_client_fn fn, void *arg);
 
 typedef struct {
     int64_t id;
@@ -380,7 +393,8 @@ db_err_t db_labels_per_month(db_t *db, int64_t since, const char *region, db_tal
  * scan. They belong to no region: listed only for a province or wider. */
 db_err_t db_unknown_inputs(db_t *db, int64_t since, const char *region, db_page_t page,
                            db_tally_fn fn, void *arg);
-/* Codes scanned more than threshold times, most scanned first, with their
+/* Codes scanned by more than threshold distinct clients (ever), most first
+ * (count the clients, first_at/last_at the first and last scan), with their
  * operator and product (key the code). */
 db_err_t db_repeated_codes(db_t *db, int64_t threshold, const char *region, db_page_t page,
                            db_tally_fn fn, void *arg);

@@ -20,11 +20,18 @@ static const cli_opt_t serve_opts[] = {
     {"threads", "N", "worker threads (default: one per core)"},
     {"base-url", "URL", "the address the outside reaches the server at"},
     {"max-conns", "N", "open connections in all (default 4096)"},
-    {"max-conns-per-ip", "N", "open connections per client address (default 128; 0: no limit)"},
+    {"max-conns-per-ip", "N", "open connections per client address (default 64; 0: no limit)"},
     {"timeout", "SECONDS", "close idle connections after this (default 15)"},
+    {"head-timeout", "SECONDS",
+     "close a connection whose request line and headers are not all in after this, however "
+     "busy it keeps (default 10)"},
     {"max-header-bytes", "N", "request line and headers together (default 16384)"},
     {"max-body-bytes", "N", "request body (default 32768)"},
-    {"repeat-threshold", "N", "scans of one code before the page warns (default 10)"},
+    {"repeat-threshold", "N",
+     "distinct clients checking one code inside the window before the page warns (default 10)"},
+    {"repeat-window", "SECONDS",
+     "a client counts towards the warning this long after its last check (default 2592000, "
+     "30 days)"},
     {"reports-per-hour", "N", "consumer reports per client and hour (default 10)"},
     {"cache-mb", "N", "database pages each worker thread may cache, in MiB (default 64)"},
     {"target", "N",
@@ -103,8 +110,8 @@ static gi_err_t opt_proxies(const cli_t *cli, const cli_command_t *cmd, const ch
 static gi_err_t read_config(const cli_t *cli, const cli_command_t *cmd, web_config_t *cfg,
                             char *host, size_t cap, label_layout_t *layout, gi_error_t *err)
 {
-    unsigned header = 0, body = 0, threshold = 0, reports = 0;
-    unsigned per_ip = 128;
+    unsigned header = 0, body = 0, threshold = 0, reports = 0, window = 0;
+    unsigned per_ip = 64;
     const char *env_target = getenv("GIMARK_TARGET");
     unsigned target = 0;
     if (env_target && *env_target) {
@@ -121,9 +128,11 @@ static gi_err_t read_config(const cli_t *cli, const cli_command_t *cmd, web_conf
         (rc = opt_uint(cli, cmd, "max-conns", 1, 1000000, &cfg->max_conns, err)) ||
         (rc = opt_uint(cli, cmd, "max-conns-per-ip", 0, 1000000, &per_ip, err)) ||
         (rc = opt_uint(cli, cmd, "timeout", 1, 3600, &cfg->timeout_s, err)) ||
+        (rc = opt_uint(cli, cmd, "head-timeout", 1, 3600, &cfg->head_timeout_s, err)) ||
         (rc = opt_uint(cli, cmd, "max-header-bytes", 2048, 1 << 20, &header, err)) ||
         (rc = opt_uint(cli, cmd, "max-body-bytes", 1024, 1 << 24, &body, err)) ||
         (rc = opt_uint(cli, cmd, "repeat-threshold", 1, 1000000, &threshold, err)) ||
+        (rc = opt_uint(cli, cmd, "repeat-window", 1, 10 * 366 * 86400, &window, err)) ||
         (rc = opt_uint(cli, cmd, "reports-per-hour", 1, 1000000, &reports, err)) ||
         (rc = opt_uint(cli, cmd, "cache-mb", 1, 65536, &cfg->cache_mb, err)) ||
         (rc = opt_uint(cli, cmd, "target", 1, 100000000, &target, err)) ||
@@ -142,6 +151,7 @@ static gi_err_t read_config(const cli_t *cli, const cli_command_t *cmd, web_conf
     cfg->max_header_bytes = header;
     cfg->max_body_bytes = body;
     cfg->repeat_threshold = threshold;
+    cfg->repeat_window_s = window;
     cfg->reports_per_hour = reports;
     cfg->target = target;
     return GI_OK;

@@ -15,6 +15,15 @@
  * dropped when the table is full, once evict_after_ms have passed since their
  * merge (longer than any reader's held snapshot); `epoch` changes then, so a
  * reader that looked the code up in the database meanwhile reads it again.
+ *
+ * Clients: each entry keeps up to clients_kept distinct clients (a 64-bit
+ * hash of the client key) with the time of their last scan, replacing the
+ * least recent when full. The kept ones are the most recent distinct
+ * clients, so those inside the window number min(true count, clients_kept):
+ * enough to tell whether the threshold is passed. The writer notes each
+ * stored scan's (code, client, time) in `seen`, and at each merge folds it
+ * into one row per pair (sorted, in the totals' transaction); a code loaded
+ * from the database takes its latest clients from there.
  */
 #include "gi/scan.h"
 
@@ -26,8 +35,15 @@
 #include <time.h>
 
 typedef struct {
+    uint64_t key; /* hash of the client key */
+    int64_t last_at;
+} client_t;
+
+typedef struct {
     char code[GI_CODE_LEN];
     int used;
+    uint32_t nclients, capclients;
+    client_t *clients; /* the latest distinct clients, at most clients_kept */
     int64_t count;
     int64_t first_at;
     int64_t pending;    /* queued, not yet stored */
@@ -39,6 +55,13 @@ typedef struct {
     gi_scan_event_t *ev;
     size_t n, cap;
 } event_buf_t;
+
+/* A stored scan's code and client, for the next merge (writer only). */
+typedef struct {
+    char code[GI_CODE_LEN + 1];
+    char client_key[GI_CLIENT_KEY_LEN + 1];
+    int64_t at;
+} seen_t;
 
 struct gi_scan_queue {
     gi_scan_config_t cfg;
@@ -54,6 +77,8 @@ struct gi_scan_queue {
     int64_t last_id;     /* id of the last scan row stored */
     int merge_wanted;    /* gi_scan_sync() waits for a merge */
     uint64_t merged_seq; /* pushed count covered by the last merge */
+    seen_t *seen;        /* stored, unmerged scans' clients (writer only) */
+    size_t nseen, capseen;
     /* the tracked codes, under their own lock */
     pthread_mutex_t track_lock;
     tracked_t *slots;
@@ -107,8 +132,12 @@ static int rebuild(gi_scan_queue_t *q, size_t nslots, int drop_settled)
     int64_t now_ms = monotonic_ms();
     for (size_t i = 0; i < q->nslots; i++) {
         tracked_t *t = &q->slots[i];
-        if (!t->used || (drop_settled && settled(q, t, now_ms)))
+        if (!t->used)
             continue;
+        if (drop_settled && settled(q, t, now_ms)) {
+            free(t->clients);
+            continue;
+        }
         *slot_for(fresh, nslots, t->code) = *t;
         kept++;
     }
@@ -135,25 +164,112 @@ static int make_room(gi_scan_queue_t *q)
     return rebuild(q, q->nslots * 2, 0);
 }
 
-int64_t gi_scan_count_next(gi_scan_queue_t *q, db_t *db, const char *code, int64_t now,
-                           int64_t *first_at)
+static uint64_t client_hash(const char *client_key)
 {
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (const char *p = client_key; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    return h;
+}
+
+/* Notes a scan of t by client at time at (track_lock held): the client's
+ * last time moves on, or it joins the kept clients, in place of the least
+ * recent one when they are clients_kept already. */
+static void client_seen(gi_scan_queue_t *q, tracked_t *t, uint64_t key, int64_t at)
+{
+    uint32_t oldest = 0;
+    for (uint32_t i = 0; i < t->nclients; i++) {
+        if (t->clients[i].key == key) {
+            if (at > t->clients[i].last_at)
+                t->clients[i].last_at = at;
+            return;
+        }
+        if (t->clients[i].last_at < t->clients[oldest].last_at)
+            oldest = i;
+    }
+    if (t->nclients == t->capclients && t->capclients < q->cfg.clients_kept) {
+        size_t cap = t->capclients ? (size_t)t->capclients * 2 : 2;
+        if (cap > q->cfg.clients_kept)
+            cap = q->cfg.clients_kept;
+        client_t *grown = realloc(t->clients, cap * sizeof *grown);
+        if (grown) {
+            t->clients = grown;
+            t->capclients = (uint32_t)cap;
+        }
+    }
+    if (t->nclients < t->capclients)
+        t->clients[t->nclients++] = (client_t){key, at};
+    else if (t->nclients > 0 && t->clients[oldest].last_at <= at)
+        t->clients[oldest] = (client_t){key, at};
+}
+
+/* The kept clients of t whose last scan is inside the window ending at now. */
+static int64_t clients_within(const gi_scan_queue_t *q, const tracked_t *t, int64_t now)
+{
+    int64_t n = 0;
+    for (uint32_t i = 0; i < t->nclients; i++)
+        n += t->clients[i].last_at > now - q->cfg.window_s;
+    return n;
+}
+
+typedef struct {
+    client_t *c;
+    size_t n, cap;
+} loaded_t;
+
+/* Takes one client read from the database; the array grows as they come,
+ * so a large threshold costs memory only for codes with that many clients. */
+static int load_client(const char *client_key, int64_t last_at, void *arg)
+{
+    loaded_t *l = arg;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 4;
+        client_t *grown = realloc(l->c, cap * sizeof *grown);
+        if (!grown)
+            return 1; /* fewer clients known: the count may come out low, never high */
+        l->c = grown;
+        l->cap = cap;
+    }
+    l->c[l->n++] = (client_t){client_hash(client_key), last_at};
+    return 0;
+}
+
+/* Counts the scan in t (track_lock held) and fills out. */
+static void count_in(gi_scan_queue_t *q, tracked_t *t, uint64_t client, int64_t now,
+                     gi_scan_tally_t *out)
+{
+    out->scans = ++t->count;
+    t->pending++;
+    client_seen(q, t, client, now);
+    out->clients = clients_within(q, t, now);
+    out->first_at = t->first_at;
+}
+
+int gi_scan_count_next(gi_scan_queue_t *q, db_t *db, const char *code, const char *client_key,
+                       int64_t now, gi_scan_tally_t *out)
+{
+    uint64_t client = client_hash(client_key);
+    loaded_t got = {NULL, 0, 0};
     for (;;) {
         pthread_mutex_lock(&q->track_lock);
         tracked_t *t = slot_for(q->slots, q->nslots, code);
         if (t->used) {
-            int64_t count = ++t->count;
-            t->pending++;
-            *first_at = t->first_at;
+            count_in(q, t, client, now, out);
             pthread_mutex_unlock(&q->track_lock);
-            return count;
+            free(got.c);
+            return 0;
         }
         uint64_t epoch = q->epoch;
         pthread_mutex_unlock(&q->track_lock);
 
         int64_t stored = 0, first = 0;
-        if (db_scan_count(db, code, &stored, &first) != DB_OK)
+        got.n = 0;
+        if (db_scan_count(db, code, &stored, &first) != DB_OK ||
+            db_scan_clients(db, code, now - q->cfg.window_s, (int64_t)q->cfg.clients_kept,
+                            load_client, &got) != DB_OK) {
+            free(got.c);
             return -1;
+        }
 
         pthread_mutex_lock(&q->track_lock);
         if (q->epoch != epoch) { /* entries were dropped meanwhile: read again */
@@ -164,22 +280,28 @@ int64_t gi_scan_count_next(gi_scan_queue_t *q, db_t *db, const char *code, int64
         if (!t->used) {
             if (make_room(q) != 0) {
                 pthread_mutex_unlock(&q->track_lock);
+                free(got.c);
                 return -1;
             }
             t = slot_for(q->slots, q->nslots, code);
+            memset(t, 0, sizeof *t);
             memcpy(t->code, code, GI_CODE_LEN);
             t->used = 1;
             t->count = stored;
             t->first_at = first ? first : now;
-            t->pending = 0;
-            t->unmerged = 0;
+            if (got.n > 0) { /* hand over the loaded clients */
+                t->clients = got.c;
+                t->nclients = (uint32_t)got.n;
+                t->capclients =
+                    (uint32_t)(got.cap < q->cfg.clients_kept ? got.cap : q->cfg.clients_kept);
+                got.c = NULL;
+            }
             q->nused++;
         }
-        int64_t count = ++t->count;
-        t->pending++;
-        *first_at = t->first_at;
+        count_in(q, t, client, now, out);
         pthread_mutex_unlock(&q->track_lock);
-        return count;
+        free(got.c);
+        return 0;
     }
 }
 
@@ -210,8 +332,68 @@ static int by_code(const void *a, const void *b)
     return strcmp(((const db_scan_total_t *)a)->code, ((const db_scan_total_t *)b)->code);
 }
 
+static int by_code_client(const void *a, const void *b)
+{
+    const seen_t *x = a, *y = b;
+    int c = strcmp(x->code, y->code);
+    return c ? c : strcmp(x->client_key, y->client_key);
+}
+
+/* The stored, unmerged scans' clients, one row per (code, client) in that
+ * order, their strings pointing into q->seen; NULL when none or out of
+ * memory. Writer thread only. */
+static db_scan_client_t *seen_fold(gi_scan_queue_t *q, size_t *m)
+{
+    *m = 0;
+    if (q->nseen == 0)
+        return NULL;
+    qsort(q->seen, q->nseen, sizeof *q->seen, by_code_client);
+    db_scan_client_t *out = malloc(q->nseen * sizeof *out);
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < q->nseen; i++) {
+        const seen_t *e = &q->seen[i];
+        db_scan_client_t *last = *m ? &out[*m - 1] : NULL;
+        if (last && strcmp(last->code, e->code) == 0 &&
+            strcmp(last->client_key, e->client_key) == 0) {
+            if (e->at < last->first_at)
+                last->first_at = e->at;
+            if (e->at > last->last_at)
+                last->last_at = e->at;
+            continue;
+        }
+        out[(*m)++] = (db_scan_client_t){e->code, e->client_key, e->at, e->at};
+    }
+    return out;
+}
+
+/* After a commit: notes the stored scans' codes and clients for the next
+ * merge; writer thread only. 0 on success. */
+static int seen_add(gi_scan_queue_t *q, const event_buf_t *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        const gi_scan_event_t *e = &b->ev[i];
+        if (!e->code[0])
+            continue;
+        if (q->nseen == q->capseen) {
+            size_t cap = q->capseen ? q->capseen * 2 : 1024;
+            seen_t *grown = realloc(q->seen, cap * sizeof *grown);
+            if (!grown)
+                return -1;
+            q->seen = grown;
+            q->capseen = cap;
+        }
+        seen_t *s = &q->seen[q->nseen++];
+        memcpy(s->code, e->code, sizeof s->code);
+        memcpy(s->client_key, e->client_key, sizeof s->client_key);
+        s->at = e->at;
+    }
+    return 0;
+}
+
 /* Adds the stored, unmerged scans of every tracked code to the totals in
- * the database, in code order; writer thread only. 0 on success. */
+ * the database, in code order, and their clients to the codes' clients;
+ * writer thread only. 0 on success. */
 static int merge_totals(gi_scan_queue_t *q)
 {
     pthread_mutex_lock(&q->track_lock);
@@ -239,7 +421,13 @@ static int merge_totals(gi_scan_queue_t *q)
     pthread_mutex_unlock(&q->track_lock);
 
     qsort(totals, n, sizeof *totals, by_code);
-    int ok = db_scan_totals_merge(q->db, totals, n, q->last_id) == DB_OK;
+    size_t m = 0;
+    db_scan_client_t *clients = seen_fold(q, &m);
+    int ok = (clients || q->nseen == 0) &&
+             db_scan_totals_merge(q->db, totals, n, clients, m, q->last_id) == DB_OK;
+    free(clients);
+    if (ok)
+        q->nseen = 0;
     if (ok) {
         int64_t now_ms = monotonic_ms();
         pthread_mutex_lock(&q->track_lock);
@@ -356,6 +544,8 @@ static int store_queued(gi_scan_queue_t *q, event_buf_t *mine)
     pthread_mutex_unlock(&q->lock);
 
     int ok = commit_batch(q, mine) == 0;
+    if (ok && seen_add(q, mine) != 0) /* the scans are stored; their clients go unnoted */
+        fprintf(stderr, "gimark: out of memory noting scan clients\n");
     release_pending(q, mine, ok);
 
     pthread_mutex_lock(&q->lock);
@@ -429,6 +619,10 @@ gi_scan_queue_t *gi_scan_queue_start(const char *db_path, const gi_scan_config_t
         q->cfg.max_tracked = 1000000;
     if (q->cfg.merge_ms <= 0)
         q->cfg.merge_ms = 1000;
+    if (q->cfg.window_s <= 0)
+        q->cfg.window_s = GI_REPEAT_WINDOW_DEFAULT;
+    if (q->cfg.clients_kept == 0)
+        q->cfg.clients_kept = 11;
     if (q->cfg.evict_delay_ms == 0)
         q->cfg.evict_delay_ms = 2000;
     else if (q->cfg.evict_delay_ms < 0)
@@ -477,7 +671,10 @@ void gi_scan_queue_stop(gi_scan_queue_t *q)
     pthread_cond_destroy(&q->wake);
     pthread_cond_destroy(&q->progress);
     free(q->incoming.ev);
+    for (size_t i = 0; i < q->nslots; i++)
+        free(q->slots[i].clients);
     free(q->slots);
+    free(q->seen);
     free(q);
 }
 

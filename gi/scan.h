@@ -9,6 +9,13 @@
  * codes kept in memory, loaded from the database on a code's first scan and
  * dropped again once all of that code's scans are committed.
  *
+ * The repeat warning counts clients, not scans: each tracked code also keeps
+ * the few distinct clients (keyed client hashes) that scanned it last, with
+ * the time of their last scan, so reloads and language switches of one
+ * client count once. The writer merges each (code, client) pair's first and
+ * last time into the database with the totals, so neither a restart nor a
+ * code leaving memory forgets a client.
+ *
  * Thread-safety: all functions may be called from any thread.
  */
 #ifndef GI_SCAN_H
@@ -32,15 +39,21 @@ typedef struct {
 } gi_scan_event_t;
 
 typedef struct {
-    int flush_ms;       /* longest an event waits before its commit (default 5) */
-    size_t max_queue;   /* events queued before pushers wait (default 100000) */
-    size_t max_tracked; /* codes kept in memory when they can go (default 1000000) */
-    int merge_ms;       /* how often stored scans are added to the per-code totals
-                           (default 1000) */
-    int evict_delay_ms; /* a code leaves memory no sooner than this after its last
-                           merge: longer than readers hold snapshots (default 2000;
-                           negative: at once) */
+    int flush_ms;        /* longest an event waits before its commit (default 5) */
+    size_t max_queue;    /* events queued before pushers wait (default 100000) */
+    size_t max_tracked;  /* codes kept in memory when they can go (default 1000000) */
+    int merge_ms;        /* how often stored scans are added to the per-code totals
+                            (default 1000) */
+    int evict_delay_ms;  /* a code leaves memory no sooner than this after its last
+                            merge: longer than readers hold snapshots (default 2000;
+                            negative: at once) */
+    int64_t window_s;    /* a client counts while its last scan of a code is younger
+                            than this (default 30 days) */
+    size_t clients_kept; /* distinct clients counted per code at most: the repeat
+                            threshold + 1 is enough to tell (default 11) */
 } gi_scan_config_t;
+
+#define GI_REPEAT_WINDOW_DEFAULT (30 * 86400)
 
 /* Starts the writer thread on its own connection to db_path. NULL on
  * failure, with a message in err. */
@@ -49,13 +62,20 @@ gi_scan_queue_t *gi_scan_queue_start(const char *db_path, const gi_scan_config_t
 /* Flushes every queued event, stops the writer and frees q. */
 void gi_scan_queue_stop(gi_scan_queue_t *q);
 
-/* Counts one more scan of code at time now and returns its count, this
- * scan included; *first_at receives the time of its first scan. db is the
- * calling thread's connection, read when the code is not in memory. Every
- * call must be followed by gi_scan_push() of its event. -1 on a database
- * error (the scan is then not counted). */
-int64_t gi_scan_count_next(gi_scan_queue_t *q, db_t *db, const char *code, int64_t now,
-                           int64_t *first_at);
+/* What one more scan of a code makes of its counts. */
+typedef struct {
+    int64_t scans;    /* scans of the code, this one included */
+    int64_t clients;  /* distinct clients whose last scan is inside the window, this
+                         one included; at most clients_kept */
+    int64_t first_at; /* time of the code's first scan */
+} gi_scan_tally_t;
+
+/* Counts one more scan of code by client_key at time now. db is the calling
+ * thread's connection, read when the code is not in memory. Every call must
+ * be followed by gi_scan_push() of its event. -1 on a database error (the
+ * scan is then not counted), else 0. */
+int gi_scan_count_next(gi_scan_queue_t *q, db_t *db, const char *code, const char *client_key,
+                       int64_t now, gi_scan_tally_t *out);
 /* Queues an event for the writer. */
 void gi_scan_push(gi_scan_queue_t *q, const gi_scan_event_t *ev);
 

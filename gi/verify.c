@@ -35,7 +35,7 @@ int gi_verdict_is_genuine(gi_verdict_t v)
     return v == GI_VERDICT_GENUINE || v == GI_VERDICT_GENUINE_REPEATED;
 }
 
-gi_verdict_t gi_verdict_of(const db_label_view_t *v, const char *today, int64_t scans,
+gi_verdict_t gi_verdict_of(const db_label_view_t *v, const char *today, int64_t clients,
                            int64_t repeat_threshold)
 {
     if (strcmp(gi_label_status(&v->batch, v->label_voided), "void") == 0)
@@ -49,17 +49,17 @@ gi_verdict_t gi_verdict_of(const db_label_view_t *v, const char *today, int64_t 
         return GI_VERDICT_AUTH_EXPIRED;
     if (strcmp(v->batch.status, "activated") != 0)
         return GI_VERDICT_NOT_ACTIVATED;
-    if (repeat_threshold > 0 && scans > repeat_threshold)
+    if (repeat_threshold > 0 && clients > repeat_threshold)
         return GI_VERDICT_GENUINE_REPEATED;
     return GI_VERDICT_GENUINE;
 }
 
-gi_err_t gi_verify(const gi_ctx_t *ctx, const char *input, size_t len, int64_t scans,
+gi_err_t gi_verify(const gi_ctx_t *ctx, const char *input, size_t len, int64_t clients,
                    int64_t repeat_threshold, gi_verification_t *out, gi_error_t *err)
 {
     char today[GI_DATE_LEN + 1];
     memset(out, 0, sizeof *out);
-    out->scans = scans;
+    out->clients = clients;
     out->parse = gi_code_parse(input, len, &out->code);
     if (out->parse != GI_CODE_VALID) {
         out->verdict = GI_VERDICT_MALFORMED;
@@ -74,7 +74,7 @@ gi_err_t gi_verify(const gi_ctx_t *ctx, const char *input, size_t len, int64_t s
         return gi_db_fail(ctx->db, drc, err);
     out->found = 1;
     gi_date_of(ctx->now, today);
-    out->verdict = gi_verdict_of(&out->view, today, scans, repeat_threshold);
+    out->verdict = gi_verdict_of(&out->view, today, clients, repeat_threshold);
     return GI_OK;
 }
 
@@ -130,18 +130,20 @@ gi_err_t gi_verify_scan(const gi_ctx_t *ctx, gi_scan_queue_t *q, const gi_scan_i
         return rc;
     if (in->gtin)
         check_gtin(in, out);
-    if (in->peek || (in->skip_unknown && !out->found))
+    if (in->skip_unknown && !out->found)
         return GI_OK;
     int counted = 0;
     if (out->found) {
         char today[GI_DATE_LEN + 1];
-        int64_t n = gi_scan_count_next(q, ctx->db, out->code.s, ctx->now, &out->first_scan_at);
-        if (n < 0)
+        gi_scan_tally_t n;
+        if (gi_scan_count_next(q, ctx->db, out->code.s, in->client_key, ctx->now, &n) != 0)
             return gi_fail(err, GI_EIO, "cannot count scans: %s", db_errmsg(ctx->db));
         counted = 1;
-        out->scans = n;
+        out->scans = n.scans;
+        out->clients = n.clients;
+        out->first_scan_at = n.first_at;
         gi_date_of(ctx->now, today);
-        out->verdict = gi_verdict_of(&out->view, today, n, in->repeat_threshold);
+        out->verdict = gi_verdict_of(&out->view, today, n.clients, in->repeat_threshold);
     }
     scan_event(ctx, out, in->input, in->len, counted, in->client_key, in->ua_class, &ev);
     gi_scan_push(q, &ev);

@@ -13,7 +13,7 @@
 
 typedef enum {
     GI_VERDICT_GENUINE = 0,
-    GI_VERDICT_GENUINE_REPEATED, /* genuine, but scanned more often than the threshold */
+    GI_VERDICT_GENUINE_REPEATED, /* genuine, but scanned by more clients than the threshold */
     GI_VERDICT_NOT_ACTIVATED,    /* issued, never declared applied to product */
     GI_VERDICT_VOID,
     GI_VERDICT_AUTH_SUSPENDED,
@@ -31,7 +31,9 @@ typedef struct {
     gi_code_t code;        /* canonical code when it parsed (also on a typo) */
     int found;             /* view holds the label's records */
     db_label_view_t view;
-    int64_t scans;         /* scans counted for the verdict, this one included */
+    int64_t scans;         /* scans of the code, this one included (0: not counted) */
+    int64_t clients;       /* distinct clients that scanned it inside the repeat window,
+                              this one included: what repetition is judged by */
     int64_t first_scan_at; /* time of the code's first scan (0: not recorded) */
 } gi_verification_t;
 
@@ -40,15 +42,16 @@ const char *gi_verdict_name(gi_verdict_t v);
 /* True for the verdicts a consumer may trust (GENUINE and GENUINE_REPEATED). */
 int gi_verdict_is_genuine(gi_verdict_t v);
 
-/* The verdict for a found label, given today's date, how many times it has
- * been scanned (this scan included) and the repeat threshold (0: none). */
-gi_verdict_t gi_verdict_of(const db_label_view_t *v, const char *today, int64_t scans,
+/* The verdict for a found label, given today's date, how many distinct
+ * clients scanned it inside the repeat window (this scan's included) and the
+ * repeat threshold (0: none). */
+gi_verdict_t gi_verdict_of(const db_label_view_t *v, const char *today, int64_t clients,
                            int64_t repeat_threshold);
 
-/* Parses len bytes of input, looks the code up and fills out. scans is the
- * count to judge repetition by (the caller's scan record, this one
- * included). GI_OK whatever the verdict; GI_EIO when the lookup failed. */
-gi_err_t gi_verify(const gi_ctx_t *ctx, const char *input, size_t len, int64_t scans,
+/* Parses len bytes of input, looks the code up and fills out. clients is
+ * the count to judge repetition by (distinct clients inside the window, this
+ * one included). GI_OK whatever the verdict; GI_EIO when the lookup failed. */
+gi_err_t gi_verify(const gi_ctx_t *ctx, const char *input, size_t len, int64_t clients,
                    int64_t repeat_threshold, gi_verification_t *out, gi_error_t *err);
 
 /* A consumer's scan, as received. */
@@ -57,11 +60,10 @@ typedef struct {
     size_t len;
     const char *gtin; /* the GTIN of a GS1 Digital Link URL (any bytes), or NULL */
     size_t gtin_len;
-    const char *client_key; /* gi_client_key() of the scanner */
-    const char *ua_class;   /* gi_ua_class() of its browser */
-    int64_t repeat_threshold;
-    int peek;         /* verify without counting or recording a scan (HTTP HEAD) */
-    int skip_unknown; /* input that names no label is not recorded (a flood) */
+    const char *client_key;   /* gi_client_key() of the scanner */
+    const char *ua_class;     /* gi_ua_class() of its browser */
+    int64_t repeat_threshold; /* distinct clients inside the window before the warning */
+    int skip_unknown;         /* input that names no label is not recorded (a flood) */
 } gi_scan_input_t;
 
 /* Verifies a consumer's scan: the scan is counted and recorded through q,

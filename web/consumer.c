@@ -177,7 +177,7 @@ static void scans_card(web_buf_t *b, const web_page_ctx_t *pc, const web_strings
     else
         web_html(b, t->scan_count, v->scans, first);
     web_buf_puts(b, "</p>");
-    if (pc->repeat_threshold > 0 && v->scans > pc->repeat_threshold) {
+    if (pc->repeat_threshold > 0 && v->clients > pc->repeat_threshold) {
         web_buf_puts(b, "<p class=\"warning\"><strong>");
         web_html(b, t->scan_warning, pc->repeat_threshold);
         web_buf_puts(b, "</strong></p>");
@@ -301,6 +301,7 @@ json_t *web_json_verification(const web_page_ctx_t *pc, const gi_verification_t 
         json_object_set_new(out, "typo", json_true());
     if (v->found) {
         json_object_set_new(out, "scans", json_integer(v->scans));
+        json_object_set_new(out, "clients", json_integer(v->clients));
         json_object_set_new(out, "first_scan_at", time_or_null(v->first_scan_at));
         json_object_set_new(out, "repeat_threshold", json_integer(pc->repeat_threshold));
         json_t *found = found_json(pc, &v->view);

@@ -20,7 +20,8 @@
 typedef struct {
     web_lang_t lang;
     const char *today;        /* YYYY-MM-DD, China Standard Time */
-    int64_t repeat_threshold; /* scans above which a warning shows (0: never) */
+    int64_t repeat_threshold; /* distinct clients inside the repeat window above which a
+                                 warning shows (0: never) */
 } web_page_ctx_t;
 
 /* The page for a verification; input is the code as received (shown when

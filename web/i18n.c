@@ -85,7 +85,7 @@ static const web_strings_t zh = {
     .scans = "查询记录",
     .scan_count = "此编码已被查询 %D 次（含本次），首次查询于 %s。",
     .scan_first = "这是此编码的首次查询（%s）。",
-    .scan_warning = "注意：此编码的查询次数已超过 %D 次。正品标志通常只被少数人查询；"
+    .scan_warning = "注意：近期已有超过 %D 台不同的设备查询此编码。正品标志通常只被少数人查询；"
                     "如果您是第一次查询这件商品，标志可能被复制。",
     .code_label = "编码",
     .typed_label = "您输入的内容",
@@ -204,7 +204,8 @@ static const web_strings_t en = {
     .scans = "Checks of this code",
     .scan_count = "This code has been checked %D times (this check included), first on %s.",
     .scan_first = "This is the first check of this code (%s).",
-    .scan_warning = "Caution: this code has been checked more than %D times. A genuine label is "
+    .scan_warning = "Caution: this code has recently been checked from more than %D different "
+                    "devices. A genuine label is "
                     "usually checked by few people; if this is your first check of this product, "
                     "the label may have been copied.",
     .code_label = "Code",
@@ -301,7 +302,7 @@ static const web_portal_text_t portal_zh = {
     .busiest = "最多",
     .anomalies = "异常",
     .unknown_inputs = "查无此码的输入（近 30 天）",
-    .repeated_codes = "查询次数超过阈值的编码",
+    .repeated_codes = "查询设备数超过阈值的编码",
     .suspect_scans = "不应在售标签的查询（近 30 天）",
     .nav_dashboard = "概览",
     .nav_auths = "使用授权",
@@ -396,7 +397,7 @@ static const web_portal_text_t portal_en = {
     .busiest = "most",
     .anomalies = "Anomalies",
     .unknown_inputs = "Inputs that named no label (30 days)",
-    .repeated_codes = "Codes scanned more often than the threshold",
+    .repeated_codes = "Codes checked from more devices than the threshold",
     .suspect_scans = "Scans of labels that should not be on sale (30 days)",
     .nav_dashboard = "Dashboard",
     .nav_auths = "Authorisations",

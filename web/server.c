@@ -12,6 +12,15 @@
  * thread-specific key closes it when the thread ends). Scans go to the scan
  * queue, whose writer thread commits them in groups; stopping the server
  * stores every queued scan.
+ *
+ * Slow clients: libmicrohttpd's connection timeout counts idle time only, so
+ * a client sending one header byte every few seconds would hold its
+ * connection for ever. Each connection is watched from its start until its
+ * request head is complete, which is when the access handler is first
+ * called; a watchdog thread shuts down the sockets whose head is not complete
+ * by the head deadline (--head-timeout). On a kept-alive connection the next
+ * head is due within the idle timeout and the head deadline after the last
+ * answer, so a proxy's pool of idle connections lives by the idle timeout.
  */
 #include "web/web.h"
 #include "gi/report.h"
@@ -37,10 +46,12 @@
 #include <pthread.h>
 #include <sodium.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -49,6 +60,13 @@
 #define STOP_GRACE_MS 5000
 #define DISCARD_MAX   (1 << 20) /* bytes of an oversize body read before closing */
 #define SNAPSHOT_MS   50        /* changes show on the consumer page within this */
+
+/* A connection watched for its request head (see the top of this file). */
+typedef struct conn_watch {
+    struct conn_watch *prev, *next;
+    MHD_socket fd;
+    _Atomic int64_t head_deadline_ms; /* 0: no head being read */
+} conn_watch_t;
 
 struct web_server {
     web_config_t cfg;
@@ -67,6 +85,12 @@ struct web_server {
     pthread_mutex_t flight_lock;
     pthread_cond_t flight_done;
     int64_t in_flight;
+    /* connections whose request head is awaited, and their watchdog */
+    pthread_mutex_t watch_lock;
+    pthread_cond_t watch_wake;
+    conn_watch_t watched; /* list head */
+    pthread_t watchdog;
+    int watchdog_running, watch_stopping;
 };
 
 /* A submitted form as it arrives. */
@@ -82,7 +106,7 @@ typedef struct {
     unsigned status;
     size_t body_bytes;
     int body_too_large;
-    int head;            /* a HEAD request: answered like GET, but no scan is recorded */
+    int head;            /* a HEAD request: answered and recorded like GET, without a body */
     const char *method;  /* valid while the request lasts */
     const char *url;     /* the path, valid while the request lasts */
     int host_missing;    /* HTTP/1.1 without a Host header */
@@ -329,7 +353,6 @@ static enum MHD_Result send_verification(web_server_t *s, struct MHD_Connection 
                           client,
                           gi_ua_class(header(c, "User-Agent")),
                           s->cfg.repeat_threshold,
-                          rq->head,
                           unknown_wait_s > 0};
     if (gi_verify_scan(&ctx, s->scans, &in, &v, &err) != GI_OK) {
         fprintf(stderr, "gimark serve: verify: %s\n", err.msg);
@@ -343,7 +366,7 @@ static enum MHD_Result send_verification(web_server_t *s, struct MHD_Connection 
         return as_json ? send_json_error(c, rq, 429, "rate_limited", t->scans_limited_text)
                        : send_message(s, c, rq, 429, t->scans_limited_title, t->scans_limited_text);
     }
-    if (!v.found && !rq->head)
+    if (!v.found)
         web_ratelimit_take(s->unknown_codes, client, now_ms);
     rq->verdict = gi_verdict_name(v.verdict);
     web_metrics_verdict(s->metrics, v.verdict);
@@ -621,6 +644,124 @@ static enum MHD_Result dispatch(web_server_t *s, struct MHD_Connection *c, reque
     }
 }
 
+/* --- slow clients ------------------------------------------------------------------------ */
+
+/* Sets the deadline of c's next request head (0: none awaited). */
+static void head_done(struct MHD_Connection *c, int64_t next_deadline_ms)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    conn_watch_t *w = ci ? ci->socket_context : NULL;
+    if (w)
+        atomic_store_explicit(&w->head_deadline_ms, next_deadline_ms, memory_order_relaxed);
+}
+
+/* Watches each connection from its start until it closes. libmicrohttpd
+ * reports the close before it closes the socket, so the watchdog, which
+ * shuts sockets down under watch_lock, never touches a closed descriptor. */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode what)
+{
+    web_server_t *s = cls;
+    conn_watch_t *w = *socket_context;
+    if (what == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        if (!ci || !(w = calloc(1, sizeof *w)))
+            return; /* not watched: the idle timeout still applies */
+        w->fd = ci->connect_fd;
+        atomic_init(&w->head_deadline_ms, monotonic_ms() + (int64_t)s->cfg.head_timeout_s * 1000);
+        pthread_mutex_lock(&s->watch_lock);
+        w->next = s->watched.next;
+        w->prev = &s->watched;
+        w->next->prev = w;
+        s->watched.next = w;
+        pthread_mutex_unlock(&s->watch_lock);
+        *socket_context = w;
+    } else if (w) {
+        pthread_mutex_lock(&s->watch_lock);
+        w->prev->next = w->next;
+        w->next->prev = w->prev;
+        pthread_mutex_unlock(&s->watch_lock);
+        free(w);
+        *socket_context = NULL;
+    }
+}
+
+/* Shuts down the connections whose request head is late, twice a second. */
+static void *watchdog_main(void *arg)
+{
+    web_server_t *s = arg;
+    pthread_mutex_lock(&s->watch_lock);
+    while (!s->watch_stopping) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += 500 * 1000000L;
+        until.tv_sec += until.tv_nsec / 1000000000L;
+        until.tv_nsec %= 1000000000L;
+        pthread_cond_timedwait(&s->watch_wake, &s->watch_lock, &until);
+        int64_t now = monotonic_ms();
+        for (conn_watch_t *w = s->watched.next; w != &s->watched; w = w->next) {
+            int64_t due = atomic_load_explicit(&w->head_deadline_ms, memory_order_relaxed);
+            if (due != 0 && due < now) {
+                shutdown(w->fd, SHUT_RDWR); /* libmicrohttpd then closes it */
+                atomic_store_explicit(&w->head_deadline_ms, 0, memory_order_relaxed);
+            }
+        }
+    }
+    pthread_mutex_unlock(&s->watch_lock);
+    return NULL;
+}
+
+static int watchdog_start(web_server_t *s)
+{
+    pthread_mutex_init(&s->watch_lock, NULL);
+    pthread_cond_init(&s->watch_wake, NULL);
+    s->watched.next = s->watched.prev = &s->watched;
+    s->watchdog_running = pthread_create(&s->watchdog, NULL, watchdog_main, s) == 0;
+    return s->watchdog_running ? 0 : -1;
+}
+
+/* After the daemon has stopped: every connection is closed and unwatched. */
+static void watchdog_stop(web_server_t *s)
+{
+    if (s->watchdog_running) {
+        pthread_mutex_lock(&s->watch_lock);
+        s->watch_stopping = 1;
+        pthread_cond_signal(&s->watch_wake);
+        pthread_mutex_unlock(&s->watch_lock);
+        pthread_join(s->watchdog, NULL);
+        s->watchdog_running = 0;
+    }
+    pthread_cond_destroy(&s->watch_wake);
+    pthread_mutex_destroy(&s->watch_lock);
+}
+
+/* Makes room for max_conns connections in the descriptor limit: raises the
+ * soft limit towards the hard one, and when even that is too low, takes
+ * fewer connections (with a warning) rather than fail to accept. */
+static void fit_fd_limit(web_config_t *cfg)
+{
+    const rlim_t spare = 128; /* databases, the listener, logs */
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return;
+    rlim_t want = (rlim_t)cfg->max_conns + spare;
+    if (rl.rlim_cur < want) {
+        rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want ? want : rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+        getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    if (rl.rlim_cur < want) {
+        unsigned fit = rl.rlim_cur > 2 * spare ? (unsigned)(rl.rlim_cur - spare) : 16;
+        fprintf(stderr,
+                "gimark serve: the open file limit (%llu) leaves room for %u connections, not "
+                "%u: raise LimitNOFILE\n",
+                (unsigned long long)rl.rlim_cur, fit, cfg->max_conns);
+        cfg->max_conns = fit;
+    }
+}
+
 /* --- the access handler ---------------------------------------------------------------- */
 
 static void flight_add(web_server_t *s, int64_t delta)
@@ -687,6 +828,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     web_server_t *s = cls;
     request_t *rq = *con_cls;
     if (!rq) {
+        head_done(c, 0);
         if (!(rq = request_begin(s, c, url, method, version)))
             return MHD_NO;
         *con_cls = rq;
@@ -719,9 +861,12 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 {
     web_server_t *s = cls;
     request_t *rq = *con_cls;
-    (void)c, (void)why;
+    (void)why;
     if (!rq)
         return;
+    /* the next request on a kept-alive connection: its head is due within the
+     * idle timeout (which closes a silent connection first) and the head deadline */
+    head_done(c, monotonic_ms() + (int64_t)(s->cfg.timeout_s + s->cfg.head_timeout_s) * 1000);
     unsigned status = rq->status ? rq->status : 499;
     double seconds = seconds_since(&rq->start);
     web_metrics_request(s->metrics, rq->route.id, status, seconds);
@@ -779,12 +924,16 @@ void web_config_defaults(web_config_t *cfg)
         cfg->max_conns = 4096;
     if (!cfg->timeout_s)
         cfg->timeout_s = 15;
+    if (!cfg->head_timeout_s)
+        cfg->head_timeout_s = 10;
     if (!cfg->max_header_bytes)
         cfg->max_header_bytes = 16 * 1024;
     if (!cfg->max_body_bytes)
         cfg->max_body_bytes = 32 * 1024;
     if (!cfg->repeat_threshold)
         cfg->repeat_threshold = 10;
+    if (cfg->repeat_window_s <= 0)
+        cfg->repeat_window_s = GI_REPEAT_WINDOW_DEFAULT;
     if (cfg->reports_per_hour <= 0)
         cfg->reports_per_hour = 10;
     if (!cfg->cache_mb)
@@ -836,7 +985,7 @@ static int start_daemon(web_server_t *s, gi_error_t *err)
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_conns_per_ip, MHD_OPTION_CONNECTION_TIMEOUT,
         cfg->timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->max_header_bytes,
         MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-        MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_END);
     if (!s->mhd) {
         gi_fail(err, GI_EIO, "cannot listen on %s port %u (in use, or not an address of this host)",
                 cfg->host, cfg->port);
@@ -939,10 +1088,18 @@ web_server_t *web_server_start(const web_config_t *cfg, gi_error_t *err)
     pthread_mutex_init(&s->flight_lock, NULL);
     pthread_cond_init(&s->flight_done, NULL);
     pthread_key_create(&s->db_key, close_worker_db);
-    s->scans = gi_scan_queue_start(s->db_path, NULL, err);
+    gi_scan_config_t scan_cfg = {.window_s = s->cfg.repeat_window_s,
+                                 .clients_kept = (size_t)s->cfg.repeat_threshold + 1};
+    s->scans = gi_scan_queue_start(s->db_path, &scan_cfg, err);
     if (s->cfg.access_log && !(s->access_log = web_accesslog_start(STDERR_FILENO)))
         gi_fail(err, GI_ENOMEM, "cannot start the access log");
-    if (!s->scans || (s->cfg.access_log && !s->access_log) || start_daemon(s, err) != 0) {
+    int watching = watchdog_start(s) == 0;
+    if (!watching)
+        gi_fail(err, GI_EIO, "cannot start the connection watchdog");
+    fit_fd_limit(&s->cfg);
+    if (!s->scans || (s->cfg.access_log && !s->access_log) || !watching ||
+        start_daemon(s, err) != 0) {
+        watchdog_stop(s);
         web_accesslog_stop(s->access_log);
         gi_scan_queue_stop(s->scans);
         pthread_key_delete(s->db_key);
@@ -981,6 +1138,7 @@ void web_server_stop(web_server_t *s)
         close(fd);
     wait_in_flight(s);
     MHD_stop_daemon(s->mhd);
+    watchdog_stop(s);
     gi_scan_queue_stop(s->scans); /* stores every queued scan */
     web_accesslog_stop(s->access_log);
     pthread_key_delete(s->db_key);

@@ -25,11 +25,13 @@ typedef struct {
     unsigned threads;             /* worker threads (default: the number of cores) */
     const char *base_url;         /* how the outside reaches us, e.g. https://gi.example.cn */
     unsigned max_conns;           /* open connections in all (default 4096) */
-    unsigned max_conns_per_ip;    /* per address, not per /64 (default 128; 0: no limit) */
+    unsigned max_conns_per_ip;    /* per address, not per /64 (default 64; 0: no limit) */
     unsigned timeout_s;           /* idle connections are closed after this (default 15) */
+    unsigned head_timeout_s;      /* a request head must arrive whole within this (default 10) */
     size_t max_header_bytes;      /* request line and headers together (default 16 KiB) */
     size_t max_body_bytes;        /* request body (default 32 KiB) */
-    int64_t repeat_threshold;     /* scans of a code before the page warns (default 10) */
+    int64_t repeat_threshold;     /* distinct clients of a code before the page warns (10) */
+    int64_t repeat_window_s;      /* a client counts this long after its last scan (30 days) */
     double reports_per_hour;      /* consumer reports per client and hour (default 10) */
     unsigned cache_mb;            /* database pages each worker may cache, MiB (default 64) */
     int64_t target;               /* operators using the mark the province aims at (default 1000) */

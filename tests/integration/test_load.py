@@ -9,7 +9,7 @@ a) 8 client threads x 500 keep-alive requests for one code's page; every
 b) 1000 idle TCP connections that send nothing do not keep normal traffic
    from its pages: with no per-address limit (all 1000 held) four clients
    are served 400 pages, none slower than a second; with the default limit
-   of 128, a client from another address is served.
+   of 64, a client from another address is served.
 c) The idle timeout closes connections that send nothing, or half a request,
    or nothing more after an answer.
 
@@ -240,8 +240,8 @@ def idle_connections(w, code):
         rc = srv.stop()
     T.check(rc == 0, "stopped with idle connections: exit status 0", rc)
 
-    # The default limit of 128 per address: the idle crowd from 127.0.0.1
-    # keeps 128, the rest is closed; a client from 127.0.0.2 is served.
+    # The default limit of 64 per address: the idle crowd from 127.0.0.1
+    # keeps 64, the rest is closed; a client from 127.0.0.2 is served.
     srv = Server(w).start()
     socks = []
     try:
@@ -251,11 +251,11 @@ def idle_connections(w, code):
                 "page served to 127.0.0.2 among %d idle connections from 127.0.0.1" % IDLE,
                 "%s %r" % (st, body[:120]))
         T.check(secs < 1.0, "... within 1 s", "%.3f s" % secs)
-        figures.append(("%d idle from 127.0.0.1, limit 128 per address, client 127.0.0.2" % IDLE,
+        figures.append(("%d idle from 127.0.0.1, limit 64 per address, client 127.0.0.2" % IDLE,
                         secs))
-        n = closed_by_server(socks, IDLE - 128)
-        T.check(n == IDLE - 128, "per-address limit: %d of %d idle connections closed" %
-                (IDLE - 128, IDLE), "%d closed" % n)
+        n = closed_by_server(socks, IDLE - 64)
+        T.check(n == IDLE - 64, "per-address limit: %d of %d idle connections closed" %
+                (IDLE - 64, IDLE), "%d closed" % n)
     finally:
         for s in socks:
             s.close()

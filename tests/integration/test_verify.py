@@ -169,17 +169,34 @@ def test_digital_link(t, s, codes):
 
 
 def test_repeated(t, s, codes, threshold):
+    """The warning counts clients: one client's reloads, language switches and
+    HEADs count once; threshold + 1 clients make it show."""
     code = codes["GENUINE_REPEATED"]
-    for i in range(1, threshold + 2):
-        status, _, body = s.get("/api/v1/verify/%s?lang=en" % code)
+    paths = ["/api/v1/verify/%s", "/api/v1/verify/%s?lang=en", "/v/%s", "/v/%s?lang=en"]
+    for i in range(1, threshold + 6):
+        if i % 5 == 0:
+            status, _, _ = s.request("HEAD", "/v/%s" % code)
+            t.check(status == 200, "one client's HEAD %d: 200" % i, status)
+            continue
+        path = paths[i % len(paths)] % code
+        status, _, body = s.get(path)
+        if path.startswith("/api"):
+            doc = json.loads(body)
+            t.check(doc["verdict"] == "GENUINE" and doc["scans"] == i and doc["clients"] == 1,
+                    "one client's scan %d: GENUINE, counted, one client" % i, doc)
+        else:
+            t.check(verdict_of_page(body.decode())[0] == "ok", "one client's page %d: ok" % i)
+    for k in range(2, threshold + 2):
+        status, _, body = s.get("/api/v1/verify/%s" % code, conn=s.conn(source="127.0.0.%d" % k))
         doc = json.loads(body)
-        want = "GENUINE" if i <= threshold else "GENUINE_REPEATED"
-        t.check(doc["verdict"] == want and doc["scans"] == i, "scan %d: %s" % (i, want), doc)
-    status, _, body = s.get("/v/%s?lang=en" % code)
+        want = "GENUINE" if k <= threshold else "GENUINE_REPEATED"
+        t.check(doc["verdict"] == want and doc["clients"] == k,
+                "client %d of %d: %s" % (k, threshold, want), doc)
+    status, _, body = s.get("/v/%s?lang=en" % code, conn=s.conn(source="127.0.0.200"))
     html = body.decode()
     t.check(status == 200 and verdict_of_page(html)[0] == "warn", "repeated: warn page")
-    t.check("checked more than %d times" % threshold in html, "repeated: the warning")
-    t.check("checked %d times" % (threshold + 2) in html, "repeated: the count")
+    t.check("from more than %d different devices" % threshold in html, "repeated: the warning")
+    t.check("checked %d times" % (threshold + 5 + threshold + 1) in html, "repeated: the count")
 
 
 def test_reports(t, s, codes):
@@ -251,12 +268,7 @@ def test_live_changes(t, s, w):
     seen = {}
 
     def verdict_soon(code, want, what):
-        deadline = time.monotonic() + 3
-        got = None
-        while time.monotonic() < deadline:
-            got = json.loads(s.get("/api/v1/verify/" + code)[2])["verdict"]
-            if got == want:
-                break
+        got = g.verdict_soon(s, code, want, timeout=3)
         seen[what] = got
         t.check(got == want, "live change: " + what, got)
 

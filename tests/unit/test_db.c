@@ -227,7 +227,8 @@ static void test_scans_kept_apart(void)
     db_scan_t more = {20, "CODE", NULL, "GENUINE", "k", "ios"};
     CHECK(db_scans_record(t.db, &more, 1, &last) == DB_OK);
     db_scan_total_t add[2] = {{"CODE", 1, 20}, {"NEWCODE", 4, 7}};
-    CHECK(db_scan_totals_merge(t.db, add, 2, last) == DB_OK);
+    db_scan_client_t seen = {"NEWCODE", "k2", 7, 9};
+    CHECK(db_scan_totals_merge(t.db, add, 2, &seen, 1, last) == DB_OK);
     CHECK(db_scan_totals_catch_up(t.db) == DB_OK);
     CHECK(db_scan_count(t.db, "CODE", &n, &first) == DB_OK);
     CHECK(n == 3 && first == 10);

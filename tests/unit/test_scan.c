@@ -7,18 +7,26 @@
 #include "testdb.h"
 
 #include <pthread.h>
+#include <sqlite3.h>
 
-static void push(gi_scan_queue_t *q, db_t *db, const char *code, int64_t now, int64_t *count)
+static void push_from(gi_scan_queue_t *q, db_t *db, const char *code, const char *client,
+                      int64_t now, gi_scan_tally_t *got)
 {
-    int64_t first = 0;
-    *count = gi_scan_count_next(q, db, code, now, &first);
+    CHECK(gi_scan_count_next(q, db, code, client, now, got) == 0);
     gi_scan_event_t ev = {0};
     ev.at = now;
     snprintf(ev.code, sizeof ev.code, "%s", code);
     ev.verdict = "GENUINE";
-    snprintf(ev.client_key, sizeof ev.client_key, "0123456789abcdef");
+    snprintf(ev.client_key, sizeof ev.client_key, "%s", client);
     ev.ua_class = "other";
     gi_scan_push(q, &ev);
+}
+
+static void push(gi_scan_queue_t *q, db_t *db, const char *code, int64_t now, int64_t *count)
+{
+    gi_scan_tally_t got = {0};
+    push_from(q, db, code, "0123456789abcdef", now, &got);
+    *count = got.scans;
 }
 
 static int64_t stored(db_t *db, const char *code)
@@ -47,14 +55,9 @@ static void test_counts_and_flush_on_stop(void)
     CHECK(stored(t.db, "BBBBBBBBBBBBBBBB") == 1);
     /* a restart continues from the stored count and first time */
     q = gi_scan_queue_start(t.path, NULL, &e);
-    int64_t first = 0;
-    CHECK(gi_scan_count_next(q, t.db, "AAAAAAAAAAAAAAAA", 9999, &first) == 101);
-    CHECK(first == 1001);
-    gi_scan_event_t ev = {0};
-    snprintf(ev.code, sizeof ev.code, "AAAAAAAAAAAAAAAA");
-    ev.verdict = "GENUINE";
-    ev.ua_class = "other";
-    gi_scan_push(q, &ev);
+    gi_scan_tally_t got;
+    push_from(q, t.db, "AAAAAAAAAAAAAAAA", "0123456789abcdef", 9999, &got);
+    CHECK(got.scans == 101 && got.first_at == 1001 && got.clients == 1);
     gi_scan_sync(q);
     CHECK(stored(t.db, "AAAAAAAAAAAAAAAA") == 101);
     gi_scan_queue_stop(q);
@@ -66,7 +69,7 @@ static void test_eviction_keeps_counts(void)
     testdb_t t;
     gi_error_t e;
     testdb_open(&t);
-    gi_scan_config_t cfg = {1, 1000, 4, 1000, -1};
+    gi_scan_config_t cfg = {1, 1000, 4, 1000, -1, 0, 0};
     gi_scan_queue_t *q = gi_scan_queue_start(t.path, &cfg, &e);
     char codes[10][GI_CODE_LEN + 1];
     for (int i = 0; i < 10; i++)
@@ -135,6 +138,150 @@ static void test_concurrent_pushers(void)
     testdb_close(&t);
 }
 
+/* The key of client i, as gi_client_key() would give it. */
+static const char *client(int i)
+{
+    static char keys[64][GI_CLIENT_KEY_LEN + 1];
+    snprintf(keys[i], sizeof keys[i], "%016x", 0xc0de00 + i);
+    return keys[i];
+}
+
+/* Reloads and language switches of one client count once; other clients
+ * each count, up to the clients kept (threshold + 1). */
+static void test_distinct_clients(void)
+{
+    testdb_t t;
+    gi_error_t e;
+    testdb_open(&t);
+    gi_scan_config_t cfg = {.window_s = 3600, .clients_kept = 11};
+    gi_scan_queue_t *q = gi_scan_queue_start(t.path, &cfg, &e);
+    const char *code = "DDDDDDDDDDDDDDDD";
+    gi_scan_tally_t got = {0};
+    for (int i = 1; i <= 30; i++) {
+        push_from(q, t.db, code, client(0), 1000 + i, &got);
+        CHECK(got.scans == i && got.clients == 1);
+    }
+    for (int i = 1; i <= 9; i++) {
+        push_from(q, t.db, code, client(i), 2000, &got);
+        CHECK(got.clients == i + 1);
+    }
+    push_from(q, t.db, code, client(0), 2001, &got); /* the first one again: still 10 */
+    CHECK(got.clients == 10 && got.scans == 40);
+    push_from(q, t.db, code, client(10), 2002, &got);
+    CHECK(got.clients == 11);
+    push_from(q, t.db, code, client(11), 2003, &got);
+    CHECK(got.clients == 11); /* no more are kept than it takes to tell */
+    gi_scan_queue_stop(q);
+    /* after a restart, read back from the database: as many as it takes */
+    q = gi_scan_queue_start(t.path, &cfg, &e);
+    push_from(q, t.db, code, client(5), 2004, &got);
+    CHECK(got.clients == 11 && got.scans == 43);
+    gi_scan_queue_stop(q);
+    cfg.clients_kept = 3;
+    q = gi_scan_queue_start(t.path, &cfg, &e);
+    push_from(q, t.db, code, client(12), 2005, &got);
+    CHECK(got.clients == 3);
+    push_from(q, t.db, code, client(13), 2006, &got);
+    CHECK(got.clients == 3);
+    testdb_close(&t);
+}
+
+/* A client counts while its last scan is inside the window. */
+static void test_window(void)
+{
+    testdb_t t;
+    gi_error_t e;
+    testdb_open(&t);
+    gi_scan_config_t cfg = {.window_s = 100, .clients_kept = 11};
+    gi_scan_queue_t *q = gi_scan_queue_start(t.path, &cfg, &e);
+    const char *code = "WWWWWWWWWWWWWWWW";
+    gi_scan_tally_t got = {0};
+    for (int i = 0; i < 5; i++)
+        push_from(q, t.db, code, client(i), 1000 + i, &got);
+    CHECK(got.clients == 5);
+    push_from(q, t.db, code, client(5), 1102, &got); /* clients 0-2 are out of the window */
+    CHECK(got.clients == 3);
+    push_from(q, t.db, code, client(0), 1102, &got); /* client 0 is back */
+    CHECK(got.clients == 4);
+    push_from(q, t.db, code, client(6), 5000, &got);
+    CHECK(got.clients == 1 && got.scans == 8);
+    gi_scan_queue_stop(q);
+    testdb_close(&t);
+}
+
+/* Neither a code leaving memory nor a restart forgets its clients. */
+static void test_clients_survive_eviction_and_restart(void)
+{
+    testdb_t t;
+    gi_error_t e;
+    testdb_open(&t);
+    gi_scan_config_t cfg = {1, 1000, 4, 1000, -1, 3600, 11};
+    gi_scan_queue_t *q = gi_scan_queue_start(t.path, &cfg, &e);
+    char codes[10][GI_CODE_LEN + 1];
+    for (int i = 0; i < 10; i++)
+        snprintf(codes[i], sizeof codes[i], "EVIC%012d", i);
+    gi_scan_tally_t got = {0};
+    for (int round = 0; round < 4; round++) {
+        for (int i = 0; i < 10; i++) {
+            push_from(q, t.db, codes[i], client(round), 1000 + round, &got);
+            CHECK(got.clients == round + 1);
+            push_from(q, t.db, codes[i], client(round), 1000 + round, &got); /* a reload */
+            CHECK(got.clients == round + 1);
+        }
+        gi_scan_sync(q); /* lets idle entries be dropped */
+    }
+    gi_scan_stats_t st;
+    gi_scan_stats(q, &st);
+    CHECK(st.tracked <= 10);
+    gi_scan_queue_stop(q);
+    q = gi_scan_queue_start(t.path, &cfg, &e);
+    push_from(q, t.db, codes[3], client(0), 1010, &got);
+    CHECK(got.clients == 4 && got.scans == 9);
+    push_from(q, t.db, codes[4], client(9), 1010, &got);
+    CHECK(got.clients == 5);
+    gi_scan_queue_stop(q);
+    /* a scan stored but never merged (a crash) is merged on the next start */
+    db_scan_t row = {1011, codes[5], NULL, "GENUINE", client(20), "other"};
+    int64_t last = 0;
+    CHECK(db_scans_record(t.db, &row, 1, &last) == DB_OK);
+    q = gi_scan_queue_start(t.path, &cfg, &e);
+    push_from(q, t.db, codes[5], client(21), 1012, &got);
+    CHECK(got.clients == 6 && got.scans == 10);
+    gi_scan_queue_stop(q);
+    testdb_close(&t);
+}
+
+/* A scans file of version 1 gets its codes' clients from its scan rows. */
+static void test_scans_file_upgrade(void)
+{
+    testdb_t t;
+    char err[256], scans[96];
+    testdb_open(&t);
+    db_close(t.db);
+    db_scans_path(t.path, scans, sizeof scans);
+    sqlite3 *raw;
+    CHECK(sqlite3_open(scans, &raw) == SQLITE_OK);
+    CHECK(sqlite3_exec(raw,
+                       "DROP TABLE scan_client;"
+                       "INSERT INTO scan (at, code, raw, verdict, client_key, ua_class) VALUES"
+                       " (5, 'OLDCODEOLDCODE00', NULL, 'GENUINE', 'k1', 'ios'),"
+                       " (6, 'OLDCODEOLDCODE00', NULL, 'GENUINE', 'k1', 'ios'),"
+                       " (7, 'OLDCODEOLDCODE00', NULL, 'GENUINE', 'k2', 'ios');"
+                       "PRAGMA user_version = 1;",
+                       NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(raw);
+    t.db = db_open(t.path, err, sizeof err);
+    CHECK(t.db != NULL);
+    gi_error_t e;
+    gi_scan_config_t cfg = {.window_s = 100, .clients_kept = 11};
+    gi_scan_queue_t *q = gi_scan_queue_start(t.path, &cfg, &e);
+    gi_scan_tally_t got = {0};
+    push_from(q, t.db, "OLDCODEOLDCODE00", "k3", 50, &got);
+    CHECK(got.clients == 3 && got.scans == 4);
+    gi_scan_queue_stop(q);
+    testdb_close(&t);
+}
+
 static void test_client_key_and_ua(void)
 {
     unsigned char k1[32] = {1}, k2[32] = {2};
@@ -153,4 +300,6 @@ static void test_client_key_and_ua(void)
 }
 
 TEST_MAIN("scan", TEST(test_counts_and_flush_on_stop), TEST(test_eviction_keeps_counts),
-          TEST(test_concurrent_pushers), TEST(test_client_key_and_ua))
+          TEST(test_concurrent_pushers), TEST(test_distinct_clients), TEST(test_window),
+          TEST(test_clients_survive_eviction_and_restart), TEST(test_scans_file_upgrade),
+          TEST(test_client_key_and_ua))
