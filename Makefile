@@ -17,7 +17,7 @@ DEB_PACKAGES = build-essential pkg-config sqlite3 libsqlite3-dev libmicrohttpd-d
                libclang-rt-14-dev chromium
 
 PKG_MODULES = sqlite3 libmicrohttpd libqrencode libsodium jansson cairo cairo-pdf \
-              cairo-svg pangocairo libzip librsvg-2.0
+              cairo-svg pangocairo zlib librsvg-2.0
 
 CC      ?= cc
 WARN     = -Wall -Wextra -Wshadow -Wconversion -Wstrict-prototypes -Werror
