@@ -187,7 +187,7 @@ static label_err_t write_pdf(label_sheet_t *sh, label_encoder_t *enc, const labe
 static int svg_sheet_body(label_out_t *o, const label_membuf_t *b, size_t sheet)
 {
     static const char *const marks[] = {"id=\"", "href=\"#", "url(#"};
-    const char *s = (const char *)b->data, *end = s + b->len;
+    const char *s = (const char *)b->data;
     const char *open = b->len ? strstr(s, "<svg") : NULL;
     const char *body = open ? strchr(open, '>') : NULL;
     const char *close = NULL;
@@ -218,7 +218,6 @@ static int svg_sheet_body(label_out_t *o, const label_membuf_t *b, size_t sheet)
             return -1;
         p = next + mlen;
     }
-    (void)end;
     return 0;
 }
 
@@ -254,6 +253,10 @@ static label_err_t write_svg(label_sheet_t *sh, label_encoder_t *enc, const labe
         if (st == CAIRO_STATUS_SUCCESS)
             st = cairo_surface_status(s);
         cairo_surface_destroy(s);
+        /* the searches below stop at a NUL */
+        if (st == CAIRO_STATUS_SUCCESS && (st = label_membuf_append(&buf, (const unsigned char *)"",
+                                                                    1)) == CAIRO_STATUS_SUCCESS)
+            buf.len--;
         if (rc == LABEL_OK && st != CAIRO_STATUS_SUCCESS)
             rc = cairo_failed(st, o, errbuf, errlen);
         if (rc != LABEL_OK)
