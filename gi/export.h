@@ -47,8 +47,8 @@ gi_err_t gi_batch_export_check(const gi_ctx_t *ctx, int64_t batch_id, const gi_e
  * ex->sink. Voided labels are left out. The export is audited before the
  * first byte is written (who took which batch, in which format, how many
  * labels; never a file's path). The labels are held in memory as compact
- * strings, about 100 bytes each. GI_ECANCELLED-like stops (the sink said
- * stop) come back as GI_EIO with the message "stopped". */
+ * strings, about 100 bytes each. A stop (the sink's cancelled() or a failed
+ * write) comes back as GI_EIO with the message "stopped". */
 gi_err_t gi_batch_export(const gi_ctx_t *ctx, int64_t batch_id, const gi_export_t *ex,
                          size_t *written, gi_error_t *err);
 
