@@ -151,8 +151,7 @@ static gi_err_t read_config(const cli_t *cli, const cli_command_t *cmd, web_conf
              opt_uint(cli, cmd, "unknown-per-minute", 1, 1000000, &cfg->unknown_per_minute, err)) ||
         (rc = opt_switch(cli, cmd, "access-log", &cfg->access_log, err)) ||
         (rc = opt_proxies(cli, cmd, &cfg->trusted_proxies, err)) ||
-        (rc = cli_layout(cli, cmd, layout, err)) ||
-        (rc = read_render(cli, cmd, &cfg->render, err)))
+        (rc = cli_layout(cli, cmd, layout, err)) || (rc = read_render(cli, cmd, &cfg->render, err)))
         return rc;
     cfg->layout = layout;
     cfg->db_path = cli->db_path;

@@ -182,11 +182,10 @@ static gi_err_t render(const gi_export_t *ex, const db_label_view_t *v, const co
     };
     char msg[400];
     label_progress_fn progress = ex->progress ? render_progress : NULL;
-    label_err_t lrc =
-        ex->path ? label_write(&ex->layout, &content, c->items, c->n, ex->format, ex->path,
-                               progress, (void *)ex, msg, sizeof msg)
-                 : label_write_to(&ex->layout, &content, c->items, c->n, ex->format, ex->sink,
-                                  progress, (void *)ex, msg, sizeof msg);
+    label_err_t lrc = ex->path ? label_write(&ex->layout, &content, c->items, c->n, ex->format,
+                                             ex->path, progress, (void *)ex, msg, sizeof msg)
+                               : label_write_to(&ex->layout, &content, c->items, c->n, ex->format,
+                                                ex->sink, progress, (void *)ex, msg, sizeof msg);
     if (lrc == LABEL_OK)
         return GI_OK;
     if (lrc == LABEL_ECANCELLED)
@@ -236,8 +235,7 @@ gi_err_t gi_batch_export_check(const gi_ctx_t *ctx, int64_t batch_id, const gi_e
     rc = c.rc;
     char msg[400];
     if (rc == GI_OK &&
-        label_check(&ex->layout, c.n ? &c.items[0] : NULL, ex->format, msg, sizeof msg) !=
-            LABEL_OK)
+        label_check(&ex->layout, c.n ? &c.items[0] : NULL, ex->format, msg, sizeof msg) != LABEL_OK)
         rc = gi_fail(err, GI_EINVAL, "%s", msg);
     collect_free(&c);
     if (rc == GI_OK && labels)
@@ -246,16 +244,17 @@ gi_err_t gi_batch_export_check(const gi_ctx_t *ctx, int64_t batch_id, const gi_e
 }
 
 /* Audits the export: the format and the number of labels. */
-static gi_err_t audit_export(const gi_ctx_t *ctx, int64_t batch_id, const gi_export_t *ex,
-                             size_t n, gi_error_t *err)
+static gi_err_t audit_export(const gi_ctx_t *ctx, int64_t batch_id, const gi_export_t *ex, size_t n,
+                             gi_error_t *err)
 {
     json_t *detail = json_pack("{s:I, s:s}", "labels", (json_int_t)n, "format",
                                gi_export_format_name(ex->format));
     if (detail && ex->reason && ex->reason[0])
         json_object_set_new(detail, "reason", json_string(ex->reason));
     db_err_t drc = db_begin(ctx->db);
-    gi_err_t rc = drc == DB_OK ? gi_audit_record(ctx, "batch.export", "batch", batch_id, detail, err)
-                               : gi_db_fail(ctx->db, drc, err);
+    gi_err_t rc = drc == DB_OK
+                      ? gi_audit_record(ctx, "batch.export", "batch", batch_id, detail, err)
+                      : gi_db_fail(ctx->db, drc, err);
     json_decref(detail);
     if (rc == GI_OK && (drc = db_commit(ctx->db)) != DB_OK)
         rc = gi_db_fail(ctx->db, drc, err);

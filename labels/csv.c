@@ -62,8 +62,8 @@ label_err_t label_write_csv(const label_content_t *c, const label_item_t *items,
         csv_field(&r, c->lot);
         add(&r, "\r\n", 2);
         if (r.overflow) {
-            snprintf(errbuf, errlen, "label %ld: a CSV row longer than %d bytes",
-                     items[i].sequence, ROW_MAX);
+            snprintf(errbuf, errlen, "label %ld: a CSV row longer than %d bytes", items[i].sequence,
+                     ROW_MAX);
             return LABEL_EINVAL;
         }
         if (label_out_write(o, r.s, r.n) != 0)

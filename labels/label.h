@@ -124,8 +124,8 @@ typedef struct {
  * progress (may be NULL) is told now and then how far it got. */
 label_err_t label_write_to(const label_layout_t *layout, const label_content_t *content,
                            const label_item_t *items, size_t n, label_format_t format,
-                           const label_sink_t *sink, label_progress_fn progress,
-                           void *progress_arg, char *errbuf, size_t errlen);
+                           const label_sink_t *sink, label_progress_fn progress, void *progress_arg,
+                           char *errbuf, size_t errlen);
 
 /* Sheets n labels take; a PNG of more than one is a ZIP. */
 size_t label_sheets(const label_layout_t *layout, size_t n);

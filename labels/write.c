@@ -254,15 +254,14 @@ static label_err_t write_svg(label_sheet_t *sh, label_encoder_t *enc, const labe
             st = cairo_surface_status(s);
         cairo_surface_destroy(s);
         /* the searches below stop at a NUL */
-        if (st == CAIRO_STATUS_SUCCESS && (st = label_membuf_append(&buf, (const unsigned char *)"",
-                                                                    1)) == CAIRO_STATUS_SUCCESS)
+        if (st == CAIRO_STATUS_SUCCESS &&
+            (st = label_membuf_append(&buf, (const unsigned char *)"", 1)) == CAIRO_STATUS_SUCCESS)
             buf.len--;
         if (rc == LABEL_OK && st != CAIRO_STATUS_SUCCESS)
             rc = cairo_failed(st, o, errbuf, errlen);
         if (rc != LABEL_OK)
             break;
-        k = snprintf(head, sizeof head, "<g transform=\"translate(0,%.3f)\">\n",
-                     h * (double)sheet);
+        k = snprintf(head, sizeof head, "<g transform=\"translate(0,%.3f)\">\n", h * (double)sheet);
         if (label_out_write(o, head, (size_t)k) != 0 || svg_sheet_body(o, &buf, sheet) != 0 ||
             label_out_write(o, "</g>\n", 5) != 0)
             rc = o->stopped ? label_out_failed(o, errbuf, errlen) : LABEL_EIO;

@@ -236,9 +236,8 @@ static label_err_t render_member(label_sheet_t *sh, const label_layout_t *l,
     double px_per_mm = l->dpi / 25.4;
     cairo_surface_t *s;
     if (svg) {
-        s = cairo_svg_surface_create_for_stream(label_membuf_append, buf,
-                                                label_mm_to_pt(l->label_w_mm),
-                                                label_mm_to_pt(l->label_h_mm));
+        s = cairo_svg_surface_create_for_stream(
+            label_membuf_append, buf, label_mm_to_pt(l->label_w_mm), label_mm_to_pt(l->label_h_mm));
     } else {
         s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)lround(l->label_w_mm * px_per_mm),
                                        (int)lround(l->label_h_mm * px_per_mm));

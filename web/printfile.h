@@ -27,7 +27,7 @@ const char *web_print_type(const char *format);
 
 /* What a download asks for and what the server was set up with. */
 typedef struct {
-    const char *method; /* "GET" or "HEAD" */
+    const char *method;                                /* "GET" or "HEAD" */
     const char *(*query)(void *arg, const char *name); /* a parameter's value, or NULL */
     void *query_arg;
     const char *base_url;         /* what printed labels point at ("": not configured) */

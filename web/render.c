@@ -22,9 +22,9 @@
 
 struct web_render_job {
     web_render_t *r;
-    int refs;             /* the queue or its thread, and the reader */
+    int refs;                      /* the queue or its thread, and the reader */
     web_render_job_t *next, *prev; /* in r->live */
-    int queued;           /* waiting for a thread */
+    int queued;                    /* waiting for a thread */
     char actor[ACTOR_MAX];
     db_account_t account;
     int64_t batch_id;
@@ -323,8 +323,7 @@ static void *render_thread(void *arg)
     return NULL;
 }
 
-web_render_t *web_render_start(const char *db_path, const web_render_config_t *cfg,
-                               gi_error_t *err)
+web_render_t *web_render_start(const char *db_path, const web_render_config_t *cfg, gi_error_t *err)
 {
     web_render_t *r = calloc(1, sizeof *r);
     if (!r) {

@@ -235,10 +235,9 @@ static void stream_free(void *cls)
 static struct MHD_Response *stream_response(struct MHD_Connection *c, const web_file_t *file)
 {
     stream_t *st = malloc(sizeof *st);
-    struct MHD_Response *r =
-        st ? MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_read, st,
-                                               stream_free)
-           : NULL;
+    struct MHD_Response *r = st ? MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024,
+                                                                    stream_read, st, stream_free)
+                                : NULL;
     if (!r) {
         free(st);
         web_render_release(file->job);

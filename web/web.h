@@ -51,7 +51,8 @@ web_server_t *web_server_start(const web_config_t *cfg, gi_error_t *err);
 /* The port the server listens on. */
 unsigned web_server_port(const web_server_t *s);
 /* Stops accepting, cancels the print files being drawn, lets requests in
- * flight finish (up to 5 seconds), stops the workers and render threads, stores every queued scan and frees s. */
+ * flight finish (up to 5 seconds), stops the workers and render threads, stores every queued scan
+ * and frees s. */
 void web_server_stop(web_server_t *s);
 
 #endif
