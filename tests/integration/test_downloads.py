@@ -192,7 +192,7 @@ def test_renders(t, w, tmp, big, code, tokens):
         status, h, body = s.request("HEAD", labels_path(big, "pdf"), headers=headers(tokens["coop"]))
         head_s = time.monotonic() - t0
         t.check(status == 200 and body == b"" and h.get("content-type") == "application/pdf"
-                and head_s < 2, "HEAD of a 1M-label PDF: headers alone, no render",
+                and head_s < 10, "HEAD of a 1M-label PDF: headers alone, no render (minutes to draw)",
                 (status, head_s))
 
         # two 1M-label downloads render (read as they come) while consumers verify
