@@ -184,7 +184,7 @@ def test_default_limits(t, w, tmp, big, small, tokens):
             "audit rows of downloads: format and label count, no path", rows[:3])
 
 
-def test_renders(t, w, tmp, big, code, tokens):
+def test_renders(t, w, tmp, big, small, code, tokens):
     s = start(w, tmp, "--max-download-labels", 2 * BIG, "--threads", 2)
     try:
         # HEAD renders nothing: headers alone, at once
@@ -227,13 +227,13 @@ def test_renders(t, w, tmp, big, code, tokens):
         # the jobs stop when their clients go away: coop may start another
         def coop_free():
             st, _, _ = s.request("HEAD", "/healthz")
-            d = Download(s, labels_path(big, "csv"), tokens["coop"])
+            d = Download(s, labels_path(small, "csv"), tokens["coop"])
             ok = d.read_until(12, 10) and d.status() == 200
             d.abandon()
             return ok
         t.check(until(coop_free, 10), "abandoned downloads stop their jobs")
 
-        d = Download(s, labels_path(big, "pdf"), tokens["coop2"])
+        d = Download(s, labels_path(small, "zip", "&dpi=600"), tokens["coop2"])
         t.check(d.read_until(65536, 30) and d.status() == 200, "a render is under way", d.got[:40])
         # SIGTERM during a render: exits within 5 s
         t0 = time.monotonic()
@@ -285,7 +285,7 @@ def main():
         tmp = os.path.join(w.dir, "tmp")
         os.mkdir(tmp)
         test_default_limits(t, w, tmp, big, small, tokens)
-        test_renders(t, w, tmp, big, code, tokens)
+        test_renders(t, w, tmp, big, small, code, tokens)
         test_svg_memory(t, w, tmp, big, tokens)
     finally:
         w.cleanup()
