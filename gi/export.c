@@ -274,8 +274,13 @@ gi_err_t gi_batch_export(const gi_ctx_t *ctx, int64_t batch_id, const gi_export_
     c.base_url = ex->base_url;
     c.gtin = v.product.gtin;
     c.sink = ex->path ? NULL : ex->sink;
+    char msg[400];
+    /* a layout that cannot take the batch's symbols is refused before the
+     * audit row, which records a file handed out */
     if ((rc = collect_labels(ctx, &v.batch, &c, err)) == GI_OK &&
-        (rc = audit_export(ctx, batch_id, ex, c.n, err)) == GI_OK)
+        label_check(&ex->layout, c.n ? &c.items[0] : NULL, ex->format, msg, sizeof msg) != LABEL_OK)
+        rc = gi_fail(err, GI_EINVAL, "%s", msg);
+    if (rc == GI_OK && (rc = audit_export(ctx, batch_id, ex, c.n, err)) == GI_OK)
         rc = render(ex, &v, &c, err);
     if (written)
         *written = c.n;
