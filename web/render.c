@@ -46,7 +46,7 @@ struct web_render {
     pthread_mutex_t lock;
     pthread_cond_t work;
     web_render_job_t *live; /* queued and running jobs */
-    unsigned queued, jobs;
+    unsigned queued;        /* jobs waiting for a thread */
     int stopping;
     pthread_t *threads;
     unsigned started;
@@ -284,7 +284,6 @@ static void run_job(web_render_job_t *job, db_t **db, const char *db_path)
         wake = job->conn;
     }
     void (*wake_fn)(void *) = job->wake;
-    r->jobs--;
     int gone = job_unref(job);
     pthread_mutex_unlock(&r->lock);
     if (wake)
@@ -312,7 +311,6 @@ static void *render_thread(void *arg)
         if (job) {
             job->queued = 0;
             r->queued--;
-            r->jobs++;
         }
         pthread_mutex_unlock(&r->lock);
         if (!job)
@@ -353,14 +351,6 @@ web_render_t *web_render_start(const char *db_path, const web_render_config_t *c
 const web_render_config_t *web_render_settings(const web_render_t *r)
 {
     return &r->cfg;
-}
-
-unsigned web_render_jobs(web_render_t *r)
-{
-    pthread_mutex_lock(&r->lock);
-    unsigned n = r->jobs + r->queued;
-    pthread_mutex_unlock(&r->lock);
-    return n;
 }
 
 void web_render_cancel_all(web_render_t *r)

@@ -40,8 +40,6 @@ web_render_t *web_render_start(const char *db_path, const web_render_config_t *c
                                gi_error_t *err);
 /* The settings it runs with (defaults filled in). */
 const web_render_config_t *web_render_settings(const web_render_t *r);
-/* Jobs queued or running now. */
-unsigned web_render_jobs(web_render_t *r);
 /* Cancels every job: readers waiting are woken and told the file failed.
  * For a server that stops. */
 void web_render_cancel_all(web_render_t *r);

@@ -4,7 +4,7 @@ request workers: a consumer's verification answers within 50 ms while two
 1M-label downloads render and are abandoned; a download of more labels than
 the setting is refused with 413 naming `gimark batch export`; an SVG of 1M
 labels streams with the server's memory bounded; one job per account (429);
-HEAD renders nothing; no file is left in TMPDIR; SIGTERM during a render
+a full queue is 503; HEAD renders nothing; no file is left in TMPDIR; SIGTERM during a render
 exits within 5 s; the audit rows say the format and the count, no path.
 """
 
@@ -275,6 +275,27 @@ def test_svg_memory(t, w, tmp, big, tokens):
     t.check(rc == 0, "server after the SVG download: clean exit", rc)
 
 
+def test_queue(t, w, tmp, small, tokens):
+    """One render thread and a queue of one: a third download is 503."""
+    s = start(w, tmp, "--render-threads", 1, "--render-queue", 1)
+    try:
+        slow = labels_path(small, "zip", "&dpi=600")
+        running = Download(s, slow, tokens["coop"])
+        t.check(running.read_until(65536, 30) and running.status() == 200,
+                "the only render thread is busy", running.got[:40])
+        queued = Download(s, slow, tokens["reg"])
+        t.check(queued.read_until(12, 10) and queued.status() == 200,
+                "a second account's download waits in the queue", queued.got[:40])
+        status, h, body = s.request("GET", slow, headers=headers(tokens["coop2"]))
+        t.check(status == 503 and h.get("retry-after"), "queue full: 503 with Retry-After",
+                (status, body[:200]))
+        running.abandon()
+        queued.abandon()
+    finally:
+        rc = s.stop()
+    t.check(rc == 0, "server with one render thread: clean exit", rc)
+
+
 def main():
     import faulthandler
     faulthandler.dump_traceback_later(100, exit=True)
@@ -287,6 +308,7 @@ def main():
         test_default_limits(t, w, tmp, big, small, tokens)
         test_renders(t, w, tmp, big, small, code, tokens)
         test_svg_memory(t, w, tmp, big, tokens)
+        test_queue(t, w, tmp, small, tokens)
     finally:
         w.cleanup()
     t.finish()
