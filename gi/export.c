@@ -135,8 +135,16 @@ static gi_err_t collect_labels(const gi_ctx_t *ctx, const db_batch_t *b, collect
                                gi_error_t *err)
 {
     size_t n = (size_t)b->count;
-    /* every URL of a batch is its base, the GTIN's part and a code */
-    c->url_cap = strlen(c->base_url ? c->base_url : "") + sizeof "/01//21/" + 14 + GI_CODE_LEN + 1;
+    /* every URL of a batch has one length: its base, its GTIN's part and a
+     * code of fixed length */
+    gi_code_t probe;
+    char url[GI_URL_MAX];
+    memset(probe.s, '0', GI_CODE_LEN);
+    probe.s[GI_CODE_LEN] = '\0';
+    gi_err_t rc = gi_label_url(c->base_url, c->gtin, &probe, url, err);
+    if (rc != GI_OK)
+        return rc;
+    c->url_cap = strlen(url) + 1;
     c->stride = GI_CODE_DISPLAY_LEN + 1 + c->url_cap;
     c->items = malloc((n ? n : 1) * sizeof *c->items);
     c->text = malloc((n ? n : 1) * c->stride);
