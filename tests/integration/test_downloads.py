@@ -60,6 +60,15 @@ def headers(token):
     return {"Authorization": "Bearer " + token}
 
 
+def req(s, method, path, **kw):
+    """s.request(), with a timeout or a dropped connection as status None (the
+    old code drew a whole file before its first byte)."""
+    try:
+        return s.request(method, path, **kw)
+    except OSError as e:
+        return None, {}, str(e).encode()
+
+
 def labels_path(batch, fmt, extra=""):
     return "/api/v1/batches/%d/labels?format=%s%s" % (batch, fmt, extra)
 
@@ -149,23 +158,23 @@ def test_default_limits(t, w, tmp, big, small, tokens):
     s = start(w, tmp)
     try:
         for fmt in ("svg", "pdf", "csv", "zip", "png"):
-            status, h, body = s.request("GET", labels_path(big, fmt), headers=headers(tokens["coop"]))
+            status, h, body = req(s, "GET", labels_path(big, fmt), headers=headers(tokens["coop"]))
             t.check(status == 413 and b"gimark batch export" in body,
                     "1M labels as %s under the default limit: 413 naming gimark batch export" % fmt,
                     (status, body[:200]))
         # a ZIP of PNG labels: labels x pixels a label, not only one image
-        status, _, body = s.request("GET", labels_path(small, "zip", "&dpi=1200&label-size=130x130"),
+        status, _, body = req(s, "GET", labels_path(small, "zip", "&dpi=1200&label-size=130x130"),
                                     headers=headers(tokens["coop"]))
         t.check(status == 413 and b"gimark batch export" in body,
                 "a ZIP of 60 PNGs of 38 M pixels each (2.3 G in all): 413", (status, body[:200]))
         # PNG sheets: 60 labels on 3 sheets come as one ZIP
-        status, h, body = s.request("GET", labels_path(small, "png"), headers=headers(tokens["coop"]))
+        status, h, body = req(s, "GET", labels_path(small, "png"), headers=headers(tokens["coop"]))
         t.check(status == 200 and body[:2] == b"PK" and h.get("content-type") == "application/zip"
                 and "batch-%d.zip" % small in h.get("content-disposition", ""),
                 "a PNG of 3 sheets is one ZIP", (status, h.get("content-type"), body[:8]))
-        status, h, body = s.request("GET", labels_path(small, "zip"), headers=headers(tokens["coop"]))
+        status, h, body = req(s, "GET", labels_path(small, "zip"), headers=headers(tokens["coop"]))
         t.check(status == 200 and body[:2] == b"PK", "ZIP of PNG labels downloads", status)
-        status, h, body = s.request("GET", labels_path(small, "svg"), headers=headers(tokens["coop"]))
+        status, h, body = req(s, "GET", labels_path(small, "svg"), headers=headers(tokens["coop"]))
         t.check(status == 200 and body.rstrip().endswith(b"</svg>") and body.count(b"<g transform")
                 == 3, "an SVG of 3 sheets, each sheet a group", (status, body[-40:]))
         # killed downloads: the client goes away in the middle
@@ -189,7 +198,7 @@ def test_renders(t, w, tmp, big, small, code, tokens):
     try:
         # HEAD renders nothing: headers alone, at once
         t0 = time.monotonic()
-        status, h, body = s.request("HEAD", labels_path(big, "pdf"), headers=headers(tokens["coop"]))
+        status, h, body = req(s, "HEAD", labels_path(big, "pdf"), headers=headers(tokens["coop"]))
         head_s = time.monotonic() - t0
         t.check(status == 200 and body == b"" and h.get("content-type") == "application/pdf"
                 and head_s < 10, "HEAD of a 1M-label PDF: headers alone, no render (minutes to draw)",
@@ -203,16 +212,16 @@ def test_renders(t, w, tmp, big, small, code, tokens):
         for d in downloads:
             d.drain()
         # one job per account: a second download of coop's waits its turn
-        status, h, body = s.request("GET", labels_path(big, "csv"), headers=headers(tokens["coop"]))
+        status, h, body = req(s, "GET", labels_path(big, "csv"), headers=headers(tokens["coop"]))
         t.check(status == 429 and h.get("retry-after"), "a second job of one account: 429 with "
                 "Retry-After", (status, body[:200]))
-        status, h, _ = s.request("HEAD", labels_path(big, "pdf"), headers=headers(tokens["coop"]))
+        status, h, _ = req(s, "HEAD", labels_path(big, "pdf"), headers=headers(tokens["coop"]))
         t.check(status == 200, "HEAD is no job: 200 while the account's job runs", status)
         samples = []
         c = s.conn(timeout=5)
         for _ in range(15):
             t0 = time.monotonic()
-            st, _, _ = s.request("GET", "/v/" + code, conn=c)
+            st, _, _ = req(s, "GET", "/v/" + code, conn=c)
             samples.append((time.monotonic() - t0) * 1000)
             t.check(st == 200, "verification answers during the renders", st)
         c.close()
@@ -226,7 +235,7 @@ def test_renders(t, w, tmp, big, small, code, tokens):
             d.abandon()
         # the jobs stop when their clients go away: coop may start another
         def coop_free():
-            st, _, _ = s.request("HEAD", "/healthz")
+            st, _, _ = req(s, "HEAD", "/healthz")
             d = Download(s, labels_path(small, "csv"), tokens["coop"])
             ok = d.read_until(12, 10) and d.status() == 200
             d.abandon()
@@ -286,7 +295,7 @@ def test_queue(t, w, tmp, small, tokens):
         queued = Download(s, slow, tokens["reg"])
         t.check(queued.read_until(12, 10) and queued.status() == 200,
                 "a second account's download waits in the queue", queued.got[:40])
-        status, h, body = s.request("GET", slow, headers=headers(tokens["coop2"]))
+        status, h, body = req(s, "GET", slow, headers=headers(tokens["coop2"]))
         t.check(status == 503 and h.get("retry-after"), "queue full: 503 with Retry-After",
                 (status, body[:200]))
         running.abandon()
@@ -297,8 +306,6 @@ def test_queue(t, w, tmp, small, tokens):
 
 
 def main():
-    import faulthandler
-    faulthandler.dump_traceback_later(100, exit=True)
     t = g.Tally("test_downloads")
     w = g.Workdir()
     try:
