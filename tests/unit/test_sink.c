@@ -48,10 +48,10 @@ static const label_content_t content = {"百色芒果",           "No. 475", "�
 
 static void make_items(void)
 {
-    for (int i = 0; i < N; i++) {
-        snprintf(codes[i], sizeof codes[i], "AAAA-BBBB-CCCC-%04d", i);
-        snprintf(urls[i], sizeof urls[i], "HTTPS://GI.EXAMPLE.CN/V/AAAABBBBCCCC%04d", i);
-        items[i] = (label_item_t){codes[i], urls[i], i + 1};
+    for (unsigned i = 0; i < N; i++) {
+        snprintf(codes[i], sizeof codes[i], "AAAA-BBBB-CCCC-%04u", i % 10000);
+        snprintf(urls[i], sizeof urls[i], "HTTPS://GI.EXAMPLE.CN/V/AAAABBBBCCCC%04u", i % 10000);
+        items[i] = (label_item_t){codes[i], urls[i], (long)i + 1};
     }
 }
 
