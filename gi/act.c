@@ -143,6 +143,16 @@ gi_err_t gi_act_batch(const gi_ctx_t *ctx, const db_account_t *a, int64_t id,
     return gi_fail(err, GI_EINVAL, "no such batch action");
 }
 
+gi_err_t gi_act_batch_export_check(const gi_ctx_t *ctx, const db_account_t *a, int64_t id,
+                                   const gi_export_t *ex, size_t *labels, gi_error_t *err)
+{
+    db_batch_t b;
+    gi_err_t rc = gi_view_batch(ctx, a, id, &b, err);
+    if (rc == GI_OK)
+        rc = may(ctx, a, GI_ACT_BATCH_USE, b.operator_id, err);
+    return rc == GI_OK ? gi_batch_export_check(ctx, id, ex, labels, err) : rc;
+}
+
 gi_err_t gi_act_batch_export(const gi_ctx_t *ctx, const db_account_t *a, int64_t id,
                              const gi_export_t *ex, size_t *written, gi_error_t *err)
 {

@@ -49,6 +49,10 @@ int gi_batch_action_parse(const char *s);
 gi_err_t gi_act_batch(const gi_ctx_t *ctx, const db_account_t *a, int64_t id,
                       gi_batch_action_t action, const char *text, const char *const *codes,
                       size_t n, db_batch_t *out, gi_error_t *err);
+/* What gi_act_batch_export() checks before it writes anything: the account
+ * may take the batch's print file, and gi_batch_export_check(). */
+gi_err_t gi_act_batch_export_check(const gi_ctx_t *ctx, const db_account_t *a, int64_t id,
+                                   const gi_export_t *ex, size_t *labels, gi_error_t *err);
 /* Writes a batch's print file (gi_batch_export) for an account that may use it. */
 gi_err_t gi_act_batch_export(const gi_ctx_t *ctx, const db_account_t *a, int64_t id,
                              const gi_export_t *ex, size_t *written, gi_error_t *err);

@@ -44,6 +44,12 @@ static const cli_opt_t serve_opts[] = {
     {"access-log", "on|off", "one line per request on stderr (default on)"},
     {"login-hashes", "N",
      "passwords checked at once; more sign-ins get 503 (default: half the threads, at least 1)"},
+    {"render-threads", "N", "threads drawing downloaded print files (default 2)"},
+    {"render-queue", "N", "downloads waiting for a render thread before 503 (default 8)"},
+    {"max-download-labels", "N",
+     "labels in one downloaded print file; more: 413, use gimark batch export (default 100000)"},
+    {"max-download-megapixels", "N",
+     "pixels of one PNG download in all (sheets, or a ZIP's labels), in millions (default 2000)"},
     /* print files downloaded from the API and the desks: the layout before the
      * download's own choices */
     CLI_LAYOUT_OPTS,
@@ -107,6 +113,22 @@ static gi_err_t opt_proxies(const cli_t *cli, const cli_command_t *cmd, const ch
     return GI_OK;
 }
 
+/* The render threads and the size limits of downloads. */
+static gi_err_t read_render(const cli_t *cli, const cli_command_t *cmd, web_render_config_t *r,
+                            gi_error_t *err)
+{
+    unsigned labels = 0, megapixels = 0;
+    gi_err_t rc;
+    if ((rc = opt_uint(cli, cmd, "render-threads", 1, 64, &r->threads, err)) ||
+        (rc = opt_uint(cli, cmd, "render-queue", 1, 10000, &r->queue, err)) ||
+        (rc = opt_uint(cli, cmd, "max-download-labels", 1, 100000000, &labels, err)) ||
+        (rc = opt_uint(cli, cmd, "max-download-megapixels", 1, 1000000000, &megapixels, err)))
+        return rc;
+    r->max_labels = labels;
+    r->max_pixels = megapixels * 1e6;
+    return GI_OK;
+}
+
 static gi_err_t read_config(const cli_t *cli, const cli_command_t *cmd, web_config_t *cfg,
                             char *host, size_t cap, label_layout_t *layout, gi_error_t *err)
 {
@@ -141,7 +163,7 @@ static gi_err_t read_config(const cli_t *cli, const cli_command_t *cmd, web_conf
         (rc = opt_switch(cli, cmd, "access-log", &cfg->access_log, err)) ||
         (rc = opt_uint(cli, cmd, "login-hashes", 1, 256, &cfg->login_hashes, err)) ||
         (rc = opt_proxies(cli, cmd, &cfg->trusted_proxies, err)) ||
-        (rc = cli_layout(cli, cmd, layout, err)))
+        (rc = cli_layout(cli, cmd, layout, err)) || (rc = read_render(cli, cmd, &cfg->render, err)))
         return rc;
     cfg->layout = layout;
     cfg->db_path = cli->db_path;

@@ -67,33 +67,59 @@ gi_err_t gi_label_url(const char *base_url, const char *gtin, const gi_code_t *c
     return GI_OK;
 }
 
+const char *gi_export_format_name(label_format_t format)
+{
+    static const char *const names[] = {"pdf", "svg", "png", "csv", "zip"};
+    return (unsigned)format < sizeof names / sizeof names[0] ? names[format] : "?";
+}
+
+/* The labels of a batch as compact strings: each label's code and URL in a
+ * slot of `stride` bytes of one block. */
 typedef struct {
     label_item_t *items;
-    char (*codes)[GI_CODE_DISPLAY_LEN + 1];
-    char (*urls)[GI_URL_MAX];
+    char *text;
+    size_t stride, url_cap;
     size_t n, cap;
     const char *base_url;
     const char *gtin;
+    const label_sink_t *sink; /* asked now and then whether to go on, or NULL */
+    int stopped;
     gi_err_t rc;
     gi_error_t *err;
 } collect_t;
+
+#define COLLECT_CHECK_EVERY 4096
 
 static int collect_label(const char *code, int64_t seq, int voided, void *arg)
 {
     collect_t *c = arg;
     gi_code_t canon;
+    char url[GI_URL_MAX];
     if (voided)
         return 0;
     if (c->n == c->cap) {
         c->rc = gi_fail(c->err, GI_EIO, "the batch holds more labels than it says");
         return 1;
     }
+    if (c->sink && c->sink->cancelled && c->n % COLLECT_CHECK_EVERY == 0 &&
+        c->sink->cancelled(c->sink->arg)) {
+        c->stopped = 1;
+        c->rc = gi_fail(c->err, GI_EIO, "stopped");
+        return 1;
+    }
     snprintf(canon.s, sizeof canon.s, "%s", code);
-    gi_code_format(&canon, c->codes[c->n]);
-    c->rc = gi_label_url(c->base_url, c->gtin, &canon, c->urls[c->n], c->err);
+    char *slot = c->text + c->n * c->stride;
+    gi_code_format(&canon, slot);
+    c->rc = gi_label_url(c->base_url, c->gtin, &canon, url, c->err);
     if (c->rc != GI_OK)
         return 1;
-    c->items[c->n] = (label_item_t){c->codes[c->n], c->urls[c->n], (long)seq};
+    size_t len = strlen(url);
+    if (len >= c->url_cap) {
+        c->rc = gi_fail(c->err, GI_EIO, "a label's URL is longer than its batch's");
+        return 1;
+    }
+    memcpy(slot + GI_CODE_DISPLAY_LEN + 1, url, len + 1);
+    c->items[c->n] = (label_item_t){slot, slot + GI_CODE_DISPLAY_LEN + 1, (long)seq};
     c->n++;
     return 0;
 }
@@ -101,8 +127,7 @@ static int collect_label(const char *code, int64_t seq, int voided, void *arg)
 static void collect_free(collect_t *c)
 {
     free(c->items);
-    free(c->codes);
-    free(c->urls);
+    free(c->text);
 }
 
 /* Reads the batch's labels (voided ones left out) into c. */
@@ -110,17 +135,39 @@ static gi_err_t collect_labels(const gi_ctx_t *ctx, const db_batch_t *b, collect
                                gi_error_t *err)
 {
     size_t n = (size_t)b->count;
-    c->items = malloc(n * sizeof *c->items);
-    c->codes = malloc(n * sizeof *c->codes);
-    c->urls = malloc(n * sizeof *c->urls);
+    /* every URL of a batch has one length: its base, its GTIN's part and a
+     * code of fixed length */
+    gi_code_t probe;
+    char url[GI_URL_MAX];
+    memset(probe.s, '0', GI_CODE_LEN);
+    probe.s[GI_CODE_LEN] = '\0';
+    gi_err_t rc = gi_label_url(c->base_url, c->gtin, &probe, url, err);
+    if (rc != GI_OK)
+        return rc;
+    c->url_cap = strlen(url) + 1;
+    c->stride = GI_CODE_DISPLAY_LEN + 1 + c->url_cap;
+    c->items = malloc((n ? n : 1) * sizeof *c->items);
+    c->text = malloc((n ? n : 1) * c->stride);
     c->cap = n;
     c->err = err;
-    if (!c->items || !c->codes || !c->urls)
+    if (!c->items || !c->text)
         return gi_fail(err, GI_ENOMEM, "cannot hold %zu labels in memory", n);
     db_err_t drc = db_label_each(ctx->db, b->id, collect_label, c);
+    if (c->rc != GI_OK)
+        return c->rc;
     if (drc != DB_OK)
         return gi_db_fail(ctx->db, drc, err);
-    return c->rc;
+    return GI_OK;
+}
+
+/* Stops db_label_each after the first label that is kept. */
+static int first_label(const char *code, int64_t seq, int voided, void *arg)
+{
+    collect_t *c = arg;
+    if (voided)
+        return 0;
+    collect_label(code, seq, voided, c);
+    return 1;
 }
 
 static void render_progress(size_t done, size_t total, void *arg)
@@ -142,12 +189,86 @@ static gi_err_t render(const gi_export_t *ex, const db_label_view_t *v, const co
         .mark_path = ex->mark_path,
     };
     char msg[400];
-    label_err_t lrc =
-        label_write(&ex->layout, &content, c->items, c->n, ex->format, ex->path,
-                    ex->progress ? render_progress : NULL, (void *)ex, msg, sizeof msg);
+    label_progress_fn progress = ex->progress ? render_progress : NULL;
+    label_err_t lrc = ex->path ? label_write(&ex->layout, &content, c->items, c->n, ex->format,
+                                             ex->path, progress, (void *)ex, msg, sizeof msg)
+                               : label_write_to(&ex->layout, &content, c->items, c->n, ex->format,
+                                                ex->sink, progress, (void *)ex, msg, sizeof msg);
     if (lrc == LABEL_OK)
         return GI_OK;
+    if (lrc == LABEL_ECANCELLED)
+        return gi_fail(err, GI_EIO, "stopped");
     return gi_fail(err, lrc == LABEL_EINVAL ? GI_EINVAL : GI_EIO, "%s", msg);
+}
+
+/* The batch, its authorisation, product and operator, when it has labels
+ * to print. */
+static gi_err_t printable(const gi_ctx_t *ctx, int64_t batch_id, db_label_view_t *v,
+                          gi_error_t *err)
+{
+    gi_err_t rc = gi_batch_get(ctx, batch_id, &v->batch, err);
+    if (rc != GI_OK)
+        return rc;
+    if (strcmp(v->batch.status, "issued") != 0 && strcmp(v->batch.status, "activated") != 0)
+        return gi_fail(err, GI_EREFUSED,
+                       "batch %" PRId64 " is %s: only issued or activated "
+                       "batches have labels to print",
+                       batch_id, v->batch.status);
+    if ((rc = gi_auth_get(ctx, v->batch.auth_id, &v->auth, err)) != GI_OK ||
+        (rc = gi_product_get(ctx, v->batch.product_id, &v->product, err)) != GI_OK ||
+        (rc = gi_operator_get(ctx, v->batch.operator_id, &v->op, err)) != GI_OK)
+        return rc;
+    return GI_OK;
+}
+
+gi_err_t gi_batch_export_check(const gi_ctx_t *ctx, int64_t batch_id, const gi_export_t *ex,
+                               size_t *labels, gi_error_t *err)
+{
+    db_label_view_t v;
+    gi_err_t rc = printable(ctx, batch_id, &v, err);
+    if (rc != GI_OK)
+        return rc;
+    collect_t c = {.base_url = ex->base_url, .gtin = v.product.gtin};
+    c.url_cap = strlen(ex->base_url ? ex->base_url : "") + sizeof "/01//21/" + 14 + GI_CODE_LEN + 1;
+    c.stride = GI_CODE_DISPLAY_LEN + 1 + c.url_cap;
+    c.items = malloc(sizeof *c.items);
+    c.text = malloc(c.stride);
+    c.cap = 1;
+    c.err = err;
+    if (!c.items || !c.text) {
+        collect_free(&c);
+        return gi_fail(err, GI_ENOMEM, "out of memory");
+    }
+    db_label_each(ctx->db, batch_id, first_label, &c);
+    rc = c.rc;
+    char msg[400];
+    if (rc == GI_OK &&
+        label_check(&ex->layout, c.n ? &c.items[0] : NULL, ex->format, msg, sizeof msg) != LABEL_OK)
+        rc = gi_fail(err, GI_EINVAL, "%s", msg);
+    collect_free(&c);
+    if (rc == GI_OK && labels)
+        *labels = (size_t)(v.batch.count - v.batch.labels_voided);
+    return rc;
+}
+
+/* Audits the export: the format and the number of labels. */
+static gi_err_t audit_export(const gi_ctx_t *ctx, int64_t batch_id, const gi_export_t *ex, size_t n,
+                             gi_error_t *err)
+{
+    json_t *detail = json_pack("{s:I, s:s}", "labels", (json_int_t)n, "format",
+                               gi_export_format_name(ex->format));
+    if (detail && ex->reason && ex->reason[0])
+        json_object_set_new(detail, "reason", json_string(ex->reason));
+    db_err_t drc = db_begin(ctx->db);
+    gi_err_t rc = drc == DB_OK
+                      ? gi_audit_record(ctx, "batch.export", "batch", batch_id, detail, err)
+                      : gi_db_fail(ctx->db, drc, err);
+    json_decref(detail);
+    if (rc == GI_OK && (drc = db_commit(ctx->db)) != DB_OK)
+        rc = gi_db_fail(ctx->db, drc, err);
+    if (rc != GI_OK)
+        db_rollback(ctx->db);
+    return rc;
 }
 
 gi_err_t gi_batch_export(const gi_ctx_t *ctx, int64_t batch_id, const gi_export_t *ex,
@@ -155,32 +276,20 @@ gi_err_t gi_batch_export(const gi_ctx_t *ctx, int64_t batch_id, const gi_export_
 {
     db_label_view_t v;
     collect_t c = {0};
-    gi_err_t rc = gi_batch_get(ctx, batch_id, &v.batch, err);
+    gi_err_t rc = printable(ctx, batch_id, &v, err);
     if (rc != GI_OK)
-        return rc;
-    if (strcmp(v.batch.status, "issued") != 0 && strcmp(v.batch.status, "activated") != 0)
-        return gi_fail(err, GI_EREFUSED,
-                       "batch %" PRId64 " is %s: only issued or activated "
-                       "batches have labels to print",
-                       batch_id, v.batch.status);
-    if ((rc = gi_auth_get(ctx, v.batch.auth_id, &v.auth, err)) != GI_OK ||
-        (rc = gi_product_get(ctx, v.batch.product_id, &v.product, err)) != GI_OK ||
-        (rc = gi_operator_get(ctx, v.batch.operator_id, &v.op, err)) != GI_OK)
         return rc;
     c.base_url = ex->base_url;
     c.gtin = v.product.gtin;
+    c.sink = ex->path ? NULL : ex->sink;
+    char msg[400];
+    /* a layout that cannot take the batch's symbols is refused before the
+     * audit row, which records a file handed out */
     if ((rc = collect_labels(ctx, &v.batch, &c, err)) == GI_OK &&
-        (rc = render(ex, &v, &c, err)) == GI_OK) {
-        json_t *detail = json_pack("{s:I, s:s}", "labels", (json_int_t)c.n, "file", ex->path);
-        db_err_t drc = db_begin(ctx->db);
-        rc = drc == DB_OK ? gi_audit_record(ctx, "batch.export", "batch", batch_id, detail, err)
-                          : gi_db_fail(ctx->db, drc, err);
-        json_decref(detail);
-        if (rc == GI_OK && (drc = db_commit(ctx->db)) != DB_OK)
-            rc = gi_db_fail(ctx->db, drc, err);
-        if (rc != GI_OK)
-            db_rollback(ctx->db);
-    }
+        label_check(&ex->layout, c.n ? &c.items[0] : NULL, ex->format, msg, sizeof msg) != LABEL_OK)
+        rc = gi_fail(err, GI_EINVAL, "%s", msg);
+    if (rc == GI_OK && (rc = audit_export(ctx, batch_id, ex, c.n, err)) == GI_OK)
+        rc = render(ex, &v, &c, err);
     if (written)
         *written = c.n;
     collect_free(&c);

@@ -25,14 +25,30 @@ typedef struct {
     const char *base_url;
     label_layout_t layout;
     label_format_t format;
-    const char *path;
-    const char *mark_path; /* official GI mark artwork, or NULL */
+    const char *path;         /* the file to write, or NULL to write to sink */
+    const label_sink_t *sink; /* where the file goes as it is drawn, when path is NULL */
+    const char *mark_path;    /* official GI mark artwork, or NULL */
     gi_progress_fn progress;
     void *progress_arg;
+    const char *reason; /* why the file is taken (a regulator's download of live codes), or NULL */
 } gi_export_t;
 
-/* Writes the print file of an issued or activated batch. Voided labels are
- * left out. The export is audited (who printed what, when). */
+/* The name of a print format: "pdf", "svg", "png", "csv", "zip". */
+const char *gi_export_format_name(label_format_t format);
+
+/* Checks, without writing anything, that the print file of batch_id can be
+ * written as ex asks: the batch is issued or activated, the layout is
+ * valid and the batch's symbols fit it. *labels: the labels it will hold.
+ * GI_EINVAL (the layout's message), GI_EREFUSED, GI_ENOTFOUND. */
+gi_err_t gi_batch_export_check(const gi_ctx_t *ctx, int64_t batch_id, const gi_export_t *ex,
+                               size_t *labels, gi_error_t *err);
+
+/* Writes the print file of an issued or activated batch to ex->path or
+ * ex->sink. Voided labels are left out. The export is audited before the
+ * first byte is written (who took which batch, in which format, how many
+ * labels; never a file's path). The labels are held in memory as compact
+ * strings, about 100 bytes each. A stop (the sink's cancelled() or a failed
+ * write) comes back as GI_EIO with the message "stopped". */
 gi_err_t gi_batch_export(const gi_ctx_t *ctx, int64_t batch_id, const gi_export_t *ex,
                          size_t *written, gi_error_t *err);
 

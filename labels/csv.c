@@ -2,11 +2,11 @@
  * csv.c - labels as CSV (RFC 4180) for print houses' variable-data systems,
  * and the one CSV cell writer of gimark (labels/csv.h): a print house opens
  * these files in a spreadsheet too, and the lot number is an operator's text.
+ * Rows are written to the sink one at a time.
  */
 #include "labels/csv.h"
 #include "labels/output.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -52,38 +52,60 @@ void label_csv_cell(const char *s, label_csv_put_fn put, void *arg)
     put(arg, "\"", 1);
 }
 
-static void put_file(void *arg, const char *p, size_t n)
+#define ROW_MAX 4096
+
+typedef struct {
+    char s[ROW_MAX];
+    size_t n;
+    int overflow;
+} row_t;
+
+static void add(row_t *r, const char *s, size_t len)
 {
-    fwrite(p, 1, n, (FILE *)arg);
+    if (r->n + len >= sizeof r->s) {
+        r->overflow = 1;
+        return;
+    }
+    memcpy(r->s + r->n, s, len);
+    r->n += len;
 }
 
-/* Writes one field (label_csv_cell: neutralised, quoted when needed). */
-static void csv_field(FILE *f, const char *s)
+static void put_row(void *arg, const char *p, size_t n)
 {
-    label_csv_cell(s, put_file, f);
+    add(arg, p, n);
+}
+
+/* Adds one field (label_csv_cell: neutralised, quoted when needed). */
+static void csv_field(row_t *r, const char *s)
+{
+    label_csv_cell(s, put_row, r);
 }
 
 label_err_t label_write_csv(const label_content_t *c, const label_item_t *items, size_t n,
-                            const char *path, char *errbuf, size_t errlen)
+                            label_out_t *o, char *errbuf, size_t errlen)
 {
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        snprintf(errbuf, errlen, "cannot write %s: %s", path, strerror(errno));
-        return LABEL_EIO;
-    }
-    fputs("code,url,sequence,lot\r\n", f);
+    static const char header[] = "code,url,sequence,lot\r\n";
+    if (label_out_write(o, header, sizeof header - 1) != 0)
+        return label_out_failed(o, errbuf, errlen);
     for (size_t i = 0; i < n; i++) {
-        csv_field(f, items[i].code);
-        fputc(',', f);
-        csv_field(f, items[i].url);
-        fprintf(f, ",%ld,", items[i].sequence);
-        csv_field(f, c->lot);
-        fputs("\r\n", f);
-    }
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad) {
-        snprintf(errbuf, errlen, "cannot write %s: %s", path, strerror(errno));
-        return LABEL_EIO;
+        row_t r = {.n = 0};
+        char seq[32];
+        if (label_out_stopped(o))
+            return label_out_failed(o, errbuf, errlen);
+        csv_field(&r, items[i].code);
+        add(&r, ",", 1);
+        csv_field(&r, items[i].url);
+        int k = snprintf(seq, sizeof seq, ",%ld,", items[i].sequence);
+        add(&r, seq, (size_t)k);
+        csv_field(&r, c->lot);
+        add(&r, "\r\n", 2);
+        if (r.overflow) {
+            snprintf(errbuf, errlen, "label %ld: a CSV row longer than %d bytes", items[i].sequence,
+                     ROW_MAX);
+            return LABEL_EINVAL;
+        }
+        if (label_out_write(o, r.s, r.n) != 0)
+            return label_out_failed(o, errbuf, errlen);
     }
     return LABEL_OK;
 }

@@ -11,7 +11,8 @@
 
 #include <stddef.h>
 
-typedef enum { LABEL_OK = 0, LABEL_EINVAL, LABEL_EIO, LABEL_ENOMEM } label_err_t;
+/* LABEL_ECANCELLED: the sink's cancelled() said stop, or its write() failed. */
+typedef enum { LABEL_OK = 0, LABEL_EINVAL, LABEL_EIO, LABEL_ENOMEM, LABEL_ECANCELLED } label_err_t;
 
 typedef enum {
     LABEL_SYM_QR = 0,
@@ -98,14 +99,44 @@ label_err_t label_symbol_geom(const label_layout_t *layout, const label_item_t *
 
 typedef void (*label_progress_fn)(size_t done, size_t total, void *arg);
 
-/* Writes n labels to path in the given format.
+/* Where a print file goes as it is drawn: write() takes the next bytes (0:
+ * written; anything else stops the drawing with LABEL_ECANCELLED), and
+ * cancelled() (may be NULL) is asked before every label: nonzero stops the
+ * drawing too. Memory stays bounded whatever the number of labels: a page
+ * (PDF, SVG, PNG sheet) or a label (ZIP member) is held at a time, and a
+ * ZIP's directory (about 100 bytes a member). */
+typedef struct {
+    int (*write)(void *arg, const unsigned char *data, size_t len);
+    int (*cancelled)(void *arg);
+    void *arg;
+} label_sink_t;
+
+/* Writes n labels to sink in the given format.
  * PDF: one page per sheet, vector text with fonts embedded, symbols in 100%
  *   black as 1-bit stencil masks (or paths with vector_paths).
  * SVG: one drawing with the sheets stacked top to bottom; symbols as paths.
- * PNG: sheet 1 at path, sheet N > 1 at path with "-N" before ".png".
+ *   Each sheet is drawn, written and dropped in turn (its ids prefixed
+ *   "sN-"), so the drawing is never held whole.
+ * PNG: one sheet as a PNG; more sheets as one ZIP of "sheet-N.png"
+ *   (label_png_sheets() tells which).
  * CSV: header "code,url,sequence,lot", one row per label (RFC 4180).
  * ZIP: one PNG or SVG per label, named "<sequence>-<code>.png".
  * progress (may be NULL) is told now and then how far it got. */
+label_err_t label_write_to(const label_layout_t *layout, const label_content_t *content,
+                           const label_item_t *items, size_t n, label_format_t format,
+                           const label_sink_t *sink, label_progress_fn progress, void *progress_arg,
+                           char *errbuf, size_t errlen);
+
+/* Sheets n labels take; a PNG of more than one is a ZIP. */
+size_t label_sheets(const label_layout_t *layout, size_t n);
+
+/* What label_write_to() checks before it draws anything: the layout, and
+ * that the symbol of first (a label of the batch) fits it. */
+label_err_t label_check(const label_layout_t *layout, const label_item_t *first,
+                        label_format_t format, char *errbuf, size_t errlen);
+
+/* label_write_to() into the file at path (created 0600 if missing), except
+ * PNG: sheet 1 at path, sheet N > 1 at path with "-N" before ".png". */
 label_err_t label_write(const label_layout_t *layout, const label_content_t *content,
                         const label_item_t *items, size_t n, label_format_t format,
                         const char *path, label_progress_fn progress, void *progress_arg,

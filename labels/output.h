@@ -1,16 +1,56 @@
 /*
- * output.h - the file formats that are not sheets: CSV and ZIP (internal
- * to labels/).
+ * output.h - where drawn bytes go (a label_sink_t), the formats that are
+ * not sheets (CSV, ZIP) and the ZIP writer (internal to labels/).
  */
 #ifndef LABEL_OUTPUT_H
 #define LABEL_OUTPUT_H
 
 #include "labels/sheet.h"
 
+#include <stdint.h>
+
+/* A sink being written: once a write fails or the sink says stop, every
+ * later write fails at once. */
+typedef struct {
+    const label_sink_t *sink;
+    int stopped;
+} label_out_t;
+
+/* 0 when written; -1 when the sink refused or is stopped. */
+int label_out_write(label_out_t *o, const void *data, size_t len);
+/* Nonzero when the sink's owner asked to stop (or a write failed). */
+int label_out_stopped(label_out_t *o);
+/* A cairo write function onto a label_out_t. */
+cairo_status_t label_out_cairo(void *closure, const unsigned char *data, unsigned int length);
+
+/* Bytes in memory: one page or label at a time. */
+typedef struct {
+    unsigned char *data;
+    size_t len, cap;
+} label_membuf_t;
+
+/* A cairo write function appending to a label_membuf_t. */
+cairo_status_t label_membuf_append(void *closure, const unsigned char *data, unsigned int length);
+
+/* A ZIP archive written front to back onto a sink: each member's header
+ * and data as it is added, the directory at the end. */
+typedef struct label_zip label_zip_t;
+label_zip_t *label_zip_new(label_out_t *o);
+/* Adds a member, deflated when deflate is set (SVG), stored else (PNG). */
+label_err_t label_zip_add(label_zip_t *z, const char *name, const unsigned char *data, size_t len,
+                          int deflate, char *errbuf, size_t errlen);
+/* Writes the directory and frees z (also when it fails); z may be NULL. */
+label_err_t label_zip_finish(label_zip_t *z, char *errbuf, size_t errlen);
+/* Frees z without finishing it; z may be NULL. */
+void label_zip_free(label_zip_t *z);
+
+/* What a stopped or failed write means: LABEL_ECANCELLED with a message. */
+label_err_t label_out_failed(label_out_t *o, char *errbuf, size_t errlen);
+
 label_err_t label_write_csv(const label_content_t *c, const label_item_t *items, size_t n,
-                            const char *path, char *errbuf, size_t errlen);
+                            label_out_t *o, char *errbuf, size_t errlen);
 label_err_t label_write_zip(label_sheet_t *sh, const label_layout_t *l, const label_item_t *items,
-                            size_t n, const char *path, label_progress_fn progress, void *arg,
+                            size_t n, label_out_t *o, label_progress_fn progress, void *arg,
                             char *errbuf, size_t errlen);
 label_err_t label_sheet_for(label_sheet_t **sh, const label_layout_t *l, const label_content_t *c,
                             const label_item_t *first, char *errbuf, size_t errlen);

@@ -1,37 +1,79 @@
 /*
- * write.c - label_write(): the sheet formats (PDF, SVG, PNG) and dispatch to
- * CSV and ZIP.
+ * write.c - label_write_to(): the sheet formats (PDF, SVG, PNG) onto a sink
+ * and dispatch to CSV and ZIP; label_write(), the same into a file.
  */
 #include "labels/output.h"
 #include "labels/sheet.h"
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define PROGRESS_EVERY 256
 
-static label_err_t cairo_failed(cairo_status_t st, const char *path, char *errbuf, size_t errlen)
+/* --- sinks ------------------------------------------------------------------------------- */
+
+int label_out_stopped(label_out_t *o)
 {
-    snprintf(errbuf, errlen, "cannot write %s: %s", path, cairo_status_to_string(st));
+    if (!o->stopped && o->sink->cancelled && o->sink->cancelled(o->sink->arg))
+        o->stopped = 1;
+    return o->stopped;
+}
+
+int label_out_write(label_out_t *o, const void *data, size_t len)
+{
+    if (o->stopped)
+        return -1;
+    if (len && o->sink->write(o->sink->arg, data, len) != 0)
+        o->stopped = 1;
+    return o->stopped ? -1 : 0;
+}
+
+cairo_status_t label_out_cairo(void *closure, const unsigned char *data, unsigned int length)
+{
+    return label_out_write(closure, data, length) == 0 ? CAIRO_STATUS_SUCCESS
+                                                       : CAIRO_STATUS_WRITE_ERROR;
+}
+
+label_err_t label_out_failed(label_out_t *o, char *errbuf, size_t errlen)
+{
+    o->stopped = 1;
+    snprintf(errbuf, errlen, "the print file was stopped before its end");
+    return LABEL_ECANCELLED;
+}
+
+static label_err_t cairo_failed(cairo_status_t st, label_out_t *o, char *errbuf, size_t errlen)
+{
+    if (o->stopped || st == CAIRO_STATUS_WRITE_ERROR)
+        return label_out_failed(o, errbuf, errlen);
+    snprintf(errbuf, errlen, "cannot draw the print file: %s", cairo_status_to_string(st));
     return st == CAIRO_STATUS_NO_MEMORY ? LABEL_ENOMEM : LABEL_EIO;
 }
 
-/* Draws labels [first, last) of one sheet; y_offset stacks SVG pages. The
- * encoder has the symbols ready, encoded on the other cores meanwhile:
- * encoding (libqrencode's mask selection) is about half the work. */
+/* --- drawing --------------------------------------------------------------------------------- */
+
+/* Draws labels [first, last) of one sheet; y_offset moves them up a sheet's
+ * position. The encoder has the symbols ready, encoded on the other cores
+ * meanwhile: encoding (libqrencode's mask selection) is about half the work.
+ * The sink is asked before each label whether to go on. */
 static label_err_t draw_page(label_sheet_t *sh, label_encoder_t *enc, cairo_t *cr,
                              const label_layout_t *l, const label_item_t *items, size_t first,
-                             size_t last, double y_offset, char *errbuf, size_t errlen)
+                             size_t last, double y_offset, label_out_t *o, char *errbuf,
+                             size_t errlen)
 {
     label_err_t rc = LABEL_OK;
     for (size_t i = first; rc == LABEL_OK && i < last; i++) {
         int page;
         double x, y;
         const label_matrix_t *m;
+        if (label_out_stopped(o))
+            return label_out_failed(o, errbuf, errlen);
         label_position_mm(l, i, &page, &x, &y);
         rc = label_encoder_get(enc, i, &m, errbuf, errlen);
         if (rc == LABEL_OK)
@@ -46,57 +88,77 @@ static void report(label_progress_fn progress, void *arg, size_t done, size_t to
         progress(done, total, arg);
 }
 
-/* PNG sheet N > 1 goes to "<stem>-N.png". */
-static void png_page_path(const char *path, int page, char *out, size_t cap)
+size_t label_sheets(const label_layout_t *l, size_t n)
 {
-    if (page == 0) {
-        snprintf(out, cap, "%s", path);
-        return;
-    }
-    size_t n = strlen(path);
-    size_t stem = n > 4 && strcmp(path + n - 4, ".png") == 0 ? n - 4 : n;
-    snprintf(out, cap, "%.*s-%d.png", (int)stem, path, page + 1);
+    size_t per = (size_t)label_per_page(l);
+    return per ? (n + per - 1) / per : 0;
 }
 
-static label_err_t write_png_sheets(label_sheet_t *sh, label_encoder_t *enc,
-                                    const label_layout_t *l, const label_item_t *items, size_t n,
-                                    const char *path, label_progress_fn progress, void *arg,
-                                    char *errbuf, size_t errlen)
+/* Sheet `sheet` (0-based) as a PNG in buf. */
+static label_err_t png_sheet(label_sheet_t *sh, label_encoder_t *enc, const label_layout_t *l,
+                             const label_item_t *items, size_t n, size_t sheet, label_out_t *o,
+                             label_membuf_t *buf, char *errbuf, size_t errlen)
 {
     size_t per = (size_t)label_per_page(l);
     double px_per_mm = l->dpi / 25.4;
     int w = (int)lround(l->page_w_mm * px_per_mm), h = (int)lround(l->page_h_mm * px_per_mm);
-    label_err_t rc = LABEL_OK;
-    for (size_t first = 0; rc == LABEL_OK && first < n; first += per) {
-        char file[4096];
-        size_t last = first + per < n ? first + per : n;
-        cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
-        cairo_t *cr = cairo_create(s);
-        cairo_set_source_rgb(cr, 1, 1, 1);
-        cairo_paint(cr);
-        cairo_scale(cr, px_per_mm, px_per_mm);
-        rc = draw_page(sh, enc, cr, l, items, first, last, 0, errbuf, errlen);
-        cairo_destroy(cr);
-        png_page_path(path, (int)(first / per), file, sizeof file);
-        cairo_status_t st = rc == LABEL_OK ? cairo_surface_write_to_png(s, file) : 0;
-        cairo_surface_destroy(s);
-        if (rc == LABEL_OK && st != CAIRO_STATUS_SUCCESS)
-            rc = cairo_failed(st, file, errbuf, errlen);
-        report(progress, arg, last, n);
-    }
+    size_t first = sheet * per, last = first + per < n ? first + per : n;
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    cairo_t *cr = cairo_create(s);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_scale(cr, px_per_mm, px_per_mm);
+    label_err_t rc = draw_page(sh, enc, cr, l, items, first, last, 0, o, errbuf, errlen);
+    cairo_destroy(cr);
+    buf->len = 0;
+    cairo_status_t st =
+        rc == LABEL_OK ? cairo_surface_write_to_png_stream(s, label_membuf_append, buf) : 0;
+    cairo_surface_destroy(s);
+    if (rc == LABEL_OK && st != CAIRO_STATUS_SUCCESS)
+        rc = cairo_failed(st, o, errbuf, errlen);
     return rc;
 }
 
-/* PDF (a page per sheet) or SVG (sheets stacked on one tall drawing). */
-static label_err_t write_vector(label_sheet_t *sh, label_encoder_t *enc, const label_layout_t *l,
-                                const label_item_t *items, size_t n, int svg, const char *path,
-                                label_progress_fn progress, void *arg, char *errbuf, size_t errlen)
+/* One sheet: a PNG; more: a ZIP of "sheet-N.png". */
+static label_err_t write_png(label_sheet_t *sh, label_encoder_t *enc, const label_layout_t *l,
+                             const label_item_t *items, size_t n, label_out_t *o,
+                             label_progress_fn progress, void *arg, char *errbuf, size_t errlen)
+{
+    size_t sheets = label_sheets(l, n), per = (size_t)label_per_page(l);
+    label_membuf_t buf = {0};
+    label_zip_t *z = NULL;
+    if (sheets > 1 && !(z = label_zip_new(o))) {
+        snprintf(errbuf, errlen, "out of memory");
+        return LABEL_ENOMEM;
+    }
+    label_err_t rc = LABEL_OK;
+    for (size_t k = 0; rc == LABEL_OK && k < sheets; k++) {
+        rc = png_sheet(sh, enc, l, items, n, k, o, &buf, errbuf, errlen);
+        if (rc == LABEL_OK && !z && label_out_write(o, buf.data, buf.len) != 0)
+            rc = label_out_failed(o, errbuf, errlen);
+        if (rc == LABEL_OK && z) {
+            char name[32];
+            snprintf(name, sizeof name, "sheet-%zu.png", k + 1);
+            rc = label_zip_add(z, name, buf.data, buf.len, 0, errbuf, errlen);
+        }
+        report(progress, arg, (k + 1) * per < n ? (k + 1) * per : n, n);
+    }
+    free(buf.data);
+    if (rc != LABEL_OK) {
+        label_zip_free(z);
+        return rc;
+    }
+    return label_zip_finish(z, errbuf, errlen);
+}
+
+/* PDF: a page per sheet, written as each page is shown. */
+static label_err_t write_pdf(label_sheet_t *sh, label_encoder_t *enc, const label_layout_t *l,
+                             const label_item_t *items, size_t n, label_out_t *o,
+                             label_progress_fn progress, void *arg, char *errbuf, size_t errlen)
 {
     size_t per = (size_t)label_per_page(l);
-    size_t pages = (n + per - 1) / per;
     double w = label_mm_to_pt(l->page_w_mm), h = label_mm_to_pt(l->page_h_mm);
-    cairo_surface_t *s = svg ? cairo_svg_surface_create(path, w, h * (double)pages)
-                             : cairo_pdf_surface_create(path, w, h);
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(label_out_cairo, o, w, h);
     cairo_t *cr = cairo_create(s);
     cairo_scale(cr, 1 / (25.4 / 72.0), 1 / (25.4 / 72.0));
     label_err_t rc = LABEL_OK;
@@ -104,12 +166,10 @@ static label_err_t write_vector(label_sheet_t *sh, label_encoder_t *enc, const l
         size_t last = first + per < n ? first + per : n;
         for (size_t i = first; rc == LABEL_OK && i < last; i += PROGRESS_EVERY) {
             size_t end = i + PROGRESS_EVERY < last ? i + PROGRESS_EVERY : last;
-            double y_off = svg ? (double)(first / per) * l->page_h_mm : 0;
-            rc = draw_page(sh, enc, cr, l, items, i, end, y_off, errbuf, errlen);
+            rc = draw_page(sh, enc, cr, l, items, i, end, 0, o, errbuf, errlen);
             report(progress, arg, end, n);
         }
-        if (!svg)
-            cairo_show_page(cr);
+        cairo_show_page(cr);
     }
     cairo_status_t st = cairo_status(cr);
     cairo_destroy(cr);
@@ -118,7 +178,100 @@ static label_err_t write_vector(label_sheet_t *sh, label_encoder_t *enc, const l
         st = cairo_surface_status(s);
     cairo_surface_destroy(s);
     if (rc == LABEL_OK && st != CAIRO_STATUS_SUCCESS)
-        rc = cairo_failed(st, path, errbuf, errlen);
+        rc = cairo_failed(st, o, errbuf, errlen);
+    return rc;
+}
+
+/* Writes the inside of one sheet's SVG document (between <svg ...> and
+ * </svg>) with every id, and every reference to one, prefixed "sN-". */
+static int svg_sheet_body(label_out_t *o, const label_membuf_t *b, size_t sheet)
+{
+    static const char *const marks[] = {"id=\"", "href=\"#", "url(#"};
+    const char *s = (const char *)b->data;
+    const char *open = b->len ? strstr(s, "<svg") : NULL;
+    const char *body = open ? strchr(open, '>') : NULL;
+    const char *close = NULL;
+    for (const char *p = body; p && (p = strstr(p, "</svg>")) != NULL; p++)
+        close = p;
+    if (!body || !close || close < body)
+        return -1;
+    char prefix[32];
+    int plen = snprintf(prefix, sizeof prefix, "s%zu-", sheet + 1);
+    const char *p = body + 1;
+    while (p < close) {
+        const char *next = close;
+        size_t mlen = 0;
+        for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++) {
+            const char *q = strstr(p, marks[k]);
+            if (q && q < next) {
+                next = q;
+                mlen = strlen(marks[k]);
+            }
+        }
+        if (next == close) {
+            if (label_out_write(o, p, (size_t)(close - p)) != 0)
+                return -1;
+            break;
+        }
+        if (label_out_write(o, p, (size_t)(next - p) + mlen) != 0 ||
+            label_out_write(o, prefix, (size_t)plen) != 0)
+            return -1;
+        p = next + mlen;
+    }
+    return 0;
+}
+
+/* SVG: the sheets stacked on one tall drawing. Each sheet is drawn into a
+ * document of its own, which is written into the whole and dropped. */
+static label_err_t write_svg(label_sheet_t *sh, label_encoder_t *enc, const label_layout_t *l,
+                             const label_item_t *items, size_t n, label_out_t *o,
+                             label_progress_fn progress, void *arg, char *errbuf, size_t errlen)
+{
+    size_t per = (size_t)label_per_page(l), sheets = label_sheets(l, n);
+    double w = label_mm_to_pt(l->page_w_mm), h = label_mm_to_pt(l->page_h_mm);
+    char head[512];
+    int k = snprintf(head, sizeof head,
+                     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                     "<svg xmlns=\"http://www.w3.org/2000/svg\" "
+                     "xmlns:xlink=\"http://www.w3.org/1999/xlink\" width=\"%.3fpt\" "
+                     "height=\"%.3fpt\" viewBox=\"0 0 %.3f %.3f\" version=\"1.1\">\n",
+                     w, h * (double)sheets, w, h * (double)sheets);
+    if (label_out_write(o, head, (size_t)k) != 0)
+        return label_out_failed(o, errbuf, errlen);
+    label_membuf_t buf = {0};
+    label_err_t rc = LABEL_OK;
+    for (size_t sheet = 0; rc == LABEL_OK && sheet < sheets; sheet++) {
+        size_t first = sheet * per, last = first + per < n ? first + per : n;
+        buf.len = 0;
+        cairo_surface_t *s = cairo_svg_surface_create_for_stream(label_membuf_append, &buf, w, h);
+        cairo_t *cr = cairo_create(s);
+        cairo_scale(cr, 1 / (25.4 / 72.0), 1 / (25.4 / 72.0));
+        rc = draw_page(sh, enc, cr, l, items, first, last, 0, o, errbuf, errlen);
+        cairo_status_t st = cairo_status(cr);
+        cairo_destroy(cr);
+        cairo_surface_finish(s);
+        if (st == CAIRO_STATUS_SUCCESS)
+            st = cairo_surface_status(s);
+        cairo_surface_destroy(s);
+        /* the searches below stop at a NUL */
+        if (st == CAIRO_STATUS_SUCCESS &&
+            (st = label_membuf_append(&buf, (const unsigned char *)"", 1)) == CAIRO_STATUS_SUCCESS)
+            buf.len--;
+        if (rc == LABEL_OK && st != CAIRO_STATUS_SUCCESS)
+            rc = cairo_failed(st, o, errbuf, errlen);
+        if (rc != LABEL_OK)
+            break;
+        k = snprintf(head, sizeof head, "<g transform=\"translate(0,%.3f)\">\n", h * (double)sheet);
+        if (label_out_write(o, head, (size_t)k) != 0 || svg_sheet_body(o, &buf, sheet) != 0 ||
+            label_out_write(o, "</g>\n", 5) != 0)
+            rc = o->stopped ? label_out_failed(o, errbuf, errlen) : LABEL_EIO;
+        if (rc == LABEL_EIO)
+            snprintf(errbuf, errlen, "cairo's SVG of sheet %zu has no <svg> element", sheet + 1);
+        report(progress, arg, last, n);
+    }
+    free(buf.data);
+    if (rc == LABEL_OK && label_out_write(o, "</svg>\n", 7) != 0)
+        rc = label_out_failed(o, errbuf, errlen);
     return rc;
 }
 
@@ -132,51 +285,167 @@ label_err_t label_sheet_for(label_sheet_t **sh, const label_layout_t *l, const l
     return label_sheet_open(sh, l, c, x, errbuf, errlen);
 }
 
-label_err_t label_write(const label_layout_t *l, const label_content_t *c,
-                        const label_item_t *items, size_t n, label_format_t format,
-                        const char *path, label_progress_fn progress, void *arg, char *errbuf,
-                        size_t errlen)
+label_err_t label_check(const label_layout_t *l, const label_item_t *first, label_format_t format,
+                        char *errbuf, size_t errlen)
 {
-    label_sheet_t *sh = NULL;
-    label_encoder_t *enc = NULL;
+    double x, y, w, h, mod;
     label_err_t rc = label_layout_check(l, errbuf, errlen);
-    if (rc != LABEL_OK)
+    if (rc != LABEL_OK || format == LABEL_FMT_CSV || !first)
         return rc;
-    if (format == LABEL_FMT_CSV)
-        return label_write_csv(c, items, n, path, errbuf, errlen);
+    return label_symbol_box(l, first, &x, &y, &w, &h, &mod, errbuf, errlen);
+}
+
+/* The sheets and the encoder for drawing items; NULL encoder for ZIP. */
+static label_err_t drawing_start(const label_layout_t *l, const label_content_t *c,
+                                 const label_item_t *items, size_t n, label_format_t format,
+                                 label_sheet_t **sh, label_encoder_t **enc, char *errbuf,
+                                 size_t errlen)
+{
+    *sh = NULL;
+    *enc = NULL;
     if (n == 0) {
         snprintf(errbuf, errlen, "no labels to write");
         return LABEL_EINVAL;
     }
+    label_err_t rc = label_sheet_for(sh, l, c, &items[0], errbuf, errlen);
+    if (rc == LABEL_OK && format != LABEL_FMT_ZIP &&
+        (rc = label_encoder_start(enc, l, items, n, errbuf, errlen)) != LABEL_OK) {
+        label_sheet_close(*sh);
+        *sh = NULL;
+    }
+    return rc;
+}
+
+label_err_t label_write_to(const label_layout_t *l, const label_content_t *c,
+                           const label_item_t *items, size_t n, label_format_t format,
+                           const label_sink_t *sink, label_progress_fn progress, void *arg,
+                           char *errbuf, size_t errlen)
+{
+    label_out_t o = {sink, 0};
+    label_sheet_t *sh;
+    label_encoder_t *enc;
+    label_err_t rc = label_layout_check(l, errbuf, errlen);
+    if (rc != LABEL_OK)
+        return rc;
+    if (format == LABEL_FMT_CSV)
+        return label_write_csv(c, items, n, &o, errbuf, errlen);
     /* SVG viewers and print tools handle image masks poorly: paths there */
     label_layout_t svg_layout = *l;
     svg_layout.vector_paths = 1;
     if (format == LABEL_FMT_SVG)
         l = &svg_layout;
-    if ((rc = label_sheet_for(&sh, l, c, &items[0], errbuf, errlen)) != LABEL_OK)
+    if ((rc = drawing_start(l, c, items, n, format, &sh, &enc, errbuf, errlen)) != LABEL_OK)
         return rc;
-    if (format != LABEL_FMT_ZIP &&
-        (rc = label_encoder_start(&enc, l, items, n, errbuf, errlen)) != LABEL_OK) {
-        label_sheet_close(sh);
-        return rc;
-    }
     switch (format) {
     case LABEL_FMT_PDF:
-        rc = write_vector(sh, enc, l, items, n, 0, path, progress, arg, errbuf, errlen);
+        rc = write_pdf(sh, enc, l, items, n, &o, progress, arg, errbuf, errlen);
         break;
     case LABEL_FMT_SVG:
-        rc = write_vector(sh, enc, l, items, n, 1, path, progress, arg, errbuf, errlen);
+        rc = write_svg(sh, enc, l, items, n, &o, progress, arg, errbuf, errlen);
         break;
     case LABEL_FMT_PNG:
-        rc = write_png_sheets(sh, enc, l, items, n, path, progress, arg, errbuf, errlen);
+        rc = write_png(sh, enc, l, items, n, &o, progress, arg, errbuf, errlen);
         break;
     case LABEL_FMT_ZIP:
-        rc = label_write_zip(sh, l, items, n, path, progress, arg, errbuf, errlen);
+        rc = label_write_zip(sh, l, items, n, &o, progress, arg, errbuf, errlen);
         break;
     case LABEL_FMT_CSV:
         break;
     }
     label_encoder_stop(enc);
     label_sheet_close(sh);
+    return rc;
+}
+
+/* --- into files ------------------------------------------------------------------------------ */
+
+static int fd_write(void *arg, const unsigned char *data, size_t len)
+{
+    int fd = *(int *)arg;
+    while (len > 0) {
+        ssize_t k = write(fd, data, len);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return -1;
+        data += k;
+        len -= (size_t)k;
+    }
+    return 0;
+}
+
+static label_err_t file_failed(const char *path, int errnum, char *errbuf, size_t errlen)
+{
+    snprintf(errbuf, errlen, "cannot write %s: %s", path, strerror(errnum));
+    return LABEL_EIO;
+}
+
+/* Writes bytes or calls back into the file at path, created 0600. */
+static int open_out(const char *path)
+{
+    return open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+}
+
+/* PNG sheet N > 1 goes to "<stem>-N.png". */
+static void png_page_path(const char *path, size_t page, char *out, size_t cap)
+{
+    if (page == 0) {
+        snprintf(out, cap, "%s", path);
+        return;
+    }
+    size_t n = strlen(path);
+    size_t stem = n > 4 && strcmp(path + n - 4, ".png") == 0 ? n - 4 : n;
+    snprintf(out, cap, "%.*s-%zu.png", (int)stem, path, page + 1);
+}
+
+/* A PNG file per sheet, as `gimark batch export` writes them. */
+static label_err_t png_files(const label_layout_t *l, const label_content_t *c,
+                             const label_item_t *items, size_t n, const char *path,
+                             label_progress_fn progress, void *arg, char *errbuf, size_t errlen)
+{
+    label_sheet_t *sh;
+    label_encoder_t *enc;
+    label_sink_t none = {fd_write, NULL, NULL};
+    label_out_t o = {&none, 0};
+    label_err_t rc = drawing_start(l, c, items, n, LABEL_FMT_PNG, &sh, &enc, errbuf, errlen);
+    label_membuf_t buf = {0};
+    size_t sheets = label_sheets(l, n), per = (size_t)label_per_page(l);
+    for (size_t k = 0; rc == LABEL_OK && k < sheets; k++) {
+        char file[4096];
+        rc = png_sheet(sh, enc, l, items, n, k, &o, &buf, errbuf, errlen);
+        png_page_path(path, k, file, sizeof file);
+        int fd = rc == LABEL_OK ? open_out(file) : -1;
+        if (rc == LABEL_OK && (fd < 0 || fd_write(&fd, buf.data, buf.len) != 0))
+            rc = file_failed(file, errno, errbuf, errlen);
+        if (fd >= 0 && close(fd) != 0 && rc == LABEL_OK)
+            rc = file_failed(file, errno, errbuf, errlen);
+        report(progress, arg, (k + 1) * per < n ? (k + 1) * per : n, n);
+    }
+    free(buf.data);
+    label_encoder_stop(enc);
+    label_sheet_close(sh);
+    return rc;
+}
+
+label_err_t label_write(const label_layout_t *l, const label_content_t *c,
+                        const label_item_t *items, size_t n, label_format_t format,
+                        const char *path, label_progress_fn progress, void *arg, char *errbuf,
+                        size_t errlen)
+{
+    label_err_t rc = label_layout_check(l, errbuf, errlen);
+    if (rc != LABEL_OK)
+        return rc;
+    if (format == LABEL_FMT_PNG)
+        return png_files(l, c, items, n, path, progress, arg, errbuf, errlen);
+    int fd = open_out(path);
+    if (fd < 0)
+        return file_failed(path, errno, errbuf, errlen);
+    label_sink_t sink = {fd_write, NULL, &fd};
+    rc = label_write_to(l, c, items, n, format, &sink, progress, arg, errbuf, errlen);
+    int errnum = errno;
+    if (close(fd) != 0 && rc == LABEL_OK)
+        rc = file_failed(path, errno, errbuf, errlen);
+    if (rc == LABEL_ECANCELLED) /* a write to the file failed */
+        rc = file_failed(path, errnum, errbuf, errlen);
     return rc;
 }

@@ -47,6 +47,7 @@ typedef struct {
     void *query_arg;
     const char *base_url;         /* what printed labels point at ("" when not configured) */
     const label_layout_t *layout; /* print files' default layout, or NULL */
+    web_render_t *render;         /* the render threads of print files */
     int64_t target;               /* operators using the mark the province aims at */
     int64_t repeat_threshold;     /* scans of a code above which it is an anomaly */
 } web_api_request_t;
@@ -58,14 +59,14 @@ typedef struct {
     const char *allow; /* for 405: the methods the path takes */
     int challenge;     /* for 401: send WWW-Authenticate: Bearer */
     char location[64]; /* for 201: the new record's path, or "" */
-    /* a file instead of body (print files): file.fd open for the caller to
-     * send and close, or -1 */
+    /* a print file instead of body: file.job for the caller to stream and
+     * release (or file.head_only); file.retry_after with a 429 or 503 */
     web_file_t file;
 } web_api_response_t;
 
 /* Answers one API request. Changes are made in the calling account's name.
  * out has either a JSON body (NULL only when out of memory) or, for a print
- * file, an open file.fd. */
+ * file, file.job or file.head_only. */
 void web_api_handle(const gi_ctx_t *ctx, const web_api_request_t *rq, web_api_response_t *out);
 
 #endif

@@ -258,9 +258,17 @@ void api_download(call_t *c, int64_t batch_id)
 {
     gi_error_t err;
     gi_ctx_t ctx = as_caller(c);
-    web_print_request_t print = {c->rq->query, c->rq->query_arg, c->rq->base_url, c->rq->layout};
-    gi_err_t rc = web_print_file(&ctx, &c->account, batch_id, &print, &c->out->file, &err);
-    if (rc != GI_OK)
+    web_print_request_t print = {c->rq->method,   c->rq->query,  c->rq->query_arg,
+                                 c->rq->base_url, c->rq->layout, c->rq->render};
+    web_file_t *f = &c->out->file;
+    gi_err_t rc = web_print_file(&ctx, &c->account, batch_id, &print, f, &err);
+    if (rc != GI_OK && f->status)
+        api_fail(c, f->status,
+                 f->status == 413   ? "too_large"
+                 : f->status == 429 ? "busy"
+                                    : "unavailable",
+                 err.msg);
+    else if (rc != GI_OK)
         api_fail_gi(c, rc, &err);
     else
         c->out->status = 200;

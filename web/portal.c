@@ -830,12 +830,17 @@ static void coop_download(page_t *pg)
     gi_error_t err;
     gi_ctx_t ctx = *pg->ctx;
     ctx.actor = pg->actor;
-    web_print_request_t print = {pg->rq->query, pg->rq->query_arg, pg->rq->base_url,
-                                 pg->rq->layout};
-    gi_err_t rc = web_print_file(&ctx, &pg->account, pg->id, &print, &pg->out->file, &err);
-    if (rc == GI_OK)
+    web_print_request_t print = {pg->rq->method,   pg->rq->query,  pg->rq->query_arg,
+                                 pg->rq->base_url, pg->rq->layout, pg->rq->render};
+    web_file_t *f = &pg->out->file;
+    gi_err_t rc = web_print_file(&ctx, &pg->account, pg->id, &print, f, &err);
+    if (rc == GI_OK) {
         pg->out->status = 200;
-    else
+    } else if (f->status) {
+        pg->out->retry_after = f->retry_after;
+        portal_message(pg, f->status, f->status == 413 ? pg->t->too_large_title : pg->t->busy_title,
+                       err.msg);
+    } else
         portal_error(pg, rc, &err);
 }
 
@@ -945,7 +950,6 @@ void web_portal_handle(const gi_ctx_t *ctx, const web_portal_request_t *rq,
 {
     page_t pg = {.ctx = ctx, .rq = rq, .out = out};
     memset(out, 0, sizeof *out);
-    out->file.fd = -1;
     pg.t = web_strings(rq->lang);
     pg.p = web_portal_text(rq->lang);
     gi_date_of(ctx->now, pg.today);

@@ -53,6 +53,7 @@ typedef struct {
     const char *client_key; /* gi_client_key() of the client */
     const char *base_url;
     const label_layout_t *layout; /* print files' default layout, or NULL */
+    web_render_t *render;         /* the render threads of print files */
     int64_t target;
     int64_t repeat_threshold;
     web_loginlimit_t *logins; /* sign-in limits and the hash cap */
@@ -68,7 +69,7 @@ typedef struct {
     char location[160];       /* for 303 */
     char cookies[2][200];     /* Set-Cookie values, "" when none */
     int64_t retry_after;      /* seconds, for 429 and 503 */
-    web_file_t file;          /* file.fd >= 0: a download instead of body */
+    web_file_t file;          /* file.job or file.head_only: a download instead of body */
 } web_portal_response_t;
 
 void web_portal_handle(const gi_ctx_t *ctx, const web_portal_request_t *rq,

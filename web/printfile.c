@@ -1,16 +1,15 @@
 /*
- * printfile.c - print files for download.
+ * printfile.c - print files for download: the checks a worker can make at
+ * once, then a render job.
  */
 #include "web/printfile.h"
 #include "gi/act.h"
 #include "gi/layout.h"
 
-#include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
+
+#define RETRY_BUSY_S 10 /* Retry-After of a 429 or 503 */
 
 static const struct {
     const char *name;
@@ -37,6 +36,11 @@ const char *web_print_type(const char *format)
     return f < 0 ? NULL : formats[f].type;
 }
 
+static double pixels(double w_mm, double h_mm, int dpi)
+{
+    return (w_mm / 25.4 * dpi) * (h_mm / 25.4 * dpi);
+}
+
 /* Refuses a PNG (a sheet, or a zip's per-label images) larger than a
  * request may make the server draw. */
 static gi_err_t check_pixels(const label_layout_t *l, label_format_t format, gi_error_t *err)
@@ -48,7 +52,7 @@ static gi_err_t check_pixels(const label_layout_t *l, label_format_t format, gi_
     } else if (format != LABEL_FMT_PNG) {
         return GI_OK;
     }
-    double px = (w_mm / 25.4 * l->dpi) * (h_mm / 25.4 * l->dpi);
+    double px = pixels(w_mm, h_mm, l->dpi);
     if (px > WEB_PRINT_MAX_PIXELS)
         return gi_fail(err, GI_EINVAL,
                        "dpi: %d makes a %.0f million pixel image, more than a download may "
@@ -57,11 +61,40 @@ static gi_err_t check_pixels(const label_layout_t *l, label_format_t format, gi_
     return GI_OK;
 }
 
+/* Refuses with 413 a file larger than a download may be: more labels than
+ * the setting, or a PNG download (sheets, or a ZIP of label images) of more
+ * pixels in all. */
+static gi_err_t check_size(const web_render_config_t *cfg, const label_layout_t *l,
+                           label_format_t format, size_t labels, web_file_t *out, gi_error_t *err)
+{
+    double px = 0;
+    if (format == LABEL_FMT_ZIP && l->zip_member_format == LABEL_FMT_PNG)
+        px = (double)labels * pixels(l->label_w_mm, l->label_h_mm, l->dpi);
+    else if (format == LABEL_FMT_PNG)
+        px = (double)label_sheets(l, labels) * pixels(l->page_w_mm, l->page_h_mm, l->dpi);
+    if (labels > cfg->max_labels) {
+        out->status = 413;
+        return gi_fail(err, GI_EREFUSED,
+                       "the batch has %zu labels, more than a download may hold (%zu): write "
+                       "its print file on the server with gimark batch export",
+                       labels, cfg->max_labels);
+    }
+    if (px > cfg->max_pixels) {
+        out->status = 413;
+        return gi_fail(err, GI_EREFUSED,
+                       "%zu labels at %d dpi make %.0f million pixels, more than a download may "
+                       "(%.0f million): lower dpi, or use gimark batch export on the server",
+                       labels, l->dpi, px / 1e6, cfg->max_pixels / 1e6);
+    }
+    return GI_OK;
+}
+
 gi_err_t web_print_file(const gi_ctx_t *ctx, const db_account_t *a, int64_t batch_id,
                         const web_print_request_t *rq, web_file_t *out, gi_error_t *err)
 {
     const char *format = rq->query(rq->query_arg, "format");
     gi_export_t ex = {0};
+    memset(out, 0, sizeof *out);
     if (rq->layout)
         ex.layout = *rq->layout;
     else
@@ -79,32 +112,39 @@ gi_err_t web_print_file(const gi_ctx_t *ctx, const db_account_t *a, int64_t batc
         return gi_fail(err, GI_EREFUSED,
                        "the server was started without --base-url: labels "
                        "need the address consumers will reach");
-    char path[256];
-    const char *tmp = getenv("TMPDIR");
-    snprintf(path, sizeof path, "%s/gimark-export-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    int fd = mkstemp(path);
-    if (fd < 0)
-        return gi_fail(err, GI_EIO, "cannot make a temporary file");
-    close(fd);
+    const char *reason = rq->query(rq->query_arg, "reason");
     ex.base_url = base_url;
     ex.format = formats[f].format;
-    ex.path = path;
-    size_t written = 0;
-    rc = gi_act_batch_export(ctx, a, batch_id, &ex, &written, err);
-    fd = rc == GI_OK ? open(path, O_RDONLY | O_CLOEXEC) : -1;
-    unlink(path);
-    struct stat st;
-    if (rc == GI_OK && (fd < 0 || fstat(fd, &st) != 0))
-        rc = gi_fail(err, GI_EIO, "cannot read the print file");
-    if (rc != GI_OK) {
-        if (fd >= 0)
-            close(fd);
+    ex.reason = reason && *reason ? reason : NULL;
+    size_t labels = 0;
+    if ((rc = gi_act_batch_export_check(ctx, a, batch_id, &ex, &labels, err)) != GI_OK ||
+        (rc = check_size(web_render_settings(rq->render), &ex.layout, ex.format, labels, out,
+                         err)) != GI_OK)
         return rc;
-    }
-    out->fd = fd;
-    out->size = (uint64_t)st.st_size;
-    out->content_type = formats[f].type;
+    /* PNG sheets past the first come as one ZIP */
+    int zipped = ex.format == LABEL_FMT_PNG && label_sheets(&ex.layout, labels) > 1;
+    out->content_type = zipped ? "application/zip" : formats[f].type;
     snprintf(out->filename, sizeof out->filename, "batch-%lld.%s", (long long)batch_id,
-             formats[f].name);
-    return GI_OK;
+             zipped ? "zip" : formats[f].name);
+    if (rq->method && strcmp(rq->method, "HEAD") == 0) {
+        out->head_only = 1;
+        return GI_OK;
+    }
+    switch (web_render_submit(rq->render, ctx->actor, a, batch_id, &ex, &out->job)) {
+    case WEB_RENDER_QUEUED:
+        return GI_OK;
+    case WEB_RENDER_ACCOUNT_BUSY:
+        out->status = 429;
+        out->retry_after = RETRY_BUSY_S;
+        return gi_fail(err, GI_EREFUSED,
+                       "a print file of this account is being drawn: one at a time; try again "
+                       "when it is done");
+    case WEB_RENDER_FULL:
+        out->status = 503;
+        out->retry_after = RETRY_BUSY_S;
+        return gi_fail(err, GI_EIO, "every render thread is busy: try again shortly");
+    case WEB_RENDER_NOMEM:
+        break;
+    }
+    return gi_fail(err, GI_ENOMEM, "out of memory");
 }

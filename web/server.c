@@ -37,6 +37,7 @@
 #include "web/metrics.h"
 #include "web/portal.h"
 #include "web/ratelimit.h"
+#include "web/render.h"
 #include "web/route.h"
 
 #include <arpa/inet.h>
@@ -82,6 +83,7 @@ struct web_server {
     web_loginlimit_t *logins; /* sign-in limits and the cap on password checks */
     unsigned char client_secret[32];
     struct MHD_Response *stylesheet;
+    web_render_t *render; /* print files' render threads */
     pthread_mutex_t flight_lock;
     pthread_cond_t flight_done;
     int64_t in_flight;
@@ -217,19 +219,77 @@ static void add_security_headers(struct MHD_Response *r)
     MHD_add_response_header(r, "X-Frame-Options", "DENY");
 }
 
-/* The response to a handler's answer: file when file->fd >= 0 (taken over;
- * libmicrohttpd closes it), else body (taken over, freed by libmicrohttpd;
- * NULL for none). It carries the security headers, no-store, the content
- * type and, when download_name is not empty, that name as an attachment.
- * NULL when out of memory (the file or body is released then). */
-static struct MHD_Response *answer_response(const web_file_t *file, char *body, size_t len,
-                                            const char *type, const char *download_name)
+/* --- streamed print files ------------------------------------------------------------ */
+
+typedef struct {
+    web_render_job_t *job;
+    struct MHD_Connection *c;
+} stream_t;
+
+static void suspend_connection(void *c)
+{
+    MHD_suspend_connection(c);
+}
+
+static void resume_connection(void *c)
+{
+    MHD_resume_connection(c);
+}
+
+/* libmicrohttpd asks for the next bytes of a print file: with none there
+ * yet, the connection is suspended until the render thread has some, so
+ * this is never asked again in a busy loop. */
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    stream_t *st = cls;
+    (void)pos;
+    ssize_t n = web_render_read(st->job, buf, max, suspend_connection, resume_connection, st->c);
+    return n == -1   ? MHD_CONTENT_READER_END_OF_STREAM
+           : n == -2 ? MHD_CONTENT_READER_END_WITH_ERROR
+                     : n;
+}
+
+/* The response is done with (sent, or the client went away): the job stops. */
+static void stream_free(void *cls)
+{
+    stream_t *st = cls;
+    web_render_release(st->job);
+    free(st);
+}
+
+/* A response streaming file->job, which it takes over; NULL when out of
+ * memory (the job is released then). */
+static struct MHD_Response *stream_response(struct MHD_Connection *c, const web_file_t *file)
+{
+    stream_t *st = malloc(sizeof *st);
+    struct MHD_Response *r = st ? MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024,
+                                                                    stream_read, st, stream_free)
+                                : NULL;
+    if (!r) {
+        free(st);
+        web_render_release(file->job);
+        return NULL;
+    }
+    st->job = file->job;
+    st->c = c;
+    return r;
+}
+
+/* The response to a handler's answer: a print file when file->job is set
+ * (taken over) or file->head_only (headers alone), else body (taken over,
+ * freed by libmicrohttpd; NULL for none). It carries the security headers,
+ * no-store, the content type and, when download_name is not empty, that
+ * name as an attachment. NULL when out of memory (the job or body is
+ * released then). */
+static struct MHD_Response *answer_response(struct MHD_Connection *c, const web_file_t *file,
+                                            char *body, size_t len, const char *type,
+                                            const char *download_name)
 {
     struct MHD_Response *r;
-    if (file->fd >= 0) {
-        r = MHD_create_response_from_fd(file->size, file->fd);
-        if (!r)
-            close(file->fd);
+    if (file->job || file->head_only) {
+        free(body);
+        r = file->job ? stream_response(c, file)
+                      : MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
         type = file->content_type;
         download_name = file->filename;
     } else {
@@ -272,8 +332,8 @@ static void add_retry_after(struct MHD_Response *r, int64_t seconds)
 static enum MHD_Result send_body(struct MHD_Connection *c, request_t *rq, unsigned status,
                                  const char *type, char *body, size_t len)
 {
-    static const web_file_t no_file = {.fd = -1};
-    struct MHD_Response *r = answer_response(&no_file, body, len, type, NULL);
+    static const web_file_t no_file = {0};
+    struct MHD_Response *r = answer_response(c, &no_file, body, len, type, NULL);
     if (!r)
         return MHD_NO;
     if (rq->route.allow && !rq->route.method_ok)
@@ -472,14 +532,15 @@ static enum MHD_Result send_api(web_server_t *s, struct MHD_Connection *c, reque
                             .query_arg = c,
                             .base_url = s->cfg.base_url,
                             .layout = s->cfg.layout,
+                            .render = s->render,
                             .target = s->cfg.target,
                             .repeat_threshold = s->cfg.repeat_threshold};
     web_api_response_t out;
     gi_ctx_t ctx = {db, "web:api", (int64_t)time(NULL)};
     web_api_handle(&ctx, &in, &out);
-    if (out.file.fd < 0 && !out.body)
+    if (!out.file.job && !out.file.head_only && !out.body)
         return MHD_NO;
-    struct MHD_Response *r = answer_response(&out.file, out.body, out.len, JSON, NULL);
+    struct MHD_Response *r = answer_response(c, &out.file, out.body, out.len, JSON, NULL);
     if (!r)
         return MHD_NO;
     if (out.allow)
@@ -488,6 +549,8 @@ static enum MHD_Result send_api(web_server_t *s, struct MHD_Connection *c, reque
         MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
     if (out.location[0])
         MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, out.location);
+    if (out.file.retry_after > 0)
+        add_retry_after(r, out.file.retry_after);
     return queue_answer(c, rq, out.status, r);
 }
 
@@ -516,6 +579,7 @@ static enum MHD_Result send_portal(web_server_t *s, struct MHD_Connection *c, re
         .client_key = client,
         .base_url = s->cfg.base_url,
         .layout = s->cfg.layout,
+        .render = s->render,
         .target = s->cfg.target,
         .repeat_threshold = s->cfg.repeat_threshold,
         .logins = s->logins,
@@ -525,7 +589,7 @@ static enum MHD_Result send_portal(web_server_t *s, struct MHD_Connection *c, re
     gi_ctx_t ctx = {db, "web:pages", (int64_t)time(NULL)};
     web_portal_handle(&ctx, &in, &out);
     struct MHD_Response *r = answer_response(
-        &out.file, out.body, out.len, out.content_type ? out.content_type : HTML, out.filename);
+        c, &out.file, out.body, out.len, out.content_type ? out.content_type : HTML, out.filename);
     if (!r)
         return MHD_NO;
     for (int i = 0; i < 2; i++)
@@ -945,6 +1009,7 @@ void web_config_defaults(web_config_t *cfg)
     if (!cfg->unknown_per_minute)
         cfg->unknown_per_minute = 30;
     login_hashes_default(cfg);
+    web_render_defaults(&cfg->render);
 }
 
 static int resolve(const char *host, unsigned port, struct sockaddr_storage *out, gi_error_t *err)
@@ -975,7 +1040,7 @@ static int start_daemon(web_server_t *s, gi_error_t *err)
     if (resolve(cfg->host, cfg->port, &addr, err) != 0)
         return -1;
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_TURBO |
-                     MHD_USE_ERROR_LOG;
+                     MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
     if (addr.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     s->mhd = MHD_start_daemon(
@@ -1097,8 +1162,11 @@ web_server_t *web_server_start(const web_config_t *cfg, gi_error_t *err)
     if (!watching)
         gi_fail(err, GI_EIO, "cannot start the connection watchdog");
     fit_fd_limit(&s->cfg);
-    if (!s->scans || (s->cfg.access_log && !s->access_log) || !watching ||
+    if (s->scans && watching)
+        s->render = web_render_start(s->db_path, &s->cfg.render, err);
+    if (!s->scans || !s->render || (s->cfg.access_log && !s->access_log) || !watching ||
         start_daemon(s, err) != 0) {
+        web_render_stop(s->render);
         watchdog_stop(s);
         web_accesslog_stop(s->access_log);
         gi_scan_queue_stop(s->scans);
@@ -1136,8 +1204,12 @@ void web_server_stop(web_server_t *s)
     MHD_socket fd = MHD_quiesce_daemon(s->mhd);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
+    /* downloads end at once: their readers are woken and told the file failed */
+    web_render_cancel_all(s->render);
     wait_in_flight(s);
+    web_render_cancel_all(s->render); /* any started since */
     MHD_stop_daemon(s->mhd);
+    web_render_stop(s->render);
     watchdog_stop(s);
     gi_scan_queue_stop(s->scans); /* stores every queued scan */
     web_accesslog_stop(s->access_log);

@@ -14,6 +14,7 @@
 
 #include "gi/error.h"
 #include "labels/label.h"
+#include "web/render.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -40,6 +41,7 @@ typedef struct {
     int access_log;               /* 1: one line per request on stderr (web/accesslog.h) */
     const label_layout_t *layout; /* downloads' layout before their choices; NULL: built-in */
     unsigned login_hashes;        /* password checks at once (default: half the threads, >= 1) */
+    web_render_config_t render;   /* print files' render threads and size limits */
 } web_config_t;
 
 typedef struct web_server web_server_t;
@@ -51,8 +53,9 @@ void web_config_defaults(web_config_t *cfg);
 web_server_t *web_server_start(const web_config_t *cfg, gi_error_t *err);
 /* The port the server listens on. */
 unsigned web_server_port(const web_server_t *s);
-/* Stops accepting, lets requests in flight finish (up to a few seconds),
- * stops the workers, stores every queued scan and frees s. */
+/* Stops accepting, cancels the print files being drawn, lets requests in
+ * flight finish (up to 5 seconds), stops the workers and render threads, stores every queued scan
+ * and frees s. */
 void web_server_stop(web_server_t *s);
 
 #endif

@@ -1,0 +1,99 @@
+/*
+ * test_sink.c - print files written to a sink: stopped when the sink says
+ * so, SVG and PNG sheets a sheet at a time, ZIPs readable without seeking.
+ */
+#include "labels/label.h"
+#include "test.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    size_t bytes, writes, biggest;
+    size_t stop_after; /* cancelled() says stop past this many bytes; 0: never */
+    int asked;         /* times cancelled() was asked */
+    unsigned char head[4];
+    char tail[16];
+} sink_t;
+
+static int sink_write(void *arg, const unsigned char *data, size_t len)
+{
+    sink_t *s = arg;
+    for (size_t i = 0; i < len && s->bytes + i < 4; i++)
+        s->head[s->bytes + i] = data[i];
+    size_t keep = len < sizeof s->tail - 1 ? len : sizeof s->tail - 1;
+    memcpy(s->tail, data + len - keep, keep);
+    s->tail[keep] = '\0';
+    s->bytes += len;
+    s->writes++;
+    if (len > s->biggest)
+        s->biggest = len;
+    return 0;
+}
+
+static int sink_cancelled(void *arg)
+{
+    sink_t *s = arg;
+    s->asked++;
+    return s->stop_after && s->bytes > s->stop_after;
+}
+
+#define N 240 /* ten A4 sheets of 24 */
+
+static label_item_t items[N];
+static char codes[N][24], urls[N][64];
+static const label_content_t content = {"百色芒果",           "No. 475", "合作社",
+                                        "93451003MA815908XM", "LOT-1",   NULL};
+
+static void make_items(void)
+{
+    for (unsigned i = 0; i < N; i++) {
+        snprintf(codes[i], sizeof codes[i], "AAAA-BBBB-CCCC-%04u", i % 10000);
+        snprintf(urls[i], sizeof urls[i], "HTTPS://GI.EXAMPLE.CN/V/AAAABBBBCCCC%04u", i % 10000);
+        items[i] = (label_item_t){codes[i], urls[i], (long)i + 1};
+    }
+}
+
+static label_err_t write_with(label_format_t f, sink_t *s)
+{
+    label_layout_t l;
+    char err[256];
+    label_layout_default(&l);
+    l.dpi = 72;
+    label_sink_t sink = {sink_write, sink_cancelled, s};
+    return label_write_to(&l, &content, items, N, f, &sink, NULL, NULL, err, sizeof err);
+}
+
+static void test_cancelled(void)
+{
+    make_items();
+    label_format_t formats[] = {LABEL_FMT_PDF, LABEL_FMT_SVG, LABEL_FMT_PNG, LABEL_FMT_ZIP,
+                                LABEL_FMT_CSV};
+    for (size_t k = 0; k < sizeof formats / sizeof formats[0]; k++) {
+        sink_t whole = {0}, cut = {0};
+        CHECK(write_with(formats[k], &whole) == LABEL_OK);
+        cut.stop_after = whole.bytes / 4;
+        CHECK(write_with(formats[k], &cut) == LABEL_ECANCELLED);
+        /* stopped soon after it was told: well before the whole file */
+        CHECK(cut.bytes < whole.bytes * 3 / 4);
+        CHECK(whole.asked >= N); /* asked before every label */
+    }
+}
+
+static void test_streamed(void)
+{
+    make_items();
+    sink_t svg = {0}, png = {0}, zip = {0};
+    CHECK(write_with(LABEL_FMT_SVG, &svg) == LABEL_OK);
+    /* written sheet by sheet: no single write holds the whole drawing */
+    CHECK(svg.writes > 10);
+    CHECK(svg.biggest < svg.bytes / 5);
+    CHECK(strstr(svg.tail, "</svg>") != NULL);
+    CHECK(write_with(LABEL_FMT_PNG, &png) == LABEL_OK);
+    CHECK(memcmp(png.head, "PK\3\4", 4) == 0); /* ten sheets: one ZIP */
+    CHECK(write_with(LABEL_FMT_ZIP, &zip) == LABEL_OK);
+    CHECK(memcmp(zip.head, "PK\3\4", 4) == 0);
+}
+
+TEST_MAIN("sink", TEST(test_cancelled), TEST(test_streamed))
