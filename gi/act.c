@@ -76,7 +76,16 @@ gi_err_t gi_act_operator_edit(const gi_ctx_t *ctx, const db_account_t *a, int64_
 gi_err_t gi_act_auth_grant(const gi_ctx_t *ctx, const db_account_t *a, const gi_auth_input_t *in,
                            db_auth_t *out, gi_error_t *err)
 {
+    /* both parties inside the account's scope: a product outside it reads as
+     * one that does not exist */
+    db_product_t p;
     gi_err_t rc = may(ctx, a, GI_ACT_AUTH_DECIDE, in->operator_id, err);
+    if (rc == GI_OK)
+        rc = gi_view_product(ctx, a, in->product_id, &p, err);
+    if (rc == GI_OK) {
+        gi_subject_t s = {p.region_code, 0};
+        rc = gi_access(a, GI_ACT_AUTH_DECIDE, &s, err);
+    }
     return rc == GI_OK ? gi_auth_grant(ctx, in, out, err) : rc;
 }
 
@@ -150,6 +159,10 @@ gi_err_t gi_act_batch_export(const gi_ctx_t *ctx, const db_account_t *a, int64_t
     gi_err_t rc = gi_view_batch(ctx, a, id, &b, err);
     if (rc == GI_OK)
         rc = may(ctx, a, GI_ACT_BATCH_USE, b.operator_id, err);
+    if (rc == GI_OK)
+        rc = gi_check_text("reason", ex->reason, 300, DB_TEXT - 1, 0, err);
+    if (rc == GI_OK)
+        rc = gi_access_live_codes(a, b.status, b.operator_id, ex->reason, err);
     return rc == GI_OK ? gi_batch_export(ctx, id, ex, written, err) : rc;
 }
 

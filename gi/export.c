@@ -168,10 +168,12 @@ gi_err_t gi_batch_export(const gi_ctx_t *ctx, int64_t batch_id, const gi_export_
         (rc = gi_operator_get(ctx, v.batch.operator_id, &v.op, err)) != GI_OK)
         return rc;
     c.base_url = ex->base_url;
-    c.gtin = v.product.gtin;
+    c.gtin = v.batch.gtin; /* the GTIN the batch was issued with, not today's */
     if ((rc = collect_labels(ctx, &v.batch, &c, err)) == GI_OK &&
         (rc = render(ex, &v, &c, err)) == GI_OK) {
         json_t *detail = json_pack("{s:I, s:s}", "labels", (json_int_t)c.n, "file", ex->path);
+        if (ex->reason && ex->reason[0])
+            json_object_set_new(detail, "reason", json_string(ex->reason));
         db_err_t drc = db_begin(ctx->db);
         rc = drc == DB_OK ? gi_audit_record(ctx, "batch.export", "batch", batch_id, detail, err)
                           : gi_db_fail(ctx->db, drc, err);

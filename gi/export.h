@@ -29,10 +29,15 @@ typedef struct {
     const char *mark_path; /* official GI mark artwork, or NULL */
     gi_progress_fn progress;
     void *progress_arg;
+    /* why the file is made (may be NULL): kept in the audit row; a regulator
+     * needs one for the live codes of an activated batch (gi_act_batch_export) */
+    const char *reason;
 } gi_export_t;
 
 /* Writes the print file of an issued or activated batch. Voided labels are
- * left out. The export is audited (who printed what, when). */
+ * left out; a Digital Link carries the batch's GTIN (the product's at
+ * issuance). The export is audited (who printed what, when, and why when a
+ * reason is given). */
 gi_err_t gi_batch_export(const gi_ctx_t *ctx, int64_t batch_id, const gi_export_t *ex,
                          size_t *written, gi_error_t *err);
 

@@ -89,6 +89,7 @@ gi_err_t web_print_file(const gi_ctx_t *ctx, const db_account_t *a, int64_t batc
     ex.base_url = base_url;
     ex.format = formats[f].format;
     ex.path = path;
+    ex.reason = rq->query(rq->query_arg, "reason");
     size_t written = 0;
     rc = gi_act_batch_export(ctx, a, batch_id, &ex, &written, err);
     fd = rc == GI_OK ? open(path, O_RDONLY | O_CLOEXEC) : -1;

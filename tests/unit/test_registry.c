@@ -7,7 +7,7 @@
 #include "testdb.h"
 
 static const gi_product_input_t mango = {
-    "百色芒果", "Baise Mango", "cnipa-product", "质检总局2011年第178号", "451000", "", ""};
+    "百色芒果", "Baise Mango", "cnipa-product", "质检总局2011年第178号", "451000", "", "", ""};
 static const gi_operator_input_t coop = {
     "93451003MA815908XM", "田阳芒果专业合作社", "cooperative", "451003", "0776-1234567", ""};
 
@@ -20,7 +20,7 @@ static int64_t setup_pending(testdb_t *t)
     testdb_open(t);
     CHECK(gi_product_add(&t->ctx, &mango, &p, NULL) == GI_OK);
     CHECK(gi_operator_add(&t->ctx, &coop, &o, NULL) == GI_OK);
-    gi_auth_input_t in = {o.id, p.id, "2026-01-01", "2028-12-31", 50000, ""};
+    gi_auth_input_t in = {o.id, p.id, "2026-01-01", "2028-12-31", 50000, "", ""};
     CHECK(gi_auth_grant(&t->ctx, &in, &a, NULL) == GI_OK);
     CHECK_STR(a.status, "pending");
     return a.id;
@@ -210,7 +210,7 @@ static void test_auth_grant_refusals(void)
     int64_t id = setup_pending(&t);
     db_auth_t a;
     CHECK(gi_auth_get(&t.ctx, id, &a, NULL) == GI_OK);
-    gi_auth_input_t in = {a.operator_id, a.product_id, "", "", 1000, ""};
+    gi_auth_input_t in = {a.operator_id, a.product_id, "", "", 1000, "", ""};
     CHECK(gi_auth_grant(&t.ctx, &in, NULL, &e) == GI_EEXISTS); /* already holds one */
     in.product_id = 77;
     CHECK(gi_auth_grant(&t.ctx, &in, NULL, &e) == GI_ENOTFOUND);
