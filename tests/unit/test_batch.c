@@ -292,6 +292,80 @@ static void test_batch_state_machine(void)
     testdb_close(&t);
 }
 
+/* Nobody approves a batch they requested; a second actor may, and
+ * rejecting (withdrawing) one's own request is allowed. */
+static void test_no_self_approval(void)
+{
+    testdb_t t;
+    gi_error_t e;
+    db_batch_t b;
+    int64_t auth = setup(&t);
+    int64_t id = request(&t, auth, 10, NULL);
+    CHECK(gi_batch_decide(&t.ctx, id, 1, "fine", NULL, &e) == GI_EFORBIDDEN);
+    CHECK(strstr(e.msg, "requested by test") != NULL);
+    CHECK(gi_batch_get(&t.ctx, id, &b, NULL) == GI_OK);
+    CHECK_STR(b.status, "requested");
+    CHECK(decide(&t, id, 1, "", NULL) == GI_OK);
+    CHECK(gi_batch_get(&t.ctx, id, &b, NULL) == GI_OK);
+    CHECK_STR(b.requested_by, "test");
+    CHECK_STR(b.decided_by, "user:reviewer");
+    int64_t other = request(&t, auth, 10, NULL);
+    CHECK(gi_batch_decide(&t.ctx, other, 0, "asked twice", NULL, &e) == GI_OK);
+    testdb_close(&t);
+}
+
+/* The GTIN of a label's batch is the product's at issuance, whatever the
+ * product's becomes; a database from before version 7 takes the product's
+ * GTIN of today for the batches it issued. */
+static void test_batch_keeps_its_gtin(void)
+{
+    testdb_t t;
+    db_batch_t b;
+    char err[256];
+    int64_t auth = setup(&t); /* product 1 has no GTIN */
+    int64_t plain = issued(&t, auth, 1);
+    gi_product_input_t p = {"田阳香芒", "", "", "", "451003", "", "6901234567892", "GS1 number"};
+    CHECK(gi_product_edit(&t.ctx, 1, &p, NULL, NULL) == GI_OK);
+    int64_t first = issued(&t, auth, 1);
+    int64_t waiting = request(&t, auth, 1, NULL);
+    p.gtin = "6901234567885";
+    CHECK(gi_product_edit(&t.ctx, 1, &p, NULL, NULL) == GI_OK);
+    int64_t second = issued(&t, auth, 1);
+    CHECK(gi_batch_get(&t.ctx, plain, &b, NULL) == GI_OK);
+    CHECK_STR(b.gtin, "");
+    CHECK(gi_batch_get(&t.ctx, first, &b, NULL) == GI_OK);
+    CHECK_STR(b.gtin, "06901234567892");
+    CHECK(gi_batch_get(&t.ctx, second, &b, NULL) == GI_OK);
+    CHECK_STR(b.gtin, "06901234567885");
+    gi_code_t c;
+    code_list_t l = {&c, 0, 1};
+    CHECK(db_label_each(t.db, first, collect, &l) == DB_OK);
+    db_label_view_t v;
+    CHECK(db_label_find(t.db, c.s, &v) == DB_OK);
+    CHECK_STR(v.batch.gtin, "06901234567892");
+    CHECK_STR(v.product.gtin, "06901234567885");
+
+    /* the same database as version 6 left it: no batch GTIN yet */
+    db_close(t.db);
+    sqlite3 *raw;
+    CHECK(sqlite3_open(t.path, &raw) == SQLITE_OK);
+    CHECK(sqlite3_exec(raw, "ALTER TABLE batch DROP COLUMN gtin; PRAGMA user_version = 6;", NULL,
+                       NULL, NULL) == SQLITE_OK);
+    sqlite3_close(raw);
+    t.db = t.ctx.db = db_open(t.path, err, sizeof err);
+    CHECK(t.db != NULL);
+    if (!t.db)
+        return;
+    CHECK(db_schema_version(t.db) == db_schema_latest());
+    CHECK(gi_batch_get(&t.ctx, first, &b, NULL) == GI_OK);
+    CHECK_STR(b.gtin, "06901234567885"); /* the product's of today */
+    CHECK(gi_batch_get(&t.ctx, plain, &b, NULL) == GI_OK);
+    CHECK_STR(b.gtin, "06901234567885");
+    CHECK(gi_batch_get(&t.ctx, waiting, &b, NULL) == GI_OK);
+    CHECK_STR(b.gtin, ""); /* not issued: set when it is */
+    testdb_close(&t);
+}
+
 static gi_verdict_t verdict(testdb_t *t, const char *code, int64_t scans)
 {
     gi_verification_t v;
@@ -391,4 +465,4 @@ TEST_MAIN("batch", TEST(test_issue_creates_every_code), TEST(test_collisions_are
           TEST(test_failed_issue_leaves_nothing), TEST(test_count_limits), TEST(test_quota),
           TEST(test_quota_at_issue), TEST(test_auth_state_gates_batches), TEST(test_note_checks),
           TEST(test_batch_state_machine), TEST(test_verdicts), TEST(test_void_codes_all_or_nothing),
-          TEST(test_label_urls))
+          TEST(test_label_urls), TEST(test_no_self_approval), TEST(test_batch_keeps_its_gtin))
