@@ -10,11 +10,17 @@
  *     GET  batches             GET batches/{id}           POST batches (a request)
  *          (?operator= ?auth=)      POST batches/{id}/approve|reject|issue|activate|void
  *     GET  batches/{id}/labels?format=pdf|svg|png|csv|zip   the print file
- *          (&symbology= &label-size= ...: the layout choices of gi/layout.h)
+ *          (&symbology= &label-size= ...: the layout choices of gi/layout.h;
+ *          &reason=: a regulator's why, needed for an activated batch, audited)
  *     GET  reports (?status=)  GET reports/{id}           POST reports/{id}/triage
  *     GET  stats               GET audit                  GET audit/verify
  *     GET  figures?days=N      scans a day, verdict mix, labels issued a month
  *     GET  anomalies?kind=unknown|repeated|suspect&days=N
+ *
+ * Bodies of note: POST authorisations takes "area_override" (a reason) for an
+ * operator seated outside the product's protected area; PATCH products takes
+ * "reason", required when "gtin" changes; a batch is approved by another
+ * account than the one that requested it (403 otherwise).
  *
  * Lists take ?limit= (1-500, default 50) and ?offset= and answer
  * {"items": [...], "offset": N, "limit": N, "next_offset": N or null}.
