@@ -9,7 +9,7 @@ valid when the register changes, against the real server:
 - the live codes of an activated batch go to the operator's own accounts; a
   regulator downloads them only with a reason, which the audit log keeps;
 - a GS1 Digital Link keeps verifying after its product's GTIN changes, new
-  batches carry the new GTIN, and the change needs a reason.
+  batches carry the new GTIN, and the change needs a reason (API and desk).
 """
 
 import json
@@ -267,6 +267,32 @@ def test_gtin_change(t, s, w, tokens, product, auth):
     t.check(status == 404, "a new label under the old GTIN: unknown", (status, verdict))
 
 
+def test_desk_gtin(t, s, w, product):
+    """The regulator's desk: the product form asks why the GTIN changes, and
+    a change without a reason is refused, nothing stored."""
+    from test_pages import Browser
+    reg = Browser(s)
+    reg.sign_in("reg")
+    status, _, html, _ = reg.get("/admin/products/%d/edit?lang=en" % product)
+    t.check(status == 200 and 'name="reason"' in html and "Reason for a GTIN change" in html,
+            "the desk's product form has a field for the reason of a GTIN change", status)
+    fields = {"name_zh": "田阳香芒（条码）", "region_code": "451003", "gtin": OLD_GTIN,
+              "csrf": reg.csrf(html)}
+    before = dump(w)
+    status, _, body, _ = reg.post("/admin/products/%d/edit?lang=en" % product, fields)
+    t.check(status == 400 and "needs a reason" in body,
+            "a GTIN change on the desk without a reason: 400", status)
+    t.check(dump(w) == before, "the refused change left the database unchanged")
+    fields["reason"] = "back to the first GS1 item number"
+    status, _, _, _ = reg.post("/admin/products/%d/edit?lang=en" % product, fields)
+    t.check(status == 303 and w.sql("select gtin from product where id = %d" % product) ==
+            OLD_GTIN, "with a reason the desk changes it", status)
+    rows = audit(w, "product.edit")
+    t.check(rows and rows[-1][0] == "user:reg" and
+            rows[-1][1].get("reason") == "back to the first GS1 item number",
+            "and the audit log keeps the reason", rows[-1:])
+
+
 def main():
     t = g.Tally("test_rules")
     w = g.Workdir()
@@ -278,7 +304,8 @@ def main():
                               ("self-approval", lambda: test_self_approval(t, s, w, tokens)),
                               ("live codes", lambda: test_live_codes(t, s, w, tokens)),
                               ("GTIN change",
-                               lambda: test_gtin_change(t, s, w, tokens, product, auth))):
+                               lambda: test_gtin_change(t, s, w, tokens, product, auth)),
+                              ("desk GTIN", lambda: test_desk_gtin(t, s, w, product))):
                 try:
                     run()
                 except (KeyError, TypeError, IndexError, RuntimeError, ValueError,
