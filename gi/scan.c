@@ -238,7 +238,8 @@ static int merge_totals(gi_scan_queue_t *q)
     }
     pthread_mutex_unlock(&q->track_lock);
 
-    qsort(totals, n, sizeof *totals, by_code);
+    if (n) /* totals is NULL when no code has unmerged scans (qsort wants an array) */
+        qsort(totals, n, sizeof *totals, by_code);
     int ok = db_scan_totals_merge(q->db, totals, n, q->last_id) == DB_OK;
     if (ok) {
         int64_t now_ms = monotonic_ms();
