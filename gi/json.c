@@ -64,21 +64,27 @@ json_t *gi_json_audit_row(const db_audit_row_t *row)
                      detail ? detail : json_string(row->detail), "hash", hash);
 }
 
+/* A batch's fields but the GTIN its labels carry. */
+static json_t *batch_fields(const db_batch_t *b)
+{
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:s, s:I, s:{s:s, s:s, s:s, s:s}, s:o, s:s, s:o, "
+                     "s:s, s:s, s:o, s:o, s:o, s:s, s:I}",
+                     "id", (json_int_t)b->id, "auth_id", (json_int_t)b->auth_id, "operator_id",
+                     (json_int_t)b->operator_id, "product_id", (json_int_t)b->product_id, "count",
+                     (json_int_t)b->count, "status", b->status, "quota_year",
+                     (json_int_t)b->quota_year, "lot", "lot_number", b->lot_number, "harvest_date",
+                     b->harvest_date, "production_base", b->production_base, "inspection_cert",
+                     b->inspection_cert, "requested_at", time_or_null(b->requested_at),
+                     "requested_by", b->requested_by, "decided_at", time_or_null(b->decided_at),
+                     "decided_by", b->decided_by, "decision_note", b->decision_note, "issued_at",
+                     time_or_null(b->issued_at), "activated_at", time_or_null(b->activated_at),
+                     "voided_at", time_or_null(b->voided_at), "void_reason", b->void_reason,
+                     "labels_voided", (json_int_t)b->labels_voided);
+}
+
 json_t *gi_json_batch(const db_batch_t *b)
 {
-    json_t *doc = json_pack(
-        "{s:I, s:I, s:I, s:I, s:I, s:s, s:I, s:{s:s, s:s, s:s, s:s}, s:o, s:s, s:o, "
-        "s:s, s:s, s:o, s:o, s:o, s:s, s:I}",
-        "id", (json_int_t)b->id, "auth_id", (json_int_t)b->auth_id, "operator_id",
-        (json_int_t)b->operator_id, "product_id", (json_int_t)b->product_id, "count",
-        (json_int_t)b->count, "status", b->status, "quota_year", (json_int_t)b->quota_year, "lot",
-        "lot_number", b->lot_number, "harvest_date", b->harvest_date, "production_base",
-        b->production_base, "inspection_cert", b->inspection_cert, "requested_at",
-        time_or_null(b->requested_at), "requested_by", b->requested_by, "decided_at",
-        time_or_null(b->decided_at), "decided_by", b->decided_by, "decision_note", b->decision_note,
-        "issued_at", time_or_null(b->issued_at), "activated_at", time_or_null(b->activated_at),
-        "voided_at", time_or_null(b->voided_at), "void_reason", b->void_reason, "labels_voided",
-        (json_int_t)b->labels_voided);
+    json_t *doc = batch_fields(b);
     if (doc) /* the GTIN its labels carry, "" when none */
         json_object_set_new(doc, "gtin", json_string(b->gtin));
     return doc;
