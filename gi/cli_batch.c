@@ -206,6 +206,8 @@ static gi_err_t cmd_show(cli_t *cli, const cli_command_t *cmd, gi_error_t *err)
            b.production_base, b.inspection_cert, b.requested_by);
     if (b.decided_by[0])
         printf("  decided by:      %s %s\n", b.decided_by, b.decision_note);
+    if (b.gtin[0])
+        printf("  GTIN on labels:  %s\n", b.gtin);
     if (b.void_reason[0])
         printf("  void reason:     %s\n", b.void_reason);
     return GI_OK;
