@@ -111,8 +111,8 @@ enum {
     "b.production_base, b.inspection_cert, b.requested_at, b.requested_by, "                       \
     "coalesce(b.decided_at, 0), b.decided_by, b.decision_note, coalesce(b.issued_at, 0), "         \
     "coalesce(b.activated_at, 0), coalesce(b.voided_at, 0), b.void_reason, a.operator_id, "        \
-    "a.product_id "
-#define BATCH_NCOLUMNS 20
+    "a.product_id, b.gtin "
+#define BATCH_NCOLUMNS 21
 #define BATCH_VOIDED                                                                               \
     ", (SELECT count(*) FROM label_void v JOIN label l ON l.code = v.code "                        \
     "WHERE l.batch_id = b.id) "
@@ -230,8 +230,8 @@ static const char *const query_sql[Q_COUNT] = {
                     "FROM batch b JOIN authorisation a ON a.id = b.auth_id WHERE b.id = ?",
     [Q_BATCH_UPDATE] = "UPDATE batch SET status = ?, quota_year = ?, decided_at = nullif(?, 0), "
                        "decided_by = ?, decision_note = ?, issued_at = nullif(?, 0), "
-                       "activated_at = nullif(?, 0), voided_at = nullif(?, 0), void_reason = ? "
-                       "WHERE id = ?",
+                       "activated_at = nullif(?, 0), voided_at = nullif(?, 0), void_reason = ?, "
+                       "gtin = ? WHERE id = ?",
     [Q_BATCH_LIST] = "SELECT " BATCH_COLUMNS BATCH_VOIDED
                      "FROM batch b JOIN authorisation a ON a.id = b.auth_id "
                      "JOIN operator o ON o.id = a.operator_id "
@@ -1317,6 +1317,7 @@ static void batch_from_row(sqlite3_stmt *st, int c, db_batch_t *b)
     column_text(st, c + 17, b->void_reason, sizeof b->void_reason);
     b->operator_id = sqlite3_column_int64(st, c + 18);
     b->product_id = sqlite3_column_int64(st, c + 19);
+    column_text(st, c + 20, b->gtin, sizeof b->gtin);
 }
 
 db_err_t db_batch_get(db_t *db, int64_t id, db_batch_t *out)
@@ -1348,7 +1349,8 @@ db_err_t db_batch_update(db_t *db, const db_batch_t *b)
     sqlite3_bind_int64(st, 7, b->activated_at);
     sqlite3_bind_int64(st, 8, b->voided_at);
     bind_text(st, 9, b->void_reason);
-    sqlite3_bind_int64(st, 10, b->id);
+    bind_text(st, 10, b->gtin);
+    sqlite3_bind_int64(st, 11, b->id);
     db_err_t rc = step_done(db, st, "update batch");
     if (rc == DB_OK && sqlite3_changes(db->conn) != 1)
         return fail(db, DB_ENOTFOUND, "batch %lld: not found", (long long)b->id);

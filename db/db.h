@@ -241,6 +241,7 @@ typedef struct {
     int64_t activated_at;
     int64_t voided_at;
     char void_reason[DB_TEXT];
+    char gtin[16]; /* the GTIN-14 its labels carry, set at issuance; "" when none */
     /* filled by reads, ignored by writes */
     int64_t operator_id;
     int64_t product_id;
@@ -261,7 +262,8 @@ typedef struct {
 
 db_err_t db_batch_insert(db_t *db, db_batch_t *b); /* sets b->id */
 db_err_t db_batch_get(db_t *db, int64_t id, db_batch_t *out);
-/* Stores status and the decision, issue, activation and void fields of b. */
+/* Stores status and the decision, issue (with the GTIN), activation and void
+ * fields of b. */
 db_err_t db_batch_update(db_t *db, const db_batch_t *b);
 /* Lists batches, newest first, narrowed by f's operator, authorisation and
  * region. */

@@ -13,7 +13,7 @@ if [ ! -f "$DB" ]; then
     "$GIMARK" --db "$DB" demo >/dev/null
     "$GIMARK" --db "$DB" batch request --auth 1 --count 20 --lot DEMO-2026-01 \
         --harvest-date 2026-07-01 --base 田阳百育基地 --cert GXJC-2026-0815 >/dev/null
-    "$GIMARK" --db "$DB" batch approve 1 --note "demo" >/dev/null
+    "$GIMARK" --db "$DB" --actor cli:demo-reviewer batch approve 1 --note "demo" >/dev/null
     "$GIMARK" --db "$DB" batch issue 1 >/dev/null
     "$GIMARK" --db "$DB" batch activate 1 >/dev/null
     # Demo accounts with fresh random passwords, shown once here and never stored

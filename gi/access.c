@@ -58,6 +58,23 @@ gi_err_t gi_access(const db_account_t *a, gi_action_t action, const gi_subject_t
     return GI_OK;
 }
 
+gi_err_t gi_access_live_codes(const db_account_t *a, const char *batch_status, int64_t operator_id,
+                              const char *reason, gi_error_t *err)
+{
+    if (strcmp(batch_status, "activated") != 0)
+        return GI_OK;
+    if (strcmp(a->role, "operator") == 0 && a->operator_id == operator_id)
+        return GI_OK;
+    if (strcmp(a->role, "regulator") == 0 && reason && reason[0])
+        return GI_OK;
+    if (strcmp(a->role, "regulator") == 0)
+        return gi_fail(err, GI_EFORBIDDEN,
+                       "the labels of an activated batch are live codes: a regulator downloads "
+                       "them only with a reason (?reason=...), which the audit log keeps");
+    return gi_fail(err, GI_EFORBIDDEN,
+                   "the live codes of an activated batch go only to the operator's own accounts");
+}
+
 int gi_may_see_reporters(const db_account_t *a)
 {
     return !a->disabled && (strcmp(a->role, "regulator") == 0 || strcmp(a->role, "auditor") == 0);

@@ -2,7 +2,9 @@
  * access.h - who may do what: the one place that decides, for an account,
  * an action and the record it touches, whether the action is allowed.
  *
- *     regulator  every action on records inside its region scope
+ *     regulator  every action on records inside its region scope (granting
+ *                needs the operator and the product inside it; the live
+ *                codes of an activated batch only with a reason)
  *     auditor    reads records inside its region scope, the audit log,
  *                figures and scans; changes nothing
  *     operator   reads the public register (products) and its own records;
@@ -45,6 +47,14 @@ typedef struct {
  * a message in err. A disabled account may do nothing. */
 gi_err_t gi_access(const db_account_t *a, gi_action_t action, const gi_subject_t *s,
                    gi_error_t *err);
+
+/* The rule on print files beyond gi_access(GI_ACT_BATCH_USE): the live codes
+ * of an activated batch (status "activated") of operator operator_id are
+ * downloaded by that operator's own accounts; a regulator may download them
+ * only with a reason (which the export's audit row keeps). GI_OK, or
+ * GI_EFORBIDDEN with a message saying so. Pure. */
+gi_err_t gi_access_live_codes(const db_account_t *a, const char *batch_status, int64_t operator_id,
+                              const char *reason, gi_error_t *err);
 
 /* True when a may see who reported a suspected copy (the consumer's contact):
  * regulators and auditors, never operators. */

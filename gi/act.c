@@ -76,7 +76,16 @@ gi_err_t gi_act_operator_edit(const gi_ctx_t *ctx, const db_account_t *a, int64_
 gi_err_t gi_act_auth_grant(const gi_ctx_t *ctx, const db_account_t *a, const gi_auth_input_t *in,
                            db_auth_t *out, gi_error_t *err)
 {
+    /* both parties inside the account's scope: a product outside it reads as
+     * one that does not exist */
+    db_product_t p;
     gi_err_t rc = may(ctx, a, GI_ACT_AUTH_DECIDE, in->operator_id, err);
+    if (rc == GI_OK)
+        rc = gi_view_product(ctx, a, in->product_id, &p, err);
+    if (rc == GI_OK) {
+        gi_subject_t s = {p.region_code, 0};
+        rc = gi_access(a, GI_ACT_AUTH_DECIDE, &s, err);
+    }
     return rc == GI_OK ? gi_auth_grant(ctx, in, out, err) : rc;
 }
 
@@ -143,23 +152,34 @@ gi_err_t gi_act_batch(const gi_ctx_t *ctx, const db_account_t *a, int64_t id,
     return gi_fail(err, GI_EINVAL, "no such batch action");
 }
 
-gi_err_t gi_act_batch_export_check(const gi_ctx_t *ctx, const db_account_t *a, int64_t id,
-                                   const gi_export_t *ex, size_t *labels, gi_error_t *err)
+/* May account a take batch id's print file as ex asks? Its own batch, in
+ * scope, and for an activated batch's live codes the rule of
+ * gi_access_live_codes. */
+static gi_err_t may_export(const gi_ctx_t *ctx, const db_account_t *a, int64_t id,
+                           const gi_export_t *ex, gi_error_t *err)
 {
     db_batch_t b;
     gi_err_t rc = gi_view_batch(ctx, a, id, &b, err);
     if (rc == GI_OK)
         rc = may(ctx, a, GI_ACT_BATCH_USE, b.operator_id, err);
+    if (rc == GI_OK)
+        rc = gi_check_text("reason", ex->reason, 300, DB_TEXT - 1, 0, err);
+    if (rc == GI_OK)
+        rc = gi_access_live_codes(a, b.status, b.operator_id, ex->reason, err);
+    return rc;
+}
+
+gi_err_t gi_act_batch_export_check(const gi_ctx_t *ctx, const db_account_t *a, int64_t id,
+                                   const gi_export_t *ex, size_t *labels, gi_error_t *err)
+{
+    gi_err_t rc = may_export(ctx, a, id, ex, err);
     return rc == GI_OK ? gi_batch_export_check(ctx, id, ex, labels, err) : rc;
 }
 
 gi_err_t gi_act_batch_export(const gi_ctx_t *ctx, const db_account_t *a, int64_t id,
                              const gi_export_t *ex, size_t *written, gi_error_t *err)
 {
-    db_batch_t b;
-    gi_err_t rc = gi_view_batch(ctx, a, id, &b, err);
-    if (rc == GI_OK)
-        rc = may(ctx, a, GI_ACT_BATCH_USE, b.operator_id, err);
+    gi_err_t rc = may_export(ctx, a, id, ex, err);
     return rc == GI_OK ? gi_batch_export(ctx, id, ex, written, err) : rc;
 }
 

@@ -23,6 +23,8 @@ gi_err_t gi_act_product_edit(const gi_ctx_t *ctx, const db_account_t *a, int64_t
                              const gi_product_input_t *in, db_product_t *out, gi_error_t *err);
 gi_err_t gi_act_operator_edit(const gi_ctx_t *ctx, const db_account_t *a, int64_t id,
                               const gi_operator_input_t *in, db_operator_t *out, gi_error_t *err);
+/* A grant needs the operator and the product inside the account's scope
+ * (GI_ENOTFOUND otherwise, as for a record that does not exist). */
 gi_err_t gi_act_auth_grant(const gi_ctx_t *ctx, const db_account_t *a, const gi_auth_input_t *in,
                            db_auth_t *out, gi_error_t *err);
 /* approve (doc required), suspend, reinstate, revoke (reason required). */
@@ -53,7 +55,9 @@ gi_err_t gi_act_batch(const gi_ctx_t *ctx, const db_account_t *a, int64_t id,
  * may take the batch's print file, and gi_batch_export_check(). */
 gi_err_t gi_act_batch_export_check(const gi_ctx_t *ctx, const db_account_t *a, int64_t id,
                                    const gi_export_t *ex, size_t *labels, gi_error_t *err);
-/* Writes a batch's print file (gi_batch_export) for an account that may use it. */
+/* Writes a batch's print file (gi_batch_export) for an account that may use
+ * it; the live codes of an activated batch go to the operator's accounts, or
+ * to a regulator who gives ex->reason (gi_access_live_codes). */
 gi_err_t gi_act_batch_export(const gi_ctx_t *ctx, const db_account_t *a, int64_t id,
                              const gi_export_t *ex, size_t *written, gi_error_t *err);
 /* Works a consumer report (gi_report_triage). */

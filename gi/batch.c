@@ -189,6 +189,12 @@ gi_err_t gi_batch_decide(const gi_ctx_t *ctx, int64_t id, int approve, const cha
         return gi_db_fail(ctx->db, drc, err);
     if ((rc = batch_in_state(ctx, id, "requested", doing, &b, err)) != GI_OK)
         goto out;
+    if (approve && strcmp(b.requested_by, ctx->actor) == 0) {
+        rc = gi_fail(err, GI_EFORBIDDEN,
+                     "batch %" PRId64 " was requested by %s: another account must approve it", id,
+                     b.requested_by);
+        goto out;
+    }
     if (approve && (rc = auth_in_force(ctx, b.auth_id, "approve the batch", &a, err)) != GI_OK)
         goto out;
     snprintf(b.status, sizeof b.status, "%s", approve ? "approved" : "rejected");
@@ -258,6 +264,7 @@ gi_err_t gi_batch_issue(const gi_ctx_t *ctx, int64_t id, const gi_issue_opts_t *
         o.source = default_source;
     db_batch_t b;
     db_auth_t a;
+    db_product_t p;
     gi_err_t rc;
     db_err_t drc = db_begin(ctx->db);
     if (drc != DB_OK)
@@ -265,16 +272,19 @@ gi_err_t gi_batch_issue(const gi_ctx_t *ctx, int64_t id, const gi_issue_opts_t *
     if ((rc = batch_in_state(ctx, id, "approved", "issue", &b, err)) != GI_OK ||
         (rc = auth_in_force(ctx, b.auth_id, "issue labels", &a, err)) != GI_OK ||
         (rc = quota_allows(ctx, &a, year_of(ctx->now), b.count, 0, err)) != GI_OK ||
+        (rc = gi_product_get(ctx, a.product_id, &p, err)) != GI_OK ||
         (rc = insert_codes(ctx, &o, &b, err)) != GI_OK)
         goto out;
     snprintf(b.status, sizeof b.status, "issued");
+    /* the GTIN the labels carry from now on, whatever the product's becomes */
+    snprintf(b.gtin, sizeof b.gtin, "%s", p.gtin);
     b.issued_at = ctx->now;
     b.quota_year = year_of(ctx->now);
     if ((rc = gi_db_fail(ctx->db, db_batch_update(ctx->db, &b), err)) == GI_OK &&
         (rc = gi_db_fail(ctx->db, db_auth_touch(ctx->db, b.auth_id, ctx->now), err)) == GI_OK)
         rc = audit_batch(ctx, "batch.issue", &b,
-                         json_pack("{s:I, s:I}", "count", (json_int_t)b.count, "quota_year",
-                                   (json_int_t)b.quota_year),
+                         json_pack("{s:I, s:I, s:s}", "count", (json_int_t)b.count, "quota_year",
+                                   (json_int_t)b.quota_year, "gtin", b.gtin),
                          err);
 out:
     rc = gi_change_end(ctx, rc, err);

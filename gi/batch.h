@@ -7,6 +7,7 @@
  *     issued | activated --void--> voided        (single labels can be voided too)
  *
  * Issuance creates every code of the batch in one transaction: all or none.
+ * A batch requested by one account is approved by another.
  * The yearly quota of the authorisation counts at request (with the requests
  * still open) and again at issuance (with what was issued that year).
  */
@@ -48,10 +49,14 @@ gi_err_t gi_batch_reason_check(const char *reason, gi_error_t *err);
 /* Records a request for labels under an approved authorisation. */
 gi_err_t gi_batch_request(const gi_ctx_t *ctx, const gi_batch_request_t *in, db_batch_t *out,
                           gi_error_t *err);
-/* The regulator's decision on a requested batch; a note is required to reject. */
+/* The regulator's decision on a requested batch; a note is required to reject.
+ * Nobody approves a batch they requested (four eyes): approving is
+ * GI_EFORBIDDEN when ctx->actor is the batch's requested_by ("user:NAME" for
+ * an account, the CLI's --actor, default "cli:$USER"). */
 gi_err_t gi_batch_decide(const gi_ctx_t *ctx, int64_t id, int approve, const char *note,
                          db_batch_t *out, gi_error_t *err);
-/* Creates the batch's codes (opts may be NULL). */
+/* Creates the batch's codes (opts may be NULL) and keeps with the batch the
+ * GTIN its product has now: the GTIN its labels carry for good. */
 gi_err_t gi_batch_issue(const gi_ctx_t *ctx, int64_t id, const gi_issue_opts_t *opts,
                         db_batch_t *out, gi_error_t *err);
 /* Marks an issued batch as applied to product: its codes verify as genuine. */

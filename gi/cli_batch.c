@@ -206,6 +206,8 @@ static gi_err_t cmd_show(cli_t *cli, const cli_command_t *cmd, gi_error_t *err)
            b.production_base, b.inspection_cert, b.requested_by);
     if (b.decided_by[0])
         printf("  decided by:      %s %s\n", b.decided_by, b.decision_note);
+    if (b.gtin[0])
+        printf("  GTIN on labels:  %s\n", b.gtin);
     if (b.void_reason[0])
         printf("  void reason:     %s\n", b.void_reason);
     return GI_OK;
@@ -217,6 +219,7 @@ static const cli_opt_t export_opts[] = {
     {"base-url", "URL",
      "URL the codes point to (default env GIMARK_BASE_URL or " DEFAULT_BASE_URL ")"},
     {"mark", "FILE", "official GI mark artwork (SVG or PNG)"},
+    {"reason", "TEXT", "why the file is made, kept in the audit log (e.g. a reprint)"},
     CLI_LAYOUT_OPTS,
     {NULL, NULL, NULL},
 };
@@ -250,6 +253,11 @@ static gi_err_t cmd_export(cli_t *cli, const cli_command_t *cmd, gi_error_t *err
     ex.base_url =
         cli_opt_or(cli, cmd, "base-url", env_url && *env_url ? env_url : DEFAULT_BASE_URL);
     ex.mark_path = cli_opt(cli, cmd, "mark");
+    /* the CLI is the office's own shell on the server, which holds the whole
+     * database: a reason is recorded when given, never required */
+    ex.reason = cli_opt(cli, cmd, "reason");
+    if ((rc = gi_check_text("reason", ex.reason, 300, DB_TEXT - 1, 0, err)) != GI_OK)
+        return rc;
     ex.progress = terminal_progress();
     ex.progress_arg = "rendering";
     if ((rc = gi_batch_export(&cli->ctx, id, &ex, &written, err)) != GI_OK)
@@ -317,7 +325,9 @@ static gi_err_t cmd_verify(cli_t *cli, const cli_command_t *cmd, gi_error_t *err
 const cli_command_t cli_batch_commands[] = {
     {"batch", "request", "", 0, "request a batch of labels for an approved authorisation",
      request_opts, cmd_request, 0},
-    {"batch", "approve", "ID", 1, "approve a requested batch", decide_opts, cmd_decide, 0},
+    {"batch", "approve", "ID", 1,
+     "approve a requested batch (another actor than the requester's: --actor NAME)", decide_opts,
+     cmd_decide, 0},
     {"batch", "reject", "ID", 1, "reject a requested batch", decide_opts, cmd_decide, 0},
     {"batch", "issue", "ID", 1, "create the serial codes of an approved batch", NULL, cmd_issue, 0},
     {"batch", "activate", "ID", 1, "declare an issued batch applied to product", NULL, cmd_activate,

@@ -45,7 +45,7 @@ static gi_err_t cmd_product_add(cli_t *cli, const cli_command_t *cmd, gi_error_t
         cli_opt(cli, cmd, "name-zh"),       cli_opt_or(cli, cmd, "name-en", ""),
         cli_opt_or(cli, cmd, "regime", ""), cli_opt_or(cli, cmd, "reg-number", ""),
         cli_opt(cli, cmd, "region"),        cli_opt_or(cli, cmd, "standard", ""),
-        cli_opt_or(cli, cmd, "gtin", ""),
+        cli_opt_or(cli, cmd, "gtin", ""),   "",
     };
     db_product_t p;
     gi_err_t rc = gi_product_add(&cli->ctx, &in, &p, err);
@@ -191,6 +191,8 @@ static const cli_opt_t auth_grant_opts[] = {
     {"from", "DATE", "valid from, YYYY-MM-DD (default today)"},
     {"until", "DATE", "valid until, YYYY-MM-DD (default three years on)"},
     {"doc", "TEXT", "approval document number, e.g. the announcement"},
+    {"area-override", "TEXT",
+     "grant to an operator seated outside the product's protected area, giving why (audited)"},
     {NULL, NULL, NULL},
 };
 
@@ -265,6 +267,7 @@ static gi_err_t cmd_auth_grant(cli_t *cli, const cli_command_t *cmd, gi_error_t 
     in.valid_from = cli_opt_or(cli, cmd, "from", "");
     in.valid_until = cli_opt_or(cli, cmd, "until", "");
     in.approval_doc = cli_opt_or(cli, cmd, "doc", "");
+    in.area_override = cli_opt_or(cli, cmd, "area-override", "");
     if ((rc = gi_auth_grant(&cli->ctx, &in, &a, err)) != GI_OK)
         return rc;
     return print_auth(cli, &a, "recorded", err);

@@ -4,7 +4,9 @@
  * Product names and region codes are public facts (GI products of Guangxi).
  * Their protection regime and registration numbers are left empty rather than
  * invented. The operators are fictitious: their names say "演示" (demo) and
- * their USCCs are valid in form but belong to no registered entity.
+ * their USCCs are valid in form but belong to no registered entity. Each is
+ * seated inside the protected area of the products it is authorised for
+ * (the tea company in Hengzhou, 450127, where Hengxian jasmine tea comes from).
  */
 #include "gi/demo.h"
 #include "gi/registry.h"
@@ -12,27 +14,27 @@
 #include <string.h>
 
 static const gi_product_input_t demo_products[] = {
-    {"百色芒果", "Baise Mango", "", "", "451000", "", ""},
-    {"田阳香芒", "Tianyang Fragrant Mango", "", "", "451003", "", ""},
-    {"横县茉莉花茶", "Hengxian Jasmine Tea", "", "", "450127", "", ""},
-    {"六堡茶", "Liubao Tea", "", "", "450400", "", ""},
-    {"荔浦芋", "Lipu Taro", "", "", "450331", "", ""},
-    {"富川脐橙", "Fuchuan Navel Orange", "", "", "451123", "", ""},
-    {"永福罗汉果", "Yongfu Luo Han Guo (Monk Fruit)", "", "", "450326", "", ""},
-    {"容县沙田柚", "Rongxian Shatian Pomelo", "", "", "450921", "", ""},
-    {"恭城月柿", "Gongcheng Persimmon", "", "", "450332", "", ""},
-    {"灵山荔枝", "Lingshan Lychee", "", "", "450721", "", ""},
-    {"融安金桔", "Rong'an Kumquat", "", "", "450224", "", ""},
-    {"合浦南珠", "Hepu South Sea Pearl", "", "", "450521", "", ""},
-    {"巴马香猪", "Bama Xiang Pig", "", "", "451227", "", ""},
-    {"东兰墨米", "Donglan Black Rice", "", "", "451224", "", ""},
-    {"钦州大蚝", "Qinzhou Oyster", "", "", "450700", "", ""},
+    {"百色芒果", "Baise Mango", "", "", "451000", "", "", ""},
+    {"田阳香芒", "Tianyang Fragrant Mango", "", "", "451003", "", "", ""},
+    {"横县茉莉花茶", "Hengxian Jasmine Tea", "", "", "450127", "", "", ""},
+    {"六堡茶", "Liubao Tea", "", "", "450400", "", "", ""},
+    {"荔浦芋", "Lipu Taro", "", "", "450331", "", "", ""},
+    {"富川脐橙", "Fuchuan Navel Orange", "", "", "451123", "", "", ""},
+    {"永福罗汉果", "Yongfu Luo Han Guo (Monk Fruit)", "", "", "450326", "", "", ""},
+    {"容县沙田柚", "Rongxian Shatian Pomelo", "", "", "450921", "", "", ""},
+    {"恭城月柿", "Gongcheng Persimmon", "", "", "450332", "", "", ""},
+    {"灵山荔枝", "Lingshan Lychee", "", "", "450721", "", "", ""},
+    {"融安金桔", "Rong'an Kumquat", "", "", "450224", "", "", ""},
+    {"合浦南珠", "Hepu South Sea Pearl", "", "", "450521", "", "", ""},
+    {"巴马香猪", "Bama Xiang Pig", "", "", "451227", "", "", ""},
+    {"东兰墨米", "Donglan Black Rice", "", "", "451224", "", "", ""},
+    {"钦州大蚝", "Qinzhou Oyster", "", "", "450700", "", "", ""},
 };
 
 static const gi_operator_input_t demo_operators[] = {
     {"93451003MA815908XM", "田阳区香芒种植专业合作社（演示）", "cooperative", "451003",
      "0776-0000001", ""},
-    {"91450100MA8609132C", "南宁茉莉花茶业有限公司（演示）", "company", "450100", "0771-0000002",
+    {"91450100MA8609132C", "南宁茉莉花茶业有限公司（演示）", "company", "450127", "0771-0000002",
      ""},
     {"93451123MA0308247J", "富川脐橙产销专业合作社（演示）", "cooperative", "451123",
      "0774-0000003", ""},
@@ -51,7 +53,7 @@ static const struct {
 static gi_err_t load_auth(const gi_ctx_t *ctx, int64_t op_id, int64_t product_id, const char *state,
                           gi_error_t *err)
 {
-    gi_auth_input_t in = {op_id, product_id, "", "", 100000, ""};
+    gi_auth_input_t in = {op_id, product_id, "", "", 100000, "", ""};
     db_auth_t a;
     gi_err_t rc = gi_auth_grant(ctx, &in, &a, err);
     if (rc != GI_OK || strcmp(state, "pending") == 0)

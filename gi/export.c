@@ -228,7 +228,7 @@ gi_err_t gi_batch_export_check(const gi_ctx_t *ctx, int64_t batch_id, const gi_e
     gi_err_t rc = printable(ctx, batch_id, &v, err);
     if (rc != GI_OK)
         return rc;
-    collect_t c = {.base_url = ex->base_url, .gtin = v.product.gtin};
+    collect_t c = {.base_url = ex->base_url, .gtin = v.batch.gtin};
     c.url_cap = strlen(ex->base_url ? ex->base_url : "") + sizeof "/01//21/" + 14 + GI_CODE_LEN + 1;
     c.stride = GI_CODE_DISPLAY_LEN + 1 + c.url_cap;
     c.items = malloc(sizeof *c.items);
@@ -280,7 +280,7 @@ gi_err_t gi_batch_export(const gi_ctx_t *ctx, int64_t batch_id, const gi_export_
     if (rc != GI_OK)
         return rc;
     c.base_url = ex->base_url;
-    c.gtin = v.product.gtin;
+    c.gtin = v.batch.gtin; /* the GTIN the batch was issued with, not today's */
     c.sink = ex->path ? NULL : ex->sink;
     char msg[400];
     /* a layout that cannot take the batch's symbols is refused before the

@@ -30,7 +30,9 @@ typedef struct {
     const char *mark_path;    /* official GI mark artwork, or NULL */
     gi_progress_fn progress;
     void *progress_arg;
-    const char *reason; /* why the file is taken (a regulator's download of live codes), or NULL */
+    /* why the file is made (may be NULL): kept in the audit row; a regulator
+     * needs one for the live codes of an activated batch (gi_act_batch_export) */
+    const char *reason;
 } gi_export_t;
 
 /* The name of a print format: "pdf", "svg", "png", "csv", "zip". */
@@ -46,8 +48,9 @@ gi_err_t gi_batch_export_check(const gi_ctx_t *ctx, int64_t batch_id, const gi_e
 /* Writes the print file of an issued or activated batch to ex->path or
  * ex->sink. Voided labels are left out. The export is audited before the
  * first byte is written (who took which batch, in which format, how many
- * labels; never a file's path). The labels are held in memory as compact
- * strings, about 100 bytes each. A stop (the sink's cancelled() or a failed
+ * labels, the reason when one is given; never a file's path). A Digital
+ * Link carries the batch's GTIN (the product's at issuance). The labels are
+ * held in memory as compact strings, about 100 bytes each. A stop (the sink's cancelled() or a failed
  * write) comes back as GI_EIO with the message "stopped". */
 gi_err_t gi_batch_export(const gi_ctx_t *ctx, int64_t batch_id, const gi_export_t *ex,
                          size_t *written, gi_error_t *err);

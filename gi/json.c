@@ -64,7 +64,8 @@ json_t *gi_json_audit_row(const db_audit_row_t *row)
                      detail ? detail : json_string(row->detail), "hash", hash);
 }
 
-json_t *gi_json_batch(const db_batch_t *b)
+/* A batch's fields but the GTIN its labels carry. */
+static json_t *batch_fields(const db_batch_t *b)
 {
     return json_pack("{s:I, s:I, s:I, s:I, s:I, s:s, s:I, s:{s:s, s:s, s:s, s:s}, s:o, s:s, s:o, "
                      "s:s, s:s, s:o, s:o, s:o, s:s, s:I}",
@@ -79,6 +80,14 @@ json_t *gi_json_batch(const db_batch_t *b)
                      time_or_null(b->issued_at), "activated_at", time_or_null(b->activated_at),
                      "voided_at", time_or_null(b->voided_at), "void_reason", b->void_reason,
                      "labels_voided", (json_int_t)b->labels_voided);
+}
+
+json_t *gi_json_batch(const db_batch_t *b)
+{
+    json_t *doc = batch_fields(b);
+    if (doc) /* the GTIN its labels carry, "" when none */
+        json_object_set_new(doc, "gtin", json_string(b->gtin));
+    return doc;
 }
 
 json_t *gi_json_report(const db_report_t *r, int with_reporter)

@@ -7,6 +7,7 @@
  */
 #include "gi/registry.h"
 #include "gi/audit.h"
+#include "gi/region.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -117,9 +118,18 @@ gi_err_t gi_product_edit(const gi_ctx_t *ctx, int64_t id, const gi_product_input
     db_product_t old, p;
     char gtin[GI_GTIN_LEN + 1];
     gi_err_t rc = gi_product_check(in, gtin, err);
+    if (rc == GI_OK)
+        rc = gi_check_text("reason", in->reason, 300, DB_TEXT - 1, 0, err);
     if (rc != GI_OK || (rc = gi_change_begin(ctx, err)) != GI_OK)
         return rc;
-    if ((rc = gi_product_get(ctx, id, &old, err)) == GI_OK) {
+    int gtin_changes = 0;
+    if ((rc = gi_product_get(ctx, id, &old, err)) == GI_OK &&
+        (gtin_changes = strcmp(old.gtin, gtin) != 0) && !(in->reason && in->reason[0]))
+        rc = gi_fail(err, GI_EINVAL,
+                     "changing the GTIN of product %" PRId64 " (%s to %s) needs a reason: "
+                     "labels already issued keep the GTIN they were printed with",
+                     id, old.gtin[0] ? old.gtin : "none", gtin[0] ? gtin : "none");
+    if (rc == GI_OK) {
         p = old;
         product_fill(&p, in, gtin);
         db_err_t drc = db_product_update(ctx->db, &p);
@@ -128,6 +138,8 @@ gi_err_t gi_product_edit(const gi_ctx_t *ctx, int64_t id, const gi_product_input
     }
     if (rc == GI_OK) {
         json_t *detail = edit_detail(product_json(&old), product_json(&p));
+        if (gtin_changes)
+            json_object_set_new(detail, "reason", json_string(in->reason));
         rc = gi_audit_record(ctx, "product.edit", "product", id, detail, err);
         json_decref(detail);
     }
@@ -279,7 +291,8 @@ gi_err_t gi_auth_grant_check(const gi_ctx_t *ctx, const gi_auth_input_t *in, db_
     gi_err_t rc;
     if (in->yearly_quota <= 0 || in->yearly_quota > MAX_QUOTA)
         return gi_fail(err, GI_EINVAL, "yearly quota must be between 1 and %lld labels", MAX_QUOTA);
-    if ((rc = gi_check_text("approval document", in->approval_doc, 100, DB_TEXT - 1, 0, err)))
+    if ((rc = gi_check_text("approval document", in->approval_doc, 100, DB_TEXT - 1, 0, err)) ||
+        (rc = gi_check_text("area override reason", in->area_override, 300, DB_TEXT - 1, 0, err)))
         return rc;
     if (in->valid_from && in->valid_from[0]) {
         if ((rc = gi_check_date("valid from", in->valid_from, err)) != GI_OK)
@@ -309,9 +322,49 @@ static json_t *auth_json(const db_auth_t *a)
                      "yearly_quota", (json_int_t)a->yearly_quota, "approval_doc", a->approval_doc);
 }
 
-/* Checks, inside the transaction, that both parties exist and are active and
- * that the operator holds no live authorisation for the product yet. */
-static gi_err_t auth_grant_allowed(const gi_ctx_t *ctx, const db_auth_t *a, gi_error_t *err)
+void gi_product_area(const char *region_code, char out[8])
+{
+    size_t n = strnlen(region_code, 6);
+    memcpy(out, region_code, n);
+    while (n >= 2 && out[n - 1] == '0' && out[n - 2] == '0')
+        n -= 2;
+    out[n] = '\0';
+}
+
+/* "451003 (Tianyang District, Baise, Guangxi)", or the code alone. */
+static void region_text(const char *code, char *out, size_t cap)
+{
+    char name[160];
+    if (gi_region_name(code, 1, name, sizeof name))
+        snprintf(out, cap, "%s (%s)", code, name);
+    else
+        snprintf(out, cap, "%s", code);
+}
+
+/* Refuses an operator seated outside the product's protected area, unless
+ * overridden with a reason; *outside tells whether it was. */
+static gi_err_t area_allows(const db_operator_t *o, const db_product_t *p, const char *override,
+                            int *outside, gi_error_t *err)
+{
+    char area[8], op_region[200], product_region[200];
+    gi_product_area(p->region_code, area);
+    *outside = !gi_region_within(o->region_code, area);
+    if (!*outside || (override && override[0]))
+        return GI_OK;
+    region_text(o->region_code, op_region, sizeof op_region);
+    region_text(p->region_code, product_region, sizeof product_region);
+    return gi_fail(err, GI_EREFUSED,
+                   "operator %" PRId64 " is seated in %s, outside the protected area of product "
+                   "%" PRId64 ", %s; grant it only with an area override and its reason",
+                   o->id, op_region, p->id, product_region);
+}
+
+/* Checks, inside the transaction, that both parties exist and are active,
+ * that the operator is seated inside the product's protected area (or the
+ * grant overrides that) and that it holds no live authorisation for the
+ * product yet. */
+static gi_err_t auth_grant_allowed(const gi_ctx_t *ctx, const db_auth_t *a, const char *override,
+                                   int *outside, gi_error_t *err)
 {
     db_operator_t o;
     db_product_t p;
@@ -319,6 +372,8 @@ static gi_err_t auth_grant_allowed(const gi_ctx_t *ctx, const db_auth_t *a, gi_e
     gi_err_t rc;
     if ((rc = gi_operator_get(ctx, a->operator_id, &o, err)) != GI_OK ||
         (rc = gi_product_get(ctx, a->product_id, &p, err)) != GI_OK)
+        return rc;
+    if ((rc = area_allows(&o, &p, override, outside, err)) != GI_OK)
         return rc;
     if (strcmp(o.status, "active") != 0)
         return gi_fail(err, GI_EREFUSED, "operator %" PRId64 " is %s", o.id, o.status);
@@ -351,13 +406,16 @@ gi_err_t gi_auth_grant(const gi_ctx_t *ctx, const gi_auth_input_t *in, db_auth_t
 
     if ((rc = gi_change_begin(ctx, err)) != GI_OK)
         return rc;
-    rc = auth_grant_allowed(ctx, &a, err);
+    int outside = 0;
+    rc = auth_grant_allowed(ctx, &a, in->area_override, &outside, err);
     if (rc == GI_OK) {
         db_err_t drc = db_auth_insert(ctx->db, &a);
         rc = gi_db_fail(ctx->db, drc, err);
     }
     if (rc == GI_OK) {
         json_t *detail = auth_json(&a);
+        if (outside) /* granted outside the protected area: the reason stays on record */
+            json_object_set_new(detail, "area_override", json_string(in->area_override));
         rc = gi_audit_record(ctx, "auth.grant", "authorisation", a.id, detail, err);
         json_decref(detail);
     }

@@ -26,6 +26,8 @@ typedef struct {
     const char *region_code; /* GB/T 2260 */
     const char *standard;    /* e.g. "DB45/T 227-2022", may be "" */
     const char *gtin;        /* GTIN-8/12/13/14 or "" */
+    /* edits: why the GTIN changes (required then, audited; NULL or "" else) */
+    const char *reason;
 } gi_product_input_t;
 
 typedef struct {
@@ -45,6 +47,9 @@ typedef struct {
     const char *valid_until; /* YYYY-MM-DD; "" = valid_from + 3 years */
     int64_t yearly_quota;    /* labels per calendar year */
     const char *approval_doc;
+    /* non-empty: grant to an operator seated outside the product's protected
+     * area anyway, for this reason (audited); NULL or "" otherwise */
+    const char *area_override;
 } gi_auth_input_t;
 
 typedef enum {
@@ -62,7 +67,9 @@ gi_err_t gi_product_check(const gi_product_input_t *in, char gtin[GI_GTIN_LEN + 
 /* Adds a product; out (may be NULL) receives the stored record. */
 gi_err_t gi_product_add(const gi_ctx_t *ctx, const gi_product_input_t *in, db_product_t *out,
                         gi_error_t *err);
-/* Changes a product's record to in (checked as for gi_product_add). Audited. */
+/* Changes a product's record to in (checked as for gi_product_add). Audited.
+ * A change of the GTIN needs in->reason (GI_EINVAL without one), which the
+ * audit row keeps: labels already issued keep the GTIN of their batch. */
 gi_err_t gi_product_edit(const gi_ctx_t *ctx, int64_t id, const gi_product_input_t *in,
                          db_product_t *out, gi_error_t *err);
 gi_err_t gi_product_get(const gi_ctx_t *ctx, int64_t id, db_product_t *out, gi_error_t *err);
@@ -85,12 +92,20 @@ gi_err_t gi_operator_get(const gi_ctx_t *ctx, int64_t id, db_operator_t *out, gi
 gi_err_t gi_operator_find(const gi_ctx_t *ctx, const char *id_or_uscc, db_operator_t *out,
                           gi_error_t *err);
 
+/* The protected area of a product's region code as a GB/T 2260 prefix:
+ * "451000" -> "4510", "450000" -> "45", "451003" -> "451003". */
+void gi_product_area(const char *region_code, char out[8]);
+
 /* The checks of a grant that need no database (quota, approval document,
- * dates); a receives valid_from and valid_until with their defaults filled
+ * override reason, dates); a receives valid_from and valid_until with their defaults filled
  * in from ctx->now. */
 gi_err_t gi_auth_grant_check(const gi_ctx_t *ctx, const gi_auth_input_t *in, db_auth_t *a,
                              gi_error_t *err);
-/* Records a pending authorisation of an operator for a product. */
+/* Records a pending authorisation of an operator for a product. The
+ * operator's region must lie inside the product's protected area (its GB/T
+ * 2260 code with the trailing "00" pairs taken off, as a prefix: product
+ * 451000 covers 4510xx); an operator outside it is GI_EREFUSED, naming both
+ * regions, unless in->area_override gives a reason, which is audited. */
 gi_err_t gi_auth_grant(const gi_ctx_t *ctx, const gi_auth_input_t *in, db_auth_t *out,
                        gi_error_t *err);
 gi_err_t gi_auth_get(const gi_ctx_t *ctx, int64_t id, db_auth_t *out, gi_error_t *err);

@@ -420,7 +420,8 @@ static int merge_totals(gi_scan_queue_t *q)
     }
     pthread_mutex_unlock(&q->track_lock);
 
-    qsort(totals, n, sizeof *totals, by_code);
+    if (n) /* totals is NULL when no code has unmerged scans (qsort wants an array) */
+        qsort(totals, n, sizeof *totals, by_code);
     size_t m = 0;
     db_scan_client_t *clients = seen_fold(q, &m);
     int ok = (clients || q->nseen == 0) &&

@@ -115,7 +115,8 @@ static void check_gtin(const gi_scan_input_t *in, gi_verification_t *out)
     if (gtin_of(in, gtin) != 0) {
         out->verdict = GI_VERDICT_MALFORMED;
         out->found = 0;
-    } else if (out->found && strcmp(out->view.product.gtin, gtin) != 0) {
+    } else if (out->found && strcmp(out->view.batch.gtin, gtin) != 0) {
+        /* the GTIN printed on the label is the batch's, kept at issuance */
         out->verdict = GI_VERDICT_UNKNOWN;
         out->found = 0;
     }

@@ -68,8 +68,10 @@ typedef struct {
 
 /* Verifies a consumer's scan: the scan is counted and recorded through q,
  * and the verdict includes it. A GTIN that is not well formed makes the
- * verdict MALFORMED; one that is not the label's product's makes it UNKNOWN
- * (the code was not issued for that product). GI_EIO when the lookup failed. */
+ * verdict MALFORMED; one that is not the GTIN the label's batch was issued
+ * with makes it UNKNOWN (the code was not issued for that product; a later
+ * change of the product's GTIN leaves printed labels valid). GI_EIO when the
+ * lookup failed. */
 gi_err_t gi_verify_scan(const gi_ctx_t *ctx, gi_scan_queue_t *q, const gi_scan_input_t *in,
                         gi_verification_t *out, gi_error_t *err);
 

@@ -10,7 +10,8 @@
  *     GET  batches             GET batches/{id}           POST batches (a request)
  *          (?operator= ?auth=)      POST batches/{id}/approve|reject|issue|activate|void
  *     GET  batches/{id}/labels?format=pdf|svg|png|csv|zip   the print file
- *          (&symbology= &label-size= ...: the layout choices of gi/layout.h)
+ *          (&symbology= &label-size= ...: the layout choices of gi/layout.h;
+ *          &reason=: a regulator's why, needed for an activated batch, audited)
  *     GET  reports (?status=)  GET reports/{id}           POST reports/{id}/triage
  *     GET  stats               GET audit                  GET audit/verify
  *     GET  figures?days=N      scans a day, verdict mix, labels issued a month
@@ -18,7 +19,14 @@
  *
  * {id} (and ?operator= ?auth= ...) is a record id in ASCII digits, no sign,
  * space or leading zero (gi_parse_id): any other spelling answers 404 (400
- * in a query). Lists take ?limit= (1-500, default 50) and ?offset= and answer
+ * in a query).
+ *
+ * Bodies of note: POST authorisations takes "area_override" (a reason) for an
+ * operator seated outside the product's protected area; PATCH products takes
+ * "reason", required when "gtin" changes; a batch is approved by another
+ * account than the one that requested it (403 otherwise).
+ *
+ * Lists take ?limit= (1-500, default 50) and ?offset= and answer
  * {"items": [...], "offset": N, "limit": N, "next_offset": N or null}.
  * Errors are {"error": {"code": ..., "message": ...}}: 400 bad input, 401 no
  * valid token, 403 the role may not, 404 no such record or not the account's

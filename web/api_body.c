@@ -12,11 +12,15 @@
 
 const char *const api_product_fields[] = {"name_zh",     "name_en",  "regime", "reg_number",
                                           "region_code", "standard", "gtin",   NULL};
+/* an edit may say why the GTIN changes (required then) */
+const char *const api_product_edit_fields[] = {"name_zh",    "name_en",     "regime",
+                                               "reg_number", "region_code", "standard",
+                                               "gtin",       "reason",      NULL};
 const char *const api_operator_fields[] = {"uscc",    "name",          "kind", "region_code",
                                            "contact", "uscc_override", NULL};
 const char *const api_operator_edit_fields[] = {"name", "kind", "region_code", "contact", NULL};
-const char *const api_auth_fields[] = {
-    "operator_id", "product_id", "yearly_quota", "valid_from", "valid_until", "approval_doc", NULL};
+const char *const api_auth_fields[] = {"operator_id", "product_id",   "yearly_quota",  "valid_from",
+                                       "valid_until", "approval_doc", "area_override", NULL};
 const char *const api_batch_fields[] = {
     "auth_id", "count", "lot_number", "harvest_date", "production_base", "inspection_cert", NULL};
 const char *const api_auth_action_fields[] = {"reason", "approval_doc", NULL};
@@ -102,7 +106,8 @@ int api_product_input(call_t *c, json_t *doc, gi_product_input_t *in)
                    field_text(c, doc, "reg_number", &in->reg_number) ||
                    field_text(c, doc, "region_code", &in->region_code) ||
                    field_text(c, doc, "standard", &in->standard) ||
-                   field_text(c, doc, "gtin", &in->gtin)
+                   field_text(c, doc, "gtin", &in->gtin) ||
+                   field_text(c, doc, "reason", &in->reason)
                ? -1
                : 0;
 }
@@ -125,7 +130,8 @@ int api_auth_input(call_t *c, json_t *doc, gi_auth_input_t *in)
                    field_int(c, doc, "yearly_quota", &in->yearly_quota) ||
                    field_text(c, doc, "valid_from", &in->valid_from) ||
                    field_text(c, doc, "valid_until", &in->valid_until) ||
-                   field_text(c, doc, "approval_doc", &in->approval_doc)
+                   field_text(c, doc, "approval_doc", &in->approval_doc) ||
+                   field_text(c, doc, "area_override", &in->area_override)
                ? -1
                : 0;
 }

@@ -133,7 +133,7 @@ static void edit_product(call_t *c, int64_t id, json_t *doc)
         return;
     }
     gi_product_input_t in = {cur.name_zh,     cur.name_en,  cur.regime, cur.reg_number,
-                             cur.region_code, cur.standard, cur.gtin};
+                             cur.region_code, cur.standard, cur.gtin,   ""};
     if (api_product_input(c, doc, &in))
         return;
     gi_ctx_t ctx = as_caller(c);
@@ -162,7 +162,7 @@ static void edit_operator(call_t *c, int64_t id, json_t *doc)
 void api_edit(call_t *c, const char *collection, int64_t id)
 {
     int product = strcmp(collection, "products") == 0;
-    json_t *doc = api_body_object(c, product ? api_product_fields : api_operator_edit_fields);
+    json_t *doc = api_body_object(c, product ? api_product_edit_fields : api_operator_edit_fields);
     if (!doc)
         return;
     if (product)

@@ -53,6 +53,7 @@ void api_fail_gi(call_t *c, gi_err_t rc, const gi_error_t *err);
 
 /* The fields each change's body may hold (NULL-ended). */
 extern const char *const api_product_fields[];
+extern const char *const api_product_edit_fields[];
 extern const char *const api_operator_fields[];
 extern const char *const api_operator_edit_fields[];
 extern const char *const api_auth_fields[];

@@ -70,6 +70,7 @@ typedef struct {
     const char *suspend, *reinstate, *revoke, *reason, *csv;
     const char *add_product, *add_operator, *name_zh, *name_en, *region_code, *kind, *contact,
         *gtin, *add;
+    const char *gtin_reason; /* the product edit form: why the GTIN changes */
     const char *triage, *mark_triaged, *close_report, *when, *text;
     const char *chain_ok, *chain_broken, *chain_scoped, *actor, *action, *record;
     const char *figures_scoped; /* the desk's figures count one region: followed by its code */

@@ -328,7 +328,8 @@ static gi_product_input_t product_from_form(page_t *pg)
                              portal_field(pg, "reg_number"),
                              portal_field(pg, "region_code"),
                              portal_field(pg, "standard"),
-                             portal_field(pg, "gtin")};
+                             portal_field(pg, "gtin"),
+                             portal_field(pg, "reason")};
     return in;
 }
 
@@ -372,6 +373,7 @@ static void edit_page(page_t *pg)
         value_input(&b, "reg_number", pg->t->registration, p.reg_number, 0);
         value_input(&b, "standard", pg->t->standard, p.standard, 0);
         value_input(&b, "gtin", pg->p->gtin, p.gtin, 0);
+        value_input(&b, "reason", pg->p->gtin_reason, "", 0);
     } else {
         web_html(&b, "<p>%s: <span class=\"serial\">%s</span></p>", pg->t->uscc, o.uscc);
         value_input(&b, "name", pg->p->name_zh, o.name, 1);

@@ -22,8 +22,13 @@ expect_status 0 "batch request"
 expect_out "batch 1 requested: 100 labels" "request names the batch"
 refused 2 "cannot issue batch 1: it is requested" "issue before approval" -- batch issue 1
 refused 1 "rejecting needs a reason" "reject without a note" -- batch reject 1
-run batch approve 1 --note "lot data checked"
-expect_status 0 "batch approve"
+refused 2 "another account must approve it" "approving one's own request" -- \
+    batch approve 1 --note "lot data checked"
+run batch approve 1 --note "lot data checked" --actor cli:reviewer
+expect_status 0 "batch approve by a second actor"
+run batch show 1 --json
+[ "$(json_get 'j["requested_by"] != j["decided_by"] == "cli:reviewer"')" = "True" ] && ok ||
+    bad "requester and approver are recorded apart"
 run batch issue 1
 expect_status 0 "batch issue"
 expect_out "issued" "issue says issued"

@@ -56,7 +56,7 @@ run operator add --uscc 93451003MA815908XN --name 登记有误合作社 --kind c
     --override-reason "listed so in the register; correction requested"
 expect_status 0 "a USCC failing its check is recorded with an override"
 expect_out "override" "the override is mentioned"
-run operator add --uscc 91450100MA8609132C --name 南宁某公司 --kind company --region 450100
+run operator add --uscc 91450100MA8609132C --name 苍梧六堡茶厂 --kind company --region 450421
 expect_status 0 "third operator"
 run operator show 93451003MA815908XM --json
 [ "$(json_get 'j["id"]')" = "1" ] && ok || bad "operator show by USCC"
@@ -103,7 +103,7 @@ expect_status 0 "auth list by operator"
 expect_out "expired" "the operator's list shows its authorisation"
 
 # two years without use are flagged for review
-run auth grant --operator 2 --product 2 --quota 10 --doc "No. 2"
+run auth grant --operator 2 --product 1 --quota 10 --doc "No. 2"
 run auth approve 3
 expect_status 0 "approve the third authorisation"
 GIMARK_NOW=$(( $(date +%s) + 800 * 86400 )) run auth list --json
@@ -118,6 +118,23 @@ run stats --json --target 4
     ok || bad "stats --json"
 GIMARK_TARGET=50 run stats --json
 [ "$(json_get 'j["target"]')" = "50" ] && ok || bad "GIMARK_TARGET sets the target"
+
+# an operator seated outside the product's protected area (Tianyang, 451003, for
+# Liubao tea of Wuzhou, 450400): refused naming both regions, or granted with an
+# override whose reason the audit log keeps
+refused 2 "451003 (Tianyang District, Baise, Guangxi), outside the protected area of product 2, 450400 (Wuzhou, Guangxi)" \
+    "grant outside the protected area" -- auth grant --operator 1 --product 2 --quota 10
+refused 1 "area override reason" "an override reason that is not text" -- \
+    auth grant --operator 1 --product 2 --quota 10 --area-override "$(printf 'bad\377')"
+run --json auth grant --operator 1 --product 2 --quota 10 \
+    --area-override "processing plant of a Wuzhou tea house, approved by the province"
+expect_status 0 "grant outside the area with an override and its reason"
+run --json audit list --limit 1
+[ "$(json_get 'j[0]["action"] + " " + j[0]["detail"]["area_override"]')" = \
+    "auth.grant processing plant of a Wuzhou tea house, approved by the province" ] && ok ||
+    bad "the override's reason is in the audit log"
+run --json auth grant --operator 3 --product 1 --quota 10
+expect_status 2 "Cangwu is outside Baise's area"
 
 # help, usage errors
 for c in "init" "demo" "product add" "product list" "product show" "operator add" "operator list" \

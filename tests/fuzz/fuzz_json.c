@@ -99,8 +99,8 @@ static void product_body(call_t *c, json_t *doc, int edit)
         "", "cnipa-product", "collective-mark", "certification-mark", "agri-product", NULL};
     gi_product_input_t in = {0};
     if (edit)
-        in = (gi_product_input_t){"百色芒果", "Baise Mango",     "cnipa-product", "第4409718号",
-                                  "451000",   "DB45/T 227—2022", "06901234567892"};
+        in = (gi_product_input_t){"百色芒果", "Baise Mango",     "cnipa-product",  "第4409718号",
+                                  "451000",   "DB45/T 227—2022", "06901234567892", ""};
     char gtin[GI_GTIN_LEN + 1];
     gi_error_t err = {{0}};
     if (api_product_input(c, doc, &in) != 0) {

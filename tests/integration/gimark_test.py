@@ -20,6 +20,9 @@ import time
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 GIMARK = os.environ.get("GIMARK", os.path.join(ROOT, "build", "gimark"))
 DAY = 86400
+# A batch is approved by another actor than the one that requested it (the
+# CLI acts as cli:$USER unless --actor names someone else).
+REVIEWER = "cli:reviewer"
 
 
 class Tally:
@@ -84,7 +87,7 @@ class Workdir:
         b = self.json("batch", "request", "--auth", auth, "--count", count, "--lot", lot,
                       "--harvest-date", "2026-07-01", "--base", "演示基地",
                       "--cert", "GXJC-2026-0815", now=now)
-        self.gimark("batch", "approve", b["id"], now=now)
+        self.gimark("batch", "approve", b["id"], "--actor", REVIEWER, now=now)
         self.gimark("batch", "issue", b["id"], now=now)
         if activate:
             self.gimark("batch", "activate", b["id"], now=now)
@@ -116,18 +119,21 @@ def seed_verdicts(w):
     codes["AUTH_REVOKED"] = c[0]
     w.gimark("auth", "revoke", 3, "--reason", "left the cooperative")
 
-    # An authorisation that ran out: granted and used two years ago, valid one year.
+    # An authorisation that ran out: granted and used two years ago, valid one year,
+    # of the Hengzhou tea company for Hengxian jasmine tea (its authorisation 3 is
+    # revoked above).
     past = time.time() - 2 * 365 * DAY
     until = time.strftime("%Y-%m-%d", time.gmtime(past + 365 * DAY))
-    a = w.json("auth", "grant", "--operator", "92450331MA2199355T", "--product", 1,
+    a = w.json("auth", "grant", "--operator", "91450100MA8609132C", "--product", 3,
                "--quota", 1000, "--until", until, now=past)
     w.gimark("auth", "approve", a["id"], "--doc", "CNIPA Announcement No. 475", now=past)
     _, c = w.batch(a["id"], 1, now=past + 60)
     codes["AUTH_EXPIRED"] = c[0]
 
-    # A product with a GTIN, for the GS1 Digital Link form.
-    p = w.json("product", "add", "--name-zh", "钦州大蚝（测试）", "--name-en", "Qinzhou Oyster (test)",
-               "--region", "450700", "--gtin", "6901234567892")
+    # A product with a GTIN, for the GS1 Digital Link form, from where the
+    # operator is seated (Hengzhou, 450127).
+    p = w.json("product", "add", "--name-zh", "横州茉莉花（测试）", "--name-en",
+               "Hengzhou Jasmine (test)", "--region", "450127", "--gtin", "6901234567892")
     a = w.json("auth", "grant", "--operator", "91450100MA8609132C", "--product", p["id"],
                "--quota", 1000)
     w.gimark("auth", "approve", a["id"], "--doc", "CNIPA Announcement No. 475")

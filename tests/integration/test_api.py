@@ -47,7 +47,7 @@ def call(s, method, path, token=None, body=None):
 
 def seed(w):
     """Demo data: operator 1 (Baise, 451003) holds authorisations 1 and 2,
-    operator 2 (Nanning, 450100) holds 3. A batch of each."""
+    operator 2 (Hengzhou, Nanning, 450127) holds 3. A batch of each."""
     w.gimark("init")
     w.gimark("demo")
     own_batch, own_codes = w.batch(1, 2)
@@ -279,8 +279,13 @@ def test_register(t, s, tokens):
     operator["uscc"] = "91450100MA8609132C"
     status, _, doc, raw = call(s, "POST", "operators", token=reg, body=operator)
     t.check(status == 409, "a USCC already registered: 409", raw[:200])
+    status, _, grower, raw = call(s, "POST", "operators", token=reg, body={
+        "uscc": "93450981MA00000159", "name": "北流荔枝专业合作社（测试）", "kind": "cooperative",
+        "region_code": "450981"})
+    t.check(status == 201, "regulator registers a cooperative of Beiliu", raw[:200])
     status, _, doc, raw = call(s, "POST", "authorisations", token=reg,
-                               body={"operator_id": 2, "product_id": 10, "yearly_quota": 1000})
+                               body={"operator_id": grower["id"], "product_id": pid,
+                                     "yearly_quota": 1000})
     t.check(status == 201 and doc["status"] == "pending", "regulator grants", raw[:200])
     status, _, doc, raw = call(s, "POST", "authorisations/%d/approve" % doc["id"], token=reg,
                                body={"approval_doc": "CNIPA Announcement No. 475"})

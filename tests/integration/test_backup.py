@@ -24,7 +24,7 @@ import time
 
 sys.dont_write_bytecode = True  # no __pycache__ left in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gimark_test import GIMARK, Server, Tally, Workdir  # noqa: E402
+from gimark_test import GIMARK, REVIEWER, Server, Tally, Workdir  # noqa: E402
 
 T = Tally("backup")
 VERIFY_THREADS = 4
@@ -87,7 +87,7 @@ class Load:
         while not self.stop.is_set():
             try:
                 b = self.w.json("batch", "request", "--auth", 1, "--count", BATCH, "--lot", "LOAD")
-                self.w.gimark("batch", "approve", b["id"])
+                self.w.gimark("batch", "approve", b["id"], "--actor", REVIEWER)
                 self.w.gimark("batch", "issue", b["id"])
             except RuntimeError as e:
                 with self.lock:

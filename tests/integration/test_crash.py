@@ -57,7 +57,7 @@ import time
 
 sys.dont_write_bytecode = True  # no __pycache__ left in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gimark_test import GIMARK, Server, Tally, Workdir  # noqa: E402
+from gimark_test import GIMARK, REVIEWER, Server, Tally, Workdir  # noqa: E402
 
 T = Tally("crash")
 COUNT = 1000000
@@ -466,11 +466,13 @@ def main():
     try:
         w.gimark("init")
         w.gimark("demo")
-        a = w.json("auth", "grant", "--operator", "93451123MA0308247J", "--product", 1,
+        # a product of Fuchuan, where the operator is seated, with a quota for the batch
+        p = w.json("product", "add", "--name-zh", "富川测试产品", "--region", "451123")
+        a = w.json("auth", "grant", "--operator", "93451123MA0308247J", "--product", p["id"],
                    "--quota", COUNT)
         w.gimark("auth", "approve", a["id"], "--doc", "CNIPA Announcement No. 475")
         b = w.json("batch", "request", "--auth", a["id"], "--count", COUNT, "--lot", "CRASH-1")
-        w.gimark("batch", "approve", b["id"])
+        w.gimark("batch", "approve", b["id"], "--actor", REVIEWER)
         issue_kills(w, b["id"], rng, figures)
     finally:
         for run in list(RUNNING):

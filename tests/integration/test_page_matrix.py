@@ -24,7 +24,7 @@ import gimark_test as g  # noqa: E402
 from test_pages import PASSWORD, Browser  # noqa: E402
 
 OPERATOR_A = "93451003MA815908XM"  # operator 1, Tianyang (451003), in the city 4510
-OPERATOR_B = "91450100MA8609132C"  # operator 2, Nanning (450100)
+OPERATOR_B = "91450100MA8609132C"  # operator 2, Hengzhou (450127), Nanning
 ROLES = ("nobody", "operator_a", "operator_b", "auditor", "regulator", "city")
 USERS = {"operator_a": "coop-a", "operator_b": "coop-b", "auditor": "aud", "regulator": "reg",
          "city": "city"}
@@ -72,11 +72,14 @@ def seed(w):
     for key, auth in (("a_req1", 1), ("a_req2", 1), ("a_appr", 1), ("b_req", 3)):
         ids[key] = w.json("batch", "request", "--auth", auth, "--count", 2, "--lot", key)["id"]
     for key in ("a_appr",):
-        w.gimark("batch", "approve", ids[key])
-    ids["a_pending"] = w.json("auth", "grant", "--operator", OPERATOR_A, "--product", 15,
-                              "--quota", 100)["id"]
-    ids["a_suspended"] = w.json("auth", "grant", "--operator", OPERATOR_A, "--product", 14,
-                                "--quota", 100)["id"]
+        w.gimark("batch", "approve", ids[key], "--actor", g.REVIEWER)
+    # two more products of Tianyang, where operator A is seated (a grant needs the
+    # operator inside the product's protected area)
+    for key in ("a_pending", "a_suspended"):
+        product = w.json("product", "add", "--name-zh", "田阳测试产品 " + key,
+                         "--region", "451003")["id"]
+        ids[key] = w.json("auth", "grant", "--operator", OPERATOR_A, "--product", product,
+                          "--quota", 100)["id"]
     w.gimark("auth", "approve", ids["a_suspended"], "--doc", "DEMO-1")
     w.gimark("auth", "suspend", ids["a_suspended"], "--reason", "spot check")
     now = int(time.time())

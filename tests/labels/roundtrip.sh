@@ -59,7 +59,7 @@ complete() {
 
 run demo
 run batch request --auth 1 --count 100 --lot TY-7
-run batch approve 1
+run batch approve 1 --actor cli:reviewer
 run batch issue 1
 expect_status 0 "a batch of 100 issued"
 sqlite3 "$GIMARK_DB" "SELECT 'HTTPS://GI.EXAMPLE.CN/V/' || code FROM label WHERE batch_id = 1" | sort >"$D/issued.txt"

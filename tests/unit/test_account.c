@@ -111,7 +111,7 @@ static void test_tokens(void)
     int64_t id;
     db_account_t a;
     testdb_open(&t);
-    gi_product_input_t p = {"六堡茶", "", "", "", "450400", "", ""};
+    gi_product_input_t p = {"六堡茶", "", "", "", "450400", "", "", ""};
     gi_operator_input_t o = {"91450100MA8609132C", "茶业公司", "company", "450100", "", ""};
     db_operator_t op;
     CHECK(gi_product_add(&t.ctx, &p, NULL, NULL) == GI_OK);

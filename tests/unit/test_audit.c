@@ -15,7 +15,7 @@ static void setup(testdb_t *t, int n)
     for (int i = 0; i < n; i++) {
         char name[32];
         snprintf(name, sizeof name, "产品%d", i);
-        gi_product_input_t in = {name, "", "", "", "450100", "", ""};
+        gi_product_input_t in = {name, "", "", "", "450100", "", "", ""};
         CHECK(gi_product_add(&t->ctx, &in, NULL, NULL) == GI_OK);
     }
 }
@@ -141,7 +141,7 @@ static void test_refused_change_writes_no_row(void)
 {
     testdb_t t;
     setup(&t, 1);
-    gi_product_input_t bad = {"", "", "", "", "450100", "", ""};
+    gi_product_input_t bad = {"", "", "", "", "450100", "", "", ""};
     CHECK(gi_product_add(&t.ctx, &bad, NULL, NULL) == GI_EINVAL);
     gi_audit_report_t rep = verify(&t);
     CHECK(rep.ok);
@@ -189,7 +189,7 @@ static void test_anchor(void)
     memcpy(anchor, rep.head, DB_HASH_LEN);
 
     /* honest changes after the anchor keep it in the chain */
-    gi_product_input_t in = {"后来的产品", "", "", "", "450100", "", ""};
+    gi_product_input_t in = {"后来的产品", "", "", "", "450100", "", "", NULL};
     CHECK(gi_product_add(&t.ctx, &in, NULL, NULL) == GI_OK);
     CHECK(gi_audit_verify_anchor(t.db, anchor, &rep, NULL) == GI_OK);
     CHECK(rep.ok && rep.anchor_given && rep.anchor_id == 4 && rep.head_id == 5);

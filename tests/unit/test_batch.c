@@ -19,11 +19,11 @@ static int64_t setup(testdb_t *t)
     db_operator_t o;
     db_auth_t a;
     testdb_open(t);
-    gi_product_input_t prod = {"田阳香芒", "", "", "", "451003", "", ""};
+    gi_product_input_t prod = {"田阳香芒", "", "", "", "451003", "", "", ""};
     gi_operator_input_t op = {"93451003MA815908XM", "合作社", "cooperative", "451003", "", ""};
     CHECK(gi_product_add(&t->ctx, &prod, &p, NULL) == GI_OK);
     CHECK(gi_operator_add(&t->ctx, &op, &o, NULL) == GI_OK);
-    gi_auth_input_t in = {o.id, p.id, "2026-01-01", "2028-12-31", 1000, "No. 475"};
+    gi_auth_input_t in = {o.id, p.id, "2026-01-01", "2028-12-31", 1000, "No. 475", ""};
     CHECK(gi_auth_grant(&t->ctx, &in, &a, NULL) == GI_OK);
     CHECK(gi_auth_transition(&t->ctx, a.id, GI_AUTH_APPROVE, "", "", NULL, NULL) == GI_OK);
     return a.id;
@@ -37,12 +37,21 @@ static int64_t request(testdb_t *t, int64_t auth, int64_t count, gi_error_t *e)
     return rc == GI_OK ? b.id : -(int64_t)rc;
 }
 
+/* The decision on batch id by a second account (the requester, "test",
+ * may not approve its own request). */
+static gi_err_t decide(testdb_t *t, int64_t id, int approve, const char *note, gi_error_t *e)
+{
+    gi_ctx_t reviewer = t->ctx;
+    reviewer.actor = "user:reviewer";
+    return gi_batch_decide(&reviewer, id, approve, note, NULL, e);
+}
+
 /* Requests, approves and issues a batch of count labels. */
 static int64_t issued(testdb_t *t, int64_t auth, int64_t count)
 {
     int64_t id = request(t, auth, count, NULL);
     CHECK(id > 0);
-    CHECK(gi_batch_decide(&t->ctx, id, 1, "", NULL, NULL) == GI_OK);
+    CHECK(decide(t, id, 1, "", NULL) == GI_OK);
     CHECK(gi_batch_issue(&t->ctx, id, NULL, NULL, NULL) == GI_OK);
     return id;
 }
@@ -123,7 +132,7 @@ static void test_collisions_are_redrawn(void)
     code_list_t l = {taken, 0, 20};
     CHECK(db_label_each(t.db, first, collect, &l) == DB_OK);
     int64_t id = request(&t, auth, 30, NULL);
-    CHECK(gi_batch_decide(&t.ctx, id, 1, "", NULL, NULL) == GI_OK);
+    CHECK(decide(&t, id, 1, "", NULL) == GI_OK);
     colliding_t src = {taken, 20, 0};
     gi_issue_opts_t opts = {NULL, NULL, colliding_source, &src};
     CHECK(gi_batch_issue(&t.ctx, id, &opts, NULL, NULL) == GI_OK);
@@ -154,7 +163,7 @@ static void test_failed_issue_leaves_nothing(void)
     code_list_t l = {taken, 0, 5};
     CHECK(db_label_each(t.db, first, collect, &l) == DB_OK);
     int64_t id = request(&t, auth, 50, NULL);
-    CHECK(gi_batch_decide(&t.ctx, id, 1, "", NULL, NULL) == GI_OK);
+    CHECK(decide(&t, id, 1, "", NULL) == GI_OK);
     gi_issue_opts_t opts = {NULL, NULL, stuck_source, &taken[0]};
     gi_error_t e;
     CHECK(gi_batch_issue(&t.ctx, id, &opts, NULL, &e) == GI_EIO);
@@ -192,7 +201,7 @@ static void test_quota(void)
     CHECK(request(&t, auth, 401, &e) == -GI_EREFUSED); /* 600 requested counts */
     int64_t b = request(&t, auth, 400, NULL);
     CHECK(b > 0);
-    CHECK(gi_batch_decide(&t.ctx, b, 0, "lot data incomplete", NULL, NULL) == GI_OK);
+    CHECK(decide(&t, b, 0, "lot data incomplete", NULL) == GI_OK);
     int64_t c = request(&t, auth, 400, NULL); /* the rejected one no longer counts */
     CHECK(c > 0);
     /* next year the quota starts afresh */
@@ -207,7 +216,7 @@ static void test_quota_at_issue(void)
     gi_error_t e;
     int64_t auth = setup(&t);
     int64_t a = request(&t, auth, 700, NULL);
-    CHECK(gi_batch_decide(&t.ctx, a, 1, "", NULL, NULL) == GI_OK);
+    CHECK(decide(&t, a, 1, "", NULL) == GI_OK);
     /* requested last year, issued this year against this year's issuance */
     t.ctx.now += 365 * 86400LL;
     int64_t b = issued(&t, auth, 500);
@@ -223,7 +232,7 @@ static void test_auth_state_gates_batches(void)
     gi_error_t e;
     int64_t auth = setup(&t);
     int64_t id = request(&t, auth, 10, NULL);
-    CHECK(gi_batch_decide(&t.ctx, id, 1, "", NULL, NULL) == GI_OK);
+    CHECK(decide(&t, id, 1, "", NULL) == GI_OK);
     CHECK(gi_auth_transition(&t.ctx, auth, GI_AUTH_SUSPEND, "inspection", "", NULL, NULL) == GI_OK);
     CHECK(request(&t, auth, 10, &e) == -GI_EREFUSED);
     CHECK(strstr(e.msg, "suspended") != NULL);
@@ -265,9 +274,9 @@ static void test_batch_state_machine(void)
     int64_t id = request(&t, auth, 10, NULL);
     CHECK(gi_batch_issue(&t.ctx, id, NULL, NULL, &e) == GI_EREFUSED); /* not approved */
     CHECK(gi_batch_activate(&t.ctx, id, NULL, &e) == GI_EREFUSED);
-    CHECK(gi_batch_decide(&t.ctx, id, 0, "", NULL, &e) == GI_EINVAL); /* reject needs a note */
-    CHECK(gi_batch_decide(&t.ctx, id, 1, "", NULL, NULL) == GI_OK);
-    CHECK(gi_batch_decide(&t.ctx, id, 1, "", NULL, &e) == GI_EREFUSED);
+    CHECK(decide(&t, id, 0, "", &e) == GI_EINVAL); /* reject needs a note */
+    CHECK(decide(&t, id, 1, "", NULL) == GI_OK);
+    CHECK(decide(&t, id, 1, "", &e) == GI_EREFUSED);
     CHECK(gi_batch_void(&t.ctx, id, "x", NULL, &e) == GI_EREFUSED); /* nothing issued yet */
     CHECK(gi_batch_issue(&t.ctx, id, NULL, NULL, NULL) == GI_OK);
     CHECK(gi_batch_issue(&t.ctx, id, NULL, NULL, &e) == GI_EREFUSED);
@@ -280,6 +289,80 @@ static void test_batch_state_machine(void)
     gi_audit_report_t rep;
     CHECK(gi_audit_verify(t.db, &rep, NULL) == GI_OK);
     CHECK(rep.ok);
+    testdb_close(&t);
+}
+
+/* Nobody approves a batch they requested; a second actor may, and
+ * rejecting (withdrawing) one's own request is allowed. */
+static void test_no_self_approval(void)
+{
+    testdb_t t;
+    gi_error_t e;
+    db_batch_t b;
+    int64_t auth = setup(&t);
+    int64_t id = request(&t, auth, 10, NULL);
+    CHECK(gi_batch_decide(&t.ctx, id, 1, "fine", NULL, &e) == GI_EFORBIDDEN);
+    CHECK(strstr(e.msg, "requested by test") != NULL);
+    CHECK(gi_batch_get(&t.ctx, id, &b, NULL) == GI_OK);
+    CHECK_STR(b.status, "requested");
+    CHECK(decide(&t, id, 1, "", NULL) == GI_OK);
+    CHECK(gi_batch_get(&t.ctx, id, &b, NULL) == GI_OK);
+    CHECK_STR(b.requested_by, "test");
+    CHECK_STR(b.decided_by, "user:reviewer");
+    int64_t other = request(&t, auth, 10, NULL);
+    CHECK(gi_batch_decide(&t.ctx, other, 0, "asked twice", NULL, &e) == GI_OK);
+    testdb_close(&t);
+}
+
+/* The GTIN of a label's batch is the product's at issuance, whatever the
+ * product's becomes; a database from before version 7 takes the product's
+ * GTIN of today for the batches it issued. */
+static void test_batch_keeps_its_gtin(void)
+{
+    testdb_t t;
+    db_batch_t b;
+    char err[256];
+    int64_t auth = setup(&t); /* product 1 has no GTIN */
+    int64_t plain = issued(&t, auth, 1);
+    gi_product_input_t p = {"田阳香芒", "", "", "", "451003", "", "6901234567892", "GS1 number"};
+    CHECK(gi_product_edit(&t.ctx, 1, &p, NULL, NULL) == GI_OK);
+    int64_t first = issued(&t, auth, 1);
+    int64_t waiting = request(&t, auth, 1, NULL);
+    p.gtin = "6901234567885";
+    CHECK(gi_product_edit(&t.ctx, 1, &p, NULL, NULL) == GI_OK);
+    int64_t second = issued(&t, auth, 1);
+    CHECK(gi_batch_get(&t.ctx, plain, &b, NULL) == GI_OK);
+    CHECK_STR(b.gtin, "");
+    CHECK(gi_batch_get(&t.ctx, first, &b, NULL) == GI_OK);
+    CHECK_STR(b.gtin, "06901234567892");
+    CHECK(gi_batch_get(&t.ctx, second, &b, NULL) == GI_OK);
+    CHECK_STR(b.gtin, "06901234567885");
+    gi_code_t c;
+    code_list_t l = {&c, 0, 1};
+    CHECK(db_label_each(t.db, first, collect, &l) == DB_OK);
+    db_label_view_t v;
+    CHECK(db_label_find(t.db, c.s, &v) == DB_OK);
+    CHECK_STR(v.batch.gtin, "06901234567892");
+    CHECK_STR(v.product.gtin, "06901234567885");
+
+    /* the same database as version 6 left it: no batch GTIN yet */
+    db_close(t.db);
+    sqlite3 *raw;
+    CHECK(sqlite3_open(t.path, &raw) == SQLITE_OK);
+    CHECK(sqlite3_exec(raw, "ALTER TABLE batch DROP COLUMN gtin; PRAGMA user_version = 6;", NULL,
+                       NULL, NULL) == SQLITE_OK);
+    sqlite3_close(raw);
+    t.db = t.ctx.db = db_open(t.path, err, sizeof err);
+    CHECK(t.db != NULL);
+    if (!t.db)
+        return;
+    CHECK(db_schema_version(t.db) == db_schema_latest());
+    CHECK(gi_batch_get(&t.ctx, first, &b, NULL) == GI_OK);
+    CHECK_STR(b.gtin, "06901234567885"); /* the product's of today */
+    CHECK(gi_batch_get(&t.ctx, plain, &b, NULL) == GI_OK);
+    CHECK_STR(b.gtin, "06901234567885");
+    CHECK(gi_batch_get(&t.ctx, waiting, &b, NULL) == GI_OK);
+    CHECK_STR(b.gtin, ""); /* not issued: set when it is */
     testdb_close(&t);
 }
 
@@ -382,4 +465,4 @@ TEST_MAIN("batch", TEST(test_issue_creates_every_code), TEST(test_collisions_are
           TEST(test_failed_issue_leaves_nothing), TEST(test_count_limits), TEST(test_quota),
           TEST(test_quota_at_issue), TEST(test_auth_state_gates_batches), TEST(test_note_checks),
           TEST(test_batch_state_machine), TEST(test_verdicts), TEST(test_void_codes_all_or_nothing),
-          TEST(test_label_urls))
+          TEST(test_label_urls), TEST(test_no_self_approval), TEST(test_batch_keeps_its_gtin))

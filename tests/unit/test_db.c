@@ -258,6 +258,7 @@ static void test_old_scans_move(void)
                        " ua_class TEXT NOT NULL) STRICT;"
                        "INSERT INTO scan VALUES (1, 5, 'OLDCODE', NULL, 'GENUINE', 'k', 'ios'),"
                        " (2, 6, 'OLDCODE', NULL, 'GENUINE', 'k', 'ios');"
+                       "ALTER TABLE batch DROP COLUMN gtin;" /* added by version 7 */
                        "PRAGMA user_version = 5;",
                        NULL, NULL, NULL) == SQLITE_OK);
     sqlite3_close(raw);

@@ -6,8 +6,10 @@
 #include "test.h"
 #include "testdb.h"
 
+#include <sqlite3.h>
+
 static const gi_product_input_t mango = {
-    "百色芒果", "Baise Mango", "cnipa-product", "质检总局2011年第178号", "451000", "", ""};
+    "百色芒果", "Baise Mango", "cnipa-product", "质检总局2011年第178号", "451000", "", "", ""};
 static const gi_operator_input_t coop = {
     "93451003MA815908XM", "田阳芒果专业合作社", "cooperative", "451003", "0776-1234567", ""};
 
@@ -20,7 +22,7 @@ static int64_t setup_pending(testdb_t *t)
     testdb_open(t);
     CHECK(gi_product_add(&t->ctx, &mango, &p, NULL) == GI_OK);
     CHECK(gi_operator_add(&t->ctx, &coop, &o, NULL) == GI_OK);
-    gi_auth_input_t in = {o.id, p.id, "2026-01-01", "2028-12-31", 50000, ""};
+    gi_auth_input_t in = {o.id, p.id, "2026-01-01", "2028-12-31", 50000, "", ""};
     CHECK(gi_auth_grant(&t->ctx, &in, &a, NULL) == GI_OK);
     CHECK_STR(a.status, "pending");
     return a.id;
@@ -210,7 +212,7 @@ static void test_auth_grant_refusals(void)
     int64_t id = setup_pending(&t);
     db_auth_t a;
     CHECK(gi_auth_get(&t.ctx, id, &a, NULL) == GI_OK);
-    gi_auth_input_t in = {a.operator_id, a.product_id, "", "", 1000, ""};
+    gi_auth_input_t in = {a.operator_id, a.product_id, "", "", 1000, "", ""};
     CHECK(gi_auth_grant(&t.ctx, &in, NULL, &e) == GI_EEXISTS); /* already holds one */
     in.product_id = 77;
     CHECK(gi_auth_grant(&t.ctx, &in, NULL, &e) == GI_ENOTFOUND);
@@ -246,8 +248,95 @@ static void test_needs_review_after_two_years(void)
     CHECK(!gi_auth_needs_review(&a, TESTDB_NOW + 2000 * 86400LL));
 }
 
+/* A grant needs the operator inside the product's protected area, or an
+ * override whose reason is audited; a refusal stores nothing. */
+static void test_auth_grant_protected_area(void)
+{
+    testdb_t t;
+    gi_error_t e;
+    db_product_t tea, fragrant;
+    db_operator_t o;
+    db_auth_t a;
+    testdb_open(&t);
+    gi_product_input_t liubao = {"六堡茶", "", "", "", "450400", "", "", ""};
+    gi_product_input_t tianyang = {"田阳香芒", "", "", "", "451003", "", "", ""};
+    CHECK(gi_product_add(&t.ctx, &liubao, &tea, NULL) == GI_OK);
+    CHECK(gi_product_add(&t.ctx, &tianyang, &fragrant, NULL) == GI_OK);
+    CHECK(gi_operator_add(&t.ctx, &coop, &o, NULL) == GI_OK); /* seated in 451003 */
+    db_product_t baise;
+    CHECK(gi_product_add(&t.ctx, &mango, &baise, NULL) == GI_OK); /* 451000: the city */
+
+    gi_audit_report_t before;
+    CHECK(gi_audit_verify(t.db, &before, NULL) == GI_OK);
+    gi_auth_input_t in = {o.id, tea.id, "", "", 100, "", ""};
+    CHECK(gi_auth_grant(&t.ctx, &in, NULL, &e) == GI_EREFUSED);
+    CHECK(strstr(e.msg, "451003 (Tianyang District, Baise, Guangxi)") != NULL);
+    CHECK(strstr(e.msg, "450400 (Wuzhou, Guangxi)") != NULL);
+    gi_audit_report_t after;
+    CHECK(gi_audit_verify(t.db, &after, NULL) == GI_OK);
+    CHECK(after.rows == before.rows); /* nothing stored, nothing audited */
+    in.area_override = "packing plant approved by the province";
+    CHECK(gi_auth_grant(&t.ctx, &in, &a, &e) == GI_OK);
+    CHECK_STR(a.status, "pending");
+
+    /* inside the area: the county's own product, and the city's */
+    gi_auth_input_t own = {o.id, fragrant.id, "", "", 100, "", ""};
+    CHECK(gi_auth_grant(&t.ctx, &own, NULL, &e) == GI_OK);
+    gi_auth_input_t city = {o.id, baise.id, "", "", 100, "", ""};
+    CHECK(gi_auth_grant(&t.ctx, &city, NULL, &e) == GI_OK);
+
+    char area[8];
+    gi_product_area("451000", area);
+    CHECK_STR(area, "4510");
+    gi_product_area("450000", area);
+    CHECK_STR(area, "45");
+    gi_product_area("451003", area);
+    CHECK_STR(area, "451003");
+    gi_product_area("450100", area);
+    CHECK_STR(area, "4501");
+    testdb_close(&t);
+}
+
+/* A product's GTIN changes only with a reason, which the audit row keeps. */
+static void test_product_gtin_change_needs_reason(void)
+{
+    testdb_t t;
+    gi_error_t e;
+    db_product_t p, q;
+    testdb_open(&t);
+    gi_product_input_t in = mango;
+    in.gtin = "6901234567892";
+    CHECK(gi_product_add(&t.ctx, &in, &p, NULL) == GI_OK);
+    in.standard = "DB45/T 1-2026"; /* same GTIN: no reason needed */
+    CHECK(gi_product_edit(&t.ctx, p.id, &in, NULL, &e) == GI_OK);
+    in.gtin = "6901234567885";
+    CHECK(gi_product_edit(&t.ctx, p.id, &in, NULL, &e) == GI_EINVAL);
+    CHECK(strstr(e.msg, "needs a reason") != NULL);
+    CHECK(gi_product_get(&t.ctx, p.id, &q, NULL) == GI_OK);
+    CHECK_STR(q.gtin, "06901234567892");
+    in.gtin = ""; /* removing it is a change too */
+    CHECK(gi_product_edit(&t.ctx, p.id, &in, NULL, &e) == GI_EINVAL);
+    in.gtin = "6901234567885";
+    in.reason = "new GS1 item number for the 5 kg box";
+    CHECK(gi_product_edit(&t.ctx, p.id, &in, &q, &e) == GI_OK);
+    CHECK_STR(q.gtin, "06901234567885");
+    sqlite3 *raw;
+    sqlite3_stmt *st;
+    CHECK(sqlite3_open(t.path, &raw) == SQLITE_OK);
+    CHECK(sqlite3_prepare_v2(raw,
+                             "SELECT json_extract(detail, '$.reason') FROM audit_log "
+                             "WHERE action = 'product.edit' ORDER BY id DESC LIMIT 1",
+                             -1, &st, NULL) == SQLITE_OK);
+    CHECK(sqlite3_step(st) == SQLITE_ROW);
+    CHECK_STR((const char *)sqlite3_column_text(st, 0), "new GS1 item number for the 5 kg box");
+    sqlite3_finalize(st);
+    sqlite3_close(raw);
+    testdb_close(&t);
+}
+
 TEST_MAIN("registry", TEST(test_product_add_and_get), TEST(test_product_refusals),
           TEST(test_operator_uscc_rules), TEST(test_auth_happy_path),
           TEST(test_auth_forbidden_transitions), TEST(test_auth_expiry),
           TEST(test_auth_needs_reason_and_doc), TEST(test_auth_grant_refusals),
-          TEST(test_needs_review_after_two_years))
+          TEST(test_needs_review_after_two_years), TEST(test_auth_grant_protected_area),
+          TEST(test_product_gtin_change_needs_reason))
