@@ -300,7 +300,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     gi_ctx_t ctx = {NULL, "user:fuzz", NOW};
     web_api_request_t rq = {.method = "POST", .body = (const char *)data + 1, .body_len = size - 1};
-    web_api_response_t out = {.file.fd = -1};
+    web_api_response_t out = {0};
     call_t c = {.ctx = &ctx, .rq = &rq, .out = &out};
     size_t kind = change_of(data[0]);
     json_t *doc = changes[kind].optional ? api_body_optional(&c, changes[kind].fields)
