@@ -12,7 +12,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#define CLI_MAX_OPTS 32
+#define CLI_MAX_OPTS 64 /* options of one command (serve has the most) */
 #define CLI_MAX_ARGS 8
 
 typedef struct {

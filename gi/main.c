@@ -170,6 +170,14 @@ static int parse_args(cli_t *cli, const cli_command_t *cmd, int argc, char **arg
 {
     struct option longopts[CLI_MAX_OPTS + 8];
     int c;
+    size_t n = 0;
+    while (cmd->opts && cmd->opts[n].name)
+        n++;
+    if (n > CLI_MAX_OPTS) { /* a command table outgrew cli_t: found by any test of it */
+        fprintf(stderr, "gimark %s: %zu options, more than CLI_MAX_OPTS (%d)\n", cmd->word, n,
+                CLI_MAX_OPTS);
+        return 1;
+    }
     build_longopts(cmd, longopts);
     opterr = 0;
     optind = 1;

@@ -2,6 +2,8 @@
 # run-unit.sh - runs every unit-test binary in a directory and adds up their
 # "N passed, N failed" lines. Usage: run-unit.sh build/tests
 dir=$1
+# library caches (fonts, glyphs) are not leaks of ours: tests/lsan.supp
+export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$(cd "$(dirname "$0")" && pwd)/lsan.supp}"
 passed=0
 failed=0
 for t in "$dir"/test_*; do

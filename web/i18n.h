@@ -63,6 +63,7 @@ typedef struct {
     const char *batch_status[6]; /* requested approved rejected issued activated voided */
     const char *admin_title, *progress, *target_of, *products, *operators;
     const char *waiting_batches, *waiting_auths, *approve, *reject, *issue, *note;
+    const char *own_request; /* a batch the viewer requested: another account approves it */
     const char *done;
     const char *scans_per_day, *verdict_mix, *labels_per_month, *total, *busiest;
     const char *anomalies, *unknown_inputs, *repeated_codes, *suspect_scans;

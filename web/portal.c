@@ -580,7 +580,12 @@ static void admin_batches(page_t *pg, web_buf_t *b, const rows_t *batches, int m
         web_html(b, "<li><strong>%s %D</strong>: %D %s, %s %s (%s)", pg->p->batch, x->id, x->count,
                  pg->p->labels, pg->t->lot_number, x->lot_number,
                  batch_status_text(pg->p, x->status));
-        if (may_decide && requested) {
+        if (may_decide && requested && strcmp(x->requested_by, pg->actor) == 0) {
+            /* no account approves its own request; it may still withdraw it */
+            web_html(b, " <em>%s</em>", pg->p->own_request);
+            snprintf(action, sizeof action, "/admin/batches/%lld/reject", (long long)x->id);
+            portal_decision_form(pg, b, action, pg->p->reject, "note", pg->p->note, 1);
+        } else if (may_decide && requested) {
             snprintf(action, sizeof action, "/admin/batches/%lld/approve", (long long)x->id);
             portal_decision_form(pg, b, action, pg->p->approve, "note", pg->p->note, 0);
             snprintf(action, sizeof action, "/admin/batches/%lld/reject", (long long)x->id);

@@ -23,6 +23,7 @@ DAY = 86400
 # A batch is approved by another actor than the one that requested it (the
 # CLI acts as cli:$USER unless --actor names someone else).
 REVIEWER = "cli:reviewer"
+PASSWORD = "correct horse battery staple"  # of the accounts add_user makes
 
 
 class Tally:
@@ -96,6 +97,17 @@ class Workdir:
         with open(csv, encoding="utf-8") as f:
             codes = [line.split(",")[0].replace("-", "") for line in f.read().splitlines()[1:]]
         return b["id"], codes
+
+
+def add_user(w, name, role, operator=None, scope=None):
+    """Adds an account with PASSWORD and returns an API token of it."""
+    args = ["user", "add", name, "--role", role]
+    if operator:
+        args += ["--operator", operator]
+    if scope:
+        args += ["--scope", scope]
+    w.gimark(*args, stdin=PASSWORD + "\n")
+    return w.json("token", "create", name, "--name", "test")["token"]
 
 
 def seed_verdicts(w):

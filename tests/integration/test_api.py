@@ -16,17 +16,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import gimark_test as g  # noqa: E402
 
-PASSWORD = "correct horse battery staple"
-
-
-def add_user(w, name, role, operator=None, scope=None):
-    args = ["user", "add", name, "--role", role]
-    if operator:
-        args += ["--operator", operator]
-    if scope:
-        args += ["--scope", scope]
-    w.gimark(*args, stdin=PASSWORD + "\n")
-    return w.json("token", "create", name, "--name", "test")["token"]
+PASSWORD, add_user = g.PASSWORD, g.add_user
 
 
 def call(s, method, path, token=None, body=None):

@@ -20,18 +20,8 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gimark_test as g  # noqa: E402
 
-PASSWORD = "correct horse battery staple"
+add_user = g.add_user
 BIG = 1000000
-
-
-def add_user(w, name, role, operator=None, scope=None):
-    args = ["user", "add", name, "--role", role]
-    if operator:
-        args += ["--operator", operator]
-    if scope:
-        args += ["--scope", scope]
-    w.gimark(*args, stdin=PASSWORD + "\n")
-    return w.json("token", "create", name, "--name", "test")["token"]
 
 
 def seed(w):
@@ -44,7 +34,7 @@ def seed(w):
                "--quota", 2 * BIG)
     w.gimark("auth", "approve", a["id"], "--doc", "CNIPA Announcement No. 475")
     b = w.json("batch", "request", "--auth", a["id"], "--count", BIG, "--lot", "BIG-1")
-    w.gimark("batch", "approve", b["id"])
+    w.gimark("batch", "approve", b["id"], "--actor", g.REVIEWER)
     w.gimark("batch", "issue", b["id"])
     small, _ = w.batch(1, 60, activate=False)
     _, codes = w.batch(1, 1)

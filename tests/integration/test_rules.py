@@ -23,20 +23,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import gimark_test as g  # noqa: E402
 
-PASSWORD = "correct horse battery staple"
+add_user = g.add_user
 OPERATOR_A = "93451003MA815908XM"  # operator 1, Tianyang (451003)
 OPERATOR_B = "91450100MA8609132C"  # operator 2, Hengzhou (450127)
 OLD_GTIN, NEW_GTIN = "06901234567892", "06901234567885"
-
-
-def add_user(w, name, role, operator=None, scope=None):
-    args = ["user", "add", name, "--role", role]
-    if operator:
-        args += ["--operator", operator]
-    if scope:
-        args += ["--scope", scope]
-    w.gimark(*args, stdin=PASSWORD + "\n")
-    return w.json("token", "create", name, "--name", "test")["token"]
 
 
 def call(s, method, path, token, body=None):
@@ -151,6 +141,16 @@ def test_self_approval(t, s, w, tokens):
     t.check(status == 403 and "another account must approve it" in doc["error"]["message"],
             "the requester approving its own batch: 403", raw[:300])
     t.check(dump(w) == before, "the refused approval left the database unchanged")
+    from test_pages import Browser
+    for name, own in (("reg", True), ("reg2", False)):
+        desk = Browser(s)
+        desk.sign_in(name)
+        status, _, html, _ = desk.get("/admin/?lang=en")
+        offered = 'action="/admin/batches/%d/approve?' % bid in html
+        t.check(status == 200 and offered != own and
+                ("another account approves it" in html) == own,
+                "the desk of %s %s the approve button of the batch it requested" %
+                (name, "hides" if own else "shows"), status)
     status, doc, raw = call(s, "POST", "batches/%d/approve" % bid, reg2, {"note": "checked"})
     t.check(status == 200 and doc["status"] == "approved" and doc["decided_by"] == "user:reg2",
             "a second regulator approves it", raw[:300])

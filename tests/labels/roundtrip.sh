@@ -171,7 +171,9 @@ run batch export 1 --format pdf --out "$D/c128.pdf" --base-url $BASE --symbology
     --label-size 90x40
 expect_status 0 "Code128 export"
 pdftoppm -r 300 -png "$D/c128.pdf" "$D/c128" 2>/dev/null
-decode "$D"/c128-*.png >"$D/c128.txt"
+# a code is 16 symbols: zbar's linear scanner now and then reports a shorter
+# run of one bar pattern, with a valid checksum, as a symbol of its own
+decode -Scode128.min-length=16 "$D"/c128-*.png >"$D/c128.txt"
 sed 's|.*/V/||' "$D/issued.txt" | sort >"$D/codes.txt"
 same_set "Code128" "$D/c128.txt" "$D/codes.txt"
 refused 1 "choose a larger label" "Code128 on a label too small" -- \
