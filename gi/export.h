@@ -50,8 +50,8 @@ gi_err_t gi_batch_export_check(const gi_ctx_t *ctx, int64_t batch_id, const gi_e
  * first byte is written (who took which batch, in which format, how many
  * labels, the reason when one is given; never a file's path). A Digital
  * Link carries the batch's GTIN (the product's at issuance). The labels are
- * held in memory as compact strings, about 100 bytes each. A stop (the sink's cancelled() or a failed
- * write) comes back as GI_EIO with the message "stopped". */
+ * held in memory as compact strings, about 100 bytes each. A stop (the sink's cancelled() or a
+ * failed write) comes back as GI_EIO with the message "stopped". */
 gi_err_t gi_batch_export(const gi_ctx_t *ctx, int64_t batch_id, const gi_export_t *ex,
                          size_t *written, gi_error_t *err);
 

@@ -108,7 +108,6 @@ typedef struct {
     unsigned status;
     size_t body_bytes;
     int body_too_large;
-    int head;            /* a HEAD request: answered and recorded like GET, without a body */
     const char *method;  /* valid while the request lasts */
     const char *url;     /* the path, valid while the request lasts */
     int host_missing;    /* HTTP/1.1 without a Host header */
@@ -854,7 +853,6 @@ static request_t *request_begin(web_server_t *s, struct MHD_Connection *c, const
         return NULL;
     clock_gettime(CLOCK_MONOTONIC, &rq->start);
     web_route(method, url, &rq->route);
-    rq->head = strcmp(method, "HEAD") == 0;
     rq->method = method;
     rq->url = url;
     rq->host_missing = strcmp(version, "HTTP/1.1") == 0 && !header(c, MHD_HTTP_HEADER_HOST);
