@@ -152,6 +152,19 @@ static label_err_t write_png(label_sheet_t *sh, label_encoder_t *enc, const labe
 }
 
 /* PDF: a page per sheet, written as each page is shown. */
+/* Ends a vector drawing: destroys cr, finishes s (a stream surface writes
+ * its last bytes here) and destroys it; the first error of either. */
+static cairo_status_t surface_done(cairo_t *cr, cairo_surface_t *s)
+{
+    cairo_status_t st = cairo_status(cr);
+    cairo_destroy(cr);
+    cairo_surface_finish(s);
+    if (st == CAIRO_STATUS_SUCCESS)
+        st = cairo_surface_status(s);
+    cairo_surface_destroy(s);
+    return st;
+}
+
 static label_err_t write_pdf(label_sheet_t *sh, label_encoder_t *enc, const label_layout_t *l,
                              const label_item_t *items, size_t n, label_out_t *o,
                              label_progress_fn progress, void *arg, char *errbuf, size_t errlen)
@@ -171,12 +184,7 @@ static label_err_t write_pdf(label_sheet_t *sh, label_encoder_t *enc, const labe
         }
         cairo_show_page(cr);
     }
-    cairo_status_t st = cairo_status(cr);
-    cairo_destroy(cr);
-    cairo_surface_finish(s);
-    if (st == CAIRO_STATUS_SUCCESS)
-        st = cairo_surface_status(s);
-    cairo_surface_destroy(s);
+    cairo_status_t st = surface_done(cr, s);
     if (rc == LABEL_OK && st != CAIRO_STATUS_SUCCESS)
         rc = cairo_failed(st, o, errbuf, errlen);
     return rc;
@@ -247,12 +255,7 @@ static label_err_t write_svg(label_sheet_t *sh, label_encoder_t *enc, const labe
         cairo_t *cr = cairo_create(s);
         cairo_scale(cr, 1 / (25.4 / 72.0), 1 / (25.4 / 72.0));
         rc = draw_page(sh, enc, cr, l, items, first, last, 0, o, errbuf, errlen);
-        cairo_status_t st = cairo_status(cr);
-        cairo_destroy(cr);
-        cairo_surface_finish(s);
-        if (st == CAIRO_STATUS_SUCCESS)
-            st = cairo_surface_status(s);
-        cairo_surface_destroy(s);
+        cairo_status_t st = surface_done(cr, s);
         /* the searches below stop at a NUL */
         if (st == CAIRO_STATUS_SUCCESS &&
             (st = label_membuf_append(&buf, (const unsigned char *)"", 1)) == CAIRO_STATUS_SUCCESS)

@@ -99,6 +99,20 @@ class Workdir:
         return b["id"], codes
 
 
+USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+def uscc_with_checks(first17):
+    """first17 with its organisation-code and GB 32100 check characters made right."""
+    org = first17[8:16]
+    total = sum(int(c, 36) * w for c, w in zip(org, (3, 7, 9, 10, 5, 8, 4, 2)))
+    check = 11 - total % 11
+    body = first17[:16] + ("X" if check == 10 else "0" if check == 11 else str(check))
+    total = sum(USCC_CHARS.index(c) * w for c, w in zip(
+        body, (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)))
+    return body + USCC_CHARS[(31 - total % 31) % 31]
+
+
 def add_user(w, name, role, operator=None, scope=None):
     """Adds an account with PASSWORD and returns an API token of it."""
     args = ["user", "add", name, "--role", role]
