@@ -288,8 +288,16 @@ gi_err_t gi_batch_export(const gi_ctx_t *ctx, int64_t batch_id, const gi_export_
     if ((rc = collect_labels(ctx, &v.batch, &c, err)) == GI_OK &&
         label_check(&ex->layout, c.n ? &c.items[0] : NULL, ex->format, msg, sizeof msg) != LABEL_OK)
         rc = gi_fail(err, GI_EINVAL, "%s", msg);
-    if (rc == GI_OK && (rc = audit_export(ctx, batch_id, ex, c.n, err)) == GI_OK)
+    /* A stream is audited before its first byte leaves. A file on the
+     * server is audited once it is whole: a symbol of a later label that the
+     * layout cannot take (Code128 and DataMatrix widths vary with the code)
+     * is then a refusal that leaves the database as it was. */
+    if (rc == GI_OK && !ex->path)
+        rc = audit_export(ctx, batch_id, ex, c.n, err);
+    if (rc == GI_OK)
         rc = render(ex, &v, &c, err);
+    if (rc == GI_OK && ex->path)
+        rc = audit_export(ctx, batch_id, ex, c.n, err);
     if (written)
         *written = c.n;
     collect_free(&c);

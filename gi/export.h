@@ -46,9 +46,10 @@ gi_err_t gi_batch_export_check(const gi_ctx_t *ctx, int64_t batch_id, const gi_e
                                size_t *labels, gi_error_t *err);
 
 /* Writes the print file of an issued or activated batch to ex->path or
- * ex->sink. Voided labels are left out. The export is audited before the
- * first byte is written (who took which batch, in which format, how many
- * labels, the reason when one is given; never a file's path). A Digital
+ * ex->sink. Voided labels are left out. The export is audited (who took
+ * which batch, in which format, how many labels, the reason when one is
+ * given; never a file's path): a stream before its first byte, a file once
+ * it is whole. A Digital
  * Link carries the batch's GTIN (the product's at issuance). The labels are
  * held in memory as compact strings, about 100 bytes each. A stop (the sink's cancelled() or a
  * failed write) comes back as GI_EIO with the message "stopped". */
