@@ -36,6 +36,7 @@ typedef struct {
     const char *verdict;           /* static string (gi_verdict_name) */
     char client_key[GI_CLIENT_KEY_LEN + 1];
     const char *ua_class; /* static string (gi_ua_class) */
+    int client_row;       /* the tally's client_row: the scan moves its client's row */
 } gi_scan_event_t;
 
 typedef struct {
@@ -68,6 +69,8 @@ typedef struct {
     int64_t clients;  /* distinct clients whose last scan is inside the window, this
                          one included; at most clients_kept */
     int64_t first_at; /* time of the code's first scan */
+    int client_row;   /* 1 when the scan must be written to the code's row of this
+                         client (new client, or its row a minute old), else 0 */
 } gi_scan_tally_t;
 
 /* Counts one more scan of code by client_key at time now. db is the calling

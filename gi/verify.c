@@ -133,13 +133,14 @@ gi_err_t gi_verify_scan(const gi_ctx_t *ctx, gi_scan_queue_t *q, const gi_scan_i
         check_gtin(in, out);
     if (in->skip_unknown && !out->found)
         return GI_OK;
-    int counted = 0;
+    int counted = 0, client_row = 0;
     if (out->found) {
         char today[GI_DATE_LEN + 1];
         gi_scan_tally_t n;
         if (gi_scan_count_next(q, ctx->db, out->code.s, in->client_key, ctx->now, &n) != 0)
             return gi_fail(err, GI_EIO, "cannot count scans: %s", db_errmsg(ctx->db));
         counted = 1;
+        client_row = n.client_row;
         out->scans = n.scans;
         out->clients = n.clients;
         out->first_scan_at = n.first_at;
@@ -147,6 +148,7 @@ gi_err_t gi_verify_scan(const gi_ctx_t *ctx, gi_scan_queue_t *q, const gi_scan_i
         out->verdict = gi_verdict_of(&out->view, today, n.clients, in->repeat_threshold);
     }
     scan_event(ctx, out, in->input, in->len, counted, in->client_key, in->ua_class, &ev);
+    ev.client_row = client_row;
     gi_scan_push(q, &ev);
     return GI_OK;
 }

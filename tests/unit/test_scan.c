@@ -19,6 +19,7 @@ static void push_from(gi_scan_queue_t *q, db_t *db, const char *code, const char
     ev.verdict = "GENUINE";
     snprintf(ev.client_key, sizeof ev.client_key, "%s", client);
     ev.ua_class = "other";
+    ev.client_row = got->client_row;
     gi_scan_push(q, &ev);
 }
 
@@ -251,6 +252,59 @@ static void test_clients_survive_eviction_and_restart(void)
     testdb_close(&t);
 }
 
+static int keep_last_at(const char *client_key, int64_t last_at, void *arg)
+{
+    (void)client_key;
+    *(int64_t *)arg = last_at;
+    return 0;
+}
+
+static int64_t stored_last_at(db_t *db, const char *code)
+{
+    int64_t at = -1;
+    CHECK(db_scan_clients(db, code, 0, 10, keep_last_at, &at) == DB_OK);
+    return at;
+}
+
+/* A client's row moves in steps of a minute (of a 16th of a short window):
+ * reloads in between count in memory and leave the row alone. */
+static void test_client_row_steps(void)
+{
+    testdb_t t;
+    gi_error_t e;
+    testdb_open(&t);
+    gi_scan_config_t cfg = {.window_s = 3600, .clients_kept = 11};
+    gi_scan_queue_t *q = gi_scan_queue_start(t.path, &cfg, &e);
+    const char *code = "STEPSTEPSTEPSTEP";
+    gi_scan_tally_t got = {0};
+    push_from(q, t.db, code, client(0), 1000, &got);
+    CHECK(got.client_row == 1);
+    push_from(q, t.db, code, client(0), 1059, &got);
+    CHECK(got.client_row == 0 && got.scans == 2 && got.clients == 1);
+    gi_scan_sync(q);
+    CHECK(stored_last_at(t.db, code) == 1000);
+    push_from(q, t.db, code, client(0), 1060, &got);
+    CHECK(got.client_row == 1);
+    gi_scan_sync(q);
+    CHECK(stored_last_at(t.db, code) == 1060);
+    gi_scan_queue_stop(q);
+    /* read back after a restart, the row's time is where the step counts from */
+    q = gi_scan_queue_start(t.path, &cfg, &e);
+    push_from(q, t.db, code, client(0), 1100, &got);
+    CHECK(got.client_row == 0 && got.scans == 4 && got.clients == 1);
+    push_from(q, t.db, code, client(1), 1101, &got);
+    CHECK(got.client_row == 1 && got.clients == 2);
+    gi_scan_queue_stop(q);
+    cfg.window_s = 160; /* steps of 10 s */
+    q = gi_scan_queue_start(t.path, &cfg, &e);
+    push_from(q, t.db, code, client(1), 1110, &got);
+    CHECK(got.client_row == 0);
+    push_from(q, t.db, code, client(1), 1111, &got);
+    CHECK(got.client_row == 1);
+    gi_scan_queue_stop(q);
+    testdb_close(&t);
+}
+
 /* A scans file of version 1 gets its codes' clients from its scan rows. */
 static void test_scans_file_upgrade(void)
 {
@@ -302,4 +356,4 @@ static void test_client_key_and_ua(void)
 TEST_MAIN("scan", TEST(test_counts_and_flush_on_stop), TEST(test_eviction_keeps_counts),
           TEST(test_concurrent_pushers), TEST(test_distinct_clients), TEST(test_window),
           TEST(test_clients_survive_eviction_and_restart), TEST(test_scans_file_upgrade),
-          TEST(test_client_key_and_ua))
+          TEST(test_client_row_steps), TEST(test_client_key_and_ua))
