@@ -31,7 +31,7 @@ SAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 
 CLI_SRC  = gi/main.c $(wildcard gi/cli*.c)
 LIB_SRC  = $(filter-out $(CLI_SRC),$(wildcard gi/*.c db/*.c labels/*.c web/*.c))
-SQL_SRC  = db/schema.sql $(sort $(wildcard db/migrations/*.sql))
+SQL_SRC  = db/sqlite/schema.sql $(sort $(wildcard db/sqlite/migrations/*.sql))
 GEN_SQL  = build/gen/db_sql.c
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 

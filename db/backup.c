@@ -4,7 +4,7 @@
  * database as one, and the claim that keeps every other process off a
  * database while it is replaced.
  */
-#include "db/internal.h"
+#include "db/sqlite.h"
 
 #include <errno.h>
 #include <fcntl.h>

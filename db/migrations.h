@@ -1,8 +1,8 @@
 /*
  * migrations.h - the schema as embedded at build time (internal to db/).
  *
- * db_migrations[0] is db/schema.sql (version 1); the rest are
- * db/migrations/NNNN_name.sql in ascending version order.
+ * db_migrations[0] is db/sqlite/schema.sql (version 1); the rest are
+ * db/sqlite/migrations/NNNN_name.sql in ascending version order.
  */
 #ifndef DB_MIGRATIONS_H
 #define DB_MIGRATIONS_H

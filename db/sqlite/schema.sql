@@ -1,6 +1,6 @@
 -- schema.sql - gimark schema, version 1 (the registry and its audit log).
 --
--- Later versions are db/migrations/NNNN_name.sql, applied in order inside one
+-- Later versions are db/sqlite/migrations/NNNN_name.sql, applied in order inside one
 -- transaction by db_open(); PRAGMA user_version records the version reached.
 -- Times are Unix seconds (UTC); dates are 'YYYY-MM-DD' text.
 

@@ -1,9 +1,9 @@
 /*
- * internal.h - what db.c shares with the other files of db/ (backup.c).
- * Not for use outside db/.
+ * sqlite.h - what the SQLite engine (db/sqlite.c) shares with the copies of
+ * its files (db/backup.c). Not for use outside db/.
  */
-#ifndef DB_INTERNAL_H
-#define DB_INTERNAL_H
+#ifndef DB_SQLITE_H
+#define DB_SQLITE_H
 
 #include "db/db.h"
 

@@ -1,0 +1,131 @@
+/*
+ * engine.h - the statement layer the domain files of db/ are written against
+ * (internal to db/).
+ *
+ * The domain files (registry.c, labels.c, scans.c, accounts.c, audit.c) hold
+ * the SQL of their area next to the functions that run it, written once in
+ * standard SQL; an engine (sqlite.c) prepares, binds, steps and reads it, the
+ * way SQLite keeps its OS behind a VFS. A statement whose text must differ
+ * between engines names each text side by side in its db_query_t.
+ *
+ * A statement is prepared once per connection, on its first use, and kept in
+ * the connection's cache under the slot its db_query_t receives then. Its
+ * column count is checked at prepare against the count the query declares,
+ * which its reader declares too: a column added to a record's list but not
+ * to its reader (or the other way round) fails at once, not by position.
+ */
+#ifndef DB_ENGINE_H
+#define DB_ENGINE_H
+
+#include "db/db.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define DB_MAX_QUERIES 96 /* statements in all domain files together */
+
+typedef struct {
+    const char *sql; /* standard SQL; ?N (or ?) placeholders */
+    int ncols;       /* columns a row has; 0 for a statement that yields none */
+    int slot;        /* the cache slot, given on first use (0: none yet) */
+} db_query_t;
+
+#define DB_QUERY(text, columns)                                                                    \
+    {                                                                                              \
+        (text), (columns), 0                                                                       \
+    }
+
+/* The smaller and the greater of two SQL values, in SQL every engine runs
+ * (SQLite's two-argument min() and max() are PostgreSQL's LEAST and GREATEST). */
+#define DB_LEAST(a, b)    "CASE WHEN " b " < " a " THEN " b " ELSE " a " END"
+#define DB_GREATEST(a, b) "CASE WHEN " b " > " a " THEN " b " ELSE " a " END"
+
+/* The callback and its argument of a list, handed through db_step_rows(). */
+typedef struct {
+    void *fn;
+    void *arg;
+} db_list_ctx_t;
+
+typedef struct db_stmt db_stmt_t;
+
+/* The cached statement of q on this connection, prepared when first used,
+ * else reset with its bindings cleared. NULL with a message in db on
+ * failure, a column count unlike q->ncols included. */
+db_stmt_t *db_stmt(db_t *db, db_query_t *q);
+/* A statement prepared for this use only (schema checks, pragmas); free it
+ * with db_stmt_free(). */
+db_stmt_t *db_stmt_once(db_t *db, const char *sql);
+void db_stmt_free(db_stmt_t *st);
+void db_stmt_reset(db_stmt_t *st);
+
+void db_bind_int(db_stmt_t *st, int i, int64_t v);
+void db_bind_text(db_stmt_t *st, int i, const char *s); /* NULL binds "" */
+void db_bind_text_or_null(db_stmt_t *st, int i, const char *s);
+void db_bind_blob(db_stmt_t *st, int i, const void *p, size_t n);
+/* Binds a page's limit and offset as parameters first and first + 1. */
+void db_bind_page(db_stmt_t *st, int first, db_page_t page);
+/* The hot loop of issuance: the cached statement of q reset but not cleared
+ * (the caller binds every parameter again), and text that stays valid until
+ * the statement is stepped. */
+db_stmt_t *db_stmt_again(db_t *db, db_query_t *q);
+void db_bind_text_static(db_stmt_t *st, int i, const char *s, size_t n);
+
+int64_t db_col_int(db_stmt_t *st, int i);
+const char *db_col_str(db_stmt_t *st, int i); /* "" for NULL */
+/* Copies a text column into a fixed field, cut to fit (a memcpy: reading a
+ * label's fifty columns through snprintf measured as a quarter of the
+ * verify path). */
+void db_col_text(db_stmt_t *st, int i, char *out, size_t cap);
+/* Copies a blob column into out, zero-filled past its end; returns its length. */
+size_t db_col_blob(db_stmt_t *st, int i, void *out, size_t cap);
+
+/* Steps a one-row statement; DB_ENOTFOUND when it yields none. The row
+ * stays readable until db_stmt_reset() or the statement's next use. */
+db_err_t db_step_one(db_t *db, db_stmt_t *st, const char *what);
+/* Runs a statement that yields no rows, then resets it. */
+db_err_t db_step_done(db_t *db, db_stmt_t *st, const char *what);
+/* Steps through rows, handing each to fn until it returns non-zero; resets. */
+db_err_t db_step_rows(db_t *db, db_stmt_t *st, const char *what,
+                      int (*fn)(db_stmt_t *st, void *ctx), void *ctx);
+/* Runs a query that yields one integer. */
+db_err_t db_query_int(db_t *db, db_stmt_t *st, const char *what, int64_t *out);
+/* Runs an INSERT ... RETURNING id; *id receives the new row's id. */
+db_err_t db_insert_id(db_t *db, db_stmt_t *st, const char *what, int64_t *id);
+/* Rows the last change touched. */
+int64_t db_changes(db_t *db);
+
+/* Records a failure message for db_errmsg() and returns code. */
+db_err_t db_fail(db_t *db, db_err_t code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Reads on a connection that holds snapshots (db_hold_snapshots) call this
+ * first: it renews the held read transaction when it is old. */
+db_err_t db_read_snapshot(db_t *db);
+/* Ends a held read transaction, so the next read sees the latest commit. */
+void db_release_snapshot(db_t *db);
+
+/* A change of the scans alone (sqlite.c: a deferred BEGIN, so it never waits
+ * for a registry change), then its end: commit when rc is DB_OK, else roll
+ * back. */
+db_err_t db_scans_begin(db_t *db);
+db_err_t db_scans_end(db_t *db, db_err_t rc);
+
+/* The batch views cached on a connection that holds snapshots (labels.c):
+ * the batches whose labels were looked up, with their authorisation,
+ * product and operator (what every label of a batch shares). The engine
+ * empties them when the register changed since they were read. */
+#define DB_VIEW_SLOTS 64
+
+typedef struct {
+    int64_t batch_id; /* 0: empty */
+    db_batch_t batch;
+    db_auth_t auth;
+    db_product_t product;
+    db_operator_t op;
+} db_batch_view_t;
+
+/* The connection's batch view slots and whether they may be used (snapshots
+ * are held); see labels.c. */
+db_batch_view_t *db_views(db_t *db, int *usable);
+
+#endif

@@ -1,0 +1,268 @@
+/*
+ * scans.c - scan events, the per-code totals and clients merged from them,
+ * and consumers' reports. The scan writer's append is the engine's own
+ * (db_scans_record in sqlite.c).
+ */
+#include "db/db.h"
+#include "db/engine.h"
+#include "db/records.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static db_query_t q_scan_count =
+    DB_QUERY("SELECT count, first_at FROM scans.scan_total WHERE code = ?", 2);
+static db_query_t q_scan_total_add =
+    DB_QUERY("INSERT INTO scans.scan_total (code, count, first_at) VALUES (?,?,?) "
+             "ON CONFLICT (code) DO UPDATE SET count = scan_total.count + excluded.count, "
+             "first_at = " DB_LEAST("scan_total.first_at", "excluded.first_at"),
+             0);
+static db_query_t q_scan_top = DB_QUERY("SELECT coalesce(max(id), 0) FROM scans.scan", 1);
+static db_query_t q_scan_merged_set =
+    DB_QUERY("UPDATE scans.scan_merged SET through_id = ? WHERE one = 1", 0);
+static db_query_t q_scan_catch_up = DB_QUERY(
+    "INSERT INTO scans.scan_total (code, count, first_at) "
+    "SELECT code, count(*), min(at) FROM scans.scan WHERE id > "
+    "(SELECT through_id FROM scans.scan_merged) AND code IS NOT NULL GROUP BY code "
+    "ORDER BY code ON CONFLICT (code) DO UPDATE SET count = scan_total.count + excluded.count, "
+    "first_at = " DB_LEAST("scan_total.first_at", "excluded.first_at"),
+    0);
+#define CLIENT_FIRST_AT "first_at = " DB_LEAST("scan_client.first_at", "excluded.first_at")
+#define CLIENT_LAST_AT  "last_at = " DB_GREATEST("scan_client.last_at", "excluded.last_at")
+#define SCAN_CLIENT_UPSERT                                                                         \
+    "ON CONFLICT (code, client_key) DO UPDATE SET " CLIENT_FIRST_AT ", " CLIENT_LAST_AT
+static db_query_t q_scan_client_add =
+    DB_QUERY("INSERT INTO scans.scan_client (code, client_key, first_at, last_at) "
+             "VALUES (?,?,?,?) " SCAN_CLIENT_UPSERT,
+             0);
+static db_query_t q_scan_clients_recent =
+    DB_QUERY("SELECT client_key, last_at FROM scans.scan_client "
+             "WHERE code = ?1 AND last_at > ?2 ORDER BY last_at DESC LIMIT ?3",
+             2);
+static db_query_t q_scan_clients_catch_up =
+    DB_QUERY("INSERT INTO scans.scan_client (code, client_key, first_at, last_at) "
+             "SELECT code, client_key, min(at), max(at) FROM scans.scan WHERE id > "
+             "(SELECT through_id FROM scans.scan_merged) AND code IS NOT NULL GROUP BY code, "
+             "client_key ORDER BY code, client_key " SCAN_CLIENT_UPSERT,
+             0);
+#define REPORT_FROM                                                                                \
+    "r.id, r.at, r.code, r.text, r.contact, r.client_key, r.status, r.note, "                      \
+    "coalesce(o.id, 0), coalesce(o.region_code, '') FROM report r "                                \
+    "LEFT JOIN label l ON l.code = r.code LEFT JOIN batch b ON b.id = l.batch_id "                 \
+    "LEFT JOIN authorisation a ON a.id = b.auth_id "                                               \
+    "LEFT JOIN operator o ON o.id = a.operator_id "
+#define REPORT_NCOLUMNS 10
+static db_query_t q_report_get = DB_QUERY("SELECT " REPORT_FROM "WHERE r.id = ?", REPORT_NCOLUMNS);
+static db_query_t q_report_list =
+    DB_QUERY("SELECT " REPORT_FROM "WHERE (?1 = 0 OR o.id = ?1) "
+             "AND (?2 = '' OR substr(o.region_code, 1, length(?2)) = ?2 "
+             "OR (o.id IS NULL AND length(?2) <= 2)) "
+             "AND (?3 = '' OR r.status = ?3) ORDER BY r.id DESC LIMIT ?4 OFFSET ?5",
+             REPORT_NCOLUMNS);
+static db_query_t q_report_set_status =
+    DB_QUERY("UPDATE report SET status = ?, note = ? WHERE id = ?", 0);
+static db_query_t q_report_insert =
+    DB_QUERY("INSERT INTO report (at, code, text, contact, client_key) "
+             "VALUES (?,?,?,?,?) RETURNING id",
+             1);
+
+/* --- scans and reports ------------------------------------------------------------ */
+
+static db_err_t set_merged(db_t *db, int64_t through_id)
+{
+    db_stmt_t *st = db_stmt(db, &q_scan_merged_set);
+    if (!st)
+        return DB_EIO;
+    db_bind_int(st, 1, through_id);
+    return db_step_done(db, st, "scan totals mark");
+}
+
+static db_err_t scan_clients_add(db_t *db, const db_scan_client_t *clients, size_t m)
+{
+    db_err_t rc = DB_OK;
+    for (size_t i = 0; rc == DB_OK && i < m; i++) {
+        db_stmt_t *st = db_stmt(db, &q_scan_client_add);
+        if (!st)
+            return DB_EIO;
+        db_bind_text(st, 1, clients[i].code);
+        db_bind_text(st, 2, clients[i].client_key);
+        db_bind_int(st, 3, clients[i].first_at);
+        db_bind_int(st, 4, clients[i].last_at);
+        rc = db_step_done(db, st, "scan client");
+    }
+    return rc;
+}
+
+db_err_t db_scan_totals_merge(db_t *db, const db_scan_total_t *totals, size_t n,
+                              const db_scan_client_t *clients, size_t m, int64_t through_id)
+{
+    db_err_t rc = db_scans_begin(db);
+    for (size_t i = 0; rc == DB_OK && i < n; i++) {
+        db_stmt_t *st = db_stmt(db, &q_scan_total_add);
+        if (!st) {
+            rc = DB_EIO;
+            break;
+        }
+        db_bind_text(st, 1, totals[i].code);
+        db_bind_int(st, 2, totals[i].count);
+        db_bind_int(st, 3, totals[i].first_at);
+        rc = db_step_done(db, st, "scan total");
+    }
+    if (rc == DB_OK)
+        rc = scan_clients_add(db, clients, m);
+    if (rc == DB_OK)
+        rc = set_merged(db, through_id);
+    return db_scans_end(db, rc);
+}
+
+static db_err_t step_query(db_t *db, db_query_t *q, const char *what)
+{
+    db_stmt_t *st = db_stmt(db, q);
+    return st ? db_step_done(db, st, what) : DB_EIO;
+}
+
+db_err_t db_scan_totals_catch_up(db_t *db)
+{
+    db_err_t rc = db_scans_begin(db);
+    if (rc == DB_OK) /* before the totals: both read the scans after the same mark */
+        rc = step_query(db, &q_scan_clients_catch_up, "scan clients catch-up");
+    if (rc == DB_OK)
+        rc = step_query(db, &q_scan_catch_up, "scan totals catch-up");
+    if (rc == DB_OK) {
+        db_stmt_t *st = db_stmt(db, &q_scan_top);
+        int64_t top = 0;
+        rc = st ? db_query_int(db, st, "last scan", &top) : DB_EIO;
+        if (rc == DB_OK)
+            rc = set_merged(db, top);
+    }
+    return db_scans_end(db, rc);
+}
+
+db_err_t db_scan_count(db_t *db, const char *code, int64_t *count, int64_t *first_at)
+{
+    if (db_read_snapshot(db) != DB_OK)
+        return DB_EIO;
+    db_stmt_t *st = db_stmt(db, &q_scan_count);
+    if (!st)
+        return DB_EIO;
+    db_bind_text(st, 1, code);
+    db_err_t rc = db_step_one(db, st, "scan count");
+    *count = 0;
+    *first_at = 0;
+    if (rc == DB_OK) {
+        *count = db_col_int(st, 0);
+        *first_at = db_col_int(st, 1);
+    }
+    db_stmt_reset(st);
+    return rc == DB_ENOTFOUND ? DB_OK : rc;
+}
+
+typedef struct {
+    db_scan_client_fn fn;
+    void *arg;
+} client_ctx_t;
+
+static int client_row(db_stmt_t *st, void *ctx)
+{
+    client_ctx_t *c = ctx;
+    return c->fn(db_col_str(st, 0), db_col_int(st, 1), c->arg);
+}
+
+db_err_t db_scan_clients(db_t *db, const char *code, int64_t after, int64_t limit,
+                         db_scan_client_fn fn, void *arg)
+{
+    if (db_read_snapshot(db) != DB_OK)
+        return DB_EIO;
+    db_stmt_t *st = db_stmt(db, &q_scan_clients_recent);
+    if (!st)
+        return DB_EIO;
+    db_bind_text(st, 1, code);
+    db_bind_int(st, 2, after);
+    db_bind_int(st, 3, limit);
+    client_ctx_t c = {fn, arg};
+    return db_step_rows(db, st, "scan clients", client_row, &c);
+}
+
+db_err_t db_report_insert(db_t *db, db_report_t *r)
+{
+    db_stmt_t *st = db_stmt(db, &q_report_insert);
+    if (!st)
+        return DB_EIO;
+    db_bind_int(st, 1, r->at);
+    db_bind_text(st, 2, r->code);
+    db_bind_text(st, 3, r->text);
+    db_bind_text(st, 4, r->contact);
+    db_bind_text(st, 5, r->client_key);
+    return db_insert_id(db, st, "insert report", &r->id);
+}
+
+static void report_from_row(db_stmt_t *st, db_report_t *r)
+{
+    int i = 0;
+    r->id = db_col_int(st, i++);
+    r->at = db_col_int(st, i++);
+    db_col_text(st, i++, r->code, sizeof r->code);
+    db_col_text(st, i++, r->text, sizeof r->text);
+    db_col_text(st, i++, r->contact, sizeof r->contact);
+    db_col_text(st, i++, r->client_key, sizeof r->client_key);
+    db_col_text(st, i++, r->status, sizeof r->status);
+    db_col_text(st, i++, r->note, sizeof r->note);
+    r->operator_id = db_col_int(st, i++);
+    db_col_text(st, i++, r->region_code, sizeof r->region_code);
+    assert(i == REPORT_NCOLUMNS);
+}
+
+db_err_t db_report_get(db_t *db, int64_t id, db_report_t *out)
+{
+    db_stmt_t *st = db_stmt(db, &q_report_get);
+    if (!st)
+        return DB_EIO;
+    db_bind_int(st, 1, id);
+    db_err_t rc = db_step_one(db, st, "report");
+    if (rc == DB_OK)
+        report_from_row(st, out);
+    db_stmt_reset(st);
+    return rc;
+}
+
+static int report_row(db_stmt_t *st, void *arg)
+{
+    db_list_ctx_t *c = arg;
+    db_report_t *r = malloc(sizeof *r); /* 9 KB: not on a worker's stack */
+    if (!r)
+        return 1;
+    report_from_row(st, r);
+    int stop = ((db_report_fn)c->fn)(r, c->arg);
+    free(r);
+    return stop;
+}
+
+db_err_t db_report_list(db_t *db, const db_filter_t *f, const char *status, db_page_t page,
+                        db_report_fn fn, void *arg)
+{
+    db_stmt_t *st = db_stmt(db, &q_report_list);
+    if (!st)
+        return DB_EIO;
+    db_bind_int(st, 1, f ? f->operator_id : 0);
+    db_bind_text(st, 2, f && f->region ? f->region : "");
+    db_bind_text(st, 3, status ? status : "");
+    db_bind_page(st, 4, page);
+    db_list_ctx_t c = {(void *)fn, arg};
+    return db_step_rows(db, st, "list reports", report_row, &c);
+}
+
+db_err_t db_report_set_status(db_t *db, int64_t id, const char *status, const char *note)
+{
+    db_stmt_t *st = db_stmt(db, &q_report_set_status);
+    if (!st)
+        return DB_EIO;
+    db_bind_text(st, 1, status);
+    db_bind_text(st, 2, note);
+    db_bind_int(st, 3, id);
+    db_err_t rc = db_step_done(db, st, "triage report");
+    if (rc == DB_OK && db_changes(db) == 0)
+        rc = db_fail(db, DB_ENOTFOUND, "no report %lld", (long long)id);
+    return rc;
+}
