@@ -129,10 +129,16 @@ typedef struct {
  * to every connection. Writes the name into out. */
 void db_scans_path(const char *path, char *out, size_t cap);
 
-/* Opens (creating if needed) the database at path, applies pending migrations
- * in one transaction and sets WAL, foreign keys and a busy timeout. On failure
- * returns NULL and writes a message into errbuf. Free with db_close(). */
-db_t *db_open(const char *path, char *errbuf, size_t errlen);
+/* Opens the database target names: a file path (SQLite: created when
+ * missing, WAL, foreign keys, a busy timeout) or a PostgreSQL server (a
+ * postgresql:// URI or "host=... dbname=..."), and applies pending
+ * migrations in one transaction. On failure returns NULL and writes a
+ * message into errbuf. Free with db_close(). */
+db_t *db_open(const char *target, char *errbuf, size_t errlen);
+/* Whether target names a database server rather than a file. */
+int db_target_is_server(const char *target);
+/* "sqlite" or "postgresql". */
+const char *db_engine_name(const db_t *db);
 void db_close(db_t *db);
 
 /* By default every commit is on disk before it returns. After this call a
@@ -155,9 +161,9 @@ void db_hold_snapshots(db_t *db, int max_ms);
 /* The message of the last failure on this connection. */
 const char *db_errmsg(const db_t *db);
 
-/* Schema version reached (PRAGMA user_version) and the newest this build knows. */
+/* Schema version reached and the newest this build knows, both of db's engine. */
 int db_schema_version(db_t *db);
-int db_schema_latest(void);
+int db_schema_latest(const db_t *db);
 
 /* A change: begin (taking the write lock at once), commit or roll back.
  * Calls nest: an inner begin/commit is a savepoint inside the outer change,

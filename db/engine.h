@@ -19,6 +19,7 @@
 
 #include "db/db.h"
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -48,14 +49,74 @@ typedef struct {
 
 typedef struct db_stmt db_stmt_t;
 
+/* The batch views cached on a connection that holds snapshots (labels.c):
+ * the batches whose labels were looked up, with their authorisation,
+ * product and operator (what every label of a batch shares). The engine
+ * empties them when the register changed since they were read. */
+#define DB_VIEW_SLOTS 64
+
+typedef struct {
+    int64_t batch_id; /* 0: empty */
+    db_batch_t batch;
+    db_auth_t auth;
+    db_product_t product;
+    db_operator_t op;
+} db_batch_view_t;
+
+/* What an engine does; engine.c turns the db_ API and the layer below into
+ * calls of it. Errors are recorded in the connection (db_fail). */
+typedef struct {
+    const char *name;
+    void (*close)(db_t *db);                     /* frees the engine's part and db */
+    db_err_t (*exec)(db_t *db, const char *sql); /* statements without parameters or rows */
+    int (*in_transaction)(db_t *db);
+    const char *begin_sql; /* the outermost change's BEGIN */
+    db_err_t (*scans_begin)(db_t *db);
+    db_err_t (*scans_record)(db_t *db, const db_scan_t *scans, size_t n, int64_t *last_id);
+    db_err_t (*read_snapshot)(db_t *db);
+    void (*release_snapshot)(db_t *db);
+    db_err_t (*cache_size)(db_t *db, int mib);
+    db_err_t (*relax_durability)(db_t *db);
+    int (*schema_version)(db_t *db);
+    int (*schema_latest)(void);
+    int64_t (*changes)(db_t *db);
+    /* statements: prepare checks the column count unless ncols < 0 */
+    db_stmt_t *(*prepare)(db_t *db, const db_query_t *q, int ncols);
+    void (*finalize)(db_stmt_t *st);
+    void (*reset)(db_stmt_t *st, int clear);
+    void (*bind_int)(db_stmt_t *st, int i, int64_t v);
+    void (*bind_text)(db_stmt_t *st, int i, const char *s, size_t n, int is_static);
+    void (*bind_null)(db_stmt_t *st, int i);
+    void (*bind_blob)(db_stmt_t *st, int i, const void *p, size_t n);
+    db_err_t (*step)(db_stmt_t *st, int *row, const char *what); /* *row: 1 a row, 0 done */
+    int64_t (*col_int)(db_stmt_t *st, int i);
+    const char *(*col_str)(db_stmt_t *st, int i, size_t *len); /* "" and 0 for NULL */
+    size_t (*col_blob)(db_stmt_t *st, int i, void *out, size_t cap);
+} db_engine_t;
+
+/* What every connection has; an engine's connection begins with it. */
+struct db {
+    const db_engine_t *eng;
+    db_stmt_t *stmt[DB_MAX_QUERIES + 1]; /* by slot; 0 is never given */
+    int depth;                           /* open db_begin() calls; inner ones are savepoints */
+    int hold_ms;                         /* db_hold_snapshots(): how long a snapshot may live */
+    db_batch_view_t views[DB_VIEW_SLOTS];
+    char err[512];
+};
+
+/* What every statement has; an engine's statement begins with it. */
+struct db_stmt {
+    db_t *db;
+};
+
+/* The engines' openers (db_open picks one by the target's form). */
+db_t *db_sqlite_open(const char *path, char *errbuf, size_t errlen);
+db_t *db_pg_open(const char *conninfo, char *errbuf, size_t errlen);
+
 /* The cached statement of q on this connection, prepared when first used,
  * else reset with its bindings cleared. NULL with a message in db on
  * failure, a column count unlike q->ncols included. */
 db_stmt_t *db_stmt(db_t *db, db_query_t *q);
-/* A statement prepared for this use only (schema checks, pragmas); free it
- * with db_stmt_free(). */
-db_stmt_t *db_stmt_once(db_t *db, const char *sql);
-void db_stmt_free(db_stmt_t *st);
 void db_stmt_reset(db_stmt_t *st);
 
 void db_bind_int(db_stmt_t *st, int i, int64_t v);
@@ -104,28 +165,16 @@ db_err_t db_read_snapshot(db_t *db);
 /* Ends a held read transaction, so the next read sees the latest commit. */
 void db_release_snapshot(db_t *db);
 
-/* A change of the scans alone (sqlite.c: a deferred BEGIN, so it never waits
+/* A change of the scans alone (SQLite: a deferred BEGIN, so it never waits
  * for a registry change), then its end: commit when rc is DB_OK, else roll
  * back. */
 db_err_t db_scans_begin(db_t *db);
 db_err_t db_scans_end(db_t *db, db_err_t rc);
 
-/* The batch views cached on a connection that holds snapshots (labels.c):
- * the batches whose labels were looked up, with their authorisation,
- * product and operator (what every label of a batch shares). The engine
- * empties them when the register changed since they were read. */
-#define DB_VIEW_SLOTS 64
-
-typedef struct {
-    int64_t batch_id; /* 0: empty */
-    db_batch_t batch;
-    db_auth_t auth;
-    db_product_t product;
-    db_operator_t op;
-} db_batch_view_t;
-
 /* The connection's batch view slots and whether they may be used (snapshots
  * are held); see labels.c. */
 db_batch_view_t *db_views(db_t *db, int *usable);
+/* Empties the connection's batch views (the register changed). */
+void db_views_clear(db_t *db);
 
 #endif

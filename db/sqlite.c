@@ -1,10 +1,7 @@
 /*
  * sqlite.c - the SQLite engine: connections, the schema and its migrations,
- * the statement layer of engine.h, held read snapshots, and the bulk path
- * of the scan writer.
- *
- * Each connection prepares a statement once, on its first use, and keeps it
- * in stmt[] under the slot of its db_query_t.
+ * the statements of the layer in engine.h, held read snapshots, and the
+ * scan writer's append.
  */
 #include "db/db.h"
 #include "db/engine.h"
@@ -15,8 +12,6 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
-#include <stdarg.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,189 +19,145 @@
 #include <time.h>
 #include <unistd.h>
 
-struct db {
+typedef struct {
+    struct db base;
     sqlite3 *conn;
-    sqlite3_stmt *stmt[DB_MAX_QUERIES + 1]; /* by slot; 0 is never given */
-    int depth;                              /* open db_begin() calls; inner ones are savepoints */
-    int hold_ms; /* db_hold_snapshots(): how long a read snapshot may live */
     int holding; /* a held read transaction is open */
     int64_t held_since_ms;
-    /* the batch views (labels.c), valid while the main file's data_version
-     * stays the same */
-    db_batch_view_t views[DB_VIEW_SLOTS];
-    int64_t views_version;
-    char err[512];
-};
+    int64_t views_version; /* the main file's data_version the batch views are of */
+} sq_db_t;
 
-/* A statement of the layer is SQLite's own. */
-#define ST(s)  ((sqlite3_stmt *)(s))
-#define DST(s) ((db_stmt_t *)(s))
+typedef struct {
+    struct db_stmt base;
+    sqlite3_stmt *st;
+} sq_stmt_t;
+
+static const db_engine_t sqlite_engine;
+
+static sq_db_t *SQ(db_t *db)
+{
+    return (sq_db_t *)db;
+}
+
+static sqlite3_stmt *ST(db_stmt_t *st)
+{
+    return ((sq_stmt_t *)st)->st;
+}
 
 /* --- failures ------------------------------------------------------------------ */
-
-db_err_t db_fail(db_t *db, db_err_t code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(db->err, sizeof db->err, fmt, ap);
-    va_end(ap);
-    return code;
-}
 
 /* Maps the connection's last SQLite error to a db_err_t and records it. */
 static db_err_t fail_sqlite(db_t *db, const char *what)
 {
-    int ext = sqlite3_extended_errcode(db->conn);
+    int ext = sqlite3_extended_errcode(SQ(db)->conn);
     db_err_t code = DB_EIO;
     if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
         code = DB_EEXISTS;
-    return db_fail(db, code, "%s: %s", what, sqlite3_errmsg(db->conn));
+    return db_fail(db, code, "%s: %s", what, sqlite3_errmsg(SQ(db)->conn));
 }
 
 static db_err_t exec(db_t *db, const char *sql)
 {
     char *msg = NULL;
-    if (sqlite3_exec(db->conn, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        db_err_t rc = db_fail(db, DB_EIO, "%s", msg ? msg : sqlite3_errmsg(db->conn));
+    if (sqlite3_exec(SQ(db)->conn, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        db_err_t rc = db_fail(db, DB_EIO, "%s", msg ? msg : sqlite3_errmsg(SQ(db)->conn));
         sqlite3_free(msg);
         return rc;
     }
     return DB_OK;
 }
 
-/* --- statements ---------------------------------------------------------------- */
-
-static atomic_int slots_given;
-
-/* The slot of q, given on its first use by any connection. */
-static int slot_of(db_query_t *q)
+static int in_transaction(db_t *db)
 {
-    int s = atomic_load_explicit((_Atomic int *)&q->slot, memory_order_acquire);
-    if (s)
-        return s;
-    int mine = atomic_fetch_add(&slots_given, 1) + 1;
-    int none = 0;
-    if (!atomic_compare_exchange_strong((_Atomic int *)&q->slot, &none, mine))
-        return none; /* another thread gave it one first; mine stays unused */
-    return mine;
+    return !sqlite3_get_autocommit(SQ(db)->conn);
 }
 
-static sqlite3_stmt *prepare(db_t *db, db_query_t *q, int slot)
+static int64_t changes(db_t *db)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v3(db->conn, q->sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) !=
+    return sqlite3_changes(SQ(db)->conn);
+}
+
+/* --- statements ---------------------------------------------------------------- */
+
+static db_stmt_t *prepare(db_t *db, const db_query_t *q, int ncols)
+{
+    sqlite3_stmt *raw = NULL;
+    if (sqlite3_prepare_v3(SQ(db)->conn, q->sql, -1, SQLITE_PREPARE_PERSISTENT, &raw, NULL) !=
         SQLITE_OK) {
         fail_sqlite(db, "prepare");
         return NULL;
     }
-    if (sqlite3_column_count(st) != q->ncols) {
+    if (ncols >= 0 && sqlite3_column_count(raw) != ncols) {
         db_fail(db, DB_EIO, "statement yields %d columns where its reader takes %d: %.80s",
-                sqlite3_column_count(st), q->ncols, q->sql);
-        sqlite3_finalize(st);
+                sqlite3_column_count(raw), ncols, q->sql);
+        sqlite3_finalize(raw);
         return NULL;
     }
-    db->stmt[slot] = st;
-    return st;
-}
-
-db_stmt_t *db_stmt(db_t *db, db_query_t *q)
-{
-    int slot = slot_of(q);
-    if (slot > DB_MAX_QUERIES) {
-        db_fail(db, DB_EIO, "more statements than DB_MAX_QUERIES (%d)", DB_MAX_QUERIES);
+    sq_stmt_t *st = malloc(sizeof *st);
+    if (!st) {
+        sqlite3_finalize(raw);
+        db_fail(db, DB_EIO, "out of memory");
         return NULL;
     }
-    sqlite3_stmt *st = db->stmt[slot];
-    if (!st)
-        return DST(prepare(db, q, slot));
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    return DST(st);
+    *st = (sq_stmt_t){{db}, raw};
+    return &st->base;
 }
 
-db_stmt_t *db_stmt_again(db_t *db, db_query_t *q)
-{
-    int slot = slot_of(q);
-    sqlite3_stmt *st = slot <= DB_MAX_QUERIES ? db->stmt[slot] : NULL;
-    return st ? DST(st) : db_stmt(db, q);
-}
-
-db_stmt_t *db_stmt_once(db_t *db, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL) != SQLITE_OK) {
-        fail_sqlite(db, "prepare");
-        return NULL;
-    }
-    return DST(st);
-}
-
-void db_stmt_free(db_stmt_t *st)
+static void finalize(db_stmt_t *st)
 {
     sqlite3_finalize(ST(st));
+    free(st);
 }
 
-void db_stmt_reset(db_stmt_t *st)
+static void reset(db_stmt_t *st, int clear)
 {
     sqlite3_reset(ST(st));
+    if (clear)
+        sqlite3_clear_bindings(ST(st));
 }
 
-void db_bind_int(db_stmt_t *st, int i, int64_t v)
+static void bind_int(db_stmt_t *st, int i, int64_t v)
 {
     sqlite3_bind_int64(ST(st), i, v);
 }
 
-void db_bind_text(db_stmt_t *st, int i, const char *s)
+static void bind_text(db_stmt_t *st, int i, const char *s, size_t n, int is_static)
 {
-    sqlite3_bind_text(ST(st), i, s ? s : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(ST(st), i, s, (int)n, is_static ? SQLITE_STATIC : SQLITE_TRANSIENT);
 }
 
-void db_bind_text_static(db_stmt_t *st, int i, const char *s, size_t n)
+static void bind_null(db_stmt_t *st, int i)
 {
-    sqlite3_bind_text(ST(st), i, s, (int)n, SQLITE_STATIC);
+    sqlite3_bind_null(ST(st), i);
 }
 
-void db_bind_text_or_null(db_stmt_t *st, int i, const char *s)
-{
-    if (s)
-        sqlite3_bind_text(ST(st), i, s, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(ST(st), i);
-}
-
-void db_bind_blob(db_stmt_t *st, int i, const void *p, size_t n)
+static void bind_blob(db_stmt_t *st, int i, const void *p, size_t n)
 {
     sqlite3_bind_blob(ST(st), i, p, (int)n, SQLITE_TRANSIENT);
 }
 
-void db_bind_page(db_stmt_t *st, int first, db_page_t page)
+static db_err_t step(db_stmt_t *st, int *row, const char *what)
 {
-    sqlite3_bind_int64(ST(st), first, page.limit > 0 ? page.limit : INT64_MAX);
-    sqlite3_bind_int64(ST(st), first + 1, page.offset > 0 ? page.offset : 0);
+    int rc = sqlite3_step(ST(st));
+    *row = rc == SQLITE_ROW;
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+        return DB_OK;
+    return fail_sqlite(st->db, what);
 }
 
-int64_t db_col_int(db_stmt_t *st, int i)
+static int64_t col_int(db_stmt_t *st, int i)
 {
     return sqlite3_column_int64(ST(st), i);
 }
 
-const char *db_col_str(db_stmt_t *st, int i)
+static const char *col_str(db_stmt_t *st, int i, size_t *len)
 {
     const unsigned char *s = sqlite3_column_text(ST(st), i);
+    *len = s ? (size_t)sqlite3_column_bytes(ST(st), i) : 0;
     return s ? (const char *)s : "";
 }
 
-void db_col_text(db_stmt_t *st, int i, char *out, size_t cap)
-{
-    const unsigned char *s = sqlite3_column_text(ST(st), i);
-    size_t n = s ? (size_t)sqlite3_column_bytes(ST(st), i) : 0;
-    if (n >= cap)
-        n = cap - 1;
-    memcpy(out, s ? (const char *)s : "", n);
-    out[n] = '\0';
-}
-
-size_t db_col_blob(db_stmt_t *st, int i, void *out, size_t cap)
+static size_t col_blob(db_stmt_t *st, int i, void *out, size_t cap)
 {
     const void *b = sqlite3_column_blob(ST(st), i);
     size_t n = b ? (size_t)sqlite3_column_bytes(ST(st), i) : 0;
@@ -216,65 +167,9 @@ size_t db_col_blob(db_stmt_t *st, int i, void *out, size_t cap)
     return n;
 }
 
-db_err_t db_step_one(db_t *db, db_stmt_t *st, const char *what)
-{
-    int rc = sqlite3_step(ST(st));
-    if (rc == SQLITE_ROW)
-        return DB_OK;
-    if (rc == SQLITE_DONE)
-        return db_fail(db, DB_ENOTFOUND, "%s: not found", what);
-    return fail_sqlite(db, what);
-}
+/* --- schema ------------------------------------------------------------------ */
 
-db_err_t db_step_done(db_t *db, db_stmt_t *st, const char *what)
-{
-    int rc = sqlite3_step(ST(st));
-    db_err_t out = rc == SQLITE_DONE ? DB_OK : fail_sqlite(db, what);
-    sqlite3_reset(ST(st));
-    return out;
-}
-
-db_err_t db_step_rows(db_t *db, db_stmt_t *st, const char *what,
-                      int (*fn)(db_stmt_t *st, void *ctx), void *ctx)
-{
-    int rc;
-    while ((rc = sqlite3_step(ST(st))) == SQLITE_ROW) {
-        if (fn(st, ctx))
-            break;
-    }
-    db_err_t out = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? DB_OK : fail_sqlite(db, what);
-    sqlite3_reset(ST(st));
-    return out;
-}
-
-db_err_t db_query_int(db_t *db, db_stmt_t *st, const char *what, int64_t *out)
-{
-    db_err_t rc = db_step_one(db, st, what);
-    if (rc == DB_OK)
-        *out = sqlite3_column_int64(ST(st), 0);
-    sqlite3_reset(ST(st));
-    return rc;
-}
-
-db_err_t db_insert_id(db_t *db, db_stmt_t *st, const char *what, int64_t *id)
-{
-    return db_query_int(db, st, what, id);
-}
-
-int64_t db_changes(db_t *db)
-{
-    return sqlite3_changes(db->conn);
-}
-
-db_batch_view_t *db_views(db_t *db, int *usable)
-{
-    *usable = db->hold_ms > 0;
-    return db->views;
-}
-
-/* --- connection ------------------------------------------------------------ */
-
-int db_schema_latest(void)
+static int schema_latest(void)
 {
     return db_migrations[db_migration_count - 1].version;
 }
@@ -284,14 +179,14 @@ static int pragma_int(db_t *db, const char *sql)
 {
     sqlite3_stmt *st = NULL;
     int v = -1;
-    if (sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL) == SQLITE_OK &&
+    if (sqlite3_prepare_v2(SQ(db)->conn, sql, -1, &st, NULL) == SQLITE_OK &&
         sqlite3_step(st) == SQLITE_ROW)
         v = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
     return v;
 }
 
-int db_schema_version(db_t *db)
+static int schema_version(db_t *db)
 {
     return pragma_int(db, "PRAGMA user_version");
 }
@@ -381,15 +276,16 @@ db_err_t db_attach_scans(db_t *db, const char *path)
     char scans[4096];
     sqlite3_stmt *st = NULL;
     db_scans_path(path, scans, sizeof scans);
-    if (!sqlite3_db_readonly(db->conn, "main"))
+    if (!sqlite3_db_readonly(SQ(db)->conn, "main"))
         create_private(scans);
-    if (sqlite3_prepare_v2(db->conn, "ATTACH DATABASE ? AS scans", -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(SQ(db)->conn, "ATTACH DATABASE ? AS scans", -1, &st, NULL) != SQLITE_OK)
         return fail_sqlite(db, "attach scans");
     sqlite3_bind_text(st, 1, scans, -1, SQLITE_TRANSIENT);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
-        return db_fail(db, DB_EIO, "cannot attach the scans file: %s", sqlite3_errmsg(db->conn));
+        return db_fail(db, DB_EIO, "cannot attach the scans file: %s",
+                       sqlite3_errmsg(SQ(db)->conn));
     return DB_OK;
 }
 
@@ -415,7 +311,7 @@ static db_err_t scans_ready(db_t *db)
         return DB_EIO;
     if ((v < 1 && exec(db, scans_schema) != DB_OK) || exec(db, scans_schema_2) != DB_OK ||
         exec(db, "PRAGMA scans.user_version = 2") != DB_OK || exec(db, "COMMIT") != DB_OK) {
-        sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
+        sqlite3_exec(SQ(db)->conn, "ROLLBACK", NULL, NULL, NULL);
         return DB_EIO;
     }
     return DB_OK;
@@ -424,13 +320,13 @@ static db_err_t scans_ready(db_t *db)
 /* Applies every migration newer than the stored version, all in one transaction. */
 static db_err_t migrate(db_t *db)
 {
-    int have = db_schema_version(db);
+    int have = schema_version(db);
     if (have < 0)
-        return db_fail(db, DB_EIO, "cannot read schema version: %s", sqlite3_errmsg(db->conn));
-    if (have > db_schema_latest())
+        return db_fail(db, DB_EIO, "cannot read schema version: %s", sqlite3_errmsg(SQ(db)->conn));
+    if (have > schema_latest())
         return db_fail(db, DB_EIO, "database schema version %d is newer than this gimark (%d)",
-                       have, db_schema_latest());
-    if (have == db_schema_latest())
+                       have, schema_latest());
+    if (have == schema_latest())
         return DB_OK;
     if (exec(db, "BEGIN IMMEDIATE") != DB_OK)
         return DB_EIO;
@@ -455,6 +351,7 @@ static db_err_t migrate(db_t *db)
  * writer's, that mutex was the most contended lock of the verify path
  * (perf: 42,000 futex calls in 4 s of wrk load, 7,000-9,000 without it;
  * requests/s within the bench's noise). Nothing here reads the statistics. */
+
 static void configure_sqlite(void)
 {
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
@@ -465,29 +362,31 @@ db_t *db_connect(const char *path, int flags, char *errbuf, size_t errlen)
 {
     static pthread_once_t configured = PTHREAD_ONCE_INIT;
     pthread_once(&configured, configure_sqlite);
-    db_t *db = calloc(1, sizeof *db);
-    if (!db) {
+    sq_db_t *sq = calloc(1, sizeof *sq);
+    if (!sq) {
         snprintf(errbuf, errlen, "out of memory");
         return NULL;
     }
+    db_t *db = &sq->base;
+    db->eng = &sqlite_engine;
     if (flags & SQLITE_OPEN_CREATE)
         create_private(path);
-    if (sqlite3_open_v2(path, &db->conn, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+    if (sqlite3_open_v2(path, &SQ(db)->conn, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
         snprintf(errbuf, errlen, "cannot open database %s: %s", path,
-                 db->conn ? sqlite3_errmsg(db->conn) : "out of memory");
+                 SQ(db)->conn ? sqlite3_errmsg(SQ(db)->conn) : "out of memory");
         db_close(db);
         return NULL;
     }
-    sqlite3_extended_result_codes(db->conn, 1);
+    sqlite3_extended_result_codes(SQ(db)->conn, 1);
     return db;
 }
 
-db_t *db_open(const char *path, char *errbuf, size_t errlen)
+db_t *db_sqlite_open(const char *path, char *errbuf, size_t errlen)
 {
     db_t *db = db_connect(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, errbuf, errlen);
     if (!db)
         return NULL;
-    sqlite3_busy_timeout(db->conn, 5000);
+    sqlite3_busy_timeout(SQ(db)->conn, 5000);
     if (exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
                  "PRAGMA foreign_keys = ON") != DB_OK ||
         attach_scans(db, path) != DB_OK || scans_ready(db) != DB_OK || migrate(db) != DB_OK) {
@@ -500,6 +399,8 @@ fail:
     return NULL;
 }
 
+/* --- held read snapshots ---------------------------------------------------------- */
+
 static int64_t monotonic_ms(void)
 {
     struct timespec t;
@@ -507,11 +408,11 @@ static int64_t monotonic_ms(void)
     return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-void db_release_snapshot(db_t *db)
+static void release_snapshot(db_t *db)
 {
-    if (db->holding) {
-        sqlite3_exec(db->conn, "COMMIT", NULL, NULL, NULL);
-        db->holding = 0;
+    if (SQ(db)->holding) {
+        sqlite3_exec(SQ(db)->conn, "COMMIT", NULL, NULL, NULL);
+        SQ(db)->holding = 0;
     }
 }
 
@@ -527,10 +428,9 @@ static db_err_t check_views(db_t *db)
     db_err_t rc = db_step_one(db, st, "data version");
     if (rc == DB_OK) {
         int64_t v = db_col_int(st, 0);
-        if (v != db->views_version) {
-            for (int i = 0; i < DB_VIEW_SLOTS; i++)
-                db->views[i].batch_id = 0;
-            db->views_version = v;
+        if (v != SQ(db)->views_version) {
+            db_views_clear(db);
+            SQ(db)->views_version = v;
         }
     }
     db_stmt_reset(st);
@@ -539,50 +439,49 @@ static db_err_t check_views(db_t *db)
 
 /* Before a read on a connection that holds snapshots: renews the held read
  * transaction when it is older than hold_ms. */
-db_err_t db_read_snapshot(db_t *db)
+static db_err_t read_snapshot(db_t *db)
 {
+    sq_db_t *sq = SQ(db);
     if (db->hold_ms <= 0 || db->depth > 0)
         return DB_OK;
     int64_t now = monotonic_ms();
-    if (db->holding && now - db->held_since_ms < db->hold_ms)
+    if (sq->holding && now - sq->held_since_ms < db->hold_ms)
         return DB_OK;
-    db_release_snapshot(db);
+    release_snapshot(db);
     db_err_t rc = exec(db, "BEGIN");
     if (rc == DB_OK) {
-        db->holding = 1;
-        db->held_since_ms = now;
+        sq->holding = 1;
+        sq->held_since_ms = now;
         rc = check_views(db);
     }
     return rc;
 }
 
-db_err_t db_cache_size(db_t *db, int mib)
+/* --- settings of a connection ------------------------------------------------------ */
+
+static db_err_t cache_size(db_t *db, int mib)
 {
     char pragma[64];
     snprintf(pragma, sizeof pragma, "PRAGMA main.cache_size = %d", -1024 * mib);
     return exec(db, pragma);
 }
 
-void db_hold_snapshots(db_t *db, int max_ms)
+static db_err_t relax_durability(db_t *db)
 {
-    db_release_snapshot(db);
-    db->hold_ms = max_ms;
+    return exec(db, "PRAGMA synchronous = NORMAL");
 }
 
-void db_close(db_t *db)
+static void close_conn(db_t *db)
 {
-    if (!db)
-        return;
-    db_release_snapshot(db);
-    for (int i = 0; i <= DB_MAX_QUERIES; i++)
-        sqlite3_finalize(db->stmt[i]);
-    sqlite3_close(db->conn);
-    free(db);
+    sqlite3_close(SQ(db)->conn);
+    free(SQ(db));
 }
+
+/* --- for backup.c ------------------------------------------------------------------- */
 
 sqlite3 *db_conn(db_t *db)
 {
-    return db->conn;
+    return db->eng == &sqlite_engine ? SQ(db)->conn : NULL;
 }
 
 db_err_t db_fail_msg(db_t *db, db_err_t code, const char *msg)
@@ -593,45 +492,6 @@ db_err_t db_fail_msg(db_t *db, db_err_t code, const char *msg)
 db_err_t db_exec(db_t *db, const char *sql)
 {
     return exec(db, sql);
-}
-
-db_err_t db_relax_durability(db_t *db)
-{
-    return exec(db, "PRAGMA synchronous = NORMAL");
-}
-
-const char *db_errmsg(const db_t *db)
-{
-    return db->err;
-}
-
-db_err_t db_begin(db_t *db)
-{
-    db_release_snapshot(db);
-    db_err_t rc = exec(db, db->depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT inner");
-    if (rc == DB_OK)
-        db->depth++;
-    return rc;
-}
-
-db_err_t db_commit(db_t *db)
-{
-    if (db->depth == 0)
-        return db_fail(db, DB_EIO, "commit without a transaction");
-    db_err_t rc = exec(db, db->depth == 1 ? "COMMIT" : "RELEASE inner");
-    if (rc == DB_OK)
-        db->depth--;
-    return rc;
-}
-
-void db_rollback(db_t *db)
-{
-    if (db->depth > 1)
-        sqlite3_exec(db->conn, "ROLLBACK TO inner; RELEASE inner", NULL, NULL, NULL);
-    else if (!sqlite3_get_autocommit(db->conn))
-        sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
-    if (db->depth > 0)
-        db->depth--;
 }
 
 /* --- the scan writer's append ---------------------------------------------------- */
@@ -658,27 +518,45 @@ static db_err_t scan_insert(db_t *db, const db_scan_t *scan)
 /* A change of the scans file only. A deferred BEGIN: the inserts take the
  * write lock of the scans file alone, so recording scans never waits for a
  * registry change (an issuance holds the main file's lock for seconds). */
-db_err_t db_scans_begin(db_t *db)
+static db_err_t scans_begin(db_t *db)
 {
-    db_release_snapshot(db);
     return exec(db, "BEGIN");
 }
 
-db_err_t db_scans_end(db_t *db, db_err_t rc)
-{
-    if (rc == DB_OK)
-        rc = exec(db, "COMMIT");
-    if (rc != DB_OK && !sqlite3_get_autocommit(db->conn))
-        sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
-    return rc;
-}
-
-db_err_t db_scans_record(db_t *db, const db_scan_t *scans, size_t n, int64_t *last_id)
+static db_err_t scans_record(db_t *db, const db_scan_t *scans, size_t n, int64_t *last_id)
 {
     db_err_t rc = db_scans_begin(db);
     for (size_t i = 0; rc == DB_OK && i < n; i++)
         rc = scan_insert(db, &scans[i]);
     if (rc == DB_OK)
-        *last_id = sqlite3_last_insert_rowid(db->conn);
+        *last_id = sqlite3_last_insert_rowid(SQ(db)->conn);
     return db_scans_end(db, rc);
 }
+
+static const db_engine_t sqlite_engine = {
+    .name = "sqlite",
+    .close = close_conn,
+    .exec = exec,
+    .in_transaction = in_transaction,
+    .begin_sql = "BEGIN IMMEDIATE",
+    .scans_begin = scans_begin,
+    .scans_record = scans_record,
+    .read_snapshot = read_snapshot,
+    .release_snapshot = release_snapshot,
+    .cache_size = cache_size,
+    .relax_durability = relax_durability,
+    .schema_version = schema_version,
+    .schema_latest = schema_latest,
+    .changes = changes,
+    .prepare = prepare,
+    .finalize = finalize,
+    .reset = reset,
+    .bind_int = bind_int,
+    .bind_text = bind_text,
+    .bind_null = bind_null,
+    .bind_blob = bind_blob,
+    .step = step,
+    .col_int = col_int,
+    .col_str = col_str,
+    .col_blob = col_blob,
+};

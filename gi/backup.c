@@ -54,9 +54,9 @@ static gi_err_t check_copy(db_t *copy, const char *path, gi_err_t code, gi_copy_
     rep->schema_version = v;
     if (v < 1)
         return gi_fail(err, code, "%s is not a gimark database (schema version %d)", path, v);
-    if (v > db_schema_latest())
+    if (v > db_schema_latest(copy))
         return gi_fail(err, code, "%s has schema version %d, newer than this gimark knows (%d)",
-                       path, v, db_schema_latest());
+                       path, v, db_schema_latest(copy));
     if (db_integrity_check(copy, rep->integrity, sizeof rep->integrity) != DB_OK)
         return gi_fail(err, code, "%s: %s", path, db_errmsg(copy));
     if (strcmp(rep->integrity, "ok") != 0)

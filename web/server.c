@@ -620,7 +620,7 @@ static enum MHD_Result send_metrics(web_server_t *s, struct MHD_Connection *c, r
 static enum MHD_Result send_health(web_server_t *s, struct MHD_Connection *c, request_t *rq)
 {
     db_t *db = worker_db(s);
-    int ok = db && db_schema_version(db) == db_schema_latest();
+    int ok = db && db_schema_version(db) == db_schema_latest(db);
     const char *text = ok ? "ok\n" : "database unavailable\n";
     char *body = strdup(text);
     if (!body)

@@ -1,0 +1,328 @@
+/*
+ * engine.c - the statement layer of engine.h and the connection-level db_
+ * API, written once over an engine's db_engine_t.
+ */
+#include "db/engine.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* --- connections ------------------------------------------------------------------ */
+
+int db_target_is_server(const char *target)
+{
+    return strncmp(target, "postgresql://", 13) == 0 || strncmp(target, "postgres://", 11) == 0 ||
+           strstr(target, "dbname=") != NULL || strstr(target, "host=") != NULL;
+}
+
+db_t *db_open(const char *target, char *errbuf, size_t errlen)
+{
+    if (db_target_is_server(target))
+        return db_pg_open(target, errbuf, errlen);
+    return db_sqlite_open(target, errbuf, errlen);
+}
+
+void db_close(db_t *db)
+{
+    if (!db)
+        return;
+    db->eng->release_snapshot(db);
+    for (int i = 0; i <= DB_MAX_QUERIES; i++)
+        if (db->stmt[i])
+            db->eng->finalize(db->stmt[i]);
+    db->eng->close(db);
+}
+
+const char *db_engine_name(const db_t *db)
+{
+    return db->eng->name;
+}
+
+db_err_t db_fail(db_t *db, db_err_t code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(db->err, sizeof db->err, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+const char *db_errmsg(const db_t *db)
+{
+    return db->err;
+}
+
+db_err_t db_relax_durability(db_t *db)
+{
+    return db->eng->relax_durability(db);
+}
+
+db_err_t db_cache_size(db_t *db, int mib)
+{
+    return db->eng->cache_size(db, mib);
+}
+
+void db_hold_snapshots(db_t *db, int max_ms)
+{
+    db->eng->release_snapshot(db);
+    db->hold_ms = max_ms;
+}
+
+int db_schema_version(db_t *db)
+{
+    return db->eng->schema_version(db);
+}
+
+int db_schema_latest(const db_t *db)
+{
+    return db->eng->schema_latest();
+}
+
+db_err_t db_read_snapshot(db_t *db)
+{
+    return db->eng->read_snapshot(db);
+}
+
+void db_release_snapshot(db_t *db)
+{
+    db->eng->release_snapshot(db);
+}
+
+db_batch_view_t *db_views(db_t *db, int *usable)
+{
+    *usable = db->hold_ms > 0;
+    return db->views;
+}
+
+void db_views_clear(db_t *db)
+{
+    for (int i = 0; i < DB_VIEW_SLOTS; i++)
+        db->views[i].batch_id = 0;
+}
+
+/* --- changes ------------------------------------------------------------------------ */
+
+db_err_t db_begin(db_t *db)
+{
+    db->eng->release_snapshot(db);
+    db_err_t rc = db->eng->exec(db, db->depth == 0 ? db->eng->begin_sql : "SAVEPOINT inner");
+    if (rc == DB_OK)
+        db->depth++;
+    return rc;
+}
+
+db_err_t db_commit(db_t *db)
+{
+    if (db->depth == 0)
+        return db_fail(db, DB_EIO, "commit without a transaction");
+    db_err_t rc = db->eng->exec(db, db->depth == 1 ? "COMMIT" : "RELEASE inner");
+    if (rc == DB_OK)
+        db->depth--;
+    return rc;
+}
+
+/* A rollback keeps the failure that caused it as the connection's message. */
+static void exec_quietly(db_t *db, const char *sql)
+{
+    char kept[sizeof db->err];
+    memcpy(kept, db->err, sizeof kept);
+    db->eng->exec(db, sql);
+    memcpy(db->err, kept, sizeof kept);
+}
+
+void db_rollback(db_t *db)
+{
+    if (db->depth > 1)
+        exec_quietly(db, "ROLLBACK TO inner; RELEASE inner");
+    else if (db->eng->in_transaction(db))
+        exec_quietly(db, "ROLLBACK");
+    if (db->depth > 0)
+        db->depth--;
+}
+
+db_err_t db_scans_begin(db_t *db)
+{
+    db->eng->release_snapshot(db);
+    return db->eng->scans_begin(db);
+}
+
+db_err_t db_scans_end(db_t *db, db_err_t rc)
+{
+    if (rc == DB_OK)
+        rc = db->eng->exec(db, "COMMIT");
+    if (rc != DB_OK && db->eng->in_transaction(db))
+        exec_quietly(db, "ROLLBACK");
+    return rc;
+}
+
+db_err_t db_scans_record(db_t *db, const db_scan_t *scans, size_t n, int64_t *last_id)
+{
+    db->eng->release_snapshot(db);
+    return db->eng->scans_record(db, scans, n, last_id);
+}
+
+int64_t db_changes(db_t *db)
+{
+    return db->eng->changes(db);
+}
+
+/* --- statements --------------------------------------------------------------------- */
+
+static atomic_int slots_given;
+
+/* The slot of q, given on its first use by any connection. */
+static int slot_of(db_query_t *q)
+{
+    _Atomic int *slot = (_Atomic int *)&q->slot;
+    int s = atomic_load_explicit(slot, memory_order_acquire);
+    if (s)
+        return s;
+    int mine = atomic_fetch_add(&slots_given, 1) + 1;
+    int none = 0;
+    if (!atomic_compare_exchange_strong(slot, &none, mine))
+        return none; /* another thread gave it one first; mine stays unused */
+    return mine;
+}
+
+/* The cached statement of q, prepared on first use; NULL on failure. */
+static db_stmt_t *cached(db_t *db, db_query_t *q, int *fresh)
+{
+    int slot = slot_of(q);
+    if (slot > DB_MAX_QUERIES) {
+        db_fail(db, DB_EIO, "more statements than DB_MAX_QUERIES (%d)", DB_MAX_QUERIES);
+        return NULL;
+    }
+    *fresh = !db->stmt[slot];
+    if (*fresh)
+        db->stmt[slot] = db->eng->prepare(db, q, q->ncols);
+    return db->stmt[slot];
+}
+
+db_stmt_t *db_stmt(db_t *db, db_query_t *q)
+{
+    int fresh = 0;
+    db_stmt_t *st = cached(db, q, &fresh);
+    if (st && !fresh)
+        db->eng->reset(st, 1);
+    return st;
+}
+
+db_stmt_t *db_stmt_again(db_t *db, db_query_t *q)
+{
+    int fresh = 0;
+    db_stmt_t *st = cached(db, q, &fresh);
+    if (st && !fresh)
+        db->eng->reset(st, 0);
+    return st;
+}
+
+void db_stmt_reset(db_stmt_t *st)
+{
+    st->db->eng->reset(st, 0);
+}
+
+void db_bind_int(db_stmt_t *st, int i, int64_t v)
+{
+    st->db->eng->bind_int(st, i, v);
+}
+
+void db_bind_text(db_stmt_t *st, int i, const char *s)
+{
+    s = s ? s : "";
+    st->db->eng->bind_text(st, i, s, strlen(s), 0);
+}
+
+void db_bind_text_static(db_stmt_t *st, int i, const char *s, size_t n)
+{
+    st->db->eng->bind_text(st, i, s, n, 1);
+}
+
+void db_bind_text_or_null(db_stmt_t *st, int i, const char *s)
+{
+    if (s)
+        st->db->eng->bind_text(st, i, s, strlen(s), 0);
+    else
+        st->db->eng->bind_null(st, i);
+}
+
+void db_bind_blob(db_stmt_t *st, int i, const void *p, size_t n)
+{
+    st->db->eng->bind_blob(st, i, p, n);
+}
+
+void db_bind_page(db_stmt_t *st, int first, db_page_t page)
+{
+    db_bind_int(st, first, page.limit > 0 ? page.limit : INT64_MAX);
+    db_bind_int(st, first + 1, page.offset > 0 ? page.offset : 0);
+}
+
+int64_t db_col_int(db_stmt_t *st, int i)
+{
+    return st->db->eng->col_int(st, i);
+}
+
+const char *db_col_str(db_stmt_t *st, int i)
+{
+    size_t n;
+    return st->db->eng->col_str(st, i, &n);
+}
+
+void db_col_text(db_stmt_t *st, int i, char *out, size_t cap)
+{
+    size_t n;
+    const char *s = st->db->eng->col_str(st, i, &n);
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(out, s, n);
+    out[n] = '\0';
+}
+
+size_t db_col_blob(db_stmt_t *st, int i, void *out, size_t cap)
+{
+    return st->db->eng->col_blob(st, i, out, cap);
+}
+
+db_err_t db_step_one(db_t *db, db_stmt_t *st, const char *what)
+{
+    int row = 0;
+    db_err_t rc = db->eng->step(st, &row, what);
+    if (rc == DB_OK && !row)
+        return db_fail(db, DB_ENOTFOUND, "%s: not found", what);
+    return rc;
+}
+
+db_err_t db_step_done(db_t *db, db_stmt_t *st, const char *what)
+{
+    int row = 0;
+    db_err_t rc = db->eng->step(st, &row, what);
+    db->eng->reset(st, 0);
+    return rc;
+}
+
+db_err_t db_step_rows(db_t *db, db_stmt_t *st, const char *what,
+                      int (*fn)(db_stmt_t *st, void *ctx), void *ctx)
+{
+    int row = 0;
+    db_err_t rc;
+    while ((rc = db->eng->step(st, &row, what)) == DB_OK && row)
+        if (fn(st, ctx))
+            break;
+    db->eng->reset(st, 0);
+    return rc;
+}
+
+db_err_t db_query_int(db_t *db, db_stmt_t *st, const char *what, int64_t *out)
+{
+    db_err_t rc = db_step_one(db, st, what);
+    if (rc == DB_OK)
+        *out = db_col_int(st, 0);
+    db->eng->reset(st, 0);
+    return rc;
+}
+
+db_err_t db_insert_id(db_t *db, db_stmt_t *st, const char *what, int64_t *id)
+{
+    return db_query_int(db, st, what, id);
+}
