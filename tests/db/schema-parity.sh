@@ -62,6 +62,8 @@ trap 'exit 143' TERM
 # The caller's settings must not reach the commands below.
 unset GIMARK_DB GIMARK_CONFIG PGSERVICE PGOPTIONS 2>/dev/null || true
 export LC_ALL=C
+PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin} # the client of the server tests/pg-cluster.sh runs
+psql() { "$PGBIN/psql" "$@"; }
 work=$(mktemp -d)
 
 # --- SQLite: a fresh database, its main file and its scans file.
