@@ -16,7 +16,7 @@ DEB_PACKAGES = build-essential pkg-config sqlite3 libsqlite3-dev libmicrohttpd-d
                zlib1g-dev librsvg2-dev dmtx-utils netpbm curl zip unzip python3 wrk nginx-light openssl clang \
                libclang-rt-14-dev chromium postgresql libpq-dev
 
-PKG_MODULES = sqlite3 libmicrohttpd libqrencode libsodium jansson cairo cairo-pdf \
+PKG_MODULES = sqlite3 libpq libmicrohttpd libqrencode libsodium jansson cairo cairo-pdf \
               cairo-svg pangocairo zlib librsvg-2.0
 
 CC      ?= cc
@@ -32,6 +32,7 @@ SAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 CLI_SRC  = gi/main.c $(wildcard gi/cli*.c)
 LIB_SRC  = $(filter-out $(CLI_SRC),$(wildcard gi/*.c db/*.c labels/*.c web/*.c))
 SQL_SRC  = db/sqlite/schema.sql $(sort $(wildcard db/sqlite/migrations/*.sql))
+PG_SQL_SRC = db/pg/schema.sql $(sort $(wildcard db/pg/migrations/*.sql))
 GEN_SQL  = build/gen/db_sql.c
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 
@@ -64,9 +65,10 @@ deps:
 	@[ -d tests/browser/node_modules/playwright-core ] || \
 	  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 
-$(GEN_SQL): $(SQL_SRC) db/embed.sh
+$(GEN_SQL): $(SQL_SRC) $(PG_SQL_SRC) db/embed.sh
 	@mkdir -p $(dir $@)
-	@sh db/embed.sh $(SQL_SRC) > $@
+	@{ sh db/embed.sh db_migrations $(SQL_SRC) && \
+	   sh db/embed.sh db_pg_migrations $(PG_SQL_SRC); } > $@
 
 $(GEN_WEB): web/static/gimark.css web/embed.sh
 	@mkdir -p $(dir $@)

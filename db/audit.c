@@ -13,8 +13,17 @@
 #define AUDIT_NCOLUMNS 9
 
 static db_query_t q_audit_last = DB_QUERY("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1", 1);
+/* The highest row id ever given: SQLite keeps it past deleted rows. On
+ * PostgreSQL rows cannot be deleted (the table's triggers refuse), so the
+ * newest row's id is it. */
 static db_query_t q_audit_seq =
-    DB_QUERY("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'), 0)", 1);
+    DB_QUERY2("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'), 0)",
+              "SELECT coalesce(max(id), 0) FROM audit_log", 1);
+/* Two servers never fork the chain: on PostgreSQL the head is read under a
+ * lock held to the end of the change (SQLite's BEGIN IMMEDIATE already
+ * holds the whole database). */
+static db_query_t q_audit_lock =
+    DB_QUERY2("SELECT 0", "SELECT pg_advisory_xact_lock(7365346908)", 1);
 static db_query_t q_audit_insert =
     DB_QUERY("INSERT INTO audit_log (id, at, actor, action, entity, entity_id, detail, "
              "prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?)",
@@ -55,7 +64,12 @@ db_err_t db_audit_highest_issued(db_t *db, int64_t *id)
 db_err_t db_audit_head(db_t *db, int64_t *next_id, unsigned char prev_hash[DB_HASH_LEN])
 {
     int64_t seq = 0;
-    db_err_t rc = db_audit_highest_issued(db, &seq);
+    db_stmt_t *lock = db_stmt(db, &q_audit_lock);
+    if (!lock)
+        return DB_EIO;
+    db_err_t rc = db_step_done(db, lock, "audit lock");
+    if (rc == DB_OK)
+        rc = db_audit_highest_issued(db, &seq);
     if (rc != DB_OK)
         return rc;
     *next_id = seq + 1;

@@ -137,6 +137,8 @@ void db_scans_path(const char *path, char *out, size_t cap);
 db_t *db_open(const char *target, char *errbuf, size_t errlen);
 /* Whether target names a database server rather than a file. */
 int db_target_is_server(const char *target);
+/* target as it may be shown or logged: a password in it becomes "***". */
+void db_target_shown(const char *target, char *out, size_t cap);
 /* "sqlite" or "postgresql". */
 const char *db_engine_name(const db_t *db);
 void db_close(db_t *db);

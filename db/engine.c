@@ -17,6 +17,28 @@ int db_target_is_server(const char *target)
            strstr(target, "dbname=") != NULL || strstr(target, "host=") != NULL;
 }
 
+void db_target_shown(const char *target, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s", target);
+    char *scheme = strstr(out, "://");
+    if (scheme) { /* postgresql://user:password@host/... */
+        char *at = strchr(scheme + 3, '@');
+        char *colon = at ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
+        if (colon && (size_t)(colon - out) + 5 + strlen(at) < cap)
+            memmove(colon + 4, at, strlen(at) + 1), memcpy(colon, ":***", 4);
+        return;
+    }
+    for (char *p = strstr(out, "password="); p; p = strstr(p + 1, "password=")) {
+        char *v = p + 9, *end = v;
+        while (*end && *end != ' ')
+            end++;
+        if ((size_t)(v - out) + 3 + strlen(end) < cap) {
+            memmove(v + 3, end, strlen(end) + 1);
+            memcpy(v, "***", 3);
+        }
+    }
+}
+
 db_t *db_open(const char *target, char *errbuf, size_t errlen)
 {
     if (db_target_is_server(target))
@@ -67,7 +89,7 @@ db_err_t db_cache_size(db_t *db, int mib)
 void db_hold_snapshots(db_t *db, int max_ms)
 {
     db->eng->release_snapshot(db);
-    db->hold_ms = max_ms;
+    db->hold_ms = db->eng->holds_snapshots ? max_ms : 0;
 }
 
 int db_schema_version(db_t *db)
@@ -107,7 +129,7 @@ void db_views_clear(db_t *db)
 db_err_t db_begin(db_t *db)
 {
     db->eng->release_snapshot(db);
-    db_err_t rc = db->eng->exec(db, db->depth == 0 ? db->eng->begin_sql : "SAVEPOINT inner");
+    db_err_t rc = db->eng->exec(db, db->depth == 0 ? db->eng->begin_sql : "SAVEPOINT nested");
     if (rc == DB_OK)
         db->depth++;
     return rc;
@@ -117,7 +139,7 @@ db_err_t db_commit(db_t *db)
 {
     if (db->depth == 0)
         return db_fail(db, DB_EIO, "commit without a transaction");
-    db_err_t rc = db->eng->exec(db, db->depth == 1 ? "COMMIT" : "RELEASE inner");
+    db_err_t rc = db->eng->exec(db, db->depth == 1 ? "COMMIT" : "RELEASE nested");
     if (rc == DB_OK)
         db->depth--;
     return rc;
@@ -135,7 +157,7 @@ static void exec_quietly(db_t *db, const char *sql)
 void db_rollback(db_t *db)
 {
     if (db->depth > 1)
-        exec_quietly(db, "ROLLBACK TO inner; RELEASE inner");
+        exec_quietly(db, "ROLLBACK TO nested; RELEASE nested");
     else if (db->eng->in_transaction(db))
         exec_quietly(db, "ROLLBACK");
     if (db->depth > 0)

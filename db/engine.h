@@ -27,14 +27,18 @@
 
 typedef struct {
     const char *sql; /* standard SQL; ?N (or ?) placeholders */
+    const char *pg;  /* PostgreSQL's text where it must differ, else NULL */
     int ncols;       /* columns a row has; 0 for a statement that yields none */
+    int stream;      /* rows handed over one by one (a batch's labels), never held
+                        whole; nothing else may run on the connection meanwhile */
     int slot;        /* the cache slot, given on first use (0: none yet) */
 } db_query_t;
 
-#define DB_QUERY(text, columns)                                                                    \
-    {                                                                                              \
-        (text), (columns), 0                                                                       \
-    }
+/* clang-format off */
+#define DB_QUERY(text, columns)           {(text), NULL, (columns), 0, 0}
+#define DB_QUERY2(text, pg_text, columns) {(text), (pg_text), (columns), 0, 0}
+#define DB_QUERY_STREAM(text, columns)    {(text), NULL, (columns), 1, 0}
+/* clang-format on */
 
 /* The smaller and the greater of two SQL values, in SQL every engine runs
  * (SQLite's two-argument min() and max() are PostgreSQL's LEAST and GREATEST). */
@@ -71,6 +75,7 @@ typedef struct {
     db_err_t (*exec)(db_t *db, const char *sql); /* statements without parameters or rows */
     int (*in_transaction)(db_t *db);
     const char *begin_sql; /* the outermost change's BEGIN */
+    int holds_snapshots;   /* db_hold_snapshots() means something */
     db_err_t (*scans_begin)(db_t *db);
     db_err_t (*scans_record)(db_t *db, const db_scan_t *scans, size_t n, int64_t *last_id);
     db_err_t (*read_snapshot)(db_t *db);

@@ -47,12 +47,12 @@ static db_query_t q_auth_touch =
              "(last_used_at IS NULL OR last_used_at < ?1)",
              0);
 static db_query_t q_label_insert =
-    DB_QUERY("INSERT INTO label (code, batch_id, seq) VALUES (?,?,?)", 0);
+    DB_QUERY("INSERT INTO label (code, batch_id, seq) VALUES (?,?,?) ON CONFLICT DO NOTHING", 0);
 static db_query_t q_label_each =
-    DB_QUERY("SELECT l.code, l.seq, v.code IS NOT NULL FROM label l "
-             "LEFT JOIN label_void v ON v.code = l.code WHERE l.batch_id = ? "
-             "ORDER BY l.seq",
-             3);
+    DB_QUERY_STREAM("SELECT l.code, l.seq, v.code IS NOT NULL FROM label l "
+                    "LEFT JOIN label_void v ON v.code = l.code WHERE l.batch_id = ? "
+                    "ORDER BY l.seq",
+                    3);
 static db_query_t q_label_find =
     DB_QUERY("SELECT l.code, l.seq, l.batch_id, v.code IS NOT NULL, "
              "coalesce(v.reason, '') FROM label l "
@@ -204,7 +204,12 @@ db_err_t db_label_insert(db_t *db, const char *code, int64_t batch_id, int64_t s
     db_bind_text_static(st, 1, code, 16);
     db_bind_int(st, 2, batch_id);
     db_bind_int(st, 3, seq);
-    return db_step_done(db, st, "insert label");
+    db_err_t rc = db_step_done(db, st, "insert label");
+    /* a taken code is skipped, not an error that would end a PostgreSQL
+     * transaction: the caller draws another */
+    if (rc == DB_OK && db_changes(db) == 0)
+        return db_fail(db, DB_EEXISTS, "insert label: code %.16s is taken", code);
+    return rc;
 }
 
 static int label_row(db_stmt_t *st, void *ctx)

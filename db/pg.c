@@ -1,14 +1,679 @@
 /*
- * pg.c - the PostgreSQL engine (not yet written): names the engine so that a
- * server target is refused with a clear message.
+ * pg.c - the PostgreSQL engine (libpq): connections, the schema and its
+ * migrations, the statements of the layer in engine.h, and the scan
+ * writer's append by COPY into a table partitioned by month.
+ *
+ * Statements are prepared once per connection (PQprepare, named by their
+ * slot), with the layer's ?N placeholders rewritten as $N. Parameters go as
+ * text (integers printed, text as is) or binary (blobs); results come back
+ * as text. A statement's result is fetched whole when stepped, except for a
+ * streamed one (db_query_t.stream), whose rows arrive one at a time.
+ *
+ * Every connection sets statement_timeout, so no query holds a worker for
+ * ever. A connection that is lost is reset on the next statement outside a
+ * change; a change in progress fails and is rolled back by its caller, and
+ * the scan writer keeps its events and tries again (gi/scan.c).
  */
+#include "db/db.h"
 #include "db/engine.h"
+#include "db/migrations.h"
 
+#include <libpq-fe.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define STR_(x)              #x
+#define STR(x)               STR_(x)
+#define STATEMENT_TIMEOUT_MS 30000
+#define MAX_PARAMS           16
+#define SCHEMA_LOCK          7365346907 /* advisory lock held while migrating */
+
+typedef struct {
+    struct db base;
+    PGconn *conn;
+    int64_t changes;
+    int64_t partitions_until; /* scans.scan has monthly partitions up to here */
+} pg_db_t;
+
+typedef struct {
+    struct db_stmt base;
+    char name[16];
+    char *sql; /* kept to prepare again after a reconnection */
+    int stream;
+    int nparams;
+    char *values[MAX_PARAMS];
+    int lengths[MAX_PARAMS];
+    int formats[MAX_PARAMS];
+    char *owned[MAX_PARAMS]; /* copies of text and blobs bound */
+    char ints[MAX_PARAMS][24];
+    PGresult *res;
+    int row, nrows; /* the row read, the rows in res */
+    int sent;       /* executed; rows being read */
+} pg_stmt_t;
+
+static const db_engine_t pg_engine;
+
+static pg_db_t *PG(db_t *db)
+{
+    return (pg_db_t *)db;
+}
+
+static pg_stmt_t *PS(db_stmt_t *st)
+{
+    return (pg_stmt_t *)st;
+}
+
+/* --- failures --------------------------------------------------------------------- */
+
+/* Records a failed result (or the connection's message) and maps its SQLSTATE. */
+static db_err_t fail_pg(db_t *db, const PGresult *res, const char *what)
+{
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    const char *msg = res ? PQresultErrorMessage(res) : "";
+    if (!msg || !msg[0])
+        msg = PQerrorMessage(PG(db)->conn);
+    db_err_t code = state && strcmp(state, "23505") == 0 ? DB_EEXISTS : DB_EIO;
+    size_t n = strlen(msg);
+    while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+        n--;
+    return db_fail(db, code, "%s: %.*s", what, (int)n, msg);
+}
+
+/* A connection lost outside a change is opened again (its statements are
+ * prepared again on their next use). */
+static void reconnect_if_lost(db_t *db)
+{
+    pg_db_t *pg = PG(db);
+    if (PQstatus(pg->conn) == CONNECTION_OK || db->depth > 0)
+        return;
+    PQreset(pg->conn);
+    if (PQstatus(pg->conn) != CONNECTION_OK)
+        return;
+    for (int i = 0; i <= DB_MAX_QUERIES; i++) {
+        pg_stmt_t *st = (pg_stmt_t *)db->stmt[i];
+        if (st)
+            st->name[0] = '\0'; /* not prepared on the new session */
+    }
+    PQclear(PQexec(pg->conn, "SET statement_timeout = " STR(STATEMENT_TIMEOUT_MS)));
+}
+
+static db_err_t exec(db_t *db, const char *sql)
+{
+    reconnect_if_lost(db);
+    PGresult *res = PQexec(PG(db)->conn, sql);
+    ExecStatusType s = PQresultStatus(res);
+    db_err_t rc = DB_OK;
+    if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
+        rc = fail_pg(db, res, "statement");
+    PQclear(res);
+    return rc;
+}
+
+static int in_transaction(db_t *db)
+{
+    PGTransactionStatusType t = PQtransactionStatus(PG(db)->conn);
+    return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
+}
+
+static int64_t changes(db_t *db)
+{
+    return PG(db)->changes;
+}
+
+/* --- statements ------------------------------------------------------------------- */
+
+/* The SQL of q with ?N and ? placeholders as $N (a bare ? takes the number
+ * after the highest so far, as SQLite numbers it); quoted text untouched.
+ * *nparams receives the highest number. NULL when out of memory. */
+static char *dollar_params(const char *sql, int *nparams)
+{
+    size_t len = strlen(sql);
+    char *out = malloc(len * 3 + 1);
+    if (!out)
+        return NULL;
+    char *o = out;
+    int highest = 0, quoted = 0;
+    for (const char *p = sql; *p; p++) {
+        if (*p == '\'')
+            quoted = !quoted;
+        if (quoted || *p != '?') {
+            *o++ = *p;
+            continue;
+        }
+        int n = 0;
+        while (p[1] >= '0' && p[1] <= '9')
+            n = n * 10 + (*++p - '0');
+        if (n == 0)
+            n = highest + 1;
+        if (n > highest)
+            highest = n;
+        o += sprintf(o, "$%d", n);
+    }
+    *o = '\0';
+    *nparams = highest;
+    return out;
+}
+
+/* Prepares st on its connection under its name. */
+static db_err_t prepare_named(db_t *db, pg_stmt_t *st, int ncols)
+{
+    static _Atomic int names;
+    snprintf(st->name, sizeof st->name, "g%d", ++names);
+    PGresult *res = PQprepare(PG(db)->conn, st->name, st->sql, 0, NULL);
+    db_err_t rc = PQresultStatus(res) == PGRES_COMMAND_OK ? DB_OK : fail_pg(db, res, "prepare");
+    PQclear(res);
+    if (rc != DB_OK || ncols < 0)
+        return rc;
+    res = PQdescribePrepared(PG(db)->conn, st->name);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK)
+        rc = fail_pg(db, res, "describe");
+    else if (PQnfields(res) != ncols)
+        rc = db_fail(db, DB_EIO, "statement yields %d columns where its reader takes %d: %.80s",
+                     PQnfields(res), ncols, st->sql);
+    else if (PQnparams(res) > MAX_PARAMS)
+        rc = db_fail(db, DB_EIO, "statement takes more than %d parameters", MAX_PARAMS);
+    PQclear(res);
+    return rc;
+}
+
+static db_stmt_t *prepare(db_t *db, const db_query_t *q, int ncols)
+{
+    reconnect_if_lost(db);
+    pg_stmt_t *st = calloc(1, sizeof *st);
+    if (!st || !(st->sql = dollar_params(q->pg ? q->pg : q->sql, &st->nparams))) {
+        free(st);
+        db_fail(db, DB_EIO, "out of memory");
+        return NULL;
+    }
+    st->base.db = db;
+    st->stream = q->stream;
+    if (st->nparams > MAX_PARAMS || prepare_named(db, st, ncols) != DB_OK) {
+        if (st->nparams > MAX_PARAMS)
+            db_fail(db, DB_EIO, "statement takes more than %d parameters", MAX_PARAMS);
+        free(st->sql);
+        free(st);
+        return NULL;
+    }
+    return &st->base;
+}
+
+/* Ends what is left of an execution: the rest of a streamed result. */
+static void drain(pg_stmt_t *st)
+{
+    PQclear(st->res);
+    st->res = NULL;
+    if (st->sent && st->stream) {
+        PGresult *r;
+        while ((r = PQgetResult(PG(st->base.db)->conn)) != NULL)
+            PQclear(r);
+    }
+    st->sent = 0;
+    st->row = st->nrows = 0;
+}
+
+static void unbind(pg_stmt_t *st)
+{
+    for (int i = 0; i < MAX_PARAMS; i++) {
+        free(st->owned[i]);
+        st->owned[i] = NULL;
+        st->values[i] = NULL;
+        st->lengths[i] = 0;
+        st->formats[i] = 0;
+    }
+}
+
+static void finalize(db_stmt_t *s)
+{
+    pg_stmt_t *st = PS(s);
+    drain(st);
+    unbind(st);
+    free(st->sql);
+    free(st);
+}
+
+static void reset(db_stmt_t *s, int clear)
+{
+    drain(PS(s));
+    if (clear)
+        unbind(PS(s));
+}
+
+static int param_slot(pg_stmt_t *st, int i)
+{
+    if (i < 1 || i > MAX_PARAMS)
+        return -1;
+    free(st->owned[i - 1]);
+    st->owned[i - 1] = NULL;
+    return i - 1;
+}
+
+static void bind_int(db_stmt_t *s, int i, int64_t v)
+{
+    pg_stmt_t *st = PS(s);
+    int k = param_slot(st, i);
+    if (k < 0)
+        return;
+    snprintf(st->ints[k], sizeof st->ints[k], "%lld", (long long)v);
+    st->values[k] = st->ints[k];
+    st->formats[k] = 0;
+}
+
+static void bind_bytes(pg_stmt_t *st, int i, const void *p, size_t n, int format)
+{
+    int k = param_slot(st, i);
+    if (k < 0)
+        return;
+    st->owned[k] = malloc(n + 1);
+    if (st->owned[k]) {
+        memcpy(st->owned[k], p, n);
+        st->owned[k][n] = '\0';
+    }
+    st->values[k] = st->owned[k];
+    st->lengths[k] = (int)n;
+    st->formats[k] = format;
+}
+
+static void bind_text(db_stmt_t *s, int i, const char *p, size_t n, int is_static)
+{
+    (void)is_static; /* libpq copies at execution, but the text may not end at n */
+    bind_bytes(PS(s), i, p, n, 0);
+}
+
+static void bind_null(db_stmt_t *s, int i)
+{
+    int k = param_slot(PS(s), i);
+    if (k >= 0)
+        PS(s)->values[k] = NULL;
+}
+
+static void bind_blob(db_stmt_t *s, int i, const void *p, size_t n)
+{
+    bind_bytes(PS(s), i, p, n, 1);
+}
+
+/* Takes the result of a statement just run (or the next of a streamed one):
+ * rows, a command's count of changes, or an error. */
+static db_err_t take_result(pg_stmt_t *st, PGresult *res, const char *what)
+{
+    db_t *db = st->base.db;
+    ExecStatusType s = PQresultStatus(res);
+    if (s == PGRES_SINGLE_TUPLE || s == PGRES_TUPLES_OK) {
+        st->res = res;
+        st->nrows = PQntuples(res);
+        st->row = -1;
+        return DB_OK;
+    }
+    if (s == PGRES_COMMAND_OK) {
+        const char *n = PQcmdTuples(res);
+        PG(db)->changes = n && n[0] ? strtoll(n, NULL, 10) : 0;
+        PQclear(res);
+        return DB_OK;
+    }
+    db_err_t rc = fail_pg(db, res, what);
+    PQclear(res);
+    return rc;
+}
+
+static db_err_t execute(pg_stmt_t *st, const char *what)
+{
+    db_t *db = st->base.db;
+    PGconn *c = PG(db)->conn;
+    reconnect_if_lost(db);
+    if (!st->name[0] && prepare_named(db, st, -1) != DB_OK)
+        return DB_EIO;
+    st->sent = 1;
+    const char *const *values = (const char *const *)st->values;
+    if (!st->stream)
+        return take_result(
+            st, PQexecPrepared(c, st->name, st->nparams, values, st->lengths, st->formats, 0),
+            what);
+    if (!PQsendQueryPrepared(c, st->name, st->nparams, values, st->lengths, st->formats, 0) ||
+        !PQsetSingleRowMode(c)) {
+        st->sent = 0;
+        return fail_pg(db, NULL, what);
+    }
+    PGresult *res = PQgetResult(c);
+    return res ? take_result(st, res, what) : DB_OK;
+}
+
+static db_err_t step(db_stmt_t *s, int *row, const char *what)
+{
+    pg_stmt_t *st = PS(s);
+    *row = 0;
+    if (!st->sent) {
+        db_err_t rc = execute(st, what);
+        if (rc != DB_OK)
+            return rc;
+    }
+    if (!st->res)
+        return DB_OK;
+    if (st->row + 1 < st->nrows) {
+        st->row++;
+        *row = 1;
+        return DB_OK;
+    }
+    if (!st->stream || PQresultStatus(st->res) != PGRES_SINGLE_TUPLE)
+        return DB_OK;
+    PQclear(st->res); /* a streamed row read: the next one */
+    st->res = NULL;
+    PGresult *res = PQgetResult(PG(s->db)->conn);
+    if (!res)
+        return DB_OK;
+    db_err_t rc = take_result(st, res, what);
+    if (rc == DB_OK && st->res && st->nrows > 0) {
+        st->row = 0;
+        *row = 1;
+    }
+    return rc;
+}
+
+static const char *value(db_stmt_t *s, int i)
+{
+    pg_stmt_t *st = PS(s);
+    if (!st->res || st->row < 0 || PQgetisnull(st->res, st->row, i))
+        return NULL;
+    return PQgetvalue(st->res, st->row, i);
+}
+
+static int64_t col_int(db_stmt_t *s, int i)
+{
+    const char *v = value(s, i);
+    if (!v)
+        return 0;
+    if (v[0] == 't' || v[0] == 'f') /* a boolean column (x IS NOT NULL) */
+        return v[0] == 't';
+    return strtoll(v, NULL, 10);
+}
+
+static const char *col_str(db_stmt_t *s, int i, size_t *len)
+{
+    const char *v = value(s, i);
+    *len = v ? (size_t)PQgetlength(PS(s)->res, PS(s)->row, i) : 0;
+    return v ? v : "";
+}
+
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+/* A bytea column arrives as text in hex form ("\x0a1b..."). */
+static size_t col_blob(db_stmt_t *s, int i, void *out, size_t cap)
+{
+    const char *v = value(s, i);
+    memset(out, 0, cap);
+    if (!v || v[0] != '\\' || v[1] != 'x')
+        return 0;
+    size_t n = 0;
+    unsigned char *o = out;
+    for (const char *p = v + 2; hex_digit(p[0]) >= 0 && hex_digit(p[1]) >= 0; p += 2, n++)
+        if (n < cap)
+            o[n] = (unsigned char)(hex_digit(p[0]) << 4 | hex_digit(p[1]));
+    return n;
+}
+
+/* --- schema ------------------------------------------------------------------------ */
+
+static int schema_latest(void)
+{
+    return db_pg_migrations[db_pg_migrations_count - 1].version;
+}
+
+/* The version reached; 0 for a database without the schema, -1 on failure. */
+static int schema_version(db_t *db)
+{
+    PGresult *res = PQexec(PG(db)->conn, "SELECT CASE WHEN to_regclass('public.schema_version') "
+                                         "IS NULL THEN 0 ELSE -1 END");
+    int v = -1;
+    if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+        v = atoi(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    if (v != -1)
+        return v;
+    res = PQexec(PG(db)->conn, "SELECT version FROM public.schema_version");
+    if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+        v = atoi(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return v;
+}
+
+/* Applies every migration newer than the stored version, all in one
+ * transaction, under a lock that keeps two servers starting at once apart. */
+static db_err_t migrate(db_t *db)
+{
+    db_err_t rc = exec(db, "BEGIN; SELECT pg_advisory_xact_lock(" STR(SCHEMA_LOCK) ")");
+    int have = rc == DB_OK ? schema_version(db) : -1;
+    if (rc == DB_OK && have < 0)
+        rc = db_fail(db, DB_EIO, "cannot read the schema version");
+    if (rc == DB_OK && have > schema_latest())
+        rc = db_fail(db, DB_EIO, "database schema version %d is newer than this gimark (%d)", have,
+                     schema_latest());
+    for (int i = 0; rc == DB_OK && i < db_pg_migrations_count; i++) {
+        const db_migration_t *m = &db_pg_migrations[i];
+        if (m->version <= have)
+            continue;
+        char set[80];
+        snprintf(set, sizeof set, "UPDATE public.schema_version SET version = %d", m->version);
+        if (exec(db, m->sql) != DB_OK || exec(db, set) != DB_OK) {
+            char why[sizeof db->err];
+            snprintf(why, sizeof why, "%s", db->err);
+            rc = db_fail(db, DB_EIO, "migration %s failed: %s", m->name, why);
+        }
+    }
+    if (rc == DB_OK)
+        return exec(db, "COMMIT");
+    PQclear(PQexec(PG(db)->conn, "ROLLBACK"));
+    return rc;
+}
+
+/* --- scans --------------------------------------------------------------------------- */
+
+/* The first second of the month n months after the one holding t (UTC). */
+static int64_t month_start(int64_t t, int n)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    int months = tm.tm_year * 12 + tm.tm_mon + n;
+    struct tm first = {.tm_year = months / 12, .tm_mon = months % 12, .tm_mday = 1};
+    return (int64_t)timegm(&first);
+}
+
+/* Creates scans.scan's partitions from this month to two months ahead (a
+ * server that runs long makes them as months pass), each in its own
+ * statement: two servers making the same one is no failure. */
+static db_err_t ensure_partitions(db_t *db, int64_t now)
+{
+    pg_db_t *pg = PG(db);
+    if (now < pg->partitions_until - 31 * 86400)
+        return DB_OK;
+    for (int m = 0; m < 3; m++) {
+        int64_t from = month_start(now, m), to = month_start(now, m + 1);
+        time_t tf = (time_t)from;
+        struct tm tm;
+        gmtime_r(&tf, &tm);
+        char sql[256];
+        snprintf(sql, sizeof sql,
+                 "CREATE TABLE IF NOT EXISTS scans.scan_%04d%02d PARTITION OF scans.scan "
+                 "FOR VALUES FROM (%lld) TO (%lld)",
+                 tm.tm_year + 1900, tm.tm_mon + 1, (long long)from, (long long)to);
+        PGresult *res = PQexec(pg->conn, sql);
+        ExecStatusType s = PQresultStatus(res);
+        const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+        /* 42P07: made by another server meanwhile */
+        int ok = s == PGRES_COMMAND_OK || (state && strcmp(state, "42P07") == 0);
+        db_err_t rc = ok ? DB_OK : fail_pg(db, res, "scan partition");
+        PQclear(res);
+        if (rc != DB_OK)
+            return rc;
+    }
+    pg->partitions_until = month_start(now, 3);
+    return DB_OK;
+}
+
+static db_err_t scans_begin(db_t *db)
+{
+    return exec(db, "BEGIN");
+}
+
+/* Appends text to a COPY line, escaped for COPY's text format; NULL is \N. */
+static size_t copy_field(char *out, size_t cap, size_t used, const char *s)
+{
+    if (!s)
+        return used + (size_t)snprintf(out + used, used < cap ? cap - used : 0, "\\N");
+    for (; *s && used + 2 < cap; s++) {
+        char c = *s;
+        if (c == '\\' || c == '\t' || c == '\n' || c == '\r') {
+            out[used++] = '\\';
+            c = c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' : '\\';
+        }
+        out[used++] = c;
+    }
+    out[used] = '\0';
+    return used;
+}
+
+static int copy_scan(PGconn *c, const db_scan_t *s)
+{
+    char line[512];
+    size_t n = (size_t)snprintf(line, sizeof line, "%lld\t", (long long)s->at);
+    const char *fields[] = {s->code, s->raw, s->verdict, s->client_key, s->ua_class};
+    for (int i = 0; i < 5; i++) {
+        n = copy_field(line, sizeof line - 2, n, fields[i]);
+        line[n++] = i < 4 ? '\t' : '\n';
+    }
+    return PQputCopyData(c, line, (int)n) == 1;
+}
+
+/* The writer's group commit: one COPY of the events into scans.scan. */
+static db_err_t scans_record(db_t *db, const db_scan_t *scans, size_t n, int64_t *last_id)
+{
+    PGconn *c = PG(db)->conn;
+    db_err_t rc = ensure_partitions(db, n ? scans[n - 1].at : (int64_t)time(NULL));
+    if (rc == DB_OK)
+        rc = db_scans_begin(db);
+    if (rc != DB_OK)
+        return rc;
+    PGresult *res = PQexec(c, "COPY scans.scan (at, code, raw, verdict, client_key, ua_class) "
+                              "FROM STDIN");
+    int ok = PQresultStatus(res) == PGRES_COPY_IN;
+    PQclear(res);
+    for (size_t i = 0; ok && i < n; i++)
+        ok = copy_scan(c, &scans[i]);
+    if (PQputCopyEnd(c, ok ? NULL : "not copied") != 1)
+        ok = 0;
+    while ((res = PQgetResult(c)) != NULL) {
+        if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == DB_OK)
+            rc = fail_pg(db, res, "record scans");
+        PQclear(res);
+    }
+    if (rc == DB_OK && !ok)
+        rc = fail_pg(db, NULL, "record scans");
+    if (rc == DB_OK) {
+        res = PQexec(c, "SELECT currval(pg_get_serial_sequence('scans.scan', 'id'))");
+        if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+            *last_id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+        else
+            rc = fail_pg(db, res, "last scan id");
+        PQclear(res);
+    }
+    return db_scans_end(db, rc);
+}
+
+/* --- connections -------------------------------------------------------------------- */
+
+static db_err_t no_snapshot(db_t *db)
+{
+    (void)db;
+    return DB_OK;
+}
+
+static void no_release(db_t *db)
+{
+    (void)db;
+}
+
+/* The server sizes its own cache (shared_buffers): nothing to do per connection. */
+static db_err_t cache_size(db_t *db, int mib)
+{
+    (void)db;
+    (void)mib;
+    return DB_OK;
+}
+
+/* For the scan writer: a commit need not wait for the disk (a crash of the
+ * server loses at most the last few, never corrupts), and partitions ahead. */
+static db_err_t relax_durability(db_t *db)
+{
+    db_err_t rc = exec(db, "SET synchronous_commit = off");
+    return rc == DB_OK ? ensure_partitions(db, (int64_t)time(NULL)) : rc;
+}
+
+static void close_conn(db_t *db)
+{
+    PQfinish(PG(db)->conn);
+    free(PG(db));
+}
 
 db_t *db_pg_open(const char *conninfo, char *errbuf, size_t errlen)
 {
-    (void)conninfo;
-    snprintf(errbuf, errlen, "this gimark has no PostgreSQL engine yet");
-    return NULL;
+    pg_db_t *pg = calloc(1, sizeof *pg);
+    if (!pg) {
+        snprintf(errbuf, errlen, "out of memory");
+        return NULL;
+    }
+    db_t *db = &pg->base;
+    db->eng = &pg_engine;
+    pg->conn = PQconnectdb(conninfo);
+    if (PQstatus(pg->conn) != CONNECTION_OK) {
+        /* libpq's message names host and port, never the password */
+        snprintf(errbuf, errlen, "cannot connect to the database: %s", PQerrorMessage(pg->conn));
+        db_close(db);
+        return NULL;
+    }
+    PQsetNoticeProcessor(pg->conn, NULL, NULL);
+    if (exec(db, "SET statement_timeout = " STR(
+                     STATEMENT_TIMEOUT_MS) "; "
+                                           "SET client_min_messages = warning") != DB_OK ||
+        migrate(db) != DB_OK) {
+        snprintf(errbuf, errlen, "database: %s", db->err);
+        db_close(db);
+        return NULL;
+    }
+    return db;
 }
+
+static const db_engine_t pg_engine = {
+    .name = "postgresql",
+    .close = close_conn,
+    .exec = exec,
+    .in_transaction = in_transaction,
+    .begin_sql = "BEGIN",
+    .holds_snapshots = 0,
+    .scans_begin = scans_begin,
+    .scans_record = scans_record,
+    .read_snapshot = no_snapshot,
+    .release_snapshot = no_release,
+    .cache_size = cache_size,
+    .relax_durability = relax_durability,
+    .schema_version = schema_version,
+    .schema_latest = schema_latest,
+    .changes = changes,
+    .prepare = prepare,
+    .finalize = finalize,
+    .reset = reset,
+    .bind_int = bind_int,
+    .bind_text = bind_text,
+    .bind_null = bind_null,
+    .bind_blob = bind_blob,
+    .step = step,
+    .col_int = col_int,
+    .col_str = col_str,
+    .col_blob = col_blob,
+};

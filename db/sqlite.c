@@ -171,7 +171,7 @@ static size_t col_blob(db_stmt_t *st, int i, void *out, size_t cap)
 
 static int schema_latest(void)
 {
-    return db_migrations[db_migration_count - 1].version;
+    return db_migrations[db_migrations_count - 1].version;
 }
 
 /* The integer a PRAGMA returns; -1 when it fails. */
@@ -330,7 +330,7 @@ static db_err_t migrate(db_t *db)
         return DB_OK;
     if (exec(db, "BEGIN IMMEDIATE") != DB_OK)
         return DB_EIO;
-    for (int i = 0; i < db_migration_count; i++) {
+    for (int i = 0; i < db_migrations_count; i++) {
         const db_migration_t *m = &db_migrations[i];
         if (m->version <= have)
             continue;
@@ -539,6 +539,7 @@ static const db_engine_t sqlite_engine = {
     .exec = exec,
     .in_transaction = in_transaction,
     .begin_sql = "BEGIN IMMEDIATE",
+    .holds_snapshots = 1,
     .scans_begin = scans_begin,
     .scans_record = scans_record,
     .read_snapshot = read_snapshot,

@@ -63,6 +63,12 @@ static gi_err_t cmd_copy(cli_t *cli, const cli_command_t *cmd, gi_error_t *err)
     gi_err_t rc = cli_require(cli, cmd, restore ? "from" : "out", &file, err);
     if (rc != GI_OK)
         return rc;
+    if (db_target_is_server(cli->db_path))
+        return gi_fail(err, GI_EINVAL,
+                       "%s copies a SQLite database file; a PostgreSQL database is backed up "
+                       "and restored with PostgreSQL's own tools (pg_basebackup for the "
+                       "cluster, pg_dump/pg_restore for one database: see deploy/README.md)",
+                       cmd->word);
     clock_gettime(CLOCK_MONOTONIC, &t0);
     rc = restore ? gi_restore(cli->db_path, file, force, cli->now, &rep, err)
                  : gi_backup(cli->ctx.db, cli->db_path, file, force, &rep, err);

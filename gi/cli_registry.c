@@ -446,10 +446,13 @@ static gi_err_t cmd_init(cli_t *cli, const cli_command_t *cmd, gi_error_t *err)
 {
     (void)cmd;
     int v = db_schema_version(cli->ctx.db);
+    char shown[1024];
+    db_target_shown(cli->db_path, shown, sizeof shown);
     if (cli->json)
-        return cli_print_json(json_pack("{s:s, s:i}", "db", cli->db_path, "schema_version", v),
+        return cli_print_json(json_pack("{s:s, s:s, s:i}", "db", shown, "engine",
+                                        db_engine_name(cli->ctx.db), "schema_version", v),
                               err);
-    printf("database %s ready (schema version %d)\n", cli->db_path, v);
+    printf("database %s ready (%s, schema version %d)\n", shown, db_engine_name(cli->ctx.db), v);
     return GI_OK;
 }
 
@@ -464,8 +467,10 @@ static gi_err_t cmd_demo(cli_t *cli, const cli_command_t *cmd, gi_error_t *err)
         return cli_print_json(json_pack("{s:i, s:i, s:i}", "products", sum.products, "operators",
                                         sum.operators, "authorisations", sum.authorisations),
                               err);
-    printf("demo data loaded into %s: %d GI products, %d operators, %d authorisations\n",
-           cli->db_path, sum.products, sum.operators, sum.authorisations);
+    char shown[1024];
+    db_target_shown(cli->db_path, shown, sizeof shown);
+    printf("demo data loaded into %s: %d GI products, %d operators, %d authorisations\n", shown,
+           sum.products, sum.operators, sum.authorisations);
     return GI_OK;
 }
 

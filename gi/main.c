@@ -265,7 +265,8 @@ static int run_command(cli_t *cli, const cli_command_t *cmd)
         fprintf(stderr, "gimark: cannot initialise libsodium\n");
         return 3;
     }
-    if (cmd->db_use == CLI_DB_EXISTING && access(cli->db_path, F_OK) != 0) {
+    if (cmd->db_use == CLI_DB_EXISTING && !db_target_is_server(cli->db_path) &&
+        access(cli->db_path, F_OK) != 0) {
         fprintf(stderr, "gimark: no database at %s (create one with 'gimark init')\n",
                 cli->db_path);
         return 3;
