@@ -46,7 +46,7 @@ static db_query_t q_audit_list = DB_QUERY(
     " WHEN 'report' THEN (SELECT o.region_code FROM report r JOIN label l ON l.code = r.code"
     "   JOIN batch b ON b.id = l.batch_id JOIN authorisation a ON a.id = b.auth_id"
     "   JOIN operator o ON o.id = a.operator_id WHERE r.id = g.entity_id)"
-    " END AS region FROM audit_log g) "
+    " END AS region FROM audit_log g) AS rows_with_region "
     "WHERE ?1 = '' OR substr(region, 1, length(?1)) = ?1 "
     "OR (region IS NULL AND length(?1) <= 2) ORDER BY id DESC LIMIT ?2 OFFSET ?3",
     AUDIT_NCOLUMNS);

@@ -60,21 +60,29 @@ static db_query_t q_stats = DB_QUERY(
     "EXISTS (SELECT 1 FROM label l JOIN batch b ON b.id = l.batch_id "                             \
     "JOIN authorisation a ON a.id = b.auth_id JOIN operator o ON o.id = a.operator_id "            \
     "WHERE l.code = s.code AND " IN_REGION "))"
+/* Days and months in Beijing time (UTC+8), as 'YYYY-MM-DD' and 'YYYY-MM'. */
+#define SCANS_PER_DAY_REST                                                                         \
+    ", count(*)" TALLY_REST "FROM scans.scan s WHERE s.at >= ?1 AND " SCAN_IN_REGION               \
+    " GROUP BY 1 ORDER BY 1"
 static db_query_t q_scans_per_day =
-    DB_QUERY("SELECT date(s.at + 28800, 'unixepoch'), count(*)" TALLY_REST "FROM scans.scan s "
-             "WHERE s.at >= ?1 AND " SCAN_IN_REGION " GROUP BY 1 ORDER BY 1",
-             TALLY_NCOLUMNS);
+    DB_QUERY2("SELECT date(s.at + 28800, 'unixepoch')" SCANS_PER_DAY_REST,
+              "SELECT to_char(to_timestamp(s.at + 28800) AT TIME ZONE 'UTC', "
+              "'YYYY-MM-DD')" SCANS_PER_DAY_REST,
+              TALLY_NCOLUMNS);
 static db_query_t q_verdict_mix =
     DB_QUERY("SELECT s.verdict, count(*)" TALLY_REST
              "FROM scans.scan s WHERE s.at >= ?1 AND " SCAN_IN_REGION " GROUP BY 1 ORDER BY 2 DESC",
              TALLY_NCOLUMNS);
-static db_query_t q_labels_per_month = DB_QUERY(
-    "SELECT strftime('%Y-%m', b.issued_at + 28800, 'unixepoch'), sum(b.count)" TALLY_REST
-    "FROM batch b "
-    "JOIN authorisation a ON a.id = b.auth_id JOIN operator o ON o.id = a.operator_id "
-    "WHERE b.issued_at >= ?1 AND b.status IN ('issued', 'activated', 'voided') AND " IN_REGION
-    " GROUP BY 1 ORDER BY 1",
-    TALLY_NCOLUMNS);
+#define LABELS_PER_MONTH_REST                                                                      \
+    ", sum(b.count)" TALLY_REST "FROM batch b "                                                    \
+    "JOIN authorisation a ON a.id = b.auth_id JOIN operator o ON o.id = a.operator_id "            \
+    "WHERE b.issued_at >= ?1 AND b.status IN ('issued', 'activated', 'voided') AND " IN_REGION     \
+    " GROUP BY 1 ORDER BY 1"
+static db_query_t q_labels_per_month =
+    DB_QUERY2("SELECT strftime('%Y-%m', b.issued_at + 28800, 'unixepoch')" LABELS_PER_MONTH_REST,
+              "SELECT to_char(to_timestamp(b.issued_at + 28800) AT TIME ZONE 'UTC', "
+              "'YYYY-MM')" LABELS_PER_MONTH_REST,
+              TALLY_NCOLUMNS);
 /* inputs that named no label belong to no region: province-wide scopes only */
 static db_query_t q_unknown_inputs =
     DB_QUERY("SELECT coalesce(raw, ''), count(*), min(at), max(at), 0, '', '', '' FROM scans.scan "

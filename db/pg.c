@@ -41,6 +41,7 @@ typedef struct {
     struct db_stmt base;
     char name[16];
     char *sql; /* kept to prepare again after a reconnection */
+    Oid types[MAX_PARAMS]; /* 0 (the server infers it), text for a number not in the SQL */
     int stream;
     int nparams;
     char *values[MAX_PARAMS];
@@ -126,8 +127,9 @@ static int64_t changes(db_t *db)
 
 /* The SQL of q with ?N and ? placeholders as $N (a bare ? takes the number
  * after the highest so far, as SQLite numbers it); quoted text untouched.
- * *nparams receives the highest number. NULL when out of memory. */
-static char *dollar_params(const char *sql, int *nparams)
+ * *nparams receives the highest number, and used[] (MAX_PARAMS + 1 flags)
+ * which ones appear. NULL when out of memory. */
+static char *dollar_params(const char *sql, int *nparams, char *used)
 {
     size_t len = strlen(sql);
     char *out = malloc(len * 3 + 1);
@@ -149,6 +151,8 @@ static char *dollar_params(const char *sql, int *nparams)
             n = highest + 1;
         if (n > highest)
             highest = n;
+        if (n <= MAX_PARAMS)
+            used[n] = 1;
         o += sprintf(o, "$%d", n);
     }
     *o = '\0';
@@ -161,7 +165,7 @@ static db_err_t prepare_named(db_t *db, pg_stmt_t *st, int ncols)
 {
     static _Atomic int names;
     snprintf(st->name, sizeof st->name, "g%d", ++names);
-    PGresult *res = PQprepare(PG(db)->conn, st->name, st->sql, 0, NULL);
+    PGresult *res = PQprepare(PG(db)->conn, st->name, st->sql, st->nparams, st->types);
     db_err_t rc = PQresultStatus(res) == PGRES_COMMAND_OK ? DB_OK : fail_pg(db, res, "prepare");
     PQclear(res);
     if (rc != DB_OK || ncols < 0)
@@ -182,13 +186,18 @@ static db_stmt_t *prepare(db_t *db, const db_query_t *q, int ncols)
 {
     reconnect_if_lost(db);
     pg_stmt_t *st = calloc(1, sizeof *st);
-    if (!st || !(st->sql = dollar_params(q->pg ? q->pg : q->sql, &st->nparams))) {
+    char used[MAX_PARAMS + 1] = {0};
+    if (!st || !(st->sql = dollar_params(q->pg ? q->pg : q->sql, &st->nparams, used))) {
         free(st);
         db_fail(db, DB_EIO, "out of memory");
         return NULL;
     }
     st->base.db = db;
     st->stream = q->stream;
+    /* a parameter bound but absent from this text (a tally without paging)
+     * has no type to infer: it goes as text, unused */
+    for (int i = 1; i <= st->nparams && i <= MAX_PARAMS; i++)
+        st->types[i - 1] = used[i] ? 0 : 25;
     if (st->nparams > MAX_PARAMS || prepare_named(db, st, ncols) != DB_OK) {
         if (st->nparams > MAX_PARAMS)
             db_fail(db, DB_EIO, "statement takes more than %d parameters", MAX_PARAMS);

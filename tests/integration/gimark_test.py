@@ -5,11 +5,19 @@ started on a free loopback port, and a pass/fail tally that ends with the
 
 The server prints "gimark: listening on http://HOST:PORT/" once it accepts
 connections; start() waits for that line (bounded), never for a fixed time.
+
+With GIMARK_TEST_PG set (the URI of a test cluster's database, from
+tests/pg-cluster.sh), every Workdir gets a fresh PostgreSQL database of its
+own on that cluster instead of a SQLite file, and sql() runs in psql; the
+few SQLite spellings the suites use (group_concat, char, hex, .dump,
+PRAGMA integrity_check) are given their PostgreSQL form.
 """
 
 import http.client
+import itertools
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -24,6 +32,50 @@ DAY = 86400
 # CLI acts as cli:$USER unless --actor names someone else).
 REVIEWER = "cli:reviewer"
 PASSWORD = "correct horse battery staple"  # of the accounts add_user makes
+PG = os.environ.get("GIMARK_TEST_PG", "")
+PSQL = os.environ.get("PSQL", "/usr/lib/postgresql/15/bin/psql")
+_databases = itertools.count(1)
+
+
+def engine():
+    """The engine the suites run on: "postgresql" or "sqlite"."""
+    return "postgresql" if PG else "sqlite"
+
+
+def psql(uri, query, scans=False):
+    env = dict(os.environ, PGOPTIONS="-c search_path=scans,public" if scans else "")
+    p = subprocess.run([PSQL, "-X", "-q", "-At", "-F", "|", "-v", "ON_ERROR_STOP=1", "-d", uri,
+                        "-c", query], capture_output=True, text=True, env=env, check=True)
+    return p.stdout.strip()
+
+
+def _group_concat(query):
+    """group_concat(x[, sep]) as string_agg(x, sep), sep ',' by default."""
+    start = query.find("group_concat(")
+    if start < 0:
+        return query
+    i = start + len("group_concat(")
+    depth, quoted, comma = 1, False, None
+    while depth:
+        c = query[i]
+        if c == "'":
+            quoted = not quoted
+        elif not quoted and c == "(":
+            depth += 1
+        elif not quoted and c == ")":
+            depth -= 1
+        elif not quoted and c == "," and depth == 1:
+            comma = i
+        i += 1
+    inner = query[start + len("group_concat("):i - 1]
+    args = inner if comma is not None else inner + ", ','"
+    return query[:start] + "string_agg(" + args + ")" + _group_concat(query[i:])
+
+
+def pg_spelling(query):
+    """The PostgreSQL form of the SQLite spellings the suites use."""
+    query = _group_concat(query).replace("char(9)", "chr(9)")
+    return re.sub(r"hex\((\w+)\)", r"upper(encode(convert_to(\1, 'UTF8'), 'hex'))", query)
 
 
 class Tally:
@@ -53,9 +105,17 @@ class Workdir:
 
     def __init__(self):
         self.dir = tempfile.mkdtemp(prefix="gimark-it-")
-        self.db = os.path.join(self.dir, "test.db")
+        self.pg_name = None
+        if PG:
+            self.pg_name = "it_%d_%d" % (os.getpid(), next(_databases))
+            psql(PG, "CREATE DATABASE " + self.pg_name)
+            self.db = PG.rsplit("/", 1)[0] + "/" + self.pg_name
+        else:
+            self.db = os.path.join(self.dir, "test.db")
 
     def cleanup(self):
+        if self.pg_name:
+            psql(PG, "DROP DATABASE IF EXISTS %s WITH (FORCE)" % self.pg_name)
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def gimark(self, *args, now=None, stdin=None):
@@ -74,14 +134,32 @@ class Workdir:
     def json(self, *args, now=None):
         return json.loads(self.gimark("--json", *args, now=now))
 
-    def sql(self, query, db=None):
+    def sql(self, query, db=None, scans=False):
+        if PG and db is None:
+            if query == ".dump":
+                return self.dump()
+            if query.lower() == "pragma integrity_check":
+                return "ok"  # PostgreSQL checks its pages itself (data checksums)
+            return psql(self.db, pg_spelling(query), scans=scans)
         p = subprocess.run(["sqlite3", db or self.db, query], capture_output=True, text=True,
                            check=True)
         return p.stdout.strip()
 
     def scans_sql(self, query):
-        """A query on the scans file, where scan events are kept (db/db.h)."""
+        """A query on the scans (the scans file of a SQLite database, db/db.h)."""
+        if PG:
+            return self.sql(query, scans=True)
         return self.sql(query, db=self.db[:-3] + "-scans.db")
+
+    def dump(self):
+        """The register's rows (the scans aside), as text to compare before and after."""
+        if not PG:
+            return self.sql(".dump")
+        p = subprocess.run([os.path.join(os.path.dirname(PSQL), "pg_dump"), "--data-only",
+                            "--inserts", "--no-comments", "--schema=public", "-d", self.db],
+                           capture_output=True, text=True, check=True)
+        # a sequence moves on for a refused insert too: the rows are what count
+        return "\n".join(l for l in p.stdout.splitlines() if "pg_catalog.setval" not in l)
 
     def batch(self, auth, count, now=None, activate=True, lot="LOT-1"):
         """Requests, approves and issues a batch; returns (id, [codes])."""

@@ -45,8 +45,7 @@ def call(s, method, path, token, body=None):
 
 def dump(w):
     """The whole database as SQL text (what a refusal must leave as it was)."""
-    return subprocess.run(["sqlite3", w.db, ".dump"], capture_output=True, text=True,
-                          check=True).stdout
+    return w.dump()
 
 
 def audit(w, action):
