@@ -310,6 +310,11 @@ typedef struct {
 /* Records scan events in one transaction of the scans file; *last_id gets
  * the id of the last one. */
 db_err_t db_scans_record(db_t *db, const db_scan_t *scans, size_t n, int64_t *last_id);
+/* Whether db_scans_record() adds the scans to the per-code totals and
+ * clients itself, in its own transaction (PostgreSQL, where several servers
+ * write: no merge is left to do and *last_id is 0), or leaves that to
+ * db_scan_totals_merge() (SQLite: merged in sorted batches, much cheaper). */
+int db_scans_merged_on_record(const db_t *db);
 
 /* Per-code totals of stored scans: a code's count and first time. */
 typedef struct {

@@ -76,6 +76,7 @@ typedef struct {
     int (*in_transaction)(db_t *db);
     const char *begin_sql; /* the outermost change's BEGIN */
     int holds_snapshots;   /* db_hold_snapshots() means something */
+    int merges_on_record;  /* scans_record adds to the totals itself */
     db_err_t (*scans_begin)(db_t *db);
     db_err_t (*scans_record)(db_t *db, const db_scan_t *scans, size_t n, int64_t *last_id);
     db_err_t (*read_snapshot)(db_t *db);

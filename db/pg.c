@@ -40,7 +40,7 @@ typedef struct {
 typedef struct {
     struct db_stmt base;
     char name[16];
-    char *sql; /* kept to prepare again after a reconnection */
+    char *sql;             /* kept to prepare again after a reconnection */
     Oid types[MAX_PARAMS]; /* 0 (the server infers it), text for a number not in the SQL */
     int stream;
     int nparams;
@@ -560,17 +560,40 @@ static int copy_scan(PGconn *c, const db_scan_t *s)
     return PQputCopyData(c, line, (int)n) == 1;
 }
 
-/* The writer's group commit: one COPY of the events into scans.scan. */
+/* What one group commit adds to the per-code totals and clients, in code
+ * order (two servers' commits lock the rows they share in the same order). */
+#define MERGE_BATCH                                                                                \
+    "INSERT INTO scans.scan (at, code, raw, verdict, client_key, ua_class) "                       \
+    "SELECT at, code, raw, verdict, client_key, ua_class FROM scan_batch; "                        \
+    "INSERT INTO scans.scan_total (code, count, first_at) "                                        \
+    "SELECT code, count(*), min(at) FROM scan_batch WHERE code IS NOT NULL GROUP BY code "         \
+    "ORDER BY code ON CONFLICT (code) DO UPDATE SET count = scan_total.count + excluded.count, "   \
+    "first_at = least(scan_total.first_at, excluded.first_at); "                                   \
+    "INSERT INTO scans.scan_client (code, client_key, first_at, last_at) "                         \
+    "SELECT code, client_key, min(at), max(at) FROM scan_batch WHERE code IS NOT NULL "            \
+    "GROUP BY code, client_key ORDER BY code, client_key ON CONFLICT (code, client_key) DO "       \
+    "UPDATE SET first_at = least(scan_client.first_at, excluded.first_at), "                       \
+    "last_at = greatest(scan_client.last_at, excluded.last_at)"
+
+/* The writer's group commit, one transaction: a COPY of the events into a
+ * table of this session, then their rows into scans.scan and their counts
+ * into the totals and clients. With several servers there is no single
+ * "merged up to" mark to keep (each writes ids out of the others' order),
+ * so scans are counted as they are stored: exactly once, whoever crashes. */
 static db_err_t scans_record(db_t *db, const db_scan_t *scans, size_t n, int64_t *last_id)
 {
     PGconn *c = PG(db)->conn;
+    *last_id = 0;
     db_err_t rc = ensure_partitions(db, n ? scans[n - 1].at : (int64_t)time(NULL));
     if (rc == DB_OK)
         rc = db_scans_begin(db);
+    if (rc == DB_OK)
+        rc = exec(db, "CREATE TEMP TABLE IF NOT EXISTS scan_batch (at bigint, code text, "
+                      "raw text, verdict text, client_key text, ua_class text) "
+                      "ON COMMIT DELETE ROWS");
     if (rc != DB_OK)
-        return rc;
-    PGresult *res = PQexec(c, "COPY scans.scan (at, code, raw, verdict, client_key, ua_class) "
-                              "FROM STDIN");
+        return db_scans_end(db, rc);
+    PGresult *res = PQexec(c, "COPY scan_batch FROM STDIN");
     int ok = PQresultStatus(res) == PGRES_COPY_IN;
     PQclear(res);
     for (size_t i = 0; ok && i < n; i++)
@@ -584,14 +607,8 @@ static db_err_t scans_record(db_t *db, const db_scan_t *scans, size_t n, int64_t
     }
     if (rc == DB_OK && !ok)
         rc = fail_pg(db, NULL, "record scans");
-    if (rc == DB_OK) {
-        res = PQexec(c, "SELECT currval(pg_get_serial_sequence('scans.scan', 'id'))");
-        if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
-            *last_id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-        else
-            rc = fail_pg(db, res, "last scan id");
-        PQclear(res);
-    }
+    if (rc == DB_OK)
+        rc = exec(db, MERGE_BATCH);
     return db_scans_end(db, rc);
 }
 
@@ -665,6 +682,7 @@ static const db_engine_t pg_engine = {
     .in_transaction = in_transaction,
     .begin_sql = "BEGIN",
     .holds_snapshots = 0,
+    .merges_on_record = 1,
     .scans_begin = scans_begin,
     .scans_record = scans_record,
     .read_snapshot = no_snapshot,

@@ -31,6 +31,12 @@
  * writing each of them doubled the writer's work (measured with the verify
  * bench). The stored last time lags the truth by less than a step, against a
  * window of days; the first time is exact.
+ *
+ * On an engine whose db_scans_record() adds each group commit to the totals
+ * and clients itself (PostgreSQL, where several servers write the same
+ * tables), stored scans are merged at once: nothing is noted, nothing merged
+ * later, and a code's count in memory is this server's view (scans through
+ * other servers show once the code is read from the database again).
  */
 #include "gi/scan.h"
 
@@ -328,6 +334,7 @@ int gi_scan_count_next(gi_scan_queue_t *q, db_t *db, const char *code, const cha
  * commit failed, lost), no longer pending. */
 static void release_pending(gi_scan_queue_t *q, const event_buf_t *b, int stored)
 {
+    int merged = stored && db_scans_merged_on_record(q->db);
     pthread_mutex_lock(&q->track_lock);
     for (size_t i = 0; i < b->n; i++) {
         if (!b->ev[i].code[0])
@@ -335,10 +342,10 @@ static void release_pending(gi_scan_queue_t *q, const event_buf_t *b, int stored
         tracked_t *t = slot_for(q->slots, q->nslots, b->ev[i].code);
         if (t->used && t->pending > 0) {
             t->pending--;
-            if (stored)
-                t->unmerged++;
-            else
+            if (!stored)
                 t->count--; /* lost: no longer counted */
+            else if (!merged)
+                t->unmerged++;
             if (t->pending == 0 && t->unmerged == 0)
                 t->settled_ms = monotonic_ms();
         }
@@ -564,7 +571,8 @@ static int store_queued(gi_scan_queue_t *q, event_buf_t *mine)
     pthread_mutex_unlock(&q->lock);
 
     int ok = commit_batch(q, mine) == 0;
-    if (ok && seen_add(q, mine) != 0) /* the scans are stored; their clients go unnoted */
+    if (ok && !db_scans_merged_on_record(q->db) &&
+        seen_add(q, mine) != 0) /* the scans are stored; their clients go unnoted */
         fprintf(stderr, "gimark: out of memory noting scan clients\n");
     release_pending(q, mine, ok);
 
@@ -590,7 +598,7 @@ static void *writer_main(void *arg)
     pthread_mutex_lock(&q->lock);
     for (;;) {
         wait_for_work(q, unmerged, last_merge_ms);
-        if (q->incoming.n > 0 && store_queued(q, &mine))
+        if (q->incoming.n > 0 && store_queued(q, &mine) && !db_scans_merged_on_record(q->db))
             unmerged = 1;
         int draining = q->stopping && q->incoming.n == 0;
         int64_t now_ms = monotonic_ms();
@@ -643,8 +651,8 @@ gi_scan_queue_t *gi_scan_queue_start(const char *db_path, const gi_scan_config_t
         q->cfg.window_s = GI_REPEAT_WINDOW_DEFAULT;
     if (q->cfg.clients_kept == 0)
         q->cfg.clients_kept = 11;
-    q->row_step_s = q->cfg.window_s / 16 < CLIENT_ROW_STEP_S ? q->cfg.window_s / 16
-                                                              : CLIENT_ROW_STEP_S;
+    q->row_step_s =
+        q->cfg.window_s / 16 < CLIENT_ROW_STEP_S ? q->cfg.window_s / 16 : CLIENT_ROW_STEP_S;
     if (q->cfg.evict_delay_ms == 0)
         q->cfg.evict_delay_ms = 2000;
     else if (q->cfg.evict_delay_ms < 0)

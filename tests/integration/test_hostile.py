@@ -668,7 +668,7 @@ def run(w):
 
     # -- the database afterwards ----------------------------------------------------------------
     T.check(w.sql("PRAGMA integrity_check") == "ok", "PRAGMA integrity_check: ok")
-    tables = set(w.sql("select name from sqlite_master where type='table'").split())
+    tables = w.tables()
     for t in ("label", "report", "batch", "product"):
         T.check(t in tables, "table %s still exists" % t, sorted(tables))
     T.check(w.scans_sql("PRAGMA integrity_check") == "ok",

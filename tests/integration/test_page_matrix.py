@@ -13,7 +13,6 @@ and not here fails the test.
 
 import os
 import re
-import shutil
 import sys
 import time
 
@@ -199,9 +198,7 @@ def outcome(status, headers):
 def run_role(t, role, base, rows):
     w = g.Workdir()
     try:
-        for name in os.listdir(base.dir):  # the database, its scans file and their WALs
-            if name.startswith("test"):
-                shutil.copy(os.path.join(base.dir, name), w.dir)
+        w.copy_from(base)
         with g.Server(w, "--base-url", "https://gi.example.cn") as s:
             b = Browser(s)
             token = None
