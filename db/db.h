@@ -278,7 +278,9 @@ db_err_t db_batch_update(db_t *db, const db_batch_t *b);
 typedef int (*db_batch_fn)(const db_batch_t *b, void *arg);
 db_err_t db_batch_list(db_t *db, const db_filter_t *f, db_page_t page, db_batch_fn fn, void *arg);
 /* Labels of an authorisation counted against its quota for a year: batches
- * issued or activated, plus requested and approved ones when pending_too. */
+ * issued or activated, plus requested and approved ones when pending_too.
+ * Inside a change, other connections' changes of that authorisation's quota
+ * wait until this change ends (a row lock on PostgreSQL). */
 db_err_t db_quota_used(db_t *db, int64_t auth_id, int64_t year, int pending_too, int64_t *used);
 /* Marks an authorisation as used (labels issued or scanned) at time at. */
 db_err_t db_auth_touch(db_t *db, int64_t auth_id, int64_t at);

@@ -42,6 +42,12 @@ static db_query_t q_quota_used =
              "quota_year = ? AND (status IN ('issued', 'activated') OR "
              "(?3 = 1 AND status IN ('requested', 'approved')))",
              1);
+/* A quota is checked and used in one change: on PostgreSQL the authorisation's
+ * row is locked to the end of it, so two servers' requests against one quota
+ * take turns (SQLite's BEGIN IMMEDIATE already holds the whole database). */
+static db_query_t q_auth_lock =
+    DB_QUERY2("SELECT id FROM authorisation WHERE id = ?",
+              "SELECT id FROM authorisation WHERE id = ? FOR UPDATE", 1);
 static db_query_t q_auth_touch =
     DB_QUERY("UPDATE authorisation SET last_used_at = ?1 WHERE id = ?2 AND "
              "(last_used_at IS NULL OR last_used_at < ?1)",
@@ -177,9 +183,13 @@ db_err_t db_batch_list(db_t *db, const db_filter_t *f, db_page_t page, db_batch_
 
 db_err_t db_quota_used(db_t *db, int64_t auth_id, int64_t year, int pending_too, int64_t *used)
 {
-    db_stmt_t *st = db_stmt(db, &q_quota_used);
+    db_stmt_t *st = db_stmt(db, &q_auth_lock);
     if (!st)
         return DB_EIO;
+    db_bind_int(st, 1, auth_id);
+    db_err_t rc = db_step_done(db, st, "lock authorisation");
+    if (rc != DB_OK || !(st = db_stmt(db, &q_quota_used)))
+        return rc != DB_OK ? rc : DB_EIO;
     db_bind_int(st, 1, auth_id);
     db_bind_int(st, 2, year);
     db_bind_int(st, 3, pending_too ? 1 : 0);

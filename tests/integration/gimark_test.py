@@ -324,6 +324,10 @@ class Server:
         self.proc = None
         self.port = None
         self.err_path = os.path.join(workdir.dir, "server.err")
+        for n in itertools.count(2):  # another server on the same workdir: its own log
+            if not os.path.exists(self.err_path):
+                break
+            self.err_path = os.path.join(workdir.dir, "server-%d.err" % n)
 
     def command(self):
         """The command line and environment start() runs."""
