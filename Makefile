@@ -91,7 +91,7 @@ build/gimark: $(CLI_SRC:%.c=build/obj/%.o) build/libgimark.a
 	@echo '  LD      $@'
 	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
-build/tests/%: tests/unit/%.c tests/unit/test.h build/libgimark.a
+build/tests/%: tests/unit/%.c tests/unit/test.h tests/unit/testdb.h build/libgimark.a
 	@mkdir -p $(dir $@)
 	@echo '  LD      $@'
 	@$(CC) $(ALL_CFLAGS) -o $@ $< build/libgimark.a $(LDLIBS)
@@ -113,7 +113,7 @@ build/san/gimark: $(CLI_SRC:%.c=build/san/%.o) build/san/libgimark.a
 	@echo '  LD san  $@'
 	@$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
 
-build/san/tests/%: tests/unit/%.c tests/unit/test.h build/san/libgimark.a
+build/san/tests/%: tests/unit/%.c tests/unit/test.h tests/unit/testdb.h build/san/libgimark.a
 	@mkdir -p $(dir $@)
 	@echo '  LD san  $@'
 	@$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $< build/san/libgimark.a $(LDLIBS)

@@ -6,8 +6,6 @@
 #include "test.h"
 #include "testdb.h"
 
-#include <sqlite3.h>
-
 /* A database with n audit rows (n products). */
 static void setup(testdb_t *t, int n)
 {
@@ -20,18 +18,23 @@ static void setup(testdb_t *t, int n)
     }
 }
 
-/* Runs SQL on the file behind the gimark connection, as a person with the
- * sqlite3 shell would: the triggers that refuse edits are dropped first. */
+/* Runs SQL on the database behind the gimark connection, as a person with the
+ * sqlite3 shell or psql would: the triggers that refuse edits are put out of the way
+ * first (dropped on SQLite, disabled by the tables' owner on PostgreSQL). */
 static void tamper(testdb_t *t, const char *sql)
 {
-    sqlite3 *raw;
-    CHECK(sqlite3_open(t->path, &raw) == SQLITE_OK);
-    CHECK(sqlite3_exec(raw,
-                       "DROP TRIGGER IF EXISTS audit_log_no_update;"
-                       "DROP TRIGGER IF EXISTS audit_log_no_delete;",
-                       NULL, NULL, NULL) == SQLITE_OK);
-    CHECK(sqlite3_exec(raw, sql, NULL, NULL, NULL) == SQLITE_OK);
-    sqlite3_close(raw);
+    CHECK(testdb_exec(t, testdb_is_pg(t) ? "ALTER TABLE audit_log DISABLE TRIGGER USER"
+                                         : "DROP TRIGGER IF EXISTS audit_log_no_update;"
+                                           "DROP TRIGGER IF EXISTS audit_log_no_delete;") == 0);
+    CHECK(testdb_exec(t, sql) == 0);
+}
+
+/* Sets the audit log's id sequence back to n: sqlite_sequence on SQLite, the identity's
+ * sequence on PostgreSQL. */
+static const char *sequence_set_back(const testdb_t *t)
+{
+    return testdb_is_pg(t) ? "SELECT setval(pg_get_serial_sequence('audit_log', 'id'), 3)"
+                           : "UPDATE sqlite_sequence SET seq = 3 WHERE name = 'audit_log'";
 }
 
 static gi_audit_report_t verify(testdb_t *t)
@@ -128,11 +131,15 @@ static void test_triggers_refuse_edits(void)
 {
     testdb_t t;
     setup(&t, 2);
-    sqlite3 *raw;
-    CHECK(sqlite3_open(t.path, &raw) == SQLITE_OK);
-    CHECK(sqlite3_exec(raw, "UPDATE audit_log SET actor = 'x'", NULL, NULL, NULL) != SQLITE_OK);
-    CHECK(sqlite3_exec(raw, "DELETE FROM audit_log", NULL, NULL, NULL) != SQLITE_OK);
-    sqlite3_close(raw);
+    CHECK(testdb_refused(&t, "UPDATE audit_log SET actor = 'x'"));
+    CHECK(strstr(t.err, "append-only") != NULL);
+    CHECK(testdb_refused(&t, "DELETE FROM audit_log"));
+    CHECK(strstr(t.err, "append-only") != NULL);
+    if (testdb_is_pg(&t)) { /* a statement SQLite does not have */
+        CHECK(testdb_refused(&t, "TRUNCATE audit_log"));
+        CHECK(strstr(t.err, "append-only") != NULL);
+    }
+    CHECK(testdb_int(&t, "SELECT count(*) FROM audit_log WHERE actor = 'x'") == 0);
     CHECK(verify(&t).ok);
     testdb_close(&t);
 }
@@ -172,7 +179,7 @@ static void test_sequence_set_back_is_seen(void)
 {
     testdb_t t;
     setup(&t, 5);
-    tamper(&t, "UPDATE sqlite_sequence SET seq = 3 WHERE name = 'audit_log'");
+    tamper(&t, sequence_set_back(&t));
     gi_audit_report_t rep = verify(&t);
     CHECK(!rep.ok && rep.bad_id == 5 && rep.sequence == 3);
     CHECK(strstr(rep.problem, "set back") != NULL);
@@ -196,8 +203,8 @@ static void test_anchor(void)
 
     /* the newest rows cut and the sequence set back to match: intact without the
      * anchor (the limit of a chain without a key), caught against it */
-    tamper(&t, "DELETE FROM audit_log WHERE id >= 4;"
-               "UPDATE sqlite_sequence SET seq = 3 WHERE name = 'audit_log'");
+    tamper(&t, "DELETE FROM audit_log WHERE id >= 4");
+    tamper(&t, sequence_set_back(&t));
     rep = verify(&t);
     CHECK(rep.ok && rep.head_id == 3);
     CHECK(gi_audit_verify_anchor(t.db, anchor, &rep, NULL) == GI_OK);
