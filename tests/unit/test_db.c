@@ -151,7 +151,8 @@ static void test_schema_checks_hold(void)
     db_product_t p = product("x");
     snprintf(p.regime, sizeof p.regime, "bogus");
     CHECK(db_product_insert(t.db, &p) == DB_EIO);
-    CHECK(strstr(db_errmsg(t.db), "CHECK") != NULL);
+    /* SQLite: "CHECK constraint failed"; PostgreSQL: "violates check constraint" */
+    CHECK(strstr(db_errmsg(t.db), testdb_is_pg(&t) ? "check constraint" : "CHECK") != NULL);
     db_auth_t a = {0};
     a.operator_id = 42; /* no such operator: foreign key */
     a.product_id = 42;
@@ -278,6 +279,16 @@ static void test_held_snapshot(void)
     int64_t last = 0;
     CHECK(db_scans_record(t.db, &row, 1, &last) == DB_OK);
     CHECK(db_scan_totals_catch_up(t.db) == DB_OK);
+    if (testdb_is_pg(&t)) {
+        /* what PostgreSQL does instead: the engine holds no snapshots, every read sees the
+         * latest commit */
+        TESTDB_SKIP("held read snapshots are SQLite's (the engine holds none); checked "
+                    "instead that a reader asking to hold them sees a new commit at once");
+        CHECK(db_scan_count(reader, "CODE", &n, &first) == DB_OK && n == 1);
+        db_close(reader);
+        testdb_close(&t);
+        return;
+    }
     CHECK(db_scan_count(reader, "CODE", &n, &first) == DB_OK && n == 0); /* still the old view */
     db_hold_snapshots(reader, 0);
     CHECK(db_scan_count(reader, "CODE", &n, &first) == DB_OK && n == 1);

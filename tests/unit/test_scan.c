@@ -183,6 +183,7 @@ static void test_distinct_clients(void)
     CHECK(got.clients == 3);
     push_from(q, t.db, code, client(13), 2006, &got);
     CHECK(got.clients == 3);
+    gi_scan_queue_stop(q);
     testdb_close(&t);
 }
 

@@ -59,7 +59,11 @@ static inline const char *testdb_engine(void)
 }
 
 /* Says that the calling test checks nothing of this on the engine that runs. */
-#define TESTDB_SKIP(why) printf("  %s: skipped on %s: %s\n", __func__, testdb_engine(), why)
+#define TESTDB_SKIP(why)                                                                           \
+    do {                                                                                           \
+        printf("  %s: skipped on %s: %s\n", __func__, testdb_engine(), why);                       \
+        fflush(stdout);                                                                            \
+    } while (0)
 
 static inline PGconn *testdb_pg_connect(const char *conninfo, char *err, size_t cap)
 {
