@@ -43,7 +43,7 @@ SAN_OBJ  = $(LIB_SRC:%.c=build/san/%.o) build/san/gen/db_sql.o build/san/gen/web
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 SAN_BIN  = $(UNIT_SRC:tests/unit/%.c=build/san/tests/%)
 
-.PHONY: all deps run test unit sanitize cli-test integration bench fuzz fuzz-build clean format \
+.PHONY: all deps run test unit unit-pg sanitize cli-test integration bench fuzz fuzz-build clean format \
         install
 
 PREFIX ?= /usr/local
@@ -125,6 +125,10 @@ sanitize: deps
 
 unit: all
 	@sh tests/run-unit.sh build/tests
+
+# The unit tests on PostgreSQL, on a throwaway cluster started and stopped for them.
+unit-pg: all
+	@sh tests/run-unit-pg.sh build/tests
 
 # An edited settings file is never replaced; the shipped one stays in deploy/.
 install: build/gimark
