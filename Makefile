@@ -43,7 +43,7 @@ SAN_OBJ  = $(LIB_SRC:%.c=build/san/%.o) build/san/gen/db_sql.o build/san/gen/web
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 SAN_BIN  = $(UNIT_SRC:tests/unit/%.c=build/san/tests/%)
 
-.PHONY: all deps run test unit sanitize cli-test integration bench fuzz fuzz-build clean format \
+.PHONY: all deps run test unit unit-pg sanitize cli-test integration bench fuzz fuzz-build clean format \
         install
 
 PREFIX ?= /usr/local
@@ -91,7 +91,7 @@ build/gimark: $(CLI_SRC:%.c=build/obj/%.o) build/libgimark.a
 	@echo '  LD      $@'
 	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
-build/tests/%: tests/unit/%.c tests/unit/test.h build/libgimark.a
+build/tests/%: tests/unit/%.c tests/unit/test.h tests/unit/testdb.h build/libgimark.a
 	@mkdir -p $(dir $@)
 	@echo '  LD      $@'
 	@$(CC) $(ALL_CFLAGS) -o $@ $< build/libgimark.a $(LDLIBS)
@@ -113,7 +113,7 @@ build/san/gimark: $(CLI_SRC:%.c=build/san/%.o) build/san/libgimark.a
 	@echo '  LD san  $@'
 	@$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
 
-build/san/tests/%: tests/unit/%.c tests/unit/test.h build/san/libgimark.a
+build/san/tests/%: tests/unit/%.c tests/unit/test.h tests/unit/testdb.h build/san/libgimark.a
 	@mkdir -p $(dir $@)
 	@echo '  LD san  $@'
 	@$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $< build/san/libgimark.a $(LDLIBS)
@@ -125,6 +125,10 @@ sanitize: deps
 
 unit: all
 	@sh tests/run-unit.sh build/tests
+
+# The unit tests on PostgreSQL, on a throwaway cluster started and stopped for them.
+unit-pg: all
+	@sh tests/run-unit-pg.sh build/tests
 
 # An edited settings file is never replaced; the shipped one stays in deploy/.
 install: build/gimark

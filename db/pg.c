@@ -515,8 +515,11 @@ static db_err_t ensure_partitions(db_t *db, int64_t now)
         PGresult *res = PQexec(pg->conn, sql);
         ExecStatusType s = PQresultStatus(res);
         const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-        /* 42P07: made by another server meanwhile */
-        int ok = s == PGRES_COMMAND_OK || (state && strcmp(state, "42P07") == 0);
+        /* 42P07: made by another server meanwhile; 23514: rows of that month are in the
+         * default partition already (scans stored with an earlier clock, or before the
+         * partition was made): they and later ones of that month stay there */
+        int ok = s == PGRES_COMMAND_OK ||
+                 (state && (strcmp(state, "42P07") == 0 || strcmp(state, "23514") == 0));
         db_err_t rc = ok ? DB_OK : fail_pg(db, res, "scan partition");
         PQclear(res);
         if (rc != DB_OK)

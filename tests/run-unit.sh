@@ -1,7 +1,12 @@
 #!/bin/sh
 # run-unit.sh - runs every unit-test binary in a directory and adds up their
 # "N passed, N failed" lines. Usage: run-unit.sh build/tests
+# With GIMARK_TEST_PG set to a test cluster's URI (tests/pg-cluster.sh), the tests
+# that use a database run on PostgreSQL (tests/unit/testdb.h); run-unit-pg.sh starts
+# and stops such a cluster around this script.
 dir=$1
+engine=sqlite
+[ -n "${GIMARK_TEST_PG:-}" ] && engine=postgresql
 # library caches (fonts, glyphs) are not leaks of ours: tests/lsan.supp
 export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$(cd "$(dirname "$0")" && pwd)/lsan.supp}"
 passed=0
@@ -26,5 +31,5 @@ for t in "$dir"/test_*; do
     passed=$((passed + p))
     failed=$((failed + f))
 done
-echo "unit ($dir): $passed passed, $failed failed"
+echo "unit ($dir, $engine): $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -9,7 +9,6 @@
 #include "testdb.h"
 
 #include <sodium.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -21,27 +20,19 @@ static void add(testdb_t *t, const char *name, const char *role, int64_t op, con
     CHECK(gi_account_add(&t->ctx, &in, NULL, NULL) == GI_OK);
 }
 
-/* True when text occurs anywhere in the database file's SQL dump. */
+/* True when text occurs in any value of the tables that hold secrets' traces. */
 static int in_database(testdb_t *t, const char *text)
 {
-    sqlite3 *raw;
-    sqlite3_stmt *st;
     int found = 0;
     const char *tables[] = {"account", "api_token", "session", "audit_log"};
-    CHECK(sqlite3_open(t->path, &raw) == SQLITE_OK);
     for (size_t i = 0; i < 4; i++) {
         char sql[128];
         snprintf(sql, sizeof sql, "SELECT * FROM %s", tables[i]);
-        CHECK(sqlite3_prepare_v2(raw, sql, -1, &st, NULL) == SQLITE_OK);
-        while (sqlite3_step(st) == SQLITE_ROW)
-            for (int c = 0; c < sqlite3_column_count(st); c++) {
-                const char *v = (const char *)sqlite3_column_text(st, c);
-                if (v && strstr(v, text))
-                    found = 1;
-            }
-        sqlite3_finalize(st);
+        int r = testdb_contains(t, sql, text);
+        CHECK(r >= 0);
+        if (r > 0)
+            found = 1;
     }
-    sqlite3_close(raw);
     return found;
 }
 
@@ -160,18 +151,9 @@ static void test_sessions(void)
 /* Rows of the audit log with this action. */
 static int audit_rows(testdb_t *t, const char *action)
 {
-    sqlite3 *raw;
-    sqlite3_stmt *st;
-    int n = -1;
-    CHECK(sqlite3_open(t->path, &raw) == SQLITE_OK);
-    CHECK(sqlite3_prepare_v2(raw, "SELECT count(*) FROM audit_log WHERE action = ?", -1, &st,
-                             NULL) == SQLITE_OK);
-    sqlite3_bind_text(st, 1, action, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(raw);
-    return n;
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM audit_log WHERE action = '%s'", action);
+    return (int)testdb_int(t, sql);
 }
 
 /* passwd and disable end every session of the account; a disabled

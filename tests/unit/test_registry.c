@@ -6,8 +6,6 @@
 #include "test.h"
 #include "testdb.h"
 
-#include <sqlite3.h>
-
 static const gi_product_input_t mango = {
     "百色芒果", "Baise Mango", "cnipa-product", "质检总局2011年第178号", "451000", "", "", ""};
 static const gi_operator_input_t coop = {
@@ -320,17 +318,14 @@ static void test_product_gtin_change_needs_reason(void)
     in.reason = "new GS1 item number for the 5 kg box";
     CHECK(gi_product_edit(&t.ctx, p.id, &in, &q, &e) == GI_OK);
     CHECK_STR(q.gtin, "06901234567885");
-    sqlite3 *raw;
-    sqlite3_stmt *st;
-    CHECK(sqlite3_open(t.path, &raw) == SQLITE_OK);
-    CHECK(sqlite3_prepare_v2(raw,
-                             "SELECT json_extract(detail, '$.reason') FROM audit_log "
-                             "WHERE action = 'product.edit' ORDER BY id DESC LIMIT 1",
-                             -1, &st, NULL) == SQLITE_OK);
-    CHECK(sqlite3_step(st) == SQLITE_ROW);
-    CHECK_STR((const char *)sqlite3_column_text(st, 0), "new GS1 item number for the 5 kg box");
-    sqlite3_finalize(st);
-    sqlite3_close(raw);
+    char reason[128];
+    CHECK(testdb_text(&t,
+                      testdb_is_pg(&t) ? "SELECT detail::json->>'reason' FROM audit_log "
+                                         "WHERE action = 'product.edit' ORDER BY id DESC LIMIT 1"
+                                       : "SELECT json_extract(detail, '$.reason') FROM audit_log "
+                                         "WHERE action = 'product.edit' ORDER BY id DESC LIMIT 1",
+                      reason, sizeof reason) == 0);
+    CHECK_STR(reason, "new GS1 item number for the 5 kg box");
     testdb_close(&t);
 }
 
