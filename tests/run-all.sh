@@ -25,8 +25,8 @@ suite() {
     total_p=$((total_p + p))
     total_f=$((total_f + f))
 }
-suite "unit tests" env -u GIMARK_TEST_PG sh tests/run-unit.sh build/tests
-suite "unit tests on PostgreSQL" sh tests/run-unit-pg.sh build/tests
+unset GIMARK_TEST_PG # SQLite first; the PostgreSQL rounds below start their own cluster
+suite "unit tests" sh tests/run-unit.sh build/tests
 suite "unit tests under ASan+UBSan" sh tests/run-unit.sh build/san/tests
 for t in tests/cli/*.sh tests/labels/*.sh tests/integration/*.sh; do
     [ "$(basename "$t")" = lib.sh ] && continue
