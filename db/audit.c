@@ -13,12 +13,14 @@
 #define AUDIT_NCOLUMNS 9
 
 static db_query_t q_audit_last = DB_QUERY("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1", 1);
-/* The highest row id ever given: SQLite keeps it past deleted rows. On
- * PostgreSQL rows cannot be deleted (the table's triggers refuse), so the
- * newest row's id is it. */
+/* The highest row id ever given, kept past deleted rows: SQLite's
+ * sqlite_sequence, PostgreSQL's audit_seq (moved by each append). */
 static db_query_t q_audit_seq =
     DB_QUERY2("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'), 0)",
-              "SELECT coalesce(max(id), 0) FROM audit_log", 1);
+              "SELECT highest FROM audit_seq", 1);
+static db_query_t q_audit_seq_set =
+    DB_QUERY2("SELECT ?1 WHERE 0", /* AUTOINCREMENT moves sqlite_sequence */
+              "UPDATE audit_seq SET highest = ?1 WHERE highest < ?1 RETURNING highest", 1);
 /* Two servers never fork the chain: on PostgreSQL the head is read under a
  * lock held to the end of the change (SQLite's BEGIN IMMEDIATE already
  * holds the whole database). */
@@ -98,7 +100,11 @@ db_err_t db_audit_append(db_t *db, const db_audit_row_t *row)
     db_bind_text(st, 7, row->detail);
     db_bind_blob(st, 8, row->prev_hash, DB_HASH_LEN);
     db_bind_blob(st, 9, row->hash, DB_HASH_LEN);
-    return db_step_done(db, st, "append audit row");
+    db_err_t rc = db_step_done(db, st, "append audit row");
+    if (rc != DB_OK || !(st = db_stmt(db, &q_audit_seq_set)))
+        return rc != DB_OK ? rc : DB_EIO;
+    db_bind_int(st, 1, row->id);
+    return db_step_done(db, st, "audit sequence");
 }
 
 static int audit_row(db_stmt_t *st, void *ctx)

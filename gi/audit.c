@@ -113,7 +113,9 @@ static int verify_row(const db_audit_row_t *row, void *arg)
     return 0;
 }
 
-/* Compares SQLite's sequence with the newest row of an intact chain. The
+/* Compares the database's count of rows ever appended (SQLite's
+ * sqlite_sequence, PostgreSQL's audit_seq) with the newest row of an intact
+ * chain. The
  * sequence is read before the walk (before) and after it (rep->sequence):
  * rows are only ever added, so while nobody tampers, before <= newest <=
  * after even when a server appends meanwhile. */
@@ -123,14 +125,14 @@ static void check_sequence(gi_audit_report_t *rep, int64_t before)
     if (newest < before) {
         rep->bad_id = newest + 1;
         snprintf(rep->problem, sizeof rep->problem,
-                 "rows %" PRId64 " to %" PRId64 " were deleted from the end (SQLite's sequence "
-                 "says %" PRId64 " were written)",
+                 "rows %" PRId64 " to %" PRId64 " were deleted from the end (the database's "
+                 "sequence says %" PRId64 " were written)",
                  newest + 1, before, before);
     } else if (newest > rep->sequence || rep->sequence < before) {
         rep->bad_id = newest;
         snprintf(rep->problem, sizeof rep->problem,
-                 "SQLite's sequence for the log (%" PRId64 ") is below its newest row %" PRId64
-                 ": it was set back by hand",
+                 "the database's sequence for the log (%" PRId64
+                 ") is below its newest row %" PRId64 ": it was set back by hand",
                  rep->sequence, newest);
     }
 }

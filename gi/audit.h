@@ -9,7 +9,7 @@
  *
  * What the chain cannot see by itself (docs/ARCHITECTURE.md, "Audit chain"):
  * the hash has no key, so whoever can write the file can delete the newest
- * rows and set SQLite's sequence back, or rewrite the chain from some row on
+ * rows and set the database's sequence of them back, or rewrite the chain from some row on
  * with recomputed hashes. Both are caught only against a head recorded
  * outside the file (gimark audit anchor, then audit verify --head).
  *

@@ -156,6 +156,16 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON public.audit_log
 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON public.audit_log
     FOR EACH STATEMENT EXECUTE FUNCTION public.audit_log_append_only();
 
+-- The highest audit row id ever appended: SQLite's sqlite_sequence for audit_log. It
+-- moves in the transaction that appends (a sequence would not roll back), so rows
+-- deleted from the end of the log, triggers disabled, still leave it above the newest
+-- row and `gimark audit verify` says so.
+CREATE TABLE public.audit_seq (
+    one      bigint PRIMARY KEY CHECK (one = 1),
+    highest  bigint NOT NULL
+);
+INSERT INTO public.audit_seq VALUES (1, 0);
+
 -- Label batches, labels and voided labels (0002, and 0007's gtin, last as in SQLite).
 --
 -- A label's status is derived: void when it is in label_void or its batch is voided,
