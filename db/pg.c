@@ -80,7 +80,11 @@ static db_err_t fail_pg(db_t *db, const PGresult *res, const char *what)
     size_t n = strlen(msg);
     while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
         n--;
-    return db_fail(db, code, "%s: %.*s", what, (int)n, msg);
+    db_fail(db, code, "%s: %.*s", what, (int)n, msg);
+    for (char *p = db->err; *p; p++) /* ERROR and CONTEXT lines: one line */
+        if (*p == '\n')
+            *p = ' ';
+    return code;
 }
 
 /* A connection lost outside a change is opened again (its statements are
