@@ -136,6 +136,8 @@ for c in $codes $codes "$voided"; do
     curl -s -o /dev/null "http://127.0.0.1:$port/v/$c"
 done
 curl -s -o /dev/null "http://127.0.0.1:$port/api/v1/verify/BADCODE000000000"
+c1=$(echo "$codes" | head -n 1)
+sq_reply=$(curl -s "http://127.0.0.1:$port/api/v1/verify/$c1")
 # a report whose text has what COPY must escape: tab, newline, backslash, CJK
 curl -s -o /dev/null -H 'Content-Type: application/x-www-form-urlencoded' \
     --data 'text=fake%09label%0Aon%5Cshelf+%E8%8A%92%E6%9E%9C&contact=13800000000' \
@@ -196,13 +198,15 @@ run --db "$target" --json verify "$idle"
 [ "$(json_get 'j["verdict"]')" = NOT_ACTIVATED ] && ok || bad "the batch not activated stays so"
 
 # the server on PostgreSQL answers what the SQLite one did, counts on from there
-c1=$(echo "$codes" | head -n 1)
 before_scans=$(pg "$target" "SELECT count FROM scans.scan_total WHERE code = '$c1'")
 start_server --db "$target"
 reply=$(curl -s "http://127.0.0.1:$port/api/v1/verify/$c1")
 stop_server
-verdict=$(printf '%s' "$reply" | python3 -c 'import json,sys; print(json.load(sys.stdin)["verdict"])')
-[ "$verdict" = GENUINE_REPEATED ] || [ "$verdict" = GENUINE ] && ok || bad "the server on PostgreSQL: $reply"
+verdict_of() {
+    printf '%s' "$1" | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["verdict"], j["clients"])'
+}
+[ "$(verdict_of "$reply")" = "$(verdict_of "$sq_reply")" ] && ok ||
+    bad "the server on PostgreSQL answers as the one on SQLite did: $reply / $sq_reply"
 [ "$(pg "$target" "SELECT count FROM scans.scan_total WHERE code = '$c1'")" -eq $((before_scans + 1)) ] &&
     ok || bad "a scan on PostgreSQL adds to the moved count ($before_scans)"
 [ "$(pg "$target" "SELECT count(DISTINCT id) = count(*) FROM scans.scan")" = t ] && ok ||
@@ -215,6 +219,14 @@ expect_status 0 "add a product on PostgreSQL"
 [ "$(json_get 'j["id"]')" -eq $((max_product + 1)) ] && ok || bad "the new product's id follows the moved ones"
 run --db "$target" audit verify
 expect_status 0 "the chain goes on intact on PostgreSQL"
+
+# a server that has the source open does not stop a move (the source is only read)
+start_server
+new_target live
+run migrate --from "$GIMARK_DB" --to "$target_uri" --sample 10
+expect_status 0 "migrate while a server has the source open"
+expect_out "10 codes picked at random" "--sample sets how many codes are compared"
+stop_server
 
 # --- refusals ----------------------------------------------------------------------------
 moved_counts=$(counts_pg "$target")
