@@ -223,9 +223,12 @@ expect_status 0 "the chain goes on intact on PostgreSQL"
 # a server that has the source open does not stop a move (the source is only read)
 start_server
 new_target live
-run migrate --from "$GIMARK_DB" --to "$target_uri" --sample 10
+run --json migrate --from "$GIMARK_DB" --to "$target_uri" --sample 10
 expect_status 0 "migrate while a server has the source open"
-expect_out "10 codes picked at random" "--sample sets how many codes are compared"
+[ "$(json_get 'j["ok"], j["sampled"], j["sample_differ"], j["audit_ok"], j["counts_ok"]')" = \
+    "True 10 0 True True" ] && ok || bad "--json says what was checked; --sample sets how many codes"
+[ "$(json_get '[(t["copied"], t["target"]) for t in j["tables"] if t["table"] == "label"]')" = \
+    "[(65, 65)]" ] && ok || bad "--json gives each table's counts"
 stop_server
 
 # --- refusals ----------------------------------------------------------------------------
