@@ -521,6 +521,38 @@ db_err_t db_claim_settle(db_t *db);
  * Failures are recorded on src. */
 db_err_t db_claim_fill(db_t *db, db_t *src);
 
+/* --- moving a whole database to another engine -------------------------------- */
+
+/* The tables of a database, in an order in which each comes after those it
+ * refers to: the register's, then the scans'. */
+#define DB_TABLES 17
+
+typedef struct {
+    const char *table; /* "product", ..., "scans.scan_client" */
+    int64_t rows;
+} db_table_rows_t;
+
+/* How many records each table holds, in copy order. */
+db_err_t db_table_counts(db_t *db, db_table_rows_t out[DB_TABLES]);
+
+/* Called after each table copied, with its name and how many records went. */
+typedef void (*db_copy_progress_fn)(const char *table, int64_t rows, void *arg);
+
+/* Copies every record of every table of from (a SQLite database, read as of
+ * one moment: other connections may go on writing to it) into to (a
+ * PostgreSQL database whose tables are empty), keeping ids, in one change
+ * on to: all of it is there afterwards, or nothing. Records stream through
+ * (memory stays bounded whatever the size); each id sequence of to is set
+ * past the highest id copied (or handed out, for the audit log). copied
+ * receives the count of each table. On failure the message is on to's
+ * connection (db_errmsg(to)); DB_EEXISTS when to holds records already. */
+db_err_t db_copy_all(db_t *from, db_t *to, db_table_rows_t copied[DB_TABLES],
+                     db_copy_progress_fn progress, void *arg);
+
+/* Hands the codes of up to n labels picked at random to fn (non-zero stops). */
+typedef int (*db_code_fn)(const char *code, void *arg);
+db_err_t db_label_sample(db_t *db, int64_t n, db_code_fn fn, void *arg);
+
 /* --- figures -------------------------------------------------------------- */
 
 /* The register's figures inside region (a GB/T 2260 prefix; "" or NULL is

@@ -17,6 +17,7 @@
 #include "db/db.h"
 #include "db/engine.h"
 #include "db/migrations.h"
+#include "db/pg.h"
 
 #include <libpq-fe.h>
 #include <stdio.h>
@@ -79,7 +80,11 @@ static db_err_t fail_pg(db_t *db, const PGresult *res, const char *what)
     size_t n = strlen(msg);
     while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
         n--;
-    return db_fail(db, code, "%s: %.*s", what, (int)n, msg);
+    db_fail(db, code, "%s: %.*s", what, (int)n, msg);
+    for (char *p = db->err; *p; p++) /* ERROR and CONTEXT lines: one line */
+        if (*p == '\n')
+            *p = ' ';
+    return code;
 }
 
 /* A connection lost outside a change is opened again (its statements are
@@ -484,7 +489,7 @@ static db_err_t migrate(db_t *db)
 /* --- scans --------------------------------------------------------------------------- */
 
 /* The first second of the month n months after the one holding t (UTC). */
-static int64_t month_start(int64_t t, int n)
+int64_t db_pg_month_start(int64_t t, int n)
 {
     time_t tt = (time_t)t;
     struct tm tm;
@@ -492,6 +497,30 @@ static int64_t month_start(int64_t t, int n)
     int months = tm.tm_year * 12 + tm.tm_mon + n;
     struct tm first = {.tm_year = months / 12, .tm_mon = months % 12, .tm_mday = 1};
     return (int64_t)timegm(&first);
+}
+
+db_err_t db_pg_scan_partition(db_t *db, int64_t t)
+{
+    int64_t from = db_pg_month_start(t, 0), to = db_pg_month_start(t, 1);
+    time_t tf = (time_t)from;
+    struct tm tm;
+    gmtime_r(&tf, &tm);
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "CREATE TABLE IF NOT EXISTS scans.scan_%04d%02d PARTITION OF scans.scan "
+             "FOR VALUES FROM (%lld) TO (%lld)",
+             tm.tm_year + 1900, tm.tm_mon + 1, (long long)from, (long long)to);
+    PGresult *res = PQexec(PG(db)->conn, sql);
+    ExecStatusType s = PQresultStatus(res);
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    /* 42P07: made by another server meanwhile; 23514: rows of that month are in the
+     * default partition already (scans stored with an earlier clock, or before the
+     * partition was made): they and later ones of that month stay there */
+    int ok = s == PGRES_COMMAND_OK ||
+             (state && (strcmp(state, "42P07") == 0 || strcmp(state, "23514") == 0));
+    db_err_t rc = ok ? DB_OK : fail_pg(db, res, "scan partition");
+    PQclear(res);
+    return rc;
 }
 
 /* Creates scans.scan's partitions from this month to two months ahead (a
@@ -503,29 +532,11 @@ static db_err_t ensure_partitions(db_t *db, int64_t now)
     if (now < pg->partitions_until - 31 * 86400)
         return DB_OK;
     for (int m = 0; m < 3; m++) {
-        int64_t from = month_start(now, m), to = month_start(now, m + 1);
-        time_t tf = (time_t)from;
-        struct tm tm;
-        gmtime_r(&tf, &tm);
-        char sql[256];
-        snprintf(sql, sizeof sql,
-                 "CREATE TABLE IF NOT EXISTS scans.scan_%04d%02d PARTITION OF scans.scan "
-                 "FOR VALUES FROM (%lld) TO (%lld)",
-                 tm.tm_year + 1900, tm.tm_mon + 1, (long long)from, (long long)to);
-        PGresult *res = PQexec(pg->conn, sql);
-        ExecStatusType s = PQresultStatus(res);
-        const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-        /* 42P07: made by another server meanwhile; 23514: rows of that month are in the
-         * default partition already (scans stored with an earlier clock, or before the
-         * partition was made): they and later ones of that month stay there */
-        int ok = s == PGRES_COMMAND_OK ||
-                 (state && (strcmp(state, "42P07") == 0 || strcmp(state, "23514") == 0));
-        db_err_t rc = ok ? DB_OK : fail_pg(db, res, "scan partition");
-        PQclear(res);
+        db_err_t rc = db_pg_scan_partition(db, db_pg_month_start(now, m));
         if (rc != DB_OK)
             return rc;
     }
-    pg->partitions_until = month_start(now, 3);
+    pg->partitions_until = db_pg_month_start(now, 3);
     return DB_OK;
 }
 
@@ -676,6 +687,18 @@ db_t *db_pg_open(const char *conninfo, char *errbuf, size_t errlen)
         return NULL;
     }
     return db;
+}
+
+/* --- for copy.c ------------------------------------------------------------------- */
+
+PGconn *db_pg_conn(db_t *db)
+{
+    return db->eng == &pg_engine ? PG(db)->conn : NULL;
+}
+
+db_err_t db_pg_fail(db_t *db, const PGresult *res, const char *what)
+{
+    return fail_pg(db, res, what);
 }
 
 static const db_engine_t pg_engine = {
