@@ -351,6 +351,22 @@ static db_err_t set_sequence(db_t *to, const char *table, int64_t floor)
     return rc;
 }
 
+/* The audit log's high-water mark (PostgreSQL's audit_seq) from SQLite's
+ * sqlite_sequence: rows deleted from the source's end stay seen. */
+static db_err_t set_audit_seq(db_t *to, int64_t floor)
+{
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "UPDATE public.audit_seq SET highest = GREATEST(%lld, "
+             "(SELECT coalesce(max(id), 0) FROM public.audit_log))",
+             (long long)floor);
+    PGresult *res = PQexec(db_pg_conn(to), sql);
+    db_err_t rc =
+        PQresultStatus(res) == PGRES_COMMAND_OK ? DB_OK : db_pg_fail(to, res, "audit_seq");
+    PQclear(res);
+    return rc;
+}
+
 /* The earliest scan at or after t in the source; 0 when there is none. */
 static int next_scan(db_t *from, sqlite3_stmt *st, int64_t t, int64_t *at)
 {
@@ -444,6 +460,8 @@ static db_err_t copy_tables(db_t *from, db_t *to, db_table_rows_t copied[DB_TABL
             progress(tables[i], copied[i].rows, arg);
     }
     free(line.p);
+    if (rc == DB_OK)
+        rc = set_audit_seq(to, source_sequence(db_conn(from), "audit_log"));
     /* last: a sequence moved is not taken back by a rollback */
     for (int i = 0; rc == DB_OK && i < DB_TABLES; i++)
         if (has_id[i])

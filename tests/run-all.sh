@@ -29,7 +29,7 @@ unset GIMARK_TEST_PG # SQLite first; the PostgreSQL rounds below start their own
 suite "unit tests" sh tests/run-unit.sh build/tests
 suite "unit tests under ASan+UBSan" sh tests/run-unit.sh build/san/tests
 for t in tests/cli/*.sh tests/labels/*.sh tests/integration/*.sh; do
-    [ "$(basename "$t")" = lib.sh ] && continue
+    case $(basename "$t") in lib.sh | migrate.sh) continue ;; esac
     [ -f "$t" ] || continue
     suite "$t" sh "$t"
 done
@@ -50,6 +50,7 @@ if GIMARK_TEST_PG=$(sh tests/pg-cluster.sh start "$pgdir/cluster"); then
     export GIMARK_TEST_PG
     suite "schema parity of the two engines" pg_on
     suite "unit tests on PostgreSQL" sh tests/run-unit.sh build/tests
+    suite "tests/cli/migrate.sh" sh tests/cli/migrate.sh
     for t in tests/integration/test_*.py; do
         case $t in
         */test_backup.py | */test_crash.py | */test_deploy.py) continue ;;
