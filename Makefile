@@ -156,7 +156,11 @@ build/bench_issue: tests/bench/bench_issue.c build/libgimark.a
 	@echo '  LD      $@'
 	@$(CC) $(ALL_CFLAGS) -o $@ $< build/libgimark.a $(LDLIBS)
 
-bench: deps all build/bench_issue
+build/bench_anchor: tests/bench/anchor.c
+	@echo '  LD      $@'
+	@$(CC) $(ALL_CFLAGS) -o $@ $< $(LDLIBS)
+
+bench: deps all build/bench_issue build/bench_anchor
 	@sh tests/bench/run.sh
 
 # libFuzzer targets (clang, ASan+UBSan) for the parsers of outside input: one

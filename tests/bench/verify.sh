@@ -1,6 +1,7 @@
 #!/bin/sh
 # verify.sh - the verify-path part of `make bench`: how many label pages a second the
-# gimark server answers, and how fast, against nginx measured in the same run.
+# gimark server answers, and how fast, against anchors measured in the same run: nginx,
+# a bare libmicrohttpd + SQLite lookup server, and pgbench -S for the PostgreSQL engine.
 #
 # 1. Builds a database of 1,000,000 activated labels with the CLI (init, demo, an
 #    authorisation with a big enough quota, batch request/approve/issue/activate) and
@@ -9,11 +10,15 @@
 #    64 connections, with the same Lua script (tests/bench/verify.lua) asking for
 #    label paths in random order (32768 codes a thread drawn from the whole batch, none
 #    in both threads; see verify.lua for why a sample), so both servers face the same
-#    client.
+#    client. Then tests/bench/anchor.c (build/bench_anchor): libmicrohttpd and one
+#    prepared SQLite lookup a request, the ceiling of our stack, same threads.
 # 3. gimark serve (2 threads) on that database under the same load: requests/s, p99,
-#    the ratio to nginx (goal >= 0.6, p99 < 5 ms), answers other than 2xx/3xx,
-#    memory; after a SIGTERM (which flushes the scan queue), the scan rows stored
-#    against the requests wrk saw answered.
+#    the ratios to nginx (goal >= 0.5, p99 < 5 ms) and to the bare anchor (goal >= 0.8),
+#    answers other than 2xx/3xx, memory; after a SIGTERM (which flushes the scan queue),
+#    the scan rows stored against the requests wrk saw answered.
+# 4. Unless BENCH_PG=0: a throwaway PostgreSQL cluster, pgbench -S on it, the database
+#    moved there with `gimark migrate`, gimark serve on it under the same load: the
+#    ratio to pgbench -S (goal >= 0.7) and the scan rows stored.
 #
 # Each measured run lasts BENCH_SECONDS (default 10) after a 2 s warm-up.
 # BENCH_VERIFY_LABELS sets the database size (default 1000000).
@@ -65,6 +70,7 @@ stop() {
 cleanup() {
     if [ -n "$server_pid" ]; then stop "$server_pid" "gimark serve"; fi
     if [ -n "$nginx_pid" ]; then stop "$nginx_pid" nginx; fi
+    if [ -d "$dir/pg" ]; then sh tests/pg-cluster.sh stop "$dir/pg" >/dev/null 2>&1 || true; fi
     rm -rf "$dir"
 }
 trap cleanup EXIT
@@ -239,39 +245,65 @@ nginx_pid=""
 printf '%-40s %8.0f req/s  p99 %.2f ms  RSS %s (master + %d workers)\n' \
     'nginx return 200 (same wrk script):' "$n_rps" "$n_p99" "$(mb "$nginx_kb")" "$workers"
 
+# ---- 2b. the bare libmicrohttpd + SQLite lookup server (tests/bench/anchor.c) -----
+ANCHOR=${ANCHOR:-$PWD/build/bench_anchor}
+a_rps=0
+if [ -x "$ANCHOR" ]; then
+    anchor_port=$(free_port)
+    "$ANCHOR" "$db" "$anchor_port" >"$dir/anchor.out" 2>&1 &
+    anchor_pid=$!
+    first=$(head -n 1 "$dir/sample.1")
+    wait_http "http://127.0.0.1:$anchor_port$first" "$anchor_pid" "the anchor server" ||
+        die "the anchor server exited: $(cat "$dir/anchor.out")"
+    run_wrk "$dir/anchor-warm.txt" "$WARMUP" "http://127.0.0.1:$anchor_port/"
+    run_wrk "$dir/anchor.txt" "$SECONDS_RUN" "http://127.0.0.1:$anchor_port/" --latency
+    parse_wrk "$dir/anchor.txt" >"$dir/anchor.figures"
+    read -r a_rps a_p99 _ <"$dir/anchor.figures"
+    stop "$anchor_pid" "the anchor server"
+    printf '%-40s %8.0f req/s  p99 %.2f ms\n' 'bare libmicrohttpd + SQLite lookup:' "$a_rps" \
+        "$a_p99"
+else
+    say "no $ANCHOR (make build/bench_anchor): the bare-stack anchor is skipped"
+fi
+
+# start_gimark DB: gimark serve on DB (2 threads, as deployed: access log on; nginx's
+# anchor logs nothing, a handicap we keep; BENCH_ACCESS_LOG=off measures without it);
+# sets server_pid and base once it listens.
+start_gimark() {
+    "$GIMARK" --db "$1" serve --listen 127.0.0.1:0 --threads 2 --base-url http://127.0.0.1 \
+        --max-conns-per-ip 0 --access-log "${BENCH_ACCESS_LOG:-on}" >"$dir/serve.out" \
+        2>"$dir/serve.err" &
+    server_pid=$!
+    # The server prints "gimark: listening on http://127.0.0.1:PORT/" once it accepts.
+    i=0
+    port=""
+    while [ -z "$port" ]; do
+        port=$(sed -n 's|^gimark: listening on http://127\.0\.0\.1:\([0-9][0-9]*\)/.*|\1|p' \
+            "$dir/serve.out" | head -n 1)
+        [ -n "$port" ] && break
+        if gone "$server_pid"; then
+            cat "$dir/serve.err" >&2
+            server_pid=""
+            die "gimark serve exited before listening"
+        fi
+        i=$((i + 1))
+        [ "$i" -le 300 ] || { cat "$dir/serve.err" >&2; die "gimark serve did not listen within 30 s"; }
+        sleep 0.1
+    done
+    base=http://127.0.0.1:$port
+    # One page by hand first: a bench of 404s would measure nothing.
+    first=$(head -n 1 "$dir/sample.1")
+    code=$(curl -s -o "$dir/page.html" -w '%{http_code}' "$base$first" || true)
+    [ "$code" = 200 ] || die "GET $first answered $code, not 200"
+}
+
 # ---- 3. gimark serve -------------------------------------------------------------
 if ! "$GIMARK" serve --help 2>&1 | grep -q 'usage: gimark serve'; then
     echo "gimark serve not available; skipped"
     exit 0
 fi
 
-# As deployed: the access log on (nginx's anchor logs nothing, a handicap we keep;
-# BENCH_ACCESS_LOG=off measures without it).
-"$GIMARK" --db "$db" serve --listen 127.0.0.1:0 --threads 2 --base-url http://127.0.0.1 \
-    --max-conns-per-ip 0 --access-log "${BENCH_ACCESS_LOG:-on}" >"$dir/serve.out" 2>"$dir/serve.err" &
-server_pid=$!
-# The server prints "gimark: listening on http://127.0.0.1:PORT/" once it accepts.
-i=0
-port=""
-while [ -z "$port" ]; do
-    port=$(sed -n 's|^gimark: listening on http://127\.0\.0\.1:\([0-9][0-9]*\)/.*|\1|p' \
-        "$dir/serve.out" | head -n 1)
-    [ -n "$port" ] && break
-    if gone "$server_pid"; then
-        cat "$dir/serve.err" >&2
-        server_pid=""
-        die "gimark serve exited before listening"
-    fi
-    i=$((i + 1))
-    [ "$i" -le 300 ] || { cat "$dir/serve.err" >&2; die "gimark serve did not listen within 30 s"; }
-    sleep 0.1
-done
-base=http://127.0.0.1:$port
-
-# One page by hand first: a bench of 404s would measure nothing.
-first=$(head -n 1 "$dir/sample.1")
-code=$(curl -s -o "$dir/page.html" -w '%{http_code}' "$base$first" || true)
-[ "$code" = 200 ] || die "GET $first answered $code, not 200"
+start_gimark "$db"
 
 run_wrk "$dir/gimark-warm.txt" "$WARMUP" "$base/"
 run_wrk "$dir/gimark.txt" "$SECONDS_RUN" "$base/" --latency
@@ -289,10 +321,13 @@ scans=$(sqlite3 "${db%.db}-scans.db" 'SELECT count(*) FROM scan') # db/db.h: sca
 printf '%-40s %8.0f req/s  p99 %.2f ms  (%s requests, %s not 2xx/3xx%s)\n' \
     "gimark /V/{code}, $LABELS labels:" "$s_rps" "$s_p99" "$s_total" "$s_bad" \
     "$([ "$s_sock" = none ] || echo ", socket errors $s_sock" | tr _ ' ')"
-awk -v s="$s_rps" -v n="$n_rps" -v p="$s_p99" 'BEGIN {
+awk -v s="$s_rps" -v n="$n_rps" -v a="$a_rps" -v p="$s_p99" 'BEGIN {
     r = s / n
-    printf "%-40s %.2f   (goal >= 0.6: %s; p99 < 5 ms: %s)\n", "ratio gimark / nginx (req/s):", r,
-        (r >= 0.6 ? "met" : "NOT MET"), (p < 5 ? "met" : "NOT MET")
+    printf "%-40s %.2f   (goal >= 0.5: %s; p99 < 5 ms: %s)\n", "ratio gimark / nginx (req/s):", r,
+        (r >= 0.5 ? "met" : "NOT MET"), (p < 5 ? "met" : "NOT MET")
+    if (a > 0)
+        printf "%-40s %.2f   (goal >= 0.8: %s)\n", "ratio gimark / bare anchor (req/s):", s / a,
+            (s / a >= 0.8 ? "met" : "NOT MET")
 }'
 printf '%-40s VmHWM %s  VmRSS %s\n' 'gimark serve memory after the run:' "$(mb "$hwm")" "$(mb "$rss")"
 # wrk counts answered requests; a request still in flight when a run ends (at most
@@ -304,3 +339,52 @@ else
 fi
 printf '%-40s %s for %s answered requests (warm-up, run, check): %s\n' \
     'scan rows stored after SIGTERM:' "$scans" "$answered" "$verdict"
+
+# ---- 4. PostgreSQL: pgbench -S, then gimark serve on the database moved there ------
+# A throwaway cluster (tests/pg-cluster.sh: fsync off, as for tests) on the same
+# cores. pgbench -S (one primary-key SELECT a transaction, 64 clients) is what
+# PostgreSQL itself answers here; gimark serve then runs on this bench's database
+# moved across with `gimark migrate`, under the same wrk load. BENCH_PG=0 skips it.
+[ "${BENCH_PG:-1}" != 0 ] || exit 0
+PGBIN=/usr/lib/postgresql/15/bin
+uri=$(sh tests/pg-cluster.sh start "$dir/pg") || die "the PostgreSQL cluster did not start"
+"$PGBIN/psql" -X -q -d "$uri" -c "CREATE DATABASE pgbench" || die "cannot create database pgbench"
+"$PGBIN/pgbench" -i -q -s 10 "${uri%/*}/pgbench" >"$dir/pgbench-init.txt" 2>&1 ||
+    die "pgbench -i failed: $(tail -n 3 "$dir/pgbench-init.txt")"
+"$PGBIN/pgbench" -S -n -c "$CONNS" -j "$THREADS" -T "$SECONDS_RUN" "${uri%/*}/pgbench" \
+    >"$dir/pgbench.txt" 2>&1 || die "pgbench -S failed: $(tail -n 3 "$dir/pgbench.txt")"
+pg_tps=$(awk '/^tps = / { print $3; exit }' "$dir/pgbench.txt")
+printf '%-40s %8.0f tps\n' "pgbench -S ($CONNS clients, same cores):" "$pg_tps"
+
+t0=$(date +%s.%N)
+"$GIMARK" migrate --from "$db" --to "$uri" >"$dir/migrate.txt" 2>&1 ||
+    die "gimark migrate failed: $(tail -n 5 "$dir/migrate.txt")"
+printf '%-40s %.1f s\n' "gimark migrate of that database:" \
+    "$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')"
+pg_scans() { "$PGBIN/psql" -X -q -At -d "$uri" -c 'SELECT count(*) FROM scans.scan'; }
+before=$(pg_scans)
+start_gimark "$uri"
+run_wrk "$dir/pg-warm.txt" "$WARMUP" "$base/"
+run_wrk "$dir/pg.txt" "$SECONDS_RUN" "$base/" --latency
+parse_wrk "$dir/pg.txt" >"$dir/pg.figures"
+read -r p_rps p_p99 p_total p_bad _ <"$dir/pg.figures"
+p_hwm=$(kb_of "$server_pid" VmHWM)
+stop "$server_pid" "gimark serve"
+server_pid=""
+answered=$(( $(requests "$dir/pg-warm.txt") + p_total + 1 ))
+scans=$(( $(pg_scans) - before ))
+printf '%-40s %8.0f req/s  p99 %.2f ms  (%s requests, %s not 2xx/3xx)\n' \
+    "gimark on PostgreSQL, $LABELS labels:" "$p_rps" "$p_p99" "$p_total" "$p_bad"
+awk -v s="$p_rps" -v n="$pg_tps" 'BEGIN {
+    printf "%-40s %.2f   (goal >= 0.7: %s)\n", "ratio gimark on PostgreSQL / pgbench -S:",
+        s / n, (s / n >= 0.7 ? "met" : "NOT MET")
+}'
+printf '%-40s VmHWM %s\n' 'gimark serve (PostgreSQL) memory:' "$(mb "$p_hwm")"
+if [ "$scans" -ge "$answered" ] && [ "$scans" -le $((answered + 2 * CONNS)) ]; then
+    verdict="every answered request recorded"
+else
+    verdict="MISMATCH: expected $answered to $((answered + 2 * CONNS))"
+fi
+printf '%-40s %s for %s answered requests: %s\n' 'scan rows stored (PostgreSQL):' "$scans" \
+    "$answered" "$verdict"
+sh tests/pg-cluster.sh stop "$dir/pg"
