@@ -288,6 +288,13 @@ db_err_t db_auth_touch(db_t *db, int64_t auth_id, int64_t at);
 /* Inserts one label inside the caller's change; DB_EEXISTS when the code is
  * already taken (the caller draws another). code is 16 canonical symbols. */
 db_err_t db_label_insert(db_t *db, const char *code, int64_t batch_id, int64_t seq);
+/* Inserts n labels of batch_id: the i-th code (16 characters at codes + i *
+ * stride, in code order) with sequence number first_seq + i. A code already
+ * taken is left out and its i written to taken[] (room for n), their number
+ * to *ntaken, for the caller to draw again. The bulk path of issuance:
+ * SQLite inserts in code order, PostgreSQL copies them in (COPY). */
+db_err_t db_labels_insert(db_t *db, int64_t batch_id, int64_t first_seq, const char *codes,
+                          size_t stride, size_t n, size_t *taken, size_t *ntaken);
 /* Walks a batch's labels in sequence order; voided tells whether each label
  * was voided one by one. */
 typedef int (*db_label_fn)(const char *code, int64_t seq, int voided, void *arg);

@@ -185,6 +185,11 @@ db_err_t db_scans_record(db_t *db, const db_scan_t *scans, size_t n, int64_t *la
     return db->eng->scans_record(db, scans, n, last_id);
 }
 
+db_labels_insert_fn db_engine_labels_insert(db_t *db)
+{
+    return db->eng->labels_insert;
+}
+
 int db_scans_merged_on_record(const db_t *db)
 {
     return db->eng->merges_on_record;

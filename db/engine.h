@@ -79,6 +79,9 @@ typedef struct {
     int merges_on_record;  /* scans_record adds to the totals itself */
     db_err_t (*scans_begin)(db_t *db);
     db_err_t (*scans_record)(db_t *db, const db_scan_t *scans, size_t n, int64_t *last_id);
+    /* issuance's bulk path (db_labels_insert); NULL: a statement per label */
+    db_err_t (*labels_insert)(db_t *db, int64_t batch_id, int64_t first_seq, const char *codes,
+                              size_t stride, size_t n, size_t *taken, size_t *ntaken);
     db_err_t (*read_snapshot)(db_t *db);
     void (*release_snapshot)(db_t *db);
     db_err_t (*cache_size)(db_t *db, int mib);
@@ -180,6 +183,12 @@ db_err_t db_scans_end(db_t *db, db_err_t rc);
 /* The connection's batch view slots and whether they may be used (snapshots
  * are held); see labels.c. */
 db_batch_view_t *db_views(db_t *db, int *usable);
+/* The engine's bulk path of issuance, or NULL. */
+typedef db_err_t (*db_labels_insert_fn)(db_t *db, int64_t batch_id, int64_t first_seq,
+                                        const char *codes, size_t stride, size_t n, size_t *taken,
+                                        size_t *ntaken);
+db_labels_insert_fn db_engine_labels_insert(db_t *db);
+
 /* Empties the connection's batch views (the register changed). */
 void db_views_clear(db_t *db);
 

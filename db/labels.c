@@ -229,6 +229,23 @@ static int label_row(db_stmt_t *st, void *ctx)
                                 c->arg);
 }
 
+db_err_t db_labels_insert(db_t *db, int64_t batch_id, int64_t first_seq, const char *codes,
+                          size_t stride, size_t n, size_t *taken, size_t *ntaken)
+{
+    *ntaken = 0;
+    if (db_engine_labels_insert(db))
+        return db_engine_labels_insert(db)(db, batch_id, first_seq, codes, stride, n, taken,
+                                           ntaken);
+    for (size_t i = 0; i < n; i++) {
+        db_err_t rc = db_label_insert(db, codes + i * stride, batch_id, first_seq + (int64_t)i);
+        if (rc == DB_EEXISTS)
+            taken[(*ntaken)++] = i;
+        else if (rc != DB_OK)
+            return rc;
+    }
+    return DB_OK;
+}
+
 db_err_t db_label_each(db_t *db, int64_t batch_id, db_label_fn fn, void *arg)
 {
     db_stmt_t *st = db_stmt(db, &q_label_each);

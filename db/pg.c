@@ -540,6 +540,22 @@ static db_err_t ensure_partitions(db_t *db, int64_t now)
     return DB_OK;
 }
 
+/* Ends a COPY begun on c: sends its end (or failure), reads its results. */
+static db_err_t copy_end(db_t *db, int ok, const char *what)
+{
+    PGconn *c = PG(db)->conn;
+    db_err_t rc = DB_OK;
+    if (PQputCopyEnd(c, ok ? NULL : "not copied") != 1)
+        ok = 0;
+    PGresult *res;
+    while ((res = PQgetResult(c)) != NULL) {
+        if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == DB_OK)
+            rc = fail_pg(db, res, what);
+        PQclear(res);
+    }
+    return rc == DB_OK && !ok ? fail_pg(db, NULL, what) : rc;
+}
+
 static db_err_t scans_begin(db_t *db)
 {
     return exec(db, "BEGIN");
@@ -612,18 +628,69 @@ static db_err_t scans_record(db_t *db, const db_scan_t *scans, size_t n, int64_t
     PQclear(res);
     for (size_t i = 0; ok && i < n; i++)
         ok = copy_scan(c, &scans[i]);
-    if (PQputCopyEnd(c, ok ? NULL : "not copied") != 1)
-        ok = 0;
-    while ((res = PQgetResult(c)) != NULL) {
-        if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == DB_OK)
-            rc = fail_pg(db, res, "record scans");
-        PQclear(res);
-    }
-    if (rc == DB_OK && !ok)
-        rc = fail_pg(db, NULL, "record scans");
+    rc = copy_end(db, ok, "record scans");
     if (rc == DB_OK)
         rc = exec(db, MERGE_BATCH);
     return db_scans_end(db, rc);
+}
+
+/* --- issuance ------------------------------------------------------------------------ */
+
+/* The labels copied into a table of this session, then inserted in code
+ * order, the codes already taken left out (ON CONFLICT DO NOTHING: an error
+ * would end the issuance's transaction); the sequence numbers inserted come
+ * back, and those missing are the codes taken. */
+static db_err_t labels_insert(db_t *db, int64_t batch_id, int64_t first_seq, const char *codes,
+                              size_t stride, size_t n, size_t *taken, size_t *ntaken)
+{
+    PGconn *c = PG(db)->conn;
+    *ntaken = 0;
+    db_err_t rc = exec(db, "CREATE TEMP TABLE IF NOT EXISTS label_batch (code text, seq bigint) "
+                           "ON COMMIT DELETE ROWS; TRUNCATE label_batch");
+    if (rc != DB_OK)
+        return rc;
+    PGresult *res = PQexec(c, "COPY label_batch FROM STDIN");
+    int ok = PQresultStatus(res) == PGRES_COPY_IN;
+    PQclear(res);
+    for (size_t i = 0; ok && i < n; i++) {
+        char line[64];
+        int len = snprintf(line, sizeof line, "%.16s\t%lld\n", codes + i * stride,
+                           (long long)(first_seq + (int64_t)i));
+        ok = PQputCopyData(c, line, len) == 1;
+    }
+    if ((rc = copy_end(db, ok, "copy labels")) != DB_OK)
+        return rc;
+    char batch[24];
+    snprintf(batch, sizeof batch, "%lld", (long long)batch_id);
+    const char *params[1] = {batch};
+    res = PQexecParams(c,
+                       "INSERT INTO label (code, batch_id, seq) SELECT code, $1::bigint, seq "
+                       "FROM label_batch ORDER BY code ON CONFLICT DO NOTHING RETURNING seq",
+                       1, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        rc = fail_pg(db, res, "insert labels");
+        PQclear(res);
+        return rc;
+    }
+    size_t inserted = (size_t)PQntuples(res);
+    if (inserted < n) { /* rare: mark the sequence numbers that came back */
+        unsigned char *in = calloc(n, 1);
+        if (!in) {
+            PQclear(res);
+            return db_fail(db, DB_EIO, "out of memory");
+        }
+        for (size_t r = 0; r < inserted; r++) {
+            int64_t i = strtoll(PQgetvalue(res, (int)r, 0), NULL, 10) - first_seq;
+            if (i >= 0 && (size_t)i < n)
+                in[i] = 1;
+        }
+        for (size_t i = 0; i < n; i++)
+            if (!in[i])
+                taken[(*ntaken)++] = i;
+        free(in);
+    }
+    PQclear(res);
+    return DB_OK;
 }
 
 /* --- connections -------------------------------------------------------------------- */
@@ -711,6 +778,7 @@ static const db_engine_t pg_engine = {
     .merges_on_record = 1,
     .scans_begin = scans_begin,
     .scans_record = scans_record,
+    .labels_insert = labels_insert,
     .read_snapshot = no_snapshot,
     .release_snapshot = no_release,
     .cache_size = cache_size,

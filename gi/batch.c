@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PROGRESS_STEP 65536
 #define MAX_REDRAWS   1000
 
 static int64_t year_of(int64_t now)
@@ -237,22 +236,40 @@ static gi_err_t insert_code(const gi_ctx_t *ctx, const gi_issue_opts_t *o, gi_co
     return gi_fail(err, GI_EIO, "the code source keeps returning codes already taken");
 }
 
+/* Codes inserted in one call of the bulk path: big enough that a COPY pays,
+ * small enough that the taken list stays small. */
+#define INSERT_CHUNK 65536
+
 static gi_err_t insert_codes(const gi_ctx_t *ctx, const gi_issue_opts_t *o, const db_batch_t *b,
                              gi_error_t *err)
 {
     size_t n = (size_t)b->count;
     gi_code_t *codes = malloc(n * sizeof *codes);
-    if (!codes)
+    size_t *taken = malloc((n < INSERT_CHUNK ? n : INSERT_CHUNK) * sizeof *taken);
+    if (!codes || !taken) {
+        free(codes);
+        free(taken);
         return gi_fail(err, GI_ENOMEM, "cannot hold %zu codes in memory", n);
+    }
     gi_err_t rc = o->source(codes, n, o->source_arg, err);
     if (rc == GI_OK)
         qsort(codes, n, sizeof *codes, code_cmp);
-    for (size_t i = 0; rc == GI_OK && i < n; i++) {
-        rc = insert_code(ctx, o, &codes[i], b->id, (int64_t)i + 1, err);
-        if (o->progress && ((i + 1) % PROGRESS_STEP == 0 || i + 1 == n))
-            o->progress((int64_t)i + 1, (int64_t)n, o->progress_arg);
+    for (size_t at = 0; rc == GI_OK && at < n; at += INSERT_CHUNK) {
+        size_t k = n - at < INSERT_CHUNK ? n - at : INSERT_CHUNK, ntaken = 0;
+        db_err_t drc = db_labels_insert(ctx->db, b->id, (int64_t)at + 1, codes[at].s, sizeof *codes,
+                                        k, taken, &ntaken);
+        if (drc != DB_OK)
+            rc = gi_db_fail(ctx->db, drc, err);
+        for (size_t t = 0; rc == GI_OK && t < ntaken; t++) { /* taken: draw again */
+            size_t i = at + taken[t];
+            if ((rc = o->source(&codes[i], 1, o->source_arg, err)) == GI_OK)
+                rc = insert_code(ctx, o, &codes[i], b->id, (int64_t)i + 1, err);
+        }
+        if (rc == GI_OK && o->progress)
+            o->progress((int64_t)(at + k), (int64_t)n, o->progress_arg);
     }
     free(codes);
+    free(taken);
     return rc;
 }
 
