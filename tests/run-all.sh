@@ -44,9 +44,9 @@ done
 pg_on() {
     sh tests/db/schema-parity.sh "$GIMARK_TEST_PG" && echo "1 passed, 0 failed"
 }
-pgdir=$(mktemp -d /tmp/gimark-pg-XXXXXX)
-trap 'sh tests/pg-cluster.sh stop "$pgdir/cluster" >/dev/null 2>&1; rm -rf "$pgdir"' EXIT
-if GIMARK_TEST_PG=$(sh tests/pg-cluster.sh start "$pgdir/cluster"); then
+pgdir=$(mktemp -d /tmp/gimark-pg-XXXXXX) # the cluster's own directory (pg-cluster.sh)
+trap 'sh tests/pg-cluster.sh stop "$pgdir" >/dev/null 2>&1' EXIT
+if GIMARK_TEST_PG=$(sh tests/pg-cluster.sh start "$pgdir"); then
     export GIMARK_TEST_PG
     suite "schema parity of the two engines" pg_on
     suite "unit tests on PostgreSQL" sh tests/run-unit.sh build/tests
@@ -57,7 +57,7 @@ if GIMARK_TEST_PG=$(sh tests/pg-cluster.sh start "$pgdir/cluster"); then
         esac
         suite "$t on PostgreSQL" python3 "$t"
     done
-    sh tests/pg-cluster.sh stop "$pgdir/cluster"
+    sh tests/pg-cluster.sh stop "$pgdir"
     unset GIMARK_TEST_PG
 else
     echo "the PostgreSQL test cluster did not start: the suites on PostgreSQL did not run"

@@ -39,6 +39,7 @@ SAMPLE=32768 # codes a wrk thread cycles through
 dir=$(mktemp -d /tmp/gimark-verify-XXXXXX)
 nginx_pid=""
 server_pid=""
+pgdir=""
 
 say() { echo "verify bench: $*" >&2; }
 die() { say "$*"; exit 1; }
@@ -70,7 +71,7 @@ stop() {
 cleanup() {
     if [ -n "$server_pid" ]; then stop "$server_pid" "gimark serve"; fi
     if [ -n "$nginx_pid" ]; then stop "$nginx_pid" nginx; fi
-    if [ -d "$dir/pg" ]; then sh tests/pg-cluster.sh stop "$dir/pg" >/dev/null 2>&1 || true; fi
+    if [ -n "$pgdir" ]; then sh tests/pg-cluster.sh stop "$pgdir" >/dev/null 2>&1 || true; fi
     rm -rf "$dir"
 }
 trap cleanup EXIT
@@ -347,7 +348,8 @@ printf '%-40s %s for %s answered requests (warm-up, run, check): %s\n' \
 # moved across with `gimark migrate`, under the same wrk load. BENCH_PG=0 skips it.
 [ "${BENCH_PG:-1}" != 0 ] || exit 0
 PGBIN=/usr/lib/postgresql/15/bin
-uri=$(sh tests/pg-cluster.sh start "$dir/pg") || die "the PostgreSQL cluster did not start"
+pgdir=$(mktemp -d /tmp/gimark-bench-pg-XXXXXX) # the cluster's own (pg-cluster.sh)
+uri=$(sh tests/pg-cluster.sh start "$pgdir") || die "the PostgreSQL cluster did not start"
 "$PGBIN/psql" -X -q -d "$uri" -c "CREATE DATABASE pgbench" || die "cannot create database pgbench"
 "$PGBIN/pgbench" -i -q -s 10 "${uri%/*}/pgbench" >"$dir/pgbench-init.txt" 2>&1 ||
     die "pgbench -i failed: $(tail -n 3 "$dir/pgbench-init.txt")"
@@ -387,4 +389,5 @@ else
 fi
 printf '%-40s %s for %s answered requests: %s\n' 'scan rows stored (PostgreSQL):' "$scans" \
     "$answered" "$verdict"
-sh tests/pg-cluster.sh stop "$dir/pg"
+sh tests/pg-cluster.sh stop "$pgdir"
+pgdir=""
