@@ -36,6 +36,7 @@ typedef struct {
     PGconn *conn;
     int64_t changes;
     int64_t partitions_until; /* scans.scan has monthly partitions up to here */
+    int relaxed;              /* synchronous_commit off (relax_durability) */
 } pg_db_t;
 
 typedef struct {
@@ -87,8 +88,18 @@ static db_err_t fail_pg(db_t *db, const PGresult *res, const char *what)
     return code;
 }
 
+/* The session's settings, set on every connection and again after a reset. */
+static void session_settings(pg_db_t *pg)
+{
+    PQclear(PQexec(pg->conn, "SET statement_timeout = " STR(
+                                 STATEMENT_TIMEOUT_MS) "; "
+                                                       "SET client_min_messages = warning"));
+    if (pg->relaxed)
+        PQclear(PQexec(pg->conn, "SET synchronous_commit = off"));
+}
+
 /* A connection lost outside a change is opened again (its statements are
- * prepared again on their next use). */
+ * prepared again on their next use, its session settings set again). */
 static void reconnect_if_lost(db_t *db)
 {
     pg_db_t *pg = PG(db);
@@ -102,19 +113,32 @@ static void reconnect_if_lost(db_t *db)
         if (st)
             st->name[0] = '\0'; /* not prepared on the new session */
     }
-    PQclear(PQexec(pg->conn, "SET statement_timeout = " STR(STATEMENT_TIMEOUT_MS)));
+    session_settings(pg);
+}
+
+/* Whether a statement that failed may run again on a new connection: the
+ * connection was lost, and no transaction was open before (what one had
+ * done is gone with it, so running the statement alone would be wrong). */
+static int lost_while_idle(db_t *db, int was_idle)
+{
+    return was_idle && db->depth == 0 && PQstatus(PG(db)->conn) == CONNECTION_BAD;
 }
 
 static db_err_t exec(db_t *db, const char *sql)
 {
     reconnect_if_lost(db);
-    PGresult *res = PQexec(PG(db)->conn, sql);
-    ExecStatusType s = PQresultStatus(res);
-    db_err_t rc = DB_OK;
-    if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
-        rc = fail_pg(db, res, "statement");
-    PQclear(res);
-    return rc;
+    for (int again = 0;; again++) {
+        int was_idle = PQtransactionStatus(PG(db)->conn) == PQTRANS_IDLE;
+        PGresult *res = PQexec(PG(db)->conn, sql);
+        ExecStatusType s = PQresultStatus(res);
+        db_err_t rc = DB_OK;
+        if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
+            rc = fail_pg(db, res, "statement");
+        PQclear(res);
+        if (rc == DB_OK || again || !lost_while_idle(db, was_idle))
+            return rc;
+        reconnect_if_lost(db);
+    }
 }
 
 static int in_transaction(db_t *db)
@@ -339,10 +363,20 @@ static db_err_t execute(pg_stmt_t *st, const char *what)
         return DB_EIO;
     st->sent = 1;
     const char *const *values = (const char *const *)st->values;
-    if (!st->stream)
+    if (!st->stream) {
+        int was_idle = PQtransactionStatus(c) == PQTRANS_IDLE;
+        db_err_t rc = take_result(
+            st, PQexecPrepared(c, st->name, st->nparams, values, st->lengths, st->formats, 0),
+            what);
+        if (rc == DB_OK || !lost_while_idle(db, was_idle))
+            return rc;
+        reconnect_if_lost(db); /* a statement on a connection cut: once more on a new one */
+        if (PQstatus(c) != CONNECTION_OK || prepare_named(db, st, -1) != DB_OK)
+            return DB_EIO;
         return take_result(
             st, PQexecPrepared(c, st->name, st->nparams, values, st->lengths, st->formats, 0),
             what);
+    }
     if (!PQsendQueryPrepared(c, st->name, st->nparams, values, st->lengths, st->formats, 0) ||
         !PQsetSingleRowMode(c)) {
         st->sent = 0;
@@ -718,6 +752,7 @@ static db_err_t cache_size(db_t *db, int mib)
  * server loses at most the last few, never corrupts), and partitions ahead. */
 static db_err_t relax_durability(db_t *db)
 {
+    PG(db)->relaxed = 1;
     db_err_t rc = exec(db, "SET synchronous_commit = off");
     return rc == DB_OK ? ensure_partitions(db, (int64_t)time(NULL)) : rc;
 }
@@ -745,10 +780,8 @@ db_t *db_pg_open(const char *conninfo, char *errbuf, size_t errlen)
         return NULL;
     }
     PQsetNoticeProcessor(pg->conn, NULL, NULL);
-    if (exec(db, "SET statement_timeout = " STR(
-                     STATEMENT_TIMEOUT_MS) "; "
-                                           "SET client_min_messages = warning") != DB_OK ||
-        migrate(db) != DB_OK) {
+    session_settings(pg);
+    if (migrate(db) != DB_OK) {
         snprintf(errbuf, errlen, "database: %s", db->err);
         db_close(db);
         return NULL;

@@ -527,6 +527,29 @@ static int commit_batch(gi_scan_queue_t *q, const event_buf_t *b)
     return rc;
 }
 
+/* A group commit that fails (a database server restarting, a connection
+ * lost, which the engine resets on the next try) is tried again, waiting
+ * twice as long each time, 3.1 s in all, before its scans are given up. A
+ * connection lost in the middle of its COMMIT leaves no way to know whether
+ * it was stored: trying again may then store those scans twice, which the
+ * counts show, where giving up would lose them silently. */
+#define COMMIT_TRIES 6
+
+static int commit_retrying(gi_scan_queue_t *q, const event_buf_t *b)
+{
+    long wait_ms = 100;
+    for (int i = 1;; i++, wait_ms *= 2) {
+        if (commit_batch(q, b) == 0)
+            return 0;
+        if (i == COMMIT_TRIES)
+            return -1;
+        fprintf(stderr, "gimark: %zu scans not stored yet, trying again in %ld ms: %s\n", b->n,
+                wait_ms, db_errmsg(q->db));
+        struct timespec pause = {wait_ms / 1000, (wait_ms % 1000) * 1000000L};
+        nanosleep(&pause, NULL);
+    }
+}
+
 static void deadline_in(struct timespec *ts, int ms)
 {
     clock_gettime(CLOCK_REALTIME, ts);
@@ -570,7 +593,7 @@ static int store_queued(gi_scan_queue_t *q, event_buf_t *mine)
     pthread_cond_broadcast(&q->progress);
     pthread_mutex_unlock(&q->lock);
 
-    int ok = commit_batch(q, mine) == 0;
+    int ok = commit_retrying(q, mine) == 0;
     if (ok && !db_scans_merged_on_record(q->db) &&
         seen_add(q, mine) != 0) /* the scans are stored; their clients go unnoted */
         fprintf(stderr, "gimark: out of memory noting scan clients\n");

@@ -9,6 +9,7 @@ gimark_test.py). What must hold:
   - under mixed load - consumers scanning through both servers, and the
     cooperative asking both at once for batches of 10 against a quota of 60 -
     server B is SIGKILLed midway and A goes on;
+  - then every database connection of A is cut, and A goes on (new ones);
   - afterwards: exactly 6 batches were accepted (the quota is exact across
     servers) and each one answered 201 is stored; every scan A answered and
     every scan B reported stored before its death is a row, no code has more
@@ -174,7 +175,8 @@ def wait_until(what, cond):
 def test_load_and_kill(t, w, a, b, tokens, auth, codes, scanned_a):
     load = Load({"a": a, "b": b}, codes, tokens, auth)
     threads = [threading.Thread(target=load.scanner, args=(k,)) for k in range(4)]
-    threads += [threading.Thread(target=load.requester, args=(n,)) for n in ("a", "b") * 4]
+    racers = [threading.Thread(target=load.requester, args=(n,)) for n in ("a", "b") * 4]
+    threads += racers
     for th in threads:
         th.start()
     try:
@@ -183,13 +185,21 @@ def test_load_and_kill(t, w, a, b, tokens, auth, codes, scanned_a):
         load.killed.set()  # from now on a request to B may fail: it is being killed
         b.stop(signal.SIGKILL)
         wait_until("500 more scans through A", lambda: load.after_kill >= 500)
+        # every connection of A cut under load (a database restart, a network
+        # blip): lookups and the scan writer go on, on new ones
+        wait_until("the batch requests to end", lambda: not any(r.is_alive() for r in racers))
+        cut = w.sql("select count(pg_terminate_backend(pid)) from pg_stat_activity "
+                    "where datname = current_database() and pid <> pg_backend_pid()")
+        t.check(int(cut) >= 2, "server A's connections cut", cut)
+        wait_until("500 more scans through A after the cut",
+                   lambda: load.after_kill >= 1000)
     finally:
         load.stop.set()
         for th in threads:
             th.join()
     t.check(a.alive(), "server A went on after B was killed")
-    t.check(not load.errors, "no request to A failed, none to B before its end",
-            load.errors[:5])
+    t.check(not load.errors, "no request to A failed (its connections cut included), none to B "
+            "before its end", load.errors[:5])
     t.check(a.stop() == 0, "server A stops cleanly (its queue stored)")
 
     accepted = [bid for _, status, bid in load.batches if status == 201]
@@ -208,7 +218,8 @@ def test_load_and_kill(t, w, a, b, tokens, auth, codes, scanned_a):
     total = sum(rows.values())
     at_least = load.answered["a"] + scanned_a + stored_b
     t.check(total >= at_least,
-            "every scan A answered and B reported stored is a row (%d >= %d + %d + %d)"
+            "every scan A answered (across the cut) and B reported stored is a row "
+            "(%d >= %d + %d + %d)"
             % (total, load.answered["a"], scanned_a, stored_b))
     doubled = [c for c in set(codes) if rows.get(c, 0) > load.sent[c]]
     t.check(not doubled, "no code has more rows than requests sent for it", doubled[:5])
