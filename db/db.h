@@ -135,6 +135,10 @@ void db_scans_path(const char *path, char *out, size_t cap);
  * migrations in one transaction. On failure returns NULL and writes a
  * message into errbuf. Free with db_close(). */
 db_t *db_open(const char *target, char *errbuf, size_t errlen);
+/* Opens a read-only standby of a PostgreSQL database (streaming replica) for
+ * lookups: no migration, its schema must be the one this gimark knows.
+ * NULL with a message for a file path or on failure. */
+db_t *db_open_replica(const char *target, char *errbuf, size_t errlen);
 /* Whether target names a database server rather than a file. */
 int db_target_is_server(const char *target);
 /* target as it may be shown or logged: a password in it becomes "***". */

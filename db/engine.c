@@ -46,6 +46,16 @@ db_t *db_open(const char *target, char *errbuf, size_t errlen)
     return db_sqlite_open(target, errbuf, errlen);
 }
 
+db_t *db_open_replica(const char *target, char *errbuf, size_t errlen)
+{
+    if (!db_target_is_server(target)) {
+        snprintf(errbuf, errlen,
+                 "a replica is a PostgreSQL standby (postgresql://...), not a file");
+        return NULL;
+    }
+    return db_pg_open_replica(target, errbuf, errlen);
+}
+
 void db_close(db_t *db)
 {
     if (!db)

@@ -763,7 +763,8 @@ static void close_conn(db_t *db)
     free(PG(db));
 }
 
-db_t *db_pg_open(const char *conninfo, char *errbuf, size_t errlen)
+/* A connection with its session settings; NULL with a message on failure. */
+static db_t *connect_to(const char *conninfo, char *errbuf, size_t errlen)
 {
     pg_db_t *pg = calloc(1, sizeof *pg);
     if (!pg) {
@@ -781,8 +782,29 @@ db_t *db_pg_open(const char *conninfo, char *errbuf, size_t errlen)
     }
     PQsetNoticeProcessor(pg->conn, NULL, NULL);
     session_settings(pg);
-    if (migrate(db) != DB_OK) {
+    return db;
+}
+
+db_t *db_pg_open(const char *conninfo, char *errbuf, size_t errlen)
+{
+    db_t *db = connect_to(conninfo, errbuf, errlen);
+    if (db && migrate(db) != DB_OK) {
         snprintf(errbuf, errlen, "database: %s", db->err);
+        db_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+db_t *db_pg_open_replica(const char *conninfo, char *errbuf, size_t errlen)
+{
+    db_t *db = connect_to(conninfo, errbuf, errlen);
+    if (!db)
+        return NULL;
+    int v = schema_version(db);
+    if (v != schema_latest()) {
+        snprintf(errbuf, errlen, "replica: schema version %d, where this gimark knows %d", v,
+                 schema_latest());
         db_close(db);
         return NULL;
     }

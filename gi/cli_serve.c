@@ -34,6 +34,9 @@ static const cli_opt_t serve_opts[] = {
      "30 days)"},
     {"reports-per-hour", "N", "consumer reports per client and hour (default 10)"},
     {"cache-mb", "N", "database pages each worker thread may cache, in MiB (default 64)"},
+    {"db-read", "URI",
+     "a read-only PostgreSQL standby (streaming replica) where consumers' verifications look "
+     "labels up first; a label it does not have yet is looked up in --db (default: none)"},
     {"target", "N",
      "operators using the mark the province aims at (default 1000, env "
      "GIMARK_TARGET)"},
@@ -167,6 +170,7 @@ static gi_err_t read_config(const cli_t *cli, const cli_command_t *cmd, web_conf
         return rc;
     cfg->layout = layout;
     cfg->db_path = cli->db_path;
+    cfg->db_read_path = cli_opt(cli, cmd, "db-read");
     cfg->host = host;
     cfg->base_url = cli_opt(cli, cmd, "base-url");
     cfg->max_conns_per_ip = per_ip;

@@ -19,6 +19,8 @@ typedef struct {
     db_t *db;
     const char *actor; /* "cli:root", "user:alice", ... */
     int64_t now;       /* Unix seconds */
+    db_t *read_db;     /* a replica that a verification looks labels up in first, or NULL;
+                          a label it lacks (issued moments ago) is looked up in db */
 } gi_ctx_t;
 
 #define GI_DATE_LEN 10 /* YYYY-MM-DD */

@@ -277,7 +277,7 @@ static int run_command(cli_t *cli, const cli_command_t *cmd)
         fprintf(stderr, "gimark: %s\n", dberr);
         return 3;
     }
-    cli->ctx = (gi_ctx_t){db, cli->actor, cli->now};
+    cli->ctx = (gi_ctx_t){db, cli->actor, cli->now, NULL};
     gi_err_t rc = cmd->run(cli, cmd, &err);
     db_close(db);
     if (rc != GI_OK)

@@ -137,7 +137,7 @@ static gi_err_t compare_sample(db_t *src, db_t *dst, int64_t now, int64_t sample
     gi_err_t rc = GI_OK;
     if (db_label_sample(src, sample, take_code, &c) != DB_OK)
         rc = gi_fail(err, GI_EIO, "cannot pick codes: %s", db_errmsg(src));
-    gi_ctx_t on_src = {src, "migrate", now}, on_dst = {dst, "migrate", now};
+    gi_ctx_t on_src = {src, "migrate", now, NULL}, on_dst = {dst, "migrate", now, NULL};
     for (int64_t i = 0; rc == GI_OK && i < c.n; i++) {
         answer_t a, b;
         char why[200];

@@ -65,7 +65,11 @@ gi_err_t gi_verify(const gi_ctx_t *ctx, const char *input, size_t len, int64_t c
         out->verdict = GI_VERDICT_MALFORMED;
         return GI_OK;
     }
-    db_err_t drc = db_label_find(ctx->db, out->code.s, &out->view);
+    db_err_t drc = DB_ENOTFOUND;
+    if (ctx->read_db)
+        drc = db_label_find(ctx->read_db, out->code.s, &out->view);
+    if (drc != DB_OK) /* not on the replica (yet), or the replica failing */
+        drc = db_label_find(ctx->db, out->code.s, &out->view);
     if (drc == DB_ENOTFOUND) {
         out->verdict = GI_VERDICT_UNKNOWN;
         return GI_OK;

@@ -268,7 +268,7 @@ static void run_job(web_render_job_t *job, db_t **db, const char *db_path)
             fprintf(stderr, "gimark serve: render: %s\n", msg);
     }
     if (*db && !job_cancelled(job)) {
-        gi_ctx_t ctx = {*db, job->actor, (int64_t)time(NULL)};
+        gi_ctx_t ctx = {*db, job->actor, (int64_t)time(NULL), NULL};
         rc = gi_act_batch_export(&ctx, &job->account, job->batch_id, &job->ex, NULL, &err);
         if (rc != GI_OK && strcmp(err.msg, "stopped") != 0)
             fprintf(stderr, "gimark serve: render of batch %lld: %s\n", (long long)job->batch_id,

@@ -71,11 +71,13 @@ typedef struct conn_watch {
 
 struct web_server {
     web_config_t cfg;
-    char *db_path, *host, *base_url, *trusted_proxies; /* copies: cfg points at them */
-    label_layout_t layout;                             /* a copy: cfg points at it */
+    char *db_path, *db_read_path, *host, *base_url, *trusted_proxies; /* copies: cfg points
+                                                                         at them */
+    label_layout_t layout;                                            /* a copy: cfg points at it */
     struct MHD_Daemon *mhd;
     unsigned port;
-    pthread_key_t db_key; /* each worker's db_t */
+    pthread_key_t db_key;      /* each worker's db_t */
+    pthread_key_t read_db_key; /* ... and its connection to the standby, if any */
     gi_scan_queue_t *scans;
     web_metrics_t *metrics;
     web_accesslog_t *access_log; /* NULL: not logging requests */
@@ -204,6 +206,24 @@ static db_t *worker_db(web_server_t *s)
 static void close_worker_db(void *db)
 {
     db_close(db);
+}
+
+/* The calling worker's connection to the standby, opened on first use;
+ * NULL without one (or when it cannot be opened: the primary answers). */
+static db_t *worker_read_db(web_server_t *s)
+{
+    if (!s->cfg.db_read_path)
+        return NULL;
+    db_t *db = pthread_getspecific(s->read_db_key);
+    if (!db) {
+        char err[256];
+        if (!(db = db_open_replica(s->cfg.db_read_path, err, sizeof err))) {
+            fprintf(stderr, "gimark serve: %s\n", err);
+            return NULL;
+        }
+        pthread_setspecific(s->read_db_key, db);
+    }
+    return db;
 }
 
 /* --- responses ------------------------------------------------------------------- */
@@ -399,7 +419,7 @@ static enum MHD_Result send_verification(web_server_t *s, struct MHD_Connection 
     if (!db)
         return as_json ? send_json_error(c, rq, 503, "io", "database unavailable")
                        : send_message(s, c, rq, 503, t->busy_title, t->busy_text);
-    gi_ctx_t ctx = {db, "web", (int64_t)time(NULL)};
+    gi_ctx_t ctx = {db, "web", (int64_t)time(NULL), worker_read_db(s)};
     gi_date_of(ctx.now, today);
     pc.today = today;
     const char *client = client_of(s, c, rq);
@@ -496,7 +516,7 @@ static enum MHD_Result send_report(web_server_t *s, struct MHD_Connection *c, re
     display_of(rq->route.code, rq->route.code_len, shown);
     if (gi_code_parse(rq->route.code, rq->route.code_len, &code) != GI_CODE_MALFORMED)
         snprintf(shown, sizeof shown, "%s", code.s);
-    gi_ctx_t ctx = {db, "web:consumer", (int64_t)time(NULL)};
+    gi_ctx_t ctx = {db, "web:consumer", (int64_t)time(NULL), NULL};
     const char *text = web_form_get(f, "text"), *contact = web_form_get(f, "contact");
     gi_report_input_t in = {shown, text ? text : "", contact ? contact : "", client};
     gi_error_t err;
@@ -535,7 +555,7 @@ static enum MHD_Result send_api(web_server_t *s, struct MHD_Connection *c, reque
                             .target = s->cfg.target,
                             .repeat_threshold = s->cfg.repeat_threshold};
     web_api_response_t out;
-    gi_ctx_t ctx = {db, "web:api", (int64_t)time(NULL)};
+    gi_ctx_t ctx = {db, "web:api", (int64_t)time(NULL), NULL};
     web_api_handle(&ctx, &in, &out);
     if (!out.file.job && !out.file.head_only && !out.body)
         return MHD_NO;
@@ -585,7 +605,7 @@ static enum MHD_Result send_portal(web_server_t *s, struct MHD_Connection *c, re
         .now_ms = monotonic_ms(),
     };
     web_portal_response_t out;
-    gi_ctx_t ctx = {db, "web:pages", (int64_t)time(NULL)};
+    gi_ctx_t ctx = {db, "web:pages", (int64_t)time(NULL), NULL};
     web_portal_handle(&ctx, &in, &out);
     struct MHD_Response *r = answer_response(
         c, &out.file, out.body, out.len, out.content_type ? out.content_type : HTML, out.filename);
@@ -1067,7 +1087,7 @@ static int load_secret(web_server_t *s, gi_error_t *err)
         gi_fail(err, GI_EIO, "%s", dberr);
         return -1;
     }
-    gi_ctx_t ctx = {db, "web", (int64_t)time(NULL)};
+    gi_ctx_t ctx = {db, "web", (int64_t)time(NULL), NULL};
     gi_err_t rc = gi_client_secret(&ctx, s->client_secret, err);
     db_close(db);
     return rc == GI_OK ? 0 : -1;
@@ -1105,6 +1125,7 @@ static void server_free(web_server_t *s)
         MHD_destroy_response(s->stylesheet);
     sodium_memzero(s->client_secret, sizeof s->client_secret);
     free(s->db_path);
+    free(s->db_read_path);
     free(s->host);
     free(s->base_url);
     free(s->trusted_proxies);
@@ -1121,6 +1142,7 @@ web_server_t *web_server_start(const web_config_t *cfg, gi_error_t *err)
     s->cfg = *cfg;
     web_config_defaults(&s->cfg);
     s->db_path = strdup(cfg->db_path);
+    s->db_read_path = cfg->db_read_path ? strdup(cfg->db_read_path) : NULL;
     s->host = strdup(s->cfg.host);
     s->base_url = strdup(s->cfg.base_url);
     s->trusted_proxies = strdup(s->cfg.trusted_proxies);
@@ -1136,6 +1158,17 @@ web_server_t *web_server_start(const web_config_t *cfg, gi_error_t *err)
         return NULL;
     }
     s->cfg.db_path = s->db_path;
+    s->cfg.db_read_path = s->db_read_path;
+    if (s->db_read_path) { /* a standby that cannot be read is said at once */
+        char msg[256];
+        db_t *standby = db_open_replica(s->db_read_path, msg, sizeof msg);
+        if (!standby) {
+            gi_fail(err, GI_EIO, "--db-read: %s", msg);
+            server_free(s);
+            return NULL;
+        }
+        db_close(standby);
+    }
     s->cfg.host = s->host;
     s->cfg.base_url = s->base_url;
     s->cfg.trusted_proxies = s->trusted_proxies;
@@ -1151,6 +1184,7 @@ web_server_t *web_server_start(const web_config_t *cfg, gi_error_t *err)
     pthread_mutex_init(&s->flight_lock, NULL);
     pthread_cond_init(&s->flight_done, NULL);
     pthread_key_create(&s->db_key, close_worker_db);
+    pthread_key_create(&s->read_db_key, close_worker_db);
     gi_scan_config_t scan_cfg = {.window_s = s->cfg.repeat_window_s,
                                  .clients_kept = (size_t)s->cfg.repeat_threshold + 1};
     s->scans = gi_scan_queue_start(s->db_path, &scan_cfg, err);
@@ -1169,6 +1203,7 @@ web_server_t *web_server_start(const web_config_t *cfg, gi_error_t *err)
         web_accesslog_stop(s->access_log);
         gi_scan_queue_stop(s->scans);
         pthread_key_delete(s->db_key);
+        pthread_key_delete(s->read_db_key);
         pthread_cond_destroy(&s->flight_done);
         pthread_mutex_destroy(&s->flight_lock);
         server_free(s);
@@ -1212,6 +1247,7 @@ void web_server_stop(web_server_t *s)
     gi_scan_queue_stop(s->scans); /* stores every queued scan */
     web_accesslog_stop(s->access_log);
     pthread_key_delete(s->db_key);
+    pthread_key_delete(s->read_db_key);
     pthread_cond_destroy(&s->flight_done);
     pthread_mutex_destroy(&s->flight_lock);
     server_free(s);

@@ -298,7 +298,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
         return 0;
-    gi_ctx_t ctx = {NULL, "user:fuzz", NOW};
+    gi_ctx_t ctx = {NULL, "user:fuzz", NOW, NULL};
     web_api_request_t rq = {.method = "POST", .body = (const char *)data + 1, .body_len = size - 1};
     web_api_response_t out = {0};
     call_t c = {.ctx = &ctx, .rq = &rq, .out = &out};

@@ -285,7 +285,7 @@ static void test_login_reads_now(void)
     CHECK(worker != NULL);
     db_hold_snapshots(worker, 600000);
     CHECK(db_scan_count(worker, "CODE", &n, &first) == DB_OK); /* a snapshot is held */
-    gi_ctx_t wctx = {worker, "test", TESTDB_NOW};
+    gi_ctx_t wctx = {worker, "test", TESTDB_NOW, NULL};
     CHECK(gi_account_set_password(&t.ctx, "ivan", "a brand new secret", &e) == GI_OK);
     CHECK(gi_account_login(&wctx, "ivan", "a brand new secret", NULL, &e) == GI_OK);
     CHECK(gi_account_login(&wctx, "ivan", pw, NULL, &e) == GI_EREFUSED);

@@ -143,7 +143,7 @@ static inline void testdb_open(testdb_t *t)
         fprintf(stderr, "db_open: %s\n", err);
         exit(3);
     }
-    t->ctx = (gi_ctx_t){t->db, "test", TESTDB_NOW};
+    t->ctx = (gi_ctx_t){t->db, "test", TESTDB_NOW, NULL};
 }
 
 static inline void testdb_close(testdb_t *t)
