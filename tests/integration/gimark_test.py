@@ -315,6 +315,21 @@ def verdict_once_activated(server, code):
             return verdict
 
 
+def api_call(s, method, path, token, body=None):
+    """An API request with a bearer token; returns (status, JSON document or None, raw)."""
+    headers = {"Authorization": "Bearer " + token}
+    data = None
+    if body is not None:
+        data = json.dumps(body)
+        headers["Content-Type"] = "application/json"
+    status, _, raw = s.request(method, "/api/v1/" + path, body=data, headers=headers)
+    try:
+        doc = json.loads(raw) if raw else None
+    except ValueError:
+        doc = None
+    return status, doc, raw
+
+
 class Server:
     """The real server on a free loopback port."""
 

@@ -29,18 +29,7 @@ OPERATOR_B = "91450100MA8609132C"  # operator 2, Hengzhou (450127)
 OLD_GTIN, NEW_GTIN = "06901234567892", "06901234567885"
 
 
-def call(s, method, path, token, body=None):
-    headers = {"Authorization": "Bearer " + token}
-    data = None
-    if body is not None:
-        data = json.dumps(body)
-        headers["Content-Type"] = "application/json"
-    status, _, raw = s.request(method, "/api/v1/" + path, body=data, headers=headers)
-    try:
-        doc = json.loads(raw) if raw else None
-    except ValueError:
-        doc = None
-    return status, doc, raw
+call = g.api_call
 
 
 def dump(w):
