@@ -42,7 +42,7 @@ done
 # (backup and restore of the file, the crash test's file checks, deploy/'s
 # single-machine layout).
 pg_on() {
-    sh tests/db/schema-parity.sh "$GIMARK_TEST_PG" && echo "1 passed, 0 failed"
+    sh tests/db/schema-parity.sh "$GIMARK_TEST_PG" && echo "schema parity: 1 passed, 0 failed"
 }
 pgdir=$(mktemp -d /tmp/gimark-pg-XXXXXX) # the cluster's own directory (pg-cluster.sh)
 trap 'sh tests/pg-cluster.sh stop "$pgdir" >/dev/null 2>&1' EXIT
