@@ -85,7 +85,7 @@ build/obj/%.o: %.c $(wildcard */*.h)
 	@$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 build/libgimark.a: $(OBJ)
-	@ar rcs $@ $^
+	@rm -f $@ && ar rcs $@ $^
 
 build/gimark: $(CLI_SRC:%.c=build/obj/%.o) build/libgimark.a
 	@echo '  LD      $@'
@@ -107,7 +107,7 @@ build/san/%.o: %.c $(wildcard */*.h)
 	@$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c $< -o $@
 
 build/san/libgimark.a: $(SAN_OBJ)
-	@ar rcs $@ $^
+	@rm -f $@ && ar rcs $@ $^
 
 build/san/gimark: $(CLI_SRC:%.c=build/san/%.o) build/san/libgimark.a
 	@echo '  LD san  $@'
@@ -184,7 +184,7 @@ build/fuzz/obj/%.o: %.c $(wildcard */*.h)
 	@clang $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
 build/fuzz/libgimark.a: $(FUZZ_OBJ)
-	@ar rcs $@ $^
+	@rm -f $@ && ar rcs $@ $^
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c build/fuzz/libgimark.a
 	@echo '  FUZZ    $@'
