@@ -259,10 +259,10 @@ if [ -x "$ANCHOR" ]; then
     run_wrk "$dir/anchor-warm.txt" "$WARMUP" "http://127.0.0.1:$anchor_port/"
     run_wrk "$dir/anchor.txt" "$SECONDS_RUN" "http://127.0.0.1:$anchor_port/" --latency
     parse_wrk "$dir/anchor.txt" >"$dir/anchor.figures"
-    read -r a_rps a_p99 _ <"$dir/anchor.figures"
+    read -r a_rps a_p99 _ a_bad _ <"$dir/anchor.figures"
     stop "$anchor_pid" "the anchor server"
-    printf '%-40s %8.0f req/s  p99 %.2f ms\n' 'bare libmicrohttpd + SQLite lookup:' "$a_rps" \
-        "$a_p99"
+    printf '%-40s %8.0f req/s  p99 %.2f ms  (%s not 2xx/3xx)\n' \
+        'bare libmicrohttpd + SQLite lookup:' "$a_rps" "$a_p99" "$a_bad"
 else
     say "no $ANCHOR (make build/bench_anchor): the bare-stack anchor is skipped"
 fi
@@ -271,7 +271,7 @@ fi
 # anchor logs nothing, a handicap we keep; BENCH_ACCESS_LOG=off measures without it);
 # sets server_pid and base once it listens.
 start_gimark() {
-    "$GIMARK" --db "$1" serve --listen 127.0.0.1:0 --threads 2 --base-url http://127.0.0.1 \
+    "$GIMARK" --db "$1" serve --listen 127.0.0.1:0 --threads "${2:-2}" --base-url http://127.0.0.1 \
         --max-conns-per-ip 0 --access-log "${BENCH_ACCESS_LOG:-on}" >"$dir/serve.out" \
         2>"$dir/serve.err" &
     server_pid=$!
@@ -365,7 +365,7 @@ printf '%-40s %.1f s\n' "gimark migrate of that database:" \
     "$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')"
 pg_scans() { "$PGBIN/psql" -X -q -At -d "$uri" -c 'SELECT count(*) FROM scans.scan'; }
 before=$(pg_scans)
-start_gimark "$uri"
+start_gimark "$uri" "${BENCH_PG_THREADS:-2}"
 run_wrk "$dir/pg-warm.txt" "$WARMUP" "$base/"
 run_wrk "$dir/pg.txt" "$SECONDS_RUN" "$base/" --latency
 parse_wrk "$dir/pg.txt" >"$dir/pg.figures"
