@@ -59,11 +59,19 @@ static db_query_t q_label_each =
                     "LEFT JOIN label_void v ON v.code = l.code WHERE l.batch_id = ? "
                     "ORDER BY l.seq",
                     3);
+#define LABEL_COLUMNS  "l.code, l.seq, l.batch_id, v.code IS NOT NULL, coalesce(v.reason, '') "
+#define LABEL_NCOLUMNS 5
+#define LABEL_FROM     "FROM label l LEFT JOIN label_void v ON v.code = l.code "
 static db_query_t q_label_find =
-    DB_QUERY("SELECT l.code, l.seq, l.batch_id, v.code IS NOT NULL, "
-             "coalesce(v.reason, '') FROM label l "
-             "LEFT JOIN label_void v ON v.code = l.code WHERE l.code = ?",
-             5);
+    DB_QUERY("SELECT " LABEL_COLUMNS LABEL_FROM "WHERE l.code = ?", LABEL_NCOLUMNS);
+/* A label with its batch's view in one statement: where no views are kept
+ * (PostgreSQL holds no snapshots), one round trip to the server, not two. */
+static db_query_t q_label_whole = DB_QUERY(
+    "SELECT " LABEL_COLUMNS ", " BATCH_COLUMNS ", " AUTH_COLUMNS ", " PRODUCT_COLUMNS
+    ", " OPERATOR_COLUMNS LABEL_FROM "JOIN batch b ON b.id = l.batch_id "
+    "JOIN authorisation a ON a.id = b.auth_id JOIN product p ON p.id = a.product_id "
+    "JOIN operator o ON o.id = a.operator_id WHERE l.code = ?",
+    LABEL_NCOLUMNS + BATCH_NCOLUMNS + AUTH_NCOLUMNS + PRODUCT_NCOLUMNS + OPERATOR_NCOLUMNS);
 static db_query_t q_batch_view =
     DB_QUERY("SELECT " BATCH_COLUMNS ", " AUTH_COLUMNS ", " PRODUCT_COLUMNS ", " OPERATOR_COLUMNS
              "FROM batch b JOIN authorisation a ON a.id = b.auth_id "
@@ -294,23 +302,51 @@ static db_err_t batch_view(db_t *db, int64_t batch_id, db_batch_view_t *scratch,
     return rc;
 }
 
+/* Reads LABEL_COLUMNS into out; returns the label's batch id. */
+static int64_t label_read(db_stmt_t *st, db_label_view_t *out)
+{
+    db_col_text(st, 0, out->code, sizeof out->code);
+    out->seq = db_col_int(st, 1);
+    out->label_voided = (int)db_col_int(st, 3);
+    db_col_text(st, 4, out->void_reason, sizeof out->void_reason);
+    return db_col_int(st, 2);
+}
+
+/* The label and its batch's view in one statement. */
+static db_err_t label_whole(db_t *db, const char *code, db_label_view_t *out)
+{
+    db_stmt_t *st = db_stmt(db, &q_label_whole);
+    if (!st)
+        return DB_EIO;
+    db_bind_text(st, 1, code);
+    db_err_t rc = db_step_one(db, st, "label");
+    if (rc == DB_OK) {
+        label_read(st, out);
+        int c = db_batch_read(st, LABEL_NCOLUMNS, &out->batch);
+        c = db_auth_read(st, c, &out->auth);
+        c = db_product_read(st, c, &out->product);
+        db_operator_read(st, c, &out->op);
+    }
+    db_stmt_reset(st);
+    return rc;
+}
+
 db_err_t db_label_find(db_t *db, const char *code, db_label_view_t *out)
 {
     if (db_read_snapshot(db) != DB_OK)
         return DB_EIO;
+    int views = 0;
+    db_views(db, &views);
+    if (!views)
+        return label_whole(db, code, out);
     db_stmt_t *st = db_stmt(db, &q_label_find);
     if (!st)
         return DB_EIO;
     db_bind_text(st, 1, code);
     db_err_t rc = db_step_one(db, st, "label");
     int64_t batch_id = 0;
-    if (rc == DB_OK) {
-        db_col_text(st, 0, out->code, sizeof out->code);
-        out->seq = db_col_int(st, 1);
-        batch_id = db_col_int(st, 2);
-        out->label_voided = (int)db_col_int(st, 3);
-        db_col_text(st, 4, out->void_reason, sizeof out->void_reason);
-    }
+    if (rc == DB_OK)
+        batch_id = label_read(st, out);
     db_stmt_reset(st);
     if (rc != DB_OK)
         return rc;
