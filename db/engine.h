@@ -2,10 +2,10 @@
  * engine.h - the statement layer the domain files of db/ are written against
  * (internal to db/).
  *
- * The domain files (registry.c, labels.c, scans.c, accounts.c, audit.c) hold
- * the SQL of their area next to the functions that run it, written once in
- * standard SQL; an engine (sqlite.c) prepares, binds, steps and reads it, the
- * way SQLite keeps its OS behind a VFS. A statement whose text must differ
+ * The domain files (registry.c, labels.c, scans.c, accounts.c, audit.c,
+ * figures.c) hold the SQL of their area next to the functions that run it,
+ * written once in standard SQL; an engine (sqlite.c, pg.c) prepares, binds,
+ * steps and reads it, the way SQLite keeps its OS behind a VFS. A statement whose text must differ
  * between engines names each text side by side in its db_query_t.
  *
  * A statement is prepared once per connection, on its first use, and kept in

@@ -171,9 +171,15 @@ run batch export 1 --format pdf --out "$D/c128.pdf" --base-url $BASE --symbology
     --label-size 90x40
 expect_status 0 "Code128 export"
 pdftoppm -r 300 -png "$D/c128.pdf" "$D/c128" 2>/dev/null
+pdftoppm -r 600 -png "$D/c128.pdf" "$D/c128hi" 2>/dev/null
 # a code is 16 symbols: zbar's linear scanner now and then reports a shorter
-# run of one bar pattern, with a valid checksum, as a symbol of its own
-decode -Scode128.min-length=16 "$D"/c128-*.png >"$D/c128.txt"
+# run of one bar pattern, with a valid checksum, as a symbol of its own, and
+# about one run in twenty a 16-symbol read that was never printed (a scan line
+# through the text above the bars). A code counts as read when it is read at
+# both resolutions: a printed one is, such a misread is not.
+decode -Scode128.min-length=16 "$D"/c128-*.png >"$D/c128lo.txt"
+decode -Scode128.min-length=16 "$D"/c128hi-*.png >"$D/c128hi.txt"
+comm -12 "$D/c128lo.txt" "$D/c128hi.txt" >"$D/c128.txt"
 sed 's|.*/V/||' "$D/issued.txt" | sort >"$D/codes.txt"
 same_set "Code128" "$D/c128.txt" "$D/codes.txt"
 refused 1 "choose a larger label" "Code128 on a label too small" -- \
