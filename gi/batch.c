@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_REDRAWS   1000
+#define MAX_REDRAWS 1000
 
 static int64_t year_of(int64_t now)
 {

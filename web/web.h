@@ -21,8 +21,8 @@
 
 typedef struct {
     const char *db_path;
-    const char *db_read_path; /* a PostgreSQL standby the verify path looks labels up in
-                                 first (NULL: none); a label not there yet: db_path */
+    const char *db_read_path;     /* a PostgreSQL standby the verify path looks labels up in
+                                     first (NULL: none); a label not there yet: db_path */
     const char *host;             /* address to listen on ("127.0.0.1", "::1", "0.0.0.0") */
     unsigned port;                /* 0: any free port (see web_server_port) */
     unsigned threads;             /* worker threads (default: the number of cores) */
