@@ -191,8 +191,7 @@ db_err_t db_scans_end(db_t *db, db_err_t rc)
 
 db_err_t db_scans_record(db_t *db, const db_scan_t *scans, size_t n, int64_t *last_id)
 {
-    db->eng->release_snapshot(db);
-    return db->eng->scans_record(db, scans, n, last_id);
+    return db->eng->scans_record(db, scans, n, last_id); /* through db_scans_begin */
 }
 
 db_labels_insert_fn db_engine_labels_insert(db_t *db)
@@ -228,36 +227,29 @@ static int slot_of(db_query_t *q)
     return mine;
 }
 
-/* The cached statement of q, prepared on first use; NULL on failure. */
-static db_stmt_t *cached(db_t *db, db_query_t *q, int *fresh)
+/* The cached statement of q, prepared on first use, else reset (its
+ * bindings cleared when clear); NULL on failure. */
+static db_stmt_t *cached(db_t *db, db_query_t *q, int clear)
 {
     int slot = slot_of(q);
     if (slot > DB_MAX_QUERIES) {
         db_fail(db, DB_EIO, "more statements than DB_MAX_QUERIES (%d)", DB_MAX_QUERIES);
         return NULL;
     }
-    *fresh = !db->stmt[slot];
-    if (*fresh)
-        db->stmt[slot] = db->eng->prepare(db, q, q->ncols);
+    if (!db->stmt[slot])
+        return db->stmt[slot] = db->eng->prepare(db, q, q->ncols);
+    db->eng->reset(db->stmt[slot], clear);
     return db->stmt[slot];
 }
 
 db_stmt_t *db_stmt(db_t *db, db_query_t *q)
 {
-    int fresh = 0;
-    db_stmt_t *st = cached(db, q, &fresh);
-    if (st && !fresh)
-        db->eng->reset(st, 1);
-    return st;
+    return cached(db, q, 1);
 }
 
 db_stmt_t *db_stmt_again(db_t *db, db_query_t *q)
 {
-    int fresh = 0;
-    db_stmt_t *st = cached(db, q, &fresh);
-    if (st && !fresh)
-        db->eng->reset(st, 0);
-    return st;
+    return cached(db, q, 0);
 }
 
 void db_stmt_reset(db_stmt_t *st)

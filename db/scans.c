@@ -161,15 +161,10 @@ db_err_t db_scan_count(db_t *db, const char *code, int64_t *count, int64_t *firs
     return rc == DB_ENOTFOUND ? DB_OK : rc;
 }
 
-typedef struct {
-    db_scan_client_fn fn;
-    void *arg;
-} client_ctx_t;
-
 static int client_row(db_stmt_t *st, void *ctx)
 {
-    client_ctx_t *c = ctx;
-    return c->fn(db_col_str(st, 0), db_col_int(st, 1), c->arg);
+    db_list_ctx_t *c = ctx;
+    return ((db_scan_client_fn)c->fn)(db_col_str(st, 0), db_col_int(st, 1), c->arg);
 }
 
 db_err_t db_scan_clients(db_t *db, const char *code, int64_t after, int64_t limit,
@@ -183,7 +178,7 @@ db_err_t db_scan_clients(db_t *db, const char *code, int64_t after, int64_t limi
     db_bind_text(st, 1, code);
     db_bind_int(st, 2, after);
     db_bind_int(st, 3, limit);
-    client_ctx_t c = {fn, arg};
+    db_list_ctx_t c = {(void *)fn, arg};
     return db_step_rows(db, st, "scan clients", client_row, &c);
 }
 
