@@ -1,7 +1,7 @@
 """test_page_matrix.py - who may do what on the signed-in pages: every page,
-CSV export and form of the route tables in web/portal.c and
-web/portal_admin.c against every role (no session, operator A, operator B,
-auditor, provincial regulator, city regulator). Each role runs against a
+CSV export and form of the route tables in web/portal*.c against every role
+(no session, operator A, operator B, auditor, provincial regulator, city
+regulator). Each role runs against a
 fresh copy of the same database, so one role's changes never decide another
 role's answers. Forms posted without the session's CSRF token, with a wrong
 one, or by a role that may not change the record are refused and leave the
@@ -33,8 +33,9 @@ uscc_with_checks = g.uscc_with_checks
 def source_routes():
     """(method, pattern) of every row of the pages' route tables."""
     found = set()
-    for name in ("portal.c", "portal_admin.c"):
-        with open(os.path.join(g.ROOT, "web", name), encoding="utf-8") as f:
+    web = os.path.join(g.ROOT, "web")
+    for name in sorted(n for n in os.listdir(web) if re.fullmatch(r"portal\w*\.c", n)):
+        with open(os.path.join(web, name), encoding="utf-8") as f:
             found |= set(re.findall(r'\{"(GET|POST)", "(/[^"]*)", PORTAL_', f.read()))
     return found
 
