@@ -23,6 +23,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -42,11 +43,72 @@ def engine():
     return "postgresql" if PG else "sqlite"
 
 
+class _PsqlSession:
+    """One psql process kept open on a database: a query costs a round trip, not
+    a process and a connection (psql per query cost a suite of many database
+    comparisons a minute). Each query is followed by \\echo and \\warn of a
+    marker, so its output ends where the marker appears on stdout and its
+    messages (errors among them) are what came on stderr before the marker."""
+
+    def __init__(self, uri, scans):
+        env = dict(os.environ, PGOPTIONS="-c search_path=scans,public" if scans else "")
+        self.p = subprocess.Popen([PSQL, "-X", "-q", "-At", "-F", "|", "-d", uri],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True, env=env)
+        self.marks = itertools.count(1)
+
+    def run(self, query):
+        mark = "--gimark-test-%d--" % next(self.marks)
+        self.p.stdin.write("%s;\n\\echo %s\n\\warn %s\n" % (query, mark, mark))
+        self.p.stdin.flush()
+        out, err = self._until(self.p.stdout, mark), self._until(self.p.stderr, mark)
+        if any(line.startswith(("ERROR:", "FATAL:", "PANIC:", "psql:")) for line in err):
+            raise subprocess.CalledProcessError(1, "psql", "\n".join(out), "\n".join(err))
+        return "\n".join(out).strip()
+
+    @staticmethod
+    def _until(stream, mark):
+        lines = []
+        while True:
+            line = stream.readline()
+            if not line:
+                raise EOFError("psql ended")
+            if line.rstrip("\n") == mark:
+                return lines
+            lines.append(line.rstrip("\n"))
+
+    def close(self):
+        try:
+            self.p.stdin.close()
+        except OSError:
+            pass
+        self.p.kill()
+        self.p.wait()
+        self.p.stdout.close()
+        self.p.stderr.close()
+
+
+_psql_sessions = {}
+_psql_lock = threading.Lock()
+
+
 def psql(uri, query, scans=False):
-    env = dict(os.environ, PGOPTIONS="-c search_path=scans,public" if scans else "")
-    p = subprocess.run([PSQL, "-X", "-q", "-At", "-F", "|", "-v", "ON_ERROR_STOP=1", "-d", uri,
-                        "-c", query], capture_output=True, text=True, env=env, check=True)
-    return p.stdout.strip()
+    """Runs query on uri; returns its rows as text (columns split by |)."""
+    with _psql_lock:
+        if re.match(r"\s*(create|drop)\s+database", query, re.I):
+            # a database being dropped or copied must have no session on it
+            for key in [k for k in _psql_sessions if k[0] != uri]:
+                _psql_sessions.pop(key).close()
+        key = (uri, scans)
+        for attempt in (1, 2):
+            if key not in _psql_sessions:
+                _psql_sessions[key] = _PsqlSession(uri, scans)
+            try:
+                return _psql_sessions[key].run(query)
+            except (EOFError, BrokenPipeError):  # its connection was cut: once more
+                _psql_sessions.pop(key).close()
+                if attempt == 2:
+                    raise
 
 
 def _group_concat(query):
