@@ -33,7 +33,11 @@ static const cli_opt_t serve_opts[] = {
      "a client counts towards the warning this long after its last check (default 2592000, "
      "30 days)"},
     {"reports-per-hour", "N", "consumer reports per client and hour (default 10)"},
-    {"cache-mb", "N", "database pages each worker thread may cache, in MiB (default 64)"},
+    {"cache-mb", "N",
+     "database pages the worker threads may cache, in MiB, shared out among them (default 64)"},
+    {"track-codes", "N",
+     "recently scanned codes whose counts stay in memory once stored, about 0.3 KB each "
+     "(default 100000)"},
     {"db-read", "URI",
      "a read-only PostgreSQL standby (streaming replica) where consumers' verifications look "
      "labels up first; a label it does not have yet is looked up in --db (default: none)"},
@@ -160,6 +164,7 @@ static gi_err_t read_config(const cli_t *cli, const cli_command_t *cmd, web_conf
         (rc = opt_uint(cli, cmd, "repeat-window", 1, 10 * 366 * 86400, &window, err)) ||
         (rc = opt_uint(cli, cmd, "reports-per-hour", 1, 1000000, &reports, err)) ||
         (rc = opt_uint(cli, cmd, "cache-mb", 1, 65536, &cfg->cache_mb, err)) ||
+        (rc = opt_uint(cli, cmd, "track-codes", 1000, 100000000, &cfg->track_codes, err)) ||
         (rc = opt_uint(cli, cmd, "target", 1, 100000000, &target, err)) ||
         (rc =
              opt_uint(cli, cmd, "unknown-per-minute", 1, 1000000, &cfg->unknown_per_minute, err)) ||

@@ -667,7 +667,7 @@ gi_scan_queue_t *gi_scan_queue_start(const char *db_path, const gi_scan_config_t
     if (q->cfg.max_queue == 0)
         q->cfg.max_queue = 100000;
     if (q->cfg.max_tracked == 0)
-        q->cfg.max_tracked = 1000000;
+        q->cfg.max_tracked = 100000;
     if (q->cfg.merge_ms <= 0)
         q->cfg.merge_ms = 1000;
     if (q->cfg.window_s <= 0)

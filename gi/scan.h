@@ -42,7 +42,7 @@ typedef struct {
 typedef struct {
     int flush_ms;        /* longest an event waits before its commit (default 5) */
     size_t max_queue;    /* events queued before pushers wait (default 100000) */
-    size_t max_tracked;  /* codes kept in memory when they can go (default 1000000) */
+    size_t max_tracked;  /* codes kept in memory when they can go (default 100000) */
     int merge_ms;        /* how often stored scans are added to the per-code totals
                             (default 1000) */
     int evict_delay_ms;  /* a code leaves memory no sooner than this after its last

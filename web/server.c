@@ -185,6 +185,14 @@ static const char *client_of(web_server_t *s, struct MHD_Connection *c, request_
     return rq->client;
 }
 
+/* A worker connection's share of the page cache: the budget is the server's,
+ * whatever its thread count. */
+static unsigned worker_cache_mb(const web_config_t *cfg)
+{
+    unsigned share = cfg->cache_mb / cfg->threads;
+    return share ? share : 1;
+}
+
 /* The calling worker's database connection, opened on first use. */
 static db_t *worker_db(web_server_t *s)
 {
@@ -197,7 +205,7 @@ static db_t *worker_db(web_server_t *s)
             return NULL;
         }
         db_hold_snapshots(db, SNAPSHOT_MS);
-        db_cache_size(db, (int)s->cfg.cache_mb);
+        db_cache_size(db, (int)worker_cache_mb(&s->cfg));
         pthread_setspecific(s->db_key, db);
     }
     return db;
@@ -1020,6 +1028,8 @@ void web_config_defaults(web_config_t *cfg)
         cfg->reports_per_hour = 10;
     if (!cfg->cache_mb)
         cfg->cache_mb = 64;
+    if (!cfg->track_codes)
+        cfg->track_codes = 100000;
     if (cfg->target <= 0)
         cfg->target = 1000;
     if (!cfg->trusted_proxies)
@@ -1186,7 +1196,8 @@ web_server_t *web_server_start(const web_config_t *cfg, gi_error_t *err)
     pthread_key_create(&s->db_key, close_worker_db);
     pthread_key_create(&s->read_db_key, close_worker_db);
     gi_scan_config_t scan_cfg = {.window_s = s->cfg.repeat_window_s,
-                                 .clients_kept = (size_t)s->cfg.repeat_threshold + 1};
+                                 .clients_kept = (size_t)s->cfg.repeat_threshold + 1,
+                                 .max_tracked = s->cfg.track_codes};
     s->scans = gi_scan_queue_start(s->db_path, &scan_cfg, err);
     if (s->cfg.access_log && !(s->access_log = web_accesslog_start(STDERR_FILENO)))
         gi_fail(err, GI_ENOMEM, "cannot start the access log");

@@ -36,7 +36,8 @@ typedef struct {
     int64_t repeat_threshold;     /* distinct clients of a code before the page warns (10) */
     int64_t repeat_window_s;      /* a client counts this long after its last scan (30 days) */
     double reports_per_hour;      /* consumer reports per client and hour (default 10) */
-    unsigned cache_mb;            /* database pages each worker may cache, MiB (default 64) */
+    unsigned cache_mb;            /* database pages the workers may cache in all, MiB (64) */
+    unsigned track_codes;         /* scanned codes kept in memory once they may go (100000) */
     int64_t target;               /* operators using the mark the province aims at (default 1000) */
     const char *trusted_proxies;  /* addresses whose X-Forwarded-For is believed (web/client.h) */
     unsigned unknown_per_minute;  /* unknown codes a client may check a minute (default 30) */

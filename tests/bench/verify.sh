@@ -16,6 +16,8 @@
 #    the ratios to nginx (goal >= 0.5, p99 < 5 ms) and to the bare anchor (goal >= 0.8),
 #    answers other than 2xx/3xx, memory; after a SIGTERM (which flushes the scan queue),
 #    the scan rows stored against the requests wrk saw answered.
+#    Then memory: 256 connections and two downloads at once, the highest anonymous
+#    memory against what the settings allow (cache budget + 32 MB).
 # 4. Unless BENCH_PG=0: a throwaway PostgreSQL cluster, pgbench -S on it, the database
 #    moved there with `gimark migrate`, gimark serve on it under the same load: the
 #    ratio to pgbench -S (goal >= 0.7) and the scan rows stored.
@@ -340,6 +342,76 @@ else
 fi
 printf '%-40s %s for %s answered requests (warm-up, run, check): %s\n' \
     'scan rows stored after SIGTERM:' "$scans" "$answered" "$verdict"
+
+# ---- 3b. memory: 256 connections and two downloads at once -------------------------
+# The server's anonymous memory (heap and stacks, RssAnon) is sampled every 0.1 s while
+# wrk holds 256 connections on the label pages and two accounts download print files of
+# a 100,000-label batch (a PDF and an SVG: both render threads busy). Its bound is what
+# the settings allow: cache-mb (the page cache of all workers together), track-codes
+# (about 0.3 KB a code kept in memory) and 32 MB. File-backed pages (the program, its
+# libraries, the CJK font a print file embeds) are shown apart: the kernel shares them
+# with other processes and takes them back under pressure.
+MEM_CONNS=256
+dl_auth=$(g --json auth list --limit 1000 | json "next((a['id'] for a in j
+    if a['status'] == 'approved' and a['yearly_quota'] >= 100000 and a['id'] != $auth), '')")
+[ -n "$dl_auth" ] || die "no second authorisation with a quota of 100,000 for the download batch"
+dl_operator=$(g --json auth list --limit 1000 | json "next(a['operator_id'] for a in j
+    if a['id'] == $dl_auth)")
+dl_batch=$(g --json batch request --auth "$dl_auth" --count 100000 --lot DL | json "j['id']")
+g --actor bench:reviewer batch approve "$dl_batch" --note bench >/dev/null
+g batch issue "$dl_batch" >/dev/null
+for who in dl1 dl2; do
+    echo "correct horse battery staple" | g user add "$who" --role operator \
+        --operator "$dl_operator" >/dev/null
+    g --json token create "$who" --name bench | json "j['token']" >"$dir/$who.token"
+done
+
+# sample_memory PID OUT: writes "ANON_KB FILE_KB", the highest seen, to OUT until
+# PID ends or $dir/sampling is removed.
+sample_memory() {
+    hi_anon=0 hi_file=0
+    while [ -e "$dir/sampling" ] && ! gone "$1"; do
+        now=$(awk '$1 == "RssAnon:" { a = $2 } $1 == "RssFile:" { f = $2 }
+            END { print a + 0, f + 0 }' "/proc/$1/status" 2>/dev/null || echo "0 0")
+        set -- "$1" "$2" $now
+        [ "$3" -gt "$hi_anon" ] && hi_anon=$3
+        [ "$4" -gt "$hi_file" ] && hi_file=$4
+        echo "$hi_anon $hi_file" >"$2"
+        sleep 0.1
+    done
+}
+
+start_gimark "$db"
+touch "$dir/sampling"
+sample_memory "$server_pid" "$dir/memory" &
+sampler=$!
+dl_pids=""
+for pair in dl1:pdf dl2:svg; do
+    curl -s -o /dev/null -H "Authorization: Bearer $(cat "$dir/${pair%:*}.token")" \
+        "$base/api/v1/batches/$dl_batch/labels?format=${pair#*:}" &
+    dl_pids="$dl_pids $!"
+done
+CONNS_SAVED=$CONNS
+CONNS=$MEM_CONNS
+run_wrk "$dir/memory-wrk.txt" "$SECONDS_RUN" "$base/" --latency
+CONNS=$CONNS_SAVED
+parse_wrk "$dir/memory-wrk.txt" >"$dir/memory.figures"
+read -r m_rps m_p99 _ m_bad _ <"$dir/memory.figures"
+for p in $dl_pids; do kill "$p" 2>/dev/null || true; done
+rm -f "$dir/sampling"
+wait "$sampler" 2>/dev/null || true
+read -r anon_kb file_kb <"$dir/memory"
+stop "$server_pid" "gimark serve"
+server_pid=""
+track_kb=$((100000 * 3 / 10)) # track-codes' default at 0.3 KB a code
+budget_kb=$(( (64 + 32) * 1024 + track_kb ))  # cache-mb's default, the 32 MB, the codes
+printf '%-40s %8.0f req/s  p99 %.2f ms  (%s not 2xx/3xx)\n' \
+    "gimark, $MEM_CONNS connections, 2 downloads:" "$m_rps" "$m_p99" "$m_bad"
+printf '%-40s %s anonymous (bound %s: cache-mb 64 + track-codes %s + 32 MB): %s\n' \
+    'gimark serve memory, highest:' "$(mb "$anon_kb")" "$(mb "$budget_kb")" "$(mb "$track_kb")" \
+    "$([ "$anon_kb" -le "$budget_kb" ] && echo met || echo "NOT MET")"
+printf '%-40s %s file-backed (program, libraries, fonts; shared, reclaimable)\n' '' \
+    "$(mb "$file_kb")"
 
 # ---- 4. PostgreSQL: pgbench -S, then gimark serve on the database moved there ------
 # A throwaway cluster (tests/pg-cluster.sh: fsync off, as for tests) on the same
