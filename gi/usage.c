@@ -4,6 +4,8 @@
  */
 #include "gi/usage.h"
 #include "gi/audit.h"
+#include "gi/json.h"
+#include "gi/region.h"
 #include "gi/view.h"
 
 #include <assert.h>
@@ -855,6 +857,141 @@ gi_err_t gi_usage_output(const gi_ctx_t *ctx, const char *region, int year, int 
     }
     free(c.r);
     return rc;
+}
+
+/* --- JSON -------------------------------------------------------------------------------- */
+
+static void set_int(json_t *o, const char *k, int64_t v)
+{
+    json_object_set_new(o, k, json_integer((json_int_t)v));
+}
+
+static void set_yuan(json_t *o, const char *k, int64_t fen)
+{
+    char y[32];
+    gi_usage_format_yuan(fen, y);
+    json_object_set_new(o, k, json_string(y));
+}
+
+json_t *gi_usage_json(const db_usage_report_t *r, const gi_usage_check_t *check)
+{
+    char filed[24], decided[24];
+    gi_json_time(r->filed_at, filed);
+    json_t *j =
+        json_pack("{s:I, s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:I, s:b, s:s, s:s, s:s, s:s}",
+                  "id", (json_int_t)r->id, "operator_id", (json_int_t)r->operator_id,
+                  "operator_uscc", r->operator_uscc, "operator_name", r->operator_name,
+                  "product_id", (json_int_t)r->product_id, "product_name", r->product_name,
+                  "period", r->period, "period_start", r->period_start, "period_end", r->period_end,
+                  "version", (json_int_t)r->version, "latest", r->latest, "status", r->status,
+                  "volume_unit", r->volume_unit, "application", r->application, "filed_at", filed);
+    if (!j)
+        return NULL;
+    set_int(j, "volume_produced", r->volume_produced);
+    set_int(j, "volume_sold", r->volume_sold);
+    set_int(j, "sales_value_fen", r->sales_value_fen);
+    set_yuan(j, "sales_value_yuan", r->sales_value_fen);
+    set_int(j, "labels_received", r->labels_received);
+    set_int(j, "labels_used", r->labels_used);
+    set_int(j, "labels_voided", r->labels_voided);
+    json_object_set_new(j, "filed_by", json_string(r->filed_by));
+    if (r->decided_at) {
+        gi_json_time(r->decided_at, decided);
+        json_object_set_new(j, "decided_at", json_string(decided));
+        json_object_set_new(j, "decided_by", json_string(r->decided_by));
+        json_object_set_new(j, "decision_reason", json_string(r->decision_reason));
+    }
+    if (check) {
+        json_t *k = json_object();
+        set_int(k, "labels_issued_in_period", check->known.issued);
+        set_int(k, "labels_issued_by_period_end", check->known.issued_through);
+        set_int(k, "labels_activated_in_period", check->known.activated);
+        set_int(k, "scans_in_period", check->known.scanned);
+        json_object_set_new(k, "basis", json_string(GI_KNOWN_BASIS));
+        json_object_set_new(j, "register", k);
+        json_t *flags = json_array();
+        if (check->used_over_issued)
+            json_array_append_new(flags, json_string("labels_used_over_issued"));
+        json_object_set_new(j, "flags", flags);
+    }
+    return j;
+}
+
+json_t *gi_usage_gap_json(const gi_usage_gap_t *g)
+{
+    json_t *j =
+        json_pack("{s:I, s:s, s:s, s:s, s:I, s:s}", "operator_id", (json_int_t)g->operator_id,
+                  "uscc", g->uscc, "operator_name", g->operator_name, "region_code", g->region,
+                  "product_id", (json_int_t)g->product_id, "product_name", g->product_name);
+    if (j && g->last_issue_at > 0) {
+        char t[24];
+        gi_json_time(g->last_issue_at, t);
+        json_object_set_new(j, "last_labels_issued_at", json_string(t));
+    }
+    return j;
+}
+
+json_t *gi_output_json(const gi_output_t *o, gi_output_by_t by)
+{
+    static const char *const bys[] = {"product", "region", "operator"};
+    json_t *j =
+        json_pack("{s:i, s:s, s:s, s:s}", "year", o->year, "by", bys[by], "basis", GI_OUTPUT_BASIS,
+                  "report_period", gi_usage_period_setting_name(o->per_year));
+    if (!j)
+        return NULL;
+    set_int(j, "value_fen", o->value_fen);
+    set_yuan(j, "value_yuan", o->value_fen);
+    set_int(j, "reports_received", o->received);
+    set_int(j, "reports_expected", o->expected);
+    set_int(j, "reports_filed", o->filed);
+    json_object_set_new(j, "coverage",
+                        json_pack("{s:I, s:I, s:s, s:s}", "numerator", (json_int_t)o->received_due,
+                                  "denominator", (json_int_t)o->expected, "numerator_source",
+                                  "expected reports with an accepted version", "denominator_source",
+                                  GI_EXPECTED_SOURCE));
+    set_int(j, "users", o->users);
+    set_int(j, "value_per_user_fen", o->per_user_fen);
+    set_yuan(j, "value_per_user_yuan", o->per_user_fen);
+    json_t *prev = json_object();
+    set_int(prev, "year", o->year - 1);
+    set_int(prev, "value_fen", o->prev_value_fen);
+    set_int(prev, "reports_received", o->prev_received);
+    set_int(prev, "reports_expected", o->prev_expected);
+    json_object_set_new(j, "previous_year", prev);
+    json_t *yoy = json_object();
+    json_object_set_new(yoy, "basis", json_string(GI_YOY_BASIS));
+    set_int(yoy, "pairs", o->same_pairs);
+    set_int(yoy, "value_fen", o->same_value_fen);
+    set_int(yoy, "previous_value_fen", o->same_prev_fen);
+    if (o->has_yoy) {
+        char pct[24];
+        gi_output_format_bp(o->yoy_bp, pct);
+        set_int(yoy, "change_bp", o->yoy_bp);
+        json_object_set_new(yoy, "change", json_string(pct));
+    } else {
+        json_object_set_new(yoy, "change", json_null());
+    }
+    json_object_set_new(j, "year_on_year", yoy);
+    json_t *rows = json_array();
+    for (size_t i = 0; i < o->nrows; i++) {
+        const gi_output_row_t *r = &o->rows[i];
+        json_t *row = json_pack("{s:s, s:s}", "key", r->key, "label", r->label);
+        if (r->level[0]) {
+            char name[DB_TEXT];
+            gi_region_name(r->key, 0, name, sizeof name);
+            json_object_set_new(row, "level", json_string(r->level));
+            json_object_set_new(row, "name", json_string(name));
+        }
+        if (r->uscc[0])
+            json_object_set_new(row, "uscc", json_string(r->uscc));
+        set_int(row, "value_fen", r->value_fen);
+        set_yuan(row, "value_yuan", r->value_fen);
+        set_int(row, "reports", r->reports);
+        set_int(row, "operators", r->operators);
+        json_array_append_new(rows, row);
+    }
+    json_object_set_new(j, "rows", rows);
+    return j;
 }
 
 /* --- as an account may ----------------------------------------------------------------------- */

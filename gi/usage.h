@@ -37,6 +37,7 @@
 #include "gi/access.h"
 #include "gi/gi.h"
 
+#include <jansson.h>
 #include <stddef.h>
 
 /* --- periods ------------------------------------------------------------------------- */
@@ -180,6 +181,26 @@ void gi_output_free(gi_output_t *o);
 int gi_output_by_parse(const char *s);
 /* A change in basis points as "+12.34%" / "-5.00%". */
 void gi_output_format_bp(int64_t bp, char out[24]);
+
+/* --- JSON (the API and the CLI's --json) --------------------------------------------------- */
+
+/* What each count of the output value rests on, said once for every answer. */
+#define GI_OUTPUT_BASIS                                                                            \
+    "sum of the sales values of accepted use reports (the newest accepted version of each "        \
+    "operator, product and period of the year); nothing typed in"
+#define GI_EXPECTED_SOURCE                                                                         \
+    "authorisations in force during each report period of the year (approved by its end, valid "   \
+    "over part of it, not revoked before it), one report each per the report-period setting"
+#define GI_YOY_BASIS "same basis: only operator/product pairs with accepted reports in both years"
+#define GI_KNOWN_BASIS                                                                             \
+    "from the register's own batches and scans of this operator's labels of this product; "        \
+    "labels used is flagged when it exceeds the labels issued to it by the period's end"
+
+/* A report version (with the register's figures beside it when check is
+ * not NULL); a new reference, NULL when out of memory. */
+json_t *gi_usage_json(const db_usage_report_t *r, const gi_usage_check_t *check);
+json_t *gi_usage_gap_json(const gi_usage_gap_t *g);
+json_t *gi_output_json(const gi_output_t *o, gi_output_by_t by);
 
 /* --- as an account may ------------------------------------------------------------------------ */
 
