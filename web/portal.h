@@ -56,6 +56,7 @@ typedef struct {
     web_render_t *render;         /* the render threads of print files */
     int64_t target;
     int64_t repeat_threshold;
+    int report_period;        /* use report periods a year (gi/usage.h): 1, 2 or 4 */
     web_loginlimit_t *logins; /* sign-in limits and the hash cap */
     int64_t now_ms;           /* a monotonic clock for the rate limits */
 } web_portal_request_t;
