@@ -111,7 +111,7 @@ int gi_usage_parse_yuan(const char *s, int64_t *fen)
     const char *dot = strchr(s, '.');
     size_t whole = dot ? (size_t)(dot - s) : strlen(s);
     size_t frac = dot ? strlen(dot + 1) : 0;
-    if (whole == 0 || whole > 12 || (dot && (frac == 0 || frac > 2)))
+    if (whole == 0 || whole > 13 || (dot && (frac == 0 || frac > 2)))
         return -1;
     int64_t v = 0;
     for (size_t i = 0; i < whole; i++) {

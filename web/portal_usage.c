@@ -212,7 +212,7 @@ static void file_form(page_t *pg, web_buf_t *b)
     web_html(
         b,
         "</select><label for=\"sales_value_yuan\">%s</label><input id=\"sales_value_yuan\" "
-        "name=\"sales_value_yuan\" inputmode=\"decimal\" pattern=\"[0-9]{1,12}(\\.[0-9]{1,2})?\" "
+        "name=\"sales_value_yuan\" inputmode=\"decimal\" pattern=\"[0-9]{1,13}(\\.[0-9]{1,2})?\" "
         "required aria-describedby=\"value-hint\"><p class=\"hint\" id=\"value-hint\">%s</p>",
         u->value_yuan, u->value_hint);
     number_field(b, "labels_received", u->received);
