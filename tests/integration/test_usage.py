@@ -263,6 +263,16 @@ def test_decisions_and_output(t, s, tokens, old, new):
         t.check(status == 400, "output ?%s: 400" % q, status)
     status, _ = call(s, "POST", "statistics/output?year=2025", tokens["reg"], {})
     t.check(status == 405, "POST output: 405", status)
+    # the audit log follows a use report's operator into the region scopes
+    _, city_items = all_reports(s, tokens["city"])
+    visible = {r["id"] for r in city_items}
+    status, doc = call(s, "GET", "audit?limit=500", tokens["city"])
+    rows = [r for r in doc["items"] if r["entity"] == "usage_report"]
+    t.check(status == 200 and rows and all(r["entity_id"] in visible for r in rows),
+            "the city's audit log holds its region's use reports only", rows)
+    status, doc = call(s, "GET", "audit?limit=500", tokens["reg"])
+    t.check(any(r["entity"] == "usage_report" and r["entity_id"] not in visible
+                for r in doc["items"]), "the province's holds the others too")
 
 
 def test_missing(t, s, tokens):
