@@ -33,6 +33,13 @@ static const char *query(call_t *c, const char *name)
     return c->rq->query(c->rq->query_arg, name);
 }
 
+/* The office's report periods a year (1 when the caller set none). */
+static int per_year(const call_t *c)
+{
+    int n = c->rq->report_period;
+    return n == GI_USAGE_HALF_YEAR || n == GI_USAGE_QUARTER ? n : GI_USAGE_YEARLY;
+}
+
 /* --- lists ---------------------------------------------------------------------------- */
 
 typedef struct {
@@ -216,7 +223,7 @@ static void file_report(call_t *c)
     ctx.actor = c->actor;
     gi_error_t err;
     db_usage_report_t *r = malloc(sizeof *r);
-    gi_err_t rc = r ? gi_usage_act_file(&ctx, &c->account, c->rq->report_period, &in, r, &err)
+    gi_err_t rc = r ? gi_usage_act_file(&ctx, &c->account, per_year(c), &in, r, &err)
                     : gi_fail(&err, GI_ENOMEM, "out of memory");
     json_decref(doc);
     if (rc != GI_OK)
@@ -281,7 +288,7 @@ static void get_output(call_t *c)
     }
     gi_output_t o;
     gi_error_t err;
-    gi_err_t rc = gi_usage_view_output(c->ctx, &c->account, (int)year, c->rq->report_period,
+    gi_err_t rc = gi_usage_view_output(c->ctx, &c->account, (int)year, per_year(c),
                                        (gi_output_by_t)by, &o, &err);
     if (rc != GI_OK) {
         api_fail_gi(c, rc, &err);

@@ -19,6 +19,13 @@
 
 #define LIST_ROWS 500
 
+/* The office's report periods a year (1 when the caller set none). */
+static int per_year(const page_t *pg)
+{
+    int n = pg->rq->report_period;
+    return n == GI_USAGE_HALF_YEAR || n == GI_USAGE_QUARTER ? n : GI_USAGE_YEARLY;
+}
+
 static const web_usage_text_t *words(const page_t *pg)
 {
     return web_usage_text(pg->rq->lang);
@@ -83,14 +90,14 @@ static void nav(page_t *pg, web_buf_t *b)
 /* The last closed period of the office's length. */
 static void last_closed(const page_t *pg, gi_period_t *p)
 {
-    int per_year = pg->rq->report_period ? pg->rq->report_period : 1;
+    int n = per_year(pg);
     int year = atoi(pg->today);
     int month = atoi(pg->today + 5);
-    int index = (month - 1) / (12 / per_year); /* the current period's index - 1 */
+    int index = (month - 1) / (12 / n); /* the current period's index - 1 */
     if (index == 0)
-        gi_usage_period_make(year - 1, per_year, per_year, p);
+        gi_usage_period_make(year - 1, n, n, p);
     else
-        gi_usage_period_make(year, per_year, index, p);
+        gi_usage_period_make(year, n, index, p);
 }
 
 /* --- lists ------------------------------------------------------------------------------ */
@@ -276,7 +283,7 @@ static void coop_file(page_t *pg)
     gi_ctx_t ctx = *pg->ctx;
     ctx.actor = pg->actor;
     db_usage_report_t *r = malloc(sizeof *r);
-    gi_err_t rc = r ? gi_usage_act_file(&ctx, &pg->account, pg->rq->report_period, &in, r, &err)
+    gi_err_t rc = r ? gi_usage_act_file(&ctx, &pg->account, per_year(pg), &in, r, &err)
                     : gi_fail(&err, GI_ENOMEM, "out of memory");
     free(r);
     portal_after_change(pg, rc, &err, "/coop/usage");
@@ -570,8 +577,7 @@ static void output_page(page_t *pg)
         return;
     }
     gi_output_t o;
-    gi_err_t rc = gi_usage_view_output(pg->ctx, &pg->account, (int)year,
-                                       pg->rq->report_period ? pg->rq->report_period : 1,
+    gi_err_t rc = gi_usage_view_output(pg->ctx, &pg->account, (int)year, per_year(pg),
                                        (gi_output_by_t)by, &o, &err);
     if (rc != GI_OK) {
         portal_error(pg, rc, &err);

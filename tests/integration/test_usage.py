@@ -369,6 +369,36 @@ def test_csv_injection(t, s, w, tokens):
                                                                      api["value_fen"]))
 
 
+def test_quarterly(t, w, tokens):
+    """An office on quarters: a yearly report is refused, each quarter is one,
+    and four reports a year are expected of each authorisation."""
+    with g.Server(w) as s:
+        _, base = output(s, tokens["reg"], LAST_YEAR)
+    t.check(base["report_period"] == "yearly", "a yearly office by default", base)
+    with g.Server(w, "--report-period", "quarter") as s:
+        status, q = output(s, tokens["reg"], LAST_YEAR)
+        t.check(status == 200 and q["report_period"] == "quarter" and
+                q["reports_expected"] == 4 * base["reports_expected"],
+                "a quarterly office expects four reports a year of each", (q, base))
+        product = int(w.sql("select product_id from authorisation order by id limit 1"))
+        status, doc = call(s, "POST", "usage-reports", tokens["a"], good_body(product))
+        t.check(status == 400, "a yearly report to a quarterly office: 400", doc)
+        body = dict(good_body(product), period="%d-Q4" % LAST_YEAR)
+        status, doc = call(s, "POST", "usage-reports", tokens["a"], body)
+        t.check(status == 201 and doc["period_start"] == "%d-10-01" % LAST_YEAR and
+                doc["period_end"] == "%d-12-31" % LAST_YEAR, "a quarter's report", doc)
+    bad = g.Server(w, "--report-period", "monthly")
+    try:
+        bad.start()
+        started = True
+    except RuntimeError:
+        started = False
+    finally:
+        if bad.proc:
+            bad.stop()
+    t.check(not started, "an unknown report-period stops the server at start")
+
+
 def main():
     t = g.Tally("test_usage")
     w = g.Workdir()
@@ -386,6 +416,7 @@ def main():
         finally:
             rc = s.stop()
         t.check(rc == 0, "clean exit", rc)
+        test_quarterly(t, w, tokens)
         t.check(w.json("audit", "verify")["ok"], "the audit chain holds")
     finally:
         w.cleanup()
