@@ -33,8 +33,8 @@ static db_query_t q_audit_insert =
 static db_query_t q_audit_asc =
     DB_QUERY("SELECT " AUDIT_COLUMNS "FROM audit_log ORDER BY id LIMIT ? OFFSET ?", AUDIT_NCOLUMNS);
 /* A row's region is its record's: an operator's, a product's, that of
- * the operator an authorisation, batch or report (through its label)
- * belongs to. Rows of records with no region (accounts, tokens, reports
+ * the operator an authorisation, batch, report (through its label) or use
+ * report belongs to. Rows of records with no region (accounts, tokens, reports
  * on codes that name no label) are for province-wide or wider scopes. */
 static db_query_t q_audit_list = DB_QUERY(
     "SELECT " AUDIT_COLUMNS "FROM (SELECT g.*, CASE g.entity"
@@ -48,6 +48,8 @@ static db_query_t q_audit_list = DB_QUERY(
     " WHEN 'report' THEN (SELECT o.region_code FROM report r JOIN label l ON l.code = r.code"
     "   JOIN batch b ON b.id = l.batch_id JOIN authorisation a ON a.id = b.auth_id"
     "   JOIN operator o ON o.id = a.operator_id WHERE r.id = g.entity_id)"
+    " WHEN 'usage_report' THEN (SELECT o.region_code FROM usage_report u"
+    "   JOIN operator o ON o.id = u.operator_id WHERE u.id = g.entity_id)"
     " END AS region FROM audit_log g) AS rows_with_region "
     "WHERE ?1 = '' OR substr(region, 1, length(?1)) = ?1 "
     "OR (region IS NULL AND length(?1) <= 2) ORDER BY id DESC LIMIT ?2 OFFSET ?3",

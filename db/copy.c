@@ -38,6 +38,8 @@ static const char *const tables[DB_TABLES] = {
     "session",
     "secret",
     "audit_log",
+    "usage_report",
+    "usage_decision",
     "scans.scan",
     "scans.scan_total",
     "scans.scan_merged",

@@ -432,6 +432,92 @@ db_err_t db_repeated_codes(db_t *db, int64_t threshold, const char *region, db_p
 db_err_t db_suspect_scans(db_t *db, int64_t since, const char *region, db_page_t page,
                           db_tally_fn fn, void *arg);
 
+/* --- use reports -------------------------------------------------------------------- */
+
+/* One version of an operator's report on its use of the mark for a product
+ * and a period. Versions are never changed; the decision is a row of its own. */
+typedef struct {
+    int64_t id;
+    int64_t operator_id;
+    int64_t product_id;
+    char period[8];        /* "2025", "2025-H1", "2025-Q3" */
+    char period_start[12]; /* first day, YYYY-MM-DD */
+    char period_end[12];   /* last day */
+    int64_t version;       /* 1, 2, ... */
+    int64_t volume_produced;
+    int64_t volume_sold;
+    char volume_unit[8];     /* kg t piece box bottle L */
+    int64_t sales_value_fen; /* fen: 1 yuan = 100 */
+    int64_t labels_received;
+    int64_t labels_used;
+    int64_t labels_voided;
+    char application[1024]; /* how the mark was applied */
+    int64_t filed_at;
+    char filed_by[DB_TEXT];
+    /* filled by reads, ignored by writes */
+    char status[DB_TEXT_SHORT]; /* filed accepted returned */
+    char decision_reason[DB_TEXT];
+    int64_t decided_at; /* 0 when undecided */
+    char decided_by[DB_TEXT];
+    int latest; /* the newest version of its operator, product and period */
+    char operator_name[DB_TEXT];
+    char operator_uscc[20];
+    char operator_region[8];
+    char product_name[DB_TEXT];
+} db_usage_report_t;
+
+/* What a list of use reports is narrowed to; zero or "" narrows nothing. */
+typedef struct {
+    int64_t operator_id; /* -1: nobody's */
+    int64_t product_id;
+    const char *region;       /* GB/T 2260 prefix of the operator's region */
+    const char *period;       /* one period by name */
+    const char *status;       /* filed accepted returned */
+    const char *starts_from;  /* periods starting on or after this day */
+    const char *ends_through; /* periods ending on or before this day */
+    int latest_only;          /* only each report's newest version */
+} db_usage_filter_t;
+
+/* The next version number of an operator's report for product and period
+ * (1 when none was filed). */
+db_err_t db_usage_next_version(db_t *db, int64_t operator_id, int64_t product_id,
+                               const char *period, int64_t *version);
+/* Stores a new version; sets r->id. DB_EEXISTS when that version exists. */
+db_err_t db_usage_insert(db_t *db, db_usage_report_t *r);
+/* Records the decision on version id: "accepted" or "returned" with reason.
+ * DB_EEXISTS when it was decided already. */
+db_err_t db_usage_decide(db_t *db, int64_t id, const char *decision, const char *reason, int64_t at,
+                         const char *actor);
+db_err_t db_usage_get(db_t *db, int64_t id, db_usage_report_t *out);
+/* Lists versions, newest period first, then operator, product, newest version. */
+typedef int (*db_usage_fn)(const db_usage_report_t *r, void *arg);
+db_err_t db_usage_list(db_t *db, const db_usage_filter_t *f, db_page_t page, db_usage_fn fn,
+                       void *arg);
+
+/* What the register itself knows of an operator's labels of a product
+ * between two times [from, to): labels issued (batches issued then),
+ * issued before to (ever), activated then, and scans of them then. */
+typedef struct {
+    int64_t issued, issued_through, activated, scanned;
+} db_usage_known_t;
+db_err_t db_usage_known(db_t *db, int64_t operator_id, int64_t product_id, int64_t from, int64_t to,
+                        db_usage_known_t *out);
+
+/* One authorisation as the report obligations see it. */
+typedef struct {
+    int64_t auth_id, operator_id, product_id;
+    const char *uscc, *operator_name, *operator_region, *product_name;
+    const char *valid_from, *valid_until, *status;
+    int64_t approved_at;   /* 0: never approved */
+    int64_t revoked_at;    /* 0: never revoked */
+    int64_t last_issue_at; /* the latest batch issued before the time asked, 0: none */
+} db_usage_obligation_t;
+typedef int (*db_usage_obligation_fn)(const db_usage_obligation_t *o, void *arg);
+/* Every authorisation of operators inside region (a prefix, "" everywhere),
+ * of one operator when operator_id is not 0, by operator, product and id. */
+db_err_t db_usage_obligations(db_t *db, const char *region, int64_t operator_id, int64_t before,
+                              db_usage_obligation_fn fn, void *arg);
+
 /* --- accounts, tokens, sessions -------------------------------------------------- */
 
 typedef struct {
@@ -536,7 +622,7 @@ db_err_t db_claim_fill(db_t *db, db_t *src);
 
 /* The tables of a database, in an order in which each comes after those it
  * refers to: the register's, then the scans'. */
-#define DB_TABLES 17
+#define DB_TABLES 19
 
 typedef struct {
     const char *table; /* "product", ..., "scans.scan_client" */

@@ -50,4 +50,21 @@ int db_auth_read(db_stmt_t *st, int c, db_auth_t *a);
 #define BATCH_NCOLUMNS 21
 int db_batch_read(db_stmt_t *st, int c, db_batch_t *b);
 
+/* use reports u, with their decision d, operator o and product p */
+#define USAGE_COLUMNS                                                                              \
+    "u.id, u.operator_id, u.product_id, u.period, u.period_start, u.period_end, u.version, "       \
+    "u.volume_produced, u.volume_sold, u.volume_unit, u.sales_value_fen, u.labels_received, "      \
+    "u.labels_used, u.labels_voided, u.application, u.filed_at, u.filed_by, "                      \
+    "coalesce(d.decision, 'filed'), coalesce(d.reason, ''), coalesce(d.decided_at, 0), "           \
+    "coalesce(d.decided_by, ''), CASE WHEN u.version = (SELECT max(v.version) FROM usage_report "  \
+    "v "                                                                                           \
+    "WHERE v.operator_id = u.operator_id AND v.product_id = u.product_id AND v.period = "          \
+    "u.period) "                                                                                   \
+    "THEN 1 ELSE 0 END, o.name, o.uscc, o.region_code, p.name_zh "
+#define USAGE_NCOLUMNS 26
+#define USAGE_FROM                                                                                 \
+    "FROM usage_report u JOIN operator o ON o.id = u.operator_id "                                 \
+    "JOIN product p ON p.id = u.product_id LEFT JOIN usage_decision d ON d.report_id = u.id "
+int db_usage_read(db_stmt_t *st, int c, db_usage_report_t *r);
+
 #endif

@@ -10,12 +10,14 @@ LISTEN=${GIMARK_LISTEN:-127.0.0.1:8080}
 BASE=http://$LISTEN
 if [ ! -f "$DB" ]; then
     "$GIMARK" --db "$DB" init
-    "$GIMARK" --db "$DB" demo >/dev/null
-    "$GIMARK" --db "$DB" batch request --auth 1 --count 20 --lot DEMO-2026-01 \
-        --harvest-date 2026-07-01 --base 田阳百育基地 --cert GXJC-2026-0815 >/dev/null
-    "$GIMARK" --db "$DB" --actor cli:demo-reviewer batch approve 1 --note "demo" >/dev/null
-    "$GIMARK" --db "$DB" batch issue 1 >/dev/null
-    "$GIMARK" --db "$DB" batch activate 1 >/dev/null
+    # with two closed years of labels and use reports, so the desk has figures
+    "$GIMARK" --db "$DB" demo --history >/dev/null
+    bid=$("$GIMARK" --db "$DB" --json batch request --auth 1 --count 20 --lot DEMO-2026-01 \
+        --harvest-date 2026-07-01 --base 田阳百育基地 --cert GXJC-2026-0815 |
+        sed -n 's/^ *"id": *\([0-9]*\),*$/\1/p' | head -n 1)
+    "$GIMARK" --db "$DB" --actor cli:demo-reviewer batch approve "$bid" --note "demo" >/dev/null
+    "$GIMARK" --db "$DB" batch issue "$bid" >/dev/null
+    "$GIMARK" --db "$DB" batch activate "$bid" >/dev/null
     # Demo accounts with fresh random passwords, shown once here and never stored
     # in clear (the database keeps argon2id hashes).
     coop_pw=$(head -c 12 /dev/urandom | base64 | tr -d '/+=')
@@ -24,10 +26,13 @@ if [ ! -f "$DB" ]; then
         --operator 93451003MA815908XM >/dev/null
     printf '%s\n' "$reg_pw" | "$GIMARK" --db "$DB" user add regulator --role regulator \
         --scope 45 >/dev/null
-    echo "created the demo database $DB (15 GI products, 4 operators, 20 labels)"
+    echo "created the demo database $DB (15 GI products, 4 operators, two years of use reports)"
     echo "demo accounts (passwords shown this once): coop / $coop_pw   regulator / $reg_pw"
 fi
-first=$("$GIMARK" --db "$DB" batch export 1 --format csv --out /dev/stdout 2>/dev/null |
+# the newest batch: the one made above (the history's are older)
+bid=$("$GIMARK" --db "$DB" --json batch list --limit 1 | sed -n 's/^ *"id": *\([0-9]*\),*$/\1/p' |
+    head -n 1)
+first=$("$GIMARK" --db "$DB" batch export "$bid" --format csv --out /dev/stdout 2>/dev/null |
     sed -n 2p | cut -d, -f1)
 cat <<MSG
 

@@ -15,6 +15,8 @@ static const char *const action_names[GI_ACT_COUNT] = {
     [GI_ACT_BATCH_USE] = "use batches",
     [GI_ACT_REPORT_TRIAGE] = "triage reports",
     [GI_ACT_OVERSEE] = "oversee (audit log, figures, scans)",
+    [GI_ACT_USAGE_FILE] = "file use reports",
+    [GI_ACT_USAGE_DECIDE] = "accept or return use reports",
 };
 
 const char *gi_action_name(gi_action_t action)
@@ -25,7 +27,8 @@ const char *gi_action_name(gi_action_t action)
 /* What an operator account may do with its own records. */
 static int operator_may(gi_action_t action)
 {
-    return action == GI_ACT_READ || action == GI_ACT_BATCH_REQUEST || action == GI_ACT_BATCH_USE;
+    return action == GI_ACT_READ || action == GI_ACT_BATCH_REQUEST || action == GI_ACT_BATCH_USE ||
+           action == GI_ACT_USAGE_FILE;
 }
 
 static int visible(const db_account_t *a, const gi_subject_t *s)

@@ -9,6 +9,7 @@
  *                figures and scans; changes nothing
  *     operator   reads the public register (products) and its own records;
  *                requests, activates, voids and downloads its own batches;
+ *                files its own use reports;
  *                decides nothing
  *
  * A record the account may not see is answered as if it did not exist
@@ -32,6 +33,8 @@ typedef enum {
     GI_ACT_BATCH_USE,     /* activate, void, download the print files of a batch */
     GI_ACT_REPORT_TRIAGE, /* work the queue of consumer reports */
     GI_ACT_OVERSEE,       /* read the audit log, figures and scans */
+    GI_ACT_USAGE_FILE,    /* file a use report (an operator its own; a regulator a paper one) */
+    GI_ACT_USAGE_DECIDE,  /* accept or return a use report */
     GI_ACT_COUNT
 } gi_action_t;
 

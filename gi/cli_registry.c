@@ -456,21 +456,30 @@ static gi_err_t cmd_init(cli_t *cli, const cli_command_t *cmd, gi_error_t *err)
     return GI_OK;
 }
 
+static const cli_opt_t demo_opts[] = {
+    {"history", NULL,
+     "authorisations from two years back, with the labels and use reports of the two closed "
+     "years since"},
+    {NULL, NULL, NULL},
+};
+
 static gi_err_t cmd_demo(cli_t *cli, const cli_command_t *cmd, gi_error_t *err)
 {
-    (void)cmd;
     gi_demo_summary_t sum;
-    gi_err_t rc = gi_demo_load(&cli->ctx, &sum, err);
+    gi_err_t rc = gi_demo_load(&cli->ctx, cli_opt(cli, cmd, "history") != NULL, &sum, err);
     if (rc != GI_OK)
         return rc;
     if (cli->json)
-        return cli_print_json(json_pack("{s:i, s:i, s:i}", "products", sum.products, "operators",
-                                        sum.operators, "authorisations", sum.authorisations),
+        return cli_print_json(json_pack("{s:i, s:i, s:i, s:i}", "products", sum.products,
+                                        "operators", sum.operators, "authorisations",
+                                        sum.authorisations, "use_reports", sum.use_reports),
                               err);
     char shown[1024];
     db_target_shown(cli->db_path, shown, sizeof shown);
     printf("demo data loaded into %s: %d GI products, %d operators, %d authorisations\n", shown,
            sum.products, sum.operators, sum.authorisations);
+    if (sum.use_reports)
+        printf("with two closed years of labels and %d use reports\n", sum.use_reports);
     return GI_OK;
 }
 
@@ -513,7 +522,8 @@ static gi_err_t cmd_stats(cli_t *cli, const cli_command_t *cmd, gi_error_t *err)
 
 const cli_command_t cli_registry_commands[] = {
     {"init", NULL, "", 0, "create the database, or bring its schema up to date", NULL, cmd_init, 1},
-    {"demo", NULL, "", 0, "load real Guangxi GI products with sample operators", NULL, cmd_demo, 1},
+    {"demo", NULL, "", 0, "load real Guangxi GI products with sample operators", demo_opts,
+     cmd_demo, 1},
     {"product", "add", "", 0, "record a GI product", product_add_opts, cmd_product_add, 0},
     {"product", "list", "", 0, "list GI products", list_opts, cmd_product_list, 0},
     {"product", "show", "ID", 1, "show one GI product", NULL, cmd_product_show, 0},

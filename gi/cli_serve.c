@@ -7,6 +7,7 @@
  * the mask and only this thread, waiting in sigwait(), receives them.
  */
 #include "gi/cli.h"
+#include "gi/usage.h"
 #include "web/client.h"
 #include "web/web.h"
 
@@ -33,6 +34,8 @@ static const cli_opt_t serve_opts[] = {
      "a client counts towards the warning this long after its last check (default 2592000, "
      "30 days)"},
     {"reports-per-hour", "N", "consumer reports per client and hour (default 10)"},
+    {"report-period", "LEN",
+     "operators' use reports cover a year (yearly, default), a half-year or a quarter"},
     {"cache-mb", "N",
      "database pages the worker threads may cache, in MiB, shared out among them (default 64)"},
     {"track-codes", "N",
@@ -185,6 +188,9 @@ static gi_err_t read_config(const cli_t *cli, const cli_command_t *cmd, web_conf
     cfg->repeat_window_s = window;
     cfg->reports_per_hour = reports;
     cfg->target = target;
+    cfg->report_period = gi_usage_period_setting(cli_opt_or(cli, cmd, "report-period", "yearly"));
+    if (cfg->report_period < 0)
+        return gi_fail(err, GI_EINVAL, "--report-period must be yearly, half-year or quarter");
     return GI_OK;
 }
 

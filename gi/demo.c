@@ -9,8 +9,12 @@
  * (the tea company in Hengzhou, 450127, where Hengxian jasmine tea comes from).
  */
 #include "gi/demo.h"
+#include "gi/batch.h"
 #include "gi/registry.h"
+#include "gi/usage.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const gi_product_input_t demo_products[] = {
@@ -51,11 +55,12 @@ static const struct {
 };
 
 static gi_err_t load_auth(const gi_ctx_t *ctx, int64_t op_id, int64_t product_id, const char *state,
-                          gi_error_t *err)
+                          const char *since, int64_t *id, gi_error_t *err)
 {
-    gi_auth_input_t in = {op_id, product_id, "", "", 100000, "", ""};
+    gi_auth_input_t in = {op_id, product_id, since, "", 100000, "", ""};
     db_auth_t a;
     gi_err_t rc = gi_auth_grant(ctx, &in, &a, err);
+    *id = a.id;
     if (rc != GI_OK || strcmp(state, "pending") == 0)
         return rc;
     rc = gi_auth_transition(ctx, a.id, GI_AUTH_APPROVE, "demo data", "演示批准文件 DEMO-2026-001",
@@ -66,8 +71,123 @@ static gi_err_t load_auth(const gi_ctx_t *ctx, int64_t op_id, int64_t product_id
                               err);
 }
 
-static gi_err_t load_all(const gi_ctx_t *ctx, gi_demo_summary_t *out, gi_error_t *err)
+/* --- history: two closed years of labels and use reports ------------------------------------ */
+
+/* The history's years are Y-2 and Y-1 of the current year Y; one batch of
+ * labels a year for each authorisation that has labels, then one yearly use
+ * report each: most accepted, one returned and filed again, one claiming more
+ * labels used than were issued, one missing (the tea company, which issued no
+ * labels either: it is on both lists of the office). */
+static const struct {
+    int auth;     /* index in demo_auths */
+    int year_ago; /* 2: Y-2, 1: Y-1 */
+    int64_t labels, produced, sold, value_fen, received, used, voided;
+    const char *decision; /* accepted returned "" (awaiting) */
+    const char *filed;    /* month and day of the next year */
+    const char *how;
+} demo_reports[] = {
+    {0, 2, 3000, 42000, 36500, 51100000, 3000, 2860, 40, "accepted", "01-20",
+     "每箱（5 kg）外箱粘贴一枚专用标志"},
+    {0, 1, 5000, 58000, 52000, 78000000, 5000, 4710, 55, "accepted", "01-20",
+     "每箱（5 kg）外箱粘贴一枚专用标志"},
+    {1, 2, 2000, 30000, 24000, 26400000, 2000, 1900, 20, "accepted", "01-20",
+     "礼盒包装印制专用标志并粘贴追溯码"},
+    {1, 1, 2500, 33000, 28000, 33600000, 2500, 2380, 30, "returned", "01-10",
+     "礼盒包装印制专用标志并粘贴追溯码"},
+    {1, 1, 0, 33000, 28000, 32900000, 2500, 2380, 30, "accepted", "02-20",
+     "礼盒包装印制专用标志并粘贴追溯码（更正销售额）"},
+    {2, 2, 0, 8000, 6000, 9600000, 0, 0, 0, "accepted", "01-20", "散装茶未使用专用标志"},
+    {4, 2, 2000, 120000, 90000, 54000000, 2000, 1950, 10, "accepted", "01-20",
+     "每袋（10 kg）缝合吊牌，吊牌印专用标志"},
+    {4, 1, 2000, 110000, 80000, 48000000, 4000, 9000, 0, "", "01-20",
+     "每袋（10 kg）缝合吊牌，吊牌印专用标志"},
+};
+
+/* ctx at a day of a past year (China Standard Time, 10:00), as actor. */
+static gi_ctx_t at_day(const gi_ctx_t *ctx, int year, const char *month_day, const char *actor)
 {
+    char day[GI_DATE_LEN + 8];
+    snprintf(day, sizeof day, "%04d-%s", year, month_day);
+    gi_ctx_t c = *ctx;
+    c.now = gi_usage_day_start(day) + 10 * 3600;
+    c.actor = actor;
+    return c;
+}
+
+static gi_err_t load_batch(const gi_ctx_t *ctx, int64_t auth_id, int year, int64_t count,
+                           gi_error_t *err)
+{
+    char lot[32], harvest[GI_DATE_LEN + 8];
+    snprintf(lot, sizeof lot, "DEMO-%04d-%02lld", year, (long long)auth_id);
+    snprintf(harvest, sizeof harvest, "%04d-03-01", year);
+    gi_batch_request_t in = {auth_id, count, lot, harvest, "", ""};
+    gi_ctx_t op = at_day(ctx, year, "03-02", "demo:operator");
+    gi_ctx_t reg = at_day(ctx, year, "03-03", "demo:regulator");
+    db_batch_t b;
+    gi_err_t rc = gi_batch_request(&op, &in, &b, err);
+    if (rc == GI_OK)
+        rc = gi_batch_decide(&reg, b.id, 1, "demo data", &b, err);
+    if (rc == GI_OK)
+        rc = gi_batch_issue(&reg, b.id, NULL, &b, err);
+    if (rc == GI_OK) {
+        gi_ctx_t applied = at_day(ctx, year, "03-20", "demo:operator");
+        rc = gi_batch_activate(&applied, b.id, &b, err);
+    }
+    return rc;
+}
+
+static gi_err_t load_history(const gi_ctx_t *ctx, const int64_t *auth_ids, const int64_t *op_ids,
+                             const int64_t *product_ids, int year, gi_error_t *err)
+{
+    gi_err_t rc = GI_OK;
+    for (size_t i = 0; rc == GI_OK && i < sizeof demo_reports / sizeof demo_reports[0]; i++)
+        if (demo_reports[i].labels)
+            rc = load_batch(ctx, auth_ids[demo_reports[i].auth], year - demo_reports[i].year_ago,
+                            demo_reports[i].labels, err);
+    for (size_t i = 0; rc == GI_OK && i < sizeof demo_reports / sizeof demo_reports[0]; i++) {
+        int y = year - demo_reports[i].year_ago;
+        char period[8];
+        snprintf(period, sizeof period, "%04d", y % 10000);
+        int a = demo_reports[i].auth;
+        gi_usage_input_t in = {op_ids[demo_auths[a].op],
+                               product_ids[demo_auths[a].product],
+                               period,
+                               demo_reports[i].produced,
+                               demo_reports[i].sold,
+                               "kg",
+                               demo_reports[i].value_fen,
+                               demo_reports[i].received,
+                               demo_reports[i].used,
+                               demo_reports[i].voided,
+                               demo_reports[i].how};
+        gi_ctx_t op = at_day(ctx, y + 1, demo_reports[i].filed, "demo:operator");
+        gi_ctx_t reg = op;
+        reg.now += 15 * 86400; /* decided a fortnight after filing */
+        reg.actor = "demo:regulator";
+        db_usage_report_t *r = malloc(sizeof *r);
+        if (!r)
+            return gi_fail(err, GI_ENOMEM, "out of memory");
+        rc = gi_usage_file(&op, GI_USAGE_YEARLY, &in, r, err);
+        if (rc == GI_OK && demo_reports[i].decision[0])
+            rc = gi_usage_decide(&reg, r->id, strcmp(demo_reports[i].decision, "accepted") == 0,
+                                 strcmp(demo_reports[i].decision, "returned") == 0
+                                     ? "销售额与发票汇总不符，请核对后重新报送"
+                                     : "",
+                                 r, err);
+        free(r);
+    }
+    return rc;
+}
+
+static gi_err_t load_all(const gi_ctx_t *ctx, int history, gi_demo_summary_t *out, gi_error_t *err)
+{
+    int64_t auth_ids[sizeof demo_auths / sizeof demo_auths[0]];
+    gi_tm_t tm;
+    gi_tm_of(ctx->now + GI_CST_OFFSET, &tm);
+    char since[GI_DATE_LEN + 8];
+    snprintf(since, sizeof since, "%04d-01-01", (tm.year - 2) % 10000);
+    /* with history, the authorisations were granted and approved two years ago */
+    gi_ctx_t then = history ? at_day(ctx, tm.year - 2, "01-05", ctx->actor) : *ctx;
     int64_t product_ids[sizeof demo_products / sizeof demo_products[0]];
     int64_t operator_ids[sizeof demo_operators / sizeof demo_operators[0]];
     gi_err_t rc;
@@ -86,16 +206,27 @@ static gi_err_t load_all(const gi_ctx_t *ctx, gi_demo_summary_t *out, gi_error_t
         out->operators++;
     }
     for (size_t i = 0; i < sizeof demo_auths / sizeof demo_auths[0]; i++) {
-        rc = load_auth(ctx, operator_ids[demo_auths[i].op], product_ids[demo_auths[i].product],
-                       demo_auths[i].state, err);
+        /* with history, a suspension comes today, after the labels of the past years */
+        int later = history && strcmp(demo_auths[i].state, "suspended") == 0;
+        rc = load_auth(&then, operator_ids[demo_auths[i].op], product_ids[demo_auths[i].product],
+                       later ? "approved" : demo_auths[i].state, history ? since : "", &auth_ids[i],
+                       err);
         if (rc != GI_OK)
             return rc;
         out->authorisations++;
     }
-    return GI_OK;
+    if (!history)
+        return GI_OK;
+    out->use_reports = (int)(sizeof demo_reports / sizeof demo_reports[0]);
+    rc = load_history(ctx, auth_ids, operator_ids, product_ids, tm.year, err);
+    for (size_t i = 0; rc == GI_OK && i < sizeof demo_auths / sizeof demo_auths[0]; i++)
+        if (strcmp(demo_auths[i].state, "suspended") == 0)
+            rc = gi_auth_transition(ctx, auth_ids[i], GI_AUTH_SUSPEND,
+                                    "demo data: inspection pending", "", NULL, err);
+    return rc;
 }
 
-gi_err_t gi_demo_load(const gi_ctx_t *ctx, gi_demo_summary_t *out, gi_error_t *err)
+gi_err_t gi_demo_load(const gi_ctx_t *ctx, int history, gi_demo_summary_t *out, gi_error_t *err)
 {
     db_stats_t st;
     char today[GI_DATE_LEN + 1];
@@ -110,7 +241,7 @@ gi_err_t gi_demo_load(const gi_ctx_t *ctx, gi_demo_summary_t *out, gi_error_t *e
                      "the registry already holds data; the demo loads only "
                      "into an empty database");
     if (rc == GI_OK)
-        rc = load_all(ctx, out, err);
+        rc = load_all(ctx, history, out, err);
     if (rc == GI_OK && (drc = db_commit(ctx->db)) != DB_OK)
         rc = gi_db_fail(ctx->db, drc, err);
     if (rc != GI_OK)

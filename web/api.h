@@ -16,6 +16,11 @@
  *     GET  stats               GET audit                  GET audit/verify
  *     GET  figures?days=N      scans a day, verdict mix, labels issued a month
  *     GET  anomalies?kind=unknown|repeated|suspect&days=N
+ *     GET  usage-reports       GET usage-reports/{id}     POST usage-reports
+ *          (?operator= ?product= ?period= ?status= ?latest=1)
+ *          POST usage-reports/{id}/accept|return
+ *          GET usage-reports/missing?period=  GET usage-reports/idle?as_of=
+ *     GET  statistics/output?year=&by=product|region|operator   (web/api_usage.c)
  *
  * {id} (and ?operator= ?auth= ...) is a record id in ASCII digits, no sign,
  * space or leading zero (gi_parse_id): any other spelling answers 404 (400
@@ -58,6 +63,7 @@ typedef struct {
     web_render_t *render;         /* the render threads of print files */
     int64_t target;               /* operators using the mark the province aims at */
     int64_t repeat_threshold;     /* scans of a code above which it is an anomaly */
+    int report_period;            /* use report periods a year (gi/usage.h): 1, 2 or 4 */
 } web_api_request_t;
 
 typedef struct {

@@ -81,6 +81,12 @@ int api_batch_action_input(call_t *c, json_t *doc, const char **note, const char
                            const char ***codes, size_t *n);
 int api_triage_input(call_t *c, json_t *doc, const char **status, const char **note);
 
+/* --- use reports and output value (web/api_usage.c) --- */
+
+/* Answers the paths under usage-reports and statistics/output and returns
+ * 1; 0 for any other path. */
+int api_usage_handle(call_t *c);
+
 /* --- changes (web/api_changes.c) --- */
 
 /* POST on a collection: creates a product, operator, authorisation or batch. */

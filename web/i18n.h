@@ -81,6 +81,77 @@ typedef struct {
 
 const web_portal_text_t *web_portal_text(web_lang_t lang);
 
+/* The use report and output value pages' words (web/portal_usage.c). */
+typedef struct {
+    const char *nav_usage;
+    const char *nav_output;
+    const char *usage_title;
+    const char *file_title;
+    const char *period;
+    const char *period_hint;
+    const char *produced;
+    const char *sold;
+    const char *unit;
+    const char *value_yuan;
+    const char *value_hint;
+    const char *received;
+    const char *used;
+    const char *voided;
+    const char *application;
+    const char *file_button;
+    const char *version;
+    const char *superseded;
+    const char *status_filed;
+    const char *status_accepted;
+    const char *status_returned;
+    const char *reported;
+    const char *known;
+    const char *known_basis;
+    const char *issued_in_period;
+    const char *issued_by_end;
+    const char *activated;
+    const char *scanned;
+    const char *flag_over;
+    const char *accept;
+    const char *return_report;
+    const char *note;
+    const char *reason;
+    const char *decision;
+    const char *versions;
+    const char *filed_at;
+    const char *missing_title;
+    const char *missing_heading;
+    const char *missing_basis;
+    const char *idle_heading;
+    const char *idle_basis;
+    const char *not_closed;
+    const char *show;
+    const char *output_title;
+    const char *year;
+    const char *by;
+    const char *by_product;
+    const char *by_region;
+    const char *by_operator;
+    const char *output_value;
+    const char *output_basis;
+    const char *received_expected;
+    const char *coverage;
+    const char *coverage_source;
+    const char *per_user;
+    const char *users;
+    const char *yoy;
+    const char *yoy_basis;
+    const char *no_yoy;
+    const char *pairs;
+    const char *reports;
+    const char *operators;
+    const char *previous;
+    const char *city;
+    const char *county;
+} web_usage_text_t;
+
+const web_usage_text_t *web_usage_text(web_lang_t lang);
+
 /* The language for a request: lang_param (?lang=, may be NULL) wins when it
  * names a language we have; else the best of accept_language (may be NULL);
  * else zh-CN. */

@@ -494,6 +494,8 @@ static void coop_desk(page_t *pg)
     portal_frame_begin(pg, &b, pg->p->coop_title);
     portal_heading(pg, &b, pg->p->coop_title);
     web_html(&b, "<p class=\"operator\">%s <span class=\"serial\">%s</span></p>", op.name, op.uscc);
+    web_html(&b, "<p><a href=\"/coop/usage?lang=%s\">%s</a></p>", pg->t->param,
+             web_usage_text(pg->rq->lang)->usage_title);
     coop_auths(pg, &b, &auths);
     coop_request_form(pg, &b, &auths);
     coop_batches(pg, &b, &batches, &auths);
@@ -923,7 +925,8 @@ const portal_route_t *portal_route_find(const char *method, const char *path, in
         const portal_route_t *table;
         size_t n;
     } tables[] = {{routes, sizeof routes / sizeof routes[0]},
-                  {portal_admin_routes, portal_admin_route_count}};
+                  {portal_admin_routes, portal_admin_route_count},
+                  {portal_usage_routes, portal_usage_route_count}};
     const char *m = strcmp(method, "HEAD") == 0 ? "GET" : method;
     *path_known = 0;
     for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)

@@ -16,8 +16,12 @@
  *          (each list also ?format=csv), /admin/register
  *     GET  /admin/products/{id}/edit, /admin/operators/{id}/edit (and POST)
  *     POST /admin/products, /admin/operators, /admin/reports/{id}/triaged|closed
+ *     GET  /coop/usage, /coop/usage/{id}   POST /coop/usage   (web/portal_usage.c)
+ *     GET  /admin/usage (?format=csv), /admin/usage/{id}, /admin/usage/missing?period=,
+ *          /admin/output?year=&by= (?format=csv)
+ *     POST /admin/usage/{id}/accept|return
  *
- * The route tables in web/portal.c and web/portal_admin.c are the complete
+ * The route tables in web/portal.c, web/portal_admin.c and web/portal_usage.c are the complete
  * list. A path with no route for the method answers 405, no route at all 404;
  * {id} matches ASCII digits only (gi_parse_id). Every CSV cell is written by
  * label_csv_cell (labels/csv.h), which defuses formulas.
@@ -56,6 +60,7 @@ typedef struct {
     web_render_t *render;         /* the render threads of print files */
     int64_t target;
     int64_t repeat_threshold;
+    int report_period;        /* use report periods a year (gi/usage.h): 1, 2 or 4 */
     web_loginlimit_t *logins; /* sign-in limits and the hash cap */
     int64_t now_ms;           /* a monotonic clock for the rate limits */
 } web_portal_request_t;

@@ -561,7 +561,8 @@ static enum MHD_Result send_api(web_server_t *s, struct MHD_Connection *c, reque
                             .layout = s->cfg.layout,
                             .render = s->render,
                             .target = s->cfg.target,
-                            .repeat_threshold = s->cfg.repeat_threshold};
+                            .repeat_threshold = s->cfg.repeat_threshold,
+                            .report_period = s->cfg.report_period};
     web_api_response_t out;
     gi_ctx_t ctx = {db, "web:api", (int64_t)time(NULL), NULL};
     web_api_handle(&ctx, &in, &out);
@@ -609,6 +610,7 @@ static enum MHD_Result send_portal(web_server_t *s, struct MHD_Connection *c, re
         .render = s->render,
         .target = s->cfg.target,
         .repeat_threshold = s->cfg.repeat_threshold,
+        .report_period = s->cfg.report_period,
         .logins = s->logins,
         .now_ms = monotonic_ms(),
     };
@@ -1022,6 +1024,8 @@ void web_config_defaults(web_config_t *cfg)
         cfg->max_body_bytes = 32 * 1024;
     if (!cfg->repeat_threshold)
         cfg->repeat_threshold = 10;
+    if (cfg->report_period != 2 && cfg->report_period != 4)
+        cfg->report_period = 1;
     if (cfg->repeat_window_s <= 0)
         cfg->repeat_window_s = GI_REPEAT_WINDOW_DEFAULT;
     if (cfg->reports_per_hour <= 0)

@@ -34,6 +34,7 @@ typedef struct {
     size_t max_header_bytes;      /* request line and headers together (default 16 KiB) */
     size_t max_body_bytes;        /* request body (default 32 KiB) */
     int64_t repeat_threshold;     /* distinct clients of a code before the page warns (10) */
+    int report_period;            /* use report periods a year: 1 (default), 2 or 4 */
     int64_t repeat_window_s;      /* a client counts this long after its last scan (30 days) */
     double reports_per_hour;      /* consumer reports per client and hour (default 10) */
     unsigned cache_mb;            /* database pages the workers may cache in all, MiB (64) */

@@ -117,6 +117,21 @@ stop_server() {
 # --- a SQLite database with something in every table ------------------------------------
 run init
 run demo
+# a use report and its decision (an authorisation in force last year: granted back then)
+year=$(date -u +%Y)
+run product add --name-zh "富川测试产品" --region 451123
+export GIMARK_NOW=$(($(date +%s) - 2 * 366 * 86400))
+run --json auth grant --operator 93451123MA0308247J --product 16 --quota 10 \
+    --from "$((year - 2))-01-01"
+auth=$(json_get 'j["id"]')
+run auth approve "$auth" --doc "DEMO"
+unset GIMARK_NOW
+run --json usage report --operator 93451123MA0308247J --product 16 --period $((year - 1)) \
+    --produced 10 --sold 9 --unit kg --value-yuan 12.34 --received 0 --used 0 --voided 0 \
+    --how "label on each box"
+expect_status 0 "usage report"
+run usage accept "$(json_get 'j["id"]')"
+expect_status 0 "usage accept"
 issue 40 1
 active_batch=$bid
 issue 25 0

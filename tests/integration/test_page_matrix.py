@@ -44,7 +44,7 @@ def seed(w):
     """Demo data, accounts, and a record for each form to work on; returns
     the ids the matrix names."""
     w.gimark("init")
-    w.gimark("demo")
+    w.gimark("demo", "--history")  # with two closed years of use reports
     for role, name in USERS.items():
         args = {"operator_a": ["--role", "operator", "--operator", OPERATOR_A],
                 "operator_b": ["--role", "operator", "--operator", OPERATOR_B],
@@ -77,6 +77,18 @@ def seed(w):
         w.sql("insert into report (at, code, text, client_key) values (%d, '%s', 'seen', 'k')"
               % (now, code))
         ids[key] = int(w.sql("select max(id) from report"))
+    # use reports: the demo's (A's and B's; Lipu's of last year awaits a decision, outside
+    # the city), and a new version of two of A's for the forms to decide on
+    ids["last_year"] = time.gmtime().tm_year - 1
+    for key, product in (("u_a1", 2), ("u_a2", 1)):
+        ids[key] = w.json("usage", "report", "--operator", OPERATOR_A, "--product", product,
+                          "--period", ids["last_year"], "--produced", 10, "--sold", 9, "--unit",
+                          "kg", "--value-yuan", "100.50", "--received", 0, "--used", 0,
+                          "--voided", 0, "--how", "matrix")["id"]
+    ids["u_b"] = int(w.sql("select max(u.id) from usage_report u join operator o "
+                           "on o.id = u.operator_id where o.uscc = '%s'" % OPERATOR_B))
+    ids["u_lipu"] = int(w.sql("select max(u.id) from usage_report u join operator o "
+                              "on o.id = u.operator_id where o.region_code = '450331'"))
     return ids
 
 
@@ -91,7 +103,7 @@ def matrix(ids):
     read = dict(desk, **{"*": "200"})
     change = dict(desk, **{"*": "done", "auditor": "403"})
     outside_city = dict(change, city="404")
-    lists = ("authorisations", "batches", "products", "operators", "reports", "audit")
+    lists = ("authorisations", "batches", "products", "operators", "reports", "audit", "usage")
     rows = [
         ("GET", "/login", "/login", None, {"*": "200"}),
         ("POST", "/login", "/login", {"username": "reg", "password": PASSWORD},
@@ -122,6 +134,23 @@ def matrix(ids):
         ("GET", None, "/coop/nothing-here", None, {"*": "404", "nobody": "to /login"}),
         ("GET", None, "/admin/batches/%d/approve" % ids["a_req1"], None,
          {"*": "405", "nobody": "to /login"}),
+        ("GET", "/coop/usage", "/coop/usage", None, dict(coop, **{"*": "200"})),
+        ("GET", "/coop/usage/{id}", "/coop/usage/%d" % ids["u_a1"], None,
+         dict(coop, **{"*": "200", "operator_b": "404"})),
+        ("GET", "/coop/usage/{id}", "/coop/usage/%d" % ids["u_b"], None,
+         dict(coop, **{"*": "200", "operator_a": "404"})),
+        ("GET", "/coop/usage/{id}", "/coop/usage/999999", None, dict(coop, **{"*": "404"})),
+        ("GET", "/admin/usage/missing", "/admin/usage/missing?period=%d" % ids["last_year"],
+         None, read),
+        ("GET", "/admin/usage/missing", "/admin/usage/missing?period=%d&format=csv"
+         % ids["last_year"], None, read),
+        ("GET", "/admin/usage/{id}", "/admin/usage/%d" % ids["u_a1"], None, read),
+        ("GET", "/admin/usage/{id}", "/admin/usage/%d" % ids["u_lipu"], None,
+         dict(read, city="404")),
+        ("GET", "/admin/output", "/admin/output?year=%d" % ids["last_year"], None, read),
+        ("GET", "/admin/output", "/admin/output?year=%d&by=region&format=csv"
+         % ids["last_year"], None, read),
+        ("GET", "/admin/output", "/admin/output?year=x", None, dict(desk, **{"*": "400"})),
     ]
     for name in lists:
         rows.append(("GET", "/admin/" + name, "/admin/" + name, None, read))
@@ -177,6 +206,20 @@ def matrix(ids):
          {"note": "a misprint, voided"}, change),
         ("/admin/reports/{id}/closed", "/admin/reports/%d/closed" % ids["r_b"],
          {"note": "copy seized"}, outside_city),
+        # operator B holds no authorisation for product 2: refused by the rules
+        ("/coop/usage", "/coop/usage",
+         {"product_id": "2", "period": str(ids["last_year"]), "volume_produced": "1",
+          "volume_sold": "1", "volume_unit": "kg", "sales_value_yuan": "1.00",
+          "labels_received": "0", "labels_used": "0", "labels_voided": "0",
+          "application": "matrix"}, dict(coop, **{"*": "done", "operator_b": "409"})),
+        ("/admin/usage/{id}/accept", "/admin/usage/%d/accept" % ids["u_a1"], {"note": "ok"},
+         change),
+        ("/admin/usage/{id}/return", "/admin/usage/%d/return" % ids["u_a2"],
+         {"reason": "invoices do not match"}, change),
+        ("/admin/usage/{id}/accept", "/admin/usage/%d/accept" % ids["u_lipu"], {"note": "ok"},
+         outside_city),
+        ("/admin/usage/{id}/return", "/admin/usage/%d/return" % ids["u_lipu"],
+         {"reason": "invoices"}, dict(outside_city, regulator="409")),
     ]
     # without a session a form is refused outright
     rows += [("POST", pattern, path, fields, dict(want, nobody="403"))
