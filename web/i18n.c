@@ -120,6 +120,14 @@ static const web_strings_t zh = {
     .busy_text = "查验服务暂时无法完成您的请求，请稍后再试。",
     .footer = "地理标志专用标志查验服务",
     .time_zone = "北京时间",
+    .origin = "产地",
+    .origin_from = "来自",
+    .origin_village = "村",
+    .origin_county = "县（市、区）",
+    .origin_household = "合作社会员农户",
+    .origin_processor = "加工企业",
+    .origin_operator = "经营主体自有",
+    .origin_base = {"种植基地", "养殖基地", "加工基地"},
 };
 
 static const web_strings_t en = {
@@ -246,6 +254,14 @@ static const web_strings_t en = {
                  "later.",
     .footer = "Geographical indication mark verification service",
     .time_zone = "Beijing time",
+    .origin = "Origin",
+    .origin_from = "From",
+    .origin_village = "Village",
+    .origin_county = "County",
+    .origin_household = "a member household of the cooperative",
+    .origin_processor = "a processor",
+    .origin_operator = "the operator itself",
+    .origin_base = {"a planting base", "a breeding base", "a processing base"},
 };
 
 const web_strings_t *web_strings(web_lang_t lang)

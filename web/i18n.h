@@ -47,6 +47,10 @@ typedef struct {
     const char *busy_title, *busy_text;
     const char *footer;
     const char *time_zone; /* appended to times: (Beijing time) */
+    /* where the product comes from (allocated labels): never a person's name */
+    const char *origin, *origin_from, *origin_village, *origin_county;
+    const char *origin_household, *origin_processor, *origin_operator;
+    const char *origin_base[3]; /* planting breeding processing */
 } web_strings_t;
 
 const web_strings_t *web_strings(web_lang_t lang);
