@@ -16,6 +16,10 @@ if [ ! -f "$DB" ]; then
     "$GIMARK" --db "$DB" --actor cli:demo-reviewer batch approve 1 --note "demo" >/dev/null
     "$GIMARK" --db "$DB" batch issue 1 >/dev/null
     "$GIMARK" --db "$DB" batch activate 1 >/dev/null
+    # labels 1-8 with a member household, 9-14 with the planting base, the rest
+    # with the cooperative (the demo's households 1-3 and base 4 are operator 1's)
+    "$GIMARK" --db "$DB" batch allocate 1 --first 1 --last 8 --household 1 >/dev/null
+    "$GIMARK" --db "$DB" batch allocate 1 --first 9 --last 14 --base 4 >/dev/null
     # Demo accounts with fresh random passwords, shown once here and never stored
     # in clear (the database keeps argon2id hashes).
     coop_pw=$(head -c 12 /dev/urandom | base64 | tr -d '/+=')
@@ -24,7 +28,7 @@ if [ ! -f "$DB" ]; then
         --operator 93451003MA815908XM >/dev/null
     printf '%s\n' "$reg_pw" | "$GIMARK" --db "$DB" user add regulator --role regulator \
         --scope 45 >/dev/null
-    echo "created the demo database $DB (15 GI products, 4 operators, 20 labels)"
+    echo "created the demo database $DB (15 GI products, 4 operators, 8 households and bases, 20 labels, 14 of them allocated)"
     echo "demo accounts (passwords shown this once): coop / $coop_pw   regulator / $reg_pw"
 fi
 first=$("$GIMARK" --db "$DB" batch export 1 --format csv --out /dev/stdout 2>/dev/null |

@@ -11,6 +11,7 @@ typedef struct {
     int products;
     int operators;
     int authorisations;
+    int producers; /* member households and production bases */
 } gi_demo_summary_t;
 
 /* Loads the demo data in one transaction. GI_EREFUSED when the registry
