@@ -16,6 +16,8 @@
  *     GET  stats               GET audit                  GET audit/verify
  *     GET  figures?days=N      scans a day, verdict mix, labels issued a month
  *     GET  anomalies?kind=unknown|repeated|suspect&days=N
+ *     GET  households, bases (?operator= ?product= ?region=)   GET households/{id}, bases/{id}
+ *     POST households, bases   GET|POST batches/{id}/allocations (web/api_households.c)
  *
  * {id} (and ?operator= ?auth= ...) is a record id in ASCII digits, no sign,
  * space or leading zero (gi_parse_id): any other spelling answers 404 (400
