@@ -404,23 +404,42 @@ gi_err_t gi_allocate(const gi_ctx_t *ctx, const gi_allocate_t *in, db_allocation
     return rc;
 }
 
+typedef struct {
+    db_allocation_fn fn;
+    void *arg;
+    int64_t in_ranges;
+} ranges_t;
+
+static int range_seen(const db_allocation_t *a, void *arg)
+{
+    ranges_t *r = arg;
+    r->in_ranges += a->last_seq - a->first_seq + 1;
+    return r->fn ? r->fn(a, r->arg) : 0;
+}
+
 gi_err_t gi_allocations(const gi_ctx_t *ctx, int64_t batch_id, db_allocation_fn fn, void *arg,
                         gi_allocation_totals_t *totals, gi_error_t *err)
 {
     db_batch_t b;
+    ranges_t r = {fn, arg, 0};
     db_err_t drc = db_batch_get(ctx->db, batch_id, &b);
     if (drc == DB_ENOTFOUND)
         return gi_fail(err, GI_ENOTFOUND, "no batch %" PRId64, batch_id);
-    if (drc == DB_OK && fn)
-        drc = db_allocation_list(ctx->db, batch_id, fn, arg);
+    if (drc == DB_OK)
+        drc = db_allocation_list(ctx->db, batch_id, range_seen, &r);
     if (drc == DB_OK && totals) {
         totals->count = b.count;
         totals->allocated = b.allocated;
-        drc = db_labels_unallocated(ctx->db, batch_id, &totals->unallocated);
-        if (drc == DB_OK && b.issued_at == 0) /* no labels yet: all of them are the operator's */
-            totals->unallocated = b.count - b.allocated;
+        totals->in_ranges = r.in_ranges;
+        totals->unallocated = b.count - r.in_ranges;
     }
     return gi_db_fail(ctx->db, drc, err);
+}
+
+gi_err_t gi_allocations_check(const gi_ctx_t *ctx, int64_t batch_id, int64_t *labels_unallocated,
+                              gi_error_t *err)
+{
+    return gi_db_fail(ctx->db, db_labels_unallocated(ctx->db, batch_id, labels_unallocated), err);
 }
 
 /* --- for a signed-in account ---------------------------------------------------------- */

@@ -88,13 +88,19 @@ typedef struct {
 gi_err_t gi_allocate(const gi_ctx_t *ctx, const gi_allocate_t *in, db_allocation_t *out,
                      gi_error_t *err);
 
-/* A batch's allocations, and its totals: allocated (from the ranges) and
- * unallocated (labels in no range, counted one by one). */
+/* A batch's allocations (fn may be NULL), and its totals: the batch's
+ * stored count of allocated labels, the labels in its ranges as listed, and
+ * the labels with the operator (count - in ranges). allocated == in_ranges
+ * always; a difference would be a fault. */
 typedef struct {
-    int64_t count, allocated, unallocated;
+    int64_t count, allocated, in_ranges, unallocated;
 } gi_allocation_totals_t;
 gi_err_t gi_allocations(const gi_ctx_t *ctx, int64_t batch_id, db_allocation_fn fn, void *arg,
                         gi_allocation_totals_t *totals, gi_error_t *err);
+/* The labels of a batch in no range, counted label by label (a pass over
+ * the batch's labels: for checks, not for pages). */
+gi_err_t gi_allocations_check(const gi_ctx_t *ctx, int64_t batch_id, int64_t *labels_unallocated,
+                              gi_error_t *err);
 
 /* --- for a signed-in account (gi/access first) ----------------------------- */
 

@@ -281,7 +281,8 @@ def test_cli(t, w, own_batch):
     out = w.gimark("batch", "allocate", own_batch)
     t.check("40 labels" in out and "with the operator" in out, "CLI lists the totals", out)
     doc = w.json("batch", "allocate", own_batch)
-    t.check(doc["allocated"] + doc["unallocated"] == doc["count"] == 40, "CLI totals", doc)
+    t.check(doc["allocated"] + doc["unallocated"] == doc["count"] == 40
+            and doc["labels_in_no_range"] == doc["unallocated"], "CLI totals", doc)
     small = w.sql("select id from producer where name = '小户'")
     try:
         w.gimark("batch", "allocate", own_batch, "--first", 34, "--last", 38, "--household",

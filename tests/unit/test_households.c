@@ -117,11 +117,14 @@ static void totals_hold(testdb_t *t, int64_t batch, int64_t count, int64_t want_
 {
     gi_allocation_totals_t tot;
     sum_t s = {0, 0};
+    int64_t labels_unallocated = -1;
     CHECK(gi_allocations(&t->ctx, batch, add_range, &s, &tot, NULL) == GI_OK);
+    CHECK(gi_allocations_check(&t->ctx, batch, &labels_unallocated, NULL) == GI_OK);
     CHECK(tot.count == count);
     CHECK(tot.allocated == want_allocated);
-    CHECK(s.sum == tot.allocated);
+    CHECK(s.sum == tot.allocated && tot.in_ranges == tot.allocated);
     CHECK(tot.allocated + tot.unallocated == count);
+    CHECK(tot.allocated + labels_unallocated == count); /* counted label by label */
 }
 
 static void test_fixed_point(void)
