@@ -17,6 +17,7 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import gimark_test as g  # noqa: E402
+from test_pages import Browser  # noqa: E402
 
 A_USCC, B_USCC = "93451003MA815908XM", "91450100MA8609132C"
 
@@ -277,6 +278,46 @@ def test_consumer(t, s, w, tokens, own_batch, own_codes):
     t.check(b"a planting base" in page, "base type in English")
 
 
+def test_desk(t, s, w, own_batch):
+    """The desk pages show each account its scope, escape what was typed, and
+    refuse a form without the session's CSRF token."""
+    a_name, b_name = "黄某（演示）", "校椅茉莉花种植基地（演示）"
+    for user, path, shows, hides in (("nanning", "/admin/households", b_name, a_name),
+                                      ("baise", "/admin/households", a_name, b_name),
+                                      ("baise", "/admin/households?region=451123", None, a_name),
+                                      ("reg", "/admin/households?product=3", b_name, a_name),
+                                      ("coop", "/coop/households", a_name, b_name),
+                                      ("tea", "/coop/households", b_name, a_name)):
+        br = Browser(s)
+        br.sign_in(user)
+        status, _, html, _ = br.get(path + ("&" if "?" in path else "?") + "lang=en")
+        t.check(status == 200 and (shows is None or shows in html) and hides not in html,
+                "%s on %s sees its own scope" % (user, path), (status, html[:300]))
+    br = Browser(s)
+    br.sign_in("coop")
+    status, _, html, _ = br.get("/coop/households?lang=en")
+    t.check("&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert" not in html,
+            "typed markup escaped on the desk")
+    page = "/coop/batches/%d/allocations?lang=en" % own_batch
+    status, _, html, _ = br.get(page)
+    t.check(status == 200 and "40 labels:" in html, "allocations page with totals", html[:300])
+    rows = w.sql("select count(*) from allocation")
+    status, _, _, _ = br.post(page, {"first": "39", "last": "40", "producer": "1"})
+    t.check(status == 403 and w.sql("select count(*) from allocation") == rows,
+            "a form without CSRF token is refused and changes nothing", status)
+    status, headers, _, _ = br.post(page, {"first": "39", "last": "40", "producer": "1",
+                                           "override": "", "csrf": br.csrf(html)})
+    t.check(status == 303 and "done=1" in headers.get("Location", "")
+            and w.sql("select count(*) from allocation") == str(int(rows) + 1),
+            "the desk allocates a range", (status, dict(headers)))
+    br_b = Browser(s)
+    br_b.sign_in("tea")
+    _, _, html_b, _ = br_b.get("/coop/households?lang=en")
+    status, _, _, _ = br_b.post(page, {"first": "37", "last": "38", "producer": "1",
+                                       "override": "", "csrf": br_b.csrf(html_b)})
+    t.check(status == 404, "operator B cannot allocate A's labels on the desk", status)
+
+
 def test_cli(t, w, own_batch):
     out = w.gimark("batch", "allocate", own_batch)
     t.check("40 labels" in out and "with the operator" in out, "CLI lists the totals", out)
@@ -307,6 +348,7 @@ def main():
             test_quota_and_moves(t, s, w, tokens, own_batch)
             test_hostile(t, s, w, tokens, own_batch)
             test_consumer(t, s, w, tokens, own_batch, own_codes)
+            test_desk(t, s, w, own_batch)
         finally:
             rc = s.stop()
         t.check(rc == 0, "clean exit", rc)
