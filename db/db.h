@@ -378,6 +378,10 @@ typedef struct {
     char holder_name[DB_TEXT];
 } db_allocation_t;
 
+/* Inside a change: other connections' allocations on batch_id, and on
+ * producer_id's quota when not 0, wait until this change ends (row locks on
+ * PostgreSQL; SQLite's change holds the database). */
+db_err_t db_allocation_lock(db_t *db, int64_t batch_id, int64_t producer_id);
 /* Inserts a (sets a->id) and adds its labels to the batch's count of
  * allocated labels. */
 db_err_t db_allocation_insert(db_t *db, db_allocation_t *a);

@@ -78,6 +78,14 @@ static db_query_t q_labels_unallocated =
     DB_QUERY("SELECT count(*) FROM label l WHERE l.batch_id = ?1 AND NOT EXISTS (SELECT 1 FROM "
              "allocation al WHERE al.batch_id = ?1 AND l.seq BETWEEN al.first_seq AND al.last_seq)",
              1);
+/* An allocation is checked and made in one change: on PostgreSQL the batch's
+ * row (its ranges) and the producer's (its quota) are locked to the end of
+ * it, so two servers' allocations take turns (SQLite's BEGIN IMMEDIATE holds
+ * the whole database already). */
+static db_query_t q_lock_batch = DB_QUERY2("SELECT id FROM batch WHERE id = ?",
+                                           "SELECT id FROM batch WHERE id = ? FOR UPDATE", 1);
+static db_query_t q_lock_producer = DB_QUERY2("SELECT id FROM producer WHERE id = ?",
+                                              "SELECT id FROM producer WHERE id = ? FOR UPDATE", 1);
 /* Ranges never overlap, so the one starting last at or before seq is the
  * only one that can hold it; whether it reaches seq is checked in C. */
 static db_query_t q_origin =
@@ -185,6 +193,23 @@ db_err_t db_producer_allocated(db_t *db, int64_t producer_id, int64_t year, int6
 }
 
 /* --- allocations ---------------------------------------------------------------------- */
+
+static db_err_t lock_row(db_t *db, db_query_t *q, int64_t id, const char *what)
+{
+    db_stmt_t *st = db_stmt(db, q);
+    if (!st)
+        return DB_EIO;
+    db_bind_int(st, 1, id);
+    return db_step_done(db, st, what);
+}
+
+db_err_t db_allocation_lock(db_t *db, int64_t batch_id, int64_t producer_id)
+{
+    db_err_t rc = lock_row(db, &q_lock_batch, batch_id, "lock batch");
+    if (rc == DB_OK && producer_id)
+        rc = lock_row(db, &q_lock_producer, producer_id, "lock producer");
+    return rc;
+}
 
 static db_err_t batch_allocated_add(db_t *db, int64_t batch_id, int64_t delta)
 {

@@ -307,7 +307,9 @@ static gi_err_t allocate_in(const gi_ctx_t *ctx, const gi_allocate_t *in, db_all
 {
     db_batch_t b;
     gi_err_t rc = GI_OK;
-    db_err_t drc = db_batch_get(ctx->db, in->batch_id, &b);
+    db_err_t drc = db_allocation_lock(ctx->db, in->batch_id, in->producer_id);
+    if (drc == DB_OK)
+        drc = db_batch_get(ctx->db, in->batch_id, &b);
     if (drc == DB_ENOTFOUND)
         return gi_fail(err, GI_ENOTFOUND, "no batch %" PRId64, in->batch_id);
     if (drc != DB_OK)
