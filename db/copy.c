@@ -32,6 +32,8 @@ static const char *const tables[DB_TABLES] = {
     "batch",
     "label",
     "label_void",
+    "producer",
+    "allocation",
     "report",
     "account",
     "api_token",

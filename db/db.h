@@ -253,19 +253,33 @@ typedef struct {
     int64_t activated_at;
     int64_t voided_at;
     char void_reason[DB_TEXT];
-    char gtin[16]; /* the GTIN-14 its labels carry, set at issuance; "" when none */
+    char gtin[16];     /* the GTIN-14 its labels carry, set at issuance; "" when none */
+    int64_t allocated; /* labels in allocations to producers or processors (kept by
+                          db_allocation_*: written by them, not by db_batch_update) */
     /* filled by reads, ignored by writes */
     int64_t operator_id;
     int64_t product_id;
     int64_t labels_voided; /* labels voided one by one */
 } db_batch_t;
 
-/* Everything the verdict on one code needs, read in one lookup. */
+/* Where a label's product comes from, when its range was allocated: what a
+ * consumer may be shown (never a producer's name or contact). */
+typedef struct {
+    int found;                     /* 0: the label is with the operator itself */
+    char kind[DB_TEXT_SHORT];      /* household | base | processor */
+    char region_code[8];           /* GB/T 2260 county of the village or base */
+    char village[DB_TEXT];         /* "" for a processor */
+    char base_type[DB_TEXT_SHORT]; /* planting | breeding | processing; "" otherwise */
+} db_origin_t;
+
+/* Everything the verdict on one code needs, read in one lookup (and one
+ * more when its batch has allocations: the origin). */
 typedef struct {
     char code[20];
     int64_t seq;
     int label_voided;
     char void_reason[DB_TEXT];
+    db_origin_t origin;
     db_batch_t batch;
     db_auth_t auth;
     db_product_t product;
@@ -308,6 +322,85 @@ db_err_t db_label_find(db_t *db, const char *code, db_label_view_t *out);
 /* Voids one label; DB_EEXISTS when it is voided already. */
 db_err_t db_label_void(db_t *db, const char *code, int64_t at, const char *actor,
                        const char *reason);
+
+/* --- member households, production bases, allocations of labels ---------------- */
+
+/* A member household (kind "household") or production base (kind "base") of
+ * an operator, growing one product. Area in hundredths of a mu; assessed
+ * yield per mu in yield_unit ("kg" | "piece"); per_label_milli is the
+ * product one label stands for, in thousandths of yield_unit. */
+typedef struct {
+    int64_t id;
+    int64_t operator_id;
+    int64_t product_id;
+    char kind[DB_TEXT_SHORT];
+    char name[DB_TEXT];
+    char contact[DB_TEXT];
+    char region_code[8]; /* GB/T 2260 county */
+    char village[DB_TEXT];
+    char base_type[DB_TEXT_SHORT]; /* planting | breeding | processing; "" for a household */
+    char certification[DB_TEXT];
+    int64_t area_cmu;
+    int64_t yield_per_mu;
+    char yield_unit[DB_TEXT_SHORT];
+    int64_t per_label_milli;
+    int64_t created_at;
+    /* filled by reads, ignored by writes */
+    char operator_name[DB_TEXT];
+    char operator_region[8];
+    char product_name[DB_TEXT];
+} db_producer_t;
+
+db_err_t db_producer_insert(db_t *db, db_producer_t *p); /* sets p->id */
+db_err_t db_producer_get(db_t *db, int64_t id, db_producer_t *out);
+/* Lists producers of kind ("" both) narrowed by f's operator, product and
+ * region (of the operator, as every record's scope) and by in_region (a
+ * GB/T 2260 prefix of the producer's own county; "" any), by id. */
+typedef int (*db_producer_fn)(const db_producer_t *p, void *arg);
+db_err_t db_producer_list(db_t *db, const db_filter_t *f, const char *kind, const char *in_region,
+                          db_page_t page, db_producer_fn fn, void *arg);
+/* Labels allocated to producer_id in batches of quota year `year`. */
+db_err_t db_producer_allocated(db_t *db, int64_t producer_id, int64_t year, int64_t *used);
+
+/* Labels first_seq..last_seq of a batch, given to a producer or (processor_id
+ * non-zero) to a processor. */
+typedef struct {
+    int64_t id;
+    int64_t batch_id;
+    int64_t first_seq, last_seq;
+    int64_t producer_id;    /* 0 when a processor holds the range */
+    int64_t processor_id;   /* 0 when a producer holds it */
+    char override[DB_TEXT]; /* the reason given for going past a quota; "" none */
+    int64_t at;
+    char actor[DB_TEXT];
+    /* filled by reads: "household", "base" or "processor", and its name */
+    char holder_kind[DB_TEXT_SHORT];
+    char holder_name[DB_TEXT];
+} db_allocation_t;
+
+/* Inside a change: other connections' allocations on batch_id, and on
+ * producer_id's quota when not 0, wait until this change ends (row locks on
+ * PostgreSQL; SQLite's change holds the database). */
+db_err_t db_allocation_lock(db_t *db, int64_t batch_id, int64_t producer_id);
+/* Inserts a (sets a->id) and adds its labels to the batch's count of
+ * allocated labels. */
+db_err_t db_allocation_insert(db_t *db, db_allocation_t *a);
+db_err_t db_allocation_get(db_t *db, int64_t id, db_allocation_t *out);
+/* Hands a whole range to another holder (a's producer_id or processor_id,
+ * override, at, actor). */
+db_err_t db_allocation_move(db_t *db, const db_allocation_t *a);
+/* Gives a range back to the operator: deletes it and takes its labels off
+ * the batch's count. */
+db_err_t db_allocation_delete(db_t *db, const db_allocation_t *a);
+/* How many allocations of batch_id overlap first..last. */
+db_err_t db_allocation_overlaps(db_t *db, int64_t batch_id, int64_t first, int64_t last,
+                                int64_t *n);
+/* A batch's allocations in sequence order. */
+typedef int (*db_allocation_fn)(const db_allocation_t *a, void *arg);
+db_err_t db_allocation_list(db_t *db, int64_t batch_id, db_allocation_fn fn, void *arg);
+/* Labels of a batch that lie in no allocation, counted label by label (a
+ * check of batch.allocated, not derived from it). */
+db_err_t db_labels_unallocated(db_t *db, int64_t batch_id, int64_t *n);
 
 /* --- scans and reports ---------------------------------------------------------- */
 
@@ -622,7 +715,7 @@ db_err_t db_claim_fill(db_t *db, db_t *src);
 
 /* The tables of a database, in an order in which each comes after those it
  * refers to: the register's, then the scans'. */
-#define DB_TABLES 19
+#define DB_TABLES 21
 
 typedef struct {
     const char *table; /* "product", ..., "scans.scan_client" */

@@ -126,6 +126,7 @@ int db_batch_read(db_stmt_t *st, int c, db_batch_t *b)
     b->operator_id = db_col_int(st, i++);
     b->product_id = db_col_int(st, i++);
     db_col_text(st, i++, b->gtin, sizeof b->gtin);
+    b->allocated = db_col_int(st, i++);
     assert(i - c == BATCH_NCOLUMNS);
     return i;
 }
@@ -331,6 +332,15 @@ static db_err_t label_whole(db_t *db, const char *code, db_label_view_t *out)
     return rc;
 }
 
+/* The label's origin, looked up only when its batch has allocations. */
+static db_err_t label_origin(db_t *db, db_err_t rc, db_label_view_t *out)
+{
+    memset(&out->origin, 0, sizeof out->origin);
+    if (rc != DB_OK || out->batch.allocated == 0)
+        return rc;
+    return db_label_origin(db, out->batch.id, out->seq, &out->origin);
+}
+
 db_err_t db_label_find(db_t *db, const char *code, db_label_view_t *out)
 {
     if (db_read_snapshot(db) != DB_OK)
@@ -338,7 +348,7 @@ db_err_t db_label_find(db_t *db, const char *code, db_label_view_t *out)
     int views = 0;
     db_views(db, &views);
     if (!views)
-        return label_whole(db, code, out);
+        return label_origin(db, label_whole(db, code, out), out);
     db_stmt_t *st = db_stmt(db, &q_label_find);
     if (!st)
         return DB_EIO;
@@ -358,7 +368,7 @@ db_err_t db_label_find(db_t *db, const char *code, db_label_view_t *out)
     out->auth = v->auth;
     out->product = v->product;
     out->op = v->op;
-    return DB_OK;
+    return label_origin(db, DB_OK, out);
 }
 
 db_err_t db_label_void(db_t *db, const char *code, int64_t at, const char *actor,

@@ -46,8 +46,8 @@ int db_auth_read(db_stmt_t *st, int c, db_auth_t *a);
     "b.production_base, b.inspection_cert, b.requested_at, b.requested_by, "                       \
     "coalesce(b.decided_at, 0), b.decided_by, b.decision_note, coalesce(b.issued_at, 0), "         \
     "coalesce(b.activated_at, 0), coalesce(b.voided_at, 0), b.void_reason, a.operator_id, "        \
-    "a.product_id, b.gtin "
-#define BATCH_NCOLUMNS 21
+    "a.product_id, b.gtin, b.allocated "
+#define BATCH_NCOLUMNS 22
 int db_batch_read(db_stmt_t *st, int c, db_batch_t *b);
 
 /* use reports u, with their decision d, operator o and product p */
@@ -66,5 +66,9 @@ int db_batch_read(db_stmt_t *st, int c, db_batch_t *b);
     "FROM usage_report u JOIN operator o ON o.id = u.operator_id "                                 \
     "JOIN product p ON p.id = u.product_id LEFT JOIN usage_decision d ON d.report_id = u.id "
 int db_usage_read(db_stmt_t *st, int c, db_usage_report_t *r);
+/* The origin of label seq of batch_id (households.c): out->found is 0 when
+ * no allocation holds it. The verify path calls it only for a batch whose
+ * allocated count is not 0. */
+db_err_t db_label_origin(db_t *db, int64_t batch_id, int64_t seq, db_origin_t *out);
 
 #endif

@@ -18,6 +18,10 @@ if [ ! -f "$DB" ]; then
     "$GIMARK" --db "$DB" --actor cli:demo-reviewer batch approve "$bid" --note "demo" >/dev/null
     "$GIMARK" --db "$DB" batch issue "$bid" >/dev/null
     "$GIMARK" --db "$DB" batch activate "$bid" >/dev/null
+    # labels 1-8 with a member household, 9-14 with the planting base, the rest
+    # with the cooperative (the demo's households 1-3 and base 4 are operator 1's)
+    "$GIMARK" --db "$DB" batch allocate "$bid" --first 1 --last 8 --household 1 >/dev/null
+    "$GIMARK" --db "$DB" batch allocate "$bid" --first 9 --last 14 --base 4 >/dev/null
     # Demo accounts with fresh random passwords, shown once here and never stored
     # in clear (the database keeps argon2id hashes).
     coop_pw=$(head -c 12 /dev/urandom | base64 | tr -d '/+=')
@@ -26,7 +30,7 @@ if [ ! -f "$DB" ]; then
         --operator 93451003MA815908XM >/dev/null
     printf '%s\n' "$reg_pw" | "$GIMARK" --db "$DB" user add regulator --role regulator \
         --scope 45 >/dev/null
-    echo "created the demo database $DB (15 GI products, 4 operators, two years of use reports)"
+    echo "created the demo database $DB (15 GI products, 4 operators, 8 households and bases, two years of use reports, 20 labels, 14 of them allocated)"
     echo "demo accounts (passwords shown this once): coop / $coop_pw   regulator / $reg_pw"
 fi
 # the newest batch: the one made above (the history's are older)

@@ -6,6 +6,7 @@
 #include "gi/cli.h"
 #include "gi/view.h"
 #include "gi/export.h"
+#include "gi/households.h"
 #include "gi/json.h"
 #include "gi/layout.h"
 #include "gi/verify.h"
@@ -293,6 +294,10 @@ static gi_err_t print_verdict_text(const gi_verification_t *v)
            l->batch.count, l->batch.status);
     if (l->batch.lot_number[0])
         printf("  lot:      %s\n", l->batch.lot_number);
+    if (l->origin.found)
+        printf("  origin:   %s in %s%s%s%s%s\n", l->origin.kind, l->origin.region_code,
+               l->origin.village[0] ? ", " : "", l->origin.village,
+               l->origin.base_type[0] ? ", " : "", l->origin.base_type);
     if (l->label_voided)
         printf("  voided:   %s\n", l->void_reason);
     return GI_OK;
@@ -318,6 +323,7 @@ static gi_err_t cmd_verify(cli_t *cli, const cli_command_t *cmd, gi_error_t *err
         json_object_set_new(out, "batch", gi_json_batch(&v.view.batch));
         json_object_set_new(out, "seq", json_integer(v.view.seq));
         json_object_set_new(out, "label_voided", json_boolean(v.view.label_voided));
+        json_object_set_new(out, "origin", gi_json_origin(&v.view.origin));
     }
     return cli_print_json(out, err);
 }

@@ -10,6 +10,7 @@
  */
 #include "gi/demo.h"
 #include "gi/batch.h"
+#include "gi/households.h"
 #include "gi/registry.h"
 #include "gi/usage.h"
 
@@ -52,6 +53,48 @@ static const struct {
 } demo_auths[] = {
     {0, 1, "approved"}, {0, 0, "approved"},  {1, 2, "approved"},
     {2, 5, "pending"},  {3, 4, "suspended"},
+};
+
+/* Member households and production bases: towns and villages of the
+ * operators' counties; the people are fictitious ("演示"). Quotas follow
+ * from area x yield / per-label: the mango boxes hold 2.5 kg, the orange
+ * boxes 5 kg, a tin of jasmine tea 0.25 kg (of flowers, the yield unit). */
+static const struct {
+    int op, product;
+    gi_producer_input_t in;
+} demo_producers[] = {
+    {0,
+     1,
+     {"household", 0, 0, "黄某（演示）", "", "451003", "百育镇四那村", "", "", "8.5", "1500", "kg",
+      "2.5"}},
+    {0,
+     1,
+     {"household", 0, 0, "农某（演示）", "", "451003", "田州镇兴城村", "", "", "12", "1400", "kg",
+      "2.5"}},
+    {0,
+     1,
+     {"household", 0, 0, "梁某（演示）", "", "451003", "那满镇新立村", "", "", "6.25", "1600", "kg",
+      "2.5"}},
+    {0,
+     1,
+     {"base", 0, 0, "田阳百育芒果种植基地（演示）", "", "451003", "百育镇", "planting",
+      "GAP 演示-2026-01", "320", "1500", "kg", "2.5"}},
+    {1,
+     2,
+     {"base", 0, 0, "校椅茉莉花种植基地（演示）", "", "450127", "校椅镇石井村", "planting", "",
+      "500", "800", "kg", "0.25"}},
+    {1,
+     2,
+     {"base", 0, 0, "横州茉莉花茶加工基地（演示）", "", "450127", "横州镇", "processing",
+      "SC 演示-2026-02", "40", "6000", "kg", "0.25"}},
+    {2,
+     5,
+     {"household", 0, 0, "蒋某（演示）", "", "451123", "朝东镇秀水村", "", "", "15", "2500", "kg",
+      "5"}},
+    {2,
+     5,
+     {"household", 0, 0, "毛某（演示）", "", "451123", "古城镇高桥村", "", "", "9.8", "2400", "kg",
+      "5"}},
 };
 
 static gi_err_t load_auth(const gi_ctx_t *ctx, int64_t op_id, int64_t product_id, const char *state,
@@ -214,6 +257,14 @@ static gi_err_t load_all(const gi_ctx_t *ctx, int history, gi_demo_summary_t *ou
         if (rc != GI_OK)
             return rc;
         out->authorisations++;
+    }
+    for (size_t i = 0; i < sizeof demo_producers / sizeof demo_producers[0]; i++) {
+        gi_producer_input_t in = demo_producers[i].in;
+        in.operator_id = operator_ids[demo_producers[i].op];
+        in.product_id = product_ids[demo_producers[i].product];
+        if ((rc = gi_producer_add(ctx, &in, NULL, err)) != GI_OK)
+            return rc;
+        out->producers++;
     }
     if (!history)
         return GI_OK;

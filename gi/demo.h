@@ -12,6 +12,7 @@ typedef struct {
     int operators;
     int authorisations;
     int use_reports;
+    int producers; /* member households and production bases */
 } gi_demo_summary_t;
 
 /* Loads the demo data in one transaction. GI_EREFUSED when the registry

@@ -87,6 +87,8 @@ json_t *gi_json_batch(const db_batch_t *b)
     json_t *doc = batch_fields(b);
     if (doc) /* the GTIN its labels carry, "" when none */
         json_object_set_new(doc, "gtin", json_string(b->gtin));
+    if (doc) /* labels in ranges given to households, bases or processors */
+        json_object_set_new(doc, "allocated", json_integer(b->allocated));
     return doc;
 }
 

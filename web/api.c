@@ -442,6 +442,8 @@ void web_api_handle(const gi_ctx_t *ctx, const web_api_request_t *rq, web_api_re
     gi_date_of(ctx->now, c.today);
     if (authenticate(&c) != 0 || api_usage_handle(&c))
         return;
+    if (api_households(&c, rq->path, rq->method))
+        return;
     int64_t id;
     char action[16];
     resource_t r = api_resource_of(rq->path, &id, action);

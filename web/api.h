@@ -21,6 +21,8 @@
  *          POST usage-reports/{id}/accept|return
  *          GET usage-reports/missing?period=  GET usage-reports/idle?as_of=
  *     GET  statistics/output?year=&by=product|region|operator   (web/api_usage.c)
+ *     GET  households, bases (?operator= ?product= ?region=)   GET households/{id}, bases/{id}
+ *     POST households, bases   GET|POST batches/{id}/allocations (web/api_households.c)
  *
  * {id} (and ?operator= ?auth= ...) is a record id in ASCII digits, no sign,
  * space or leading zero (gi_parse_id): any other spelling answers 404 (400

@@ -95,6 +95,12 @@ void api_create(call_t *c, const char *collection);
 void api_edit(call_t *c, const char *collection, int64_t id);
 /* POST on a record's action: authorisations/{id}/approve, batches/{id}/issue, ... */
 void api_act(call_t *c, const char *collection, int64_t id, const char *action);
+/* --- households and bases (web/api_households.c) --- */
+
+/* Answers households, bases (and one of each by id) and batches/{id}/allocations;
+ * returns 0, answering nothing, for any other path. */
+int api_households(call_t *c, const char *path, const char *method);
+
 /* GET batches/{id}/labels?format=pdf|svg|png|csv|zip and layout choices: the print file. */
 void api_download(call_t *c, int64_t batch_id);
 

@@ -146,6 +146,36 @@ static void operator_card(web_buf_t *b, const web_page_ctx_t *pc, const web_stri
     web_buf_puts(b, "</dl></section>");
 }
 
+/* Where the product comes from, for a label of an allocated range: the kind
+ * of holder, its county and village, never a producer's name or contact. */
+static const char *origin_text(const web_strings_t *t, const db_origin_t *o)
+{
+    static const char *const types[] = {"planting", "breeding", "processing"};
+    if (strcmp(o->kind, "household") == 0)
+        return t->origin_household;
+    if (strcmp(o->kind, "processor") == 0)
+        return t->origin_processor;
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+        if (strcmp(o->base_type, types[i]) == 0)
+            return t->origin_base[i];
+    return "";
+}
+
+static void origin_card(web_buf_t *b, const web_page_ctx_t *pc, const web_strings_t *t,
+                        const db_label_view_t *l)
+{
+    const db_origin_t *o = &l->origin;
+    if (!o->found)
+        return;
+    char county[256];
+    gi_region_name(o->region_code, pc->lang == WEB_LANG_EN, county, sizeof county);
+    web_html(b, "<section class=\"card origin\"><h2>%s</h2><dl>", t->origin);
+    row(b, t->origin_from, origin_text(t, o));
+    row(b, t->origin_county, county[0] ? county : o->region_code);
+    row(b, t->origin_village, o->village);
+    web_buf_puts(b, "</dl></section>");
+}
+
 static void lot_card(web_buf_t *b, const web_strings_t *t, const db_label_view_t *l)
 {
     char issued[32] = "";
@@ -204,6 +234,7 @@ void web_page_verification(web_buf_t *b, const web_page_ctx_t *pc, const gi_veri
         scans_card(b, pc, t, v);
         product_card(b, pc, t, &v->view);
         operator_card(b, pc, t, &v->view);
+        origin_card(b, pc, t, &v->view);
         lot_card(b, t, &v->view);
         report_form(b, t, v->code.s);
     } else {
@@ -257,6 +288,22 @@ static json_t *time_or_null(int64_t t)
     return json_string(s);
 }
 
+/* The origin for the verdict's JSON: from "operator" (no allocation holds
+ * the label), "household", "base" (with its type) or "processor", with the
+ * cooperative's name and the county and village; never a producer's name. */
+static json_t *origin_json(const db_label_view_t *l)
+{
+    const db_origin_t *o = &l->origin;
+    const char *code = o->found ? o->region_code : l->op.region_code;
+    char zh[256], en[256];
+    gi_region_name(code, 0, zh, sizeof zh);
+    gi_region_name(code, 1, en, sizeof en);
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "from", o->found ? o->kind : "operator",
+                     "cooperative", l->op.name, "region_code", code, "region_zh", zh, "region_en",
+                     en, "village", o->found ? o->village : "", "base_type",
+                     o->found ? o->base_type : "");
+}
+
 static json_t *found_json(const web_page_ctx_t *pc, const db_label_view_t *l)
 {
     char region_zh[256], region_en[256];
@@ -277,8 +324,8 @@ static json_t *found_json(const web_page_ctx_t *pc, const db_label_view_t *l)
                             "harvest_date", l->batch.harvest_date, "production_base",
                             l->batch.production_base, "inspection_cert", l->batch.inspection_cert,
                             "issued_at", time_or_null(l->batch.issued_at));
-    return json_pack("{s:o, s:o, s:o, s:o, s:s}", "product", product, "operator", op,
-                     "authorisation", auth, "lot", lot, "label_status",
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:s}", "product", product, "operator", op,
+                     "authorisation", auth, "lot", lot, "origin", origin_json(l), "label_status",
                      gi_label_status(&l->batch, l->label_voided));
 }
 

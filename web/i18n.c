@@ -120,6 +120,14 @@ static const web_strings_t zh = {
     .busy_text = "查验服务暂时无法完成您的请求，请稍后再试。",
     .footer = "地理标志专用标志查验服务",
     .time_zone = "北京时间",
+    .origin = "产地",
+    .origin_from = "来自",
+    .origin_village = "乡镇、村",
+    .origin_county = "县（市、区）",
+    .origin_household = "合作社会员农户",
+    .origin_processor = "加工企业",
+    .origin_operator = "经营主体自有",
+    .origin_base = {"种植基地", "养殖基地", "加工基地"},
 };
 
 static const web_strings_t en = {
@@ -246,6 +254,14 @@ static const web_strings_t en = {
                  "later.",
     .footer = "Geographical indication mark verification service",
     .time_zone = "Beijing time",
+    .origin = "Origin",
+    .origin_from = "From",
+    .origin_village = "Town, village",
+    .origin_county = "County",
+    .origin_household = "a member household of the cooperative",
+    .origin_processor = "a processor",
+    .origin_operator = "the operator itself",
+    .origin_base = {"a planting base", "a breeding base", "a processing base"},
 };
 
 const web_strings_t *web_strings(web_lang_t lang)
@@ -670,4 +686,87 @@ static const web_usage_text_t usage_en = {
 const web_usage_text_t *web_usage_text(web_lang_t lang)
 {
     return lang == WEB_LANG_EN ? &usage_en : &usage_zh;
+}
+
+static const web_households_text_t households_zh = {
+    .title = "会员农户与生产基地",
+    .admin_title = "会员农户与生产基地（按产品、地区）",
+    .household = "会员农户",
+    .base = "生产基地",
+    .kind = "类别",
+    .name = "名称或姓名",
+    .contact = "联系电话",
+    .county = "县（市、区）代码",
+    .village = "乡镇、村",
+    .base_type = "基地类型",
+    .base_types = {"种植基地", "养殖基地", "加工基地"},
+    .certification = "认证情况",
+    .area = "面积（亩）",
+    .yield = "核定亩产",
+    .unit = "单位",
+    .units = {"千克", "个"},
+    .per_label = "每枚标志对应产品量",
+    .quota = "本季标志配额（枚）",
+    .add = "登记农户或基地",
+    .add_button = "登记",
+    .allocations = "标志分配",
+    .allocations_of = "批次的标志分配",
+    .first = "起始序号",
+    .last = "结束序号",
+    .holder = "分配给",
+    .to_operator = "收回经营主体",
+    .processor = "加工企业（统一社会信用代码）",
+    .override = "超出配额的理由",
+    .allocate = "分配",
+    .move = "整段转移",
+    .totals = "共 %D 枚：已分配 %D 枚，经营主体持有 %D 枚",
+    .operator_name = "经营主体",
+    .product = "产品",
+    .filter = "筛选",
+    .region_prefix = "地区代码前缀",
+    .none = "暂无记录。",
+};
+
+static const web_households_text_t households_en = {
+    .title = "Member households and production bases",
+    .admin_title = "Member households and production bases (by product and region)",
+    .household = "Member household",
+    .base = "Production base",
+    .kind = "Kind",
+    .name = "Name",
+    .contact = "Phone",
+    .county = "County code",
+    .village = "Town, village",
+    .base_type = "Base type",
+    .base_types = {"Planting base", "Breeding base", "Processing base"},
+    .certification = "Certification",
+    .area = "Area (mu)",
+    .yield = "Assessed yield per mu",
+    .unit = "Unit",
+    .units = {"kg", "pieces"},
+    .per_label = "Product per label",
+    .quota = "Season quota (labels)",
+    .add = "Record a household or base",
+    .add_button = "Record",
+    .allocations = "Allocations",
+    .allocations_of = "Allocations of batch",
+    .first = "First number",
+    .last = "Last number",
+    .holder = "To",
+    .to_operator = "Back to the operator",
+    .processor = "Processor (USCC)",
+    .override = "Reason to go past the quota",
+    .allocate = "Allocate",
+    .move = "Move the whole range",
+    .totals = "%D labels: %D allocated, %D with the operator",
+    .operator_name = "Operator",
+    .product = "Product",
+    .filter = "Filter",
+    .region_prefix = "Region code prefix",
+    .none = "Nothing recorded yet.",
+};
+
+const web_households_text_t *web_households_text(web_lang_t lang)
+{
+    return lang == WEB_LANG_EN ? &households_en : &households_zh;
 }

@@ -47,6 +47,10 @@ typedef struct {
     const char *busy_title, *busy_text;
     const char *footer;
     const char *time_zone; /* appended to times: (Beijing time) */
+    /* where the product comes from (allocated labels): never a person's name */
+    const char *origin, *origin_from, *origin_village, *origin_county;
+    const char *origin_household, *origin_processor, *origin_operator;
+    const char *origin_base[3]; /* planting breeding processing */
 } web_strings_t;
 
 const web_strings_t *web_strings(web_lang_t lang);
@@ -151,6 +155,18 @@ typedef struct {
 } web_usage_text_t;
 
 const web_usage_text_t *web_usage_text(web_lang_t lang);
+/* The words of the households and bases pages (web/portal_households.c). */
+typedef struct {
+    const char *title, *admin_title, *household, *base, *kind, *name, *contact, *county, *village;
+    const char *base_type, *base_types[3];                      /* planting breeding processing */
+    const char *certification, *area, *yield, *unit, *units[2]; /* kg piece */
+    const char *per_label, *quota, *add, *add_button, *allocations, *allocations_of;
+    const char *first, *last, *holder, *to_operator, *processor, *override, *allocate, *move;
+    const char *totals; /* template: %D labels, %D allocated, %D with the operator */
+    const char *operator_name, *product, *filter, *region_prefix, *none;
+} web_households_text_t;
+
+const web_households_text_t *web_households_text(web_lang_t lang);
 
 /* The language for a request: lang_param (?lang=, may be NULL) wins when it
  * names a language we have; else the best of accept_language (may be NULL);

@@ -499,6 +499,8 @@ static void coop_desk(page_t *pg)
     coop_auths(pg, &b, &auths);
     coop_request_form(pg, &b, &auths);
     coop_batches(pg, &b, &batches, &auths);
+    web_html(&b, "<p><a href=\"/coop/households?lang=%s\">%s</a></p>", pg->t->param,
+             web_households_text(pg->rq->lang)->title);
     web_html(&b, "<section class=\"card\"><h2>%s</h2><ul class=\"reports\">", pg->p->reports_title);
     db_page_t recent = {0, 20};
     gi_view_reports(pg->ctx, &pg->account, "", recent, report_item, &b, &err);
@@ -926,7 +928,8 @@ const portal_route_t *portal_route_find(const char *method, const char *path, in
         size_t n;
     } tables[] = {{routes, sizeof routes / sizeof routes[0]},
                   {portal_admin_routes, portal_admin_route_count},
-                  {portal_usage_routes, portal_usage_route_count}};
+                  {portal_usage_routes, portal_usage_route_count},
+                  {portal_households_routes, portal_households_route_count}};
     const char *m = strcmp(method, "HEAD") == 0 ? "GET" : method;
     *path_known = 0;
     for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)

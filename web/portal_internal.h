@@ -78,6 +78,9 @@ extern const size_t portal_admin_route_count;
 /* The use report and output value pages (web/portal_usage.c). */
 extern const portal_route_t portal_usage_routes[];
 extern const size_t portal_usage_route_count;
+/* Households, bases and allocations (web/portal_households.c). */
+extern const portal_route_t portal_households_routes[];
+extern const size_t portal_households_route_count;
 /* The links between the regulator's pages. */
 void portal_admin_nav(page_t *pg, web_buf_t *b);
 
