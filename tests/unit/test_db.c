@@ -268,7 +268,7 @@ static void test_old_scans_move(void)
                       "DROP TABLE allocation; DROP TABLE producer;" /* version 9 */
                       "ALTER TABLE batch DROP COLUMN allocated;"
                       "DROP TABLE usage_decision; DROP TABLE usage_report;" /* version 8 */
-                      "ALTER TABLE batch DROP COLUMN gtin;" /* added by version 7 */
+                      "ALTER TABLE batch DROP COLUMN gtin;"                 /* added by version 7 */
                       "PRAGMA user_version = 5;") == 0);
     t.db = db_open(t.path, err, sizeof err);
     CHECK(t.db != NULL);
