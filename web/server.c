@@ -67,6 +67,10 @@ typedef struct conn_watch {
     struct conn_watch *prev, *next;
     MHD_socket fd;
     _Atomic int64_t head_deadline_ms; /* 0: no head being read */
+    /* the last client seen on the connection and its keyed hash, so that a
+     * kept-alive connection hashes its client once (the worker's alone) */
+    char client_group[WEB_GROUP_MAX];
+    char client_key[GI_CLIENT_KEY_LEN + 1];
 } conn_watch_t;
 
 struct web_server {
@@ -160,9 +164,17 @@ static void display_of(const char *in, size_t len, char out[DISPLAY_MAX + 1])
     out[n] = '\0';
 }
 
+static conn_watch_t *watch_of(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
 /* The keyed hash of the request's client address (behind a trusted proxy,
  * the address the proxy forwarded; IPv6 by its /64, web/client.h), worked
- * out once per request. */
+ * out once per request, and hashed again only when the connection's client
+ * changed (a proxy's connection carries many). */
 static const char *client_of(web_server_t *s, struct MHD_Connection *c, request_t *rq)
 {
     if (rq->client[0])
@@ -181,7 +193,16 @@ static const char *client_of(web_server_t *s, struct MHD_Connection *c, request_
     }
     web_client_address(addr, header(c, "X-Forwarded-For"), s->cfg.trusted_proxies, client);
     web_client_group(client, group); /* IPv6 by /64 */
+    conn_watch_t *w = watch_of(c);
+    if (w && strcmp(w->client_group, group) == 0) {
+        memcpy(rq->client, w->client_key, sizeof rq->client);
+        return rq->client;
+    }
     gi_client_key(s->client_secret, group, rq->client);
+    if (w) {
+        snprintf(w->client_group, sizeof w->client_group, "%s", group);
+        memcpy(w->client_key, rq->client, sizeof w->client_key);
+    }
     return rq->client;
 }
 
@@ -742,9 +763,7 @@ static enum MHD_Result dispatch(web_server_t *s, struct MHD_Connection *c, reque
 /* Sets the deadline of c's next request head (0: none awaited). */
 static void head_done(struct MHD_Connection *c, int64_t next_deadline_ms)
 {
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-    conn_watch_t *w = ci ? ci->socket_context : NULL;
+    conn_watch_t *w = watch_of(c);
     if (w)
         atomic_store_explicit(&w->head_deadline_ms, next_deadline_ms, memory_order_relaxed);
 }

@@ -437,7 +437,9 @@ printf '%-40s %.1f s\n' "gimark migrate of that database:" \
     "$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')"
 pg_scans() { "$PGBIN/psql" -X -q -At -d "$uri" -c 'SELECT count(*) FROM scans.scan'; }
 before=$(pg_scans)
-start_gimark "$uri" "${BENCH_PG_THREADS:-2}"
+# four workers a core, as deploy/gimark.conf advises on PostgreSQL: each waits on
+# the network for its lookups
+start_gimark "$uri" "${BENCH_PG_THREADS:-$((4 * $(nproc)))}"
 run_wrk "$dir/pg-warm.txt" "$WARMUP" "$base/"
 run_wrk "$dir/pg.txt" "$SECONDS_RUN" "$base/" --latency
 parse_wrk "$dir/pg.txt" >"$dir/pg.figures"
