@@ -34,7 +34,7 @@ CREATE INDEX grade_import_operator ON grade_import (operator_id, as_of);
 -- checklist column the item is ('' for an item outside the fixed checklist).
 CREATE TABLE inspection_item (
     id           INTEGER PRIMARY KEY,
-    checklist_keyTEXT NOT NULL DEFAULT '',
+    checklist_key TEXT NOT NULL DEFAULT '',
     name         TEXT NOT NULL CHECK (length(name) >= 1),
     legal_basis  TEXT NOT NULL CHECK (length(legal_basis) >= 1),
     created_at   INTEGER NOT NULL
