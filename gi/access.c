@@ -15,6 +15,7 @@ static const char *const action_names[GI_ACT_COUNT] = {
     [GI_ACT_BATCH_USE] = "use batches",
     [GI_ACT_REPORT_TRIAGE] = "triage reports",
     [GI_ACT_OVERSEE] = "oversee (audit log, figures, scans)",
+    [GI_ACT_SUPERVISE] = "supervise (inspections, draws, credit classes)",
 };
 
 const char *gi_action_name(gi_action_t action)

@@ -32,6 +32,7 @@ typedef enum {
     GI_ACT_BATCH_USE,     /* activate, void, download the print files of a batch */
     GI_ACT_REPORT_TRIAGE, /* work the queue of consumer reports */
     GI_ACT_OVERSEE,       /* read the audit log, figures and scans */
+    GI_ACT_SUPERVISE,     /* inspections, draws, findings and imported credit classes */
     GI_ACT_COUNT
 } gi_action_t;
 
