@@ -492,8 +492,8 @@ db_err_t db_grade_imports(db_t *db, int64_t operator_id, const char *region, con
 
 /* Operators inside region by id; with in_force_only, those holding an authorisation
  * approved and in force on date (the mark's users, a draw's population). */
-db_err_t db_supervised_operators(db_t *db, const char *region, int in_force_only,
-                                 const char *date, db_operator_fn fn, void *arg);
+db_err_t db_supervised_operators(db_t *db, const char *region, int in_force_only, const char *date,
+                                 db_operator_fn fn, void *arg);
 /* Operators inspected by office (exactly that office) with a date in [from, to]. */
 typedef int (*db_id_fn)(int64_t id, void *arg);
 db_err_t db_inspected_operators(db_t *db, const char *office, const char *from_date,
@@ -553,7 +553,7 @@ db_err_t db_draw_list(db_t *db, int64_t id, const char *region, db_page_t page, 
 #define DB_CHECKS 6 /* mark_uscc, scope_use, raw_material, standard, label_records, transfer */
 typedef struct {
     int64_t id;
-    int64_t draw_id;    /* 0 when not from a draw */
+    int64_t draw_id; /* 0 when not from a draw */
     int64_t operator_id;
     int64_t product_id; /* 0 when none */
     char office[8];

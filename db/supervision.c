@@ -25,33 +25,36 @@
     "JOIN label l ON l.code = " code " JOIN batch b ON b.id = l.batch_id "                         \
     "JOIN authorisation a ON a.id = b.auth_id JOIN operator o ON o.id = a.operator_id "
 
-static db_query_t q_fact_report =
-    DB_QUERY("SELECT a.operator_id, r.id, r.code, '', f.at FROM report r " LABEL_OWNER("r.code")
-             "JOIN report_finding f ON f.report_id = r.id "
-             "WHERE f.id = (SELECT f2.id FROM report_finding f2 WHERE f2.report_id = r.id "
-             "AND f2.at <= ?4 ORDER BY f2.at DESC, f2.id DESC LIMIT 1) "
-             "AND f.outcome = 'founded' AND f.at > ?3 AND " OP_IN("a.operator_id")
-             " ORDER BY a.operator_id, f.at, r.id",
-             FACT_NCOLUMNS);
+static db_query_t q_fact_report = DB_QUERY(
+    "SELECT a.operator_id, r.id, r.code, '', f.at FROM report r " LABEL_OWNER(
+        "r.code") "JOIN report_finding f ON f.report_id = r.id "
+                  "WHERE f.id = (SELECT f2.id FROM report_finding f2 WHERE f2.report_id = r.id "
+                  "AND f2.at <= ?4 ORDER BY f2.at DESC, f2.id DESC LIMIT 1) "
+                  "AND f.outcome = 'founded' AND f.at > ?3 AND " OP_IN(
+                      "a.operator_id") " ORDER BY a.operator_id, f.at, r.id",
+    FACT_NCOLUMNS);
 #define SCANNED_WITH(verdict)                                                                      \
-    "SELECT a.operator_id, count(*), s.code, '', min(s.at) FROM scans.scan s " LABEL_OWNER(       \
-        "s.code") "WHERE s.verdict = '" verdict "' AND s.at > ?3 AND s.at <= ?4 AND " OP_IN(      \
-        "a.operator_id") " GROUP BY a.operator_id, s.code ORDER BY a.operator_id, 5, s.code"
+    "SELECT a.operator_id, count(*), s.code, '', min(s.at) FROM scans.scan s " LABEL_OWNER(        \
+        "s.code") "WHERE s.verdict = '" verdict                                                    \
+                  "' AND s.at > ?3 AND s.at <= ?4 AND " OP_IN(                                     \
+                      "a.operator_id") " GROUP BY a.operator_id, s.code ORDER BY a.operator_id, "  \
+                                       "5, s.code"
 static db_query_t q_fact_void = DB_QUERY(SCANNED_WITH("VOID"), FACT_NCOLUMNS);
 static db_query_t q_fact_not_activated = DB_QUERY(SCANNED_WITH("NOT_ACTIVATED"), FACT_NCOLUMNS);
-static db_query_t q_fact_over =
-    DB_QUERY("SELECT a.operator_id, count(*), c.code, '', max(c.first_at) "
-             "FROM scans.scan_client c " LABEL_OWNER("c.code") "WHERE c.first_at > ?3 AND "
-             "c.first_at <= ?4 AND " OP_IN("a.operator_id")
-             " GROUP BY a.operator_id, c.code HAVING count(*) > ?5 "
-             "ORDER BY a.operator_id, 5, c.code",
-             FACT_NCOLUMNS);
+static db_query_t q_fact_over = DB_QUERY(
+    "SELECT a.operator_id, count(*), c.code, '', max(c.first_at) "
+    "FROM scans.scan_client c " LABEL_OWNER(
+        "c.code") "WHERE c.first_at > ?3 AND "
+                  "c.first_at <= ?4 AND " OP_IN(
+                      "a.operator_id") " GROUP BY a.operator_id, c.code HAVING count(*) > ?5 "
+                                       "ORDER BY a.operator_id, 5, c.code",
+    FACT_NCOLUMNS);
 static db_query_t q_fact_suspended =
     DB_QUERY("SELECT a.operator_id, e.id, e.reason, p.name_zh, e.at FROM auth_event e "
              "JOIN authorisation a ON a.id = e.auth_id JOIN operator o ON o.id = a.operator_id "
              "JOIN product p ON p.id = a.product_id WHERE e.to_status = 'suspended' "
-             "AND e.at > ?3 AND e.at <= ?4 AND " OP_IN("a.operator_id")
-             " ORDER BY a.operator_id, e.at, e.id",
+             "AND e.at > ?3 AND e.at <= ?4 AND " OP_IN(
+                 "a.operator_id") " ORDER BY a.operator_id, e.at, e.id",
              FACT_NCOLUMNS);
 static db_query_t q_fact_idle =
     DB_QUERY("SELECT a.operator_id, a.id, p.name_zh, '', a.approved_at FROM authorisation a "
@@ -61,14 +64,14 @@ static db_query_t q_fact_idle =
              "AND NOT EXISTS (SELECT 1 FROM auth_event e WHERE e.auth_id = a.id "
              "AND e.to_status = 'revoked' AND e.at <= ?4) "
              "AND NOT EXISTS (SELECT 1 FROM batch b WHERE b.auth_id = a.id "
-             "AND b.issued_at > ?3 AND b.issued_at <= ?4) AND " OP_IN("a.operator_id")
-             " ORDER BY a.operator_id, a.id",
+             "AND b.issued_at > ?3 AND b.issued_at <= ?4) AND " OP_IN(
+                 "a.operator_id") " ORDER BY a.operator_id, a.id",
              FACT_NCOLUMNS);
 static db_query_t q_fact_inspection =
     DB_QUERY("SELECT i.operator_id, i.id, i.result, i.transfer, i.created_at FROM inspection i "
              "JOIN operator o ON o.id = i.operator_id WHERE i.inspected_on > ?3 "
-             "AND i.inspected_on <= ?4 AND i.created_at <= ?5 AND " OP_IN("i.operator_id")
-             " ORDER BY i.operator_id, i.inspected_on, i.id",
+             "AND i.inspected_on <= ?4 AND i.created_at <= ?5 AND " OP_IN(
+                 "i.operator_id") " ORDER BY i.operator_id, i.inspected_on, i.id",
              FACT_NCOLUMNS);
 
 static int fact_row(db_stmt_t *st, void *arg)
@@ -82,8 +85,7 @@ static int fact_row(db_stmt_t *st, void *arg)
     return ((db_fact_fn)c->fn)(&f, c->arg);
 }
 
-db_err_t db_facts(db_t *db, db_fact_kind_t kind, const db_fact_query_t *q, db_fact_fn fn,
-                  void *arg)
+db_err_t db_facts(db_t *db, db_fact_kind_t kind, const db_fact_query_t *q, db_fact_fn fn, void *arg)
 {
     db_query_t *const queries[DB_FACT_COUNT] = {
         [DB_FACT_REPORT_FOUNDED] = &q_fact_report,
@@ -213,8 +215,8 @@ static int operator_row(db_stmt_t *st, void *arg)
     return ((db_operator_fn)c->fn)(&o, c->arg);
 }
 
-db_err_t db_supervised_operators(db_t *db, const char *region, int in_force_only,
-                                 const char *date, db_operator_fn fn, void *arg)
+db_err_t db_supervised_operators(db_t *db, const char *region, int in_force_only, const char *date,
+                                 db_operator_fn fn, void *arg)
 {
     db_stmt_t *st = db_stmt(db, &q_supervised);
     if (!st)
@@ -406,8 +408,7 @@ db_err_t db_inspector_conflict_insert(db_t *db, int64_t inspector_id, int64_t op
 static int conflict_row(db_stmt_t *st, void *arg)
 {
     db_list_ctx_t *c = arg;
-    return ((db_conflict_fn)c->fn)(db_col_int(st, 0), db_col_int(st, 1), db_col_str(st, 2),
-                                   c->arg);
+    return ((db_conflict_fn)c->fn)(db_col_int(st, 0), db_col_int(st, 1), db_col_str(st, 2), c->arg);
 }
 
 db_err_t db_inspector_conflicts(db_t *db, const char *region, db_conflict_fn fn, void *arg)
@@ -504,8 +505,8 @@ static db_query_t q_inspection_list =
              "AND (?3 = '' OR i.inspected_on >= ?3) AND (?4 = '' OR i.inspected_on <= ?4) "
              "ORDER BY i.inspected_on, i.id LIMIT ?5 OFFSET ?6",
              INSPECTION_NCOLUMNS);
-static db_query_t q_inspection_published = DB_QUERY(
-    "UPDATE inspection SET published_at = ?2 WHERE id = ?1 AND published_at IS NULL", 0);
+static db_query_t q_inspection_published =
+    DB_QUERY("UPDATE inspection SET published_at = ?2 WHERE id = ?1 AND published_at IS NULL", 0);
 static db_query_t q_inspection_inspectors =
     DB_QUERY("SELECT " INSPECTOR_COLUMNS "FROM inspection_inspector x "
              "JOIN inspector n ON n.id = x.inspector_id WHERE x.inspection_id = ?1 ORDER BY n.id",

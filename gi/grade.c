@@ -146,8 +146,8 @@ int64_t gi_date_end(const char *date)
 {
     if (gi_check_date("date", date, NULL) != GI_OK)
         return -1;
-    int64_t y = (date[0] - '0') * 1000 + (date[1] - '0') * 100 + (date[2] - '0') * 10 +
-                (date[3] - '0');
+    int64_t y =
+        (date[0] - '0') * 1000 + (date[1] - '0') * 100 + (date[2] - '0') * 10 + (date[3] - '0');
     int64_t m = (date[5] - '0') * 10 + (date[6] - '0');
     int64_t d = (date[8] - '0') * 10 + (date[9] - '0');
     return (days_from_civil(y, m, d) + 1) * 86400 - GI_CST_OFFSET - 1;
@@ -250,8 +250,8 @@ static gi_err_t derive(const gi_ctx_t *ctx, derive_t *d, int64_t operator_id, co
         char from_date[GI_DATE_LEN + 1];
         int64_t from = to - (int64_t)r->window_days * 86400;
         gi_date_of(from, from_date);
-        db_fact_query_t q = {operator_id, region, from, to, from_date, d->as_of,
-                             d->cfg->repeat_threshold};
+        db_fact_query_t q = {
+            operator_id, region, from, to, from_date, d->as_of, d->cfg->repeat_threshold};
         d->rule = i;
         db_err_t rc = db_facts(ctx->db, r->fact, &q, add_fact, d);
         if (rc != DB_OK)
@@ -331,7 +331,8 @@ gi_err_t gi_grade_all(const gi_ctx_t *ctx, const db_account_t *a, const gi_grade
         return gi_fail(err, GI_ENOTFOUND, "region %s is outside the account's scope", scope);
     if (strlen(scope) < strlen(a->region_scope))
         scope = a->region_scope;
-    db_err_t drc = db_supervised_operators(ctx->db, scope, in_force_only, d.as_of, add_operator, &d);
+    db_err_t drc =
+        db_supervised_operators(ctx->db, scope, in_force_only, d.as_of, add_operator, &d);
     if (drc != DB_OK) {
         free(d.g);
         return gi_db_fail(ctx->db, drc, err);
@@ -354,22 +355,22 @@ json_t *gi_grade_json(const gi_grade_t *g, const gi_grade_evidence_t *ev)
     if (!j)
         return NULL;
     if (g->imported)
-        json_object_set_new(j, "import",
-                            json_pack("{s:s, s:s}", "source", g->import_source, "as_of",
-                                      g->import_as_of));
+        json_object_set_new(
+            j, "import",
+            json_pack("{s:s, s:s}", "source", g->import_source, "as_of", g->import_as_of));
     json_t *rl = json_array();
     for (int i = 0; i < NRULES; i++) {
         json_t *r = json_pack("{s:s, s:s, s:i, s:i, s:i, s:I, s:I}", "rule", rules[i].key, "what",
                               rules[i].what, "weight", rules[i].weight, "cap", rules[i].cap,
-                              "window_days", rules[i].window_days, "facts",
-                              (json_int_t)g->count[i], "points", (json_int_t)g->points_of[i]);
+                              "window_days", rules[i].window_days, "facts", (json_int_t)g->count[i],
+                              "points", (json_int_t)g->points_of[i]);
         if (r && ev) {
             json_t *fl = json_array();
             for (int k = 0; k < ev->n[i]; k++) {
                 const gi_grade_fact_t *x = &ev->facts[i][k];
                 json_array_append_new(fl, json_pack("{s:I, s:s, s:s, s:I}", "ref_id",
-                                                    (json_int_t)x->ref_id, "ref", x->ref,
-                                                    "detail", x->detail, "at", (json_int_t)x->at));
+                                                    (json_int_t)x->ref_id, "ref", x->ref, "detail",
+                                                    x->detail, "at", (json_int_t)x->at));
             }
             json_object_set_new(r, "evidence", fl);
         }

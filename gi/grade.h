@@ -77,7 +77,7 @@ typedef struct {
     int imported;
     char import_source[DB_TEXT];
     char import_as_of[GI_DATE_LEN + 1];
-    int64_t count[GI_GRADE_RULES_MAX];  /* facts found per rule */
+    int64_t count[GI_GRADE_RULES_MAX]; /* facts found per rule */
     int64_t points_of[GI_GRADE_RULES_MAX];
 } gi_grade_t;
 

@@ -14,8 +14,8 @@
 
 const char *const gi_check_keys[DB_CHECKS] = {"mark_uscc", "scope_use",     "raw_material",
                                               "standard",  "label_records", "transfer"};
-const char *const gi_inspection_results[] = {"no_problem", "rectify", "unreachable", "refused",
-                                             "other",      NULL};
+const char *const gi_inspection_results[] = {"no_problem", "rectify", "unreachable",
+                                             "refused",    "other",   NULL};
 
 static int one_of(const char *s, const char *const *list, size_t n)
 {
@@ -49,8 +49,8 @@ static gi_err_t operator_of(const gi_ctx_t *ctx, int64_t id, db_operator_t *o, g
 
 /* --- plans --------------------------------------------------------------------------------- */
 
-gi_err_t gi_draw_ratios_parse(const char *text, const gi_grade_config_t *cfg,
-                              gi_draw_plan_t *plan, gi_error_t *err)
+gi_err_t gi_draw_ratios_parse(const char *text, const gi_grade_config_t *cfg, gi_draw_plan_t *plan,
+                              gi_error_t *err)
 {
     int seen[GI_GRADE_CLASSES_MAX] = {0};
     const char *p = text ? text : "";
@@ -216,8 +216,7 @@ static void pick(int64_t *v, size_t n, size_t k, stream_t *s)
     }
 }
 
-static json_t *plan_json(const gi_draw_plan_t *plan, const gi_grade_config_t *cfg,
-                         const char *date)
+static json_t *plan_json(const gi_draw_plan_t *plan, const gi_grade_config_t *cfg, const char *date)
 {
     json_t *ratios = json_object(), *classes = json_object();
     for (int k = 0; k < cfg->n; k++) {
@@ -226,8 +225,8 @@ static json_t *plan_json(const gi_draw_plan_t *plan, const gi_grade_config_t *cf
     }
     return json_pack("{s:s, s:I, s:s, s:o, s:o, s:b, s:i}", "office", plan->office, "year",
                      (json_int_t)plan->year, "date", date, "ratios", ratios, "class_points",
-                     classes, "exclude_inspected", plan->exclude_inspected,
-                     "inspectors_per_target", plan->inspectors_per_target);
+                     classes, "exclude_inspected", plan->exclude_inspected, "inspectors_per_target",
+                     plan->inspectors_per_target);
 }
 
 static char *dump(const json_t *j)
@@ -252,7 +251,8 @@ static gi_err_t draw_store(const gi_ctx_t *ctx, json_t *plan, json_t *population
         json_t *targets = json_array();
         size_t i;
         json_t *t;
-        json_array_foreach(result, i, t) json_array_append(targets, json_object_get(t, "operator_id"));
+        json_array_foreach(result, i, t)
+            json_array_append(targets, json_object_get(t, "operator_id"));
         json_t *detail = json_pack("{s:s, s:O, s:s, s:o}", "seed", seed, "plan", plan,
                                    "population_sha256", hex, "targets", targets);
         if (rc == GI_OK)
@@ -337,15 +337,16 @@ gi_err_t gi_draw(const gi_ctx_t *ctx, const db_account_t *a, const gi_grade_conf
 
     jplan = plan_json(&plan, cfg, today);
     jpop = json_object();
-    json_t *ops = json_array(), *insp = json_array(), *conf = json_array(), *classes = json_object();
+    json_t *ops = json_array(), *insp = json_array(), *conf = json_array(),
+           *classes = json_object();
     json_object_set_new(jpop, "operators", ops);
     json_object_set_new(jpop, "inspectors", insp);
     json_object_set_new(jpop, "conflicts", conf);
     for (size_t i = 0; i < pop.n; i++)
-        json_array_append_new(ops, json_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)pop.m[i].id,
-                                             "uscc", pop.m[i].uscc, "class",
-                                             cfg->c[pop.m[i].cls].name, "excluded",
-                                             pop.m[i].excluded));
+        json_array_append_new(ops,
+                              json_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)pop.m[i].id,
+                                        "uscc", pop.m[i].uscc, "class", cfg->c[pop.m[i].cls].name,
+                                        "excluded", pop.m[i].excluded));
     for (size_t i = 0; i < pop.ninsp; i++)
         json_array_append_new(insp, json_pack("{s:I, s:s}", "id", (json_int_t)pop.insp[i].id,
                                               "cert_no", pop.insp[i].cert_no));
@@ -406,10 +407,10 @@ gi_err_t gi_draw(const gi_ctx_t *ctx, const db_account_t *a, const gi_grade_conf
             json_t *chosen = json_array();
             for (int i = 0; i < plan.inspectors_per_target; i++)
                 json_array_append_new(chosen, json_integer(cand[i]));
-            json_array_append_new(result, json_pack("{s:I, s:s, s:s, s:s, s:o}", "operator_id",
-                                                    (json_int_t)m->id, "uscc", m->uscc, "name",
-                                                    m->name, "class", cfg->c[k].name,
-                                                    "inspectors", chosen));
+            json_array_append_new(result,
+                                  json_pack("{s:I, s:s, s:s, s:s, s:o}", "operator_id",
+                                            (json_int_t)m->id, "uscc", m->uscc, "name", m->name,
+                                            "class", cfg->c[k].name, "inspectors", chosen));
         }
     }
     if (rc == GI_OK)
@@ -437,12 +438,11 @@ typedef struct {
 static int draw_item(const db_draw_t *d, void *arg)
 {
     json_list_t *l = arg;
-    json_t *j = json_pack("{s:I, s:I, s:s, s:s, s:I, s:o?, s:o?, s:s, s:o?}", "id",
-                          (json_int_t)d->id, "at", (json_int_t)d->at, "actor", d->actor, "office",
-                          d->office, "year", (json_int_t)d->year, "plan",
-                          json_loads(d->plan, 0, NULL), "population",
-                          json_loads(d->population, 0, NULL), "seed", d->seed, "result",
-                          json_loads(d->result, 0, NULL));
+    json_t *j = json_pack(
+        "{s:I, s:I, s:s, s:s, s:I, s:o?, s:o?, s:s, s:o?}", "id", (json_int_t)d->id, "at",
+        (json_int_t)d->at, "actor", d->actor, "office", d->office, "year", (json_int_t)d->year,
+        "plan", json_loads(d->plan, 0, NULL), "population", json_loads(d->population, 0, NULL),
+        "seed", d->seed, "result", json_loads(d->result, 0, NULL));
     int stop = j ? l->fn(j, l->arg) : 1;
     json_decref(j);
     return stop;
@@ -473,7 +473,7 @@ gi_err_t gi_item_add(const gi_ctx_t *ctx, const db_account_t *a, const char *che
     if ((rc = gi_check_text("name", name, 100, sizeof it.name - 1, 1, err)) ||
         (rc = gi_check_text("legal basis", legal_basis, 160, sizeof it.legal_basis - 1, 1, err)))
         return rc;
-    if ((rc = may_supervise(a, "", 0, err)) != GI_OK)
+    if ((rc = may_supervise(a, a->region_scope, 0, err)) != GI_OK)
         return rc;
     if (strlen(a->region_scope) > 2)
         return gi_fail(err, GI_EFORBIDDEN, "the register of inspection items is the province's");
@@ -543,12 +543,11 @@ gi_err_t gi_inspector_conflict(const gi_ctx_t *ctx, const db_account_t *a, int64
         return rc;
     if ((rc = gi_change_begin(ctx, err)) != GI_OK)
         return rc;
-    rc = gi_db_fail(ctx->db,
-                    db_inspector_conflict_insert(ctx->db, inspector_id, operator_id, reason,
-                                                 ctx->now),
-                    err);
-    json_t *detail = json_pack("{s:I, s:s}", "operator_id", (json_int_t)operator_id, "reason",
-                               reason);
+    rc = gi_db_fail(
+        ctx->db, db_inspector_conflict_insert(ctx->db, inspector_id, operator_id, reason, ctx->now),
+        err);
+    json_t *detail =
+        json_pack("{s:I, s:s}", "operator_id", (json_int_t)operator_id, "reason", reason);
     if (rc == GI_OK)
         rc = gi_audit_record(ctx, "inspector.conflict", "inspector", inspector_id, detail, err);
     json_decref(detail);
@@ -565,10 +564,10 @@ static int item_json(const db_inspection_item_t *it, void *arg)
 
 static int inspector_json(const db_inspector_t *n, void *arg)
 {
-    json_array_append_new(arg, json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:[]}", "id",
-                                         (json_int_t)n->id, "name", n->name, "cert_no",
-                                         n->cert_no, "field", n->field, "region", n->region_code,
-                                         "active", n->active, "conflicts"));
+    json_array_append_new(arg,
+                          json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:[]}", "id", (json_int_t)n->id,
+                                    "name", n->name, "cert_no", n->cert_no, "field", n->field,
+                                    "region", n->region_code, "active", n->active, "conflicts"));
     return 0;
 }
 
@@ -576,10 +575,11 @@ static int conflict_json(int64_t inspector_id, int64_t operator_id, const char *
 {
     size_t i;
     json_t *n;
-    json_array_foreach((json_t *)arg, i, n) if (json_integer_value(json_object_get(n, "id")) ==
-                                                inspector_id) json_array_append_new(
-        json_object_get(n, "conflicts"),
-        json_pack("{s:I, s:s}", "operator_id", (json_int_t)operator_id, "reason", reason));
+    json_array_foreach((json_t *)arg, i,
+                       n) if (json_integer_value(json_object_get(n, "id")) == inspector_id)
+        json_array_append_new(
+            json_object_get(n, "conflicts"),
+            json_pack("{s:I, s:s}", "operator_id", (json_int_t)operator_id, "reason", reason));
     return 0;
 }
 
@@ -627,8 +627,7 @@ static int draw_has(const db_draw_t *d, void *arg)
 }
 
 static gi_err_t check_input(const gi_ctx_t *ctx, const db_account_t *a,
-                            const gi_inspection_input_t *in, db_inspection_t *rec,
-                            gi_error_t *err)
+                            const gi_inspection_input_t *in, db_inspection_t *rec, gi_error_t *err)
 {
     db_operator_t o;
     char today[GI_DATE_LEN + 1];
@@ -665,8 +664,8 @@ static gi_err_t check_input(const gi_ctx_t *ctx, const db_account_t *a,
                 return gi_fail(err, GI_EINVAL, "inspector %lld twice",
                                (long long)in->inspectors[i]);
         db_err_t drc = db_inspector_get(ctx->db, in->inspectors[i], &n);
-        if (drc == DB_ENOTFOUND || (drc == DB_OK && !gi_region_within(n.region_code,
-                                                                      a->region_scope)))
+        if (drc == DB_ENOTFOUND ||
+            (drc == DB_OK && !gi_region_within(n.region_code, a->region_scope)))
             return gi_fail(err, GI_ENOTFOUND, "no inspector %lld", (long long)in->inspectors[i]);
         if (drc != DB_OK)
             return gi_db_fail(ctx->db, drc, err);
@@ -677,8 +676,8 @@ static gi_err_t check_input(const gi_ctx_t *ctx, const db_account_t *a,
         if (drc != DB_OK)
             return gi_db_fail(ctx->db, drc, err);
         if (conflicted)
-            return gi_fail(err, GI_EREFUSED, "inspector %s declared a conflict with %s",
-                           n.cert_no, o.uscc);
+            return gi_fail(err, GI_EREFUSED, "inspector %s declared a conflict with %s", n.cert_no,
+                           o.uscc);
     }
     if (in->product_id) {
         db_product_t p;
@@ -690,7 +689,7 @@ static gi_err_t check_input(const gi_ctx_t *ctx, const db_account_t *a,
     }
     if (in->draw_id) {
         draw_check_t c = {o.id, 0, 0};
-        db_page_t one = {1, 0};
+        db_page_t one = {.offset = 0, .limit = 1};
         db_err_t drc = db_draw_list(ctx->db, in->draw_id, a->region_scope, one, draw_has, &c);
         if (drc != DB_OK)
             return gi_db_fail(ctx->db, drc, err);
@@ -897,9 +896,9 @@ gi_err_t gi_evidence_add(const gi_ctx_t *ctx, const db_account_t *a, int64_t ins
     if ((rc = gi_change_begin(ctx, err)) != GI_OK)
         return rc;
     rc = gi_db_fail(ctx->db, db_evidence_insert(ctx->db, &e, data), err);
-    json_t *detail = json_pack("{s:I, s:s, s:s, s:I, s:s}", "evidence", (json_int_t)e.id, "name",
-                               e.name, "content_type", type, "size", (json_int_t)len, "sha256",
-                               hex);
+    json_t *detail =
+        json_pack("{s:I, s:s, s:s, s:I, s:s}", "evidence", (json_int_t)e.id, "name", e.name,
+                  "content_type", type, "size", (json_int_t)len, "sha256", hex);
     if (rc == GI_OK)
         rc = gi_audit_record(ctx, "inspection.evidence", "inspection", inspection_id, detail, err);
     json_decref(detail);
@@ -952,10 +951,9 @@ static void csv_row(csv_t *c, const char *const *cells, size_t n)
 static int publish_row(const db_inspection_t *in, void *arg)
 {
     csv_t *c = arg;
-    const char *cells[] = {in->inspected_on, in->body,         in->operator_name,
-                           in->operator_uscc, in->product_name, in->checks[0],
-                           in->checks[1],     in->checks[2],    in->checks[3],
-                           in->checks[4],     in->checks[5],    in->result,
+    const char *cells[] = {in->inspected_on, in->body,      in->operator_name, in->operator_uscc,
+                           in->product_name, in->checks[0], in->checks[1],     in->checks[2],
+                           in->checks[3],    in->checks[4], in->checks[5],     in->result,
                            in->rectify_by};
     csv_row(c, cells, sizeof cells / sizeof cells[0]);
     if (grow((void **)&c->ids, &c->capids, c->nids, sizeof *c->ids) != 0) {
@@ -966,8 +964,8 @@ static int publish_row(const db_inspection_t *in, void *arg)
     return 0;
 }
 
-gi_err_t gi_inspection_publish(const gi_ctx_t *ctx, const db_account_t *a, int64_t year,
-                               char **csv, size_t *len, int64_t *count, gi_error_t *err)
+gi_err_t gi_inspection_publish(const gi_ctx_t *ctx, const db_account_t *a, int64_t year, char **csv,
+                               size_t *len, int64_t *count, gi_error_t *err)
 {
     char from[GI_DATE_LEN + 1], to[GI_DATE_LEN + 1];
     csv_t c = {0};
@@ -978,19 +976,18 @@ gi_err_t gi_inspection_publish(const gi_ctx_t *ctx, const db_account_t *a, int64
     if ((rc = may_supervise(a, a->region_scope, 0, err)) != GI_OK)
         return rc;
     year_range(year, from, to);
-    static const char *const head[] = {
-        "date",      "body",      "operator",     "uscc",          "product",
-        "mark_uscc", "scope_use", "raw_material", "standard",      "label_records",
-        "transfer",  "result",    "rectify_by"};
+    static const char *const head[] = {"date",      "body",          "operator",  "uscc",
+                                       "product",   "mark_uscc",     "scope_use", "raw_material",
+                                       "standard",  "label_records", "transfer",  "result",
+                                       "rectify_by"};
     csv_row(&c, head, sizeof head / sizeof head[0]);
     if ((rc = gi_change_begin(ctx, err)) != GI_OK) {
         free(c.p);
         return rc;
     }
-    db_page_t all = {1000000, 0};
+    db_page_t all = {.offset = 0, .limit = 1000000};
     rc = gi_db_fail(ctx->db,
-                    db_inspection_list(ctx->db, a->region_scope, 0, from, to, all, publish_row,
-                                       &c),
+                    db_inspection_list(ctx->db, a->region_scope, 0, from, to, all, publish_row, &c),
                     err);
     if (rc == GI_OK && c.failed)
         rc = gi_fail(err, GI_ENOMEM, "out of memory");

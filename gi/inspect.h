@@ -26,7 +26,7 @@
 
 #include <jansson.h>
 
-#define GI_EVIDENCE_MAX       (1024 * 1024) /* bytes of one evidence file */
+#define GI_EVIDENCE_MAX        (1024 * 1024) /* bytes of one evidence file */
 #define GI_DRAW_RATIOS_DEFAULT "A:5,B:10,C:20,D:50"
 #define GI_DRAW_INSPECTORS_MAX 8
 
@@ -36,17 +36,17 @@ extern const char *const gi_check_keys[DB_CHECKS];
 extern const char *const gi_inspection_results[];
 
 typedef struct {
-    char office[8];                     /* the drawing office's region prefix */
-    int64_t year;                       /* the plan's year */
-    int ratio[GI_GRADE_CLASSES_MAX];    /* percent of each class of the config, 1-100 */
-    int exclude_inspected;              /* leave out operators the office inspected that year */
-    int inspectors_per_target;          /* 2 to GI_DRAW_INSPECTORS_MAX */
+    char office[8];                  /* the drawing office's region prefix */
+    int64_t year;                    /* the plan's year */
+    int ratio[GI_GRADE_CLASSES_MAX]; /* percent of each class of the config, 1-100 */
+    int exclude_inspected;           /* leave out operators the office inspected that year */
+    int inspectors_per_target;       /* 2 to GI_DRAW_INSPECTORS_MAX */
 } gi_draw_plan_t;
 
 /* Reads "A:5,B:10,C:20,D:50" (percent per class; every class of cfg, each
  * 1-100) into plan's ratios. */
-gi_err_t gi_draw_ratios_parse(const char *text, const gi_grade_config_t *cfg,
-                              gi_draw_plan_t *plan, gi_error_t *err);
+gi_err_t gi_draw_ratios_parse(const char *text, const gi_grade_config_t *cfg, gi_draw_plan_t *plan,
+                              gi_error_t *err);
 
 /* Draws targets and inspectors by plan (office "" is a's scope; year 0 this
  * year). seed_hex: 64 hex digits, or NULL/"" for a fresh seed. With dry_run
@@ -114,7 +114,7 @@ const char *gi_evidence_type(const void *data, size_t len);
 /* The results of year's inspections inside a's scope as CSV for publication
  * (no inspectors' names, no evidence, no class), marking each not published
  * before as published now. *csv is for the caller to free(). Audited. */
-gi_err_t gi_inspection_publish(const gi_ctx_t *ctx, const db_account_t *a, int64_t year,
-                               char **csv, size_t *len, int64_t *count, gi_error_t *err);
+gi_err_t gi_inspection_publish(const gi_ctx_t *ctx, const db_account_t *a, int64_t year, char **csv,
+                               size_t *len, int64_t *count, gi_error_t *err);
 
 #endif

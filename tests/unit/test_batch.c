@@ -343,7 +343,8 @@ static void test_batch_keeps_its_gtin(void)
         return;
     }
     db_close(t.db);
-    CHECK(testdb_exec(&t, "ALTER TABLE batch DROP COLUMN gtin; PRAGMA user_version = 6;") == 0);
+    CHECK(testdb_exec(&t, TESTDB_DROP_AFTER_0007
+                      "ALTER TABLE batch DROP COLUMN gtin; PRAGMA user_version = 6;") == 0);
     t.db = t.ctx.db = db_open(t.path, err, sizeof err);
     CHECK(t.db != NULL);
     if (!t.db)
