@@ -7,6 +7,7 @@
  * the mask and only this thread, waiting in sigwait(), receives them.
  */
 #include "gi/cli.h"
+#include "gi/inspect.h"
 #include "web/client.h"
 #include "web/web.h"
 
@@ -37,6 +38,10 @@ static const cli_opt_t serve_opts[] = {
     {"db-read", "URI",
      "a read-only PostgreSQL standby (streaming replica) where consumers' verifications look "
      "labels up first; a label it does not have yet is looked up in --db (default: none)"},
+    {"grade-classes", "SET",
+     "credit classes by risk with the points each takes (default " GI_GRADE_CLASSES_DEFAULT ")"},
+    {"draw-ratios", "SET",
+     "percent of each class an inspection draw takes (default " GI_DRAW_RATIOS_DEFAULT ")"},
     {"target", "N",
      "operators using the mark the province aims at (default 1000, env "
      "GIMARK_TARGET)"},
@@ -180,7 +185,12 @@ static gi_err_t read_config(const cli_t *cli, const cli_command_t *cmd, web_conf
     cfg->repeat_window_s = window;
     cfg->reports_per_hour = reports;
     cfg->target = target;
-    return GI_OK;
+    if ((rc = gi_grade_config_parse(cli_opt_or(cli, cmd, "grade-classes", GI_GRADE_CLASSES_DEFAULT),
+                                    threshold, &cfg->grades, err)) != GI_OK)
+        return rc;
+    gi_draw_plan_t probe = {0};
+    cfg->draw_ratios = cli_opt_or(cli, cmd, "draw-ratios", GI_DRAW_RATIOS_DEFAULT);
+    return gi_draw_ratios_parse(cfg->draw_ratios, &cfg->grades, &probe, err);
 }
 
 static gi_err_t cmd_serve(cli_t *cli, const cli_command_t *cmd, gi_error_t *err)

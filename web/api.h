@@ -16,6 +16,7 @@
  *     GET  stats               GET audit                  GET audit/verify
  *     GET  figures?days=N      scans a day, verdict mix, labels issued a month
  *     GET  anomalies?kind=unknown|repeated|suspect&days=N
+ *     supervision/...          credit classes, draws, inspections: web/api_supervision.c
  *
  * {id} (and ?operator= ?auth= ...) is a record id in ASCII digits, no sign,
  * space or leading zero (gi_parse_id): any other spelling answers 404 (400
@@ -39,6 +40,7 @@
 #define WEB_API_H
 
 #include "gi/gi.h"
+#include "gi/grade.h"
 #include "web/printfile.h"
 
 #include <stddef.h>
@@ -53,11 +55,13 @@ typedef struct {
     /* a query parameter by name, or NULL */
     const char *(*query)(void *arg, const char *name);
     void *query_arg;
-    const char *base_url;         /* what printed labels point at ("" when not configured) */
-    const label_layout_t *layout; /* print files' default layout, or NULL */
-    web_render_t *render;         /* the render threads of print files */
-    int64_t target;               /* operators using the mark the province aims at */
-    int64_t repeat_threshold;     /* scans of a code above which it is an anomaly */
+    const char *base_url;            /* what printed labels point at ("" when not configured) */
+    const label_layout_t *layout;    /* print files' default layout, or NULL */
+    web_render_t *render;            /* the render threads of print files */
+    int64_t target;                  /* operators using the mark the province aims at */
+    int64_t repeat_threshold;        /* scans of a code above which it is an anomaly */
+    const gi_grade_config_t *grades; /* credit classes (gi/grade.h) */
+    const char *draw_ratios;         /* a draw's per-class ratios unless the plan gives them */
 } web_api_request_t;
 
 typedef struct {

@@ -92,4 +92,9 @@ void api_act(call_t *c, const char *collection, int64_t id, const char *action);
 /* GET batches/{id}/labels?format=pdf|svg|png|csv|zip and layout choices: the print file. */
 void api_download(call_t *c, int64_t batch_id);
 
+/* --- supervision (web/api_supervision.c) --- */
+
+/* Everything under supervision/ (path is what follows it). */
+void api_supervision(call_t *c, const char *path);
+
 #endif

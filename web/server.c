@@ -23,6 +23,7 @@
  * answer, so a proxy's pool of idle connections lives by the idle timeout.
  */
 #include "web/web.h"
+#include "gi/inspect.h"
 #include "gi/report.h"
 #include "gi/scan.h"
 #include "gi/verify.h"
@@ -553,7 +554,9 @@ static enum MHD_Result send_api(web_server_t *s, struct MHD_Connection *c, reque
                             .layout = s->cfg.layout,
                             .render = s->render,
                             .target = s->cfg.target,
-                            .repeat_threshold = s->cfg.repeat_threshold};
+                            .repeat_threshold = s->cfg.repeat_threshold,
+                            .grades = &s->cfg.grades,
+                            .draw_ratios = s->cfg.draw_ratios};
     web_api_response_t out;
     gi_ctx_t ctx = {db, "web:api", (int64_t)time(NULL), NULL};
     web_api_handle(&ctx, &in, &out);
@@ -601,6 +604,8 @@ static enum MHD_Result send_portal(web_server_t *s, struct MHD_Connection *c, re
         .render = s->render,
         .target = s->cfg.target,
         .repeat_threshold = s->cfg.repeat_threshold,
+        .grades = &s->cfg.grades,
+        .draw_ratios = s->cfg.draw_ratios,
         .logins = s->logins,
         .now_ms = monotonic_ms(),
     };
@@ -1022,6 +1027,10 @@ void web_config_defaults(web_config_t *cfg)
         cfg->cache_mb = 64;
     if (cfg->target <= 0)
         cfg->target = 1000;
+    if (cfg->grades.n == 0)
+        gi_grade_config_parse(GI_GRADE_CLASSES_DEFAULT, cfg->repeat_threshold, &cfg->grades, NULL);
+    if (!cfg->draw_ratios)
+        cfg->draw_ratios = GI_DRAW_RATIOS_DEFAULT;
     if (!cfg->trusted_proxies)
         cfg->trusted_proxies = "";
     if (!cfg->unknown_per_minute)
