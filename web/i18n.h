@@ -81,6 +81,19 @@ typedef struct {
 
 const web_portal_text_t *web_portal_text(web_lang_t lang);
 
+/* The supervision desk's words (web/portal_supervision.c). */
+typedef struct {
+    const char *nav, *grades_title, *internal, *as_of, *show, *class_name, *points, *derived;
+    const char *imported, *source, *rule, *weight, *facts, *evidence, *window_days;
+    const char *draws_title, *draw, *ratios, *exclude_inspected, *inspectors_per_target, *seed;
+    const char *seed_hint, *office, *year, *targets, *population, *plan, *draw_title;
+    const char *inspections_title, *date, *body, *result, *rectify_by, *publish, *publish_hint;
+    const char *items_title, *legal_basis, *inspectors_title, *name, *cert_no, *field;
+    const char *conflicts, *operator_name, *uscc, *product, *published;
+} web_supervision_text_t;
+
+const web_supervision_text_t *web_supervision_text(web_lang_t lang);
+
 /* The language for a request: lang_param (?lang=, may be NULL) wins when it
  * names a language we have; else the best of accept_language (may be NULL);
  * else zh-CN. */

@@ -28,13 +28,15 @@ static int may_decide(const page_t *pg)
 void portal_admin_nav(page_t *pg, web_buf_t *b)
 {
     static const char *const paths[] = {
-        "/admin/",          "/admin/authorisations", "/admin/batches", "/admin/products",
-        "/admin/operators", "/admin/register",       "/admin/reports", "/admin/audit"};
-    const char *labels[] = {pg->p->nav_dashboard, pg->p->nav_auths, pg->p->nav_batches,
-                            pg->p->products,      pg->p->operators, pg->p->nav_register,
-                            pg->p->nav_reports,   pg->p->nav_audit};
+        "/admin/",         "/admin/authorisations", "/admin/batches",
+        "/admin/products", "/admin/operators",      "/admin/register",
+        "/admin/reports",  "/admin/audit",          "/admin/supervision"};
+    const char *labels[] = {
+        pg->p->nav_dashboard, pg->p->nav_auths, pg->p->nav_batches,
+        pg->p->products,      pg->p->operators, pg->p->nav_register,
+        pg->p->nav_reports,   pg->p->nav_audit, web_supervision_text(pg->rq->lang)->nav};
     web_buf_puts(b, "<nav class=\"tabs\" aria-label=\"admin\"><ul>");
-    for (int i = 0; i < 8; i++)
+    for (int i = 0; i < 9; i++)
         web_html(b, "<li><a href=\"%s?lang=%s\"%s>%s</a></li>", paths[i], pg->t->param,
                  strcmp(pg->rq->path, paths[i]) == 0 ? " aria-current=\"page\"" : "", labels[i]);
     web_buf_puts(b, "</ul></nav>");

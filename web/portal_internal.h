@@ -75,6 +75,9 @@ const portal_route_t *portal_route_find(const char *method, const char *path, in
 /* The regulator's pages beside the dashboard (web/portal_admin.c). */
 extern const portal_route_t portal_admin_routes[];
 extern const size_t portal_admin_route_count;
+/* The supervision desk (web/portal_supervision.c). */
+extern const portal_route_t portal_supervision_routes[];
+extern const size_t portal_supervision_route_count;
 /* The links between the regulator's pages. */
 void portal_admin_nav(page_t *pg, web_buf_t *b);
 
