@@ -464,13 +464,16 @@ static gi_err_t cmd_demo(cli_t *cli, const cli_command_t *cmd, gi_error_t *err)
     if (rc != GI_OK)
         return rc;
     if (cli->json)
-        return cli_print_json(json_pack("{s:i, s:i, s:i}", "products", sum.products, "operators",
-                                        sum.operators, "authorisations", sum.authorisations),
+        return cli_print_json(json_pack("{s:i, s:i, s:i, s:i, s:i}", "products", sum.products,
+                                        "operators", sum.operators, "authorisations",
+                                        sum.authorisations, "inspectors", sum.inspectors,
+                                        "inspections", sum.inspections),
                               err);
     char shown[1024];
     db_target_shown(cli->db_path, shown, sizeof shown);
-    printf("demo data loaded into %s: %d GI products, %d operators, %d authorisations\n", shown,
-           sum.products, sum.operators, sum.authorisations);
+    printf("demo data loaded into %s: %d GI products, %d operators, %d authorisations, "
+           "%d inspectors, %d inspections of one draw\n",
+           shown, sum.products, sum.operators, sum.authorisations, sum.inspectors, sum.inspections);
     return GI_OK;
 }
 

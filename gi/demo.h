@@ -11,6 +11,8 @@ typedef struct {
     int products;
     int operators;
     int authorisations;
+    int inspectors;
+    int inspections; /* of one draw */
 } gi_demo_summary_t;
 
 /* Loads the demo data in one transaction. GI_EREFUSED when the registry
