@@ -23,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DB_MAX_QUERIES 160/* statements in all domain files together */
+#define DB_MAX_QUERIES 160 /* statements in all domain files together */
 
 typedef struct {
     const char *sql; /* standard SQL; ?N (or ?) placeholders */
