@@ -331,6 +331,24 @@ static void test_rule_inspection_counterfeit(void)
     inspection_rule("other", "fail", "inspection_counterfeit");
 }
 
+/* An inspection dated before a day but recorded after it does not count as of that
+ * day: a class is re-derived from what was stored by then. */
+static void test_fact_recorded_later(void)
+{
+    world_t w;
+    world_open(&w);
+    gi_grade_config_t cfg = sensitive();
+    int k = rule_index("inspection_refused");
+    int64_t id = 0;
+    w.t.ctx.now = TESTDB_NOW + 10 * DAY; /* recorded on 2026-06-11 */
+    CHECK(inspect(&w, "2026-06-01", "refused", "na", NULL, &id, NULL) == GI_OK);
+    CHECK(grade(&w, &cfg, "2026-06-05", NULL).count[k] == 0);
+    CHECK_STR(grade(&w, &cfg, "2026-06-05", NULL).class_name, "A");
+    CHECK(grade(&w, &cfg, "2026-06-11", NULL).count[k] == 1);
+    CHECK_STR(grade(&w, &cfg, "2026-06-11", NULL).class_name, "B");
+    testdb_close(&w.t);
+}
+
 static void test_rule_inspection_clean(void)
 {
     /* a credit: it lowers the points another fact gave */
@@ -750,8 +768,9 @@ TEST_MAIN("supervision", TEST(test_clean_operator_is_a), TEST(test_rule_report_f
           TEST(test_rule_over_scanned), TEST(test_rule_suspended), TEST(test_rule_idle_two_years),
           TEST(test_rule_inspection_rectify), TEST(test_rule_inspection_unreachable),
           TEST(test_rule_inspection_refused), TEST(test_rule_inspection_counterfeit),
-          TEST(test_rule_inspection_clean), TEST(test_default_classes_and_settings),
-          TEST(test_imported_class), TEST(test_who_sees_classes),
-          TEST(test_draw_ratios_and_inspectors), TEST(test_draw_reproducible_and_logged),
-          TEST(test_draw_exclusions_and_conflicts), TEST(test_inspection_checks),
-          TEST(test_evidence), TEST(test_publication), TEST(test_registers))
+          TEST(test_rule_inspection_clean), TEST(test_fact_recorded_later),
+          TEST(test_default_classes_and_settings), TEST(test_imported_class),
+          TEST(test_who_sees_classes), TEST(test_draw_ratios_and_inspectors),
+          TEST(test_draw_reproducible_and_logged), TEST(test_draw_exclusions_and_conflicts),
+          TEST(test_inspection_checks), TEST(test_evidence), TEST(test_publication),
+          TEST(test_registers))
