@@ -112,6 +112,15 @@ gi_err_t gi_grade_config_parse(const char *text, int64_t repeat_threshold, gi_gr
     return GI_OK;
 }
 
+/* GI_GRADE_CLASSES_DEFAULT as parsed (a unit test holds them equal). */
+static const gi_grade_config_t default_config = {
+    .c = {{"A", 0}, {"B", 3}, {"C", 6}, {"D", 12}}, .n = 4, .repeat_threshold = 10};
+
+const gi_grade_config_t *gi_grade_config_default(void)
+{
+    return &default_config;
+}
+
 int gi_grade_class_index(const gi_grade_config_t *cfg, const char *name)
 {
     for (int i = 0; name && i < cfg->n; i++)

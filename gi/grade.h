@@ -43,6 +43,8 @@ typedef struct {
  * rising from 0. */
 gi_err_t gi_grade_config_parse(const char *text, int64_t repeat_threshold, gi_grade_config_t *out,
                                gi_error_t *err);
+/* The classes of GI_GRADE_CLASSES_DEFAULT (repeat threshold 10): for callers given none. */
+const gi_grade_config_t *gi_grade_config_default(void);
 /* The index of class name in cfg, or -1. */
 int gi_grade_class_index(const gi_grade_config_t *cfg, const char *name);
 

@@ -23,6 +23,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The server's classes (the default set for a caller that gave none). */
+static const gi_grade_config_t *grades_of(const call_t *c)
+{
+    return c->rq->grades ? c->rq->grades : gi_grade_config_default();
+}
+
 static const char *q(call_t *c, const char *name)
 {
     return c->rq->query(c->rq->query_arg, name);
@@ -57,14 +63,14 @@ static void get_grades(call_t *c, int64_t id)
             return;
         }
         gi_err_t rc =
-            gi_grade_of(c->ctx, &c->account, c->rq->grades, id, as_of ? as_of : "", &g, ev, &err);
+            gi_grade_of(c->ctx, &c->account, grades_of(c), id, as_of ? as_of : "", &g, ev, &err);
         answer_gi(c, rc, &err, 200, rc == GI_OK ? gi_grade_json(&g, ev) : NULL);
         free(ev);
         return;
     }
     json_t *items = json_array();
     const char *region = q(c, "region");
-    gi_err_t rc = gi_grade_all(c->ctx, &c->account, c->rq->grades, region ? region : "", 0,
+    gi_err_t rc = gi_grade_all(c->ctx, &c->account, grades_of(c), region ? region : "", 0,
                                as_of ? as_of : "", grade_item, items, &err);
     answer_gi(c, rc, &err, 200, json_pack("{s:o}", "items", items));
 }
@@ -113,7 +119,7 @@ static void post_import(call_t *c, int64_t id)
     json_t *doc = api_body_object(c, fields);
     if (doc && texts(c, doc, fields, v) == 0) {
         gi_err_t rc =
-            gi_grade_import(c->ctx, &c->account, c->rq->grades, id, v[0], v[1], v[2], &err);
+            gi_grade_import(c->ctx, &c->account, grades_of(c), id, v[0], v[1], v[2], &err);
         answer_gi(c, rc, &err, 201,
                   json_pack("{s:I, s:s}", "operator_id", (json_int_t)id, "class", v[0]));
     }
@@ -234,8 +240,9 @@ static int plan_of(call_t *c, json_t *doc, gi_draw_plan_t *p)
     snprintf(p->office, sizeof p->office, "%s", office ? office : "");
     p->year = y;
     p->inspectors_per_target = n > GI_DRAW_INSPECTORS_MAX ? GI_DRAW_INSPECTORS_MAX + 1 : (int)n;
-    gi_err_t rc =
-        gi_draw_ratios_parse(ratios ? ratios : c->rq->draw_ratios, c->rq->grades, p, &err);
+    gi_err_t rc = gi_draw_ratios_parse(
+        ratios ? ratios : (c->rq->draw_ratios ? c->rq->draw_ratios : GI_DRAW_RATIOS_DEFAULT),
+        grades_of(c), p, &err);
     if (rc != GI_OK) {
         api_fail_gi(c, rc, &err);
         return -1;
@@ -256,7 +263,7 @@ static void draw(call_t *c, int dry)
     json_t *out = NULL;
     int64_t id = 0;
     gi_error_t err;
-    gi_err_t rc = gi_draw(c->ctx, &c->account, c->rq->grades, &p, doc ? text_of(doc, "seed") : NULL,
+    gi_err_t rc = gi_draw(c->ctx, &c->account, grades_of(c), &p, doc ? text_of(doc, "seed") : NULL,
                           dry, &out, &id, &err);
     if (rc == GI_OK && !dry)
         snprintf(c->out->location, sizeof c->out->location, "/api/v1/supervision/draws/%lld",

@@ -19,6 +19,12 @@ static const web_supervision_text_t *words(const page_t *pg)
     return web_supervision_text(pg->rq->lang);
 }
 
+/* The server's classes (the default set for a caller that gave none). */
+static const gi_grade_config_t *grades_of(const page_t *pg)
+{
+    return pg->rq->grades ? pg->rq->grades : gi_grade_config_default();
+}
+
 static int is_regulator(const page_t *pg)
 {
     return strcmp(pg->account.role, "regulator") == 0;
@@ -67,7 +73,7 @@ typedef struct {
 static int grade_row(const gi_grade_t *g, void *arg)
 {
     grades_t *x = arg;
-    int k = gi_grade_class_index(x->pg->rq->grades, g->class_name);
+    int k = gi_grade_class_index(grades_of(x->pg), g->class_name);
     if (k >= 0)
         x->per_class[k]++;
     web_html(x->b,
@@ -102,7 +108,7 @@ static void grades_page(page_t *pg)
     as_of_form(pg, &b, as_of ? as_of : "");
     const char *headings[] = {"#", w->operator_name, w->uscc, w->class_name, w->points, w->derived};
     portal_table_begin(&b, w->grades_title, 1, headings, 6);
-    gi_err_t rc = gi_grade_all(pg->ctx, &pg->account, pg->rq->grades, "", 0, as_of ? as_of : "",
+    gi_err_t rc = gi_grade_all(pg->ctx, &pg->account, grades_of(pg), "", 0, as_of ? as_of : "",
                                grade_row, &x, &err);
     if (rc != GI_OK) {
         web_buf_free(&b);
@@ -110,9 +116,8 @@ static void grades_page(page_t *pg)
         return;
     }
     web_buf_puts(&b, "</tbody></table></div><ul class=\"figures\">");
-    for (int k = 0; k < pg->rq->grades->n; k++)
-        web_html(&b, "<li>%s %s: %D</li>", w->class_name, pg->rq->grades->c[k].name,
-                 x.per_class[k]);
+    for (int k = 0; k < grades_of(pg)->n; k++)
+        web_html(&b, "<li>%s %s: %D</li>", w->class_name, grades_of(pg)->c[k].name, x.per_class[k]);
     web_buf_puts(&b, "</ul>");
     end(pg, &b);
 }
@@ -129,8 +134,8 @@ static void grade_page(page_t *pg)
         portal_error(pg, GI_ENOMEM, &oom);
         return;
     }
-    gi_err_t rc = gi_grade_of(pg->ctx, &pg->account, pg->rq->grades, pg->id, as_of ? as_of : "", &g,
-                              ev, &err);
+    gi_err_t rc =
+        gi_grade_of(pg->ctx, &pg->account, grades_of(pg), pg->id, as_of ? as_of : "", &g, ev, &err);
     if (rc != GI_OK) {
         free(ev);
         portal_error(pg, rc, &err);
@@ -244,8 +249,8 @@ static void draws_page(page_t *pg)
                  "<label for=\"seed\">%s</label><input id=\"seed\" name=\"seed\" "
                  "maxlength=\"64\" pattern=\"[0-9a-f]{64}\"><small>%s</small>"
                  "<button type=\"submit\">%s</button></form>",
-                 w->ratios, pg->rq->draw_ratios, w->inspectors_per_target, w->exclude_inspected,
-                 w->seed, w->seed_hint, w->draw);
+                 w->ratios, (pg->rq->draw_ratios ? pg->rq->draw_ratios : GI_DRAW_RATIOS_DEFAULT),
+                 w->inspectors_per_target, w->exclude_inspected, w->seed, w->seed_hint, w->draw);
     }
     const char *headings[] = {"#", w->year, w->office, w->targets, pg->p->actor, w->seed};
     portal_table_begin(&b, w->draws_title, 1, headings, 6);
@@ -330,10 +335,10 @@ static void draw_post(page_t *pg)
         p.inspectors_per_target = (int)n;
     p.exclude_inspected = strcmp(portal_field(pg, "exclude_inspected"), "1") == 0;
     if (rc == GI_OK)
-        rc = gi_draw_ratios_parse(portal_field(pg, "ratios"), pg->rq->grades, &p, &err);
+        rc = gi_draw_ratios_parse(portal_field(pg, "ratios"), grades_of(pg), &p, &err);
     json_t *out = NULL;
     if (rc == GI_OK)
-        rc = gi_draw(&ctx, &pg->account, pg->rq->grades, &p, portal_field(pg, "seed"), 0, &out, &id,
+        rc = gi_draw(&ctx, &pg->account, grades_of(pg), &p, portal_field(pg, "seed"), 0, &out, &id,
                      &err);
     json_decref(out);
     if (rc != GI_OK) {

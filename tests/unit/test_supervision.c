@@ -374,6 +374,7 @@ static void test_default_classes_and_settings(void)
     gi_error_t e;
     CHECK(gi_grade_config_parse(GI_GRADE_CLASSES_DEFAULT, 10, &cfg, &e) == GI_OK);
     CHECK(cfg.n == 4);
+    CHECK(memcmp(&cfg, gi_grade_config_default(), sizeof cfg) == 0);
     CHECK(gi_grade_config_parse("A:1,B:3", 10, &cfg, &e) == GI_EINVAL); /* starts at 0 */
     CHECK(gi_grade_config_parse("A:0,B:0", 10, &cfg, &e) == GI_EINVAL); /* rises */
     CHECK(gi_grade_config_parse("A:0,A:3", 10, &cfg, &e) == GI_EINVAL); /* twice */
