@@ -496,6 +496,16 @@ static const web_supervision_text_t supervision_zh = {
     .uscc = "统一社会信用代码",
     .product = "产品",
     .published = "公示时间",
+    .record = "记录检查结果",
+    .draw_id = "抽取编号（可空）",
+    .operator_id = "经营者编号",
+    .product_id = "产品编号（可空）",
+    .inspector_ids = "检查人员编号（逗号分隔，至少两名）",
+    .checks = "检查事项",
+    .check_names = {"专用标志与统一社会信用代码同时标注", "在核准范围内使用", "原材料来源",
+                    "符合产品标准", "标志出入库台账", "无转让、伪造、冒用"},
+    .result_names = {"未发现问题", "责令限期整改", "无法取得联系", "拒绝检查", "其他"},
+    .check_marks = {"合格", "不合格", "不涉及"},
 };
 
 static const web_supervision_text_t supervision_en = {
@@ -548,6 +558,17 @@ static const web_supervision_text_t supervision_en = {
     .uscc = "USCC",
     .product = "Product",
     .published = "Published",
+    .record = "Record an inspection",
+    .draw_id = "Draw no. (optional)",
+    .operator_id = "Operator no.",
+    .product_id = "Product no. (optional)",
+    .inspector_ids = "Inspector nos. (comma-separated, two or more)",
+    .checks = "Checklist",
+    .check_names = {"Mark printed with the USCC", "Use within the approved scope",
+                    "Raw material source", "Conformity to the standard", "Label in/out records",
+                    "No transfer or counterfeiting"},
+    .result_names = {"No problem", "Rectify by a date", "Cannot be contacted", "Refused", "Other"},
+    .check_marks = {"Pass", "Fail", "Not applicable"},
 };
 
 const web_supervision_text_t *web_supervision_text(web_lang_t lang)

@@ -90,6 +90,10 @@ typedef struct {
     const char *inspections_title, *date, *body, *result, *rectify_by, *publish, *publish_hint;
     const char *items_title, *legal_basis, *inspectors_title, *name, *cert_no, *field;
     const char *conflicts, *operator_name, *uscc, *product, *published;
+    const char *record, *draw_id, *operator_id, *product_id, *inspector_ids, *checks;
+    const char *check_names[6];  /* as gi_check_keys */
+    const char *result_names[5]; /* as gi_inspection_results */
+    const char *check_marks[3];  /* pass fail na */
 } web_supervision_text_t;
 
 const web_supervision_text_t *web_supervision_text(web_lang_t lang);

@@ -369,6 +369,110 @@ static int inspection_row(json_t *v, void *arg)
     return 0;
 }
 
+/* The form that records an inspection (regulators). */
+static void inspection_form(page_t *pg, web_buf_t *b)
+{
+    const web_supervision_text_t *w = words(pg);
+    static const char *const marks[] = {"pass", "fail", "na"};
+    char today[GI_DATE_LEN + 1];
+    gi_date_of(pg->ctx->now, today);
+    web_html(b,
+             "<form method=\"post\" action=\"/admin/supervision/inspections?lang=%s\" "
+             "class=\"card\"><h2>%s</h2>",
+             pg->t->param, w->record);
+    portal_csrf_field(pg, b);
+    web_html(b,
+             "<label for=\"operator_id\">%s</label><input id=\"operator_id\" "
+             "name=\"operator_id\" inputmode=\"numeric\" maxlength=\"18\" required>"
+             "<label for=\"product_id\">%s</label><input id=\"product_id\" "
+             "name=\"product_id\" inputmode=\"numeric\" maxlength=\"18\">"
+             "<label for=\"draw_id\">%s</label><input id=\"draw_id\" name=\"draw_id\" "
+             "inputmode=\"numeric\" maxlength=\"18\">"
+             "<label for=\"body\">%s</label><input id=\"body\" name=\"body\" "
+             "maxlength=\"100\" required>"
+             "<label for=\"date\">%s</label><input id=\"date\" name=\"date\" type=\"date\" "
+             "value=\"%s\" required>"
+             "<label for=\"inspectors\">%s</label><input id=\"inspectors\" "
+             "name=\"inspectors\" maxlength=\"160\" required>"
+             "<fieldset><legend>%s</legend>",
+             w->operator_id, w->product_id, w->draw_id, w->body, w->date, today, w->inspector_ids,
+             w->checks);
+    for (int i = 0; i < DB_CHECKS; i++) {
+        web_html(b, "<label for=\"%s\">%s</label><select id=\"%s\" name=\"%s\">", gi_check_keys[i],
+                 w->check_names[i], gi_check_keys[i], gi_check_keys[i]);
+        for (int k = 0; k < 3; k++)
+            web_html(b, "<option value=\"%s\"%s>%s</option>", marks[k], k == 2 ? " selected" : "",
+                     w->check_marks[k]);
+        web_buf_puts(b, "</select>");
+    }
+    web_html(b,
+             "</fieldset><label for=\"result\">%s</label><select id=\"result\" "
+             "name=\"result\">",
+             w->result);
+    for (int k = 0; gi_inspection_results[k]; k++)
+        web_html(b, "<option value=\"%s\">%s</option>", gi_inspection_results[k],
+                 w->result_names[k]);
+    web_html(b,
+             "</select><label for=\"rectify_by\">%s</label><input id=\"rectify_by\" "
+             "name=\"rectify_by\" type=\"date\"><label for=\"note\">%s</label>"
+             "<textarea id=\"note\" name=\"note\" maxlength=\"300\"></textarea>"
+             "<button type=\"submit\">%s</button></form>",
+             w->rectify_by, pg->p->note, w->record);
+}
+
+/* An optional id field: 0 when empty; -1 when not an id. */
+static int field_id(page_t *pg, const char *name, int64_t *out)
+{
+    const char *v = portal_field(pg, name);
+    *out = 0;
+    return v[0] && gi_parse_id(v, out) != 0 ? -1 : 0;
+}
+
+/* POST /admin/supervision/inspections */
+static void inspection_post(page_t *pg)
+{
+    gi_inspection_input_t in = {0};
+    int64_t ids[GI_DRAW_INSPECTORS_MAX + 1], id = 0;
+    gi_error_t err;
+    gi_ctx_t ctx = *pg->ctx;
+    ctx.actor = pg->actor;
+    gi_err_t rc = GI_OK;
+    if (field_id(pg, "operator_id", &in.operator_id) != 0 || in.operator_id == 0 ||
+        field_id(pg, "product_id", &in.product_id) != 0 ||
+        field_id(pg, "draw_id", &in.draw_id) != 0)
+        rc = gi_fail(&err, GI_EINVAL, "operator, product and draw: record numbers");
+    const char *list = portal_field(pg, "inspectors");
+    while (rc == GI_OK && *list) {
+        char one[24];
+        size_t n = strcspn(list, ", ");
+        if (n == 0) {
+            list++;
+            continue;
+        }
+        if (in.ninspectors > GI_DRAW_INSPECTORS_MAX || n >= sizeof one) {
+            rc = gi_fail(&err, GI_EINVAL, "inspectors: 2 to %d record numbers",
+                         GI_DRAW_INSPECTORS_MAX);
+            break;
+        }
+        memcpy(one, list, n);
+        one[n] = '\0';
+        if (gi_parse_id(one, &ids[in.ninspectors++]) != 0)
+            rc = gi_fail(&err, GI_EINVAL, "inspectors: record numbers");
+        list += n;
+    }
+    for (int i = 0; i < DB_CHECKS; i++)
+        in.checks[i] = portal_field(pg, gi_check_keys[i]);
+    in.inspectors = ids;
+    in.body = portal_field(pg, "body");
+    in.date = portal_field(pg, "date");
+    in.result = portal_field(pg, "result");
+    in.rectify_by = portal_field(pg, "rectify_by");
+    in.note = portal_field(pg, "note");
+    if (rc == GI_OK)
+        rc = gi_inspection_add(&ctx, &pg->account, &in, &id, &err);
+    portal_after_change(pg, rc, &err, "/admin/supervision/inspections");
+}
+
 static void inspections_page(page_t *pg)
 {
     const web_supervision_text_t *w = words(pg);
@@ -396,6 +500,7 @@ static void inspections_page(page_t *pg)
                  "type=\"number\" min=\"2000\" max=\"2999\" value=\"%s\" required>"
                  "<button type=\"submit\">%s</button><small>%s</small></form>",
                  w->year, today, w->publish, w->publish_hint);
+        inspection_form(pg, &b);
     }
     const char *headings[] = {"#",     w->date,   w->body,       w->operator_name,
                               w->uscc, w->result, w->rectify_by, w->published};
@@ -446,6 +551,7 @@ const portal_route_t portal_supervision_routes[] = {
     {"GET", "/admin/supervision/draws/{id}", PORTAL_DESK, draw_page, NULL},
     {"POST", "/admin/supervision/draws", PORTAL_DESK, draw_post, NULL},
     {"GET", "/admin/supervision/inspections", PORTAL_DESK, inspections_page, NULL},
+    {"POST", "/admin/supervision/inspections", PORTAL_DESK, inspection_post, NULL},
     {"POST", "/admin/supervision/publish", PORTAL_DESK, publish_post, NULL},
 };
 const size_t portal_supervision_route_count =

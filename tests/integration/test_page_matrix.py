@@ -205,6 +205,16 @@ def matrix(ids):
         ("/admin/supervision/draws", "/admin/supervision/draws",
          {"ratios": "A:0,B:100,C:100,D:100", "inspectors": "2"},
          dict(change, **{"*": "400", "auditor": "400"})),
+        # demo inspectors 1 and 2 belong to the province's office, outside the city's
+        ("/admin/supervision/inspections", "/admin/supervision/inspections",
+         dict({"operator_id": "1", "body": "自治区知识产权局", "date": time.strftime("%Y-%m-%d"),
+               "inspectors": "1, 2", "result": "no_problem", "rectify_by": "", "note": ""},
+              **{k: "pass" for k in ("mark_uscc", "scope_use", "raw_material", "standard",
+                                     "label_records", "transfer")}),
+         dict(change, city="404")),
+        ("/admin/supervision/inspections", "/admin/supervision/inspections",
+         {"operator_id": "-1", "body": "x", "date": "2026-01-01", "inspectors": "1,2",
+          "result": "no_problem"}, dict(change, **{"*": "400", "auditor": "400"})),
         # a download that records the publication date
         ("/admin/supervision/publish", "/admin/supervision/publish",
          {"year": time.strftime("%Y")}, dict(change, **{"*": "file"})),
