@@ -189,6 +189,20 @@ def check_inspections(t, s, w, tokens, draw):
     status, one, _ = call(s, "GET", "supervision/inspections/%d" % iid, tokens["aud"])
     t.check(status == 200 and len(one["evidence"]) == 1 and len(one["inspectors"]) == 2,
             "the inspection lists its inspectors and evidence", status)
+    for field, value, why in (("body", "局" * 101, "an overlong body"),
+                              ("body", "\u202e局", "a bidi override"),
+                              ("note", "x\u0000y", "a NUL"),
+                              ("operator_id", 10 ** 18, "a huge operator id"),
+                              ("date", "2026-02-30", "no such date")):
+        before = w.sql(".dump")
+        status, _, _ = call(s, "POST", "supervision/inspections", reg, dict(body, **{field: value}))
+        t.check(status in (400, 404), "an inspection with %s is refused" % why, status)
+        t.check(w.sql(".dump") == before, "an inspection with %s changes nothing" % why)
+    raw = b'{"operator_id": 1, "body": "\xff\xfe"}'
+    status, _, _ = s.request("POST", "/api/v1/supervision/inspections", body=raw,
+                             headers={"Authorization": "Bearer " + reg,
+                                      "Content-Type": "application/json"})
+    t.check(status == 400, "a body that is not UTF-8: 400", status)
     bad = dict(body, result="fine")
     status, _, _ = call(s, "POST", "supervision/inspections", reg, bad)
     t.check(status == 400, "a result outside the list: 400", status)
