@@ -908,6 +908,47 @@ gi_err_t gi_evidence_add(const gi_ctx_t *ctx, const db_account_t *a, int64_t ins
     return rc;
 }
 
+gi_err_t gi_evidence_get(const gi_ctx_t *ctx, const db_account_t *a, int64_t id, json_t **out,
+                         gi_error_t *err)
+{
+    db_evidence_t e;
+    gi_err_t rc = may_read(a, err);
+    if (rc != GI_OK)
+        return rc;
+    unsigned char *data = malloc(GI_EVIDENCE_MAX);
+    size_t b64len = sodium_base64_ENCODED_LEN(GI_EVIDENCE_MAX, sodium_base64_VARIANT_ORIGINAL);
+    char *b64 = malloc(b64len);
+    db_inspection_t *in = malloc(sizeof *in);
+    db_err_t drc = DB_OK;
+    if (!data || !b64 || !in)
+        rc = gi_fail(err, GI_ENOMEM, "out of memory");
+    if (rc == GI_OK && (drc = db_evidence_get(ctx->db, id, &e, data, GI_EVIDENCE_MAX)) == DB_OK)
+        drc = db_inspection_get(ctx->db, e.inspection_id, in);
+    if (rc == GI_OK && drc == DB_ENOTFOUND)
+        rc = gi_fail(err, GI_ENOTFOUND, "no evidence %lld", (long long)id);
+    else if (rc == GI_OK && drc != DB_OK)
+        rc = gi_db_fail(ctx->db, drc, err);
+    if (rc == GI_OK) {
+        gi_subject_t s = {in->operator_region, in->operator_id};
+        rc = gi_access(a, GI_ACT_READ, &s, err);
+    }
+    if (rc == GI_OK && (e.size < 1 || e.size > GI_EVIDENCE_MAX))
+        rc = gi_fail(err, GI_EIO, "evidence %lld: a stored size out of bounds", (long long)id);
+    if (rc == GI_OK) {
+        sodium_bin2base64(b64, b64len, data, (size_t)e.size, sodium_base64_VARIANT_ORIGINAL);
+        *out = json_pack("{s:I, s:I, s:s, s:s, s:I, s:I, s:s}", "id", (json_int_t)e.id,
+                         "inspection_id", (json_int_t)e.inspection_id, "name", e.name,
+                         "content_type", e.content_type, "size", (json_int_t)e.size, "at",
+                         (json_int_t)e.at, "data", b64);
+        if (!*out)
+            rc = gi_fail(err, GI_ENOMEM, "out of memory");
+    }
+    free(in);
+    free(b64);
+    free(data);
+    return rc;
+}
+
 /* --- publication --------------------------------------------------------------------------- */
 
 typedef struct {

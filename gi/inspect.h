@@ -108,6 +108,10 @@ json_t *gi_inspection_json(const db_inspection_t *in);
 gi_err_t gi_evidence_add(const gi_ctx_t *ctx, const db_account_t *a, int64_t inspection_id,
                          const char *name, const void *data, size_t len, int64_t *id,
                          gi_error_t *err);
+/* One evidence file as JSON, its bytes in base64 ("data"), for those who may read its
+ * inspection. */
+gi_err_t gi_evidence_get(const gi_ctx_t *ctx, const db_account_t *a, int64_t id, json_t **out,
+                         gi_error_t *err);
 /* The content type of data by its first bytes, or NULL when not one allowed. */
 const char *gi_evidence_type(const void *data, size_t len);
 

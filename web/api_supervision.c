@@ -13,6 +13,7 @@
  * supervision/draws/{id}   POST supervision/draws (the plan, "seed") GET
  * supervision/inspections?year=  GET supervision/inspections/{id}  POST supervision/inspections
  *     POST supervision/inspections/{id}/evidence {"name", "data": base64}
+ *     GET  supervision/evidence/{id}: the file, its bytes in base64 ("data")
  *     POST supervision/publish {"year"}: {"csv": ..., "inspections": N}
  */
 #include "web/api_internal.h"
@@ -390,6 +391,14 @@ static void post_evidence(call_t *c, int64_t inspection)
     json_decref(doc);
 }
 
+static void get_evidence(call_t *c, int64_t id)
+{
+    json_t *doc = NULL;
+    gi_error_t err;
+    gi_err_t rc = gi_evidence_get(c->ctx, &c->account, id, &doc, &err);
+    answer_gi(c, rc, &err, 200, doc);
+}
+
 static void post_publish(call_t *c)
 {
     static const char *const fields[] = {"year", NULL};
@@ -459,6 +468,7 @@ void api_supervision(call_t *c, const char *path)
     ROUTE(strcmp(name, "inspections") == 0 && one, get, "GET, HEAD", get_inspections(c, id))
     ROUTE(strcmp(name, "inspections") == 0 && id && strcmp(action, "evidence") == 0, post, "POST",
           post_evidence(c, id))
+    ROUTE(strcmp(name, "evidence") == 0 && one, get, "GET, HEAD", get_evidence(c, id))
     ROUTE(strcmp(name, "publish") == 0 && bare, post, "POST", post_publish(c))
     if ((strcmp(name, "draws") == 0 || strcmp(name, "inspections") == 0) && bare) {
         int draws = name[0] == 'd';

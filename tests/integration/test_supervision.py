@@ -178,6 +178,15 @@ def check_inspections(t, s, w, tokens, draw):
     status, ev, _ = call(s, "POST", "supervision/inspections/%d/evidence" % iid, reg,
                          {"name": "photo.png", "data": base64.b64encode(PNG).decode()})
     t.check(status == 201 and ev["size"] == len(PNG), "evidence is attached", status)
+    eid = (ev or {}).get("id", 0)
+    status, got, _ = call(s, "GET", "supervision/evidence/%d" % eid, tokens["aud"])
+    t.check(status == 200 and base64.b64decode(got["data"]) == PNG
+            and got["content_type"] == "image/png", "the evidence file comes back whole", status)
+    for who, want in (("coop", 403), ("city", 404 if target["operator_id"] != 1 else 200)):
+        status, _, _ = call(s, "GET", "supervision/evidence/%d" % eid, tokens[who])
+        t.check(status == want, "evidence read by %s: %d" % (who, want), status)
+    status, _, _ = call(s, "GET", "supervision/evidence/999999", reg)
+    t.check(status == 404, "no such evidence: 404", status)
     for name, data, why in (("x.png", b"MZ\x90\x00 not an image", "a file of another type"),
                             ("../x.png", PNG, "a path in the name")):
         status, _, _ = call(s, "POST", "supervision/inspections/%d/evidence" % iid, reg,

@@ -698,6 +698,14 @@ static void test_evidence(void)
     CHECK(got.size == (int64_t)sizeof png && memcmp(back, png, sizeof png) == 0);
     CHECK_STR(got.content_type, "image/png");
     CHECK(testdb_int(&w.t, "SELECT count(*) FROM inspection_evidence") == 2);
+    json_t *file = NULL;
+    CHECK(gi_evidence_get(&w.t.ctx, &auditor, 1, &file, &e) == GI_OK);
+    CHECK_STR(json_string_value(json_object_get(file, "content_type")), "image/png");
+    CHECK_STR(json_string_value(json_object_get(file, "data")), "iVBORw0KGgoAAAAN");
+    json_decref(file);
+    CHECK(gi_evidence_get(&w.t.ctx, &city, 1, &file, &e) == GI_ENOTFOUND);
+    CHECK(gi_evidence_get(&w.t.ctx, &op_account, 1, &file, &e) == GI_EFORBIDDEN);
+    CHECK(gi_evidence_get(&w.t.ctx, &reg, 99, &file, &e) == GI_ENOTFOUND);
     testdb_close(&w.t);
 }
 
