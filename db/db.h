@@ -611,6 +611,174 @@ typedef int (*db_usage_obligation_fn)(const db_usage_obligation_t *o, void *arg)
 db_err_t db_usage_obligations(db_t *db, const char *region, int64_t operator_id, int64_t before,
                               db_usage_obligation_fn fn, void *arg);
 
+/* --- supervision: the facts of credit classes, registers, draws, inspections ---- */
+
+/* The dated facts a credit class is derived from (gi/grade.c weighs them). */
+typedef enum {
+    DB_FACT_REPORT_FOUNDED,        /* consumer reports on its labels whose latest finding
+                                      by `to` is 'founded', found in (from, to] */
+    DB_FACT_VOID_SCANNED,          /* its voided labels scanned in (from, to], one per code */
+    DB_FACT_NOT_ACTIVATED_SCANNED, /* its labels scanned before activation, one per code */
+    DB_FACT_OVER_SCANNED,          /* its labels first scanned in (from, to] by more than
+                                      param distinct clients (ref_id the clients) */
+    DB_FACT_SUSPENDED,             /* suspensions of its authorisations in (from, to] */
+    DB_FACT_IDLE,                  /* authorisations approved by `from`, in force on to_date,
+                                      not revoked by `to`, without a batch issued in (from, to] */
+    DB_FACT_INSPECTION,            /* inspections dated in (from_date, to_date] and recorded
+                                      by `to` (ref their result, detail the transfer check) */
+    DB_FACT_COUNT
+} db_fact_kind_t;
+
+typedef struct {
+    int64_t operator_id;   /* 0: every operator inside region */
+    const char *region;    /* a GB/T 2260 prefix of operators' regions, "" everywhere */
+    int64_t from, to;      /* (from, to], Unix seconds */
+    const char *from_date; /* the same as YYYY-MM-DD (China Standard Time) */
+    const char *to_date;
+    int64_t param; /* DB_FACT_OVER_SCANNED: the distinct clients threshold */
+} db_fact_query_t;
+
+typedef struct {
+    int64_t operator_id;
+    int64_t ref_id;     /* the report, event, authorisation or inspection; clients */
+    const char *ref;    /* a code, a reason, a product, an inspection's result */
+    const char *detail; /* an inspection's transfer-or-counterfeiting check, else "" */
+    int64_t at;         /* when the fact happened (0 for dated records: see ref) */
+} db_fact_t;
+typedef int (*db_fact_fn)(const db_fact_t *f, void *arg);
+/* Hands each fact of kind that q names to fn, by operator. */
+db_err_t db_facts(db_t *db, db_fact_kind_t kind, const db_fact_query_t *q, db_fact_fn fn,
+                  void *arg);
+
+db_err_t db_report_finding_insert(db_t *db, int64_t report_id, const char *outcome, int64_t at,
+                                  const char *actor, const char *note, int64_t *id);
+
+typedef struct {
+    int64_t id;
+    int64_t operator_id;
+    char class_name[16]; /* "" withdraws an earlier import */
+    char as_of[12];
+    char source[DB_TEXT];
+    int64_t at;
+    char actor[96];
+} db_grade_import_t;
+db_err_t db_grade_import_insert(db_t *db, db_grade_import_t *g); /* sets g->id */
+/* The import in force on date for each operator (operator_id, or every one inside
+ * region when 0): the latest as_of on or before date among those stored by t. */
+typedef int (*db_grade_import_fn)(const db_grade_import_t *g, void *arg);
+db_err_t db_grade_imports(db_t *db, int64_t operator_id, const char *region, const char *date,
+                          int64_t t, db_grade_import_fn fn, void *arg);
+
+/* Operators inside region by id; with in_force_only, those holding an authorisation
+ * approved and in force on date (the mark's users, a draw's population). */
+db_err_t db_supervised_operators(db_t *db, const char *region, int in_force_only, const char *date,
+                                 db_operator_fn fn, void *arg);
+/* Operators inspected by office (exactly that office) with a date in [from, to]. */
+typedef int (*db_id_fn)(int64_t id, void *arg);
+db_err_t db_inspected_operators(db_t *db, const char *office, const char *from_date,
+                                const char *to_date, db_id_fn fn, void *arg);
+
+typedef struct {
+    int64_t id;
+    char checklist_key[32];
+    char name[DB_TEXT];
+    char legal_basis[512];
+    int64_t created_at;
+} db_inspection_item_t;
+db_err_t db_inspection_item_insert(db_t *db, db_inspection_item_t *it); /* sets it->id */
+typedef int (*db_inspection_item_fn)(const db_inspection_item_t *it, void *arg);
+db_err_t db_inspection_item_list(db_t *db, db_inspection_item_fn fn, void *arg);
+
+typedef struct {
+    int64_t id;
+    char name[DB_TEXT];
+    char cert_no[64];
+    char field[DB_TEXT];
+    char region_code[8];
+    int active;
+    int64_t created_at;
+} db_inspector_t;
+db_err_t db_inspector_insert(db_t *db, db_inspector_t *in); /* sets in->id; DB_EEXISTS */
+db_err_t db_inspector_get(db_t *db, int64_t id, db_inspector_t *out);
+/* Inspectors whose office lies inside region (a prefix), by id. */
+typedef int (*db_inspector_fn)(const db_inspector_t *in, void *arg);
+db_err_t db_inspector_list(db_t *db, const char *region, db_inspector_fn fn, void *arg);
+/* DB_EEXISTS when the conflict is declared already. */
+db_err_t db_inspector_conflict_insert(db_t *db, int64_t inspector_id, int64_t operator_id,
+                                      const char *reason, int64_t at);
+/* Declared conflicts of inspectors inside region, by inspector and operator. */
+typedef int (*db_conflict_fn)(int64_t inspector_id, int64_t operator_id, const char *reason,
+                              void *arg);
+db_err_t db_inspector_conflicts(db_t *db, const char *region, db_conflict_fn fn, void *arg);
+
+typedef struct {
+    int64_t id;
+    int64_t at;
+    const char *actor;
+    const char *office;
+    int64_t year;
+    const char *plan;       /* JSON */
+    const char *population; /* JSON */
+    const char *seed;       /* 64 hex digits */
+    const char *result;     /* JSON */
+} db_draw_t;
+db_err_t db_draw_insert(db_t *db, const db_draw_t *d, int64_t *id);
+/* Draws of offices inside region (a prefix; a draw of office "" only for region ""
+ * or a province), newest first; id non-zero: that draw only. */
+typedef int (*db_draw_fn)(const db_draw_t *d, void *arg);
+db_err_t db_draw_list(db_t *db, int64_t id, const char *region, db_page_t page, db_draw_fn fn,
+                      void *arg);
+
+#define DB_CHECKS 6 /* mark_uscc, scope_use, raw_material, standard, label_records, transfer */
+typedef struct {
+    int64_t id;
+    int64_t draw_id; /* 0 when not from a draw */
+    int64_t operator_id;
+    int64_t product_id; /* 0 when none */
+    char office[8];
+    char body[DB_TEXT];
+    char inspected_on[12];
+    char checks[DB_CHECKS][8]; /* pass | fail | na */
+    char result[16];
+    char rectify_by[12];
+    char note[1024];
+    int64_t created_at;
+    char actor[96];
+    int64_t published_at; /* 0 when never */
+    /* filled by reads */
+    char operator_name[DB_TEXT];
+    char operator_uscc[20];
+    char operator_region[8];
+    char product_name[DB_TEXT];
+} db_inspection_t;
+db_err_t db_inspection_insert(db_t *db, db_inspection_t *in); /* sets in->id */
+db_err_t db_inspection_add_inspector(db_t *db, int64_t inspection_id, int64_t inspector_id);
+db_err_t db_inspection_get(db_t *db, int64_t id, db_inspection_t *out);
+/* Inspections of operators inside region dated in [from, to] ("" open), of one
+ * operator when operator_id, by date and id. */
+typedef int (*db_inspection_fn)(const db_inspection_t *in, void *arg);
+db_err_t db_inspection_list(db_t *db, const char *region, int64_t operator_id,
+                            const char *from_date, const char *to_date, db_page_t page,
+                            db_inspection_fn fn, void *arg);
+/* Notes the publication time of an inspection not published before. */
+db_err_t db_inspection_set_published(db_t *db, int64_t id, int64_t at);
+db_err_t db_inspection_inspectors(db_t *db, int64_t inspection_id, db_inspector_fn fn, void *arg);
+
+typedef struct {
+    int64_t id;
+    int64_t inspection_id;
+    char name[DB_TEXT];
+    char content_type[32];
+    int64_t size;
+    int64_t at;
+    char actor[96];
+} db_evidence_t;
+db_err_t db_evidence_insert(db_t *db, db_evidence_t *e, const void *data); /* sets e->id */
+typedef int (*db_evidence_fn)(const db_evidence_t *e, void *arg);
+db_err_t db_evidence_list(db_t *db, int64_t inspection_id, db_evidence_fn fn, void *arg);
+/* Reads one file: its record and its bytes (up to cap; e->size tells the length). */
+db_err_t db_evidence_get(db_t *db, int64_t id, db_evidence_t *e, void *data, size_t cap);
+
 /* --- accounts, tokens, sessions -------------------------------------------------- */
 
 typedef struct {
@@ -715,7 +883,7 @@ db_err_t db_claim_fill(db_t *db, db_t *src);
 
 /* The tables of a database, in an order in which each comes after those it
  * refers to: the register's, then the scans'. */
-#define DB_TABLES 21
+#define DB_TABLES 30
 
 typedef struct {
     const char *table; /* "product", ..., "scans.scan_client" */

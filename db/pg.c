@@ -28,7 +28,7 @@
 #define STR_(x)              #x
 #define STR(x)               STR_(x)
 #define STATEMENT_TIMEOUT_MS 30000
-#define MAX_PARAMS           16
+#define MAX_PARAMS           24
 #define SCHEMA_LOCK          7365346907 /* advisory lock held while migrating */
 
 typedef struct {

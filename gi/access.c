@@ -17,6 +17,7 @@ static const char *const action_names[GI_ACT_COUNT] = {
     [GI_ACT_OVERSEE] = "oversee (audit log, figures, scans)",
     [GI_ACT_USAGE_FILE] = "file use reports",
     [GI_ACT_USAGE_DECIDE] = "accept or return use reports",
+    [GI_ACT_SUPERVISE] = "supervise (inspections, draws, credit classes)",
 };
 
 const char *gi_action_name(gi_action_t action)

@@ -35,6 +35,7 @@ typedef enum {
     GI_ACT_OVERSEE,       /* read the audit log, figures and scans */
     GI_ACT_USAGE_FILE,    /* file a use report (an operator its own; a regulator a paper one) */
     GI_ACT_USAGE_DECIDE,  /* accept or return a use report */
+    GI_ACT_SUPERVISE,     /* inspections, draws, findings and imported credit classes */
     GI_ACT_COUNT
 } gi_action_t;
 

@@ -470,14 +470,17 @@ static gi_err_t cmd_demo(cli_t *cli, const cli_command_t *cmd, gi_error_t *err)
     if (rc != GI_OK)
         return rc;
     if (cli->json)
-        return cli_print_json(json_pack("{s:i, s:i, s:i, s:i}", "products", sum.products,
+        return cli_print_json(json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}", "products", sum.products,
                                         "operators", sum.operators, "authorisations",
-                                        sum.authorisations, "use_reports", sum.use_reports),
+                                        sum.authorisations, "use_reports", sum.use_reports,
+                                        "inspectors", sum.inspectors, "inspections",
+                                        sum.inspections),
                               err);
     char shown[1024];
     db_target_shown(cli->db_path, shown, sizeof shown);
-    printf("demo data loaded into %s: %d GI products, %d operators, %d authorisations\n", shown,
-           sum.products, sum.operators, sum.authorisations);
+    printf("demo data loaded into %s: %d GI products, %d operators, %d authorisations, "
+           "%d inspectors, %d inspections of one draw\n",
+           shown, sum.products, sum.operators, sum.authorisations, sum.inspectors, sum.inspections);
     if (sum.use_reports)
         printf("with two closed years of labels and %d use reports\n", sum.use_reports);
     return GI_OK;

@@ -8,6 +8,7 @@
  */
 #include "gi/cli.h"
 #include "gi/usage.h"
+#include "gi/inspect.h"
 #include "web/client.h"
 #include "web/web.h"
 
@@ -44,6 +45,10 @@ static const cli_opt_t serve_opts[] = {
     {"db-read", "URI",
      "a read-only PostgreSQL standby (streaming replica) where consumers' verifications look "
      "labels up first; a label it does not have yet is looked up in --db (default: none)"},
+    {"grade-classes", "SET",
+     "credit classes by risk with the points each takes (default " GI_GRADE_CLASSES_DEFAULT ")"},
+    {"draw-ratios", "SET",
+     "percent of each class an inspection draw takes (default " GI_DRAW_RATIOS_DEFAULT ")"},
     {"target", "N",
      "operators using the mark the province aims at (default 1000, env "
      "GIMARK_TARGET)"},
@@ -188,6 +193,13 @@ static gi_err_t read_config(const cli_t *cli, const cli_command_t *cmd, web_conf
     cfg->repeat_window_s = window;
     cfg->reports_per_hour = reports;
     cfg->target = target;
+    if ((rc = gi_grade_config_parse(cli_opt_or(cli, cmd, "grade-classes", GI_GRADE_CLASSES_DEFAULT),
+                                    threshold, &cfg->grades, err)) != GI_OK)
+        return rc;
+    gi_draw_plan_t probe = {0};
+    cfg->draw_ratios = cli_opt_or(cli, cmd, "draw-ratios", GI_DRAW_RATIOS_DEFAULT);
+    if ((rc = gi_draw_ratios_parse(cfg->draw_ratios, &cfg->grades, &probe, err)) != GI_OK)
+        return rc;
     cfg->report_period = gi_usage_period_setting(cli_opt_or(cli, cmd, "report-period", "yearly"));
     if (cfg->report_period < 0)
         return gi_fail(err, GI_EINVAL, "--report-period must be yearly, half-year or quarter");

@@ -11,6 +11,7 @@
 #include "gi/demo.h"
 #include "gi/batch.h"
 #include "gi/households.h"
+#include "gi/inspect.h"
 #include "gi/registry.h"
 #include "gi/usage.h"
 
@@ -112,6 +113,90 @@ static gi_err_t load_auth(const gi_ctx_t *ctx, int64_t op_id, int64_t product_id
         return rc;
     return gi_auth_transition(ctx, a.id, GI_AUTH_SUSPEND, "demo data: inspection pending", "", NULL,
                               err);
+}
+
+/* The registers of random inspections and one round of them: the six checklist items with
+ * their legal basis, four inspectors (one with a declared conflict), a draw with a fixed seed
+ * and inspections of the operators in force. */
+static const struct {
+    const char *key, *name, *basis;
+} demo_items[] = {
+    {"mark_uscc", "专用标志与统一社会信用代码同时标注",
+     "《地理标志专用标志使用管理办法（试行）》关于合法使用人标示专用标志的规定"},
+    {"scope_use", "在核准的产品和地域范围内使用专用标志",
+     "《地理标志专用标志使用管理办法（试行）》；《地理标志产品保护规定》"},
+    {"raw_material", "原材料来源于地理标志保护地域范围", "《地理标志产品保护规定》；产品标准"},
+    {"standard", "产品符合地理标志产品标准或质量技术要求", "《地理标志产品保护规定》；产品标准"},
+    {"label_records", "专用标志印制、领用、使用台账", "《地理标志专用标志使用管理办法（试行）》"},
+    {"transfer", "无擅自转让、伪造、冒用专用标志行为",
+     "《地理标志专用标志使用管理办法（试行）》；《中华人民共和国商标法》"},
+};
+
+static const struct {
+    const char *name, *cert, *field, *region;
+} demo_inspectors[] = {
+    {"黄检查（演示）", "GX-ZF-45-0001", "知识产权", "450100"},
+    {"韦检查（演示）", "GX-ZF-45-0002", "知识产权", "450100"},
+    {"陆检查（演示）", "GX-ZF-45-0003", "市场监管", "451000"},
+    {"莫检查（演示）", "GX-ZF-45-0004", "市场监管", "451000"},
+};
+
+#define DEMO_SEED "6769206d61726b2064656d6f20647261772c2066697865642073656564202121"
+
+static gi_err_t load_supervision(const gi_ctx_t *ctx, const int64_t *operator_ids,
+                                 const int64_t *product_ids, gi_demo_summary_t *out,
+                                 gi_error_t *err)
+{
+    static const db_account_t office = {.username = "demo", .role = "regulator"};
+    gi_grade_config_t cfg;
+    gi_draw_plan_t plan = {.inspectors_per_target = 2, .exclude_inspected = 1};
+    int64_t insp[4], id = 0;
+    json_t *draw = NULL;
+    gi_err_t rc = gi_grade_config_parse(GI_GRADE_CLASSES_DEFAULT, 10, &cfg, err);
+    for (size_t i = 0; rc == GI_OK && i < sizeof demo_items / sizeof demo_items[0]; i++)
+        rc = gi_item_add(ctx, &office, demo_items[i].key, demo_items[i].name, demo_items[i].basis,
+                         &id, err);
+    for (size_t i = 0; rc == GI_OK && i < 4; i++, out->inspectors++)
+        rc = gi_inspector_add(ctx, &office, demo_inspectors[i].name, demo_inspectors[i].cert,
+                              demo_inspectors[i].field, demo_inspectors[i].region, &insp[i], err);
+    if (rc == GI_OK)
+        rc = gi_inspector_conflict(ctx, &office, insp[3], operator_ids[0], "演示：近亲属任职", err);
+    if (rc == GI_OK)
+        rc = gi_draw_ratios_parse("A:100,B:100,C:100,D:100", &cfg, &plan, err);
+    if (rc == GI_OK)
+        rc = gi_draw(ctx, &office, &cfg, &plan, DEMO_SEED, 0, &draw, &id, err);
+    size_t i;
+    json_t *t;
+    json_array_foreach(rc == GI_OK ? json_object_get(draw, "result") : NULL, i, t)
+    {
+        json_t *who = json_object_get(t, "inspectors");
+        int64_t pair[2] = {json_integer_value(json_array_get(who, 0)),
+                           json_integer_value(json_array_get(who, 1))};
+        int64_t op = json_integer_value(json_object_get(t, "operator_id"));
+        int first = op == operator_ids[0];
+        gi_inspection_input_t in = {
+            id,
+            op,
+            first ? product_ids[1] : product_ids[2],
+            "广西壮族自治区知识产权局（演示）",
+            "",
+            {"pass", "pass", "pass", "pass", first ? "pass" : "fail", "pass"},
+            first ? "no_problem" : "rectify",
+            "",
+            first ? "" : "台账缺失，责令补建",
+            pair,
+            2};
+        char today[GI_DATE_LEN + 1], by[GI_DATE_LEN + 1];
+        gi_date_of(ctx->now, today);
+        gi_date_of(ctx->now + 30 * 86400, by);
+        in.date = today;
+        if (!first)
+            in.rectify_by = by;
+        if (rc == GI_OK && (rc = gi_inspection_add(ctx, &office, &in, NULL, err)) == GI_OK)
+            out->inspections++;
+    }
+    json_decref(draw);
+    return rc;
 }
 
 /* --- history: two closed years of labels and use reports ------------------------------------ */
@@ -266,8 +351,8 @@ static gi_err_t load_all(const gi_ctx_t *ctx, int history, gi_demo_summary_t *ou
             return rc;
         out->producers++;
     }
-    if (!history)
-        return GI_OK;
+    if ((rc = load_supervision(ctx, operator_ids, product_ids, out, err)) != GI_OK || !history)
+        return rc;
     out->use_reports = (int)(sizeof demo_reports / sizeof demo_reports[0]);
     rc = load_history(ctx, auth_ids, operator_ids, product_ids, tm.year, err);
     for (size_t i = 0; rc == GI_OK && i < sizeof demo_auths / sizeof demo_auths[0]; i++)

@@ -13,6 +13,8 @@ typedef struct {
     int authorisations;
     int use_reports;
     int producers; /* member households and production bases */
+    int inspectors;
+    int inspections; /* of one draw */
 } gi_demo_summary_t;
 
 /* Loads the demo data in one transaction. GI_EREFUSED when the registry

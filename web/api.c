@@ -444,6 +444,10 @@ void web_api_handle(const gi_ctx_t *ctx, const web_api_request_t *rq, web_api_re
         return;
     if (api_households(&c, rq->path, rq->method))
         return;
+    if (strncmp(rq->path, "supervision/", 12) == 0) {
+        api_supervision(&c, rq->path + 12);
+        return;
+    }
     int64_t id;
     char action[16];
     resource_t r = api_resource_of(rq->path, &id, action);

@@ -23,6 +23,7 @@
  *     GET  statistics/output?year=&by=product|region|operator   (web/api_usage.c)
  *     GET  households, bases (?operator= ?product= ?region=)   GET households/{id}, bases/{id}
  *     POST households, bases   GET|POST batches/{id}/allocations (web/api_households.c)
+ *     supervision/...          credit classes, draws, inspections: web/api_supervision.c
  *
  * {id} (and ?operator= ?auth= ...) is a record id in ASCII digits, no sign,
  * space or leading zero (gi_parse_id): any other spelling answers 404 (400
@@ -46,6 +47,7 @@
 #define WEB_API_H
 
 #include "gi/gi.h"
+#include "gi/grade.h"
 #include "web/printfile.h"
 
 #include <stddef.h>
@@ -60,12 +62,14 @@ typedef struct {
     /* a query parameter by name, or NULL */
     const char *(*query)(void *arg, const char *name);
     void *query_arg;
-    const char *base_url;         /* what printed labels point at ("" when not configured) */
-    const label_layout_t *layout; /* print files' default layout, or NULL */
-    web_render_t *render;         /* the render threads of print files */
-    int64_t target;               /* operators using the mark the province aims at */
-    int64_t repeat_threshold;     /* scans of a code above which it is an anomaly */
-    int report_period;            /* use report periods a year (gi/usage.h): 1, 2 or 4 */
+    const char *base_url;            /* what printed labels point at ("" when not configured) */
+    const label_layout_t *layout;    /* print files' default layout, or NULL */
+    web_render_t *render;            /* the render threads of print files */
+    int64_t target;                  /* operators using the mark the province aims at */
+    int64_t repeat_threshold;        /* scans of a code above which it is an anomaly */
+    int report_period;               /* use report periods a year (gi/usage.h): 1, 2 or 4 */
+    const gi_grade_config_t *grades; /* credit classes (gi/grade.h) */
+    const char *draw_ratios;         /* a draw's per-class ratios unless the plan gives them */
 } web_api_request_t;
 
 typedef struct {

@@ -104,4 +104,9 @@ int api_households(call_t *c, const char *path, const char *method);
 /* GET batches/{id}/labels?format=pdf|svg|png|csv|zip and layout choices: the print file. */
 void api_download(call_t *c, int64_t batch_id);
 
+/* --- supervision (web/api_supervision.c) --- */
+
+/* Everything under supervision/ (path is what follows it). */
+void api_supervision(call_t *c, const char *path);
+
 #endif

@@ -167,6 +167,22 @@ typedef struct {
 } web_households_text_t;
 
 const web_households_text_t *web_households_text(web_lang_t lang);
+/* The supervision desk's words (web/portal_supervision.c). */
+typedef struct {
+    const char *nav, *grades_title, *internal, *as_of, *show, *class_name, *points, *derived;
+    const char *imported, *source, *rule, *weight, *facts, *evidence, *window_days;
+    const char *draws_title, *draw, *ratios, *exclude_inspected, *inspectors_per_target, *seed;
+    const char *seed_hint, *office, *year, *targets, *population, *plan, *draw_title;
+    const char *inspections_title, *date, *body, *result, *rectify_by, *publish, *publish_hint;
+    const char *items_title, *legal_basis, *inspectors_title, *name, *cert_no, *field;
+    const char *conflicts, *operator_name, *uscc, *product, *published;
+    const char *record, *draw_id, *operator_id, *product_id, *inspector_ids, *checks;
+    const char *check_names[6];  /* as gi_check_keys */
+    const char *result_names[5]; /* as gi_inspection_results */
+    const char *check_marks[3];  /* pass fail na */
+} web_supervision_text_t;
+
+const web_supervision_text_t *web_supervision_text(web_lang_t lang);
 
 /* The language for a request: lang_param (?lang=, may be NULL) wins when it
  * names a language we have; else the best of accept_language (may be NULL);

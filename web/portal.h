@@ -37,6 +37,7 @@
 #define WEB_PORTAL_H
 
 #include "gi/gi.h"
+#include "gi/grade.h"
 #include "web/form.h"
 #include "web/i18n.h"
 #include "web/printfile.h"
@@ -60,9 +61,11 @@ typedef struct {
     web_render_t *render;         /* the render threads of print files */
     int64_t target;
     int64_t repeat_threshold;
-    int report_period;        /* use report periods a year (gi/usage.h): 1, 2 or 4 */
-    web_loginlimit_t *logins; /* sign-in limits and the hash cap */
-    int64_t now_ms;           /* a monotonic clock for the rate limits */
+    int report_period;               /* use report periods a year (gi/usage.h): 1, 2 or 4 */
+    const gi_grade_config_t *grades; /* credit classes (gi/grade.h) */
+    const char *draw_ratios;         /* a draw's per-class ratios */
+    web_loginlimit_t *logins;        /* sign-in limits and the hash cap */
+    int64_t now_ms;                  /* a monotonic clock for the rate limits */
 } web_portal_request_t;
 
 typedef struct {

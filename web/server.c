@@ -23,6 +23,7 @@
  * answer, so a proxy's pool of idle connections lives by the idle timeout.
  */
 #include "web/web.h"
+#include "gi/inspect.h"
 #include "gi/report.h"
 #include "gi/scan.h"
 #include "gi/verify.h"
@@ -583,7 +584,9 @@ static enum MHD_Result send_api(web_server_t *s, struct MHD_Connection *c, reque
                             .render = s->render,
                             .target = s->cfg.target,
                             .repeat_threshold = s->cfg.repeat_threshold,
-                            .report_period = s->cfg.report_period};
+                            .report_period = s->cfg.report_period,
+                            .grades = &s->cfg.grades,
+                            .draw_ratios = s->cfg.draw_ratios};
     web_api_response_t out;
     gi_ctx_t ctx = {db, "web:api", (int64_t)time(NULL), NULL};
     web_api_handle(&ctx, &in, &out);
@@ -632,6 +635,8 @@ static enum MHD_Result send_portal(web_server_t *s, struct MHD_Connection *c, re
         .target = s->cfg.target,
         .repeat_threshold = s->cfg.repeat_threshold,
         .report_period = s->cfg.report_period,
+        .grades = &s->cfg.grades,
+        .draw_ratios = s->cfg.draw_ratios,
         .logins = s->logins,
         .now_ms = monotonic_ms(),
     };
@@ -1055,6 +1060,10 @@ void web_config_defaults(web_config_t *cfg)
         cfg->track_codes = 100000;
     if (cfg->target <= 0)
         cfg->target = 1000;
+    if (cfg->grades.n == 0)
+        gi_grade_config_parse(GI_GRADE_CLASSES_DEFAULT, cfg->repeat_threshold, &cfg->grades, NULL);
+    if (!cfg->draw_ratios)
+        cfg->draw_ratios = GI_DRAW_RATIOS_DEFAULT;
     if (!cfg->trusted_proxies)
         cfg->trusted_proxies = "";
     if (!cfg->unknown_per_minute)

@@ -17,6 +17,8 @@
 #include "web/render.h"
 
 #include <stddef.h>
+#include "gi/grade.h"
+
 #include <stdint.h>
 
 typedef struct {
@@ -46,6 +48,8 @@ typedef struct {
     const label_layout_t *layout; /* downloads' layout before their choices; NULL: built-in */
     unsigned login_hashes;        /* password checks at once (default: half the threads, >= 1) */
     web_render_config_t render;   /* print files' render threads and size limits */
+    gi_grade_config_t grades;     /* credit classes (n 0: GI_GRADE_CLASSES_DEFAULT) */
+    const char *draw_ratios;      /* per-class draw ratios (NULL: GI_DRAW_RATIOS_DEFAULT) */
 } web_config_t;
 
 typedef struct web_server web_server_t;

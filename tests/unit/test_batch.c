@@ -343,12 +343,9 @@ static void test_batch_keeps_its_gtin(void)
         return;
     }
     db_close(t.db);
-    /* what version 6 did not have: 0007's batch GTIN, 0008's use reports and
-     * 0009's households */
-    CHECK(testdb_exec(&t, "DROP TABLE allocation; DROP TABLE producer; "
-                          "ALTER TABLE batch DROP COLUMN allocated; "
-                          "DROP TABLE usage_decision; DROP TABLE usage_report; "
-                          "ALTER TABLE batch DROP COLUMN gtin; PRAGMA user_version = 6;") == 0);
+    /* what version 6 did not have: 0007's batch GTIN and the tables of 0008 on */
+    CHECK(testdb_exec(&t, TESTDB_DROP_AFTER_0007
+                      "ALTER TABLE batch DROP COLUMN gtin; PRAGMA user_version = 6;") == 0);
     t.db = t.ctx.db = db_open(t.path, err, sizeof err);
     CHECK(t.db != NULL);
     if (!t.db)

@@ -165,6 +165,16 @@ static inline void testdb_close(testdb_t *t)
     }
 }
 
+/* SQLite: drops the tables that migrations after 0007 create, for a test that sets the
+ * stored version back to 7 or below to see an upgrade run again (each such migration
+ * lists its own tables here, children first). */
+#define TESTDB_DROP_AFTER_0007                                                                     \
+    "DROP TABLE allocation; DROP TABLE producer; ALTER TABLE batch DROP COLUMN allocated;"         \
+    "DROP TABLE usage_decision; DROP TABLE usage_report;"                                          \
+    "DROP TABLE inspection_evidence; DROP TABLE inspection_inspector; DROP TABLE inspection;"      \
+    "DROP TABLE inspection_draw; DROP TABLE inspector_conflict; DROP TABLE inspector;"             \
+    "DROP TABLE inspection_item; DROP TABLE grade_import; DROP TABLE report_finding;"
+
 /* --- rows behind gimark's back -------------------------------------------- */
 
 /* What a query gave: each row's values as text (NULL for SQL NULL), handed to fn. */
