@@ -13,9 +13,7 @@
 /* The rules, one a line. Each counts facts of one kind inside a window that
  * ends on the date asked for, at most cap of them, weight points each; the
  * points of all rules (never below 0) give the class (the lowest class whose
- * points they reach, gi_grade_config_t). Reports on use of the mark (on time,
- * accepted) are not a rule yet: use reports are recorded elsewhere, and their
- * rule joins this table once they are. */
+ * points they reach, gi_grade_config_t). */
 static const gi_grade_rule_t rules[] = {
     /* a consumer's report on its label found true by a regulator: a copy or misuse reached
        the market under its name */
@@ -51,6 +49,13 @@ static const gi_grade_rule_t rules[] = {
     /* an inspection that found the mark transferred or counterfeited */
     {"inspection_counterfeit", DB_FACT_INSPECTION, "transfer", 1095, 6, 2,
      "inspections finding the mark transferred or counterfeited (past three years)"},
+    /* a year's use of the mark not reported by 31 March after it (when the office files its
+       own annual report), per authorisation: the office cannot see how the mark is used */
+    {"usage_late", DB_FACT_USAGE_LATE, NULL, 365, 2, 2,
+     "use reports not filed by 31 March after their year (past year, per authorisation)"},
+    /* a use report returned by the office: its figures did not hold */
+    {"usage_returned", DB_FACT_USAGE_RETURNED, NULL, 365, 1, 2,
+     "use reports returned by the office (past year)"},
     /* an inspection that found nothing wrong: a credit of one point */
     {"inspection_clean", DB_FACT_INSPECTION, "no_problem", 365, -1, 1,
      "inspections finding no problem (past year)"},

@@ -10,6 +10,7 @@
 #include "gi/inspect.h"
 #include "gi/registry.h"
 #include "gi/report.h"
+#include "gi/usage.h"
 #include "test.h"
 #include "testdb.h"
 
@@ -51,7 +52,22 @@ static int collect(const char *code, int64_t seq, int voided, void *arg)
     return 0;
 }
 
-static int64_t add_operator(world_t *w, const char *uscc, const char *region)
+/* Files operator op's use report of product for year at the context's time. */
+static int64_t report_year(world_t *w, int64_t op, const char *year)
+{
+    gi_usage_input_t in = {op, w->product, year, 100, 90, "kg", 100000, 10, 8, 0, "粘贴"};
+    db_usage_report_t r = {0};
+    gi_error_t e = {0};
+    CHECK(gi_usage_file(&w->t.ctx, 1, &in, &r, &e) == GI_OK);
+    if (e.msg[0])
+        fprintf(stderr, "  report: %s\n", e.msg);
+    return r.id;
+}
+
+/* An operator seated in region granted the product and approved at the
+ * context's time; with reports, it files a use report on time for each year
+ * it held the mark, through 2025. */
+static int64_t add_operator_reporting(world_t *w, const char *uscc, const char *region, int reports)
 {
     db_operator_t o;
     db_auth_t a;
@@ -63,7 +79,24 @@ static int64_t add_operator(world_t *w, const char *uscc, const char *region)
     if (e.msg[0])
         fprintf(stderr, "  grant: %s\n", e.msg);
     CHECK(gi_auth_transition(&w->t.ctx, a.id, GI_AUTH_APPROVE, "", "", NULL, NULL) == GI_OK);
+    /* each year from its approval to 2025, reported on 22 January after it */
+    int64_t now = w->t.ctx.now;
+    for (int y = 2025; reports && y >= 2020; y--) {
+        int64_t filed = TESTDB_NOW - 130 * DAY - (2025 - y) * YEAR;
+        if (filed - 22 * DAY < now)
+            break;
+        char year[8];
+        snprintf(year, sizeof year, "%d", y);
+        w->t.ctx.now = filed;
+        report_year(w, o.id, year);
+    }
+    w->t.ctx.now = now;
     return o.id;
+}
+
+static int64_t add_operator(world_t *w, const char *uscc, const char *region)
+{
+    return add_operator_reporting(w, uscc, region, 1);
 }
 
 /* Issues a batch of n labels under auth at the context's time; its codes go to w. */
@@ -280,6 +313,55 @@ static void test_rule_idle_two_years(void)
     w.op = idle;
     issue(&w, 2, 5);
     CHECK(grade(&w, &cfg, "2026-06-02", NULL).count[k] == 0);
+    testdb_close(&w.t);
+}
+
+static void test_rule_usage_late(void)
+{
+    world_t w;
+    world_open(&w);
+    /* a second operator approved three years ago reported none of its years */
+    w.t.ctx.now = TESTDB_NOW - 3 * YEAR;
+    int64_t silent = add_operator_reporting(&w, "91450103MA5L00195P", "451003", 0);
+    w.t.ctx.now = TESTDB_NOW;
+    int64_t on_time = w.op;
+    w.op = silent;
+    /* 2025's report was due on 31 March 2026; before its first deadline (for 2023, on
+       31 March 2024) it owed nothing */
+    expect_rule_before(&w, "usage_late", 1, 2, "田阳香芒", "2024-03-30");
+    gi_grade_config_t cfg = sensitive();
+    int k = rule_index("usage_late");
+    gi_grade_evidence_t *ev = calloc(1, sizeof *ev);
+    CHECK(ev != NULL);
+    if (!ev)
+        return;
+    /* the year each fact is about: 2025 today, 2024 (due 31 March 2025) a year before */
+    CHECK(grade(&w, &cfg, "", ev).count[k] == 1);
+    CHECK_STR(ev->facts[k][0].detail, "2025");
+    CHECK(grade(&w, &cfg, "2026-03-30", ev).count[k] == 1);
+    CHECK_STR(ev->facts[k][0].detail, "2024");
+    /* a report filed after the deadline is still late */
+    report_year(&w, silent, "2025");
+    CHECK(grade(&w, &cfg, "", NULL).count[k] == 1);
+    /* the operator that filed in January owes nothing */
+    w.op = on_time;
+    CHECK(grade(&w, &cfg, "", NULL).count[k] == 0);
+    free(ev);
+    testdb_close(&w.t);
+}
+
+static void test_rule_usage_returned(void)
+{
+    world_t w;
+    world_open(&w);
+    /* a second version of its 2025 report, returned by the office today */
+    w.t.ctx.now = TESTDB_NOW - DAY;
+    int64_t id = report_year(&w, w.op, "2025");
+    w.t.ctx.now = TESTDB_NOW;
+    gi_error_t e = {0};
+    db_usage_report_t r;
+    CHECK(gi_usage_decide(&w.t.ctx, id, 0, "销售额与发票不符", &r, &e) == GI_OK);
+    expect_rule(&w, "usage_returned", 1, id, "2025");
     testdb_close(&w.t);
 }
 
@@ -775,6 +857,7 @@ static void test_registers(void)
 TEST_MAIN("supervision", TEST(test_clean_operator_is_a), TEST(test_rule_report_founded),
           TEST(test_rule_void_scanned), TEST(test_rule_not_activated_scanned),
           TEST(test_rule_over_scanned), TEST(test_rule_suspended), TEST(test_rule_idle_two_years),
+          TEST(test_rule_usage_late), TEST(test_rule_usage_returned),
           TEST(test_rule_inspection_rectify), TEST(test_rule_inspection_unreachable),
           TEST(test_rule_inspection_refused), TEST(test_rule_inspection_counterfeit),
           TEST(test_rule_inspection_clean), TEST(test_fact_recorded_later),
