@@ -626,10 +626,12 @@ typedef enum {
                                       not revoked by `to`, without a batch issued in (from, to] */
     DB_FACT_INSPECTION,            /* inspections dated in (from_date, to_date] and recorded
                                       by `to` (ref their result, detail the transfer check) */
-    DB_FACT_USAGE_LATE,            /* authorisations in force in a year whose operator filed no
-                                      use report of a period of that year by 31 March after it,
-                                      for each such 31 March in (from_date, to_date] (ref the
-                                      product, detail the year, at the deadline) */
+    DB_FACT_USAGE_LATE,            /* one year's use reports not filed by their deadline:
+                                      authorisations approved by param (the year's last second),
+                                      valid during the year of from_date (from its first second),
+                                      not revoked before it, whose operator filed no report of a
+                                      period of that year by `to` (the deadline); ref the
+                                      product, detail the year, at the deadline */
     DB_FACT_USAGE_RETURNED,        /* use report versions returned by the office in (from, to]
                                       (ref the period, detail the product) */
     DB_FACT_COUNT

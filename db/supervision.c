@@ -11,7 +11,6 @@
 
 #include <assert.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* --- facts ---------------------------------------------------------------------------
@@ -75,9 +74,7 @@ static db_query_t q_fact_inspection =
                  "i.operator_id") " ORDER BY i.operator_id, i.inspected_on, i.id",
              FACT_NCOLUMNS);
 
-/* ?5 a year, ?6 and ?7 its first and last second, ?8 the end of 31 March after it
- * (China Standard Time): the report of a year is due with the office's own annual
- * report, filed with the national office by 31 March. */
+/* ?5 the year, ?6 and ?7 its first and last second, ?8 the deadline. */
 static db_query_t q_fact_usage_late = DB_QUERY(
     "SELECT a.operator_id, a.id, p.name_zh, ?5, CAST(?8 AS BIGINT) FROM authorisation a "
     "JOIN operator o ON o.id = a.operator_id JOIN product p ON p.id = a.product_id "
@@ -96,47 +93,6 @@ static db_query_t q_fact_usage_returned =
              "WHERE d.decision = 'returned' AND d.decided_at > ?3 AND d.decided_at <= ?4 "
              "AND " OP_IN("u.operator_id") " ORDER BY u.operator_id, d.decided_at, u.id",
              FACT_NCOLUMNS);
-
-/* 00:00 China Standard Time of a day of the proleptic Gregorian calendar. */
-static int64_t cst_day_start(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return (era * 146097 + doe - 719468) * 86400 - 8 * 3600;
-}
-
-static int fact_row(db_stmt_t *st, void *arg);
-
-/* The reports due in the window: one run of the query for each year whose
- * deadline (31 March after it) falls in (from, to]. */
-static db_err_t usage_late(db_t *db, const db_fact_query_t *q, db_list_ctx_t *c)
-{
-    db_stmt_t *st = db_stmt(db, &q_fact_usage_late);
-    if (!st)
-        return DB_EIO;
-    int64_t first = atoi(q->from_date) - 1, last = atoi(q->to_date);
-    db_err_t rc = DB_OK;
-    for (int64_t y = first; rc == DB_OK && y <= last; y++) {
-        int64_t due = cst_day_start(y + 1, 4, 1) - 1;
-        if (due <= q->from || due > q->to)
-            continue;
-        char year[8];
-        snprintf(year, sizeof year, "%04d", (int)y);
-        db_bind_int(st, 1, q->operator_id);
-        db_bind_text(st, 2, q->region ? q->region : "");
-        db_bind_int(st, 3, q->from);
-        db_bind_int(st, 4, q->to);
-        db_bind_text(st, 5, year);
-        db_bind_int(st, 6, cst_day_start(y, 1, 1));
-        db_bind_int(st, 7, cst_day_start(y + 1, 1, 1) - 1);
-        db_bind_int(st, 8, due);
-        rc = db_step_rows(db, st, "use reports due", fact_row, c);
-    }
-    return rc;
-}
 
 static int fact_row(db_stmt_t *st, void *arg)
 {
@@ -159,14 +115,12 @@ db_err_t db_facts(db_t *db, db_fact_kind_t kind, const db_fact_query_t *q, db_fa
         [DB_FACT_SUSPENDED] = &q_fact_suspended,
         [DB_FACT_IDLE] = &q_fact_idle,
         [DB_FACT_INSPECTION] = &q_fact_inspection,
+        [DB_FACT_USAGE_LATE] = &q_fact_usage_late,
         [DB_FACT_USAGE_RETURNED] = &q_fact_usage_returned,
     };
     if ((unsigned)kind >= DB_FACT_COUNT)
         return db_fail(db, DB_EIO, "no such fact");
-    if (kind == DB_FACT_USAGE_LATE) {
-        db_list_ctx_t late = {(void *)fn, arg};
-        return usage_late(db, q, &late);
-    }
+
     db_stmt_t *st = db_stmt(db, queries[kind]);
     if (!st)
         return DB_EIO;
@@ -179,7 +133,14 @@ db_err_t db_facts(db_t *db, db_fact_kind_t kind, const db_fact_query_t *q, db_fa
     } else {
         db_bind_int(st, 3, q->from);
         db_bind_int(st, 4, q->to);
-        if (kind == DB_FACT_OVER_SCANNED)
+        if (kind == DB_FACT_USAGE_LATE) {
+            char year[5];
+            snprintf(year, sizeof year, "%.4s", q->from_date);
+            db_bind_text(st, 5, year);
+            db_bind_int(st, 6, q->from);
+            db_bind_int(st, 7, q->param);
+            db_bind_int(st, 8, q->to);
+        } else if (kind == DB_FACT_OVER_SCANNED)
             db_bind_int(st, 5, q->param);
         else if (kind == DB_FACT_IDLE)
             db_bind_text(st, 5, q->to_date);

@@ -48,6 +48,34 @@ void gi_date_of(int64_t t, char out[GI_DATE_LEN + 1])
     out[10] = '\0';
 }
 
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
+static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+int64_t gi_day_start(const char *date)
+{
+    if (gi_check_date("date", date, NULL) != GI_OK)
+        return -1;
+    int64_t y =
+        (date[0] - '0') * 1000 + (date[1] - '0') * 100 + (date[2] - '0') * 10 + (date[3] - '0');
+    int64_t m = (date[5] - '0') * 10 + (date[6] - '0');
+    int64_t d = (date[8] - '0') * 10 + (date[9] - '0');
+    return days_from_civil(y, m, d) * 86400 - GI_CST_OFFSET;
+}
+
+int64_t gi_date_end(const char *date)
+{
+    int64_t start = gi_day_start(date);
+    return start < 0 ? -1 : start + 86400 - 1;
+}
+
 static int is_leap(int y)
 {
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;

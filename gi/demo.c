@@ -237,7 +237,7 @@ static gi_ctx_t at_day(const gi_ctx_t *ctx, int year, const char *month_day, con
     char day[GI_DATE_LEN + 8];
     snprintf(day, sizeof day, "%04d-%s", year, month_day);
     gi_ctx_t c = *ctx;
-    c.now = gi_usage_day_start(day) + 10 * 3600;
+    c.now = gi_day_start(day) + 10 * 3600;
     c.actor = actor;
     return c;
 }

@@ -41,6 +41,11 @@ void gi_tm_of(int64_t t, gi_tm_t *out);
  * which is the date printed on every GI document. */
 void gi_date_of(int64_t t, char out[GI_DATE_LEN + 1]);
 
+/* The first and the last second (Unix time) of a YYYY-MM-DD date in China
+ * Standard Time; -1 when date is not a real calendar date. */
+int64_t gi_day_start(const char *date);
+int64_t gi_date_end(const char *date);
+
 /* Adds years to a YYYY-MM-DD date (Feb 29 becomes Feb 28). */
 void gi_date_add_years(const char date[GI_DATE_LEN + 1], int years, char out[GI_DATE_LEN + 1]);
 

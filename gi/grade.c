@@ -143,30 +143,6 @@ static const char *class_of(const gi_grade_config_t *cfg, int64_t points)
     return cfg->c[k].name;
 }
 
-/* --- dates ---------------------------------------------------------------------------- */
-
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-int64_t gi_date_end(const char *date)
-{
-    if (gi_check_date("date", date, NULL) != GI_OK)
-        return -1;
-    int64_t y =
-        (date[0] - '0') * 1000 + (date[1] - '0') * 100 + (date[2] - '0') * 10 + (date[3] - '0');
-    int64_t m = (date[5] - '0') * 10 + (date[6] - '0');
-    int64_t d = (date[8] - '0') * 10 + (date[9] - '0');
-    return (days_from_civil(y, m, d) + 1) * 86400 - GI_CST_OFFSET - 1;
-}
-
 /* --- derivation ------------------------------------------------------------------------- */
 
 int gi_may_see_grades(const db_account_t *a)
@@ -255,6 +231,29 @@ static int add_import(const db_grade_import_t *imp, void *arg)
 }
 
 /* Fills d (its operators listed) with the facts up to date and the classes. */
+/* The facts of a use-report rule: a year's reports are due by 31 March after it,
+ * the day the office's own annual report is due, so each year whose deadline
+ * falls in the window (base's from, to] is asked about once. */
+static db_err_t usage_late_facts(const gi_ctx_t *ctx, const db_fact_query_t *base, derive_t *d)
+{
+    db_err_t rc = DB_OK;
+    for (int y = atoi(base->from_date) - 1; rc == DB_OK && y <= atoi(base->to_date); y++) {
+        char first[24], last[24], due[24]; /* room for any int year */
+        snprintf(first, sizeof first, "%04d-01-01", y);
+        snprintf(last, sizeof last, "%04d-12-31", y);
+        snprintf(due, sizeof due, "%04d-03-31", y + 1);
+        db_fact_query_t q = *base;
+        q.from = gi_day_start(first);
+        q.from_date = first;
+        q.param = gi_date_end(last);
+        q.to = gi_date_end(due);
+        q.to_date = due;
+        if (q.to > base->from && q.to <= base->to)
+            rc = db_facts(ctx->db, DB_FACT_USAGE_LATE, &q, add_fact, d);
+    }
+    return rc;
+}
+
 static gi_err_t derive(const gi_ctx_t *ctx, derive_t *d, int64_t operator_id, const char *region,
                        gi_error_t *err)
 {
@@ -267,7 +266,8 @@ static gi_err_t derive(const gi_ctx_t *ctx, derive_t *d, int64_t operator_id, co
         db_fact_query_t q = {
             operator_id, region, from, to, from_date, d->as_of, d->cfg->repeat_threshold};
         d->rule = i;
-        db_err_t rc = db_facts(ctx->db, r->fact, &q, add_fact, d);
+        db_err_t rc = r->fact == DB_FACT_USAGE_LATE ? usage_late_facts(ctx, &q, d)
+                                                    : db_facts(ctx->db, r->fact, &q, add_fact, d);
         if (rc != DB_OK)
             return gi_db_fail(ctx->db, rc, err);
     }

@@ -123,7 +123,4 @@ gi_err_t gi_grade_import(const gi_ctx_t *ctx, const db_account_t *a, const gi_gr
 gi_err_t gi_report_finding(const gi_ctx_t *ctx, const db_account_t *a, int64_t report_id,
                            const char *outcome, const char *note, int64_t *id, gi_error_t *err);
 
-/* The last second of date in China Standard Time; -1 when date is not a date. */
-int64_t gi_date_end(const char *date);
-
 #endif

@@ -85,23 +85,6 @@ gi_err_t gi_usage_period_parse(const char *s, gi_period_t *out, gi_error_t *err)
     return GI_OK;
 }
 
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-int64_t gi_usage_day_start(const char *date)
-{
-    int y = atoi(date), m = atoi(date + 5), d = atoi(date + 8);
-    return days_from_civil(y, m, d) * 86400 - GI_CST_OFFSET;
-}
-
 /* --- money ------------------------------------------------------------------------------- */
 
 int gi_usage_parse_yuan(const char *s, int64_t *fen)
@@ -168,8 +151,8 @@ gi_err_t gi_usage_reconcile(const gi_ctx_t *ctx, const db_usage_report_t *r, gi_
                             gi_error_t *err)
 {
     db_usage_known_t k;
-    int64_t from = gi_usage_day_start(r->period_start);
-    int64_t to = gi_usage_day_start(r->period_end) + 86400;
+    int64_t from = gi_day_start(r->period_start);
+    int64_t to = gi_day_start(r->period_end) + 86400;
     db_err_t drc = db_usage_known(ctx->db, r->operator_id, r->product_id, from, to, &k);
     if (drc != DB_OK)
         return gi_db_fail(ctx->db, drc, err);
@@ -431,7 +414,7 @@ gi_err_t gi_usage_missing(const gi_ctx_t *ctx, const char *region, const char *p
                        "period %s closes on %s: who did not report is known after that", p.name,
                        p.end);
     gaps_t g = {.p = &p};
-    int64_t end = gi_usage_day_start(p.end) + 86400;
+    int64_t end = gi_day_start(p.end) + 86400;
     db_err_t drc = db_usage_obligations(ctx->db, region, 0, end, note_missing, &g);
     db_usage_filter_t f = {.region = region, .period = p.name};
     if (drc == DB_OK && !g.failed)
@@ -472,8 +455,8 @@ gi_err_t gi_usage_idle(const gi_ctx_t *ctx, const char *region, const char *asof
         return rc;
     char since_day[GI_DATE_LEN + 1];
     gi_date_add_years(asof, -2, since_day);
-    int64_t end = gi_usage_day_start(asof) + 86400;
-    gaps_t g = {.since = gi_usage_day_start(since_day) + 86400, .asof = asof};
+    int64_t end = gi_day_start(asof) + 86400;
+    gaps_t g = {.since = gi_day_start(since_day) + 86400, .asof = asof};
     db_err_t drc = db_usage_obligations(ctx->db, region, 0, end, note_idle, &g);
     if (drc != DB_OK || g.failed) {
         free(g.gaps);

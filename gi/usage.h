@@ -62,8 +62,6 @@ typedef struct {
 void gi_usage_period_make(int year, int per_year, int index, gi_period_t *out);
 /* A period by name, of any length; GI_EINVAL with a message otherwise. */
 gi_err_t gi_usage_period_parse(const char *s, gi_period_t *out, gi_error_t *err);
-/* The Unix time of 00:00 China Standard Time of a YYYY-MM-DD date. */
-int64_t gi_usage_day_start(const char *date);
 
 /* --- money ----------------------------------------------------------------------------- */
 

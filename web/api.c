@@ -59,14 +59,7 @@ void api_fail_gi(call_t *c, gi_err_t rc, const gi_error_t *err)
 
 /* --- paging ------------------------------------------------------------------------ */
 
-typedef struct {
-    call_t *call;
-    json_t *items;
-    int64_t limit; /* rows wanted; one more is read to tell whether more exist */
-    int more;
-} list_t;
-
-static int page_of(call_t *c, db_page_t *page, list_t *l)
+int api_page_of(call_t *c, db_page_t *page, api_list_t *l)
 {
     const char *limit = c->rq->query(c->rq->query_arg, "limit");
     const char *offset = c->rq->query(c->rq->query_arg, "offset");
@@ -77,13 +70,12 @@ static int page_of(call_t *c, db_page_t *page, list_t *l)
         api_fail(c, 400, "invalid", "limit must be 1 to 500 and offset a whole number from 0");
         return -1;
     }
-    *l = (list_t){c, json_array(), page->limit, 0};
+    *l = (api_list_t){c, json_array(), page->limit, 0};
     page->limit++;
     return l->items ? 0 : -1;
 }
 
-/* Adds an item; returns non-zero to stop after the extra row. */
-static int list_add(list_t *l, json_t *item)
+int api_list_add(api_list_t *l, json_t *item)
 {
     if ((int64_t)json_array_size(l->items) == l->limit) {
         l->more = 1;
@@ -94,8 +86,7 @@ static int list_add(list_t *l, json_t *item)
     return 0;
 }
 
-/* Answers the list, or the error rc of reading it (the items are released). */
-static void answer_list(call_t *c, gi_err_t rc, const gi_error_t *err, list_t *l, db_page_t page)
+void api_answer_list(call_t *c, gi_err_t rc, const gi_error_t *err, api_list_t *l, db_page_t page)
 {
     if (rc != GI_OK) {
         json_decref(l->items);
@@ -111,38 +102,37 @@ static void answer_list(call_t *c, gi_err_t rc, const gi_error_t *err, list_t *l
 
 static int product_item(const db_product_t *p, void *arg)
 {
-    return list_add(arg, gi_json_product(p));
+    return api_list_add(arg, gi_json_product(p));
 }
 
 static int operator_item(const db_operator_t *o, void *arg)
 {
-    return list_add(arg, gi_json_operator(o));
+    return api_list_add(arg, gi_json_operator(o));
 }
 
 static int auth_item(const db_auth_t *a, void *arg)
 {
-    list_t *l = arg;
-    return list_add(l, gi_json_auth(a, l->call->today, l->call->ctx->now));
+    api_list_t *l = arg;
+    return api_list_add(l, gi_json_auth(a, l->call->today, l->call->ctx->now));
 }
 
 static int batch_item(const db_batch_t *b, void *arg)
 {
-    return list_add(arg, gi_json_batch(b));
+    return api_list_add(arg, gi_json_batch(b));
 }
 
 static int report_item(const db_report_t *r, void *arg)
 {
-    list_t *l = arg;
-    return list_add(l, gi_json_report(r, gi_may_see_reporters(&l->call->account)));
+    api_list_t *l = arg;
+    return api_list_add(l, gi_json_report(r, gi_may_see_reporters(&l->call->account)));
 }
 
 static int audit_item(const db_audit_row_t *row, void *arg)
 {
-    return list_add(arg, gi_json_audit_row(row));
+    return api_list_add(arg, gi_json_audit_row(row));
 }
 
-/* An optional ?name= that must be a record id. */
-static int query_id(call_t *c, const char *name, int64_t *out)
+int api_query_id(call_t *c, const char *name, int64_t *out)
 {
     const char *v = c->rq->query(c->rq->query_arg, name);
     *out = 0;
@@ -207,15 +197,16 @@ static void get_me(call_t *c)
 static void get_list(call_t *c, resource_t r)
 {
     db_page_t page;
-    list_t l;
+    api_list_t l;
     gi_error_t err;
     gi_err_t rc = GI_OK;
     db_filter_t narrow = {0};
-    if (page_of(c, &page, &l) != 0)
+    if (api_page_of(c, &page, &l) != 0)
         return;
-    if ((r == R_AUTHS || r == R_BATCHES) && (query_id(c, "operator", &narrow.operator_id) != 0 ||
-                                             query_id(c, "product", &narrow.product_id) != 0 ||
-                                             query_id(c, "auth", &narrow.auth_id) != 0)) {
+    if ((r == R_AUTHS || r == R_BATCHES) &&
+        (api_query_id(c, "operator", &narrow.operator_id) != 0 ||
+         api_query_id(c, "product", &narrow.product_id) != 0 ||
+         api_query_id(c, "auth", &narrow.auth_id) != 0)) {
         json_decref(l.items);
         return;
     }
@@ -239,7 +230,7 @@ static void get_list(call_t *c, resource_t r)
         rc = gi_view_batches(c->ctx, &c->account, &narrow, page, batch_item, &l, &err);
         break;
     }
-    answer_list(c, rc, &err, &l, page);
+    api_answer_list(c, rc, &err, &l, page);
 }
 
 static void get_one(call_t *c, resource_t r, int64_t id)
@@ -293,12 +284,12 @@ static void get_stats(call_t *c)
 static void get_audit(call_t *c)
 {
     db_page_t page;
-    list_t l;
+    api_list_t l;
     gi_error_t err;
-    if (page_of(c, &page, &l) != 0)
+    if (api_page_of(c, &page, &l) != 0)
         return;
     gi_err_t rc = gi_view_audit(c->ctx, &c->account, page, audit_item, &l, &err);
-    answer_list(c, rc, &err, &l, page);
+    api_answer_list(c, rc, &err, &l, page);
 }
 
 static void get_audit_verify(call_t *c)
@@ -381,7 +372,7 @@ static int anomaly_item(const db_tally_t *t, void *arg)
     }
     if (j && t->verdict)
         json_object_set_new(j, "verdict", json_string(t->verdict));
-    return list_add(arg, j);
+    return api_list_add(arg, j);
 }
 
 static void get_anomalies(call_t *c)
@@ -397,14 +388,14 @@ static void get_anomalies(call_t *c)
     }
     int64_t since = since_days(c);
     db_page_t page;
-    list_t l;
-    if (since < 0 || page_of(c, &page, &l) != 0)
+    api_list_t l;
+    if (since < 0 || api_page_of(c, &page, &l) != 0)
         return;
     gi_error_t err;
     int64_t arg = k == GI_ANOMALY_REPEATED ? c->rq->repeat_threshold : since;
     gi_err_t rc =
         gi_view_anomalies(c->ctx, &c->account, (gi_anomaly_t)k, arg, page, anomaly_item, &l, &err);
-    answer_list(c, rc, &err, &l, page);
+    api_answer_list(c, rc, &err, &l, page);
 }
 
 /* --- the entry point -------------------------------------------------------------------- */

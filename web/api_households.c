@@ -17,9 +17,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define PAGE_DEFAULT 50
-#define PAGE_MAX     500
-
 static const char *const producer_fields[] = {
     "operator_id", "product_id",    "name",    "contact",      "region_code", "village",
     "base_type",   "certification", "area_mu", "yield_per_mu", "yield_unit",  "per_label",
@@ -125,63 +122,30 @@ static void create(call_t *c, const char *kind)
     answer(c, rc, &err, 201, rc == GI_OK ? gi_json_producer(&p) : NULL);
 }
 
-typedef struct {
-    json_t *items;
-    int64_t limit;
-    int more;
-} page_list_t;
-
 static int producer_item(const db_producer_t *p, void *arg)
 {
-    page_list_t *l = arg;
-    if ((int64_t)json_array_size(l->items) == l->limit) {
-        l->more = 1;
-        return 1;
-    }
-    return json_array_append_new(l->items, gi_json_producer(p));
-}
-
-static int query_id(call_t *c, const char *name, int64_t *out)
-{
-    const char *v = c->rq->query(c->rq->query_arg, name);
-    *out = 0;
-    if (v && gi_parse_id(v, out) != 0) {
-        char msg[96];
-        snprintf(msg, sizeof msg, "%s must be a record id", name);
-        api_fail(c, 400, "invalid", msg);
-        return -1;
-    }
-    return 0;
+    return api_list_add(arg, gi_json_producer(p));
 }
 
 static void list(call_t *c, const char *kind)
 {
-    const char *limit = c->rq->query(c->rq->query_arg, "limit");
-    const char *offset = c->rq->query(c->rq->query_arg, "offset");
     const char *region = c->rq->query(c->rq->query_arg, "region");
-    db_page_t page = {0, PAGE_DEFAULT};
     db_filter_t narrow = {0};
-    if ((limit && gi_parse_whole(limit, 1, PAGE_MAX, &page.limit) != 0) ||
-        (offset && gi_parse_whole(offset, 0, INT64_C(1000000000000), &page.offset) != 0)) {
-        api_fail(c, 400, "invalid", "limit must be 1 to 500 and offset a whole number from 0");
-        return;
-    }
     if (region && (strlen(region) > 6 || strspn(region, "0123456789") != strlen(region))) {
         api_fail(c, 400, "invalid", "region must be up to 6 digits of a GB/T 2260 code");
         return;
     }
-    if (query_id(c, "operator", &narrow.operator_id) != 0 ||
-        query_id(c, "product", &narrow.product_id) != 0)
+    if (api_query_id(c, "operator", &narrow.operator_id) != 0 ||
+        api_query_id(c, "product", &narrow.product_id) != 0)
         return;
-    page_list_t l = {json_array(), page.limit, 0};
-    page.limit++;
+    db_page_t page;
+    api_list_t l;
+    if (api_page_of(c, &page, &l) != 0)
+        return;
     gi_error_t err;
     gi_err_t rc = gi_view_producers(c->ctx, &c->account, &narrow, kind, region ? region : "", page,
                                     producer_item, &l, &err);
-    json_t *next = l.more ? json_integer(page.offset + l.limit) : json_null();
-    answer(c, rc, &err, 200,
-           json_pack("{s:o, s:I, s:I, s:o}", "items", l.items, "offset", (json_int_t)page.offset,
-                     "limit", (json_int_t)l.limit, "next_offset", next));
+    api_answer_list(c, rc, &err, &l, page);
 }
 
 static void get_one(call_t *c, const char *kind, int64_t id)

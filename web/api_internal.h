@@ -49,6 +49,28 @@ void api_fail(call_t *c, unsigned status, const char *code, const char *message)
 /* Answers a gi_ error with its status: 400, 404, 409 (rules), 503. */
 void api_fail_gi(call_t *c, gi_err_t rc, const gi_error_t *err);
 
+/* --- paged lists (web/api.c) --- */
+
+/* A list being answered: limit rows wanted, one more read to tell whether
+ * more exist. */
+typedef struct {
+    call_t *call;
+    json_t *items;
+    int64_t limit;
+    int more;
+} api_list_t;
+
+/* Reads ?limit= (1 to 500, 50 when absent) and ?offset= into page (whose limit
+ * then asks for the extra row) and starts l; -1 after answering 400. */
+int api_page_of(call_t *c, db_page_t *page, api_list_t *l);
+/* Adds an item (consumed); non-zero to stop after the extra row. */
+int api_list_add(api_list_t *l, json_t *item);
+/* Answers the list, or the error rc of reading it (the items are released). */
+void api_answer_list(call_t *c, gi_err_t rc, const gi_error_t *err, api_list_t *l, db_page_t page);
+/* An optional ?name= that must be a record id (0 when absent); -1 after
+ * answering 400. */
+int api_query_id(call_t *c, const char *name, int64_t *out);
+
 /* --- request bodies (web/api_body.c) --- */
 
 /* The fields each change's body may hold (NULL-ended). */

@@ -42,56 +42,19 @@ static int per_year(const call_t *c)
 
 /* --- lists ---------------------------------------------------------------------------- */
 
-typedef struct {
-    json_t *items;
-    int64_t limit;
-    int more;
-} list_t;
-
-static int add_item(list_t *l, json_t *item)
-{
-    if ((int64_t)json_array_size(l->items) == l->limit) {
-        l->more = 1;
-        json_decref(item);
-        return 1;
-    }
-    json_array_append_new(l->items, item);
-    return 0;
-}
-
 static int report_item(const db_usage_report_t *r, void *arg)
 {
-    return add_item(arg, gi_usage_json(r, NULL));
-}
-
-static int id_param(call_t *c, const char *name, int64_t *out)
-{
-    const char *v = query(c, name);
-    *out = 0;
-    if (v && gi_parse_id(v, out) != 0) {
-        char msg[96];
-        snprintf(msg, sizeof msg, "%s must be a record id", name);
-        api_fail(c, 400, "invalid", msg);
-        return -1;
-    }
-    return 0;
+    return api_list_add(arg, gi_usage_json(r, NULL));
 }
 
 static void list_reports(call_t *c)
 {
-    const char *limit = query(c, "limit"), *offset = query(c, "offset");
     const char *period = query(c, "period"), *status = query(c, "status");
     const char *latest = query(c, "latest");
-    db_page_t page = {0, 50};
-    if ((limit && gi_parse_whole(limit, 1, 500, &page.limit) != 0) ||
-        (offset && gi_parse_whole(offset, 0, INT64_C(1000000000000), &page.offset) != 0)) {
-        api_fail(c, 400, "invalid", "limit must be 1 to 500 and offset a whole number from 0");
-        return;
-    }
     db_usage_filter_t f = {.period = period ? period : "",
                            .status = status ? status : "",
                            .latest_only = latest && strcmp(latest, "1") == 0};
-    if (id_param(c, "operator", &f.operator_id) || id_param(c, "product", &f.product_id))
+    if (api_query_id(c, "operator", &f.operator_id) || api_query_id(c, "product", &f.product_id))
         return;
     if (status && strcmp(status, "filed") != 0 && strcmp(status, "accepted") != 0 &&
         strcmp(status, "returned") != 0) {
@@ -104,19 +67,12 @@ static void list_reports(call_t *c)
         api_fail(c, 400, "invalid", err.msg);
         return;
     }
-    list_t l = {json_array(), page.limit, 0};
-    page.limit++;
-    gi_err_t rc = gi_usage_view_list(c->ctx, &c->account, &f, page, report_item, &l, &err);
-    if (rc != GI_OK) {
-        json_decref(l.items);
-        api_fail_gi(c, rc, &err);
+    db_page_t page;
+    api_list_t l;
+    if (api_page_of(c, &page, &l) != 0)
         return;
-    }
-    json_t *next = l.more ? json_integer(page.offset + l.limit) : json_null();
-    api_answer(c, 200,
-               json_pack("{s:o, s:I, s:I, s:o}", "items", l.items, "offset",
-                         (json_int_t)page.offset, "limit", (json_int_t)l.limit, "next_offset",
-                         next));
+    gi_err_t rc = gi_usage_view_list(c->ctx, &c->account, &f, page, report_item, &l, &err);
+    api_answer_list(c, rc, &err, &l, page);
 }
 
 static int gap_item(const gi_usage_gap_t *g, void *arg)

@@ -112,8 +112,10 @@ static void test_periods(void)
     CHECK(gi_usage_period_setting("half-year") == 2);
     CHECK(gi_usage_period_setting("quarter") == 4);
     CHECK(gi_usage_period_setting("monthly") == -1);
-    CHECK(gi_usage_day_start("1970-01-01") == -8 * 3600);
-    CHECK(gi_usage_day_start("2026-06-01") == TESTDB_NOW - 8 * 3600);
+    CHECK(gi_day_start("1970-01-01") == -8 * 3600);
+    CHECK(gi_day_start("2026-06-01") == TESTDB_NOW - 8 * 3600);
+    CHECK(gi_date_end("2026-06-01") == TESTDB_NOW + 16 * 3600 - 1);
+    CHECK(gi_day_start("2026-02-30") == -1);
 }
 
 static void test_money(void)
