@@ -137,68 +137,77 @@ def looked_up_on_standby(sb, server, code, want, timeout):
     return False
 
 
+def served(t, w, sb, s, old):
+    # (the server's start wrote to the primary: the standby may take a moment)
+    t.check(looked_up_on_standby(sb, s, old[0], "GENUINE", 5),
+            "a label issued before verifies, looked up on the standby (its "
+            "pg_stat_activity)", verdict(s, old[0]))
+
+    # replay paused: the standby stays where it is, the primary goes on
+    sql(sb.admin, "SELECT pg_wal_replay_pause()")
+    until(lambda: sql(sb.admin, "SELECT pg_get_wal_replay_pause_state()") == "paused", 10,
+          "replay is paused")
+    w.gimark("batch", "void", 1, old[1], "--reason", "roll reported stolen")
+    voided_at = time.monotonic()
+    seen = []
+    while time.monotonic() < voided_at + BOUND + 4:  # poll: VOID, or give up
+        seen.append(verdict(s, old[1]))
+        if seen[-1] == "VOID":
+            break
+        time.sleep(0.02)
+    took = time.monotonic() - voided_at
+    t.check(not sb.voided(old[1]) and sb.has(old[1]),
+            "the standby still has the voided label unvoided", old[1])
+    t.check(seen[-1] == "VOID" and took <= BOUND + 1.0,
+            "a label voided on the primary reads VOID within the bound, the standby "
+            "behind (%s after %.2f s)" % (seen[-1], took))
+    t.check(set(seen) <= {"GENUINE", "VOID"}, "... every answer meanwhile 200", set(seen))
+    print("standby: the void read VOID after %.2f s (%d answers GENUINE before it)"
+          % (took, seen.count("GENUINE")))
+    _, new = w.batch(1, 2)
+    t.check(not sb.has(new[0]), "replay paused: the standby lacks a batch issued now")
+    t.check(verdict(s, new[0]) == "GENUINE", "... which verifies (the primary answers)",
+            verdict(s, new[0]))
+    at = sb.now()
+    answers = [verdict(s, c) for c in (old[0], old[1], new[0], new[1])]
+    t.check(answers == ["GENUINE", "VOID", "GENUINE", "GENUINE"],
+            "the standby behind: every verdict is the primary's", answers)
+    t.check(sb.lookups_since(at) == 0, "... and no lookup runs on the standby",
+            sb.lookups_since(at))
+
+    # replay resumed: it catches up and takes the lookups again
+    sql(sb.admin, "SELECT pg_wal_replay_resume()")
+    sb.caught_up()
+    t.check(sb.voided(old[1]) and sb.has(new[0]), "resumed, the standby caught up")
+    t.check(looked_up_on_standby(sb, s, new[0], "GENUINE", 5),
+            "caught up, the standby takes the lookups again")
+    t.check(verdict(s, old[1]) == "VOID", "the void reads VOID on it too")
+
+    # the standby stopped while the server runs
+    cluster("down", sb.dir)
+    answers = [verdict(s, c) for c in (old[0], old[1], new[0], new[1]) * 5]
+    t.check(answers == ["GENUINE", "VOID", "GENUINE", "GENUINE"] * 5,
+            "the standby down: verifications go on from the primary (no 5xx)",
+            sorted(set(answers)))
+    _, later = w.batch(1, 1)
+    t.check(verdict(s, later[0]) == "GENUINE", "... a batch issued meanwhile verifies")
+    cluster("up", sb.dir)
+    t.check(looked_up_on_standby(sb, s, later[0], "GENUINE", 10),
+            "the standby back: it catches up and takes the lookups again")
+    t.check(s.alive(), "the server ran throughout")
+
+
 def test(t, w, sb):
     _, old = w.batch(1, 3)  # before the server: on both once replayed
     sb.caught_up()
     t.check(sb.has(old[0]), "the standby has a label issued before")
-    with g.Server(w, "--db-read", sb.uri) as s:
-        # (the server's start wrote to the primary: the standby may take a moment)
-        t.check(looked_up_on_standby(sb, s, old[0], "GENUINE", 5),
-                "a label issued before verifies, looked up on the standby (its "
-                "pg_stat_activity)", verdict(s, old[0]))
-
-        # replay paused: the standby stays where it is, the primary goes on
-        sql(sb.admin, "SELECT pg_wal_replay_pause()")
-        until(lambda: sql(sb.admin, "SELECT pg_get_wal_replay_pause_state()") == "paused", 10,
-              "replay is paused")
-        w.gimark("batch", "void", 1, old[1], "--reason", "roll reported stolen")
-        voided_at = time.monotonic()
-        seen = []
-        while time.monotonic() < voided_at + BOUND + 4:  # poll: VOID, or give up
-            seen.append(verdict(s, old[1]))
-            if seen[-1] == "VOID":
-                break
-            time.sleep(0.02)
-        took = time.monotonic() - voided_at
-        t.check(not sb.voided(old[1]) and sb.has(old[1]),
-                "the standby still has the voided label unvoided", old[1])
-        t.check(seen[-1] == "VOID" and took <= BOUND + 1.0,
-                "a label voided on the primary reads VOID within the bound, the standby "
-                "behind (%s after %.2f s)" % (seen[-1], took))
-        t.check(set(seen) <= {"GENUINE", "VOID"}, "... every answer meanwhile 200", set(seen))
-        print("standby: the void read VOID after %.2f s (%d answers GENUINE before it)"
-              % (took, seen.count("GENUINE")))
-        _, new = w.batch(1, 2)
-        t.check(not sb.has(new[0]), "replay paused: the standby lacks a batch issued now")
-        t.check(verdict(s, new[0]) == "GENUINE", "... which verifies (the primary answers)",
-                verdict(s, new[0]))
-        at = sb.now()
-        answers = [verdict(s, c) for c in (old[0], old[1], new[0], new[1])]
-        t.check(answers == ["GENUINE", "VOID", "GENUINE", "GENUINE"],
-                "the standby behind: every verdict is the primary's", answers)
-        t.check(sb.lookups_since(at) == 0, "... and no lookup runs on the standby",
-                sb.lookups_since(at))
-
-        # replay resumed: it catches up and takes the lookups again
-        sql(sb.admin, "SELECT pg_wal_replay_resume()")
-        sb.caught_up()
-        t.check(sb.voided(old[1]) and sb.has(new[0]), "resumed, the standby caught up")
-        t.check(looked_up_on_standby(sb, s, new[0], "GENUINE", 5),
-                "caught up, the standby takes the lookups again")
-        t.check(verdict(s, old[1]) == "VOID", "the void reads VOID on it too")
-
-        # the standby stopped while the server runs
-        cluster("down", sb.dir)
-        answers = [verdict(s, c) for c in (old[0], old[1], new[0], new[1]) * 5]
-        t.check(answers == ["GENUINE", "VOID", "GENUINE", "GENUINE"] * 5,
-                "the standby down: verifications go on from the primary (no 5xx)",
-                sorted(set(answers)))
-        _, later = w.batch(1, 1)
-        t.check(verdict(s, later[0]) == "GENUINE", "... a batch issued meanwhile verifies")
-        cluster("up", sb.dir)
-        t.check(looked_up_on_standby(sb, s, later[0], "GENUINE", 10),
-                "the standby back: it catches up and takes the lookups again")
-        t.check(s.alive(), "the server ran throughout")
+    s = g.Server(w, "--db-read", sb.uri).start()
+    try:
+        served(t, w, sb, s, old)
+    finally:
+        rc = s.stop()
+    t.check(rc == 0, "the server stops cleanly (exit status 0)",
+            "%s: %s" % (rc, s.stderr()[-300:]))
 
     bad = g.Server(w, "--db-read", os.path.join(w.dir, "x.db"))
     try:
