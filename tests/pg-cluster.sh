@@ -380,7 +380,10 @@ stop() {
     cd /
     if [ -f "$DIR/standbys" ]; then
         while read -r standby_dir; do
-            case $standby_dir in /*) (DIR=$standby_dir && stop) || exit 1 ;; esac
+            # one still there and still this primary's (not a directory made anew since)
+            case $standby_dir in /*) ;; *) continue ;; esac
+            [ "$(cat "$standby_dir/primary" 2>/dev/null)" = "$DIR" ] || continue
+            (DIR=$standby_dir && stop) || exit 1
         done < "$DIR/standbys"
     fi
     halt_server || die "the server in $DIR/data is still running: $DIR kept"
