@@ -139,6 +139,12 @@ db_t *db_open(const char *target, char *errbuf, size_t errlen);
  * lookups: no migration, its schema must be the one this gimark knows.
  * NULL with a message for a file path or on failure. */
 db_t *db_open_replica(const char *target, char *errbuf, size_t errlen);
+/* Whether replica (from db_open_replica) may answer a lookup in primary's
+ * stead: it holds every change committed on primary up to a second ago or
+ * later (a change shows within that bound whatever the replica's lag). Asks
+ * primary where its WAL is at most twice a second, and replica where its
+ * replay is when behind. 0 when either cannot say (the caller asks primary). */
+int db_replica_current(db_t *replica, db_t *primary);
 /* Whether target names a database server rather than a file. */
 int db_target_is_server(const char *target);
 /* target as it may be shown or logged: a password in it becomes "***". */

@@ -56,6 +56,11 @@ db_t *db_open_replica(const char *target, char *errbuf, size_t errlen)
     return db_pg_open_replica(target, errbuf, errlen);
 }
 
+int db_replica_current(db_t *replica, db_t *primary)
+{
+    return db_pg_replica_current(replica, primary);
+}
+
 void db_close(db_t *db)
 {
     if (!db)

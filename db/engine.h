@@ -122,6 +122,7 @@ struct db_stmt {
 db_t *db_sqlite_open(const char *path, char *errbuf, size_t errlen);
 db_t *db_pg_open(const char *conninfo, char *errbuf, size_t errlen);
 db_t *db_pg_open_replica(const char *conninfo, char *errbuf, size_t errlen);
+int db_pg_replica_current(db_t *replica, db_t *primary);
 
 /* The cached statement of q on this connection, prepared when first used,
  * else reset with its bindings cleared. NULL with a message in db on

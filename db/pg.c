@@ -13,6 +13,15 @@
  * ever. A connection that is lost is reset on the next statement outside a
  * change; a change in progress fails and is rolled back by its caller, and
  * the scan writer keeps its events and tries again (gi/scan.c).
+ *
+ * A standby (db_pg_open_replica) answers a lookup only while it is current:
+ * it has replayed the primary's WAL up to where the primary's was at most
+ * REPLICA_STALE_MS ago (db_replica_current). Each worker reads the primary's
+ * WAL insert position every REPLICA_STALE_MS / 2 and the standby's replay
+ * position when the last one read is behind; so a change committed on the
+ * primary (a label voided, an authorisation revoked) shows on every server
+ * within REPLICA_STALE_MS, however far the standby lags. A standby lost is
+ * tried again at most every REPLICA_RETRY_MS (a lookup never waits on it).
  */
 #include "db/db.h"
 #include "db/engine.h"
@@ -30,6 +39,9 @@
 #define STATEMENT_TIMEOUT_MS 30000
 #define MAX_PARAMS           24
 #define SCHEMA_LOCK          7365346907 /* advisory lock held while migrating */
+#define REPLICA_STALE_MS     1000       /* a standby's answers are at most this old */
+#define REPLICA_RECHECK_MS   50         /* a lagging standby's position is read again after */
+#define REPLICA_RETRY_MS     1000       /* a lost standby is connected again after */
 
 typedef struct {
     struct db base;
@@ -37,6 +49,13 @@ typedef struct {
     int64_t changes;
     int64_t partitions_until; /* scans.scan has monthly partitions up to here */
     int relaxed;              /* synchronous_commit off (relax_durability) */
+    /* a standby's (db_pg_open_replica), all times on the monotonic clock: */
+    int replica;
+    int64_t retry_at;    /* lost: not connected again before this */
+    uint64_t fence[2];   /* the primary's WAL insert position read: [0] last, [1] before */
+    int64_t fence_at[2]; /* when each was asked for (0: never) */
+    uint64_t replayed;   /* the standby's replay position last read (0: not known) */
+    int64_t replayed_at; /* when */
 } pg_db_t;
 
 typedef struct {
@@ -66,6 +85,13 @@ static pg_db_t *PG(db_t *db)
 static pg_stmt_t *PS(db_stmt_t *st)
 {
     return (pg_stmt_t *)st;
+}
+
+static int64_t monotonic_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
 /* --- failures --------------------------------------------------------------------- */
@@ -105,6 +131,13 @@ static void reconnect_if_lost(db_t *db)
     pg_db_t *pg = PG(db);
     if (PQstatus(pg->conn) == CONNECTION_OK || db->depth > 0)
         return;
+    if (pg->replica) { /* a standby down: the primary answers meanwhile, without waiting */
+        int64_t now = monotonic_ms();
+        if (now < pg->retry_at)
+            return;
+        pg->retry_at = now + REPLICA_RETRY_MS;
+        pg->replayed = 0; /* a standby started again may be behind where it was */
+    }
     PQreset(pg->conn);
     if (PQstatus(pg->conn) != CONNECTION_OK)
         return;
@@ -801,6 +834,7 @@ db_t *db_pg_open_replica(const char *conninfo, char *errbuf, size_t errlen)
     db_t *db = connect_to(conninfo, errbuf, errlen);
     if (!db)
         return NULL;
+    PG(db)->replica = 1;
     int v = schema_version(db);
     if (v != schema_latest()) {
         snprintf(errbuf, errlen, "replica: schema version %d, where this gimark knows %d", v,
@@ -809,6 +843,56 @@ db_t *db_pg_open_replica(const char *conninfo, char *errbuf, size_t errlen)
         return NULL;
     }
     return db;
+}
+
+/* A WAL position that the query sql returns as a number of bytes (0 for
+ * NULL), on an idle connection; -1 when it cannot be read. */
+static int wal_position(db_t *db, const char *sql, uint64_t *out)
+{
+    reconnect_if_lost(db);
+    PGconn *c = PG(db)->conn;
+    if (db->depth > 0 || PQstatus(c) != CONNECTION_OK || PQtransactionStatus(c) != PQTRANS_IDLE)
+        return -1;
+    PGresult *res = PQexec(c, sql);
+    int ok = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1;
+    if (ok)
+        *out = PQgetisnull(res, 0, 0) ? 0 : strtoull(PQgetvalue(res, 0, 0), NULL, 10);
+    PQclear(res);
+    return ok ? 0 : -1;
+}
+
+int db_pg_replica_current(db_t *replica, db_t *primary)
+{
+    if (replica->eng != &pg_engine || primary->eng != &pg_engine || !PG(replica)->replica)
+        return 0;
+    pg_db_t *r = PG(replica);
+    int64_t now = monotonic_ms();
+    if (now - r->fence_at[0] >= REPLICA_STALE_MS / 2) {
+        uint64_t lsn;
+        /* the insert position, not the written one: a commit made with
+         * synchronous_commit off is seen before its WAL is written */
+        if (wal_position(primary, "SELECT pg_current_wal_insert_lsn() - '0/0'", &lsn) == 0) {
+            r->fence[1] = r->fence[0];
+            r->fence_at[1] = r->fence_at[0];
+            r->fence[0] = lsn;
+            r->fence_at[0] = now; /* asked for now: it covers every commit made before */
+        }
+    }
+    /* the oldest position read within the bound: the standby must have it */
+    int i = r->fence_at[1] > 0 && now - r->fence_at[1] <= REPLICA_STALE_MS ? 1 : 0;
+    if (r->fence_at[i] == 0 || now - r->fence_at[i] > REPLICA_STALE_MS)
+        return 0; /* the primary's position unknown (the primary unreachable) */
+    if (r->replayed >= r->fence[i])
+        return 1;
+    if (r->replayed_at > 0 && now - r->replayed_at < REPLICA_RECHECK_MS)
+        return 0;
+    uint64_t replayed = 0;
+    r->replayed_at = now;
+    /* NULL (0) on a server that is not in recovery: never current */
+    if (wal_position(replica, "SELECT pg_last_wal_replay_lsn() - '0/0'", &replayed) != 0)
+        return 0;
+    r->replayed = replayed;
+    return replayed > 0 && replayed >= r->fence[i];
 }
 
 /* --- for copy.c ------------------------------------------------------------------- */

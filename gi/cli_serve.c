@@ -44,7 +44,8 @@ static const cli_opt_t serve_opts[] = {
      "(default 100000)"},
     {"db-read", "URI",
      "a read-only PostgreSQL standby (streaming replica) where consumers' verifications look "
-     "labels up first; a label it does not have yet is looked up in --db (default: none)"},
+     "labels up while it has replayed --db's changes of a second ago; a label it does not "
+     "have yet, or a standby behind or down, is looked up in --db (default: none)"},
     {"grade-classes", "SET",
      "credit classes by risk with the points each takes (default " GI_GRADE_CLASSES_DEFAULT ")"},
     {"draw-ratios", "SET",

@@ -66,9 +66,11 @@ gi_err_t gi_verify(const gi_ctx_t *ctx, const char *input, size_t len, int64_t c
         return GI_OK;
     }
     db_err_t drc = DB_ENOTFOUND;
-    if (ctx->read_db)
+    /* the standby only while it is current: a label voided on the primary a
+     * moment ago must not read as genuine there because the standby lags */
+    if (ctx->read_db && db_replica_current(ctx->read_db, ctx->db))
         drc = db_label_find(ctx->read_db, out->code.s, &out->view);
-    if (drc != DB_OK) /* not on the replica (yet), or the replica failing */
+    if (drc != DB_OK) /* not on the standby (yet), the standby behind or failing */
         drc = db_label_find(ctx->db, out->code.s, &out->view);
     if (drc == DB_ENOTFOUND) {
         out->verdict = GI_VERDICT_UNKNOWN;

@@ -6,7 +6,15 @@
 #                                        postgresql://gimark@127.0.0.1:PORT/gimark
 #                                      (also written to DIR/uri)
 #   sh tests/pg-cluster.sh stop DIR    stop that cluster and remove DIR; safe to call twice,
-#                                      and after a start that failed halfway
+#                                      and after a start that failed halfway (a primary's
+#                                      standbys are stopped and removed first)
+#   sh tests/pg-cluster.sh standby PRIMARY_DIR DIR
+#                                      a streaming standby (hot, read-only) of the running
+#                                      cluster in PRIMARY_DIR: pg_basebackup -R into DIR, its
+#                                      own free port; prints its URI (same role and database)
+#                                      and writes DIR/uri. `stop DIR` stops and removes it.
+#   sh tests/pg-cluster.sh down DIR    stop the server of DIR, keeping DIR (a standby down
+#   sh tests/pg-cluster.sh up DIR      for a while), and start it again on the same port
 #
 # The cluster: Debian's postgresql-15 binaries (PGBIN, default /usr/lib/postgresql/15/bin),
 # data in DIR/data, server log in DIR/server.log, its unix socket in DIR/sock, listening on
@@ -24,6 +32,10 @@
 # else, the server runs as that user. DIR/.pg-cluster marks a directory this script made and
 # names the user; stop removes nothing without it (an empty directory aside).
 #
+# A standby replicates over TCP as `postgres` (pg_hba.conf: `host replication postgres
+# 127.0.0.1/32 trust`); the primary keeps 64 MB of WAL (wal_keep_size) for a standby that
+# was down a while, without a replication slot that would hold WAL after a failed test.
+#
 # Exit status: 0 done, 1 failed (the reason on stderr, with the end of the log when the
 # server did not start; a failed start leaves no server running and DIR for `stop`).
 set -eu
@@ -37,13 +49,15 @@ STOP_SECONDS=20    # how long pg_ctl stop may take, per mode
 unset PGHOST PGHOSTADDR PGPORT PGUSER PGDATABASE PGSERVICE PGOPTIONS PGDATA 2>/dev/null || true
 
 me=pg-cluster.sh
+standby_of_user="" # set by standby: the user of its primary
 die() {
     echo "$me: $*" >&2
     exit 1
 }
 
 usage() {
-    echo "usage: sh tests/pg-cluster.sh start|stop DIR" >&2
+    echo "usage: sh tests/pg-cluster.sh start|stop|down|up DIR" >&2
+    echo "       sh tests/pg-cluster.sh standby PRIMARY_DIR DIR" >&2
     exit 1
 }
 
@@ -126,6 +140,7 @@ halt_server() {
 log_tail() {
     f=$DIR/server.log
     [ -s "$f" ] || f=$DIR/initdb.log
+    [ -s "$f" ] || f=$DIR/basebackup.log
     [ -s "$f" ] || return 0
     echo "--- last lines of $f:" >&2
     tail -n 15 "$f" >&2
@@ -144,9 +159,9 @@ start_exit() {
     exit "$rc"
 }
 
-start() {
-    [ -x "$PGBIN/initdb" ] && [ -x "$PGBIN/pg_ctl" ] ||
-        die "no PostgreSQL binaries in $PGBIN (Debian: apt-get install postgresql)"
+# Makes DIR (it may exist, empty), makes it absolute, picks the user the server runs as
+# (a standby: its primary's user, standby_of_user) and arms the cleanup of a failed start.
+make_dir() {
     if [ -e "$DIR" ]; then
         [ -d "$DIR" ] || die "$DIR exists and is not a directory"
         [ -z "$(ls -A "$DIR")" ] || die "$DIR is not empty (a cluster there? stop it first)"
@@ -160,7 +175,9 @@ start() {
     # A unix socket path holds at most 107 bytes.
     [ ${#DIR} -le 80 ] || die "$DIR: path too long for a unix socket directory (80 bytes at most)"
 
-    if [ "$(id -u)" -eq 0 ]; then
+    if [ -n "$standby_of_user" ]; then
+        run_user=$standby_of_user
+    elif [ "$(id -u)" -eq 0 ]; then
         if id -u postgres >/dev/null 2>&1; then run_user=postgres; else run_user=nobody; fi
     else
         run_user=$(id -un)
@@ -177,37 +194,17 @@ start() {
         as_user test -w "$DIR" ||
             die "$run_user cannot write $DIR: its parent directories must be searchable by $run_user"
     fi
-    as_user mkdir -m 0700 "$DIR/sock"
+}
 
-    if ! as_user "$PGBIN/initdb" -D "$DIR/data" -U postgres --auth-local=trust \
-        --auth-host=trust -E UTF8 --locale=C --no-sync --no-instructions \
-        > "$DIR/initdb.log" 2>&1; then
-        die "initdb failed"
-    fi
-    put "$DIR/data/pg_hba.conf" <<EOF
-# pg-cluster.sh: a throwaway test cluster; trust on the socket and on 127.0.0.1 only
-local all all              trust
-host  all all 127.0.0.1/32 trust
-EOF
-    printf "\n# pg-cluster.sh: settings of a throwaway test cluster\ninclude 'test.conf'\n" |
-        as_user sh -c 'cat >> "$1"' put "$DIR/data/postgresql.conf"
-
+# Starts the server of DIR/data on a free port, with the settings that the function named
+# $1 prints for a port in DIR/data/test.conf; a start that lost its port is retried on
+# another. Sets port.
+launch() {
     try=1
     while :; do
         port=$(free_port)
         put "$DIR/server.log" < /dev/null # this try's lines only, for the check below
-        put "$DIR/data/test.conf" <<EOF
-listen_addresses = '127.0.0.1'
-port = $port
-unix_socket_directories = '$DIR/sock'
-fsync = off
-synchronous_commit = off
-full_page_writes = off
-max_connections = 200
-shared_buffers = 64MB
-timezone = 'UTC'
-log_timezone = 'UTC'
-EOF
+        "$1" "$port" | put "$DIR/data/test.conf"
         if as_user "$PGBIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -s -w -t 60 start \
             >/dev/null 2>&1; then
             break
@@ -220,14 +217,65 @@ EOF
         fi
         die "the server did not start (port $port, try $try of $START_TRIES)"
     done
+    wait_ready
+}
 
-    # pg_ctl -w saw the server up; wait until it accepts connections over TCP too.
+# pg_ctl -w saw the server up; waits until it accepts connections over TCP too.
+wait_ready() {
     deadline=$(($(now) + READY_SECONDS))
     until "$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$port" -U postgres -d postgres; do
         [ "$(now)" -lt "$deadline" ] ||
             die "the server on port $port did not accept connections within ${READY_SECONDS}s"
         sleep 0.1
     done
+}
+
+# A primary's settings, on port $1.
+primary_settings() {
+    cat <<EOF
+listen_addresses = '127.0.0.1'
+port = $1
+unix_socket_directories = '$DIR/sock'
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+max_connections = 200
+shared_buffers = 64MB
+timezone = 'UTC'
+log_timezone = 'UTC'
+wal_level = replica
+max_wal_senders = 10
+wal_keep_size = 64MB
+EOF
+}
+
+# A standby's: its primary's (kept in DIR/primary.conf) on port $1 and its own socket.
+standby_settings() {
+    grep -v -e '^port = ' -e '^unix_socket_directories = ' "$DIR/primary.conf"
+    printf "port = %s\nunix_socket_directories = '%s/sock'\nhot_standby = on\n" "$1" "$DIR"
+}
+
+start() {
+    [ -x "$PGBIN/initdb" ] && [ -x "$PGBIN/pg_ctl" ] ||
+        die "no PostgreSQL binaries in $PGBIN (Debian: apt-get install postgresql)"
+    make_dir
+    as_user mkdir -m 0700 "$DIR/sock"
+
+    if ! as_user "$PGBIN/initdb" -D "$DIR/data" -U postgres --auth-local=trust \
+        --auth-host=trust -E UTF8 --locale=C --no-sync --no-instructions \
+        > "$DIR/initdb.log" 2>&1; then
+        die "initdb failed"
+    fi
+    put "$DIR/data/pg_hba.conf" <<EOF
+# pg-cluster.sh: a throwaway test cluster; trust on the socket and on 127.0.0.1 only
+local all all              trust
+host  all all 127.0.0.1/32 trust
+host  replication postgres 127.0.0.1/32 trust
+EOF
+    printf "\n# pg-cluster.sh: settings of a throwaway test cluster\ninclude 'test.conf'\n" |
+        as_user sh -c 'cat >> "$1"' put "$DIR/data/postgresql.conf"
+
+    launch primary_settings
 
     psql_admin() {
         "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres -d postgres "$@"
@@ -245,6 +293,77 @@ EOF
     echo "$uri"
 }
 
+# The port in DIR/data/test.conf.
+conf_port() {
+    sed -n 's/^port = \([0-9]*\)$/\1/p' "$DIR/data/test.conf"
+}
+
+# The running cluster in $1 (a directory start made): sets PRIMARY (its absolute path)
+# and primary_port.
+running_primary() {
+    [ -f "$1/.pg-cluster" ] || die "$1 was not made by pg-cluster.sh start"
+    PRIMARY=$(cd "$1" && pwd -P)
+    [ -f "$PRIMARY/data/postmaster.pid" ] || die "no server runs in $PRIMARY/data"
+    primary_port=$(sed -n 's/^port = \([0-9]*\)$/\1/p' "$PRIMARY/data/test.conf")
+    [ -n "$primary_port" ] || die "$PRIMARY/data/test.conf names no port"
+}
+
+standby() {
+    [ -x "$PGBIN/pg_basebackup" ] || die "no pg_basebackup in $PGBIN"
+    running_primary "$PRIMARY_ARG"
+    standby_of_user=$(cat "$PRIMARY/.pg-cluster")
+    [ "$PRIMARY" != "$(cd "$DIR" 2>/dev/null && pwd -P)" ] || die "a standby needs its own DIR"
+    make_dir
+    as_user mkdir -m 0700 "$DIR/sock"
+    echo "$PRIMARY" | put "$DIR/primary"
+    # a primary started before replication was let in (an older cluster): let it in
+    if ! grep -q '^host  *replication  *postgres ' "$PRIMARY/data/pg_hba.conf"; then
+        echo "host  replication postgres 127.0.0.1/32 trust" |
+            as_user sh -c 'cat >> "$1"' put "$PRIMARY/data/pg_hba.conf"
+        as_user "$PGBIN/pg_ctl" -D "$PRIMARY/data" -s reload >/dev/null ||
+            die "cannot reload the primary's pg_hba.conf"
+    fi
+    # -R: standby.signal and primary_conninfo (host, port, user postgres) in
+    # postgresql.auto.conf; -X stream: the WAL written during the copy comes along
+    if ! as_user "$PGBIN/pg_basebackup" -h 127.0.0.1 -p "$primary_port" -U postgres \
+        -D "$DIR/data" -R -X stream -c fast --no-sync > "$DIR/basebackup.log" 2>&1; then
+        die "pg_basebackup from port $primary_port failed"
+    fi
+    as_user cp "$DIR/data/test.conf" "$DIR/primary.conf"
+    # stop the primary stops this standby first: a test that died leaves none running
+    echo "$DIR" | as_user sh -c 'cat >> "$1"' put "$PRIMARY/standbys"
+    launch standby_settings
+    uri="postgresql://gimark@127.0.0.1:$port/gimark"
+    [ "$("$PGBIN/psql" -X -A -t -d "$uri" -c 'SELECT pg_is_in_recovery()')" = t ] ||
+        die "$uri is not a standby"
+    echo "$uri" | put "$DIR/uri"
+    trap - EXIT INT TERM HUP
+    echo "$uri"
+}
+
+# The directory of a cluster this script made, absolute, with run_user set.
+made_dir() {
+    [ -f "$DIR/.pg-cluster" ] || die "$DIR was not made by pg-cluster.sh"
+    DIR=$(cd "$DIR" && pwd -P)
+    run_user=$(cat "$DIR/.pg-cluster")
+    [ -n "$run_user" ] || die "$DIR/.pg-cluster names no user"
+    cd /
+}
+
+down() {
+    made_dir
+    halt_server || die "the server in $DIR/data is still running"
+}
+
+up() {
+    made_dir
+    port=$(conf_port)
+    [ -n "$port" ] || die "$DIR/data/test.conf names no port"
+    as_user "$PGBIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -s -w -t 60 start \
+        >/dev/null 2>&1 || { log_tail; die "the server did not start again on port $port"; }
+    wait_ready
+}
+
 stop() {
     [ -e "$DIR" ] || exit 0 # stopped already, or never made
     [ -d "$DIR" ] || die "$DIR is not a directory"
@@ -259,15 +378,32 @@ stop() {
     run_user=$(cat "$DIR/.pg-cluster")
     [ -n "$run_user" ] || die "$DIR/.pg-cluster names no user"
     cd /
+    if [ -f "$DIR/standbys" ]; then
+        while read -r standby_dir; do
+            # one still there and still this primary's (not a directory made anew since)
+            case $standby_dir in /*) ;; *) continue ;; esac
+            [ "$(cat "$standby_dir/primary" 2>/dev/null)" = "$DIR" ] || continue
+            (DIR=$standby_dir && stop) || exit 1
+        done < "$DIR/standbys"
+    fi
     halt_server || die "the server in $DIR/data is still running: $DIR kept"
     rm -rf -- "$DIR"
 }
 
+if [ "${1:-}" = standby ]; then
+    [ $# -eq 3 ] && [ -n "$2" ] && [ -n "$3" ] || usage
+    PRIMARY_ARG=$2
+    DIR=$3
+    standby
+    exit 0
+fi
 [ $# -eq 2 ] || usage
 DIR=$2
 [ -n "$DIR" ] || usage
 case $1 in
 start) start ;;
 stop) stop ;;
+down) down ;;
+up) up ;;
 *) usage ;;
 esac

@@ -81,8 +81,9 @@ struct web_server {
     label_layout_t layout;                                            /* a copy: cfg points at it */
     struct MHD_Daemon *mhd;
     unsigned port;
-    pthread_key_t db_key;      /* each worker's db_t */
-    pthread_key_t read_db_key; /* ... and its connection to the standby, if any */
+    pthread_key_t db_key;             /* each worker's db_t */
+    pthread_key_t read_db_key;        /* ... and its connection to the standby, if any */
+    _Atomic int64_t read_db_retry_ms; /* a standby that could not be reached: not before */
     gi_scan_queue_t *scans;
     web_metrics_t *metrics;
     web_accesslog_t *access_log; /* NULL: not logging requests */
@@ -247,7 +248,11 @@ static db_t *worker_read_db(web_server_t *s)
     db_t *db = pthread_getspecific(s->read_db_key);
     if (!db) {
         char err[256];
+        int64_t now = monotonic_ms();
+        if (now < atomic_load_explicit(&s->read_db_retry_ms, memory_order_relaxed))
+            return NULL; /* down a moment ago: no worker waits on it meanwhile */
         if (!(db = db_open_replica(s->cfg.db_read_path, err, sizeof err))) {
+            atomic_store_explicit(&s->read_db_retry_ms, now + 1000, memory_order_relaxed);
             fprintf(stderr, "gimark serve: %s\n", err);
             return NULL;
         }
@@ -1227,6 +1232,7 @@ web_server_t *web_server_start(const web_config_t *cfg, gi_error_t *err)
     pthread_cond_init(&s->flight_done, NULL);
     pthread_key_create(&s->db_key, close_worker_db);
     pthread_key_create(&s->read_db_key, close_worker_db);
+    atomic_init(&s->read_db_retry_ms, 0);
     gi_scan_config_t scan_cfg = {.window_s = s->cfg.repeat_window_s,
                                  .clients_kept = (size_t)s->cfg.repeat_threshold + 1,
                                  .max_tracked = s->cfg.track_codes};

@@ -227,35 +227,6 @@ def test_load_and_kill(t, w, a, b, tokens, auth, codes, scanned_a):
                                    collections.Counter(s for _, s, _ in load.batches)))
 
 
-def test_read_replica(t, w, tokens):
-    """--db-read: lookups on the standby first, the primary for what it lacks.
-    The "standby" is a copy of the database taken before a batch was issued,
-    with one label voided in it only: where an answer comes from shows."""
-    _, mine = w.batch(1, 1)  # on both
-    old = mine[0]
-    standby = w.pg_name + "_standby"
-    g.psql(g.PG, "CREATE DATABASE %s TEMPLATE %s" % (standby, w.pg_name))
-    uri = g.PG.rsplit("/", 1)[0] + "/" + standby
-    try:
-        g.psql(uri, "insert into label_void (code, at, actor, reason) values "
-                    "('%s', 0, 'test', 'voided on the standby only')" % old)
-        _, new = w.batch(1, 2)  # issued after the copy: on the primary only
-        with g.Server(w, "--db-read", uri) as c, g.Server(w) as a:
-            t.check(verdict(c, new[0]) == "GENUINE",
-                    "a label the standby lacks is found on the primary", verdict(c, new[0]))
-            t.check(verdict(c, old) == "VOID" and verdict(a, old) == "GENUINE",
-                    "a label the standby has is looked up there",
-                    (verdict(c, old), verdict(a, old)))
-        bad = g.Server(w, "--db-read", os.path.join(w.dir, "x.db"))
-        try:
-            bad.start()
-            t.check(False, "a --db-read that is a file is refused")
-        except RuntimeError as e:
-            t.check("standby" in str(e), "a --db-read that is a file is refused", str(e)[-200:])
-    finally:
-        g.psql(g.PG, "DROP DATABASE IF EXISTS %s WITH (FORCE)" % standby)
-
-
 def main():
     t = g.Tally("multiserver")
     if g.engine() != "postgresql":
@@ -265,7 +236,6 @@ def main():
     w = g.Workdir()
     try:
         tokens, auth, codes = seed(w)
-        test_read_replica(t, w, tokens)
         a = g.Server(w, "--base-url", "https://gi.example.cn").start()
         b = g.Server(w, "--base-url", "https://gi.example.cn").start()
         try:

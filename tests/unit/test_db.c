@@ -310,8 +310,30 @@ static void test_held_snapshot(void)
     testdb_close(&t);
 }
 
+/* A "standby" that is not in recovery (the primary itself, or a copy of its database)
+ * never counts as current: its answers could be anything, so the primary gives them. */
+static void test_replica_not_in_recovery(void)
+{
+    testdb_t t;
+    char err[256];
+    testdb_open(&t);
+    if (!testdb_is_pg(&t)) {
+        TESTDB_SKIP("a replica is a PostgreSQL standby; checked instead that a file is refused");
+        CHECK(db_open_replica(t.path, err, sizeof err) == NULL && strstr(err, "standby"));
+        testdb_close(&t);
+        return;
+    }
+    db_t *replica = db_open_replica(t.path, err, sizeof err);
+    CHECK(replica != NULL);
+    CHECK(db_replica_current(replica, t.db) == 0);
+    CHECK(db_replica_current(replica, t.db) == 0); /* asked again (a recheck) */
+    CHECK(db_replica_current(t.db, t.db) == 0);    /* a connection not opened as a replica */
+    db_close(replica);
+    testdb_close(&t);
+}
+
 TEST_MAIN("db", TEST(test_fresh_database_is_at_latest_version), TEST(test_reopen_keeps_data),
           TEST(test_newer_schema_is_refused), TEST(test_rollback_discards),
           TEST(test_nested_changes), TEST(test_unique_is_eexists), TEST(test_schema_checks_hold),
           TEST(test_paging), TEST(test_scans_path), TEST(test_scans_kept_apart),
-          TEST(test_old_scans_move), TEST(test_held_snapshot))
+          TEST(test_old_scans_move), TEST(test_held_snapshot), TEST(test_replica_not_in_recovery))
