@@ -343,9 +343,10 @@ static void test_batch_keeps_its_gtin(void)
         return;
     }
     db_close(t.db);
-    /* what version 6 did not have: 0007's batch GTIN, 0008's use reports and
-     * 0009's households */
-    CHECK(testdb_exec(&t, "DROP TABLE allocation; DROP TABLE producer; "
+    /* what version 6 did not have: 0007's batch GTIN, 0008's use reports,
+     * 0009's households and 0011's annual report */
+    CHECK(testdb_exec(&t, "DROP TABLE annual_close; DROP TABLE annual_text; "
+                          "DROP TABLE allocation; DROP TABLE producer; "
                           "ALTER TABLE batch DROP COLUMN allocated; "
                           "DROP TABLE usage_decision; DROP TABLE usage_report; "
                           "ALTER TABLE batch DROP COLUMN gtin; PRAGMA user_version = 6;") == 0);

@@ -265,7 +265,8 @@ static void test_old_scans_move(void)
                       " ua_class TEXT NOT NULL) STRICT;"
                       "INSERT INTO scan VALUES (1, 5, 'OLDCODE', NULL, 'GENUINE', 'k', 'ios'),"
                       " (2, 6, 'OLDCODE', NULL, 'GENUINE', 'k', 'ios');"
-                      "DROP TABLE allocation; DROP TABLE producer;" /* version 9 */
+                      "DROP TABLE annual_close; DROP TABLE annual_text;" /* version 11 */
+                      "DROP TABLE allocation; DROP TABLE producer;"      /* version 9 */
                       "ALTER TABLE batch DROP COLUMN allocated;"
                       "DROP TABLE usage_decision; DROP TABLE usage_report;" /* version 8 */
                       "ALTER TABLE batch DROP COLUMN gtin;"                 /* added by version 7 */
