@@ -51,28 +51,24 @@
 #define NONE  ", '', '', 0, 0, 0 "
 
 static db_query_t queries[DB_ANNUAL_TALLIES] = {
-    /* products of the scope, or used by an operator of it, created by the year's end:
+    /* products of the scope recorded by the year's end, or with an authorisation of an
+     * operator of the scope recorded by then:
      * regime, name, registration, id, users at the year's end */
-    [DB_ANNUAL_PRODUCTS] = DB_QUERY("SELECT p.regime, p.name_zh, p.reg_number, p.id, "
-                                    "(SELECT count(DISTINCT a.operator_id) FROM authorisation a "
-                                    "JOIN operator o "
-                                    "ON o.id = a.operator_id WHERE a.product_id = p.id "
-                                    "AND " IN_SCOPE("o.region_code") " AND " IN_FORCE(
-                                        "?2",
-                                        "?5") " = 1), 0, 0 FROM product p WHERE p.created_at < ?2 "
-                                              "AND "
-                                              "(" IN_SCOPE(
-                                                  "p.region_code") " OR EXISTS (SELECT 1 FROM "
-                                                                   "authorisation a JOIN operator "
-                                                                   "o "
-                                                                   "ON o.id = a.operator_id WHERE "
-                                                                   "a.product_id = p.id "
-                                                                   "AND " IN_SCOPE(
-                                                                       "o.region_code") ")) "
-                                                                                        "ORDER BY "
-                                                                                        "p.regime, "
-                                                                                        "p.id",
-                                    NCOLS),
+    [DB_ANNUAL_PRODUCTS] =
+        DB_QUERY("SELECT p.regime, p.name_zh, p.reg_number, p.id, (SELECT count(DISTINCT "
+                 "a.operator_id) "
+                 "FROM authorisation a JOIN operator o ON o.id = a.operator_id "
+                 "WHERE a.product_id = p.id AND " IN_SCOPE("o.region_code") " AND " IN_FORCE(
+                     "?2", "?5") " = 1), 0, 0 FROM product p WHERE (p.created_at < ?2 "
+                                 "AND " IN_SCOPE("p.region_code") ") OR EXISTS (SELECT 1 FROM "
+                                                                  "authorisation a JOIN operator o "
+                                                                  "ON o.id = a.operator_id "
+                                                                  "WHERE a.product_id = p.id AND "
+                                                                  "a.created_at < ?2 AND " IN_SCOPE(
+                                                                      "o.region_code") ") ORDER BY "
+                                                                                       "p.regime, "
+                                                                                       "p.id",
+                 NCOLS),
     /* operator and product pairs: product, city, operator, product id, in force at the
      * end of the year before, at the end of the year */
     [DB_ANNUAL_PAIRS] = DB_QUERY(

@@ -1,4 +1,4 @@
--- 0011_annual.sql - the annual supervision report (地理标志专用标志使用监管年度报告).
+-- 0011_annual.sql - the annual supervision report.
 --
 -- annual_text: the sections the office writes itself (enforcement, standards, testing,
 -- publicity, training), one per year, region scope (a GB/T 2260 prefix; '' is the whole
