@@ -30,13 +30,19 @@ void portal_admin_nav(page_t *pg, web_buf_t *b)
     static const char *const paths[] = {
         "/admin/",          "/admin/authorisations", "/admin/batches", "/admin/products",
         "/admin/operators", "/admin/register",       "/admin/reports", "/admin/usage",
-        "/admin/output",    "/admin/households",     "/admin/audit"};
+        "/admin/output",    "/admin/households",     "/admin/annual",  "/admin/audit"};
     const web_usage_text_t *u = web_usage_text(pg->rq->lang);
-    const char *labels[] = {pg->p->nav_dashboard, pg->p->nav_auths,
-                            pg->p->nav_batches,   pg->p->products,
-                            pg->p->operators,     pg->p->nav_register,
-                            pg->p->nav_reports,   u->nav_usage,
-                            u->nav_output,        web_households_text(pg->rq->lang)->title,
+    const char *labels[] = {pg->p->nav_dashboard,
+                            pg->p->nav_auths,
+                            pg->p->nav_batches,
+                            pg->p->products,
+                            pg->p->operators,
+                            pg->p->nav_register,
+                            pg->p->nav_reports,
+                            u->nav_usage,
+                            u->nav_output,
+                            web_households_text(pg->rq->lang)->title,
+                            web_annual_text(pg->rq->lang)->nav,
                             pg->p->nav_audit};
     _Static_assert(sizeof paths / sizeof paths[0] == sizeof labels / sizeof labels[0],
                    "a label per path");
