@@ -56,7 +56,7 @@ static void text(pdf_t *p, const char *s, double x, double y, double w, int alig
 static void footer(pdf_t *p)
 {
     char s[48];
-    snprintf(s, sizeof s, "- %d -", p->page);
+    snprintf(s, sizeof s, "Page %d", p->page);
     font(p, 8, 0);
     cairo_set_source_rgb(p->cr, 0.4, 0.4, 0.4);
     text(p, s, MARGIN, PAGE_H - MARGIN, BODY_W, 2);
