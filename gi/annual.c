@@ -10,6 +10,7 @@
 
 #include "gi/audit.h"
 #include "gi/usage.h"
+#include "labels/annual_pdf.h"
 #include "labels/csv.h"
 
 #include <stdarg.h>
@@ -753,6 +754,12 @@ char *gi_annual_csv(const json_t *report)
         return NULL;
     }
     return b.p ? b.p : strdup("");
+}
+
+int gi_annual_pdf(const json_t *report, int (*write)(void *arg, const unsigned char *p, size_t n),
+                  void *arg)
+{
+    return annual_pdf_write(report, write, arg);
 }
 
 /* --- as an account may ---------------------------------------------------------------------- */

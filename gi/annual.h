@@ -75,6 +75,11 @@ gi_err_t gi_annual_text_set(const gi_ctx_t *ctx, int year, const char *scope, co
  * string (free()), NULL when out of memory. */
 char *gi_annual_csv(const json_t *report);
 
+/* The report as a PDF (labels/annual_pdf.h draws it), handed to write in
+ * pieces (write returns 0 on success); 0, or -1 when drawing or writing failed. */
+int gi_annual_pdf(const json_t *report, int (*write)(void *arg, const unsigned char *p, size_t n),
+                  void *arg);
+
 /* As an account may: regulators and auditors, their own region scope
  * (o->region is replaced by it); regulators set texts. */
 gi_err_t gi_annual_view(const gi_ctx_t *ctx, const db_account_t *a, gi_annual_opts_t *o,

@@ -6,7 +6,6 @@
 #include "gi/annual.h"
 #include "gi/cli.h"
 #include "gi/usage.h"
-#include "labels/annual_pdf.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -85,7 +84,7 @@ static gi_err_t cmd_report(cli_t *cli, const cli_command_t *cmd, gi_error_t *err
     }
     int failed = 0;
     if (strcmp(format, "pdf") == 0) {
-        failed = annual_pdf_write(r, file_write, f) != 0;
+        failed = gi_annual_pdf(r, file_write, f) != 0;
     } else if (strcmp(format, "csv") == 0) {
         char *csv = gi_annual_csv(r);
         failed = !csv || fputs(csv, f) == EOF;

@@ -7,7 +7,6 @@
  * itself, CSV and PDF are drawn from it. A closed year's is its snapshot.
  */
 #include "gi/annual.h"
-#include "labels/annual_pdf.h"
 #include "web/api_internal.h"
 
 #include <stdio.h>
@@ -73,7 +72,7 @@ static void get_report(call_t *c)
         failed = !b.p;
         c->out->content_type = "text/csv; charset=utf-8";
     } else {
-        failed = annual_pdf_write(r, bytes_write, &b) != 0;
+        failed = gi_annual_pdf(r, bytes_write, &b) != 0;
         c->out->content_type = "application/pdf";
     }
     json_decref(r);

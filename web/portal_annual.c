@@ -7,7 +7,6 @@
  *     POST /admin/annual/text   year, section, body (regulators; until closed)
  */
 #include "gi/annual.h"
-#include "labels/annual_pdf.h"
 #include "web/i18n.h"
 #include "web/layout.h"
 #include "web/portal_internal.h"
@@ -105,7 +104,7 @@ static void annual_page(page_t *pg)
                 web_buf_puts(&b, csv);
             free(csv);
         } else
-            annual_pdf_write(r, write_buf, &b);
+            gi_annual_pdf(r, write_buf, &b);
         json_decref(r);
         portal_finish(pg, 200, &b);
         pg->out->content_type = format[0] == 'c' ? "text/csv; charset=utf-8" : "application/pdf";
