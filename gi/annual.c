@@ -555,7 +555,16 @@ gi_err_t gi_annual_report(const gi_ctx_t *ctx, const gi_annual_opts_t *o, json_t
         *out = snap;
         return GI_OK;
     }
-    return gi_annual_compute(ctx, o, out, err);
+    int closed = 0;
+    if ((drc = db_annual_closed(ctx->db, o->year, &closed)) != DB_OK)
+        return gi_db_fail(ctx->db, drc, err);
+    if ((rc = gi_annual_compute(ctx, o, out, err)) == GI_OK && closed) {
+        /* a scope that had no operator and no account when the year was closed:
+         * computed now, and said so */
+        json_object_set_new(*out, "closed", json_true());
+        json_object_set_new(*out, "source", json_string("computed: no snapshot of this scope"));
+    }
+    return rc;
 }
 
 typedef struct {

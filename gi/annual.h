@@ -52,8 +52,9 @@ typedef struct {
 } gi_annual_opts_t;
 
 /* The report of o->year for o->region: the closed year's snapshot when there
- * is one, else computed now. *out a new reference. GI_EINVAL on a year out of
- * range or not begun. */
+ * is one, else computed now ("source" says which: "snapshot", "live", or for
+ * a scope that had no operator or account at closing, "computed: ..."). *out a new reference.
+ * GI_EINVAL on a year out of range or not begun. */
 gi_err_t gi_annual_report(const gi_ctx_t *ctx, const gi_annual_opts_t *o, json_t **out,
                           gi_error_t *err);
 /* Computed from the records now, never from a snapshot. */

@@ -182,6 +182,11 @@ static void test_closing(void)
     gi_annual_opts_t city = {2025, "4510", 0, 0};
     CHECK(gi_annual_compute(&t.ctx, &city, &live, &e) == GI_OK);
     CHECK(!json_equal(json_object_get(live, "sections"), json_object_get(before, "sections")));
+    /* a scope nobody had when the year closed: computed, and said so */
+    json_t *other = report(&t, 2025, "46");
+    CHECK(json_is_true(json_object_get(other, "closed")));
+    CHECK(strncmp(json_string_value(json_object_get(other, "source")), "computed", 8) == 0);
+    json_decref(other);
     json_t *now = report(&t, 2026, "");
     CHECK(json_integer_value(
               json_array_get(json_array_get(rows_of(now, "authorisations", 0), 0), 1)) == 1);
