@@ -327,17 +327,35 @@ static json_t *chart(json_t *sec, const char *title, chart_t *c)
     return ch;
 }
 
+static int month_of(const db_annual_row_t *r, void *arg)
+{
+    int64_t *months = arg;
+    int m = atoi(r->k1 + 5); /* YYYY-MM */
+    if (strlen(r->k1) == 7 && m >= 1 && m <= 12)
+        months[m - 1] += r->n[3];
+    return 0;
+}
+
+/* labels issued, activated, voided; issued per month, every month of the year */
 static gi_err_t sec_labels(build_t *b, json_t *sec, gi_error_t *err)
 {
     json_t *t = table(sec, "标签 Labels in the year",
                       (const char *const[]){"发放 Issued", "激活 Activated", "作废 Voided", NULL});
     row(t, "iii", count_of(b, "labels_issued"), count_of(b, "labels_activated"),
         count_of(b, "labels_voided"));
+    int64_t months[12] = {0};
+    gi_err_t rc = tally(b, DB_ANNUAL_MONTHS, month_of, months, err);
     chart_t c = {table(sec, "每月发放 Labels issued per month",
                        (const char *const[]){"月份 Month", "发放 Issued", NULL}),
                  NULL, NULL};
     chart(sec, "每月发放标签 Labels issued per month", &c);
-    return tally(b, DB_ANNUAL_MONTHS, month_row, &c, err);
+    for (int m = 0; m < 12; m++) {
+        char key[16];
+        snprintf(key, sizeof key, "%04d-%02d", b->o->year % 10000, m + 1);
+        db_annual_row_t r = {key, "", "", {0, 0, 0, months[m]}};
+        month_row(&r, &c);
+    }
+    return rc;
 }
 
 static gi_err_t sec_scans(build_t *b, json_t *sec, gi_error_t *err)

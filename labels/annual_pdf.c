@@ -157,7 +157,7 @@ static void chart(pdf_t *p, const json_t *c)
     for (i = 0; i < n; i++)
         if (json_integer_value(json_array_get(values, i)) > max)
             max = json_integer_value(json_array_get(values, i));
-    double slot = BODY_W / (double)n, bw = slot * 0.6, base = p->y + CHART_H;
+    double slot = BODY_W / (double)n, bw = slot * 0.6 < 36 ? slot * 0.6 : 36, base = p->y + CHART_H;
     cairo_set_line_width(p->cr, 0.6);
     cairo_move_to(p->cr, MARGIN, base);
     cairo_line_to(p->cr, MARGIN + BODY_W, base);
