@@ -190,6 +190,9 @@ def pdf_text(raw, dirname, name):
                           check=True).stdout
 
 
+NUMBER = re.compile(r"[-+0-9.,%]+")  # a figure: compared as a whole token
+
+
 def cell_text(c):
     return str(c)
 
@@ -206,15 +209,17 @@ def check_pdf(t, text, r, what):
                 found = None
                 for i in range(at, len(lines)):
                     tokens = lines[i].split()
-                    if not lines[i].strip().startswith(first[:2]) and not (
-                            first.strip() == "" and tokens):
+                    if NUMBER.fullmatch(first):
+                        if not tokens or tokens[0] != first:
+                            continue
+                    elif not lines[i].strip().startswith(first[:2]):
                         continue
                     # the other cells: whole tokens, in order (a text cell may be cut
                     # with an ellipsis: its first two characters then)
                     k, ok = 0, True
                     for c in rest:
                         while k < len(tokens) and not (
-                                tokens[k] == c or (not re.fullmatch(r"[-+0-9.,%]+", c) and
+                                tokens[k] == c or (not NUMBER.fullmatch(c) and
                                                    tokens[k].startswith(c[:2]))):
                             k += 1
                         if k == len(tokens):
