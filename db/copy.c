@@ -51,6 +51,8 @@ static const char *const tables[DB_TABLES] = {
     "audit_log",
     "usage_report",
     "usage_decision",
+    "annual_text",
+    "annual_close",
     "scans.scan",
     "scans.scan_total",
     "scans.scan_merged",

@@ -897,7 +897,7 @@ db_err_t db_claim_fill(db_t *db, db_t *src);
 
 /* The tables of a database, in an order in which each comes after those it
  * refers to: the register's, then the scans'. */
-#define DB_TABLES 30
+#define DB_TABLES 32
 
 typedef struct {
     const char *table; /* "product", ..., "scans.scan_client" */
@@ -924,6 +924,44 @@ db_err_t db_copy_all(db_t *from, db_t *to, db_table_rows_t copied[DB_TABLES],
 /* Hands the codes of up to n labels picked at random to fn (non-zero stops). */
 typedef int (*db_code_fn)(const char *code, void *arg);
 db_err_t db_label_sample(db_t *db, int64_t n, db_code_fn fn, void *arg);
+
+/* --- the annual supervision report ------------------------------------------------ */
+
+/* The tallies of one year inside a region scope (db/annual.c says what each
+ * row holds); figures as of the year's end, read from dated records. */
+typedef enum {
+    DB_ANNUAL_PRODUCTS,
+    DB_ANNUAL_PAIRS,
+    DB_ANNUAL_COUNTS,
+    DB_ANNUAL_VERDICTS,
+    DB_ANNUAL_REPORTS,
+    DB_ANNUAL_MONTHS,
+    DB_ANNUAL_ACTIONS,
+    DB_ANNUAL_TALLIES
+} db_annual_tally_t;
+
+typedef struct {
+    const char *k1, *k2, *k3;
+    int64_t n[4];
+} db_annual_row_t;
+typedef int (*db_annual_fn)(const db_annual_row_t *r, void *arg);
+
+/* from and to: the first moments of year and of the next (Unix seconds). */
+db_err_t db_annual_tally(db_t *db, db_annual_tally_t which, int year, int64_t from, int64_t to,
+                         const char *region, db_annual_fn fn, void *arg);
+/* The office's text of a section (inserted or replaced), and the texts of a
+ * year and scope: k1 section, k2 body, k3 who, n[0] when. */
+db_err_t db_annual_text_set(db_t *db, int year, const char *scope, const char *section,
+                            const char *body, int64_t at, const char *by);
+db_err_t db_annual_texts(db_t *db, int year, const char *scope, db_annual_fn fn, void *arg);
+/* A closed year's figures (JSON) of a scope; DB_EEXISTS when stored already.
+ * The snapshot's row: k1 the JSON, k2 who closed, n[0] when. */
+db_err_t db_annual_close_insert(db_t *db, int year, const char *scope, int64_t at, const char *by,
+                                const char *figures);
+db_err_t db_annual_snapshot(db_t *db, int year, const char *scope, db_annual_fn fn, void *arg);
+db_err_t db_annual_closed(db_t *db, int year, int *closed);
+/* Every region prefix an operator's seat or an account's scope has (k1). */
+db_err_t db_annual_scopes(db_t *db, db_annual_fn fn, void *arg);
 
 /* --- figures -------------------------------------------------------------- */
 

@@ -78,6 +78,7 @@ extern const cli_command_t cli_migrate_commands[];
 extern const cli_command_t cli_usage_commands[];
 extern const cli_command_t cli_households_commands[];
 extern const cli_command_t cli_supervision_commands[];
+extern const cli_command_t cli_annual_commands[];
 
 /* Reads the settings file at path into cmd's options that the command line
  * left unset (and the database path), see gi/cli_config.c. known tells

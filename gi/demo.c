@@ -7,8 +7,11 @@
  * their USCCs are valid in form but belong to no registered entity. Each is
  * seated inside the protected area of the products it is authorised for
  * (the tea company in Hengzhou, 450127, where Hengxian jasmine tea comes from).
+ * With history, the annual report has the provincial office's texts of the last year
+ * (marked 演示) and the year before is closed.
  */
 #include "gi/demo.h"
+#include "gi/annual.h"
 #include "gi/batch.h"
 #include "gi/households.h"
 #include "gi/inspect.h"
@@ -359,6 +362,19 @@ static gi_err_t load_all(const gi_ctx_t *ctx, int history, gi_demo_summary_t *ou
         if (strcmp(demo_auths[i].state, "suspended") == 0)
             rc = gi_auth_transition(ctx, auth_ids[i], GI_AUTH_SUSPEND,
                                     "demo data: inspection pending", "", NULL, err);
+    /* the annual report: the provincial office's texts (scope 45, Guangxi) of the last
+     * year; the year before closed */
+    static const char *const texts[][2] = {
+        {"enforcement", "（演示）全年开展地理标志专用标志使用检查，责令整改标签使用不规范 1 起。"},
+        {"standards", "（演示）修订芒果地方标准 1 项，组织用标主体按标准生产。"},
+        {"publicity", "（演示）在农产品展销会设地理标志展区，发放宣传资料。"},
+        {"training", "（演示）举办用标主体培训班 2 期。"},
+    };
+    for (size_t i = 0; rc == GI_OK && i < sizeof texts / sizeof texts[0]; i++)
+        rc = gi_annual_text_set(ctx, tm.year - 1, "45", texts[i][0], texts[i][1], err);
+    gi_annual_opts_t closing = {tm.year - 2, "", 0, 0};
+    if (rc == GI_OK)
+        rc = gi_annual_close(ctx, &closing, NULL, err);
     return rc;
 }
 

@@ -21,9 +21,9 @@
 #include <unistd.h>
 
 static const cli_command_t *const command_tables[] = {
-    cli_registry_commands, cli_batch_commands,      cli_account_commands,
-    cli_serve_commands,    cli_backup_commands,     cli_migrate_commands,
-    cli_usage_commands,    cli_households_commands, cli_supervision_commands,
+    cli_registry_commands,    cli_batch_commands,   cli_account_commands, cli_serve_commands,
+    cli_backup_commands,      cli_migrate_commands, cli_usage_commands,   cli_households_commands,
+    cli_supervision_commands, cli_annual_commands,
 };
 #define NTABLES (sizeof command_tables / sizeof command_tables[0])
 

@@ -76,9 +76,11 @@ typedef struct {
     unsigned status;
     char *body; /* JSON, for the caller to free() */
     size_t len;
-    const char *allow; /* for 405: the methods the path takes */
-    int challenge;     /* for 401: send WWW-Authenticate: Bearer */
-    char location[64]; /* for 201: the new record's path, or "" */
+    const char *allow;        /* for 405: the methods the path takes */
+    int challenge;            /* for 401: send WWW-Authenticate: Bearer */
+    char location[64];        /* for 201: the new record's path, or "" */
+    const char *content_type; /* of body: NULL for JSON */
+    char filename[64];        /* non-empty: body is a download of this name */
     /* a print file instead of body: file.job for the caller to stream and
      * release (or file.head_only); file.retry_after with a 429 or 503 */
     web_file_t file;

@@ -109,6 +109,11 @@ int api_triage_input(call_t *c, json_t *doc, const char **status, const char **n
  * 1; 0 for any other path. */
 int api_usage_handle(call_t *c);
 
+/* --- the annual supervision report (web/api_annual.c) --- */
+
+/* Answers supervision/report and returns 1; 0 for any other path. */
+int api_annual_handle(call_t *c);
+
 /* --- changes (web/api_changes.c) --- */
 
 /* POST on a collection: creates a product, operator, authorisation or batch. */

@@ -815,6 +815,47 @@ const web_usage_text_t *web_usage_text(web_lang_t lang)
     return lang == WEB_LANG_EN ? &usage_en : &usage_zh;
 }
 
+static const web_annual_text_t annual_zh = {
+    .nav = "年度监管报告",
+    .title = "地理标志专用标志使用监管年度报告",
+    .year = "年度",
+    .show = "查看",
+    .closed = "已结账：本报告取自结账时保存的数据，不再变化",
+    .open = "未结账：数据随登记记录变化；次年1月1日起可结账（gimark supervision close）",
+    .csv = "下载 CSV",
+    .pdf = "下载 PDF",
+    .save = "保存",
+    .not_written = "（未填写）",
+    .edit_hint = "以下各节由本局填写，结账前可修改，每次修改记入审计日志。",
+    .closed_hint = "本年度已结账，文字部分不能再修改。",
+    .scope = "统计范围（行政区划代码前缀）",
+    .sections = {"行政保护和执法", "标准", "检验检测", "宣传", "培训"},
+};
+
+static const web_annual_text_t annual_en = {
+    .nav = "Annual report",
+    .title = "Annual report on the supervision of GI mark use",
+    .year = "Year",
+    .show = "Show",
+    .closed = "Closed: this report is the one kept when the year was closed; it no longer changes",
+    .open = "Not closed: figures follow the register; the year can be closed from 1 January "
+            "(gimark supervision close)",
+    .csv = "Download CSV",
+    .pdf = "Download PDF",
+    .save = "Save",
+    .not_written = "(not written)",
+    .edit_hint = "The office writes these sections; they can be edited until the year is closed, "
+                 "and every edit is audited.",
+    .closed_hint = "The year is closed: its texts can no longer be edited.",
+    .scope = "Region scope (GB/T 2260 prefix)",
+    .sections = {"Enforcement", "Standards", "Testing", "Publicity", "Training"},
+};
+
+const web_annual_text_t *web_annual_text(web_lang_t lang)
+{
+    return lang == WEB_LANG_EN ? &annual_en : &annual_zh;
+}
+
 static const web_households_text_t households_zh = {
     .title = "会员农户与生产基地",
     .admin_title = "会员农户与生产基地（按产品、地区）",

@@ -184,6 +184,16 @@ typedef struct {
 
 const web_supervision_text_t *web_supervision_text(web_lang_t lang);
 
+/* The words of the annual supervision report's page (web/portal_annual.c); the
+ * report's own titles are bilingual in it (gi/annual.c). */
+typedef struct {
+    const char *nav, *title, *year, *show, *closed, *open, *csv, *pdf, *save, *not_written;
+    const char *edit_hint, *closed_hint, *scope;
+    const char *sections[5]; /* enforcement, standards, testing, publicity, training */
+} web_annual_text_t;
+
+const web_annual_text_t *web_annual_text(web_lang_t lang);
+
 /* The language for a request: lang_param (?lang=, may be NULL) wins when it
  * names a language we have; else the best of accept_language (may be NULL);
  * else zh-CN. */

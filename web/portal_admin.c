@@ -30,7 +30,8 @@ void portal_admin_nav(page_t *pg, web_buf_t *b)
     static const char *const paths[] = {
         "/admin/",          "/admin/authorisations", "/admin/batches",     "/admin/products",
         "/admin/operators", "/admin/register",       "/admin/reports",     "/admin/usage",
-        "/admin/output",    "/admin/households",     "/admin/supervision", "/admin/audit"};
+        "/admin/output",    "/admin/households",     "/admin/supervision", "/admin/annual",
+        "/admin/audit"};
     const web_usage_text_t *u = web_usage_text(pg->rq->lang);
     const char *labels[] = {pg->p->nav_dashboard,
                             pg->p->nav_auths,
@@ -43,6 +44,7 @@ void portal_admin_nav(page_t *pg, web_buf_t *b)
                             u->nav_output,
                             web_households_text(pg->rq->lang)->title,
                             web_supervision_text(pg->rq->lang)->nav,
+                            web_annual_text(pg->rq->lang)->nav,
                             pg->p->nav_audit};
     _Static_assert(sizeof paths / sizeof paths[0] == sizeof labels / sizeof labels[0],
                    "a label per path");

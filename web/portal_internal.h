@@ -84,6 +84,9 @@ extern const size_t portal_households_route_count;
 /* The supervision desk (web/portal_supervision.c). */
 extern const portal_route_t portal_supervision_routes[];
 extern const size_t portal_supervision_route_count;
+/* The annual supervision report (web/portal_annual.c). */
+extern const portal_route_t portal_annual_routes[];
+extern const size_t portal_annual_route_count;
 /* The links between the regulator's pages. */
 void portal_admin_nav(page_t *pg, web_buf_t *b);
 

@@ -597,7 +597,8 @@ static enum MHD_Result send_api(web_server_t *s, struct MHD_Connection *c, reque
     web_api_handle(&ctx, &in, &out);
     if (!out.file.job && !out.file.head_only && !out.body)
         return MHD_NO;
-    struct MHD_Response *r = answer_response(c, &out.file, out.body, out.len, JSON, NULL);
+    struct MHD_Response *r = answer_response(
+        c, &out.file, out.body, out.len, out.content_type ? out.content_type : JSON, out.filename);
     if (!r)
         return MHD_NO;
     if (out.allow)

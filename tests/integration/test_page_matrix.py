@@ -162,6 +162,14 @@ def matrix(ids):
         ("GET", "/admin/output", "/admin/output?year=%d&by=region&format=csv"
          % ids["last_year"], None, read),
         ("GET", "/admin/output", "/admin/output?year=x", None, dict(desk, **{"*": "400"})),
+        ("GET", "/admin/annual", "/admin/annual?year=%d" % ids["last_year"], None, read),
+        ("GET", "/admin/annual", "/admin/annual?year=%d&format=csv" % ids["last_year"], None,
+         read),
+        ("GET", "/admin/annual", "/admin/annual?year=%d&format=pdf" % ids["last_year"], None,
+         read),
+        ("GET", "/admin/annual", "/admin/annual?year=x", None, dict(desk, **{"*": "400"})),
+        ("GET", "/admin/annual", "/admin/annual?year=%d&format=exe" % ids["last_year"], None,
+         dict(desk, **{"*": "400"})),
     ]
     # supervision (demo: operator 1 in the city 4510, operator 2 outside; draw 1 is the
     # province's)
@@ -283,6 +291,9 @@ def matrix(ids):
         # a download that records the publication date
         ("/admin/supervision/publish", "/admin/supervision/publish",
          {"year": time.strftime("%Y")}, dict(change, **{"*": "file"})),
+        # a regulator writes its own scope's text; an auditor writes nothing
+        ("/admin/annual/text", "/admin/annual/text",
+         {"year": str(ids["last_year"]), "section": "enforcement", "body": "matrix"}, change),
     ]
     # without a session a form is refused outright
     rows += [("POST", pattern, path, fields, dict(want, nobody="403"))

@@ -169,6 +169,7 @@ static inline void testdb_close(testdb_t *t)
  * stored version back to 7 or below to see an upgrade run again (each such migration
  * lists its own tables here, children first). */
 #define TESTDB_DROP_AFTER_0007                                                                     \
+    "DROP TABLE annual_close; DROP TABLE annual_text;"                                             \
     "DROP TABLE allocation; DROP TABLE producer; ALTER TABLE batch DROP COLUMN allocated;"         \
     "DROP TABLE usage_decision; DROP TABLE usage_report;"                                          \
     "DROP TABLE inspection_evidence; DROP TABLE inspection_inspector; DROP TABLE inspection;"      \
