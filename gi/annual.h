@@ -33,6 +33,7 @@
 
 #include "gi/access.h"
 #include "gi/gi.h"
+#include "gi/grade.h"
 
 #include <jansson.h>
 
@@ -46,9 +47,10 @@ int gi_annual_text_section(const char *s); /* 1 when s is one of them */
 
 typedef struct {
     int year;
-    const char *region; /* "" everywhere */
-    int64_t target;     /* 0: GI_ANNUAL_TARGET */
-    int per_year;       /* the report-period setting (gi/usage.h); 0: yearly */
+    const char *region;              /* "" everywhere */
+    int64_t target;                  /* 0: GI_ANNUAL_TARGET */
+    int per_year;                    /* the report-period setting (gi/usage.h); 0: yearly */
+    const gi_grade_config_t *grades; /* credit classes (gi/grade.h); NULL: the default */
 } gi_annual_opts_t;
 
 /* The report of o->year for o->region: the closed year's snapshot when there

@@ -46,7 +46,7 @@ static gi_err_t opts(const cli_t *cli, const cli_command_t *cmd, gi_annual_opts_
     int per_year = gi_usage_period_setting(cli_opt_or(cli, cmd, "report-period", "yearly"));
     if (per_year < 0)
         return gi_fail(err, GI_EINVAL, "--report-period must be yearly, half-year or quarter");
-    *o = (gi_annual_opts_t){(int)year, r, target, per_year};
+    *o = (gi_annual_opts_t){(int)year, r, target, per_year, NULL};
     return GI_OK;
 }
 

@@ -372,7 +372,7 @@ static gi_err_t load_all(const gi_ctx_t *ctx, int history, gi_demo_summary_t *ou
     };
     for (size_t i = 0; rc == GI_OK && i < sizeof texts / sizeof texts[0]; i++)
         rc = gi_annual_text_set(ctx, tm.year - 1, "45", texts[i][0], texts[i][1], err);
-    gi_annual_opts_t closing = {tm.year - 2, "", 0, 0};
+    gi_annual_opts_t closing = {tm.year - 2, "", 0, 0, NULL};
     if (rc == GI_OK)
         rc = gi_annual_close(ctx, &closing, NULL, err);
     return rc;

@@ -6,6 +6,8 @@
  * report's JSON.
  */
 #include "gi/annual.h"
+#include "gi/grade.h"
+#include "gi/inspect.h"
 #include "gi/registry.h"
 #include "gi/usage.h"
 #include "labels/annual_pdf.h"
@@ -93,7 +95,7 @@ static int64_t figure(json_t *r, const char *id, size_t table, const char *name)
 
 static json_t *report(testdb_t *t, int year, const char *region)
 {
-    gi_annual_opts_t o = {year, region, 0, 0};
+    gi_annual_opts_t o = {year, region, 0, 0, NULL};
     json_t *r = NULL;
     gi_error_t e;
     CHECK(gi_annual_report(&t->ctx, &o, &r, &e) == GI_OK);
@@ -137,7 +139,7 @@ static void test_users_as_of(void)
     CHECK(json_integer_value(
               json_array_get(json_array_get(rows_of(r, "authorisations", 0), 0), 2)) == 1);
     json_decref(r);
-    gi_annual_opts_t future = {2027, "", 0, 0};
+    gi_annual_opts_t future = {2027, "", 0, 0, NULL};
     gi_error_t e;
     CHECK(gi_annual_report(&t.ctx, &future, &r, &e) == GI_EINVAL);
     testdb_close(&t);
@@ -152,9 +154,9 @@ static void test_closing(void)
     CHECK(gi_annual_text_set(&t.ctx, 2025, "", "training", "培训 3 期", &e) == GI_OK);
     CHECK(gi_annual_text_set(&t.ctx, 2025, "", "bogus", "x", &e) == GI_EINVAL);
     CHECK(gi_annual_text_set(&t.ctx, 2025, "", "testing", "a\xe2\x80\xae", &e) == GI_EINVAL);
-    gi_annual_opts_t o = {2025, "", 0, 0};
+    gi_annual_opts_t o = {2025, "", 0, 0, NULL};
     int64_t scopes = 0;
-    gi_annual_opts_t open_year = {2026, "", 0, 0};
+    gi_annual_opts_t open_year = {2026, "", 0, 0, NULL};
     CHECK(gi_annual_close(&t.ctx, &open_year, NULL, &e) == GI_EREFUSED);
     json_t *before = report(&t, 2025, "4510");
     CHECK(gi_annual_close(&t.ctx, &o, &scopes, &e) == GI_OK);
@@ -175,11 +177,17 @@ static void test_closing(void)
     json_t *after = report(&t, 2025, "4510");
     CHECK(json_equal(json_object_get(after, "sections"), json_object_get(before, "sections")));
     json_t *whole = report(&t, 2025, "");
-    json_t *text = json_object_get(json_array_get(json_object_get(whole, "sections"), 12), "text");
+    json_t *text = NULL, *sec;
+    size_t i;
+    json_array_foreach(json_object_get(whole, "sections"), i, sec)
+    {
+        if (strcmp(json_string_value(json_object_get(sec, "id")), "training") == 0)
+            text = json_object_get(sec, "text");
+    }
     CHECK(text && strcmp(json_string_value(text), "培训 3 期") == 0);
     /* the records did change: computed now, the output value has the new report */
     json_t *live = NULL;
-    gi_annual_opts_t city = {2025, "4510", 0, 0};
+    gi_annual_opts_t city = {2025, "4510", 0, 0, NULL};
     CHECK(gi_annual_compute(&t.ctx, &city, &live, &e) == GI_OK);
     CHECK(!json_equal(json_object_get(live, "sections"), json_object_get(before, "sections")));
     /* a scope nobody had when the year closed: computed, and said so */
@@ -209,7 +217,7 @@ static void test_access(void)
     db_account_t op = {.username = "a", .role = "operator", .operator_id = w.op_a};
     db_account_t aud = {.username = "aud", .role = "auditor", .region_scope = "45"};
     db_account_t city = {.username = "city", .role = "regulator", .region_scope = "4510"};
-    gi_annual_opts_t o = {2025, "", 0, 0};
+    gi_annual_opts_t o = {2025, "", 0, 0, NULL};
     json_t *r = NULL;
     CHECK(gi_annual_view(&t.ctx, &op, &o, &r, &e) == GI_EFORBIDDEN && !r);
     CHECK(gi_annual_view(&t.ctx, &city, &o, &r, &e) == GI_OK);
@@ -264,5 +272,52 @@ static void test_csv_and_pdf(void)
     json_decref(r);
 }
 
+/* Graded supervision and inspections: the users in force on 31 December by
+ * credit class (adding up to the users), the year's inspections by result. */
+static void test_grades_and_inspections(void)
+{
+    testdb_t t;
+    world_t w;
+    gi_error_t e = {0};
+    setup(&t, &w);
+    static const db_account_t office = {.username = "reg", .role = "regulator"};
+    int64_t insp[2];
+    const char *certs[] = {"GX-ZF-001", "GX-ZF-002"};
+    for (int i = 0; i < 2; i++)
+        CHECK(gi_inspector_add(&t.ctx, &office, "检查员", certs[i], "知识产权", "450100", &insp[i],
+                               &e) == GI_OK);
+    const char *dates[] = {"2025-06-01", "2026-02-01"}, *results[] = {"refused", "no_problem"};
+    for (int i = 0; i < 2; i++) {
+        gi_inspection_input_t in = {0,          w.op_a,
+                                    w.prod,     "广西壮族自治区知识产权局",
+                                    dates[i],   {"pass", "pass", "pass", "pass", "pass", "pass"},
+                                    results[i], "",
+                                    "",         insp,
+                                    2};
+        gi_ctx_t recorded = t.ctx; /* the day after the inspection */
+        recorded.now = gi_day_start(dates[i]) + DAY;
+        CHECK(gi_inspection_add(&recorded, &office, &in, NULL, &e) == GI_OK);
+    }
+    json_t *r = report(&t, 2025, "");
+    CHECK(figure(r, "inspections", 0, "refused") == 1);
+    CHECK(figure(r, "inspections", 0, "no_problem") == 0); /* dated 2026 */
+    CHECK(figure(r, "inspections", 0, "合计") == 1);
+    gi_grade_t a;
+    CHECK(gi_grade_of(&t.ctx, &office, gi_grade_config_default(), w.op_a, "2025-12-31", &a, NULL,
+                      &e) == GI_OK);
+    CHECK(figure(r, "grades", 0, a.class_name) >= 1);
+    CHECK(strcmp(a.class_name, "A") != 0); /* the refused inspection counts */
+    int64_t total = 0;
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows_of(r, "grades", 0), i, row)
+    {
+        total += json_integer_value(json_array_get(row, 3));
+    }
+    CHECK(total == 2); /* A and B; C was revoked in March */
+    json_decref(r);
+    testdb_close(&t);
+}
+
 TEST_MAIN("annual", TEST(test_users_as_of), TEST(test_closing), TEST(test_access),
-          TEST(test_csv_and_pdf))
+          TEST(test_csv_and_pdf), TEST(test_grades_and_inspections))
