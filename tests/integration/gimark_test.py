@@ -243,6 +243,16 @@ class Workdir:
             "SELECT '%s', coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '') "
             "FROM public.%s t" % (name, name) for name in tables))
 
+    def fingerprint(self):
+        """A hash of the register's rows (the scans aside): equal before and
+        after exactly when dump() would be, without carrying the rows here."""
+        if not PG:
+            return self.sql(".sha3sum")
+        tables = sorted(self.tables())
+        return psql(self.db, "SELECT md5(string_agg(r, E'\\n' ORDER BY n)) FROM (" + " UNION ALL ".join(
+            "SELECT '%s' AS n, '%s' || coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '') AS r "
+            "FROM public.%s t" % (name, name, name) for name in tables) + ") d")
+
     def batch(self, auth, count, now=None, activate=True, lot="LOT-1"):
         """Requests, approves and issues a batch; returns (id, [codes])."""
         b = self.json("batch", "request", "--auth", auth, "--count", count, "--lot", lot,
