@@ -352,7 +352,7 @@ static gi_err_t sec_labels(build_t *b, json_t *sec, gi_error_t *err)
                  NULL, NULL};
     chart(sec, "每月发放标签 Labels issued per month", &c);
     for (int m = 0; m < 12; m++) {
-        char key[16];
+        char key[24]; /* room for any int */
         snprintf(key, sizeof key, "%04d-%02d", b->o->year % 10000, m + 1);
         db_annual_row_t r = {key, "", "", {0, 0, 0, months[m]}};
         month_row(&r, &c);
