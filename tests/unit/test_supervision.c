@@ -85,7 +85,7 @@ static int64_t add_operator_reporting(world_t *w, const char *uscc, const char *
         int64_t filed = TESTDB_NOW - 130 * DAY - (2025 - y) * YEAR;
         if (filed - 22 * DAY < now)
             break;
-        char year[8];
+        char year[16];
         snprintf(year, sizeof year, "%d", y);
         w->t.ctx.now = filed;
         report_year(w, o.id, year);
