@@ -43,6 +43,17 @@ def engine():
     return "postgresql" if PG else "sqlite"
 
 
+class PsqlError(subprocess.CalledProcessError):
+    """A query psql refused, with what it said."""
+
+    def __init__(self, query, out, err):
+        super().__init__(1, "psql", out, err)
+        self.query = query
+
+    def __str__(self):
+        return "psql: %s: %s" % (self.query[:200], self.stderr.strip()[:500])
+
+
 class _PsqlSession:
     """One psql process kept open on a database: a query costs a round trip, not
     a process and a connection (psql per query cost a suite of many database
@@ -62,8 +73,12 @@ class _PsqlSession:
         self.p.stdin.write("%s;\n\\echo %s\n\\warn %s\n" % (query, mark, mark))
         self.p.stdin.flush()
         out, err = self._until(self.p.stdout, mark), self._until(self.p.stderr, mark)
-        if any(line.startswith(("ERROR:", "FATAL:", "PANIC:", "psql:")) for line in err):
-            raise subprocess.CalledProcessError(1, "psql", "\n".join(out), "\n".join(err))
+        lost = ("FATAL:", "server closed the connection", "connection to server",
+                "no connection to the server")
+        if any(sign in line for line in err for sign in lost):
+            raise EOFError("psql lost its connection: " + " ".join(err))  # asked again
+        if any(line.startswith(("ERROR:", "PANIC:", "psql:")) for line in err):
+            raise PsqlError(query, "\n".join(out), "\n".join(err))
         return "\n".join(out).strip()
 
     @staticmethod
@@ -177,7 +192,17 @@ class Workdir:
 
     def cleanup(self):
         if self.pg_name:
-            psql(PG, "DROP DATABASE IF EXISTS %s WITH (FORCE)" % self.pg_name)
+            # FORCE ends the sessions on it; one a server opens again at that
+            # moment makes the drop fail: asked again until it goes (bounded)
+            deadline = time.monotonic() + 10
+            while True:
+                try:
+                    psql(PG, "DROP DATABASE IF EXISTS %s WITH (FORCE)" % self.pg_name)
+                    break
+                except PsqlError as e:
+                    if "being accessed by other users" not in e.stderr or \
+                            time.monotonic() > deadline:
+                        raise
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def gimark(self, *args, now=None, stdin=None):
