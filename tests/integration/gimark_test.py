@@ -413,11 +413,12 @@ def verdict_once_activated(server, code):
 
 
 def api_call(s, method, path, token, body=None):
-    """An API request with a bearer token; returns (status, JSON document or None, raw)."""
-    headers = {"Authorization": "Bearer " + token}
+    """An API request with a bearer token (None: without one); body a document,
+    or bytes or text sent as they are. Returns (status, JSON document or None, raw)."""
+    headers = {"Authorization": "Bearer " + token} if token else {}
     data = None
     if body is not None:
-        data = json.dumps(body)
+        data = body if isinstance(body, (bytes, str)) else json.dumps(body)
         headers["Content-Type"] = "application/json"
     status, _, raw = s.request(method, "/api/v1/" + path, body=data, headers=headers)
     try:

@@ -9,7 +9,6 @@ values, and the CLI's view of the same database.
 
 import csv
 import io
-import json
 import os
 import re
 import sys
@@ -27,19 +26,7 @@ LAST_YEAR = time.gmtime().tm_year - 1  # the demo history's last closed year
 
 
 def call(s, method, path, token=None, body=None):
-    headers = {}
-    if token:
-        headers["Authorization"] = "Bearer " + token
-    data = None
-    if body is not None:
-        data = body if isinstance(body, (bytes, str)) else json.dumps(body)
-        headers["Content-Type"] = "application/json"
-    status, _, raw = s.request(method, "/api/v1/" + path, body=data, headers=headers)
-    try:
-        doc = json.loads(raw) if raw else None
-    except ValueError:
-        doc = None
-    return status, doc
+    return g.api_call(s, method, path, token, body)[:2]
 
 
 def seed(w):
