@@ -66,7 +66,7 @@ json_t *api_body_optional(call_t *c, const char *const *fields)
 }
 
 /* A field that must be an integer (required). */
-static int field_int(call_t *c, json_t *doc, const char *name, int64_t *out)
+int api_field_int(call_t *c, json_t *doc, const char *name, int64_t *out)
 {
     json_t *v = json_object_get(doc, name);
     char msg[96];
@@ -79,9 +79,7 @@ static int field_int(call_t *c, json_t *doc, const char *name, int64_t *out)
     return 0;
 }
 
-/* A field that must be a string when given; absent, *out keeps its value
- * ("" when it was NULL). */
-static int field_text(call_t *c, json_t *doc, const char *name, const char **out)
+int api_field_text(call_t *c, json_t *doc, const char *name, const char **out)
 {
     json_t *v = json_object_get(doc, name);
     char msg[96];
@@ -100,49 +98,50 @@ static int field_text(call_t *c, json_t *doc, const char *name, const char **out
 
 int api_product_input(call_t *c, json_t *doc, gi_product_input_t *in)
 {
-    return field_text(c, doc, "name_zh", &in->name_zh) ||
-                   field_text(c, doc, "name_en", &in->name_en) ||
-                   field_text(c, doc, "regime", &in->regime) ||
-                   field_text(c, doc, "reg_number", &in->reg_number) ||
-                   field_text(c, doc, "region_code", &in->region_code) ||
-                   field_text(c, doc, "standard", &in->standard) ||
-                   field_text(c, doc, "gtin", &in->gtin) ||
-                   field_text(c, doc, "reason", &in->reason)
+    return api_field_text(c, doc, "name_zh", &in->name_zh) ||
+                   api_field_text(c, doc, "name_en", &in->name_en) ||
+                   api_field_text(c, doc, "regime", &in->regime) ||
+                   api_field_text(c, doc, "reg_number", &in->reg_number) ||
+                   api_field_text(c, doc, "region_code", &in->region_code) ||
+                   api_field_text(c, doc, "standard", &in->standard) ||
+                   api_field_text(c, doc, "gtin", &in->gtin) ||
+                   api_field_text(c, doc, "reason", &in->reason)
                ? -1
                : 0;
 }
 
 int api_operator_input(call_t *c, json_t *doc, gi_operator_input_t *in)
 {
-    return field_text(c, doc, "uscc", &in->uscc) || field_text(c, doc, "name", &in->name) ||
-                   field_text(c, doc, "kind", &in->kind) ||
-                   field_text(c, doc, "region_code", &in->region_code) ||
-                   field_text(c, doc, "contact", &in->contact) ||
-                   field_text(c, doc, "uscc_override", &in->uscc_override)
+    return api_field_text(c, doc, "uscc", &in->uscc) || api_field_text(c, doc, "name", &in->name) ||
+                   api_field_text(c, doc, "kind", &in->kind) ||
+                   api_field_text(c, doc, "region_code", &in->region_code) ||
+                   api_field_text(c, doc, "contact", &in->contact) ||
+                   api_field_text(c, doc, "uscc_override", &in->uscc_override)
                ? -1
                : 0;
 }
 
 int api_auth_input(call_t *c, json_t *doc, gi_auth_input_t *in)
 {
-    return field_int(c, doc, "operator_id", &in->operator_id) ||
-                   field_int(c, doc, "product_id", &in->product_id) ||
-                   field_int(c, doc, "yearly_quota", &in->yearly_quota) ||
-                   field_text(c, doc, "valid_from", &in->valid_from) ||
-                   field_text(c, doc, "valid_until", &in->valid_until) ||
-                   field_text(c, doc, "approval_doc", &in->approval_doc) ||
-                   field_text(c, doc, "area_override", &in->area_override)
+    return api_field_int(c, doc, "operator_id", &in->operator_id) ||
+                   api_field_int(c, doc, "product_id", &in->product_id) ||
+                   api_field_int(c, doc, "yearly_quota", &in->yearly_quota) ||
+                   api_field_text(c, doc, "valid_from", &in->valid_from) ||
+                   api_field_text(c, doc, "valid_until", &in->valid_until) ||
+                   api_field_text(c, doc, "approval_doc", &in->approval_doc) ||
+                   api_field_text(c, doc, "area_override", &in->area_override)
                ? -1
                : 0;
 }
 
 int api_batch_input(call_t *c, json_t *doc, gi_batch_request_t *in)
 {
-    return field_int(c, doc, "auth_id", &in->auth_id) || field_int(c, doc, "count", &in->count) ||
-                   field_text(c, doc, "lot_number", &in->lot_number) ||
-                   field_text(c, doc, "harvest_date", &in->harvest_date) ||
-                   field_text(c, doc, "production_base", &in->production_base) ||
-                   field_text(c, doc, "inspection_cert", &in->inspection_cert)
+    return api_field_int(c, doc, "auth_id", &in->auth_id) ||
+                   api_field_int(c, doc, "count", &in->count) ||
+                   api_field_text(c, doc, "lot_number", &in->lot_number) ||
+                   api_field_text(c, doc, "harvest_date", &in->harvest_date) ||
+                   api_field_text(c, doc, "production_base", &in->production_base) ||
+                   api_field_text(c, doc, "inspection_cert", &in->inspection_cert)
                ? -1
                : 0;
 }
@@ -150,8 +149,10 @@ int api_batch_input(call_t *c, json_t *doc, gi_batch_request_t *in)
 int api_auth_action_input(call_t *c, json_t *doc, const char **reason, const char **doc_no)
 {
     *reason = *doc_no = NULL;
-    return field_text(c, doc, "reason", reason) || field_text(c, doc, "approval_doc", doc_no) ? -1
-                                                                                              : 0;
+    return api_field_text(c, doc, "reason", reason) ||
+                   api_field_text(c, doc, "approval_doc", doc_no)
+               ? -1
+               : 0;
 }
 
 /* The listed codes of a void request, as an array of strings; -1 after 400. */
@@ -186,7 +187,7 @@ int api_batch_action_input(call_t *c, json_t *doc, const char **note, const char
     *note = *reason = NULL;
     *codes = NULL;
     *n = 0;
-    return field_text(c, doc, "note", note) || field_text(c, doc, "reason", reason) ||
+    return api_field_text(c, doc, "note", note) || api_field_text(c, doc, "reason", reason) ||
                    codes_of(c, doc, codes, n)
                ? -1
                : 0;
@@ -195,5 +196,6 @@ int api_batch_action_input(call_t *c, json_t *doc, const char **note, const char
 int api_triage_input(call_t *c, json_t *doc, const char **status, const char **note)
 {
     *status = *note = NULL;
-    return field_text(c, doc, "status", status) || field_text(c, doc, "note", note) ? -1 : 0;
+    return api_field_text(c, doc, "status", status) || api_field_text(c, doc, "note", note) ? -1
+                                                                                            : 0;
 }

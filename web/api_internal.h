@@ -84,6 +84,12 @@ extern const char *const api_auth_action_fields[];
 extern const char *const api_batch_action_fields[];
 extern const char *const api_triage_fields[];
 
+/* A whole-number field, required; -1 after answering 400. */
+int api_field_int(call_t *c, json_t *doc, const char *name, int64_t *out);
+/* A field that must be a string when given; absent, *out keeps its value
+ * ("" when it was NULL); -1 after answering 400. */
+int api_field_text(call_t *c, json_t *doc, const char *name, const char **out);
+
 /* The request body as a JSON object holding only the named fields; NULL
  * after answering 400. The _optional form takes an empty body as {}. */
 json_t *api_body_object(call_t *c, const char *const *fields);

@@ -125,53 +125,24 @@ static void answer_report(call_t *c, unsigned status, const db_usage_report_t *r
     api_answer(c, status, gi_usage_json(r, &k));
 }
 
-static int field_int(call_t *c, json_t *doc, const char *name, int required, int64_t *out)
-{
-    json_t *v = json_object_get(doc, name);
-    if (!v && !required)
-        return 0;
-    if (!json_is_integer(v)) {
-        char msg[96];
-        snprintf(msg, sizeof msg, "%s is required and must be a whole number", name);
-        api_fail(c, 400, "invalid", msg);
-        return -1;
-    }
-    *out = json_integer_value(v);
-    return 0;
-}
-
-static int field_text(call_t *c, json_t *doc, const char *name, const char **out)
-{
-    json_t *v = json_object_get(doc, name);
-    *out = "";
-    if (v && !json_is_string(v)) {
-        char msg[96];
-        snprintf(msg, sizeof msg, "%s must be a string", name);
-        api_fail(c, 400, "invalid", msg);
-        return -1;
-    }
-    if (v)
-        *out = json_string_value(v);
-    return 0;
-}
-
 static void file_report(call_t *c)
 {
     json_t *doc = api_body_object(c, usage_fields);
     if (!doc)
         return;
     gi_usage_input_t in = {0};
-    if (field_int(c, doc, "operator_id", 0, &in.operator_id) ||
-        field_int(c, doc, "product_id", 1, &in.product_id) ||
-        field_text(c, doc, "period", &in.period) ||
-        field_int(c, doc, "volume_produced", 1, &in.volume_produced) ||
-        field_int(c, doc, "volume_sold", 1, &in.volume_sold) ||
-        field_text(c, doc, "volume_unit", &in.volume_unit) ||
-        field_int(c, doc, "sales_value_fen", 1, &in.sales_value_fen) ||
-        field_int(c, doc, "labels_received", 1, &in.labels_received) ||
-        field_int(c, doc, "labels_used", 1, &in.labels_used) ||
-        field_int(c, doc, "labels_voided", 1, &in.labels_voided) ||
-        field_text(c, doc, "application", &in.application)) {
+    if ((json_object_get(doc, "operator_id") &&
+         api_field_int(c, doc, "operator_id", &in.operator_id)) ||
+        api_field_int(c, doc, "product_id", &in.product_id) ||
+        api_field_text(c, doc, "period", &in.period) ||
+        api_field_int(c, doc, "volume_produced", &in.volume_produced) ||
+        api_field_int(c, doc, "volume_sold", &in.volume_sold) ||
+        api_field_text(c, doc, "volume_unit", &in.volume_unit) ||
+        api_field_int(c, doc, "sales_value_fen", &in.sales_value_fen) ||
+        api_field_int(c, doc, "labels_received", &in.labels_received) ||
+        api_field_int(c, doc, "labels_used", &in.labels_used) ||
+        api_field_int(c, doc, "labels_voided", &in.labels_voided) ||
+        api_field_text(c, doc, "application", &in.application)) {
         json_decref(doc);
         return;
     }
@@ -207,8 +178,8 @@ static void decide(call_t *c, int64_t id, int accept)
     json_t *doc = api_body_optional(c, accept ? accept_fields : return_fields);
     if (!doc)
         return;
-    const char *reason;
-    if (field_text(c, doc, accept ? "note" : "reason", &reason)) {
+    const char *reason = NULL;
+    if (api_field_text(c, doc, accept ? "note" : "reason", &reason)) {
         json_decref(doc);
         return;
     }
