@@ -11,8 +11,6 @@
 # line of `make test`.
 cd "$(dirname "$0")/../.." || exit 3
 seconds=${1:-10}
-passed=0
-failed=0
 mkdir -p build/fuzz/crashes build/fuzz/logs
 
 # fuzz_one TARGET: runs one target; its line of figures (or its failure) goes
