@@ -278,6 +278,14 @@ void db_bind_text_static(db_stmt_t *st, int i, const char *s, size_t n)
     st->db->eng->bind_text(st, i, s, n, 1);
 }
 
+void db_bind_text_kept(db_stmt_t *st, int i, const char *s)
+{
+    if (s)
+        st->db->eng->bind_text(st, i, s, strlen(s), 1);
+    else
+        st->db->eng->bind_null(st, i);
+}
+
 void db_bind_text_or_null(db_stmt_t *st, int i, const char *s)
 {
     if (s)

@@ -136,11 +136,13 @@ void db_bind_text_or_null(db_stmt_t *st, int i, const char *s);
 void db_bind_blob(db_stmt_t *st, int i, const void *p, size_t n);
 /* Binds a page's limit and offset as parameters first and first + 1. */
 void db_bind_page(db_stmt_t *st, int first, db_page_t page);
-/* The hot loop of issuance: the cached statement of q reset but not cleared
- * (the caller binds every parameter again), and text that stays valid until
- * the statement is stepped. */
+/* The hot loops (issuance, the scan writer, the label lookup): the cached
+ * statement of q reset but not cleared (the caller binds every parameter
+ * again), and text bound without a copy, valid until the statement is
+ * stepped (db_bind_text_kept: NULL binds NULL). */
 db_stmt_t *db_stmt_again(db_t *db, db_query_t *q);
 void db_bind_text_static(db_stmt_t *st, int i, const char *s, size_t n);
+void db_bind_text_kept(db_stmt_t *st, int i, const char *s);
 
 int64_t db_col_int(db_stmt_t *st, int i);
 const char *db_col_str(db_stmt_t *st, int i); /* "" for NULL */

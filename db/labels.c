@@ -349,10 +349,10 @@ db_err_t db_label_find(db_t *db, const char *code, db_label_view_t *out)
     db_views(db, &views);
     if (!views)
         return label_origin(db, label_whole(db, code, out), out);
-    db_stmt_t *st = db_stmt(db, &q_label_find);
+    db_stmt_t *st = db_stmt_again(db, &q_label_find);
     if (!st)
         return DB_EIO;
-    db_bind_text(st, 1, code);
+    db_bind_text_kept(st, 1, code);
     db_err_t rc = db_step_one(db, st, "label");
     int64_t batch_id = 0;
     if (rc == DB_OK)

@@ -83,11 +83,11 @@ static db_err_t scan_clients_add(db_t *db, const db_scan_client_t *clients, size
 {
     db_err_t rc = DB_OK;
     for (size_t i = 0; rc == DB_OK && i < m; i++) {
-        db_stmt_t *st = db_stmt(db, &q_scan_client_add);
+        db_stmt_t *st = db_stmt_again(db, &q_scan_client_add);
         if (!st)
             return DB_EIO;
-        db_bind_text(st, 1, clients[i].code);
-        db_bind_text(st, 2, clients[i].client_key);
+        db_bind_text_kept(st, 1, clients[i].code ? clients[i].code : "");
+        db_bind_text_kept(st, 2, clients[i].client_key ? clients[i].client_key : "");
         db_bind_int(st, 3, clients[i].first_at);
         db_bind_int(st, 4, clients[i].last_at);
         rc = db_step_done(db, st, "scan client");
@@ -100,12 +100,12 @@ db_err_t db_scan_totals_merge(db_t *db, const db_scan_total_t *totals, size_t n,
 {
     db_err_t rc = db_scans_begin(db);
     for (size_t i = 0; rc == DB_OK && i < n; i++) {
-        db_stmt_t *st = db_stmt(db, &q_scan_total_add);
+        db_stmt_t *st = db_stmt_again(db, &q_scan_total_add);
         if (!st) {
             rc = DB_EIO;
             break;
         }
-        db_bind_text(st, 1, totals[i].code);
+        db_bind_text_kept(st, 1, totals[i].code ? totals[i].code : "");
         db_bind_int(st, 2, totals[i].count);
         db_bind_int(st, 3, totals[i].first_at);
         rc = db_step_done(db, st, "scan total");

@@ -503,15 +503,15 @@ static db_query_t q_scan_append =
 
 static db_err_t scan_insert(db_t *db, const db_scan_t *scan)
 {
-    db_stmt_t *st = db_stmt(db, &q_scan_append);
+    db_stmt_t *st = db_stmt_again(db, &q_scan_append);
     if (!st)
         return DB_EIO;
     db_bind_int(st, 1, scan->at);
-    db_bind_text_or_null(st, 2, scan->code);
-    db_bind_text_or_null(st, 3, scan->raw);
-    db_bind_text(st, 4, scan->verdict);
-    db_bind_text(st, 5, scan->client_key);
-    db_bind_text(st, 6, scan->ua_class);
+    db_bind_text_kept(st, 2, scan->code);
+    db_bind_text_kept(st, 3, scan->raw);
+    db_bind_text_kept(st, 4, scan->verdict ? scan->verdict : "");
+    db_bind_text_kept(st, 5, scan->client_key ? scan->client_key : "");
+    db_bind_text_kept(st, 6, scan->ua_class ? scan->ua_class : "");
     return db_step_done(db, st, "record scan");
 }
 

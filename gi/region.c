@@ -3,7 +3,6 @@
  */
 #include "gi/region.h"
 
-#include <stdio.h>
 #include <string.h>
 
 typedef struct {
@@ -42,40 +41,49 @@ static const region_t regions[] = {
     {"451400", "崇左市", "Chongzuo"},
 };
 
+/* The region of the first 6 characters of code, or NULL. */
 static const region_t *find(const char *code)
 {
     for (size_t i = 0; i < sizeof regions / sizeof regions[0]; i++)
-        if (strncmp(regions[i].code, code, 6) == 0)
+        if (memcmp(regions[i].code, code, 6) == 0)
             return &regions[i];
     return NULL;
+}
+
+/* Appends s to out (used bytes of cap), cut at the end of out; the consumer
+ * page names a region on every scan, so no snprintf here. */
+static size_t append(char *out, size_t used, size_t cap, const char *s)
+{
+    size_t n = strlen(s);
+    if (used + n >= cap)
+        n = cap - 1 - used;
+    memcpy(out + used, s, n);
+    out[used + n] = '\0';
+    return used + n;
 }
 
 int gi_region_name(const char *code, int english, char *out, size_t cap)
 {
     out[0] = '\0';
-    if (!code || strlen(code) != 6)
+    if (!code || strlen(code) != 6 || cap < 2)
         return 0;
     char key[7];
     const region_t *level[3] = {NULL, NULL, NULL}; /* province, city, county */
-    snprintf(key, sizeof key, "%.2s0000", code);
+    memcpy(key, code, 2);
+    memcpy(key + 2, "0000", 5);
     level[0] = find(key);
-    snprintf(key, sizeof key, "%.4s00", code);
-    if (strcmp(key + 2, "0000") != 0)
+    memcpy(key + 2, code + 2, 2);
+    if (memcmp(key + 2, "00", 2) != 0)
         level[1] = find(key);
-    if (strcmp(code + 4, "00") != 0)
+    if (memcmp(code + 4, "00", 2) != 0)
         level[2] = find(code);
     size_t used = 0;
     for (int i = english ? 2 : 0; english ? i >= 0 : i < 3; i += english ? -1 : 1) {
-        if (!level[i] || used >= cap)
+        if (!level[i] || used >= cap - 1)
             continue;
-        const char *sep = english && used ? ", " : "";
-        int n =
-            snprintf(out + used, cap - used, "%s%s", sep, english ? level[i]->en : level[i]->zh);
-        if (n < 0)
-            break;
-        used += (size_t)n;
+        if (english && used)
+            used = append(out, used, cap, ", ");
+        used = append(out, used, cap, english ? level[i]->en : level[i]->zh);
     }
-    if (used >= cap)
-        out[cap - 1] = '\0';
     return out[0] != '\0';
 }

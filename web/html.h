@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef struct {
     char *p;
@@ -27,9 +28,23 @@ void web_buf_free(web_buf_t *b);
 /* Hands the bytes to the caller (to free()), leaving b empty; NULL on oom. */
 char *web_buf_take(web_buf_t *b, size_t *len);
 
-void web_buf_add(web_buf_t *b, const char *s, size_t n);
+/* Makes room for more bytes; -1 (and oom set) when that fails. */
+int web_buf_grow(web_buf_t *b, size_t more);
+
+/* Appends n bytes as they are (inline: pages are built from many short runs). */
+static inline void web_buf_add(web_buf_t *b, const char *s, size_t n)
+{
+    if (n == 0 || (b->len + n > b->cap && web_buf_grow(b, n) != 0) || b->oom)
+        return;
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+}
+
 /* Appends trusted literal text (markup) as it is. */
-void web_buf_puts(web_buf_t *b, const char *s);
+static inline void web_buf_puts(web_buf_t *b, const char *s)
+{
+    web_buf_add(b, s, strlen(s));
+}
 
 /* Appends s with & < > " ' replaced by character references. */
 void web_html_escape(web_buf_t *b, const char *s);

@@ -68,10 +68,12 @@ typedef struct conn_watch {
     struct conn_watch *prev, *next;
     MHD_socket fd;
     _Atomic int64_t head_deadline_ms; /* 0: no head being read */
-    /* the last client seen on the connection and its keyed hash, so that a
-     * kept-alive connection hashes its client once (the worker's alone) */
-    char client_group[WEB_GROUP_MAX];
-    char client_key[GI_CLIENT_KEY_LEN + 1];
+    /* the keyed hash of the connection's client (the worker's alone), and
+     * the X-Forwarded-For it was worked out with: the peer never changes on a
+     * connection, so a kept-alive one works its client out once, and a
+     * proxy's connection again only when the forwarded address changes */
+    char client_key[GI_CLIENT_KEY_LEN + 1]; /* "" until known */
+    char client_forwarded[128];
 } conn_watch_t;
 
 struct web_server {
@@ -175,12 +177,20 @@ static conn_watch_t *watch_of(struct MHD_Connection *c)
 
 /* The keyed hash of the request's client address (behind a trusted proxy,
  * the address the proxy forwarded; IPv6 by its /64, web/client.h), worked
- * out once per request, and hashed again only when the connection's client
- * changed (a proxy's connection carries many). */
+ * out once per request, and once per connection while the forwarded address
+ * stays the same. */
 static const char *client_of(web_server_t *s, struct MHD_Connection *c, request_t *rq)
 {
     if (rq->client[0])
         return rq->client;
+    const char *forwarded = header(c, "X-Forwarded-For");
+    if (!forwarded)
+        forwarded = ""; /* the same client as an empty one: the peer */
+    conn_watch_t *w = watch_of(c);
+    if (w && w->client_key[0] && strcmp(w->client_forwarded, forwarded) == 0) {
+        memcpy(rq->client, w->client_key, sizeof rq->client);
+        return rq->client;
+    }
     char addr[INET6_ADDRSTRLEN] = "unknown", client[WEB_ADDR_MAX], group[WEB_GROUP_MAX];
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -193,17 +203,14 @@ static const char *client_of(web_server_t *s, struct MHD_Connection *c, request_
             inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, addr,
                       sizeof addr);
     }
-    web_client_address(addr, header(c, "X-Forwarded-For"), s->cfg.trusted_proxies, client);
+    web_client_address(addr, forwarded, s->cfg.trusted_proxies, client);
     web_client_group(client, group); /* IPv6 by /64 */
-    conn_watch_t *w = watch_of(c);
-    if (w && strcmp(w->client_group, group) == 0) {
-        memcpy(rq->client, w->client_key, sizeof rq->client);
-        return rq->client;
-    }
     gi_client_key(s->client_secret, group, rq->client);
-    if (w) {
-        snprintf(w->client_group, sizeof w->client_group, "%s", group);
+    if (w && strlen(forwarded) < sizeof w->client_forwarded) {
+        memcpy(w->client_forwarded, forwarded, strlen(forwarded) + 1);
         memcpy(w->client_key, rq->client, sizeof w->client_key);
+    } else if (w) {
+        w->client_key[0] = '\0'; /* too long to keep: worked out each time */
     }
     return rq->client;
 }

@@ -288,17 +288,43 @@ def test_many_tricklers(w, code):
         T.check(srv.alive(), "the server is alive after the tricklers")
 
 
+def test_proxy_connection(w, code):
+    """A proxy's kept-alive connection carries many clients: each request is
+    counted as the client it forwards, whatever came before on the connection."""
+    with Serving(w, "--trusted-proxy", "127.0.0.1", "--repeat-threshold", THRESHOLD) as srv:
+        c = srv.conn()
+        try:
+            def clients(headers):
+                st, _, body = srv.request("GET", "/api/v1/verify/" + code, headers=headers,
+                                          conn=c)
+                return json.loads(body).get("clients") if st == 200 else st
+
+            seen = [clients({"X-Forwarded-For": "198.51.100.1"}),
+                    clients({"X-Forwarded-For": "198.51.100.1"}),
+                    clients({"X-Forwarded-For": "198.51.100.2"}),
+                    clients({"X-Forwarded-For": "10.0.0.1, 198.51.100.3"}),
+                    clients({"X-Forwarded-For": "198.51.100.1"}),
+                    clients({}),  # the proxy itself
+                    clients({"X-Forwarded-For": "x" * 300 + ", 198.51.100.4"}),
+                    clients({"X-Forwarded-For": "x" * 300 + ", 198.51.100.5"})]
+        finally:
+            c.close()
+        T.check(seen == [1, 1, 2, 3, 3, 4, 5, 6],
+                "one proxy connection: each forwarded client counted once, as itself", seen)
+
+
 def main():
     w = Workdir()
     try:
         w.gimark("init")
         w.gimark("demo")
-        _, codes = w.batch(1, 4)
+        _, codes = w.batch(1, 5)
         test_one_client_counts_once(w, codes[0])
         test_window(w, codes[1])
         test_head(w, codes[2])
         test_trickled_head(w)
         test_many_tricklers(w, codes[3])
+        test_proxy_connection(w, codes[4])
     finally:
         w.cleanup()
     T.finish()
