@@ -12,20 +12,23 @@
 
 static const char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-/* Value of a symbol as read from input (case-insensitive, I/L -> 1, O -> 0),
- * -1 for anything else. */
+/* Value + 1 of each symbol as read from input (case-insensitive, I/L -> 1,
+ * O -> 0; U is no symbol), 0 for anything else: a table, as every scan
+ * parses its code. */
+static const signed char symbol_plus_one[256] = {
+    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,  ['7'] = 8,
+    ['8'] = 9,  ['9'] = 10, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+    ['G'] = 17, ['H'] = 18, ['I'] = 2,  ['J'] = 19, ['K'] = 20, ['L'] = 2,  ['M'] = 21, ['N'] = 22,
+    ['O'] = 1,  ['P'] = 23, ['Q'] = 24, ['R'] = 25, ['S'] = 26, ['T'] = 27, ['V'] = 28, ['W'] = 29,
+    ['X'] = 30, ['Y'] = 31, ['Z'] = 32, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15,
+    ['f'] = 16, ['g'] = 17, ['h'] = 18, ['i'] = 2,  ['j'] = 19, ['k'] = 20, ['l'] = 2,  ['m'] = 21,
+    ['n'] = 22, ['o'] = 1,  ['p'] = 23, ['q'] = 24, ['r'] = 25, ['s'] = 26, ['t'] = 27, ['v'] = 28,
+    ['w'] = 29, ['x'] = 30, ['y'] = 31, ['z'] = 32,
+};
+
 static int symbol_value(unsigned char c)
 {
-    if (c >= 'a' && c <= 'z')
-        c = (unsigned char)(c - 'a' + 'A');
-    if (c == 'I' || c == 'L')
-        return 1;
-    if (c == 'O')
-        return 0;
-    if (c == 'U')
-        return -1;
-    const char *p = c ? strchr(alphabet, c) : NULL;
-    return p ? (int)(p - alphabet) : -1;
+    return symbol_plus_one[c] - 1;
 }
 
 char gi_code_check_symbol(const char *symbols, size_t n)

@@ -112,6 +112,17 @@ static void test_malformed_input(void)
         CHECK(gi_code_parse(bad[i], strlen(bad[i]), &p) == GI_CODE_MALFORMED);
         CHECK_STR(p.s, "");
     }
+    /* every byte in place of a symbol: malformed unless it reads as one */
+    const char *symbols = "0123456789ABCDEFGHJKMNPQRSTVWXYZabcdefghjkmnpqrstvwxyzIiLlOo";
+    for (int b = 1; b < 256; b++) {
+        if (b == '-' || b == ' ')
+            continue;
+        char one[] = "K7M39QX2HD4TPW8R";
+        one[3] = (char)b;
+        int readable = strchr(symbols, b) != NULL;
+        gi_code_parse_t r = gi_code_parse(one, strlen(one), &p);
+        CHECK(readable ? r != GI_CODE_MALFORMED : r == GI_CODE_MALFORMED);
+    }
     char nul[] = "K7M39QX2\0HD4TPW8R";
     CHECK(gi_code_parse(nul, sizeof nul - 1, &p) == GI_CODE_MALFORMED);
     char *long_input = malloc(1 << 20);
