@@ -142,9 +142,9 @@ gi_err_t gi_act_product_names(const gi_ctx_t *ctx, const db_account_t *a, int64_
         return rc;
     rc = gi_db_fail(ctx->db, db_product_names_set(ctx->db, id, name_vi, name_th), err);
     if (rc == GI_OK) {
-        json_t *detail = json_pack("{s:{s:s, s:s}, s:{s:s, s:s}}", "before", "name_vi",
-                                   cur.name_vi, "name_th", cur.name_th, "after", "name_vi",
-                                   name_vi, "name_th", name_th);
+        json_t *detail =
+            json_pack("{s:{s:s, s:s}, s:{s:s, s:s}}", "before", "name_vi", cur.name_vi, "name_th",
+                      cur.name_th, "after", "name_vi", name_vi, "name_th", name_th);
         rc = gi_audit_record(ctx, "product.names", "product", id, detail, err);
         json_decref(detail);
     }
@@ -169,12 +169,12 @@ gi_err_t gi_act_product_photo(const gi_ctx_t *ctx, const db_account_t *a, int64_
     }
     /* a second photo within the same second still gets a new URL */
     int64_t at = ctx->now > cur.photo_at ? ctx->now : cur.photo_at + 1;
-    rc = gi_db_fail(ctx->db,
-                    db_product_photo_put(ctx->db, id, png, png_len, w, h, at, ctx->actor), err);
+    rc = gi_db_fail(ctx->db, db_product_photo_put(ctx->db, id, png, png_len, w, h, at, ctx->actor),
+                    err);
     if (rc == GI_OK) {
-        json_t *detail = json_pack("{s:I, s:I, s:I, s:I}", "bytes_received", (json_int_t)len,
-                                   "bytes_stored", (json_int_t)png_len, "width", (json_int_t)w,
-                                   "height", (json_int_t)h);
+        json_t *detail =
+            json_pack("{s:I, s:I, s:I, s:I}", "bytes_received", (json_int_t)len, "bytes_stored",
+                      (json_int_t)png_len, "width", (json_int_t)w, "height", (json_int_t)h);
         rc = gi_audit_record(ctx, "product.photo", "product", id, detail, err);
         json_decref(detail);
     }
