@@ -1345,3 +1345,14 @@ const web_words_text_t *web_words_text(web_lang_t lang)
 {
     return web_lang_desk(lang) == WEB_LANG_EN ? &words_en : &words_zh;
 }
+
+const char *web_role_name(web_lang_t lang, const char *role)
+{
+    static const char *const roles[][3] = {{"regulator", "监管人员", "regulator"},
+                                           {"auditor", "审计人员", "auditor"},
+                                           {"operator", "经营者", "operator"}};
+    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+        if (strcmp(role, roles[i][0]) == 0)
+            return roles[i][web_lang_desk(lang) == WEB_LANG_ZH ? 1 : 2];
+    return role;
+}

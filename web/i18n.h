@@ -88,6 +88,10 @@ typedef struct {
 
 const web_words_text_t *web_words_text(web_lang_t lang);
 
+/* An account's role (regulator, auditor, operator) in the desk's language;
+ * an unknown one as it is. */
+const char *web_role_name(web_lang_t lang, const char *role);
+
 /* The signed-in pages' words (login, operator desk, regulator desk). */
 typedef struct {
     const char *brand;

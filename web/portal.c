@@ -58,8 +58,9 @@ void portal_frame_begin(page_t *pg, web_buf_t *b, const char *title)
                  "<form method=\"post\" action=\"/logout?lang=%s\">"
                  "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
                  "<button type=\"submit\" class=\"link\">%s</button></form></nav>",
-                 pg->p->signed_in_as, pg->account.username, pg->account.role, pg->t->param,
-                 pg->csrf, pg->p->sign_out);
+                 pg->p->signed_in_as, pg->account.username,
+                 web_role_name(pg->rq->lang, pg->account.role), pg->t->param, pg->csrf,
+                 pg->p->sign_out);
 }
 
 void portal_heading(page_t *pg, web_buf_t *b, const char *title)
