@@ -157,7 +157,7 @@ static const web_strings_t en = {
     .verdict_title =
         {
             [GI_VERDICT_GENUINE] = "Genuine label",
-            [GI_VERDICT_GENUINE_REPEATED] = "Checked unusually often: the label may be copied",
+            [GI_VERDICT_GENUINE_REPEATED] = "Scanned unusually often: the label may be copied",
             [GI_VERDICT_NOT_ACTIVATED] = "Label not yet activated",
             [GI_VERDICT_VOID] = "Label cancelled",
             [GI_VERDICT_AUTH_SUSPENDED] = "Right to use the mark suspended",
