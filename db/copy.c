@@ -53,6 +53,7 @@ static const char *const tables[DB_TABLES] = {
     "usage_decision",
     "annual_text",
     "annual_close",
+    "product_photo",
     "scans.scan",
     "scans.scan_total",
     "scans.scan_merged",

@@ -34,6 +34,8 @@ typedef struct {
     int64_t id;
     char name_zh[DB_TEXT];
     char name_en[DB_TEXT];
+    char name_vi[DB_TEXT]; /* Vietnamese, "" when not recorded */
+    char name_th[DB_TEXT]; /* Thai, "" when not recorded */
     char regime[DB_TEXT_SHORT];
     char reg_number[DB_TEXT];
     char region_code[8];
@@ -41,6 +43,7 @@ typedef struct {
     char gtin[16]; /* "" when none */
     char status[DB_TEXT_SHORT];
     int64_t created_at;
+    int64_t photo_at; /* when its photo was uploaded, 0: none (set by db_product_photo_put) */
 } db_product_t;
 
 typedef struct {
@@ -67,6 +70,8 @@ typedef struct {
     int64_t created_at;
     int64_t approved_at;  /* 0 when never approved */
     int64_t last_used_at; /* 0 when never used */
+    int64_t status_at;    /* when the status last changed, 0 when unknown (set by
+                             db_auth_set_status) */
     /* filled by reads, ignored by writes */
     char operator_name[DB_TEXT];
     char operator_uscc[20];
@@ -210,9 +215,9 @@ db_err_t db_operator_list(db_t *db, const db_filter_t *f, db_page_t page, db_ope
 
 db_err_t db_auth_insert(db_t *db, db_auth_t *a); /* sets a->id */
 db_err_t db_auth_get(db_t *db, int64_t id, db_auth_t *out);
-/* Stores a new status; approved_at when non-zero and approval_doc when not
- * NULL are stored with it. */
-db_err_t db_auth_set_status(db_t *db, int64_t id, const char *status, int64_t approved_at,
+/* Stores a new status, changed at time at; approved_at when non-zero and
+ * approval_doc when not NULL are stored with it. */
+db_err_t db_auth_set_status(db_t *db, int64_t id, const char *status, int64_t at, int64_t approved_at,
                             const char *approval_doc);
 db_err_t db_auth_event_insert(db_t *db, const db_auth_event_t *ev);
 /* Lists authorisations, narrowed by f's operator, product and region. */
@@ -237,6 +242,21 @@ db_err_t db_audit_each(db_t *db, db_page_t page, db_audit_fn fn, void *arg);
 db_err_t db_audit_list(db_t *db, const db_filter_t *f, db_page_t page, db_audit_fn fn, void *arg);
 /* The highest id ever handed out, even if that row was since removed. */
 db_err_t db_audit_highest_issued(db_t *db, int64_t *id);
+
+/* --- products' names in vi and th, and photos (db/words.c) ------------------------ */
+
+/* Stores a product's names in Vietnamese and Thai ("" none). */
+db_err_t db_product_names_set(db_t *db, int64_t product_id, const char *name_vi,
+                              const char *name_th);
+
+/* Stores a product's photo (a PNG already re-encoded, width x height), replacing
+ * any, and sets the product's photo_at to at. */
+db_err_t db_product_photo_put(db_t *db, int64_t product_id, const unsigned char *png, size_t len,
+                              int width, int height, int64_t at, const char *by);
+/* A product's photo, in *png (malloc'd, the caller frees) of *len bytes, with the
+ * product's photo_at; DB_ENOTFOUND when it has none. */
+db_err_t db_product_photo_get(db_t *db, int64_t product_id, unsigned char **png, size_t *len,
+                              int64_t *photo_at);
 
 /* --- batches and labels ------------------------------------------------------ */
 
@@ -284,6 +304,7 @@ typedef struct {
     char code[20];
     int64_t seq;
     int label_voided;
+    int64_t label_voided_at; /* 0 unless label_voided */
     char void_reason[DB_TEXT];
     db_origin_t origin;
     db_batch_t batch;
@@ -897,7 +918,7 @@ db_err_t db_claim_fill(db_t *db, db_t *src);
 
 /* The tables of a database, in an order in which each comes after those it
  * refers to: the register's, then the scans'. */
-#define DB_TABLES 32
+#define DB_TABLES 33
 
 typedef struct {
     const char *table; /* "product", ..., "scans.scan_client" */

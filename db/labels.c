@@ -59,8 +59,9 @@ static db_query_t q_label_each =
                     "LEFT JOIN label_void v ON v.code = l.code WHERE l.batch_id = ? "
                     "ORDER BY l.seq",
                     3);
-#define LABEL_COLUMNS  "l.code, l.seq, l.batch_id, v.code IS NOT NULL, coalesce(v.reason, '') "
-#define LABEL_NCOLUMNS 5
+#define LABEL_COLUMNS                                                                              \
+    "l.code, l.seq, l.batch_id, v.code IS NOT NULL, coalesce(v.reason, ''), coalesce(v.at, 0) "
+#define LABEL_NCOLUMNS 6
 #define LABEL_FROM     "FROM label l LEFT JOIN label_void v ON v.code = l.code "
 static db_query_t q_label_find =
     DB_QUERY("SELECT " LABEL_COLUMNS LABEL_FROM "WHERE l.code = ?", LABEL_NCOLUMNS);
@@ -310,6 +311,7 @@ static int64_t label_read(db_stmt_t *st, db_label_view_t *out)
     out->seq = db_col_int(st, 1);
     out->label_voided = (int)db_col_int(st, 3);
     db_col_text(st, 4, out->void_reason, sizeof out->void_reason);
+    out->label_voided_at = db_col_int(st, 5);
     return db_col_int(st, 2);
 }
 

@@ -18,8 +18,8 @@
 /* products p */
 #define PRODUCT_COLUMNS                                                                            \
     "p.id, p.name_zh, p.name_en, p.regime, p.reg_number, p.region_code, p.standard, "              \
-    "coalesce(p.gtin, ''), p.status, p.created_at "
-#define PRODUCT_NCOLUMNS 10
+    "coalesce(p.gtin, ''), p.status, p.created_at, p.name_vi, p.name_th, p.photo_at "
+#define PRODUCT_NCOLUMNS 13
 int db_product_read(db_stmt_t *st, int c, db_product_t *p);
 
 /* operators o */
@@ -33,8 +33,8 @@ int db_operator_read(db_stmt_t *st, int c, db_operator_t *o);
 #define AUTH_COLUMNS                                                                               \
     "a.id, a.operator_id, a.product_id, a.status, a.valid_from, a.valid_until, "                   \
     "a.yearly_quota, a.approval_doc, a.created_at, coalesce(a.approved_at, 0), "                   \
-    "coalesce(a.last_used_at, 0), o.name, o.uscc, p.name_zh "
-#define AUTH_NCOLUMNS 14
+    "coalesce(a.last_used_at, 0), o.name, o.uscc, p.name_zh, a.status_at "
+#define AUTH_NCOLUMNS 15
 #define AUTH_FROM                                                                                  \
     "FROM authorisation a JOIN operator o ON o.id = a.operator_id "                                \
     "JOIN product p ON p.id = a.product_id "

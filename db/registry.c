@@ -48,7 +48,7 @@ static db_query_t q_auth_insert =
 static db_query_t q_auth_get =
     DB_QUERY("SELECT " AUTH_COLUMNS AUTH_FROM "WHERE a.id = ?", AUTH_NCOLUMNS);
 static db_query_t q_auth_set_status =
-    DB_QUERY("UPDATE authorisation SET status = ?, "
+    DB_QUERY("UPDATE authorisation SET status = ?, status_at = ?, "
              "approved_at = coalesce(nullif(?, 0), approved_at), "
              "approval_doc = coalesce(?, approval_doc) WHERE id = ?",
              0);
@@ -100,6 +100,9 @@ int db_product_read(db_stmt_t *st, int c, db_product_t *p)
     db_col_text(st, i++, p->gtin, sizeof p->gtin);
     db_col_text(st, i++, p->status, sizeof p->status);
     p->created_at = db_col_int(st, i++);
+    db_col_text(st, i++, p->name_vi, sizeof p->name_vi);
+    db_col_text(st, i++, p->name_th, sizeof p->name_th);
+    p->photo_at = db_col_int(st, i++);
     assert(i - c == PRODUCT_NCOLUMNS);
     return i;
 }
@@ -289,6 +292,7 @@ int db_auth_read(db_stmt_t *st, int c, db_auth_t *a)
     db_col_text(st, i++, a->operator_name, sizeof a->operator_name);
     db_col_text(st, i++, a->operator_uscc, sizeof a->operator_uscc);
     db_col_text(st, i++, a->product_name, sizeof a->product_name);
+    a->status_at = db_col_int(st, i++);
     assert(i - c == AUTH_NCOLUMNS);
     return i;
 }
@@ -306,17 +310,18 @@ db_err_t db_auth_get(db_t *db, int64_t id, db_auth_t *out)
     return rc;
 }
 
-db_err_t db_auth_set_status(db_t *db, int64_t id, const char *status, int64_t approved_at,
-                            const char *approval_doc)
+db_err_t db_auth_set_status(db_t *db, int64_t id, const char *status, int64_t at,
+                            int64_t approved_at, const char *approval_doc)
 {
     db_stmt_t *st = db_stmt(db, &q_auth_set_status);
     if (!st)
         return DB_EIO;
     db_bind_text(st, 1, status);
-    db_bind_int(st, 2, approved_at);
+    db_bind_int(st, 2, at);
+    db_bind_int(st, 3, approved_at);
     if (approval_doc)
-        db_bind_text(st, 3, approval_doc);
-    db_bind_int(st, 4, id);
+        db_bind_text(st, 4, approval_doc);
+    db_bind_int(st, 5, id);
     db_err_t rc = db_step_done(db, st, "update authorisation");
     if (rc == DB_OK && db_changes(db) != 1)
         return db_fail(db, DB_ENOTFOUND, "authorisation %lld: not found", (long long)id);

@@ -4,6 +4,7 @@
  */
 #include "gi/audit.h"
 #include "gi/cli.h"
+#include "gi/words.h"
 #include "gi/view.h"
 #include "gi/demo.h"
 #include "gi/json.h"
@@ -25,6 +26,14 @@ static const cli_opt_t product_add_opts[] = {
     {"region", "CODE", "GB/T 2260 region code of the origin area (required)"},
     {"standard", "TEXT", "product standard, e.g. DB45/T 227-2022"},
     {"gtin", "GTIN", "GTIN-8/12/13/14 printed on the product, check digit verified"},
+    {"name-vi", "NAME", "product name in Vietnamese (consumer pages; default: the English name)"},
+    {"name-th", "NAME", "product name in Thai (consumer pages; default: the English name)"},
+    {NULL, NULL, NULL},
+};
+
+static const cli_opt_t product_names_opts[] = {
+    {"name-vi", "NAME", "product name in Vietnamese (\"\" removes it)"},
+    {"name-th", "NAME", "product name in Thai (\"\" removes it)"},
     {NULL, NULL, NULL},
 };
 
@@ -37,6 +46,9 @@ static void print_product(const db_product_t *p)
            "  GTIN:        %s\n  status:      %s\n",
            p->regime[0] ? p->regime : "(not recorded)", p->reg_number, p->region_code, p->standard,
            p->gtin[0] ? p->gtin : "-", p->status);
+    if (p->name_vi[0] || p->name_th[0])
+        printf("  Vietnamese:  %s\n  Thai:        %s\n", p->name_vi, p->name_th);
+    printf("  photo:       %s\n", p->photo_at ? "yes" : "none");
 }
 
 static gi_err_t cmd_product_add(cli_t *cli, const cli_command_t *cmd, gi_error_t *err)
@@ -48,12 +60,77 @@ static gi_err_t cmd_product_add(cli_t *cli, const cli_command_t *cmd, gi_error_t
         cli_opt_or(cli, cmd, "gtin", ""),   "",
     };
     db_product_t p;
-    gi_err_t rc = gi_product_add(&cli->ctx, &in, &p, err);
+    const char *vi = cli_opt_or(cli, cmd, "name-vi", ""), *th = cli_opt_or(cli, cmd, "name-th", "");
+    /* the record and its other names: one change */
+    gi_err_t rc = gi_change_begin(&cli->ctx, err);
     if (rc != GI_OK)
+        return rc;
+    rc = gi_product_add(&cli->ctx, &in, &p, err);
+    if (rc == GI_OK && (vi[0] || th[0]))
+        rc = gi_act_product_names(&cli->ctx, &cli_account, p.id, vi, th, err);
+    if ((rc = gi_change_end(&cli->ctx, rc, err)) != GI_OK)
+        return rc;
+    if ((vi[0] || th[0]) && (rc = gi_product_get(&cli->ctx, p.id, &p, err)) != GI_OK)
         return rc;
     if (cli->json)
         return cli_print_json(gi_json_product(&p), err);
     printf("added product %" PRId64 ": %s\n", p.id, p.name_zh);
+    return GI_OK;
+}
+
+/* product names ID [--name-vi] [--name-th]: an option not given keeps its name */
+static gi_err_t cmd_product_names(cli_t *cli, const cli_command_t *cmd, gi_error_t *err)
+{
+    int64_t id;
+    db_product_t p;
+    gi_err_t rc = cli_parse_id("product id", cli->args[0], &id, err);
+    if (rc == GI_OK)
+        rc = gi_product_get(&cli->ctx, id, &p, err);
+    if (rc == GI_OK)
+        rc = gi_act_product_names(&cli->ctx, &cli_account, id,
+                                  cli_opt_or(cli, cmd, "name-vi", p.name_vi),
+                                  cli_opt_or(cli, cmd, "name-th", p.name_th), err);
+    if (rc == GI_OK)
+        rc = gi_product_get(&cli->ctx, id, &p, err);
+    if (rc != GI_OK)
+        return rc;
+    if (cli->json)
+        return cli_print_json(gi_json_product(&p), err);
+    print_product(&p);
+    return GI_OK;
+}
+
+/* product photo ID FILE: a PNG, re-encoded as the desk's upload is */
+static gi_err_t cmd_product_photo(cli_t *cli, const cli_command_t *cmd, gi_error_t *err)
+{
+    (void)cmd;
+    int64_t id;
+    gi_err_t rc = cli_parse_id("product id", cli->args[0], &id, err);
+    if (rc != GI_OK)
+        return rc;
+    FILE *f = fopen(cli->args[1], "rb");
+    if (!f)
+        return gi_fail(err, GI_EIO, "%s: cannot open", cli->args[1]);
+    size_t cap = 64 << 20;
+    unsigned char *data = malloc(cap + 1);
+    size_t n = data ? fread(data, 1, cap + 1, f) : 0;
+    fclose(f);
+    if (!data)
+        return gi_fail(err, GI_ENOMEM, "out of memory");
+    if (n > cap)
+        rc = gi_fail(err, GI_EINVAL, "%s: larger than 64 MiB", cli->args[1]);
+    else
+        rc = gi_act_product_photo(&cli->ctx, &cli_account, id, data, n, err);
+    free(data);
+    if (rc != GI_OK)
+        return rc;
+    db_product_t p;
+    if ((rc = gi_product_get(&cli->ctx, id, &p, err)) != GI_OK)
+        return rc;
+    if (cli->json)
+        return cli_print_json(gi_json_product(&p), err);
+    printf("stored the photo of product %" PRId64 ": /photo/%" PRId64 "-%" PRId64 ".png\n", id, id,
+           p.photo_at);
     return GI_OK;
 }
 
@@ -530,6 +607,10 @@ const cli_command_t cli_registry_commands[] = {
     {"product", "add", "", 0, "record a GI product", product_add_opts, cmd_product_add, 0},
     {"product", "list", "", 0, "list GI products", list_opts, cmd_product_list, 0},
     {"product", "show", "ID", 1, "show one GI product", NULL, cmd_product_show, 0},
+    {"product", "names", "ID", 1, "record a product's names in Vietnamese and Thai",
+     product_names_opts, cmd_product_names, 0},
+    {"product", "photo", "ID FILE", 2, "store a product's photo (a PNG, re-encoded)", NULL,
+     cmd_product_photo, 0},
     {"operator", "add", "", 0, "record a business operator", operator_add_opts, cmd_operator_add,
      0},
     {"operator", "list", "", 0, "list operators", list_opts, cmd_operator_list, 0},

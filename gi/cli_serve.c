@@ -58,6 +58,13 @@ static const cli_opt_t serve_opts[] = {
     {"unknown-per-minute", "N",
      "codes naming no label a client may check a minute before 429 (default 30)"},
     {"access-log", "on|off", "one line per request on stderr (default on)"},
+    {"office-name", "TEXT",
+     "the issuing office as the consumer page names it, e.g. 百色市市场监督管理局 (default: none)"},
+    {"office-hotline", "TEXT", "the office's hotline shown on the consumer page (default: none)"},
+    {"office-website", "URL", "the office's website shown on the consumer page (default: none)"},
+    {"max-photo-bytes", "N",
+     "a product photo's upload from the desk, in bytes (default 4194304; stored re-encoded, at "
+     "most 1 MiB)"},
     {"login-hashes", "N",
      "passwords checked at once; more sign-ins get 503 (default: half the threads, at least 1)"},
     {"render-threads", "N", "threads drawing downloaded print files (default 2)"},
@@ -145,10 +152,29 @@ static gi_err_t read_render(const cli_t *cli, const cli_command_t *cmd, web_rend
     return GI_OK;
 }
 
+/* Who speaks on the consumer page: texts checked as any record's (valid
+ * UTF-8, no controls), the website an http(s) address. */
+static gi_err_t opt_office(const cli_t *cli, const cli_command_t *cmd, web_config_t *cfg,
+                           gi_error_t *err)
+{
+    gi_err_t rc;
+    cfg->office_name = cli_opt_or(cli, cmd, "office-name", "");
+    cfg->office_hotline = cli_opt_or(cli, cmd, "office-hotline", "");
+    cfg->office_website = cli_opt_or(cli, cmd, "office-website", "");
+    if ((rc = gi_check_text("--office-name", cfg->office_name, 100, 255, 0, err)) ||
+        (rc = gi_check_text("--office-hotline", cfg->office_hotline, 40, 80, 0, err)) ||
+        (rc = gi_check_text("--office-website", cfg->office_website, 200, 255, 0, err)))
+        return rc;
+    if (cfg->office_website[0] && strncmp(cfg->office_website, "https://", 8) != 0 &&
+        strncmp(cfg->office_website, "http://", 7) != 0)
+        return gi_fail(err, GI_EINVAL, "--office-website must begin with https:// or http://");
+    return GI_OK;
+}
+
 static gi_err_t read_config(const cli_t *cli, const cli_command_t *cmd, web_config_t *cfg,
                             char *host, size_t cap, label_layout_t *layout, gi_error_t *err)
 {
-    unsigned header = 0, body = 0, threshold = 0, reports = 0, window = 0;
+    unsigned header = 0, body = 0, threshold = 0, reports = 0, window = 0, photo = 0;
     unsigned per_ip = 64;
     const char *env_target = getenv("GIMARK_TARGET");
     unsigned target = 0;
@@ -179,6 +205,8 @@ static gi_err_t read_config(const cli_t *cli, const cli_command_t *cmd, web_conf
              opt_uint(cli, cmd, "unknown-per-minute", 1, 1000000, &cfg->unknown_per_minute, err)) ||
         (rc = opt_switch(cli, cmd, "access-log", &cfg->access_log, err)) ||
         (rc = opt_uint(cli, cmd, "login-hashes", 1, 256, &cfg->login_hashes, err)) ||
+        (rc = opt_uint(cli, cmd, "max-photo-bytes", 1024, 64 << 20, &photo, err)) ||
+        (rc = opt_office(cli, cmd, cfg, err)) ||
         (rc = opt_proxies(cli, cmd, &cfg->trusted_proxies, err)) ||
         (rc = cli_layout(cli, cmd, layout, err)) || (rc = read_render(cli, cmd, &cfg->render, err)))
         return rc;
@@ -190,6 +218,7 @@ static gi_err_t read_config(const cli_t *cli, const cli_command_t *cmd, web_conf
     cfg->max_conns_per_ip = per_ip;
     cfg->max_header_bytes = header;
     cfg->max_body_bytes = body;
+    cfg->max_photo_bytes = photo;
     cfg->repeat_threshold = threshold;
     cfg->repeat_window_s = window;
     cfg->reports_per_hour = reports;

@@ -25,11 +25,12 @@ static json_t *time_or_null(int64_t t)
 
 json_t *gi_json_product(const db_product_t *p)
 {
-    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s, s:o}", "id", (json_int_t)p->id,
-                     "name_zh", p->name_zh, "name_en", p->name_en, "regime", p->regime,
-                     "reg_number", p->reg_number, "region_code", p->region_code, "standard",
-                     p->standard, "gtin", p->gtin[0] ? p->gtin : NULL, "status", p->status,
-                     "created_at", time_or_null(p->created_at));
+    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s, s:o, s:b}", "id",
+                     (json_int_t)p->id, "name_zh", p->name_zh, "name_en", p->name_en, "name_vi",
+                     p->name_vi, "name_th", p->name_th, "regime", p->regime, "reg_number",
+                     p->reg_number, "region_code", p->region_code, "standard", p->standard, "gtin",
+                     p->gtin[0] ? p->gtin : NULL, "status", p->status, "created_at",
+                     time_or_null(p->created_at), "photo", p->photo_at != 0);
 }
 
 json_t *gi_json_operator(const db_operator_t *o)

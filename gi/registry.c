@@ -538,7 +538,7 @@ gi_err_t gi_auth_transition(const gi_ctx_t *ctx, int64_t id, gi_auth_action_t ac
     const char *why = reason && reason[0] ? reason : "approved";
     db_auth_event_t ev = {id, a.status, to, ctx->actor, ctx->now, why};
     int approving = action == GI_AUTH_APPROVE;
-    db_err_t drc = db_auth_set_status(ctx->db, id, to, approving ? ctx->now : 0,
+    db_err_t drc = db_auth_set_status(ctx->db, id, to, ctx->now, approving ? ctx->now : 0,
                                       approving ? a.approval_doc : NULL);
     if (drc == DB_OK)
         drc = db_auth_event_insert(ctx->db, &ev);

@@ -11,13 +11,47 @@
 #include <stdio.h>
 #include <string.h>
 
-/* "2026-11-25 14:03" in China Standard Time. */
-static void cst_time(int64_t t, char out[32])
+/* "2026年11月25日 14:03" (the reader's date form) in China Standard Time. */
+static void cst_time(const web_strings_t *t, int64_t when, char out[64])
 {
     gi_tm_t tm;
-    gi_tm_of(t + GI_CST_OFFSET, &tm);
-    snprintf(out, 32, "%04d-%02d-%02d %02d:%02d", tm.year % 10000, tm.month, tm.day, tm.hour,
-             tm.minute);
+    char ymd[16], date[48];
+    gi_tm_of(when + GI_CST_OFFSET, &tm);
+    snprintf(ymd, sizeof ymd, "%04d-%02d-%02d", tm.year % 10000, tm.month, tm.day);
+    web_local_date(t, ymd, date);
+    snprintf(out, 64, "%s %02d:%02d", date, tm.hour, tm.minute);
+}
+
+/* The date of a moment in China Standard Time, in the reader's form; "" for 0. */
+static void cst_date(const web_strings_t *t, int64_t when, char out[48])
+{
+    char ymd[GI_DATE_LEN + 1];
+    out[0] = '\0';
+    if (!when)
+        return;
+    gi_date_of(when, ymd);
+    web_local_date(t, ymd, out);
+}
+
+/* The product's name in the page's language: Vietnamese and Thai fall back to
+ * English, English to Chinese. */
+static const char *product_name(web_lang_t lang, const db_product_t *p)
+{
+    if (lang == WEB_LANG_VI && p->name_vi[0])
+        return p->name_vi;
+    if (lang == WEB_LANG_TH && p->name_th[0])
+        return p->name_th;
+    if (lang != WEB_LANG_ZH && p->name_en[0])
+        return p->name_en;
+    return p->name_zh;
+}
+
+/* A region's name in the page's language (English for vi and th: no other is
+ * recorded), or its code when it has none. */
+static void region_of(web_lang_t lang, const char *code, char out[256])
+{
+    if (!gi_region_name(code, lang != WEB_LANG_ZH, out, 256) || !out[0])
+        snprintf(out, 256, "%s", code);
 }
 
 static const char *verdict_class(gi_verdict_t v)
@@ -64,7 +98,40 @@ static const char *auth_status_text(const web_strings_t *t, const char *status)
 
 static void page_begin(web_buf_t *b, const web_strings_t *t, const char *title)
 {
-    web_layout_begin(b, t, title, t->site, "/");
+    web_layout_begin_consumer(b, t, title, t->site, "/");
+}
+
+/* Who speaks: the issuing office, with the emblem, hotline and website (each
+ * left out when not set). */
+static void issuer_card(web_buf_t *b, const web_page_ctx_t *pc, const web_strings_t *t)
+{
+    const web_office_t *o = &pc->office;
+    web_html(b,
+             "<section class=\"card issuer\"><img src=\"/static/emblem.svg\" alt=\"%s\" "
+             "width=\"64\" height=\"64\"><div><h2>%s</h2>",
+             t->emblem_alt, t->issuer);
+    if (o->name && o->name[0])
+        web_html(b, "<p class=\"operator\">%s</p>", o->name);
+    web_buf_puts(b, "<dl>");
+    if (o->hotline && o->hotline[0]) {
+        char tel[64];
+        size_t n = 0;
+        for (const char *c = o->hotline; *c && n + 1 < sizeof tel; c++)
+            if ((*c >= '0' && *c <= '9') || (*c == '+' && n == 0))
+                tel[n++] = *c;
+        tel[n] = '\0';
+        web_html(b, "<dt>%s</dt><dd><a href=\"tel:%s\">%s</a></dd>", t->hotline, tel, o->hotline);
+    }
+    if (o->website && o->website[0]) {
+        int linked =
+            strncmp(o->website, "https://", 8) == 0 || strncmp(o->website, "http://", 7) == 0;
+        if (linked)
+            web_html(b, "<dt>%s</dt><dd><a href=\"%s\" rel=\"noopener\">%s</a></dd>", t->website,
+                     o->website, o->website);
+        else
+            web_html(b, "<dt>%s</dt><dd>%s</dd>", t->website, o->website);
+    }
+    web_buf_puts(b, "</dl></div></section>");
 }
 
 static void code_form(web_buf_t *b, const web_strings_t *t, const char *value)
@@ -104,30 +171,82 @@ static void row(web_buf_t *b, const char *label, const char *value)
         web_html(b, "<dt>%s</dt><dd>%s</dd>", label, value);
 }
 
-static void verdict_box(web_buf_t *b, const web_strings_t *t, gi_verdict_t v)
+/* Where the verdict is a warning: what is wrong and since when, first. */
+static void warning_lead(web_buf_t *b, const web_page_ctx_t *pc, const web_strings_t *t,
+                         const gi_verification_t *v)
 {
+    const db_label_view_t *l = &v->view;
+    char date[48] = "";
+    switch (v->verdict) {
+    case GI_VERDICT_GENUINE_REPEATED:
+        if (!v->first_scan_at)
+            return;
+        cst_date(t, v->first_scan_at, date);
+        web_buf_puts(b, "<p class=\"lead\">");
+        web_html(b, t->warn_repeat, date, v->clients);
+        web_buf_puts(b, "</p>");
+        return;
+    case GI_VERDICT_VOID:
+        cst_date(t, l->label_voided ? l->label_voided_at : l->batch.voided_at, date);
+        break;
+    case GI_VERDICT_AUTH_SUSPENDED:
+    case GI_VERDICT_AUTH_REVOKED:
+        cst_date(t, l->auth.status_at, date);
+        break;
+    case GI_VERDICT_AUTH_EXPIRED:
+        web_local_date(t, l->auth.valid_until, date);
+        break;
+    default:
+        return;
+    }
+    (void)pc;
+    if (!date[0] || !t->warn_since[v->verdict])
+        return;
+    web_buf_puts(b, "<p class=\"lead\">");
+    web_html(b, t->warn_since[v->verdict], date);
+    web_buf_puts(b, "</p>");
+}
+
+static void verdict_box(web_buf_t *b, const web_page_ctx_t *pc, const web_strings_t *t,
+                        const gi_verification_t *v)
+{
+    gi_verdict_t verdict = v->verdict;
     web_html(b,
              "<section class=\"verdict %s\" role=\"status\"><p class=\"icon\" "
-             "aria-hidden=\"true\">%s</p><h1>%s</h1><p>%s</p><p>%s</p></section>",
-             verdict_class(v), verdict_icon(v), t->verdict_title[v], t->verdict_text[v],
-             t->verdict_advice[v]);
+             "aria-hidden=\"true\">%s</p><h1>%s</h1>",
+             verdict_class(verdict), verdict_icon(verdict), t->verdict_title[verdict]);
+    if (verdict == GI_VERDICT_GENUINE && v->found) {
+        const char *product = product_name(pc->lang, &v->view.product), *by = v->view.op.name;
+        web_buf_puts(b, "<p class=\"sentence\">");
+        if (t->sentence_product_first)
+            web_html(b, t->genuine_sentence, product, by);
+        else
+            web_html(b, t->genuine_sentence, by, product);
+        web_buf_puts(b, "</p>");
+    } else if (v->found) {
+        warning_lead(b, pc, t, v);
+    }
+    web_html(b, "<p>%s</p><p>%s</p></section>", t->verdict_text[verdict],
+             t->verdict_advice[verdict]);
 }
 
 static void product_card(web_buf_t *b, const web_page_ctx_t *pc, const web_strings_t *t,
                          const db_label_view_t *l)
 {
-    char region[256];
-    int english = pc->lang == WEB_LANG_EN;
-    const char *name = english && l->product.name_en[0] ? l->product.name_en : l->product.name_zh;
-    gi_region_name(l->product.region_code, english, region, sizeof region);
-    web_html(b, "<section class=\"card\"><h2>%s</h2><p class=\"product\">%s</p>", t->product, name);
-    if (english && l->product.name_en[0])
+    char region[256], alt[DB_TEXT + 64];
+    const char *name = product_name(pc->lang, &l->product);
+    region_of(pc->lang, l->product.region_code, region);
+    web_html(b, "<section class=\"card\"><h2>%s</h2>", t->product);
+    if (l->product.photo_at) {
+        snprintf(alt, sizeof alt, t->photo_alt, name);
+        web_html(b, "<img class=\"photo\" src=\"/photo/%D-%D.png\" alt=\"%s\">", l->product.id,
+                 l->product.photo_at, alt);
+    }
+    web_html(b, "<p class=\"product\">%s</p>", name);
+    if (name != l->product.name_zh)
         web_html(b, "<p lang=\"zh-CN\">%s</p>", l->product.name_zh);
     web_buf_puts(b, "<dl>");
-    if (region[0])
-        web_html(b, "<dt>%s</dt><dd>%s (%s)</dd>", t->region, region, l->product.region_code);
-    else
-        row(b, t->region, l->product.region_code);
+    row(b, t->region, region);
     row(b, t->registration, l->product.reg_number);
     row(b, t->standard, l->product.standard);
     web_buf_puts(b, "</dl></section>");
@@ -137,11 +256,13 @@ static void operator_card(web_buf_t *b, const web_page_ctx_t *pc, const web_stri
                           const db_label_view_t *l)
 {
     const char *status = gi_auth_status(&l->auth, pc->today);
+    char until[48];
+    web_local_date(t, l->auth.valid_until, until);
     web_html(b, "<section class=\"card\"><h2>%s</h2><p class=\"operator\">%s</p><dl>",
              t->operator_name, l->op.name);
     row(b, t->uscc, l->op.uscc);
     row(b, t->authorisation, auth_status_text(t, status));
-    row(b, t->valid_until, l->auth.valid_until);
+    row(b, t->valid_until, until);
     row(b, t->approval_doc, l->auth.approval_doc);
     web_buf_puts(b, "</dl></section>");
 }
@@ -168,22 +289,22 @@ static void origin_card(web_buf_t *b, const web_page_ctx_t *pc, const web_string
     if (!o->found)
         return;
     char county[256];
-    gi_region_name(o->region_code, pc->lang == WEB_LANG_EN, county, sizeof county);
+    region_of(pc->lang, o->region_code, county);
     web_html(b, "<section class=\"card origin\"><h2>%s</h2><dl>", t->origin);
     row(b, t->origin_from, origin_text(t, o));
-    row(b, t->origin_county, county[0] ? county : o->region_code);
+    row(b, t->origin_county, county);
     row(b, t->origin_village, o->village);
     web_buf_puts(b, "</dl></section>");
 }
 
 static void lot_card(web_buf_t *b, const web_strings_t *t, const db_label_view_t *l)
 {
-    char issued[32] = "";
-    if (l->batch.issued_at)
-        gi_date_of(l->batch.issued_at, issued);
+    char issued[48], harvest[48];
+    cst_date(t, l->batch.issued_at, issued);
+    web_local_date(t, l->batch.harvest_date, harvest);
     web_html(b, "<section class=\"card\"><h2>%s</h2><dl>", t->lot);
     row(b, t->lot_number, l->batch.lot_number);
-    row(b, t->harvest_date, l->batch.harvest_date);
+    row(b, t->harvest_date, harvest);
     row(b, t->production_base, l->batch.production_base);
     row(b, t->inspection_cert, l->batch.inspection_cert);
     row(b, t->issued_on, issued);
@@ -197,8 +318,8 @@ static void lot_card(web_buf_t *b, const web_strings_t *t, const db_label_view_t
 static void scans_card(web_buf_t *b, const web_page_ctx_t *pc, const web_strings_t *t,
                        const gi_verification_t *v)
 {
-    char first[48];
-    cst_time(v->first_scan_at, first);
+    char first[96];
+    cst_time(t, v->first_scan_at, first);
     size_t n = strlen(first);
     snprintf(first + n, sizeof first - n, " %s", t->time_zone);
     web_html(b, "<section class=\"card\"><h2>%s</h2><p>", t->scans);
@@ -228,20 +349,22 @@ void web_page_verification(web_buf_t *b, const web_page_ctx_t *pc, const gi_veri
     if (v->parse != GI_CODE_MALFORMED)
         gi_code_format(&v->code, display);
     page_begin(b, t, t->verdict_title[v->verdict]);
-    verdict_box(b, t, v->verdict);
+    verdict_box(b, pc, t, v);
     if (v->found) {
         code_line(b, t->code_label, display);
-        scans_card(b, pc, t, v);
         product_card(b, pc, t, &v->view);
         operator_card(b, pc, t, &v->view);
+        scans_card(b, pc, t, v);
         origin_card(b, pc, t, &v->view);
         lot_card(b, t, &v->view);
+        issuer_card(b, pc, t);
         report_form(b, t, v->code.s);
     } else {
         code_line(b, t->typed_label, input);
         if (v->parse == GI_CODE_TYPO)
             web_html(b, "<p class=\"hint\">%s</p>", t->typo_hint);
         code_form(b, t, v->parse == GI_CODE_MALFORMED ? "" : display);
+        issuer_card(b, pc, t);
         report_form(b, t, v->parse == GI_CODE_MALFORMED ? input : v->code.s);
     }
     web_layout_end(b, t);
@@ -253,6 +376,7 @@ void web_page_home(web_buf_t *b, const web_page_ctx_t *pc)
     page_begin(b, t, t->enter_code);
     web_html(b, "<h1>%s</h1><p>%s</p>", t->site, t->home_intro);
     code_form(b, t, NULL);
+    issuer_card(b, pc, t);
     web_layout_end(b, t);
 }
 
@@ -309,13 +433,19 @@ static json_t *found_json(const web_page_ctx_t *pc, const db_label_view_t *l)
     char region_zh[256], region_en[256];
     gi_region_name(l->product.region_code, 0, region_zh, sizeof region_zh);
     gi_region_name(l->product.region_code, 1, region_en, sizeof region_en);
-    json_t *product =
-        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "name_zh", l->product.name_zh, "name_en",
-                  l->product.name_en, "region_code", l->product.region_code, "region_zh", region_zh,
-                  "region_en", region_en, "reg_number", l->product.reg_number, "standard",
-                  l->product.standard);
+    json_t *product = json_pack(
+        "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "name_zh", l->product.name_zh, "name_en",
+        l->product.name_en, "name_vi", l->product.name_vi, "name_th", l->product.name_th,
+        "region_code", l->product.region_code, "region_zh", region_zh, "region_en", region_en,
+        "reg_number", l->product.reg_number, "standard", l->product.standard);
     if (l->product.gtin[0])
         json_object_set_new(product, "gtin", json_string(l->product.gtin));
+    if (l->product.photo_at) {
+        char photo[64];
+        snprintf(photo, sizeof photo, "/photo/%lld-%lld.png", (long long)l->product.id,
+                 (long long)l->product.photo_at);
+        json_object_set_new(product, "photo", json_string(photo));
+    }
     json_t *op = json_pack("{s:s, s:s}", "name", l->op.name, "uscc", l->op.uscc);
     json_t *auth =
         json_pack("{s:s, s:s, s:s}", "status", gi_auth_status(&l->auth, pc->today), "valid_until",

@@ -17,11 +17,17 @@
 
 #include <jansson.h>
 
+/* The office that issues the labels, as the consumer page names it. */
+typedef struct {
+    const char *name, *hotline, *website; /* "" when not set */
+} web_office_t;
+
 typedef struct {
     web_lang_t lang;
     const char *today;        /* YYYY-MM-DD, China Standard Time */
     int64_t repeat_threshold; /* distinct clients inside the repeat window above which a
                                  warning shows (0: never) */
+    web_office_t office;
 } web_page_ctx_t;
 
 /* The page for a verification; input is the code as received (shown when

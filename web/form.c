@@ -27,10 +27,9 @@ static int find(const web_form_t *f, const char *name)
     return -1;
 }
 
-void web_form_add(web_form_t *f, const char *name, const char *data, uint64_t off, size_t size)
+static void add(web_form_t *f, const char *name, const char *data, uint64_t off, size_t size,
+                int file)
 {
-    if (memchr(data, '\0', size))
-        f->has_nul = 1;
     int i = off == 0 ? -1 : find(f, name);
     if (i < 0) {
         if (f->n == WEB_FORM_FIELDS || strlen(name) >= WEB_FORM_NAME_MAX) {
@@ -41,6 +40,7 @@ void web_form_add(web_form_t *f, const char *name, const char *data, uint64_t of
         memcpy(f->field[i].name, name, strlen(name) + 1); /* length checked above */
         f->field[i].value = NULL;
         f->field[i].len = 0;
+        f->field[i].file = file;
     }
     if (f->bytes + size > f->max_bytes) {
         f->too_big = 1;
@@ -58,8 +58,31 @@ void web_form_add(web_form_t *f, const char *name, const char *data, uint64_t of
     f->bytes += size;
 }
 
+void web_form_add(web_form_t *f, const char *name, const char *data, uint64_t off, size_t size)
+{
+    if (memchr(data, '\0', size))
+        f->has_nul = 1;
+    add(f, name, data, off, size, 0);
+}
+
+void web_form_add_file(web_form_t *f, const char *name, const char *data, uint64_t off, size_t size)
+{
+    add(f, name, data, off, size, 1);
+}
+
 const char *web_form_get(const web_form_t *f, const char *name)
 {
     int i = find(f, name);
-    return i < 0 ? NULL : f->field[i].value ? f->field[i].value : "";
+    if (i < 0 || f->field[i].file)
+        return NULL;
+    return f->field[i].value ? f->field[i].value : "";
+}
+
+const unsigned char *web_form_file(const web_form_t *f, const char *name, size_t *len)
+{
+    int i = find(f, name);
+    if (i < 0 || !f->field[i].file || !f->field[i].value)
+        return NULL;
+    *len = f->field[i].len;
+    return (const unsigned char *)f->field[i].value;
 }

@@ -7,6 +7,7 @@
  */
 #include "web/i18n.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -19,7 +20,7 @@ static const web_strings_t zh = {
     .verdict_title =
         {
             [GI_VERDICT_GENUINE] = "正品标志",
-            [GI_VERDICT_GENUINE_REPEATED] = "正品标志，但查询次数异常",
+            [GI_VERDICT_GENUINE_REPEATED] = "查询次数异常：标志可能被复制",
             [GI_VERDICT_NOT_ACTIVATED] = "标志尚未启用",
             [GI_VERDICT_VOID] = "标志已作废",
             [GI_VERDICT_AUTH_SUSPENDED] = "使用资格已暂停",
@@ -128,6 +129,24 @@ static const web_strings_t zh = {
     .origin_processor = "加工企业",
     .origin_operator = "经营主体自有",
     .origin_base = {"种植基地", "养殖基地", "加工基地"},
+    .lang_name = "中文",
+    .lang_menu = "语言",
+    .issuer = "发布机构",
+    .hotline = "咨询举报电话",
+    .website = "网站",
+    .emblem_alt = "地理标志专用标志",
+    .genuine_sentence = "这是%s生产的%s，地理标志专用标志有效。",
+    .sentence_product_first = 0,
+    .warn_since =
+        {
+            [GI_VERDICT_VOID] = "此标志已于%s作废。",
+            [GI_VERDICT_AUTH_SUSPENDED] = "该经营者使用地理标志专用标志的资格自%s起暂停。",
+            [GI_VERDICT_AUTH_REVOKED] = "该经营者使用地理标志专用标志的资格已于%s撤销。",
+            [GI_VERDICT_AUTH_EXPIRED] = "该经营者的使用核准已于%s到期。",
+        },
+    .warn_repeat = "自%s首次查询以来，已有 %D 台不同的设备查询过此编码。",
+    .date_format = "ymd-zh",
+    .photo_alt = "%s的产品照片",
 };
 
 static const web_strings_t en = {
@@ -138,7 +157,7 @@ static const web_strings_t en = {
     .verdict_title =
         {
             [GI_VERDICT_GENUINE] = "Genuine label",
-            [GI_VERDICT_GENUINE_REPEATED] = "Genuine label, scanned unusually often",
+            [GI_VERDICT_GENUINE_REPEATED] = "Scanned unusually often: the label may be copied",
             [GI_VERDICT_NOT_ACTIVATED] = "Label not yet activated",
             [GI_VERDICT_VOID] = "Label cancelled",
             [GI_VERDICT_AUTH_SUSPENDED] = "Right to use the mark suspended",
@@ -262,11 +281,352 @@ static const web_strings_t en = {
     .origin_processor = "a processor",
     .origin_operator = "the operator itself",
     .origin_base = {"a planting base", "a breeding base", "a processing base"},
+    .lang_name = "English",
+    .lang_menu = "Language",
+    .issuer = "Issued by",
+    .hotline = "Hotline",
+    .website = "Website",
+    .emblem_alt = "Geographical indication mark",
+    .genuine_sentence = "This is %s produced by %s; its geographical indication mark is valid.",
+    .sentence_product_first = 1,
+    .warn_since =
+        {
+            [GI_VERDICT_VOID] = "This label was cancelled on %s.",
+            [GI_VERDICT_AUTH_SUSPENDED] =
+                "The operator's right to use the mark has been suspended since %s.",
+            [GI_VERDICT_AUTH_REVOKED] = "The operator's right to use the mark was revoked on %s.",
+            [GI_VERDICT_AUTH_EXPIRED] = "The operator's authorisation expired on %s.",
+        },
+    .warn_repeat = "Since its first check on %s, %D different devices have checked this code.",
+    .date_format = "d-mon-y",
+    .photo_alt = "Photo of %s",
+};
+
+static const web_strings_t vi = {
+    .tag = "vi",
+    .param = "vi",
+    .switch_to = "中文",
+    .site = "Tra cứu nhãn chỉ dẫn địa lý",
+    .verdict_title =
+        {
+            [GI_VERDICT_GENUINE] = "Nhãn chính hãng",
+            [GI_VERDICT_GENUINE_REPEATED] =
+                "Được tra cứu nhiều bất thường: nhãn có thể bị sao chép",
+            [GI_VERDICT_NOT_ACTIVATED] = "Nhãn chưa được kích hoạt",
+            [GI_VERDICT_VOID] = "Nhãn đã bị hủy",
+            [GI_VERDICT_AUTH_SUSPENDED] = "Quyền sử dụng nhãn đã bị tạm đình chỉ",
+            [GI_VERDICT_AUTH_REVOKED] = "Quyền sử dụng nhãn đã bị thu hồi",
+            [GI_VERDICT_AUTH_EXPIRED] = "Quyền sử dụng nhãn đã hết hạn",
+            [GI_VERDICT_UNKNOWN] = "Không có mã này",
+            [GI_VERDICT_MALFORMED] = "Mã không hợp lệ",
+        },
+    .verdict_text =
+        {
+            [GI_VERDICT_GENUINE] = "Nhãn này được cơ quan sở hữu trí tuệ đăng ký và cấp cho một "
+                                   "cơ sở được phép sử dụng nhãn chỉ dẫn địa lý.",
+            [GI_VERDICT_GENUINE_REPEATED] =
+                "Mã này có thật nhưng đã được tra cứu nhiều lần. Nếu đây là lần đầu bạn tra cứu "
+                "sản phẩm này, nhãn có thể đã bị sao chép.",
+            [GI_VERDICT_NOT_ACTIVATED] =
+                "Mã này đã được cấp nhưng cơ sở chưa xác nhận đã dán nhãn lên sản phẩm. Cần thận "
+                "trọng với nhãn chưa kích hoạt trên sản phẩm đang bán.",
+            [GI_VERDICT_VOID] = "Mã này đã bị hủy và không được xuất hiện trên sản phẩm đang bán.",
+            [GI_VERDICT_AUTH_SUSPENDED] = "Mã này có thật nhưng quyền sử dụng nhãn chỉ dẫn địa lý "
+                                          "của cơ sở hiện đang bị tạm đình chỉ.",
+            [GI_VERDICT_AUTH_REVOKED] = "Mã này có thật nhưng quyền sử dụng nhãn chỉ dẫn địa lý "
+                                        "của cơ sở đã bị thu hồi.",
+            [GI_VERDICT_AUTH_EXPIRED] = "Mã này có thật nhưng giấy phép sử dụng nhãn chỉ dẫn địa "
+                                        "lý của cơ sở đã hết hạn.",
+            [GI_VERDICT_UNKNOWN] = "Mã này không có trong sổ đăng ký. Nhãn nhiều khả năng là giả.",
+            [GI_VERDICT_MALFORMED] = "Đây không phải là mã hợp lệ; có thể đã gõ sai một ký tự.",
+        },
+    .verdict_advice =
+        {
+            [GI_VERDICT_GENUINE] =
+                "Hãy kiểm tra sản phẩm và cơ sở dưới đây có khớp với bao bì không.",
+            [GI_VERDICT_GENUINE_REPEATED] =
+                "Hãy kiểm tra thông tin dưới đây có khớp với bao bì không; nếu nghi ngờ, hãy báo "
+                "cho chúng tôi.",
+            [GI_VERDICT_NOT_ACTIVATED] = "Hãy hỏi người bán, hoặc báo cho chúng tôi.",
+            [GI_VERDICT_VOID] = "Đừng coi đây là nhãn chính hãng; hãy cho chúng tôi biết bạn thấy "
+                                "sản phẩm này ở đâu.",
+            [GI_VERDICT_AUTH_SUSPENDED] =
+                "Sản phẩm dán nhãn trong thời gian đình chỉ có thể không đạt tiêu chuẩn. Nếu nghi "
+                "ngờ, hãy báo cho chúng tôi.",
+            [GI_VERDICT_AUTH_REVOKED] = "Cơ sở này không còn được dùng nhãn. Hãy cho chúng tôi "
+                                        "biết bạn thấy sản phẩm này ở đâu.",
+            [GI_VERDICT_AUTH_EXPIRED] = "Hãy hỏi người bán; nếu nghi ngờ, hãy báo cho chúng tôi.",
+            [GI_VERDICT_UNKNOWN] = "Hãy kiểm tra mã đã nhập đúng chưa; nếu bạn quét mã, hãy cho "
+                                   "chúng tôi biết bạn thấy sản phẩm này ở đâu.",
+            [GI_VERDICT_MALFORMED] = "Hãy nhập lại mã theo nhãn.",
+        },
+    .product = "Sản phẩm",
+    .region = "Vùng xuất xứ",
+    .registration = "Số công bố / đăng ký",
+    .standard = "Tiêu chuẩn",
+    .operator_name = "Cơ sở sản xuất, kinh doanh",
+    .uscc = "Mã tín dụng xã hội thống nhất",
+    .authorisation = "Quyền sử dụng nhãn",
+    .approval_doc = "Văn bản phê duyệt",
+    .valid_until = "Có hiệu lực đến",
+    .auth_status_approved = "còn hiệu lực",
+    .auth_status_suspended = "tạm đình chỉ",
+    .auth_status_revoked = "đã thu hồi",
+    .auth_status_expired = "hết hạn",
+    .auth_status_pending = "đang xét duyệt",
+    .lot = "Lô hàng",
+    .lot_number = "Số lô",
+    .harvest_date = "Ngày thu hoạch / sản xuất",
+    .production_base = "Vùng sản xuất",
+    .inspection_cert = "Giấy chứng nhận kiểm nghiệm",
+    .issued_on = "Ngày cấp nhãn",
+    .void_reason = "Lý do hủy",
+    .scans = "Lượt tra cứu mã này",
+    .scan_count = "Mã này đã được tra cứu %D lần (kể cả lần này), lần đầu vào %s.",
+    .scan_first = "Đây là lần tra cứu đầu tiên của mã này (%s).",
+    .scan_warning = "Lưu ý: gần đây mã này đã được tra cứu từ hơn %D thiết bị khác nhau. Nhãn "
+                    "chính hãng thường chỉ được ít người tra cứu; nếu đây là lần đầu bạn tra cứu "
+                    "sản phẩm này, nhãn có thể đã bị sao chép.",
+    .code_label = "Mã",
+    .typed_label = "Nội dung bạn nhập",
+    .typo_hint = "Ký tự kiểm tra không khớp: nhiều khả năng một ký tự đã bị gõ sai.",
+    .in_doubt = "Nếu nghi ngờ",
+    .in_doubt_text = "Hãy giữ sản phẩm và hóa đơn, và cho chúng tôi biết bạn mua ở đâu. Báo cáo "
+                     "được chuyển đến cơ quan sở hữu trí tuệ để kiểm tra.",
+    .report_heading = "Báo cáo nghi ngờ hàng giả",
+    .report_text = "Bạn đã thấy gì, và mua ở đâu?",
+    .report_contact = "Liên hệ (không bắt buộc)",
+    .report_contact_hint = "Điện thoại hoặc thư điện tử, chỉ dùng để liên hệ lại",
+    .report_send = "Gửi báo cáo",
+    .report_thanks_title = "Đã nhận báo cáo",
+    .report_thanks_text = "Cảm ơn bạn. Báo cáo đã được ghi nhận và sẽ được cơ quan sở hữu trí tuệ "
+                          "kiểm tra.",
+    .report_back = "Quay lại kết quả",
+    .report_limited_title = "Gửi quá nhiều báo cáo",
+    .report_limited_text = "Bạn đã gửi nhiều báo cáo trong thời gian ngắn. Vui lòng thử lại sau.",
+    .report_invalid_title = "Không gửi được báo cáo",
+    .scans_limited_title = "Quá nhiều mã không xác định",
+    .scans_limited_text =
+        "Bạn đã tra cứu nhiều mã không có trong sổ trong thời gian ngắn. Vui lòng "
+        "thử lại sau.",
+    .enter_code = "Tra cứu mã",
+    .enter_code_hint = "Mã 16 ký tự in cạnh mã QR, ví dụ K7M3-9QX2-HD4T-PW8R",
+    .enter_code_send = "Tra cứu",
+    .home_intro = "Quét mã QR cạnh nhãn chỉ dẫn địa lý trên bao bì, hoặc nhập mã trên nhãn dưới "
+                  "đây, để kiểm tra hàng thật.",
+    .not_found_title = "Không tìm thấy trang",
+    .not_found_text = "Không có trang này. Để kiểm tra nhãn, hãy quét mã QR hoặc nhập mã.",
+    .bad_request_title = "Yêu cầu không hợp lệ",
+    .method_title = "Phương thức không được hỗ trợ",
+    .too_large_title = "Yêu cầu quá lớn",
+    .unsupported_title = "Kiểu nội dung không được hỗ trợ",
+    .busy_title = "Dịch vụ đang bận",
+    .busy_text = "Dịch vụ tra cứu chưa thể xử lý yêu cầu của bạn. Vui lòng thử lại sau.",
+    .footer = "Dịch vụ tra cứu nhãn chỉ dẫn địa lý",
+    .time_zone = "giờ Bắc Kinh",
+    .origin = "Xuất xứ",
+    .origin_from = "Từ",
+    .origin_village = "Thị trấn, thôn",
+    .origin_county = "Huyện",
+    .origin_household = "một hộ thành viên của hợp tác xã",
+    .origin_processor = "một cơ sở chế biến",
+    .origin_operator = "chính cơ sở",
+    .origin_base = {"một vùng trồng", "một cơ sở chăn nuôi", "một cơ sở chế biến"},
+    .lang_name = "Tiếng Việt",
+    .lang_menu = "Ngôn ngữ",
+    .issuer = "Cơ quan cấp",
+    .hotline = "Đường dây nóng",
+    .website = "Trang web",
+    .emblem_alt = "Nhãn chỉ dẫn địa lý",
+    .genuine_sentence = "Đây là %s do %s sản xuất; nhãn chỉ dẫn địa lý hợp lệ.",
+    .sentence_product_first = 1,
+    .warn_since =
+        {
+            [GI_VERDICT_VOID] = "Nhãn này đã bị hủy ngày %s.",
+            [GI_VERDICT_AUTH_SUSPENDED] =
+                "Quyền sử dụng nhãn của cơ sở bị tạm đình chỉ từ ngày %s.",
+            [GI_VERDICT_AUTH_REVOKED] = "Quyền sử dụng nhãn của cơ sở đã bị thu hồi ngày %s.",
+            [GI_VERDICT_AUTH_EXPIRED] = "Giấy phép của cơ sở đã hết hạn ngày %s.",
+        },
+    .warn_repeat =
+        "Kể từ lần tra cứu đầu tiên ngày %s, đã có %D thiết bị khác nhau tra cứu mã này.",
+    .date_format = "dmy",
+    .photo_alt = "Ảnh sản phẩm %s",
+};
+
+static const web_strings_t th = {
+    .tag = "th",
+    .param = "th",
+    .switch_to = "中文",
+    .site = "ตรวจสอบเครื่องหมายสิ่งบ่งชี้ทางภูมิศาสตร์",
+    .verdict_title =
+        {
+            [GI_VERDICT_GENUINE] = "ฉลากของแท้",
+            [GI_VERDICT_GENUINE_REPEATED] = "ถูกตรวจสอบบ่อยผิดปกติ: ฉลากอาจถูกปลอมแปลง",
+            [GI_VERDICT_NOT_ACTIVATED] = "ฉลากยังไม่ได้เปิดใช้งาน",
+            [GI_VERDICT_VOID] = "ฉลากถูกยกเลิกแล้ว",
+            [GI_VERDICT_AUTH_SUSPENDED] = "สิทธิ์ใช้เครื่องหมายถูกระงับ",
+            [GI_VERDICT_AUTH_REVOKED] = "สิทธิ์ใช้เครื่องหมายถูกเพิกถอน",
+            [GI_VERDICT_AUTH_EXPIRED] = "สิทธิ์ใช้เครื่องหมายหมดอายุ",
+            [GI_VERDICT_UNKNOWN] = "ไม่พบรหัสนี้",
+            [GI_VERDICT_MALFORMED] = "รหัสไม่ถูกต้อง",
+        },
+    .verdict_text =
+        {
+            [GI_VERDICT_GENUINE] = "ฉลากนี้ลงทะเบียนกับหน่วยงานทรัพย์สินทางปัญญา "
+                                   "และออกให้ผู้ประกอบการที่ได้รับอนุญาตให้ใช้เครื่องหมายสิ่งบ่งชี้ทาง"
+                                   "ภูมิศาสตร์",
+            [GI_VERDICT_GENUINE_REPEATED] = "รหัสนี้มีอยู่จริง แต่ถูกตรวจสอบหลายครั้งแล้ว "
+                                            "หากนี่เป็นการตรวจสอบสินค้านี้ครั้งแรกของคุณ ฉลากอาจถูกปลอมแปลง",
+            [GI_VERDICT_NOT_ACTIVATED] = "รหัสนี้ออกแล้ว แต่ผู้ประกอบการยังไม่ได้ยืนยันว่าติดฉลากบนสินค้าแล้ว "
+                                         "ฉลากที่ยังไม่เปิดใช้งานบนสินค้าที่วางขายควรระวัง",
+            [GI_VERDICT_VOID] = "รหัสนี้ถูกยกเลิกแล้ว ไม่ควรอยู่บนสินค้าที่วางขาย",
+            [GI_VERDICT_AUTH_SUSPENDED] = "รหัสนี้มีอยู่จริง แต่สิทธิ์ใช้เครื่องหมายของผู้ประกอบการถูกระงับอยู่ในขณะนี้",
+            [GI_VERDICT_AUTH_REVOKED] = "รหัสนี้มีอยู่จริง แต่สิทธิ์ใช้เครื่องหมายของผู้ประกอบการถูกเพิกถอนแล้ว",
+            [GI_VERDICT_AUTH_EXPIRED] = "รหัสนี้มีอยู่จริง แต่การอนุญาตให้ใช้เครื่องหมายของผู้ประกอบการหมดอายุแล้ว",
+            [GI_VERDICT_UNKNOWN] = "ไม่มีรหัสนี้ในทะเบียน ฉลากน่าจะเป็นของปลอม",
+            [GI_VERDICT_MALFORMED] = "นี่ไม่ใช่รหัสที่ถูกต้อง อาจพิมพ์ตัวอักษรผิดหนึ่งตัว",
+        },
+    .verdict_advice =
+        {
+            [GI_VERDICT_GENUINE] = "โปรดตรวจว่าสินค้าและผู้ประกอบการด้านล่างตรงกับบรรจุภัณฑ์",
+            [GI_VERDICT_GENUINE_REPEATED] = "โปรดตรวจว่าข้อมูลด้านล่างตรงกับบรรจุภัณฑ์ หากสงสัย โปรดแจ้งเรา",
+            [GI_VERDICT_NOT_ACTIVATED] = "โปรดสอบถามผู้ขาย หรือแจ้งเรา",
+            [GI_VERDICT_VOID] = "อย่าถือว่าเป็นฉลากของแท้ โปรดแจ้งเราว่าพบสินค้านี้ที่ใด",
+            [GI_VERDICT_AUTH_SUSPENDED] =
+                "สินค้าที่ติดฉลากระหว่างถูกระงับอาจไม่ได้มาตรฐาน หากสงสัย โปรดแจ้งเรา",
+            [GI_VERDICT_AUTH_REVOKED] = "ผู้ประกอบการนี้ไม่มีสิทธิ์ใช้เครื่องหมายแล้ว โปรดแจ้งเราว่าพบสินค้านี้ที่ใด",
+            [GI_VERDICT_AUTH_EXPIRED] = "โปรดสอบถามผู้ขาย หากสงสัย โปรดแจ้งเรา",
+            [GI_VERDICT_UNKNOWN] = "โปรดตรวจว่าพิมพ์รหัสถูกต้อง หากสแกนได้ผลนี้ "
+                                   "โปรดแจ้งเราว่าพบสินค้านี้ที่ใด",
+            [GI_VERDICT_MALFORMED] = "โปรดพิมพ์รหัสจากฉลากอีกครั้ง",
+        },
+    .product = "สินค้า",
+    .region = "แหล่งกำเนิด",
+    .registration = "เลขประกาศ / ทะเบียน",
+    .standard = "มาตรฐาน",
+    .operator_name = "ผู้ประกอบการ",
+    .uscc = "รหัสเครดิตสังคมแบบรวม",
+    .authorisation = "สิทธิ์ใช้เครื่องหมาย",
+    .approval_doc = "เอกสารอนุมัติ",
+    .valid_until = "ใช้ได้ถึง",
+    .auth_status_approved = "ใช้ได้",
+    .auth_status_suspended = "ถูกระงับ",
+    .auth_status_revoked = "ถูกเพิกถอน",
+    .auth_status_expired = "หมดอายุ",
+    .auth_status_pending = "รอพิจารณา",
+    .lot = "ล็อต",
+    .lot_number = "เลขล็อต",
+    .harvest_date = "วันเก็บเกี่ยว / ผลิต",
+    .production_base = "แหล่งผลิต",
+    .inspection_cert = "ใบรับรองผลการตรวจ",
+    .issued_on = "วันที่ออกฉลาก",
+    .void_reason = "เหตุผลที่ยกเลิก",
+    .scans = "การตรวจสอบรหัสนี้",
+    .scan_count = "รหัสนี้ถูกตรวจสอบแล้ว %D ครั้ง (รวมครั้งนี้) ครั้งแรกเมื่อ %s",
+    .scan_first = "นี่เป็นการตรวจสอบรหัสนี้ครั้งแรก (%s)",
+    .scan_warning = "ข้อควรระวัง: ระยะหลังรหัสนี้ถูกตรวจสอบจากอุปกรณ์มากกว่า %D เครื่อง "
+                    "ฉลากของแท้มักถูกตรวจสอบโดยคนไม่กี่คน "
+                    "หากนี่เป็นการตรวจสอบสินค้านี้ครั้งแรกของคุณ ฉลากอาจถูกปลอมแปลง",
+    .code_label = "รหัส",
+    .typed_label = "สิ่งที่คุณพิมพ์",
+    .typo_hint = "ตัวตรวจสอบไม่ตรงกัน น่าจะพิมพ์ผิดหนึ่งตัว",
+    .in_doubt = "หากสงสัย",
+    .in_doubt_text = "โปรดเก็บสินค้าและใบเสร็จไว้ และแจ้งเราว่าซื้อที่ใด "
+                     "รายงานจะส่งต่อให้หน่วยงานทรัพย์สินทางปัญญาตรวจสอบ",
+    .report_heading = "แจ้งสงสัยสินค้าปลอม",
+    .report_text = "คุณเห็นอะไร และซื้อที่ใด",
+    .report_contact = "ช่องทางติดต่อ (ไม่บังคับ)",
+    .report_contact_hint = "โทรศัพท์หรืออีเมล ใช้เพื่อติดต่อกลับเท่านั้น",
+    .report_send = "ส่งรายงาน",
+    .report_thanks_title = "ได้รับรายงานแล้ว",
+    .report_thanks_text = "ขอบคุณ รายงานของคุณถูกบันทึกแล้ว "
+                          "และจะได้รับการตรวจสอบโดยหน่วยงานทรัพย์สินทางปัญญา",
+    .report_back = "กลับไปที่ผลการตรวจ",
+    .report_limited_title = "ส่งรายงานบ่อยเกินไป",
+    .report_limited_text = "คุณส่งรายงานหลายครั้งในเวลาสั้น ๆ โปรดลองใหม่ภายหลัง",
+    .report_invalid_title = "ส่งรายงานไม่สำเร็จ",
+    .scans_limited_title = "รหัสที่ไม่รู้จักมากเกินไป",
+    .scans_limited_text = "คุณตรวจสอบรหัสที่ไม่มีในทะเบียนหลายรหัสในเวลาสั้น ๆ โปรดลองใหม่ภายหลัง",
+    .enter_code = "ตรวจสอบรหัส",
+    .enter_code_hint = "รหัส 16 ตัวที่พิมพ์ข้างคิวอาร์โค้ด เช่น K7M3-9QX2-HD4T-PW8R",
+    .enter_code_send = "ตรวจสอบ",
+    .home_intro = "สแกนคิวอาร์โค้ดข้างเครื่องหมายสิ่งบ่งชี้ทางภูมิศาสตร์บนบรรจุภัณฑ์ "
+                  "หรือพิมพ์รหัสจากฉลากด้านล่าง เพื่อตรวจสอบว่าเป็นของแท้",
+    .not_found_title = "ไม่พบหน้านี้",
+    .not_found_text = "ไม่มีหน้านี้ หากต้องการตรวจสอบฉลาก โปรดสแกนคิวอาร์โค้ดหรือพิมพ์รหัส",
+    .bad_request_title = "คำขอไม่ถูกต้อง",
+    .method_title = "ไม่รองรับวิธีการนี้",
+    .too_large_title = "คำขอมีขนาดใหญ่เกินไป",
+    .unsupported_title = "ไม่รองรับชนิดเนื้อหานี้",
+    .busy_title = "บริการไม่ว่าง",
+    .busy_text = "บริการตรวจสอบยังดำเนินการตามคำขอของคุณไม่ได้ โปรดลองใหม่ภายหลัง",
+    .footer = "บริการตรวจสอบเครื่องหมายสิ่งบ่งชี้ทางภูมิศาสตร์",
+    .time_zone = "เวลาปักกิ่ง",
+    .origin = "แหล่งที่มา",
+    .origin_from = "จาก",
+    .origin_village = "ตำบล หมู่บ้าน",
+    .origin_county = "อำเภอ",
+    .origin_household = "ครัวเรือนสมาชิกของสหกรณ์",
+    .origin_processor = "ผู้แปรรูป",
+    .origin_operator = "ผู้ประกอบการเอง",
+    .origin_base = {"แหล่งเพาะปลูก", "แหล่งเพาะเลี้ยง", "แหล่งแปรรูป"},
+    .lang_name = "ไทย",
+    .lang_menu = "ภาษา",
+    .issuer = "ผู้ออกฉลาก",
+    .hotline = "สายด่วน",
+    .website = "เว็บไซต์",
+    .emblem_alt = "เครื่องหมายสิ่งบ่งชี้ทางภูมิศาสตร์",
+    .genuine_sentence = "นี่คือ%s ผลิตโดย %s เครื่องหมายสิ่งบ่งชี้ทางภูมิศาสตร์ใช้ได้",
+    .sentence_product_first = 1,
+    .warn_since =
+        {
+            [GI_VERDICT_VOID] = "ฉลากนี้ถูกยกเลิกเมื่อ %s",
+            [GI_VERDICT_AUTH_SUSPENDED] = "สิทธิ์ใช้เครื่องหมายของผู้ประกอบการถูกระงับตั้งแต่ %s",
+            [GI_VERDICT_AUTH_REVOKED] = "สิทธิ์ใช้เครื่องหมายของผู้ประกอบการถูกเพิกถอนเมื่อ %s",
+            [GI_VERDICT_AUTH_EXPIRED] = "การอนุญาตของผู้ประกอบการหมดอายุเมื่อ %s",
+        },
+    .warn_repeat = "นับตั้งแต่การตรวจสอบครั้งแรกเมื่อ %s มีอุปกรณ์ %D เครื่องตรวจสอบรหัสนี้",
+    .date_format = "dmy",
+    .photo_alt = "ภาพสินค้า %s",
 };
 
 const web_strings_t *web_strings(web_lang_t lang)
 {
-    return lang == WEB_LANG_EN ? &en : &zh;
+    switch (lang) {
+    case WEB_LANG_EN:
+        return &en;
+    case WEB_LANG_VI:
+        return &vi;
+    case WEB_LANG_TH:
+        return &th;
+    default:
+        return &zh;
+    }
+}
+
+web_lang_t web_lang_desk(web_lang_t lang)
+{
+    return lang == WEB_LANG_ZH ? WEB_LANG_ZH : WEB_LANG_EN;
+}
+
+void web_local_date(const web_strings_t *t, const char *ymd, char out[48])
+{
+    static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    int y, m, d;
+    char tail;
+    if (!ymd || sscanf(ymd, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 || d < 1 ||
+        d > 31) {
+        snprintf(out, 48, "%s", ymd ? ymd : "");
+        return;
+    }
+    if (strcmp(t->date_format, "ymd-zh") == 0)
+        snprintf(out, 48, "%d\u5e74%d\u6708%d\u65e5", y, m, d);
+    else if (strcmp(t->date_format, "d-mon-y") == 0)
+        snprintf(out, 48, "%d %s %d", d, months[m - 1], y);
+    else
+        snprintf(out, 48, "%02d/%02d/%d", d, m, y);
 }
 
 static const web_portal_text_t portal_zh = {
@@ -607,6 +967,14 @@ static int lang_of(const char *tag, size_t n, web_lang_t *out)
         *out = WEB_LANG_EN;
         return 1;
     }
+    if (n >= 2 && strncasecmp(tag, "vi", 2) == 0 && (n == 2 || tag[2] == '-')) {
+        *out = WEB_LANG_VI;
+        return 1;
+    }
+    if (n >= 2 && strncasecmp(tag, "th", 2) == 0 && (n == 2 || tag[2] == '-')) {
+        *out = WEB_LANG_TH;
+        return 1;
+    }
     return 0;
 }
 
@@ -937,4 +1305,54 @@ static const web_households_text_t households_en = {
 const web_households_text_t *web_households_text(web_lang_t lang)
 {
     return lang == WEB_LANG_EN ? &households_en : &households_zh;
+}
+
+/* --- the product on the consumer page (web/portal_words.c) --- */
+
+static const web_words_text_t words_zh = {
+    .title = "消费者页面上的产品",
+    .names = "越南文、泰文名称",
+    .name_vi = "越南文名称",
+    .name_th = "泰文名称",
+    .names_hint = "供东盟市场的消费者查验时显示；未填写时显示英文名称。",
+    .photo = "产品照片",
+    .photo_file = "照片文件（PNG 格式）",
+    .photo_hint = "不超过 4 MB、6000 × 6000 像素；保存时缩小到 480 像素以内并重新编码。",
+    .upload = "上传照片",
+    .no_photo = "尚未上传照片。",
+    .no_file = "请选择一个照片文件。",
+    .consumer_link = "消费者查验页面",
+};
+
+static const web_words_text_t words_en = {
+    .title = "The product on the consumer page",
+    .names = "Names in Vietnamese and Thai",
+    .name_vi = "Vietnamese name",
+    .name_th = "Thai name",
+    .names_hint = "Shown to shoppers in the ASEAN markets; where none is recorded the English "
+                  "name is shown.",
+    .photo = "Product photo",
+    .photo_file = "Photo file (PNG)",
+    .photo_hint = "At most 4 MB and 6000 x 6000 pixels; stored scaled to 480 pixels at most and "
+                  "re-encoded.",
+    .upload = "Upload photo",
+    .no_photo = "No photo uploaded yet.",
+    .no_file = "Choose a photo file.",
+    .consumer_link = "The consumer's verification page",
+};
+
+const web_words_text_t *web_words_text(web_lang_t lang)
+{
+    return web_lang_desk(lang) == WEB_LANG_EN ? &words_en : &words_zh;
+}
+
+const char *web_role_name(web_lang_t lang, const char *role)
+{
+    static const char *const roles[][3] = {{"regulator", "监管人员", "regulator"},
+                                           {"auditor", "审计人员", "auditor"},
+                                           {"operator", "经营者", "operator"}};
+    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+        if (strcmp(role, roles[i][0]) == 0)
+            return roles[i][web_lang_desk(lang) == WEB_LANG_ZH ? 1 : 2];
+    return role;
 }

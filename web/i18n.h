@@ -12,7 +12,9 @@
 
 #include "gi/verify.h"
 
-typedef enum { WEB_LANG_ZH = 0, WEB_LANG_EN, WEB_LANG_COUNT } web_lang_t;
+/* Vietnamese and Thai serve the consumer pages only; the desks are zh-CN and
+ * English (web_lang_desk). */
+typedef enum { WEB_LANG_ZH = 0, WEB_LANG_EN, WEB_LANG_VI, WEB_LANG_TH, WEB_LANG_COUNT } web_lang_t;
 
 typedef struct {
     const char *tag;       /* "zh-CN" */
@@ -51,9 +53,44 @@ typedef struct {
     const char *origin, *origin_from, *origin_village, *origin_county;
     const char *origin_household, *origin_processor, *origin_operator;
     const char *origin_base[3]; /* planting breeding processing */
+    /* the language's name in its own words, for the language menu */
+    const char *lang_name;
+    const char *lang_menu; /* the menu's label for screen readers */
+    /* who speaks: the issuing office */
+    const char *issuer, *hotline, *website, *emblem_alt;
+    /* the genuine verdict's sentence; template: %s producer, %s product (in the
+     * order sentence_product_first says) */
+    const char *genuine_sentence;
+    int sentence_product_first;
+    /* warnings lead with what is wrong and since when; templates: %s a date */
+    const char *warn_since[GI_VERDICT_COUNT];
+    const char *warn_repeat; /* template: %s first check, %D devices */
+    const char *date_format; /* "ymd-zh" 2026年11月25日, "dmy" 25/11/2026, "d-mon-y" 25 Nov 2026 */
+    const char *photo_alt;   /* template: %s product */
 } web_strings_t;
 
 const web_strings_t *web_strings(web_lang_t lang);
+
+/* The language of the signed-in pages for a request's language: Vietnamese
+ * and Thai readers get English there. */
+web_lang_t web_lang_desk(web_lang_t lang);
+
+/* A date (YYYY-MM-DD) in the reader's local form: 2026年11月25日, 25 Nov 2026,
+ * 25/11/2026; anything else is copied as it is. */
+void web_local_date(const web_strings_t *t, const char *ymd, char out[48]);
+
+/* The words of the page of what the consumer page shows of a product
+ * (web/portal_words.c). */
+typedef struct {
+    const char *title, *names, *name_vi, *name_th, *names_hint, *photo, *photo_file, *photo_hint;
+    const char *upload, *no_photo, *no_file, *consumer_link;
+} web_words_text_t;
+
+const web_words_text_t *web_words_text(web_lang_t lang);
+
+/* An account's role (regulator, auditor, operator) in the desk's language;
+ * an unknown one as it is. */
+const char *web_role_name(web_lang_t lang, const char *role);
 
 /* The signed-in pages' words (login, operator desk, regulator desk). */
 typedef struct {

@@ -14,6 +14,10 @@
 /* Opens a page titled title; brand (shown top left) links to home. */
 void web_layout_begin(web_buf_t *b, const web_strings_t *t, const char *title, const char *brand,
                       const char *home);
+/* The same for the consumer pages: the language menu offers every language
+ * (zh, en, vi, th); the desks offer zh and en. */
+void web_layout_begin_consumer(web_buf_t *b, const web_strings_t *t, const char *title,
+                               const char *brand, const char *home);
 void web_layout_end(web_buf_t *b, const web_strings_t *t);
 
 #endif

@@ -58,8 +58,9 @@ void portal_frame_begin(page_t *pg, web_buf_t *b, const char *title)
                  "<form method=\"post\" action=\"/logout?lang=%s\">"
                  "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
                  "<button type=\"submit\" class=\"link\">%s</button></form></nav>",
-                 pg->p->signed_in_as, pg->account.username, pg->account.role, pg->t->param,
-                 pg->csrf, pg->p->sign_out);
+                 pg->p->signed_in_as, pg->account.username,
+                 web_role_name(pg->rq->lang, pg->account.role), pg->t->param, pg->csrf,
+                 pg->p->sign_out);
 }
 
 void portal_heading(page_t *pg, web_buf_t *b, const char *title)
@@ -931,7 +932,8 @@ const portal_route_t *portal_route_find(const char *method, const char *path, in
                   {portal_usage_routes, portal_usage_route_count},
                   {portal_households_routes, portal_households_route_count},
                   {portal_supervision_routes, portal_supervision_route_count},
-                  {portal_annual_routes, portal_annual_route_count}};
+                  {portal_annual_routes, portal_annual_route_count},
+                  {portal_words_routes, portal_words_route_count}};
     const char *m = strcmp(method, "HEAD") == 0 ? "GET" : method;
     *path_known = 0;
     for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)

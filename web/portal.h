@@ -80,6 +80,10 @@ typedef struct {
     web_file_t file;          /* file.job or file.head_only: a download instead of body */
 } web_portal_response_t;
 
+/* True for the paths that take a file (a product's photo): their body may be
+ * as large as the photo limit, not the form limit (web/portal_words.c). */
+int web_portal_is_upload(const char *path);
+
 void web_portal_handle(const gi_ctx_t *ctx, const web_portal_request_t *rq,
                        web_portal_response_t *out);
 

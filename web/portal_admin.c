@@ -398,6 +398,9 @@ static void edit_page(page_t *pg)
     }
     portal_csrf_field(pg, &b);
     web_html(&b, "<button type=\"submit\">%s</button></form></section>", pg->p->save);
+    if (product)
+        web_html(&b, "<p><a href=\"/admin/products/%D/shown?lang=%s\">%s</a></p>", id, pg->t->param,
+                 web_words_text(pg->rq->lang)->title);
     web_layout_end(&b, pg->t);
     portal_finish(pg, 200, &b);
 }

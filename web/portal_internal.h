@@ -87,6 +87,10 @@ extern const size_t portal_supervision_route_count;
 /* The annual supervision report (web/portal_annual.c). */
 extern const portal_route_t portal_annual_routes[];
 extern const size_t portal_annual_route_count;
+/* The product as the consumer page shows it: names in vi and th, photo
+ * (web/portal_words.c). */
+extern const portal_route_t portal_words_routes[];
+extern const size_t portal_words_route_count;
 /* The links between the regulator's pages. */
 void portal_admin_nav(page_t *pg, web_buf_t *b);
 

@@ -19,6 +19,8 @@ static const char *const route_names[WEB_ROUTE_COUNT] = {
     [WEB_ROUTE_STYLESHEET] = "stylesheet",
     [WEB_ROUTE_API] = "api",
     [WEB_ROUTE_PORTAL] = "portal",
+    [WEB_ROUTE_EMBLEM] = "emblem",
+    [WEB_ROUTE_PHOTO] = "photo",
 };
 
 const char *web_route_name(web_route_id_t id)
@@ -61,9 +63,18 @@ static void match_path(const char *path, web_route_t *r)
         match(r, WEB_ROUTE_METRICS, "GET, HEAD");
     else if (strcmp(path, "/static/gimark.css") == 0)
         match(r, WEB_ROUTE_STYLESHEET, "GET, HEAD");
-    else if (strcmp(path, "/login") == 0 || strcmp(path, "/logout") == 0 ||
-             strcmp(path, "/coop") == 0 || strncmp(path, "/coop/", 6) == 0 ||
-             strcmp(path, "/admin") == 0 || strncmp(path, "/admin/", 7) == 0)
+    else if (strcmp(path, "/static/emblem.svg") == 0)
+        match(r, WEB_ROUTE_EMBLEM, "GET, HEAD");
+    else if ((rest = after(path, "/photo/")) && *rest) {
+        size_t n = strlen(rest);
+        if (n > 4 && n <= 44 && strcmp(rest + n - 4, ".png") == 0 && !strchr(rest, '/')) {
+            r->code = rest;
+            r->code_len = n - 4;
+            match(r, WEB_ROUTE_PHOTO, "GET, HEAD");
+        }
+    } else if (strcmp(path, "/login") == 0 || strcmp(path, "/logout") == 0 ||
+               strcmp(path, "/coop") == 0 || strncmp(path, "/coop/", 6) == 0 ||
+               strcmp(path, "/admin") == 0 || strncmp(path, "/admin/", 7) == 0)
         match(r, WEB_ROUTE_PORTAL, NULL);
     else if ((rest = after(path, "/v/")) && *rest) {
         rest = segment(rest, &r->code, &r->code_len);

@@ -10,7 +10,8 @@
  *     GET  /api/v1/verify/{code}     the verdict as JSON
  *     ANY  /api/v1/...               the REST API (web/api.h), which checks methods
  *     ANY  /login /logout /coop/... /admin/...   the signed-in pages (web/portal.h)
- *     GET  /healthz, /metrics, /static/gimark.css
+ *     GET  /healthz, /metrics, /static/gimark.css, /static/emblem.svg
+ *     GET  /photo/{product}-{photo_at}.png   a product's photo (code holds "{product}-{photo_at}")
  *
  * Fixed path words match case-insensitively (an upper-case QR URL reads
  * /V/...); HEAD is served as GET.
@@ -33,6 +34,8 @@ typedef enum {
     WEB_ROUTE_STYLESHEET,
     WEB_ROUTE_API,    /* the rest of /api/v1/ (web/api.h): code holds what follows */
     WEB_ROUTE_PORTAL, /* /login, /logout, /coop/..., /admin/... (web/portal.h) */
+    WEB_ROUTE_EMBLEM, /* the GI mark's emblem, drawn by us */
+    WEB_ROUTE_PHOTO,  /* a product's photo */
     WEB_ROUTE_COUNT
 } web_route_id_t;
 

@@ -32,6 +32,7 @@
 #include "web/assets.h"
 #include "web/client.h"
 #include "web/consumer.h"
+#include "web/emblem.h"
 #include "web/form.h"
 #include "web/html.h"
 #include "web/loginlimit.h"
@@ -80,6 +81,7 @@ struct web_server {
     web_config_t cfg;
     char *db_path, *db_read_path, *host, *base_url, *trusted_proxies; /* copies: cfg points
                                                                          at them */
+    char *office_name, *office_hotline, *office_website;              /* copies, "" unset */
     label_layout_t layout;                                            /* a copy: cfg points at it */
     struct MHD_Daemon *mhd;
     unsigned port;
@@ -92,7 +94,7 @@ struct web_server {
     web_ratelimit_t *reports, *unknown_codes;
     web_loginlimit_t *logins; /* sign-in limits and the cap on password checks */
     unsigned char client_secret[32];
-    struct MHD_Response *stylesheet;
+    struct MHD_Response *stylesheet, *emblem;
     web_render_t *render; /* print files' render threads */
     pthread_mutex_t flight_lock;
     pthread_cond_t flight_done;
@@ -117,6 +119,8 @@ typedef struct {
     struct timespec start;
     unsigned status;
     size_t body_bytes;
+    size_t body_limit; /* the body this request may have: max_body_bytes, or
+                          max_photo_bytes for a photo's upload */
     int body_too_large;
     const char *method;  /* valid while the request lasts */
     const char *url;     /* the path, valid while the request lasts */
@@ -420,8 +424,10 @@ static const char *const JSON = "application/json";
 /* The page context of a request; today is filled in by pages that need it. */
 static web_page_ctx_t page_ctx(web_server_t *s, struct MHD_Connection *c)
 {
-    web_page_ctx_t pc = {web_lang_pick(query(c, "lang"), header(c, "Accept-Language")), NULL,
-                         s->cfg.repeat_threshold};
+    web_page_ctx_t pc = {web_lang_pick(query(c, "lang"), header(c, "Accept-Language")),
+                         NULL,
+                         s->cfg.repeat_threshold,
+                         {s->office_name, s->office_hotline, s->office_website}};
     return pc;
 }
 
@@ -515,8 +521,11 @@ static enum MHD_Result on_form_field(void *cls, enum MHD_ValueKind kind, const c
                                      size_t size)
 {
     form_t *f = cls;
-    (void)kind, (void)filename, (void)content_type, (void)transfer_encoding;
-    web_form_add(&f->fields, key, data, off, size);
+    (void)kind, (void)content_type, (void)transfer_encoding;
+    if (filename)
+        web_form_add_file(&f->fields, key, data, off, size);
+    else
+        web_form_add(&f->fields, key, data, off, size);
     return MHD_YES;
 }
 
@@ -638,7 +647,7 @@ static enum MHD_Result send_portal(web_server_t *s, struct MHD_Connection *c, re
         .session_cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, WEB_SESSION_COOKIE),
         .login_cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, WEB_LOGIN_COOKIE),
         .form = form,
-        .lang = pc.lang,
+        .lang = web_lang_desk(pc.lang),
         .query = query,
         .query_arg = c,
         .client_key = client,
@@ -703,6 +712,45 @@ static enum MHD_Result send_stylesheet(web_server_t *s, struct MHD_Connection *c
     return MHD_queue_response(c, 200, s->stylesheet);
 }
 
+static enum MHD_Result refuse(web_server_t *s, struct MHD_Connection *c, request_t *rq,
+                              unsigned status);
+
+static enum MHD_Result send_emblem(web_server_t *s, struct MHD_Connection *c, request_t *rq)
+{
+    rq->status = 200;
+    return MHD_queue_response(c, 200, s->emblem);
+}
+
+/* /photo/{product}-{photo_at}.png: the product's photo while photo_at is its
+ * current one (a new upload is a new URL, so this one may be cached for ever). */
+static enum MHD_Result send_photo(web_server_t *s, struct MHD_Connection *c, request_t *rq)
+{
+    char name[48], tail;
+    long long id = 0, at = 0;
+    snprintf(name, sizeof name, "%.*s", (int)rq->route.code_len, rq->route.code);
+    db_t *db = worker_db(s);
+    unsigned char *png = NULL;
+    size_t len = 0;
+    int64_t photo_at = 0;
+    if (sscanf(name, "%lld-%lld%c", &id, &at, &tail) != 2 || id <= 0 || at <= 0 || !db ||
+        db_product_photo_get(db, id, &png, &len, &photo_at) != DB_OK || photo_at != at) {
+        free(png);
+        if (!db)
+            return refuse(s, c, rq, 503);
+        return refuse(s, c, rq, 404);
+    }
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, png, MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        free(png);
+        return MHD_NO;
+    }
+    add_security_headers(r);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "image/png");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
+                            "public, max-age=31536000, immutable");
+    return queue_answer(c, rq, 200, r);
+}
+
 static enum MHD_Result send_home(web_server_t *s, struct MHD_Connection *c, request_t *rq)
 {
     web_buf_t b;
@@ -765,6 +813,10 @@ static enum MHD_Result dispatch(web_server_t *s, struct MHD_Connection *c, reque
         return send_api(s, c, rq);
     case WEB_ROUTE_PORTAL:
         return send_portal(s, c, rq);
+    case WEB_ROUTE_EMBLEM:
+        return send_emblem(s, c, rq);
+    case WEB_ROUTE_PHOTO:
+        return send_photo(s, c, rq);
     case WEB_ROUTE_HEALTHZ:
         return send_health(s, c, rq);
     case WEB_ROUTE_METRICS:
@@ -925,13 +977,17 @@ static request_t *request_begin(web_server_t *s, struct MHD_Connection *c, const
     rq->host_missing = strcmp(version, "HTTP/1.1") == 0 && !header(c, MHD_HTTP_HEADER_HOST);
     if (s->access_log && (rq->route.id == WEB_ROUTE_API || rq->route.id == WEB_ROUTE_PORTAL))
         rq->logged_path = strndup(url, 200);
+    rq->body_limit = s->cfg.max_body_bytes;
+    if (rq->route.id == WEB_ROUTE_PORTAL && web_portal_is_upload(url) &&
+        s->cfg.max_photo_bytes > rq->body_limit)
+        rq->body_limit = s->cfg.max_photo_bytes;
     const char *length = header(c, MHD_HTTP_HEADER_CONTENT_LENGTH);
-    if (length && strtoull(length, NULL, 10) > s->cfg.max_body_bytes)
+    if (length && strtoull(length, NULL, 10) > rq->body_limit)
         rq->body_too_large = 1;
     if (takes_form(&rq->route, method) && !rq->body_too_large) {
         rq->form = calloc(1, sizeof *rq->form);
         if (rq->form) {
-            web_form_init(&rq->form->fields, s->cfg.max_body_bytes);
+            web_form_init(&rq->form->fields, rq->body_limit);
             rq->form->pp = MHD_create_post_processor(c, 4096, on_form_field, rq->form);
         }
     }
@@ -967,7 +1023,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     if (*upload_size) {
         rq->body_bytes += *upload_size;
-        if (rq->body_bytes > s->cfg.max_body_bytes)
+        if (rq->body_bytes > rq->body_limit)
             rq->body_too_large = 1;
         else if (rq->form && rq->form->pp)
             MHD_post_process(rq->form->pp, upload, *upload_size);
@@ -978,7 +1034,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
          * body: an oversize body without a declared length is read and
          * dropped, up to a bound, and refused at its end; past the bound the
          * connection is closed */
-        return rq->body_bytes > s->cfg.max_body_bytes + DISCARD_MAX ? MHD_NO : MHD_YES;
+        return rq->body_bytes > rq->body_limit + DISCARD_MAX ? MHD_NO : MHD_YES;
     }
     if (rq->status != 0) /* answered already (a refused body) */
         return MHD_YES;
@@ -1059,6 +1115,8 @@ void web_config_defaults(web_config_t *cfg)
         cfg->max_header_bytes = 16 * 1024;
     if (!cfg->max_body_bytes)
         cfg->max_body_bytes = 32 * 1024;
+    if (!cfg->max_photo_bytes)
+        cfg->max_photo_bytes = 4 * 1024 * 1024;
     if (!cfg->repeat_threshold)
         cfg->repeat_threshold = 10;
     if (cfg->report_period != 2 && cfg->report_period != 4)
@@ -1170,6 +1228,18 @@ static struct MHD_Response *stylesheet_response(void)
     return r;
 }
 
+static struct MHD_Response *emblem_response(void)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(
+        web_emblem_svg_len, (void *)web_emblem_svg, MHD_RESPMEM_PERSISTENT);
+    if (!r)
+        return NULL;
+    add_security_headers(r);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "image/svg+xml");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "public, max-age=86400");
+    return r;
+}
+
 static void server_free(web_server_t *s)
 {
     web_ratelimit_free(s->reports);
@@ -1178,6 +1248,11 @@ static void server_free(web_server_t *s)
     web_metrics_free(s->metrics);
     if (s->stylesheet)
         MHD_destroy_response(s->stylesheet);
+    if (s->emblem)
+        MHD_destroy_response(s->emblem);
+    free(s->office_name);
+    free(s->office_hotline);
+    free(s->office_website);
     sodium_memzero(s->client_secret, sizeof s->client_secret);
     free(s->db_path);
     free(s->db_read_path);
@@ -1206,8 +1281,13 @@ web_server_t *web_server_start(const web_config_t *cfg, gi_error_t *err)
     s->unknown_codes = web_ratelimit_new(s->cfg.unknown_per_minute * 60.0,
                                          (double)s->cfg.unknown_per_minute, 65536);
     s->stylesheet = stylesheet_response();
+    s->emblem = emblem_response();
+    s->office_name = strdup(cfg->office_name ? cfg->office_name : "");
+    s->office_hotline = strdup(cfg->office_hotline ? cfg->office_hotline : "");
+    s->office_website = strdup(cfg->office_website ? cfg->office_website : "");
     if (!s->db_path || !s->host || !s->base_url || !s->trusted_proxies || !s->metrics ||
-        !s->reports || !s->unknown_codes || !s->stylesheet) {
+        !s->reports || !s->unknown_codes || !s->stylesheet || !s->emblem || !s->office_name ||
+        !s->office_hotline || !s->office_website) {
         gi_fail(err, GI_ENOMEM, "out of memory");
         server_free(s);
         return NULL;

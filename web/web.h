@@ -50,6 +50,9 @@ typedef struct {
     web_render_config_t render;   /* print files' render threads and size limits */
     gi_grade_config_t grades;     /* credit classes (n 0: GI_GRADE_CLASSES_DEFAULT) */
     const char *draw_ratios;      /* per-class draw ratios (NULL: GI_DRAW_RATIOS_DEFAULT) */
+    /* who speaks on the consumer page (NULL or "": not shown); copied at start */
+    const char *office_name, *office_hotline, *office_website;
+    size_t max_photo_bytes; /* a product photo's upload, the form's body (default 4 MiB) */
 } web_config_t;
 
 typedef struct web_server web_server_t;

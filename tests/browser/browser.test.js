@@ -2,7 +2,8 @@
 // driven by playwright-core): a cooperative signs in and requests labels, the
 // regulator approves and issues them, the cooperative downloads the PDF and
 // activates the batch, and a consumer on a phone opens one of the codes and
-// sees that it is genuine. axe-core checks the consumer page, the sign-in
+// sees that it is genuine, in Chinese, English, Vietnamese and Thai (no
+// stray English word on the Chinese page). axe-core checks the consumer page, the sign-in
 // page and the desks' pages for accessibility problems; the desks' pages are
 // also laid out at 375 px (no sideways page scroll, tap targets of 44 px) and
 // 1280 px. Screenshots go to tests/browser/out/ (not committed).
@@ -207,6 +208,44 @@ async function main() {
     await axeCheck(phone, 'the consumer page in English');
     await phone.goto(base + '/v/K7M3-9QX2-HD4T-PW8N');
     await axeCheck(phone, 'the page of an unknown code');
+
+    // Vietnamese and Thai shoppers, at a phone's and a desktop's width
+    for (const [lang, title] of [['vi', 'Nhãn chính hãng'], ['th', 'ฉลากของแท้']]) {
+      for (const [width, height, label] of [[390, 844, 'phone'], [1280, 800, 'desktop']]) {
+        await phone.setViewportSize({ width, height });
+        await phone.goto(base + '/v/' + code + '?lang=' + lang);
+        check((await phone.textContent('h1')) === title, `the consumer page in ${lang} (${label})`);
+        check(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+              `the ${lang} page does not scroll sideways (${label})`);
+        const small = await phone.evaluate(() => [...document.querySelectorAll('a, button, input, textarea')]
+          .filter((e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height < 44; })
+          .map((e) => e.outerHTML.slice(0, 80)));
+        check(small.length === 0, `no control under 44 px on the ${lang} page (${label})`, small);
+        await phone.screenshot({ path: path.join(OUT, `consumer-${lang}-${label}.png`), fullPage: true });
+        await axeCheck(phone, `the consumer page in ${lang} (${label})`);
+      }
+    }
+    await phone.setViewportSize({ width: 390, height: 844 });
+
+    // no English word on a Chinese consumer page but codes, units and the data's own names
+    const data = execFileSync('sqlite3', [db, "select name_zh || ' ' || name_en || ' ' || " +
+      "reg_number || ' ' || standard from product union all select name || ' ' || uscc from " +
+      "operator union all select approval_doc from authorisation union all select lot_number || " +
+      "' ' || production_base || ' ' || inspection_cert from batch"], { encoding: 'utf8' });
+    const allowed = new Set(data.match(/[A-Za-z]+/g) || []);
+    for (const url of ['/?lang=zh', '/v/' + code + '?lang=zh', '/v/K7M3-9QX2-HD4T-PW8N?lang=zh']) {
+      await phone.goto(base + url);
+      const text = await phone.evaluate(() => {
+        const copy = document.body.cloneNode(true);
+        copy.querySelectorAll('[lang]:not([lang^="zh"])').forEach((e) => e.remove());
+        return copy.innerText;
+      });
+      const stray = (text.match(/[A-Za-z0-9][A-Za-z0-9./:_-]*/g) || [])
+        .filter((tok) => /[A-Za-z]/.test(tok) && !/\d/.test(tok))
+        .flatMap((tok) => tok.match(/[A-Za-z]+/g))
+        .filter((w) => !allowed.has(w) && !['kg', 'g', 'PNG'].includes(w));
+      check(stray.length === 0, `no English word on the Chinese page ${url}`, stray.join(' '));
+    }
   } finally {
     if (browser) await browser.close();
     const code = await stopServer(proc);

@@ -113,7 +113,7 @@ def test_page_content(t, s, codes):
     status, _, body = s.get("/v/%s" % code)
     html = body.decode()
     t.check(status == 200, "genuine page: 200")
-    for piece in ("田阳香芒", "广西壮族自治区百色市田阳区", "93451003MA815908XM", "LOT-1", "2026-07-01",
+    for piece in ("田阳香芒", "广西壮族自治区百色市田阳区", "93451003MA815908XM", "LOT-1", "2026年7月1日",
                   "演示基地", "GXJC-2026-0815", grouped(code), "举报疑似仿冒", "北京时间"):
         t.check(piece in html, "genuine page shows " + piece)
     _, _, body = s.get("/v/%s?lang=en" % code)

@@ -1,0 +1,358 @@
+"""test_words.py - the consumer page in the shopper's language and saying who
+speaks, against the real server: Vietnamese and Thai by ?lang= and by
+Accept-Language, the four-language menu, product names falling back to English,
+the office's settings shown escaped, the genuine sentence, warnings that lead
+with what is wrong and since when, the product photo's upload on the desk (its
+limits, hostile files, who may) and its cached URL, and no stray English word
+on a Chinese page.
+"""
+
+import html as htmlmod
+import os
+import re
+import struct
+import subprocess
+import sys
+import time
+import zlib
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import gimark_test as g  # noqa: E402
+from test_pages import Browser, PASSWORD  # noqa: E402
+
+OFFICE = "百色市市场监督管理局 <script>alert(1)</script>"
+HOTLINE = "0776-12345 \"x\""
+WEBSITE = "https://scjgj.example.cn/?a=1&b=\"<x>"
+
+
+def png(w, h, rgb=(200, 100, 50)):
+    raw = b"".join(b"\x00" + bytes(rgb) * w for _ in range(h))
+
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data +
+                struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) +
+            chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def multipart(fields, files):
+    boundary = "----gimarkboundary7MA4YWxkTrZu0gW"
+    out = b""
+    for k, v in fields.items():
+        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n%s\r\n"
+                % (boundary, k, v)).encode()
+    for k, (name, data) in files.items():
+        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\n"
+                "Content-Type: application/octet-stream\r\n\r\n" % (boundary, k, name)).encode()
+        out += data + b"\r\n"
+    out += ("--%s--\r\n" % boundary).encode()
+    return out, "multipart/form-data; boundary=" + boundary
+
+
+def upload(b, product, data, token=None, path=None):
+    """Posts a photo as browser b; returns (status, headers, body)."""
+    if token is None:
+        _, _, page, _ = b.get("/admin/products/%d/shown?lang=zh" % product)
+        token = b.csrf(page) or ""
+    body, ctype = multipart({"csrf": token}, {"photo": ("p.png", data)})
+    headers = {"Content-Type": ctype}
+    if b.cookies:
+        headers["Cookie"] = "; ".join("%s=%s" % kv for kv in b.cookies.items())
+    return b.s.request("POST", path or "/admin/products/%d/photo?lang=zh" % product, body=body,
+                       headers=headers)
+
+
+def page(s, path, headers=None, source=None):
+    c = s.conn(source=source) if source else None
+    status, h, body = s.request("GET", path, headers=headers or {}, conn=c)
+    if c:
+        c.close()
+    return status, h, body.decode("utf-8")
+
+
+def visible_text(doc, zh_only=False):
+    """The words a reader sees: tags, attributes and comments removed; with
+    zh_only, text marked as another language (lang="en", "vi", "th": the
+    language menu) left out too."""
+    doc = re.sub(r"<(script|style)\b.*?</\1>", " ", doc, flags=re.S)
+    if zh_only:
+        doc = re.sub(r'<(\w+)\b[^>]*\blang="(?!zh)[^"]*"[^>]*>.*?</\1>', " ", doc, flags=re.S)
+    doc = re.sub(r"<!--.*?-->", " ", doc, flags=re.S)
+    doc = re.sub(r"<[^>]*>", " ", doc)
+    return htmlmod.unescape(doc)
+
+
+def stray_ascii_words(doc, allowed):
+    """Words of ASCII letters on a page that are none of: a code (letters with
+    digits), a unit, or a word of the data (allowed)."""
+    units = {"kg", "g", "t", "MB", "KB", "px", "km", "mu", "PNG"}  # and a file format's code
+    out = []
+    for token in re.findall(r"[A-Za-z0-9][A-Za-z0-9./:_-]*", visible_text(doc, zh_only=True)):
+        if not re.search(r"[A-Za-z]", token) or re.search(r"\d", token):
+            continue  # numbers, and codes: serials, USCCs, lots, standards
+        for word in re.findall(r"[A-Za-z]+", token):
+            if word not in units and word not in allowed:
+                out.append(word)
+    return out
+
+
+def data_words(w):
+    """Every ASCII word the register's own records hold: names from the data."""
+    rows = w.sql("select name_zh || ' ' || name_en || ' ' || reg_number || ' ' || standard "
+                 "from product union all select name || ' ' || uscc from operator "
+                 "union all select approval_doc from authorisation "
+                 "union all select lot_number || ' ' || production_base || ' ' || "
+                 "inspection_cert || ' ' || void_reason from batch "
+                 "union all select reason from label_void union all select username from account")
+    return set(re.findall(r"[A-Za-z]+", rows))
+
+
+def verdict_section(doc):
+    m = re.search(r'<section class="verdict[^"]*"[^>]*>(.*?)</section>', doc, re.S)
+    return visible_text(m.group(1)) if m else ""
+
+
+def product_of(w, code):
+    """(id, name_zh, name_en, region name parts) of the product of a label."""
+    row = w.sql("select p.id || '|' || p.name_zh || '|' || p.name_en from label l "
+                "join batch b on b.id = l.batch_id join authorisation a on a.id = b.auth_id "
+                "join product p on p.id = a.product_id where l.code = '%s'" % code)
+    pid, zh, en = row.split("|")
+    return int(pid), zh, en
+
+
+def test_languages(t, s, w, codes):
+    code = codes["GENUINE"]
+    pid, zh, en = product_of(w, code)
+    for lang, title in (("vi", "Nhãn chính hãng"), ("th", "ฉลากของแท้")):
+        status, _, doc = page(s, "/v/%s?lang=%s" % (code, lang))
+        t.check(status == 200 and '<html lang="%s">' % lang in doc and title in doc,
+                "?lang=%s: the page in %s" % (lang, lang))
+        t.check(all('hreflang="%s"' % other in doc for other in ("zh-CN", "en", "vi", "th")
+                    if other != lang) and 'aria-current="true" lang="%s"' % lang in doc,
+                "?lang=%s: the menu offers zh, en, vi and th" % lang)
+        # no name recorded in vi/th: English, with the Chinese beside it
+        t.check(('class="product">%s<' % en) in doc and zh in doc,
+                "?lang=%s: the product's name falls back to English" % lang)
+        region = w.sql("select region_code from product where id = %d" % pid)
+        t.check("Baise" in doc and "(%s)" % region not in doc,
+                "?lang=%s: the region by name, not by code" % lang)
+    for accept, want in (("th-TH,th;q=0.9,en;q=0.5", "th"), ("vi;q=0.5, en;q=0.8", "en"),
+                         ("vi-VN", "vi"), ("fr-FR, de;q=0.9", "zh-CN"), ("", "zh-CN"),
+                         ("th;q=0, vi;q=0.1", "vi")):
+        status, _, doc = page(s, "/v/%s" % code, headers={"Accept-Language": accept})
+        t.check('<html lang="%s">' % want in doc, "Accept-Language %r: %s" % (accept, want),
+                doc[:120])
+    status, _, doc = page(s, "/v/%s?lang=vi" % code, headers={"Accept-Language": "th"})
+    t.check('<html lang="vi">' in doc, "?lang= wins over Accept-Language")
+    status, _, doc = page(s, "/?lang=th")
+    t.check(status == 200 and '<html lang="th">' in doc and "ตรวจสอบรหัส" in doc, "home in Thai")
+    # the desks stay zh or en: a Thai reader gets English there
+    status, _, doc = page(s, "/login", headers={"Accept-Language": "th"})
+    t.check('<html lang="en">' in doc, "the sign-in page in English for a Thai reader")
+
+    w.gimark("product", "names", pid, "--name-vi", "Xoài Bách Sắc", "--name-th", "มะม่วงไป่เซ่อ")
+    deadline = time.monotonic() + 5
+    while True:
+        _, _, vi = page(s, "/v/%s?lang=vi" % code)
+        _, _, th = page(s, "/v/%s?lang=th" % code)
+        if ("Xoài Bách Sắc" in vi and "มะม่วงไป่เซ่อ" in th) or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    t.check('class="product">Xoài Bách Sắc<' in vi and 'class="product">มะม่วงไป่เซ่อ<' in th,
+            "recorded Vietnamese and Thai names are shown")
+    t.check("Đây là Xoài Bách Sắc do " in vi, "the Vietnamese sentence names product and producer")
+    status, _, body = s.get("/api/v1/verify/%s" % code)
+    t.check(b'"name_vi":"Xo' in body, "the verdict's JSON carries the Vietnamese name")
+
+
+def test_who_speaks(t, s, w, codes):
+    status, _, doc = page(s, "/v/%s?lang=zh" % codes["GENUINE"])
+    t.check("&lt;script&gt;alert(1)&lt;/script&gt;" in doc and "<script>" not in doc,
+            "the office's name is shown, escaped")
+    t.check('href="tel:077612345"' in doc and "0776-12345 &quot;x&quot;" in doc,
+            "the hotline: a tel: link of its digits, the text escaped")
+    t.check('href="https://scjgj.example.cn/?a=1&amp;b=&quot;&lt;x&gt;"' in doc,
+            "the website's link, escaped")
+    t.check('src="/static/emblem.svg"' in doc, "the emblem is shown")
+    operator = w.sql("select o.name from operator o join authorisation a on a.operator_id = o.id "
+                     "where a.id = 1")
+    _, zh, _ = product_of(w, codes["GENUINE"])
+    t.check("这是%s生产的%s，地理标志专用标志有效。" % (operator, zh) in doc,
+            "one sentence names producer and product", operator)
+    status, h, svg = s.get("/static/emblem.svg")
+    t.check(status == 200 and h.get("content-type") == "image/svg+xml" and b"<svg" in svg and
+            "max-age" in h.get("cache-control", ""), "the emblem: our SVG, cached")
+    # warnings lead with what is wrong and since when
+    for verdict, lead in (("VOID", r"此标志已于\d{4}年\d{1,2}月\d{1,2}日作废"),
+                          ("AUTH_SUSPENDED", r"资格自\d{4}年\d{1,2}月\d{1,2}日起暂停"),
+                          ("AUTH_REVOKED", r"资格已于\d{4}年\d{1,2}月\d{1,2}日撤销"),
+                          ("AUTH_EXPIRED", r"核准已于\d{4}年\d{1,2}月\d{1,2}日到期")):
+        _, _, doc = page(s, "/v/%s?lang=zh" % codes[verdict])
+        text = verdict_section(doc)
+        m = re.search(lead, text)
+        t.check(m is not None and "正品标志，但" not in text and "有效。" not in text and
+                text.index(m.group(0)) < text.index("此编码"),
+                "%s: the verdict says what is wrong and since when" % verdict, text[:200])
+    # a repeat: the page names the devices and since when (threshold 1, two other clients)
+    code = codes["GENUINE_REPEATED"]
+    deadline = time.monotonic() + 10
+    doc = ""
+    while time.monotonic() < deadline:
+        for src in ("127.0.0.2", "127.0.0.3"):
+            page(s, "/v/%s" % code, source=src)
+        _, _, doc = page(s, "/v/%s?lang=zh" % code)
+        if "查询次数异常" in doc:
+            break
+        time.sleep(0.1)
+    text = verdict_section(doc)
+    t.check(text.strip().startswith("! 查询次数异常") or "查询次数异常" in text.split("。")[0],
+            "a repeat's heading leads with the warning", text[:120])
+    t.check(re.search(r"自\d{4}年\d{1,2}月\d{1,2}日首次查询以来，已有 \d+ 台不同的设备", text)
+            is not None and "正品标志，但" not in doc, "a repeat says how many devices since when")
+
+
+def test_photo(t, s, w, codes):
+    pid = product_of(w, codes["GENUINE"])[0]
+    reg, coop, aud, city = Browser(s), Browser(s), Browser(s), Browser(s)
+    for b, name in ((reg, "reg"), (coop, "coop"), (aud, "aud"), (city, "city")):
+        b.sign_in(name)
+    before = w.fingerprint()
+    for what, data in (("a GIF", b"GIF89a" + b"\0" * 64), ("a text file", b"hello " * 40),
+                       ("a JPEG", b"\xff\xd8\xff\xe0" + b"\0" * 200),
+                       ("a PNG of 100000 x 100000 pixels",
+                        png(1, 1)[:16] + struct.pack(">II", 100000, 100000) + png(1, 1)[24:]),
+                       ("a truncated PNG", png(300, 200)[:60]),
+                       ("a PNG with a broken CRC", png(20, 20)[:-5] + b"xxxxx"),
+                       ("an empty file", b"")):
+        status, _, body = upload(reg, 1, data)
+        t.check(status == 400, "%s is refused (400)" % what, status)
+    status, _, _ = upload(reg, 1, png(64, 64), token="x" * 43)
+    t.check(status == 403, "an upload without the form's token is refused")
+    status, _, _ = upload(coop, 1, png(64, 64))
+    t.check(status in (303, 403), "an operator account cannot upload (sent to its desk)", status)
+    status, _, _ = upload(aud, 1, png(64, 64))
+    t.check(status == 403, "an auditor cannot upload", status)
+    # 六堡茶 (450400, Wuzhou) is outside the city regulator's scope 4510
+    liubao = int(w.sql("select id from product where region_code = '450400' limit 1"))
+    status, _, _ = upload(city, liubao, png(64, 64),
+                          token=city.csrf(city.get("/admin/products/1/shown")[2]) or "")
+    t.check(status in (403, 404), "a city regulator cannot upload outside its region", status)
+    status, _, _ = upload(reg, 1, os.urandom(300 * 1024) + png(10, 10))
+    t.check(status == 413, "a body over --max-photo-bytes is refused (413)", status)
+    t.check(w.fingerprint() == before, "no refused upload changed anything")
+
+    big = png(1200, 800)
+    status, h, _ = upload(reg, 1, big)
+    t.check(status == 303 and "/admin/products/1/shown" in h.get("location", ""),
+            "the regulator uploads a photo", status)
+    at = int(w.sql("select photo_at from product where id = 1"))
+    url = "/photo/1-%d.png" % at
+    status, h, data = s.get(url)
+    t.check(status == 200 and h.get("content-type") == "image/png" and
+            "immutable" in h.get("cache-control", "") and data[:8] == b"\x89PNG\r\n\x1a\n",
+            "the photo is served as a PNG, cached", h)
+    width, height = struct.unpack(">II", data[16:24])
+    t.check(data != big and max(width, height) == 480 and (width, height) == (480, 320),
+            "the photo was re-encoded and scaled to 480 pixels", (width, height))
+    audit = w.sql("select action from audit_log where action = 'product.photo'")
+    t.check(audit.strip() == "product.photo", "the upload is audited")
+    status, _, _ = upload(reg, pid, png(200, 100))
+    at_p = int(w.sql("select photo_at from product where id = %d" % pid))
+    deadline = time.monotonic() + 5
+    while True:
+        _, _, doc = page(s, "/v/%s?lang=zh" % codes["GENUINE"])
+        if 'src="/photo/%d-%d.png"' % (pid, at_p) in doc or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    t.check(status == 303 and ('src="/photo/%d-%d.png"' % (pid, at_p)) in doc,
+            "the consumer page shows the photo by its URL")
+    status, _, _ = upload(reg, 1, png(30, 30, (0, 0, 255)))
+    at2 = int(w.sql("select photo_at from product where id = 1"))
+    t.check(status == 303 and at2 != at and s.get(url)[0] == 404 and
+            s.get("/photo/1-%d.png" % at2)[0] == 200, "a new photo is a new URL; the old one goes")
+    for bad in ("/photo/abc.png", "/photo/1-0.png", "/photo/99-1.png", "/photo/1-%d.gif" % at2,
+                "/photo/-1-%d.png" % at2, "/photo/1-%d.png.png" % at2):
+        t.check(s.get(bad)[0] == 404, "%s: 404" % bad)
+    t.check(s.request("POST", "/photo/1-%d.png" % at2)[0] == 405, "the photo takes GET only")
+    # the desk's page, and the names form
+    _, _, doc, _ = reg.get("/admin/products/1/shown?lang=zh")
+    t.check('enctype="multipart/form-data"' in doc and 'name="name_vi"' in doc,
+            "the desk's page offers the photo upload and the names")
+    status, _, _, _ = reg.post("/admin/products/1/names?lang=zh",
+                               {"name_vi": "Xoài", "name_th": "\u202emango", "csrf": reg.csrf(doc)})
+    t.check(status == 400, "a bidi control in a name is refused", status)
+    status, _, _, _ = reg.post("/admin/products/1/names?lang=zh",
+                               {"name_vi": "Xoài " * 40, "name_th": "", "csrf": reg.csrf(doc)})
+    t.check(status == 400, "an overlong name is refused", status)
+    status, _, _, _ = aud.post("/admin/products/1/names?lang=zh",
+                               {"name_vi": "x", "name_th": "", "csrf": aud.csrf(doc) or ""})
+    t.check(status == 403, "an auditor cannot change the names", status)
+
+
+def test_zh_words(t, s, w, codes):
+    # the data: the register's records, and the settings naming the office
+    allowed = data_words(w) | set(re.findall(r"[A-Za-z]+", WEBSITE + OFFICE + HOTLINE))
+    paths = ["/?lang=zh", "/v/?lang=zh", "/nowhere?lang=zh", "/v/%s?lang=zh" % "K7M39QX2HD4TPW8Z"]
+    paths += ["/v/%s?lang=zh" % c for k, c in codes.items() if k != "gtin"]
+    paths.append("/01/%s/21/%s?lang=zh" % codes["gtin"])
+    for path in paths:
+        _, _, doc = page(s, path)
+        stray = stray_ascii_words(doc, allowed)
+        t.check(not stray, "%s: no English word on the Chinese page" % path, stray[:10])
+    reg = Browser(s)
+    reg.sign_in("reg")
+    _, _, doc, _ = reg.get("/admin/products/1/shown?lang=zh")
+    stray = stray_ascii_words(doc, allowed)
+    t.check(not stray, "the product's consumer page on the desk: no English word", stray[:10])
+    # the check itself catches what it is for
+    t.check(stray_ascii_words("<p>正品 GENUINE_REPEATED</p>", allowed) == ["GENUINE", "REPEATED"],
+            "the check finds an internal name on a page")
+
+
+def test_bad_settings(t):
+    w = g.Workdir()
+    try:
+        w.gimark("init")
+        for opt, value in (("--office-website", "javascript:alert(1)"),
+                           ("--office-name", "\u202eevil"), ("--office-hotline", "1" * 100)):
+            p = subprocess.run([g.GIMARK, "serve", "--listen", "127.0.0.1:0", opt, value],
+                               env=dict(os.environ, GIMARK_DB=w.db), capture_output=True,
+                               text=True, timeout=20)
+            t.check(p.returncode != 0 and opt in p.stderr, "serve refuses %s %r" % (opt, value),
+                    p.stderr.strip())
+    finally:
+        w.cleanup()
+
+
+CODES = {}
+
+
+def main():
+    t = g.Tally("test_words")
+    w = g.Workdir()
+    try:
+        codes = g.seed_verdicts(w)
+        CODES.update(codes)
+        for name, role, extra in (("coop", "operator", ["--operator", "93451003MA815908XM"]),
+                                  ("reg", "regulator", ["--scope", "45"]),
+                                  ("city", "regulator", ["--scope", "4510"]),
+                                  ("aud", "auditor", ["--scope", "45"])):
+            w.gimark("user", "add", name, "--role", role, *extra, stdin=PASSWORD + "\n")
+        with g.Server(w, "--office-name", OFFICE, "--office-hotline", HOTLINE,
+                      "--office-website", WEBSITE, "--repeat-threshold", 1,
+                      "--max-photo-bytes", 256 * 1024) as s:
+            test_languages(t, s, w, codes)
+            test_who_speaks(t, s, w, codes)
+            test_photo(t, s, w, codes)
+            test_zh_words(t, s, w, codes)
+    finally:
+        w.cleanup()
+    test_bad_settings(t)
+    t.finish()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,138 @@
+/*
+ * portal_words.c - the regulator's page of what the consumer page shows of a
+ * product beyond its register record: its names in Vietnamese and Thai, and
+ * its photo (uploaded as a multipart form, re-encoded by gi/words.c).
+ *
+ *     GET  /admin/products/{id}/shown    the names' form, the photo and its upload form
+ *     POST /admin/products/{id}/names    name_vi, name_th
+ *     POST /admin/products/{id}/photo    multipart: photo (a PNG file)
+ */
+#include "web/portal_internal.h"
+#include "gi/view.h"
+#include "gi/words.h"
+#include "web/layout.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int web_portal_is_upload(const char *path)
+{
+    static const char prefix[] = "/admin/products/", suffix[] = "/photo";
+    size_t n = path ? strlen(path) : 0;
+    if (n <= sizeof prefix - 1 + sizeof suffix - 1 || strncmp(path, prefix, sizeof prefix - 1) ||
+        strcmp(path + n - (sizeof suffix - 1), suffix))
+        return 0;
+    for (const char *c = path + sizeof prefix - 1; c < path + n - (sizeof suffix - 1); c++)
+        if (*c < '0' || *c > '9')
+            return 0;
+    return 1;
+}
+
+static int may_change(page_t *pg)
+{
+    return strcmp(pg->account.role, "regulator") == 0;
+}
+
+static void back_to(page_t *pg, char *to, size_t cap)
+{
+    snprintf(to, cap, "/admin/products/%lld/shown", (long long)pg->id);
+}
+
+/* GET /admin/products/{id}/shown */
+static void shown_page(page_t *pg)
+{
+    const web_words_text_t *w = web_words_text(pg->rq->lang);
+    gi_error_t err;
+    db_product_t p;
+    gi_err_t rc = gi_view_product(pg->ctx, &pg->account, pg->id, &p, &err);
+    if (rc != GI_OK) {
+        portal_error(pg, rc, &err);
+        return;
+    }
+    web_buf_t b;
+    portal_frame_begin(pg, &b, w->title);
+    portal_admin_nav(pg, &b);
+    char title[DB_TEXT + 64];
+    snprintf(title, sizeof title, "%s: %s", w->title, p.name_zh);
+    portal_heading(pg, &b, title);
+    web_html(&b, "<p><a href=\"/v/?lang=%s\">%s</a></p>", pg->t->param, w->consumer_link);
+    web_html(&b, "<section class=\"card\"><h2>%s</h2>", w->names);
+    if (may_change(pg)) {
+        web_html(&b,
+                 "<form method=\"post\" action=\"/admin/products/%D/names?lang=%s\">"
+                 "<label for=\"w-vi\">%s</label><input id=\"w-vi\" name=\"name_vi\" lang=\"vi\" "
+                 "value=\"%s\" maxlength=\"120\">"
+                 "<label for=\"w-th\">%s</label><input id=\"w-th\" name=\"name_th\" lang=\"th\" "
+                 "value=\"%s\" maxlength=\"120\"><p class=\"hint\">%s</p>",
+                 p.id, pg->t->param, w->name_vi, p.name_vi, w->name_th, p.name_th, w->names_hint);
+        portal_csrf_field(pg, &b);
+        web_html(&b, "<button type=\"submit\">%s</button></form>", pg->p->save);
+    } else {
+        web_html(&b,
+                 "<dl><dt>%s</dt><dd lang=\"vi\">%s</dd><dt>%s</dt><dd lang=\"th\">%s</dd></dl>",
+                 w->name_vi, p.name_vi[0] ? p.name_vi : pg->p->none, w->name_th,
+                 p.name_th[0] ? p.name_th : pg->p->none);
+    }
+    web_html(&b, "</section><section class=\"card\"><h2>%s</h2>", w->photo);
+    if (p.photo_at)
+        web_html(&b, "<img class=\"photo\" src=\"/photo/%D-%D.png\" alt=\"%s\">", p.id, p.photo_at,
+                 p.name_zh);
+    else
+        web_html(&b, "<p>%s</p>", w->no_photo);
+    if (may_change(pg)) {
+        web_html(&b,
+                 "<form method=\"post\" enctype=\"multipart/form-data\" "
+                 "action=\"/admin/products/%D/photo?lang=%s\">"
+                 "<label for=\"w-photo\">%s</label>"
+                 "<input id=\"w-photo\" name=\"photo\" type=\"file\" accept=\"image/png\" required>"
+                 "<p class=\"hint\">%s</p>",
+                 p.id, pg->t->param, w->photo_file, w->photo_hint);
+        portal_csrf_field(pg, &b);
+        web_html(&b, "<button type=\"submit\">%s</button></form>", w->upload);
+    }
+    web_buf_puts(&b, "</section>");
+    web_layout_end(&b, pg->t);
+    portal_finish(pg, 200, &b);
+}
+
+/* POST /admin/products/{id}/names */
+static void names_post(page_t *pg)
+{
+    gi_error_t err;
+    gi_ctx_t ctx = *pg->ctx;
+    ctx.actor = pg->actor;
+    gi_err_t rc = may_change(pg) ? gi_act_product_names(&ctx, &pg->account, pg->id,
+                                                        portal_field(pg, "name_vi"),
+                                                        portal_field(pg, "name_th"), &err)
+                                 : gi_fail(&err, GI_EFORBIDDEN, "%s", pg->p->forbidden);
+    char to[64];
+    back_to(pg, to, sizeof to);
+    portal_after_change(pg, rc, &err, to);
+}
+
+/* POST /admin/products/{id}/photo */
+static void photo_post(page_t *pg)
+{
+    gi_error_t err;
+    gi_ctx_t ctx = *pg->ctx;
+    ctx.actor = pg->actor;
+    size_t len = 0;
+    const unsigned char *data = pg->rq->form ? web_form_file(pg->rq->form, "photo", &len) : NULL;
+    gi_err_t rc;
+    if (!may_change(pg))
+        rc = gi_fail(&err, GI_EFORBIDDEN, "%s", pg->p->forbidden);
+    else if (!data || len == 0)
+        rc = gi_fail(&err, GI_EINVAL, "%s", web_words_text(pg->rq->lang)->no_file);
+    else
+        rc = gi_act_product_photo(&ctx, &pg->account, pg->id, data, len, &err);
+    char to[64];
+    back_to(pg, to, sizeof to);
+    portal_after_change(pg, rc, &err, to);
+}
+
+const portal_route_t portal_words_routes[] = {
+    {"GET", "/admin/products/{id}/shown", PORTAL_DESK, shown_page, NULL},
+    {"POST", "/admin/products/{id}/names", PORTAL_DESK, names_post, NULL},
+    {"POST", "/admin/products/{id}/photo", PORTAL_DESK, photo_post, NULL},
+};
+const size_t portal_words_route_count = sizeof portal_words_routes / sizeof portal_words_routes[0];
