@@ -146,11 +146,10 @@ static void code_form(web_buf_t *b, const web_strings_t *t, const char *value)
              t->enter_code, t->param, t->enter_code_hint, value ? value : "", t->enter_code_send);
 }
 
-static void report_form(web_buf_t *b, const web_strings_t *t, const char *code)
+/* The report form after its action's code, the same for every code: drawn
+ * once a language. */
+static void report_form_rest(web_buf_t *b, const web_strings_t *t)
 {
-    web_html(b, "<section class=\"card\"><h2>%s</h2><p>%s</p><form method=\"post\" action=\"/v/",
-             t->in_doubt, t->in_doubt_text);
-    web_url_escape(b, code);
     web_html(
         b,
         "/report?lang=%s\"><h3>%s</h3>"
@@ -161,6 +160,15 @@ static void report_form(web_buf_t *b, const web_strings_t *t, const char *code)
         "<button type=\"submit\">%s</button></form></section>",
         t->param, t->report_heading, t->report_text, t->report_contact, t->report_contact_hint,
         t->report_send);
+}
+
+static void report_form(web_buf_t *b, const web_strings_t *t, const char *code)
+{
+    static web_fragment_t rest = WEB_FRAGMENT(report_form_rest);
+    web_html(b, "<section class=\"card\"><h2>%s</h2><p>%s</p><form method=\"post\" action=\"/v/",
+             t->in_doubt, t->in_doubt_text);
+    web_url_escape(b, code);
+    web_fragment(b, &rest, t);
 }
 
 /* --- the verification page ------------------------------------------------------------ */

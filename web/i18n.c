@@ -610,23 +610,78 @@ web_lang_t web_lang_desk(web_lang_t lang)
     return lang == WEB_LANG_ZH ? WEB_LANG_ZH : WEB_LANG_EN;
 }
 
+/* The value of n digits at s, or -1 when one is not a digit. */
+static int digits(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+/* Appends v in decimal, at least width digits, at out + *used (of 48). */
+static void put_num(char *out, size_t *used, int v, int width)
+{
+    char d[12];
+    int n = 0;
+    do
+        d[n++] = (char)('0' + v % 10);
+    while ((v /= 10) > 0 && n < (int)sizeof d);
+    while (n < width && n < (int)sizeof d)
+        d[n++] = '0';
+    while (n > 0 && *used < 47)
+        out[(*used)++] = d[--n];
+    out[*used] = '\0';
+}
+
+static void put_str(char *out, size_t *used, const char *s)
+{
+    while (*s && *used < 47)
+        out[(*used)++] = *s++;
+    out[*used] = '\0';
+}
+
+/* The consumer page shows dates on every scan: parsed and written by hand,
+ * not by sscanf and snprintf. */
 void web_local_date(const web_strings_t *t, const char *ymd, char out[48])
 {
     static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    int y, m, d;
-    char tail;
-    if (!ymd || sscanf(ymd, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 || d < 1 ||
-        d > 31) {
-        snprintf(out, 48, "%s", ymd ? ymd : "");
+    size_t used = 0;
+    out[0] = '\0';
+    int y = -1, m = -1, d = -1;
+    if (ymd && strlen(ymd) == 10 && ymd[4] == '-' && ymd[7] == '-') {
+        y = digits(ymd, 4);
+        m = digits(ymd + 5, 2);
+        d = digits(ymd + 8, 2);
+    }
+    if (y < 0 || m < 1 || m > 12 || d < 1 || d > 31) {
+        put_str(out, &used, ymd ? ymd : "");
         return;
     }
-    if (strcmp(t->date_format, "ymd-zh") == 0)
-        snprintf(out, 48, "%d\u5e74%d\u6708%d\u65e5", y, m, d);
-    else if (strcmp(t->date_format, "d-mon-y") == 0)
-        snprintf(out, 48, "%d %s %d", d, months[m - 1], y);
-    else
-        snprintf(out, 48, "%02d/%02d/%d", d, m, y);
+    if (strcmp(t->date_format, "ymd-zh") == 0) {
+        put_num(out, &used, y, 1);
+        put_str(out, &used, "\u5e74");
+        put_num(out, &used, m, 1);
+        put_str(out, &used, "\u6708");
+        put_num(out, &used, d, 1);
+        put_str(out, &used, "\u65e5");
+    } else if (strcmp(t->date_format, "d-mon-y") == 0) {
+        put_num(out, &used, d, 1);
+        put_str(out, &used, " ");
+        put_str(out, &used, months[m - 1]);
+        put_str(out, &used, " ");
+        put_num(out, &used, y, 1);
+    } else {
+        put_num(out, &used, d, 2);
+        put_str(out, &used, "/");
+        put_num(out, &used, m, 2);
+        put_str(out, &used, "/");
+        put_num(out, &used, y, 1);
+    }
 }
 
 static const web_portal_text_t portal_zh = {

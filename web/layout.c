@@ -3,6 +3,9 @@
  */
 #include "web/layout.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
+
 static void head(web_buf_t *b, const web_strings_t *t, const char *title, const char *brand,
                  const char *home)
 {
@@ -27,10 +30,8 @@ void web_layout_begin(web_buf_t *b, const web_strings_t *t, const char *title, c
              other->param, other->tag, other->tag, t->switch_to);
 }
 
-void web_layout_begin_consumer(web_buf_t *b, const web_strings_t *t, const char *title,
-                               const char *brand, const char *home)
+static void language_menu(web_buf_t *b, const web_strings_t *t)
 {
-    head(b, t, title, brand, home);
     web_html(b, "<nav class=\"langs\" aria-label=\"%s\">", t->lang_menu);
     for (int i = 0; i < WEB_LANG_COUNT; i++) {
         const web_strings_t *l = web_strings((web_lang_t)i);
@@ -44,7 +45,38 @@ void web_layout_begin_consumer(web_buf_t *b, const web_strings_t *t, const char 
     web_buf_puts(b, "</nav></header><main>");
 }
 
+void web_layout_begin_consumer(web_buf_t *b, const web_strings_t *t, const char *title,
+                               const char *brand, const char *home)
+{
+    static web_fragment_t menu = WEB_FRAGMENT(language_menu);
+    head(b, t, title, brand, home);
+    web_fragment(b, &menu, t);
+}
+
 void web_layout_end(web_buf_t *b, const web_strings_t *t)
 {
     web_html(b, "</main><footer>%s</footer></body></html>\n", t->footer);
+}
+
+static pthread_mutex_t drawing = PTHREAD_MUTEX_INITIALIZER;
+
+void web_fragment(web_buf_t *b, web_fragment_t *f, const web_strings_t *t)
+{
+    if (!atomic_load_explicit(&f->drawn, memory_order_acquire)) {
+        pthread_mutex_lock(&drawing);
+        if (!atomic_load_explicit(&f->drawn, memory_order_relaxed)) {
+            for (int i = 0; i < WEB_LANG_COUNT; i++) {
+                web_buf_init(&f->text[i], 1024);
+                f->draw(&f->text[i], web_strings((web_lang_t)i));
+            }
+            atomic_store_explicit(&f->drawn, 1, memory_order_release);
+        }
+        pthread_mutex_unlock(&drawing);
+    }
+    for (int i = 0; i < WEB_LANG_COUNT; i++)
+        if (web_strings((web_lang_t)i) == t && !f->text[i].oom) {
+            web_buf_add(b, f->text[i].p, f->text[i].len);
+            return;
+        }
+    f->draw(b, t);
 }

@@ -9,11 +9,14 @@
 #include "web/client.h"
 #include "web/form.h"
 #include "web/html.h"
+#include "web/layout.h"
 #include "web/i18n.h"
 #include "web/metrics.h"
 #include "web/ratelimit.h"
 #include "web/route.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 
 static int segment_is(const char *at, size_t len, const char *want)
@@ -387,8 +390,79 @@ static void test_form(void)
     web_form_free(&g);
 }
 
+static void test_local_date(void)
+{
+    char out[48];
+    web_local_date(web_strings(WEB_LANG_ZH), "2026-03-07", out);
+    CHECK_STR(out, "2026\u5e743\u67087\u65e5");
+    web_local_date(web_strings(WEB_LANG_EN), "2026-03-07", out);
+    CHECK_STR(out, "7 Mar 2026");
+    web_local_date(web_strings(WEB_LANG_VI), "2026-12-31", out);
+    CHECK_STR(out, "31/12/2026");
+    web_local_date(web_strings(WEB_LANG_TH), "0999-01-01", out);
+    CHECK_STR(out, "01/01/999");
+    /* anything else is shown as it was recorded */
+    const char *odd[] = {"",          "2026-13-01",  "2026-00-10", "2026-01-32",
+                         "2026-1-05", "2026-01-05x", "20x6-01-05", "spring 2026"};
+    for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+        web_local_date(web_strings(WEB_LANG_EN), odd[i], out);
+        CHECK_STR(out, odd[i]);
+    }
+    char long_text[100];
+    memset(long_text, 'x', sizeof long_text - 1);
+    long_text[sizeof long_text - 1] = '\0';
+    web_local_date(web_strings(WEB_LANG_ZH), long_text, out);
+    CHECK(strlen(out) == 47);
+}
+
+static atomic_int fragment_draws;
+
+static void draw_greeting(web_buf_t *b, const web_strings_t *t)
+{
+    atomic_fetch_add(&fragment_draws, 1);
+    web_html(b, "<p lang=\"%s\">%s</p>", t->tag, t->lang_name);
+}
+
+static web_fragment_t greeting = WEB_FRAGMENT(draw_greeting);
+
+static void *use_greeting(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 1000; i++) {
+        web_buf_t b;
+        web_buf_init(&b, 64);
+        web_fragment(&b, &greeting, web_strings((web_lang_t)(i % WEB_LANG_COUNT)));
+        web_buf_free(&b);
+    }
+    return NULL;
+}
+
+static void test_fragment(void)
+{
+    pthread_t th[4];
+    for (int i = 0; i < 4; i++)
+        CHECK(pthread_create(&th[i], NULL, use_greeting, NULL) == 0);
+    for (int i = 0; i < 4; i++)
+        pthread_join(th[i], NULL);
+    CHECK(atomic_load(&fragment_draws) == WEB_LANG_COUNT); /* once a language */
+    for (int i = 0; i < WEB_LANG_COUNT; i++) {
+        const web_strings_t *t = web_strings((web_lang_t)i);
+        web_buf_t kept, fresh;
+        web_buf_init(&kept, 64);
+        web_buf_init(&fresh, 64);
+        web_buf_puts(&kept, "x");
+        web_fragment(&kept, &greeting, t);
+        web_buf_puts(&fresh, "x");
+        draw_greeting(&fresh, t);
+        CHECK(kept.len == fresh.len && memcmp(kept.p, fresh.p, kept.len) == 0);
+        web_buf_free(&kept);
+        web_buf_free(&fresh);
+    }
+}
+
 TEST_MAIN("test_web", TEST(test_routes), TEST(test_routes_refused), TEST(test_language),
           TEST(test_strings_complete), TEST(test_escape), TEST(test_ratelimit),
           TEST(test_ratelimit_penalties), TEST(test_ratelimit_give_forget),
           TEST(test_client_address), TEST(test_client_group), TEST(test_access_line),
-          TEST(test_metrics_text), TEST(test_regions), TEST(test_form))
+          TEST(test_metrics_text), TEST(test_regions), TEST(test_form), TEST(test_local_date),
+          TEST(test_fragment))
