@@ -188,6 +188,8 @@ void db_rollback(db_t *db);
 
 db_err_t db_product_insert(db_t *db, db_product_t *p); /* sets p->id */
 db_err_t db_product_get(db_t *db, int64_t id, db_product_t *out);
+/* The product whose GTIN-14 is gtin (db/gs1.c). */
+db_err_t db_product_find_gtin(db_t *db, const char *gtin, db_product_t *out);
 /* Stores p's names, regime, numbers, region and GTIN; DB_EEXISTS on a GTIN taken. */
 db_err_t db_product_update(db_t *db, const db_product_t *p);
 typedef int (*db_product_fn)(const db_product_t *p, void *arg); /* non-zero stops */

@@ -50,6 +50,7 @@ typedef struct {
     web_render_config_t render;   /* print files' render threads and size limits */
     gi_grade_config_t grades;     /* credit classes (n 0: GI_GRADE_CLASSES_DEFAULT) */
     const char *draw_ratios;      /* per-class draw ratios (NULL: GI_DRAW_RATIOS_DEFAULT) */
+    const char *gs1_contact;      /* the office's contact in /.well-known/gs1resolver, or NULL */
 } web_config_t;
 
 typedef struct web_server web_server_t;
