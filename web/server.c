@@ -769,7 +769,10 @@ static enum MHD_Result send_api(web_server_t *s, struct MHD_Connection *c, reque
         return send_json_error(c, rq, 503, "io", "database unavailable");
     char path[512];
     snprintf(path, sizeof path, "%.*s", (int)rq->route.code_len, rq->route.code);
+    char root[WEB_GS1_ROOT_MAX];
+    web_gs1_root(s->cfg.base_url, header(c, MHD_HTTP_HEADER_HOST), root);
     web_api_request_t in = {.method = rq->method,
+                            .root = root,
                             .path = path,
                             .authorization = header(c, MHD_HTTP_HEADER_AUTHORIZATION),
                             .body = rq->body,
@@ -799,6 +802,8 @@ static enum MHD_Result send_api(web_server_t *s, struct MHD_Connection *c, reque
         MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
     if (out.location[0])
         MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, out.location);
+    if (out.link[0])
+        MHD_add_response_header(r, "Link", out.link);
     if (out.file.retry_after > 0)
         add_retry_after(r, out.file.retry_after);
     return queue_answer(c, rq, out.status, r);
