@@ -77,6 +77,23 @@ static json_t *event_of(const char *root, const db_batch_t *b, const db_epcis_he
     return e;
 }
 
+/* Chunks of a batch's labels by seq (from 1): chunk k is seq
+ * [k*CHUNK + 1, (k+1)*CHUNK]. */
+static int64_t chunk_of(int64_t seq)
+{
+    return seq > 0 ? (seq - 1) / GI_EPCIS_CHUNK : 0;
+}
+
+static int64_t chunk_from(int64_t k)
+{
+    return k == 0 ? 0 : k * GI_EPCIS_CHUNK + 1;
+}
+
+static int64_t chunk_to(int64_t k)
+{
+    return (k + 1) * GI_EPCIS_CHUNK + 1;
+}
+
 /* The time before which a label voided alone is not in the head's event. */
 static int64_t voided_before(const db_epcis_head_t *h)
 {
@@ -159,7 +176,7 @@ static int label_into(const char *code, int64_t seq, void *arg)
 {
     writer_t *w = arg;
     char epc[512];
-    int64_t chunk = seq / GI_EPCIS_CHUNK;
+    int64_t chunk = chunk_of(seq);
     if (w->event && chunk != w->chunk && flush_event(w) != 0)
         return 1;
     if (!w->event) {
@@ -295,7 +312,7 @@ static int kinds_of(const char *list, unsigned *kinds)
     while (*p) {
         size_t len = strcspn(p, ",");
         char one[128];
-        if (len == 0 || len >= sizeof one)
+        if (len == 0 || len >= sizeof one || (p[len] == ',' && p[len + 1] == '\0'))
             return -1;
         memcpy(one, p, len);
         one[len] = '\0';
@@ -456,14 +473,14 @@ gi_err_t gi_epcis_query(const gi_ctx_t *ctx, const db_account_t *a, const gi_epc
             }
             int same_head = h->t == after.t && h->batch_id == after.batch_id &&
                             h->kind == after.kind && h->kind != KIND_VOID_LABEL;
-            int64_t first = 0, last_chunk = (b.count + 1) / GI_EPCIS_CHUNK;
+            int64_t first = 0, last_chunk = chunk_of(b.count);
             if (h->kind == KIND_VOID_LABEL) {
                 first = last_chunk = h->seq;
             } else if (same_head) {
                 first = after_sub + 1;
             }
             if (match_seq >= 0) {
-                int64_t want = h->kind == KIND_VOID_LABEL ? match_seq : match_seq / GI_EPCIS_CHUNK;
+                int64_t want = h->kind == KIND_VOID_LABEL ? match_seq : chunk_of(match_seq);
                 if (want < first || want > last_chunk ||
                     (h->kind == KIND_VOID_LABEL && h->seq != match_seq))
                     continue;
@@ -475,8 +492,8 @@ gi_err_t gi_epcis_query(const gi_ctx_t *ctx, const db_account_t *a, const gi_epc
                     break;
                 }
                 one_event_t e = {NULL, root, &b, h, k};
-                int64_t from = h->kind == KIND_VOID_LABEL ? h->seq : k * GI_EPCIS_CHUNK;
-                int64_t to = h->kind == KIND_VOID_LABEL ? h->seq + 1 : from + GI_EPCIS_CHUNK;
+                int64_t from = h->kind == KIND_VOID_LABEL ? h->seq : chunk_from(k);
+                int64_t to = h->kind == KIND_VOID_LABEL ? h->seq + 1 : chunk_to(k);
                 if (match_seq >= 0) {
                     from = match_seq;
                     to = match_seq + 1;

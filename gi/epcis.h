@@ -18,7 +18,7 @@
  * partner checks a scanned label against.
  *
  * A batch's issuance, activation and void are each split into events of at
- * most GI_EPCIS_CHUNK labels (by seq: labels [k*CHUNK, (k+1)*CHUNK)), so
+ * most GI_EPCIS_CHUNK labels (by seq, from 1: [k*CHUNK + 1, (k+1)*CHUNK]), so
  * that an event stays bounded whatever the batch's size. Events are in time
  * order, then batch, kind and seq; an event's position is its id and the
  * paging token of the query interface.
