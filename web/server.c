@@ -522,7 +522,8 @@ static enum MHD_Result send_verification(web_server_t *s, struct MHD_Connection 
     unsigned status = v.found ? 200 : 404;
     display_of(input, len, shown);
     char link[WEB_GS1_LINK_MAX];
-    if (rq->route.id == WEB_ROUTE_DIGITAL_LINK && v.parse != GI_CODE_MALFORMED)
+    if (rq->route.id == WEB_ROUTE_DIGITAL_LINK && v.parse != GI_CODE_MALFORMED &&
+        !v.lot_mismatch) /* a wrong lot's linkset is not there */
         digital_link_header(s, c, rq, &v, link);
     if (v.lot_mismatch && !as_json) {
         const web_gs1_text_t *g = web_gs1_text(pc.lang);
