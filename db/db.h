@@ -193,6 +193,8 @@ void db_rollback(db_t *db);
 
 db_err_t db_product_insert(db_t *db, db_product_t *p); /* sets p->id */
 db_err_t db_product_get(db_t *db, int64_t id, db_product_t *out);
+/* The product whose GTIN-14 is gtin (db/gs1.c). */
+db_err_t db_product_find_gtin(db_t *db, const char *gtin, db_product_t *out);
 /* Stores p's names, regime, numbers, region and GTIN; DB_EEXISTS on a GTIN taken. */
 db_err_t db_product_update(db_t *db, const db_product_t *p);
 typedef int (*db_product_fn)(const db_product_t *p, void *arg); /* non-zero stops */
@@ -346,6 +348,36 @@ typedef int (*db_label_fn)(const char *code, int64_t seq, int voided, void *arg)
 db_err_t db_label_each(db_t *db, int64_t batch_id, db_label_fn fn, void *arg);
 /* Reads a label with its batch, authorisation, product and operator. */
 db_err_t db_label_find(db_t *db, const char *code, db_label_view_t *out);
+/* --- EPCIS events (db/gs1.c) -------------------------------------------------------- */
+
+/* The head of an event of a batch's life: issuance (kind 0), activation
+ * (1), a label voided alone (2, seq its label's), the batch voided (3). */
+typedef struct {
+    int64_t t;
+    int64_t batch_id;
+    int kind;
+    int64_t seq;
+} db_epcis_head_t;
+
+typedef struct {
+    const db_filter_t *filter; /* operator and region of the batches (NULL: all) */
+    int64_t from, until;       /* event times in [from, until) */
+    int64_t batch_id;          /* 0: every batch */
+    unsigned kinds;            /* 1: issuance, 2: activation, 4: voids */
+    db_epcis_head_t after;     /* heads after this position ... */
+    int strict;                /* ... or, when 0, from it on */
+    int64_t limit;
+} db_epcis_scan_t;
+
+/* Heads in time order (then batch, kind, seq). */
+typedef int (*db_epcis_head_fn)(const db_epcis_head_t *h, void *arg);
+db_err_t db_epcis_heads(db_t *db, const db_epcis_scan_t *q, db_epcis_head_fn fn, void *arg);
+/* A batch's labels with seq in [seq_from, seq_to) not voided alone before
+ * voided_before, in seq order, read as they stream from the database. */
+typedef int (*db_epcis_label_fn)(const char *code, int64_t seq, void *arg);
+db_err_t db_epcis_labels(db_t *db, int64_t batch_id, int64_t seq_from, int64_t seq_to,
+                         int64_t voided_before, db_epcis_label_fn fn, void *arg);
+
 /* Voids one label; DB_EEXISTS when it is voided already. */
 db_err_t db_label_void(db_t *db, const char *code, int64_t at, const char *actor,
                        const char *reason);

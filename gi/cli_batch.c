@@ -5,6 +5,7 @@
 #include "gi/batch.h"
 #include "gi/cli.h"
 #include "gi/view.h"
+#include "gi/epcis.h"
 #include "gi/export.h"
 #include "gi/households.h"
 #include "gi/json.h"
@@ -215,7 +216,9 @@ static gi_err_t cmd_show(cli_t *cli, const cli_command_t *cmd, gi_error_t *err)
 }
 
 static const cli_opt_t export_opts[] = {
-    {"format", "FMT", "pdf | svg | png | csv | zip (required)"},
+    {"format", "FMT",
+     "pdf | svg | png | csv | zip, or epcis: the batch's EPCIS 2.0 events as an "
+     "EPCISDocument (JSON-LD), streamed (required)"},
     {"out", "FILE", "where to write (required)"},
     {"base-url", "URL",
      "URL the codes point to (default env GIMARK_BASE_URL or " DEFAULT_BASE_URL ")"},
@@ -233,6 +236,42 @@ static int pick(const char *s, const char *const *names)
     return -1;
 }
 
+static int file_write(void *arg, const unsigned char *data, size_t len)
+{
+    return fwrite(data, 1, len, arg) == len ? 0 : -1;
+}
+
+/* The batch's EPCIS document into path, under base_url (gi/epcis.h). */
+static gi_err_t export_epcis(cli_t *cli, int64_t id, const char *path, const char *base_url,
+                             gi_error_t *err)
+{
+    char root[512];
+    size_t n = strlen(base_url);
+    while (n > 0 && base_url[n - 1] == '/')
+        n--;
+    if (n >= sizeof root)
+        return gi_fail(err, GI_EINVAL, "base URL is too long");
+    snprintf(root, sizeof root, "%.*s", (int)n, base_url);
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return gi_fail(err, GI_EIO, "cannot write %s", path);
+    label_sink_t sink = {file_write, NULL, f};
+    int64_t events = 0;
+    gi_err_t rc = gi_epcis_batch_document(&cli->ctx, NULL, id, root, &sink, &events, err);
+    if (fclose(f) != 0 && rc == GI_OK)
+        rc = gi_fail(err, GI_EIO, "cannot write %s", path);
+    if (rc != GI_OK) {
+        remove(path);
+        return rc;
+    }
+    if (cli->json)
+        return cli_print_json(json_pack("{s:I, s:s, s:s, s:I}", "batch", (json_int_t)id, "format",
+                                        "epcis", "file", path, "events", (json_int_t)events),
+                              err);
+    printf("wrote %" PRId64 " EPCIS events of batch %" PRId64 " to %s\n", events, id, path);
+    return GI_OK;
+}
+
 static gi_err_t cmd_export(cli_t *cli, const cli_command_t *cmd, gi_error_t *err)
 {
     static const char *const formats[] = {"pdf", "svg", "png", "csv", "zip", NULL};
@@ -246,9 +285,16 @@ static gi_err_t cmd_export(cli_t *cli, const cli_command_t *cmd, gi_error_t *err
         (rc = cli_require(cli, cmd, "out", &ex.path, err)) ||
         (rc = cli_layout(cli, cmd, &ex.layout, err)))
         return rc;
+    const char *env_base = getenv("GIMARK_BASE_URL");
+    if (strcmp(format, "epcis") == 0)
+        return export_epcis(
+            cli, id, ex.path,
+            cli_opt_or(cli, cmd, "base-url", env_base && *env_base ? env_base : DEFAULT_BASE_URL),
+            err);
     int f = pick(format, formats);
     if (f < 0)
-        return gi_fail(err, GI_EINVAL, "format '%s' is not pdf, svg, png, csv or zip", format);
+        return gi_fail(err, GI_EINVAL, "format '%s' is not pdf, svg, png, csv, zip or epcis",
+                       format);
     ex.format = (label_format_t)f;
     const char *env_url = getenv("GIMARK_BASE_URL");
     ex.base_url =

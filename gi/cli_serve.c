@@ -21,6 +21,9 @@ static const cli_opt_t serve_opts[] = {
     {"listen", "HOST:PORT", "address to listen on (default 127.0.0.1:8080; port 0: any free)"},
     {"threads", "N", "worker threads (default: one per core)"},
     {"base-url", "URL", "the address the outside reaches the server at"},
+    {"gs1-contact", "TEXT",
+     "the office's contact (e-mail or URL) in the GS1 resolver description, "
+     "/.well-known/gs1resolver (default: none)"},
     {"max-conns", "N", "open connections in all (default 4096)"},
     {"max-conns-per-ip", "N", "open connections per client address (default 64; 0: no limit)"},
     {"timeout", "SECONDS", "close idle connections after this (default 15)"},
@@ -215,6 +218,7 @@ static gi_err_t read_config(const cli_t *cli, const cli_command_t *cmd, web_conf
     cfg->db_read_path = cli_opt(cli, cmd, "db-read");
     cfg->host = host;
     cfg->base_url = cli_opt(cli, cmd, "base-url");
+    cfg->gs1_contact = cli_opt(cli, cmd, "gs1-contact");
     cfg->max_conns_per_ip = per_ip;
     cfg->max_header_bytes = header;
     cfg->max_body_bytes = body;

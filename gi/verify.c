@@ -12,6 +12,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 static const char *const verdict_names[GI_VERDICT_COUNT] = {
     [GI_VERDICT_GENUINE] = "GENUINE",
@@ -125,6 +126,12 @@ static void check_gtin(const gi_scan_input_t *in, gi_verification_t *out)
         /* the GTIN printed on the label is the batch's, kept at issuance */
         out->verdict = GI_VERDICT_UNKNOWN;
         out->found = 0;
+    } else if (out->found && in->lot &&
+               (in->lot_len != strlen(out->view.batch.lot_number) ||
+                strncasecmp(in->lot, out->view.batch.lot_number, in->lot_len) != 0)) {
+        out->verdict = GI_VERDICT_UNKNOWN;
+        out->found = 0;
+        out->lot_mismatch = 1;
     }
 }
 

@@ -35,6 +35,7 @@ typedef struct {
     int64_t clients;       /* distinct clients that scanned it inside the repeat window,
                               this one included: what repetition is judged by */
     int64_t first_scan_at; /* time of the code's first scan (0: not recorded) */
+    int lot_mismatch;      /* a Digital Link's lot (/10/) is not the label's batch's */
 } gi_verification_t;
 
 /* "GENUINE", "UNKNOWN", ... */
@@ -60,6 +61,8 @@ typedef struct {
     size_t len;
     const char *gtin; /* the GTIN of a GS1 Digital Link URL (any bytes), or NULL */
     size_t gtin_len;
+    const char *lot; /* the lot (/10/) of a Digital Link URL (any bytes), or NULL */
+    size_t lot_len;
     const char *client_key;   /* gi_client_key() of the scanner */
     const char *ua_class;     /* gi_ua_class() of its browser */
     int64_t repeat_threshold; /* distinct clients inside the window before the warning */
@@ -70,7 +73,9 @@ typedef struct {
  * and the verdict includes it. A GTIN that is not well formed makes the
  * verdict MALFORMED; one that is not the GTIN the label's batch was issued
  * with makes it UNKNOWN (the code was not issued for that product; a later
- * change of the product's GTIN leaves printed labels valid). GI_EIO when the
+ * change of the product's GTIN leaves printed labels valid). A lot that is
+ * not the lot of the label's batch (compared ignoring ASCII case: printed
+ * URLs are upper case) makes it UNKNOWN with lot_mismatch set. GI_EIO when the
  * lookup failed. */
 gi_err_t gi_verify_scan(const gi_ctx_t *ctx, gi_scan_queue_t *q, const gi_scan_input_t *in,
                         gi_verification_t *out, gi_error_t *err);

@@ -33,6 +33,13 @@ static gi_err_t may_read(const db_account_t *a, gi_error_t *err)
     return rc == GI_ENOTFOUND ? GI_OK : rc;
 }
 
+gi_err_t gi_view_filter(const db_account_t *a, db_filter_t *out, gi_error_t *err)
+{
+    gi_err_t rc = may_read(a, err);
+    *out = visible_filter(a, NULL);
+    return rc;
+}
+
 gi_err_t gi_subject_of_operator(const gi_ctx_t *ctx, int64_t operator_id, gi_subject_t *s,
                                 char region[8], gi_error_t *err)
 {

@@ -17,6 +17,10 @@
 gi_err_t gi_subject_of_operator(const gi_ctx_t *ctx, int64_t operator_id, gi_subject_t *s,
                                 char region[8], gi_error_t *err);
 
+/* What account a may see, as a list filter (an operator: its own records;
+ * others: their region); GI_EREFUSED for a disabled or role-less account. */
+gi_err_t gi_view_filter(const db_account_t *a, db_filter_t *out, gi_error_t *err);
+
 /* Lists. narrow (may be NULL) asks for less: one operator, product or
  * authorisation; it never widens what the account may see. */
 gi_err_t gi_view_products(const gi_ctx_t *ctx, const db_account_t *a, db_page_t page,

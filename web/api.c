@@ -431,7 +431,8 @@ void web_api_handle(const gi_ctx_t *ctx, const web_api_request_t *rq, web_api_re
     call_t c = {.ctx = ctx, .rq = rq, .out = out};
     memset(out, 0, sizeof *out);
     gi_date_of(ctx->now, c.today);
-    if (authenticate(&c) != 0 || api_usage_handle(&c) || api_annual_handle(&c))
+    if (authenticate(&c) != 0 || api_usage_handle(&c) || api_annual_handle(&c) ||
+        api_epcis_handle(&c))
         return;
     if (api_households(&c, rq->path, rq->method))
         return;

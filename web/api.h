@@ -70,7 +70,10 @@ typedef struct {
     int report_period;               /* use report periods a year (gi/usage.h): 1, 2 or 4 */
     const gi_grade_config_t *grades; /* credit classes (gi/grade.h) */
     const char *draw_ratios;         /* a draw's per-class ratios unless the plan gives them */
+    const char *root; /* the GS1 resolver root (web/gs1.h): what EPCs are written under */
 } web_api_request_t;
+
+#define WEB_API_LINK_MAX 2048
 
 typedef struct {
     unsigned status;
@@ -84,6 +87,7 @@ typedef struct {
     /* a print file instead of body: file.job for the caller to stream and
      * release (or file.head_only); file.retry_after with a 429 or 503 */
     web_file_t file;
+    char link[WEB_API_LINK_MAX]; /* a Link header (the next page of EPCIS events), or "" */
 } web_api_response_t;
 
 /* Answers one API request. Changes are made in the calling account's name.

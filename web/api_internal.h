@@ -114,6 +114,8 @@ int api_triage_input(call_t *c, json_t *doc, const char **status, const char **n
 /* Answers the paths under usage-reports and statistics/output and returns
  * 1; 0 for any other path. */
 int api_usage_handle(call_t *c);
+/* The EPCIS routes (api_epcis.c); 1 when the path was one of them (answered). */
+int api_epcis_handle(call_t *c);
 
 /* --- the annual supervision report (web/api_annual.c) --- */
 

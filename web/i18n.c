@@ -1411,3 +1411,65 @@ const char *web_role_name(web_lang_t lang, const char *role)
             return roles[i][web_lang_desk(lang) == WEB_LANG_ZH ? 1 : 2];
     return role;
 }
+
+static const web_gs1_text_t gs1_zh = {
+    .bad_link_title = "不是有效的 GS1 数字链接",
+    .bad_link_text = "这个网址不符合 GS1 数字链接的写法：应为 /01/{GTIN}/21/{编码}，"
+                     "可在中间加 /10/{批号}。请扫描标志上的二维码。",
+    .unknown_gtin_title = "不是本系统登记的产品",
+    .unknown_gtin_text = "这个 GTIN 不属于本系统登记的地理标志产品。它可能属于另一家企业，"
+                         "请向该企业的解析服务查询。",
+    .lot_title = "批号不符",
+    .lot_text = "链接中的批号与这枚标志所属批次的批号不一致。标志可能是仿冒的，请谨慎购买。",
+    .no_label_title = "没有这枚标志",
+    .no_label_text = "这个 GTIN 下没有这个编码的标志。",
+    .cert_title = "地理标志认证信息",
+    .reg_number = "地理标志登记（公告）号",
+    .regime = "保护方式",
+    .standard = "标准",
+    .region = "产地",
+    .authorised = "获准使用专用标志的经营者",
+    .approval_doc = "核准文件",
+    .valid_until = "有效期至",
+    .none = "暂无获准使用的经营者。",
+    .link_pip = "产品信息页（中文）",
+    .link_verify = "标志查验结果（JSON）",
+    .link_cert = "地理标志认证信息",
+    .link_trace = "EPCIS 追溯事件",
+    .link_default = "查验页面",
+    .link_product = "产品与认证信息",
+};
+
+static const web_gs1_text_t gs1_en = {
+    .bad_link_title = "Not a valid GS1 Digital Link",
+    .bad_link_text = "This address is not written as a GS1 Digital Link: /01/{GTIN}/21/{code}, "
+                     "optionally with /10/{lot} in between. Please scan the QR code on the label.",
+    .unknown_gtin_title = "Not one of the products registered here",
+    .unknown_gtin_text = "This GTIN is not one of the geographical-indication products "
+                         "registered here. It may belong to another company: ask its resolver.",
+    .lot_title = "Lot does not match",
+    .lot_text = "The lot in this link is not the lot of the batch this label was issued in. "
+                "The label may be a copy: be careful.",
+    .no_label_title = "No such label",
+    .no_label_text = "There is no label with this code under this GTIN.",
+    .cert_title = "Geographical indication certification",
+    .reg_number = "GI registration (announcement) number",
+    .regime = "Protection",
+    .standard = "Standard",
+    .region = "Origin",
+    .authorised = "Operators authorised to use the GI mark",
+    .approval_doc = "Approval document",
+    .valid_until = "Valid until",
+    .none = "No operator is authorised at present.",
+    .link_pip = "Product information (English)",
+    .link_verify = "Label verification (JSON)",
+    .link_cert = "GI certification",
+    .link_trace = "EPCIS traceability events",
+    .link_default = "Verification page",
+    .link_product = "Product and certification",
+};
+
+const web_gs1_text_t *web_gs1_text(web_lang_t lang)
+{
+    return web_lang_desk(lang) == WEB_LANG_EN ? &gs1_en : &gs1_zh;
+}

@@ -231,6 +231,20 @@ typedef struct {
 
 const web_annual_text_t *web_annual_text(web_lang_t lang);
 
+/* The words of the GS1 resolver (web/gs1.c): its pages and the titles of
+ * the links in a linkset. */
+typedef struct {
+    const char *bad_link_title, *bad_link_text;         /* not a Digital Link (400) */
+    const char *unknown_gtin_title, *unknown_gtin_text; /* a GTIN not ours (404) */
+    const char *lot_title, *lot_text;                   /* the lot is not the label's */
+    const char *no_label_title, *no_label_text;         /* no such label under that GTIN */
+    const char *cert_title, *reg_number, *regime, *standard, *region, *authorised;
+    const char *approval_doc, *valid_until, *none;
+    const char *link_pip, *link_verify, *link_cert, *link_trace, *link_default, *link_product;
+} web_gs1_text_t;
+
+const web_gs1_text_t *web_gs1_text(web_lang_t lang);
+
 /* The language for a request: lang_param (?lang=, may be NULL) wins when it
  * names a language we have; else the best of accept_language (may be NULL);
  * else zh-CN. */

@@ -10,6 +10,7 @@
  * held by a render thread.
  */
 #include "web/render.h"
+#include "gi/epcis.h"
 #include "gi/act.h"
 
 #include <pthread.h>
@@ -28,6 +29,7 @@ struct web_render_job {
     char actor[ACTOR_MAX];
     db_account_t account;
     int64_t batch_id;
+    int epcis; /* the batch's EPCIS document (gi/epcis.h), not a print file */
     gi_export_t ex;
     char *base_url, *reason, *mark_path;
     label_sink_t sink;
@@ -156,9 +158,22 @@ static char *dup_or_null(const char *s)
     return s ? strdup(s) : NULL;
 }
 
+static web_render_submit_t web_render_submit_kind(web_render_t *r, const char *actor,
+                                                  const db_account_t *a, int64_t batch_id,
+                                                  const gi_export_t *ex, int epcis,
+                                                  web_render_job_t **out);
+
 web_render_submit_t web_render_submit(web_render_t *r, const char *actor, const db_account_t *a,
                                       int64_t batch_id, const gi_export_t *ex,
                                       web_render_job_t **out)
+{
+    return web_render_submit_kind(r, actor, a, batch_id, ex, 0, out);
+}
+
+static web_render_submit_t web_render_submit_kind(web_render_t *r, const char *actor,
+                                                  const db_account_t *a, int64_t batch_id,
+                                                  const gi_export_t *ex, int epcis,
+                                                  web_render_job_t **out)
 {
     web_render_job_t *job = calloc(1, sizeof *job);
     if (!job)
@@ -177,6 +192,7 @@ web_render_submit_t web_render_submit(web_render_t *r, const char *actor, const 
     snprintf(job->actor, sizeof job->actor, "%s", actor ? actor : "web");
     job->account = *a;
     job->batch_id = batch_id;
+    job->epcis = epcis;
     job->ex = *ex;
     job->ex.base_url = job->base_url;
     job->ex.reason = job->reason;
@@ -207,6 +223,15 @@ web_render_submit_t web_render_submit(web_render_t *r, const char *actor, const 
         job_free(job);
     else
         *out = job;
+    return rc;
+}
+
+web_render_submit_t web_render_submit_epcis(web_render_t *r, const char *actor,
+                                            const db_account_t *a, int64_t batch_id,
+                                            const char *root, web_render_job_t **job)
+{
+    gi_export_t ex = {.base_url = root};
+    web_render_submit_t rc = web_render_submit_kind(r, actor, a, batch_id, &ex, 1, job);
     return rc;
 }
 
@@ -269,7 +294,11 @@ static void run_job(web_render_job_t *job, db_t **db, const char *db_path)
     }
     if (*db && !job_cancelled(job)) {
         gi_ctx_t ctx = {*db, job->actor, (int64_t)time(NULL), NULL};
-        rc = gi_act_batch_export(&ctx, &job->account, job->batch_id, &job->ex, NULL, &err);
+        if (job->epcis)
+            rc = gi_epcis_batch_document(&ctx, &job->account, job->batch_id, job->base_url,
+                                         &job->sink, NULL, &err);
+        else
+            rc = gi_act_batch_export(&ctx, &job->account, job->batch_id, &job->ex, NULL, &err);
         if (rc != GI_OK && strcmp(err.msg, "stopped") != 0)
             fprintf(stderr, "gimark serve: render of batch %lld: %s\n", (long long)job->batch_id,
                     err.msg);

@@ -61,6 +61,13 @@ web_render_submit_t web_render_submit(web_render_t *r, const char *actor, const 
                                       int64_t batch_id, const gi_export_t *ex,
                                       web_render_job_t **job);
 
+/* Queues the EPCIS document of batch_id (gi_epcis_batch_document) for
+ * account a, its labels' URIs under root; the same queue, buffer and one job
+ * per account as print files. */
+web_render_submit_t web_render_submit_epcis(web_render_t *r, const char *actor,
+                                            const db_account_t *a, int64_t batch_id,
+                                            const char *root, web_render_job_t **job);
+
 /* Takes up to max bytes of the job's file. Returns the bytes taken; -1 at
  * the file's end; -2 when the job failed or was cancelled; 0 when nothing is
  * there yet: then suspend(conn) has been called, and wake(conn) will be

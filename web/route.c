@@ -21,6 +21,10 @@ static const char *const route_names[WEB_ROUTE_COUNT] = {
     [WEB_ROUTE_PORTAL] = "portal",
     [WEB_ROUTE_EMBLEM] = "emblem",
     [WEB_ROUTE_PHOTO] = "photo",
+    [WEB_ROUTE_GS1_PRODUCT] = "gs1_product",
+    [WEB_ROUTE_GS1_MALFORMED] = "gs1_malformed",
+    [WEB_ROUTE_GS1_RESOLVER] = "gs1_resolver",
+    [WEB_ROUTE_GS1_CERT] = "gs1_cert",
 };
 
 const char *web_route_name(web_route_id_t id)
@@ -48,6 +52,41 @@ static void match(web_route_t *r, web_route_id_t id, const char *allow)
 {
     r->id = id;
     r->allow = allow;
+}
+
+#define GS1_ALLOW "GET, HEAD, OPTIONS"
+
+/* The end of a Digital Link path: nothing, or one trailing slash. */
+static int at_end(const char *p)
+{
+    return p[0] == '\0' || (p[0] == '/' && p[1] == '\0');
+}
+
+/* What follows /01/: {gtin}, {gtin}/10/{lot}, {gtin}/21/{code} or
+ * {gtin}/10/{lot}/21/{code}, each with an optional trailing slash. Anything
+ * else under /01/ is a malformed Digital Link (400), never another page. */
+static void digital_link(const char *rest, web_route_t *r)
+{
+    const char *p = segment(rest, &r->gtin, &r->gtin_len), *q;
+    match(r, WEB_ROUTE_GS1_MALFORMED, GS1_ALLOW);
+    if (r->gtin_len == 0)
+        return;
+    if (at_end(p)) {
+        match(r, WEB_ROUTE_GS1_PRODUCT, GS1_ALLOW);
+        return;
+    }
+    if ((q = after(p, "/10/")) && *q && *q != '/') {
+        p = segment(q, &r->lot, &r->lot_len);
+        if (at_end(p)) {
+            match(r, WEB_ROUTE_GS1_PRODUCT, GS1_ALLOW);
+            return;
+        }
+    }
+    if ((q = after(p, "/21/")) && *q && *q != '/') {
+        p = segment(q, &r->code, &r->code_len);
+        if (at_end(p))
+            match(r, WEB_ROUTE_DIGITAL_LINK, GS1_ALLOW);
+    }
 }
 
 static void match_path(const char *path, web_route_t *r)
@@ -89,13 +128,14 @@ static void match_path(const char *path, web_route_t *r)
         r->code = rest;
         r->code_len = strlen(rest);
         match(r, WEB_ROUTE_API, NULL);
-    } else if ((rest = after(path, "/01/")) && *rest) {
+    } else if ((rest = after(path, "/01/"))) {
+        digital_link(rest, r);
+    } else if (strcmp(path, "/.well-known/gs1resolver") == 0) {
+        match(r, WEB_ROUTE_GS1_RESOLVER, GS1_ALLOW);
+    } else if ((rest = after(path, "/gs1/product/")) && *rest) {
         rest = segment(rest, &r->gtin, &r->gtin_len);
-        if (r->gtin_len > 0 && (rest = after(rest, "/21/")) && *rest) {
-            rest = segment(rest, &r->code, &r->code_len);
-            if (*rest == '\0')
-                match(r, WEB_ROUTE_DIGITAL_LINK, "GET, HEAD");
-        }
+        if (*rest == '\0')
+            match(r, WEB_ROUTE_GS1_CERT, GS1_ALLOW);
     }
 }
 
@@ -107,13 +147,19 @@ void web_route(const char *method, const char *path, web_route_t *out)
         return;
     match_path(path, out);
     if (out->id == WEB_ROUTE_NOT_FOUND) {
-        out->code = out->gtin = NULL;
-        out->code_len = out->gtin_len = 0;
+        out->code = out->gtin = out->lot = NULL;
+        out->code_len = out->gtin_len = out->lot_len = 0;
         return;
+    }
+    if (out->id == WEB_ROUTE_GS1_MALFORMED) {
+        out->code = out->lot = NULL;
+        out->code_len = out->lot_len = 0;
     }
     int is_get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
     if (out->id == WEB_ROUTE_REPORT)
         out->method_ok = strcmp(method, "POST") == 0;
+    else if (out->allow && strstr(out->allow, "OPTIONS"))
+        out->method_ok = is_get || strcmp(method, "OPTIONS") == 0;
     else if (out->id != WEB_ROUTE_API && out->id != WEB_ROUTE_PORTAL) /* they check their own */
         out->method_ok = is_get;
 }

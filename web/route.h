@@ -5,7 +5,13 @@
  *     GET  /                         home: type a code
  *     GET  /v?code=...               verify typed input
  *     GET  /v/{code}                 the consumer page
- *     GET  /01/{gtin}/21/{code}      the same, GS1 Digital Link form
+ *     GET  /01/{gtin}/21/{code}      the same, GS1 Digital Link form (also with
+ *                                    /10/{lot} before /21/, and a trailing /)
+ *     GET  /01/{gtin}[/10/{lot}]     the product of a GTIN (web/gs1.h)
+ *     GET  /01/...                   anything else under /01/: 400, not a Digital Link
+ *     GET  /.well-known/gs1resolver  the resolver's description (web/gs1.h)
+ *     GET  /gs1/product/{gtin}       a product's certification page (web/gs1.h)
+ *     OPTIONS on the GS1 routes: CORS preflight
  *     POST /v/{code}/report          a consumer's report of a suspected copy
  *     GET  /api/v1/verify/{code}     the verdict as JSON
  *     ANY  /api/v1/...               the REST API (web/api.h), which checks methods
@@ -32,10 +38,14 @@ typedef enum {
     WEB_ROUTE_HEALTHZ,
     WEB_ROUTE_METRICS,
     WEB_ROUTE_STYLESHEET,
-    WEB_ROUTE_API,    /* the rest of /api/v1/ (web/api.h): code holds what follows */
-    WEB_ROUTE_PORTAL, /* /login, /logout, /coop/..., /admin/... (web/portal.h) */
-    WEB_ROUTE_EMBLEM, /* the GI mark's emblem, drawn by us */
-    WEB_ROUTE_PHOTO,  /* a product's photo */
+    WEB_ROUTE_API,           /* the rest of /api/v1/ (web/api.h): code holds what follows */
+    WEB_ROUTE_PORTAL,        /* /login, /logout, /coop/..., /admin/... (web/portal.h) */
+    WEB_ROUTE_EMBLEM,        /* the GI mark's emblem, drawn by us */
+    WEB_ROUTE_PHOTO,         /* a product's photo */
+    WEB_ROUTE_GS1_PRODUCT,   /* /01/{gtin}, /01/{gtin}/10/{lot}: gtin (and lot) set */
+    WEB_ROUTE_GS1_MALFORMED, /* another path under /01/ */
+    WEB_ROUTE_GS1_RESOLVER,  /* /.well-known/gs1resolver */
+    WEB_ROUTE_GS1_CERT,      /* /gs1/product/{gtin}: gtin set */
     WEB_ROUTE_COUNT
 } web_route_id_t;
 
@@ -47,6 +57,8 @@ typedef struct {
     size_t code_len;
     const char *gtin; /* the {gtin} segment, inside path; NULL if none */
     size_t gtin_len;
+    const char *lot; /* the {lot} of a Digital Link's /10/{lot}, inside path; NULL if none */
+    size_t lot_len;
 } web_route_t;
 
 /* Routes method and path (the path without its query). The segments of out

@@ -23,6 +23,7 @@
  * answer, so a proxy's pool of idle connections lives by the idle timeout.
  */
 #include "web/web.h"
+#include "gi/gtin.h"
 #include "gi/inspect.h"
 #include "gi/report.h"
 #include "gi/scan.h"
@@ -34,6 +35,7 @@
 #include "web/consumer.h"
 #include "web/emblem.h"
 #include "web/form.h"
+#include "web/gs1.h"
 #include "web/html.h"
 #include "web/loginlimit.h"
 #include "web/metrics.h"
@@ -132,6 +134,8 @@ typedef struct {
     char client[GI_CLIENT_KEY_LEN + 1]; /* client_of(); "" until asked */
     const char *verdict;                /* gi_verdict_name() of a verification */
     char *logged_path;                  /* the path for the access log, or NULL */
+    int cors;                           /* a GS1 resolver answer: CORS headers */
+    const char *link;                   /* its Link header while it is answered, or NULL */
 } request_t;
 
 /* --- small helpers ------------------------------------------------------------- */
@@ -392,6 +396,18 @@ static void add_retry_after(struct MHD_Response *r, int64_t seconds)
     MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, secs);
 }
 
+/* The headers of a GS1 resolver's answer: CORS, and the Link to the linkset. */
+static void add_gs1_headers(struct MHD_Response *r, const request_t *rq)
+{
+    if (rq->cors) {
+        MHD_add_response_header(r, "Access-Control-Allow-Origin", "*");
+        MHD_add_response_header(r, "Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
+        MHD_add_response_header(r, "Access-Control-Expose-Headers", "Link, Location");
+    }
+    if (rq->link && rq->link[0])
+        MHD_add_response_header(r, "Link", rq->link);
+}
+
 /* Queues body (taken over, freed by libmicrohttpd) with status, and the
  * Allow or Retry-After a refusal of rq calls for. */
 static enum MHD_Result send_body(struct MHD_Connection *c, request_t *rq, unsigned status,
@@ -405,6 +421,7 @@ static enum MHD_Result send_body(struct MHD_Connection *c, request_t *rq, unsign
         MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, rq->route.allow);
     if (rq->retry_after > 0)
         add_retry_after(r, rq->retry_after);
+    add_gs1_headers(r, rq);
     return queue_answer(c, rq, status, r);
 }
 
@@ -455,6 +472,22 @@ static enum MHD_Result send_json_error(struct MHD_Connection *c, request_t *rq, 
 
 /* --- the verification routes ----------------------------------------------------- */
 
+/* Sets rq's Link header (in link) for a Digital Link's answer. */
+static void digital_link_header(web_server_t *s, struct MHD_Connection *c, request_t *rq,
+                                const gi_verification_t *v, char link[WEB_GS1_LINK_MAX])
+{
+    char root[WEB_GS1_ROOT_MAX], given[32], gtin[GI_GTIN_LEN + 1];
+    if (rq->route.gtin_len >= sizeof given)
+        return;
+    memcpy(given, rq->route.gtin, rq->route.gtin_len);
+    given[rq->route.gtin_len] = '\0';
+    web_gs1_root(s->cfg.base_url, header(c, MHD_HTTP_HEADER_HOST), root);
+    if (!root[0] || gi_gtin_normalize(given, gtin, NULL) != GI_OK)
+        return;
+    web_gs1_link_header(root, gtin, rq->route.lot, rq->route.lot_len, v->code.s, link);
+    rq->link = link;
+}
+
 static enum MHD_Result send_verification(web_server_t *s, struct MHD_Connection *c, request_t *rq,
                                          const char *input, size_t len, int as_json)
 {
@@ -473,14 +506,16 @@ static enum MHD_Result send_verification(web_server_t *s, struct MHD_Connection 
     const char *client = client_of(s, c, rq);
     int64_t now_ms = monotonic_ms();
     int64_t unknown_wait_s = web_ratelimit_wait(s->unknown_codes, client, now_ms);
-    gi_scan_input_t in = {input,
-                          len,
-                          rq->route.gtin,
-                          rq->route.gtin_len,
-                          client,
-                          gi_ua_class(header(c, "User-Agent")),
-                          s->cfg.repeat_threshold,
-                          unknown_wait_s > 0};
+    gi_scan_input_t in = {.input = input,
+                          .len = len,
+                          .gtin = rq->route.gtin,
+                          .gtin_len = rq->route.gtin_len,
+                          .lot = rq->route.lot,
+                          .lot_len = rq->route.lot_len,
+                          .client_key = client,
+                          .ua_class = gi_ua_class(header(c, "User-Agent")),
+                          .repeat_threshold = s->cfg.repeat_threshold,
+                          .skip_unknown = unknown_wait_s > 0};
     if (gi_verify_scan(&ctx, s->scans, &in, &v, &err) != GI_OK) {
         fprintf(stderr, "gimark serve: verify: %s\n", err.msg);
         return as_json ? send_json_error(c, rq, 503, "io", "verification unavailable")
@@ -499,6 +534,14 @@ static enum MHD_Result send_verification(web_server_t *s, struct MHD_Connection 
     web_metrics_verdict(s->metrics, v.verdict);
     unsigned status = v.found ? 200 : 404;
     display_of(input, len, shown);
+    char link[WEB_GS1_LINK_MAX];
+    if (rq->route.id == WEB_ROUTE_DIGITAL_LINK && v.parse != GI_CODE_MALFORMED &&
+        !v.lot_mismatch) /* a wrong lot's linkset is not there */
+        digital_link_header(s, c, rq, &v, link);
+    if (v.lot_mismatch && !as_json) {
+        const web_gs1_text_t *g = web_gs1_text(pc.lang);
+        return send_message(s, c, rq, 404, g->lot_title, g->lot_text);
+    }
     if (as_json) {
         json_t *j = web_json_verification(&pc, &v, shown);
         char *body = j ? json_dumps(j, JSON_COMPACT) : NULL;
@@ -511,6 +554,156 @@ static enum MHD_Result send_verification(web_server_t *s, struct MHD_Connection 
     web_buf_init(&b, 8192);
     web_page_verification(&b, &pc, &v, shown);
     return send_buf(c, rq, status, HTML, &b);
+}
+
+/* --- the GS1 resolver ------------------------------------------------------------------ */
+
+#define PASSED_ON_MAX 1024
+
+typedef struct {
+    char *out;
+    size_t len, cap;
+} passed_on_t;
+
+static void pct_append(passed_on_t *p, const char *v)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (; v && *v && p->len + 4 < p->cap; v++) {
+        unsigned char ch = (unsigned char)*v;
+        if ((ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+            strchr("-._~:", ch)) {
+            p->out[p->len++] = (char)ch;
+        } else {
+            p->out[p->len++] = '%';
+            p->out[p->len++] = hex[ch >> 4];
+            p->out[p->len++] = hex[ch & 15];
+        }
+    }
+    p->out[p->len] = '\0';
+}
+
+/* Each query parameter but linkType, re-encoded, for a redirect to pass on. */
+static enum MHD_Result passed_on_add(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+    passed_on_t *p = cls;
+    (void)kind;
+    if (!key || strcmp(key, "linkType") == 0 || p->len + 8 >= p->cap)
+        return MHD_YES;
+    if (p->len > 0)
+        p->out[p->len++] = '&';
+    pct_append(p, key);
+    if (value) {
+        p->out[p->len++] = '=';
+        pct_append(p, value);
+    }
+    return MHD_YES;
+}
+
+static enum MHD_Result send_gs1_answer(struct MHD_Connection *c, request_t *rq,
+                                       web_gs1_response_t *out)
+{
+    static const web_file_t no_file = {0};
+    if (out->status == 500 && !out->body)
+        return MHD_NO;
+    struct MHD_Response *r =
+        answer_response(c, &no_file, out->body, out->len, out->content_type, NULL);
+    if (!r)
+        return MHD_NO;
+    if (out->location[0])
+        MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, out->location);
+    rq->link = out->link;
+    add_gs1_headers(r, rq);
+    if (rq->route.allow && !rq->route.method_ok)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, rq->route.allow);
+    return queue_answer(c, rq, out->status, r);
+}
+
+/* The GS1 routes but the plain scan: the description, linksets, link
+ * types, products, CORS preflights and malformed Digital Links. */
+static enum MHD_Result send_gs1(web_server_t *s, struct MHD_Connection *c, request_t *rq)
+{
+    char root[WEB_GS1_ROOT_MAX], given[32], gtin[GI_GTIN_LEN + 1], passed[PASSED_ON_MAX] = "";
+    web_page_ctx_t pc = page_ctx(s, c);
+    const web_gs1_text_t *g = web_gs1_text(pc.lang);
+    web_gs1_response_t out;
+    memset(&out, 0, sizeof out);
+    passed_on_t po = {passed, 0, sizeof passed};
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, passed_on_add, &po);
+    web_gs1_root(s->cfg.base_url, header(c, MHD_HTTP_HEADER_HOST), root);
+    web_gs1_request_t in = {.method = rq->method,
+                            .root = root,
+                            .link_type = query(c, "linkType"),
+                            .accept = header(c, MHD_HTTP_HEADER_ACCEPT),
+                            .passed_on = passed,
+                            .lang = pc.lang,
+                            .contact = s->cfg.gs1_contact};
+    rq->cors = 1;
+    if (strcmp(rq->method, "OPTIONS") == 0) {
+        out.status = 204;
+        out.content_type = "text/plain";
+        return send_gs1_answer(c, rq, &out);
+    }
+    if (!root[0]) {
+        web_gs1_message(&in, 400, g->bad_link_title, g->bad_link_text, &out);
+        return send_gs1_answer(c, rq, &out);
+    }
+    if (rq->route.id == WEB_ROUTE_GS1_RESOLVER) {
+        web_gs1_description(&in, &out);
+        return send_gs1_answer(c, rq, &out);
+    }
+    int gtin_ok = rq->route.gtin_len > 0 && rq->route.gtin_len < sizeof given;
+    if (gtin_ok) {
+        memcpy(given, rq->route.gtin, rq->route.gtin_len);
+        given[rq->route.gtin_len] = '\0';
+        gtin_ok = !memchr(given, '\0', rq->route.gtin_len) &&
+                  strspn(given, "0123456789") == rq->route.gtin_len &&
+                  gi_gtin_normalize(given, gtin, NULL) == GI_OK;
+    }
+    if (rq->route.id == WEB_ROUTE_GS1_MALFORMED || !gtin_ok) {
+        web_gs1_message(&in, 400, g->bad_link_title, g->bad_link_text, &out);
+        return send_gs1_answer(c, rq, &out);
+    }
+    db_t *db = worker_db(s);
+    if (!db) {
+        const web_strings_t *t = web_strings(pc.lang);
+        return send_message(s, c, rq, 503, t->busy_title, t->busy_text);
+    }
+    gi_ctx_t ctx = {db, "web", (int64_t)time(NULL), NULL};
+    if (rq->route.id == WEB_ROUTE_GS1_CERT) {
+        web_gs1_cert_page(&ctx, &in, gtin, &out);
+    } else if (rq->route.id == WEB_ROUTE_GS1_PRODUCT) {
+        web_gs1_product(&ctx, &in, gtin, rq->route.lot, rq->route.lot_len, &out);
+    } else {
+        gi_code_t code;
+        if (gi_code_parse(rq->route.code, rq->route.code_len, &code) != GI_CODE_VALID)
+            web_gs1_message(&in, 404, g->no_label_title, g->no_label_text, &out);
+        else
+            web_gs1_label(&ctx, &in, gtin, rq->route.lot, rq->route.lot_len, code.s, &out);
+    }
+    return send_gs1_answer(c, rq, &out);
+}
+
+/* A Digital Link of a label: the consumer page in place (the plain scan,
+ * as fast as /V/{code}), or the resolver's answer when a linkType or the
+ * linkset is asked for; 400 when its GTIN is not one. */
+static enum MHD_Result send_digital_link(web_server_t *s, struct MHD_Connection *c, request_t *rq)
+{
+    const char *lt = query(c, "linkType");
+    const char *accept = header(c, MHD_HTTP_HEADER_ACCEPT);
+    rq->cors = 1;
+    if (lt || strcmp(rq->method, "OPTIONS") == 0 ||
+        (accept && strstr(accept, "application/linkset+json")))
+        return send_gs1(s, c, rq);
+    char given[32], gtin[GI_GTIN_LEN + 1];
+    if (rq->route.gtin_len >= sizeof given || rq->route.gtin_len == 0 ||
+        (memcpy(given, rq->route.gtin, rq->route.gtin_len), given[rq->route.gtin_len] = '\0',
+         strspn(given, "0123456789") != rq->route.gtin_len) ||
+        gi_gtin_normalize(given, gtin, NULL) != GI_OK) {
+        const web_gs1_text_t *g = web_gs1_text(page_ctx(s, c).lang);
+        return send_message(s, c, rq, 400, g->bad_link_title, g->bad_link_text);
+    }
+    return send_verification(s, c, rq, rq->route.code, rq->route.code_len, 0);
 }
 
 /* --- consumer reports ------------------------------------------------------------------ */
@@ -593,7 +786,10 @@ static enum MHD_Result send_api(web_server_t *s, struct MHD_Connection *c, reque
         return send_json_error(c, rq, 503, "io", "database unavailable");
     char path[512];
     snprintf(path, sizeof path, "%.*s", (int)rq->route.code_len, rq->route.code);
+    char root[WEB_GS1_ROOT_MAX];
+    web_gs1_root(s->cfg.base_url, header(c, MHD_HTTP_HEADER_HOST), root);
     web_api_request_t in = {.method = rq->method,
+                            .root = root,
                             .path = path,
                             .authorization = header(c, MHD_HTTP_HEADER_AUTHORIZATION),
                             .body = rq->body,
@@ -623,6 +819,8 @@ static enum MHD_Result send_api(web_server_t *s, struct MHD_Connection *c, reque
         MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
     if (out.location[0])
         MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, out.location);
+    if (out.link[0])
+        MHD_add_response_header(r, "Link", out.link);
     if (out.file.retry_after > 0)
         add_retry_after(r, out.file.retry_after);
     return queue_answer(c, rq, out.status, r);
@@ -803,8 +1001,14 @@ static enum MHD_Result dispatch(web_server_t *s, struct MHD_Connection *c, reque
         return send_verification(s, c, rq, typed, strlen(typed), 0);
     }
     case WEB_ROUTE_VERIFY_PAGE:
-    case WEB_ROUTE_DIGITAL_LINK:
         return send_verification(s, c, rq, rq->route.code, rq->route.code_len, 0);
+    case WEB_ROUTE_DIGITAL_LINK:
+        return send_digital_link(s, c, rq);
+    case WEB_ROUTE_GS1_PRODUCT:
+    case WEB_ROUTE_GS1_MALFORMED:
+    case WEB_ROUTE_GS1_RESOLVER:
+    case WEB_ROUTE_GS1_CERT:
+        return send_gs1(s, c, rq);
     case WEB_ROUTE_VERIFY_API:
         return send_verification(s, c, rq, rq->route.code, rq->route.code_len, 1);
     case WEB_ROUTE_REPORT:

@@ -84,7 +84,9 @@ static void route_one(const char *method, const char *path)
     /* segments must lie inside the path */
     want(!r.code || (r.code >= path && r.code + r.code_len <= path + len));
     want(!r.gtin || (r.gtin >= path && r.gtin + r.gtin_len <= path + len));
-    want(r.id != WEB_ROUTE_NOT_FOUND || (!r.code && !r.gtin && r.method_ok));
+    want(!r.lot || (r.lot >= path && r.lot + r.lot_len <= path + len));
+    want(r.id != WEB_ROUTE_NOT_FOUND || (!r.code && !r.gtin && !r.lot && r.method_ok));
+    want(r.id != WEB_ROUTE_GS1_MALFORMED || (!r.code && !r.lot));
     want(web_route_name(r.id) != NULL);
     if (r.id == WEB_ROUTE_API)
         api_path(&r);

@@ -162,8 +162,8 @@ def test_digital_link(t, s, codes):
     t.check(status == 404 and verdict_of_page(body.decode())[1] == TITLES["zh"]["UNKNOWN"],
             "digital link with a GTIN not the product's: unknown")
     status, _, body = s.get("/01/06901234567893/21/%s" % code)  # bad check digit
-    t.check(status == 404 and verdict_of_page(body.decode())[0] == "warn",
-            "digital link with a malformed GTIN: malformed")
+    t.check(status == 400 and "GS1" in body.decode(),
+            "digital link with a malformed GTIN: 400, not a Digital Link (GS1 resolver)")
     status, _, _ = s.get("/01/%s/21/%s" % (gtin, codes["GENUINE"]))
     t.check(status == 404, "digital link naming a product without that GTIN: 404")
 

@@ -53,6 +53,51 @@ static void test_routes(void)
     CHECK(r.id == WEB_ROUTE_STYLESHEET);
 }
 
+static void test_routes_gs1(void)
+{
+    static const struct {
+        const char *path;
+        web_route_id_t id;
+        const char *gtin, *lot, *code;
+    } cases[] = {
+        {"/01/06901234567892/21/ABC/", WEB_ROUTE_DIGITAL_LINK, "06901234567892", NULL, "ABC"},
+        {"/01/06901234567892/10/L-1/21/ABC", WEB_ROUTE_DIGITAL_LINK, "06901234567892", "L-1",
+         "ABC"},
+        {"/01/6901234567892", WEB_ROUTE_GS1_PRODUCT, "6901234567892", NULL, NULL},
+        {"/01/6901234567892/", WEB_ROUTE_GS1_PRODUCT, "6901234567892", NULL, NULL},
+        {"/01/6901234567892/10/KL8G", WEB_ROUTE_GS1_PRODUCT, "6901234567892", "KL8G", NULL},
+        {"/01/123/21/", WEB_ROUTE_GS1_MALFORMED, "123", NULL, NULL},
+        {"/01//21/x", WEB_ROUTE_GS1_MALFORMED, NULL, NULL, NULL},
+        {"/01/", WEB_ROUTE_GS1_MALFORMED, NULL, NULL, NULL},
+        {"/01/1/21/a/foo", WEB_ROUTE_GS1_MALFORMED, "1", NULL, NULL},
+        {"/01/1/10//21/a", WEB_ROUTE_GS1_MALFORMED, "1", NULL, NULL},
+        {"/01/1/21/a//", WEB_ROUTE_GS1_MALFORMED, "1", NULL, NULL},
+        {"/01/1/99/a", WEB_ROUTE_GS1_MALFORMED, "1", NULL, NULL},
+        {"/.well-known/gs1resolver", WEB_ROUTE_GS1_RESOLVER, NULL, NULL, NULL},
+        {"/gs1/product/06901234567892", WEB_ROUTE_GS1_CERT, "06901234567892", NULL, NULL},
+        {"/gs1/product/", WEB_ROUTE_NOT_FOUND, NULL, NULL, NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        web_route_t r;
+        web_route("GET", cases[i].path, &r);
+        if (r.id != cases[i].id)
+            fprintf(stderr, "  '%s' routed to %s\n", cases[i].path, web_route_name(r.id));
+        CHECK(r.id == cases[i].id);
+        CHECK(cases[i].gtin ? segment_is(r.gtin, r.gtin_len, cases[i].gtin)
+                            : (r.gtin == NULL || r.gtin_len == 0 || r.id != WEB_ROUTE_NOT_FOUND));
+        CHECK(cases[i].lot ? segment_is(r.lot, r.lot_len, cases[i].lot) : r.lot == NULL);
+        CHECK(cases[i].code ? segment_is(r.code, r.code_len, cases[i].code) : r.code == NULL);
+    }
+    web_route_t r;
+    web_route("OPTIONS", "/01/06901234567892/21/ABC", &r);
+    CHECK(r.id == WEB_ROUTE_DIGITAL_LINK && r.method_ok);
+    CHECK_STR(r.allow, "GET, HEAD, OPTIONS");
+    web_route("POST", "/01/06901234567892/21/ABC", &r);
+    CHECK(r.id == WEB_ROUTE_DIGITAL_LINK && !r.method_ok);
+    web_route("OPTIONS", "/v/ABC", &r);
+    CHECK(r.id == WEB_ROUTE_VERIFY_PAGE && !r.method_ok);
+}
+
 static void test_routes_refused(void)
 {
     static const char *const paths[] = {
@@ -60,9 +105,6 @@ static void test_routes_refused(void)
         "/v//",
         "/v/a/b",
         "/v/a/report/x",
-        "/01/123/21/",
-        "/01/123",
-        "/01//21/x",
         "/static/../etc",
         "/static/",
         "/api/v1/verify/",
@@ -460,8 +502,8 @@ static void test_fragment(void)
     }
 }
 
-TEST_MAIN("test_web", TEST(test_routes), TEST(test_routes_refused), TEST(test_language),
-          TEST(test_strings_complete), TEST(test_escape), TEST(test_ratelimit),
+TEST_MAIN("test_web", TEST(test_routes), TEST(test_routes_gs1), TEST(test_routes_refused),
+          TEST(test_language), TEST(test_strings_complete), TEST(test_escape), TEST(test_ratelimit),
           TEST(test_ratelimit_penalties), TEST(test_ratelimit_give_forget),
           TEST(test_client_address), TEST(test_client_group), TEST(test_access_line),
           TEST(test_metrics_text), TEST(test_regions), TEST(test_form), TEST(test_local_date),
