@@ -811,6 +811,9 @@ db_err_t db_account_get(db_t *db, int64_t id, db_account_t *out);
 /* Read as it is now, never from a held snapshot (a changed password or a
  * disabled account counts at once). */
 db_err_t db_account_find(db_t *db, const char *username, db_account_t *out);
+typedef int (*db_account_fn)(const db_account_t *a, void *arg); /* non-zero stops */
+/* The accounts of an operator (at most 200, oldest first). */
+db_err_t db_account_list_operator(db_t *db, int64_t operator_id, db_account_fn fn, void *arg);
 db_err_t db_account_set_password(db_t *db, int64_t id, const char *password_hash);
 db_err_t db_account_set_disabled(db_t *db, int64_t id, int disabled);
 

@@ -6,6 +6,12 @@
 void web_layout_begin(web_buf_t *b, const web_strings_t *t, const char *title, const char *brand,
                       const char *home)
 {
+    web_layout_begin_at(b, t, title, brand, home, "");
+}
+
+void web_layout_begin_at(web_buf_t *b, const web_strings_t *t, const char *title, const char *brand,
+                         const char *home, const char *self)
+{
     const web_strings_t *other =
         web_strings(t == web_strings(WEB_LANG_EN) ? WEB_LANG_ZH : WEB_LANG_EN);
     web_html(b,
@@ -14,10 +20,10 @@ void web_layout_begin(web_buf_t *b, const web_strings_t *t, const char *title, c
              "<meta name=\"robots\" content=\"noindex\">"
              "<title>%s - %s</title><link rel=\"stylesheet\" href=\"/static/gimark.css\">"
              "</head><body><header class=\"top\"><a class=\"brand\" href=\"%s?lang=%s\">%s</a>"
-             "<a class=\"lang\" href=\"?lang=%s\" hreflang=\"%s\" lang=\"%s\">%s</a></header>"
+             "<a class=\"lang\" href=\"%s?lang=%s\" hreflang=\"%s\" lang=\"%s\">%s</a></header>"
              "<main>",
-             t->tag, title, brand, home, t->param, brand, other->param, other->tag, other->tag,
-             t->switch_to);
+             t->tag, title, brand, home, t->param, brand, self, other->param, other->tag,
+             other->tag, t->switch_to);
 }
 
 void web_layout_end(web_buf_t *b, const web_strings_t *t)

@@ -50,8 +50,13 @@ void portal_frame_begin(page_t *pg, web_buf_t *b, const char *title)
     const char *home = !pg->signed_in                              ? "/login"
                        : strcmp(pg->account.role, "operator") == 0 ? "/coop/"
                                                                    : "/admin/";
+    int post = strcmp(pg->rq->method, "POST") == 0;
     web_buf_init(b, 8192);
-    web_layout_begin(b, pg->t, title, pg->p->brand, home);
+    /* a page answering a POST switches language on a GET page, never re-posting */
+    web_layout_begin_at(b, pg->t, title, pg->p->brand, home,
+                        !post          ? ""
+                        : pg->get_path ? pg->get_path
+                                       : home);
     if (pg->signed_in)
         web_html(b,
                  "<nav class=\"desk\"><span>%s: <strong>%s</strong> (%s)</span>"
@@ -931,7 +936,8 @@ const portal_route_t *portal_route_find(const char *method, const char *path, in
                   {portal_usage_routes, portal_usage_route_count},
                   {portal_households_routes, portal_households_route_count},
                   {portal_supervision_routes, portal_supervision_route_count},
-                  {portal_annual_routes, portal_annual_route_count}};
+                  {portal_annual_routes, portal_annual_route_count},
+                  {portal_operators_routes, portal_operators_route_count}};
     const char *m = strcmp(method, "HEAD") == 0 ? "GET" : method;
     *path_known = 0;
     for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
