@@ -86,26 +86,28 @@ static void form_problem(page_t *pg, web_buf_t *b, const problem_t *pr, const ch
     web_html(b, "<p><a href=\"%s?lang=%s\">%s</a></p></div>", back, pg->t->param, words(pg)->back);
 }
 
-/* The regions of the account's scope, as a picker. */
+/* The region: a code typed or picked from the regions of the account's
+ * scope that the region table knows (a datalist; another county's code of
+ * the scope may be typed). */
 static void region_select(page_t *pg, web_buf_t *b, const problem_t *pr, const char *value)
 {
     const char *scope = pg->account.region_scope;
-    int bad = pr && strcmp(pr->field, "region_code") == 0;
-    web_html(b, "<label for=\"o-region_code\">%s</label>", words(pg)->region);
-    field_error(b, pr, "o", "region_code");
-    web_html(b, "<select id=\"o-region_code\" name=\"region_code\" required%s>",
-             bad ? " aria-invalid=\"true\" aria-describedby=\"o-region_code-error\"" : "");
-    web_html(b, "<option value=\"\">%s</option>", words(pg)->region_pick);
+    char hint[96];
+    snprintf(hint, sizeof hint, "%s%s%s%s", words(pg)->region_pick, scope[0] ? " (" : "", scope,
+             scope[0] ? ")" : "");
+    input(b, pr, "o", "region_code", words(pg)->region, hint, value,
+          "required list=\"o-regions\" inputmode=\"numeric\" maxlength=\"6\" "
+          "pattern=\"[0-9]{6}\" autocomplete=\"off\"");
+    web_buf_puts(b, "<datalist id=\"o-regions\">");
     const char *code;
     for (size_t i = 0; (code = gi_region_code_at(i)) != NULL; i++) {
         char name[160];
         if (strncmp(code, scope, strlen(scope)) != 0)
             continue;
         gi_region_name(code, pg->rq->lang == WEB_LANG_EN, name, sizeof name);
-        web_html(b, "<option value=\"%s\"%s>%s %s</option>", code,
-                 strcmp(code, value) == 0 ? " selected" : "", code, name);
+        web_html(b, "<option value=\"%s\">%s</option>", code, name);
     }
-    web_buf_puts(b, "</select>");
+    web_buf_puts(b, "</datalist>");
 }
 
 static const char *kind_text(page_t *pg, const char *kind)
@@ -401,7 +403,16 @@ static void grant_post(page_t *pg)
                           ""};
     gi_error_t err;
     db_auth_t out;
-    gi_err_t rc;
+    db_operator_t o;
+    /* who may comes before what was typed: an operator outside the scope is
+     * not found, an auditor may not, whatever the values */
+    gi_err_t rc = gi_view_operator(pg->ctx, &pg->account, pg->id, &o, &err);
+    if (rc == GI_OK && !may_decide(pg))
+        rc = gi_fail(&err, GI_EFORBIDDEN, "%s", pg->p->forbidden);
+    if (rc != GI_OK) {
+        portal_error(pg, rc, &err);
+        return;
+    }
     if (gi_parse_whole(portal_field(pg, "product_id"), 1, INT64_MAX, &in.product_id) != 0)
         rc = gi_fail(&err, GI_EINVAL, "%s: ?", pg->t->product);
     else if (gi_parse_whole(portal_field(pg, "yearly_quota"), 1, INT64_MAX, &in.yearly_quota) != 0)
