@@ -6,7 +6,8 @@ refused at either step); a refused form answers with its error beside the
 field, every value as typed and the way back; a page answering a POST
 switches language on a GET page; a request's notice names the batch; the
 regulator records an operator, grants it and creates its account (password
-shown once, then signing in with it), and disables the account.
+shown once, then signing in with it), and disables the account; consumer
+reports are limited per client and code, not per address alone.
 """
 
 import os
@@ -209,6 +210,28 @@ def test_accounts(t, w, s, reg, city):
     t.check(clerk.get("/coop/?lang=en")[0] == 303, "its session has ended")
 
 
+def test_report_limit(t, w, s):
+    """Shoppers behind one carrier address each report their own label: the
+    limit (burst 3) is per client and code, not per address alone."""
+    _, codes = w.batch(1, 5, lot="NAT")
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+
+    def report(code, i):
+        st, _, _ = s.request("POST", "/v/%s/report?lang=en" % code,
+                             body="text=seen+at+the+market+%d" % i, headers=form)
+        return st
+
+    before = int(w.sql("select count(*) from report"))
+    firsts = [report(code, i) for i, code in enumerate(codes)]
+    t.check(firsts == [200] * 5, "five shoppers behind one address, five codes: all accepted",
+            firsts)
+    same = [report(codes[0], i) for i in range(3)]
+    t.check(same[:2] == [200, 200] and same[2] == 429,
+            "one code from one address: the 4th report is refused", same)
+    t.check(int(w.sql("select count(*) from report")) == before + 7,
+            "every accepted report is stored, no refused one")
+
+
 def main():
     t = g.Tally("test_desk_forms")
     w = g.Workdir()
@@ -224,6 +247,7 @@ def main():
             test_batch_steps(t, w, coop, coop_b)
             test_kept_values(t, w, reg, coop)
             test_accounts(t, w, s, reg, city)
+            test_report_limit(t, w, s)
     finally:
         w.cleanup()
     t.finish()
