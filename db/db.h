@@ -515,6 +515,17 @@ db_err_t db_verdict_mix(db_t *db, int64_t since, const char *region, db_tally_fn
 /* Labels issued a month (key "YYYY-MM") since a time. */
 db_err_t db_labels_per_month(db_t *db, int64_t since, const char *region, db_tally_fn fn,
                              void *arg);
+/* Operators by the month (YYYY-MM, Beijing time) of their first batch issued
+ * (issued or activated), all time: the months the mark gained its users. */
+db_err_t db_first_use_per_month(db_t *db, const char *region, db_tally_fn fn, void *arg);
+/* Operators using the mark on day today (YYYY-MM-DD: an approved, valid
+ * authorisation with a batch issued or activated, as db_stats_t's
+ * operators_using) by city (key the city's code, 4 digits and "00") or by
+ * product (key the product's Chinese name), most first. */
+db_err_t db_using_by_city(db_t *db, const char *today, const char *region, db_tally_fn fn,
+                          void *arg);
+db_err_t db_using_by_product(db_t *db, const char *today, const char *region, db_tally_fn fn,
+                             void *arg);
 /* Inputs that named no label (verdict UNKNOWN or MALFORMED) since a time,
  * most frequent first: key the input, first_at/last_at its first and last
  * scan. They belong to no region: listed only for a province or wider. */

@@ -983,6 +983,15 @@ static const web_desk_text_t desk_zh = {
     .quota_left = "配额剩余",
     .open_operator = "查看、授权、账号",
     .new_operator = "登记新的经营主体",
+    .charts_title = "图表",
+    .chart_progress = "使用专用标志的经营主体：距目标的进度",
+    .chart_progress_line = "近 12 个月进度（占目标的百分比，点上为累计主体数）",
+    .chart_progress_basis =
+        "曲线按各主体首批标志签发的月份累计；上方数字为当前在有效授权下已签发标志的主体数。",
+    .chart_by_city = "按市：使用标志的经营主体（占目标的百分比）",
+    .chart_by_product = "按产品：使用标志的经营主体（占目标的百分比）",
+    .chart_scans = "近 14 天每日扫码次数",
+    .chart_labels = "近 12 个月每月签发标志枚数",
 };
 
 static const web_desk_text_t desk_en = {
@@ -1031,6 +1040,16 @@ static const web_desk_text_t desk_en = {
     .quota_left = "quota left",
     .open_operator = "View, grant, accounts",
     .new_operator = "Record a new operator",
+    .charts_title = "Charts",
+    .chart_progress = "Operators using the GI mark: progress to the target",
+    .chart_progress_line = "The last 12 months (percent of the target; operators at each point)",
+    .chart_progress_basis = "The line counts each operator from the month its first batch was "
+                            "issued; the figure above counts those using the mark now, under a "
+                            "valid authorisation.",
+    .chart_by_city = "By city: operators using the mark (percent of the target)",
+    .chart_by_product = "By product: operators using the mark (percent of the target)",
+    .chart_scans = "Scans a day, the last 14 days",
+    .chart_labels = "Labels issued a month, the last 12 months",
 };
 
 const web_desk_text_t *web_desk_text(web_lang_t lang)

@@ -211,6 +211,8 @@ typedef struct {
     const char *requested_title;
     const char *requested_next; /* template: %D batch, %s product, %D labels, %s lot */
     const char *quota_left, *open_operator, *new_operator;
+    const char *charts_title, *chart_progress, *chart_progress_line, *chart_progress_basis;
+    const char *chart_by_city, *chart_by_product, *chart_scans, *chart_labels;
 } web_desk_text_t;
 
 const web_desk_text_t *web_desk_text(web_lang_t lang);

@@ -1098,7 +1098,8 @@ const portal_route_t *portal_route_find(const char *method, const char *path, in
                   {portal_households_routes, portal_households_route_count},
                   {portal_supervision_routes, portal_supervision_route_count},
                   {portal_annual_routes, portal_annual_route_count},
-                  {portal_operators_routes, portal_operators_route_count}};
+                  {portal_operators_routes, portal_operators_route_count},
+                  {portal_charts_routes, portal_charts_route_count}};
     const char *m = strcmp(method, "HEAD") == 0 ? "GET" : method;
     *path_known = 0;
     for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)

@@ -31,7 +31,7 @@ void portal_admin_nav(page_t *pg, web_buf_t *b)
         "/admin/",          "/admin/authorisations", "/admin/batches",     "/admin/products",
         "/admin/operators", "/admin/register",       "/admin/reports",     "/admin/usage",
         "/admin/output",    "/admin/households",     "/admin/supervision", "/admin/annual",
-        "/admin/audit"};
+        "/admin/audit",     "/admin/charts"};
     const web_usage_text_t *u = web_usage_text(pg->rq->lang);
     const char *labels[] = {pg->p->nav_dashboard,
                             pg->p->nav_auths,
@@ -45,7 +45,8 @@ void portal_admin_nav(page_t *pg, web_buf_t *b)
                             web_households_text(pg->rq->lang)->title,
                             web_supervision_text(pg->rq->lang)->nav,
                             web_annual_text(pg->rq->lang)->nav,
-                            pg->p->nav_audit};
+                            pg->p->nav_audit,
+                            web_desk_text(pg->rq->lang)->charts_title};
     _Static_assert(sizeof paths / sizeof paths[0] == sizeof labels / sizeof labels[0],
                    "a label per path");
     web_buf_puts(b, "<nav class=\"tabs\" aria-label=\"admin\"><ul>");

@@ -94,6 +94,10 @@ extern const size_t portal_annual_route_count;
 extern const portal_route_t portal_operators_routes[];
 extern const size_t portal_operators_route_count;
 
+/* The regulator's charts (web/portal_charts.c). */
+extern const portal_route_t portal_charts_routes[];
+extern const size_t portal_charts_route_count;
+
 /* --- the confirmation step of an irreversible change (web/portal_confirm.c) ---
  * The first POST of such a form shows a page naming the record and changes
  * nothing; its form posts the same fields again with confirm=1 (and the

@@ -103,6 +103,8 @@ const LAYOUT_PAGES = [
   ['operator-new', 'reg', '/admin/operators/new?lang=en'],
   ['operator', 'reg', '/admin/operators/1?lang=en'],
   ['operator-zh', 'reg', '/admin/operators/1?lang=zh'],
+  ['charts', 'reg', '/admin/charts?lang=en'],
+  ['charts-zh', 'reg', '/admin/charts?lang=zh'],
 ];
 
 async function reviewLayouts(base, coop, reg) {

@@ -7,7 +7,8 @@ field, every value as typed and the way back; a page answering a POST
 switches language on a GET page; a request's notice names the batch; the
 regulator records an operator, grants it and creates its account (password
 shown once, then signing in with it), and disables the account; consumer
-reports are limited per client and code, not per address alone.
+reports are limited per client and code, not per address alone; the charts
+count what the scope holds.
 """
 
 import os
@@ -232,6 +233,28 @@ def test_report_limit(t, w, s):
             "every accepted report is stored, no refused one")
 
 
+def test_charts(t, w, reg, city, coop):
+    """The charts: the progress figure, cities and products of the scope
+    only, every day and month drawn (empty ones too) with its value."""
+    w.batch(3, 2, lot="NANNING")  # operator B, outside the city, now uses the mark
+    status, _, html, _ = reg.get("/admin/charts?lang=en")
+    t.check(status == 200 and html.count("<svg") == 5, "five charts drawn", status)
+    using = re.search(r'<p class="figure">(\d+) / 1000 \((\d+\.\d)%\)</p>', html)
+    t.check(using and int(using.group(1)) == 2 and using.group(2) == "0.2",
+            "the progress: operators using the mark against the target, with the percentage",
+            using and using.groups())
+    t.check(">Baise</text>" in html and ">Nanning</text>" in html, "the cities using the mark")
+    months = re.findall(r"<title>(\d{4}-\d{2}): (\d+)</title>", html)
+    t.check(len(months) == 12 and sum(1 for _, n in months if n == "0") >= 1,
+            "labels a month: twelve months, empty ones included", months)
+    days = re.findall(r"<title>(\d{4}-\d{2}-\d{2}): (\d+)</title>", html)
+    t.check(len(days) == 14, "scans a day: fourteen days", len(days))
+    t.check(coop.get("/admin/charts?lang=en")[0] == 303, "an operator is sent to its own desk")
+    status, _, html, _ = city.get("/admin/charts?lang=en")
+    t.check(status == 200 and ">Baise</text>" in html and "Nanning" not in html,
+            "a city regulator's charts hold its city only")
+
+
 def main():
     t = g.Tally("test_desk_forms")
     w = g.Workdir()
@@ -248,6 +271,7 @@ def main():
             test_kept_values(t, w, reg, coop)
             test_accounts(t, w, s, reg, city)
             test_report_limit(t, w, s)
+            test_charts(t, w, reg, city, coop)
     finally:
         w.cleanup()
     t.finish()

@@ -153,6 +153,7 @@ def matrix(ids):
          dict(read, auditor="403", city="404")),
         ("GET", "/admin/operators/{id}/edit", "/admin/operators/999/edit", None,
          dict(desk, **{"*": "404"})),
+        ("GET", "/admin/charts", "/admin/charts", None, read),
         ("GET", "/admin/operators/new", "/admin/operators/new", None,
          dict(read, auditor="403")),
         ("GET", "/admin/operators/{id}", "/admin/operators/1", None, read),
