@@ -19,9 +19,9 @@
 #define DAYS       14
 #define MONTHS     12
 /* the drawing's size in its own units; it scales to the width of the page */
-#define W      360
+#define W      320
 #define H      200
-#define LEFT   40
+#define LEFT   36
 #define RIGHT  10
 #define TOP    24
 #define BOTTOM 30
@@ -66,13 +66,14 @@ static void month_before(const char *day, int back, char out[16])
     snprintf(out, 16, "%04d-%02d", (y % 10000 + 10000) % 10000, m % 100);
 }
 
-/* A round top for an axis at least max: 1, 2 or 5 times a power of ten. */
+/* A round top for an axis at least max, whose half is whole too: 2, 4 or
+ * 10 times a power of ten. */
 static int64_t axis_top(int64_t max)
 {
     int64_t step = 1;
-    while (step * 10 <= max && step < INT64_MAX / 100)
+    while (step * 10 < max && step < INT64_MAX / 100)
         step *= 10;
-    for (int64_t f = 1; f <= 10; f = f == 1 ? 2 : f == 2 ? 5 : 10)
+    for (int64_t f = 2; f <= 10; f = f == 2 ? 4 : 10)
         if (step * f >= max)
             return step * f;
     return step * 10;
@@ -90,7 +91,7 @@ static void svg_begin(web_buf_t *b, const char *title, const char *label)
     web_html(b,
              "<figure class=\"chart\"><figcaption>%s</figcaption>"
              "<svg viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"%s\" "
-             "font-size=\"11\" font-family=\"system-ui, sans-serif\">",
+             "font-size=\"12\" font-family=\"system-ui, sans-serif\">",
              title, W, H, label);
 }
 
@@ -126,9 +127,10 @@ static void bars(web_buf_t *b, const char *const *keys, const int64_t *v, int n,
                  "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#0a3069\">"
                  "<title>%s: %D</title></rect>",
                  x, H - BOTTOM - h, slot * 2 / 3, h, keys[i], v[i]);
-        web_html(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"#1b1f24\">%D</text>",
-                 x + slot / 3, H - BOTTOM - h - 3, v[i]);
-        if (i % every == 0 || i == n - 1)
+        if (v[i]) /* an empty day or month shows as its place on the axis */
+            web_html(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"#1b1f24\">%D</text>",
+                     x + slot / 3, H - BOTTOM - h - 3, v[i]);
+        if ((n - 1 - i) % every == 0)
             web_html(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"#57606a\">%s</text>",
                      x + slot / 3, H - BOTTOM + 14, keys[i] + from);
     }
@@ -184,10 +186,10 @@ static void progress_chart(page_t *pg, web_buf_t *b, const series_t *first, int6
                  "<circle cx=\"%d\" cy=\"%D\" r=\"3\" fill=\"#0a3069\"><title>%s: %D (%s%%)</title>"
                  "</circle>",
                  x, y, months[i], cum[i], pct);
-        if (i % 2 == 1 || i == MONTHS - 1)
+        if ((MONTHS - 1 - i) % 3 == 0)
             web_html(b, "<text x=\"%d\" y=\"%D\" text-anchor=\"middle\" fill=\"#1b1f24\">%D</text>",
                      x, y - 6, cum[i]);
-        if (i % 3 == 0 || i == MONTHS - 1)
+        if ((MONTHS - 1 - i) % 3 == 0)
             web_html(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"#57606a\">%s</text>",
                      x, H - BOTTOM + 14, months[i] + 2);
     }
@@ -232,7 +234,7 @@ static void share_chart(page_t *pg, web_buf_t *b, const char *title, const serie
         max = s->p[i].count > max ? s->p[i].count : max;
     web_html(b,
              "<figure class=\"chart\"><svg viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"%s\" "
-             "font-size=\"12\" font-family=\"system-ui, sans-serif\">",
+             "font-size=\"13\" font-family=\"system-ui, sans-serif\">",
              W, height, title);
     for (int i = 0; i < s->n; i++) {
         char name[160], pct[24];
@@ -242,12 +244,12 @@ static void share_chart(page_t *pg, web_buf_t *b, const char *title, const serie
             snprintf(name, sizeof name, "%s", s->p[i].key);
         percent(s->p[i].count, target, pct);
         int y = 4 + row * i;
-        int w = (int)(150 * s->p[i].count / max);
+        int w = (int)(110 * s->p[i].count / max);
         web_html(b,
                  "<text x=\"0\" y=\"%d\" fill=\"#1b1f24\">%s</text>"
-                 "<rect x=\"150\" y=\"%d\" width=\"%d\" height=\"16\" fill=\"#0a3069\"/>"
+                 "<rect x=\"120\" y=\"%d\" width=\"%d\" height=\"16\" fill=\"#0a3069\"/>"
                  "<text x=\"%d\" y=\"%d\" fill=\"#1b1f24\">%D (%s%%)</text>",
-                 y + 13, name, y + 1, w > 1 ? w : 1, 150 + (w > 1 ? w : 1) + 4, y + 13,
+                 y + 13, name, y + 1, w > 1 ? w : 1, 120 + (w > 1 ? w : 1) + 4, y + 13,
                  s->p[i].count, pct);
     }
     web_buf_puts(b, "</svg></figure></section>");
@@ -269,11 +271,13 @@ static void scans_chart(page_t *pg, web_buf_t *b)
         v[i] = count_of(&got, days[i]);
         total += v[i];
     }
-    char label[160];
+    char label[256], caption[256];
     snprintf(label, sizeof label, "%s %s - %s: %lld", d->chart_scans, days[0], days[DAYS - 1],
              (long long)total);
+    snprintf(caption, sizeof caption, "%s - %s: %s %lld", days[0] + 5, days[DAYS - 1] + 5,
+             pg->p->total, (long long)total);
     web_html(b, "<section class=\"card\"><h2>%s</h2>", d->chart_scans);
-    svg_begin(b, label, label);
+    svg_begin(b, caption, label);
     bars(b, keys, v, DAYS, 5, 3); /* MM-DD */
     svg_end(b);
     web_buf_puts(b, "</section>");
@@ -295,11 +299,13 @@ static void labels_chart(page_t *pg, web_buf_t *b)
         v[i] = count_of(&got, months[i]);
         total += v[i];
     }
-    char label[160];
+    char label[256], caption[256];
     snprintf(label, sizeof label, "%s %s - %s: %lld", d->chart_labels, months[0],
              months[MONTHS - 1], (long long)total);
+    snprintf(caption, sizeof caption, "%s - %s: %s %lld", months[0], months[MONTHS - 1],
+             pg->p->total, (long long)total);
     web_html(b, "<section class=\"card\"><h2>%s</h2>", d->chart_labels);
-    svg_begin(b, label, label);
+    svg_begin(b, caption, label);
     bars(b, keys, v, MONTHS, 2, 3); /* YY-MM */
     svg_end(b);
     web_buf_puts(b, "</section>");
