@@ -118,7 +118,7 @@ def test_batch_steps(t, w, coop, coop_b):
                 "%s: the second step does it" % action, status)
 
 
-def test_kept_values(t, w, reg, coop):
+def test_kept_values(t, w, reg, city, coop):
     good = g.uscc_with_checks("93451002MA000007")
     bad = good[:-1] + ("0" if good[-1] != "0" else "1")
     name = "右江<b>保留</b>合作社"
@@ -143,6 +143,26 @@ def test_kept_values(t, w, reg, coop):
     t.check('href="/admin/operators?lang=en"' in html, "the refused form offers the way back")
     t.check(lang_link(html) == "/admin/operators/new?lang=zh",
             "the language link of the refused form goes to its GET page", lang_link(html))
+    # hostile values: a bidi override in the name, bytes that are no UTF-8, a quota past
+    # any limit, a region outside the city's scope
+    status, _, html, _ = reg.post("/admin/operators/new?lang=en", {
+        "uscc": good, "name": "\u202eevil", "kind": "company", "region_code": "451002",
+        "csrf": reg.token})
+    t.check(status == 400 and 'id="o-name-error"' in html and "\u202eevil" in html,
+            "a bidi control in the name: refused beside the name, kept", status)
+    status, _, html, _ = reg.post("/admin/operators/new?lang=en", {
+        "uscc": good, "name": b"\xff\xfe co-op", "kind": "company", "region_code": "451002",
+        "csrf": reg.token})
+    t.check(status == 400, "a name that is no UTF-8: refused", status)
+    status, _, _, _ = city.post("/admin/operators/new?lang=en", {
+        "uscc": good, "name": "南宁某合作社", "kind": "company", "region_code": "450102",
+        "csrf": city.token})
+    t.check(status == 404, "a city regulator recording an operator outside its region: 404",
+            status)
+    t.check(w.sql("select count(*) from operator") == operators, "none of them is recorded")
+    status, _, html, _ = reg.post("/admin/operators/1/grant?lang=en", {
+        "product_id": "1", "yearly_quota": "99999999999999999999999", "csrf": reg.token})
+    t.check(status == 400 and 'id="g-yearly_quota-error"' in html, "a huge quota: refused", status)
     # a grant with a quota that is no number keeps the document typed
     status, _, html, _ = reg.post("/admin/operators/1/grant?lang=en", {
         "product_id": "1", "yearly_quota": "lots", "approval_doc": "桂知发〔2026〕12号",
@@ -189,10 +209,12 @@ def test_accounts(t, w, s, reg, city):
     regions = set(re.findall(r'<option value="(\d+)"[^>]*>[^<]*\((\d{6})\)', "".join(offered)))
     t.check(regions and all(r[1].startswith("45") for r in regions),
             "only products of the scope are offered", regions)
-    status, _, html, _ = reg.post("/admin/operators/%d/accounts?lang=en" % oid,
+    status, h, html, _ = reg.post("/admin/operators/%d/accounts?lang=en" % oid,
                                   {"username": "byu-clerk", "csrf": reg.token})
     m = re.search(r'class="serial password-once" readonly value="([^"]+)"', html)
     t.check(status == 200 and m, "the new account's password is shown", status)
+    t.check(h.get("Cache-Control") == "no-store", "the password page is never cached",
+            h.get("Cache-Control"))
     password = m.group(1) if m else ""
     status, _, again, _ = reg.get("/admin/operators/%d?lang=en" % oid)
     t.check(password and password not in again and "byu-clerk" in again,
@@ -268,7 +290,7 @@ def main():
             coop_b = signed_in(s, "coop-b", "/coop/")
             test_revoke(t, w, reg, city, aud, coop)
             test_batch_steps(t, w, coop, coop_b)
-            test_kept_values(t, w, reg, coop)
+            test_kept_values(t, w, reg, city, coop)
             test_accounts(t, w, s, reg, city)
             test_report_limit(t, w, s)
             test_charts(t, w, reg, city, coop)
