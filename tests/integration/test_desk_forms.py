@@ -253,6 +253,11 @@ def test_report_limit(t, w, s):
             "one code from one address: the 4th report is refused", same)
     t.check(int(w.sql("select count(*) from report")) == before + 7,
             "every accepted report is stored, no refused one")
+    st, _, body = s.request("POST", "/v/%s/report?lang=en" % codes[1], body="text=again",
+                            headers=form)
+    link = lang_link(body.decode("utf-8"))
+    t.check(st == 200 and link == "/v/%s?lang=zh" % codes[1],
+            "the thanks page's language link goes to the code's page", link)
 
 
 def test_charts(t, w, reg, city, coop):
