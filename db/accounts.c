@@ -26,6 +26,9 @@ static db_query_t q_account_get =
     DB_QUERY("SELECT " ACCOUNT_COLUMNS "FROM account u WHERE u.id = ?", ACCOUNT_NCOLUMNS);
 static db_query_t q_account_find =
     DB_QUERY("SELECT " ACCOUNT_COLUMNS "FROM account u WHERE u.username = ?", ACCOUNT_NCOLUMNS);
+static db_query_t q_account_list_operator = DB_QUERY(
+    "SELECT " ACCOUNT_COLUMNS "FROM account u WHERE u.operator_id = ? ORDER BY u.id LIMIT 200",
+    ACCOUNT_NCOLUMNS);
 static db_query_t q_account_set_password =
     DB_QUERY("UPDATE account SET password_hash = ? WHERE id = ?", 0);
 static db_query_t q_account_set_disabled =
@@ -115,6 +118,24 @@ db_err_t db_account_find(db_t *db, const char *username, db_account_t *out)
         return DB_EIO;
     db_bind_text(st, 1, username);
     return account_one(db, st, out);
+}
+
+static int account_row(db_stmt_t *st, void *ctx)
+{
+    db_list_ctx_t *c = ctx;
+    db_account_t a;
+    account_from_row(st, &a);
+    return ((db_account_fn)c->fn)(&a, c->arg);
+}
+
+db_err_t db_account_list_operator(db_t *db, int64_t operator_id, db_account_fn fn, void *arg)
+{
+    db_stmt_t *st = db_stmt(db, &q_account_list_operator);
+    if (!st)
+        return DB_EIO;
+    db_bind_int(st, 1, operator_id);
+    db_list_ctx_t c = {(void *)fn, arg};
+    return db_step_rows(db, st, "list accounts", account_row, &c);
 }
 
 /* Runs an UPDATE of one row by id; DB_ENOTFOUND when no row changed. */

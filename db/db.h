@@ -568,6 +568,17 @@ db_err_t db_verdict_mix(db_t *db, int64_t since, const char *region, db_tally_fn
 /* Labels issued a month (key "YYYY-MM") since a time. */
 db_err_t db_labels_per_month(db_t *db, int64_t since, const char *region, db_tally_fn fn,
                              void *arg);
+/* Operators by the month (YYYY-MM, Beijing time) of their first batch issued
+ * (issued or activated), all time: the months the mark gained its users. */
+db_err_t db_first_use_per_month(db_t *db, const char *region, db_tally_fn fn, void *arg);
+/* Operators using the mark on day today (YYYY-MM-DD: an approved, valid
+ * authorisation with a batch issued or activated, as db_stats_t's
+ * operators_using) by city (key the city's code, 4 digits and "00") or by
+ * product (key the product's Chinese name), most first. */
+db_err_t db_using_by_city(db_t *db, const char *today, const char *region, db_tally_fn fn,
+                          void *arg);
+db_err_t db_using_by_product(db_t *db, const char *today, const char *region, db_tally_fn fn,
+                             void *arg);
 /* Inputs that named no label (verdict UNKNOWN or MALFORMED) since a time,
  * most frequent first: key the input, first_at/last_at its first and last
  * scan. They belong to no region: listed only for a province or wider. */
@@ -864,6 +875,9 @@ db_err_t db_account_get(db_t *db, int64_t id, db_account_t *out);
 /* Read as it is now, never from a held snapshot (a changed password or a
  * disabled account counts at once). */
 db_err_t db_account_find(db_t *db, const char *username, db_account_t *out);
+typedef int (*db_account_fn)(const db_account_t *a, void *arg); /* non-zero stops */
+/* The accounts of an operator (at most 200, oldest first). */
+db_err_t db_account_list_operator(db_t *db, int64_t operator_id, db_account_fn fn, void *arg);
 db_err_t db_account_set_password(db_t *db, int64_t id, const char *password_hash);
 db_err_t db_account_set_disabled(db_t *db, int64_t id, int disabled);
 

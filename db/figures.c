@@ -83,6 +83,31 @@ static db_query_t q_labels_per_month =
               "SELECT to_char(to_timestamp(b.issued_at + 28800) AT TIME ZONE 'UTC', "
               "'YYYY-MM')" LABELS_PER_MONTH_REST,
               TALLY_NCOLUMNS);
+#define FIRST_USE_FROM                                                                             \
+    " AS m FROM batch b JOIN authorisation a ON a.id = b.auth_id "                                 \
+    "JOIN operator o ON o.id = a.operator_id WHERE b.status IN ('issued', 'activated') "           \
+    "AND b.issued_at >= ?1 AND " IN_REGION " GROUP BY o.id) t GROUP BY 1 ORDER BY 1"
+static db_query_t q_first_use_per_month = DB_QUERY2(
+    "SELECT m, count(*)" TALLY_REST "FROM (SELECT strftime('%Y-%m', min(b.issued_at) + 28800, "
+    "'unixepoch')" FIRST_USE_FROM,
+    "SELECT m, count(*)" TALLY_REST "FROM (SELECT to_char(to_timestamp(min(b.issued_at) + 28800) "
+    "AT TIME ZONE 'UTC', 'YYYY-MM')" FIRST_USE_FROM,
+    TALLY_NCOLUMNS);
+/* as q_stats' operators_using, ?1 today */
+#define USING_WHERE                                                                                \
+    "FROM authorisation a JOIN operator o ON o.id = a.operator_id "                                \
+    "JOIN product p ON p.id = a.product_id WHERE a.status = 'approved' "                           \
+    "AND a.valid_from <= ?1 AND a.valid_until >= ?1 AND " IN_REGION                                \
+    " AND EXISTS (SELECT 1 FROM batch b WHERE b.auth_id = a.id "                                   \
+    "AND b.status IN ('issued', 'activated')) "
+static db_query_t q_using_by_city = DB_QUERY(
+    "SELECT substr(o.region_code, 1, 4) || '00', count(DISTINCT o.id)" TALLY_REST USING_WHERE
+    "GROUP BY 1 ORDER BY 2 DESC, 1",
+    TALLY_NCOLUMNS);
+static db_query_t q_using_by_product =
+    DB_QUERY("SELECT p.name_zh, count(DISTINCT o.id)" TALLY_REST USING_WHERE
+             "GROUP BY p.id, p.name_zh ORDER BY 2 DESC, 1",
+             TALLY_NCOLUMNS);
 /* inputs that named no label belong to no region: province-wide scopes only */
 static db_query_t q_unknown_inputs =
     DB_QUERY("SELECT coalesce(raw, ''), count(*), min(at), max(at), 0, '', '', '' FROM scans.scan "
@@ -201,4 +226,34 @@ db_err_t db_stats(db_t *db, const char *today, const char *region, db_stats_t *o
     }
     db_stmt_reset(st);
     return rc;
+}
+
+db_err_t db_first_use_per_month(db_t *db, const char *region, db_tally_fn fn, void *arg)
+{
+    return tally(db, &q_first_use_per_month, 1, NULL, region, fn, arg);
+}
+
+/* A tally whose ?1 is a day (YYYY-MM-DD), ?4 the region prefix. */
+static db_err_t tally_on(db_t *db, db_query_t *q, const char *today, const char *region,
+                         db_tally_fn fn, void *arg)
+{
+    db_stmt_t *st = db_stmt(db, q);
+    if (!st)
+        return DB_EIO;
+    db_bind_text(st, 1, today);
+    db_bind_text(st, 4, region ? region : "");
+    db_list_ctx_t c = {(void *)fn, arg};
+    return db_step_rows(db, st, "figures", tally_row, &c);
+}
+
+db_err_t db_using_by_city(db_t *db, const char *today, const char *region, db_tally_fn fn,
+                          void *arg)
+{
+    return tally_on(db, &q_using_by_city, today, region, fn, arg);
+}
+
+db_err_t db_using_by_product(db_t *db, const char *today, const char *region, db_tally_fn fn,
+                             void *arg)
+{
+    return tally_on(db, &q_using_by_product, today, region, fn, arg);
 }

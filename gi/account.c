@@ -158,6 +158,14 @@ gi_err_t gi_account_set_disabled(const gi_ctx_t *ctx, const char *username, int 
     return gi_change_end(ctx, rc, err);
 }
 
+void gi_account_password_new(char out[GI_PASSWORD_ONCE_LEN + 1])
+{
+    static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    for (int i = 0; i < GI_PASSWORD_ONCE_LEN; i++)
+        out[i] = alphabet[randombytes_uniform((uint32_t)(sizeof alphabet - 1))];
+    out[GI_PASSWORD_ONCE_LEN] = '\0';
+}
+
 /* An argon2id string made with hash_password()'s parameters for a random
  * password nobody knows (test_account checks the parameters still match).
  * Every refused sign-in verifies against it, so a missing account, an

@@ -37,6 +37,12 @@ gi_err_t gi_account_set_password(const gi_ctx_t *ctx, const char *username, cons
 gi_err_t gi_account_set_disabled(const gi_ctx_t *ctx, const char *username, int disabled,
                                  gi_error_t *err);
 
+/* A new random password of GI_PASSWORD_ONCE_LEN characters (letters and
+ * digits that are not easily confused: no 0/O, 1/l/I), for an account that
+ * a regulator creates: shown once, never stored in clear. */
+#define GI_PASSWORD_ONCE_LEN 16
+void gi_account_password_new(char out[GI_PASSWORD_ONCE_LEN + 1]);
+
 /* The argon2id string every refused sign-in is verified against
  * (crypto_pwhash_STRBYTES, padded with NULs). */
 extern const char gi_account_dummy_hash[128];

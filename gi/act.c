@@ -197,3 +197,49 @@ gi_err_t gi_act_report_triage(const gi_ctx_t *ctx, const db_account_t *a, int64_
     free(r);
     return rc == GI_OK ? gi_report_triage(ctx, id, status, note, err) : rc;
 }
+
+gi_err_t gi_act_accounts(const gi_ctx_t *ctx, const db_account_t *a, int64_t operator_id,
+                         db_account_fn fn, void *arg, gi_error_t *err)
+{
+    gi_err_t rc = may(ctx, a, GI_ACT_READ, operator_id, err);
+    if (rc == GI_OK && strcmp(a->role, "operator") == 0)
+        rc = gi_fail(err, GI_EFORBIDDEN, "an operator account sees no account list");
+    return rc == GI_OK
+               ? gi_db_fail(ctx->db, db_account_list_operator(ctx->db, operator_id, fn, arg), err)
+               : rc;
+}
+
+gi_err_t gi_act_account_add(const gi_ctx_t *ctx, const db_account_t *a, int64_t operator_id,
+                            const char *username, char password[GI_PASSWORD_ONCE_LEN + 1],
+                            db_account_t *out, gi_error_t *err)
+{
+    password[0] = '\0';
+    gi_err_t rc = may(ctx, a, GI_ACT_REGISTER, operator_id, err);
+    if (rc != GI_OK)
+        return rc;
+    gi_account_password_new(password);
+    gi_account_input_t in = {username, "operator", operator_id, "", password};
+    rc = gi_account_add(ctx, &in, out, err);
+    if (rc != GI_OK)
+        password[0] = '\0';
+    return rc;
+}
+
+gi_err_t gi_act_account_set_disabled(const gi_ctx_t *ctx, const db_account_t *a, int64_t id,
+                                     int disabled, db_account_t *out, gi_error_t *err)
+{
+    db_account_t target;
+    db_err_t drc = db_account_get(ctx->db, id, &target);
+    if (drc == DB_ENOTFOUND || (drc == DB_OK && target.operator_id <= 0))
+        return gi_fail(err, GI_ENOTFOUND, "no operator account with id %lld", (long long)id);
+    gi_err_t rc = gi_db_fail(ctx->db, drc, err);
+    if (rc == GI_OK)
+        rc = may(ctx, a, GI_ACT_REGISTER, target.operator_id, err);
+    if (rc == GI_OK)
+        rc = gi_account_set_disabled(ctx, target.username, disabled, err);
+    if (rc == GI_OK && out) {
+        *out = target;
+        out->disabled = disabled;
+    }
+    return rc;
+}

@@ -9,6 +9,7 @@
 #ifndef GI_ACT_H
 #define GI_ACT_H
 
+#include "gi/account.h"
 #include "gi/batch.h"
 #include "gi/export.h"
 #include "gi/registry.h"
@@ -63,5 +64,21 @@ gi_err_t gi_act_batch_export(const gi_ctx_t *ctx, const db_account_t *a, int64_t
 /* Works a consumer report (gi_report_triage). */
 gi_err_t gi_act_report_triage(const gi_ctx_t *ctx, const db_account_t *a, int64_t id,
                               const char *status, const char *note, gi_error_t *err);
+
+/* The accounts of an operator the account may see (fn as db_account_fn). */
+gi_err_t gi_act_accounts(const gi_ctx_t *ctx, const db_account_t *a, int64_t operator_id,
+                         db_account_fn fn, void *arg, gi_error_t *err);
+/* Creates an operator account for operator_id with a new random password,
+ * which password receives (shown once): the account must be able to
+ * register in the operator's region (GI_ACT_REGISTER). gi_account_add's
+ * rules and audit. */
+gi_err_t gi_act_account_add(const gi_ctx_t *ctx, const db_account_t *a, int64_t operator_id,
+                            const char *username, char password[GI_PASSWORD_ONCE_LEN + 1],
+                            db_account_t *out, gi_error_t *err);
+/* Disables or enables operator account id (gi_account_set_disabled): only
+ * an operator's account, of an operator the account may register;
+ * GI_ENOTFOUND for any other. out (may be NULL) receives the account. */
+gi_err_t gi_act_account_set_disabled(const gi_ctx_t *ctx, const db_account_t *a, int64_t id,
+                                     int disabled, db_account_t *out, gi_error_t *err);
 
 #endif

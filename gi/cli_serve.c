@@ -37,7 +37,8 @@ static const cli_opt_t serve_opts[] = {
     {"repeat-window", "SECONDS",
      "a client counts towards the warning this long after its last check (default 2592000, "
      "30 days)"},
-    {"reports-per-hour", "N", "consumer reports per client and hour (default 10)"},
+    {"reports-per-hour", "N",
+     "consumer reports per client and code an hour (default 10; ten times as many per client)"},
     {"report-period", "LEN",
      "operators' use reports cover a year (yearly, default), a half-year or a quarter"},
     {"cache-mb", "N",

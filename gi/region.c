@@ -87,3 +87,8 @@ int gi_region_name(const char *code, int english, char *out, size_t cap)
     }
     return out[0] != '\0';
 }
+
+const char *gi_region_code_at(size_t i)
+{
+    return i < sizeof regions / sizeof regions[0] ? regions[i].code : NULL;
+}

@@ -18,4 +18,8 @@
  * the code is known (out is then empty). */
 int gi_region_name(const char *code, int english, char *out, size_t cap);
 
+/* The i-th region of the table (in code order), NULL past its end: for
+ * pickers that offer the regions of a scope. */
+const char *gi_region_code_at(size_t i);
+
 #endif

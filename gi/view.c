@@ -234,6 +234,14 @@ gi_err_t gi_view_figure(const gi_ctx_t *ctx, const db_account_t *a, gi_figure_t 
     if (rc != GI_OK)
         return rc;
     const char *r = a->region_scope;
+    char today[GI_DATE_LEN + 1];
+    gi_date_of(ctx->now, today);
+    if (which == GI_FIGURE_FIRST_USE)
+        return gi_db_fail(ctx->db, db_first_use_per_month(ctx->db, r, fn, arg), err);
+    if (which == GI_FIGURE_USING_BY_CITY)
+        return gi_db_fail(ctx->db, db_using_by_city(ctx->db, today, r, fn, arg), err);
+    if (which == GI_FIGURE_USING_BY_PRODUCT)
+        return gi_db_fail(ctx->db, db_using_by_product(ctx->db, today, r, fn, arg), err);
     db_err_t drc = which == GI_FIGURE_SCANS_PER_DAY ? db_scans_per_day(ctx->db, since, r, fn, arg)
                    : which == GI_FIGURE_VERDICTS    ? db_verdict_mix(ctx->db, since, r, fn, arg)
                                                  : db_labels_per_month(ctx->db, since, r, fn, arg);

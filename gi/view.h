@@ -57,6 +57,9 @@ typedef enum {
     GI_FIGURE_SCANS_PER_DAY,    /* key YYYY-MM-DD */
     GI_FIGURE_VERDICTS,         /* key the verdict */
     GI_FIGURE_LABELS_PER_MONTH, /* key YYYY-MM */
+    GI_FIGURE_FIRST_USE,        /* key YYYY-MM: operators by the month of their first batch */
+    GI_FIGURE_USING_BY_CITY,    /* key the city's code: operators using the mark today */
+    GI_FIGURE_USING_BY_PRODUCT, /* key the product's name: operators using the mark today */
 } gi_figure_t;
 
 typedef enum {
@@ -65,7 +68,8 @@ typedef enum {
     GI_ANOMALY_SUSPECT,  /* scans of labels that should not be on sale */
 } gi_anomaly_t;
 
-/* Figures since a time, for charts (regulators and auditors), narrowed to
+/* Figures since a time (FIRST_USE: all time; the USING_ ones: today), for
+ * charts (regulators and auditors), narrowed to
  * the account's region scope (scans of codes that name no label count only
  * for a province-wide or wider scope). */
 gi_err_t gi_view_figure(const gi_ctx_t *ctx, const db_account_t *a, gi_figure_t which,

@@ -401,7 +401,12 @@ void web_page_message(web_buf_t *b, const web_page_ctx_t *pc, const char *title,
 void web_page_report_done(web_buf_t *b, const web_page_ctx_t *pc, const char *code)
 {
     const web_strings_t *t = web_strings(pc->lang);
-    page_begin(b, t, t->report_thanks_title);
+    /* this page answers a POST: its language switch goes to the code's page */
+    char self[80] = "/";
+    size_t n = strlen(code);
+    if (n && n < 64 && strspn(code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == n)
+        snprintf(self, sizeof self, "/v/%s", code);
+    web_layout_begin_at(b, t, t->report_thanks_title, t->site, "/", self);
     web_html(b, "<section class=\"verdict ok\" role=\"status\"><h1>%s</h1><p>%s</p></section>",
              t->report_thanks_title, t->report_thanks_text);
     code_line(b, t->code_label, code);

@@ -1473,3 +1473,121 @@ const web_gs1_text_t *web_gs1_text(web_lang_t lang)
 {
     return web_lang_desk(lang) == WEB_LANG_EN ? &gs1_en : &gs1_zh;
 }
+
+static const web_desk_text_t desk_zh = {
+    .record_title = "登记经营主体",
+    .record_button = "登记",
+    .uscc_hint = "18 位，按 GB 32100 核对校验码，例如 93451003MA815908XM",
+    .region = "所在地区",
+    .region_pick = "6 位行政区划代码（GB/T 2260），可从列表中选择",
+    .kinds = {"农民专业合作社", "企业", "个体工商户", "协会", "其他"},
+    .operator_title = "经营主体",
+    .grant_title = "授予专用标志使用权",
+    .grant_button = "授予（待审批）",
+    .no_products = "您辖区内没有保护范围覆盖该经营主体所在地的产品。",
+    .valid_from = "有效期起",
+    .quota_hint = "每年可申请的标志枚数",
+    .auths_title = "使用授权",
+    .accounts_title = "登录账号",
+    .username = "用户名",
+    .username_hint = "2 至 64 位小写字母、数字、点、下划线或连字符",
+    .create_account = "创建账号",
+    .disable = "停用",
+    .enable = "启用",
+    .disabled = "已停用",
+    .enabled = "在用",
+    .password_title = "账号已创建：初始密码只显示这一次",
+    .password_text = "请现在抄下并当面或通过电话交给经营主体。系统不保存明文密码，"
+                     "离开本页后无法再次查看；遗失时请停用此账号并重新创建。",
+    .password_for = "账号 %s 的初始密码：",
+    .back = "返回",
+    .fix_below = "未保存。请修改下面标出的项目，已填写的内容都保留着。",
+    .confirm_title = "请确认",
+    .confirm_button = "确认，执行",
+    .cancel = "取消，返回",
+    .confirm_revoke =
+        "撤销使用授权 #%D：%s，%s（%s）。撤销后不可恢复，该经营主体不能再以此授权申请标志。",
+    .confirm_void = "作废批次 %D 的全部 %D 枚标志（%s，批号 %s）。作废后不可恢复，"
+                    "消费者扫码将看到此标志已作废。",
+    .confirm_activate =
+        "激活批次 %D 的 %D 枚标志（%s，批号 %s）。激活后消费者扫码即可查到正品信息，"
+        "不能撤回；印错的标志只能逐枚作废。",
+    .requested_title = "批次申请已提交",
+    .requested_next = "批次 %D（%s，%D 枚，批号 %s）已提交。下一步：监管部门审核通过并签发后，"
+                      "您可在下方“我的标签批次”中下载印制文件，贴标后激活。",
+    .quota_left = "配额剩余",
+    .open_operator = "查看、授权、账号",
+    .new_operator = "登记新的经营主体",
+    .charts_title = "图表",
+    .chart_progress = "使用专用标志的经营主体：距目标的进度",
+    .chart_progress_line = "近 12 个月进度（占目标的百分比，点上为累计主体数）",
+    .chart_progress_basis =
+        "曲线按各主体首批标志签发的月份累计；上方数字为当前在有效授权下已签发标志的主体数。",
+    .chart_by_city = "按市：使用标志的经营主体（占目标的百分比）",
+    .chart_by_product = "按产品：使用标志的经营主体（占目标的百分比）",
+    .chart_scans = "近 14 天每日扫码次数",
+    .chart_labels = "近 12 个月每月签发标志枚数",
+};
+
+static const web_desk_text_t desk_en = {
+    .record_title = "Record an operator",
+    .record_button = "Record",
+    .uscc_hint = "18 characters, check character per GB 32100, e.g. 93451003MA815908XM",
+    .region = "Region",
+    .region_pick = "6-digit GB/T 2260 code, or pick one from the list",
+    .kinds = {"Farmers' cooperative", "Company", "Individual business", "Association", "Other"},
+    .operator_title = "Operator",
+    .grant_title = "Grant the right to use the GI mark",
+    .grant_button = "Grant (pending approval)",
+    .no_products = "No product in your region has a protected area covering this operator's seat.",
+    .valid_from = "Valid from",
+    .quota_hint = "labels it may request a year",
+    .auths_title = "Authorisations",
+    .accounts_title = "Accounts",
+    .username = "Username",
+    .username_hint = "2 to 64 of lower-case letters, digits, dot, underscore or hyphen",
+    .create_account = "Create account",
+    .disable = "Disable",
+    .enable = "Enable",
+    .disabled = "disabled",
+    .enabled = "active",
+    .password_title = "Account created: its password is shown this once",
+    .password_text = "Write it down now and hand it to the operator in person or by phone. "
+                     "It is not stored in clear and cannot be shown again; if it is lost, "
+                     "disable this account and create another.",
+    .password_for = "Password of the account %s:",
+    .back = "Back",
+    .fix_below = "Nothing was saved. Please correct the marked field; what you typed is kept.",
+    .confirm_title = "Please confirm",
+    .confirm_button = "Confirm",
+    .cancel = "Cancel and go back",
+    .confirm_revoke = "Revoke authorisation #%D: %s, %s (%s). This cannot be undone; the "
+                      "operator can no longer request labels under it.",
+    .confirm_void = "Void batch %D: all its %D labels (%s, lot %s). This cannot be undone; "
+                    "a shopper who scans one is told the label is void.",
+    .confirm_activate = "Activate batch %D: its %D labels (%s, lot %s). Once active, a shopper's "
+                        "scan shows them genuine; this cannot be taken back, misprints can only "
+                        "be voided one by one.",
+    .requested_title = "Batch requested",
+    .requested_next = "Batch %D (%s, %D labels, lot %s) has been requested. Next: once the "
+                      "regulator approves and issues it, download its print file under "
+                      "\"My label batches\" below, label the goods, then activate it.",
+    .quota_left = "quota left",
+    .open_operator = "View, grant, accounts",
+    .new_operator = "Record a new operator",
+    .charts_title = "Charts",
+    .chart_progress = "Operators using the GI mark: progress to the target",
+    .chart_progress_line = "The last 12 months (percent of the target; operators at each point)",
+    .chart_progress_basis = "The line counts each operator from the month its first batch was "
+                            "issued; the figure above counts those using the mark now, under a "
+                            "valid authorisation.",
+    .chart_by_city = "By city: operators using the mark (percent of the target)",
+    .chart_by_product = "By product: operators using the mark (percent of the target)",
+    .chart_scans = "Scans a day, the last 14 days",
+    .chart_labels = "Labels issued a month, the last 12 months",
+};
+
+const web_desk_text_t *web_desk_text(web_lang_t lang)
+{
+    return web_lang_desk(lang) == WEB_LANG_EN ? &desk_en : &desk_zh;
+}

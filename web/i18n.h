@@ -244,6 +244,28 @@ typedef struct {
 } web_gs1_text_t;
 
 const web_gs1_text_t *web_gs1_text(web_lang_t lang);
+/* The words of recording operators, their grants and accounts, the
+ * confirmation steps and the desk's phone cards (web/portal_operators.c,
+ * web/portal_confirm.c). Strings marked "template" are web_html() formats. */
+typedef struct {
+    const char *record_title, *record_button, *uscc_hint, *region, *region_pick;
+    const char *kinds[5]; /* cooperative company individual association other */
+    const char *operator_title, *grant_title, *grant_button, *no_products, *valid_from;
+    const char *quota_hint, *auths_title, *accounts_title, *username, *username_hint;
+    const char *create_account, *disable, *enable, *disabled, *enabled;
+    const char *password_title, *password_text, *password_for; /* password_for: template %s */
+    const char *back, *fix_below, *confirm_title, *confirm_button, *cancel;
+    const char *confirm_revoke;   /* template: %D id, %s product, %s operator, %s USCC */
+    const char *confirm_void;     /* template: %D batch, %D labels, %s product, %s lot */
+    const char *confirm_activate; /* template: %D batch, %D labels, %s product, %s lot */
+    const char *requested_title;
+    const char *requested_next; /* template: %D batch, %s product, %D labels, %s lot */
+    const char *quota_left, *open_operator, *new_operator;
+    const char *charts_title, *chart_progress, *chart_progress_line, *chart_progress_basis;
+    const char *chart_by_city, *chart_by_product, *chart_scans, *chart_labels;
+} web_desk_text_t;
+
+const web_desk_text_t *web_desk_text(web_lang_t lang);
 
 /* The language for a request: lang_param (?lang=, may be NULL) wins when it
  * names a language we have; else the best of accept_language (may be NULL);

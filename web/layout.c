@@ -21,13 +21,19 @@ static void head(web_buf_t *b, const web_strings_t *t, const char *title, const 
 void web_layout_begin(web_buf_t *b, const web_strings_t *t, const char *title, const char *brand,
                       const char *home)
 {
+    web_layout_begin_at(b, t, title, brand, home, "");
+}
+
+void web_layout_begin_at(web_buf_t *b, const web_strings_t *t, const char *title, const char *brand,
+                         const char *home, const char *self)
+{
     const web_strings_t *other =
         web_strings(t == web_strings(WEB_LANG_EN) ? WEB_LANG_ZH : WEB_LANG_EN);
     head(b, t, title, brand, home);
     web_html(b,
-             "<a class=\"lang\" href=\"?lang=%s\" hreflang=\"%s\" lang=\"%s\">%s</a></header>"
+             "<a class=\"lang\" href=\"%s?lang=%s\" hreflang=\"%s\" lang=\"%s\">%s</a></header>"
              "<main>",
-             other->param, other->tag, other->tag, t->switch_to);
+             self, other->param, other->tag, other->tag, t->switch_to);
 }
 
 static void language_menu(web_buf_t *b, const web_strings_t *t)

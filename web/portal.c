@@ -50,8 +50,13 @@ void portal_frame_begin(page_t *pg, web_buf_t *b, const char *title)
     const char *home = !pg->signed_in                              ? "/login"
                        : strcmp(pg->account.role, "operator") == 0 ? "/coop/"
                                                                    : "/admin/";
+    int post = strcmp(pg->rq->method, "POST") == 0;
     web_buf_init(b, 8192);
-    web_layout_begin(b, pg->t, title, pg->p->brand, home);
+    /* a page answering a POST switches language on a GET page, never re-posting */
+    web_layout_begin_at(b, pg->t, title, pg->p->brand, home,
+                        !post          ? ""
+                        : pg->get_path ? pg->get_path
+                                       : home);
     if (pg->signed_in)
         web_html(b,
                  "<nav class=\"desk\"><span>%s: <strong>%s</strong> (%s)</span>"
@@ -270,6 +275,15 @@ static const char *batch_status_text(const web_portal_text_t *p, const char *sta
     return status;
 }
 
+static const db_auth_t *auth_of(const rows_t *auths, int64_t auth_id)
+{
+    const db_auth_t *a = auths->items;
+    for (size_t i = 0; i < auths->n; i++)
+        if (a[i].id == auth_id)
+            return &a[i];
+    return NULL;
+}
+
 static const char *product_of(const rows_t *auths, int64_t auth_id)
 {
     const db_auth_t *a = auths->items;
@@ -317,7 +331,20 @@ static void coop_auths(page_t *pg, web_buf_t *b, const rows_t *auths)
     web_html(b, "</tbody></table></div>%s</section>", auths->n ? "" : pg->p->none);
 }
 
-static void coop_request_form(page_t *pg, web_buf_t *b, const rows_t *auths)
+/* The error of a refused request beside the field it names (field "" for the
+ * form as a whole), shown when the desk answers the refused form. */
+typedef struct {
+    const char *field, *msg;
+} refused_t;
+
+static void refused_at(web_buf_t *b, const refused_t *r, const char *field)
+{
+    if (r && strcmp(r->field, field) == 0)
+        web_html(b, "<p class=\"field-error\" id=\"%s-error\" role=\"alert\">%s</p>", field,
+                 r->msg);
+}
+
+static void coop_request_form(page_t *pg, web_buf_t *b, const rows_t *auths, const refused_t *r)
 {
     const db_auth_t *a = auths->items;
     int any = 0;
@@ -325,28 +352,50 @@ static void coop_request_form(page_t *pg, web_buf_t *b, const rows_t *auths)
         any |= strcmp(gi_auth_status(&a[i], pg->today), "approved") == 0;
     if (!any)
         return;
+    web_html(b, "<section class=\"card\" id=\"request\"><h2>%s</h2>", pg->p->request_title);
+    if (r)
+        web_html(b,
+                 "<div class=\"form-problem\" role=\"alert\"><p>%s</p>%s%s%s"
+                 "<p><a href=\"/coop/?lang=%s\">%s</a></p></div>",
+                 web_desk_text(pg->rq->lang)->fix_below, r->field[0] ? "" : "<p>",
+                 r->field[0] ? "" : r->msg, r->field[0] ? "" : "</p>", pg->t->param,
+                 web_desk_text(pg->rq->lang)->back);
     web_html(b,
-             "<section class=\"card\" id=\"request\"><h2>%s</h2><form method=\"post\" "
-             "action=\"/coop/batches?lang=%s\"><label for=\"auth_id\">%s</label>"
-             "<select id=\"auth_id\" name=\"auth_id\">",
-             pg->p->request_title, pg->t->param, pg->t->product);
+             "<form method=\"post\" action=\"/coop/batches?lang=%s\"><label for=\"auth_id\">%s"
+             "</label>",
+             pg->t->param, pg->t->product);
+    refused_at(b, r, "auth_id");
+    web_buf_puts(b, "<select id=\"auth_id\" name=\"auth_id\">");
+    int64_t chosen = 0;
+    gi_parse_whole(portal_field(pg, "auth_id"), 1, INT64_MAX, &chosen);
     for (size_t i = 0; i < auths->n; i++)
         if (strcmp(gi_auth_status(&a[i], pg->today), "approved") == 0)
-            web_html(b, "<option value=\"%D\">%s</option>", a[i].id, a[i].product_name);
-    web_html(b,
-             "</select><label for=\"count\">%s</label>"
-             "<input id=\"count\" name=\"count\" type=\"number\" min=\"1\" max=\"10000000\" "
-             "required>"
-             "<label for=\"lot_number\">%s</label><input id=\"lot_number\" name=\"lot_number\" "
-             "maxlength=\"64\">"
-             "<label for=\"harvest_date\">%s</label><input id=\"harvest_date\" "
-             "name=\"harvest_date\" type=\"date\">"
-             "<label for=\"production_base\">%s</label><input id=\"production_base\" "
-             "name=\"production_base\" maxlength=\"100\">"
-             "<label for=\"inspection_cert\">%s</label><input id=\"inspection_cert\" "
-             "name=\"inspection_cert\" maxlength=\"64\">",
-             pg->p->count, pg->t->lot_number, pg->t->harvest_date, pg->t->production_base,
-             pg->t->inspection_cert);
+            web_html(b, "<option value=\"%D\"%s>%s</option>", a[i].id,
+                     a[i].id == chosen ? " selected" : "", a[i].product_name);
+    web_buf_puts(b, "</select>");
+    static const struct {
+        const char *name, *attrs;
+    } fields[] = {
+        {"count", "type=\"number\" min=\"1\" max=\"10000000\" required inputmode=\"numeric\""},
+        {"lot_number", "maxlength=\"64\""},
+        {"harvest_date", "type=\"date\""},
+        {"production_base", "maxlength=\"100\""},
+        {"inspection_cert", "maxlength=\"64\""},
+    };
+    const char *labels[] = {pg->p->count, pg->t->lot_number, pg->t->harvest_date,
+                            pg->t->production_base, pg->t->inspection_cert};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        int bad = r && strcmp(r->field, fields[i].name) == 0;
+        web_html(b, "<label for=\"%s\">%s</label>", fields[i].name, labels[i]);
+        refused_at(b, r, fields[i].name);
+        web_html(b, "<input id=\"%s\" name=\"%s\" value=\"%s\"%s", fields[i].name, fields[i].name,
+                 portal_field(pg, fields[i].name), bad ? " aria-invalid=\"true\" autofocus" : "");
+        if (bad)
+            web_html(b, " aria-describedby=\"%s-error\"", fields[i].name);
+        web_buf_puts(b, " ");
+        web_buf_puts(b, fields[i].attrs);
+        web_buf_puts(b, ">");
+    }
     portal_csrf_field(pg, b);
     web_html(b, "<button type=\"submit\">%s</button></form></section>", pg->p->request_button);
 }
@@ -421,15 +470,21 @@ static gi_err_t void_posted(page_t *pg, gi_ctx_t *ctx, int64_t id, gi_error_t *e
 static void coop_batches(page_t *pg, web_buf_t *b, const rows_t *batches, const rows_t *auths)
 {
     const db_batch_t *bt = batches->items;
-    web_html(b, "<section class=\"card\"><h2>%s</h2>", pg->p->my_batches);
+    /* on a phone each row is a card (class "cards", data-label: gimark.css) */
+    web_html(b, "<section class=\"card cards\"><h2>%s</h2>", pg->p->my_batches);
     const char *const headings[] = {pg->p->batch,  pg->t->product, pg->t->lot_number,
                                     pg->p->labels, pg->p->status,  pg->p->actions};
     portal_table_begin(b, pg->p->my_batches, 1, headings, 6);
     for (size_t i = 0; i < batches->n; i++) {
         const db_batch_t *x = &bt[i];
-        web_html(b, "<tr><td>%D</td><td>%s</td><td>%s</td><td>%D</td><td>%s</td><td>", x->id,
-                 product_of(auths, x->auth_id), x->lot_number, x->count,
-                 batch_status_text(pg->p, x->status));
+        web_html(b,
+                 "<tr><td data-label=\"%s\">%D</td><td data-label=\"%s\">%s</td>"
+                 "<td data-label=\"%s\">%s</td><td data-label=\"%s\">%D</td>"
+                 "<td data-label=\"%s\" class=\"status status-%s\">%s</td>"
+                 "<td data-label=\"%s\" class=\"actions\">",
+                 pg->p->batch, x->id, pg->t->product, product_of(auths, x->auth_id),
+                 pg->t->lot_number, x->lot_number, pg->p->labels, x->count, pg->p->status,
+                 x->status, batch_status_text(pg->p, x->status), pg->p->actions);
         int printable = strcmp(x->status, "issued") == 0 || strcmp(x->status, "activated") == 0;
         if (printable)
             web_html(b,
@@ -479,7 +534,28 @@ static int load_desk(page_t *pg, rows_t *auths, rows_t *batches)
     return -1;
 }
 
-static void coop_desk(page_t *pg)
+/* The notice after a request: which batch, and what happens next. */
+static void requested_notice(page_t *pg, web_buf_t *b, const rows_t *batches, const rows_t *auths)
+{
+    const char *q = pg->rq->query(pg->rq->query_arg, "batch");
+    int64_t id;
+    if (!q || gi_parse_id(q, &id) != 0)
+        return;
+    const db_batch_t *bt = batches->items;
+    for (size_t i = 0; i < batches->n; i++)
+        if (bt[i].id == id) {
+            const web_desk_text_t *d = web_desk_text(pg->rq->lang);
+            web_html(b,
+                     "<section class=\"notice\" id=\"request-done\" role=\"status\">"
+                     "<h2>%s</h2><p>",
+                     d->requested_title);
+            web_html(b, d->requested_next, bt[i].id, product_of(auths, bt[i].auth_id), bt[i].count,
+                     bt[i].lot_number);
+            web_buf_puts(b, "</p></section>");
+        }
+}
+
+static void coop_desk_with(page_t *pg, unsigned status, const refused_t *refused)
 {
     gi_error_t err;
     db_operator_t op;
@@ -492,13 +568,18 @@ static void coop_desk(page_t *pg)
     if (load_desk(pg, &auths, &batches) != 0)
         return;
     web_buf_t b;
+    pg->get_path = "/coop/";
     portal_frame_begin(pg, &b, pg->p->coop_title);
-    portal_heading(pg, &b, pg->p->coop_title);
+    if (pg->rq->query(pg->rq->query_arg, "batch"))
+        web_html(&b, "<h1>%s</h1>", pg->p->coop_title);
+    else
+        portal_heading(pg, &b, pg->p->coop_title);
+    requested_notice(pg, &b, &batches, &auths);
     web_html(&b, "<p class=\"operator\">%s <span class=\"serial\">%s</span></p>", op.name, op.uscc);
     web_html(&b, "<p><a href=\"/coop/usage?lang=%s\">%s</a></p>", pg->t->param,
              web_usage_text(pg->rq->lang)->usage_title);
     coop_auths(pg, &b, &auths);
-    coop_request_form(pg, &b, &auths);
+    coop_request_form(pg, &b, &auths, refused);
     coop_batches(pg, &b, &batches, &auths);
     web_html(&b, "<p><a href=\"/coop/households?lang=%s\">%s</a></p>", pg->t->param,
              web_households_text(pg->rq->lang)->title);
@@ -509,7 +590,29 @@ static void coop_desk(page_t *pg)
     web_layout_end(&b, pg->t);
     free(auths.items);
     free(batches.items);
-    portal_finish(pg, 200, &b);
+    portal_finish(pg, status, &b);
+}
+
+static void coop_desk(page_t *pg)
+{
+    coop_desk_with(pg, 200, NULL);
+}
+
+/* Which field of the request form an error of gi_batch_request names. */
+static const char *request_field(const char *msg)
+{
+    static const struct {
+        const char *word, *field;
+    } fields[] = {{"count", "count"},
+                  {"quota", "count"},
+                  {"lot", "lot_number"},
+                  {"harvest", "harvest_date"},
+                  {"production base", "production_base"},
+                  {"inspection", "inspection_cert"}};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        if (strstr(msg, fields[i].word))
+            return fields[i].field;
+    return "";
 }
 
 static void coop_request(page_t *pg)
@@ -520,7 +623,8 @@ static void coop_request(page_t *pg)
     if (gi_parse_whole(portal_field(pg, "auth_id"), 1, INT64_MAX, &in.auth_id) != 0 ||
         gi_parse_whole(portal_field(pg, "count"), 1, INT64_MAX, &in.count) != 0) {
         gi_fail(&err, GI_EINVAL, "%s: 1 - 10000000", pg->p->count);
-        portal_error(pg, GI_EINVAL, &err);
+        refused_t r = {in.auth_id ? "count" : "auth_id", err.msg};
+        coop_desk_with(pg, 400, &r);
         return;
     }
     in.lot_number = portal_field(pg, "lot_number");
@@ -530,10 +634,17 @@ static void coop_request(page_t *pg)
     gi_ctx_t ctx = *pg->ctx;
     ctx.actor = pg->actor;
     gi_err_t rc = gi_act_batch_request(&ctx, &pg->account, &in, &out, &err);
-    if (rc != GI_OK)
+    if (rc == GI_EINVAL || rc == GI_EREFUSED) {
+        refused_t r = {request_field(err.msg), err.msg};
+        coop_desk_with(pg, rc == GI_EINVAL ? 400 : 409, &r);
+    } else if (rc != GI_OK) {
         portal_error(pg, rc, &err);
-    else
-        portal_redirect(pg, "/coop/", 1);
+    } else {
+        /* the desk names the batch and what happens next */
+        pg->out->status = 303;
+        snprintf(pg->out->location, sizeof pg->out->location,
+                 "/coop/?done=1&batch=%lld&lang=%s#request-done", (long long)out.id, pg->t->param);
+    }
 }
 
 /* --- the regulator desk ------------------------------------------------------------------------
@@ -570,7 +681,8 @@ void portal_decision_form(page_t *pg, web_buf_t *b, const char *action, const ch
     web_html(b, "<button type=\"submit\">%s</button></form>", label);
 }
 
-static void admin_batches(page_t *pg, web_buf_t *b, const rows_t *batches, int may_decide)
+static void admin_batches(page_t *pg, web_buf_t *b, const rows_t *batches, const rows_t *auths,
+                          int may_decide)
 {
     const db_batch_t *bt = batches->items;
     char action[64];
@@ -582,9 +694,23 @@ static void admin_batches(page_t *pg, web_buf_t *b, const rows_t *batches, int m
         if (!requested && strcmp(x->status, "approved") != 0)
             continue;
         shown++;
-        web_html(b, "<li><strong>%s %D</strong>: %D %s, %s %s (%s)", pg->p->batch, x->id, x->count,
-                 pg->p->labels, pg->t->lot_number, x->lot_number,
-                 batch_status_text(pg->p, x->status));
+        /* what a decision needs: who, what, how many, how much quota is left, which lot */
+        const db_auth_t *a = auth_of(auths, x->auth_id);
+        int64_t used = 0;
+        gi_error_t err;
+        if (a)
+            gi_quota_used(pg->ctx, a, &used, &err);
+        web_html(b,
+                 "<li><h3>%s %D <span class=\"status status-%s\">%s</span></h3><dl>"
+                 "<dt>%s</dt><dd>%s <span class=\"serial\">%s</span></dd>"
+                 "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%D</dd>",
+                 pg->p->batch, x->id, x->status, batch_status_text(pg->p, x->status),
+                 pg->t->operator_name, a ? a->operator_name : "", a ? a->operator_uscc : "",
+                 pg->t->product, a ? a->product_name : "", pg->p->labels, x->count);
+        if (a)
+            web_html(b, "<dt>%s</dt><dd>%D / %D</dd>", web_desk_text(pg->rq->lang)->quota_left,
+                     a->yearly_quota - used, a->yearly_quota);
+        web_html(b, "<dt>%s</dt><dd>%s</dd></dl>", pg->t->lot_number, x->lot_number);
         if (may_decide && requested && strcmp(x->requested_by, pg->actor) == 0) {
             /* no account approves its own request; it may still withdraw it */
             web_html(b, " <em>%s</em>", pg->p->own_request);
@@ -804,7 +930,7 @@ static void admin_desk(page_t *pg)
     portal_admin_nav(pg, &b);
     portal_heading(pg, &b, pg->p->admin_title);
     progress_card(pg, &b, &st);
-    admin_batches(pg, &b, &batches, may_decide);
+    admin_batches(pg, &b, &batches, &auths, may_decide);
     admin_auths(pg, &b, &auths, may_decide);
     charts_card(pg, &b);
     anomalies_card(pg, &b);
@@ -854,8 +980,45 @@ static void coop_download(page_t *pg)
         portal_error(pg, rc, &err);
 }
 
+/* The second step of activating or voiding a whole batch: the page naming
+ * the batch (the operator's own: another's is not found). */
+static void batch_confirm(page_t *pg, const char *what, const char *const *carry)
+{
+    gi_error_t err;
+    db_batch_t x;
+    db_auth_t a;
+    gi_err_t rc = gi_view_batch(pg->ctx, &pg->account, pg->id, &x, &err);
+    if (rc == GI_OK)
+        rc = gi_view_auth(pg->ctx, &pg->account, x.auth_id, &a, &err);
+    if (rc != GI_OK) {
+        portal_error(pg, rc, &err);
+        return;
+    }
+    char action[64];
+    snprintf(action, sizeof action, "/coop/batches/%lld/%s", (long long)x.id,
+             strcmp(what, "activate") == 0 ? "activate" : "void");
+    const web_desk_text_t *d = web_desk_text(pg->rq->lang);
+    web_buf_t b;
+    pg->get_path = "/coop/";
+    portal_confirm_begin(pg, &b);
+    web_buf_puts(&b, "<p>");
+    web_html(&b, strcmp(what, "activate") == 0 ? d->confirm_activate : d->confirm_void, x.id,
+             x.count, a.product_name, x.lot_number);
+    web_buf_puts(&b, "</p>");
+    if (carry)
+        web_html(&b, "<p>%s: %s</p>", pg->p->reason, portal_field(pg, "reason"));
+    portal_confirm_end(pg, &b, action, carry, "/coop/");
+}
+
 static void coop_void(page_t *pg)
 {
+    static const char *const carry[] = {"codes", "reason", NULL};
+    const char *codes = portal_field(pg, "codes");
+    if (codes[strspn(codes, " ,\r\n\t")] == '\0' && !portal_confirmed(pg)) {
+        /* the whole batch: only after the second step */
+        batch_confirm(pg, "void", carry);
+        return;
+    }
     gi_error_t err;
     gi_ctx_t ctx = *pg->ctx;
     ctx.actor = pg->actor;
@@ -864,7 +1027,10 @@ static void coop_void(page_t *pg)
 
 static void coop_activate(page_t *pg)
 {
-    batch_posted(pg, GI_BATCH_ACTIVATE, "", "/coop/");
+    if (!portal_confirmed(pg))
+        batch_confirm(pg, "activate", NULL);
+    else
+        batch_posted(pg, GI_BATCH_ACTIVATE, "", "/coop/");
 }
 
 /* --- dispatch ------------------------------------------------------------------------------------
@@ -933,7 +1099,10 @@ const portal_route_t *portal_route_find(const char *method, const char *path, in
                   {portal_households_routes, portal_households_route_count},
                   {portal_supervision_routes, portal_supervision_route_count},
                   {portal_annual_routes, portal_annual_route_count},
-                  {portal_words_routes, portal_words_route_count}};
+                  {portal_words_routes, portal_words_route_count},
+
+                  {portal_operators_routes, portal_operators_route_count},
+                  {portal_charts_routes, portal_charts_route_count}};
     const char *m = strcmp(method, "HEAD") == 0 ? "GET" : method;
     *path_known = 0;
     for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)

@@ -31,7 +31,7 @@ void portal_admin_nav(page_t *pg, web_buf_t *b)
         "/admin/",          "/admin/authorisations", "/admin/batches",     "/admin/products",
         "/admin/operators", "/admin/register",       "/admin/reports",     "/admin/usage",
         "/admin/output",    "/admin/households",     "/admin/supervision", "/admin/annual",
-        "/admin/audit"};
+        "/admin/audit",     "/admin/charts"};
     const web_usage_text_t *u = web_usage_text(pg->rq->lang);
     const char *labels[] = {pg->p->nav_dashboard,
                             pg->p->nav_auths,
@@ -45,7 +45,8 @@ void portal_admin_nav(page_t *pg, web_buf_t *b)
                             web_households_text(pg->rq->lang)->title,
                             web_supervision_text(pg->rq->lang)->nav,
                             web_annual_text(pg->rq->lang)->nav,
-                            pg->p->nav_audit};
+                            pg->p->nav_audit,
+                            web_desk_text(pg->rq->lang)->charts_title};
     _Static_assert(sizeof paths / sizeof paths[0] == sizeof labels / sizeof labels[0],
                    "a label per path");
     web_buf_puts(b, "<nav class=\"tabs\" aria-label=\"admin\"><ul>");
@@ -277,6 +278,8 @@ static int operator_row(const db_operator_t *o, void *arg)
              "<tr><td>%s</td><td class=\"serial\">%s</td><td>%s</td><td>%s</td>"
              "<td>%s</td><td>%s</td><td>",
              id, o->uscc, o->name, o->kind, o->region_code, o->contact);
+    web_html(e->b, "<a href=\"/admin/operators/%s?lang=%s\">%s</a> ", id, e->pg->t->param,
+             web_desk_text(e->pg->rq->lang)->open_operator);
     if (may_decide(e->pg))
         web_html(e->b, "<a href=\"/admin/operators/%s/edit?lang=%s\">%s</a>", id, e->pg->t->param,
                  e->pg->p->edit);
@@ -313,6 +316,13 @@ static void products_page(page_t *pg)
     list_page(pg, &lp);
 }
 
+static void operators_intro(page_t *pg, web_buf_t *b)
+{
+    if (may_decide(pg))
+        web_html(b, "<p><a class=\"button\" href=\"/admin/operators/new?lang=%s\">%s</a></p>",
+                 pg->t->param, web_desk_text(pg->rq->lang)->new_operator);
+}
+
 static void operators_page(page_t *pg)
 {
     list_page_t lp = {pg->p->operators,
@@ -321,7 +331,7 @@ static void operators_page(page_t *pg)
                       {pg->t->uscc, pg->p->name_zh, pg->p->kind, pg->p->region_code, pg->p->contact,
                        pg->p->actions, NULL},
                       fill_operators,
-                      NULL};
+                      operators_intro};
     list_page(pg, &lp);
 }
 
@@ -611,6 +621,35 @@ static void audit_page(page_t *pg)
 /* --- dispatch ------------------------------------------------------------------------------------
  */
 
+/* The second step of a revocation: the page naming the authorisation. An
+ * authorisation outside the account's scope is not found; an auditor may
+ * not; a revocation without its reason is refused at the first step. */
+static void revoke_confirm(page_t *pg)
+{
+    static const char *const carry[] = {"reason", NULL};
+    gi_error_t err;
+    db_auth_t a;
+    gi_err_t rc = gi_view_auth(pg->ctx, &pg->account, pg->id, &a, &err);
+    if (rc == GI_OK && !may_decide(pg))
+        rc = gi_fail(&err, GI_EFORBIDDEN, "%s", pg->p->forbidden);
+    if (rc == GI_OK)
+        rc = gi_auth_transition_check(GI_AUTH_REVOKE, portal_field(pg, "reason"), "", &err);
+    if (rc != GI_OK) {
+        portal_error(pg, rc, &err);
+        return;
+    }
+    char action[72];
+    snprintf(action, sizeof action, "/admin/authorisations/%lld/revoke", (long long)a.id);
+    web_buf_t b;
+    pg->get_path = "/admin/authorisations";
+    portal_confirm_begin(pg, &b);
+    web_buf_puts(&b, "<p>");
+    web_html(&b, web_desk_text(pg->rq->lang)->confirm_revoke, a.id, a.product_name, a.operator_name,
+             a.operator_uscc);
+    web_html(&b, "</p><p>%s: %s</p>", pg->p->reason, portal_field(pg, "reason"));
+    portal_confirm_end(pg, &b, action, carry, "/admin/authorisations");
+}
+
 /* POST /admin/authorisations/{id}/approve|suspend|reinstate|revoke */
 static void auth_move(page_t *pg)
 {
@@ -620,6 +659,10 @@ static void auth_move(page_t *pg)
     ctx.actor = pg->actor;
     gi_auth_action_t which = (gi_auth_action_t)gi_auth_action_parse(pg->arg);
     int approve = which == GI_AUTH_APPROVE;
+    if (which == GI_AUTH_REVOKE && !portal_confirmed(pg)) {
+        revoke_confirm(pg);
+        return;
+    }
     gi_err_t rc =
         gi_act_auth(&ctx, &pg->account, pg->id, which, approve ? "" : portal_field(pg, "reason"),
                     approve ? portal_field(pg, "approval_doc") : "", &a, &err);

@@ -23,6 +23,9 @@ typedef struct {
     char today[GI_DATE_LEN + 1];
     int64_t id;      /* the {id} of the route's path, 0 when none */
     const char *arg; /* the route's argument, or NULL */
+    /* a page answering a POST: the GET page its language switch goes to
+     * (NULL: the desk's home) */
+    const char *get_path;
 } page_t;
 
 /* Who a route is for: anyone (signing in and out), an operator account (the
@@ -91,6 +94,27 @@ extern const size_t portal_annual_route_count;
  * (web/portal_words.c). */
 extern const portal_route_t portal_words_routes[];
 extern const size_t portal_words_route_count;
+/* Recording operators, their grants and accounts (web/portal_operators.c). */
+extern const portal_route_t portal_operators_routes[];
+extern const size_t portal_operators_route_count;
+
+/* The regulator's charts (web/portal_charts.c). */
+extern const portal_route_t portal_charts_routes[];
+extern const size_t portal_charts_route_count;
+
+/* --- the confirmation step of an irreversible change (web/portal_confirm.c) ---
+ * The first POST of such a form shows a page naming the record and changes
+ * nothing; its form posts the same fields again with confirm=1 (and the
+ * session's CSRF token, as every form). */
+int portal_confirmed(page_t *pg);
+/* Opens the confirmation page; the caller then writes what will happen
+ * (web_html, a <p>) and closes it with portal_confirm_end. */
+void portal_confirm_begin(page_t *pg, web_buf_t *b);
+/* The form that posts to action (a path) the fields carry names (NULL-ended)
+ * with their posted values and confirm=1; back is where "cancel" goes. */
+void portal_confirm_end(page_t *pg, web_buf_t *b, const char *action, const char *const *carry,
+                        const char *back);
+
 /* The links between the regulator's pages. */
 void portal_admin_nav(page_t *pg, web_buf_t *b);
 

@@ -93,7 +93,8 @@ struct web_server {
     gi_scan_queue_t *scans;
     web_metrics_t *metrics;
     web_accesslog_t *access_log; /* NULL: not logging requests */
-    web_ratelimit_t *reports, *unknown_codes;
+    /* consumer reports: per client and code, and (looser) per client alone */
+    web_ratelimit_t *reports, *report_clients, *unknown_codes;
     web_loginlimit_t *logins; /* sign-in limits and the cap on password checks */
     unsigned char client_secret[32];
     struct MHD_Response *stylesheet, *emblem;
@@ -734,6 +735,26 @@ static const web_form_t *form_done(request_t *rq)
     return f && f->done ? &f->fields : NULL;
 }
 
+/* Shoppers behind one carrier address (a mobile network's NAT) each report
+ * the label in their hand: the limit of reports_per_hour (burst 3) holds
+ * per client and code, and a client alone may send REPORT_CLIENT_FACTOR
+ * times as many (burst REPORT_CLIENT_BURST), which still stops a flood
+ * over many codes. */
+#define REPORT_CLIENT_FACTOR 10
+#define REPORT_CLIENT_BURST  30
+
+/* The rate limit's key of a client and a code: a short hash of both. */
+static void report_key(const char *client, const char *code, char out[25])
+{
+    unsigned char h[12];
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, NULL, 0, sizeof h);
+    crypto_generichash_update(&st, (const unsigned char *)client, strlen(client) + 1);
+    crypto_generichash_update(&st, (const unsigned char *)code, strlen(code));
+    crypto_generichash_final(&st, h, sizeof h);
+    sodium_bin2hex(out, 25, h, sizeof h);
+}
+
 static enum MHD_Result send_report(web_server_t *s, struct MHD_Connection *c, request_t *rq)
 {
     char shown[DISPLAY_MAX + 1];
@@ -747,7 +768,19 @@ static enum MHD_Result send_report(web_server_t *s, struct MHD_Connection *c, re
     if (f->has_nul)
         return send_message(s, c, rq, 400, t->report_invalid_title, t->bad_request_title);
     const char *client = client_of(s, c, rq);
-    int64_t wait_s = web_ratelimit_take(s->reports, client, monotonic_ms());
+    gi_code_t code;
+    display_of(rq->route.code, rq->route.code_len, shown);
+    if (gi_code_parse(rq->route.code, rq->route.code_len, &code) != GI_CODE_MALFORMED)
+        snprintf(shown, sizeof shown, "%s", code.s);
+    char key[25];
+    report_key(client, shown, key);
+    int64_t now_ms = monotonic_ms();
+    int64_t wait_s = web_ratelimit_take(s->reports, key, now_ms);
+    if (wait_s == 0) {
+        wait_s = web_ratelimit_take(s->report_clients, client, now_ms);
+        if (wait_s > 0) /* refused by the client's own limit: the code's token is not spent */
+            web_ratelimit_give(s->reports, key, now_ms);
+    }
     if (wait_s > 0) {
         web_metrics_rate_limited(s->metrics);
         rq->retry_after = wait_s;
@@ -756,10 +789,6 @@ static enum MHD_Result send_report(web_server_t *s, struct MHD_Connection *c, re
     db_t *db = worker_db(s);
     if (!db)
         return send_message(s, c, rq, 503, t->busy_title, t->busy_text);
-    gi_code_t code;
-    display_of(rq->route.code, rq->route.code_len, shown);
-    if (gi_code_parse(rq->route.code, rq->route.code_len, &code) != GI_CODE_MALFORMED)
-        snprintf(shown, sizeof shown, "%s", code.s);
     gi_ctx_t ctx = {db, "web:consumer", (int64_t)time(NULL), NULL};
     const char *text = web_form_get(f, "text"), *contact = web_form_get(f, "contact");
     gi_report_input_t in = {shown, text ? text : "", contact ? contact : "", client};
@@ -1447,6 +1476,7 @@ static struct MHD_Response *emblem_response(void)
 static void server_free(web_server_t *s)
 {
     web_ratelimit_free(s->reports);
+    web_ratelimit_free(s->report_clients);
     web_ratelimit_free(s->unknown_codes);
     web_loginlimit_free(s->logins);
     web_metrics_free(s->metrics);
@@ -1482,6 +1512,8 @@ web_server_t *web_server_start(const web_config_t *cfg, gi_error_t *err)
     s->trusted_proxies = strdup(s->cfg.trusted_proxies);
     s->metrics = web_metrics_new();
     s->reports = web_ratelimit_new(s->cfg.reports_per_hour, 3, 65536);
+    s->report_clients = web_ratelimit_new(s->cfg.reports_per_hour * REPORT_CLIENT_FACTOR,
+                                          REPORT_CLIENT_BURST, 65536);
     s->unknown_codes = web_ratelimit_new(s->cfg.unknown_per_minute * 60.0,
                                          (double)s->cfg.unknown_per_minute, 65536);
     s->stylesheet = stylesheet_response();
@@ -1490,8 +1522,8 @@ web_server_t *web_server_start(const web_config_t *cfg, gi_error_t *err)
     s->office_hotline = strdup(cfg->office_hotline ? cfg->office_hotline : "");
     s->office_website = strdup(cfg->office_website ? cfg->office_website : "");
     if (!s->db_path || !s->host || !s->base_url || !s->trusted_proxies || !s->metrics ||
-        !s->reports || !s->unknown_codes || !s->stylesheet || !s->emblem || !s->office_name ||
-        !s->office_hotline || !s->office_website) {
+        !s->reports || !s->report_clients || !s->unknown_codes || !s->stylesheet || !s->emblem ||
+        !s->office_name || !s->office_hotline || !s->office_website) {
         gi_fail(err, GI_ENOMEM, "out of memory");
         server_free(s);
         return NULL;

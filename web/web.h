@@ -38,7 +38,8 @@ typedef struct {
     int64_t repeat_threshold;     /* distinct clients of a code before the page warns (10) */
     int report_period;            /* use report periods a year: 1 (default), 2 or 4 */
     int64_t repeat_window_s;      /* a client counts this long after its last scan (30 days) */
-    double reports_per_hour;      /* consumer reports per client and hour (default 10) */
+    double reports_per_hour;      /* consumer reports per client and code and hour (default
+                                     10); a client alone may send 10 times as many */
     unsigned cache_mb;            /* database pages the workers may cache in all, MiB (64) */
     unsigned track_codes;         /* scanned codes kept in memory once they may go (100000) */
     int64_t target;               /* operators using the mark the province aims at (default 1000) */

@@ -76,10 +76,10 @@ function stopServer(proc) {
   });
 }
 
-async function signIn(page, base, name) {
+async function signIn(page, base, name, password = PASSWORD) {
   await page.goto(base + '/login?lang=en');
   await page.fill('#username', name);
-  await page.fill('#password', PASSWORD);
+  await page.fill('#password', password);
   await Promise.all([page.waitForLoadState('load'), page.click('form button[type=submit]')]);
 }
 
@@ -100,6 +100,12 @@ const LAYOUT_PAGES = [
   ['dashboard', 'reg', '/admin/?lang=en'],
   ['authorisations', 'reg', '/admin/authorisations?lang=en'],
   ['audit', 'reg', '/admin/audit?lang=en'],
+  ['operators', 'reg', '/admin/operators?lang=en'],
+  ['operator-new', 'reg', '/admin/operators/new?lang=en'],
+  ['operator', 'reg', '/admin/operators/1?lang=en'],
+  ['operator-zh', 'reg', '/admin/operators/1?lang=zh'],
+  ['charts', 'reg', '/admin/charts?lang=en'],
+  ['charts-zh', 'reg', '/admin/charts?lang=zh'],
 ];
 
 async function reviewLayouts(base, coop, reg) {
@@ -127,10 +133,75 @@ async function reviewLayouts(base, coop, reg) {
   }
 }
 
+// The regulator records a new operator (a mistyped USCC first: the form
+// comes back with the error beside the field and the values kept), grants it
+// the mark, approves the grant, creates its account; the new account signs in
+// with the password shown once and requests a batch. All in the browser.
+async function newOperatorInTheBrowser(base, browser, options, reg, db) {
+  const USCC = '93451003MA00000B7Q';
+  await reg.setViewportSize({ width: 390, height: 844 });
+  await reg.goto(base + '/admin/operators?lang=en');
+  await Promise.all([reg.waitForLoadState('load'), reg.click('a[href^="/admin/operators/new"]')]);
+  await reg.fill('#o-uscc', USCC.slice(0, 17) + 'A');
+  await reg.fill('#o-name', 'Baiyu Mango Cooperative');
+  await reg.selectOption('#o-kind', 'cooperative');
+  await reg.fill('#o-region_code', '451003');
+  await reg.fill('#o-contact', '0776-3300000');
+  await Promise.all([reg.waitForLoadState('load'), reg.click('form[action^="/admin/operators/new"] button')]);
+  check(await reg.isVisible('#o-uscc-error'), 'a wrong check character is shown beside the USCC');
+  check(await reg.inputValue('#o-name') === 'Baiyu Mango Cooperative', 'the typed name is kept');
+  check(await reg.inputValue('#o-contact') === '0776-3300000', 'the typed contact is kept');
+  await reg.screenshot({ path: path.join(OUT, 'operator-refused-phone.png'), fullPage: true });
+  await axeCheck(reg, 'the refused operator form');
+  await reg.fill('#o-uscc', USCC);
+  await Promise.all([reg.waitForLoadState('load'), reg.click('form[action^="/admin/operators/new"] button')]);
+  const m = reg.url().match(/\/admin\/operators\/(\d+)\?/);
+  check(m, 'the operator is recorded and its page opens', reg.url());
+  const operatorId = m ? Number(m[1]) : 0;
+  check(gimark(db, ['operator', 'show', USCC]).includes('Baiyu Mango Cooperative'),
+        'the register holds the new operator');
+  // grant it the mark: only products of the scope covering its seat are offered
+  await reg.fill('#g-yearly_quota', '5000');
+  await reg.fill('#g-approval_doc', 'GZ-2026-77');
+  await Promise.all([reg.waitForLoadState('load'), reg.click('form[action*="/grant"] button')]);
+  check((await reg.textContent('#grant')) !== null && (await reg.textContent('main')).includes('pending'),
+        'the grant is recorded, pending');
+  await reg.goto(base + '/admin/?lang=en');
+  const item = reg.locator('ul.queue li', { hasText: 'Baiyu Mango Cooperative' });
+  await item.locator('input[name=approval_doc]').fill('GZ-2026-77');
+  await Promise.all([reg.waitForLoadState('load'), item.locator('button').click()]);
+  // its account, and the password shown once
+  await reg.goto(base + `/admin/operators/${operatorId}?lang=en`);
+  check((await reg.textContent('main')).includes('approved'), 'the authorisation is approved');
+  await reg.fill('#a-username', 'baiyu-clerk');
+  await Promise.all([reg.waitForLoadState('load'), reg.click('form[action*="/accounts"] button')]);
+  const password = await reg.inputValue('.password-once');
+  check(password.length >= 16, 'the new password is shown', password.length);
+  await reg.screenshot({ path: path.join(OUT, 'password-once-phone.png'), fullPage: true });
+  await axeCheck(reg, 'the password page');
+  await reg.goto(base + `/admin/operators/${operatorId}?lang=en`);
+  check(!(await reg.content()).includes(password), 'the password is not shown again');
+  // the new account requests a batch
+  const ctx = await browser.newContext({ ...options, viewport: { width: 390, height: 844 },
+                                         isMobile: true, hasTouch: true });
+  const clerk = await ctx.newPage();
+  await signIn(clerk, base, 'baiyu-clerk', password);
+  check(clerk.url().includes('/coop/'), 'the new account signs in to its desk', clerk.url());
+  await clerk.fill('#count', '10');
+  await clerk.fill('#lot_number', 'BAIYU-1');
+  await Promise.all([clerk.waitForLoadState('load'), clerk.click('form[action^="/coop/batches"] button')]);
+  check((await clerk.textContent('#request-done')).includes('BAIYU-1'),
+        'the request is acknowledged, naming the lot');
+  check(gimark(db, ['batch', 'list']).includes('BAIYU-1'), 'the batch is requested');
+  await clerk.screenshot({ path: path.join(OUT, 'new-operator-desk-phone.png'), fullPage: true });
+  await ctx.close();
+  await reg.setViewportSize({ width: 1280, height: 900 });
+}
+
 async function main() {
   // every wait is bounded: a step that hangs fails the test, never the run
-  const deadline = setTimeout(() => { console.log('FAIL: the browser test took over 180 s');
-    process.exit(1); }, 180000);
+  const deadline = setTimeout(() => { console.log('FAIL: the browser test took over 240 s');
+    process.exit(1); }, 240000);
   fs.mkdirSync(OUT, { recursive: true });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gimark-browser-'));
   const db = seed(dir);
@@ -188,6 +259,17 @@ async function main() {
     const code = (await csv.text()).split('\n')[1].split(',')[0];
     await Promise.all([coop.waitForLoadState('load'),
                        coop.click(`form[action^="/coop/batches/${batchId}/activate"] button`)]);
+    // activating asks first, on a page naming the batch
+    check((await coop.textContent('.confirm')).includes('BROWSER-1'),
+          'the activation asks first, naming the lot');
+    check(gimark(db, ['batch', 'show', batchId]).includes('issued'), 'nothing changed before it');
+    await coop.screenshot({ path: path.join(OUT, 'confirm-activate.png'), fullPage: true });
+    await axeCheck(coop, 'the confirmation page');
+    await Promise.all([coop.waitForLoadState('load'),
+                       coop.click(`form[action^="/coop/batches/${batchId}/activate"] button`)]);
+    check(gimark(db, ['batch', 'show', batchId]).includes('activated'), 'batch activated after confirming');
+
+    await newOperatorInTheBrowser(base, browser, options, reg, db);
 
     await reviewLayouts(base, coop, reg);
 

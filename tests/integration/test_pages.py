@@ -173,7 +173,11 @@ def test_download_and_activate(t, s, w, coop, bid):
     status, _, html, _ = coop.get("/coop/batches/%d/labels?format=pdf&label-size=1x1" % bid)
     t.check(status == 400 and "choose a larger label" in html, "a label too small: 400, says why", status)
     _, _, html, _ = coop.get("/coop/")
-    status, _, _, _ = coop.post("/coop/batches/%d/activate" % bid, {"csrf": coop.csrf(html)})
+    status, _, page, _ = coop.post("/coop/batches/%d/activate" % bid, {"csrf": coop.csrf(html)})
+    t.check(status == 200 and w.sql("select status from batch where id=%d" % bid) == "issued",
+            "activating asks first, and changes nothing", status)
+    status, _, _, _ = coop.post("/coop/batches/%d/activate" % bid,
+                                {"csrf": coop.csrf(page), "confirm": "1"})
     t.check(status == 303 and w.sql("select status from batch where id=%d" % bid) == "activated",
             "operator activates")
     code = rows[0].split(",")[0]
