@@ -176,11 +176,11 @@ static void render_progress(size_t done, size_t total, void *arg)
     ex->progress((int64_t)done, (int64_t)total, ex->progress_arg);
 }
 
-static gi_err_t render(const gi_export_t *ex, const db_label_view_t *v, const collect_t *c,
-                       gi_error_t *err)
+/* What every label of the batch carries besides its code. */
+static label_content_t content_of(const gi_export_t *ex, const db_label_view_t *v)
 {
     const db_product_t *p = &v->product;
-    label_content_t content = {
+    return (label_content_t){
         .product_name = p->name_zh,
         .reg_text = p->reg_number[0] ? p->reg_number : p->standard,
         .operator_name = v->op.name,
@@ -188,6 +188,12 @@ static gi_err_t render(const gi_export_t *ex, const db_label_view_t *v, const co
         .lot = v->batch.lot_number,
         .mark_path = ex->mark_path,
     };
+}
+
+static gi_err_t render(const gi_export_t *ex, const db_label_view_t *v, const collect_t *c,
+                       gi_error_t *err)
+{
+    label_content_t content = content_of(ex, v);
     char msg[400];
     label_progress_fn progress = ex->progress ? render_progress : NULL;
     label_err_t lrc = ex->path ? label_write(&ex->layout, &content, c->items, c->n, ex->format,
@@ -242,8 +248,9 @@ gi_err_t gi_batch_export_check(const gi_ctx_t *ctx, int64_t batch_id, const gi_e
     db_label_each(ctx->db, batch_id, first_label, &c);
     rc = c.rc;
     char msg[400];
-    if (rc == GI_OK &&
-        label_check(&ex->layout, c.n ? &c.items[0] : NULL, ex->format, msg, sizeof msg) != LABEL_OK)
+    label_content_t content = content_of(ex, &v);
+    if (rc == GI_OK && label_check(&ex->layout, &content, c.n ? &c.items[0] : NULL, ex->format, msg,
+                                   sizeof msg) != LABEL_OK)
         rc = gi_fail(err, GI_EINVAL, "%s", msg);
     collect_free(&c);
     if (rc == GI_OK && labels)
@@ -283,10 +290,12 @@ gi_err_t gi_batch_export(const gi_ctx_t *ctx, int64_t batch_id, const gi_export_
     c.gtin = v.batch.gtin; /* the GTIN the batch was issued with, not today's */
     c.sink = ex->path ? NULL : ex->sink;
     char msg[400];
-    /* a layout that cannot take the batch's symbols is refused before the
-     * audit row, which records a file handed out */
+    label_content_t content = content_of(ex, &v);
+    /* a layout that cannot take the batch's symbols or text is refused
+     * before the audit row, which records a file handed out */
     if ((rc = collect_labels(ctx, &v.batch, &c, err)) == GI_OK &&
-        label_check(&ex->layout, c.n ? &c.items[0] : NULL, ex->format, msg, sizeof msg) != LABEL_OK)
+        label_check(&ex->layout, &content, c.n ? &c.items[0] : NULL, ex->format, msg, sizeof msg) !=
+            LABEL_OK)
         rc = gi_fail(err, GI_EINVAL, "%s", msg);
     /* A stream is audited before its first byte leaves. A file on the
      * server is audited once it is whole: a symbol of a later label that the
