@@ -16,6 +16,7 @@
 #include "labels/sheet.h"
 
 #include <cairo-pdf.h>
+#include <errno.h>
 #include <cairo-svg.h>
 #include <librsvg/rsvg.h>
 #include <math.h>
@@ -46,11 +47,56 @@ struct label_sheet {
     code_glyphs_t glyphs;     /* made with code_layout */
 };
 
-/* Draws the official mark artwork scaled into the box, or a neutral frame. */
+/* Whether the file at path starts as a PNG does. */
+static int is_png(const char *path)
+{
+    unsigned char head[8] = {0};
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    size_t n = fread(head, 1, sizeof head, f);
+    fclose(f);
+    return n == 8 && memcmp(head, "\x89PNG\r\n\x1a\n", 8) == 0;
+}
+
+label_err_t label_mark_check(const char *path, char *errbuf, size_t errlen)
+{
+    if (!path)
+        return LABEL_OK;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(errbuf, errlen, "the mark file %s cannot be read: %s", path, strerror(errno));
+        return LABEL_EINVAL;
+    }
+    fclose(f);
+    if (is_png(path)) {
+        cairo_surface_t *img = cairo_image_surface_create_from_png(path);
+        cairo_status_t st = cairo_surface_status(img);
+        cairo_surface_destroy(img);
+        if (st == CAIRO_STATUS_SUCCESS)
+            return LABEL_OK;
+        snprintf(errbuf, errlen, "the mark file %s is a PNG that cannot be read: %s", path,
+                 cairo_status_to_string(st));
+        return LABEL_EINVAL;
+    }
+    GError *gerr = NULL;
+    RsvgHandle *h = rsvg_handle_new_from_file(path, &gerr);
+    if (h) {
+        g_object_unref(h);
+        return LABEL_OK;
+    }
+    snprintf(errbuf, errlen, "the mark file %s is neither SVG nor PNG (%s)", path,
+             gerr ? gerr->message : "unreadable");
+    if (gerr)
+        g_error_free(gerr);
+    return LABEL_EINVAL;
+}
+
+/* Draws the official mark artwork scaled into the box (label_mark_check()
+ * has read it), or a neutral frame when there is none. */
 static void draw_mark(cairo_t *cr, const char *path, double x, double y, double side)
 {
-    size_t n = path ? strlen(path) : 0;
-    if (n > 4 && strcmp(path + n - 4, ".png") == 0) {
+    if (path && is_png(path)) {
         cairo_surface_t *img = cairo_image_surface_create_from_png(path);
         if (cairo_surface_status(img) == CAIRO_STATUS_SUCCESS) {
             int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
@@ -61,18 +107,18 @@ static void draw_mark(cairo_t *cr, const char *path, double x, double y, double 
             cairo_set_source_surface(cr, img, 0, 0);
             cairo_paint(cr);
             cairo_restore(cr);
-            cairo_surface_destroy(img);
-            return;
         }
         cairo_surface_destroy(img);
-    } else if (n > 4 && strcmp(path + n - 4, ".svg") == 0) {
+        return;
+    }
+    if (path) {
         RsvgHandle *h = rsvg_handle_new_from_file(path, NULL);
         if (h) {
             RsvgRectangle box = {x, y, side, side};
             rsvg_handle_render_document(h, cr, &box, NULL);
             g_object_unref(h);
-            return;
         }
+        return;
     }
     cairo_set_source_rgb(cr, 0, 0, 0);
     cairo_set_line_width(cr, 0.25);
@@ -176,11 +222,18 @@ static void draw_paths(cairo_t *cr, const label_matrix_t *m, double x, double y,
     label_outline_fill(cr, m, x, y, mod, row_h);
 }
 
-static void draw_symbol(cairo_t *cr, const label_layout_t *l, const label_matrix_t *m, double bx,
-                        double by, double bh, double mod)
+/* Draws the symbol whose quiet-zone box is at (bx, by) in a label whose
+ * corner is at (lx, ly) of the page. The symbol's corner is put on the
+ * printer's dot grid (whole dots from the page's corner at the layout's
+ * resolution): modules of whole dots that started between two dots would
+ * print one dot wider or narrower, and a 3-dot Code 128 module then reads
+ * as 2 or 4. */
+static void draw_symbol(cairo_t *cr, const label_layout_t *l, const label_matrix_t *m, double lx,
+                        double ly, double bx, double by, double bh, double mod)
 {
-    double x = bx + m->quiet * mod;
-    double y = m->linear ? by : by + m->quiet * mod;
+    double dot = 25.4 / (l->dpi > 0 ? l->dpi : 300);
+    double x = round((lx + bx + m->quiet * mod) / dot) * dot - lx;
+    double y = round((ly + (m->linear ? by : by + m->quiet * mod)) / dot) * dot - ly;
     if (m->linear) {
         /* one row of bars stretched to the box's height */
         if (l->vector_paths) {
@@ -311,7 +364,7 @@ label_err_t label_sheet_draw_matrix(label_sheet_t *sh, cairo_t *cr, const label_
     cairo_translate(cr, x, y);
     cairo_set_source_surface(cr, sh->shared, 0, 0);
     cairo_paint(cr);
-    draw_symbol(cr, l, m, bx, by, bh, mod);
+    draw_symbol(cr, l, m, x, y, bx, by, bh, mod);
     draw_code_text(sh, cr, item->code);
     if (l->crop_marks)
         draw_crop_marks(cr, l);

@@ -53,6 +53,10 @@ void label_outline_fill(cairo_t *cr, const label_matrix_t *m, double x, double y
 
 double label_mm_to_pt(double mm);
 
+/* Whether the mark artwork at path (NULL: none) can be drawn: a readable
+ * PNG or SVG file, told apart by its content. LABEL_EINVAL with the reason. */
+label_err_t label_mark_check(const char *path, char *errbuf, size_t errlen);
+
 #define LABEL_TEXT_FONT "Noto Sans CJK SC"
 #define LABEL_CODE_FONT "Noto Sans Mono CJK SC"
 

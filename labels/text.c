@@ -281,9 +281,9 @@ label_err_t label_text_plan(const label_layout_t *l, const label_content_t *c, c
         if (smallest_size(cr, l, c, code, m, &w, &h))
             snprintf(errbuf, errlen,
                      "the %s do%s not fit a %gx%g mm label with characters %.1f mm high: the "
-                     "smallest label that holds them is %gx%g mm (--label-size %gx%g)",
+                     "smallest label that holds %s is %gx%g mm (--label-size %gx%g)",
                      what, strchr(what, ',') ? "" : "es", l->label_w_mm, l->label_h_mm,
-                     l->min_text_mm, w, h, w, h);
+                     l->min_text_mm, strchr(what, ',') ? "them" : "it", w, h, w, h);
         else
             snprintf(errbuf, errlen,
                      "the %s do%s not fit a %gx%g mm label with characters %.1f mm high, nor "

@@ -302,6 +302,8 @@ label_err_t label_check(const label_layout_t *l, const label_content_t *c,
         double x, y, w, h, mod;
         return label_symbol_box(l, first, &x, &y, &w, &h, &mod, errbuf, errlen);
     }
+    if ((rc = label_mark_check(c->mark_path, errbuf, errlen)) != LABEL_OK)
+        return rc;
     char payload[512];
     label_matrix_t m;
     label_text_plan_t plan;
@@ -325,7 +327,9 @@ static label_err_t drawing_start(const label_layout_t *l, const label_content_t 
         snprintf(errbuf, errlen, "no labels to write");
         return LABEL_EINVAL;
     }
-    label_err_t rc = label_sheet_for(sh, l, c, &items[0], errbuf, errlen);
+    label_err_t rc = label_mark_check(c->mark_path, errbuf, errlen);
+    if (rc == LABEL_OK)
+        rc = label_sheet_for(sh, l, c, &items[0], errbuf, errlen);
     if (rc == LABEL_OK && format != LABEL_FMT_ZIP &&
         (rc = label_encoder_start(enc, l, items, n, errbuf, errlen)) != LABEL_OK) {
         label_sheet_close(*sh);
