@@ -87,6 +87,9 @@ label_err_t label_mark_check(const char *path, char *errbuf, size_t errlen)
     }
     snprintf(errbuf, errlen, "the mark file %s is neither SVG nor PNG (%s)", path,
              gerr ? gerr->message : "unreadable");
+    for (char *p = errbuf; *p; p++) /* one line: the reader's message may hold several */
+        if (*p == '\n' || *p == '\r')
+            *p = ' ';
     if (gerr)
         g_error_free(gerr);
     return LABEL_EINVAL;

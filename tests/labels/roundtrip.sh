@@ -200,7 +200,8 @@ comm -12 "$D/c128lo.txt" "$D/c128hi.txt" >"$D/c128.txt"
 sed 's|.*/V/||' "$D/issued.txt" | sort >"$D/codes.txt"
 same_set "Code128" "$D/c128.txt" "$D/codes.txt"
 refused 1 "choose a larger label" "Code128 on a label too small" -- \
-    batch export 1 --format pdf --out "$D/x.pdf" --symbology code128 --label-size 50x30
+    batch export 1 --format pdf --out "$D/x.pdf" --symbology code128 --label-size 50x30 \
+    --base-url $BASE
 
 # Han Xin: no decoder; it renders at the expected size
 run batch export 1 --format pdf --out "$D/hx.pdf" --base-url $BASE --symbology hanxin
