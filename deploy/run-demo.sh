@@ -36,7 +36,8 @@ fi
 # the newest batch: the one made above (the history's are older)
 bid=$("$GIMARK" --db "$DB" --json batch list --limit 1 | sed -n 's/^ *"id": *\([0-9]*\),*$/\1/p' |
     head -n 1)
-first=$("$GIMARK" --db "$DB" batch export "$bid" --format csv --out /dev/stdout 2>/dev/null |
+first=$("$GIMARK" --db "$DB" batch export "$bid" --format csv --out /dev/stdout \
+    --base-url https://gi.example.cn 2>/dev/null |
     sed -n 2p | cut -d, -f1)
 cat <<MSG
 

@@ -34,8 +34,10 @@ typedef struct {
         {"module", "MM", "symbol module size (default: largest that fits)"},                       \
         {"crop-marks", NULL, "draw crop marks"}, {"dpi", "N", "PNG resolution (default 300)"},     \
         {"vector", NULL, "draw symbols as vector paths instead of 1-bit images"},                  \
+        {"zip-member", "FMT", "zip: png (default) or svg per label"},                              \
     {                                                                                              \
-        "zip-member", "FMT", "zip: png (default) or svg per label"                                 \
+        "min-text", "MM",                                                                          \
+            "smallest character height of the required text (default 1.8, as GB 7718 asks)"        \
     }
 
 typedef struct {

@@ -18,8 +18,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define DEFAULT_BASE_URL "http://127.0.0.1:8080"
-
 /* A progress bar on stderr, drawn only when stderr is a terminal. */
 static void progress_bar(int64_t done, int64_t total, void *arg)
 {
@@ -221,8 +219,11 @@ static const cli_opt_t export_opts[] = {
      "EPCISDocument (JSON-LD), streamed (required)"},
     {"out", "FILE", "where to write (required)"},
     {"base-url", "URL",
-     "URL the codes point to (default env GIMARK_BASE_URL or " DEFAULT_BASE_URL ")"},
-    {"mark", "FILE", "official GI mark artwork (SVG or PNG)"},
+     "public URL the codes point to (or env GIMARK_BASE_URL, or the base-url setting); "
+     "required, never a loopback or private address. Scheme, host and code are printed in upper "
+     "case so the QR code can use its compact alphanumeric mode; the path keeps its case (a "
+     "server may tell it apart), so give it in upper case for the smallest QR code"},
+    {"mark", "FILE", "official GI mark artwork, SVG or PNG (else a plain frame)"},
     {"reason", "TEXT", "why the file is made, kept in the audit log (e.g. a reprint)"},
     CLI_LAYOUT_OPTS,
     {NULL, NULL, NULL},
@@ -297,8 +298,7 @@ static gi_err_t cmd_export(cli_t *cli, const cli_command_t *cmd, gi_error_t *err
                        format);
     ex.format = (label_format_t)f;
     const char *env_url = getenv("GIMARK_BASE_URL");
-    ex.base_url =
-        cli_opt_or(cli, cmd, "base-url", env_url && *env_url ? env_url : DEFAULT_BASE_URL);
+    ex.base_url = cli_opt_or(cli, cmd, "base-url", env_url && *env_url ? env_url : NULL);
     ex.mark_path = cli_opt(cli, cmd, "mark");
     /* the CLI is the office's own shell on the server, which holds the whole
      * database: a reason is recorded when given, never required */

@@ -52,6 +52,11 @@ gi_err_t gi_label_url(const char *base_url, const char *gtin, const gi_code_t *c
         return gi_fail(err, GI_EINVAL,
                        "base URL '%s' is not of the form https://host[:port][/path]",
                        base_url ? base_url : "");
+    /* scheme and host in upper case (they are case-insensitive), the path
+     * as given (a server may tell its case apart), then the code's part */
+    size_t host_len = strcspn(rest, "/");
+    if (host_len > rest_len)
+        host_len = rest_len;
     int n;
     if (gtin && gtin[0])
         n = snprintf(out, GI_URL_MAX, "%s://%.*s/01/%s/21/%s", scheme, (int)rest_len, rest, gtin,
@@ -60,10 +65,68 @@ gi_err_t gi_label_url(const char *base_url, const char *gtin, const gi_code_t *c
         n = snprintf(out, GI_URL_MAX, "%s://%.*s/V/%s", scheme, (int)rest_len, rest, code->s);
     if (n < 0 || n >= GI_URL_MAX)
         return gi_fail(err, GI_EINVAL, "base URL '%s' is too long", base_url);
-    /* upper case throughout, except a GS1 Digital Link's scheme */
-    size_t from = gtin && gtin[0] ? strlen(scheme) : 0;
-    for (size_t i = from; out[i]; i++)
-        out[i] = (char)toupper((unsigned char)out[i]);
+    /* upper case except the path and a GS1 Digital Link's scheme */
+    size_t slen = strlen(scheme), path_at = slen + 3 + host_len, code_at = slen + 3 + rest_len;
+    for (size_t i = gtin && gtin[0] ? slen : 0; out[i]; i++)
+        if (i < path_at || i >= code_at)
+            out[i] = (char)toupper((unsigned char)out[i]);
+    return GI_OK;
+}
+
+/* Whether host (no port) names this machine or a private network: a label
+ * printed with it points nowhere a consumer's phone can reach. */
+static const char *local_host(const char *host, size_t len)
+{
+    char h[256];
+    if (len == 0 || len >= sizeof h)
+        return "no host";
+    for (size_t i = 0; i < len; i++)
+        h[i] = (char)tolower((unsigned char)host[i]);
+    h[len] = '\0';
+    unsigned a, b, c, d;
+    char tail;
+    if (sscanf(h, "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) == 4) {
+        if (a == 127 || a == 0)
+            return "a loopback address";
+        if (a == 10 || (a == 172 && b >= 16 && b <= 31) || (a == 192 && b == 168) ||
+            (a == 169 && b == 254) || (a == 100 && b >= 64 && b <= 127))
+            return "a private address";
+        return NULL;
+    }
+    size_t n = strlen(h);
+    if (strcmp(h, "localhost") == 0 || (n > 10 && strcmp(h + n - 10, ".localhost") == 0))
+        return "a loopback address";
+    if ((n > 6 && strcmp(h + n - 6, ".local") == 0) ||
+        (n > 9 && strcmp(h + n - 9, ".internal") == 0) || (n > 4 && strcmp(h + n - 4, ".lan") == 0))
+        return "a private network's name";
+    if (!strchr(h, '.'))
+        return "a name without a domain";
+    return NULL;
+}
+
+gi_err_t gi_print_base_url_check(const char *base_url, gi_error_t *err)
+{
+    char scheme[8];
+    const char *rest;
+    size_t rest_len;
+    if (!base_url || !*base_url)
+        return gi_fail(err, GI_EREFUSED,
+                       "no base URL: a label's code must point to the address consumers reach; "
+                       "give it with --base-url (gimark batch export) or the base-url setting "
+                       "(gimark serve, gimark.conf)");
+    if (split_base(base_url, scheme, sizeof scheme, &rest, &rest_len) != 0)
+        return gi_fail(err, GI_EINVAL,
+                       "base URL '%s' is not of the form https://host[:port][/path] (--base-url, "
+                       "or the base-url setting)",
+                       base_url);
+    size_t host_len = strcspn(rest, ":/");
+    const char *why = local_host(rest, host_len < rest_len ? host_len : rest_len);
+    if (why)
+        return gi_fail(err, GI_EREFUSED,
+                       "base URL '%s' is %s that no consumer's phone reaches: give the public "
+                       "address with --base-url (gimark batch export) or the base-url setting "
+                       "(gimark serve, gimark.conf)",
+                       base_url, why);
     return GI_OK;
 }
 
@@ -176,11 +239,11 @@ static void render_progress(size_t done, size_t total, void *arg)
     ex->progress((int64_t)done, (int64_t)total, ex->progress_arg);
 }
 
-static gi_err_t render(const gi_export_t *ex, const db_label_view_t *v, const collect_t *c,
-                       gi_error_t *err)
+/* What every label of the batch carries besides its code. */
+static label_content_t content_of(const gi_export_t *ex, const db_label_view_t *v)
 {
     const db_product_t *p = &v->product;
-    label_content_t content = {
+    return (label_content_t){
         .product_name = p->name_zh,
         .reg_text = p->reg_number[0] ? p->reg_number : p->standard,
         .operator_name = v->op.name,
@@ -188,6 +251,12 @@ static gi_err_t render(const gi_export_t *ex, const db_label_view_t *v, const co
         .lot = v->batch.lot_number,
         .mark_path = ex->mark_path,
     };
+}
+
+static gi_err_t render(const gi_export_t *ex, const db_label_view_t *v, const collect_t *c,
+                       gi_error_t *err)
+{
+    label_content_t content = content_of(ex, v);
     char msg[400];
     label_progress_fn progress = ex->progress ? render_progress : NULL;
     label_err_t lrc = ex->path ? label_write(&ex->layout, &content, c->items, c->n, ex->format,
@@ -225,8 +294,8 @@ gi_err_t gi_batch_export_check(const gi_ctx_t *ctx, int64_t batch_id, const gi_e
                                size_t *labels, gi_error_t *err)
 {
     db_label_view_t v;
-    gi_err_t rc = printable(ctx, batch_id, &v, err);
-    if (rc != GI_OK)
+    gi_err_t rc = gi_print_base_url_check(ex->base_url, err);
+    if (rc != GI_OK || (rc = printable(ctx, batch_id, &v, err)) != GI_OK)
         return rc;
     collect_t c = {.base_url = ex->base_url, .gtin = v.batch.gtin};
     c.url_cap = strlen(ex->base_url ? ex->base_url : "") + sizeof "/01//21/" + 14 + GI_CODE_LEN + 1;
@@ -242,8 +311,9 @@ gi_err_t gi_batch_export_check(const gi_ctx_t *ctx, int64_t batch_id, const gi_e
     db_label_each(ctx->db, batch_id, first_label, &c);
     rc = c.rc;
     char msg[400];
-    if (rc == GI_OK &&
-        label_check(&ex->layout, c.n ? &c.items[0] : NULL, ex->format, msg, sizeof msg) != LABEL_OK)
+    label_content_t content = content_of(ex, &v);
+    if (rc == GI_OK && label_check(&ex->layout, &content, c.n ? &c.items[0] : NULL, ex->format, msg,
+                                   sizeof msg) != LABEL_OK)
         rc = gi_fail(err, GI_EINVAL, "%s", msg);
     collect_free(&c);
     if (rc == GI_OK && labels)
@@ -276,17 +346,19 @@ gi_err_t gi_batch_export(const gi_ctx_t *ctx, int64_t batch_id, const gi_export_
 {
     db_label_view_t v;
     collect_t c = {0};
-    gi_err_t rc = printable(ctx, batch_id, &v, err);
-    if (rc != GI_OK)
+    gi_err_t rc = gi_print_base_url_check(ex->base_url, err);
+    if (rc != GI_OK || (rc = printable(ctx, batch_id, &v, err)) != GI_OK)
         return rc;
     c.base_url = ex->base_url;
     c.gtin = v.batch.gtin; /* the GTIN the batch was issued with, not today's */
     c.sink = ex->path ? NULL : ex->sink;
     char msg[400];
-    /* a layout that cannot take the batch's symbols is refused before the
-     * audit row, which records a file handed out */
+    label_content_t content = content_of(ex, &v);
+    /* a layout that cannot take the batch's symbols or text is refused
+     * before the audit row, which records a file handed out */
     if ((rc = collect_labels(ctx, &v.batch, &c, err)) == GI_OK &&
-        label_check(&ex->layout, c.n ? &c.items[0] : NULL, ex->format, msg, sizeof msg) != LABEL_OK)
+        label_check(&ex->layout, &content, c.n ? &c.items[0] : NULL, ex->format, msg, sizeof msg) !=
+            LABEL_OK)
         rc = gi_fail(err, GI_EINVAL, "%s", msg);
     /* A stream is audited before its first byte leaves. A file on the
      * server is audited once it is whole: a symbol of a later label that the

@@ -13,10 +13,12 @@
 
 #define GI_URL_MAX 200
 
-/* The URL a label's symbol carries. Without a GTIN: "{BASE}/V/{CODE}" all in
- * upper case, so the QR can use alphanumeric mode. With a GTIN, the GS1
- * Digital Link form "{base}/01/{GTIN-14}/21/{CODE}", whose scheme stays in
- * lower case as GS1's validators require (host and code upper case).
+/* The URL a label's symbol carries. Without a GTIN: "{BASE}/V/{CODE}" with
+ * scheme, host and code in upper case, so that a QR code of a base URL
+ * without a path (or an upper-case one) is all in its compact alphanumeric
+ * mode; the base URL's path keeps its case, as a server may tell it apart.
+ * With a GTIN, the GS1 Digital Link form "{base}/01/{GTIN-14}/21/{CODE}",
+ * whose scheme stays in lower case as GS1's validators require.
  * GI_EINVAL when base_url is not http(s)://host[:port][/path] or too long. */
 gi_err_t gi_label_url(const char *base_url, const char *gtin, const gi_code_t *code,
                       char out[GI_URL_MAX], gi_error_t *err);
@@ -34,6 +36,13 @@ typedef struct {
      * needs one for the live codes of an activated batch (gi_act_batch_export) */
     const char *reason;
 } gi_export_t;
+
+/* Whether base_url may go on a print file: GI_EREFUSED when it is missing
+ * or names a loopback address, a private network (10/8, 172.16/12,
+ * 192.168/16, 169.254/16, 100.64/10, .local, .internal, .lan) or a host
+ * without a domain; GI_EINVAL when it is not http(s)://host[:port][/path].
+ * The message names --base-url and the base-url setting. */
+gi_err_t gi_print_base_url_check(const char *base_url, gi_error_t *err);
 
 /* The name of a print format: "pdf", "svg", "png", "csv", "zip". */
 const char *gi_export_format_name(label_format_t format);

@@ -56,6 +56,7 @@ typedef struct {
     int dpi;                          /* PNG resolution, default 300 */
     int vector_paths;                 /* symbols as merged-run paths instead of 1-bit images */
     label_format_t zip_member_format; /* LABEL_FMT_PNG (default) or LABEL_FMT_SVG */
+    double min_text_mm;               /* smallest character height of required text, 1.8 */
 } label_layout_t;
 
 #define LABEL_MIN_MODULE_MM 0.25
@@ -130,10 +131,15 @@ label_err_t label_write_to(const label_layout_t *layout, const label_content_t *
 /* Sheets n labels take; a PNG of more than one is a ZIP. */
 size_t label_sheets(const label_layout_t *layout, size_t n);
 
-/* What label_write_to() checks before it draws anything: the layout, and
- * that the symbol of first (a label of the batch) fits it. */
-label_err_t label_check(const label_layout_t *layout, const label_item_t *first,
-                        label_format_t format, char *errbuf, size_t errlen);
+/* What label_write_to() checks before it draws anything: the layout, that
+ * the symbol of first (a label of the batch) fits it and, with content
+ * (may be NULL: the symbol alone), that every required field (GI name,
+ * announcement or registration number, operator, USCC, serial code) is
+ * shown whole with characters at least min_text_mm high. The refusal
+ * names what does not fit and the smallest label size that holds it. */
+label_err_t label_check(const label_layout_t *layout, const label_content_t *content,
+                        const label_item_t *first, label_format_t format, char *errbuf,
+                        size_t errlen);
 
 /* label_write_to() into the file at path (created 0600 if missing), except
  * PNG: sheet 1 at path, sheet N > 1 at path with "-N" before ".png". */

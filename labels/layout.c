@@ -24,6 +24,7 @@ void label_layout_default(label_layout_t *l)
         .ecc = 'M',
         .dpi = 300,
         .zip_member_format = LABEL_FMT_PNG,
+        .min_text_mm = 1.8,
     };
 }
 
@@ -74,6 +75,10 @@ label_err_t label_layout_check(const label_layout_t *l, char *errbuf, size_t err
                  l->label_w_mm, l->label_h_mm, l->page_w_mm, l->page_h_mm, l->margin_mm);
         return LABEL_EINVAL;
     }
+    if (!(l->min_text_mm >= 0.5 && l->min_text_mm <= 10)) {
+        snprintf(errbuf, errlen, "the smallest character height must be 0.5 to 10 mm");
+        return LABEL_EINVAL;
+    }
     if (l->dpi < 72 || l->dpi > 2400) {
         snprintf(errbuf, errlen, "resolution must be 72 to 2400 dpi");
         return LABEL_EINVAL;
@@ -82,21 +87,27 @@ label_err_t label_layout_check(const label_layout_t *l, char *errbuf, size_t err
 }
 
 /* Places a symbol of matrix m inside a label: 2D symbols sit at the right,
- * as large as the label's height allows; linear ones run along the bottom. */
+ * as large as the label's height allows; a linear symbol is a band of its
+ * own along the bottom, as wide as the label (its quiet zones reach the
+ * label's edges), with the text above it. Modules are whole printer dots at
+ * the layout's resolution unless module_mm is given: at 300 dpi a module
+ * of 0.677 mm would print as 8 dots here and 7 there. */
 label_err_t label_place_symbol(const label_layout_t *l, const label_matrix_t *m, double *x,
                                double *y, double *w, double *h, double *module, char *errbuf,
                                size_t errlen)
 {
     int across = m->width + 2 * m->quiet;
-    double avail_w = m->linear ? l->label_w_mm - 2 * PAD_MM : l->label_w_mm * 0.55;
-    double avail_h = m->linear ? l->label_h_mm * 0.35 : l->label_h_mm - 2 * PAD_MM;
+    double avail_w = m->linear ? l->label_w_mm : l->label_w_mm * 0.55;
+    double bar_h = fmin(15, fmax(5, l->label_h_mm * 0.25));
+    double avail_h = m->linear ? bar_h : l->label_h_mm - 2 * PAD_MM;
     int down = m->linear ? 0 : m->height + 2 * m->quiet;
     double mod = l->module_mm;
     if (mod <= 0) {
+        double dot = 25.4 / (l->dpi > 0 ? l->dpi : 300);
         mod = avail_w / across;
         if (!m->linear && avail_h / down < mod)
             mod = avail_h / down;
-        mod = floor(mod * 100) / 100;
+        mod = floor(mod / dot + 1e-9) * dot;
     }
     *w = mod * across;
     *h = m->linear ? avail_h : mod * down;
@@ -107,15 +118,15 @@ label_err_t label_place_symbol(const label_layout_t *l, const label_matrix_t *m,
     }
     if (mod < LABEL_MIN_MODULE_MM - 1e-9) {
         snprintf(errbuf, errlen,
-                 "a %d-module symbol fits a %gx%g mm label only at %.2f mm a module, below "
-                 "%.2f mm: choose a larger label",
-                 across, l->label_w_mm, l->label_h_mm, mod, LABEL_MIN_MODULE_MM);
+                 "a %d-module symbol fits a %gx%g mm label only at %.3f mm a module (whole dots "
+                 "at %d dpi), below %.2f mm: choose a larger label",
+                 across, l->label_w_mm, l->label_h_mm, mod, l->dpi, LABEL_MIN_MODULE_MM);
         return LABEL_EINVAL;
     }
     *module = mod;
     if (m->linear) {
         *x = (l->label_w_mm - *w) / 2;
-        *y = l->label_h_mm - PAD_MM - 3.5 - *h;
+        *y = l->label_h_mm - PAD_MM - *h;
     } else {
         *x = l->label_w_mm - PAD_MM - *w;
         *y = (l->label_h_mm - *h) / 2;

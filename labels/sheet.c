@@ -16,6 +16,7 @@
 #include "labels/sheet.h"
 
 #include <cairo-pdf.h>
+#include <errno.h>
 #include <cairo-svg.h>
 #include <librsvg/rsvg.h>
 #include <math.h>
@@ -24,10 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PAD_MM    1.5
 #define MM_PER_PT (25.4 / 72.0)
-#define TEXT_FONT "Noto Sans CJK SC"
-#define CODE_FONT "Noto Sans Mono CJK SC"
 
 #define CODE_CHARSET "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-"
 #define CODE_MAX     64
@@ -44,57 +42,64 @@ typedef struct {
 struct label_sheet {
     const label_layout_t *layout;
     cairo_surface_t *shared;  /* recording surface: the parts every label shares */
+    label_text_plan_t plan;   /* where the text goes, every field whole (text.c) */
     PangoLayout *code_layout; /* made on first use, reused for every label */
     code_glyphs_t glyphs;     /* made with code_layout */
-    double code_size;         /* mm */
 };
 
-static PangoLayout *text_layout(cairo_t *cr, const char *family, double size_mm, int bold,
-                                double width_mm)
+/* Whether the file at path starts as a PNG does. */
+static int is_png(const char *path)
 {
-    PangoLayout *pl = pango_cairo_create_layout(cr);
-    cairo_font_options_t *fo = cairo_font_options_create();
-    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-    pango_cairo_context_set_font_options(pango_layout_get_context(pl), fo);
-    cairo_font_options_destroy(fo);
-    /* the user unit is a millimetre: whole-unit glyph positions would put
-     * CJK text a millimetre a character apart */
-    pango_context_set_round_glyph_positions(pango_layout_get_context(pl), FALSE);
-    PangoFontDescription *fd = pango_font_description_from_string(family);
-    pango_font_description_set_absolute_size(fd, size_mm * PANGO_SCALE);
-    pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-    pango_layout_set_font_description(pl, fd);
-    pango_font_description_free(fd);
-    pango_layout_set_width(pl, (int)(width_mm * PANGO_SCALE));
-    pango_layout_set_ellipsize(pl, PANGO_ELLIPSIZE_END);
-    pango_layout_context_changed(pl);
-    return pl;
-}
-
-/* Shows text at (x, y) in at most max_lines lines; returns its height (mm). */
-static double show_text(cairo_t *cr, const char *family, const char *text, double x, double y,
-                        double size, int bold, double width, int max_lines)
-{
-    if (!text || !*text)
+    unsigned char head[8] = {0};
+    FILE *f = fopen(path, "rb");
+    if (!f)
         return 0;
-    PangoLayout *pl = text_layout(cr, family, size, bold, width);
-    pango_layout_set_height(pl, -max_lines);
-    pango_layout_set_wrap(pl, PANGO_WRAP_WORD_CHAR);
-    pango_layout_set_text(pl, text, -1);
-    cairo_move_to(cr, x, y);
-    pango_cairo_show_layout(cr, pl);
-    int w, h;
-    pango_layout_get_size(pl, &w, &h);
-    g_object_unref(pl);
-    return (double)h / PANGO_SCALE;
+    size_t n = fread(head, 1, sizeof head, f);
+    fclose(f);
+    return n == 8 && memcmp(head, "\x89PNG\r\n\x1a\n", 8) == 0;
 }
 
-/* Draws the official mark artwork scaled into the box, or a neutral frame. */
+label_err_t label_mark_check(const char *path, char *errbuf, size_t errlen)
+{
+    if (!path)
+        return LABEL_OK;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(errbuf, errlen, "the mark file %s cannot be read: %s", path, strerror(errno));
+        return LABEL_EINVAL;
+    }
+    fclose(f);
+    if (is_png(path)) {
+        cairo_surface_t *img = cairo_image_surface_create_from_png(path);
+        cairo_status_t st = cairo_surface_status(img);
+        cairo_surface_destroy(img);
+        if (st == CAIRO_STATUS_SUCCESS)
+            return LABEL_OK;
+        snprintf(errbuf, errlen, "the mark file %s is a PNG that cannot be read: %s", path,
+                 cairo_status_to_string(st));
+        return LABEL_EINVAL;
+    }
+    GError *gerr = NULL;
+    RsvgHandle *h = rsvg_handle_new_from_file(path, &gerr);
+    if (h) {
+        g_object_unref(h);
+        return LABEL_OK;
+    }
+    snprintf(errbuf, errlen, "the mark file %s is neither SVG nor PNG (%s)", path,
+             gerr ? gerr->message : "unreadable");
+    for (char *p = errbuf; *p; p++) /* one line: the reader's message may hold several */
+        if (*p == '\n' || *p == '\r')
+            *p = ' ';
+    if (gerr)
+        g_error_free(gerr);
+    return LABEL_EINVAL;
+}
+
+/* Draws the official mark artwork scaled into the box (label_mark_check()
+ * has read it), or a neutral frame when there is none. */
 static void draw_mark(cairo_t *cr, const char *path, double x, double y, double side)
 {
-    size_t n = path ? strlen(path) : 0;
-    if (n > 4 && strcmp(path + n - 4, ".png") == 0) {
+    if (path && is_png(path)) {
         cairo_surface_t *img = cairo_image_surface_create_from_png(path);
         if (cairo_surface_status(img) == CAIRO_STATUS_SUCCESS) {
             int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
@@ -105,64 +110,61 @@ static void draw_mark(cairo_t *cr, const char *path, double x, double y, double 
             cairo_set_source_surface(cr, img, 0, 0);
             cairo_paint(cr);
             cairo_restore(cr);
-            cairo_surface_destroy(img);
-            return;
         }
         cairo_surface_destroy(img);
-    } else if (n > 4 && strcmp(path + n - 4, ".svg") == 0) {
+        return;
+    }
+    if (path) {
         RsvgHandle *h = rsvg_handle_new_from_file(path, NULL);
         if (h) {
             RsvgRectangle box = {x, y, side, side};
             rsvg_handle_render_document(h, cr, &box, NULL);
             g_object_unref(h);
-            return;
         }
+        return;
     }
     cairo_set_source_rgb(cr, 0, 0, 0);
     cairo_set_line_width(cr, 0.25);
     cairo_rectangle(cr, x + 0.125, y + 0.125, side - 0.25, side - 0.25);
     cairo_stroke(cr);
-    show_text(cr, TEXT_FONT, "地理\n标志", x + side * 0.22, y + side * 0.2, side * 0.28, 1,
-              side * 0.7, 2);
-}
-
-/* The text column: left of a 2D symbol, or above a linear one. */
-static double text_width(const label_layout_t *l, double sym_x)
-{
-    return (l->symbology == LABEL_SYM_CODE128 ? l->label_w_mm : sym_x) - 2 * PAD_MM;
+    PangoLayout *pl = label_text_layout(cr, LABEL_TEXT_FONT, side * 0.28, 1, -1);
+    pango_layout_set_text(pl, "地理\n标志", -1);
+    cairo_move_to(cr, x + side * 0.22, y + side * 0.12);
+    pango_cairo_show_layout(cr, pl);
+    g_object_unref(pl);
 }
 
 /* The parts every label shares: mark, GI name, registration number,
  * operator and its USCC, which the rules require in full on every label. */
-static void draw_shared(cairo_t *cr, const label_layout_t *l, const label_content_t *c, double tw)
+static void draw_shared(cairo_t *cr, const label_content_t *c, const label_text_plan_t *p)
 {
-    double s = l->label_h_mm / 30.0, mark = 7.5 * s, gap = 0.5 * s;
     cairo_set_source_rgb(cr, 0, 0, 0);
-    draw_mark(cr, c->mark_path, PAD_MM, PAD_MM, mark);
-    show_text(cr, TEXT_FONT, c->product_name, PAD_MM + mark + 1, PAD_MM + mark / 2 - 2.3 * s,
-              3.2 * s, 1, tw - mark - 1, 1);
-    double y = PAD_MM + mark + 2 * gap;
-    y += show_text(cr, TEXT_FONT, c->reg_text, PAD_MM, y, 1.7 * s, 0, tw, 1) + gap;
-    y += show_text(cr, TEXT_FONT, c->operator_name, PAD_MM, y, 1.7 * s, 0, tw, 2) + gap;
-    y += show_text(cr, TEXT_FONT, "统一社会信用代码", PAD_MM, y, 1.5 * s, 0, tw, 1);
-    show_text(cr, CODE_FONT, c->uscc, PAD_MM, y, 1.9 * s, 0, tw, 1);
+    draw_mark(cr, c->mark_path, p->mark_x, p->mark_y, p->mark_side);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    for (int i = 0; i < LABEL_TB_CODE; i++)
+        label_text_show(cr, &p->b[i], 0, 0);
 }
 
 label_err_t label_sheet_open(label_sheet_t **out, const label_layout_t *l, const label_content_t *c,
-                             double sym_x, char *errbuf, size_t errlen)
+                             const label_item_t *first, const label_matrix_t *m, char *errbuf,
+                             size_t errlen)
 {
     label_sheet_t *sh = calloc(1, sizeof *sh);
     if (!sh) {
         snprintf(errbuf, errlen, "out of memory");
         return LABEL_ENOMEM;
     }
+    label_err_t rc = label_text_plan(l, c, first->code, m, &sh->plan, errbuf, errlen);
+    if (rc != LABEL_OK) {
+        free(sh);
+        return rc;
+    }
     sh->layout = l;
     cairo_rectangle_t extent = {0, 0, l->label_w_mm, l->label_h_mm};
     sh->shared = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &extent);
     cairo_t *cr = cairo_create(sh->shared);
-    draw_shared(cr, l, c, text_width(l, sym_x));
+    draw_shared(cr, c, &sh->plan);
     cairo_destroy(cr);
-    sh->code_size = 2.3 * l->label_h_mm / 30.0;
     *out = sh;
     return LABEL_OK;
 }
@@ -223,11 +225,18 @@ static void draw_paths(cairo_t *cr, const label_matrix_t *m, double x, double y,
     label_outline_fill(cr, m, x, y, mod, row_h);
 }
 
-static void draw_symbol(cairo_t *cr, const label_layout_t *l, const label_matrix_t *m, double bx,
-                        double by, double bh, double mod)
+/* Draws the symbol whose quiet-zone box is at (bx, by) in a label whose
+ * corner is at (lx, ly) of the page. The symbol's corner is put on the
+ * printer's dot grid (whole dots from the page's corner at the layout's
+ * resolution): modules of whole dots that started between two dots would
+ * print one dot wider or narrower, and a 3-dot Code 128 module then reads
+ * as 2 or 4. */
+static void draw_symbol(cairo_t *cr, const label_layout_t *l, const label_matrix_t *m, double lx,
+                        double ly, double bx, double by, double bh, double mod)
 {
-    double x = bx + m->quiet * mod;
-    double y = m->linear ? by : by + m->quiet * mod;
+    double dot = 25.4 / (l->dpi > 0 ? l->dpi : 300);
+    double x = round((lx + bx + m->quiet * mod) / dot) * dot - lx;
+    double y = round((ly + (m->linear ? by : by + m->quiet * mod)) / dot) * dot - ly;
     if (m->linear) {
         /* one row of bars stretched to the box's height */
         if (l->vector_paths) {
@@ -269,9 +278,7 @@ static void draw_crop_marks(cairo_t *cr, const label_layout_t *l)
  * character maps to one glyph of one font. */
 static void code_glyphs_init(code_glyphs_t *g, cairo_t *cr, double size)
 {
-    PangoLayout *pl = text_layout(cr, CODE_FONT, size, 1, -1);
-    pango_layout_set_width(pl, -1);
-    pango_layout_set_ellipsize(pl, PANGO_ELLIPSIZE_NONE);
+    PangoLayout *pl = label_text_layout(cr, LABEL_CODE_FONT, size, 1, -1);
     pango_layout_set_text(pl, CODE_CHARSET, -1);
     PangoFont *font = NULL;
     int mapped = 0;
@@ -328,21 +335,23 @@ static int show_code_glyphs(const code_glyphs_t *g, cairo_t *cr, const char *cod
     return 1;
 }
 
-static void draw_code_text(label_sheet_t *sh, cairo_t *cr, const char *code, double width)
+/* The serial code, whole: from the shaped glyphs on one line, or through
+ * pango where it wraps (a narrow column) or holds other characters. */
+static void draw_code_text(label_sheet_t *sh, cairo_t *cr, const char *code)
 {
-    const label_layout_t *l = sh->layout;
-    double y = l->label_h_mm - PAD_MM - sh->code_size * 1.35;
+    label_text_block_t b = sh->plan.b[LABEL_TB_CODE];
     if (!sh->code_layout) {
-        sh->code_layout = text_layout(cr, CODE_FONT, sh->code_size, 1, width);
-        code_glyphs_init(&sh->glyphs, cr, sh->code_size);
+        sh->code_layout = label_text_layout(cr, b.family, b.size, b.bold, -1);
+        code_glyphs_init(&sh->glyphs, cr, b.size);
     }
     cairo_set_source_rgb(cr, 0, 0, 0);
-    if (show_code_glyphs(&sh->glyphs, cr, code, PAD_MM, y, width))
+    /* the glyphs' top 0.92 em above the baseline, as label_text_show() */
+    if (b.lines == 1 && sh->glyphs.font &&
+        show_code_glyphs(&sh->glyphs, cr, code, b.x, b.y + 0.92 * b.size - sh->glyphs.baseline,
+                         b.w))
         return;
-    pango_cairo_update_layout(cr, sh->code_layout);
-    pango_layout_set_text(sh->code_layout, code, -1);
-    cairo_move_to(cr, PAD_MM, y);
-    pango_cairo_show_layout(cr, sh->code_layout);
+    b.text = code;
+    label_text_show(cr, &b, 0, 0);
 }
 
 label_err_t label_sheet_draw_matrix(label_sheet_t *sh, cairo_t *cr, const label_item_t *item,
@@ -358,8 +367,8 @@ label_err_t label_sheet_draw_matrix(label_sheet_t *sh, cairo_t *cr, const label_
     cairo_translate(cr, x, y);
     cairo_set_source_surface(cr, sh->shared, 0, 0);
     cairo_paint(cr);
-    draw_symbol(cr, l, m, bx, by, bh, mod);
-    draw_code_text(sh, cr, item->code, text_width(l, bx));
+    draw_symbol(cr, l, m, x, y, bx, by, bh, mod);
+    draw_code_text(sh, cr, item->code);
     if (l->crop_marks)
         draw_crop_marks(cr, l);
     cairo_restore(cr);

@@ -7,13 +7,16 @@
 #include "labels/matrix.h"
 
 #include <cairo.h>
+#include <pango/pangocairo.h>
 
 typedef struct label_sheet label_sheet_t;
 
-/* Prepares what every label of content shares; sym_x is where the symbol
- * starts (mm from the label's left edge), which bounds the text column. */
+/* Prepares what every label of content shares, laid out around the symbol
+ * m of first (a label of the batch). LABEL_EINVAL when the text cannot be
+ * shown whole (label_text_plan()). */
 label_err_t label_sheet_open(label_sheet_t **out, const label_layout_t *l, const label_content_t *c,
-                             double sym_x, char *errbuf, size_t errlen);
+                             const label_item_t *first, const label_matrix_t *m, char *errbuf,
+                             size_t errlen);
 void label_sheet_close(label_sheet_t *sh);
 
 /* Draws one label with its top-left corner at (x, y) mm; cr's user unit is
@@ -49,5 +52,49 @@ void label_outline_fill(cairo_t *cr, const label_matrix_t *m, double x, double y
                         double row_h);
 
 double label_mm_to_pt(double mm);
+
+/* Whether the mark artwork at path (NULL: none) can be drawn: a readable
+ * PNG or SVG file, told apart by its content. LABEL_EINVAL with the reason. */
+label_err_t label_mark_check(const char *path, char *errbuf, size_t errlen);
+
+#define LABEL_TEXT_FONT "Noto Sans CJK SC"
+#define LABEL_CODE_FONT "Noto Sans Mono CJK SC"
+
+/* The fields every label carries in full (labels/text.c), in the order
+ * they are laid out. */
+enum { LABEL_TB_NAME, LABEL_TB_REG, LABEL_TB_OPERATOR, LABEL_TB_USCC, LABEL_TB_CODE, LABEL_TB_N };
+
+typedef struct {
+    const char *text;   /* "" when the field is empty */
+    const char *family; /* font family */
+    int bold;
+    double x, y, w; /* top-left corner and width of the block, mm in the label */
+    double size;    /* em size, mm */
+    double h;       /* from the characters' top to a descender's depth, mm */
+    int lines;
+} label_text_block_t;
+
+typedef struct {
+    label_text_block_t b[LABEL_TB_N];
+    double mark_x, mark_y, mark_side; /* mm in the label */
+    char uscc_line[160];              /* the USCC with its caption; b[LABEL_TB_USCC].text */
+} label_text_plan_t;
+
+/* Lays out the text of content, with code standing for every label's
+ * serial code (all of a batch have one length), around the symbol m.
+ * LABEL_EINVAL when a field cannot be shown whole at l->min_text_mm: the
+ * message names the fields and the smallest label size that holds them.
+ * p points into content (keep it alive while p is used). */
+label_err_t label_text_plan(const label_layout_t *l, const label_content_t *content,
+                            const char *code, const label_matrix_t *m, label_text_plan_t *p,
+                            char *errbuf, size_t errlen);
+
+/* Draws block b of a plan, the label's corner at (x, y). */
+void label_text_show(cairo_t *cr, const label_text_block_t *b, double x, double y);
+
+/* A pango layout in family at size_mm, wrapped at width_mm (<= 0: not
+ * wrapped), never ellipsized. */
+PangoLayout *label_text_layout(cairo_t *cr, const char *family, double size_mm, int bold,
+                               double width_mm);
 
 #endif

@@ -281,21 +281,38 @@ static label_err_t write_svg(label_sheet_t *sh, label_encoder_t *enc, const labe
 label_err_t label_sheet_for(label_sheet_t **sh, const label_layout_t *l, const label_content_t *c,
                             const label_item_t *first, char *errbuf, size_t errlen)
 {
-    double x, y, w, h, mod;
-    label_err_t rc = label_symbol_box(l, first, &x, &y, &w, &h, &mod, errbuf, errlen);
-    if (rc != LABEL_OK)
-        return rc;
-    return label_sheet_open(sh, l, c, x, errbuf, errlen);
+    char payload[512];
+    label_matrix_t m;
+    label_payload(l, first, payload, sizeof payload);
+    label_err_t rc = label_matrix_encode(l->symbology, l->ecc, payload, &m, errbuf, errlen);
+    if (rc == LABEL_OK)
+        rc = label_sheet_open(sh, l, c, first, &m, errbuf, errlen);
+    label_matrix_free(&m);
+    return rc;
 }
 
-label_err_t label_check(const label_layout_t *l, const label_item_t *first, label_format_t format,
-                        char *errbuf, size_t errlen)
+label_err_t label_check(const label_layout_t *l, const label_content_t *c,
+                        const label_item_t *first, label_format_t format, char *errbuf,
+                        size_t errlen)
 {
-    double x, y, w, h, mod;
     label_err_t rc = label_layout_check(l, errbuf, errlen);
     if (rc != LABEL_OK || format == LABEL_FMT_CSV || !first)
         return rc;
-    return label_symbol_box(l, first, &x, &y, &w, &h, &mod, errbuf, errlen);
+    if (!c) {
+        double x, y, w, h, mod;
+        return label_symbol_box(l, first, &x, &y, &w, &h, &mod, errbuf, errlen);
+    }
+    if ((rc = label_mark_check(c->mark_path, errbuf, errlen)) != LABEL_OK)
+        return rc;
+    char payload[512];
+    label_matrix_t m;
+    label_text_plan_t plan;
+    label_payload(l, first, payload, sizeof payload);
+    rc = label_matrix_encode(l->symbology, l->ecc, payload, &m, errbuf, errlen);
+    if (rc == LABEL_OK)
+        rc = label_text_plan(l, c, first->code, &m, &plan, errbuf, errlen);
+    label_matrix_free(&m);
+    return rc;
 }
 
 /* The sheets and the encoder for drawing items; NULL encoder for ZIP. */
@@ -310,7 +327,9 @@ static label_err_t drawing_start(const label_layout_t *l, const label_content_t 
         snprintf(errbuf, errlen, "no labels to write");
         return LABEL_EINVAL;
     }
-    label_err_t rc = label_sheet_for(sh, l, c, &items[0], errbuf, errlen);
+    label_err_t rc = label_mark_check(c->mark_path, errbuf, errlen);
+    if (rc == LABEL_OK)
+        rc = label_sheet_for(sh, l, c, &items[0], errbuf, errlen);
     if (rc == LABEL_OK && format != LABEL_FMT_ZIP &&
         (rc = label_encoder_start(enc, l, items, n, errbuf, errlen)) != LABEL_OK) {
         label_sheet_close(*sh);
@@ -332,10 +351,13 @@ label_err_t label_write_to(const label_layout_t *l, const label_content_t *c,
         return rc;
     if (format == LABEL_FMT_CSV)
         return label_write_csv(c, items, n, &o, errbuf, errlen);
-    /* SVG viewers and print tools handle image masks poorly: paths there */
+    /* SVG viewers and print tools handle image masks poorly, and cairo's SVG
+     * surface loses a scaled stencil's placement (every symbol drawn 10 mm
+     * wide at the label's corner): paths there, in sheets and ZIP members */
     label_layout_t svg_layout = *l;
     svg_layout.vector_paths = 1;
-    if (format == LABEL_FMT_SVG)
+    if (format == LABEL_FMT_SVG ||
+        (format == LABEL_FMT_ZIP && l->zip_member_format == LABEL_FMT_SVG))
         l = &svg_layout;
     if ((rc = drawing_start(l, c, items, n, format, &sh, &enc, errbuf, errlen)) != LABEL_OK)
         return rc;

@@ -108,10 +108,8 @@ gi_err_t web_print_file(const gi_ctx_t *ctx, const db_account_t *a, int64_t batc
     if ((rc = check_pixels(&ex.layout, formats[f].format, err)) != GI_OK)
         return rc;
     const char *base_url = rq->base_url;
-    if (!base_url || !*base_url)
-        return gi_fail(err, GI_EREFUSED,
-                       "the server was started without --base-url: labels "
-                       "need the address consumers will reach");
+    if ((rc = gi_print_base_url_check(base_url, err)) != GI_OK)
+        return rc;
     const char *reason = rq->query(rq->query_arg, "reason");
     ex.base_url = base_url;
     ex.format = formats[f].format;

@@ -169,7 +169,7 @@ g --actor bench:reviewer batch approve "$batch" --note bench >/dev/null
 g batch issue "$batch" >/dev/null
 g batch activate "$batch" >/dev/null
 g batch export "$batch" --format csv --out "$dir/labels.csv" \
-    --base-url http://127.0.0.1 >/dev/null
+    --base-url https://gi.example.cn >/dev/null
 t1=$(date +%s.%N)
 # The CSV's first two columns are the code and the URL its QR code carries; wrk asks
 # for that URL's path (/V/{CODE}, or the GS1 Digital Link path for a product with a GTIN).

@@ -290,7 +290,8 @@ class Workdir:
         if activate:
             self.gimark("batch", "activate", b["id"], now=now)
         csv = os.path.join(self.dir, "b%d.csv" % b["id"])
-        self.gimark("batch", "export", b["id"], "--format", "csv", "--out", csv)
+        self.gimark("batch", "export", b["id"], "--format", "csv", "--out", csv,
+                    "--base-url", "https://gi.example.cn")
         with open(csv, encoding="utf-8") as f:
             codes = [line.split(",")[0].replace("-", "") for line in f.read().splitlines()[1:]]
         return b["id"], codes

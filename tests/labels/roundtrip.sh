@@ -131,7 +131,7 @@ same_set "PDF with vector paths" "$D/vec.txt" "$D/issued.txt"
 
 # a custom sheet and label size
 run batch export 1 --format pdf --out "$D/c.pdf" --base-url $BASE --page-size 100x150 \
-    --label-size 45x25 --margin 5 --gap 2 --crop-marks
+    --label-size 44x35 --margin 5 --gap 2 --crop-marks
 expect_status 0 "custom page size"
 pdfinfo "$D/c.pdf" | grep -q "Page size: *283.465 x 425.197 pts" && ok || bad "100x150 mm page"
 decode_pdf "$D/c.pdf" 300 >"$D/cust.txt"
@@ -200,7 +200,8 @@ comm -12 "$D/c128lo.txt" "$D/c128hi.txt" >"$D/c128.txt"
 sed 's|.*/V/||' "$D/issued.txt" | sort >"$D/codes.txt"
 same_set "Code128" "$D/c128.txt" "$D/codes.txt"
 refused 1 "choose a larger label" "Code128 on a label too small" -- \
-    batch export 1 --format pdf --out "$D/x.pdf" --symbology code128
+    batch export 1 --format pdf --out "$D/x.pdf" --symbology code128 --label-size 50x30 \
+    --base-url $BASE
 
 # Han Xin: no decoder; it renders at the expected size
 run batch export 1 --format pdf --out "$D/hx.pdf" --base-url $BASE --symbology hanxin

@@ -447,16 +447,50 @@ static void test_label_urls(void)
     CHECK_STR(url, "HTTPS://GI.EXAMPLE.CN/V/K7M39QX2HD4TPW8R");
     CHECK(gi_label_url("https://gi.example.cn", "04006381333931", &c, url, NULL) == GI_OK);
     CHECK_STR(url, "https://GI.EXAMPLE.CN/01/04006381333931/21/K7M39QX2HD4TPW8R");
-    CHECK(gi_label_url("HTTP://127.0.0.1:8080/gi", "", &c, url, NULL) == GI_OK);
-    CHECK_STR(url, "HTTP://127.0.0.1:8080/GI/V/K7M39QX2HD4TPW8R");
+    /* the path keeps its case: a server may tell /gi from /GI */
+    CHECK(gi_label_url("http://Gi.Example.cn:8080/gi", "", &c, url, NULL) == GI_OK);
+    CHECK_STR(url, "HTTP://GI.EXAMPLE.CN:8080/gi/V/K7M39QX2HD4TPW8R");
+    CHECK(gi_label_url("https://gi.example.cn/Labels", "04006381333931", &c, url, NULL) == GI_OK);
+    CHECK_STR(url, "https://GI.EXAMPLE.CN/Labels/01/04006381333931/21/K7M39QX2HD4TPW8R");
     CHECK(gi_label_url("ftp://x", "", &c, url, NULL) == GI_EINVAL);
     CHECK(gi_label_url("https://", "", &c, url, NULL) == GI_EINVAL);
     CHECK(gi_label_url("https://a b", "", &c, url, NULL) == GI_EINVAL);
     CHECK(gi_label_url("https://x\"><script>", "", &c, url, NULL) == GI_EINVAL);
 }
 
-TEST_MAIN("batch", TEST(test_issue_creates_every_code), TEST(test_collisions_are_redrawn),
-          TEST(test_failed_issue_leaves_nothing), TEST(test_count_limits), TEST(test_quota),
-          TEST(test_quota_at_issue), TEST(test_auth_state_gates_batches), TEST(test_note_checks),
+/* A print file's base URL: public, never this machine or a private network. */
+static void test_print_base_url(void)
+{
+    static const char *const refused[] = {
+        "",
+        "http://127.0.0.1:8080",
+        "https://localhost",
+        "http://app.localhost",
+        "http://10.1.2.3",
+        "http://172.20.0.5/gi",
+        "https://192.168.1.10",
+        "http://169.254.0.1",
+        "http://100.64.1.1",
+        "https://printer.local",
+        "https://gimark",
+        "http://0.0.0.0",
+        "https://gi.corp.internal",
+    };
+    gi_error_t e;
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        CHECK(gi_print_base_url_check(refused[i], &e) == GI_EREFUSED);
+        CHECK(strstr(e.msg, "--base-url") != NULL && strstr(e.msg, "base-url setting") != NULL);
+    }
+    CHECK(gi_print_base_url_check(NULL, &e) == GI_EREFUSED);
+    CHECK(gi_print_base_url_check("ftp://gi.example.cn", &e) == GI_EINVAL);
+    CHECK(gi_print_base_url_check("https://gi.example.cn", NULL) == GI_OK);
+    CHECK(gi_print_base_url_check("https://172.32.0.1:8443/gi", NULL) == GI_OK);
+    CHECK(gi_print_base_url_check("https://203.0.113.7", NULL) == GI_OK);
+}
+
+TEST_MAIN("batch", TEST(test_print_base_url), TEST(test_issue_creates_every_code),
+          TEST(test_collisions_are_redrawn), TEST(test_failed_issue_leaves_nothing),
+          TEST(test_count_limits), TEST(test_quota), TEST(test_quota_at_issue),
+          TEST(test_auth_state_gates_batches), TEST(test_note_checks),
           TEST(test_batch_state_machine), TEST(test_verdicts), TEST(test_void_codes_all_or_nothing),
           TEST(test_label_urls), TEST(test_no_self_approval), TEST(test_batch_keeps_its_gtin))
