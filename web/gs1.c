@@ -271,10 +271,9 @@ void web_gs1_description(const web_gs1_request_t *rq, web_gs1_response_t *out)
 {
     const web_strings_t *t = web_strings(rq->lang);
     /* the default of a Digital Link is a page (the consumer's), never the linkset */
-    json_t *d = json_pack("{s:s, s:s, s:[s], s:[{s:s, s:s, s:s}], s:b}", "name", t->site,
-                          "resolverRoot", rq->root, "supportedPrimaryKeys", "01",
-                          "supportedLinkTypes", "namespace", VOC, "prefix", "gs1:", "profile",
-                          VOC "?show=linktypes", "linkTypeDefaultCanBeLinkset", 0);
+    json_t *d = json_pack("{s:s, s:s, s:[s], s:[{s:s, s:s}], s:b}", "name", t->site, "resolverRoot",
+                          rq->root, "supportedPrimaryKeys", "01", "supportedLinkType", "namespace",
+                          VOC, "prefix", "gs1:", "linkTypeDefaultCanBeLinkset", 0);
     if (rq->contact && *rq->contact)
         json_object_set_new(d, "contact", json_string(rq->contact));
     answer_json(out, 200, JSON, d);

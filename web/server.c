@@ -392,6 +392,7 @@ static void add_gs1_headers(struct MHD_Response *r, const request_t *rq)
         MHD_add_response_header(r, "Access-Control-Allow-Origin", "*");
         MHD_add_response_header(r, "Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
         MHD_add_response_header(r, "Access-Control-Expose-Headers", "Link, Location");
+        MHD_add_response_header(r, "Vary", "Accept, Accept-Language");
     }
     if (rq->link && rq->link[0])
         MHD_add_response_header(r, "Link", rq->link);
