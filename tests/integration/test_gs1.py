@@ -248,6 +248,19 @@ def test_resolver(t, v, s, w, gtin, code, token):
     status, h, _ = s.get("/01/%s/10/LOT-9/21/%s" % (gtin, code))
     t.check(status == 404 and "link" not in h, "a wrong lot: no Link to a linkset not there", h)
 
+    # asking for unknown codes' links is limited as the consumer's page is (from
+    # another client address, so that this one's checks above and below are not)
+    seen = []
+    for i in range(60):
+        c = s.conn(source="127.0.0.3")
+        status, h, _ = s.request("GET", "/01/%s/21/%016d?linkType=linkset" % (gtin, i), conn=c)
+        c.close()
+        seen.append(status)
+        if status == 429:
+            break
+    t.check(seen[0] == 404 and seen[-1] == 429 and h.get("retry-after"),
+            "unknown codes' linksets: 404, then 429 with Retry-After", seen)
+
 
 def test_epcis(t, v, s, w, tokens):
     root = "http://127.0.0.1:%d" % s.port
