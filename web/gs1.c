@@ -138,6 +138,14 @@ static void answer_buf(web_gs1_response_t *out, unsigned status, web_buf_t *b)
         out->status = 500;
 }
 
+/* 503: the database failed; said to the log, never to the client. */
+static void busy(const gi_ctx_t *ctx, const web_gs1_request_t *rq, web_gs1_response_t *out)
+{
+    const web_strings_t *t = web_strings(rq->lang);
+    fprintf(stderr, "gimark serve: gs1: %s\n", db_errmsg(ctx->db));
+    web_gs1_message(rq, 503, t->busy_title, t->busy_text, out);
+}
+
 void web_gs1_message(const web_gs1_request_t *rq, unsigned status, const char *title,
                      const char *text, web_gs1_response_t *out)
 {
@@ -271,10 +279,9 @@ void web_gs1_description(const web_gs1_request_t *rq, web_gs1_response_t *out)
 {
     const web_strings_t *t = web_strings(rq->lang);
     /* the default of a Digital Link is a page (the consumer's), never the linkset */
-    json_t *d = json_pack("{s:s, s:s, s:[s], s:[{s:s, s:s, s:s}], s:b}", "name", t->site,
-                          "resolverRoot", rq->root, "supportedPrimaryKeys", "01",
-                          "supportedLinkTypes", "namespace", VOC, "prefix", "gs1:", "profile",
-                          VOC "?show=linktypes", "linkTypeDefaultCanBeLinkset", 0);
+    json_t *d = json_pack("{s:s, s:s, s:[s], s:[{s:s, s:s}], s:b}", "name", t->site, "resolverRoot",
+                          rq->root, "supportedPrimaryKeys", "01", "supportedLinkType", "namespace",
+                          VOC, "prefix", "gs1:", "linkTypeDefaultCanBeLinkset", 0);
     if (rq->contact && *rq->contact)
         json_object_set_new(d, "contact", json_string(rq->contact));
     answer_json(out, 200, JSON, d);
@@ -292,7 +299,7 @@ void web_gs1_label(const gi_ctx_t *ctx, const web_gs1_request_t *rq, const char 
     db_err_t rc = db_label_find(ctx->db, code, v);
     if (rc != DB_OK && rc != DB_ENOTFOUND) {
         free(v);
-        web_gs1_message(rq, 503, t->no_label_title, db_errmsg(ctx->db), out);
+        busy(ctx, rq, out);
         return;
     }
     if (rc == DB_ENOTFOUND || strcmp(v->batch.gtin, gtin) != 0) {
@@ -342,7 +349,7 @@ void web_gs1_product(const gi_ctx_t *ctx, const web_gs1_request_t *rq, const cha
         return;
     }
     if (rc != DB_OK) {
-        web_gs1_message(rq, 503, t->unknown_gtin_title, db_errmsg(ctx->db), out);
+        busy(ctx, rq, out);
         return;
     }
     char self[WEB_GS1_URL_MAX];
@@ -398,7 +405,7 @@ void web_gs1_cert_page(const gi_ctx_t *ctx, const web_gs1_request_t *rq, const c
         return;
     }
     if (rc != DB_OK) {
-        web_gs1_message(rq, 503, g->unknown_gtin_title, db_errmsg(ctx->db), out);
+        busy(ctx, rq, out);
         return;
     }
     char region[256], today[GI_DATE_LEN + 1];
@@ -419,7 +426,7 @@ void web_gs1_cert_page(const gi_ctx_t *ctx, const web_gs1_request_t *rq, const c
     auth_rows_t r = {&b, g, t->operator_name, today, 0};
     if (db_auth_list(ctx->db, &f, (db_page_t){0, 1000}, auth_row, &r) != DB_OK) {
         web_buf_free(&b);
-        web_gs1_message(rq, 503, g->cert_title, db_errmsg(ctx->db), out);
+        busy(ctx, rq, out);
         return;
     }
     if (r.n)

@@ -34,7 +34,7 @@
 #define WEB_GS1_LINK_MAX 3072
 
 /* The JSON-LD context of linksets, in a Link header of every linkset. */
-#define WEB_GS1_CONTEXT "https://gs1.github.io/linkset/linksetContext.jsonld"
+#define WEB_GS1_CONTEXT "https://ref.gs1.org/standards/resolver/linkset-context"
 
 typedef struct {
     const char *method;    /* GET, HEAD or OPTIONS */

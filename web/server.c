@@ -404,6 +404,7 @@ static void add_gs1_headers(struct MHD_Response *r, const request_t *rq)
         MHD_add_response_header(r, "Access-Control-Allow-Origin", "*");
         MHD_add_response_header(r, "Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
         MHD_add_response_header(r, "Access-Control-Expose-Headers", "Link, Location");
+        MHD_add_response_header(r, "Vary", "Accept, Accept-Language");
     }
     if (rq->link && rq->link[0])
         MHD_add_response_header(r, "Link", rq->link);
@@ -676,11 +677,24 @@ static enum MHD_Result send_gs1(web_server_t *s, struct MHD_Connection *c, reque
     } else if (rq->route.id == WEB_ROUTE_GS1_PRODUCT) {
         web_gs1_product(&ctx, &in, gtin, rq->route.lot, rq->route.lot_len, &out);
     } else {
+        /* a label's links say whether its code exists: the same limit on
+         * unknown codes as the consumer's page */
+        const char *client = client_of(s, c, rq);
+        int64_t now_ms = monotonic_ms();
+        int64_t wait_s = web_ratelimit_wait(s->unknown_codes, client, now_ms);
+        if (wait_s > 0) {
+            const web_strings_t *t = web_strings(pc.lang);
+            web_metrics_rate_limited(s->metrics);
+            rq->retry_after = wait_s;
+            return send_message(s, c, rq, 429, t->scans_limited_title, t->scans_limited_text);
+        }
         gi_code_t code;
         if (gi_code_parse(rq->route.code, rq->route.code_len, &code) != GI_CODE_VALID)
             web_gs1_message(&in, 404, g->no_label_title, g->no_label_text, &out);
         else
             web_gs1_label(&ctx, &in, gtin, rq->route.lot, rq->route.lot_len, code.s, &out);
+        if (out.status == 404)
+            web_ratelimit_take(s->unknown_codes, client, now_ms);
     }
     return send_gs1_answer(c, rq, &out);
 }
