@@ -286,19 +286,20 @@ static gi_err_t cmd_export(cli_t *cli, const cli_command_t *cmd, gi_error_t *err
         (rc = cli_require(cli, cmd, "out", &ex.path, err)) ||
         (rc = cli_layout(cli, cmd, &ex.layout, err)))
         return rc;
-    const char *env_base = getenv("GIMARK_BASE_URL");
+    const char *env_url = getenv("GIMARK_BASE_URL");
+    ex.base_url = cli_opt_or(cli, cmd, "base-url", env_url && *env_url ? env_url : NULL);
+    /* the events name each label by its Digital Link, which needs the base URL */
     if (strcmp(format, "epcis") == 0)
-        return export_epcis(
-            cli, id, ex.path,
-            cli_opt_or(cli, cmd, "base-url", env_base && *env_base ? env_base : DEFAULT_BASE_URL),
-            err);
+        return ex.base_url ? export_epcis(cli, id, ex.path, ex.base_url, err)
+                           : gi_fail(err, GI_EINVAL,
+                                     "EPCIS events name each label by its Digital Link: give the "
+                                     "public address with --base-url (or GIMARK_BASE_URL, or the "
+                                     "base-url setting)");
     int f = pick(format, formats);
     if (f < 0)
         return gi_fail(err, GI_EINVAL, "format '%s' is not pdf, svg, png, csv, zip or epcis",
                        format);
     ex.format = (label_format_t)f;
-    const char *env_url = getenv("GIMARK_BASE_URL");
-    ex.base_url = cli_opt_or(cli, cmd, "base-url", env_url && *env_url ? env_url : NULL);
     ex.mark_path = cli_opt(cli, cmd, "mark");
     /* the CLI is the office's own shell on the server, which holds the whole
      * database: a reason is recorded when given, never required */
