@@ -29,6 +29,10 @@ typedef struct {
     size_t len, cap;
 } label_membuf_t;
 
+/* An RGB24 image surface as an 8-bit grey PNG with its resolution (pHYs)
+ * appended to buf (labels/png.c). */
+cairo_status_t label_png_write(cairo_surface_t *s, int dpi, label_membuf_t *buf);
+
 /* A cairo write function appending to a label_membuf_t. */
 cairo_status_t label_membuf_append(void *closure, const unsigned char *data, unsigned int length);
 

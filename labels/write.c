@@ -111,8 +111,7 @@ static label_err_t png_sheet(label_sheet_t *sh, label_encoder_t *enc, const labe
     label_err_t rc = draw_page(sh, enc, cr, l, items, first, last, 0, o, errbuf, errlen);
     cairo_destroy(cr);
     buf->len = 0;
-    cairo_status_t st =
-        rc == LABEL_OK ? cairo_surface_write_to_png_stream(s, label_membuf_append, buf) : 0;
+    cairo_status_t st = rc == LABEL_OK ? label_png_write(s, l->dpi, buf) : 0;
     cairo_surface_destroy(s);
     if (rc == LABEL_OK && st != CAIRO_STATUS_SUCCESS)
         rc = cairo_failed(st, o, errbuf, errlen);

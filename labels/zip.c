@@ -252,8 +252,7 @@ static label_err_t render_member(label_sheet_t *sh, const label_layout_t *l,
     }
     label_err_t rc = label_sheet_draw(sh, cr, item, 0, 0, errbuf, errlen);
     cairo_destroy(cr);
-    cairo_status_t st =
-        svg ? CAIRO_STATUS_SUCCESS : cairo_surface_write_to_png_stream(s, label_membuf_append, buf);
+    cairo_status_t st = svg ? CAIRO_STATUS_SUCCESS : label_png_write(s, l->dpi, buf);
     cairo_surface_finish(s); /* an SVG stream is written here */
     if (st == CAIRO_STATUS_SUCCESS)
         st = cairo_surface_status(s);

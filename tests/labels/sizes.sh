@@ -36,6 +36,20 @@ opname=$(sqlite3 "$GIMARK_DB" "SELECT o.name $holder")
 uscc=$(sqlite3 "$GIMARK_DB" "SELECT o.uscc $holder")
 [ -n "$opname" ] && [ -n "$uscc" ] && [ -n "$name" ] && ok || bad "the batch's text read"
 
+# png_form FILE: "WIDTHxHEIGHT depth colour-type pixels-per-metre" of a PNG
+png_form() {
+    python3 -c 'import struct, sys
+d = open(sys.argv[1], "rb").read()
+w, h, depth, colour = struct.unpack(">IIBB", d[16:26])
+i, ppm = 8, 0
+while i < len(d):
+    n, = struct.unpack(">I", d[i:i + 4])
+    if d[i + 4:i + 8] == b"pHYs" and d[i + 16] == 1:
+        ppm, = struct.unpack(">I", d[i + 8:i + 12])
+    i += 12 + n
+print("%dx%d %d %d %d" % (w, h, depth, colour, ppm))' "$1"
+}
+
 mm2px() { awk "BEGIN { printf \"%.0f\", ($1) * 300 / 25.4 }"; }
 
 # Each decoding job is a line "CROP-FILE DECODER WANT"; they run two at a time
@@ -112,6 +126,9 @@ for sym in qr datamatrix code128; do
         run batch export 1 --format png --out "$D/$t.png" --base-url $BASE --symbology "$sym" \
             --label-size "$size" --mark "$D/mark.svg" --dpi 300
         expect_status 0 "$t PNG"
+        # 8-bit grey with its resolution: A4 at 300 dpi, 11811 pixels a metre
+        [ "$(png_form "$D/$t.png")" = "2480x3508 8 0 11811" ] && ok ||
+            bad "$t PNG: 8-bit grey A4 at 300 dpi with pHYs ($(png_form "$D/$t.png"))"
         crops "$sym" "$w" "$h" "$D/$t.png" png "$t-png"
         run batch export 1 --format svg --out "$D/$t.svg" --base-url $BASE --symbology "$sym" \
             --label-size "$size" --mark "$D/mark.svg"
@@ -125,6 +142,10 @@ for sym in qr datamatrix code128; do
             mkdir -p "$D/$t-$member" && unzip -q -o "$D/$t-$member.zip" -d "$D/$t-$member"
             for i in 0 1 2; do
                 f=$(ls "$D/$t-$member/$((i + 1))-"*".$member")
+                if [ "$member" = png ] && [ "$i" = 0 ]; then
+                    [ "$(png_form "$f" | cut -d' ' -f2-)" = "8 0 11811" ] && ok ||
+                        bad "$t ZIP member: 8-bit grey at 300 dpi ($(png_form "$f"))"
+                fi
                 if [ "$member" = svg ]; then
                     rsvg-convert -d 300 -p 300 -b white -f png -o "$f.png" "$f" && f=$f.png
                 fi

@@ -32,6 +32,7 @@ static void test_every_choice(void)
                       {"dpi", "600"},
                       {"vector", ""},
                       {"zip-member", "svg"},
+                      {"min-text", "2.5"},
                       {NULL, NULL}};
     label_layout_t l;
     CHECK(gi_layout_read(&l, from_pairs, given, NULL) == GI_OK);
@@ -39,7 +40,7 @@ static void test_every_choice(void)
     CHECK(l.label_w_mm == 70 && l.label_h_mm == 35.5 && l.page_w_mm == 148 && l.page_h_mm == 210);
     CHECK(l.cols == 2 && l.rows == 4 && l.margin_mm == 12 && l.gap_mm == 0 && l.module_mm == 0.5);
     CHECK(l.crop_marks == 1 && l.vector_paths == 1 && l.dpi == 600);
-    CHECK(l.zip_member_format == LABEL_FMT_SVG);
+    CHECK(l.zip_member_format == LABEL_FMT_SVG && l.min_text_mm == 2.5);
 }
 
 static void test_defaults(void)
@@ -69,6 +70,7 @@ static void test_refused(void)
         {"dpi", "72.5", "dpi '72.5' is not a whole number"},
         {"vector", "true", "vector 'true' is not 1 (on) or 0 (off)"},
         {"zip-member", "pdf", "zip-member 'pdf' is not png or svg"},
+        {"min-text", "0.4", "min-text '0.4' is not a number from 0.5 to 10 mm"},
         {"colour", "red", "no layout choice 'colour'"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -80,4 +82,39 @@ static void test_refused(void)
     }
 }
 
-TEST_MAIN("layout", TEST(test_every_choice), TEST(test_defaults), TEST(test_refused))
+/* The required text is shown whole or the layout refused: a long operator
+ * name fits 60x30 wrapped, not 40x30, whose refusal names the field and a
+ * size that then holds it; a larger minimum character height needs more. */
+static void test_text_fits_or_refused(void)
+{
+    label_content_t c = {"田阳香芒",
+                         "国家质检总局公告2007年第102号",
+                         "田阳区香芒种植专业合作社（演示）",
+                         "93451003MA815908XM",
+                         "",
+                         NULL};
+    label_item_t item = {"045P-BFW0-FJ0P-6QMC", "HTTPS://GI.EXAMPLE.CN/V/045PBFW0FJ0P6QMC", 1};
+    label_layout_t l;
+    char msg[400];
+    label_layout_default(&l);
+    CHECK(label_check(&l, &c, &item, LABEL_FMT_PDF, msg, sizeof msg) == LABEL_OK);
+    l.label_w_mm = 40;
+    CHECK(label_check(&l, &c, &item, LABEL_FMT_PDF, msg, sizeof msg) == LABEL_EINVAL);
+    CHECK(strstr(msg, "serial code") != NULL && strstr(msg, "1.8 mm high") != NULL);
+    double w = 0, h = 0;
+    const char *at = strstr(msg, "--label-size ");
+    CHECK(at && sscanf(at, "--label-size %lfx%lf", &w, &h) == 2);
+    l.label_w_mm = w;
+    l.label_h_mm = h;
+    CHECK(label_check(&l, &c, &item, LABEL_FMT_PDF, msg, sizeof msg) == LABEL_OK);
+    /* CSV draws no text: no text rule */
+    l.label_w_mm = 20;
+    CHECK(label_check(&l, &c, &item, LABEL_FMT_CSV, msg, sizeof msg) == LABEL_OK);
+    label_layout_default(&l);
+    l.min_text_mm = 4;
+    CHECK(label_check(&l, &c, &item, LABEL_FMT_PDF, msg, sizeof msg) == LABEL_EINVAL);
+    CHECK(strstr(msg, "4.0 mm high") != NULL);
+}
+
+TEST_MAIN("layout", TEST(test_every_choice), TEST(test_defaults), TEST(test_refused),
+          TEST(test_text_fits_or_refused))
