@@ -8,6 +8,12 @@ GIMARK=build/gimark
 DB=${GIMARK_DB:-gimark.db}
 LISTEN=${GIMARK_LISTEN:-127.0.0.1:8080}
 BASE=http://$LISTEN
+# What print files and linksets point at: a public address (print files refuse a
+# loopback or private one, which no shopper's phone reaches). The demo's is an
+# example domain (http: an https base URL marks the session cookie Secure, which a
+# browser may not send back to http://127.0.0.1); GIMARK_BASE_URL=https://your.office.example
+# make run sets yours.
+PUBLIC=${GIMARK_BASE_URL:-http://verify.example.org}
 if [ ! -f "$DB" ]; then
     "$GIMARK" --db "$DB" init
     # with two closed years of labels and use reports, so the desk has figures
@@ -37,7 +43,7 @@ fi
 bid=$("$GIMARK" --db "$DB" --json batch list --limit 1 | sed -n 's/^ *"id": *\([0-9]*\),*$/\1/p' |
     head -n 1)
 first=$("$GIMARK" --db "$DB" batch export "$bid" --format csv --out /dev/stdout \
-    --base-url https://gi.example.cn 2>/dev/null |
+    --base-url "$PUBLIC" 2>/dev/null |
     sed -n 2p | cut -d, -f1)
 cat <<MSG
 
@@ -52,5 +58,8 @@ gimark is starting on $BASE/  (Ctrl-C stops it)
   sign in (cooperative or regulator):     $BASE/login
 
   the register from the command line:     $GIMARK --db $DB stats
+
+  print files and GS1 links point at $PUBLIC
+  (GIMARK_BASE_URL=https://your.office.example make run: your public address)
 MSG
-exec "$GIMARK" --db "$DB" serve --listen "$LISTEN" --base-url "$BASE"
+exec "$GIMARK" --db "$DB" serve --listen "$LISTEN" --base-url "$PUBLIC"
