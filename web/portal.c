@@ -311,7 +311,8 @@ static void coop_auths(page_t *pg, web_buf_t *b, const rows_t *auths)
         gi_error_t err;
         gi_quota_used(pg->ctx, &a[i], &used, &err);
         web_html(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%D</td><td>%D</td><td>%D</td></tr>",
-                 a[i].product_name, gi_auth_status(&a[i], pg->today), a[i].valid_until,
+                 a[i].product_name,
+                 web_word(pg->rq->lang, "auth", gi_auth_status(&a[i], pg->today)), a[i].valid_until,
                  a[i].yearly_quota, used, a[i].yearly_quota - used);
     }
     web_html(b, "</tbody></table></div>%s</section>", auths->n ? "" : pg->p->none);
@@ -366,14 +367,16 @@ static void void_form(page_t *pg, web_buf_t *b, int64_t id)
     web_html(b, "<button type=\"submit\">%s</button></form></details>", pg->p->void_labels);
 }
 
-/* A select of values; the first is chosen. */
-static void select_field(web_buf_t *b, const char *name, int64_t id, const char *label,
-                         const char *const *values)
+/* A select of values, each shown in the page's words (web_word's field);
+ * the first is chosen. */
+static void select_field(web_buf_t *b, web_lang_t lang, const char *name, int64_t id,
+                         const char *label, const char *field, const char *const *values)
 {
     web_html(b, "<label for=\"%s-%D\">%s</label><select id=\"%s-%D\" name=\"%s\">", name, id, label,
              name, id, name);
     for (int i = 0; values[i]; i++)
-        web_html(b, "<option>%s</option>", values[i]);
+        web_html(b, "<option value=\"%s\">%s</option>", values[i],
+                 web_word(lang, field, values[i]));
     web_buf_puts(b, "</select>");
 }
 
@@ -388,9 +391,9 @@ static void print_form(page_t *pg, web_buf_t *b, int64_t id)
              "<details><summary>%s</summary><form method=\"get\" "
              "action=\"/coop/batches/%D/labels\">",
              pg->p->print_options, id);
-    select_field(b, "format", id, pg->p->file_format, formats);
-    select_field(b, "symbology", id, pg->p->symbology, symbologies);
-    select_field(b, "label-size", id, pg->p->label_size, sizes);
+    select_field(b, pg->rq->lang, "format", id, pg->p->file_format, "format", formats);
+    select_field(b, pg->rq->lang, "symbology", id, pg->p->symbology, "symbology", symbologies);
+    select_field(b, pg->rq->lang, "label-size", id, pg->p->label_size, "size", sizes);
     web_html(b, "<button type=\"submit\">%s</button></form></details>", pg->p->download);
 }
 
