@@ -721,7 +721,7 @@ static const web_portal_text_t portal_zh = {
     .print_options = "其他格式与码制",
     .file_format = "文件格式",
     .symbology = "码制",
-    .label_size = "标签尺寸（毫米，宽x高）",
+    .label_size = "标签尺寸（毫米，宽 × 高）",
     .actions = "办理",
     .detail = "详情",
 };
@@ -1395,6 +1395,21 @@ const char *web_word(web_lang_t lang, const char *field, const char *value)
         {"size", "70x35", "70 × 35 毫米", "70 x 35 mm"},
         {"size", "100x50", "100 × 50 毫米", "100 x 50 mm"},
         {"size", "40x40", "40 × 40 毫米", "40 x 40 mm"},
+        {"unit", "kg", "千克", "kg"},
+        {"unit", "t", "吨", "t"},
+        {"unit", "piece", "件", "piece"},
+        {"unit", "box", "箱", "box"},
+        {"unit", "bottle", "瓶", "bottle"},
+        {"unit", "L", "升", "L"},
+        {"verdict", "GENUINE", "正品", "genuine"},
+        {"verdict", "GENUINE_REPEATED", "查询次数异常", "checked unusually often"},
+        {"verdict", "NOT_ACTIVATED", "未启用", "not activated"},
+        {"verdict", "VOID", "已作废", "cancelled"},
+        {"verdict", "AUTH_SUSPENDED", "资格已暂停", "right suspended"},
+        {"verdict", "AUTH_REVOKED", "资格已撤销", "right revoked"},
+        {"verdict", "AUTH_EXPIRED", "资格已过期", "right expired"},
+        {"verdict", "UNKNOWN", "查无此码", "no such code"},
+        {"verdict", "MALFORMED", "编码有误", "not a valid code"},
     };
     if (!value)
         return "";

@@ -95,7 +95,8 @@ const char *web_role_name(web_lang_t lang, const char *role);
 /* A stored word a desk shows (an internal name) in the desk's language:
  * field "auth" (authorisation status, expired included), "batch" (batch
  * status), "kind" (operator kind), "report" (report status), "format",
- * "symbology", "size" (print choices); an unknown one as it is. */
+ * "symbology", "size" (print choices), "unit" (use reports' units),
+ * "verdict" (a verdict's name, GENUINE ...); an unknown one as it is. */
 const char *web_word(web_lang_t lang, const char *field, const char *value);
 
 /* A moment as a person reads it: Beijing time in the reader's date form,

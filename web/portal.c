@@ -727,8 +727,8 @@ static void hbar_chart(page_t *pg, web_buf_t *b, const char *title, const bars_t
                  "<text x=\"0\" y=\"%d\" font-size=\"12\" fill=\"#1b1f24\">%s</text>"
                  "<rect x=\"180\" y=\"%d\" width=\"%d\" height=\"16\" fill=\"#0a3069\"/>"
                  "<text x=\"%d\" y=\"%d\" font-size=\"12\" fill=\"#1b1f24\">%D</text>",
-                 i * 24 + 16, bs->bar[i].key, i * 24 + 4, w > 0 ? w : 1, 186 + w, i * 24 + 16,
-                 bs->bar[i].count);
+                 i * 24 + 16, web_word(pg->rq->lang, "verdict", bs->bar[i].key), i * 24 + 4,
+                 w > 0 ? w : 1, 186 + w, i * 24 + 16, bs->bar[i].count);
     }
     web_buf_puts(b, "</svg></figure>");
 }
@@ -753,12 +753,19 @@ static void charts_card(page_t *pg, web_buf_t *b)
     web_buf_puts(b, "</section>");
 }
 
+typedef struct {
+    web_buf_t *b;
+    web_lang_t lang;
+} anomaly_out_t;
+
 static int anomaly_row(const db_tally_t *t, void *arg)
 {
-    web_buf_t *b = arg;
-    if (t->operator_id)
-        web_html(b, "<li><span class=\"serial\">%s</span> %D: %s / %s</li>", t->key, t->count,
-                 t->product_name, t->operator_name);
+    anomaly_out_t *out = arg;
+    web_buf_t *b = out->b;
+    if (t->operator_id) /* the key: a code, or a verdict's name (shown in words) */
+        web_html(b, "<li><span class=\"serial\">%s</span> %D: %s / %s</li>",
+                 web_word(out->lang, "verdict", t->key), t->count, t->product_name,
+                 t->operator_name);
     else
         web_html(b, "<li><span class=\"serial\">%s</span> %D</li>", t->key, t->count);
     return 0;
@@ -776,13 +783,14 @@ static void anomalies_card(page_t *pg, web_buf_t *b)
         {GI_ANOMALY_SUSPECT, pg->p->suspect_scans, pg->ctx->now - 30 * 86400},
     };
     db_page_t top = {0, 10};
+    anomaly_out_t out = {b, pg->rq->lang};
     web_html(b, "<section class=\"card\"><h2>%s</h2>", pg->p->anomalies);
     for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
         gi_error_t err;
         web_html(b, "<h3>%s</h3><ul class=\"reports\">", lists[i].title);
         size_t empty = b->len;
-        gi_view_anomalies(pg->ctx, &pg->account, lists[i].kind, lists[i].arg, top, anomaly_row, b,
-                          &err);
+        gi_view_anomalies(pg->ctx, &pg->account, lists[i].kind, lists[i].arg, top, anomaly_row,
+                          &out, &err);
         int none = b->len == empty;
         web_html(b, "</ul>%s", none ? pg->p->none : "");
     }
