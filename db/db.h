@@ -219,8 +219,8 @@ db_err_t db_auth_insert(db_t *db, db_auth_t *a); /* sets a->id */
 db_err_t db_auth_get(db_t *db, int64_t id, db_auth_t *out);
 /* Stores a new status, changed at time at; approved_at when non-zero and
  * approval_doc when not NULL are stored with it. */
-db_err_t db_auth_set_status(db_t *db, int64_t id, const char *status, int64_t at, int64_t approved_at,
-                            const char *approval_doc);
+db_err_t db_auth_set_status(db_t *db, int64_t id, const char *status, int64_t at,
+                            int64_t approved_at, const char *approval_doc);
 db_err_t db_auth_event_insert(db_t *db, const db_auth_event_t *ev);
 /* Lists authorisations, narrowed by f's operator, product and region. */
 typedef int (*db_auth_fn)(const db_auth_t *a, void *arg);

@@ -17,6 +17,7 @@
 #include "gi/inspect.h"
 #include "gi/registry.h"
 #include "gi/usage.h"
+#include "gi/words.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -310,6 +311,24 @@ static gi_err_t load_history(const gi_ctx_t *ctx, const int64_t *auth_ids, const
     return rc;
 }
 
+/* Names for the consumer pages in the ASEAN markets (the other products fall back to
+ * English); recorded last, so the rows of the rest keep their places. */
+static gi_err_t load_names(const gi_ctx_t *ctx, const int64_t *product_ids, gi_error_t *err)
+{
+    static const struct {
+        size_t product;
+        const char *vi, *th;
+    } asean[] = {{0, "Xoài Bách Sắc", "มะม่วงไป่เซ่อ"},
+                 {2, "Trà hoa nhài Hoành Huyện", "ชามะลิเหิงเสี้ยน"},
+                 {3, "Trà Lục Bảo", "ชาลิ่วเป่า"}};
+    static const db_account_t office = {.username = "demo", .role = "regulator"};
+    gi_err_t rc = GI_OK;
+    for (size_t i = 0; rc == GI_OK && i < sizeof asean / sizeof asean[0]; i++)
+        rc = gi_act_product_names(ctx, &office, product_ids[asean[i].product], asean[i].vi,
+                                  asean[i].th, err);
+    return rc;
+}
+
 static gi_err_t load_all(const gi_ctx_t *ctx, int history, gi_demo_summary_t *out, gi_error_t *err)
 {
     int64_t auth_ids[sizeof demo_auths / sizeof demo_auths[0]];
@@ -355,7 +374,7 @@ static gi_err_t load_all(const gi_ctx_t *ctx, int history, gi_demo_summary_t *ou
         out->producers++;
     }
     if ((rc = load_supervision(ctx, operator_ids, product_ids, out, err)) != GI_OK || !history)
-        return rc;
+        return rc == GI_OK ? load_names(ctx, product_ids, err) : rc;
     out->use_reports = (int)(sizeof demo_reports / sizeof demo_reports[0]);
     rc = load_history(ctx, auth_ids, operator_ids, product_ids, tm.year, err);
     for (size_t i = 0; rc == GI_OK && i < sizeof demo_auths / sizeof demo_auths[0]; i++)
@@ -375,6 +394,8 @@ static gi_err_t load_all(const gi_ctx_t *ctx, int history, gi_demo_summary_t *ou
     gi_annual_opts_t closing = {tm.year - 2, "", 0, 0, NULL};
     if (rc == GI_OK)
         rc = gi_annual_close(ctx, &closing, NULL, err);
+    if (rc == GI_OK)
+        rc = load_names(ctx, product_ids, err);
     return rc;
 }
 

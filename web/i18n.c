@@ -776,7 +776,7 @@ static const web_portal_text_t portal_zh = {
     .print_options = "其他格式与码制",
     .file_format = "文件格式",
     .symbology = "码制",
-    .label_size = "标签尺寸（毫米，宽x高）",
+    .label_size = "标签尺寸（毫米，宽 × 高）",
     .actions = "办理",
     .detail = "详情",
 };
@@ -1590,4 +1590,79 @@ static const web_desk_text_t desk_en = {
 const web_desk_text_t *web_desk_text(web_lang_t lang)
 {
     return web_lang_desk(lang) == WEB_LANG_EN ? &desk_en : &desk_zh;
+}
+
+const char *web_word(web_lang_t lang, const char *field, const char *value)
+{
+    static const struct {
+        const char *field, *value, *zh, *en;
+    } words[] = {
+        {"auth", "pending", "待审核", "pending"},
+        {"auth", "approved", "有效", "approved"},
+        {"auth", "suspended", "已暂停", "suspended"},
+        {"auth", "revoked", "已撤销", "revoked"},
+        {"auth", "expired", "已过期", "expired"},
+        {"batch", "requested", "待审批", "requested"},
+        {"batch", "approved", "已批准", "approved"},
+        {"batch", "rejected", "已驳回", "rejected"},
+        {"batch", "issued", "已发放", "issued"},
+        {"batch", "activated", "已启用", "activated"},
+        {"batch", "voided", "已作废", "voided"},
+        {"kind", "cooperative", "农民专业合作社", "cooperative"},
+        {"kind", "company", "企业", "company"},
+        {"kind", "individual", "个体工商户", "individual"},
+        {"kind", "association", "协会", "association"},
+        {"kind", "other", "其他", "other"},
+        {"report", "new", "新举报", "new"},
+        {"report", "triaged", "已分办", "triaged"},
+        {"report", "closed", "已办结", "closed"},
+        {"format", "pdf", "PDF 文档（整版印刷）", "PDF (print sheets)"},
+        {"format", "png", "PNG 图片（整版）", "PNG (sheets)"},
+        {"format", "svg", "SVG 矢量图（整版）", "SVG (sheets)"},
+        {"format", "zip", "ZIP 压缩包（每枚标签一个图片）", "ZIP (one image a label)"},
+        {"format", "csv", "CSV 表格（编码和网址）", "CSV (codes and URLs)"},
+        {"symbology", "qr", "二维码", "QR code"},
+        {"symbology", "datamatrix", "数据矩阵码", "Data Matrix"},
+        {"symbology", "hanxin", "汉信码", "Han Xin code"},
+        {"symbology", "code128", "一维条码（128 码）", "Code 128 barcode"},
+        {"size", "60x30", "60 × 30 毫米", "60 x 30 mm"},
+        {"size", "50x30", "50 × 30 毫米", "50 x 30 mm"},
+        {"size", "70x35", "70 × 35 毫米", "70 x 35 mm"},
+        {"size", "100x50", "100 × 50 毫米", "100 x 50 mm"},
+        {"size", "40x40", "40 × 40 毫米", "40 x 40 mm"},
+        {"unit", "kg", "千克", "kg"},
+        {"unit", "t", "吨", "t"},
+        {"unit", "piece", "件", "piece"},
+        {"unit", "box", "箱", "box"},
+        {"unit", "bottle", "瓶", "bottle"},
+        {"unit", "L", "升", "L"},
+        {"verdict", "GENUINE", "正品", "genuine"},
+        {"verdict", "GENUINE_REPEATED", "查询次数异常", "checked unusually often"},
+        {"verdict", "NOT_ACTIVATED", "未启用", "not activated"},
+        {"verdict", "VOID", "已作废", "cancelled"},
+        {"verdict", "AUTH_SUSPENDED", "资格已暂停", "right suspended"},
+        {"verdict", "AUTH_REVOKED", "资格已撤销", "right revoked"},
+        {"verdict", "AUTH_EXPIRED", "资格已过期", "right expired"},
+        {"verdict", "UNKNOWN", "查无此码", "no such code"},
+        {"verdict", "MALFORMED", "编码有误", "not a valid code"},
+    };
+    if (!value)
+        return "";
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strcmp(field, words[i].field) == 0 && strcmp(value, words[i].value) == 0)
+            return web_lang_desk(lang) == WEB_LANG_ZH ? words[i].zh : words[i].en;
+    return value;
+}
+
+void web_local_time(web_lang_t lang, int64_t when, char out[64])
+{
+    char ymd[16], date[48];
+    gi_tm_t tm;
+    out[0] = '\0';
+    if (!when)
+        return;
+    gi_tm_of(when + GI_CST_OFFSET, &tm);
+    snprintf(ymd, sizeof ymd, "%04d-%02d-%02d", tm.year % 10000, tm.month, tm.day);
+    web_local_date(web_strings(lang), ymd, date);
+    snprintf(out, 64, "%s %02d:%02d", date, tm.hour, tm.minute);
 }

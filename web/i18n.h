@@ -92,6 +92,17 @@ const web_words_text_t *web_words_text(web_lang_t lang);
  * an unknown one as it is. */
 const char *web_role_name(web_lang_t lang, const char *role);
 
+/* A stored word a desk shows (an internal name) in the desk's language:
+ * field "auth" (authorisation status, expired included), "batch" (batch
+ * status), "kind" (operator kind), "report" (report status), "format",
+ * "symbology", "size" (print choices), "unit" (use reports' units),
+ * "verdict" (a verdict's name, GENUINE ...); an unknown one as it is. */
+const char *web_word(web_lang_t lang, const char *field, const char *value);
+
+/* A moment as a person reads it: Beijing time in the reader's date form,
+ * "2026年11月26日 19:50" / "26 Nov 2026 19:50"; "" for 0. */
+void web_local_time(web_lang_t lang, int64_t when, char out[64]);
+
 /* The signed-in pages' words (login, operator desk, regulator desk). */
 typedef struct {
     const char *brand;

@@ -325,7 +325,8 @@ static void coop_auths(page_t *pg, web_buf_t *b, const rows_t *auths)
         gi_error_t err;
         gi_quota_used(pg->ctx, &a[i], &used, &err);
         web_html(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%D</td><td>%D</td><td>%D</td></tr>",
-                 a[i].product_name, gi_auth_status(&a[i], pg->today), a[i].valid_until,
+                 a[i].product_name,
+                 web_word(pg->rq->lang, "auth", gi_auth_status(&a[i], pg->today)), a[i].valid_until,
                  a[i].yearly_quota, used, a[i].yearly_quota - used);
     }
     web_html(b, "</tbody></table></div>%s</section>", auths->n ? "" : pg->p->none);
@@ -415,14 +416,16 @@ static void void_form(page_t *pg, web_buf_t *b, int64_t id)
     web_html(b, "<button type=\"submit\">%s</button></form></details>", pg->p->void_labels);
 }
 
-/* A select of values; the first is chosen. */
-static void select_field(web_buf_t *b, const char *name, int64_t id, const char *label,
-                         const char *const *values)
+/* A select of values, each shown in the page's words (web_word's field);
+ * the first is chosen. */
+static void select_field(web_buf_t *b, web_lang_t lang, const char *name, int64_t id,
+                         const char *label, const char *field, const char *const *values)
 {
     web_html(b, "<label for=\"%s-%D\">%s</label><select id=\"%s-%D\" name=\"%s\">", name, id, label,
              name, id, name);
     for (int i = 0; values[i]; i++)
-        web_html(b, "<option>%s</option>", values[i]);
+        web_html(b, "<option value=\"%s\">%s</option>", values[i],
+                 web_word(lang, field, values[i]));
     web_buf_puts(b, "</select>");
 }
 
@@ -437,9 +440,9 @@ static void print_form(page_t *pg, web_buf_t *b, int64_t id)
              "<details><summary>%s</summary><form method=\"get\" "
              "action=\"/coop/batches/%D/labels\">",
              pg->p->print_options, id);
-    select_field(b, "format", id, pg->p->file_format, formats);
-    select_field(b, "symbology", id, pg->p->symbology, symbologies);
-    select_field(b, "label-size", id, pg->p->label_size, sizes);
+    select_field(b, pg->rq->lang, "format", id, pg->p->file_format, "format", formats);
+    select_field(b, pg->rq->lang, "symbology", id, pg->p->symbology, "symbology", symbologies);
+    select_field(b, pg->rq->lang, "label-size", id, pg->p->label_size, "size", sizes);
     web_html(b, "<button type=\"submit\">%s</button></form></details>", pg->p->download);
 }
 
@@ -850,8 +853,8 @@ static void hbar_chart(page_t *pg, web_buf_t *b, const char *title, const bars_t
                  "<text x=\"0\" y=\"%d\" font-size=\"12\" fill=\"#1b1f24\">%s</text>"
                  "<rect x=\"180\" y=\"%d\" width=\"%d\" height=\"16\" fill=\"#0a3069\"/>"
                  "<text x=\"%d\" y=\"%d\" font-size=\"12\" fill=\"#1b1f24\">%D</text>",
-                 i * 24 + 16, bs->bar[i].key, i * 24 + 4, w > 0 ? w : 1, 186 + w, i * 24 + 16,
-                 bs->bar[i].count);
+                 i * 24 + 16, web_word(pg->rq->lang, "verdict", bs->bar[i].key), i * 24 + 4,
+                 w > 0 ? w : 1, 186 + w, i * 24 + 16, bs->bar[i].count);
     }
     web_buf_puts(b, "</svg></figure>");
 }
@@ -876,12 +879,19 @@ static void charts_card(page_t *pg, web_buf_t *b)
     web_buf_puts(b, "</section>");
 }
 
+typedef struct {
+    web_buf_t *b;
+    web_lang_t lang;
+} anomaly_out_t;
+
 static int anomaly_row(const db_tally_t *t, void *arg)
 {
-    web_buf_t *b = arg;
-    if (t->operator_id)
-        web_html(b, "<li><span class=\"serial\">%s</span> %D: %s / %s</li>", t->key, t->count,
-                 t->product_name, t->operator_name);
+    anomaly_out_t *out = arg;
+    web_buf_t *b = out->b;
+    if (t->operator_id) /* the key: a code, or a verdict's name (shown in words) */
+        web_html(b, "<li><span class=\"serial\">%s</span> %D: %s / %s</li>",
+                 web_word(out->lang, "verdict", t->key), t->count, t->product_name,
+                 t->operator_name);
     else
         web_html(b, "<li><span class=\"serial\">%s</span> %D</li>", t->key, t->count);
     return 0;
@@ -899,13 +909,14 @@ static void anomalies_card(page_t *pg, web_buf_t *b)
         {GI_ANOMALY_SUSPECT, pg->p->suspect_scans, pg->ctx->now - 30 * 86400},
     };
     db_page_t top = {0, 10};
+    anomaly_out_t out = {b, pg->rq->lang};
     web_html(b, "<section class=\"card\"><h2>%s</h2>", pg->p->anomalies);
     for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
         gi_error_t err;
         web_html(b, "<h3>%s</h3><ul class=\"reports\">", lists[i].title);
         size_t empty = b->len;
-        gi_view_anomalies(pg->ctx, &pg->account, lists[i].kind, lists[i].arg, top, anomaly_row, b,
-                          &err);
+        gi_view_anomalies(pg->ctx, &pg->account, lists[i].kind, lists[i].arg, top, anomaly_row,
+                          &out, &err);
         int none = b->len == empty;
         web_html(b, "</ul>%s", none ? pg->p->none : "");
     }

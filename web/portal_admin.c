@@ -188,8 +188,8 @@ static int auth_row(const db_auth_t *a, void *arg)
     web_html(e->b,
              "<tr><td>%D</td><td>%s</td><td>%s<br><span class=\"serial\">%s</span></td>"
              "<td>%s</td><td>%s</td><td>%D</td><td>",
-             a->id, a->product_name, a->operator_name, a->operator_uscc, status, a->valid_until,
-             a->yearly_quota);
+             a->id, a->product_name, a->operator_name, a->operator_uscc,
+             web_word(e->pg->rq->lang, "auth", status), a->valid_until, a->yearly_quota);
     if (may_decide(e->pg))
         auth_forms(e->pg, e->b, a, status);
     web_buf_puts(e->b, "</td></tr>");
@@ -218,7 +218,7 @@ static void auths_page(page_t *pg)
 static int batch_row(const db_batch_t *x, void *arg)
 {
     emit_t *e = arg;
-    char id[24], auth[24], count[24], issued[24] = "";
+    char id[24], auth[24], count[24], issued[24] = "", issued_local[64];
     number(x->id, id);
     number(x->auth_id, auth);
     number(x->count, count);
@@ -229,8 +229,10 @@ static int batch_row(const db_batch_t *x, void *arg)
         csv_row(e->b, cells, 7);
         return 0;
     }
+    web_local_time(e->pg->rq->lang, x->issued_at, issued_local);
     web_html(e->b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
-             id, auth, count, x->status, x->lot_number, issued);
+             id, auth, count, web_word(e->pg->rq->lang, "batch", x->status), x->lot_number,
+             issued_local);
     return 0;
 }
 
@@ -277,7 +279,8 @@ static int operator_row(const db_operator_t *o, void *arg)
     web_html(e->b,
              "<tr><td>%s</td><td class=\"serial\">%s</td><td>%s</td><td>%s</td>"
              "<td>%s</td><td>%s</td><td>",
-             id, o->uscc, o->name, o->kind, o->region_code, o->contact);
+             id, o->uscc, o->name, web_word(e->pg->rq->lang, "kind", o->kind), o->region_code,
+             o->contact);
     web_html(e->b, "<a href=\"/admin/operators/%s?lang=%s\">%s</a> ", id, e->pg->t->param,
              web_desk_text(e->pg->rq->lang)->open_operator);
     if (may_decide(e->pg))
@@ -466,12 +469,14 @@ static void register_page(page_t *pg)
                  pg->p->add_operator, pg->t->param);
         text_input(&b, "o", "uscc", pg->t->uscc, 1);
         text_input(&b, "o", "name", pg->p->name_zh, 1);
-        web_html(&b,
-                 "<label for=\"o-kind\">%s</label><select id=\"o-kind\" name=\"kind\">"
-                 "<option>cooperative</option><option>company</option>"
-                 "<option>individual</option><option>association</option>"
-                 "<option>other</option></select>",
+        web_html(&b, "<label for=\"o-kind\">%s</label><select id=\"o-kind\" name=\"kind\">",
                  pg->p->kind);
+        static const char *const kinds[] = {"cooperative", "company", "individual", "association",
+                                            "other"};
+        for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+            web_html(&b, "<option value=\"%s\">%s</option>", kinds[i],
+                     web_word(pg->rq->lang, "kind", kinds[i]));
+        web_buf_puts(&b, "</select>");
         text_input(&b, "o", "region_code", pg->p->region_code, 1);
         text_input(&b, "o", "contact", pg->p->contact, 0);
         portal_csrf_field(pg, &b);
@@ -512,8 +517,9 @@ static void add_operator(page_t *pg)
 static int report_row(const db_report_t *r, void *arg)
 {
     emit_t *e = arg;
-    char at[24], action[64];
+    char at[24], action[64], at_local[64];
     gi_json_time(r->at, at);
+    web_local_time(e->pg->rq->lang, r->at, at_local);
     if (e->csv) {
         char id[24];
         number(r->id, id);
@@ -524,7 +530,8 @@ static int report_row(const db_report_t *r, void *arg)
     web_html(e->b,
              "<tr><td>%D</td><td>%s</td><td><span class=\"serial\">%s</span></td>"
              "<td>%s</td><td>%s</td><td>%s %s</td><td>",
-             r->id, at, r->code, r->text, r->contact, r->status, r->note);
+             r->id, at_local, r->code, r->text, r->contact,
+             web_word(e->pg->rq->lang, "report", r->status), r->note);
     if (may_decide(e->pg) && strcmp(r->status, "closed") != 0) {
         snprintf(action, sizeof action, "/admin/reports/%lld/triaged", (long long)r->id);
         portal_decision_form(e->pg, e->b, action, e->pg->p->mark_triaged, "note", e->pg->p->note,
@@ -571,10 +578,19 @@ static int audit_row(const db_audit_row_t *row, void *arg)
         csv_row(e->b, cells, 7);
         return 0;
     }
+    /* the detail as stored escapes every non-ASCII character (\uXXXX, the
+     * chain's canonical form): shown with its Chinese as text */
+    char at_local[64];
+    web_local_time(e->pg->rq->lang, row->at, at_local);
+    json_t *doc = json_loads(row->detail, JSON_DECODE_ANY, NULL);
+    char *shown = doc ? json_dumps(doc, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+    json_decref(doc);
     web_html(e->b,
              "<tr><td>%D</td><td>%s</td><td>%s</td><td>%s</td><td>%s %D</td>"
              "<td class=\"detail\">%s</td></tr>",
-             row->id, at, row->actor, row->action, row->entity, row->entity_id, row->detail);
+             row->id, at_local, row->actor, row->action, row->entity, row->entity_id,
+             shown ? shown : row->detail);
+    free(shown);
     return 0;
 }
 

@@ -215,7 +215,8 @@ static void file_form(page_t *pg, web_buf_t *b)
              u->unit);
     static const char *const units[] = {"kg", "t", "piece", "box", "bottle", "L"};
     for (int i = 0; i < 6; i++)
-        web_html(b, "<option>%s</option>", units[i]);
+        web_html(b, "<option value=\"%s\">%s</option>", units[i],
+                 web_word(pg->rq->lang, "unit", units[i]));
     web_html(
         b,
         "</select><label for=\"sales_value_yuan\">%s</label><input id=\"sales_value_yuan\" "

@@ -200,8 +200,8 @@ async function newOperatorInTheBrowser(base, browser, options, reg, db) {
 
 async function main() {
   // every wait is bounded: a step that hangs fails the test, never the run
-  const deadline = setTimeout(() => { console.log('FAIL: the browser test took over 240 s');
-    process.exit(1); }, 240000);
+  const deadline = setTimeout(() => { console.log('FAIL: the browser test took over 300 s');
+    process.exit(1); }, 300000);
   fs.mkdirSync(OUT, { recursive: true });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gimark-browser-'));
   const db = seed(dir);

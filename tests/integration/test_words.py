@@ -4,7 +4,8 @@ Accept-Language, the four-language menu, product names falling back to English,
 the office's settings shown escaped, the genuine sentence, warnings that lead
 with what is wrong and since when, the product photo's upload on the desk (its
 limits, hostile files, who may) and its cached URL, and no stray English word
-on a Chinese page.
+on a Chinese page: the consumer pages of every verdict, and every desk page of
+the route tables (those in NOT_YET_ZH aside).
 """
 
 import html as htmlmod
@@ -62,6 +63,16 @@ def upload(b, product, data, token=None, path=None):
         headers["Cookie"] = "; ".join("%s=%s" % kv for kv in b.cookies.items())
     return b.s.request("POST", path or "/admin/products/%d/photo?lang=zh" % product, body=body,
                        headers=headers)
+
+
+def poll(fetch, done, timeout=5):
+    """fetch() until done(result) or the deadline; the last result."""
+    deadline = time.monotonic() + timeout
+    while True:
+        got = fetch()
+        if done(got) or time.monotonic() > deadline:
+            return got
+        time.sleep(0.05)
 
 
 def page(s, path, headers=None, source=None):
@@ -164,7 +175,8 @@ def test_languages(t, s, w, codes):
     t.check('class="product">Xoài Bách Sắc<' in vi and 'class="product">มะม่วงไป่เซ่อ<' in th,
             "recorded Vietnamese and Thai names are shown")
     t.check("Đây là Xoài Bách Sắc do " in vi, "the Vietnamese sentence names product and producer")
-    status, _, body = s.get("/api/v1/verify/%s" % code)
+    # each worker reads through a snapshot that may be up to 50 ms old: polled
+    body = poll(lambda: s.get("/api/v1/verify/%s" % code)[2], lambda b: b'"name_vi":"Xo' in b)
     t.check(b'"name_vi":"Xo' in body, "the verdict's JSON carries the Vietnamese name")
 
 
@@ -250,7 +262,7 @@ def test_photo(t, s, w, codes):
             "the regulator uploads a photo", status)
     at = int(w.sql("select photo_at from product where id = 1"))
     url = "/photo/1-%d.png" % at
-    status, h, data = s.get(url)
+    status, h, data = poll(lambda: s.get(url), lambda r: r[0] == 200)
     t.check(status == 200 and h.get("content-type") == "image/png" and
             "immutable" in h.get("cache-control", "") and data[:8] == b"\x89PNG\r\n\x1a\n",
             "the photo is served as a PNG, cached", h)
@@ -271,8 +283,10 @@ def test_photo(t, s, w, codes):
             "the consumer page shows the photo by its URL")
     status, _, _ = upload(reg, 1, png(30, 30, (0, 0, 255)))
     at2 = int(w.sql("select photo_at from product where id = 1"))
-    t.check(status == 303 and at2 != at and s.get(url)[0] == 404 and
-            s.get("/photo/1-%d.png" % at2)[0] == 200, "a new photo is a new URL; the old one goes")
+    new = poll(lambda: (s.get(url)[0], s.get("/photo/1-%d.png" % at2)[0]),
+               lambda r: r == (404, 200))
+    t.check(status == 303 and at2 != at and new == (404, 200),
+            "a new photo is a new URL; the old one goes", new)
     for bad in ("/photo/abc.png", "/photo/1-0.png", "/photo/99-1.png", "/photo/1-%d.gif" % at2,
                 "/photo/-1-%d.png" % at2, "/photo/1-%d.png.png" % at2):
         t.check(s.get(bad)[0] == 404, "%s: 404" % bad)
@@ -312,6 +326,45 @@ def test_zh_words(t, s, w, codes):
             "the check finds an internal name on a page")
 
 
+# Desk pages not yet wholly in Chinese: the audit log's actions and details (the records as
+# stored), the supervision desk's rule comments and draw parameters, the annual report's
+# bilingual titles. Every other page is checked, new ones included.
+NOT_YET_ZH = ("/admin/audit", "/admin/supervision", "/admin/annual")
+# names of file formats and of the GS1 number, and certification codes, read as such in
+# Chinese
+FORMAT_CODES = {"CSV", "PDF", "PNG", "SVG", "ZIP", "GTIN", "GAP", "SC"}
+
+
+def desk_routes():
+    found = set()
+    web = os.path.join(g.ROOT, "web")
+    for name in sorted(n for n in os.listdir(web) if re.fullmatch(r"portal\w*\.c", n)):
+        with open(os.path.join(web, name), encoding="utf-8") as f:
+            found |= set(re.findall(r'\{"GET", "(/[^"]*)", PORTAL_(\w+)', f.read()))
+    return sorted(found)
+
+
+def test_zh_desks(t, s, w):
+    allowed = data_words(w) | FORMAT_CODES
+    users = {"OPERATOR": Browser(s), "DESK": Browser(s)}
+    users["OPERATOR"].sign_in("coop")
+    users["DESK"].sign_in("reg")
+    checked = 0
+    for path, who in desk_routes():
+        if path.startswith(NOT_YET_ZH) or path == "/logout":
+            continue
+        b = users["DESK" if who == "ANYONE" else who]
+        url = path.replace("{id}", "1")
+        status, _, doc, _ = b.get(url + "?lang=zh")
+        if status != 200:
+            continue  # a record 1 that is not there, or a download: the page matrix's
+        checked += 1
+        stray = stray_ascii_words(doc, allowed)
+        t.check(not stray, "%s: no English word on the Chinese desk page" % url,
+                sorted(set(stray))[:12])
+    t.check(checked >= 15, "the Chinese desk pages were walked", checked)
+
+
 def test_bad_settings(t):
     w = g.Workdir()
     try:
@@ -348,6 +401,7 @@ def main():
             test_who_speaks(t, s, w, codes)
             test_photo(t, s, w, codes)
             test_zh_words(t, s, w, codes)
+            test_zh_desks(t, s, w)
     finally:
         w.cleanup()
     test_bad_settings(t)

@@ -170,7 +170,7 @@ static inline void testdb_close(testdb_t *t)
  * lists its own tables here, children first). */
 #define TESTDB_DROP_AFTER_0007                                                                     \
     "DROP TABLE product_photo; ALTER TABLE product DROP COLUMN name_vi;"                           \
-    "ALTER TABLE product DROP COLUMN name_th; ALTER TABLE product DROP COLUMN photo_at;"            \
+    "ALTER TABLE product DROP COLUMN name_th; ALTER TABLE product DROP COLUMN photo_at;"           \
     "ALTER TABLE authorisation DROP COLUMN status_at;"                                             \
     "DROP TABLE annual_close; DROP TABLE annual_text;"                                             \
     "DROP TABLE allocation; DROP TABLE producer; ALTER TABLE batch DROP COLUMN allocated;"         \
