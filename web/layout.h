@@ -16,8 +16,8 @@ void web_layout_begin(web_buf_t *b, const web_strings_t *t, const char *title, c
                       const char *home);
 /* The same, with the language switch linking to the page self (a path,
  * for a page that answers a POST: its GET page) instead of the page itself. */
-void web_layout_begin_at(web_buf_t *b, const web_strings_t *t, const char *title,
-                         const char *brand, const char *home, const char *self);
+void web_layout_begin_at(web_buf_t *b, const web_strings_t *t, const char *title, const char *brand,
+                         const char *home, const char *self);
 void web_layout_end(web_buf_t *b, const web_strings_t *t);
 
 #endif
