@@ -9,6 +9,7 @@
 // 1280 px. Screenshots go to tests/browser/out/ (not committed).
 //
 // Run from the repository root after `make all`: node tests/browser/browser.test.js
+// (on PostgreSQL: with GIMARK_TEST_PG set to a test cluster's URI).
 
 'use strict';
 
@@ -42,8 +43,21 @@ function gimark(db, args, input) {
   return execFileSync(GIMARK, ['--db', db, ...args.map(String)], { input, encoding: 'utf8' });
 }
 
+// With GIMARK_TEST_PG (a test cluster's URI, tests/pg-cluster.sh) the server
+// runs on a PostgreSQL database of its own, dropped at the end.
+const PG = process.env.GIMARK_TEST_PG || '';
+const PG_NAME = `browser_${process.pid}`;
+
+function psql(query) {
+  execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', PG, '-c', query], { encoding: 'utf8' });
+}
+
 function seed(dir) {
-  const db = path.join(dir, 'browser.db');
+  let db = path.join(dir, 'browser.db');
+  if (PG) {
+    psql(`CREATE DATABASE ${PG_NAME}`);
+    db = PG.slice(0, PG.lastIndexOf('/') + 1) + PG_NAME;
+  }
   gimark(db, ['init']);
   gimark(db, ['demo']);
   gimark(db, ['user', 'add', 'coop', '--role', 'operator', '--operator', '93451003MA815908XM'],
@@ -200,8 +214,8 @@ async function newOperatorInTheBrowser(base, browser, options, reg, db) {
 
 async function main() {
   // every wait is bounded: a step that hangs fails the test, never the run
-  const deadline = setTimeout(() => { console.log('FAIL: the browser test took over 300 s');
-    process.exit(1); }, 300000);
+  const deadline = setTimeout(() => { console.log('FAIL: the browser test took over 360 s');
+    process.exit(1); }, 360000);
   fs.mkdirSync(OUT, { recursive: true });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gimark-browser-'));
   const db = seed(dir);
@@ -333,6 +347,7 @@ async function main() {
     const code = await stopServer(proc);
     check(code === 0, 'server stops cleanly', code);
     fs.rmSync(dir, { recursive: true, force: true });
+    if (PG) psql(`DROP DATABASE IF EXISTS ${PG_NAME} WITH (FORCE)`);
   }
   clearTimeout(deadline);
   console.log(`browser: ${passed} passed, ${failed} failed`);
