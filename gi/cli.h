@@ -35,9 +35,10 @@ typedef struct {
         {"crop-marks", NULL, "draw crop marks"}, {"dpi", "N", "PNG resolution (default 300)"},     \
         {"vector", NULL, "draw symbols as vector paths instead of 1-bit images"},                  \
         {"zip-member", "FMT", "zip: png (default) or svg per label"},                              \
+        {"min-text", "MM",                                                                         \
+         "smallest character height of the required text (default 1.8, as GB 7718 asks)"},         \
     {                                                                                              \
-        "min-text", "MM",                                                                          \
-            "smallest character height of the required text (default 1.8, as GB 7718 asks)"        \
+        "dl-lot", NULL, "a product with a GTIN: its Digital Link carries the lot (/10/{lot})"      \
     }
 
 typedef struct {

@@ -42,8 +42,28 @@ static int split_base(const char *base_url, char *scheme, size_t scheme_cap, con
     return 0;
 }
 
-gi_err_t gi_label_url(const char *base_url, const char *gtin, const gi_code_t *code,
-                      char out[GI_URL_MAX], gi_error_t *err)
+/* Appends lot to out at *n (of GI_URL_MAX) percent-encoded; -1 when it does
+ * not fit. */
+static int put_lot(char *out, size_t *n, const char *lot)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (const unsigned char *p = (const unsigned char *)lot; *p; p++) {
+        if (*n + 4 > GI_URL_MAX)
+            return -1;
+        if (isalnum(*p) || strchr("-._~", *p)) {
+            out[(*n)++] = (char)*p;
+        } else {
+            out[(*n)++] = '%';
+            out[(*n)++] = hex[*p >> 4];
+            out[(*n)++] = hex[*p & 15];
+        }
+    }
+    out[*n] = '\0';
+    return 0;
+}
+
+gi_err_t gi_label_url(const char *base_url, const char *gtin, const char *lot,
+                      const gi_code_t *code, char out[GI_URL_MAX], gi_error_t *err)
 {
     char scheme[8];
     const char *rest;
@@ -57,19 +77,24 @@ gi_err_t gi_label_url(const char *base_url, const char *gtin, const gi_code_t *c
     size_t host_len = strcspn(rest, "/");
     if (host_len > rest_len)
         host_len = rest_len;
-    int n;
-    if (gtin && gtin[0])
-        n = snprintf(out, GI_URL_MAX, "%s://%.*s/01/%s/21/%s", scheme, (int)rest_len, rest, gtin,
-                     code->s);
-    else
-        n = snprintf(out, GI_URL_MAX, "%s://%.*s/V/%s", scheme, (int)rest_len, rest, code->s);
+    int dl = gtin && gtin[0];
+    int n = dl ? snprintf(out, GI_URL_MAX, "%s://%.*s/01/%s", scheme, (int)rest_len, rest, gtin)
+               : snprintf(out, GI_URL_MAX, "%s://%.*s/V/", scheme, (int)rest_len, rest);
     if (n < 0 || n >= GI_URL_MAX)
         return gi_fail(err, GI_EINVAL, "base URL '%s' is too long", base_url);
-    /* upper case except the path and a GS1 Digital Link's scheme */
+    /* upper case but for the path and a GS1 Digital Link's scheme (and lot) */
     size_t slen = strlen(scheme), path_at = slen + 3 + host_len, code_at = slen + 3 + rest_len;
-    for (size_t i = gtin && gtin[0] ? slen : 0; out[i]; i++)
+    for (size_t i = dl ? slen : 0; out[i]; i++)
         if (i < path_at || i >= code_at)
             out[i] = (char)toupper((unsigned char)out[i]);
+    size_t used = (size_t)n;
+    if (dl && lot && lot[0] &&
+        (used + 4 >= GI_URL_MAX || (memcpy(out + used, "/10/", 5), used += 4, 0) ||
+         put_lot(out, &used, lot) != 0))
+        return gi_fail(err, GI_EINVAL, "the label's URL with lot '%s' is too long", lot);
+    n = snprintf(out + used, GI_URL_MAX - used, "%s%s", dl ? "/21/" : "", code->s);
+    if (n < 0 || (size_t)n >= GI_URL_MAX - used)
+        return gi_fail(err, GI_EINVAL, "base URL '%s' is too long", base_url);
     return GI_OK;
 }
 
@@ -145,6 +170,7 @@ typedef struct {
     size_t n, cap;
     const char *base_url;
     const char *gtin;
+    const char *lot;          /* in the Digital Link (layout choice dl-lot), or NULL */
     const label_sink_t *sink; /* asked now and then whether to go on, or NULL */
     int stopped;
     gi_err_t rc;
@@ -173,7 +199,7 @@ static int collect_label(const char *code, int64_t seq, int voided, void *arg)
     snprintf(canon.s, sizeof canon.s, "%s", code);
     char *slot = c->text + c->n * c->stride;
     gi_code_format(&canon, slot);
-    c->rc = gi_label_url(c->base_url, c->gtin, &canon, url, c->err);
+    c->rc = gi_label_url(c->base_url, c->gtin, c->lot, &canon, url, c->err);
     if (c->rc != GI_OK)
         return 1;
     size_t len = strlen(url);
@@ -204,7 +230,7 @@ static gi_err_t collect_labels(const gi_ctx_t *ctx, const db_batch_t *b, collect
     char url[GI_URL_MAX];
     memset(probe.s, '0', GI_CODE_LEN);
     probe.s[GI_CODE_LEN] = '\0';
-    gi_err_t rc = gi_label_url(c->base_url, c->gtin, &probe, url, err);
+    gi_err_t rc = gi_label_url(c->base_url, c->gtin, c->lot, &probe, url, err);
     if (rc != GI_OK)
         return rc;
     c->url_cap = strlen(url) + 1;
@@ -297,8 +323,10 @@ gi_err_t gi_batch_export_check(const gi_ctx_t *ctx, int64_t batch_id, const gi_e
     gi_err_t rc = gi_print_base_url_check(ex->base_url, err);
     if (rc != GI_OK || (rc = printable(ctx, batch_id, &v, err)) != GI_OK)
         return rc;
-    collect_t c = {.base_url = ex->base_url, .gtin = v.batch.gtin};
-    c.url_cap = strlen(ex->base_url ? ex->base_url : "") + sizeof "/01//21/" + 14 + GI_CODE_LEN + 1;
+    collect_t c = {.base_url = ex->base_url,
+                   .gtin = v.batch.gtin,
+                   .lot = ex->layout.dl_lot ? v.batch.lot_number : NULL};
+    c.url_cap = GI_URL_MAX;
     c.stride = GI_CODE_DISPLAY_LEN + 1 + c.url_cap;
     c.items = malloc(sizeof *c.items);
     c.text = malloc(c.stride);
@@ -351,6 +379,7 @@ gi_err_t gi_batch_export(const gi_ctx_t *ctx, int64_t batch_id, const gi_export_
         return rc;
     c.base_url = ex->base_url;
     c.gtin = v.batch.gtin; /* the GTIN the batch was issued with, not today's */
+    c.lot = ex->layout.dl_lot ? v.batch.lot_number : NULL;
     c.sink = ex->path ? NULL : ex->sink;
     char msg[400];
     label_content_t content = content_of(ex, &v);

@@ -18,10 +18,14 @@
  * without a path (or an upper-case one) is all in its compact alphanumeric
  * mode; the base URL's path keeps its case, as a server may tell it apart.
  * With a GTIN, the GS1 Digital Link form "{base}/01/{GTIN-14}/21/{CODE}",
- * whose scheme stays in lower case as GS1's validators require.
- * GI_EINVAL when base_url is not http(s)://host[:port][/path] or too long. */
-gi_err_t gi_label_url(const char *base_url, const char *gtin, const gi_code_t *code,
-                      char out[GI_URL_MAX], gi_error_t *err);
+ * whose scheme stays in lower case as GS1's validators require, and with a
+ * lot (not NULL or ""), "{base}/01/{GTIN-14}/10/{lot}/21/{CODE}": the lot as
+ * recorded (GS1's AI 10 tells case apart), percent-encoded but for
+ * A-Z a-z 0-9 - . _ ~. A lot without a GTIN is left out (a /V/ link has no
+ * place for it). GI_EINVAL when base_url is not http(s)://host[:port][/path]
+ * or the URL would be too long. */
+gi_err_t gi_label_url(const char *base_url, const char *gtin, const char *lot,
+                      const gi_code_t *code, char out[GI_URL_MAX], gi_error_t *err);
 
 typedef struct {
     const char *base_url;

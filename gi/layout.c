@@ -7,8 +7,8 @@
 #include <string.h>
 
 const char *const gi_layout_choices[] = {
-    "symbology", "ecc",        "label-size", "page-size", "grid",       "margin",   "gap",
-    "module",    "crop-marks", "dpi",        "vector",    "zip-member", "min-text", NULL};
+    "symbology",  "ecc", "label-size", "page-size",  "grid",     "margin", "gap", "module",
+    "crop-marks", "dpi", "vector",     "zip-member", "min-text", "dl-lot", NULL};
 
 static int pick(const char *s, const char *const *names)
 {
@@ -110,6 +110,8 @@ gi_err_t gi_layout_choose(label_layout_t *l, const char *name, const char *v, gi
         return GI_OK;
     case 12:
         return parse_number("min-text", v, 0.5, 10, " mm", &l->min_text_mm, err);
+    case 13:
+        return parse_flag("dl-lot", v, &l->dl_lot, err);
     default:
         return gi_fail(err, GI_EINVAL, "no layout choice '%s'", name);
     }

@@ -11,7 +11,8 @@
 #include "labels/label.h"
 
 /* The choices' names, NULL-ended: symbology, ecc, label-size, page-size,
- * grid, margin, gap, module, crop-marks, dpi, vector, zip-member, min-text. */
+ * grid, margin, gap, module, crop-marks, dpi, vector, zip-member, min-text,
+ * dl-lot. */
 extern const char *const gi_layout_choices[];
 
 /* Sets the choice name of l from its text. The flags (crop-marks, vector)

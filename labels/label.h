@@ -57,6 +57,8 @@ typedef struct {
     int vector_paths;                 /* symbols as merged-run paths instead of 1-bit images */
     label_format_t zip_member_format; /* LABEL_FMT_PNG (default) or LABEL_FMT_SVG */
     double min_text_mm;               /* smallest character height of required text, 1.8 */
+    int dl_lot;                       /* a GS1 Digital Link carries the batch's lot (/10/{lot}): the
+                                         URL is made by gi/export.c, the drawing does not read it */
 } label_layout_t;
 
 #define LABEL_MIN_MODULE_MM 0.25

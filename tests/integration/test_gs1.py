@@ -364,6 +364,33 @@ def test_epcis(t, v, s, w, tokens):
           lambda rep: not rep["ok"])
 
 
+def test_dl_lot(t, s, w, gtin, auth_id):
+    """A print file laid out with dl-lot: every QR code reads back as the
+    Digital Link with /10/{lot} (the lot as recorded, percent-encoded), and
+    that link answers the label's page; without dl-lot, no lot."""
+    bid, codes = w.batch(auth_id, 3, lot="Lot 7-b")
+    base = "https://gi.example.cn"
+
+    def read_back(*layout):
+        png = os.path.join(w.dir, "dl-lot-%d.png" % len(layout))
+        w.gimark("batch", "export", bid, "--format", "png", "--out", png, "--base-url", base,
+                 *layout)
+        p = subprocess.run(["zbarimg", "-q", "--raw", "--nodbus", png], capture_output=True,
+                           text=True, timeout=120)
+        return sorted(p.stdout.split())
+
+    root = "https://GI.EXAMPLE.CN"
+    urls = read_back("--dl-lot")
+    want = sorted("%s/01/%s/10/Lot%%207-b/21/%s" % (root, gtin, c) for c in codes)
+    t.check(urls == want, "dl-lot: each QR code carries the lot as recorded", (urls, want))
+    for u in urls:
+        status, _, body = s.get(u[len(root):])
+        t.check(status == 200 and "Lot 7-b" in body.decode(),
+                "the printed Digital Link with its lot answers the label's page", (u, status))
+    plain = sorted("%s/01/%s/21/%s" % (root, gtin, c) for c in codes)
+    t.check(read_back() == plain, "without dl-lot the Digital Link carries no lot")
+
+
 def rss_kb(pid, field):
     with open("/proc/%d/status" % pid) as f:
         for line in f:
@@ -416,7 +443,7 @@ def test_million(t, w, token):
 
 def seed(w):
     """The demo data and a genuine label of a product with a GTIN, of the
-    Hengzhou tea company; returns (GTIN-14, code)."""
+    Hengzhou tea company; returns (GTIN-14, code, authorisation id)."""
     w.gimark("init")
     w.gimark("demo")
     p = w.json("product", "add", "--name-zh", "横州茉莉花（测试）", "--name-en",
@@ -424,14 +451,14 @@ def seed(w):
     a = w.json("auth", "grant", "--operator", OTHER_OP, "--product", p["id"], "--quota", 1000)
     w.gimark("auth", "approve", a["id"], "--doc", "CNIPA Announcement No. 475")
     _, c = w.batch(a["id"], 1)
-    return "06901234567892", c[0]
+    return "06901234567892", c[0], a["id"]
 
 
 def main():
     t = g.Tally("test_gs1")
     w = g.Workdir()
     try:
-        gtin, code = seed(w)
+        gtin, code, auth_id = seed(w)
         tokens = {"a": g.add_user(w, "coop-a", "operator", operator="93451003MA815908XM"),
                   "b": g.add_user(w, "coop-b", "operator", operator=OTHER_OP),
                   "reg": g.add_user(w, "prov", "regulator", scope="45")}
@@ -439,6 +466,7 @@ def main():
             v = Validations()
             test_resolver(t, v, s, w, gtin, code, tokens["b"])
             test_epcis(t, v, s, w, tokens)
+            test_dl_lot(t, s, w, gtin, auth_id)
         v.run(t)
         test_million(t, w, tokens["a"])
     finally:

@@ -443,19 +443,33 @@ static void test_label_urls(void)
     gi_code_t c;
     char url[GI_URL_MAX];
     snprintf(c.s, sizeof c.s, "K7M39QX2HD4TPW8R");
-    CHECK(gi_label_url("https://gi.example.cn/", "", &c, url, NULL) == GI_OK);
+    CHECK(gi_label_url("https://gi.example.cn/", "", NULL, &c, url, NULL) == GI_OK);
     CHECK_STR(url, "HTTPS://GI.EXAMPLE.CN/V/K7M39QX2HD4TPW8R");
-    CHECK(gi_label_url("https://gi.example.cn", "04006381333931", &c, url, NULL) == GI_OK);
+    CHECK(gi_label_url("https://gi.example.cn", "04006381333931", NULL, &c, url, NULL) == GI_OK);
     CHECK_STR(url, "https://GI.EXAMPLE.CN/01/04006381333931/21/K7M39QX2HD4TPW8R");
     /* the path keeps its case: a server may tell /gi from /GI */
-    CHECK(gi_label_url("http://Gi.Example.cn:8080/gi", "", &c, url, NULL) == GI_OK);
+    CHECK(gi_label_url("http://Gi.Example.cn:8080/gi", "", NULL, &c, url, NULL) == GI_OK);
     CHECK_STR(url, "HTTP://GI.EXAMPLE.CN:8080/gi/V/K7M39QX2HD4TPW8R");
-    CHECK(gi_label_url("https://gi.example.cn/Labels", "04006381333931", &c, url, NULL) == GI_OK);
+    CHECK(gi_label_url("https://gi.example.cn/Labels", "04006381333931", NULL, &c, url, NULL) ==
+          GI_OK);
     CHECK_STR(url, "https://GI.EXAMPLE.CN/Labels/01/04006381333931/21/K7M39QX2HD4TPW8R");
-    CHECK(gi_label_url("ftp://x", "", &c, url, NULL) == GI_EINVAL);
-    CHECK(gi_label_url("https://", "", &c, url, NULL) == GI_EINVAL);
-    CHECK(gi_label_url("https://a b", "", &c, url, NULL) == GI_EINVAL);
-    CHECK(gi_label_url("https://x\"><script>", "", &c, url, NULL) == GI_EINVAL);
+    CHECK(gi_label_url("ftp://x", "", NULL, &c, url, NULL) == GI_EINVAL);
+    CHECK(gi_label_url("https://", "", NULL, &c, url, NULL) == GI_EINVAL);
+    CHECK(gi_label_url("https://a b", "", NULL, &c, url, NULL) == GI_EINVAL);
+    CHECK(gi_label_url("https://x\"><script>", "", NULL, &c, url, NULL) == GI_EINVAL);
+    /* the lot (dl-lot): as recorded, percent-encoded, between the GTIN and the code */
+    CHECK(gi_label_url("https://gi.example.cn", "04006381333931", "2026-a/1 b", &c, url, NULL) ==
+          GI_OK);
+    CHECK_STR(url, "https://GI.EXAMPLE.CN/01/04006381333931/10/2026-a%2F1%20b/21/K7M39QX2HD4TPW8R");
+    CHECK(gi_label_url("https://gi.example.cn", "04006381333931", "", &c, url, NULL) == GI_OK);
+    CHECK_STR(url, "https://GI.EXAMPLE.CN/01/04006381333931/21/K7M39QX2HD4TPW8R");
+    CHECK(gi_label_url("https://gi.example.cn", "", "LOT1", &c, url, NULL) == GI_OK);
+    CHECK_STR(url, "HTTPS://GI.EXAMPLE.CN/V/K7M39QX2HD4TPW8R"); /* no place for a lot */
+    char long_lot[200];
+    memset(long_lot, '%', sizeof long_lot - 1);
+    long_lot[sizeof long_lot - 1] = '\0';
+    CHECK(gi_label_url("https://gi.example.cn", "04006381333931", long_lot, &c, url, NULL) ==
+          GI_EINVAL);
 }
 
 /* A print file's base URL: public, never this machine or a private network. */
