@@ -50,7 +50,7 @@ while i < len(d):
 print("%dx%d %d %d %d" % (w, h, depth, colour, ppm))' "$1"
 }
 
-mm2px() { awk "BEGIN { printf \"%.0f\", ($1) * 300 / 25.4 }"; }
+mm2px() { awk "BEGIN { printf \"%.0f\", ($1) * ${RES:-300} / 25.4 }"; }
 
 # Each decoding job is a line "CROP-FILE DECODER WANT"; they run two at a time
 # at the end.
@@ -68,7 +68,8 @@ want() {
 }
 
 # crops SYM W H SOURCE KIND TAG: the symbol box (+1 mm) of the 3 labels on
-# sheet 1, cut from a PDF page or a 300 dpi PNG sheet, queued for decoding
+# sheet 1, cut from a PDF page (rasterised at $RES dpi, default 300) or a 300 dpi
+# PNG sheet, queued for decoding
 crops() {
     sym=$1 w=$2 h=$3 src=$4 kind=$5 tag=$6
     for i in 0 1 2; do
@@ -82,7 +83,7 @@ crops() {
         out="$D/crop-$tag-$i"
         X=$(mm2px "$x - 1") Y=$(mm2px "$y - 1") W=$(mm2px "$bw + 2") H=$(mm2px "$bh + 2")
         case $kind in
-        pdf) pdftoppm -r 300 -aa no -aaVector no -gray -f 1 -l 1 -x "$X" -y "$Y" -W "$W" -H "$H" \
+        pdf) pdftoppm -r "${RES:-300}" -aa no -aaVector no -gray -f 1 -l 1 -x "$X" -y "$Y" -W "$W" -H "$H" \
             -singlefile "$src" "$out" 2>/dev/null && job "$out.pgm" "$sym" "$(want "$sym" "$i")" ;;
         png) pngtopnm "$src" | pnmcut "$X" "$Y" "$W" "$H" >"$out.pnm" 2>/dev/null &&
             job "$out.pnm" "$sym" "$(want "$sym" "$i")" ;;
@@ -134,7 +135,12 @@ for sym in qr datamatrix code128; do
             --label-size "$size" --mark "$D/mark.svg"
         expect_status 0 "$t SVG"
         rsvg-convert -f pdf -o "$D/$t-svg.pdf" "$D/$t.svg"
+        # an SVG has no printer's dot grid of its own (whoever prints it rasterises it
+        # at the printer's resolution): read at 600 dpi, where a bar 3 dots wide at 300
+        # dpi stays whole wherever the rasteriser puts its edges
+        RES=600
         crops "$sym" "$w" "$h" "$D/$t-svg.pdf" pdf "$t-svg"
+        RES=300
         for member in png svg; do
             run batch export 1 --format zip --zip-member $member --out "$D/$t-$member.zip" \
                 --base-url $BASE --symbology "$sym" --label-size "$size" --mark "$D/mark.svg"
@@ -147,7 +153,7 @@ for sym in qr datamatrix code128; do
                         bad "$t ZIP member: 8-bit grey at 300 dpi ($(png_form "$f"))"
                 fi
                 if [ "$member" = svg ]; then
-                    rsvg-convert -d 300 -p 300 -b white -f png -o "$f.png" "$f" && f=$f.png
+                    rsvg-convert -d 600 -p 600 -b white -f png -o "$f.png" "$f" && f=$f.png # as the sheet above
                 fi
                 job "$f" "$sym" "$(want "$sym" "$i")"
             done
