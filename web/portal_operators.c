@@ -223,9 +223,10 @@ static int auth_item(const db_auth_t *a, void *arg)
              "<tr><td data-label=\"#\">%D</td><td data-label=\"%s\">%s</td>"
              "<td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>"
              "<td data-label=\"%s\">%D</td><td data-label=\"%s\">%D</td></tr>",
-             a->id, pg->t->product, a->product_name, pg->p->status, gi_auth_status(a, pg->today),
-             pg->t->valid_until, a->valid_until, pg->p->quota, a->yearly_quota,
-             words(pg)->quota_left, a->yearly_quota - used);
+             a->id, pg->t->product, a->product_name, pg->p->status,
+             web_word(pg->rq->lang, "auth", gi_auth_status(a, pg->today)), pg->t->valid_until,
+             a->valid_until, pg->p->quota, a->yearly_quota, words(pg)->quota_left,
+             a->yearly_quota - used);
     l->n++;
     return 0;
 }

@@ -332,7 +332,8 @@ def test_zh_words(t, s, w, codes):
 NOT_YET_ZH = ("/admin/audit", "/admin/supervision", "/admin/annual")
 # names of file formats and of the GS1 number, and certification codes, read as such in
 # Chinese
-FORMAT_CODES = {"CSV", "PDF", "PNG", "SVG", "ZIP", "GTIN", "GAP", "SC"}
+# codes a page names: formats, GS1 and national standards (GB 32100, GB/T 2260)
+FORMAT_CODES = {"CSV", "PDF", "PNG", "SVG", "ZIP", "GTIN", "GAP", "SC", "GB", "T"}
 
 
 def desk_routes():
