@@ -71,7 +71,7 @@ else
     total_f=$((total_f + 1))
 fi
 suite "tests/browser (Chromium)" node tests/browser/browser.test.js
-suite "fuzz targets (10 s each)" sh tests/fuzz/run.sh 10
+suite "fuzz targets (6 s each)" sh tests/fuzz/run.sh 6
 # The server's hostile-input and API suites once more with gimark built with
 # AddressSanitizer and UBSan: any memory error or leak makes it exit non-zero.
 export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

@@ -71,7 +71,7 @@ function seed(dir) {
 function startServer(db) {
   return new Promise((resolve, reject) => {
     const proc = spawn(GIMARK, ['--db', db, 'serve', '--listen', '127.0.0.1:0',
-                                '--base-url', 'http://127.0.0.1'], { stdio: ['ignore', 'pipe', 'ignore'] });
+                                '--base-url', 'http://gi.example.cn'], { stdio: ['ignore', 'pipe', 'ignore'] });
     const lines = readline.createInterface({ input: proc.stdout });
     lines.once('line', (line) => {
       const m = line.match(/listening on (http:\/\/[^ ]+?)\/?$/);
