@@ -59,7 +59,7 @@ if GIMARK_TEST_PG=$(sh tests/pg-cluster.sh start "$pgdir"); then
         case $t in
         */test_backup.py | */test_crash.py | */test_deploy.py) continue ;;
         esac
-        # the mixed load of test_abuse.py for 10 s, not 30: what the load tests of
+        # the mixed load of test_abuse.py for 10 s, not 15: what the load tests of
         # the server is the same on either engine; what differs, every answered
         # scan stored, shows as well in 10 s
         suite "$t on PostgreSQL" env LOAD_SECONDS=10 python3 "$t"

@@ -2,7 +2,7 @@
 """test_abuse.py - the real server under sustained mixed load and under a
 flood of unknown codes, on loopback.
 
-a) LOAD_SECONDS (default 30) of 64 keep-alive connections on mixed routes:
+a) LOAD_SECONDS (default 15) of 64 keep-alive connections on mixed routes:
    consumer pages in both languages, the GS1 Digital Link form, the JSON
    verdict, unknown codes, the REST API with a token, the sign-in page,
    health, metrics and the stylesheet. Every answer must have the status its
@@ -34,7 +34,7 @@ from gimark_test import Server, Tally, Workdir, seed_verdicts  # noqa: E402
 
 T = Tally("abuse")
 CONNECTIONS = 64
-LOAD_SECONDS = float(os.environ.get("LOAD_SECONDS", "30"))
+LOAD_SECONDS = float(os.environ.get("LOAD_SECONDS", "15"))
 ALLOWANCE = 30  # --unknown-per-minute of the flood test
 PASSWORD = "correct horse battery staple"
 
