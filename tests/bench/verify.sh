@@ -279,7 +279,7 @@ fi
 # anchor logs nothing, a handicap we keep; BENCH_ACCESS_LOG=off measures without it);
 # sets server_pid and base once it listens.
 start_gimark() {
-    "$GIMARK" --db "$1" serve --listen 127.0.0.1:0 --threads "${2:-2}" --base-url http://127.0.0.1 \
+    "$GIMARK" --db "$1" serve --listen 127.0.0.1:0 --threads "${2:-2}" --base-url https://gi.example.cn \
         --max-conns-per-ip 0 --access-log "${BENCH_ACCESS_LOG:-on}" --cache-mb "$CACHE_MB" \
         --track-codes "$TRACK_CODES" >"$dir/serve.out" \
         2>"$dir/serve.err" &
@@ -394,7 +394,8 @@ sample_memory "$server_pid" "$dir/memory" &
 sampler=$!
 dl_pids=""
 for pair in dl1:pdf dl2:svg; do
-    curl -s -o /dev/null -H "Authorization: Bearer $(cat "$dir/${pair%:*}.token")" \
+    curl -s -o /dev/null -D "$dir/${pair%:*}.head" \
+        -H "Authorization: Bearer $(cat "$dir/${pair%:*}.token")" \
         "$base/api/v1/batches/$dl_batch/labels?format=${pair#*:}" &
     dl_pids="$dl_pids $!"
 done
@@ -405,6 +406,11 @@ CONNS=$CONNS_SAVED
 parse_wrk "$dir/memory-wrk.txt" >"$dir/memory.figures"
 read -r m_rps m_p99 _ m_bad _ <"$dir/memory.figures"
 for p in $dl_pids; do kill "$p" 2>/dev/null || true; done
+# a download refused (a print file's rules) would leave the renders out of the figure
+for who in dl1 dl2; do
+    head -n 1 "$dir/$who.head" 2>/dev/null | grep -q ' 200' ||
+        die "the $who download was not answered 200: $(head -n 1 "$dir/$who.head" 2>/dev/null)"
+done
 rm -f "$dir/sampling"
 wait "$sampler" 2>/dev/null || true
 read -r anon_kb file_kb <"$dir/memory"
