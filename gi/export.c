@@ -42,11 +42,15 @@ static int split_base(const char *base_url, char *scheme, size_t scheme_cap, con
     return 0;
 }
 
-/* Appends lot to out at *n (of GI_URL_MAX) percent-encoded; -1 when it does
- * not fit. */
+/* Appends "/10/" and lot, percent-encoded, to out at *n (of GI_URL_MAX); -1
+ * when they do not fit. */
 static int put_lot(char *out, size_t *n, const char *lot)
 {
     static const char hex[] = "0123456789ABCDEF";
+    if (*n + 4 >= GI_URL_MAX)
+        return -1;
+    memcpy(out + *n, "/10/", 4);
+    *n += 4;
     for (const unsigned char *p = (const unsigned char *)lot; *p; p++) {
         if (*n + 4 > GI_URL_MAX)
             return -1;
@@ -88,9 +92,7 @@ gi_err_t gi_label_url(const char *base_url, const char *gtin, const char *lot,
         if (i < path_at || i >= code_at)
             out[i] = (char)toupper((unsigned char)out[i]);
     size_t used = (size_t)n;
-    if (dl && lot && lot[0] &&
-        (used + 4 >= GI_URL_MAX || (memcpy(out + used, "/10/", 5), used += 4, 0) ||
-         put_lot(out, &used, lot) != 0))
+    if (dl && lot && lot[0] && put_lot(out, &used, lot) != 0)
         return gi_fail(err, GI_EINVAL, "the label's URL with lot '%s' is too long", lot);
     n = snprintf(out + used, GI_URL_MAX - used, "%s%s", dl ? "/21/" : "", code->s);
     if (n < 0 || (size_t)n >= GI_URL_MAX - used)
