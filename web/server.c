@@ -23,6 +23,7 @@
  * answer, so a proxy's pool of idle connections lives by the idle timeout.
  */
 #include "web/web.h"
+#include "gi/account.h"
 #include "gi/gtin.h"
 #include "gi/inspect.h"
 #include "gi/report.h"
@@ -1211,6 +1212,23 @@ static int takes_form(const web_route_t *r, const char *method)
 }
 
 /* Starts a request's state; for a report, its form parser. NULL when out of memory. */
+/* A photo's upload may be far larger than any other body: only a signed-in
+ * regulator's is read to max-photo-bytes, so that anonymous connections
+ * posting to the upload's URL hold no more than max-body-bytes each. */
+static int may_upload(web_server_t *s, struct MHD_Connection *c)
+{
+    const char *sid = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, WEB_SESSION_COOKIE);
+    db_t *db = sid ? worker_db(s) : NULL;
+    if (!db)
+        return 0;
+    gi_ctx_t ctx = {db, "web", (int64_t)time(NULL), NULL};
+    db_account_t account;
+    char csrf[GI_CSRF_MAX];
+    gi_error_t err;
+    return gi_session_resolve(&ctx, sid, &account, csrf, &err) == GI_OK &&
+           strcmp(account.role, "regulator") == 0;
+}
+
 static request_t *request_begin(web_server_t *s, struct MHD_Connection *c, const char *url,
                                 const char *method, const char *version)
 {
@@ -1226,7 +1244,7 @@ static request_t *request_begin(web_server_t *s, struct MHD_Connection *c, const
         rq->logged_path = strndup(url, 200);
     rq->body_limit = s->cfg.max_body_bytes;
     if (rq->route.id == WEB_ROUTE_PORTAL && web_portal_is_upload(url) &&
-        s->cfg.max_photo_bytes > rq->body_limit)
+        s->cfg.max_photo_bytes > rq->body_limit && may_upload(s, c))
         rq->body_limit = s->cfg.max_photo_bytes;
     const char *length = header(c, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (length && strtoull(length, NULL, 10) > rq->body_limit)

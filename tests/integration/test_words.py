@@ -254,6 +254,11 @@ def test_photo(t, s, w, codes):
     t.check(status in (403, 404), "a city regulator cannot upload outside its region", status)
     status, _, _ = upload(reg, 1, os.urandom(300 * 1024) + png(10, 10))
     t.check(status == 413, "a body over --max-photo-bytes is refused (413)", status)
+    # without a regulator's session the upload's URL takes no more than any body
+    body, ctype = multipart({"csrf": "x" * 43}, {"photo": ("p.png", png(10, 10) + b"\0" * 40000)})
+    status, _, _ = reg.s.request("POST", "/admin/products/1/photo?lang=zh", body=body,
+                                 headers={"Content-Type": ctype})
+    t.check(status == 413, "an anonymous upload over --max-body-bytes is refused (413)", status)
     t.check(w.fingerprint() == before, "no refused upload changed anything")
 
     big = png(1200, 800)
