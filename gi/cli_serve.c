@@ -71,7 +71,7 @@ static const cli_opt_t serve_opts[] = {
      "most 1 MiB)"},
     {"login-hashes", "N",
      "passwords checked at once; more sign-ins get 503 (default: half the threads, at least 1)"},
-    {"render-threads", "N", "threads drawing downloaded print files (default 2)"},
+    {"render-threads", "N", "threads drawing downloaded print files (default 1)"},
     {"render-queue", "N", "downloads waiting for a render thread before 503 (default 8)"},
     {"max-download-labels", "N",
      "labels in one downloaded print file; more: 413, use gimark batch export (default 100000)"},

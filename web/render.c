@@ -57,7 +57,7 @@ struct web_render {
 void web_render_defaults(web_render_config_t *cfg)
 {
     if (!cfg->threads)
-        cfg->threads = 2;
+        cfg->threads = 1;
     if (!cfg->queue)
         cfg->queue = 8;
     if (!cfg->max_labels)

@@ -184,7 +184,7 @@ def test_default_limits(t, w, tmp, big, small, tokens):
 
 
 def test_renders(t, w, tmp, big, small, code, tokens):
-    s = start(w, tmp, "--max-download-labels", 2 * BIG, "--threads", 2)
+    s = start(w, tmp, "--max-download-labels", 2 * BIG, "--threads", 2, "--render-threads", 2)
     try:
         # HEAD renders nothing: headers alone, at once
         t0 = time.monotonic()
