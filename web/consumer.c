@@ -11,17 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* "2026年11月25日 14:03" (the reader's date form) in China Standard Time. */
-static void cst_time(const web_strings_t *t, int64_t when, char out[64])
-{
-    gi_tm_t tm;
-    char ymd[16], date[48];
-    gi_tm_of(when + GI_CST_OFFSET, &tm);
-    snprintf(ymd, sizeof ymd, "%04d-%02d-%02d", tm.year % 10000, tm.month, tm.day);
-    web_local_date(t, ymd, date);
-    snprintf(out, 64, "%s %02d:%02d", date, tm.hour, tm.minute);
-}
-
 /* The date of a moment in China Standard Time, in the reader's form; "" for 0. */
 static void cst_date(const web_strings_t *t, int64_t when, char out[48])
 {
@@ -327,9 +316,12 @@ static void scans_card(web_buf_t *b, const web_page_ctx_t *pc, const web_strings
                        const gi_verification_t *v)
 {
     char first[96];
-    cst_time(t, v->first_scan_at, first);
-    size_t n = strlen(first);
-    snprintf(first + n, sizeof first - n, " %s", t->time_zone);
+    web_local_moment(t, v->first_scan_at, first);
+    size_t n = strlen(first), zone = strlen(t->time_zone);
+    if (n + 1 + zone < sizeof first) {
+        first[n] = ' ';
+        memcpy(first + n + 1, t->time_zone, zone + 1);
+    }
     web_html(b, "<section class=\"card\"><h2>%s</h2><p>", t->scans);
     if (v->scans <= 1)
         web_html(b, t->scan_first, first);

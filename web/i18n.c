@@ -644,24 +644,13 @@ static void put_str(char *out, size_t *used, const char *s)
     out[*used] = '\0';
 }
 
-/* The consumer page shows dates on every scan: parsed and written by hand,
- * not by sscanf and snprintf. */
-void web_local_date(const web_strings_t *t, const char *ymd, char out[48])
+/* Writes the date y-m-d in the reader's form (47 bytes at most). */
+static void local_day(const web_strings_t *t, int y, int m, int d, char out[48])
 {
     static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     size_t used = 0;
     out[0] = '\0';
-    int y = -1, m = -1, d = -1;
-    if (ymd && strlen(ymd) == 10 && ymd[4] == '-' && ymd[7] == '-') {
-        y = digits(ymd, 4);
-        m = digits(ymd + 5, 2);
-        d = digits(ymd + 8, 2);
-    }
-    if (y < 0 || m < 1 || m > 12 || d < 1 || d > 31) {
-        put_str(out, &used, ymd ? ymd : "");
-        return;
-    }
     if (strcmp(t->date_format, "ymd-zh") == 0) {
         put_num(out, &used, y, 1);
         put_str(out, &used, "\u5e74");
@@ -682,6 +671,44 @@ void web_local_date(const web_strings_t *t, const char *ymd, char out[48])
         put_str(out, &used, "/");
         put_num(out, &used, y, 1);
     }
+}
+
+/* The consumer page shows dates on every scan: parsed and written by hand,
+ * not by sscanf and snprintf. */
+void web_local_date(const web_strings_t *t, const char *ymd, char out[48])
+{
+    size_t used = 0;
+    out[0] = '\0';
+    int y = -1, m = -1, d = -1;
+    if (ymd && strlen(ymd) == 10 && ymd[4] == '-' && ymd[7] == '-') {
+        y = digits(ymd, 4);
+        m = digits(ymd + 5, 2);
+        d = digits(ymd + 8, 2);
+    }
+    if (y < 0 || m < 1 || m > 12 || d < 1 || d > 31) {
+        put_str(out, &used, ymd ? ymd : "");
+        return;
+    }
+    local_day(t, y, m, d, out);
+}
+
+void web_local_moment(const web_strings_t *t, int64_t when, char out[64])
+{
+    out[0] = '\0';
+    if (!when)
+        return;
+    gi_tm_t tm;
+    gi_tm_of(when + GI_CST_OFFSET, &tm);
+    local_day(t, tm.year % 10000, tm.month, tm.day, out);
+    size_t n = strlen(out);
+    const char hm[] = {' ',
+                       (char)('0' + tm.hour / 10),
+                       (char)('0' + tm.hour % 10),
+                       ':',
+                       (char)('0' + tm.minute / 10),
+                       (char)('0' + tm.minute % 10),
+                       '\0'};
+    memcpy(out + n, hm, sizeof hm);
 }
 
 static const web_portal_text_t portal_zh = {
@@ -1656,13 +1683,5 @@ const char *web_word(web_lang_t lang, const char *field, const char *value)
 
 void web_local_time(web_lang_t lang, int64_t when, char out[64])
 {
-    char ymd[16], date[48];
-    gi_tm_t tm;
-    out[0] = '\0';
-    if (!when)
-        return;
-    gi_tm_of(when + GI_CST_OFFSET, &tm);
-    snprintf(ymd, sizeof ymd, "%04d-%02d-%02d", tm.year % 10000, tm.month, tm.day);
-    web_local_date(web_strings(lang), ymd, date);
-    snprintf(out, 64, "%s %02d:%02d", date, tm.hour, tm.minute);
+    web_local_moment(web_strings(lang), when, out);
 }

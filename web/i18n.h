@@ -102,6 +102,8 @@ const char *web_word(web_lang_t lang, const char *field, const char *value);
 /* A moment as a person reads it: Beijing time in the reader's date form,
  * "2026年11月26日 19:50" / "26 Nov 2026 19:50"; "" for 0. */
 void web_local_time(web_lang_t lang, int64_t when, char out[64]);
+/* The same in the form of strings t (the consumer page's languages too). */
+void web_local_moment(const web_strings_t *t, int64_t when, char out[64]);
 
 /* The signed-in pages' words (login, operator desk, regulator desk). */
 typedef struct {
