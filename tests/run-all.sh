@@ -21,7 +21,12 @@ export PATH
 
 work=$(mktemp -d /tmp/gimark-run-all-XXXXXX)
 pgdir=$(mktemp -d /tmp/gimark-pg-XXXXXX) # the cluster's own directory (pg-cluster.sh)
+sqlite_pid=""
+pg_pid=""
 trap 'sh tests/pg-cluster.sh stop "$pgdir" >/dev/null 2>&1; rm -rf "$work"' EXIT
+# stopped early: the lanes go too, and the EXIT trap stops the cluster
+trap 'kill $sqlite_pid $pg_pid 2>/dev/null; exit 130' INT
+trap 'kill $sqlite_pid $pg_pid 2>/dev/null; exit 143' TERM
 
 # suite NAME COMMAND...: runs one suite, shows its output and time, and adds its
 # "N passed, N failed" line (a suite that exits non-zero with none failed
