@@ -448,6 +448,7 @@ def test_contact_default(t, w):
               "https://scjgj.example.cn", "the office's website"),
              (("--office-hotline", "0776 281 2315"), "tel:07762812315",
               "the office's hotline as a tel: URI"),
+             (("--office-hotline", "12315 转 8"), "12315 转 8", "a hotline not all digits, as written"),
              (("--gs1-contact", "mailto:gi@example.cn", "--office-website",
                "https://scjgj.example.cn"), "mailto:gi@example.cn", "gs1-contact when set"),
              ((), None, "no contact when the office has none"))
