@@ -16,8 +16,9 @@ BASE=http://$LISTEN
 PUBLIC=${GIMARK_BASE_URL:-http://verify.example.org}
 if [ ! -f "$DB" ]; then
     "$GIMARK" --db "$DB" init
-    # with two closed years of labels and use reports, so the desk has figures
-    "$GIMARK" --db "$DB" demo --history >/dev/null
+    # with two closed years of labels and use reports, operators taking up the mark
+    # over the last year and 30 days of scans, so the desk has figures and charts
+    "$GIMARK" --db "$DB" demo --history --activity >/dev/null
     bid=$("$GIMARK" --db "$DB" --json batch request --auth 1 --count 20 --lot DEMO-2026-01 \
         --harvest-date 2026-07-01 --base 田阳百育基地 --cert GXJC-2026-0815 |
         sed -n 's/^ *"id": *\([0-9]*\),*$/\1/p' | head -n 1)
@@ -36,7 +37,7 @@ if [ ! -f "$DB" ]; then
         --operator 93451003MA815908XM >/dev/null
     printf '%s\n' "$reg_pw" | "$GIMARK" --db "$DB" user add regulator --role regulator \
         --scope 45 >/dev/null
-    echo "created the demo database $DB (15 GI products, 4 operators, 8 households and bases, two years of use reports, 20 labels, 14 of them allocated)"
+    echo "created the demo database $DB (15 GI products, 16 operators, 8 households and bases, two years of use reports, 30 days of scans, 20 labels, 14 of them allocated)"
     echo "demo accounts (passwords shown this once): coop / $coop_pw   regulator / $reg_pw"
 fi
 # the newest batch: the one made above (the history's are older)

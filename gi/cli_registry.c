@@ -537,13 +537,18 @@ static const cli_opt_t demo_opts[] = {
     {"history", NULL,
      "authorisations from two years back, with the labels and use reports of the two closed "
      "years since"},
+    {"activity", NULL,
+     "twelve more operators taking up the mark one a month over the last year, operator "
+     "accounts, and consumers' scans of the last 30 days: the desk's charts and lists"},
     {NULL, NULL, NULL},
 };
 
 static gi_err_t cmd_demo(cli_t *cli, const cli_command_t *cmd, gi_error_t *err)
 {
     gi_demo_summary_t sum;
-    gi_err_t rc = gi_demo_load(&cli->ctx, cli_opt(cli, cmd, "history") != NULL, &sum, err);
+    int what = (cli_opt(cli, cmd, "history") ? GI_DEMO_HISTORY : 0) |
+               (cli_opt(cli, cmd, "activity") ? GI_DEMO_ACTIVITY : 0);
+    gi_err_t rc = gi_demo_load(&cli->ctx, what, &sum, err);
     if (rc != GI_OK)
         return rc;
     if (cli->json)
@@ -560,6 +565,9 @@ static gi_err_t cmd_demo(cli_t *cli, const cli_command_t *cmd, gi_error_t *err)
            shown, sum.products, sum.operators, sum.authorisations, sum.inspectors, sum.inspections);
     if (sum.use_reports)
         printf("with two closed years of labels and %d use reports\n", sum.use_reports);
+    if (what & GI_DEMO_ACTIVITY)
+        printf("with %d operator accounts and %d scans of the last 30 days\n", sum.accounts,
+               sum.scans);
     return GI_OK;
 }
 

@@ -23,7 +23,8 @@ static const cli_opt_t serve_opts[] = {
     {"base-url", "URL", "the address the outside reaches the server at"},
     {"gs1-contact", "TEXT",
      "the office's contact (e-mail or URL) in the GS1 resolver description, "
-     "/.well-known/gs1resolver (default: none)"},
+     "/.well-known/gs1resolver (default: --office-website, else --office-hotline as a tel: URI; "
+     "none without them)"},
     {"max-conns", "N", "open connections in all (default 4096)"},
     {"max-conns-per-ip", "N", "open connections per client address (default 64; 0: no limit)"},
     {"timeout", "SECONDS", "close idle connections after this (default 15)"},

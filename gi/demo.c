@@ -8,14 +8,18 @@
  * seated inside the protected area of the products it is authorised for
  * (the tea company in Hengzhou, 450127, where Hengxian jasmine tea comes from).
  * With history, the annual report has the provincial office's texts of the last year
- * (marked 演示) and the year before is closed.
+ * (marked 演示) and the year before is closed. With activity (what `make run` loads),
+ * twelve more operators took up the mark one a month over the last year, three
+ * operator accounts exist, and consumers scanned labels over the last 30 days.
  */
 #include "gi/demo.h"
+#include "gi/account.h"
 #include "gi/annual.h"
 #include "gi/batch.h"
 #include "gi/households.h"
 #include "gi/inspect.h"
 #include "gi/registry.h"
+#include "gi/scan.h"
 #include "gi/usage.h"
 #include "gi/words.h"
 
@@ -238,7 +242,7 @@ static const struct {
 /* ctx at a day of a past year (China Standard Time, 10:00), as actor. */
 static gi_ctx_t at_day(const gi_ctx_t *ctx, int year, const char *month_day, const char *actor)
 {
-    char day[GI_DATE_LEN + 8];
+    char day[32];
     snprintf(day, sizeof day, "%04d-%s", year, month_day);
     gi_ctx_t c = *ctx;
     c.now = gi_day_start(day) + 10 * 3600;
@@ -246,15 +250,29 @@ static gi_ctx_t at_day(const gi_ctx_t *ctx, int year, const char *month_day, con
     return c;
 }
 
-static gi_err_t load_batch(const gi_ctx_t *ctx, int64_t auth_id, int year, int64_t count,
-                           gi_error_t *err)
+/* ctx at time t, as actor. */
+static gi_ctx_t at_time(const gi_ctx_t *ctx, int64_t t, const char *actor)
 {
-    char lot[32], harvest[GI_DATE_LEN + 8];
-    snprintf(lot, sizeof lot, "DEMO-%04d-%02lld", year, (long long)auth_id);
-    snprintf(harvest, sizeof harvest, "%04d-03-01", year);
+    gi_ctx_t c = *ctx;
+    c.now = t;
+    c.actor = actor;
+    return c;
+}
+
+/* A batch of labels harvested the day before at, requested at at, approved and issued a
+ * step later and activated 18 steps after the request (the history's: 2, 3 and 20 March);
+ * *id (may be NULL) gets its id. */
+static gi_err_t load_batch(const gi_ctx_t *ctx, int64_t auth_id, int64_t at, int64_t step,
+                           int64_t count, int64_t *id, gi_error_t *err)
+{
+    char lot[32], harvest[GI_DATE_LEN + 1];
+    gi_tm_t tm;
+    gi_tm_of(at + GI_CST_OFFSET, &tm);
+    snprintf(lot, sizeof lot, "DEMO-%04d-%02lld", tm.year % 10000, (long long)auth_id);
+    gi_date_of(at - 86400, harvest);
     gi_batch_request_t in = {auth_id, count, lot, harvest, "", ""};
-    gi_ctx_t op = at_day(ctx, year, "03-02", "demo:operator");
-    gi_ctx_t reg = at_day(ctx, year, "03-03", "demo:regulator");
+    gi_ctx_t op = at_time(ctx, at, "demo:operator");
+    gi_ctx_t reg = at_time(ctx, at + step, "demo:regulator");
     db_batch_t b;
     gi_err_t rc = gi_batch_request(&op, &in, &b, err);
     if (rc == GI_OK)
@@ -262,9 +280,11 @@ static gi_err_t load_batch(const gi_ctx_t *ctx, int64_t auth_id, int year, int64
     if (rc == GI_OK)
         rc = gi_batch_issue(&reg, b.id, NULL, &b, err);
     if (rc == GI_OK) {
-        gi_ctx_t applied = at_day(ctx, year, "03-20", "demo:operator");
+        gi_ctx_t applied = at_time(ctx, at + 18 * step, "demo:operator");
         rc = gi_batch_activate(&applied, b.id, &b, err);
     }
+    if (rc == GI_OK && id)
+        *id = b.id;
     return rc;
 }
 
@@ -274,8 +294,9 @@ static gi_err_t load_history(const gi_ctx_t *ctx, const int64_t *auth_ids, const
     gi_err_t rc = GI_OK;
     for (size_t i = 0; rc == GI_OK && i < sizeof demo_reports / sizeof demo_reports[0]; i++)
         if (demo_reports[i].labels)
-            rc = load_batch(ctx, auth_ids[demo_reports[i].auth], year - demo_reports[i].year_ago,
-                            demo_reports[i].labels, err);
+            rc = load_batch(ctx, auth_ids[demo_reports[i].auth],
+                            at_day(ctx, year - demo_reports[i].year_ago, "03-02", NULL).now, 86400,
+                            demo_reports[i].labels, NULL, err);
     for (size_t i = 0; rc == GI_OK && i < sizeof demo_reports / sizeof demo_reports[0]; i++) {
         int y = year - demo_reports[i].year_ago;
         char period[8];
@@ -329,8 +350,186 @@ static gi_err_t load_names(const gi_ctx_t *ctx, const int64_t *product_ids, gi_e
     return rc;
 }
 
-static gi_err_t load_all(const gi_ctx_t *ctx, int history, gi_demo_summary_t *out, gi_error_t *err)
+/* --- activity: what the desk's charts and account lists show ---------------------------------- */
+
+/* Operators who took up the mark one a month over the last twelve months, so that the
+ * chart of progress to the target has a line; each seated in its product's area, with
+ * one batch of labels. */
+static const struct {
+    gi_operator_input_t in;
+    int product; /* index in demo_products */
+} demo_newcomers[] = {
+    {{"93451003MA0003013P", "田阳区那满芒果专业合作社（演示）", "cooperative", "451003",
+      "0776-0000011", ""},
+     1},
+    {{"93450326MA00030210", "永福罗汉果种植专业合作社（演示）", "cooperative", "450326",
+      "0773-0000012", ""},
+     6},
+    {{"93450332MA000303XD", "恭城月柿产销专业合作社（演示）", "cooperative", "450332",
+      "0773-0000013", ""},
+     8},
+    {{"93450921MA0003048E", "容县沙田柚种植专业合作社（演示）", "cooperative", "450921",
+      "0775-0000014", ""},
+     7},
+    {{"93450721MA0003056Y", "灵山荔枝产销专业合作社（演示）", "cooperative", "450721",
+      "0777-0000015", ""},
+     9},
+    {{"93450224MA0003064B", "融安金桔种植专业合作社（演示）", "cooperative", "450224",
+      "0772-0000016", ""},
+     10},
+    {{"91450521MA0003072G", "合浦南珠养殖有限公司（演示）", "company", "450521", "0779-0000017",
+      ""},
+     11},
+    {{"93451227MA0003080Q", "巴马香猪养殖专业合作社（演示）", "cooperative", "451227",
+      "0778-0000018", ""},
+     12},
+    {{"93451224MA0003099A", "东兰墨米种植专业合作社（演示）", "cooperative", "451224",
+      "0778-0000019", ""},
+     13},
+    {{"91450400MA00031019", "梧州六堡茶业有限公司（演示）", "company", "450400", "0774-0000020",
+      ""},
+     3},
+    {{"93450700MA000311XA", "钦州大蚝养殖专业合作社（演示）", "cooperative", "450700",
+      "0777-0000021", ""},
+     14},
+    {{"92451123MA00031285", "富川脐橙种植户（演示）", "individual", "451123", "0774-0000022", ""},
+     5},
+};
+
+#define NEWCOMERS   (sizeof demo_newcomers / sizeof demo_newcomers[0])
+#define SCAN_CODES  20 /* codes of each newcomer's batch that consumers scan */
+#define SCAN_DAYS   30
+#define SCANS_FIRST 300 /* stored by db_scans_record at most this many at once */
+
+/* Accounts of the demo's first operators (index in demo_operators), one of them disabled;
+ * their passwords are random and never shown (a regulator sets new ones). */
+static const struct {
+    int op;
+    const char *username;
+    int disabled;
+} demo_accounts[] = {
+    {1, "demo-tea", 0},
+    {2, "demo-orange", 0},
+    {2, "demo-orange-2024", 1},
+};
+
+static gi_err_t load_newcomers(const gi_ctx_t *ctx, const int64_t *product_ids,
+                               int64_t batch_ids[NEWCOMERS], gi_demo_summary_t *out,
+                               gi_error_t *err)
 {
+    gi_tm_t tm;
+    gi_tm_of(ctx->now + GI_CST_OFFSET, &tm);
+    gi_err_t rc = GI_OK;
+    for (size_t i = 0; rc == GI_OK && i < NEWCOMERS; i++) {
+        /* one a month over the last twelve, this one included: granted on the 1st, the
+         * batch from the 2nd; this month's in the last hours */
+        int back = (int)(NEWCOMERS - 1 - i);
+        int months = tm.year * 12 + (tm.month - 1) - back;
+        int year = months / 12, month = months % 12 + 1;
+        char first[8] = {(char)('0' + month / 10), (char)('0' + month % 10), '-', '0', '1', '\0'};
+        int64_t granted = back ? at_day(ctx, year, first, NULL).now : ctx->now - 5 * 3600;
+        int64_t step = back ? 86400 : 600;
+        char since[GI_DATE_LEN + 1];
+        gi_date_of(granted, since);
+        gi_ctx_t then = at_time(ctx, granted, ctx->actor);
+        db_operator_t o;
+        int64_t auth_id = 0;
+        if ((rc = gi_operator_add(&then, &demo_newcomers[i].in, &o, err)) != GI_OK ||
+            (rc = load_auth(&then, o.id, product_ids[demo_newcomers[i].product], "approved", since,
+                            &auth_id, err)) != GI_OK)
+            break;
+        out->operators++;
+        out->authorisations++;
+        rc = load_batch(ctx, auth_id, granted + 3600 * (back ? 24 : 1), step, 200, &batch_ids[i],
+                        err);
+    }
+    return rc;
+}
+
+static gi_err_t load_accounts(const gi_ctx_t *ctx, const int64_t *operator_ids,
+                              gi_demo_summary_t *out, gi_error_t *err)
+{
+    gi_err_t rc = GI_OK;
+    for (size_t i = 0; rc == GI_OK && i < sizeof demo_accounts / sizeof demo_accounts[0]; i++) {
+        char password[GI_PASSWORD_ONCE_LEN + 1];
+        gi_account_password_new(password);
+        gi_account_input_t in = {demo_accounts[i].username, "operator",
+                                 operator_ids[demo_accounts[i].op], "", password};
+        rc = gi_account_add(ctx, &in, NULL, err);
+        if (rc == GI_OK && demo_accounts[i].disabled)
+            rc = gi_account_set_disabled(ctx, demo_accounts[i].username, 1, err);
+        out->accounts += rc == GI_OK;
+    }
+    return rc;
+}
+
+typedef struct {
+    char code[SCAN_CODES][GI_CODE_LEN + 1];
+    size_t n;
+} scan_codes_t;
+
+static int keep_code(const char *code, int64_t seq, int voided, void *arg)
+{
+    scan_codes_t *c = arg;
+    (void)seq;
+    if (!voided && c->n < SCAN_CODES)
+        snprintf(c->code[c->n++], GI_CODE_LEN + 1, "%s", code);
+    return c->n == SCAN_CODES;
+}
+
+/* Consumers' scans over the last SCAN_DAYS days, a few more each week: of the first codes
+ * of the newcomers' batches (all active: GENUINE), from phones, and a few inputs that name
+ * no label (UNKNOWN). Stored after the demo's change, as the scan writer stores them. */
+static gi_err_t load_scans(const gi_ctx_t *ctx, const int64_t batch_ids[NEWCOMERS],
+                           gi_demo_summary_t *out, gi_error_t *err)
+{
+    static const char *const phones[] = {"wechat", "alipay", "ios", "android"};
+    static const char *const typed[] = {"K7M39QX2HD4TPW8N", "12345678", "AB12-CD34"};
+    scan_codes_t *codes = calloc(NEWCOMERS, sizeof *codes);
+    db_scan_t *scans = malloc(SCANS_FIRST * sizeof *scans);
+    char(*keys)[GI_CLIENT_KEY_LEN + 1] = malloc(SCANS_FIRST * sizeof *keys);
+    gi_err_t rc = codes && scans && keys ? GI_OK : gi_fail(err, GI_ENOMEM, "out of memory");
+    for (size_t b = 0; rc == GI_OK && b < NEWCOMERS; b++)
+        rc = gi_db_fail(ctx->db, db_label_each(ctx->db, batch_ids[b], keep_code, &codes[b]), err);
+    size_t n = 0, seen = 0;
+    for (int d = SCAN_DAYS - 1; rc == GI_OK && d >= 0; d--) {
+        int today = 12 + (SCAN_DAYS - d) / 2 + (d * 7) % 9; /* growing, with a weekly wobble */
+        for (int i = 0; rc == GI_OK && i < today; i++, seen++) {
+            db_scan_t *s = &scans[n];
+            s->at = ctx->now - (int64_t)d * 86400 - 60 - (int64_t)((i * 2671) % 43200);
+            snprintf(keys[n], sizeof keys[n], "%016llx", (unsigned long long)(seen * 7919 % 4093));
+            s->client_key = keys[n];
+            s->ua_class = phones[seen % 4];
+            if (i % 11 == 10) {
+                s->code = NULL;
+                s->raw = typed[seen % 3];
+                s->verdict = "UNKNOWN";
+            } else {
+                const scan_codes_t *c = &codes[seen % NEWCOMERS];
+                s->code = c->n ? c->code[(seen / NEWCOMERS) % c->n] : NULL;
+                s->raw = s->code ? NULL : "";
+                s->verdict = s->code ? "GENUINE" : "UNKNOWN";
+            }
+            if (++n == SCANS_FIRST || (d == 0 && i == today - 1)) {
+                int64_t last = 0;
+                rc = gi_db_fail(ctx->db, db_scans_record(ctx->db, scans, n, &last), err);
+                out->scans += rc == GI_OK ? (int)n : 0;
+                n = 0;
+            }
+        }
+    }
+    if (rc == GI_OK && !db_scans_merged_on_record(ctx->db))
+        rc = gi_db_fail(ctx->db, db_scan_totals_catch_up(ctx->db), err);
+    free(codes);
+    free(scans);
+    free(keys);
+    return rc;
+}
+
+static gi_err_t load_all(const gi_ctx_t *ctx, int what, int64_t batch_ids[NEWCOMERS],
+                         gi_demo_summary_t *out, gi_error_t *err)
+{
+    int history = (what & GI_DEMO_HISTORY) != 0;
     int64_t auth_ids[sizeof demo_auths / sizeof demo_auths[0]];
     gi_tm_t tm;
     gi_tm_of(ctx->now + GI_CST_OFFSET, &tm);
@@ -373,6 +572,10 @@ static gi_err_t load_all(const gi_ctx_t *ctx, int history, gi_demo_summary_t *ou
             return rc;
         out->producers++;
     }
+    if ((what & GI_DEMO_ACTIVITY) &&
+        ((rc = load_newcomers(ctx, product_ids, batch_ids, out, err)) != GI_OK ||
+         (rc = load_accounts(ctx, operator_ids, out, err)) != GI_OK))
+        return rc;
     if ((rc = load_supervision(ctx, operator_ids, product_ids, out, err)) != GI_OK || !history)
         return rc == GI_OK ? load_names(ctx, product_ids, err) : rc;
     out->use_reports = (int)(sizeof demo_reports / sizeof demo_reports[0]);
@@ -399,8 +602,9 @@ static gi_err_t load_all(const gi_ctx_t *ctx, int history, gi_demo_summary_t *ou
     return rc;
 }
 
-gi_err_t gi_demo_load(const gi_ctx_t *ctx, int history, gi_demo_summary_t *out, gi_error_t *err)
+gi_err_t gi_demo_load(const gi_ctx_t *ctx, int what, gi_demo_summary_t *out, gi_error_t *err)
 {
+    int64_t batch_ids[NEWCOMERS] = {0};
     db_stats_t st;
     char today[GI_DATE_LEN + 1];
     gi_date_of(ctx->now, today);
@@ -414,10 +618,12 @@ gi_err_t gi_demo_load(const gi_ctx_t *ctx, int history, gi_demo_summary_t *out, 
                      "the registry already holds data; the demo loads only "
                      "into an empty database");
     if (rc == GI_OK)
-        rc = load_all(ctx, history, out, err);
+        rc = load_all(ctx, what, batch_ids, out, err);
     if (rc == GI_OK && (drc = db_commit(ctx->db)) != DB_OK)
         rc = gi_db_fail(ctx->db, drc, err);
-    if (rc != GI_OK)
+    if (rc != GI_OK) {
         db_rollback(ctx->db);
-    return rc;
+        return rc;
+    }
+    return what & GI_DEMO_ACTIVITY ? load_scans(ctx, batch_ids, out, err) : GI_OK;
 }

@@ -275,6 +275,28 @@ static void linkset(json_t *contexts, const char *self, web_gs1_response_t *out)
 
 /* --- the routes --------------------------------------------------------------------- */
 
+const char *web_gs1_contact(const char *contact, const char *website, const char *hotline,
+                            char tel[WEB_GS1_TEL_MAX])
+{
+    if (contact && *contact)
+        return contact;
+    if (website && *website)
+        return website;
+    if (!hotline || !*hotline)
+        return NULL;
+    size_t n = 4;
+    memcpy(tel, "tel:", 4);
+    for (const char *h = hotline; *h; h++) {
+        if (*h == ' ')
+            continue;
+        if (!strchr("0123456789+-.()", *h) || n + 1 >= WEB_GS1_TEL_MAX)
+            return hotline;
+        tel[n++] = *h;
+    }
+    tel[n] = '\0';
+    return n > 4 ? tel : hotline;
+}
+
 void web_gs1_description(const web_gs1_request_t *rq, web_gs1_response_t *out)
 {
     const web_strings_t *t = web_strings(rq->lang);

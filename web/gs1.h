@@ -70,6 +70,16 @@ int web_gs1_wants_linkset(const char *link_type, const char *accept);
 void web_gs1_link_header(const char *root, const char *gtin, const char *lot, size_t lot_len,
                          const char *code, char out[WEB_GS1_LINK_MAX]);
 
+#define WEB_GS1_TEL_MAX 96
+
+/* The contact the resolver description names, so that the office's contact
+ * is set once: the gs1-contact setting when set, else the office's website,
+ * else its hotline (as a tel: URI in tel, when it is written with digits,
+ * spaces, +, -, . and parentheses alone; else as written); NULL when none.
+ * The answer points into the arguments or tel. */
+const char *web_gs1_contact(const char *contact, const char *website, const char *hotline,
+                            char tel[WEB_GS1_TEL_MAX]);
+
 /* GET /.well-known/gs1resolver. */
 void web_gs1_description(const web_gs1_request_t *rq, web_gs1_response_t *out);
 

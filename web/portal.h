@@ -15,16 +15,17 @@
  *     GET  /admin/authorisations, batches, products, operators, reports, audit
  *          (each list also ?format=csv), /admin/register
  *     GET  /admin/products/{id}/edit, /admin/operators/{id}/edit (and POST)
- *     POST /admin/products, /admin/operators, /admin/reports/{id}/triaged|closed
+ *     GET  /admin/operators/new (and POST: record an operator, web/portal_operators.c)
+ *     POST /admin/products, /admin/reports/{id}/triaged|closed
  *     GET  /coop/usage, /coop/usage/{id}   POST /coop/usage   (web/portal_usage.c)
  *     GET  /admin/usage (?format=csv), /admin/usage/{id}, /admin/usage/missing?period=,
  *          /admin/output?year=&by= (?format=csv)
  *     POST /admin/usage/{id}/accept|return
  *
- * The route tables in web/portal.c, web/portal_admin.c and web/portal_usage.c are the complete
- * list. A path with no route for the method answers 405, no route at all 404;
- * {id} matches ASCII digits only (gi_parse_id). Every CSV cell is written by
- * label_csv_cell (labels/csv.h), which defuses formulas.
+ * The route tables of web/portal*.c (listed in portal_route_find; which file
+ * owns what: web/portal_internal.h) are the complete list. A path with no route for the method
+ * answers 405, no route at all 404; {id} matches ASCII digits only (gi_parse_id). Every CSV cell is
+ * written by label_csv_cell (labels/csv.h), which defuses formulas.
  *
  * Sessions live in an HttpOnly, SameSite=Strict cookie (Secure when the
  * server is reached over https); every form carries a CSRF token, checked

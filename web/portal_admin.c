@@ -463,24 +463,11 @@ static void register_page(page_t *pg)
         text_input(&b, "p", "gtin", pg->p->gtin, 0);
         portal_csrf_field(pg, &b);
         web_html(&b, "<button type=\"submit\">%s</button></form></section>", pg->p->add);
+        /* operators are recorded on their own page, which keeps a refused form's values */
         web_html(&b,
-                 "<section class=\"card\"><h2>%s</h2><form method=\"post\" "
-                 "action=\"/admin/operators?lang=%s\">",
-                 pg->p->add_operator, pg->t->param);
-        text_input(&b, "o", "uscc", pg->t->uscc, 1);
-        text_input(&b, "o", "name", pg->p->name_zh, 1);
-        web_html(&b, "<label for=\"o-kind\">%s</label><select id=\"o-kind\" name=\"kind\">",
-                 pg->p->kind);
-        static const char *const kinds[] = {"cooperative", "company", "individual", "association",
-                                            "other"};
-        for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-            web_html(&b, "<option value=\"%s\">%s</option>", kinds[i],
-                     web_word(pg->rq->lang, "kind", kinds[i]));
-        web_buf_puts(&b, "</select>");
-        text_input(&b, "o", "region_code", pg->p->region_code, 1);
-        text_input(&b, "o", "contact", pg->p->contact, 0);
-        portal_csrf_field(pg, &b);
-        web_html(&b, "<button type=\"submit\">%s</button></form></section>", pg->p->add);
+                 "<section class=\"card\"><h2>%s</h2><p><a class=\"button\" "
+                 "href=\"/admin/operators/new?lang=%s\">%s</a></p></section>",
+                 pg->p->add_operator, pg->t->param, web_desk_text(pg->rq->lang)->new_operator);
     } else {
         web_html(&b, "<p>%s</p>", pg->p->forbidden);
     }
@@ -496,19 +483,6 @@ static void add_product(page_t *pg)
     gi_ctx_t ctx = *pg->ctx;
     ctx.actor = pg->actor;
     gi_err_t rc = gi_act_product_add(&ctx, &pg->account, &in, &p, &err);
-    portal_after_change(pg, rc, &err, "/admin/register");
-}
-
-static void add_operator(page_t *pg)
-{
-    gi_operator_input_t in = {portal_field(pg, "uscc"),    portal_field(pg, "name"),
-                              portal_field(pg, "kind"),    portal_field(pg, "region_code"),
-                              portal_field(pg, "contact"), ""};
-    gi_error_t err;
-    db_operator_t o;
-    gi_ctx_t ctx = *pg->ctx;
-    ctx.actor = pg->actor;
-    gi_err_t rc = gi_act_operator_add(&ctx, &pg->account, &in, &o, &err);
     portal_after_change(pg, rc, &err, "/admin/register");
 }
 
@@ -710,7 +684,6 @@ const portal_route_t portal_admin_routes[] = {
     {"POST", "/admin/products/{id}/edit", PORTAL_DESK, edit_post, "products"},
     {"POST", "/admin/operators/{id}/edit", PORTAL_DESK, edit_post, "operators"},
     {"POST", "/admin/products", PORTAL_DESK, add_product, NULL},
-    {"POST", "/admin/operators", PORTAL_DESK, add_operator, NULL},
     {"POST", "/admin/authorisations/{id}/approve", PORTAL_DESK, auth_move, "approve"},
     {"POST", "/admin/authorisations/{id}/suspend", PORTAL_DESK, auth_move, "suspend"},
     {"POST", "/admin/authorisations/{id}/reinstate", PORTAL_DESK, auth_move, "reinstate"},

@@ -1,12 +1,25 @@
 /*
- * portal_internal.h - what the signed-in pages share (web/portal.c: sessions,
- * the operator desk, the dashboard; web/portal_admin.c: the regulator's
- * other pages). Internal to web/portal*.c.
+ * portal_internal.h - what the signed-in pages share. Internal to
+ * web/portal*.c. Which file owns what:
+ *   web/portal.c                 answers, CSRF, signing in and out, what the
+ *                                desks share, the route table and dispatch
+ *   web/portal_operator_desk.c   the operator's desk (/coop/): requests,
+ *                                batches, print files, activation, voiding
+ *   web/portal_regulator_desk.c  the regulator's dashboard (/admin/) and its
+ *                                batch decisions
+ *   web/portal_admin.c           the regulator's other pages: the registry,
+ *                                authorisations, accounts, reports, audit
+ *   web/portal_operators.c       recording operators, their grants and accounts
+ *   web/portal_confirm.c         the confirmation step of irreversible changes
+ *   web/portal_charts.c          the charts page (server-side SVG)
+ *   web/portal_usage.c, portal_households.c, portal_supervision.c,
+ *   portal_annual.c, portal_words.c: the pages their route tables below name
  */
 #ifndef WEB_PORTAL_INTERNAL_H
 #define WEB_PORTAL_INTERNAL_H
 
 #include "gi/account.h"
+#include "gi/act.h"
 #include "web/html.h"
 #include "web/portal.h"
 
@@ -68,6 +81,29 @@ void portal_table_begin(web_buf_t *b, const char *label, int wide, const char *c
 /* A one-button form posting to action, with an optional text field. */
 void portal_decision_form(page_t *pg, web_buf_t *b, const char *action, const char *label,
                           const char *field_name, const char *field_label, int required);
+
+/* --- what the two desks share (web/portal.c) ---------------------------------- */
+
+/* Records of a list kept in memory for a page (at most 200). */
+typedef struct {
+    void *items;
+    size_t n, size;
+} rows_t;
+
+/* The authorisations and batches the account may see (at most 200 each);
+ * on failure the page says why and -1 is returned. */
+int portal_load_desk(page_t *pg, rows_t *auths, rows_t *batches);
+/* A batch's status in the page's words. */
+const char *portal_batch_status(const web_portal_text_t *p, const char *status);
+/* A batch transition posted by a form; text is the decision note. */
+void portal_batch_posted(page_t *pg, gi_batch_action_t action, const char *text, const char *back);
+
+/* The operator desk (web/portal_operator_desk.c) and the regulator's
+ * dashboard (web/portal_regulator_desk.c). */
+extern const portal_route_t portal_operator_desk_routes[];
+extern const size_t portal_operator_desk_route_count;
+extern const portal_route_t portal_regulator_desk_routes[];
+extern const size_t portal_regulator_desk_route_count;
 
 /* The route of method (HEAD as GET) and path (without its query); NULL
  * when none, with *path_known telling whether another method has one. *id

@@ -712,6 +712,9 @@ web_server_t *web_server_start(const web_config_t *cfg, gi_error_t *err)
     s->office_name = strdup(cfg->office_name ? cfg->office_name : "");
     s->office_hotline = strdup(cfg->office_hotline ? cfg->office_hotline : "");
     s->office_website = strdup(cfg->office_website ? cfg->office_website : "");
+    /* the office's contact is set once: the resolver names it without gs1-contact */
+    s->cfg.gs1_contact =
+        web_gs1_contact(cfg->gs1_contact, s->office_website, s->office_hotline, s->gs1_tel);
     if (!s->db_path || !s->host || !s->base_url || !s->trusted_proxies || !s->metrics ||
         !s->reports || !s->report_clients || !s->unknown_codes || !s->stylesheet || !s->emblem ||
         !s->office_name || !s->office_hotline || !s->office_website) {

@@ -27,6 +27,7 @@
 #include "web/client.h"
 #include "web/consumer.h"
 #include "web/form.h"
+#include "web/gs1.h"
 #include "web/loginlimit.h"
 #include "web/metrics.h"
 #include "web/printfile.h"
@@ -66,7 +67,8 @@ struct web_server {
     char *db_path, *db_read_path, *host, *base_url, *trusted_proxies; /* copies: cfg points
                                                                          at them */
     char *office_name, *office_hotline, *office_website;              /* copies, "" unset */
-    label_layout_t layout;                                            /* a copy: cfg points at it */
+    char gs1_tel[WEB_GS1_TEL_MAX]; /* the hotline as the resolver's contact (web_gs1_contact) */
+    label_layout_t layout;         /* a copy: cfg points at it */
     struct MHD_Daemon *mhd;
     unsigned port;
     pthread_key_t db_key;             /* each worker's db_t */

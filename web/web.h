@@ -54,7 +54,8 @@ typedef struct {
     /* who speaks on the consumer page (NULL or "": not shown); copied at start */
     const char *office_name, *office_hotline, *office_website;
     size_t max_photo_bytes;  /* a product photo's upload, the form's body (default 4 MiB) */
-    const char *gs1_contact; /* the office's contact in /.well-known/gs1resolver, or NULL */
+    const char *gs1_contact; /* the office's contact in /.well-known/gs1resolver; NULL:
+                                office_website, else office_hotline (web_gs1_contact) */
 } web_config_t;
 
 typedef struct web_server web_server_t;

@@ -441,6 +441,25 @@ def test_million(t, w, token):
     t.check(0 < hwm < 100 * 1024, "server memory under 100 MB while streaming it", hwm)
 
 
+def test_contact_default(t, w):
+    """The office's contact is set once: without --gs1-contact the resolver
+    description names the office's website, else its hotline."""
+    cases = ((("--office-website", "https://scjgj.example.cn", "--office-hotline", "0776-12345"),
+              "https://scjgj.example.cn", "the office's website"),
+             (("--office-hotline", "0776 281 2315"), "tel:07762812315",
+              "the office's hotline as a tel: URI"),
+             (("--office-hotline", "12315 转 8"), "12315 转 8", "a hotline not all digits, as written"),
+             (("--gs1-contact", "mailto:gi@example.cn", "--office-website",
+               "https://scjgj.example.cn"), "mailto:gi@example.cn", "gs1-contact when set"),
+             ((), None, "no contact when the office has none"))
+    for args, want, what in cases:
+        with g.Server(w, *args) as s:
+            status, _, body = s.get("/.well-known/gs1resolver")
+            d = json.loads(body) if status == 200 else {}
+            t.check(status == 200 and d.get("contact") == want,
+                    "resolver description contact: " + what, body[:300])
+
+
 def seed(w):
     """The demo data and a genuine label of a product with a GTIN, of the
     Hengzhou tea company; returns (GTIN-14, code, authorisation id)."""
@@ -468,6 +487,7 @@ def main():
             test_epcis(t, v, s, w, tokens)
             test_dl_lot(t, s, w, gtin, auth_id)
         v.run(t)
+        test_contact_default(t, w)
         test_million(t, w, tokens["a"])
     finally:
         w.cleanup()

@@ -243,10 +243,18 @@ def test_regulator_pages(t, s, w, reg):
                                                    "csrf": token})
     t.check(status == 303 and int(w.sql("select count(*) from product")) == products + 1,
             "regulator records a product")
-    status, _, html, _ = reg.post("/admin/operators", {
+    status, _, html, _ = reg.post("/admin/operators/new?lang=en", {
         "uscc": "91450100MA8609132D", "name": "x", "kind": "company", "region_code": "450100",
         "csrf": token})
-    t.check(status == 400 and "check character" in html, "an invalid USCC refused, said why")
+    t.check(status == 400 and "check" in html, "an invalid USCC refused, said why", status)
+    # one operator form: the register page links to it, the old route is gone
+    _, _, html, _ = reg.get("/admin/register?lang=en")
+    t.check('href="/admin/operators/new?lang=en"' in html and
+            'action="/admin/operators?' not in html, "the register page links to the operator form")
+    status, _, _, _ = reg.post("/admin/operators", {
+        "uscc": g.uscc_with_checks("93450100MA000009"), "name": "x", "kind": "company",
+        "region_code": "450100", "csrf": token})
+    t.check(status == 405, "POST /admin/operators is no route", status)
 
     form = {"text": "=HYPERLINK(\"http://x\") seen at the market", "contact": "138"}
     s.request("POST", "/v/K7M39QX2HD4TPW8N/report", body=urlencode(form), headers=FORM)

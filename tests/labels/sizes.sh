@@ -16,7 +16,7 @@ POSITIONS=${POSITIONS:-$(pwd)/build/label_positions}
 TEXTCHECK=$(cd "$(dirname "$0")" && pwd)/textcheck.py
 BASE=https://gi.example.cn
 D=$WORK
-SIZES="60x30 50x30 70x35 100x50 40x40" # web/portal.c print_form()
+SIZES="60x30 50x30 70x35 100x50 40x40" # web/portal_operator_desk.c print_form()
 REG="国家质检总局公告2007年第102号"
 
 run demo
