@@ -13,6 +13,7 @@
  * module. vector_paths draws merged runs per row instead, for preflight
  * checks that want paths.
  */
+#include "labels/pdf.h"
 #include "labels/sheet.h"
 
 #include <cairo-pdf.h>
@@ -274,6 +275,18 @@ static void draw_crop_marks(cairo_t *cr, const label_layout_t *l)
     cairo_stroke(cr);
 }
 
+/* The die-cut outline, the label's edge, in the marker colour the PDF's
+ * finishing pass turns into the CutContour separation (labels/pdf.c). */
+static void draw_cut_contour(cairo_t *cr, const label_layout_t *l)
+{
+    cairo_save(cr);
+    cairo_set_source_rgb(cr, LABEL_CUT_R, LABEL_CUT_G, LABEL_CUT_B);
+    cairo_set_line_width(cr, 0.1);
+    cairo_rectangle(cr, 0, 0, l->label_w_mm, l->label_h_mm);
+    cairo_stroke(cr);
+    cairo_restore(cr);
+}
+
 /* Shapes CODE_CHARSET with the code's font; leaves g->font NULL unless every
  * character maps to one glyph of one font. */
 static void code_glyphs_init(code_glyphs_t *g, cairo_t *cr, double size)
@@ -371,6 +384,8 @@ label_err_t label_sheet_draw_matrix(label_sheet_t *sh, cairo_t *cr, const label_
     draw_code_text(sh, cr, item->code);
     if (l->crop_marks)
         draw_crop_marks(cr, l);
+    if (l->cut_contour)
+        draw_cut_contour(cr, l);
     cairo_restore(cr);
     return LABEL_OK;
 }
