@@ -13,6 +13,7 @@
 
 #include <cairo.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* The marker colour cairo strokes the die-cut outline in; the finishing
  * pass turns exactly this stroke colour into the CutContour separation. */
@@ -26,7 +27,7 @@ typedef struct {
 
 /* A temporary file cairo writes the PDF into (TMPDIR, else /tmp). */
 typedef struct {
-    int fd;
+    FILE *f; /* buffered: cairo writes a PDF in pieces of a few bytes */
     char path[4096];
     int failed; /* errno of the first failed write, 0 */
 } label_pdf_tmp_t;
