@@ -188,6 +188,7 @@ static label_err_t write_pdf(label_sheet_t *sh, label_encoder_t *enc, const labe
     cairo_t *cr = cairo_create(s);
     cairo_scale(cr, 1 / (25.4 / 72.0), 1 / (25.4 / 72.0));
     cairo_translate(cr, b, b);
+    label_sheet_mask_begin(sh); /* the page's symbols as one image: see sheet.h */
     for (size_t first = 0; rc == LABEL_OK && first < n; first += per) {
         size_t last = first + per < n ? first + per : n;
         for (size_t i = first; rc == LABEL_OK && i < last; i += PROGRESS_EVERY) {
@@ -195,6 +196,7 @@ static label_err_t write_pdf(label_sheet_t *sh, label_encoder_t *enc, const labe
             rc = draw_page(sh, enc, cr, l, items, i, end, 0, o, errbuf, errlen);
             report(progress, arg, end, n);
         }
+        label_sheet_mask_end(sh, cr);
         cairo_show_page(cr);
     }
     cairo_status_t st = surface_done(cr, s);
