@@ -53,46 +53,61 @@ fonts() {
         END { if (!n) { print "no fonts"; exit 1 } exit bad }'
 }
 
-# colours PDF MODE: the colour operators of every content stream. MODE
-# labels: no rg/RG at all, and black set (0 g) on every page; report: no
-# grey or black as RGB (a chart's colour may be). Prints what it found.
+# colours PDF MODE TAG: queued; check_colours reads every queued PDF in one
+# python (its start-up is most of a check): the colour operators of every
+# content stream. MODE labels: no rg/RG at all, and black set (0 g) on
+# every page; report: no grey or black as RGB (a chart's colour may be).
+: >"$D/colours.txt"
 colours() {
-    qpdf --qdf --object-streams=disable "$1" "$1.qdf" 2>/dev/null
-    [ $? -le 3 ] || { echo "qpdf cannot read $1"; return 1; }
-    python3 - "$1.qdf" "$2" <<'EOF'
+    if qpdf --qdf --object-streams=disable "$1" "$1.qdf" 2>/dev/null || [ $? = 3 ]; then
+        printf '%s\t%s\t%s\n' "$1.qdf" "$2" "$3" >>"$D/colours.txt"
+    else
+        bad "$3: qpdf cannot read $1"
+    fi
+}
+check_colours() {
+    python3 - "$D/colours.txt" <<'EOF'
 import re, sys
-d = open(sys.argv[1], "rb").read()
-mode = sys.argv[2]
 num = rb"[-+]?(?:\d+\.?\d*|\.\d+)"
-rgb = [tuple(float(x) for x in m[:3]) + (m[3],) for m in
-       re.findall(rb"(?<![\w.])(" + num + rb")\s+(" + num + rb")\s+(" + num + rb")\s+(rg|RG)(?![\w])", d)]
-grey = [c for c in rgb if c[0] == c[1] == c[2]]
-pages = re.split(rb"%% Contents for page \d+\n", d)[1:]
-black_pages = sum(1 for p in pages if re.search(rb"(?<![\w.])0(?:\.0*)?\s+(g|k|0\s+0\s+0\s+1\s+k)(?![\w])", p.split(b"endstream")[0]))
-if grey:
-    print("grey or black as RGB: %r" % grey[:3]); sys.exit(1)
-if mode == "labels" and rgb:
-    print("RGB colour on a label sheet: %r" % rgb[:3]); sys.exit(1)
-if not pages or black_pages != len(pages):
-    print("black (0 g) set on %d of %d pages" % (black_pages, len(pages))); sys.exit(1)
-print("ok: %d pages, %d RGB colours" % (len(pages), len(rgb)))
+op = re.compile(rb"(?<![\w.])(" + num + rb")\s+(" + num + rb")\s+(" + num + rb")\s+(rg|RG)(?![\w])")
+black = re.compile(rb"(?<![\w.])0(?:\.0*)?\s+(?:g|0\s+0\s+0\s+1\s+k)(?![\w])")
+for line in open(sys.argv[1]):
+    path, mode, tag = line.rstrip("\n").split("\t")
+    d = open(path, "rb").read()
+    rgb = [tuple(float(x) for x in m[:3]) + (m[3].decode(),) for m in op.findall(d)]
+    grey = [c for c in rgb if c[0] == c[1] == c[2]]
+    pages = [p.split(b"endstream")[0] for p in re.split(rb"%% Contents for page \d+\n", d)[1:]]
+    black_pages = sum(1 for p in pages if black.search(p))
+    if grey:
+        print("BAD %s: grey or black as RGB: %r" % (tag, grey[:3]))
+    elif mode == "labels" and rgb:
+        print("BAD %s: RGB colour on a label sheet: %r" % (tag, rgb[:3]))
+    elif not pages or black_pages != len(pages):
+        print("BAD %s: black (0 g) set on %d of %d pages" % (tag, black_pages, len(pages)))
+    else:
+        print("OK %s: %d pages, %d RGB colours" % (tag, len(pages), len(rgb)))
 EOF
 }
 
-# preflight PDF W H BLEED MODE TAG: the three checks above
+# preflight PDF W H BLEED MODE TAG: boxes and fonts now, colours queued
 preflight() {
     if msg=$(boxes "$1" "$2" "$3" "$4"); then ok; else bad "$5: page boxes: $msg"; fi
     if msg=$(fonts "$1"); then ok; else bad "$5: fonts: $msg"; fi
-    if msg=$(colours "$1" "$6"); then ok; else bad "$5: colours: $msg"; fi
+    colours "$1" "$6" "$5"
 }
 
+# the label PDFs, two exports at a time (each is mostly the program's start)
+for sym in $SYMS; do for size in $SIZES; do echo "$sym $size"; done; done |
+    GIMARK=$GIMARK D=$D BASE=$BASE xargs -P 2 -L 1 sh -c '
+        "$GIMARK" batch export 1 --format pdf --out "$D/$0-$1.pdf" --base-url "$BASE" \
+            --symbology "$0" --label-size "$1" >/dev/null 2>"$D/$0-$1.err"
+        echo $? >"$D/$0-$1.status"'
 checked=0
 refused=0
 for sym in $SYMS; do
     for size in $SIZES; do
         t=$sym-$size
-        run batch export 1 --format pdf --out "$D/$t.pdf" --base-url $BASE --symbology "$sym" \
-            --label-size "$size"
+        status=$(cat "$D/$t.status") err=$(cat "$D/$t.err")
         if [ "$status" = 1 ]; then
             refused=$((refused + 1))
             continue
@@ -123,33 +138,30 @@ uses = re.findall(rb"/(\w+)\s+CS\s+1\s+SCN\s+(?:q\s+[-\d.\s]+cm\s+)?"
                   rb"[-\d.]+\s+[-\d.]+\s+170\.0\d*\s+85\.0\d*\s+re\s+S\b", d)
 op = re.search(rb"/OP\s+true", d)
 ok = spaces and len(uses) == 3 and all(u in spaces for u in uses) and op
-print("separations %r, strokes %d, overprint %s" % (spaces, len(uses), bool(op)))
+if not ok:
+    print("separations %r, strokes %d, overprint %s" % (spaces, len(uses), bool(op)))
 sys.exit(0 if ok else 1)
 EOF
 # rendered, the cut line is its magenta alternate at the label's edge, not
 # black: on the RGB page the 60 mm top edge of the label (5 mm + 3 mm bleed
 # from the corner) shows magenta pixels, and the sheet without the line none
-magenta() {
-    pdftoppm -r 300 -f 1 -l 1 -singlefile "$1" "$1.page" 2>/dev/null &&
-        python3 -c '
-import sys
-d = open(sys.argv[1], "rb").read()
-parts = d.split(maxsplit=4)
-w, h = int(parts[1]), int(parts[2])
-px = parts[4]
-y = round(8 * 300 / 25.4)
-n = 0
-for yy in range(y - 3, y + 4):
-    row = px[yy * w * 3:(yy + 1) * w * 3]
-    n += sum(1 for i in range(0, len(row), 3) if row[i] > 180 and row[i + 1] < 80 and row[i + 2] > 100)
-print(n)' "$1.page.ppm"
-}
-m=$(magenta "$D/cut.pdf")
-[ "${m:-0}" -gt 500 ] && ok || bad "the cut line drawn in its own colour across the label ($m pixels)"
 run batch export 1 --format pdf --out "$D/nocut.pdf" --base-url $BASE --page-size 70x40 \
     --label-size 60x30 --margin 5 --bleed 3
-m=$(magenta "$D/nocut.pdf")
-[ "${m:-1}" = 0 ] && ok || bad "no cut line without --cut-contour ($m pixels)"
+for f in cut nocut; do pdftoppm -r 300 -f 1 -l 1 -singlefile "$D/$f.pdf" "$D/$f-page"; done
+m=$(python3 -c '
+import sys
+for f in sys.argv[1:]:
+    d = open(f, "rb").read()
+    parts = d.split(maxsplit=4)
+    w, px = int(parts[1]), parts[4]
+    y, n = round(8 * 300 / 25.4), 0
+    for yy in range(y - 3, y + 4):
+        row = px[yy * w * 3:(yy + 1) * w * 3]
+        n += sum(1 for i in range(0, len(row), 3) if row[i] > 180 and row[i + 1] < 80 and row[i + 2] > 100)
+    print(n)' "$D/cut-page.ppm" "$D/nocut-page.ppm" | tr '\n' ' ')
+set -- $m
+[ "${1:-0}" -gt 500 ] && ok || bad "the cut line drawn in its own colour across the label ($1 pixels)"
+[ "${2:-1}" = 0 ] && ok || bad "no cut line without --cut-contour ($2 pixels)"
 # every symbol still decodes after the pass, on the page the bleed grew
 got=$(for p in 1 2 3; do
     pdftoppm -r 300 -gray -f $p -l $p -singlefile "$D/cut.pdf" "$D/cut-$p" 2>/dev/null &&
@@ -170,5 +182,10 @@ expect_err "bleed '11' is not a number from 0 to 10 mm" "the refusal names the l
 run supervision report --year 2026 --format pdf --out "$D/annual.pdf"
 expect_status 0 "the annual report PDF"
 preflight "$D/annual.pdf" 210 297 0 report "annual report"
+
+check_colours >"$D/colours-result.txt"
+n=$(grep -c '^OK' "$D/colours-result.txt")
+[ "$n" = "$(wc -l <"$D/colours.txt")" ] && [ "$n" -ge 14 ] && ok ||
+    bad "colour operators: $n of $(wc -l <"$D/colours.txt") PDFs clean; $(grep '^BAD' "$D/colours-result.txt" | head -3 | tr '\n' ' ')"
 
 finish
