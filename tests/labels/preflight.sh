@@ -3,8 +3,9 @@
 # reads it: the label sheet in every size and symbology the cooperative's
 # download form offers, a one-label-a-page sheet with bleed, crop marks and
 # a die-cut line, and the annual supervision report. For each:
-#   - pdfinfo -box: TrimBox and BleedBox on every page, the trim box the
-#     sheet and the bleed box (= media box) the sheet grown by the bleed;
+#   - pdfinfo -box: TrimBox and BleedBox on every page (the keys written,
+#     not poppler's defaults), the trim box the sheet and the bleed box
+#     (= media box) the sheet grown by the bleed;
 #   - pdffonts: every font embedded;
 #   - the page content, uncompressed by qpdf --qdf: black only as DeviceGray
 #     (g/G) or CMYK (k/K), never "0 0 0 rg|RG"; label sheets set no RGB
@@ -78,7 +79,12 @@ for line in open(sys.argv[1]):
     grey = [c for c in rgb if c[0] == c[1] == c[2]]
     pages = [p.split(b"endstream")[0] for p in re.split(rb"%% Contents for page \d+\n", d)[1:]]
     black_pages = sum(1 for p in pages if black.search(p))
-    if grey:
+    # pdfinfo -box shows a missing TrimBox or BleedBox as the media box:
+    # the keys themselves, one each a page
+    trim, bleed = len(re.findall(rb"/TrimBox\s*\[", d)), len(re.findall(rb"/BleedBox\s*\[", d))
+    if trim != len(pages) or bleed != len(pages):
+        print("BAD %s: %d TrimBox and %d BleedBox for %d pages" % (tag, trim, bleed, len(pages)))
+    elif grey:
         print("BAD %s: grey or black as RGB: %r" % (tag, grey[:3]))
     elif mode == "labels" and rgb:
         print("BAD %s: RGB colour on a label sheet: %r" % (tag, rgb[:3]))
@@ -91,9 +97,9 @@ EOF
 
 # preflight PDF W H BLEED MODE TAG: boxes and fonts now, colours queued
 preflight() {
-    if msg=$(boxes "$1" "$2" "$3" "$4"); then ok; else bad "$5: page boxes: $msg"; fi
-    if msg=$(fonts "$1"); then ok; else bad "$5: fonts: $msg"; fi
-    colours "$1" "$6" "$5"
+    if msg=$(boxes "$1" "$2" "$3" "$4"); then ok; else bad "$6: page boxes: $msg"; fi
+    if msg=$(fonts "$1"); then ok; else bad "$6: fonts: $msg"; fi
+    colours "$1" "$5" "$6"
 }
 
 # the label PDFs, two exports at a time (each is mostly the program's start)
