@@ -441,7 +441,7 @@ static label_err_t copy_out(const char *path, label_pdf_write_fn write_fn, void 
         snprintf(errbuf, errlen, "cannot read the finished PDF: %s", strerror(errno));
         return LABEL_EIO;
     }
-    unsigned char chunk[65536];
+    unsigned char chunk[16384]; /* the sink may say stop between two */
     size_t k;
     label_err_t rc = LABEL_OK;
     while (rc == LABEL_OK && (k = fread(chunk, 1, sizeof chunk, f)) > 0)

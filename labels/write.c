@@ -165,9 +165,11 @@ static cairo_status_t surface_done(cairo_t *cr, cairo_surface_t *s)
     return st;
 }
 
+/* The finished PDF onto the sink, which is asked before each piece
+ * whether to go on, as it is before each label while drawing. */
 static int out_write(void *arg, const unsigned char *data, size_t len)
 {
-    return label_out_write(arg, data, len);
+    return label_out_stopped(arg) ? -1 : label_out_write(arg, data, len);
 }
 
 /* Draws the pages into a temporary file, each the sheet grown by the bleed
