@@ -37,8 +37,10 @@ typedef struct {
         {"zip-member", "FMT", "zip: png (default) or svg per label"},                              \
         {"min-text", "MM",                                                                         \
          "smallest character height of the required text (default 1.8, as GB 7718 asks)"},         \
+        {"dl-lot", NULL, "a product with a GTIN: its Digital Link carries the lot (/10/{lot})"},   \
+        {"bleed", "MM", "pdf: page grows by MM each side beyond the trim box (default 0)"},        \
     {                                                                                              \
-        "dl-lot", NULL, "a product with a GTIN: its Digital Link carries the lot (/10/{lot})"      \
+        "cut-contour", NULL, "pdf: each label's die-cut outline as the spot colour CutContour"     \
     }
 
 typedef struct {

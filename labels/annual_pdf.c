@@ -6,6 +6,7 @@
  * are never shortened (a number column is wide enough for 15 digits).
  */
 #include "labels/annual_pdf.h"
+#include "labels/pdf.h"
 
 #include <cairo-pdf.h>
 #include <cairo.h>
@@ -202,29 +203,19 @@ static void paragraph(pdf_t *p, const char *s)
     p->y += 8;
 }
 
-typedef struct {
-    annual_pdf_write_fn write;
-    void *arg;
-    int failed;
-} sink_t;
-
-static cairo_status_t sink_write(void *closure, const unsigned char *data, unsigned int length)
-{
-    sink_t *s = closure;
-    if (s->write(s->arg, data, length) != 0) {
-        s->failed = 1;
-        return CAIRO_STATUS_WRITE_ERROR;
-    }
-    return CAIRO_STATUS_SUCCESS;
-}
-
+/* Drawn into a temporary file and finished by labels/pdf.c as the label
+ * sheets are: black text and rules as one ink (DeviceGray), page boxes. */
 int annual_pdf_write(const json_t *report, annual_pdf_write_fn write, void *arg)
 {
-    sink_t sink = {write, arg, 0};
+    char err[256];
+    label_pdf_tmp_t tmp;
+    if (label_pdf_tmp_open(&tmp, err, sizeof err) != LABEL_OK)
+        return -1;
     cairo_surface_t *surface =
-        cairo_pdf_surface_create_for_stream(sink_write, &sink, PAGE_W, PAGE_H);
+        cairo_pdf_surface_create_for_stream(label_pdf_tmp_write, &tmp, PAGE_W, PAGE_H);
     if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
         cairo_surface_destroy(surface);
+        label_pdf_tmp_close(&tmp);
         return -1;
     }
     pdf_t p = {cairo_create(surface), NULL, MARGIN, 1};
@@ -263,7 +254,10 @@ int annual_pdf_write(const json_t *report, annual_pdf_write_fn write, void *arg)
     g_object_unref(p.pl);
     cairo_destroy(p.cr);
     cairo_surface_finish(surface);
-    int ok = cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS && !sink.failed;
+    int ok = cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS && !tmp.failed;
     cairo_surface_destroy(surface);
+    if (ok)
+        ok = label_pdf_finish(&tmp, NULL, write, arg, err, sizeof err) == LABEL_OK;
+    label_pdf_tmp_close(&tmp);
     return ok ? 0 : -1;
 }

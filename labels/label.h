@@ -59,6 +59,10 @@ typedef struct {
     double min_text_mm;               /* smallest character height of required text, 1.8 */
     int dl_lot;                       /* a GS1 Digital Link carries the batch's lot (/10/{lot}): the
                                          URL is made by gi/export.c, the drawing does not read it */
+    double bleed_mm;                  /* PDF: the page grows by this on each side beyond the sheet
+                                         (the trim box), default 0 */
+    int cut_contour;                  /* PDF: each label's die-cut outline in the spot colour
+                                         CutContour (a Separation, overprinting) */
 } label_layout_t;
 
 #define LABEL_MIN_MODULE_MM 0.25
@@ -115,8 +119,12 @@ typedef struct {
 } label_sink_t;
 
 /* Writes n labels to sink in the given format.
- * PDF: one page per sheet, vector text with fonts embedded, symbols in 100%
- *   black as 1-bit stencil masks (or paths with vector_paths).
+ * PDF: one page per sheet, vector text with fonts embedded, symbols and text
+ *   in 100% K black (DeviceGray) as 1-bit stencil masks (or paths with
+ *   vector_paths); TrimBox (the sheet) and BleedBox (the sheet and bleed_mm)
+ *   on every page; with cut_contour each label's outline in the spot colour
+ *   CutContour (labels/pdf.h). bleed_mm and cut_contour are for PDF only:
+ *   other formats refuse them.
  * SVG: one drawing with the sheets stacked top to bottom; symbols as paths.
  *   Each sheet is drawn, written and dropped in turn (its ids prefixed
  *   "sN-"), so the drawing is never held whole.

@@ -11,10 +11,13 @@
  * neighbour filtering (PDF /ImageMask, /Interpolate false): exact squares at
  * any printer resolution, and measured 16x faster than a rectangle per
  * module. vector_paths draws merged runs per row instead, for preflight
- * checks that want paths.
+ * checks that want paths. In a PDF the symbols of a page's column of
+ * labels share one such mask at the printer's resolution (sheet.h says why).
  */
+#include "labels/pdf.h"
 #include "labels/sheet.h"
 
+#include <assert.h>
 #include <cairo-pdf.h>
 #include <errno.h>
 #include <cairo-svg.h>
@@ -39,12 +42,26 @@ typedef struct {
     double baseline;     /* mm below the text's top */
 } code_glyphs_t;
 
+/* The symbols of one column of labels on a page: a 1-bit image the page's
+ * height, from dot x0 of the page, as wide as the first symbol drawn there
+ * with its quiet zone. */
+#define MASK_COLS 32
+typedef struct {
+    cairo_surface_t *img;
+    double label_x; /* the column's labels' left edge, mm */
+    long x0;        /* the image's left edge, page dots */
+    int used;       /* a symbol set since the page began */
+} sheet_mask_t;
+
 struct label_sheet {
     const label_layout_t *layout;
-    cairo_surface_t *shared;  /* recording surface: the parts every label shares */
-    label_text_plan_t plan;   /* where the text goes, every field whole (text.c) */
-    PangoLayout *code_layout; /* made on first use, reused for every label */
-    code_glyphs_t glyphs;     /* made with code_layout */
+    cairo_surface_t *shared;      /* recording surface: the parts every label shares */
+    label_text_plan_t plan;       /* where the text goes, every field whole (text.c) */
+    PangoLayout *code_layout;     /* made on first use, reused for every label */
+    code_glyphs_t glyphs;         /* made with code_layout */
+    sheet_mask_t mask[MASK_COLS]; /* PDF: a page's symbols, a 1-bit image a column of labels */
+    int masks;                    /* 0: each symbol its own stencil */
+    double mask_dot;              /* the masks' pixel size in mm */
 };
 
 /* Whether the file at path starts as a PNG does. */
@@ -169,10 +186,76 @@ label_err_t label_sheet_open(label_sheet_t **out, const label_layout_t *l, const
     return LABEL_OK;
 }
 
+/* Pages larger than this many dots keep a stencil per symbol. */
+#define MASK_MAX_DOTS (256L << 20)
+
+int label_sheet_mask_begin(label_sheet_t *sh)
+{
+    const label_layout_t *l = sh->layout;
+    double dot = 25.4 / (l->dpi > 0 ? l->dpi : 300);
+    if (l->vector_paths || l->module_mm > 0 ||
+        ceil(l->page_w_mm / dot) * ceil(l->page_h_mm / dot) > (double)MASK_MAX_DOTS)
+        return 0;
+    sh->mask_dot = dot;
+    sh->masks = 1; /* on: the column masks are made as symbols come */
+    return 1;
+}
+
+/* The column mask a symbol spanning page dots [x, x + w) goes into, made
+ * when its column has none; NULL when it does not fit one (a wider
+ * DataMatrix than the column's first): it is then drawn on its own. */
+static sheet_mask_t *column_mask(label_sheet_t *sh, double label_x, long x, long w)
+{
+    int i;
+    for (i = 0; i < MASK_COLS && sh->mask[i].img; i++)
+        if (fabs(sh->mask[i].label_x - label_x) < 1e-6) {
+            sheet_mask_t *k = &sh->mask[i];
+            return x >= k->x0 && x + w <= k->x0 + cairo_image_surface_get_width(k->img) ? k : NULL;
+        }
+    if (i == MASK_COLS)
+        return NULL;
+    long h = (long)ceil(sh->layout->page_h_mm / sh->mask_dot);
+    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_A1, (int)w, (int)h);
+    if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(img);
+        return NULL;
+    }
+    cairo_surface_flush(img);
+    sh->mask[i] = (sheet_mask_t){img, label_x, x, 0};
+    return &sh->mask[i];
+}
+
+void label_sheet_mask_end(label_sheet_t *sh, cairo_t *cr)
+{
+    for (int i = 0; i < MASK_COLS && sh->mask[i].img; i++) {
+        sheet_mask_t *k = &sh->mask[i];
+        if (!k->used)
+            continue;
+        cairo_surface_mark_dirty(k->img);
+        cairo_pattern_t *pat = cairo_pattern_create_for_surface(k->img);
+        cairo_pattern_set_filter(pat, CAIRO_FILTER_NEAREST);
+        cairo_save(cr);
+        cairo_scale(cr, sh->mask_dot, sh->mask_dot);
+        cairo_translate(cr, (double)k->x0, 0);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        cairo_mask(cr, pat);
+        cairo_restore(cr);
+        cairo_pattern_destroy(pat);
+        /* cleared for the next page */
+        cairo_surface_flush(k->img);
+        memset(cairo_image_surface_get_data(k->img), 0,
+               (size_t)cairo_image_surface_get_stride(k->img) *
+                   (size_t)cairo_image_surface_get_height(k->img));
+        k->used = 0;
+    }
+}
+
 void label_sheet_close(label_sheet_t *sh)
 {
     if (!sh)
         return;
+    for (int i = 0; i < MASK_COLS && sh->mask[i].img; i++)
+        cairo_surface_destroy(sh->mask[i].img);
     cairo_surface_destroy(sh->shared);
     if (sh->code_layout)
         g_object_unref(sh->code_layout);
@@ -218,6 +301,39 @@ static void draw_stencil(cairo_t *cr, const label_matrix_t *m, double x, double 
     cairo_surface_destroy(img);
 }
 
+/* Sets the modules of a symbol whose corner is at page dot (x0, y0), each
+ * md dots wide and mh dots high (a linear symbol's bar height), in the
+ * page's mask. */
+static void mask_symbol(cairo_surface_t *mask, const label_matrix_t *m, long x0, long y0, long md,
+                        long mh)
+{
+    unsigned char *data = cairo_image_surface_get_data(mask);
+    long stride = cairo_image_surface_get_stride(mask);
+    long w0 = x0 >> 5, w1 = (x0 + (long)m->width * md - 1) >> 5;
+    assert(x0 >= 0 && y0 >= 0 && x0 + (long)m->width * md <= cairo_image_surface_get_width(mask) &&
+           y0 + (long)m->height * mh <= cairo_image_surface_get_height(mask));
+    for (int r = 0; r < m->height; r++) {
+        /* the first dot row of the module row bit by bit, the others copied */
+        uint32_t *first = (uint32_t *)(void *)(data + (y0 + r * mh) * stride);
+        for (int c = 0; c < m->width; c++)
+            if (m->dark[(size_t)r * (size_t)m->width + (size_t)c])
+                for (long x = x0 + c * md; x < x0 + (c + 1) * md; x++)
+                    first[x >> 5] |= a1_bit((int)(x & 31));
+        for (long y = 1; y < mh; y++) {
+            uint32_t *row = (uint32_t *)(void *)(data + (y0 + r * mh + y) * stride);
+            for (long j = w0; j <= w1; j++)
+                row[j] |= first[j];
+        }
+    }
+}
+
+/* Whether v mm is a whole number of dots; *n that number. */
+static int whole_dots(double v, double dot, long *n)
+{
+    *n = lround(v / dot);
+    return *n > 0 && fabs(v / dot - (double)*n) < 1e-3;
+}
+
 /* Draws the modules as paths: the outline of each dark area (outline.c). */
 static void draw_paths(cairo_t *cr, const label_matrix_t *m, double x, double y, double mod,
                        double row_h)
@@ -231,12 +347,24 @@ static void draw_paths(cairo_t *cr, const label_matrix_t *m, double x, double y,
  * resolution): modules of whole dots that started between two dots would
  * print one dot wider or narrower, and a 3-dot Code 128 module then reads
  * as 2 or 4. */
-static void draw_symbol(cairo_t *cr, const label_layout_t *l, const label_matrix_t *m, double lx,
+static void draw_symbol(label_sheet_t *sh, cairo_t *cr, const label_matrix_t *m, double lx,
                         double ly, double bx, double by, double bh, double mod)
 {
+    const label_layout_t *l = sh->layout;
     double dot = 25.4 / (l->dpi > 0 ? l->dpi : 300);
     double x = round((lx + bx + m->quiet * mod) / dot) * dot - lx;
     double y = round((ly + (m->linear ? by : by + m->quiet * mod)) / dot) * dot - ly;
+    long md, mh;
+    if (sh->masks && fabs(sh->mask_dot - dot) < 1e-12 && whole_dots(mod, dot, &md) &&
+        (m->linear ? whole_dots(bh, dot, &mh) || (mh = lround(bh / dot)) > 0 : (mh = md) > 0)) {
+        long sx = lround((lx + x) / dot), sy = lround((ly + y) / dot);
+        sheet_mask_t *k = column_mask(sh, lx, sx, (long)m->width * md);
+        if (k && sy >= 0 && sy + (long)m->height * mh <= cairo_image_surface_get_height(k->img)) {
+            mask_symbol(k->img, m, sx - k->x0, sy, md, mh);
+            k->used = 1;
+            return;
+        }
+    }
     if (m->linear) {
         /* one row of bars stretched to the box's height */
         if (l->vector_paths) {
@@ -272,6 +400,18 @@ static void draw_crop_marks(cairo_t *cr, const label_layout_t *l)
         cairo_line_to(cr, cx, cy + dy * (off + len));
     }
     cairo_stroke(cr);
+}
+
+/* The die-cut outline, the label's edge, in the marker colour the PDF's
+ * finishing pass turns into the CutContour separation (labels/pdf.c). */
+static void draw_cut_contour(cairo_t *cr, const label_layout_t *l)
+{
+    cairo_save(cr);
+    cairo_set_source_rgb(cr, LABEL_CUT_R, LABEL_CUT_G, LABEL_CUT_B);
+    cairo_set_line_width(cr, 0.1);
+    cairo_rectangle(cr, 0, 0, l->label_w_mm, l->label_h_mm);
+    cairo_stroke(cr);
+    cairo_restore(cr);
 }
 
 /* Shapes CODE_CHARSET with the code's font; leaves g->font NULL unless every
@@ -367,10 +507,12 @@ label_err_t label_sheet_draw_matrix(label_sheet_t *sh, cairo_t *cr, const label_
     cairo_translate(cr, x, y);
     cairo_set_source_surface(cr, sh->shared, 0, 0);
     cairo_paint(cr);
-    draw_symbol(cr, l, m, x, y, bx, by, bh, mod);
+    draw_symbol(sh, cr, m, x, y, bx, by, bh, mod);
     draw_code_text(sh, cr, item->code);
     if (l->crop_marks)
         draw_crop_marks(cr, l);
+    if (l->cut_contour)
+        draw_cut_contour(cr, l);
     cairo_restore(cr);
     return LABEL_OK;
 }

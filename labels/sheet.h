@@ -19,6 +19,17 @@ label_err_t label_sheet_open(label_sheet_t **out, const label_layout_t *l, const
                              size_t errlen);
 void label_sheet_close(label_sheet_t *sh);
 
+/* PDF: the symbols of a page go into one 1-bit image a column of labels,
+ * at the layout's resolution (each module whole dots: its corner is on the
+ * dot grid already), drawn by label_sheet_mask_end() before the page is
+ * shown. A stencil image per symbol made an object per label, and the
+ * PDF's finishing pass (labels/pdf.c) holds about 6 KB an object: 60 MB
+ * for 10,000 labels; a page-wide image costs cairo's deflate 1 MB a page.
+ * 0 (each symbol its own stencil, as before) with vector paths or a given
+ * module size. */
+int label_sheet_mask_begin(label_sheet_t *sh);
+void label_sheet_mask_end(label_sheet_t *sh, cairo_t *cr);
+
 /* Draws one label with its top-left corner at (x, y) mm; cr's user unit is
  * one millimetre. */
 label_err_t label_sheet_draw(label_sheet_t *sh, cairo_t *cr, const label_item_t *item, double x,

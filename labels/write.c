@@ -3,6 +3,7 @@
  * and dispatch to CSV and ZIP; label_write(), the same into a file.
  */
 #include "labels/output.h"
+#include "labels/pdf.h"
 #include "labels/sheet.h"
 
 #include <cairo-pdf.h>
@@ -164,16 +165,32 @@ static cairo_status_t surface_done(cairo_t *cr, cairo_surface_t *s)
     return st;
 }
 
+/* The finished PDF onto the sink, which is asked before each piece
+ * whether to go on, as it is before each label while drawing. */
+static int out_write(void *arg, const unsigned char *data, size_t len)
+{
+    return label_out_stopped(arg) ? -1 : label_out_write(arg, data, len);
+}
+
+/* Draws the pages into a temporary file, each the sheet grown by the bleed
+ * on every side, then finishes them (labels/pdf.c: one-ink black, page
+ * boxes, CutContour) onto the sink. */
 static label_err_t write_pdf(label_sheet_t *sh, label_encoder_t *enc, const label_layout_t *l,
                              const label_item_t *items, size_t n, label_out_t *o,
                              label_progress_fn progress, void *arg, char *errbuf, size_t errlen)
 {
     size_t per = (size_t)label_per_page(l);
-    double w = label_mm_to_pt(l->page_w_mm), h = label_mm_to_pt(l->page_h_mm);
-    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(label_out_cairo, o, w, h);
+    double b = l->bleed_mm;
+    double w = label_mm_to_pt(l->page_w_mm + 2 * b), h = label_mm_to_pt(l->page_h_mm + 2 * b);
+    label_pdf_tmp_t t;
+    label_err_t rc = label_pdf_tmp_open(&t, errbuf, errlen);
+    if (rc != LABEL_OK)
+        return rc;
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(label_pdf_tmp_write, &t, w, h);
     cairo_t *cr = cairo_create(s);
     cairo_scale(cr, 1 / (25.4 / 72.0), 1 / (25.4 / 72.0));
-    label_err_t rc = LABEL_OK;
+    cairo_translate(cr, b, b);
+    label_sheet_mask_begin(sh); /* the page's symbols as one image: see sheet.h */
     for (size_t first = 0; rc == LABEL_OK && first < n; first += per) {
         size_t last = first + per < n ? first + per : n;
         for (size_t i = first; rc == LABEL_OK && i < last; i += PROGRESS_EVERY) {
@@ -181,11 +198,26 @@ static label_err_t write_pdf(label_sheet_t *sh, label_encoder_t *enc, const labe
             rc = draw_page(sh, enc, cr, l, items, i, end, 0, o, errbuf, errlen);
             report(progress, arg, end, n);
         }
+        label_sheet_mask_end(sh, cr);
         cairo_show_page(cr);
     }
     cairo_status_t st = surface_done(cr, s);
-    if (rc == LABEL_OK && st != CAIRO_STATUS_SUCCESS)
-        rc = cairo_failed(st, o, errbuf, errlen);
+    if (rc == LABEL_OK && st != CAIRO_STATUS_SUCCESS) {
+        if (t.failed) {
+            snprintf(errbuf, errlen, "cannot write the temporary PDF: %s", strerror(t.failed));
+            rc = LABEL_EIO;
+        } else {
+            rc = cairo_failed(st, o, errbuf, errlen);
+        }
+    }
+    if (rc == LABEL_OK && label_out_stopped(o))
+        rc = label_out_failed(o, errbuf, errlen);
+    label_pdf_opts_t opts = {label_mm_to_pt(b)};
+    if (rc == LABEL_OK)
+        rc = label_pdf_finish(&t, &opts, out_write, o, errbuf, errlen);
+    if (rc == LABEL_ECANCELLED)
+        o->stopped = 1;
+    label_pdf_tmp_close(&t);
     return rc;
 }
 
@@ -290,11 +322,32 @@ label_err_t label_sheet_for(label_sheet_t **sh, const label_layout_t *l, const l
     return rc;
 }
 
+/* The layout with its PDF-only choices (bleed, cut contour) checked
+ * against the format. */
+static label_err_t layout_check_for(const label_layout_t *l, label_format_t format, char *errbuf,
+                                    size_t errlen)
+{
+    label_err_t rc = label_layout_check(l, errbuf, errlen);
+    if (rc != LABEL_OK)
+        return rc;
+    if (!(l->bleed_mm >= 0 && l->bleed_mm <= 10)) {
+        snprintf(errbuf, errlen, "bleed must be 0 to 10 mm");
+        return LABEL_EINVAL;
+    }
+    if (format != LABEL_FMT_PDF && (l->bleed_mm > 0 || l->cut_contour)) {
+        snprintf(errbuf, errlen,
+                 "bleed and cut-contour are choices of the PDF only (a print house's RIP reads "
+                 "its page boxes and spot colours): leave them out for other formats");
+        return LABEL_EINVAL;
+    }
+    return LABEL_OK;
+}
+
 label_err_t label_check(const label_layout_t *l, const label_content_t *c,
                         const label_item_t *first, label_format_t format, char *errbuf,
                         size_t errlen)
 {
-    label_err_t rc = label_layout_check(l, errbuf, errlen);
+    label_err_t rc = layout_check_for(l, format, errbuf, errlen);
     if (rc != LABEL_OK || format == LABEL_FMT_CSV || !first)
         return rc;
     if (!c) {
@@ -345,7 +398,7 @@ label_err_t label_write_to(const label_layout_t *l, const label_content_t *c,
     label_out_t o = {sink, 0};
     label_sheet_t *sh;
     label_encoder_t *enc;
-    label_err_t rc = label_layout_check(l, errbuf, errlen);
+    label_err_t rc = layout_check_for(l, format, errbuf, errlen);
     if (rc != LABEL_OK)
         return rc;
     if (format == LABEL_FMT_CSV)
@@ -456,7 +509,7 @@ label_err_t label_write(const label_layout_t *l, const label_content_t *c,
                         const char *path, label_progress_fn progress, void *arg, char *errbuf,
                         size_t errlen)
 {
-    label_err_t rc = label_layout_check(l, errbuf, errlen);
+    label_err_t rc = layout_check_for(l, format, errbuf, errlen);
     if (rc != LABEL_OK)
         return rc;
     if (format == LABEL_FMT_PNG)

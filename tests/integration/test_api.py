@@ -451,6 +451,14 @@ def test_download_layout(t, s, w, tokens, batch_id):
     status, h, _ = fetch("pdf&symbology=hanxin&ecc=H&zip-member=svg", "hx.pdf")
     t.check(status == 200 and h.get("content-type") == "application/pdf",
             "Han Xin, error correction and the ZIP member format are taken", status)
+    status, _, pdf = fetch("pdf&bleed=3&cut-contour=1", "cut.pdf")
+    boxes = subprocess.run(["pdfinfo", "-box", pdf], capture_output=True, text=True).stdout \
+        if status == 200 else ""
+    trim = [l.split()[1:] for l in boxes.splitlines() if l.startswith("TrimBox:")]
+    raw = open(pdf, "rb").read() if status == 200 else b""
+    t.check(status == 200 and trim == [["8.50", "8.50", "603.78", "850.39"]] and
+            b"/TrimBox" in subprocess.run(["qpdf", "--qdf", pdf, "-"], capture_output=True).stdout,
+            "?bleed=3&cut-contour=1: the A4 trim box 3 mm inside the page", (status, trim, len(raw)))
 
     for query, words in (("pdf&symbology=aztec", "symbology 'aztec' is not qr"),
                          ("pdf&label-size=big", "label size 'big' is not of the form WxH"),
@@ -467,7 +475,10 @@ def test_download_layout(t, s, w, tokens, batch_id):
                          ("pdf&module=0.1", "below"),
                          ("pdf&symbology=code128&label-size=30x30", "choose a larger label"),
                          ("png&dpi=2400", "million pixel image, more than a download may"),
-                         ("zip&dpi=2400&label-size=200x200", "lower dpi")):
+                         ("zip&dpi=2400&label-size=200x200", "lower dpi"),
+                         ("pdf&bleed=11", "bleed '11' is not a number from 0 to 10 mm"),
+                         ("png&cut-contour=1", "bleed and cut-contour are choices of the PDF only"),
+                         ("svg&bleed=2", "bleed and cut-contour are choices of the PDF only")):
         status, _, doc, raw = call(s, "GET", path + query, token=coop)
         t.check(status == 400 and doc and words in doc["error"]["message"],
                 "?format=%s: 400 naming the problem" % query, raw[:200])
