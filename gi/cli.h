@@ -37,8 +37,10 @@ typedef struct {
         {"zip-member", "FMT", "zip: png (default) or svg per label"},                              \
         {"min-text", "MM",                                                                         \
          "smallest character height of the required text (default 1.8, as GB 7718 asks)"},         \
+        {"dl-lot", NULL, "a product with a GTIN: its Digital Link carries the lot (/10/{lot})"},   \
     {                                                                                              \
-        "dl-lot", NULL, "a product with a GTIN: its Digital Link carries the lot (/10/{lot})"      \
+        "approval-no", NULL,                                                                       \
+            "print the authorisation's approval document number (核准文号) on every label"     \
     }
 
 typedef struct {

@@ -7,8 +7,8 @@
 #include <string.h>
 
 const char *const gi_layout_choices[] = {
-    "symbology",  "ecc", "label-size", "page-size",  "grid",     "margin", "gap", "module",
-    "crop-marks", "dpi", "vector",     "zip-member", "min-text", "dl-lot", NULL};
+    "symbology",  "ecc", "label-size", "page-size",  "grid",     "margin", "gap",         "module",
+    "crop-marks", "dpi", "vector",     "zip-member", "min-text", "dl-lot", "approval-no", NULL};
 
 static int pick(const char *s, const char *const *names)
 {
@@ -112,6 +112,8 @@ gi_err_t gi_layout_choose(label_layout_t *l, const char *name, const char *v, gi
         return parse_number("min-text", v, 0.5, 10, " mm", &l->min_text_mm, err);
     case 13:
         return parse_flag("dl-lot", v, &l->dl_lot, err);
+    case 14:
+        return parse_flag("approval-no", v, &l->approval_no, err);
     default:
         return gi_fail(err, GI_EINVAL, "no layout choice '%s'", name);
     }

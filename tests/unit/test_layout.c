@@ -92,6 +92,7 @@ static void test_text_fits_or_refused(void)
                          "田阳区香芒种植专业合作社（演示）",
                          "93451003MA815908XM",
                          "",
+                         NULL,
                          NULL};
     label_item_t item = {"045P-BFW0-FJ0P-6QMC", "HTTPS://GI.EXAMPLE.CN/V/045PBFW0FJ0P6QMC", 1};
     label_layout_t l;
