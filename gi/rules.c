@@ -21,9 +21,9 @@ gi_err_t gi_rules_product_printable(const db_product_t *p, gi_error_t *err)
         return GI_OK;
     return gi_fail(err, GI_EREFUSED,
                    "product %" PRId64 " (%s) has no announcement or registration number and no "
-                   "standard, which its labels must name: record its number on the desk's "
-                   "product form (/admin/products/%" PRId64 "/edit), or, where it has none, "
-                   "record the decision to print it without one (gimark product "
+                   "standard, which its labels must name: the office records its number on the "
+                   "desk's product form (/admin/products/%" PRId64 "/edit) or, where it has "
+                   "none, its decision to print it without one (gimark product "
                    "allow-unnumbered %" PRId64 " --reason TEXT, or the desk's page "
                    "/admin/products/%" PRId64 "/numbers)",
                    p->id, p->name_zh, p->id, p->id, p->id);

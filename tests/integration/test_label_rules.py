@@ -186,6 +186,11 @@ def test_approval_no(t, w, s, token, bid):
                    "order by id desc limit 1")
     t.check('"approval_no":true' in detail.replace(" ", ""),
             "the export's audit row says the approval number was printed", detail)
+    # the cooperative's desk takes the same choice
+    coop = signed_in(s, "coop")
+    status, _, body, _ = coop.get("/coop/batches/%d/labels?format=pdf&approval-no=1" % bid)
+    t.check(status == 200 and body.startswith("%PDF"), "the desk's download with approval-no=1",
+            status)
     for value in ("2", "yes%E2%80%AE", "%FF"):
         status, body = get(s, token, "/api/v1/batches/%d/labels?format=pdf&approval-no=%s"
                            % (bid, value))
