@@ -27,9 +27,7 @@
 
 /* Why the demo's products are printed without a number: shared/data lists
  * none, and none is invented. */
-#define DEMO_UNNUMBERED                                                                                                    \
-    "演示数据：参考数据未载公告号、注册号和标准，不编造（demo data: no number in the reference " \
-    "data)"
+#define DEMO_UNNUMBERED "演示数据：参考数据未载公告号、注册号和标准，不予编造"
 
 static const gi_product_input_t demo_products[] = {
     {"百色芒果", "Baise Mango", "", "", "451000", "", "", ""},

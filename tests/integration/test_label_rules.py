@@ -114,7 +114,7 @@ def test_decision(t, w, s, token, bid):
 
     # the auditor reads the page, has no form, and cannot post one
     status, _, html, _ = aud.get("/admin/products/%d/numbers?lang=en" % PRODUCT)
-    t.check(status == 200 and "demo data" in html and "withdraw-unnumbered" not in html,
+    t.check(status == 200 and "参考数据未载公告号" in html and "withdraw-unnumbered" not in html,
             "an auditor reads the decision without a form", (status, html[-400:]))
     status, _, _ = post_decision(aud, "withdraw-unnumbered", "no")
     t.check(status == 403 and decision(w) != "", "an auditor's withdrawal: 403, kept", status)
