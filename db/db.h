@@ -44,6 +44,11 @@ typedef struct {
     char status[DB_TEXT_SHORT];
     int64_t created_at;
     int64_t photo_at; /* when its photo was uploaded, 0: none (set by db_product_photo_put) */
+    /* the office's decision that the product's labels may go out without any
+     * number (gi/rules.h): its reason, "" when there is none; who, when */
+    char unnumbered_reason[1024];
+    char unnumbered_by[DB_TEXT];
+    int64_t unnumbered_at;
 } db_product_t;
 
 typedef struct {
@@ -200,6 +205,12 @@ db_err_t db_product_update(db_t *db, const db_product_t *p);
 typedef int (*db_product_fn)(const db_product_t *p, void *arg); /* non-zero stops */
 db_err_t db_product_list(db_t *db, const db_filter_t *f, db_page_t page, db_product_fn fn,
                          void *arg);
+
+/* Records (reason not "") or withdraws (reason "": by and at are stored
+ * as "" and 0) the decision that product_id may be printed without any
+ * number (db/rules.c). DB_ENOTFOUND when there is no such product. */
+db_err_t db_product_unnumbered_set(db_t *db, int64_t product_id, const char *reason, const char *by,
+                                   int64_t at);
 
 /* --- operators ------------------------------------------------------------ */
 

@@ -18,8 +18,9 @@
 /* products p */
 #define PRODUCT_COLUMNS                                                                            \
     "p.id, p.name_zh, p.name_en, p.regime, p.reg_number, p.region_code, p.standard, "              \
-    "coalesce(p.gtin, ''), p.status, p.created_at, p.name_vi, p.name_th, p.photo_at "
-#define PRODUCT_NCOLUMNS 13
+    "coalesce(p.gtin, ''), p.status, p.created_at, p.name_vi, p.name_th, p.photo_at, "             \
+    "p.unnumbered_reason, p.unnumbered_by, p.unnumbered_at "
+#define PRODUCT_NCOLUMNS 16
 int db_product_read(db_stmt_t *st, int c, db_product_t *p);
 
 /* operators o */

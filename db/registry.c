@@ -103,6 +103,9 @@ int db_product_read(db_stmt_t *st, int c, db_product_t *p)
     db_col_text(st, i++, p->name_vi, sizeof p->name_vi);
     db_col_text(st, i++, p->name_th, sizeof p->name_th);
     p->photo_at = db_col_int(st, i++);
+    db_col_text(st, i++, p->unnumbered_reason, sizeof p->unnumbered_reason);
+    db_col_text(st, i++, p->unnumbered_by, sizeof p->unnumbered_by);
+    p->unnumbered_at = db_col_int(st, i++);
     assert(i - c == PRODUCT_NCOLUMNS);
     return i;
 }

@@ -39,8 +39,10 @@ typedef struct {
          "smallest character height of the required text (default 1.8, as GB 7718 asks)"},         \
         {"dl-lot", NULL, "a product with a GTIN: its Digital Link carries the lot (/10/{lot})"},   \
         {"bleed", "MM", "pdf: page grows by MM each side beyond the trim box (default 0)"},        \
+        {"cut-contour", NULL, "pdf: each label's die-cut outline as the spot colour CutContour"},  \
     {                                                                                              \
-        "cut-contour", NULL, "pdf: each label's die-cut outline as the spot colour CutContour"     \
+        "approval-no", NULL,                                                                       \
+            "print the authorisation's approval document number (核准文号) on every label"     \
     }
 
 typedef struct {

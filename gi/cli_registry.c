@@ -9,6 +9,7 @@
 #include "gi/demo.h"
 #include "gi/json.h"
 #include "gi/registry.h"
+#include "gi/rules.h"
 
 #include <inttypes.h>
 #include <sodium.h>
@@ -49,6 +50,39 @@ static void print_product(const db_product_t *p)
     if (p->name_vi[0] || p->name_th[0])
         printf("  Vietnamese:  %s\n  Thai:        %s\n", p->name_vi, p->name_th);
     printf("  photo:       %s\n", p->photo_at ? "yes" : "none");
+    if (p->unnumbered_reason[0]) {
+        char day[GI_DATE_LEN + 1];
+        gi_date_of(p->unnumbered_at, day);
+        printf("  unnumbered:  printed without a number, decided by %s on %s: %s\n",
+               p->unnumbered_by, day, p->unnumbered_reason);
+    } else if (!gi_rules_product_numbered(p)) {
+        printf("  unnumbered:  no number and no decision: its labels are not printed\n");
+    }
+}
+
+static const cli_opt_t unnumbered_opts[] = {
+    {"reason", "TEXT", "why (required; kept on the product and in the audit log)"},
+    {NULL, NULL, NULL},
+};
+
+/* product allow-unnumbered|withdraw-unnumbered ID --reason TEXT */
+static gi_err_t cmd_product_unnumbered(cli_t *cli, const cli_command_t *cmd, gi_error_t *err)
+{
+    int64_t id;
+    db_product_t p;
+    int allow = strcmp(cmd->sub, "allow-unnumbered") == 0;
+    gi_err_t rc = cli_parse_id("product id", cli->args[0], &id, err);
+    if (rc == GI_OK)
+        rc = gi_act_product_unnumbered(&cli->ctx, &cli_account, id, allow,
+                                       cli_opt_or(cli, cmd, "reason", ""), &p, err);
+    if (rc != GI_OK)
+        return rc;
+    if (cli->json)
+        return cli_print_json(gi_json_product(&p), err);
+    printf(allow ? "product %" PRId64 " (%s) may be printed without a number\n"
+                 : "product %" PRId64 " (%s) is no longer printed without a number\n",
+           p.id, p.name_zh);
+    return GI_OK;
 }
 
 static gi_err_t cmd_product_add(cli_t *cli, const cli_command_t *cmd, gi_error_t *err)
@@ -619,6 +653,12 @@ const cli_command_t cli_registry_commands[] = {
      product_names_opts, cmd_product_names, 0},
     {"product", "photo", "ID FILE", 2, "store a product's photo (a PNG, re-encoded)", NULL,
      cmd_product_photo, 0},
+    {"product", "allow-unnumbered", "ID", 1,
+     "decide that a product without any number may be printed (audited)", unnumbered_opts,
+     cmd_product_unnumbered, 0},
+    {"product", "withdraw-unnumbered", "ID", 1,
+     "withdraw the decision that a product without any number may be printed (audited)",
+     unnumbered_opts, cmd_product_unnumbered, 0},
     {"operator", "add", "", 0, "record a business operator", operator_add_opts, cmd_operator_add,
      0},
     {"operator", "list", "", 0, "list operators", list_opts, cmd_operator_list, 0},

@@ -4,6 +4,7 @@
 #include "gi/export.h"
 #include "gi/audit.h"
 #include "gi/registry.h"
+#include "gi/rules.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -267,7 +268,8 @@ static void render_progress(size_t done, size_t total, void *arg)
     ex->progress((int64_t)done, (int64_t)total, ex->progress_arg);
 }
 
-/* What every label of the batch carries besides its code. */
+/* What every label of the batch carries besides its code (printable() has
+ * checked the approval number is there when the layout asks for it). */
 static label_content_t content_of(const gi_export_t *ex, const db_label_view_t *v)
 {
     const db_product_t *p = &v->product;
@@ -278,6 +280,7 @@ static label_content_t content_of(const gi_export_t *ex, const db_label_view_t *
         .uscc = v->op.uscc,
         .lot = v->batch.lot_number,
         .mark_path = ex->mark_path,
+        .approval_no = ex->layout.approval_no ? v->auth.approval_doc : NULL,
     };
 }
 
@@ -299,10 +302,13 @@ static gi_err_t render(const gi_export_t *ex, const db_label_view_t *v, const co
 }
 
 /* The batch, its authorisation, product and operator, when it has labels
- * to print. */
-static gi_err_t printable(const gi_ctx_t *ctx, int64_t batch_id, db_label_view_t *v,
-                          gi_error_t *err)
+ * to print and what the rules ask a label to carry is recorded (the
+ * product's number or the decision to print it without one; the approval
+ * number when the layout asks for it). */
+static gi_err_t printable(const gi_ctx_t *ctx, int64_t batch_id, const gi_export_t *ex,
+                          db_label_view_t *v, gi_error_t *err)
 {
+    const char *approval_no;
     gi_err_t rc = gi_batch_get(ctx, batch_id, &v->batch, err);
     if (rc != GI_OK)
         return rc;
@@ -313,7 +319,9 @@ static gi_err_t printable(const gi_ctx_t *ctx, int64_t batch_id, db_label_view_t
                        batch_id, v->batch.status);
     if ((rc = gi_auth_get(ctx, v->batch.auth_id, &v->auth, err)) != GI_OK ||
         (rc = gi_product_get(ctx, v->batch.product_id, &v->product, err)) != GI_OK ||
-        (rc = gi_operator_get(ctx, v->batch.operator_id, &v->op, err)) != GI_OK)
+        (rc = gi_operator_get(ctx, v->batch.operator_id, &v->op, err)) != GI_OK ||
+        (rc = gi_rules_product_printable(&v->product, err)) != GI_OK ||
+        (rc = gi_rules_approval_no(&v->auth, ex->layout.approval_no, &approval_no, err)) != GI_OK)
         return rc;
     return GI_OK;
 }
@@ -323,7 +331,7 @@ gi_err_t gi_batch_export_check(const gi_ctx_t *ctx, int64_t batch_id, const gi_e
 {
     db_label_view_t v;
     gi_err_t rc = gi_print_base_url_check(ex->base_url, err);
-    if (rc != GI_OK || (rc = printable(ctx, batch_id, &v, err)) != GI_OK)
+    if (rc != GI_OK || (rc = printable(ctx, batch_id, ex, &v, err)) != GI_OK)
         return rc;
     collect_t c = {.base_url = ex->base_url,
                    .gtin = v.batch.gtin,
@@ -351,14 +359,19 @@ gi_err_t gi_batch_export_check(const gi_ctx_t *ctx, int64_t batch_id, const gi_e
     return rc;
 }
 
-/* Audits the export: the format and the number of labels. */
+/* Audits the export: the format and the number of labels; a product
+ * printed without any number under the office's decision says so. */
 static gi_err_t audit_export(const gi_ctx_t *ctx, int64_t batch_id, const gi_export_t *ex, size_t n,
-                             gi_error_t *err)
+                             const db_product_t *p, gi_error_t *err)
 {
     json_t *detail = json_pack("{s:I, s:s}", "labels", (json_int_t)n, "format",
                                gi_export_format_name(ex->format));
     if (detail && ex->reason && ex->reason[0])
         json_object_set_new(detail, "reason", json_string(ex->reason));
+    if (detail && !gi_rules_product_numbered(p))
+        json_object_set_new(detail, "unnumbered", json_true());
+    if (detail && ex->layout.approval_no)
+        json_object_set_new(detail, "approval_no", json_true());
     db_err_t drc = db_begin(ctx->db);
     gi_err_t rc = drc == DB_OK
                       ? gi_audit_record(ctx, "batch.export", "batch", batch_id, detail, err)
@@ -377,7 +390,7 @@ gi_err_t gi_batch_export(const gi_ctx_t *ctx, int64_t batch_id, const gi_export_
     db_label_view_t v;
     collect_t c = {0};
     gi_err_t rc = gi_print_base_url_check(ex->base_url, err);
-    if (rc != GI_OK || (rc = printable(ctx, batch_id, &v, err)) != GI_OK)
+    if (rc != GI_OK || (rc = printable(ctx, batch_id, ex, &v, err)) != GI_OK)
         return rc;
     c.base_url = ex->base_url;
     c.gtin = v.batch.gtin; /* the GTIN the batch was issued with, not today's */
@@ -396,11 +409,11 @@ gi_err_t gi_batch_export(const gi_ctx_t *ctx, int64_t batch_id, const gi_export_
      * layout cannot take (Code128 and DataMatrix widths vary with the code)
      * is then a refusal that leaves the database as it was. */
     if (rc == GI_OK && !ex->path)
-        rc = audit_export(ctx, batch_id, ex, c.n, err);
+        rc = audit_export(ctx, batch_id, ex, c.n, &v.product, err);
     if (rc == GI_OK)
         rc = render(ex, &v, &c, err);
     if (rc == GI_OK && ex->path)
-        rc = audit_export(ctx, batch_id, ex, c.n, err);
+        rc = audit_export(ctx, batch_id, ex, c.n, &v.product, err);
     if (written)
         *written = c.n;
     collect_free(&c);

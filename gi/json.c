@@ -25,12 +25,19 @@ static json_t *time_or_null(int64_t t)
 
 json_t *gi_json_product(const db_product_t *p)
 {
-    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s, s:o, s:b}", "id",
-                     (json_int_t)p->id, "name_zh", p->name_zh, "name_en", p->name_en, "name_vi",
-                     p->name_vi, "name_th", p->name_th, "regime", p->regime, "reg_number",
-                     p->reg_number, "region_code", p->region_code, "standard", p->standard, "gtin",
-                     p->gtin[0] ? p->gtin : NULL, "status", p->status, "created_at",
-                     time_or_null(p->created_at), "photo", p->photo_at != 0);
+    /* the decision to print it without any number: its reason and when
+     * (who recorded it is in the audit log), or null */
+    json_t *unnumbered = p->unnumbered_reason[0]
+                             ? json_pack("{s:s, s:o}", "reason", p->unnumbered_reason, "at",
+                                         time_or_null(p->unnumbered_at))
+                             : json_null();
+    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s, s:o, s:b, s:o}",
+                     "id", (json_int_t)p->id, "name_zh", p->name_zh, "name_en", p->name_en,
+                     "name_vi", p->name_vi, "name_th", p->name_th, "regime", p->regime,
+                     "reg_number", p->reg_number, "region_code", p->region_code, "standard",
+                     p->standard, "gtin", p->gtin[0] ? p->gtin : NULL, "status", p->status,
+                     "created_at", time_or_null(p->created_at), "photo", p->photo_at != 0,
+                     "unnumbered", unnumbered);
 }
 
 json_t *gi_json_operator(const db_operator_t *o)

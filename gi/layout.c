@@ -7,9 +7,9 @@
 #include <string.h>
 
 const char *const gi_layout_choices[] = {
-    "symbology", "ecc",    "label-size", "page-size",   "grid",   "margin",
-    "gap",       "module", "crop-marks", "dpi",         "vector", "zip-member",
-    "min-text",  "dl-lot", "bleed",      "cut-contour", NULL};
+    "symbology", "ecc",    "label-size", "page-size",   "grid",        "margin",
+    "gap",       "module", "crop-marks", "dpi",         "vector",      "zip-member",
+    "min-text",  "dl-lot", "bleed",      "cut-contour", "approval-no", NULL};
 
 static int pick(const char *s, const char *const *names)
 {
@@ -117,6 +117,8 @@ gi_err_t gi_layout_choose(label_layout_t *l, const char *name, const char *v, gi
         return parse_number("bleed", v, 0, 10, " mm", &l->bleed_mm, err);
     case 15:
         return parse_flag("cut-contour", v, &l->cut_contour, err);
+    case 16:
+        return parse_flag("approval-no", v, &l->approval_no, err);
     default:
         return gi_fail(err, GI_EINVAL, "no layout choice '%s'", name);
     }

@@ -12,11 +12,11 @@
 
 /* The choices' names, NULL-ended: symbology, ecc, label-size, page-size,
  * grid, margin, gap, module, crop-marks, dpi, vector, zip-member, min-text,
- * dl-lot, bleed, cut-contour (the last two for PDF only). */
+ * dl-lot, bleed, cut-contour (the two for PDF only), approval-no. */
 extern const char *const gi_layout_choices[];
 
-/* Sets the choice name of l from its text. The flags (crop-marks, vector, dl-lot, cut-contour)
- * take "1", "" (on) or "0" (off). GI_EINVAL with a message naming the choice
+/* Sets the choice name of l from its text. The flags (crop-marks, vector, dl-lot, cut-contour,
+ * approval-no) take "1", "" (on) or "0" (off). GI_EINVAL with a message naming the choice
  * and what it takes when the text is not one of them. */
 gi_err_t gi_layout_choose(label_layout_t *l, const char *name, const char *value, gi_error_t *err);
 

@@ -42,6 +42,10 @@ typedef struct {
     const char *uscc;
     const char *lot;       /* lot number, may be "" */
     const char *mark_path; /* PNG or SVG of the official GI mark; NULL: placeholder frame */
+    /* the number of the office's decision that authorised the operator,
+     * printed whole after the caption 核准文号 as required text; NULL or "":
+     * not printed (layout choice approval_no) */
+    const char *approval_no;
 } label_content_t;
 
 typedef struct {
@@ -63,6 +67,8 @@ typedef struct {
                                          (the trim box), default 0 */
     int cut_contour;                  /* PDF: each label's die-cut outline in the spot colour
                                          CutContour (a Separation, overprinting) */
+    int approval_no;                  /* the labels carry the authorisation's approval document
+                                         number: gi/export.c fills content's approval_no */
 } label_layout_t;
 
 #define LABEL_MIN_MODULE_MM 0.25
@@ -146,7 +152,9 @@ size_t label_sheets(const label_layout_t *layout, size_t n);
  * (may be NULL: the symbol alone), that every required field (GI name,
  * announcement or registration number, operator, USCC, serial code) is
  * shown whole with characters at least min_text_mm high. The refusal
- * names what does not fit and the smallest label size that holds it. */
+ * names what does not fit and the smallest label size that holds it. The
+ * approval document number (content->approval_no), when given, is required
+ * text like the others. */
 label_err_t label_check(const label_layout_t *layout, const label_content_t *content,
                         const label_item_t *first, label_format_t format, char *errbuf,
                         size_t errlen);

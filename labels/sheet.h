@@ -73,7 +73,15 @@ label_err_t label_mark_check(const char *path, char *errbuf, size_t errlen);
 
 /* The fields every label carries in full (labels/text.c), in the order
  * they are laid out. */
-enum { LABEL_TB_NAME, LABEL_TB_REG, LABEL_TB_OPERATOR, LABEL_TB_USCC, LABEL_TB_CODE, LABEL_TB_N };
+enum {
+    LABEL_TB_NAME,
+    LABEL_TB_REG,
+    LABEL_TB_OPERATOR,
+    LABEL_TB_USCC,
+    LABEL_TB_APPROVAL, /* the approval document number, "" unless the layout asks for it */
+    LABEL_TB_CODE,
+    LABEL_TB_N
+};
 
 typedef struct {
     const char *text;   /* "" when the field is empty */
@@ -89,6 +97,7 @@ typedef struct {
     label_text_block_t b[LABEL_TB_N];
     double mark_x, mark_y, mark_side; /* mm in the label */
     char uscc_line[160];              /* the USCC with its caption; b[LABEL_TB_USCC].text */
+    char approval_line[1100];         /* the approval number with its caption, or "" */
 } label_text_plan_t;
 
 /* Lays out the text of content, with code standing for every label's

@@ -1,7 +1,8 @@
 /*
  * text.c - the text every label must carry, laid out whole: the GI name,
  * the announcement or registration number, the operator, its USCC and the
- * serial code are never cut. Each is wrapped to its column and, when the
+ * serial code, and the approval document number when the layout asks for
+ * it, are never cut. Each is wrapped to its column and, when the
  * column is too short, every field is shrunk together down to the
  * layout's minimum character height (min_text_mm, 1.8 mm by default, as
  * GB 7718 asks of mandatory label text); a layout that cannot hold them
@@ -30,11 +31,13 @@
 #define MARK_MM  7.5 /* at a 30 mm label height */
 #define MARK_MIN 5.0
 #define CAPTION  "统一社会信用代码 "
+#define APPROVAL "核准文号 "
 
 /* Nominal em sizes at a 30 mm label height. */
-static const double nominal[LABEL_TB_N] = {3.2, 2.0, 2.0, 2.0, 2.4};
-static const char *const field_names[LABEL_TB_N] = {"GI name", "announcement/registration number",
-                                                    "operator", "USCC", "serial code"};
+static const double nominal[LABEL_TB_N] = {3.2, 2.0, 2.0, 2.0, 2.0, 2.4};
+static const char *const field_names[LABEL_TB_N] = {
+    "GI name", "announcement/registration number", "operator",
+    "USCC",    "approval document number",         "serial code"};
 
 PangoLayout *label_text_layout(cairo_t *cr, const char *family, double size_mm, int bold,
                                double width_mm)
@@ -190,13 +193,16 @@ static int fits(cairo_t *cr, label_text_plan_t *p, const column_t *col, double s
 
 static void plan_fields(label_text_plan_t *p, const label_content_t *c, const char *code)
 {
-    static const char *const families[LABEL_TB_N] = {
-        LABEL_TEXT_FONT, LABEL_TEXT_FONT, LABEL_TEXT_FONT, LABEL_TEXT_FONT, LABEL_CODE_FONT};
+    static const char *const families[LABEL_TB_N] = {LABEL_TEXT_FONT, LABEL_TEXT_FONT,
+                                                     LABEL_TEXT_FONT, LABEL_TEXT_FONT,
+                                                     LABEL_TEXT_FONT, LABEL_CODE_FONT};
     memset(p, 0, sizeof *p);
     if (c->uscc && c->uscc[0])
         snprintf(p->uscc_line, sizeof p->uscc_line, "%s%s", CAPTION, c->uscc);
-    const char *texts[LABEL_TB_N] = {c->product_name, c->reg_text, c->operator_name, p->uscc_line,
-                                     code};
+    if (c->approval_no && c->approval_no[0])
+        snprintf(p->approval_line, sizeof p->approval_line, "%s%s", APPROVAL, c->approval_no);
+    const char *texts[LABEL_TB_N] = {c->product_name, c->reg_text,      c->operator_name,
+                                     p->uscc_line,    p->approval_line, code};
     for (int i = 0; i < LABEL_TB_N; i++) {
         p->b[i].text = texts[i] ? texts[i] : "";
         p->b[i].family = families[i];

@@ -1428,6 +1428,48 @@ const web_words_text_t *web_words_text(web_lang_t lang)
     return web_lang_desk(lang) == WEB_LANG_EN ? &words_en : &words_zh;
 }
 
+static const web_rules_text_t rules_zh = {
+    .title = "标签须载明的编号",
+    .numbers = "公告号、注册号和标准",
+    .none_recorded = "未登记",
+    .edit_numbers = "登记编号",
+    .decision = "无编号印制决定",
+    .no_decision = "未作决定：本产品没有任何编号，其标签不能导出。",
+    .decided_by = "决定人",
+    .reason = "理由",
+    .needs_none = "本产品已有编号，标签载明该编号，无需此决定。",
+    .allow = "决定允许无编号印制",
+    .allow_hint = "仅在本产品确无公告号、注册号和标准时使用；理由写入审计日志。",
+    .withdraw = "撤回决定",
+    .withdraw_hint = "撤回后，本产品在登记编号前不能导出标签。",
+    .blocked = "没有编号也没有决定：标签导出被拒绝。",
+};
+
+static const web_rules_text_t rules_en = {
+    .title = "What the product's labels must name",
+    .numbers = "Announcement, registration number and standard",
+    .none_recorded = "not recorded",
+    .edit_numbers = "Record a number",
+    .decision = "Decision to print without a number",
+    .no_decision = "No decision: the product has no number at all, so its labels cannot be "
+                   "exported.",
+    .decided_by = "Decided by",
+    .reason = "Reason",
+    .needs_none = "The product has a number, which its labels carry: no decision is needed.",
+    .allow = "Decide to print without a number",
+    .allow_hint = "Only where the product truly has no announcement or registration number and "
+                  "no standard; the reason goes into the audit log.",
+    .withdraw = "Withdraw the decision",
+    .withdraw_hint = "Once withdrawn, the product's labels are refused until a number is "
+                     "recorded.",
+    .blocked = "No number and no decision: exports of its labels are refused.",
+};
+
+const web_rules_text_t *web_rules_text(web_lang_t lang)
+{
+    return web_lang_desk(lang) == WEB_LANG_EN ? &rules_en : &rules_zh;
+}
+
 const char *web_role_name(web_lang_t lang, const char *role)
 {
     static const char *const roles[][3] = {{"regulator", "监管人员", "regulator"},

@@ -88,6 +88,16 @@ typedef struct {
 
 const web_words_text_t *web_words_text(web_lang_t lang);
 
+/* The regulator's page of what a product's labels must name
+ * (web/portal_rules.c). */
+typedef struct {
+    const char *title, *numbers, *none_recorded, *edit_numbers;
+    const char *decision, *no_decision, *decided_by, *reason, *needs_none;
+    const char *allow, *allow_hint, *withdraw, *withdraw_hint, *blocked;
+} web_rules_text_t;
+
+const web_rules_text_t *web_rules_text(web_lang_t lang);
+
 /* An account's role (regulator, auditor, operator) in the desk's language;
  * an unknown one as it is. */
 const char *web_role_name(web_lang_t lang, const char *role);

@@ -396,7 +396,8 @@ const portal_route_t *portal_route_find(const char *method, const char *path, in
                   {portal_words_routes, portal_words_route_count},
 
                   {portal_operators_routes, portal_operators_route_count},
-                  {portal_charts_routes, portal_charts_route_count}};
+                  {portal_charts_routes, portal_charts_route_count},
+                  {portal_rules_routes, portal_rules_route_count}};
     const char *m = strcmp(method, "HEAD") == 0 ? "GET" : method;
     *path_known = 0;
     for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)

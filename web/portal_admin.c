@@ -8,6 +8,7 @@
 #include "gi/act.h"
 #include "gi/json.h"
 #include "gi/report.h"
+#include "gi/rules.h"
 #include "gi/view.h"
 #include "labels/csv.h"
 #include "web/layout.h"
@@ -257,6 +258,11 @@ static int product_row(const db_product_t *p, void *arg)
     if (may_decide(e->pg))
         web_html(e->b, "<a href=\"/admin/products/%s/edit?lang=%s\">%s</a>", id, e->pg->t->param,
                  e->pg->p->edit);
+    /* a product no label may name a number of: refused at export until
+     * its number or the decision is recorded */
+    if (!gi_rules_product_numbered(p) && !p->unnumbered_reason[0])
+        web_html(e->b, " <a href=\"/admin/products/%s/numbers?lang=%s\">%s</a>", id,
+                 e->pg->t->param, web_rules_text(e->pg->rq->lang)->blocked);
     web_buf_puts(e->b, "</td></tr>");
     return 0;
 }
@@ -414,6 +420,9 @@ static void edit_page(page_t *pg)
     if (product)
         web_html(&b, "<p><a href=\"/admin/products/%D/shown?lang=%s\">%s</a></p>", id, pg->t->param,
                  web_words_text(pg->rq->lang)->title);
+    if (product)
+        web_html(&b, "<p><a href=\"/admin/products/%D/numbers?lang=%s\">%s</a></p>", id,
+                 pg->t->param, web_rules_text(pg->rq->lang)->title);
     web_layout_end(&b, pg->t);
     portal_finish(pg, 200, &b);
 }

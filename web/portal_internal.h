@@ -130,6 +130,10 @@ extern const size_t portal_annual_route_count;
  * (web/portal_words.c). */
 extern const portal_route_t portal_words_routes[];
 extern const size_t portal_words_route_count;
+/* What a product's labels must name: its numbers, or the office's decision
+ * to print it without one (web/portal_rules.c). */
+extern const portal_route_t portal_rules_routes[];
+extern const size_t portal_rules_route_count;
 /* Recording operators, their grants and accounts (web/portal_operators.c). */
 extern const portal_route_t portal_operators_routes[];
 extern const size_t portal_operators_route_count;

@@ -53,7 +53,8 @@ static int64_t setup(const char *path, db_t **db, gi_ctx_t *ctx)
         exit(3);
     }
     *ctx = (gi_ctx_t){*db, "bench", (int64_t)time(NULL), NULL};
-    gi_product_input_t prod = {"百色芒果", "Baise Mango", "", "", "451000", "", "", ""};
+    gi_product_input_t prod = {
+        "百色芒果", "Baise Mango", "", "CNIPA Announcement No. 475", "451000", "", "", ""};
     gi_operator_input_t op = {
         "93451003MA815908XM", "田阳香芒专业合作社", "cooperative", "451003", "", ""};
     if (gi_product_add(ctx, &prod, &p, &e) || gi_operator_add(ctx, &op, &o, &e))

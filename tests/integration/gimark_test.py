@@ -358,6 +358,8 @@ def seed_verdicts(w):
     # operator is seated (Hengzhou, 450127).
     p = w.json("product", "add", "--name-zh", "横州茉莉花（测试）", "--name-en",
                "Hengzhou Jasmine (test)", "--region", "450127", "--gtin", "6901234567892")
+    # no number, like the demo's: printed under the office's decision
+    w.gimark("product", "allow-unnumbered", p["id"], "--reason", "test product, no number")
     a = w.json("auth", "grant", "--operator", "91450100MA8609132C", "--product", p["id"],
                "--quota", 1000)
     w.gimark("auth", "approve", a["id"], "--doc", "CNIPA Announcement No. 475")

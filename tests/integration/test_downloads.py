@@ -29,7 +29,8 @@ def seed(w):
     1, an activated code to verify, and API tokens."""
     w.gimark("init")
     w.gimark("demo")
-    p = w.json("product", "add", "--name-zh", "田阳香芒（大批）", "--region", "451003")
+    p = w.json("product", "add", "--name-zh", "田阳香芒（大批）", "--region", "451003",
+               "--reg-number", "CNIPA Announcement No. 475")
     a = w.json("auth", "grant", "--operator", "93451003MA815908XM", "--product", p["id"],
                "--quota", 2 * BIG)
     w.gimark("auth", "approve", a["id"], "--doc", "CNIPA Announcement No. 475")

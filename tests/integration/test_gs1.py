@@ -404,7 +404,8 @@ def test_million(t, w, token):
     million labels are put in by SQL (issuance takes 9 s on SQLite and 25 s on
     PostgreSQL here, and is test_downloads' and test_crash's to test): this
     test is about the stream."""
-    p = w.json("product", "add", "--name-zh", "田阳香芒（大批）", "--region", "451003")
+    p = w.json("product", "add", "--name-zh", "田阳香芒（大批）", "--region", "451003",
+               "--reg-number", "CNIPA Announcement No. 475")
     a = w.json("auth", "grant", "--operator", "93451003MA815908XM", "--product", p["id"],
                "--quota", BIG)
     w.gimark("auth", "approve", a["id"], "--doc", "CNIPA Announcement No. 475")
@@ -466,7 +467,8 @@ def seed(w):
     w.gimark("init")
     w.gimark("demo")
     p = w.json("product", "add", "--name-zh", "横州茉莉花（测试）", "--name-en",
-               "Hengzhou Jasmine (test)", "--region", "450127", "--gtin", "6901234567892")
+               "Hengzhou Jasmine (test)", "--region", "450127", "--gtin", "6901234567892",
+               "--standard", "DB45/T 0-2026（测试）")
     a = w.json("auth", "grant", "--operator", OTHER_OP, "--product", p["id"], "--quota", 1000)
     w.gimark("auth", "approve", a["id"], "--doc", "CNIPA Announcement No. 475")
     _, c = w.batch(a["id"], 1)

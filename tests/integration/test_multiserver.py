@@ -64,7 +64,8 @@ def seed(w):
         "coop": g.add_user(w, "coop", "operator", operator=OPERATOR_A),
         "reg": g.add_user(w, "reg", "regulator", scope="45"),
     }
-    p = w.json("product", "add", "--name-zh", "田阳香芒（配额）", "--region", "451003")
+    p = w.json("product", "add", "--name-zh", "田阳香芒（配额）", "--region", "451003",
+               "--reg-number", "CNIPA Announcement No. 475")
     a = w.json("auth", "grant", "--operator", OPERATOR_A, "--product", p["id"], "--quota", QUOTA)
     w.gimark("auth", "approve", a["id"], "--doc", "CNIPA Announcement No. 475")
     _, codes = w.batch(1, 40)

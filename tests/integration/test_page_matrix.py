@@ -74,6 +74,10 @@ def seed(w):
                          "--region", "451003")["id"]
         ids[key] = w.json("auth", "grant", "--operator", OPERATOR_A, "--product", product,
                           "--quota", 100)["id"]
+    # products without any number and without the decision to print them so
+    for key, region in (("p_tianyang", "451003"), ("p_nanning", "450102")):
+        ids[key] = w.json("product", "add", "--name-zh", "无编号测试产品 " + key,
+                          "--region", region)["id"]
     w.gimark("auth", "approve", ids["a_suspended"], "--doc", "DEMO-1")
     w.gimark("auth", "suspend", ids["a_suspended"], "--reason", "spot check")
     now = int(time.time())
@@ -151,6 +155,12 @@ def matrix(ids):
         ("GET", "/admin/products/{id}/shown", "/admin/products/3/shown", None,
          dict(read, city="404")),
         ("GET", "/admin/products/{id}/shown", "/admin/products/999/shown", None,
+         dict(desk, **{"*": "404"})),
+        # what a product's labels must name (web/portal_rules.c)
+        ("GET", "/admin/products/{id}/numbers", "/admin/products/1/numbers", None, read),
+        ("GET", "/admin/products/{id}/numbers", "/admin/products/3/numbers", None,
+         dict(read, city="404")),
+        ("GET", "/admin/products/{id}/numbers", "/admin/products/999/numbers", None,
          dict(desk, **{"*": "404"})),
         ("GET", "/admin/operators/{id}/edit", "/admin/operators/1/edit", None,
          dict(read, auditor="403")),
@@ -312,6 +322,21 @@ def matrix(ids):
          {"name_vi": "Xoài Bách Sắc", "name_th": "มะม่วงไป่เซ่อ"}, change),
         ("/admin/products/{id}/names", "/admin/products/3/names",
          {"name_vi": "Trà hoa nhài", "name_th": ""}, outside_city),
+        # the decision to print a product without any number: a product of Tianyang
+        # without one (inside the city), one of Nanning (outside it); the demo's 1
+        # (Baise) and 3 (Hengzhou) carry the demo's decision, to withdraw
+        ("/admin/products/{id}/allow-unnumbered", "/admin/products/%d/allow-unnumbered"
+         % ids["p_tianyang"], {"reason": "no number in the reference data"}, change),
+        ("/admin/products/{id}/allow-unnumbered", "/admin/products/%d/allow-unnumbered"
+         % ids["p_nanning"], {"reason": "no number in the reference data"}, outside_city),
+        ("/admin/products/{id}/allow-unnumbered", "/admin/products/%d/allow-unnumbered"
+         % ids["p_tianyang"], {"reason": ""}, dict(change, **{"*": "400"})),
+        ("/admin/products/{id}/allow-unnumbered", "/admin/products/999/allow-unnumbered",
+         {"reason": "none"}, dict(change, **{"*": "404"})),
+        ("/admin/products/{id}/withdraw-unnumbered", "/admin/products/1/withdraw-unnumbered",
+         {"reason": "the announcement number is found"}, change),
+        ("/admin/products/{id}/withdraw-unnumbered", "/admin/products/3/withdraw-unnumbered",
+         {"reason": "the announcement number is found"}, outside_city),
         # a form without its file (the uploads themselves: test_words.py)
         ("/admin/products/{id}/photo", "/admin/products/1/photo", {},
          dict(desk, **{"*": "400", "auditor": "403"})),

@@ -57,7 +57,7 @@ def seed(w):
     }
     # a product of Tianyang with a GTIN, granted to the cooperative seated there
     p = w.json("product", "add", "--name-zh", "田阳香芒（条码）", "--region", "451003",
-               "--gtin", OLD_GTIN)
+               "--gtin", OLD_GTIN, "--reg-number", "CNIPA Announcement No. 475")
     a = w.json("auth", "grant", "--operator", OPERATOR_A, "--product", p["id"], "--quota", 1000)
     w.gimark("auth", "approve", a["id"], "--doc", "CNIPA Announcement No. 475")
     return tokens, p["id"], a["id"]

@@ -112,7 +112,7 @@ def stray_ascii_words(doc, allowed):
 def data_words(w):
     """Every ASCII word the register's own records hold: names from the data."""
     rows = w.sql("select name_zh || ' ' || name_en || ' ' || reg_number || ' ' || standard "
-                 "from product union all select name || ' ' || uscc from operator "
+                 "|| ' ' || unnumbered_reason || ' ' || unnumbered_by from product union all select name || ' ' || uscc from operator "
                  "union all select approval_doc from authorisation "
                  "union all select lot_number || ' ' || production_base || ' ' || "
                  "inspection_cert || ' ' || void_reason from batch "

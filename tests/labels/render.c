@@ -196,6 +196,7 @@ static int render(int argc, char **argv)
                                   "田阳县绿源芒果专业合作社",
                                   "93451021MA5KX0TY3U",
                                   "TY-2024-07",
+                                  NULL,
                                   NULL};
     if (parse_options(&o, argc, argv) != 0)
         return usage();

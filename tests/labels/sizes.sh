@@ -161,6 +161,32 @@ for sym in qr datamatrix code128; do
     done
 done
 
+# the approval document number (approval-no) on every offered size: drawn whole inside
+# its label, clear of the symbol, or refused naming the smallest size, which then holds it
+approval="核准文号 桂知发〔2026〕12号"
+sqlite3 "$GIMARK_DB" "UPDATE authorisation SET approval_doc = '桂知发〔2026〕12号' WHERE id = 1"
+for size in $SIZES; do
+    w=${size%x*} h=${size#*x} t=approval-$size
+    run batch export 1 --format pdf --out "$D/$t.pdf" --base-url $BASE --label-size "$size" \
+        --mark "$D/mark.svg" --approval-no
+    if [ "$status" = 1 ]; then
+        case $err in
+        *"the smallest label that holds"*) ok ;;
+        *) bad "$t: refused without naming the smallest label that fits: $err" ;;
+        esac
+        size=$(printf '%s' "$err" | sed -n 's/.*--label-size \([0-9x.]*\)).*/\1/p')
+        w=${size%x*} h=${size#*x}
+        run batch export 1 --format pdf --out "$D/$t.pdf" --base-url $BASE --label-size "$size" \
+            --mark "$D/mark.svg" --approval-no
+    fi
+    expect_status 0 "$t PDF"
+    pdftotext -f 1 -l 1 -bbox "$D/$t.pdf" "$D/$t.html"
+    if msg=$(python3 "$TEXTCHECK" "$D/$t.html" "$w" "$h" 3 "$name" "$REG" "$opname" \
+        "统一社会信用代码$uscc" "$D/rows.txt" "$("$POSITIONS" "$(want qr 0)" 1 210 297 "$w" "$h" qr | cut -d' ' -f3-)" qr "$approval"); then
+        ok
+    else bad "$t PDF: approval number or text cut or misplaced: $msg"; fi
+done
+
 # decode every queued crop, two at a time; one line "OK|BAD FILE ..." each
 xargs -P 2 -L 1 sh -c '
     case $1 in

@@ -5,9 +5,10 @@ each required field is drawn whole (the words of the label, in reading
 order, hold the field's text), that every word lies inside its label and
 that none overlaps the symbol.
 
-    textcheck.py HTML LABEL_W LABEL_H COUNT NAME REG OPERATOR USCC_LINE ROWS SYMBOX SYM
+    textcheck.py HTML LABEL_W LABEL_H COUNT NAME REG OPERATOR USCC_LINE ROWS SYMBOX SYM [APPROVAL]
 
-SYMBOX: "x y w h" of label 1's symbol box in mm from the page's corner (A4,
+APPROVAL: the approval document number line (核准文号 ...), when the
+labels were laid out with approval-no. SYMBOX: "x y w h" of label 1's symbol box in mm from the page's corner (A4,
 10 mm margins, 3 mm gaps). ROWS: the CSV's rows (code,url,...). Prints what
 is wrong and exits 1.
 """
@@ -20,6 +21,7 @@ PT = 25.4 / 72
 
 def main():
     (path, w, h, count, name, reg, operator, uscc, rows, symbox, sym) = sys.argv[1:12]
+    approval = sys.argv[12] if len(sys.argv) > 12 else ""
     w, h, count = float(w), float(h), int(count)
     sx, sy, sw, sh = (float(v) for v in symbox.split())
     sx, sy = sx - 10, sy - 10
@@ -50,8 +52,9 @@ def main():
         mine.sort(key=lambda t: (round(t[1] * 2), t[0]))
         joined = "".join(t[4] for t in mine)
         for what, field in (("GI name", name), ("registration number", reg),
-                            ("operator", operator), ("USCC", uscc), ("serial", codes[i])):
-            if field.replace(" ", "") not in joined:
+                            ("operator", operator), ("USCC", uscc), ("serial", codes[i]),
+                            ("approval number", approval)):
+            if field and field.replace(" ", "") not in joined:
                 problems.append("label %d: %s '%s' not drawn whole (read: %s)"
                                 % (i + 1, what, field, joined))
     if problems:

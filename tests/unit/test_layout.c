@@ -33,6 +33,7 @@ static void test_every_choice(void)
                       {"vector", ""},
                       {"zip-member", "svg"},
                       {"min-text", "2.5"},
+                      {"approval-no", "1"},
                       {NULL, NULL}};
     label_layout_t l;
     CHECK(gi_layout_read(&l, from_pairs, given, NULL) == GI_OK);
@@ -41,6 +42,7 @@ static void test_every_choice(void)
     CHECK(l.cols == 2 && l.rows == 4 && l.margin_mm == 12 && l.gap_mm == 0 && l.module_mm == 0.5);
     CHECK(l.crop_marks == 1 && l.vector_paths == 1 && l.dpi == 600);
     CHECK(l.zip_member_format == LABEL_FMT_SVG && l.min_text_mm == 2.5);
+    CHECK(l.approval_no == 1);
 }
 
 static void test_defaults(void)
@@ -71,6 +73,8 @@ static void test_refused(void)
         {"vector", "true", "vector 'true' is not 1 (on) or 0 (off)"},
         {"zip-member", "pdf", "zip-member 'pdf' is not png or svg"},
         {"min-text", "0.4", "min-text '0.4' is not a number from 0.5 to 10 mm"},
+        {"approval-no", "2", "approval-no '2' is not 1 (on) or 0 (off)"},
+        {"approval-no", "yes\xe2\x80\xae", "approval-no"},
         {"colour", "red", "no layout choice 'colour'"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -92,6 +96,7 @@ static void test_text_fits_or_refused(void)
                          "田阳区香芒种植专业合作社（演示）",
                          "93451003MA815908XM",
                          "",
+                         NULL,
                          NULL};
     label_item_t item = {"045P-BFW0-FJ0P-6QMC", "HTTPS://GI.EXAMPLE.CN/V/045PBFW0FJ0P6QMC", 1};
     label_layout_t l;
@@ -116,5 +121,48 @@ static void test_text_fits_or_refused(void)
     CHECK(strstr(msg, "4.0 mm high") != NULL);
 }
 
+/* The approval document number is required text when given: with it the
+ * long operator name of this label needs 65x30 (a line more), which the
+ * 60x30 refusal names; a hundred characters (the most one holds) are
+ * refused naming the field, and a size that holds them; an empty one is no
+ * field. */
+static void test_approval_number(void)
+{
+    label_content_t c = {"田阳香芒",
+                         "国家质检总局公告2007年第102号",
+                         "田阳区香芒种植专业合作社（演示）",
+                         "93451003MA815908XM",
+                         "",
+                         NULL,
+                         NULL};
+    label_item_t item = {"045P-BFW0-FJ0P-6QMC", "HTTPS://GI.EXAMPLE.CN/V/045PBFW0FJ0P6QMC", 1};
+    label_layout_t l;
+    char msg[400];
+    double w = 0, h = 0;
+    const char *at;
+    label_layout_default(&l);
+    CHECK(label_check(&l, &c, &item, LABEL_FMT_PDF, msg, sizeof msg) == LABEL_OK);
+    c.approval_no = "桂知发〔2026〕12号";
+    CHECK(label_check(&l, &c, &item, LABEL_FMT_PDF, msg, sizeof msg) == LABEL_EINVAL);
+    CHECK(strstr(msg, "--label-size 65x30") != NULL);
+    l.label_w_mm = 65;
+    CHECK(label_check(&l, &c, &item, LABEL_FMT_PDF, msg, sizeof msg) == LABEL_OK);
+    char doc[400] = "";
+    for (int i = 0; i < 100; i++)
+        strcat(doc, "号");
+    c.approval_no = doc;
+    CHECK(label_check(&l, &c, &item, LABEL_FMT_PDF, msg, sizeof msg) == LABEL_EINVAL);
+    CHECK(strstr(msg, "approval document number") != NULL);
+    at = strstr(msg, "--label-size ");
+    CHECK(at && sscanf(at, "--label-size %lfx%lf", &w, &h) == 2);
+    l.label_w_mm = w;
+    l.label_h_mm = h;
+    CHECK(label_check(&l, &c, &item, LABEL_FMT_PDF, msg, sizeof msg) == LABEL_OK);
+    /* "" is no field: 60x30 holds the rest again */
+    label_layout_default(&l);
+    c.approval_no = "";
+    CHECK(label_check(&l, &c, &item, LABEL_FMT_PDF, msg, sizeof msg) == LABEL_OK);
+}
+
 TEST_MAIN("layout", TEST(test_every_choice), TEST(test_defaults), TEST(test_refused),
-          TEST(test_text_fits_or_refused))
+          TEST(test_text_fits_or_refused), TEST(test_approval_number))

@@ -43,8 +43,8 @@ static int sink_cancelled(void *arg)
 
 static label_item_t items[N];
 static char codes[N][24], urls[N][64];
-static const label_content_t content = {"百色芒果",           "No. 475", "合作社",
-                                        "93451003MA815908XM", "LOT-1",   NULL};
+static const label_content_t content = {"百色芒果", "No. 475", "合作社", "93451003MA815908XM",
+                                        "LOT-1",    NULL,      NULL};
 
 static void make_items(void)
 {

@@ -169,6 +169,9 @@ static inline void testdb_close(testdb_t *t)
  * stored version back to 7 or below to see an upgrade run again (each such migration
  * lists its own tables here, children first). */
 #define TESTDB_DROP_AFTER_0007                                                                     \
+    "ALTER TABLE product DROP COLUMN unnumbered_reason;"                                           \
+    "ALTER TABLE product DROP COLUMN unnumbered_by; ALTER TABLE product DROP COLUMN "              \
+    "unnumbered_at;"                                                                               \
     "DROP TABLE product_photo; ALTER TABLE product DROP COLUMN name_vi;"                           \
     "ALTER TABLE product DROP COLUMN name_th; ALTER TABLE product DROP COLUMN photo_at;"           \
     "ALTER TABLE authorisation DROP COLUMN status_at;"                                             \
