@@ -1666,3 +1666,268 @@ void web_local_time(web_lang_t lang, int64_t when, char out[64])
     web_local_date(web_strings(lang), ymd, date);
     snprintf(out, 64, "%s %02d:%02d", date, tm.hour, tm.minute);
 }
+
+/* --- the rules' refusals, by their code (gi_rule_t) ------------------------- */
+
+static const char *const rule_zh[GI_RULE_COUNT] = {
+    [GI_RULE_ACCOUNT_DISABLED] = "该账户已停用。",
+    [GI_RULE_ROLE_UNKNOWN] = "该账户的角色无法识别。",
+    [GI_RULE_ROLE_NOT_ALLOWED] = "您的账户角色无权进行此操作。",
+    [GI_RULE_LIVE_CODES_NEED_REASON] =
+        "已启用批次的标志是在用编码：监管人员下载时须填写理由，审计日志会记录。",
+    [GI_RULE_LIVE_CODES_OWN_ONLY] = "已启用批次的在用编码只提供给该经营者本单位的账户。",
+    [GI_RULE_AUTHORISATION_SUSPENDED] = "使用资格已暂停，暂停期间不能申请或处理标志批次。",
+    [GI_RULE_AUTHORISATION_REVOKED] = "使用资格已撤销，不能再申请或处理标志批次。",
+    [GI_RULE_AUTHORISATION_EXPIRED] = "使用资格已过有效期，请申请新的核准。",
+    [GI_RULE_AUTHORISATION_PENDING] = "使用资格尚待审核，核准后才能申请标志。",
+    [GI_RULE_AUTHORISATION_NOT_YET_VALID] = "使用资格尚未到生效日期。",
+    [GI_RULE_AUTHORISATION_STATUS] = "使用资格当前的状态不允许此操作。",
+    [GI_RULE_AUTHORISATION_EXISTS] = "该经营者已持有此产品未撤销的使用资格。",
+    [GI_RULE_QUOTA_EXCEEDED] = "超出年度配额：本年度剩余的标志数量不足。",
+    [GI_RULE_QUOTA_RANGE] = "年度配额须为 1 至 1 亿枚之间的整数。",
+    [GI_RULE_BATCH_COUNT_RANGE] = "每批标志数量超出允许范围。",
+    [GI_RULE_BATCH_STATUS] = "该批次当前的状态不允许此操作。",
+    [GI_RULE_REJECT_NEEDS_REASON] = "驳回须填写理由。",
+    [GI_RULE_SAME_ACCOUNT_APPROVES] = "申请人不能审批自己的申请，须由另一个账户审批。",
+    [GI_RULE_CODE_INVALID] = "这不是有效的标志编码。",
+    [GI_RULE_CODE_NOT_IN_BATCH] = "该编码不属于此批次。",
+    [GI_RULE_CODE_VOIDED_ALREADY] = "该编码已经作废。",
+    [GI_RULE_NO_CODES] = "没有填写要作废的编码。",
+    [GI_RULE_REGIME_UNKNOWN] = "保护类型无法识别。",
+    [GI_RULE_GTIN_INVALID] = "商品条码（GTIN）无效：请核对位数和校验位。",
+    [GI_RULE_GTIN_TAKEN] = "该商品条码（GTIN）已被其他产品使用。",
+    [GI_RULE_GTIN_CHANGE_NEEDS_REASON] = "更改商品条码须填写理由：已发放的标志保留原条码。",
+    [GI_RULE_OPERATOR_KIND_UNKNOWN] = "经营者类型无法识别。",
+    [GI_RULE_USCC_INVALID] = "统一社会信用代码无效：请核对 18 位代码。",
+    [GI_RULE_USCC_OVERRIDABLE] = "统一社会信用代码校验未通过；监管人员可填写理由后仍予登记。",
+    [GI_RULE_USCC_TAKEN] = "该统一社会信用代码已登记过经营者。",
+    [GI_RULE_VALIDITY_ORDER] = "有效期截止日早于起始日。",
+    [GI_RULE_OUTSIDE_PROTECTED_AREA] = "所在地不在该产品的地理标志保护范围内。",
+    [GI_RULE_OPERATOR_NOT_ACTIVE] = "该经营者当前不是正常状态。",
+    [GI_RULE_PRODUCT_NOT_ACTIVE] = "该产品当前不是正常状态。",
+    [GI_RULE_APPROVAL_DOC_REQUIRED] = "核准须填写核准文件编号。",
+    [GI_RULE_TEXT_REQUIRED] = "此项为必填项。",
+    [GI_RULE_TEXT_TOO_LONG] = "填写的内容过长。",
+    [GI_RULE_TEXT_NOT_UTF8] = "填写的内容含有无法识别的字符。",
+    [GI_RULE_TEXT_CONTROL_CHAR] = "填写的内容含有控制字符。",
+    [GI_RULE_TEXT_BIDI_CONTROL] = "填写的内容含有不可见的文字方向控制符，请直接输入文字。",
+    [GI_RULE_DATE_INVALID] = "日期格式应为 年-月-日（如 2026-11-26）。",
+    [GI_RULE_REGION_CODE_INVALID] = "行政区划代码应为 6 位 GB/T 2260 代码。",
+    [GI_RULE_REGION_OUT_OF_SCOPE] = "该地区不在您账户的管辖范围内。",
+    [GI_RULE_PASSWORD_TOO_SHORT] = "密码太短。",
+    [GI_RULE_PASSWORD_TOO_LONG] = "密码太长。",
+    [GI_RULE_USERNAME_INVALID] = "用户名须为 2 至 64 个字符，只能使用小写字母、数字和 . _ -。",
+    [GI_RULE_USERNAME_TAKEN] = "该用户名已被使用。",
+    [GI_RULE_ROLE_INVALID] = "账户角色无效。",
+    [GI_RULE_ACCOUNT_OPERATOR_MISMATCH] = "经营者账户须对应一个经营者，其他账户不能对应经营者。",
+    [GI_RULE_REGION_SCOPE_INVALID] = "管辖范围须为 GB/T 2260 代码前缀。",
+    [GI_RULE_WRONG_LOGIN] = "用户名或密码错误。",
+    [GI_RULE_TOKEN_INVALID] = "访问令牌无效。",
+    [GI_RULE_SESSION_INVALID] = "登录已失效，请重新登录。",
+    [GI_RULE_REPORT_STATUS_INVALID] = "举报状态无效。",
+    [GI_RULE_PHOTO_NOT_PNG] = "照片须为 PNG 文件。",
+    [GI_RULE_PHOTO_TOO_LARGE] = "照片尺寸或文件过大。",
+    [GI_RULE_PHOTO_UNREADABLE] = "无法读取该照片文件。",
+    [GI_RULE_LAYOUT_CHOICE_INVALID] = "打印选项无效。",
+    [GI_RULE_PERIOD_INVALID] = "报告期应为年度（2025）、半年（2025-H1）或季度（2025-Q1）。",
+    [GI_RULE_PERIOD_NOT_TAKEN] = "本局不按这种报告期收取报告。",
+    [GI_RULE_PERIOD_NOT_CLOSED] = "报告期尚未结束。",
+    [GI_RULE_NUMBER_RANGE] = "数值须为允许范围内的整数。",
+    [GI_RULE_VOLUME_UNIT_INVALID] = "计量单位无效。",
+    [GI_RULE_NO_AUTHORISATION] = "该经营者在此期间未持有此产品的使用资格。",
+    [GI_RULE_USAGE_NOT_NEWEST] = "这不是最新版本的使用报告，请对最新版本作出决定。",
+    [GI_RULE_USAGE_DECIDED_ALREADY] = "该使用报告已处理过。",
+    [GI_RULE_YEAR_INVALID] = "年份无效。",
+    [GI_RULE_YEAR_NOT_BEGUN] = "该年度尚未开始。",
+    [GI_RULE_YEAR_NOT_ENDED] = "该年度尚未结束，结束后才能结账。",
+    [GI_RULE_YEAR_CLOSED] = "该年度已结账，报告不再更改。",
+    [GI_RULE_ANNUAL_SECTION_INVALID] = "年度报告的栏目无效。",
+    [GI_RULE_PRODUCER_KIND_INVALID] = "类型须为农户或基地。",
+    [GI_RULE_BASE_TYPE_INVALID] = "基地类型须为种植、养殖或加工；农户没有基地类型。",
+    [GI_RULE_AREA_INVALID] = "面积须为 0.01 至 1000000 亩，最多两位小数。",
+    [GI_RULE_YIELD_INVALID] = "亩产须为允许范围内的整数。",
+    [GI_RULE_YIELD_UNIT_INVALID] = "产量单位须为千克或件。",
+    [GI_RULE_PER_LABEL_INVALID] = "每枚标志对应的数量无效。",
+    [GI_RULE_PRODUCER_PRODUCT_MISMATCH] = "该农户或基地生产的不是此批次的产品。",
+    [GI_RULE_PRODUCER_QUOTA_EXCEEDED] = "超出该农户或基地按产量可得的标志数量。",
+    [GI_RULE_PROCESSOR_NOT_AUTHORISED] = "该加工企业未持有此产品的使用资格。",
+    [GI_RULE_HOLDER_MISSING] = "请指定一个接收方：农户或基地、加工企业或经营者本身。",
+    [GI_RULE_BATCH_NOT_ISSUED] = "只有已发放或已启用批次的标志才能分配。",
+    [GI_RULE_RANGE_INVALID] = "编号范围超出该批次。",
+    [GI_RULE_RANGE_OVERLAP] = "编号范围与已有的分配重叠。",
+    [GI_RULE_ALLOCATION_SAME_HOLDER] = "该分配已在此接收方处。",
+    [GI_RULE_GRADE_CLASSES_INVALID] = "信用等级设置无效。",
+    [GI_RULE_GRADE_CLASS_UNKNOWN] = "信用等级不在已设置的等级中。",
+    [GI_RULE_OUTCOME_INVALID] = "核查结果须为属实或不属实。",
+    [GI_RULE_DRAW_RATIOS_INVALID] = "抽查比例无效：每个等级须为 1% 至 100%。",
+    [GI_RULE_DRAW_PLAN_INVALID] = "抽查计划的设置无效。",
+    [GI_RULE_TOO_FEW_INSPECTORS] = "无利益冲突的检查人员不足，请增加登记检查人员。",
+    [GI_RULE_PROVINCE_ONLY] = "此登记簿由省级部门维护。",
+    [GI_RULE_INSPECTION_INVALID] = "检查记录填写有误。",
+    [GI_RULE_INSPECTOR_CONFLICT] = "该检查人员已申报与此经营者存在利益冲突。",
+    [GI_RULE_NOT_DRAWN] = "该经营者不在此次抽查名单中。",
+};
+
+static const char *const rule_en[GI_RULE_COUNT] = {
+    [GI_RULE_ACCOUNT_DISABLED] = "This account is disabled.",
+    [GI_RULE_ROLE_UNKNOWN] = "This account has no known role.",
+    [GI_RULE_ROLE_NOT_ALLOWED] = "Your account's role may not do this.",
+    [GI_RULE_LIVE_CODES_NEED_REASON] =
+        "The labels of an activated batch are live codes: a regulator downloads them only with a "
+        "reason, which the audit log keeps.",
+    [GI_RULE_LIVE_CODES_OWN_ONLY] =
+        "The live codes of an activated batch go only to the operator's own accounts.",
+    [GI_RULE_AUTHORISATION_SUSPENDED] =
+        "The authorisation is suspended: no batch can be requested or handled under it.",
+    [GI_RULE_AUTHORISATION_REVOKED] =
+        "The authorisation is revoked: no batch can be requested or handled under it.",
+    [GI_RULE_AUTHORISATION_EXPIRED] = "The authorisation has expired: grant a new one.",
+    [GI_RULE_AUTHORISATION_PENDING] =
+        "The authorisation is still pending: labels can be requested once it is approved.",
+    [GI_RULE_AUTHORISATION_NOT_YET_VALID] = "The authorisation is not valid yet.",
+    [GI_RULE_AUTHORISATION_STATUS] = "The authorisation's status does not allow this.",
+    [GI_RULE_AUTHORISATION_EXISTS] =
+        "The operator already holds an authorisation for this product that is not revoked.",
+    [GI_RULE_QUOTA_EXCEEDED] = "Over quota: not enough labels are left in this year's quota.",
+    [GI_RULE_QUOTA_RANGE] =
+        "The yearly quota must be a whole number of labels within the allowed range.",
+    [GI_RULE_BATCH_COUNT_RANGE] = "The number of labels is outside what one batch may hold.",
+    [GI_RULE_BATCH_STATUS] = "The batch's status does not allow this.",
+    [GI_RULE_REJECT_NEEDS_REASON] = "Rejecting needs a reason.",
+    [GI_RULE_SAME_ACCOUNT_APPROVES] =
+        "The account that requested the batch may not approve it: another account must.",
+    [GI_RULE_CODE_INVALID] = "That is not a valid serial code.",
+    [GI_RULE_CODE_NOT_IN_BATCH] = "That code is not in this batch.",
+    [GI_RULE_CODE_VOIDED_ALREADY] = "That code is voided already.",
+    [GI_RULE_NO_CODES] = "No codes to void were given.",
+    [GI_RULE_REGIME_UNKNOWN] = "The protection regime is not one we know.",
+    [GI_RULE_GTIN_INVALID] = "The GTIN is not valid: check its digits and check digit.",
+    [GI_RULE_GTIN_TAKEN] = "That GTIN is already used by another product.",
+    [GI_RULE_GTIN_CHANGE_NEEDS_REASON] = "Changing the GTIN needs a reason: labels already issued "
+                                         "keep the GTIN they were printed with.",
+    [GI_RULE_OPERATOR_KIND_UNKNOWN] = "The operator kind is not one we know.",
+    [GI_RULE_USCC_INVALID] =
+        "The unified social credit code is not valid: check its 18 characters.",
+    [GI_RULE_USCC_OVERRIDABLE] = "The unified social credit code did not pass its check; a "
+                                 "regulator may record it anyway with a reason.",
+    [GI_RULE_USCC_TAKEN] = "An operator with that unified social credit code is already recorded.",
+    [GI_RULE_VALIDITY_ORDER] = "The end of validity is before its start.",
+    [GI_RULE_OUTSIDE_PROTECTED_AREA] = "The place lies outside the product's protected area.",
+    [GI_RULE_OPERATOR_NOT_ACTIVE] = "The operator is not active.",
+    [GI_RULE_PRODUCT_NOT_ACTIVE] = "The product is not active.",
+    [GI_RULE_APPROVAL_DOC_REQUIRED] = "Approving needs the approval document number.",
+    [GI_RULE_TEXT_REQUIRED] = "This field is required.",
+    [GI_RULE_TEXT_TOO_LONG] = "The text is too long.",
+    [GI_RULE_TEXT_NOT_UTF8] = "The text contains characters that cannot be read (not UTF-8).",
+    [GI_RULE_TEXT_CONTROL_CHAR] = "The text contains a control character.",
+    [GI_RULE_TEXT_BIDI_CONTROL] =
+        "The text contains an invisible text-direction control: type the text without it.",
+    [GI_RULE_DATE_INVALID] = "The date must be written YYYY-MM-DD.",
+    [GI_RULE_REGION_CODE_INVALID] = "The region must be a 6-digit GB/T 2260 code.",
+    [GI_RULE_REGION_OUT_OF_SCOPE] = "That region is outside your account's scope.",
+    [GI_RULE_PASSWORD_TOO_SHORT] = "The password is too short.",
+    [GI_RULE_PASSWORD_TOO_LONG] = "The password is too long.",
+    [GI_RULE_USERNAME_INVALID] = "A username is 2 to 64 of a-z 0-9 . _ -.",
+    [GI_RULE_USERNAME_TAKEN] = "That username is taken.",
+    [GI_RULE_ROLE_INVALID] = "The account role is not valid.",
+    [GI_RULE_ACCOUNT_OPERATOR_MISMATCH] =
+        "An operator account names its operator, and only it does.",
+    [GI_RULE_REGION_SCOPE_INVALID] = "The region scope must be a GB/T 2260 prefix.",
+    [GI_RULE_WRONG_LOGIN] = "Wrong username or password.",
+    [GI_RULE_TOKEN_INVALID] = "The token is not valid.",
+    [GI_RULE_SESSION_INVALID] = "The session has ended: sign in again.",
+    [GI_RULE_REPORT_STATUS_INVALID] = "The report status is not valid.",
+    [GI_RULE_PHOTO_NOT_PNG] = "The photo must be a PNG file.",
+    [GI_RULE_PHOTO_TOO_LARGE] = "The photo is too large.",
+    [GI_RULE_PHOTO_UNREADABLE] = "The photo is not a readable PNG file.",
+    [GI_RULE_LAYOUT_CHOICE_INVALID] = "A print choice is not valid.",
+    [GI_RULE_PERIOD_INVALID] =
+        "The period must be a year (2025), a half-year (2025-H1) or a quarter (2025-Q1).",
+    [GI_RULE_PERIOD_NOT_TAKEN] = "This office does not take reports for that kind of period.",
+    [GI_RULE_PERIOD_NOT_CLOSED] = "The period has not closed yet.",
+    [GI_RULE_NUMBER_RANGE] = "The number must be a whole number within the allowed range.",
+    [GI_RULE_VOLUME_UNIT_INVALID] = "The unit is not valid.",
+    [GI_RULE_NO_AUTHORISATION] =
+        "The operator held no authorisation for this product in that time.",
+    [GI_RULE_USAGE_NOT_NEWEST] =
+        "This is not the newest version of the use report: decide on the newest.",
+    [GI_RULE_USAGE_DECIDED_ALREADY] = "The use report was decided already.",
+    [GI_RULE_YEAR_INVALID] = "The year is not valid.",
+    [GI_RULE_YEAR_NOT_BEGUN] = "That year has not begun.",
+    [GI_RULE_YEAR_NOT_ENDED] = "That year has not ended: it closes after its last day.",
+    [GI_RULE_YEAR_CLOSED] = "That year is closed: its report no longer changes.",
+    [GI_RULE_ANNUAL_SECTION_INVALID] = "The annual report section is not valid.",
+    [GI_RULE_PRODUCER_KIND_INVALID] = "The kind must be household or base.",
+    [GI_RULE_BASE_TYPE_INVALID] =
+        "A base type is planting, breeding or processing; a household has none.",
+    [GI_RULE_AREA_INVALID] = "The area must be 0.01 to 1000000 mu, with at most 2 decimals.",
+    [GI_RULE_YIELD_INVALID] = "The yield per mu must be a whole number within the allowed range.",
+    [GI_RULE_YIELD_UNIT_INVALID] = "The yield unit must be kg or piece.",
+    [GI_RULE_PER_LABEL_INVALID] = "The amount one label stands for is not valid.",
+    [GI_RULE_PRODUCER_PRODUCT_MISMATCH] =
+        "That household or base grows another product than the batch's.",
+    [GI_RULE_PRODUCER_QUOTA_EXCEEDED] =
+        "Over the labels that household or base may hold for its yield.",
+    [GI_RULE_PROCESSOR_NOT_AUTHORISED] = "That processor holds no authorisation for this product.",
+    [GI_RULE_HOLDER_MISSING] =
+        "Name one holder: a household or base, a processor, or the operator itself.",
+    [GI_RULE_BATCH_NOT_ISSUED] =
+        "Only the labels of an issued or activated batch can be allocated.",
+    [GI_RULE_RANGE_INVALID] = "The range lies outside the batch.",
+    [GI_RULE_RANGE_OVERLAP] = "The range overlaps an allocation already made.",
+    [GI_RULE_ALLOCATION_SAME_HOLDER] = "The allocation is with that holder already.",
+    [GI_RULE_GRADE_CLASSES_INVALID] = "The credit classes setting is not valid.",
+    [GI_RULE_GRADE_CLASS_UNKNOWN] = "The class is not one of the classes set.",
+    [GI_RULE_OUTCOME_INVALID] = "The outcome must be founded or unfounded.",
+    [GI_RULE_DRAW_RATIOS_INVALID] =
+        "The draw ratios are not valid: each class needs 1 to 100 percent.",
+    [GI_RULE_DRAW_PLAN_INVALID] = "The draw plan is not valid.",
+    [GI_RULE_TOO_FEW_INSPECTORS] =
+        "Too few inspectors without a declared conflict: register more inspectors.",
+    [GI_RULE_PROVINCE_ONLY] = "This register is kept by the province.",
+    [GI_RULE_INSPECTION_INVALID] = "The inspection record is not valid.",
+    [GI_RULE_INSPECTOR_CONFLICT] = "That inspector declared a conflict with this operator.",
+    [GI_RULE_NOT_DRAWN] = "That operator was not drawn in this draw.",
+};
+
+/* A failure no rule names, by its class (gi_err_t). */
+static const char *class_text(web_lang_t lang, gi_err_t rc)
+{
+    int english = web_lang_desk(lang) == WEB_LANG_EN;
+    switch (rc) {
+    case GI_EINVAL:
+        return english ? "The input is not valid." : "填写的内容有误。";
+    case GI_ENOTFOUND:
+        return english ? "No such record." : "找不到该记录。";
+    case GI_EEXISTS:
+        return english ? "That record exists already." : "该记录已经存在。";
+    case GI_EREFUSED:
+        return english ? "The rules do not allow this." : "按规定不能进行此操作。";
+    case GI_EFORBIDDEN:
+        return english ? "Your account may not do this." : "您的账户无权进行此操作。";
+    case GI_OK:
+    case GI_EIO:
+    case GI_ENOMEM:
+        break;
+    }
+    return english ? "The service cannot do this now; try again later."
+                   : "系统暂时无法处理，请稍后再试。";
+}
+
+const char *web_rule_text(web_lang_t lang, gi_rule_t rule)
+{
+    if (rule == GI_RULE_NONE || (unsigned)rule >= GI_RULE_COUNT)
+        return NULL;
+    return web_lang_desk(lang) == WEB_LANG_EN ? rule_en[rule] : rule_zh[rule];
+}
+
+const char *web_rule_message(web_lang_t lang, gi_err_t rc, const gi_error_t *err)
+{
+    int english = web_lang_desk(lang) == WEB_LANG_EN;
+    /* English pages keep the rule's own sentence, which names the record
+     * and the figures; the other languages say the rule in their words */
+    if (english && err && err->msg[0] && rc != GI_EIO && rc != GI_ENOMEM)
+        return err->msg;
+    const char *t = err ? web_rule_text(lang, err->rule) : NULL;
+    return t ? t : class_text(lang, rc);
+}

@@ -10,6 +10,7 @@
 #ifndef WEB_I18N_H
 #define WEB_I18N_H
 
+#include "gi/error.h"
 #include "gi/verify.h"
 
 /* Vietnamese and Thai serve the consumer pages only; the desks are zh-CN and
@@ -282,5 +283,15 @@ const web_desk_text_t *web_desk_text(web_lang_t lang);
  * names a language we have; else the best of accept_language (may be NULL);
  * else zh-CN. */
 web_lang_t web_lang_pick(const char *lang_param, const char *accept_language);
+
+/* A rule's refusal (gi_rule_t) in the page's language: one sentence in
+ * zh-CN and in English for every rule; NULL for GI_RULE_NONE. */
+const char *web_rule_text(web_lang_t lang, gi_rule_t rule);
+
+/* What a page shows for a failure of gi/: on an English page the rule's own
+ * sentence (err->msg, which names records and figures); on a zh-CN page the
+ * rule's text by its code (web_rule_text), else a sentence for the failure's
+ * class. Never an internal name. */
+const char *web_rule_message(web_lang_t lang, gi_err_t rc, const gi_error_t *err);
 
 #endif

@@ -381,7 +381,7 @@ static void edit_page(page_t *pg)
     gi_err_t rc = product ? gi_view_product(pg->ctx, &pg->account, id, &p, &err)
                           : gi_view_operator(pg->ctx, &pg->account, id, &o, &err);
     if (rc == GI_OK && !may_decide(pg))
-        rc = gi_fail(&err, GI_EFORBIDDEN, "%s", pg->p->forbidden);
+        rc = gi_fail_rule(&err, GI_EFORBIDDEN, GI_RULE_ROLE_NOT_ALLOWED, "%s", pg->p->forbidden);
     if (rc != GI_OK) {
         portal_error(pg, rc, &err);
         return;
@@ -605,8 +605,9 @@ static void chain_status(page_t *pg, web_buf_t *b)
     gi_audit_report_t rep;
     gi_error_t err;
     char head[2 * DB_HASH_LEN + 1];
-    if (gi_view_audit_verify(pg->ctx, &pg->account, &rep, &err) != GI_OK) {
-        web_html(b, "<p class=\"warning\">%s</p>", err.msg);
+    gi_err_t rc = gi_view_audit_verify(pg->ctx, &pg->account, &rep, &err);
+    if (rc != GI_OK) {
+        web_html(b, "<p class=\"warning\">%s</p>", web_rule_message(pg->rq->lang, rc, &err));
         return;
     }
     sodium_bin2hex(head, sizeof head, rep.head, sizeof rep.head);
@@ -647,7 +648,7 @@ static void revoke_confirm(page_t *pg)
     db_auth_t a;
     gi_err_t rc = gi_view_auth(pg->ctx, &pg->account, pg->id, &a, &err);
     if (rc == GI_OK && !may_decide(pg))
-        rc = gi_fail(&err, GI_EFORBIDDEN, "%s", pg->p->forbidden);
+        rc = gi_fail_rule(&err, GI_EFORBIDDEN, GI_RULE_ROLE_NOT_ALLOWED, "%s", pg->p->forbidden);
     if (rc == GI_OK)
         rc = gi_auth_transition_check(GI_AUTH_REVOKE, portal_field(pg, "reason"), "", &err);
     if (rc != GI_OK) {

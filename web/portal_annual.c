@@ -83,7 +83,8 @@ static void annual_page(page_t *pg)
     gi_error_t err;
     if ((year_text && gi_parse_whole(year_text, 2000, 2999, &year) != 0) ||
         (format && strcmp(format, "csv") && strcmp(format, "pdf"))) {
-        gi_fail(&err, GI_EINVAL, "year: 2000 - 2999; format: csv or pdf");
+        gi_fail_rule(&err, GI_EINVAL, GI_RULE_YEAR_INVALID,
+                     "year: 2000 - 2999; format: csv or pdf");
         portal_error(pg, GI_EINVAL, &err);
         return;
     }
@@ -155,7 +156,7 @@ static void save_text(page_t *pg)
     int64_t year = 0;
     gi_error_t err;
     if (gi_parse_whole(portal_field(pg, "year"), 2000, 2999, &year) != 0) {
-        gi_fail(&err, GI_EINVAL, "year: 2000 - 2999");
+        gi_fail_rule(&err, GI_EINVAL, GI_RULE_YEAR_INVALID, "year: 2000 - 2999");
         portal_error(pg, GI_EINVAL, &err);
         return;
     }

@@ -130,7 +130,7 @@ static void grade_page(page_t *pg)
     gi_error_t err;
     gi_grade_evidence_t *ev = calloc(1, sizeof *ev);
     if (!ev) {
-        gi_error_t oom = {"out of memory"};
+        gi_error_t oom = {"out of memory", GI_RULE_NONE};
         portal_error(pg, GI_ENOMEM, &oom);
         return;
     }
@@ -330,7 +330,8 @@ static void draw_post(page_t *pg)
     const char *insp = portal_field(pg, "inspectors");
     gi_err_t rc = GI_OK;
     if (insp[0] && gi_parse_whole(insp, 2, GI_DRAW_INSPECTORS_MAX, &n) != 0)
-        rc = gi_fail(&err, GI_EINVAL, "inspectors per target: 2 to %d", GI_DRAW_INSPECTORS_MAX);
+        rc = gi_fail_rule(&err, GI_EINVAL, GI_RULE_DRAW_PLAN_INVALID,
+                          "inspectors per target: 2 to %d", GI_DRAW_INSPECTORS_MAX);
     if (n)
         p.inspectors_per_target = (int)n;
     p.exclude_inspected = strcmp(portal_field(pg, "exclude_inspected"), "1") == 0;
@@ -440,7 +441,8 @@ static void inspection_post(page_t *pg)
     if (field_id(pg, "operator_id", &in.operator_id) != 0 || in.operator_id == 0 ||
         field_id(pg, "product_id", &in.product_id) != 0 ||
         field_id(pg, "draw_id", &in.draw_id) != 0)
-        rc = gi_fail(&err, GI_EINVAL, "operator, product and draw: record numbers");
+        rc = gi_fail_rule(&err, GI_EINVAL, GI_RULE_INSPECTION_INVALID,
+                          "operator, product and draw: record numbers");
     const char *list = portal_field(pg, "inspectors");
     while (rc == GI_OK && *list) {
         char one[24];
@@ -450,14 +452,15 @@ static void inspection_post(page_t *pg)
             continue;
         }
         if (in.ninspectors > GI_DRAW_INSPECTORS_MAX || n >= sizeof one) {
-            rc = gi_fail(&err, GI_EINVAL, "inspectors: 2 to %d record numbers",
-                         GI_DRAW_INSPECTORS_MAX);
+            rc = gi_fail_rule(&err, GI_EINVAL, GI_RULE_INSPECTION_INVALID,
+                              "inspectors: 2 to %d record numbers", GI_DRAW_INSPECTORS_MAX);
             break;
         }
         memcpy(one, list, n);
         one[n] = '\0';
         if (gi_parse_id(one, &ids[in.ninspectors++]) != 0)
-            rc = gi_fail(&err, GI_EINVAL, "inspectors: record numbers");
+            rc = gi_fail_rule(&err, GI_EINVAL, GI_RULE_INSPECTION_INVALID,
+                              "inspectors: record numbers");
         list += n;
     }
     for (int i = 0; i < DB_CHECKS; i++)
@@ -480,7 +483,7 @@ static void inspections_page(page_t *pg)
     int64_t year = 0;
     gi_error_t err;
     if (y && y[0] && gi_parse_whole(y, 2000, 2999, &year) != 0) {
-        gi_fail(&err, GI_EINVAL, "year: 2000 to 2999");
+        gi_fail_rule(&err, GI_EINVAL, GI_RULE_YEAR_INVALID, "year: 2000 to 2999");
         portal_error(pg, GI_EINVAL, &err);
         return;
     }
@@ -524,7 +527,7 @@ static void publish_post(page_t *pg)
     gi_ctx_t ctx = *pg->ctx;
     ctx.actor = pg->actor;
     if (gi_parse_whole(portal_field(pg, "year"), 2000, 2999, &year) != 0) {
-        gi_fail(&err, GI_EINVAL, "year: 2000 to 2999");
+        gi_fail_rule(&err, GI_EINVAL, GI_RULE_YEAR_INVALID, "year: 2000 to 2999");
         portal_error(pg, GI_EINVAL, &err);
         return;
     }
