@@ -97,7 +97,12 @@ const char *web_role_name(web_lang_t lang, const char *role);
  * field "auth" (authorisation status, expired included), "batch" (batch
  * status), "kind" (operator kind), "report" (report status), "format",
  * "symbology", "size" (print choices), "unit" (use reports' units),
- * "verdict" (a verdict's name, GENUINE ...); an unknown one as it is. */
+ * "verdict" (a verdict's name, GENUINE ...), and for the audit log and the
+ * supervision desk "action" (an audit action, batch.request ...), "entity"
+ * (what a row is about), "actor" (a program acting: web:api, cli:unknown),
+ * "field" (a detail's key), "result" (an inspection's result), "mark"
+ * (pass, fail, na), "regime", "producer", "base_type"; an unknown one as it
+ * is. */
 const char *web_word(web_lang_t lang, const char *field, const char *value);
 
 /* A moment as a person reads it: Beijing time in the reader's date form,
@@ -283,6 +288,12 @@ const web_desk_text_t *web_desk_text(web_lang_t lang);
  * names a language we have; else the best of accept_language (may be NULL);
  * else zh-CN. */
 web_lang_t web_lang_pick(const char *lang_param, const char *accept_language);
+
+/* One half of a bilingual text "中文 English" (the annual report's titles):
+ * the Chinese before the first space that is followed by English alone, or
+ * the English after it; a text that is not of that form is copied as it is.
+ * Writes at most cap bytes (cap > 0) and returns out. */
+const char *web_bilingual(web_lang_t lang, const char *text, char *out, size_t cap);
 
 /* A rule's refusal (gi_rule_t) in the page's language: one sentence in
  * zh-CN and in English for every rule; NULL for GI_RULE_NONE. */
