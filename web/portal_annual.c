@@ -43,7 +43,7 @@ static void cell(web_buf_t *b, web_lang_t lang, const json_t *v)
         web_html(b, "<td>%s</td>", shown(lang, json_string_value(v), half, sizeof half));
 }
 
-static void tables(web_buf_t *b, web_lang_t lang, const json_t *sec)
+static void tables(web_buf_t *b, web_lang_t lang, const json_t *sec, const char *sec_title)
 {
     size_t i, j, k;
     const json_t *t, *r, *v;
@@ -58,7 +58,11 @@ static void tables(web_buf_t *b, web_lang_t lang, const json_t *sec)
                                      sizeof head_text[k]);
         web_bilingual(lang, json_string_value(json_object_get(t, "title")), title, sizeof title);
         web_html(b, "<h3>%s</h3>", title);
-        portal_table_begin(b, title, 0, heads, n);
+        /* two sections may hold tables of one title (by product): the
+         * table's region is named by both, each name once on the page */
+        char label[600];
+        snprintf(label, sizeof label, "%s: %s", sec_title, title);
+        portal_table_begin(b, label, 0, heads, n);
         json_array_foreach(json_object_get(t, "rows"), j, r)
         {
             web_buf_puts(b, "<tr>");
@@ -163,7 +167,7 @@ static void annual_page(page_t *pg)
                  json_string_value(json_object_get(sec, "id")),
                  web_bilingual(pg->rq->lang, json_string_value(json_object_get(sec, "title")),
                                sec_title, sizeof sec_title));
-        tables(&b, pg->rq->lang, sec);
+        tables(&b, pg->rq->lang, sec, sec_title);
         if (json_object_get(sec, "text"))
             text_section(pg, &b, r, sec, editable);
         web_buf_puts(&b, "</section>");
