@@ -101,8 +101,9 @@ const char *web_role_name(web_lang_t lang, const char *role);
  * supervision desk "action" (an audit action, batch.request ...), "entity"
  * (what a row is about), "actor" (a program acting: web:api, cli:unknown),
  * "field" (a detail's key), "result" (an inspection's result), "mark"
- * (pass, fail, na), "regime", "producer", "base_type"; an unknown one as it
- * is. */
+ * (pass, fail, na), "check" (an inspection checklist key), "regime",
+ * "producer", "base_type", "grade_rule" (a credit rule's key: what it
+ * counts); an unknown one as it is. */
 const char *web_word(web_lang_t lang, const char *field, const char *value);
 
 /* A moment as a person reads it: Beijing time in the reader's date form,
