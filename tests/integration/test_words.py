@@ -119,7 +119,8 @@ def data_words(w):
                  "inspection_cert || ' ' || void_reason from batch "
                  "union all select reason from label_void union all select username from account "
                  "union all select reason from auth_event "
-                 "union all select substr(actor, instr(actor, ':') + 1) from audit_log")
+                 "union all select replace(replace(replace(actor, 'cli:', ''), 'user:', ''), 'web:', '') "
+                 "from audit_log")
     return set(re.findall(r"[A-Za-z]+", rows))
 
 
