@@ -164,7 +164,8 @@ async function strayWords(page, allowed) {
 
 // One page at one width: screenshot, sideways scroll, control sizes, axe.
 async function reviewPage(page, url, shot, controls, what, withAxe) {
-  await page.screenshot({ path: path.join(OUT, shot), fullPage: true });
+  // the whole page on a phone; a desktop's first screen
+  await page.screenshot({ path: path.join(OUT, shot), fullPage: withAxe });
   const [scroll, inner, small] = await page.evaluate((selector) => [
     document.documentElement.scrollWidth, window.innerWidth,
     [...document.querySelectorAll(selector)]
@@ -186,17 +187,19 @@ async function walkDesk(base, page, routes, allowed, skipped) {
     const url = route.replace('{id}', String(id));
     const slug = url.replace(/^\/|\/$/g, '').replace(/[^A-Za-z0-9]+/g, '-') || 'home';
     for (const lang of ['zh', 'en']) {
+      // loaded once at the phone's width, then widened: the layout follows
+      await page.setViewportSize({ width: 390, height: 844 });
+      const response = await page.goto(`${base}${url}?lang=${lang}`);
+      const type = response ? response.headers()['content-type'] || '' : '';
+      // a record the demo data does not hold (a use report) has no page to review
+      if (response && response.status() === 404 && route.includes('{id}')) {
+        skipped.add(route);
+        break;
+      }
+      if (!check(response && response.status() === 200 && type.startsWith('text/html'),
+                 `${url} (${lang}) answers a page`, response && response.status())) break;
       for (const [width, height, label] of WIDTHS) {
         await page.setViewportSize({ width, height });
-        const response = await page.goto(`${base}${url}?lang=${lang}`);
-        const type = response ? response.headers()['content-type'] || '' : '';
-        // a record the demo data does not hold (a use report) has no page to review
-        if (response && response.status() === 404 && route.includes('{id}')) {
-          skipped.add(route);
-          break;
-        }
-        if (!check(response && response.status() === 200 && type.startsWith('text/html'),
-                   `${url} (${lang}) answers a page`, response && response.status())) break;
         const what = `${url} in ${lang} at ${width} px`;
         await reviewPage(page, url, `desk-${slug}-${lang}-${label}.png`, DESK_CONTROLS, what,
                          width === 390);
@@ -215,7 +218,6 @@ async function reviewEveryPage(base, browser, options, coop, reg, db, batchId, c
   const allowed = dataWords(db);
   const anonCtx = await browser.newContext(options);
   const anon = await anonCtx.newPage();
-  const pages = { OPERATOR: coop, DESK: reg, ANYONE: anon };
   const routes = { OPERATOR: [], DESK: [], ANYONE: [] };
   const skipped = new Set();
   for (const [route, who] of deskRoutes()) {
@@ -226,23 +228,40 @@ async function reviewEveryPage(base, browser, options, coop, reg, db, batchId, c
   }
   check(routes.OPERATOR.length >= 5 && routes.DESK.length >= 20, 'the route tables list the desks',
         JSON.stringify(routes));
-  const counts = await Promise.all(Object.keys(routes).map((who) =>
-    walkDesk(base, pages[who], routes[who], allowed, skipped)));
+  const reg2 = await reg.context().newPage();
+  const consumerCtx = await browser.newContext(options);
+  const shopper = await consumerCtx.newPage();
+  const half = Math.ceil(routes.DESK.length / 2);
+  const [c1, c2, c3, c4] = await Promise.all([
+    walkDesk(base, coop, routes.OPERATOR, allowed, skipped),
+    walkDesk(base, reg, routes.DESK.slice(0, half), allowed, skipped),
+    walkDesk(base, reg2, routes.DESK.slice(half), allowed, skipped),
+    walkDesk(base, anon, routes.ANYONE, allowed, skipped),
+    walkConsumer(base, shopper, code, allowed),
+  ]);
+  const counts = [c1, c2, c3, c4];
+  await reg2.close();
+  await consumerCtx.close();
   const all = routes.OPERATOR.length + routes.DESK.length + routes.ANYONE.length - skipped.size;
   check(counts.reduce((a, b) => a + b, 0) === all * 4 && skipped.size <= 2,
         'every desk page in zh and en at both widths', `${counts} of ${all * 4}`);
   if (skipped.size) console.log(`  no record to show for ${[...skipped].join(', ')}`);
-  // the consumer pages: zh, en, vi and th
+  await anonCtx.close();
+}
+
+// The consumer pages in zh, en, vi and th, as a shopper sees them.
+async function walkConsumer(base, anon, code, allowed) {
   const titles = { zh: '正品标志', en: 'Genuine label', vi: 'Nhãn chính hãng', th: 'ฉลากของแท้' };
   const consumer = [['home', '/'], ['verify', '/v/' + code], ['unknown', '/v/K7M3-9QX2-HD4T-PW8N'],
                     ['enter', '/v/']];
   for (const lang of ['zh', 'en', 'vi', 'th']) {
-    for (const [width, height, label] of WIDTHS) {
-      await anon.setViewportSize({ width, height });
-      for (const [name, url] of consumer) {
-        await anon.goto(`${base}${url}?lang=${lang}`);
+    for (const [name, url] of consumer) {
+      await anon.setViewportSize({ width: 390, height: 844 });
+      await anon.goto(`${base}${url}?lang=${lang}`);
+      for (const [width, height, label] of WIDTHS) {
+        await anon.setViewportSize({ width, height });
         const what = `the consumer page ${url} in ${lang} at ${width} px`;
-        if (name === 'verify')
+        if (name === 'verify' && width === 390)
           check((await anon.textContent('h1')) === titles[lang], `${what}: the verdict's title`,
                 await anon.textContent('h1'));
         await reviewPage(anon, url, `consumer-${name}-${lang}-${label}.png`, CONSUMER_CONTROLS, what,
@@ -254,7 +273,6 @@ async function reviewEveryPage(base, browser, options, coop, reg, db, batchId, c
       }
     }
   }
-  await anonCtx.close();
 }
 
 // The regulator records a new operator (a mistyped USCC first: the form
