@@ -45,20 +45,23 @@ gi_err_t gi_access(const db_account_t *a, gi_action_t action, const gi_subject_t
     if ((unsigned)action >= GI_ACT_COUNT)
         return gi_fail(err, GI_EINVAL, "no such action");
     if (a->disabled)
-        return gi_fail(err, GI_EFORBIDDEN, "account %s is disabled", a->username);
+        return gi_fail_rule(err, GI_EFORBIDDEN, GI_RULE_ACCOUNT_DISABLED, "account %s is disabled",
+                            a->username);
     int is_regulator = strcmp(a->role, "regulator") == 0;
     int is_auditor = strcmp(a->role, "auditor") == 0;
     int is_operator = strcmp(a->role, "operator") == 0;
     if (!is_regulator && !is_auditor && !is_operator)
-        return gi_fail(err, GI_EFORBIDDEN, "account %s has no known role", a->username);
+        return gi_fail_rule(err, GI_EFORBIDDEN, GI_RULE_ROLE_UNKNOWN,
+                            "account %s has no known role", a->username);
     if (!visible(a, s))
         return gi_fail(err, GI_ENOTFOUND, "not found");
     int allowed = is_regulator || action == GI_ACT_READ ||
                   (is_auditor && action == GI_ACT_OVERSEE) ||
                   (is_operator && s->operator_id != 0 && operator_may(action));
     if (!allowed)
-        return gi_fail(err, GI_EFORBIDDEN, "a%s %s account may not %s",
-                       is_auditor || is_operator ? "n" : "", a->role, gi_action_name(action));
+        return gi_fail_rule(err, GI_EFORBIDDEN, GI_RULE_ROLE_NOT_ALLOWED,
+                            "a%s %s account may not %s", is_auditor || is_operator ? "n" : "",
+                            a->role, gi_action_name(action));
     return GI_OK;
 }
 
@@ -72,11 +75,13 @@ gi_err_t gi_access_live_codes(const db_account_t *a, const char *batch_status, i
     if (strcmp(a->role, "regulator") == 0 && reason && reason[0])
         return GI_OK;
     if (strcmp(a->role, "regulator") == 0)
-        return gi_fail(err, GI_EFORBIDDEN,
-                       "the labels of an activated batch are live codes: a regulator downloads "
-                       "them only with a reason (?reason=...), which the audit log keeps");
-    return gi_fail(err, GI_EFORBIDDEN,
-                   "the live codes of an activated batch go only to the operator's own accounts");
+        return gi_fail_rule(
+            err, GI_EFORBIDDEN, GI_RULE_LIVE_CODES_NEED_REASON,
+            "the labels of an activated batch are live codes: a regulator downloads "
+            "them only with a reason (?reason=...), which the audit log keeps");
+    return gi_fail_rule(
+        err, GI_EFORBIDDEN, GI_RULE_LIVE_CODES_OWN_ONLY,
+        "the live codes of an activated batch go only to the operator's own accounts");
 }
 
 int gi_may_see_reporters(const db_account_t *a)

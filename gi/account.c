@@ -26,9 +26,11 @@ static gi_err_t check_password(const char *password, gi_error_t *err)
 {
     size_t n = password ? strlen(password) : 0;
     if (n < GI_PASSWORD_MIN)
-        return gi_fail(err, GI_EINVAL, "a password needs at least %d characters", GI_PASSWORD_MIN);
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_PASSWORD_TOO_SHORT,
+                            "a password needs at least %d characters", GI_PASSWORD_MIN);
     if (n > GI_PASSWORD_MAX)
-        return gi_fail(err, GI_EINVAL, "a password has at most %d characters", GI_PASSWORD_MAX);
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_PASSWORD_TOO_LONG,
+                            "a password has at most %d characters", GI_PASSWORD_MAX);
     return GI_OK;
 }
 
@@ -47,18 +49,21 @@ static gi_err_t check_account_input(const gi_account_input_t *in, gi_error_t *er
     gi_err_t rc;
     size_t n = in->username ? strlen(in->username) : 0;
     if (n < 2 || n > 64 || strspn(in->username, "abcdefghijklmnopqrstuvwxyz0123456789._-") != n)
-        return gi_fail(err, GI_EINVAL, "a username is 2 to 64 of a-z 0-9 . _ -");
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_USERNAME_INVALID,
+                            "a username is 2 to 64 of a-z 0-9 . _ -");
     if (!known_role(in->role))
-        return gi_fail(err, GI_EINVAL, "role '%s' is not regulator, auditor or operator",
-                       in->role ? in->role : "");
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_ROLE_INVALID,
+                            "role '%s' is not regulator, auditor or operator",
+                            in->role ? in->role : "");
     if ((strcmp(in->role, "operator") == 0) != (in->operator_id > 0))
-        return gi_fail(err, GI_EINVAL, "an operator account names its operator, and only it does");
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_ACCOUNT_OPERATOR_MISMATCH,
+                            "an operator account names its operator, and only it does");
     size_t scope = in->region_scope ? strlen(in->region_scope) : 0;
     if (scope > 6 || strspn(in->region_scope ? in->region_scope : "", "0123456789") != scope ||
         scope % 2 == 1)
-        return gi_fail(err, GI_EINVAL,
-                       "region scope '%s' is not a GB/T 2260 prefix (45, 4510 or 451003)",
-                       in->region_scope);
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_REGION_SCOPE_INVALID,
+                            "region scope '%s' is not a GB/T 2260 prefix (45, 4510 or 451003)",
+                            in->region_scope);
     if ((rc = check_password(in->password, err)) != GI_OK)
         return rc;
     return GI_OK;
@@ -86,7 +91,8 @@ gi_err_t gi_account_add(const gi_ctx_t *ctx, const gi_account_input_t *in, db_ac
     }
     db_err_t drc = db_account_insert(ctx->db, &a);
     if (drc == DB_EEXISTS)
-        rc = gi_fail(err, GI_EEXISTS, "an account named %s exists already", a.username);
+        rc = gi_fail_rule(err, GI_EEXISTS, GI_RULE_USERNAME_TAKEN,
+                          "an account named %s exists already", a.username);
     else
         rc = gi_db_fail(ctx->db, drc, err);
     if (rc == GI_OK) {
@@ -196,7 +202,7 @@ gi_err_t gi_account_login(const gi_ctx_t *ctx, const char *username, const char 
             *out = a;
         return GI_OK;
     }
-    return gi_fail(err, GI_EREFUSED, "wrong username or password");
+    return gi_fail_rule(err, GI_EREFUSED, GI_RULE_WRONG_LOGIN, "wrong username or password");
 }
 
 /* A random secret as base64url, and its SHA-256 for storage. */
@@ -284,11 +290,11 @@ gi_err_t gi_token_resolve(const gi_ctx_t *ctx, const char *token, db_account_t *
     unsigned char hash[DB_HASH_LEN];
     if (!token || strncmp(token, TOKEN_PREFIX, strlen(TOKEN_PREFIX)) != 0 ||
         strlen(token) >= GI_TOKEN_MAX)
-        return gi_fail(err, GI_EREFUSED, "invalid token");
+        return gi_fail_rule(err, GI_EREFUSED, GI_RULE_TOKEN_INVALID, "invalid token");
     secret_hash(token, hash);
     db_err_t drc = db_token_find(ctx->db, hash, out);
     if (drc == DB_ENOTFOUND || (drc == DB_OK && out->disabled))
-        return gi_fail(err, GI_EREFUSED, "invalid token");
+        return gi_fail_rule(err, GI_EREFUSED, GI_RULE_TOKEN_INVALID, "invalid token");
     return gi_db_fail(ctx->db, drc, err);
 }
 
@@ -312,11 +318,11 @@ gi_err_t gi_session_resolve(const gi_ctx_t *ctx, const char *sid, db_account_t *
 {
     unsigned char hash[DB_HASH_LEN];
     if (!sid || strlen(sid) >= GI_SESSION_MAX)
-        return gi_fail(err, GI_EREFUSED, "no session");
+        return gi_fail_rule(err, GI_EREFUSED, GI_RULE_SESSION_INVALID, "no session");
     secret_hash(sid, hash);
     db_err_t drc = db_session_find(ctx->db, hash, ctx->now, out, csrf);
     if (drc == DB_ENOTFOUND || (drc == DB_OK && out->disabled))
-        return gi_fail(err, GI_EREFUSED, "no session");
+        return gi_fail_rule(err, GI_EREFUSED, GI_RULE_SESSION_INVALID, "no session");
     return gi_db_fail(ctx->db, drc, err);
 }
 

@@ -203,7 +203,8 @@ gi_err_t gi_act_accounts(const gi_ctx_t *ctx, const db_account_t *a, int64_t ope
 {
     gi_err_t rc = may(ctx, a, GI_ACT_READ, operator_id, err);
     if (rc == GI_OK && strcmp(a->role, "operator") == 0)
-        rc = gi_fail(err, GI_EFORBIDDEN, "an operator account sees no account list");
+        rc = gi_fail_rule(err, GI_EFORBIDDEN, GI_RULE_ROLE_NOT_ALLOWED,
+                          "an operator account sees no account list");
     return rc == GI_OK
                ? gi_db_fail(ctx->db, db_account_list_operator(ctx->db, operator_id, fn, arg), err)
                : rc;

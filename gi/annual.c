@@ -568,10 +568,12 @@ static gi_err_t check_year(const gi_ctx_t *ctx, int year, gi_error_t *err)
 {
     char y0[24];
     if (year < 2000 || year > 2999)
-        return gi_fail(err, GI_EINVAL, "year must be between 2000 and 2999");
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_YEAR_INVALID,
+                            "year must be between 2000 and 2999");
     snprintf(y0, sizeof y0, "%04d-01-01", year);
     if (gi_day_start(y0) > ctx->now)
-        return gi_fail(err, GI_EINVAL, "the year %d has not begun", year);
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_YEAR_NOT_BEGUN, "the year %d has not begun",
+                            year);
     return GI_OK;
 }
 
@@ -691,8 +693,8 @@ gi_err_t gi_annual_close(const gi_ctx_t *ctx, const gi_annual_opts_t *o, int64_t
     char y1[24];
     snprintf(y1, sizeof y1, "%04d-01-01", o->year + 1);
     if (ctx->now < gi_day_start(y1))
-        return gi_fail(err, GI_EREFUSED, "the year %d has not ended: it closes from %s", o->year,
-                       y1);
+        return gi_fail_rule(err, GI_EREFUSED, GI_RULE_YEAR_NOT_ENDED,
+                            "the year %d has not ended: it closes from %s", o->year, y1);
     scopes_t s = {calloc(16, 8), 1, 16};
     if (!s.scopes)
         return gi_fail(err, GI_ENOMEM, "out of memory");
@@ -707,7 +709,8 @@ gi_err_t gi_annual_close(const gi_ctx_t *ctx, const gi_annual_opts_t *o, int64_t
     if (drc != DB_OK)
         rc = gi_db_fail(ctx->db, drc, err);
     else if (closed)
-        rc = gi_fail(err, GI_EEXISTS, "the year %d is closed already", o->year);
+        rc = gi_fail_rule(err, GI_EEXISTS, GI_RULE_YEAR_CLOSED, "the year %d is closed already",
+                          o->year);
     for (size_t i = 0; i < s.n && rc == GI_OK; i++) {
         gi_annual_opts_t one = *o;
         one.region = s.scopes[i];
@@ -748,8 +751,9 @@ gi_err_t gi_annual_text_set(const gi_ctx_t *ctx, int year, const char *scope, co
     if (rc != GI_OK)
         return rc;
     if (!gi_annual_text_section(section))
-        return gi_fail(err, GI_EINVAL,
-                       "section must be enforcement, standards, testing, publicity or training");
+        return gi_fail_rule(
+            err, GI_EINVAL, GI_RULE_ANNUAL_SECTION_INVALID,
+            "section must be enforcement, standards, testing, publicity or training");
     if ((rc = gi_check_lines("text", body ? body : "", GI_ANNUAL_TEXT_MAX, GI_ANNUAL_TEXT_MAX, 0,
                              err)) != GI_OK)
         return rc;
@@ -763,7 +767,8 @@ gi_err_t gi_annual_text_set(const gi_ctx_t *ctx, int year, const char *scope, co
     if (drc != DB_OK)
         rc = gi_db_fail(ctx->db, drc, err);
     else if (closed)
-        rc = gi_fail(err, GI_EREFUSED, "the year %d is closed: its report no longer changes", year);
+        rc = gi_fail_rule(err, GI_EREFUSED, GI_RULE_YEAR_CLOSED,
+                          "the year %d is closed: its report no longer changes", year);
     if (rc == GI_OK) {
         json_t *detail =
             json_pack("{s:i, s:s, s:s, s:s}", "year", year, "scope", scope ? scope : "", "section",

@@ -62,7 +62,7 @@ static gi_err_t check_copy(db_t *copy, const char *path, gi_err_t code, gi_copy_
     if (strcmp(rep->integrity, "ok") != 0)
         return gi_fail(err, code, "%s fails SQLite's integrity check: %s", path, rep->integrity);
     gi_audit_report_t audit;
-    gi_error_t why = {{0}};
+    gi_error_t why = {0};
     if (gi_audit_verify(copy, &audit, &why) != GI_OK)
         return gi_fail(err, code, "%s is not a gimark database: %s", path, why.msg);
     rep->audit_ok = audit.ok;

@@ -39,6 +39,20 @@ gi_err_t gi_batch_get(const gi_ctx_t *ctx, int64_t id, db_batch_t *out, gi_error
     return gi_db_fail(ctx->db, rc, err);
 }
 
+/* The rule that refuses a batch under an authorisation of that status. */
+static gi_rule_t auth_status_rule(const char *status)
+{
+    if (strcmp(status, "suspended") == 0)
+        return GI_RULE_AUTHORISATION_SUSPENDED;
+    if (strcmp(status, "revoked") == 0)
+        return GI_RULE_AUTHORISATION_REVOKED;
+    if (strcmp(status, "expired") == 0)
+        return GI_RULE_AUTHORISATION_EXPIRED;
+    if (strcmp(status, "pending") == 0)
+        return GI_RULE_AUTHORISATION_PENDING;
+    return GI_RULE_AUTHORISATION_STATUS;
+}
+
 /* Refuses unless the authorisation is approved and in force today. */
 static gi_err_t auth_in_force(const gi_ctx_t *ctx, int64_t auth_id, const char *doing, db_auth_t *a,
                               gi_error_t *err)
@@ -50,12 +64,12 @@ static gi_err_t auth_in_force(const gi_ctx_t *ctx, int64_t auth_id, const char *
     gi_date_of(ctx->now, today);
     const char *status = gi_auth_status(a, today);
     if (strcmp(status, "approved") != 0)
-        return gi_fail(err, GI_EREFUSED, "cannot %s: authorisation %" PRId64 " is %s", doing,
-                       auth_id, status);
+        return gi_fail_rule(err, GI_EREFUSED, auth_status_rule(status),
+                            "cannot %s: authorisation %" PRId64 " is %s", doing, auth_id, status);
     if (strcmp(today, a->valid_from) < 0)
-        return gi_fail(err, GI_EREFUSED,
-                       "cannot %s: authorisation %" PRId64 " is valid only from %s", doing, auth_id,
-                       a->valid_from);
+        return gi_fail_rule(err, GI_EREFUSED, GI_RULE_AUTHORISATION_NOT_YET_VALID,
+                            "cannot %s: authorisation %" PRId64 " is valid only from %s", doing,
+                            auth_id, a->valid_from);
     return GI_OK;
 }
 
@@ -68,11 +82,12 @@ static gi_err_t quota_allows(const gi_ctx_t *ctx, const db_auth_t *a, int64_t ye
     if (drc != DB_OK)
         return gi_db_fail(ctx->db, drc, err);
     if (used + count > a->yearly_quota)
-        return gi_fail(err, GI_EREFUSED,
-                       "over quota: authorisation %" PRId64 " allows %" PRId64 " labels in %" PRId64
-                       ", %" PRId64 " are already %s, %" PRId64 " more asked for",
-                       a->id, a->yearly_quota, year, used,
-                       pending_too ? "issued or requested" : "issued", count);
+        return gi_fail_rule(err, GI_EREFUSED, GI_RULE_QUOTA_EXCEEDED,
+                            "over quota: authorisation %" PRId64 " allows %" PRId64
+                            " labels in %" PRId64 ", %" PRId64 " are already %s, %" PRId64
+                            " more asked for",
+                            a->id, a->yearly_quota, year, used,
+                            pending_too ? "issued or requested" : "issued", count);
     return GI_OK;
 }
 
@@ -85,8 +100,9 @@ gi_err_t gi_batch_request_check(const gi_batch_request_t *in, gi_error_t *err)
 {
     gi_err_t rc;
     if (in->count < 1 || in->count > GI_BATCH_MAX)
-        return gi_fail(err, GI_EINVAL, "a batch holds from 1 to %d labels, not %" PRId64,
-                       GI_BATCH_MAX, in->count);
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_BATCH_COUNT_RANGE,
+                            "a batch holds from 1 to %d labels, not %" PRId64, GI_BATCH_MAX,
+                            in->count);
     if ((rc = gi_check_text("lot number", in->lot_number, 60, DB_TEXT - 1, 0, err)) ||
         (rc = gi_check_text("production base", in->production_base, 80, DB_TEXT - 1, 0, err)) ||
         (rc =
@@ -157,15 +173,16 @@ static gi_err_t batch_in_state(const gi_ctx_t *ctx, int64_t id, const char *want
     if (rc != GI_OK)
         return rc;
     if (!strstr(want, b->status))
-        return gi_fail(err, GI_EREFUSED, "cannot %s batch %" PRId64 ": it is %s", doing, id,
-                       b->status);
+        return gi_fail_rule(err, GI_EREFUSED, GI_RULE_BATCH_STATUS,
+                            "cannot %s batch %" PRId64 ": it is %s", doing, id, b->status);
     return GI_OK;
 }
 
 gi_err_t gi_batch_note_check(int approve, const char *note, gi_error_t *err)
 {
     if (!approve && (!note || !*note))
-        return gi_fail(err, GI_EINVAL, "rejecting needs a reason");
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_REJECT_NEEDS_REASON,
+                            "rejecting needs a reason");
     return gi_check_text("note", note, 300, 1000, 0, err);
 }
 
@@ -189,9 +206,9 @@ gi_err_t gi_batch_decide(const gi_ctx_t *ctx, int64_t id, int approve, const cha
     if ((rc = batch_in_state(ctx, id, "requested", doing, &b, err)) != GI_OK)
         goto out;
     if (approve && strcmp(b.requested_by, ctx->actor) == 0) {
-        rc = gi_fail(err, GI_EFORBIDDEN,
-                     "batch %" PRId64 " was requested by %s: another account must approve it", id,
-                     b.requested_by);
+        rc = gi_fail_rule(err, GI_EFORBIDDEN, GI_RULE_SAME_ACCOUNT_APPROVES,
+                          "batch %" PRId64 " was requested by %s: another account must approve it",
+                          id, b.requested_by);
         goto out;
     }
     if (approve && (rc = auth_in_force(ctx, b.auth_id, "approve the batch", &a, err)) != GI_OK)
@@ -363,15 +380,18 @@ static gi_err_t void_one(const gi_ctx_t *ctx, const db_batch_t *b, const char *t
     gi_code_t code;
     db_label_view_t v;
     if (gi_code_parse(text, strlen(text), &code) != GI_CODE_VALID)
-        return gi_fail(err, GI_EINVAL, "'%s' is not a valid serial code", text);
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_CODE_INVALID, "'%s' is not a valid serial code",
+                            text);
     db_err_t drc = db_label_find(ctx->db, code.s, &v);
     if (drc == DB_ENOTFOUND || (drc == DB_OK && v.batch.id != b->id))
-        return gi_fail(err, GI_EREFUSED, "code %s is not in batch %" PRId64, text, b->id);
+        return gi_fail_rule(err, GI_EREFUSED, GI_RULE_CODE_NOT_IN_BATCH,
+                            "code %s is not in batch %" PRId64, text, b->id);
     if (drc != DB_OK)
         return gi_db_fail(ctx->db, drc, err);
     drc = db_label_void(ctx->db, code.s, ctx->now, ctx->actor, reason);
     if (drc == DB_EEXISTS)
-        return gi_fail(err, GI_EREFUSED, "code %s is voided already", text);
+        return gi_fail_rule(err, GI_EREFUSED, GI_RULE_CODE_VOIDED_ALREADY,
+                            "code %s is voided already", text);
     if (drc != DB_OK)
         return gi_db_fail(ctx->db, drc, err);
     json_array_append_new(voided, json_string(code.s));
@@ -386,7 +406,7 @@ gi_err_t gi_batch_void_codes(const gi_ctx_t *ctx, int64_t id, const char *const 
     if (rc != GI_OK)
         return rc;
     if (n == 0)
-        return gi_fail(err, GI_EINVAL, "no codes to void");
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_NO_CODES, "no codes to void");
     db_err_t drc = db_begin(ctx->db);
     if (drc != DB_OK)
         return gi_db_fail(ctx->db, drc, err);

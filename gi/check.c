@@ -107,8 +107,8 @@ gi_err_t gi_check_date(const char *field, const char *s, gi_error_t *err)
 {
     int y, m, d;
     if (parse_date(s, &y, &m, &d) != 0)
-        return gi_fail(err, GI_EINVAL, "%s: '%s' is not a date written YYYY-MM-DD", field,
-                       s ? s : "");
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_DATE_INVALID,
+                            "%s: '%s' is not a date written YYYY-MM-DD", field, s ? s : "");
     return GI_OK;
 }
 
@@ -202,29 +202,32 @@ static gi_err_t check_text(const char *field, const char *s, size_t max_chars, s
         s = "";
     size_t n = strlen(s);
     if (required && n == 0)
-        return gi_fail(err, GI_EINVAL, "%s is required", field);
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_TEXT_REQUIRED, "%s is required", field);
     if (n > max_bytes)
-        return gi_fail(err, GI_EINVAL, "%s is too long (at most %zu characters)", field, max_chars);
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_TEXT_TOO_LONG,
+                            "%s is too long (at most %zu characters)", field, max_chars);
     size_t chars = 0;
     for (size_t i = 0; i < n; chars++) {
         const unsigned char *p = (const unsigned char *)s + i;
         size_t len = utf8_sequence(p, n - i);
         if (len == 0)
-            return gi_fail(err, GI_EINVAL, "%s is not valid UTF-8 (byte %zu)", field, i + 1);
+            return gi_fail_rule(err, GI_EINVAL, GI_RULE_TEXT_NOT_UTF8,
+                                "%s is not valid UTF-8 (byte %zu)", field, i + 1);
         if (len == 1 && (p[0] < 0x20 || p[0] == 0x7F) && !allowed_control(p[0], multiline))
-            return gi_fail(err, GI_EINVAL, "%s contains a control character (byte %zu)", field,
-                           i + 1);
+            return gi_fail_rule(err, GI_EINVAL, GI_RULE_TEXT_CONTROL_CHAR,
+                                "%s contains a control character (byte %zu)", field, i + 1);
         unsigned cp = utf8_code_point(p, len);
         if (bidi_control(cp))
-            return gi_fail(err, GI_EINVAL,
-                           "%s contains an invisible text-direction control U+%04X (character "
-                           "%zu): type the text without it",
-                           field, cp, chars + 1);
+            return gi_fail_rule(err, GI_EINVAL, GI_RULE_TEXT_BIDI_CONTROL,
+                                "%s contains an invisible text-direction control U+%04X (character "
+                                "%zu): type the text without it",
+                                field, cp, chars + 1);
         i += len;
     }
     if (chars > max_chars)
-        return gi_fail(err, GI_EINVAL, "%s is too long (%zu characters, at most %zu)", field, chars,
-                       max_chars);
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_TEXT_TOO_LONG,
+                            "%s is too long (%zu characters, at most %zu)", field, chars,
+                            max_chars);
     return GI_OK;
 }
 
@@ -286,11 +289,11 @@ int gi_parse_id(const char *s, int64_t *out)
 gi_err_t gi_check_region(const char *field, const char *s, gi_error_t *err)
 {
     if (!s || strlen(s) != 6 || strspn(s, "0123456789") != 6)
-        return gi_fail(err, GI_EINVAL, "%s: '%s' is not a 6-digit GB/T 2260 region code", field,
-                       s ? s : "");
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_REGION_CODE_INVALID,
+                            "%s: '%s' is not a 6-digit GB/T 2260 region code", field, s ? s : "");
     if (!province_known((s[0] - '0') * 10 + (s[1] - '0')))
-        return gi_fail(err, GI_EINVAL, "%s: '%s' does not start with a GB/T 2260 province code",
-                       field, s);
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_REGION_CODE_INVALID,
+                            "%s: '%s' does not start with a GB/T 2260 province code", field, s);
     return GI_OK;
 }
 

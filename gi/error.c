@@ -13,8 +13,38 @@ gi_err_t gi_fail(gi_error_t *e, gi_err_t code, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(e->msg, sizeof e->msg, fmt, ap);
         va_end(ap);
+        e->rule = GI_RULE_NONE;
     }
     return code;
+}
+
+gi_err_t gi_fail_rule(gi_error_t *e, gi_err_t code, gi_rule_t rule, const char *fmt, ...)
+{
+    if (e) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+        va_end(ap);
+        e->rule = rule;
+    }
+    return code;
+}
+
+const char *gi_rule_name(gi_rule_t rule)
+{
+    static const char *const names[GI_RULE_COUNT] = {
+#define GI_RULE_NAME(id, name) [GI_RULE_##id] = name,
+        GI_RULES(GI_RULE_NAME)
+#undef GI_RULE_NAME
+    };
+    return (unsigned)rule < GI_RULE_COUNT ? names[rule] : "none";
+}
+
+const char *gi_error_code(gi_err_t rc, const gi_error_t *e)
+{
+    if (e && e->rule != GI_RULE_NONE && (unsigned)e->rule < GI_RULE_COUNT)
+        return gi_rule_name(e->rule);
+    return gi_err_name(rc);
 }
 
 int gi_exit_status(gi_err_t code)

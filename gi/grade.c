@@ -79,41 +79,44 @@ gi_err_t gi_grade_config_parse(const char *text, int64_t repeat_threshold, gi_gr
     const char *p = text ? text : "";
     while (*p) {
         if (out->n == GI_GRADE_CLASSES_MAX)
-            return gi_fail(err, GI_EINVAL, "grade classes: at most %d", GI_GRADE_CLASSES_MAX);
+            return gi_fail_rule(err, GI_EINVAL, GI_RULE_GRADE_CLASSES_INVALID,
+                                "grade classes: at most %d", GI_GRADE_CLASSES_MAX);
         size_t len = 0;
         while (p[len] && p[len] != ':' && p[len] != ',')
             len++;
         if (len == 0 || len > GI_GRADE_NAME_MAX || p[len] != ':')
-            return gi_fail(err, GI_EINVAL,
-                           "grade classes: write NAME:POINTS,... (\"A:0,B:3,C:6,D:12\")");
+            return gi_fail_rule(err, GI_EINVAL, GI_RULE_GRADE_CLASSES_INVALID,
+                                "grade classes: write NAME:POINTS,... (\"A:0,B:3,C:6,D:12\")");
         for (size_t i = 0; i < len; i++)
             if (!((p[i] >= 'A' && p[i] <= 'Z') || (p[i] >= '0' && p[i] <= '9')))
-                return gi_fail(err, GI_EINVAL,
-                               "grade classes: a name is capital letters or digits");
+                return gi_fail_rule(err, GI_EINVAL, GI_RULE_GRADE_CLASSES_INVALID,
+                                    "grade classes: a name is capital letters or digits");
         memcpy(out->c[out->n].name, p, len);
         p += len + 1;
         char num[24];
         size_t nlen = strcspn(p, ",");
         if (nlen == 0 || nlen >= sizeof num)
-            return gi_fail(err, GI_EINVAL, "grade classes: points missing after %s",
-                           out->c[out->n].name);
+            return gi_fail_rule(err, GI_EINVAL, GI_RULE_GRADE_CLASSES_INVALID,
+                                "grade classes: points missing after %s", out->c[out->n].name);
         memcpy(num, p, nlen);
         num[nlen] = '\0';
         int64_t min = 0;
         int64_t floor = out->n ? out->c[out->n - 1].min_points + 1 : 0;
         if (gi_parse_whole(num, floor, 1000000, &min) != 0 || (out->n == 0 && min != 0))
-            return gi_fail(err, GI_EINVAL,
-                           "grade classes: points start at 0 and rise from class to class");
+            return gi_fail_rule(err, GI_EINVAL, GI_RULE_GRADE_CLASSES_INVALID,
+                                "grade classes: points start at 0 and rise from class to class");
         for (int i = 0; i < out->n; i++)
             if (strcmp(out->c[i].name, out->c[out->n].name) == 0)
-                return gi_fail(err, GI_EINVAL, "grade classes: %s twice", out->c[i].name);
+                return gi_fail_rule(err, GI_EINVAL, GI_RULE_GRADE_CLASSES_INVALID,
+                                    "grade classes: %s twice", out->c[i].name);
         out->c[out->n++].min_points = min;
         p += nlen;
         if (*p == ',')
             p++;
     }
     if (out->n < 2)
-        return gi_fail(err, GI_EINVAL, "grade classes: at least two");
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_GRADE_CLASSES_INVALID,
+                            "grade classes: at least two");
     return GI_OK;
 }
 
@@ -310,7 +313,8 @@ gi_err_t gi_grade_of(const gi_ctx_t *ctx, const db_account_t *a, const gi_grade_
     if (rc != GI_OK)
         return rc;
     if (!gi_may_see_grades(a))
-        return gi_fail(err, GI_EFORBIDDEN, "credit classes are for regulators and auditors");
+        return gi_fail_rule(err, GI_EFORBIDDEN, GI_RULE_ROLE_NOT_ALLOWED,
+                            "credit classes are for regulators and auditors");
     db_err_t drc = db_operator_get(ctx->db, operator_id, &o);
     if (drc == DB_ENOTFOUND)
         return gi_fail(err, GI_ENOTFOUND, "no operator %lld", (long long)operator_id);
@@ -339,10 +343,12 @@ gi_err_t gi_grade_all(const gi_ctx_t *ctx, const db_account_t *a, const gi_grade
     if (rc != GI_OK)
         return rc;
     if (!gi_may_see_grades(a))
-        return gi_fail(err, GI_EFORBIDDEN, "credit classes are for regulators and auditors");
+        return gi_fail_rule(err, GI_EFORBIDDEN, GI_RULE_ROLE_NOT_ALLOWED,
+                            "credit classes are for regulators and auditors");
     const char *scope = region && region[0] ? region : a->region_scope;
     if (!gi_region_within(scope, a->region_scope) && strlen(scope) >= strlen(a->region_scope))
-        return gi_fail(err, GI_ENOTFOUND, "region %s is outside the account's scope", scope);
+        return gi_fail_rule(err, GI_ENOTFOUND, GI_RULE_REGION_OUT_OF_SCOPE,
+                            "region %s is outside the account's scope", scope);
     if (strlen(scope) < strlen(a->region_scope))
         scope = a->region_scope;
     db_err_t drc =
@@ -411,7 +417,8 @@ gi_err_t gi_grade_import(const gi_ctx_t *ctx, const db_account_t *a, const gi_gr
     db_grade_import_t g = {.operator_id = operator_id, .at = ctx->now};
     gi_err_t rc;
     if (class_name && class_name[0] && gi_grade_class_index(cfg, class_name) < 0)
-        return gi_fail(err, GI_EINVAL, "class %.16s is not one of the classes set", class_name);
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_GRADE_CLASS_UNKNOWN,
+                            "class %.16s is not one of the classes set", class_name);
     if ((rc = gi_check_date("as-of date", as_of, err)) ||
         (rc = gi_check_text("source", source, 200, sizeof g.source - 1, 1, err)))
         return rc;
@@ -446,7 +453,8 @@ gi_err_t gi_report_finding(const gi_ctx_t *ctx, const db_account_t *a, int64_t r
     if (!r)
         return gi_fail(err, GI_ENOMEM, "out of memory");
     if (!outcome || (strcmp(outcome, "founded") != 0 && strcmp(outcome, "unfounded") != 0))
-        rc = gi_fail(err, GI_EINVAL, "outcome must be founded or unfounded");
+        rc = gi_fail_rule(err, GI_EINVAL, GI_RULE_OUTCOME_INVALID,
+                          "outcome must be founded or unfounded");
     if (rc == GI_OK)
         rc = gi_check_text("note", note, 200, DB_TEXT - 1, 0, err);
     db_err_t drc = rc == GI_OK ? db_report_get(ctx->db, report_id, r) : DB_OK;

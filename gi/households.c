@@ -94,7 +94,8 @@ gi_err_t gi_producer_check(const gi_producer_input_t *in, db_producer_t *p, gi_e
     memset(p, 0, sizeof *p);
     int household = in->kind && strcmp(in->kind, "household") == 0;
     if (!household && !(in->kind && strcmp(in->kind, "base") == 0))
-        return gi_fail(err, GI_EINVAL, "kind: household or base");
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_PRODUCER_KIND_INVALID,
+                            "kind: household or base");
     if ((rc = gi_check_text("name", in->name, TEXT_CHARS, DB_TEXT - 1, 1, err)) ||
         (rc = gi_check_text("contact", in->contact, 60, DB_TEXT - 1, 0, err)) ||
         (rc = gi_check_region("region", in->region_code ? in->region_code : "", err)) ||
@@ -102,22 +103,25 @@ gi_err_t gi_producer_check(const gi_producer_input_t *in, db_producer_t *p, gi_e
         (rc = gi_check_text("certification", in->certification, TEXT_CHARS, DB_TEXT - 1, 0, err)))
         return rc;
     if (!household && !one_of(in->base_type, base_types))
-        return gi_fail(err, GI_EINVAL, "base type: planting, breeding or processing");
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_BASE_TYPE_INVALID,
+                            "base type: planting, breeding or processing");
     if (household && in->base_type && in->base_type[0])
-        return gi_fail(err, GI_EINVAL, "a household has no base type");
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_BASE_TYPE_INVALID,
+                            "a household has no base type");
     if (gi_parse_fixed(in->area, AREA_DECIMALS, 1, AREA_MAX, &p->area_cmu) != 0)
-        return gi_fail(err, GI_EINVAL,
-                       "area: mu with at most 2 decimals, from 0.01 to 1000000 (no exponent, "
-                       "no sign)");
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_AREA_INVALID,
+                            "area: mu with at most 2 decimals, from 0.01 to 1000000 (no exponent, "
+                            "no sign)");
     if (gi_parse_whole(in->yield, 1, YIELD_MAX, &p->yield_per_mu) != 0)
-        return gi_fail(err, GI_EINVAL, "yield: assessed yield per mu, a whole number 1 to %d",
-                       YIELD_MAX);
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_YIELD_INVALID,
+                            "yield: assessed yield per mu, a whole number 1 to %d", YIELD_MAX);
     if (!one_of(in->yield_unit, yield_units))
-        return gi_fail(err, GI_EINVAL, "yield unit: kg or piece");
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_YIELD_UNIT_INVALID, "yield unit: kg or piece");
     if (gi_parse_fixed(in->per_label, PER_LABEL_DECIMALS, 1, PER_LABEL_MAX, &p->per_label_milli))
-        return gi_fail(err, GI_EINVAL,
-                       "per label: how much product one label stands for, in the yield unit, at "
-                       "most 3 decimals, from 0.001 to 1000000");
+        return gi_fail_rule(
+            err, GI_EINVAL, GI_RULE_PER_LABEL_INVALID,
+            "per label: how much product one label stands for, in the yield unit, at "
+            "most 3 decimals, from 0.001 to 1000000");
     copy_text(p->kind, sizeof p->kind, in->kind);
     copy_text(p->name, sizeof p->name, in->name);
     copy_text(p->contact, sizeof p->contact, in->contact);
@@ -146,15 +150,15 @@ static gi_err_t producer_allowed(const gi_ctx_t *ctx, const db_producer_t *p, gi
     if (drc != DB_OK)
         return gi_db_fail(ctx->db, drc, err);
     if (live == 0)
-        return gi_fail(err, GI_EREFUSED,
-                       "operator %" PRId64 " holds no authorisation for product %" PRId64,
-                       p->operator_id, p->product_id);
+        return gi_fail_rule(err, GI_EREFUSED, GI_RULE_NO_AUTHORISATION,
+                            "operator %" PRId64 " holds no authorisation for product %" PRId64,
+                            p->operator_id, p->product_id);
     char area[8];
     gi_product_area(pr.region_code, area);
     if (!gi_region_within(p->region_code, area))
-        return gi_fail(err, GI_EREFUSED,
-                       "%s lies outside the protected area of product %" PRId64 " (%s)",
-                       p->region_code, p->product_id, pr.region_code);
+        return gi_fail_rule(err, GI_EREFUSED, GI_RULE_OUTSIDE_PROTECTED_AREA,
+                            "%s lies outside the protected area of product %" PRId64 " (%s)",
+                            p->region_code, p->product_id, pr.region_code);
     return GI_OK;
 }
 
@@ -242,10 +246,10 @@ static gi_err_t target_of(const gi_ctx_t *ctx, const gi_allocate_t *in, const db
         if (drc != DB_OK)
             return gi_db_fail(ctx->db, drc, err);
         if (p.product_id != b->product_id)
-            return gi_fail(err, GI_EREFUSED,
-                           "%s %" PRId64 " grows product %" PRId64 ", batch %" PRId64
-                           " is of product %" PRId64,
-                           p.kind, p.id, p.product_id, b->id, b->product_id);
+            return gi_fail_rule(err, GI_EREFUSED, GI_RULE_PRODUCER_PRODUCT_MISMATCH,
+                                "%s %" PRId64 " grows product %" PRId64 ", batch %" PRId64
+                                " is of product %" PRId64,
+                                p.kind, p.id, p.product_id, b->id, b->product_id);
         int64_t used = 0, quota = gi_producer_quota(&p);
         if ((drc = db_producer_allocated(ctx->db, p.id, b->quota_year, &used)) != DB_OK)
             return gi_db_fail(ctx->db, drc, err);
@@ -253,11 +257,11 @@ static gi_err_t target_of(const gi_ctx_t *ctx, const gi_allocate_t *in, const db
         json_object_set_new(detail, "allocated_before", json_integer(used));
         if (used + size > quota) {
             if (!in->override || !in->override[0])
-                return gi_fail(err, GI_EREFUSED,
-                               "over quota: %s %" PRId64 " may hold %" PRId64 " labels in %" PRId64
-                               ", holds %" PRId64 ", %" PRId64
-                               " more asked for (an override needs a reason)",
-                               p.kind, p.id, quota, b->quota_year, used, size);
+                return gi_fail_rule(err, GI_EREFUSED, GI_RULE_PRODUCER_QUOTA_EXCEEDED,
+                                    "over quota: %s %" PRId64 " may hold %" PRId64
+                                    " labels in %" PRId64 ", holds %" PRId64 ", %" PRId64
+                                    " more asked for (an override needs a reason)",
+                                    p.kind, p.id, quota, b->quota_year, used, size);
             copy_text(al->override, sizeof al->override, in->override);
             json_object_set_new(detail, "override", json_string(in->override));
         }
@@ -271,7 +275,8 @@ static gi_err_t target_of(const gi_ctx_t *ctx, const gi_allocate_t *in, const db
     /* normalised; a code registered with an overridden check still names its operator */
     gi_uscc_validate(in->processor_uscc, uscc, NULL, &ignored);
     if (!uscc[0])
-        return gi_fail(err, GI_EINVAL, "processor: not a USCC (18 characters)");
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_USCC_INVALID,
+                            "processor: not a USCC (18 characters)");
     db_operator_t o;
     int64_t live = 0;
     db_err_t drc = db_operator_find_uscc(ctx->db, uscc, &o);
@@ -280,9 +285,10 @@ static gi_err_t target_of(const gi_ctx_t *ctx, const gi_allocate_t *in, const db
     if (drc != DB_OK && drc != DB_ENOTFOUND)
         return gi_db_fail(ctx->db, drc, err);
     if (live == 0) /* one answer whether it exists or not */
-        return gi_fail(err, GI_EREFUSED,
-                       "no other operator with USCC %s holds an authorisation for product %" PRId64,
-                       uscc, b->product_id);
+        return gi_fail_rule(
+            err, GI_EREFUSED, GI_RULE_PROCESSOR_NOT_AUTHORISED,
+            "no other operator with USCC %s holds an authorisation for product %" PRId64, uscc,
+            b->product_id);
     al->processor_id = o.id;
     json_object_set_new(detail, "to", json_string("processor"));
     json_object_set_new(detail, "processor_id", json_integer(o.id));
@@ -294,11 +300,13 @@ static gi_err_t allocate_checks(const gi_allocate_t *in, gi_error_t *err)
     int targets = (in->producer_id != 0) + (in->processor_uscc && in->processor_uscc[0]) +
                   (in->to_operator != 0);
     if (targets != 1)
-        return gi_fail(err, GI_EINVAL,
-                       "name one holder: a household or base, a processor (USCC), or, to give a "
-                       "range back, the operator");
+        return gi_fail_rule(
+            err, GI_EINVAL, GI_RULE_HOLDER_MISSING,
+            "name one holder: a household or base, a processor (USCC), or, to give a "
+            "range back, the operator");
     if (in->to_operator && !in->move_id)
-        return gi_fail(err, GI_EINVAL, "labels in no range are with the operator already");
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_HOLDER_MISSING,
+                            "labels in no range are with the operator already");
     return gi_check_text("override reason", in->override, 200, DB_TEXT - 1, 0, err);
 }
 
@@ -315,10 +323,11 @@ static gi_err_t allocate_in(const gi_ctx_t *ctx, const gi_allocate_t *in, db_all
     if (drc != DB_OK)
         return gi_db_fail(ctx->db, drc, err);
     if (strcmp(b.status, "issued") != 0 && strcmp(b.status, "activated") != 0)
-        return gi_fail(err, GI_EREFUSED,
-                       "batch %" PRId64 " is %s: only the labels of an issued or activated batch "
-                       "are allocated",
-                       b.id, b.status);
+        return gi_fail_rule(err, GI_EREFUSED, GI_RULE_BATCH_NOT_ISSUED,
+                            "batch %" PRId64
+                            " is %s: only the labels of an issued or activated batch "
+                            "are allocated",
+                            b.id, b.status);
     if (in->move_id) {
         drc = db_allocation_get(ctx->db, in->move_id, al);
         if (drc == DB_ENOTFOUND || (drc == DB_OK && al->batch_id != b.id))
@@ -331,19 +340,20 @@ static gi_err_t allocate_in(const gi_ctx_t *ctx, const gi_allocate_t *in, db_all
                             json_integer(al->producer_id ? al->producer_id : al->processor_id));
     } else {
         if (in->first_seq < 1 || in->last_seq < in->first_seq || in->last_seq > b.count)
-            return gi_fail(err, GI_EINVAL,
-                           "range %" PRId64 "-%" PRId64 ": batch %" PRId64
-                           " has labels 1 to %" PRId64,
-                           in->first_seq, in->last_seq, b.id, b.count);
+            return gi_fail_rule(err, GI_EINVAL, GI_RULE_RANGE_INVALID,
+                                "range %" PRId64 "-%" PRId64 ": batch %" PRId64
+                                " has labels 1 to %" PRId64,
+                                in->first_seq, in->last_seq, b.id, b.count);
         int64_t overlaps = 0;
         if ((drc = db_allocation_overlaps(ctx->db, b.id, in->first_seq, in->last_seq, &overlaps)) !=
             DB_OK)
             return gi_db_fail(ctx->db, drc, err);
         if (overlaps)
-            return gi_fail(err, GI_EREFUSED,
-                           "labels %" PRId64 "-%" PRId64 " of batch %" PRId64 " overlap %" PRId64
-                           " range(s) already allocated: move a range whole",
-                           in->first_seq, in->last_seq, b.id, overlaps);
+            return gi_fail_rule(err, GI_EREFUSED, GI_RULE_RANGE_OVERLAP,
+                                "labels %" PRId64 "-%" PRId64 " of batch %" PRId64
+                                " overlap %" PRId64
+                                " range(s) already allocated: move a range whole",
+                                in->first_seq, in->last_seq, b.id, overlaps);
         memset(al, 0, sizeof *al);
         al->batch_id = b.id;
         al->first_seq = in->first_seq;
@@ -368,8 +378,8 @@ static gi_err_t allocate_in(const gi_ctx_t *ctx, const gi_allocate_t *in, db_all
     if ((rc = target_of(ctx, in, &b, size, al, detail, err)) != GI_OK)
         return rc;
     if (in->move_id && al->producer_id == from_producer && al->processor_id == from_processor)
-        return gi_fail(err, GI_EREFUSED, "allocation %" PRId64 " is with that holder already",
-                       al->id);
+        return gi_fail_rule(err, GI_EREFUSED, GI_RULE_ALLOCATION_SAME_HOLDER,
+                            "allocation %" PRId64 " is with that holder already", al->id);
     if (in->move_id) {
         *action = "batch.allocation.move";
         return gi_db_fail(ctx->db, db_allocation_move(ctx->db, al), err);

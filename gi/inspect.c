@@ -27,9 +27,9 @@ static int one_of(const char *s, const char *const *list, size_t n)
 
 static gi_err_t may_read(const db_account_t *a, gi_error_t *err)
 {
-    return gi_may_see_grades(a)
-               ? GI_OK
-               : gi_fail(err, GI_EFORBIDDEN, "inspections are for regulators and auditors");
+    return gi_may_see_grades(a) ? GI_OK
+                                : gi_fail_rule(err, GI_EFORBIDDEN, GI_RULE_ROLE_NOT_ALLOWED,
+                                               "inspections are for regulators and auditors");
 }
 
 static gi_err_t may_supervise(const db_account_t *a, const char *region, int64_t operator_id,
@@ -58,24 +58,27 @@ gi_err_t gi_draw_ratios_parse(const char *text, const gi_grade_config_t *cfg, gi
         char name[GI_GRADE_NAME_MAX + 1], num[8];
         size_t len = strcspn(p, ":,");
         if (len == 0 || len > GI_GRADE_NAME_MAX || p[len] != ':')
-            return gi_fail(err, GI_EINVAL, "draw ratios: write CLASS:PERCENT,... (\"%s\")",
-                           GI_DRAW_RATIOS_DEFAULT);
+            return gi_fail_rule(err, GI_EINVAL, GI_RULE_DRAW_RATIOS_INVALID,
+                                "draw ratios: write CLASS:PERCENT,... (\"%s\")",
+                                GI_DRAW_RATIOS_DEFAULT);
         memcpy(name, p, len);
         name[len] = '\0';
         p += len + 1;
         size_t nlen = strcspn(p, ",");
         int64_t pct = 0;
         if (nlen == 0 || nlen >= sizeof num)
-            return gi_fail(err, GI_EINVAL, "draw ratios: a percent of 1 to 100 for %s", name);
+            return gi_fail_rule(err, GI_EINVAL, GI_RULE_DRAW_RATIOS_INVALID,
+                                "draw ratios: a percent of 1 to 100 for %s", name);
         memcpy(num, p, nlen);
         num[nlen] = '\0';
         int k = gi_grade_class_index(cfg, name);
         if (k < 0)
-            return gi_fail(err, GI_EINVAL, "draw ratios: %s is not one of the classes set", name);
+            return gi_fail_rule(err, GI_EINVAL, GI_RULE_DRAW_RATIOS_INVALID,
+                                "draw ratios: %s is not one of the classes set", name);
         if (gi_parse_whole(num, 1, 100, &pct) != 0)
-            return gi_fail(err, GI_EINVAL,
-                           "draw ratios: %s needs a percent of 1 to 100 (no class is exempt)",
-                           name);
+            return gi_fail_rule(err, GI_EINVAL, GI_RULE_DRAW_RATIOS_INVALID,
+                                "draw ratios: %s needs a percent of 1 to 100 (no class is exempt)",
+                                name);
         plan->ratio[k] = (int)pct;
         seen[k] = 1;
         p += nlen;
@@ -84,8 +87,9 @@ gi_err_t gi_draw_ratios_parse(const char *text, const gi_grade_config_t *cfg, gi
     }
     for (int k = 0; k < cfg->n; k++)
         if (!seen[k])
-            return gi_fail(err, GI_EINVAL, "draw ratios: class %s has none (no class is exempt)",
-                           cfg->c[k].name);
+            return gi_fail_rule(err, GI_EINVAL, GI_RULE_DRAW_RATIOS_INVALID,
+                                "draw ratios: class %s has none (no class is exempt)",
+                                cfg->c[k].name);
     return GI_OK;
 }
 
@@ -291,17 +295,21 @@ gi_err_t gi_draw(const gi_ctx_t *ctx, const db_account_t *a, const gi_grade_conf
         if (plan.office[i] < '0' || plan.office[i] > '9')
             olen = 1;
     if (olen != 0 && olen != 2 && olen != 4 && olen != 6)
-        return gi_fail(err, GI_EINVAL, "office: a GB/T 2260 prefix of 2, 4 or 6 digits");
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_DRAW_PLAN_INVALID,
+                            "office: a GB/T 2260 prefix of 2, 4 or 6 digits");
     if (plan.year < 2000 || plan.year > 2999)
-        return gi_fail(err, GI_EINVAL, "year: 2000 to 2999");
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_YEAR_INVALID, "year: 2000 to 2999");
     if (plan.inspectors_per_target < 2 || plan.inspectors_per_target > GI_DRAW_INSPECTORS_MAX)
-        return gi_fail(err, GI_EINVAL, "inspectors per target: 2 to %d", GI_DRAW_INSPECTORS_MAX);
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_DRAW_PLAN_INVALID,
+                            "inspectors per target: 2 to %d", GI_DRAW_INSPECTORS_MAX);
     for (int k = 0; k < cfg->n; k++)
         if (plan.ratio[k] < 1 || plan.ratio[k] > 100)
-            return gi_fail(err, GI_EINVAL, "ratio of class %s: 1 to 100 percent (none is exempt)",
-                           cfg->c[k].name);
+            return gi_fail_rule(err, GI_EINVAL, GI_RULE_DRAW_RATIOS_INVALID,
+                                "ratio of class %s: 1 to 100 percent (none is exempt)",
+                                cfg->c[k].name);
     if (!gi_region_within(plan.office, a->region_scope))
-        return gi_fail(err, GI_ENOTFOUND, "office %s is outside the account's scope", plan.office);
+        return gi_fail_rule(err, GI_ENOTFOUND, GI_RULE_REGION_OUT_OF_SCOPE,
+                            "office %s is outside the account's scope", plan.office);
     if (!dry_run && (rc = may_supervise(a, plan.office, 0, err)) != GI_OK)
         return rc;
     if (seed_hex && seed_hex[0]) {
@@ -309,7 +317,7 @@ gi_err_t gi_draw(const gi_ctx_t *ctx, const db_account_t *a, const gi_grade_conf
         if (strlen(seed_hex) != 2 * sizeof seed ||
             sodium_hex2bin(seed, sizeof seed, seed_hex, strlen(seed_hex), NULL, &bin, NULL) != 0 ||
             bin != sizeof seed)
-            return gi_fail(err, GI_EINVAL, "seed: 64 hex digits");
+            return gi_fail_rule(err, GI_EINVAL, GI_RULE_DRAW_PLAN_INVALID, "seed: 64 hex digits");
     } else {
         randombytes_buf(seed, sizeof seed);
     }
@@ -397,10 +405,10 @@ gi_err_t gi_draw(const gi_ctx_t *ctx, const db_account_t *a, const gi_grade_conf
                 if (!in_conflict(&pop, pop.insp[i].id, m->id))
                     cand[nc++] = pop.insp[i].id;
             if (nc < (size_t)plan.inspectors_per_target) {
-                rc = gi_fail(err, GI_EREFUSED,
-                             "operator %s: %zu inspectors of office '%s' without a declared "
-                             "conflict, %d needed: register more inspectors",
-                             m->uscc, nc, plan.office, plan.inspectors_per_target);
+                rc = gi_fail_rule(err, GI_EREFUSED, GI_RULE_TOO_FEW_INSPECTORS,
+                                  "operator %s: %zu inspectors of office '%s' without a declared "
+                                  "conflict, %d needed: register more inspectors",
+                                  m->uscc, nc, plan.office, plan.inspectors_per_target);
                 break;
             }
             pick(cand, nc, (size_t)plan.inspectors_per_target, &s);
@@ -467,16 +475,17 @@ gi_err_t gi_item_add(const gi_ctx_t *ctx, const db_account_t *a, const char *che
     db_inspection_item_t it = {.created_at = ctx->now};
     gi_err_t rc;
     if (checklist_key && checklist_key[0] && !one_of(checklist_key, gi_check_keys, DB_CHECKS))
-        return gi_fail(err, GI_EINVAL,
-                       "checklist key: mark_uscc, scope_use, raw_material, standard, "
-                       "label_records, transfer or none");
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_INSPECTION_INVALID,
+                            "checklist key: mark_uscc, scope_use, raw_material, standard, "
+                            "label_records, transfer or none");
     if ((rc = gi_check_text("name", name, 100, sizeof it.name - 1, 1, err)) ||
         (rc = gi_check_text("legal basis", legal_basis, 160, sizeof it.legal_basis - 1, 1, err)))
         return rc;
     if ((rc = may_supervise(a, a->region_scope, 0, err)) != GI_OK)
         return rc;
     if (strlen(a->region_scope) > 2)
-        return gi_fail(err, GI_EFORBIDDEN, "the register of inspection items is the province's");
+        return gi_fail_rule(err, GI_EFORBIDDEN, GI_RULE_PROVINCE_ONLY,
+                            "the register of inspection items is the province's");
     snprintf(it.checklist_key, sizeof it.checklist_key, "%s", checklist_key ? checklist_key : "");
     snprintf(it.name, sizeof it.name, "%s", name);
     snprintf(it.legal_basis, sizeof it.legal_basis, "%s", legal_basis);
@@ -641,28 +650,33 @@ static gi_err_t check_input(const gi_ctx_t *ctx, const db_account_t *a,
         (rc = gi_check_lines("note", in->note, 300, sizeof rec->note - 1, 0, err)))
         return rc;
     if (strcmp(in->date, today) > 0)
-        return gi_fail(err, GI_EINVAL, "date %s is after today", in->date);
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_INSPECTION_INVALID, "date %s is after today",
+                            in->date);
     static const char *const marks[] = {"pass", "fail", "na"};
     for (int i = 0; i < DB_CHECKS; i++)
         if (!one_of(in->checks[i], marks, 3))
-            return gi_fail(err, GI_EINVAL, "check %s: pass, fail or na", gi_check_keys[i]);
+            return gi_fail_rule(err, GI_EINVAL, GI_RULE_INSPECTION_INVALID,
+                                "check %s: pass, fail or na", gi_check_keys[i]);
     if (!one_of(in->result, gi_inspection_results, 0))
-        return gi_fail(err, GI_EINVAL,
-                       "result: no_problem, rectify, unreachable, refused or other");
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_INSPECTION_INVALID,
+                            "result: no_problem, rectify, unreachable, refused or other");
     int rectify = strcmp(in->result, "rectify") == 0;
     const char *by = in->rectify_by ? in->rectify_by : "";
     if (rectify && (gi_check_date("rectify by", by, err) != GI_OK || strcmp(by, in->date) < 0))
-        return gi_fail(err, GI_EINVAL, "rectify: a date to rectify by, on or after the inspection");
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_INSPECTION_INVALID,
+                            "rectify: a date to rectify by, on or after the inspection");
     if (!rectify && by[0])
-        return gi_fail(err, GI_EINVAL, "a date to rectify by goes with the result rectify only");
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_INSPECTION_INVALID,
+                            "a date to rectify by goes with the result rectify only");
     if (in->ninspectors < 2 || in->ninspectors > GI_DRAW_INSPECTORS_MAX)
-        return gi_fail(err, GI_EINVAL, "inspectors: 2 to %d", GI_DRAW_INSPECTORS_MAX);
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_INSPECTION_INVALID, "inspectors: 2 to %d",
+                            GI_DRAW_INSPECTORS_MAX);
     for (size_t i = 0; i < in->ninspectors; i++) {
         db_inspector_t n;
         for (size_t k = 0; k < i; k++)
             if (in->inspectors[k] == in->inspectors[i])
-                return gi_fail(err, GI_EINVAL, "inspector %lld twice",
-                               (long long)in->inspectors[i]);
+                return gi_fail_rule(err, GI_EINVAL, GI_RULE_INSPECTION_INVALID,
+                                    "inspector %lld twice", (long long)in->inspectors[i]);
         db_err_t drc = db_inspector_get(ctx->db, in->inspectors[i], &n);
         if (drc == DB_ENOTFOUND ||
             (drc == DB_OK && !gi_region_within(n.region_code, a->region_scope)))
@@ -676,8 +690,8 @@ static gi_err_t check_input(const gi_ctx_t *ctx, const db_account_t *a,
         if (drc != DB_OK)
             return gi_db_fail(ctx->db, drc, err);
         if (conflicted)
-            return gi_fail(err, GI_EREFUSED, "inspector %s declared a conflict with %s", n.cert_no,
-                           o.uscc);
+            return gi_fail_rule(err, GI_EREFUSED, GI_RULE_INSPECTOR_CONFLICT,
+                                "inspector %s declared a conflict with %s", n.cert_no, o.uscc);
     }
     if (in->product_id) {
         db_product_t p;
@@ -696,8 +710,8 @@ static gi_err_t check_input(const gi_ctx_t *ctx, const db_account_t *a,
         if (!c.found)
             return gi_fail(err, GI_ENOTFOUND, "no draw %lld", (long long)in->draw_id);
         if (!c.drawn)
-            return gi_fail(err, GI_EREFUSED, "draw %lld did not draw %s", (long long)in->draw_id,
-                           o.uscc);
+            return gi_fail_rule(err, GI_EREFUSED, GI_RULE_NOT_DRAWN, "draw %lld did not draw %s",
+                                (long long)in->draw_id, o.uscc);
     }
     memset(rec, 0, sizeof *rec);
     rec->draw_id = in->draw_id;

@@ -29,8 +29,8 @@ static gi_err_t parse_pair(const char *what, const char *s, double *a, double *b
     else
         *b = -1;
     if (*end != '\0' || !(*a > 0 && *b > 0 && *a <= 2000 && *b <= 2000))
-        return gi_fail(err, GI_EINVAL, "%s '%s' is not of the form WxH with numbers from 0 to 2000",
-                       what, s);
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_LAYOUT_CHOICE_INVALID,
+                            "%s '%s' is not of the form WxH with numbers from 0 to 2000", what, s);
     return GI_OK;
 }
 
@@ -40,8 +40,8 @@ static gi_err_t parse_number(const char *what, const char *s, double min, double
     char *end;
     double v = strtod(s, &end);
     if (!*s || *end != '\0' || !(v >= min && v <= max))
-        return gi_fail(err, GI_EINVAL, "%s '%s' is not a number from %g to %g%s", what, s, min, max,
-                       unit);
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_LAYOUT_CHOICE_INVALID,
+                            "%s '%s' is not a number from %g to %g%s", what, s, min, max, unit);
     *out = v;
     return GI_OK;
 }
@@ -50,7 +50,8 @@ static gi_err_t parse_flag(const char *what, const char *s, int *out, gi_error_t
 {
     int v = pick(s, (const char *const[]){"0", "1", "", NULL});
     if (v < 0)
-        return gi_fail(err, GI_EINVAL, "%s '%s' is not 1 (on) or 0 (off)", what, s);
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_LAYOUT_CHOICE_INVALID,
+                            "%s '%s' is not 1 (on) or 0 (off)", what, s);
     *out = v != 0;
     return GI_OK;
 }
@@ -60,13 +61,14 @@ static gi_err_t choose_symbol(label_layout_t *l, const char *name, const char *v
     if (strcmp(name, "symbology") == 0) {
         int s = pick(v, (const char *const[]){"qr", "datamatrix", "hanxin", "code128", NULL});
         if (s < 0)
-            return gi_fail(err, GI_EINVAL,
-                           "symbology '%s' is not qr, datamatrix, hanxin or code128", v);
+            return gi_fail_rule(err, GI_EINVAL, GI_RULE_LAYOUT_CHOICE_INVALID,
+                                "symbology '%s' is not qr, datamatrix, hanxin or code128", v);
         l->symbology = (label_symbology_t)s;
         return GI_OK;
     }
     if (strlen(v) != 1 || !strchr("LMQH", v[0]))
-        return gi_fail(err, GI_EINVAL, "error correction level '%s' is not L, M, Q or H", v);
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_LAYOUT_CHOICE_INVALID,
+                            "error correction level '%s' is not L, M, Q or H", v);
     l->ecc = v[0];
     return GI_OK;
 }
@@ -99,14 +101,16 @@ gi_err_t gi_layout_choose(label_layout_t *l, const char *name, const char *v, gi
         return parse_flag("crop-marks", v, &l->crop_marks, err);
     case 9:
         if ((rc = parse_number("dpi", v, 72, 2400, "", &dpi, err)) == GI_OK && dpi != (int)dpi)
-            rc = gi_fail(err, GI_EINVAL, "dpi '%s' is not a whole number", v);
+            rc = gi_fail_rule(err, GI_EINVAL, GI_RULE_LAYOUT_CHOICE_INVALID,
+                              "dpi '%s' is not a whole number", v);
         l->dpi = (int)dpi;
         return rc;
     case 10:
         return parse_flag("vector", v, &l->vector_paths, err);
     case 11:
         if (strcmp(v, "png") != 0 && strcmp(v, "svg") != 0)
-            return gi_fail(err, GI_EINVAL, "zip-member '%s' is not png or svg", v);
+            return gi_fail_rule(err, GI_EINVAL, GI_RULE_LAYOUT_CHOICE_INVALID,
+                                "zip-member '%s' is not png or svg", v);
         l->zip_member_format = strcmp(v, "png") == 0 ? LABEL_FMT_PNG : LABEL_FMT_SVG;
         return GI_OK;
     case 12:
@@ -120,7 +124,8 @@ gi_err_t gi_layout_choose(label_layout_t *l, const char *name, const char *v, gi
     case 16:
         return parse_flag("approval-no", v, &l->approval_no, err);
     default:
-        return gi_fail(err, GI_EINVAL, "no layout choice '%s'", name);
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_LAYOUT_CHOICE_INVALID, "no layout choice '%s'",
+                            name);
     }
 }
 

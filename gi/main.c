@@ -220,7 +220,7 @@ static int apply_settings(cli_t *cli, const cli_command_t *cmd, const char *conf
 {
     const char *env_db = getenv("GIMARK_DB");
     const char *env_config = getenv("GIMARK_CONFIG");
-    gi_error_t err = {{0}};
+    gi_error_t err = {0};
     if (!cli->db_path && env_db && *env_db)
         cli->db_path = env_db;
     if (!config && env_config && *env_config)
@@ -261,7 +261,7 @@ static int unknown_command(int argc, char **argv, int first)
 /* Opens the database, runs cmd and closes it; returns the exit status. */
 static int run_command(cli_t *cli, const cli_command_t *cmd)
 {
-    gi_error_t err = {{0}};
+    gi_error_t err = {0};
     if (sodium_init() < 0) {
         fprintf(stderr, "gimark: cannot initialise libsodium\n");
         return 3;

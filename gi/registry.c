@@ -47,10 +47,10 @@ gi_err_t gi_product_check(const gi_product_input_t *in, char gtin[GI_GTIN_LEN + 
         (rc = gi_check_region("product region", in->region_code, err)))
         return rc;
     if (in->regime && in->regime[0] && !one_of(in->regime, regimes))
-        return gi_fail(err, GI_EINVAL,
-                       "regime '%s' is not one of cnipa-product, collective-mark, "
-                       "certification-mark, agri-product",
-                       in->regime ? in->regime : "");
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_REGIME_UNKNOWN,
+                            "regime '%s' is not one of cnipa-product, collective-mark, "
+                            "certification-mark, agri-product",
+                            in->regime ? in->regime : "");
     gtin[0] = '\0';
     if (in->gtin && in->gtin[0])
         return gi_gtin_normalize(in->gtin, gtin, err);
@@ -92,7 +92,8 @@ gi_err_t gi_product_add(const gi_ctx_t *ctx, const gi_product_input_t *in, db_pr
         return rc;
     db_err_t drc = db_product_insert(ctx->db, &p);
     if (drc == DB_EEXISTS)
-        rc = gi_fail(err, GI_EEXISTS, "GTIN %s is already used by another product", p.gtin);
+        rc = gi_fail_rule(err, GI_EEXISTS, GI_RULE_GTIN_TAKEN,
+                          "GTIN %s is already used by another product", p.gtin);
     else if (drc != DB_OK)
         rc = gi_db_fail(ctx->db, drc, err);
     if (rc == GI_OK) {
@@ -125,10 +126,10 @@ gi_err_t gi_product_edit(const gi_ctx_t *ctx, int64_t id, const gi_product_input
     int gtin_changes = 0;
     if ((rc = gi_product_get(ctx, id, &old, err)) == GI_OK &&
         (gtin_changes = strcmp(old.gtin, gtin) != 0) && !(in->reason && in->reason[0]))
-        rc = gi_fail(err, GI_EINVAL,
-                     "changing the GTIN of product %" PRId64 " (%s to %s) needs a reason: "
-                     "labels already issued keep the GTIN they were printed with",
-                     id, old.gtin[0] ? old.gtin : "none", gtin[0] ? gtin : "none");
+        rc = gi_fail_rule(err, GI_EINVAL, GI_RULE_GTIN_CHANGE_NEEDS_REASON,
+                          "changing the GTIN of product %" PRId64 " (%s to %s) needs a reason: "
+                          "labels already issued keep the GTIN they were printed with",
+                          id, old.gtin[0] ? old.gtin : "none", gtin[0] ? gtin : "none");
     if (rc == GI_OK) {
         p = old;
         product_fill(&p, in, gtin);
@@ -169,10 +170,10 @@ gi_err_t gi_operator_check(const gi_operator_input_t *in, char uscc[GI_USCC_LEN 
         (rc = gi_check_region("operator region", in->region_code, err)))
         return rc;
     if (!one_of(in->kind, operator_kinds))
-        return gi_fail(err, GI_EINVAL,
-                       "operator kind '%s' is not one of cooperative, company, individual, "
-                       "association, other",
-                       in->kind ? in->kind : "");
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_OPERATOR_KIND_UNKNOWN,
+                            "operator kind '%s' is not one of cooperative, company, individual, "
+                            "association, other",
+                            in->kind ? in->kind : "");
     gi_uscc_fault_t fault = GI_USCC_VALID;
     gi_error_t why;
     rc = gi_uscc_validate(in->uscc ? in->uscc : "", uscc, &fault, &why);
@@ -182,10 +183,10 @@ gi_err_t gi_operator_check(const gi_operator_input_t *in, char uscc[GI_USCC_LEN 
     if (override && gi_uscc_fault_overridable(fault))
         return GI_OK;
     if (gi_uscc_fault_overridable(fault))
-        return gi_fail(err, GI_EINVAL,
-                       "%s (a regulator may record it anyway with an override and a reason)",
-                       why.msg);
-    return gi_fail(err, GI_EINVAL, "%s", why.msg);
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_USCC_OVERRIDABLE,
+                            "%s (a regulator may record it anyway with an override and a reason)",
+                            why.msg);
+    return gi_fail_rule(err, GI_EINVAL, GI_RULE_USCC_INVALID, "%s", why.msg);
 }
 
 static json_t *operator_json(const db_operator_t *o)
@@ -214,7 +215,8 @@ gi_err_t gi_operator_add(const gi_ctx_t *ctx, const gi_operator_input_t *in, db_
         return rc;
     db_err_t drc = db_operator_insert(ctx->db, &o);
     if (drc == DB_EEXISTS)
-        rc = gi_fail(err, GI_EEXISTS, "an operator with USCC %s is already registered", o.uscc);
+        rc = gi_fail_rule(err, GI_EEXISTS, GI_RULE_USCC_TAKEN,
+                          "an operator with USCC %s is already registered", o.uscc);
     else if (drc != DB_OK)
         rc = gi_db_fail(ctx->db, drc, err);
     if (rc == GI_OK) {
@@ -290,7 +292,8 @@ gi_err_t gi_auth_grant_check(const gi_ctx_t *ctx, const gi_auth_input_t *in, db_
 {
     gi_err_t rc;
     if (in->yearly_quota <= 0 || in->yearly_quota > MAX_QUOTA)
-        return gi_fail(err, GI_EINVAL, "yearly quota must be between 1 and %lld labels", MAX_QUOTA);
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_QUOTA_RANGE,
+                            "yearly quota must be between 1 and %lld labels", MAX_QUOTA);
     if ((rc = gi_check_text("approval document", in->approval_doc, 100, DB_TEXT - 1, 0, err)) ||
         (rc = gi_check_text("area override reason", in->area_override, 300, DB_TEXT - 1, 0, err)))
         return rc;
@@ -309,8 +312,9 @@ gi_err_t gi_auth_grant_check(const gi_ctx_t *ctx, const gi_auth_input_t *in, db_
         gi_date_add_years(a->valid_from, 3, a->valid_until);
     }
     if (strcmp(a->valid_until, a->valid_from) < 0)
-        return gi_fail(err, GI_EINVAL, "valid until (%s) is before valid from (%s)", a->valid_until,
-                       a->valid_from);
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_VALIDITY_ORDER,
+                            "valid until (%s) is before valid from (%s)", a->valid_until,
+                            a->valid_from);
     return GI_OK;
 }
 
@@ -353,10 +357,11 @@ static gi_err_t area_allows(const db_operator_t *o, const db_product_t *p, const
         return GI_OK;
     region_text(o->region_code, op_region, sizeof op_region);
     region_text(p->region_code, product_region, sizeof product_region);
-    return gi_fail(err, GI_EREFUSED,
-                   "operator %" PRId64 " is seated in %s, outside the protected area of product "
-                   "%" PRId64 ", %s; grant it only with an area override and its reason",
-                   o->id, op_region, p->id, product_region);
+    return gi_fail_rule(err, GI_EREFUSED, GI_RULE_OUTSIDE_PROTECTED_AREA,
+                        "operator %" PRId64
+                        " is seated in %s, outside the protected area of product "
+                        "%" PRId64 ", %s; grant it only with an area override and its reason",
+                        o->id, op_region, p->id, product_region);
 }
 
 /* Checks, inside the transaction, that both parties exist and are active,
@@ -376,17 +381,20 @@ static gi_err_t auth_grant_allowed(const gi_ctx_t *ctx, const db_auth_t *a, cons
     if ((rc = area_allows(&o, &p, override, outside, err)) != GI_OK)
         return rc;
     if (strcmp(o.status, "active") != 0)
-        return gi_fail(err, GI_EREFUSED, "operator %" PRId64 " is %s", o.id, o.status);
+        return gi_fail_rule(err, GI_EREFUSED, GI_RULE_OPERATOR_NOT_ACTIVE,
+                            "operator %" PRId64 " is %s", o.id, o.status);
     if (strcmp(p.status, "active") != 0)
-        return gi_fail(err, GI_EREFUSED, "product %" PRId64 " is %s", p.id, p.status);
+        return gi_fail_rule(err, GI_EREFUSED, GI_RULE_PRODUCT_NOT_ACTIVE,
+                            "product %" PRId64 " is %s", p.id, p.status);
     db_err_t drc = db_auth_count_live(ctx->db, a->operator_id, a->product_id, &live);
     if (drc != DB_OK)
         return gi_db_fail(ctx->db, drc, err);
     if (live > 0)
-        return gi_fail(err, GI_EEXISTS,
-                       "operator %" PRId64 " already holds an authorisation for product %" PRId64
-                       " that is not revoked",
-                       a->operator_id, a->product_id);
+        return gi_fail_rule(err, GI_EEXISTS, GI_RULE_AUTHORISATION_EXISTS,
+                            "operator %" PRId64
+                            " already holds an authorisation for product %" PRId64
+                            " that is not revoked",
+                            a->operator_id, a->product_id);
     return GI_OK;
 }
 
@@ -491,14 +499,16 @@ static gi_err_t transition_allowed(const db_auth_t *a, gi_auth_action_t action, 
     const char *now_status = gi_auth_status(a, today);
     const char *name = transitions[action].name;
     if (strcmp(now_status, "expired") == 0 && action != GI_AUTH_REVOKE)
-        return gi_fail(err, GI_EREFUSED,
-                       "cannot %s authorisation %" PRId64 ": it expired on %s; grant a new one",
-                       name, a->id, a->valid_until);
+        return gi_fail_rule(err, GI_EREFUSED, GI_RULE_AUTHORISATION_EXPIRED,
+                            "cannot %s authorisation %" PRId64
+                            ": it expired on %s; grant a new one",
+                            name, a->id, a->valid_until);
     if (!word_in(a->status, transitions[action].from))
-        return gi_fail(err, GI_EREFUSED,
-                       "cannot %s authorisation %" PRId64 ": it is %s, and only a %s one can be "
-                       "moved to %s",
-                       name, a->id, a->status, transitions[action].from, transitions[action].to);
+        return gi_fail_rule(
+            err, GI_EREFUSED, GI_RULE_AUTHORISATION_STATUS,
+            "cannot %s authorisation %" PRId64 ": it is %s, and only a %s one can be "
+            "moved to %s",
+            name, a->id, a->status, transitions[action].from, transitions[action].to);
     return GI_OK;
 }
 
@@ -529,9 +539,9 @@ gi_err_t gi_auth_transition(const gi_ctx_t *ctx, int64_t id, gi_auth_action_t ac
     if (action == GI_AUTH_APPROVE && doc && doc[0])
         copy_text(a.approval_doc, sizeof a.approval_doc, doc);
     if (action == GI_AUTH_APPROVE && !a.approval_doc[0]) {
-        rc = gi_fail(err, GI_EINVAL,
-                     "approving needs the approval document number (the announcement that "
-                     "approved this operator)");
+        rc = gi_fail_rule(err, GI_EINVAL, GI_RULE_APPROVAL_DOC_REQUIRED,
+                          "approving needs the approval document number (the announcement that "
+                          "approved this operator)");
         goto out;
     }
     const char *to = transitions[action].to;

@@ -40,7 +40,8 @@ gi_err_t gi_report_triage_check(const char *status, const char *note, gi_error_t
     for (int i = 0; statuses[i]; i++)
         known |= status && strcmp(status, statuses[i]) == 0;
     if (!known)
-        return gi_fail(err, GI_EINVAL, "status must be new, triaged or closed");
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_REPORT_STATUS_INVALID,
+                            "status must be new, triaged or closed");
     return gi_check_text("note", note, 200, DB_TEXT - 1, strcmp(status, "closed") == 0, err);
 }
 

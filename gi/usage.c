@@ -78,9 +78,9 @@ gi_err_t gi_usage_period_parse(const char *s, gi_period_t *out, gi_error_t *err)
         ok = ok && index <= per_year;
     }
     if (!ok || year < 2000 || year > 2999)
-        return gi_fail(err, GI_EINVAL,
-                       "period must be a year (2025), a half-year (2025-H1) or a quarter "
-                       "(2025-Q3), years 2000 to 2999");
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_PERIOD_INVALID,
+                            "period must be a year (2025), a half-year (2025-H1) or a quarter "
+                            "(2025-Q3), years 2000 to 2999");
     gi_usage_period_make(year, per_year, index, out);
     return GI_OK;
 }
@@ -165,8 +165,8 @@ gi_err_t gi_usage_reconcile(const gi_ctx_t *ctx, const db_usage_report_t *r, gi_
 static gi_err_t check_count(const char *field, int64_t v, int64_t max, gi_error_t *err)
 {
     if (v < 0 || v > max)
-        return gi_fail(err, GI_EINVAL, "%s must be a whole number from 0 to %lld", field,
-                       (long long)max);
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_NUMBER_RANGE,
+                            "%s must be a whole number from 0 to %lld", field, (long long)max);
     return GI_OK;
 }
 
@@ -176,7 +176,8 @@ static gi_err_t check_unit(const char *unit, gi_error_t *err)
     for (int i = 0; unit && units[i]; i++)
         if (strcmp(unit, units[i]) == 0)
             return GI_OK;
-    return gi_fail(err, GI_EINVAL, "volume_unit must be kg, t, piece, box, bottle or L");
+    return gi_fail_rule(err, GI_EINVAL, GI_RULE_VOLUME_UNIT_INVALID,
+                        "volume_unit must be kg, t, piece, box, bottle or L");
 }
 
 static gi_err_t check_input(const gi_usage_input_t *in, gi_error_t *err)
@@ -215,18 +216,18 @@ gi_err_t gi_usage_file(const gi_ctx_t *ctx, int per_year, const gi_usage_input_t
     char today[GI_DATE_LEN + 1];
     gi_err_t rc = gi_usage_period_parse(in->period, &p, err);
     if (rc == GI_OK && p.per_year != per_year)
-        rc = gi_fail(err, GI_EINVAL,
-                     "this office takes %s reports (report-period = %s): period %s is not one",
-                     gi_usage_period_setting_name(per_year), gi_usage_period_setting_name(per_year),
-                     p.name);
+        rc = gi_fail_rule(err, GI_EINVAL, GI_RULE_PERIOD_NOT_TAKEN,
+                          "this office takes %s reports (report-period = %s): period %s is not one",
+                          gi_usage_period_setting_name(per_year),
+                          gi_usage_period_setting_name(per_year), p.name);
     if (rc == GI_OK)
         rc = check_input(in, err);
     if (rc != GI_OK)
         return rc;
     gi_date_of(ctx->now, today);
     if (strcmp(today, p.end) <= 0)
-        return gi_fail(err, GI_EREFUSED, "period %s closes on %s: it is reported after that",
-                       p.name, p.end);
+        return gi_fail_rule(err, GI_EREFUSED, GI_RULE_PERIOD_NOT_CLOSED,
+                            "period %s closes on %s: it is reported after that", p.name, p.end);
     db_operator_t o;
     db_product_t prod;
     db_err_t drc = db_operator_get(ctx->db, in->operator_id, &o);
@@ -240,10 +241,10 @@ gi_err_t gi_usage_file(const gi_ctx_t *ctx, int per_year, const gi_usage_input_t
     if (drc != DB_OK)
         return gi_db_fail(ctx->db, drc, err);
     if (!act.active)
-        return gi_fail(err, GI_EREFUSED,
-                       "operator %s held no authorisation for product %lld during %s: "
-                       "there is no use to report",
-                       o.uscc, (long long)in->product_id, p.name);
+        return gi_fail_rule(err, GI_EREFUSED, GI_RULE_NO_AUTHORISATION,
+                            "operator %s held no authorisation for product %lld during %s: "
+                            "there is no use to report",
+                            o.uscc, (long long)in->product_id, p.name);
 
     db_usage_report_t *r = calloc(1, sizeof *r);
     if (!r)
@@ -305,12 +306,13 @@ gi_err_t gi_usage_decide(const gi_ctx_t *ctx, int64_t id, int accept, const char
     else if (drc != DB_OK)
         rc = gi_db_fail(ctx->db, drc, err);
     else if (!out->latest)
-        rc = gi_fail(err, GI_EREFUSED,
-                     "use report %lld is version %lld, not the newest of %s: decide on the newest",
-                     (long long)id, (long long)out->version, out->period);
+        rc = gi_fail_rule(
+            err, GI_EREFUSED, GI_RULE_USAGE_NOT_NEWEST,
+            "use report %lld is version %lld, not the newest of %s: decide on the newest",
+            (long long)id, (long long)out->version, out->period);
     else if (strcmp(out->status, "filed") != 0)
-        rc =
-            gi_fail(err, GI_EREFUSED, "use report %lld was %s already", (long long)id, out->status);
+        rc = gi_fail_rule(err, GI_EREFUSED, GI_RULE_USAGE_DECIDED_ALREADY,
+                          "use report %lld was %s already", (long long)id, out->status);
     const char *decision = accept ? "accepted" : "returned";
     if (rc == GI_OK)
         rc = gi_db_fail(ctx->db,
@@ -410,9 +412,9 @@ gi_err_t gi_usage_missing(const gi_ctx_t *ctx, const char *region, const char *p
         return rc;
     gi_date_of(ctx->now, today);
     if (strcmp(today, p.end) <= 0)
-        return gi_fail(err, GI_EREFUSED,
-                       "period %s closes on %s: who did not report is known after that", p.name,
-                       p.end);
+        return gi_fail_rule(err, GI_EREFUSED, GI_RULE_PERIOD_NOT_CLOSED,
+                            "period %s closes on %s: who did not report is known after that",
+                            p.name, p.end);
     gaps_t g = {.p = &p};
     int64_t end = gi_day_start(p.end) + 86400;
     db_err_t drc = db_usage_obligations(ctx->db, region, 0, end, note_missing, &g);
@@ -809,7 +811,7 @@ gi_err_t gi_usage_output(const gi_ctx_t *ctx, const char *region, int year, int 
                          gi_output_by_t by, gi_output_t *out, gi_error_t *err)
 {
     if (year < 2001 || year > 2999)
-        return gi_fail(err, GI_EINVAL, "year must be 2001 to 2999");
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_YEAR_INVALID, "year must be 2001 to 2999");
     char from[GI_DATE_LEN + 1], through[GI_DATE_LEN + 1];
     snprintf(from, sizeof from, "%04d-01-01", year - 1);
     snprintf(through, sizeof through, "%04d-12-31", year);

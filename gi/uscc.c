@@ -62,7 +62,7 @@ static gi_err_t fault_at(gi_uscc_fault_t *fault, gi_uscc_fault_t f, gi_error_t *
 {
     if (fault)
         *fault = f;
-    return gi_fail(err, GI_EINVAL, "USCC %s: %s", code, what);
+    return gi_fail_rule(err, GI_EINVAL, GI_RULE_USCC_INVALID, "USCC %s: %s", code, what);
 }
 
 /* Trims and upper-cases in into out; returns the length (0..sizeof out-1)

@@ -64,16 +64,18 @@ gi_err_t gi_photo_reencode(const unsigned char *data, size_t len, unsigned char 
     /* signature, then the IHDR chunk: length 13, "IHDR", width, height */
     if (len < 33 || memcmp(data, sig, 8) != 0 || be32(data + 8) != 13 ||
         memcmp(data + 12, "IHDR", 4) != 0)
-        return gi_fail(err, GI_EINVAL, "the photo must be a PNG file");
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_PHOTO_NOT_PNG, "the photo must be a PNG file");
     uint32_t iw = be32(data + 16), ih = be32(data + 20);
     if (iw == 0 || ih == 0 || iw > GI_PHOTO_MAX_SIDE || ih > GI_PHOTO_MAX_SIDE)
-        return gi_fail(err, GI_EINVAL, "the photo must be at most %d x %d pixels",
-                       GI_PHOTO_MAX_SIDE, GI_PHOTO_MAX_SIDE);
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_PHOTO_TOO_LARGE,
+                            "the photo must be at most %d x %d pixels", GI_PHOTO_MAX_SIDE,
+                            GI_PHOTO_MAX_SIDE);
     reader_t r = {data, len, 0};
     cairo_surface_t *src = cairo_image_surface_create_from_png_stream(read_png, &r);
     if (cairo_surface_status(src) != CAIRO_STATUS_SUCCESS) {
         cairo_surface_destroy(src);
-        return gi_fail(err, GI_EINVAL, "the photo is not a readable PNG file");
+        return gi_fail_rule(err, GI_EINVAL, GI_RULE_PHOTO_UNREADABLE,
+                            "the photo is not a readable PNG file");
     }
     int sw = cairo_image_surface_get_width(src), sh = cairo_image_surface_get_height(src);
     double scale = 1.0;
@@ -103,8 +105,9 @@ gi_err_t gi_photo_reencode(const unsigned char *data, size_t len, unsigned char 
     cairo_surface_destroy(dst);
     if (st != CAIRO_STATUS_SUCCESS) {
         free(wr.p);
-        return gi_fail(err, st == CAIRO_STATUS_NO_MEMORY ? GI_ENOMEM : GI_EINVAL,
-                       "the photo could not be re-encoded within %d bytes", GI_PHOTO_MAX_BYTES);
+        return gi_fail_rule(
+            err, st == CAIRO_STATUS_NO_MEMORY ? GI_ENOMEM : GI_EINVAL, GI_RULE_PHOTO_TOO_LARGE,
+            "the photo could not be re-encoded within %d bytes", GI_PHOTO_MAX_BYTES);
     }
     *out = wr.p;
     *out_len = wr.len;

@@ -32,12 +32,20 @@ void api_answer(call_t *c, unsigned status, json_t *doc)
 
 void api_fail(call_t *c, unsigned status, const char *code, const char *message)
 {
+    api_fail_kind(c, status, code, code, message);
+}
+
+void api_fail_kind(call_t *c, unsigned status, const char *code, const char *kind,
+                   const char *message)
+{
     /* JSON strings must be UTF-8, and a message may quote the request (the
      * JSON parser's complaint, a field name) or be cut inside a character */
     char text[sizeof((gi_error_t *)0)->msg];
     snprintf(text, sizeof text, "%s", message);
     gi_utf8_repair(text);
-    api_answer(c, status, json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", text));
+    api_answer(
+        c, status,
+        json_pack("{s:{s:s, s:s, s:s}}", "error", "code", code, "kind", kind, "message", text));
 }
 
 /* Maps an error of gi/ to its status: 403 for the role, 409 for the rules. */
@@ -54,7 +62,10 @@ void api_fail_gi(call_t *c, gi_err_t rc, const gi_error_t *err)
             status = map[i].status;
     if (status >= 500)
         fprintf(stderr, "gimark serve: api: %s\n", err->msg);
-    api_fail(c, status, gi_err_name(rc), status >= 500 ? "service unavailable" : err->msg);
+    if (status >= 500)
+        api_fail(c, status, gi_err_name(rc), "service unavailable");
+    else
+        api_fail_kind(c, status, gi_error_code(rc, err), gi_err_name(rc), err->msg);
 }
 
 /* --- paging ------------------------------------------------------------------------ */

@@ -44,9 +44,15 @@ resource_t api_resource_of(const char *path, int64_t *id, char action[16]);
 
 /* Answers status with doc (consumed; NULL when out of memory). */
 void api_answer(call_t *c, unsigned status, json_t *doc);
-/* Answers {"error": {"code": code, "message": message}}. */
+/* Answers {"error": {"code": code, "kind": code, "message": message}}. */
 void api_fail(call_t *c, unsigned status, const char *code, const char *message);
-/* Answers a gi_ error with its status: 400, 404, 409 (rules), 503. */
+/* As api_fail with a kind apart from the code: "code" is the stable name of
+ * the rule that refused ("quota_exceeded", gi_rule_name), "kind" the class of
+ * the failure ("refused", gi_err_name), "message" the English sentence. */
+void api_fail_kind(call_t *c, unsigned status, const char *code, const char *kind,
+                   const char *message);
+/* Answers a gi_ error with its status: 400, 404, 409 (rules), 503; its code
+ * is the rule's (gi_error_code). */
 void api_fail_gi(call_t *c, gi_err_t rc, const gi_error_t *err);
 
 /* --- paged lists (web/api.c) --- */

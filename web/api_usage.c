@@ -64,7 +64,7 @@ static void list_reports(call_t *c)
     gi_period_t p;
     gi_error_t err;
     if (period && gi_usage_period_parse(period, &p, &err) != GI_OK) {
-        api_fail(c, 400, "invalid", err.msg);
+        api_fail_gi(c, GI_EINVAL, &err);
         return;
     }
     db_page_t page;

@@ -10,6 +10,7 @@
 #ifndef WEB_I18N_H
 #define WEB_I18N_H
 
+#include "gi/error.h"
 #include "gi/verify.h"
 
 /* Vietnamese and Thai serve the consumer pages only; the desks are zh-CN and
@@ -106,7 +107,13 @@ const char *web_role_name(web_lang_t lang, const char *role);
  * field "auth" (authorisation status, expired included), "batch" (batch
  * status), "kind" (operator kind), "report" (report status), "format",
  * "symbology", "size" (print choices), "unit" (use reports' units),
- * "verdict" (a verdict's name, GENUINE ...); an unknown one as it is. */
+ * "verdict" (a verdict's name, GENUINE ...), and for the audit log and the
+ * supervision desk "action" (an audit action, batch.request ...), "entity"
+ * (what a row is about), "actor" (a program acting: web:api, cli:unknown),
+ * "field" (a detail's key), "result" (an inspection's result), "mark"
+ * (pass, fail, na), "check" (an inspection checklist key), "regime",
+ * "producer", "base_type", "grade_rule" (a credit rule's key: what it
+ * counts); an unknown one as it is. */
 const char *web_word(web_lang_t lang, const char *field, const char *value);
 
 /* A moment as a person reads it: Beijing time in the reader's date form,
@@ -294,5 +301,21 @@ const web_desk_text_t *web_desk_text(web_lang_t lang);
  * names a language we have; else the best of accept_language (may be NULL);
  * else zh-CN. */
 web_lang_t web_lang_pick(const char *lang_param, const char *accept_language);
+
+/* One half of a bilingual text "中文 English" (the annual report's titles):
+ * the Chinese before the first space that is followed by English alone, or
+ * the English after it; a text that is not of that form is copied as it is.
+ * Writes at most cap bytes (cap > 0) and returns out. */
+const char *web_bilingual(web_lang_t lang, const char *text, char *out, size_t cap);
+
+/* A rule's refusal (gi_rule_t) in the page's language: one sentence in
+ * zh-CN and in English for every rule; NULL for GI_RULE_NONE. */
+const char *web_rule_text(web_lang_t lang, gi_rule_t rule);
+
+/* What a page shows for a failure of gi/: on an English page the rule's own
+ * sentence (err->msg, which names records and figures); on a zh-CN page the
+ * rule's text by its code (web_rule_text), else a sentence for the failure's
+ * class. Never an internal name. */
+const char *web_rule_message(web_lang_t lang, gi_err_t rc, const gi_error_t *err);
 
 #endif

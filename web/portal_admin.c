@@ -387,7 +387,7 @@ static void edit_page(page_t *pg)
     gi_err_t rc = product ? gi_view_product(pg->ctx, &pg->account, id, &p, &err)
                           : gi_view_operator(pg->ctx, &pg->account, id, &o, &err);
     if (rc == GI_OK && !may_decide(pg))
-        rc = gi_fail(&err, GI_EFORBIDDEN, "%s", pg->p->forbidden);
+        rc = gi_fail_rule(&err, GI_EFORBIDDEN, GI_RULE_ROLE_NOT_ALLOWED, "%s", pg->p->forbidden);
     if (rc != GI_OK) {
         portal_error(pg, rc, &err);
         return;
@@ -547,6 +547,102 @@ static void reports_page(page_t *pg)
 /* --- the audit log ------------------------------------------------------------------------------
  */
 
+/* Who acted: an account's name ("user:reg" is reg), a program in words. */
+const char *portal_actor(web_lang_t lang, const char *actor, char *out, size_t cap)
+{
+    if (strncmp(actor, "user:", 5) == 0)
+        snprintf(out, cap, "%s", actor + 5);
+    else if (strncmp(actor, "cli:", 4) == 0 && strcmp(actor, "cli:unknown") != 0)
+        snprintf(out, cap, "%s %s", web_word(lang, "actor", "cli:unknown"), actor + 4);
+    else
+        snprintf(out, cap, "%s", web_word(lang, "actor", actor));
+    return out;
+}
+
+/* A stored word of a detail in the page's language: statuses by what the
+ * row is about, the other enumerations by their own tables. */
+static const char *detail_word(web_lang_t lang, const char *entity, const char *key, const char *v)
+{
+    static const char *const fields[] = {"result", "mark",      "regime", "kind",
+                                         "unit",   "base_type", "verdict"};
+    if (strcmp(key, "status") == 0 || strcmp(key, "from") == 0 || strcmp(key, "to") == 0) {
+        const char *f = strcmp(entity, "batch") == 0    ? "batch"
+                        : strcmp(entity, "report") == 0 ? "report"
+                                                        : "auth";
+        return web_word(lang, f, v);
+    }
+    if (strcmp(key, "role") == 0)
+        return web_role_name(lang, v);
+    if (strcmp(key, "checklist_key") == 0)
+        return web_word(lang, "check", v);
+    if (strcmp(key, "format") == 0 || strcmp(key, "symbology") == 0 || strcmp(key, "size") == 0)
+        return web_word(lang, key, v);
+    if (strcmp(key, "kind") == 0 && (strcmp(v, "household") == 0 || strcmp(v, "base") == 0))
+        return web_word(lang, "producer", v);
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        const char *w = web_word(lang, fields[i], v);
+        if (w != v)
+            return w;
+    }
+    return v;
+}
+
+/* A detail's value: objects as "key: value" pairs, arrays as lists. */
+static void detail_value(web_buf_t *b, web_lang_t lang, const char *entity, const char *key,
+                         const json_t *v, int depth);
+
+void portal_detail(web_buf_t *b, web_lang_t lang, const char *entity, const json_t *v)
+{
+    detail_value(b, lang, entity, "", v, 0);
+}
+
+static void detail_value(web_buf_t *b, web_lang_t lang, const char *entity, const char *key,
+                         const json_t *v, int depth)
+{
+    const char *k;
+    const json_t *x;
+    size_t i;
+    if (depth > 4) {
+        web_buf_puts(b, "&hellip;");
+    } else if (json_is_object(v)) {
+        int first = 1;
+        if (depth)
+            web_buf_puts(b, "(");
+        json_object_foreach((json_t *)v, k, x)
+        {
+            const char *name = web_word(lang, "field", k);
+            web_html(b, "%s%s: ", first ? "" : "; ", name != k ? name : web_word(lang, "check", k));
+            detail_value(b, lang, entity, k, x, depth + 1);
+            first = 0;
+        }
+        if (depth)
+            web_buf_puts(b, ")");
+    } else if (json_is_array(v)) {
+        json_array_foreach(v, i, x)
+        {
+            if (i)
+                web_buf_puts(b, ", ");
+            detail_value(b, lang, entity, key, x, depth + 1);
+        }
+    } else if (json_is_string(v)) {
+        web_html(b, "%s", detail_word(lang, entity, key, json_string_value(v)));
+    } else if (json_is_integer(v) && strlen(key) > 3 && strcmp(key + strlen(key) - 3, "_at") == 0) {
+        char when[64];
+        web_local_time(lang, (int64_t)json_integer_value(v), when);
+        web_html(b, "%s", when);
+    } else if (json_is_integer(v)) {
+        web_html(b, "%D", (int64_t)json_integer_value(v));
+    } else if (json_is_true(v) || json_is_false(v)) {
+        web_buf_puts(b, json_is_true(v) ? "&#10003;" : "&#10007;");
+    } else if (json_is_real(v)) {
+        char n[40];
+        snprintf(n, sizeof n, "%g", json_real_value(v));
+        web_html(b, "%s", n);
+    } else {
+        web_buf_puts(b, "&mdash;");
+    }
+}
+
 static int audit_row(const db_audit_row_t *row, void *arg)
 {
     emit_t *e = arg;
@@ -562,18 +658,23 @@ static int audit_row(const db_audit_row_t *row, void *arg)
         return 0;
     }
     /* the detail as stored escapes every non-ASCII character (\uXXXX, the
-     * chain's canonical form): shown with its Chinese as text */
-    char at_local[64];
-    web_local_time(e->pg->rq->lang, row->at, at_local);
+     * chain's canonical form): shown with its Chinese as text, its keys and
+     * the stored words it holds in the page's language */
+    web_lang_t lang = e->pg->rq->lang;
+    char at_local[64], actor[96];
+    web_local_time(lang, row->at, at_local);
     json_t *doc = json_loads(row->detail, JSON_DECODE_ANY, NULL);
-    char *shown = doc ? json_dumps(doc, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+    web_html(e->b, "<tr><td>%D</td><td>%s</td><td>%s</td><td>%s</td><td>%s %D</td>", row->id,
+             at_local, portal_actor(lang, row->actor, actor, sizeof actor),
+             web_word(lang, "action", row->action), web_word(lang, "entity", row->entity),
+             row->entity_id);
+    web_buf_puts(e->b, "<td class=\"detail\">");
+    if (doc)
+        detail_value(e->b, lang, row->entity, "", doc, 0);
+    else
+        web_html(e->b, "%s", row->detail);
+    web_buf_puts(e->b, "</td></tr>");
     json_decref(doc);
-    web_html(e->b,
-             "<tr><td>%D</td><td>%s</td><td>%s</td><td>%s</td><td>%s %D</td>"
-             "<td class=\"detail\">%s</td></tr>",
-             row->id, at_local, row->actor, row->action, row->entity, row->entity_id,
-             shown ? shown : row->detail);
-    free(shown);
     return 0;
 }
 
@@ -588,8 +689,9 @@ static void chain_status(page_t *pg, web_buf_t *b)
     gi_audit_report_t rep;
     gi_error_t err;
     char head[2 * DB_HASH_LEN + 1];
-    if (gi_view_audit_verify(pg->ctx, &pg->account, &rep, &err) != GI_OK) {
-        web_html(b, "<p class=\"warning\">%s</p>", err.msg);
+    gi_err_t rc = gi_view_audit_verify(pg->ctx, &pg->account, &rep, &err);
+    if (rc != GI_OK) {
+        web_html(b, "<p class=\"warning\">%s</p>", web_rule_message(pg->rq->lang, rc, &err));
         return;
     }
     sodium_bin2hex(head, sizeof head, rep.head, sizeof rep.head);
@@ -630,7 +732,7 @@ static void revoke_confirm(page_t *pg)
     db_auth_t a;
     gi_err_t rc = gi_view_auth(pg->ctx, &pg->account, pg->id, &a, &err);
     if (rc == GI_OK && !may_decide(pg))
-        rc = gi_fail(&err, GI_EFORBIDDEN, "%s", pg->p->forbidden);
+        rc = gi_fail_rule(&err, GI_EFORBIDDEN, GI_RULE_ROLE_NOT_ALLOWED, "%s", pg->p->forbidden);
     if (rc == GI_OK)
         rc = gi_auth_transition_check(GI_AUTH_REVOKE, portal_field(pg, "reason"), "", &err);
     if (rc != GI_OK) {

@@ -21,15 +21,29 @@ static int write_buf(void *arg, const unsigned char *p, size_t n)
     return 0;
 }
 
-static void cell(web_buf_t *b, const json_t *v)
+/* A text of the report in the page's language: one half of its bilingual
+ * titles, a stored word (verdict, report status, inspection result) in words. */
+static const char *shown(web_lang_t lang, const char *text, char *out, size_t cap)
 {
+    static const char *const fields[] = {"verdict", "report", "result"};
+    for (size_t i = 0; text && i < sizeof fields / sizeof fields[0]; i++) {
+        const char *w = web_word(lang, fields[i], text);
+        if (w != text)
+            return w;
+    }
+    return web_bilingual(lang, text, out, cap);
+}
+
+static void cell(web_buf_t *b, web_lang_t lang, const json_t *v)
+{
+    char half[256];
     if (json_is_integer(v))
         web_html(b, "<td class=\"num\">%D</td>", (int64_t)json_integer_value(v));
     else
-        web_html(b, "<td>%s</td>", json_string_value(v));
+        web_html(b, "<td>%s</td>", shown(lang, json_string_value(v), half, sizeof half));
 }
 
-static void tables(web_buf_t *b, const json_t *sec)
+static void tables(web_buf_t *b, web_lang_t lang, const json_t *sec, const char *sec_title)
 {
     size_t i, j, k;
     const json_t *t, *r, *v;
@@ -37,15 +51,22 @@ static void tables(web_buf_t *b, const json_t *sec)
     {
         const json_t *cols = json_object_get(t, "columns");
         const char *heads[16];
+        char head_text[16][96], title[256];
         size_t n = json_array_size(cols) < 16 ? json_array_size(cols) : 16;
         for (k = 0; k < n; k++)
-            heads[k] = json_string_value(json_array_get(cols, k));
-        web_html(b, "<h3>%s</h3>", json_string_value(json_object_get(t, "title")));
-        portal_table_begin(b, json_string_value(json_object_get(t, "title")), 0, heads, n);
+            heads[k] = web_bilingual(lang, json_string_value(json_array_get(cols, k)), head_text[k],
+                                     sizeof head_text[k]);
+        web_bilingual(lang, json_string_value(json_object_get(t, "title")), title, sizeof title);
+        web_html(b, "<h3>%s</h3>", title);
+        /* two sections may hold tables of one title (by product): the
+         * table's region is named by both, each name once on the page */
+        char label[600];
+        snprintf(label, sizeof label, "%s: %s", sec_title, title);
+        portal_table_begin(b, label, 0, heads, n);
         json_array_foreach(json_object_get(t, "rows"), j, r)
         {
             web_buf_puts(b, "<tr>");
-            json_array_foreach(r, k, v) cell(b, v);
+            json_array_foreach(r, k, v) cell(b, lang, v);
             web_buf_puts(b, "</tr>");
         }
         web_buf_puts(b, "</tbody></table></div>");
@@ -57,6 +78,7 @@ static void text_section(page_t *pg, web_buf_t *b, const json_t *r, const json_t
     const web_annual_text_t *w = web_annual_text(pg->rq->lang);
     const char *id = json_string_value(json_object_get(sec, "id"));
     const char *text = json_string_value(json_object_get(sec, "text"));
+    char label[256];
     if (!editable) {
         web_html(b, "<p class=\"text\">%s</p>", text && *text ? text : w->not_written);
         return;
@@ -68,8 +90,9 @@ static void text_section(page_t *pg, web_buf_t *b, const json_t *r, const json_t
              "<label for=\"text-%s\">%s</label>"
              "<textarea id=\"text-%s\" name=\"body\" rows=\"5\" maxlength=\"%d\">%s</textarea>",
              pg->t->param, (int64_t)json_integer_value(json_object_get(r, "year")), id, id,
-             json_string_value(json_object_get(sec, "title")), id, GI_ANNUAL_TEXT_MAX,
-             text ? text : "");
+             web_bilingual(pg->rq->lang, json_string_value(json_object_get(sec, "title")), label,
+                           sizeof label),
+             id, GI_ANNUAL_TEXT_MAX, text ? text : "");
     portal_csrf_field(pg, b);
     web_html(b, "<button type=\"submit\">%s</button></form>", w->save);
 }
@@ -83,7 +106,8 @@ static void annual_page(page_t *pg)
     gi_error_t err;
     if ((year_text && gi_parse_whole(year_text, 2000, 2999, &year) != 0) ||
         (format && strcmp(format, "csv") && strcmp(format, "pdf"))) {
-        gi_fail(&err, GI_EINVAL, "year: 2000 - 2999; format: csv or pdf");
+        gi_fail_rule(&err, GI_EINVAL, GI_RULE_YEAR_INVALID,
+                     "year: 2000 - 2999; format: csv or pdf");
         portal_error(pg, GI_EINVAL, &err);
         return;
     }
@@ -125,21 +149,25 @@ static void annual_page(page_t *pg)
              "value=\"%D\" type=\"number\" min=\"2000\" max=\"2999\"></label>"
              "<button type=\"submit\">%s</button></form>",
              pg->t->param, w->year, year, w->show);
+    web_html(&b, "<p class=\"hint\">%s", closed ? w->closed : w->open);
+    if (!closed) /* a command: the same words in every language */
+        web_buf_puts(&b, " <code lang=\"en\">gimark supervision close</code>");
     web_html(&b,
-             "<p class=\"hint\">%s</p><p class=\"scope\">%s <span class=\"serial\">%s</span></p>"
+             "</p><p class=\"scope\">%s <span class=\"serial\">%s</span></p>"
              "<p><a href=\"/admin/annual?year=%D&amp;format=csv\">%s</a> "
              "<a href=\"/admin/annual?year=%D&amp;format=pdf\">%s</a></p>",
-             closed ? w->closed : w->open, w->scope,
-             pg->account.region_scope[0] ? pg->account.region_scope : "*", year, w->csv, year,
-             w->pdf);
+             w->scope, pg->account.region_scope[0] ? pg->account.region_scope : "*", year, w->csv,
+             year, w->pdf);
     size_t i;
     const json_t *sec;
     json_array_foreach(json_object_get(r, "sections"), i, sec)
     {
+        char sec_title[256];
         web_html(&b, "<section class=\"card\" id=\"%s\"><h2>%s</h2>",
                  json_string_value(json_object_get(sec, "id")),
-                 json_string_value(json_object_get(sec, "title")));
-        tables(&b, sec);
+                 web_bilingual(pg->rq->lang, json_string_value(json_object_get(sec, "title")),
+                               sec_title, sizeof sec_title));
+        tables(&b, pg->rq->lang, sec, sec_title);
         if (json_object_get(sec, "text"))
             text_section(pg, &b, r, sec, editable);
         web_buf_puts(&b, "</section>");
@@ -155,7 +183,7 @@ static void save_text(page_t *pg)
     int64_t year = 0;
     gi_error_t err;
     if (gi_parse_whole(portal_field(pg, "year"), 2000, 2999, &year) != 0) {
-        gi_fail(&err, GI_EINVAL, "year: 2000 - 2999");
+        gi_fail_rule(&err, GI_EINVAL, GI_RULE_YEAR_INVALID, "year: 2000 - 2999");
         portal_error(pg, GI_EINVAL, &err);
         return;
     }

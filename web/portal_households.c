@@ -189,7 +189,7 @@ static void coop_household_add(page_t *pg)
     in.kind = portal_field(pg, "kind");
     in.operator_id = pg->account.operator_id;
     if (gi_parse_id(portal_field(pg, "product_id"), &in.product_id) != 0) {
-        gi_fail(&err, GI_EINVAL, "%s", txt(pg)->product);
+        gi_fail_rule(&err, GI_EINVAL, GI_RULE_TEXT_REQUIRED, "%s", txt(pg)->product);
         portal_error(pg, GI_EINVAL, &err);
         return;
     }
@@ -336,7 +336,8 @@ static void coop_allocate(page_t *pg)
     else
         bad |= gi_parse_id(producer, &in.producer_id) != 0;
     if (bad) {
-        gi_fail(&err, GI_EINVAL, "%s / %s / %s", txt(pg)->first, txt(pg)->last, txt(pg)->holder);
+        gi_fail_rule(&err, GI_EINVAL, GI_RULE_RANGE_INVALID, "%s / %s / %s", txt(pg)->first,
+                     txt(pg)->last, txt(pg)->holder);
         portal_error(pg, GI_EINVAL, &err);
         return;
     }

@@ -158,4 +158,12 @@ void portal_confirm_end(page_t *pg, web_buf_t *b, const char *action, const char
 /* The links between the regulator's pages. */
 void portal_admin_nav(page_t *pg, web_buf_t *b);
 
+/* Who acted, as the audit log names it ("user:reg", "cli:unknown", "web:api"),
+ * in the page's language (web/portal_admin.c). */
+const char *portal_actor(web_lang_t lang, const char *actor, char *out, size_t cap);
+/* A stored JSON detail (the audit log's, a draw's plan) as "key: value"
+ * pairs in the page's language: keys and stored words (statuses, results)
+ * in words, the data as it is (web/portal_admin.c). */
+void portal_detail(web_buf_t *b, web_lang_t lang, const char *entity, const json_t *v);
+
 #endif

@@ -195,7 +195,7 @@ static void record_post(page_t *pg)
         snprintf(to, sizeof to, "/admin/operators/%lld", (long long)o.id);
         portal_redirect(pg, to, 1);
     } else if (rc == GI_EINVAL || rc == GI_EEXISTS) {
-        problem_t pr = {operator_field(err.msg), err.msg};
+        problem_t pr = {operator_field(err.msg), web_rule_message(pg->rq->lang, rc, &err)};
         record_form(pg, problem_status(rc), &pr);
     } else {
         portal_error(pg, rc, &err);
@@ -409,15 +409,16 @@ static void grant_post(page_t *pg)
      * not found, an auditor may not, whatever the values */
     gi_err_t rc = gi_view_operator(pg->ctx, &pg->account, pg->id, &o, &err);
     if (rc == GI_OK && !may_decide(pg))
-        rc = gi_fail(&err, GI_EFORBIDDEN, "%s", pg->p->forbidden);
+        rc = gi_fail_rule(&err, GI_EFORBIDDEN, GI_RULE_ROLE_NOT_ALLOWED, "%s", pg->p->forbidden);
     if (rc != GI_OK) {
         portal_error(pg, rc, &err);
         return;
     }
     if (gi_parse_whole(portal_field(pg, "product_id"), 1, INT64_MAX, &in.product_id) != 0)
-        rc = gi_fail(&err, GI_EINVAL, "%s: ?", pg->t->product);
+        rc = gi_fail_rule(&err, GI_EINVAL, GI_RULE_TEXT_REQUIRED, "product: pick one");
     else if (gi_parse_whole(portal_field(pg, "yearly_quota"), 1, INT64_MAX, &in.yearly_quota) != 0)
-        rc = gi_fail(&err, GI_EINVAL, "%s (quota): 1 - 100000000", pg->p->quota);
+        rc = gi_fail_rule(&err, GI_EINVAL, GI_RULE_QUOTA_RANGE,
+                          "yearly quota must be between 1 and 100000000 labels");
     else {
         gi_ctx_t ctx = *pg->ctx;
         ctx.actor = pg->actor;
@@ -428,7 +429,7 @@ static void grant_post(page_t *pg)
         snprintf(to, sizeof to, "/admin/operators/%lld", (long long)pg->id);
         portal_redirect(pg, to, 1);
     } else if (rc == GI_EINVAL || rc == GI_EEXISTS || rc == GI_EREFUSED) {
-        problem_t pr = {grant_field(err.msg), err.msg};
+        problem_t pr = {grant_field(err.msg), web_rule_message(pg->rq->lang, rc, &err)};
         if (strcmp(pr.field, "") == 0 && in.product_id == 0)
             pr.field = "product_id";
         operator_view(pg, problem_status(rc), "g", &pr);
@@ -449,7 +450,7 @@ static void account_post(page_t *pg)
     gi_err_t rc = gi_act_account_add(&ctx, &pg->account, pg->id, portal_field(pg, "username"),
                                      password, &a, &err);
     if (rc == GI_EINVAL || rc == GI_EEXISTS) {
-        problem_t pr = {"username", err.msg};
+        problem_t pr = {"username", web_rule_message(pg->rq->lang, rc, &err)};
         operator_view(pg, problem_status(rc), "a", &pr);
         return;
     }

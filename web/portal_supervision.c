@@ -25,6 +25,20 @@ static const gi_grade_config_t *grades_of(const page_t *pg)
     return pg->rq->grades ? pg->rq->grades : gi_grade_config_default();
 }
 
+/* A rule of the credit classes in the page's language: what it counts. */
+static const char *rule_words(web_lang_t lang, const gi_grade_rule_t *r)
+{
+    const char *w = web_word(lang, "grade_rule", r->key);
+    return w != r->key ? w : r->what;
+}
+
+/* A fact's stored word (an inspection's result, a check's mark) in words. */
+static const char *fact_word(web_lang_t lang, const char *v)
+{
+    const char *w = web_word(lang, "result", v);
+    return w != v ? w : web_word(lang, "mark", v);
+}
+
 static int is_regulator(const page_t *pg)
 {
     return strcmp(pg->account.role, "regulator") == 0;
@@ -130,7 +144,7 @@ static void grade_page(page_t *pg)
     gi_error_t err;
     gi_grade_evidence_t *ev = calloc(1, sizeof *ev);
     if (!ev) {
-        gi_error_t oom = {"out of memory"};
+        gi_error_t oom = {"out of memory", GI_RULE_NONE};
         portal_error(pg, GI_ENOMEM, &oom);
         return;
     }
@@ -160,12 +174,14 @@ static void grade_page(page_t *pg)
     const gi_grade_rule_t *r = gi_grade_rules(&n);
     for (size_t i = 0; i < n; i++) {
         web_html(&b,
-                 "<tr><td>%s<br><small>%s</small></td><td>%d</td><td>%d</td><td>%D</td>"
+                 "<tr><td>%s</td><td>%d</td><td>%d</td><td>%D</td>"
                  "<td>%D</td><td>",
-                 r[i].key, r[i].what, r[i].window_days, r[i].weight, g.count[i], g.points_of[i]);
+                 rule_words(pg->rq->lang, &r[i]), r[i].window_days, r[i].weight, g.count[i],
+                 g.points_of[i]);
         for (int k = 0; k < ev->n[i]; k++)
             web_html(&b, "<span class=\"serial\">#%D %s %s</span><br>", ev->facts[i][k].ref_id,
-                     ev->facts[i][k].ref, ev->facts[i][k].detail);
+                     fact_word(pg->rq->lang, ev->facts[i][k].ref),
+                     fact_word(pg->rq->lang, ev->facts[i][k].detail));
         web_buf_puts(&b, "</td></tr>");
     }
     web_buf_puts(&b, "</tbody></table></div>");
@@ -179,6 +195,7 @@ static int draw_row(json_t *d, void *arg)
 {
     page_t *pg = ((void **)arg)[0];
     web_buf_t *b = ((void **)arg)[1];
+    char actor[96];
     web_html(b,
              "<tr><td><a href=\"/admin/supervision/draws/%D?lang=%s\">%D</a></td><td>%D</td>"
              "<td>%s</td><td>%D</td><td>%s</td><td class=\"serial\">%s</td></tr>",
@@ -187,7 +204,8 @@ static int draw_row(json_t *d, void *arg)
              (int64_t)json_integer_value(json_object_get(d, "year")),
              json_string_value(json_object_get(d, "office")),
              (int64_t)json_array_size(json_object_get(d, "result")),
-             json_string_value(json_object_get(d, "actor")),
+             portal_actor(pg->rq->lang, json_string_value(json_object_get(d, "actor")), actor,
+                          sizeof actor),
              json_string_value(json_object_get(d, "seed")));
     return 0;
 }
@@ -289,15 +307,15 @@ static void draw_page(page_t *pg)
     }
     web_buf_t b;
     begin(pg, &b, w->draw_title);
-    char *plan = json_dumps(json_object_get(d, "plan"), JSON_COMPACT | JSON_SORT_KEYS);
     json_t *pop = json_object_get(d, "population");
     web_html(&b,
              "<section class=\"card\"><h2>%s %D</h2><p>%s: <span class=\"serial\">%s</span></p>"
-             "<p>%s: <span class=\"serial\">%s</span></p><p>%s: %D</p></section>",
+             "<p>%s: ",
              w->draw_title, (int64_t)json_integer_value(json_object_get(d, "id")), w->seed,
-             json_string_value(json_object_get(d, "seed")), w->plan, plan ? plan : "",
-             w->population, (int64_t)json_array_size(json_object_get(pop, "operators")));
-    free(plan);
+             json_string_value(json_object_get(d, "seed")), w->plan);
+    portal_detail(&b, pg->rq->lang, "inspection_draw", json_object_get(d, "plan"));
+    web_html(&b, "</p><p>%s: %D</p></section>", w->population,
+             (int64_t)json_array_size(json_object_get(pop, "operators")));
     const char *headings[] = {"#", w->operator_name, w->uscc, w->class_name, w->inspectors_title};
     portal_table_begin(&b, w->targets, 1, headings, 5);
     size_t i;
@@ -330,7 +348,8 @@ static void draw_post(page_t *pg)
     const char *insp = portal_field(pg, "inspectors");
     gi_err_t rc = GI_OK;
     if (insp[0] && gi_parse_whole(insp, 2, GI_DRAW_INSPECTORS_MAX, &n) != 0)
-        rc = gi_fail(&err, GI_EINVAL, "inspectors per target: 2 to %d", GI_DRAW_INSPECTORS_MAX);
+        rc = gi_fail_rule(&err, GI_EINVAL, GI_RULE_DRAW_PLAN_INVALID,
+                          "inspectors per target: 2 to %d", GI_DRAW_INSPECTORS_MAX);
     if (n)
         p.inspectors_per_target = (int)n;
     p.exclude_inspected = strcmp(portal_field(pg, "exclude_inspected"), "1") == 0;
@@ -354,7 +373,8 @@ static void draw_post(page_t *pg)
 
 static int inspection_row(json_t *v, void *arg)
 {
-    web_buf_t *b = arg;
+    page_t *pg = ((void **)arg)[0];
+    web_buf_t *b = ((void **)arg)[1];
     json_t *pub = json_object_get(v, "published_at");
     web_html(b,
              "<tr><td>%D</td><td>%s</td><td>%s</td><td>%s</td><td class=\"serial\">%s</td>"
@@ -364,7 +384,7 @@ static int inspection_row(json_t *v, void *arg)
              json_string_value(json_object_get(v, "body")),
              json_string_value(json_object_get(v, "operator")),
              json_string_value(json_object_get(v, "uscc")),
-             json_string_value(json_object_get(v, "result")),
+             web_word(pg->rq->lang, "result", json_string_value(json_object_get(v, "result"))),
              json_string_value(json_object_get(v, "rectify_by")), json_is_integer(pub) ? "✓" : "");
     return 0;
 }
@@ -440,7 +460,8 @@ static void inspection_post(page_t *pg)
     if (field_id(pg, "operator_id", &in.operator_id) != 0 || in.operator_id == 0 ||
         field_id(pg, "product_id", &in.product_id) != 0 ||
         field_id(pg, "draw_id", &in.draw_id) != 0)
-        rc = gi_fail(&err, GI_EINVAL, "operator, product and draw: record numbers");
+        rc = gi_fail_rule(&err, GI_EINVAL, GI_RULE_INSPECTION_INVALID,
+                          "operator, product and draw: record numbers");
     const char *list = portal_field(pg, "inspectors");
     while (rc == GI_OK && *list) {
         char one[24];
@@ -450,14 +471,15 @@ static void inspection_post(page_t *pg)
             continue;
         }
         if (in.ninspectors > GI_DRAW_INSPECTORS_MAX || n >= sizeof one) {
-            rc = gi_fail(&err, GI_EINVAL, "inspectors: 2 to %d record numbers",
-                         GI_DRAW_INSPECTORS_MAX);
+            rc = gi_fail_rule(&err, GI_EINVAL, GI_RULE_INSPECTION_INVALID,
+                              "inspectors: 2 to %d record numbers", GI_DRAW_INSPECTORS_MAX);
             break;
         }
         memcpy(one, list, n);
         one[n] = '\0';
         if (gi_parse_id(one, &ids[in.ninspectors++]) != 0)
-            rc = gi_fail(&err, GI_EINVAL, "inspectors: record numbers");
+            rc = gi_fail_rule(&err, GI_EINVAL, GI_RULE_INSPECTION_INVALID,
+                              "inspectors: record numbers");
         list += n;
     }
     for (int i = 0; i < DB_CHECKS; i++)
@@ -480,7 +502,7 @@ static void inspections_page(page_t *pg)
     int64_t year = 0;
     gi_error_t err;
     if (y && y[0] && gi_parse_whole(y, 2000, 2999, &year) != 0) {
-        gi_fail(&err, GI_EINVAL, "year: 2000 to 2999");
+        gi_fail_rule(&err, GI_EINVAL, GI_RULE_YEAR_INVALID, "year: 2000 to 2999");
         portal_error(pg, GI_EINVAL, &err);
         return;
     }
@@ -506,7 +528,9 @@ static void inspections_page(page_t *pg)
                               w->uscc, w->result, w->rectify_by, w->published};
     portal_table_begin(&b, w->inspections_title, 1, headings, 8);
     db_page_t page = {.offset = 0, .limit = 500};
-    gi_err_t rc = gi_inspection_list(pg->ctx, &pg->account, year, page, inspection_row, &b, &err);
+    void *row_arg[] = {pg, &b};
+    gi_err_t rc =
+        gi_inspection_list(pg->ctx, &pg->account, year, page, inspection_row, row_arg, &err);
     if (rc != GI_OK) {
         web_buf_free(&b);
         portal_error(pg, rc, &err);
@@ -524,7 +548,7 @@ static void publish_post(page_t *pg)
     gi_ctx_t ctx = *pg->ctx;
     ctx.actor = pg->actor;
     if (gi_parse_whole(portal_field(pg, "year"), 2000, 2999, &year) != 0) {
-        gi_fail(&err, GI_EINVAL, "year: 2000 to 2999");
+        gi_fail_rule(&err, GI_EINVAL, GI_RULE_YEAR_INVALID, "year: 2000 to 2999");
         portal_error(pg, GI_EINVAL, &err);
         return;
     }

@@ -253,7 +253,7 @@ static int form_count(page_t *pg, const char *name, const char *label, int64_t m
     if (gi_parse_whole(portal_field(pg, name), 0, max, out) == 0)
         return 0;
     gi_error_t err;
-    gi_fail(&err, GI_EINVAL, "%s: 0 - %lld", label, (long long)max);
+    gi_fail_rule(&err, GI_EINVAL, GI_RULE_NUMBER_RANGE, "%s: 0 - %lld", label, (long long)max);
     portal_error(pg, GI_EINVAL, &err);
     return -1;
 }
@@ -266,7 +266,7 @@ static void coop_file(page_t *pg)
                            .application = portal_field(pg, "application")};
     gi_error_t err;
     if (gi_parse_id(portal_field(pg, "product_id"), &in.product_id) != 0) {
-        gi_fail(&err, GI_EINVAL, "%s", pg->t->product);
+        gi_fail_rule(&err, GI_EINVAL, GI_RULE_TEXT_REQUIRED, "%s", pg->t->product);
         portal_error(pg, GI_EINVAL, &err);
         return;
     }
@@ -277,7 +277,7 @@ static void coop_file(page_t *pg)
         form_count(pg, "labels_voided", u->voided, GI_USAGE_LABELS_MAX, &in.labels_voided))
         return;
     if (gi_usage_parse_yuan(portal_field(pg, "sales_value_yuan"), &in.sales_value_fen) != 0) {
-        gi_fail(&err, GI_EINVAL, "%s: %s", u->value_yuan, u->value_hint);
+        gi_fail_rule(&err, GI_EINVAL, GI_RULE_NUMBER_RANGE, "%s: %s", u->value_yuan, u->value_hint);
         portal_error(pg, GI_EINVAL, &err);
         return;
     }
@@ -513,7 +513,7 @@ static void admin_missing(page_t *pg)
     if (!csv) {
         web_buf_puts(&b, "</tbody></table></div>");
         if (rc != GI_OK)
-            web_html(&b, "<p class=\"warning\">%s</p>", err.msg);
+            web_html(&b, "<p class=\"warning\">%s</p>", web_rule_message(pg->rq->lang, rc, &err));
         web_buf_puts(&b, "</section>");
         gap_table(pg, &b, u->idle_heading, u->idle_basis);
     }
@@ -573,7 +573,8 @@ static void output_page(page_t *pg)
     int by = gi_output_by_parse(by_text ? by_text : "product");
     gi_error_t err;
     if ((year_text && gi_parse_whole(year_text, 2001, 2999, &year) != 0) || by < 0) {
-        gi_fail(&err, GI_EINVAL, "year: 2001 - 2999; by: product, region, operator");
+        gi_fail_rule(&err, GI_EINVAL, GI_RULE_YEAR_INVALID,
+                     "year: 2001 - 2999; by: product, region, operator");
         portal_error(pg, GI_EINVAL, &err);
         return;
     }

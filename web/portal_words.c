@@ -101,10 +101,11 @@ static void names_post(page_t *pg)
     gi_error_t err;
     gi_ctx_t ctx = *pg->ctx;
     ctx.actor = pg->actor;
-    gi_err_t rc = may_change(pg) ? gi_act_product_names(&ctx, &pg->account, pg->id,
-                                                        portal_field(pg, "name_vi"),
-                                                        portal_field(pg, "name_th"), &err)
-                                 : gi_fail(&err, GI_EFORBIDDEN, "%s", pg->p->forbidden);
+    gi_err_t rc =
+        may_change(pg)
+            ? gi_act_product_names(&ctx, &pg->account, pg->id, portal_field(pg, "name_vi"),
+                                   portal_field(pg, "name_th"), &err)
+            : gi_fail_rule(&err, GI_EFORBIDDEN, GI_RULE_ROLE_NOT_ALLOWED, "%s", pg->p->forbidden);
     char to[64];
     back_to(pg, to, sizeof to);
     portal_after_change(pg, rc, &err, to);
@@ -120,7 +121,7 @@ static void photo_post(page_t *pg)
     const unsigned char *data = pg->rq->form ? web_form_file(pg->rq->form, "photo", &len) : NULL;
     gi_err_t rc;
     if (!may_change(pg))
-        rc = gi_fail(&err, GI_EFORBIDDEN, "%s", pg->p->forbidden);
+        rc = gi_fail_rule(&err, GI_EFORBIDDEN, GI_RULE_ROLE_NOT_ALLOWED, "%s", pg->p->forbidden);
     else if (!data || len == 0)
         rc = gi_fail(&err, GI_EINVAL, "%s", web_words_text(pg->rq->lang)->no_file);
     else

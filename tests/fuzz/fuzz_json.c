@@ -102,7 +102,7 @@ static void product_body(call_t *c, json_t *doc, int edit)
         in = (gi_product_input_t){"百色芒果", "Baise Mango",     "cnipa-product",  "第4409718号",
                                   "451000",   "DB45/T 227—2022", "06901234567892", ""};
     char gtin[GI_GTIN_LEN + 1];
-    gi_error_t err = {{0}};
+    gi_error_t err = {0};
     if (api_product_input(c, doc, &in) != 0) {
         want_refusal(c->out);
         return;
@@ -131,7 +131,7 @@ static void operator_body(call_t *c, json_t *doc, int edit)
                                    "cooperative",        "451002",
                                    "0776-1234567",       ""};
     char uscc[GI_USCC_LEN + 1];
-    gi_error_t err = {{0}};
+    gi_error_t err = {0};
     if (api_operator_input(c, doc, &in) != 0) {
         want_refusal(c->out);
         return;
@@ -151,7 +151,7 @@ static void auth_body(call_t *c, json_t *doc)
 {
     gi_auth_input_t in = {0};
     db_auth_t a = {0};
-    gi_error_t err = {{0}};
+    gi_error_t err = {0};
     if (api_auth_input(c, doc, &in) != 0) {
         want_refusal(c->out);
         return;
@@ -168,7 +168,7 @@ static void auth_body(call_t *c, json_t *doc)
 static void batch_body(call_t *c, json_t *doc)
 {
     gi_batch_request_t in = {0};
-    gi_error_t err = {{0}};
+    gi_error_t err = {0};
     if (api_batch_input(c, doc, &in) != 0) {
         want_refusal(c->out);
         return;
@@ -186,7 +186,7 @@ static void batch_body(call_t *c, json_t *doc)
 static void auth_action(call_t *c, json_t *doc, gi_auth_action_t action)
 {
     const char *reason, *doc_no;
-    gi_error_t err = {{0}};
+    gi_error_t err = {0};
     if (api_auth_action_input(c, doc, &reason, &doc_no) != 0) {
         want_refusal(c->out);
         return;
@@ -202,7 +202,7 @@ static void batch_action(call_t *c, json_t *doc, int which)
 {
     const char *note, *reason, **codes = NULL;
     size_t n = 0;
-    gi_error_t err = {{0}};
+    gi_error_t err = {0};
     if (api_batch_action_input(c, doc, &note, &reason, &codes, &n) != 0) {
         want_refusal(c->out);
     } else if (which < 2 ? judged(c, gi_batch_note_check(which == 0, note, &err), &err)
@@ -224,7 +224,7 @@ static void triage_body(call_t *c, json_t *doc)
 {
     static const char *const statuses[] = {"new", "triaged", "closed", NULL};
     const char *status, *note;
-    gi_error_t err = {{0}};
+    gi_error_t err = {0};
     if (api_triage_input(c, doc, &status, &note) != 0) {
         want_refusal(c->out);
         return;

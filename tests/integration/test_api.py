@@ -18,6 +18,43 @@ import gimark_test as g  # noqa: E402
 
 PASSWORD, add_user = g.PASSWORD, g.add_user
 
+# The rules' codes as clients know them (gi/error.h, GI_RULES): a code once
+# published keeps its name; new rules add codes.
+STABLE_CODES = """
+account_disabled role_unknown role_not_allowed live_codes_need_reason live_codes_own_only
+authorisation_suspended authorisation_revoked authorisation_expired authorisation_pending
+authorisation_not_yet_valid authorisation_status authorisation_exists quota_exceeded
+quota_range batch_count_range batch_status reject_needs_reason same_account_approves
+code_invalid code_not_in_batch code_voided_already no_codes regime_unknown gtin_invalid
+gtin_taken gtin_change_needs_reason operator_kind_unknown uscc_invalid uscc_overridable
+uscc_taken validity_order outside_protected_area operator_not_active product_not_active
+approval_doc_required text_required text_too_long text_not_utf8 text_control_char
+text_bidi_control date_invalid region_code_invalid region_out_of_scope password_too_short
+password_too_long username_invalid username_taken role_invalid account_operator_mismatch
+region_scope_invalid wrong_login token_invalid session_invalid report_status_invalid
+photo_not_png photo_too_large photo_unreadable layout_choice_invalid period_invalid
+period_not_taken period_not_closed number_range volume_unit_invalid no_authorisation
+usage_not_newest usage_decided_already year_invalid year_not_begun year_not_ended
+year_closed annual_section_invalid producer_kind_invalid base_type_invalid area_invalid
+yield_invalid yield_unit_invalid per_label_invalid producer_product_mismatch
+producer_quota_exceeded processor_not_authorised holder_missing batch_not_issued
+range_invalid range_overlap allocation_same_holder grade_classes_invalid grade_class_unknown
+outcome_invalid draw_ratios_invalid draw_plan_invalid too_few_inspectors province_only
+inspection_invalid inspector_conflict not_drawn
+""".split()
+
+
+def rule_codes():
+    """The codes gi/error.h defines, in order."""
+    import re
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+    with open(os.path.join(root, "gi", "error.h"), encoding="utf-8") as f:
+        return re.findall(r'X\((\w+), "([^"]*)"\)', f.read())
+
+
+CODES = {name for _, name in rule_codes()} | {
+    "invalid", "not_found", "exists", "refused", "forbidden"}
+
 
 def call(s, method, path, token=None, body=None):
     headers = {}
@@ -90,9 +127,10 @@ def test_matrix(t, s, tokens, own_batch, other_batch):
             t.check(status == want, "%s %s as %s: %d" % (method, path, role, want),
                     "%d %s" % (status, raw[:200]))
             if status >= 400:
-                want_code = {403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
-                t.check(doc and doc.get("error", {}).get("code") == want_code.get(status)
-                        and doc["error"].get("message"),
+                want_kind = {403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
+                err = (doc or {}).get("error", {})
+                t.check(err.get("kind") == want_kind.get(status) and err.get("message")
+                        and err.get("code") in CODES | set(want_kind.values()),
                         "%s %s as %s: error object" % (method, path, role), raw[:200])
             if status == 405:
                 t.check("GET" in headers.get("allow", ""), "405 names the allowed methods")
@@ -286,6 +324,68 @@ def test_register(t, s, tokens):
     status, _, _, _ = call(s, "POST", "authorisations", token=aud,
                            body={"operator_id": 1, "product_id": 3, "yearly_quota": 5})
     t.check(status == 403, "auditor may not grant", status)
+
+
+def test_rule_codes(t, s, tokens):
+    """A refusal of each kind carries its rule's stable code beside the
+    English message and the class of failure; the codes are unique."""
+    defined = rule_codes()
+    names = [name for _, name in defined]
+    t.check(defined and defined[0] == ("NONE", "none"), "the first rule is none", defined[:1])
+    t.check(len(names) == len(set(names)), "rule codes are unique", names)
+    t.check(all(n and n.replace("_", "").isalnum() and n == n.lower() for n in names),
+            "rule codes are snake_case")
+    t.check(not set(names) & {"invalid", "not_found", "exists", "refused", "forbidden", "io"},
+            "no rule code is a class name")
+    gone = [c for c in STABLE_CODES if c not in names]
+    t.check(not gone, "every published code is still defined", gone)
+    reg, coop, aud = tokens["regulator"], tokens["operator"], tokens["auditor"]
+    status, _, doc, _ = call(s, "POST", "batches", token=reg,
+                             body={"auth_id": 1, "count": 2, "lot_number": "OWN"})
+    own = doc["id"] if status == 201 else 0
+    cases = [
+        ("POST", "batches", reg, {"auth_id": 5, "count": 5}, 409,
+         "authorisation_suspended", "refused"),
+        ("POST", "batches", reg, {"auth_id": 1, "count": 9999999}, 409,
+         "quota_exceeded", "refused"),
+        ("POST", "batches", reg, {"auth_id": 1, "count": 0}, 400,
+         "batch_count_range", "invalid"),
+        ("POST", "batches", reg, {"auth_id": 1, "count": 1, "lot_number": "A\u202eB"}, 400,
+         "text_bidi_control", "invalid"),
+        ("POST", "batches", reg, {"auth_id": 1, "count": 1, "harvest_date": "2026-02-30"}, 400,
+         "date_invalid", "invalid"),
+        ("POST", "batches", aud, {"auth_id": 1, "count": 1}, 403, "role_not_allowed",
+         "forbidden"),
+        ("POST", "batches/%d/approve" % own, reg, {}, 403, "same_account_approves",
+         "forbidden"),
+        ("POST", "batches/1/issue", reg, {}, 409, "batch_status", "refused"),
+        ("POST", "batches/%d/reject" % own, tokens["baise"], {}, 400, "reject_needs_reason",
+         "invalid"),
+        ("POST", "operators", reg, {"uscc": "91450100MA8609132C", "name": "x",
+                                    "kind": "company", "region_code": "450100"}, 409,
+         "uscc_taken", "exists"),
+        ("POST", "operators", reg, {"uscc": "91450100MA86091", "name": "x", "kind": "company",
+                                    "region_code": "450100"}, 400, "uscc_invalid", "invalid"),
+        ("POST", "operators", reg, {"uscc": "93450981MA00000168", "name": "x", "kind": "guild",
+                                    "region_code": "450981"}, 400, "operator_kind_unknown",
+         "invalid"),
+        ("POST", "operators", reg, {"uscc": "93450981MA00000168", "name": "x",
+                                    "kind": "company", "region_code": "45AB"}, 400,
+         "region_code_invalid", "invalid"),
+        ("PATCH", "products/1", reg, {"gtin": "6901234567893"}, 400, "gtin_invalid", "invalid"),
+        ("POST", "authorisations/5/suspend", reg, {"reason": "again"}, 409,
+         "authorisation_status", "refused"),
+        ("POST", "authorisations", reg, {"operator_id": 1, "product_id": 1,
+                                         "yearly_quota": 0}, 400, "quota_range", "invalid"),
+        ("GET", "batches/999999", coop, None, 404, "not_found", "not_found"),
+    ]
+    for method, path, token, body, want, code, kind in cases:
+        status, _, doc, raw = call(s, method, path, token=token, body=body)
+        err = (doc or {}).get("error", {})
+        t.check(status == want and err.get("code") == code and err.get("kind") == kind
+                and err.get("message"),
+                "%s %s refused: %d %s (%s)" % (method, path, want, code, kind), raw[:300])
+        t.check(code in CODES, "code %s is defined" % code)
 
 
 def test_oversight(t, s, tokens, own_code):
@@ -583,6 +683,7 @@ def main():
             test_validation(t, s, tokens)
             test_lifecycle(t, s, tokens)
             test_register(t, s, tokens)
+            test_rule_codes(t, s, tokens)
             test_oversight(t, s, tokens, own_code)
             test_anomalies(t, s, tokens, own_code)
             test_download_layout(t, s, w, tokens, own_batch)

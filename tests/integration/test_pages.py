@@ -294,7 +294,8 @@ def test_regulator_pages(t, s, w, reg):
     t.check(status == 400, "a product edit with a bad GTIN is refused", status)
 
     status, _, html, _ = reg.get("/admin/audit?lang=en")
-    t.check(status == 200 and "The audit chain verifies" in html and "auth.suspend" in html,
+    t.check(status == 200 and "The audit chain verifies" in html
+            and "authorisation suspended" in html and "auth.suspend" not in html,
             "the audit log with its chain status", html[:200])
     status, h, body, _ = reg.get("/admin/audit?format=csv")
     t.check(status == 200 and body.startswith("id,at,actor,action") and "user:reg" in body,

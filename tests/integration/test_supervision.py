@@ -242,7 +242,7 @@ def check_desk(t, s):
     status, _, body, _ = b.get("/admin/supervision")
     t.check(status == 200 and "QZXTOP" in body, "the desk lists the classes", status)
     status, _, body, _ = b.get("/admin/supervision/operators/1?lang=en")
-    t.check(status == 200 and "SAMR-IMPORT-1" in body and "suspended" in body,
+    t.check(status == 200 and "SAMR-IMPORT-1" in body and "suspensions of its" in body,
             "the desk shows one operator's rules and import", status)
     status, _, body, _ = b.get("/admin/supervision/operators/1?as_of=2019-12-31")
     t.check(status == 200 and "QZXTOP" not in body.split("<table")[0] + "",

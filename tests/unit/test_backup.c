@@ -95,7 +95,7 @@ static void test_backup_and_restore(void)
 {
     files_t f;
     gi_copy_report_t rep;
-    gi_error_t err = {{0}};
+    gi_error_t err = {0};
     db_t *db = files_open(&f);
     CHECK(gi_backup(db, f.live, f.copy, 0, &rep, &err) == GI_OK);
     CHECK(rep.counts.products == 1 && rep.audit_ok && rep.bytes > 0 && rep.scans_bytes > 0);

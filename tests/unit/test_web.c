@@ -502,9 +502,53 @@ static void test_fragment(void)
     }
 }
 
+/* Every rule has a stable snake_case name, no two alike, and a sentence in
+ * zh-CN (with Chinese in it) and in English; a page shows the rule's words,
+ * never its code, and English pages keep the rule's own sentence. */
+static void test_rule_codes(void)
+{
+    CHECK_STR(gi_rule_name(GI_RULE_NONE), "none");
+    CHECK_STR(gi_rule_name(GI_RULE_QUOTA_EXCEEDED), "quota_exceeded");
+    CHECK_STR(gi_rule_name(GI_RULE_AUTHORISATION_SUSPENDED), "authorisation_suspended");
+    CHECK_STR(gi_rule_name(GI_RULE_USCC_INVALID), "uscc_invalid");
+    CHECK_STR(gi_rule_name((gi_rule_t)GI_RULE_COUNT), "none");
+    for (int i = 1; i < GI_RULE_COUNT; i++) {
+        const char *name = gi_rule_name((gi_rule_t)i);
+        CHECK(name && name[0] >= 'a' && name[0] <= 'z');
+        for (const char *c = name; *c; c++)
+            CHECK((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_');
+        for (int k = 0; k < i; k++)
+            CHECK(strcmp(name, gi_rule_name((gi_rule_t)k)) != 0);
+        const char *zh = web_rule_text(WEB_LANG_ZH, (gi_rule_t)i);
+        const char *en = web_rule_text(WEB_LANG_EN, (gi_rule_t)i);
+        CHECK(zh && (unsigned char)zh[0] >= 0x80 && !strstr(zh, name));
+        CHECK(en && en[0] >= 'A' && en[0] <= 'Z' && strcmp(en, zh) != 0);
+        CHECK(web_rule_text(WEB_LANG_VI, (gi_rule_t)i) == en); /* desks are zh or en */
+    }
+    CHECK(web_rule_text(WEB_LANG_ZH, GI_RULE_NONE) == NULL);
+    gi_error_t e;
+    CHECK(gi_fail_rule(&e, GI_EREFUSED, GI_RULE_QUOTA_EXCEEDED, "over quota: %d", 5) ==
+          GI_EREFUSED);
+    CHECK_STR(e.msg, "over quota: 5");
+    CHECK_STR(gi_error_code(GI_EREFUSED, &e), "quota_exceeded");
+    CHECK_STR(web_rule_message(WEB_LANG_ZH, GI_EREFUSED, &e),
+              web_rule_text(WEB_LANG_ZH, GI_RULE_QUOTA_EXCEEDED));
+    CHECK_STR(web_rule_message(WEB_LANG_EN, GI_EREFUSED, &e), "over quota: 5");
+    /* gi_fail names no rule, even in a buffer a rule had filled */
+    gi_fail(&e, GI_EINVAL, "odd input");
+    CHECK(e.rule == GI_RULE_NONE);
+    CHECK_STR(gi_error_code(GI_EINVAL, &e), "invalid");
+    const char *zh = web_rule_message(WEB_LANG_ZH, GI_EINVAL, &e);
+    CHECK(zh && (unsigned char)zh[0] >= 0x80);
+    /* a failure of the system shows no internals in either language */
+    gi_fail(&e, GI_EIO, "database: disk I/O error");
+    CHECK(!strstr(web_rule_message(WEB_LANG_EN, GI_EIO, &e), "disk"));
+    CHECK(!strstr(web_rule_message(WEB_LANG_ZH, GI_EIO, &e), "disk"));
+}
+
 TEST_MAIN("test_web", TEST(test_routes), TEST(test_routes_gs1), TEST(test_routes_refused),
           TEST(test_language), TEST(test_strings_complete), TEST(test_escape), TEST(test_ratelimit),
           TEST(test_ratelimit_penalties), TEST(test_ratelimit_give_forget),
           TEST(test_client_address), TEST(test_client_group), TEST(test_access_line),
           TEST(test_metrics_text), TEST(test_regions), TEST(test_form), TEST(test_local_date),
-          TEST(test_fragment))
+          TEST(test_fragment), TEST(test_rule_codes))
