@@ -39,7 +39,6 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #define CUT_SPACE "/GiCutContour"
 #define CUT_GS    "/GiCutOverprint"
@@ -292,23 +291,6 @@ static int seen_before(pass_t *p, int id)
     return 0;
 }
 
-/* Gives stream the content s, deflated: qpdf holds every replaced stream's
- * data in memory until it writes the file, and a 100,000-label sheet's
- * content is some 150 MB as text, a tenth of that deflated. 0 on success. */
-static int replace_deflated(pass_t *p, qpdf_oh stream, const unsigned char *s, size_t n)
-{
-    uLongf zlen = compressBound((uLong)n);
-    unsigned char *z = malloc(zlen);
-    if (!z || compress2(z, &zlen, s, (uLong)n, Z_BEST_SPEED) != Z_OK) {
-        free(z);
-        return -1;
-    }
-    qpdf_oh_replace_stream_data(p->q, stream, z, zlen, qpdf_oh_new_name(p->q, "/FlateDecode"),
-                                qpdf_oh_new_null(p->q));
-    free(z);
-    return 0;
-}
-
 /* Rewrites one content stream's colours; nonzero when it uses the cut colour. */
 static int recolour_stream(pass_t *p, qpdf_oh stream)
 {
@@ -325,8 +307,11 @@ static int recolour_stream(pass_t *p, qpdf_oh stream)
         return 0;
     }
     size_t k = label_pdf_recolour(data, len, &out, &cut);
-    if (k == (size_t)-1 || (out && replace_deflated(p, stream, out, k) != 0))
+    if (k == (size_t)-1)
         p->failed = 1;
+    else if (out)
+        qpdf_oh_replace_stream_data(p->q, stream, out, k, qpdf_oh_new_null(p->q),
+                                    qpdf_oh_new_null(p->q));
     free(out);
     free(data);
     return cut;
@@ -530,7 +515,7 @@ label_err_t label_pdf_finish(label_pdf_tmp_t *t, const label_pdf_opts_t *opts,
     if ((qpdf_init_write(p.q, out) & QPDF_ERRORS) == 0) {
         qpdf_set_decode_level(p.q, qpdf_dl_none); /* images and fonts as cairo wrote them */
         qpdf_set_compress_streams(p.q, 1);        /* the rewritten content, deflated again */
-        qpdf_set_object_stream_mode(p.q, qpdf_o_disable);
+        qpdf_set_object_stream_mode(p.q, qpdf_o_generate);
         qpdf_set_suppress_original_object_IDs(p.q, 1);
     }
     if (qpdf_has_error(p.q) || (qpdf_write(p.q) & QPDF_ERRORS)) {
