@@ -339,7 +339,8 @@ enum MHD_Result send_report(web_server_t *s, struct MHD_Connection *c, request_t
     gi_error_t err;
     gi_err_t rc = gi_report_add(&ctx, &in, NULL, &err);
     if (rc == GI_EINVAL)
-        return send_message(s, c, rq, 400, t->report_invalid_title, err.msg);
+        return send_message(s, c, rq, 400, t->report_invalid_title,
+                            web_rule_message(pc.lang, rc, &err));
     if (rc != GI_OK) {
         fprintf(stderr, "gimark serve: report: %s\n", err.msg);
         return send_message(s, c, rq, 503, t->busy_title, t->busy_text);

@@ -701,12 +701,8 @@ void web_local_moment(const web_strings_t *t, int64_t when, char out[64])
     gi_tm_of(when + GI_CST_OFFSET, &tm);
     local_day(t, tm.year % 10000, tm.month, tm.day, out);
     size_t n = strlen(out);
-    const char hm[] = {' ',
-                       (char)('0' + tm.hour / 10),
-                       (char)('0' + tm.hour % 10),
-                       ':',
-                       (char)('0' + tm.minute / 10),
-                       (char)('0' + tm.minute % 10),
+    const char hm[] = {' ', (char)('0' + tm.hour / 10),   (char)('0' + tm.hour % 10),
+                       ':', (char)('0' + tm.minute / 10), (char)('0' + tm.minute % 10),
                        '\0'};
     memcpy(out + n, hm, sizeof hm);
 }
@@ -801,6 +797,9 @@ static const web_portal_text_t portal_zh = {
     .edit = "修改",
     .save = "保存",
     .print_options = "其他格式与码制",
+    .print_approval_no = "印上核准文号",
+    .print_bleed = "出血（毫米，仅 PDF）",
+    .print_cut_contour = "模切线单独专色（仅 PDF）",
     .file_format = "文件格式",
     .symbology = "码制",
     .label_size = "标签尺寸（毫米，宽 × 高）",
@@ -900,6 +899,9 @@ static const web_portal_text_t portal_en = {
     .edit = "Edit",
     .save = "Save",
     .print_options = "Other formats and symbols",
+    .print_approval_no = "Print the approval document number",
+    .print_bleed = "Bleed (mm, PDF only)",
+    .print_cut_contour = "Die-cut outline as the spot colour CutContour (PDF only)",
     .file_format = "File format",
     .symbology = "Symbology",
     .label_size = "Label size (mm, width x height)",
@@ -1793,6 +1795,10 @@ const char *web_word(web_lang_t lang, const char *field, const char *value)
         {"action", "product.edit", "修改产品", "product edited"},
         {"action", "product.names", "修改产品外文名称", "product names set"},
         {"action", "product.photo", "上传产品照片", "product photo set"},
+        {"action", "product.unnumbered.allow", "决定无编号产品可印制",
+         "printing without a number allowed"},
+        {"action", "product.unnumbered.withdraw", "撤回无编号印制决定",
+         "printing without a number withdrawn"},
         {"action", "usage.file", "报送使用情况", "use report filed"},
         {"action", "usage.accept", "接受使用报告", "use report accepted"},
         {"action", "usage.return", "退回使用报告", "use report returned"},
@@ -1963,6 +1969,8 @@ const char *web_word(web_lang_t lang, const char *field, const char *value)
         {"field", "height", "高", "height"},
         {"field", "text", "内容", "text"},
         {"field", "year_closed", "已结账年度", "year closed"},
+        {"field", "unnumbered", "无编号印制", "without a number"},
+        {"field", "approval_no", "印核准文号", "approval number printed"},
     };
     if (!value)
         return "";

@@ -148,6 +148,7 @@ typedef struct {
     const char *figures_scoped; /* the desk's figures count one region: followed by its code */
     const char *void_labels, *void_codes_hint, *edit, *save;
     const char *print_options, *file_format, *symbology, *label_size, *actions, *detail;
+    const char *print_approval_no, *print_bleed, *print_cut_contour; /* the last two: PDF only */
 } web_portal_text_t;
 
 const web_portal_text_t *web_portal_text(web_lang_t lang);

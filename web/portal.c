@@ -100,7 +100,7 @@ void portal_error(page_t *pg, gi_err_t rc, const gi_error_t *err)
     if (status == 503)
         fprintf(stderr, "gimark serve: page: %s\n", err->msg);
     portal_message(pg, status, status == 403 ? pg->p->forbidden : pg->t->bad_request_title,
-                   status == 503 ? pg->t->busy_text : err->msg);
+                   status == 503 ? pg->t->busy_text : web_rule_message(pg->rq->lang, rc, err));
 }
 
 void portal_after_change(page_t *pg, gi_err_t rc, const gi_error_t *err, const char *back)

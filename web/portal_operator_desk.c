@@ -155,6 +155,13 @@ static void print_form(page_t *pg, web_buf_t *b, int64_t id)
     select_field(b, pg->rq->lang, "format", id, pg->p->file_format, "format", formats);
     select_field(b, pg->rq->lang, "symbology", id, pg->p->symbology, "symbology", symbologies);
     select_field(b, pg->rq->lang, "label-size", id, pg->p->label_size, "size", sizes);
+    web_html(b,
+             "<label for=\"bleed-%D\">%s</label><input id=\"bleed-%D\" name=\"bleed\" "
+             "type=\"number\" min=\"0\" max=\"10\" step=\"0.5\" value=\"0\" inputmode=\"decimal\">"
+             "<label><input type=\"checkbox\" name=\"cut-contour\" value=\"1\"> "
+             "%s</label><label><input type=\"checkbox\" name=\"approval-no\" "
+             "value=\"1\"> %s</label>",
+             id, pg->p->print_bleed, id, pg->p->print_cut_contour, pg->p->print_approval_no);
     web_html(b, "<button type=\"submit\">%s</button></form></details>", pg->p->download);
 }
 
@@ -318,8 +325,9 @@ static void operator_request(page_t *pg)
     db_batch_t out;
     if (gi_parse_whole(portal_field(pg, "auth_id"), 1, INT64_MAX, &in.auth_id) != 0 ||
         gi_parse_whole(portal_field(pg, "count"), 1, INT64_MAX, &in.count) != 0) {
-        gi_fail(&err, GI_EINVAL, "%s: 1 - 10000000", pg->p->count);
-        refused_t r = {in.auth_id ? "count" : "auth_id", err.msg};
+        gi_fail_rule(&err, GI_EINVAL, GI_RULE_BATCH_COUNT_RANGE, "%s: 1 - 10000000", pg->p->count);
+        refused_t r = {in.auth_id ? "count" : "auth_id",
+                       web_rule_message(pg->rq->lang, GI_EINVAL, &err)};
         operator_desk_with(pg, 400, &r);
         return;
     }
@@ -331,7 +339,7 @@ static void operator_request(page_t *pg)
     ctx.actor = pg->actor;
     gi_err_t rc = gi_act_batch_request(&ctx, &pg->account, &in, &out, &err);
     if (rc == GI_EINVAL || rc == GI_EREFUSED) {
-        refused_t r = {request_field(err.msg), err.msg};
+        refused_t r = {request_field(err.msg), web_rule_message(pg->rq->lang, rc, &err)};
         operator_desk_with(pg, rc == GI_EINVAL ? 400 : 409, &r);
     } else if (rc != GI_OK) {
         portal_error(pg, rc, &err);
