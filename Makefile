@@ -48,7 +48,7 @@ SAN_BIN  = $(UNIT_SRC:tests/unit/%.c=build/san/tests/%)
 
 PREFIX ?= /usr/local
 
-all: build/gimark $(UNIT_BIN) build/label_positions
+all: build/gimark $(UNIT_BIN) build/label_positions build/label_render
 
 EPCIS2_VERSION = 2.7.3
 
@@ -160,6 +160,10 @@ test: deps
 	@sh tests/run-all.sh
 
 build/label_positions: tests/labels/positions.c build/libgimark.a
+	@echo '  LD      $@'
+	@$(CC) $(ALL_CFLAGS) -o $@ $< build/libgimark.a $(LDLIBS)
+
+build/label_render: tests/labels/render.c build/libgimark.a
 	@echo '  LD      $@'
 	@$(CC) $(ALL_CFLAGS) -o $@ $< build/libgimark.a $(LDLIBS)
 

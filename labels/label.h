@@ -59,6 +59,7 @@ typedef struct {
     double min_text_mm;               /* smallest character height of required text, 1.8 */
     int dl_lot;                       /* a GS1 Digital Link carries the batch's lot (/10/{lot}): the
                                          URL is made by gi/export.c, the drawing does not read it */
+    int threads; /* threads drawing one file (PNG, ZIP): 0 every core, 1 the caller alone */
 } label_layout_t;
 
 #define LABEL_MIN_MODULE_MM 0.25
@@ -117,20 +118,21 @@ typedef struct {
 /* Writes n labels to sink in the given format.
  * PDF: one page per sheet, vector text with fonts embedded, symbols in 100%
  *   black as 1-bit stencil masks (or paths with vector_paths).
- * SVG: one drawing with the sheets stacked top to bottom; symbols as paths.
- *   Each sheet is drawn, written and dropped in turn (its ids prefixed
- *   "sN-"), so the drawing is never held whole.
+ * SVG: one sheet as an SVG; more sheets as one ZIP of "sheet-N.svg"
+ *   (deflated), a sheet held at a time; symbols as paths, user units mm.
  * PNG: one sheet as a PNG; more sheets as one ZIP of "sheet-N.png"
- *   (label_png_sheets() tells which).
+ *   (label_sheets() tells which). 1-bit grey when the labels are black and
+ *   white (no mark artwork), else 8-bit grey; pHYs holds the resolution.
  * CSV: header "code,url,sequence,lot", one row per label (RFC 4180).
- * ZIP: one PNG or SVG per label, named "<sequence>-<code>.png".
+ * ZIP: one PNG or SVG per label, named "<sequence>-<code>.png" (or .svg).
+ * PNG and ZIP are drawn on l->threads threads.
  * progress (may be NULL) is told now and then how far it got. */
 label_err_t label_write_to(const label_layout_t *layout, const label_content_t *content,
                            const label_item_t *items, size_t n, label_format_t format,
                            const label_sink_t *sink, label_progress_fn progress, void *progress_arg,
                            char *errbuf, size_t errlen);
 
-/* Sheets n labels take; a PNG of more than one is a ZIP. */
+/* Sheets n labels take; a PNG or SVG of more than one is a ZIP. */
 size_t label_sheets(const label_layout_t *layout, size_t n);
 
 /* What label_write_to() checks before it draws anything: the layout, that
@@ -144,7 +146,8 @@ label_err_t label_check(const label_layout_t *layout, const label_content_t *con
                         size_t errlen);
 
 /* label_write_to() into the file at path (created 0600 if missing), except
- * PNG: sheet 1 at path, sheet N > 1 at path with "-N" before ".png". */
+ * PNG and SVG: sheet 1 at path, sheet N > 1 at path with "-N" before ".png"
+ * (".svg"). */
 label_err_t label_write(const label_layout_t *layout, const label_content_t *content,
                         const label_item_t *items, size_t n, label_format_t format,
                         const char *path, label_progress_fn progress, void *progress_arg,

@@ -53,9 +53,6 @@ label_err_t label_out_failed(label_out_t *o, char *errbuf, size_t errlen);
 
 label_err_t label_write_csv(const label_content_t *c, const label_item_t *items, size_t n,
                             label_out_t *o, char *errbuf, size_t errlen);
-label_err_t label_write_zip(label_sheet_t *sh, const label_layout_t *l, const label_item_t *items,
-                            size_t n, label_out_t *o, label_progress_fn progress, void *arg,
-                            char *errbuf, size_t errlen);
 label_err_t label_sheet_for(label_sheet_t **sh, const label_layout_t *l, const label_content_t *c,
                             const label_item_t *first, char *errbuf, size_t errlen);
 

@@ -4,12 +4,10 @@
  * CRC and sizes are known before its local header is written. The directory
  * (about 100 bytes a member) is kept until the end; ZIP64 records are added
  * when the archive needs them (more than 65,535 members, or past 4 GiB).
- * And the ZIP of per-label files (PNG or SVG).
+ * The per-label files are drawn by labels/raster.c (PNG) and labels/svg.c.
  */
 #include "labels/output.h"
 
-#include <cairo-svg.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,78 +223,4 @@ label_err_t label_zip_finish(label_zip_t *z, char *errbuf, size_t errlen)
     label_out_t *o = z->out;
     label_zip_free(z);
     return failed ? label_out_failed(o, errbuf, errlen) : LABEL_OK;
-}
-
-/* Renders one label alone into buf as PNG or SVG. */
-static label_err_t render_member(label_sheet_t *sh, const label_layout_t *l,
-                                 const label_item_t *item, label_membuf_t *buf, char *errbuf,
-                                 size_t errlen)
-{
-    int svg = l->zip_member_format == LABEL_FMT_SVG;
-    double px_per_mm = l->dpi / 25.4;
-    cairo_surface_t *s;
-    if (svg) {
-        s = cairo_svg_surface_create_for_stream(
-            label_membuf_append, buf, label_mm_to_pt(l->label_w_mm), label_mm_to_pt(l->label_h_mm));
-    } else {
-        s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)lround(l->label_w_mm * px_per_mm),
-                                       (int)lround(l->label_h_mm * px_per_mm));
-    }
-    cairo_t *cr = cairo_create(s);
-    if (!svg) {
-        cairo_set_source_rgb(cr, 1, 1, 1);
-        cairo_paint(cr);
-        cairo_scale(cr, px_per_mm, px_per_mm);
-    } else {
-        cairo_scale(cr, 72 / 25.4, 72 / 25.4);
-    }
-    label_err_t rc = label_sheet_draw(sh, cr, item, 0, 0, errbuf, errlen);
-    cairo_destroy(cr);
-    cairo_status_t st = svg ? CAIRO_STATUS_SUCCESS : label_png_write(s, l->dpi, buf);
-    cairo_surface_finish(s); /* an SVG stream is written here */
-    if (st == CAIRO_STATUS_SUCCESS)
-        st = cairo_surface_status(s);
-    cairo_surface_destroy(s);
-    if (rc == LABEL_OK && st != CAIRO_STATUS_SUCCESS) {
-        snprintf(errbuf, errlen, "cannot render label %ld: %s", item->sequence,
-                 cairo_status_to_string(st));
-        rc = LABEL_ENOMEM;
-    }
-    return rc;
-}
-
-label_err_t label_write_zip(label_sheet_t *sh, const label_layout_t *l, const label_item_t *items,
-                            size_t n, label_out_t *o, label_progress_fn progress, void *arg,
-                            char *errbuf, size_t errlen)
-{
-    label_zip_t *z = label_zip_new(o);
-    if (!z) {
-        snprintf(errbuf, errlen, "out of memory");
-        return LABEL_ENOMEM;
-    }
-    int svg = l->zip_member_format == LABEL_FMT_SVG;
-    label_membuf_t buf = {0};
-    label_err_t rc = LABEL_OK;
-    for (size_t i = 0; rc == LABEL_OK && i < n; i++) {
-        char name[128];
-        if (label_out_stopped(o)) {
-            rc = label_out_failed(o, errbuf, errlen);
-            break;
-        }
-        buf.len = 0;
-        rc = render_member(sh, l, &items[i], &buf, errbuf, errlen);
-        snprintf(name, sizeof name, "%ld-%s.%s", items[i].sequence, items[i].code,
-                 svg ? "svg" : "png");
-        /* PNG is compressed already: store it as it is */
-        if (rc == LABEL_OK)
-            rc = label_zip_add(z, name, buf.data, buf.len, svg, errbuf, errlen);
-        if (progress && ((i + 1) % 256 == 0 || i + 1 == n))
-            progress(i + 1, n, arg);
-    }
-    free(buf.data);
-    if (rc != LABEL_OK) {
-        label_zip_free(z);
-        return rc;
-    }
-    return label_zip_finish(z, errbuf, errlen);
 }

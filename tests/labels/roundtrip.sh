@@ -61,7 +61,7 @@ crop_decode_png() {
 
 # complete SOURCE KIND DECODED: zbar misses a few of many symbols on a whole
 # sheet; each missed code is looked for where its label must be. KIND: pdf
-# (a page per sheet), tall (sheets stacked on one page, as from an SVG),
+# (a page per sheet), svgfiles (SOURCE-N.pdf, sheet N's SVG read into PDF),
 # png (SOURCE is the sheet-1 file, sheet N is SOURCE-N.png)
 complete() {
     for url in $(comm -13 "$3" "$D/issued.txt"); do
@@ -70,7 +70,7 @@ complete() {
         page=$(($5 + 1))
         case "$2" in
         pdf) crop_decode "$1" "$page" "$6" "$7" "$8" "$9" ;;
-        tall) crop_decode "$1" 1 "$6" "$(calc "$7 + $5 * 297")" "$8" "$9" ;;
+        svgfiles) crop_decode "$1-$page.pdf" 1 "$6" "$7" "$8" "$9" ;;
         png)
             f="$1"; [ "$page" -gt 1 ] && f="${1%.png}-$page.png"
             crop_decode_png "$f" "$6" "$7" "$8" "$9" ;;
@@ -146,20 +146,22 @@ decode "$D"/s*.png >"$D/png.txt"
 complete "$D/s.png" png "$D/png.txt"
 same_set "PNG sheets" "$D/png.txt" "$D/issued.txt"
 
-# SVG, rasterised by librsvg
+# SVG, rasterised by librsvg: a file per sheet, each one A4 page
 run batch export 1 --format svg --out "$D/s.svg" --base-url $BASE
 expect_status 0 "SVG export"
-# librsvg reads the drawing (into PDF), poppler rasterises it without
+[ -f "$D/s.svg" ] && [ -f "$D/s-5.svg" ] && [ ! -e "$D/s-6.svg" ] && ok || bad "one SVG per sheet"
+grep -q 'width="210.000mm" height="297.000mm"' "$D/s-3.svg" && ok || bad "an SVG sheet is A4"
+# librsvg reads each drawing (into PDF), poppler rasterises it without
 # antialiasing, as a printer does: zbar misreads some symbols whose path
-# edges are smoothed into grey. zbar reads a page-sized window at a time,
-# as it misses symbols on very tall images.
-rsvg-convert -f pdf -o "$D/svg.pdf" "$D/s.svg"
-for k in 0 1 2 3 4; do
-    pdftoppm -r 300 -aa no -aaVector no -gray -x 0 -y $((k * 3508)) -W 2481 -H 3508 \
-        -singlefile "$D/svg.pdf" "$D/svg-$k" 2>/dev/null
+# edges are smoothed into grey.
+svgs=""
+for k in 1 2 3 4 5; do
+    f="$D/s-$k.svg"; [ "$k" = 1 ] && f="$D/s.svg"
+    rsvg-convert -f pdf -o "$D/svg-$k.pdf" "$f"
+    pdftoppm -r 300 -aa no -aaVector no -gray -singlefile "$D/svg-$k.pdf" "$D/svg-$k" 2>/dev/null
 done
 decode "$D"/svg-*.pgm >"$D/svg.txt"
-complete "$D/svg.pdf" tall "$D/svg.txt"
+complete "$D/svg" svgfiles "$D/svg.txt"
 same_set "SVG" "$D/svg.txt" "$D/issued.txt"
 
 # ZIP of per-label PNGs
