@@ -73,8 +73,8 @@ static const cli_opt_t serve_opts[] = {
      "passwords checked at once; more sign-ins get 503 (default: half the threads, at least 1)"},
     {"render-threads", "N", "threads drawing downloaded print files (default 2)"},
     {"render-file-threads", "N",
-     "threads drawing one downloaded PNG or ZIP file, its render thread included; each "
-     "holds a label or a sheet (default 1)"},
+     "threads drawing one downloaded print file (PNG and ZIP drawn, every format's symbols "
+     "encoded), its render thread included; each holds a label or a sheet (default 1)"},
     {"render-queue", "N", "downloads waiting for a render thread before 503 (default 8)"},
     {"max-download-labels", "N",
      "labels in one downloaded print file; more: 413, use gimark batch export (default 100000)"},

@@ -59,7 +59,8 @@ typedef struct {
     double min_text_mm;               /* smallest character height of required text, 1.8 */
     int dl_lot;                       /* a GS1 Digital Link carries the batch's lot (/10/{lot}): the
                                          URL is made by gi/export.c, the drawing does not read it */
-    int threads; /* threads drawing one file (PNG, ZIP): 0 every core, 1 the caller alone */
+    int threads; /* threads drawing one file (PNG, ZIP) and encoding its symbols (all
+                    formats): 0 every core, 1 the caller alone */
 } label_layout_t;
 
 #define LABEL_MIN_MODULE_MM 0.25
@@ -105,9 +106,11 @@ typedef void (*label_progress_fn)(size_t done, size_t total, void *arg);
 
 /* Where a print file goes as it is drawn: write() takes the next bytes (0:
  * written; anything else stops the drawing with LABEL_ECANCELLED), and
- * cancelled() (may be NULL) is asked before every label: nonzero stops the
- * drawing too. Memory stays bounded whatever the number of labels: a page
- * (PDF, SVG, PNG sheet) or a label (ZIP member) is held at a time, and a
+ * cancelled() (may be NULL) is asked before every label (PNG sheets, drawn
+ * on other threads: before every sheet): nonzero stops the drawing too.
+ * Memory stays bounded whatever the number of labels: a page (PDF, SVG, PNG
+ * sheet; one more a thread with l->threads) or a label (ZIP member) is held
+ * at a time, and a
  * ZIP's directory (about 100 bytes a member). */
 typedef struct {
     int (*write)(void *arg, const unsigned char *data, size_t len);

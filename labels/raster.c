@@ -461,6 +461,10 @@ label_err_t label_raster_zip(label_sheet_t *sh, const label_layout_t *l, const l
         while (rc == LABEL_OK && at + 4 <= b->len) {
             uint32_t k;
             char name[128];
+            if (label_out_stopped(o)) { /* asked before every label */
+                rc = label_out_failed(o, errbuf, errlen);
+                break;
+            }
             memcpy(&k, b->data + at, 4);
             snprintf(name, sizeof name, "%ld-%s.png", items[i].sequence, items[i].code);
             /* PNG is compressed already: stored as it is */

@@ -313,8 +313,8 @@ static int svg_head(label_membuf_t *b, double w_mm, double h_mm)
 /* Labels [first, last) as one document in doc: a sheet (member 0) or one
  * label of its own (member 1). 1: a code needs pango, draw with cairo. */
 static int svg_doc(svg_ctx_t *x, label_encoder_t *enc, const label_item_t *items, size_t first,
-                   size_t last, int member, label_membuf_t *doc, label_err_t *rc, char *errbuf,
-                   size_t errlen)
+                   size_t last, int member, label_out_t *o, label_membuf_t *doc, label_err_t *rc,
+                   char *errbuf, size_t errlen)
 {
     const label_layout_t *l = x->l;
     doc->len = 0;
@@ -327,6 +327,10 @@ static int svg_doc(svg_ctx_t *x, label_encoder_t *enc, const label_item_t *items
         int page;
         double lx = 0, ly = 0;
         const label_matrix_t *m;
+        if (label_out_stopped(o)) { /* asked before every label */
+            *rc = label_out_failed(o, errbuf, errlen);
+            return -1;
+        }
         if (!member)
             label_position_mm(l, i, &page, &lx, &ly);
         if ((*rc = label_encoder_get(enc, i, &m, errbuf, errlen)) != LABEL_OK)
@@ -367,7 +371,7 @@ label_err_t label_write_svg_docs(label_sheet_t *sh, label_encoder_t *enc, const 
             break;
         }
         int slow =
-            x.fast ? svg_doc(&x, enc, items, first, last, member, &doc, &rc, errbuf, errlen) : 1;
+            x.fast ? svg_doc(&x, enc, items, first, last, member, o, &doc, &rc, errbuf, errlen) : 1;
         if (slow == 1)
             rc = cairo_doc(sh, enc, l, items, first, last, member, o, &doc, errbuf, errlen);
         if (rc != LABEL_OK)

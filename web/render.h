@@ -22,8 +22,9 @@
 
 typedef struct {
     unsigned threads;      /* render threads (default 2) */
-    unsigned file_threads; /* threads drawing one PNG or ZIP file, its render thread
-                              included (default 1) */
+    unsigned file_threads; /* threads drawing one print file (PNG, ZIP) and encoding its
+                              symbols (every format), its render thread included
+                              (default 1) */
     unsigned queue;        /* jobs waiting for a thread, at most (default 8) */
     size_t max_labels;     /* labels in one downloaded file (default 100000) */
     double max_pixels;     /* pixels of one PNG download in all: sheets, or a ZIP's
