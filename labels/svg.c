@@ -14,6 +14,7 @@
  * of the shaped glyphs (pango must draw it) is drawn by cairo instead.
  */
 #include "labels/output.h"
+#include "labels/pool.h"
 #include "labels/svg.h"
 
 #include <cairo-svg.h>
@@ -348,6 +349,126 @@ static int svg_doc(svg_ctx_t *x, label_encoder_t *enc, const label_item_t *items
     return 0;
 }
 
+/* --- ZIP members on the pool's threads ------------------------------------------------------ */
+
+#define MEMBERS_A_JOB 16
+
+typedef struct {
+    svg_ctx_t *x;
+    const label_item_t *items;
+    size_t n;
+} member_ctx_t;
+
+/* Members [16 job, 16 job + 16) into out, each as its packed length, length
+ * and CRC-32 (4 bytes each, host order) and its deflated bytes. */
+static label_err_t member_job(void *arg, void **scratch, size_t job, label_membuf_t *out,
+                              char *errbuf, size_t errlen)
+{
+    member_ctx_t *c = arg;
+    const label_layout_t *l = c->x->l;
+    label_membuf_t *doc = *scratch;
+    if (!doc && !(doc = *scratch = calloc(1, sizeof *doc))) {
+        snprintf(errbuf, errlen, "out of memory");
+        return LABEL_ENOMEM;
+    }
+    size_t first = job * MEMBERS_A_JOB;
+    size_t last = first + MEMBERS_A_JOB < c->n ? first + MEMBERS_A_JOB : c->n;
+    for (size_t i = first; i < last; i++) {
+        char payload[512];
+        label_matrix_t m;
+        label_payload(l, &c->items[i], payload, sizeof payload);
+        label_err_t rc = label_matrix_encode(l->symbology, l->ecc, payload, &m, errbuf, errlen);
+        if (rc != LABEL_OK)
+            return rc;
+        doc->len = 0;
+        int failed = svg_head(doc, l->label_w_mm, l->label_h_mm) ||
+                     put(doc, (const char *)c->x->defs.data, c->x->defs.len) ||
+                     puts_(doc, "<g fill=\"#000\">\n") ||
+                     svg_label(c->x, &c->items[i], &m, 0, 0, doc) != 0 ||
+                     puts_(doc, "</g>\n</svg>\n");
+        label_matrix_free(&m);
+        unsigned char *packed = NULL;
+        size_t packed_len = 0;
+        uint32_t head[3];
+        failed = failed || label_zip_pack(doc->data, doc->len, &packed, &packed_len, &head[2]);
+        head[0] = (uint32_t)packed_len;
+        head[1] = (uint32_t)doc->len;
+        failed = failed || put(out, (const char *)head, sizeof head) ||
+                 put(out, (const char *)packed, packed_len);
+        free(packed);
+        if (failed) {
+            snprintf(errbuf, errlen, "out of memory writing label %ld", c->items[i].sequence);
+            return LABEL_ENOMEM;
+        }
+    }
+    return LABEL_OK;
+}
+
+static void member_scratch_free(void *p)
+{
+    label_membuf_t *b = p;
+    free(b->data);
+    free(b);
+}
+
+/* The ZIP of SVG members, drawn and deflated on l->threads threads. */
+static label_err_t members_zip(svg_ctx_t *x, const label_item_t *items, size_t n, label_out_t *o,
+                               label_progress_fn progress, void *arg, char *errbuf, size_t errlen)
+{
+    member_ctx_t c = {x, items, n};
+    size_t jobs = (n + MEMBERS_A_JOB - 1) / MEMBERS_A_JOB;
+    int threads = label_pool_threads(x->l->threads);
+    label_pool_t *pool = NULL;
+    label_zip_t *z = label_zip_new(o);
+    label_err_t rc = LABEL_OK;
+    if (!z) {
+        snprintf(errbuf, errlen, "out of memory");
+        rc = LABEL_ENOMEM;
+    }
+    if (rc == LABEL_OK)
+        rc = label_pool_start(&pool, jobs, threads, (size_t)threads * 2, member_job,
+                              member_scratch_free, &c, errbuf, errlen);
+    for (size_t job = 0; rc == LABEL_OK && job < jobs; job++) {
+        const label_membuf_t *b;
+        if ((rc = label_pool_next(pool, &b, errbuf, errlen)) != LABEL_OK)
+            break;
+        size_t at = 0, i = job * MEMBERS_A_JOB;
+        while (rc == LABEL_OK && at + 12 <= b->len) {
+            uint32_t head[3];
+            char name[128];
+            if (label_out_stopped(o)) { /* asked before every label */
+                rc = label_out_failed(o, errbuf, errlen);
+                break;
+            }
+            memcpy(head, b->data + at, sizeof head);
+            snprintf(name, sizeof name, "%ld-%s.svg", items[i].sequence, items[i].code);
+            rc = label_zip_add_packed(z, name, b->data + at + 12, head[0], head[1], head[2], 1,
+                                      errbuf, errlen);
+            at += 12 + (size_t)head[0];
+            i++;
+        }
+        label_pool_done(pool);
+        if (progress)
+            progress(i, n, arg);
+    }
+    label_pool_stop(pool);
+    if (rc != LABEL_OK) {
+        label_zip_free(z);
+        return rc;
+    }
+    return label_zip_finish(z, errbuf, errlen);
+}
+
+/* Whether every code is drawn from the shaped glyphs. */
+static int all_fast(svg_ctx_t *x, const label_item_t *items, size_t n)
+{
+    double xs[LABEL_CODE_GLYPHS], baseline;
+    for (size_t i = 0; x->fast && i < n; i++)
+        if (label_sheet_code_glyphs(x->sh, NULL, items[i].code, xs, &baseline) == 0)
+            return 0;
+    return x->fast;
+}
+
 label_err_t label_write_svg_docs(label_sheet_t *sh, label_encoder_t *enc, const label_layout_t *l,
                                  const label_item_t *items, size_t n, int member, label_out_t *o,
                                  label_svg_cairo_fn cairo_doc, label_svg_doc_fn doc_fn,
@@ -356,6 +477,11 @@ label_err_t label_write_svg_docs(label_sheet_t *sh, label_encoder_t *enc, const 
 {
     svg_ctx_t x = {sh, l, {0}, 0};
     label_err_t rc = svg_defs(&x, errbuf, errlen);
+    if (rc == LABEL_OK && member && !doc_fn && all_fast(&x, items, n)) {
+        rc = members_zip(&x, items, n, o, progress, arg, errbuf, errlen);
+        free(x.defs.data);
+        return rc;
+    }
     size_t per = member ? 1 : (size_t)label_per_page(l);
     size_t docs = (n + per - 1) / per;
     label_zip_t *z = NULL;
@@ -370,8 +496,9 @@ label_err_t label_write_svg_docs(label_sheet_t *sh, label_encoder_t *enc, const 
             rc = label_out_failed(o, errbuf, errlen);
             break;
         }
-        int slow =
-            x.fast ? svg_doc(&x, enc, items, first, last, member, o, &doc, &rc, errbuf, errlen) : 1;
+        int slow = x.fast && !member
+                       ? svg_doc(&x, enc, items, first, last, member, o, &doc, &rc, errbuf, errlen)
+                       : 1;
         if (slow == 1)
             rc = cairo_doc(sh, enc, l, items, first, last, member, o, &doc, errbuf, errlen);
         if (rc != LABEL_OK)

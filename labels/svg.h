@@ -18,7 +18,8 @@ typedef label_err_t (*label_svg_cairo_fn)(label_sheet_t *sh, label_encoder_t *en
 /* The SVG of n labels onto o: with member 0 a document a sheet, with member
  * 1 a document a label; one document as it is, more as a ZIP of
  * "sheet-N.svg" or "<sequence>-<code>.svg" (always a ZIP for members).
- * enc has the symbols. */
+ * enc has the symbols (NULL for members: encoded on threads of their own).
+ * Members are drawn and deflated on l->threads threads. */
 typedef int (*label_svg_doc_fn)(void *arg, size_t doc, const label_membuf_t *svg);
 /* With doc_fn, each document goes to it instead (0: written; a file per
  * sheet). */

@@ -206,11 +206,8 @@ static label_err_t svg_cairo_doc(label_sheet_t *sh, label_encoder_t *enc, const 
     label_err_t rc = LABEL_OK;
     if (!member) {
         rc = draw_page(sh, enc, cr, l, items, first, last, 0, o, errbuf, errlen);
-    } else {
-        const label_matrix_t *m;
-        rc = label_encoder_get(enc, first, &m, errbuf, errlen);
-        if (rc == LABEL_OK)
-            rc = label_sheet_draw_matrix(sh, cr, &items[first], m, 0, 0, errbuf, errlen);
+    } else { /* no encoder for ZIP members: encoded here */
+        rc = label_sheet_draw(sh, cr, &items[first], 0, 0, errbuf, errlen);
     }
     cairo_status_t st = surface_done(cr, s);
     if (rc == LABEL_OK && st != CAIRO_STATUS_SUCCESS)
@@ -263,8 +260,8 @@ static int raster_png(const label_layout_t *l, label_format_t format)
            (format == LABEL_FMT_ZIP && l->zip_member_format != LABEL_FMT_SVG);
 }
 
-/* The sheets and the encoder for drawing items; NULL encoder for what
- * raster.c draws (it encodes on its own threads). */
+/* The sheets and the encoder for drawing items; NULL encoder for ZIP and
+ * what raster.c draws (they encode on threads of their own). */
 static label_err_t drawing_start(const label_layout_t *l, const label_content_t *c,
                                  const label_item_t *items, size_t n, label_format_t format,
                                  label_sheet_t **sh, label_encoder_t **enc, char *errbuf,
@@ -279,7 +276,7 @@ static label_err_t drawing_start(const label_layout_t *l, const label_content_t 
     label_err_t rc = label_mark_check(c->mark_path, errbuf, errlen);
     if (rc == LABEL_OK)
         rc = label_sheet_for(sh, l, c, &items[0], errbuf, errlen);
-    if (rc == LABEL_OK && !raster_png(l, format) &&
+    if (rc == LABEL_OK && format != LABEL_FMT_ZIP && !raster_png(l, format) &&
         (rc = label_encoder_start(enc, l, items, n, errbuf, errlen)) != LABEL_OK) {
         label_sheet_close(*sh);
         *sh = NULL;

@@ -132,8 +132,32 @@ label_err_t label_zip_add(label_zip_t *z, const char *name, const unsigned char 
         return LABEL_ENOMEM;
     }
     uint32_t crc = (uint32_t)crc32(0L, data, (uInt)len);
+    label_err_t rc = label_zip_add_packed(z, name, packed ? packed : data, packed_len, len, crc,
+                                          deflate, errbuf, errlen);
+    free(packed);
+    return rc;
+}
+
+int label_zip_pack(const unsigned char *data, size_t len, unsigned char **packed,
+                   size_t *packed_len, uint32_t *crc)
+{
+    if (len > ZIP_U32_MAX / 2 || deflate_all(data, len, packed, packed_len) != 0)
+        return -1;
+    *crc = (uint32_t)crc32(0L, data, (uInt)len);
+    return 0;
+}
+
+label_err_t label_zip_add_packed(label_zip_t *z, const char *name, const unsigned char *data,
+                                 size_t packed_len, size_t len, uint32_t crc, int deflated,
+                                 char *errbuf, size_t errlen)
+{
+    size_t name_len = strlen(name);
+    if (len > ZIP_U32_MAX / 2 || packed_len > ZIP_U32_MAX / 2 || name_len > 1024) {
+        snprintf(errbuf, errlen, "ZIP member %s is too large", name);
+        return LABEL_EINVAL;
+    }
     uint64_t at = z->offset;
-    unsigned method = deflate ? 8 : 0;
+    unsigned method = deflated ? 8 : 0;
     unsigned char lh[30];
     le32(lh, 0x04034b50);
     le16(lh + 4, 20);     /* version needed */
@@ -147,8 +171,7 @@ label_err_t label_zip_add(label_zip_t *z, const char *name, const unsigned char 
     le16(lh + 26, (unsigned)name_len);
     le16(lh + 28, 0);
     int failed = zip_write(z, lh, sizeof lh) || zip_write(z, name, name_len) ||
-                 zip_write(z, packed ? packed : data, packed_len);
-    free(packed);
+                 zip_write(z, data, packed_len);
     if (failed)
         return label_out_failed(z->out, errbuf, errlen);
     /* its directory entry; a ZIP64 extra field holds an offset past 4 GiB */
