@@ -14,7 +14,7 @@ DEB_PACKAGES = build-essential pkg-config sqlite3 libsqlite3-dev libmicrohttpd-d
                libqrencode-dev libzint-dev libsodium-dev libjansson-dev libcairo2-dev \
                libpango1.0-dev fonts-noto-cjk zbar-tools poppler-utils librsvg2-bin \
                zlib1g-dev libpng-dev librsvg2-dev dmtx-utils netpbm curl zip unzip python3 wrk nginx-light openssl clang \
-               libclang-rt-14-dev chromium postgresql libpq-dev libqpdf-dev qpdf
+               libclang-rt-14-dev chromium postgresql libpq-dev libqpdf-dev qpdf qrencode zint
 
 PKG_MODULES = sqlite3 libpq libmicrohttpd libqrencode libsodium jansson cairo cairo-pdf \
               cairo-svg pangocairo zlib librsvg-2.0 libpng libqpdf
@@ -48,7 +48,7 @@ SAN_BIN  = $(UNIT_SRC:tests/unit/%.c=build/san/tests/%)
 
 PREFIX ?= /usr/local
 
-all: build/gimark $(UNIT_BIN) build/label_positions
+all: build/gimark $(UNIT_BIN) build/label_positions build/label_render
 
 EPCIS2_VERSION = 2.7.3
 
@@ -160,6 +160,10 @@ test: deps
 	@sh tests/run-all.sh
 
 build/label_positions: tests/labels/positions.c build/libgimark.a
+	@echo '  LD      $@'
+	@$(CC) $(ALL_CFLAGS) -o $@ $< build/libgimark.a $(LDLIBS)
+
+build/label_render: tests/labels/render.c build/libgimark.a
 	@echo '  LD      $@'
 	@$(CC) $(ALL_CFLAGS) -o $@ $< build/libgimark.a $(LDLIBS)
 

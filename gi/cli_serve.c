@@ -73,6 +73,9 @@ static const cli_opt_t serve_opts[] = {
     {"login-hashes", "N",
      "passwords checked at once; more sign-ins get 503 (default: half the threads, at least 1)"},
     {"render-threads", "N", "threads drawing downloaded print files (default 1)"},
+    {"render-file-threads", "N",
+     "threads drawing one downloaded print file (PNG and ZIP drawn, every format's symbols "
+     "encoded), its render thread included; each holds a label or a sheet (default 1)"},
     {"render-queue", "N", "downloads waiting for a render thread before 503 (default 8)"},
     {"max-download-labels", "N",
      "labels in one downloaded print file; more: 413, use gimark batch export (default 100000)"},
@@ -148,6 +151,7 @@ static gi_err_t read_render(const cli_t *cli, const cli_command_t *cmd, web_rend
     unsigned labels = 0, megapixels = 0;
     gi_err_t rc;
     if ((rc = opt_uint(cli, cmd, "render-threads", 1, 64, &r->threads, err)) ||
+        (rc = opt_uint(cli, cmd, "render-file-threads", 1, 64, &r->file_threads, err)) ||
         (rc = opt_uint(cli, cmd, "render-queue", 1, 10000, &r->queue, err)) ||
         (rc = opt_uint(cli, cmd, "max-download-labels", 1, 100000000, &labels, err)) ||
         (rc = opt_uint(cli, cmd, "max-download-megapixels", 1, 1000000000, &megapixels, err)))

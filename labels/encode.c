@@ -9,6 +9,7 @@
  * it encodes that chunk itself, so one core or one worker is never idle
  * waiting for the other. Chunks are handed out in order.
  */
+#include "labels/pool.h"
 #include "labels/sheet.h"
 
 #include <pthread.h>
@@ -113,8 +114,8 @@ label_err_t label_encoder_start(label_encoder_t **out, const label_layout_t *l,
     e->chunks = (n + CHUNK - 1) / CHUNK;
     pthread_mutex_init(&e->lock, NULL);
     pthread_cond_init(&e->changed, NULL);
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    size_t want = cores > 1 ? (size_t)cores - 1 : 0; /* the drawing thread is busy too */
+    /* the drawing thread is busy too */
+    size_t want = (size_t)label_pool_threads(l->threads) - 1;
     if (want > MAX_WORKERS)
         want = MAX_WORKERS;
     if (want > e->chunks)

@@ -69,6 +69,8 @@ typedef struct {
                                          CutContour (a Separation, overprinting) */
     int approval_no;                  /* the labels carry the authorisation's approval document
                                          number: gi/export.c fills content's approval_no */
+    int threads; /* threads drawing one file (PNG, ZIP) and encoding its symbols (all
+                    formats): 0 every core, 1 the caller alone */
 } label_layout_t;
 
 #define LABEL_MIN_MODULE_MM 0.25
@@ -114,9 +116,11 @@ typedef void (*label_progress_fn)(size_t done, size_t total, void *arg);
 
 /* Where a print file goes as it is drawn: write() takes the next bytes (0:
  * written; anything else stops the drawing with LABEL_ECANCELLED), and
- * cancelled() (may be NULL) is asked before every label: nonzero stops the
- * drawing too. Memory stays bounded whatever the number of labels: a page
- * (PDF, SVG, PNG sheet) or a label (ZIP member) is held at a time, and a
+ * cancelled() (may be NULL) is asked before every label (PNG sheets, drawn
+ * on other threads: before every sheet): nonzero stops the drawing too.
+ * Memory stays bounded whatever the number of labels: a page (PDF, SVG, PNG
+ * sheet; one more a thread with l->threads) or a label (ZIP member) is held
+ * at a time, and a
  * ZIP's directory (about 100 bytes a member). */
 typedef struct {
     int (*write)(void *arg, const unsigned char *data, size_t len);
@@ -131,20 +135,21 @@ typedef struct {
  *   on every page; with cut_contour each label's outline in the spot colour
  *   CutContour (labels/pdf.h). bleed_mm and cut_contour are for PDF only:
  *   other formats refuse them.
- * SVG: one drawing with the sheets stacked top to bottom; symbols as paths.
- *   Each sheet is drawn, written and dropped in turn (its ids prefixed
- *   "sN-"), so the drawing is never held whole.
+ * SVG: one sheet as an SVG; more sheets as one ZIP of "sheet-N.svg"
+ *   (deflated), a sheet held at a time; symbols as paths, user units mm.
  * PNG: one sheet as a PNG; more sheets as one ZIP of "sheet-N.png"
- *   (label_png_sheets() tells which).
+ *   (label_sheets() tells which). 1-bit grey when the labels are black and
+ *   white (no mark artwork), else 8-bit grey; pHYs holds the resolution.
  * CSV: header "code,url,sequence,lot", one row per label (RFC 4180).
- * ZIP: one PNG or SVG per label, named "<sequence>-<code>.png".
+ * ZIP: one PNG or SVG per label, named "<sequence>-<code>.png" (or .svg).
+ * PNG and ZIP are drawn on l->threads threads.
  * progress (may be NULL) is told now and then how far it got. */
 label_err_t label_write_to(const label_layout_t *layout, const label_content_t *content,
                            const label_item_t *items, size_t n, label_format_t format,
                            const label_sink_t *sink, label_progress_fn progress, void *progress_arg,
                            char *errbuf, size_t errlen);
 
-/* Sheets n labels take; a PNG of more than one is a ZIP. */
+/* Sheets n labels take; a PNG or SVG of more than one is a ZIP. */
 size_t label_sheets(const label_layout_t *layout, size_t n);
 
 /* What label_write_to() checks before it draws anything: the layout, that
@@ -160,7 +165,8 @@ label_err_t label_check(const label_layout_t *layout, const label_content_t *con
                         size_t errlen);
 
 /* label_write_to() into the file at path (created 0600 if missing), except
- * PNG: sheet 1 at path, sheet N > 1 at path with "-N" before ".png". */
+ * PNG and SVG: sheet 1 at path, sheet N > 1 at path with "-N" before ".png"
+ * (".svg"). */
 label_err_t label_write(const label_layout_t *layout, const label_content_t *content,
                         const label_item_t *items, size_t n, label_format_t format,
                         const char *path, label_progress_fn progress, void *progress_arg,

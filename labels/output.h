@@ -43,6 +43,15 @@ label_zip_t *label_zip_new(label_out_t *o);
 /* Adds a member, deflated when deflate is set (SVG), stored else (PNG). */
 label_err_t label_zip_add(label_zip_t *z, const char *name, const unsigned char *data, size_t len,
                           int deflate, char *errbuf, size_t errlen);
+/* A member compressed already: data holds packed_len bytes, deflated (raw
+ * deflate) from len bytes of CRC-32 crc, or stored as they are. */
+label_err_t label_zip_add_packed(label_zip_t *z, const char *name, const unsigned char *data,
+                                 size_t packed_len, size_t len, uint32_t crc, int deflated,
+                                 char *errbuf, size_t errlen);
+/* Deflates data as label_zip_add() does, on any thread: *packed (malloc'd),
+ * its length and the CRC-32 of data; -1 when out of memory or too large. */
+int label_zip_pack(const unsigned char *data, size_t len, unsigned char **packed,
+                   size_t *packed_len, uint32_t *crc);
 /* Writes the directory and frees z (also when it fails); z may be NULL. */
 label_err_t label_zip_finish(label_zip_t *z, char *errbuf, size_t errlen);
 /* Frees z without finishing it; z may be NULL. */
@@ -53,9 +62,6 @@ label_err_t label_out_failed(label_out_t *o, char *errbuf, size_t errlen);
 
 label_err_t label_write_csv(const label_content_t *c, const label_item_t *items, size_t n,
                             label_out_t *o, char *errbuf, size_t errlen);
-label_err_t label_write_zip(label_sheet_t *sh, const label_layout_t *l, const label_item_t *items,
-                            size_t n, label_out_t *o, label_progress_fn progress, void *arg,
-                            char *errbuf, size_t errlen);
 label_err_t label_sheet_for(label_sheet_t **sh, const label_layout_t *l, const label_content_t *c,
                             const label_item_t *first, char *errbuf, size_t errlen);
 

@@ -31,7 +31,7 @@
 #define MM_PER_PT (25.4 / 72.0)
 
 #define CODE_CHARSET "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-"
-#define CODE_MAX     64
+#define CODE_MAX     LABEL_CODE_GLYPHS
 
 /* The serial code's glyphs, shaped once: a code is then drawn with one
  * cairo_show_text_glyphs call instead of a pango layout pass per label. */
@@ -492,6 +492,62 @@ static void draw_code_text(label_sheet_t *sh, cairo_t *cr, const char *code)
         return;
     b.text = code;
     label_text_show(cr, &b, 0, 0);
+}
+
+void label_sheet_draw_shared(label_sheet_t *sh, cairo_t *cr)
+{
+    cairo_set_source_surface(cr, sh->shared, 0, 0);
+    cairo_paint(cr);
+}
+
+void label_sheet_draw_code(label_sheet_t *sh, cairo_t *cr, const char *code)
+{
+    draw_code_text(sh, cr, code);
+}
+
+int label_sheet_code_glyphs(label_sheet_t *sh, cairo_t *cr, const char *code, double *x,
+                            double *baseline)
+{
+    const label_text_block_t *b = &sh->plan.b[LABEL_TB_CODE];
+    const code_glyphs_t *g = &sh->glyphs;
+    if (!sh->code_layout) /* shapes the glyphs */
+        draw_code_text(sh, cr, "");
+    if (b->lines != 1 || !g->font)
+        return 0;
+    double at = b->x;
+    int n = 0;
+    for (; code[n]; n++) {
+        unsigned char ch = (unsigned char)code[n];
+        if (n == CODE_MAX || ch >= 128 || g->advance[ch] == 0)
+            return 0;
+        x[n] = at;
+        at += g->advance[ch];
+    }
+    if (at - b->x > b->w)
+        return 0;
+    *baseline = b->y + 0.92 * b->size;
+    return n;
+}
+
+int label_sheet_glyph_path(label_sheet_t *sh, cairo_t *cr, char ch)
+{
+    const code_glyphs_t *g = &sh->glyphs;
+    unsigned char c = (unsigned char)ch;
+    if (!g->font || c >= 128 || g->advance[c] == 0)
+        return -1;
+    cairo_glyph_t glyph = {g->glyph[c], 0, 0};
+    cairo_set_scaled_font(cr, g->font);
+    cairo_glyph_path(cr, &glyph, 1);
+    return 0;
+}
+
+void label_sheet_code_box(const label_sheet_t *sh, double *x, double *y, double *w, double *h)
+{
+    const label_text_block_t *b = &sh->plan.b[LABEL_TB_CODE];
+    *x = b->x;
+    *y = b->y;
+    *w = b->w;
+    *h = b->h;
 }
 
 label_err_t label_sheet_draw_matrix(label_sheet_t *sh, cairo_t *cr, const label_item_t *item,

@@ -40,6 +40,24 @@ label_err_t label_sheet_draw_matrix(label_sheet_t *sh, cairo_t *cr, const label_
                                     const label_matrix_t *m, double x, double y, char *errbuf,
                                     size_t errlen);
 
+/* What label_sheet_draw_matrix() draws, in parts, the label's corner at
+ * cr's origin: the parts every label shares (mark and text), and the serial
+ * code. The first code drawn prepares the glyphs every later one uses: draw
+ * one before several threads draw at once. */
+void label_sheet_draw_shared(label_sheet_t *sh, cairo_t *cr);
+void label_sheet_draw_code(label_sheet_t *sh, cairo_t *cr, const char *code);
+/* Where the serial code's glyphs go when it is one line of the shaped
+ * glyphs: their left edges in x (CODE_MAX = 64 at most) and their baseline,
+ * mm in the label; the number of glyphs, or 0 when pango draws it. */
+#define LABEL_CODE_GLYPHS 64
+int label_sheet_code_glyphs(label_sheet_t *sh, cairo_t *cr, const char *code, double *x,
+                            double *baseline);
+/* Appends the outline of ch's glyph, its origin at cr's origin, to cr's
+ * path; -1 when ch has no shaped glyph. */
+int label_sheet_glyph_path(label_sheet_t *sh, cairo_t *cr, char ch);
+/* The box the serial code is drawn in, mm in the label. */
+void label_sheet_code_box(const label_sheet_t *sh, double *x, double *y, double *w, double *h);
+
 /* Encodes the symbols of items[0..n) ahead of the drawing, on the
  * machine's other cores (labels/encode.c). items must outlive the encoder.
  * Errors: LABEL_ENOMEM. */

@@ -4,7 +4,9 @@
  */
 #include "labels/output.h"
 #include "labels/pdf.h"
+#include "labels/raster.h"
 #include "labels/sheet.h"
+#include "labels/svg.h"
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
@@ -221,91 +223,27 @@ static label_err_t write_pdf(label_sheet_t *sh, label_encoder_t *enc, const labe
     return rc;
 }
 
-/* Writes the inside of one sheet's SVG document (between <svg ...> and
- * </svg>) with every id, and every reference to one, prefixed "sN-". */
-static int svg_sheet_body(label_out_t *o, const label_membuf_t *b, size_t sheet)
+/* Labels [first, last) drawn by cairo as one SVG document in doc: a sheet,
+ * or with member one label at its corner (labels/svg.c writes the others). */
+static label_err_t svg_cairo_doc(label_sheet_t *sh, label_encoder_t *enc, const label_layout_t *l,
+                                 const label_item_t *items, size_t first, size_t last, int member,
+                                 label_out_t *o, label_membuf_t *doc, char *errbuf, size_t errlen)
 {
-    static const char *const marks[] = {"id=\"", "href=\"#", "url(#"};
-    const char *s = (const char *)b->data;
-    const char *open = b->len ? strstr(s, "<svg") : NULL;
-    const char *body = open ? strchr(open, '>') : NULL;
-    const char *close = NULL;
-    for (const char *p = body; p && (p = strstr(p, "</svg>")) != NULL; p++)
-        close = p;
-    if (!body || !close || close < body)
-        return -1;
-    char prefix[32];
-    int plen = snprintf(prefix, sizeof prefix, "s%zu-", sheet + 1);
-    const char *p = body + 1;
-    while (p < close) {
-        const char *next = close;
-        size_t mlen = 0;
-        for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++) {
-            const char *q = strstr(p, marks[k]);
-            if (q && q < next) {
-                next = q;
-                mlen = strlen(marks[k]);
-            }
-        }
-        if (next == close) {
-            if (label_out_write(o, p, (size_t)(close - p)) != 0)
-                return -1;
-            break;
-        }
-        if (label_out_write(o, p, (size_t)(next - p) + mlen) != 0 ||
-            label_out_write(o, prefix, (size_t)plen) != 0)
-            return -1;
-        p = next + mlen;
-    }
-    return 0;
-}
-
-/* SVG: the sheets stacked on one tall drawing. Each sheet is drawn into a
- * document of its own, which is written into the whole and dropped. */
-static label_err_t write_svg(label_sheet_t *sh, label_encoder_t *enc, const label_layout_t *l,
-                             const label_item_t *items, size_t n, label_out_t *o,
-                             label_progress_fn progress, void *arg, char *errbuf, size_t errlen)
-{
-    size_t per = (size_t)label_per_page(l), sheets = label_sheets(l, n);
-    double w = label_mm_to_pt(l->page_w_mm), h = label_mm_to_pt(l->page_h_mm);
-    char head[512];
-    int k = snprintf(head, sizeof head,
-                     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                     "<svg xmlns=\"http://www.w3.org/2000/svg\" "
-                     "xmlns:xlink=\"http://www.w3.org/1999/xlink\" width=\"%.3fpt\" "
-                     "height=\"%.3fpt\" viewBox=\"0 0 %.3f %.3f\" version=\"1.1\">\n",
-                     w, h * (double)sheets, w, h * (double)sheets);
-    if (label_out_write(o, head, (size_t)k) != 0)
-        return label_out_failed(o, errbuf, errlen);
-    label_membuf_t buf = {0};
+    double w = label_mm_to_pt(member ? l->label_w_mm : l->page_w_mm);
+    double h = label_mm_to_pt(member ? l->label_h_mm : l->page_h_mm);
+    doc->len = 0;
+    cairo_surface_t *s = cairo_svg_surface_create_for_stream(label_membuf_append, doc, w, h);
+    cairo_t *cr = cairo_create(s);
+    cairo_scale(cr, 1 / (25.4 / 72.0), 1 / (25.4 / 72.0));
     label_err_t rc = LABEL_OK;
-    for (size_t sheet = 0; rc == LABEL_OK && sheet < sheets; sheet++) {
-        size_t first = sheet * per, last = first + per < n ? first + per : n;
-        buf.len = 0;
-        cairo_surface_t *s = cairo_svg_surface_create_for_stream(label_membuf_append, &buf, w, h);
-        cairo_t *cr = cairo_create(s);
-        cairo_scale(cr, 1 / (25.4 / 72.0), 1 / (25.4 / 72.0));
+    if (!member) {
         rc = draw_page(sh, enc, cr, l, items, first, last, 0, o, errbuf, errlen);
-        cairo_status_t st = surface_done(cr, s);
-        /* the searches below stop at a NUL */
-        if (st == CAIRO_STATUS_SUCCESS &&
-            (st = label_membuf_append(&buf, (const unsigned char *)"", 1)) == CAIRO_STATUS_SUCCESS)
-            buf.len--;
-        if (rc == LABEL_OK && st != CAIRO_STATUS_SUCCESS)
-            rc = cairo_failed(st, o, errbuf, errlen);
-        if (rc != LABEL_OK)
-            break;
-        k = snprintf(head, sizeof head, "<g transform=\"translate(0,%.3f)\">\n", h * (double)sheet);
-        if (label_out_write(o, head, (size_t)k) != 0 || svg_sheet_body(o, &buf, sheet) != 0 ||
-            label_out_write(o, "</g>\n", 5) != 0)
-            rc = o->stopped ? label_out_failed(o, errbuf, errlen) : LABEL_EIO;
-        if (rc == LABEL_EIO)
-            snprintf(errbuf, errlen, "cairo's SVG of sheet %zu has no <svg> element", sheet + 1);
-        report(progress, arg, last, n);
+    } else { /* no encoder for ZIP members: encoded here */
+        rc = label_sheet_draw(sh, cr, &items[first], 0, 0, errbuf, errlen);
     }
-    free(buf.data);
-    if (rc == LABEL_OK && label_out_write(o, "</svg>\n", 7) != 0)
-        rc = label_out_failed(o, errbuf, errlen);
+    cairo_status_t st = surface_done(cr, s);
+    if (rc == LABEL_OK && st != CAIRO_STATUS_SUCCESS)
+        rc = cairo_failed(st, o, errbuf, errlen);
     return rc;
 }
 
@@ -367,7 +305,16 @@ label_err_t label_check(const label_layout_t *l, const label_content_t *c,
     return rc;
 }
 
-/* The sheets and the encoder for drawing items; NULL encoder for ZIP. */
+/* Whether the PNG formats are drawn into pixels (labels/raster.c): all but
+ * sheets with crop marks, which lie outside the labels. */
+static int raster_png(const label_layout_t *l, label_format_t format)
+{
+    return (format == LABEL_FMT_PNG && !l->crop_marks) ||
+           (format == LABEL_FMT_ZIP && l->zip_member_format != LABEL_FMT_SVG);
+}
+
+/* The sheets and the encoder for drawing items; NULL encoder for ZIP and
+ * what raster.c draws (they encode on threads of their own). */
 static label_err_t drawing_start(const label_layout_t *l, const label_content_t *c,
                                  const label_item_t *items, size_t n, label_format_t format,
                                  label_sheet_t **sh, label_encoder_t **enc, char *errbuf,
@@ -382,7 +329,7 @@ static label_err_t drawing_start(const label_layout_t *l, const label_content_t 
     label_err_t rc = label_mark_check(c->mark_path, errbuf, errlen);
     if (rc == LABEL_OK)
         rc = label_sheet_for(sh, l, c, &items[0], errbuf, errlen);
-    if (rc == LABEL_OK && format != LABEL_FMT_ZIP &&
+    if (rc == LABEL_OK && format != LABEL_FMT_ZIP && !raster_png(l, format) &&
         (rc = label_encoder_start(enc, l, items, n, errbuf, errlen)) != LABEL_OK) {
         label_sheet_close(*sh);
         *sh = NULL;
@@ -418,13 +365,20 @@ label_err_t label_write_to(const label_layout_t *l, const label_content_t *c,
         rc = write_pdf(sh, enc, l, items, n, &o, progress, arg, errbuf, errlen);
         break;
     case LABEL_FMT_SVG:
-        rc = write_svg(sh, enc, l, items, n, &o, progress, arg, errbuf, errlen);
+        rc = label_write_svg_docs(sh, enc, l, items, n, 0, &o, svg_cairo_doc, NULL, NULL, progress,
+                                  arg, errbuf, errlen);
         break;
     case LABEL_FMT_PNG:
-        rc = write_png(sh, enc, l, items, n, &o, progress, arg, errbuf, errlen);
+        rc = raster_png(l, format)
+                 ? label_raster_sheets(sh, l, c, items, n, &o, NULL, NULL, progress, arg, errbuf,
+                                       errlen)
+                 : write_png(sh, enc, l, items, n, &o, progress, arg, errbuf, errlen);
         break;
     case LABEL_FMT_ZIP:
-        rc = label_write_zip(sh, l, items, n, &o, progress, arg, errbuf, errlen);
+        rc = raster_png(l, format)
+                 ? label_raster_zip(sh, l, c, items, n, &o, progress, arg, errbuf, errlen)
+                 : label_write_svg_docs(sh, enc, l, items, n, 1, &o, svg_cairo_doc, NULL, NULL,
+                                        progress, arg, errbuf, errlen);
         break;
     case LABEL_FMT_CSV:
         break;
@@ -463,16 +417,41 @@ static int open_out(const char *path)
     return open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 }
 
-/* PNG sheet N > 1 goes to "<stem>-N.png". */
-static void png_page_path(const char *path, size_t page, char *out, size_t cap)
+/* PNG (SVG) sheet N > 1 goes to "<stem>-N.png" (".svg"). */
+static void page_path(const char *path, const char *ext, size_t page, char *out, size_t cap)
 {
     if (page == 0) {
         snprintf(out, cap, "%s", path);
         return;
     }
     size_t n = strlen(path);
-    size_t stem = n > 4 && strcmp(path + n - 4, ".png") == 0 ? n - 4 : n;
-    snprintf(out, cap, "%.*s-%zu.png", (int)stem, path, page + 1);
+    size_t stem = n > 4 && strcmp(path + n - 4, ext) == 0 ? n - 4 : n;
+    snprintf(out, cap, "%.*s-%zu%s", (int)stem, path, page + 1, ext);
+}
+
+typedef struct {
+    const char *path, *ext;
+    char *errbuf;
+    size_t errlen;
+} png_file_arg_t;
+
+/* Writes one sheet's PNG (SVG) to its file; the reason in the argument's
+ * errbuf. */
+static int png_file(void *arg, size_t sheet, const label_membuf_t *png)
+{
+    png_file_arg_t *a = arg;
+    char file[4096];
+    page_path(a->path, a->ext, sheet, file, sizeof file);
+    int fd = open_out(file);
+    int failed = fd < 0 || fd_write(&fd, png->data, png->len) != 0;
+    int errnum = errno;
+    if (fd >= 0 && close(fd) != 0 && !failed) {
+        failed = 1;
+        errnum = errno;
+    }
+    if (failed)
+        file_failed(file, errnum, a->errbuf, a->errlen);
+    return failed ? -1 : 0;
 }
 
 /* A PNG file per sheet, as `gimark batch export` writes them. */
@@ -485,20 +464,52 @@ static label_err_t png_files(const label_layout_t *l, const label_content_t *c,
     label_sink_t none = {fd_write, NULL, NULL};
     label_out_t o = {&none, 0};
     label_err_t rc = drawing_start(l, c, items, n, LABEL_FMT_PNG, &sh, &enc, errbuf, errlen);
+    if (rc == LABEL_OK && raster_png(l, LABEL_FMT_PNG)) {
+        char why[512] = "";
+        png_file_arg_t a = {path, ".png", why, sizeof why};
+        rc = label_raster_sheets(sh, l, c, items, n, &o, png_file, &a, progress, arg, errbuf,
+                                 errlen);
+        if (rc == LABEL_EIO && why[0])
+            snprintf(errbuf, errlen, "%s", why);
+        label_sheet_close(sh);
+        return rc;
+    }
     label_membuf_t buf = {0};
     size_t sheets = label_sheets(l, n), per = (size_t)label_per_page(l);
     for (size_t k = 0; rc == LABEL_OK && k < sheets; k++) {
-        char file[4096];
+        png_file_arg_t a = {path, ".png", errbuf, errlen};
         rc = png_sheet(sh, enc, l, items, n, k, &o, &buf, errbuf, errlen);
-        png_page_path(path, k, file, sizeof file);
-        int fd = rc == LABEL_OK ? open_out(file) : -1;
-        if (rc == LABEL_OK && (fd < 0 || fd_write(&fd, buf.data, buf.len) != 0))
-            rc = file_failed(file, errno, errbuf, errlen);
-        if (fd >= 0 && close(fd) != 0 && rc == LABEL_OK)
-            rc = file_failed(file, errno, errbuf, errlen);
+        if (rc == LABEL_OK && png_file(&a, k, &buf) != 0)
+            rc = LABEL_EIO;
         report(progress, arg, (k + 1) * per < n ? (k + 1) * per : n, n);
     }
     free(buf.data);
+    label_encoder_stop(enc);
+    label_sheet_close(sh);
+    return rc;
+}
+
+/* An SVG file per sheet. */
+static label_err_t svg_files(const label_layout_t *l, const label_content_t *c,
+                             const label_item_t *items, size_t n, const char *path,
+                             label_progress_fn progress, void *arg, char *errbuf, size_t errlen)
+{
+    label_sheet_t *sh;
+    label_encoder_t *enc;
+    label_sink_t none = {fd_write, NULL, NULL};
+    label_out_t o = {&none, 0};
+    label_layout_t svg_layout = *l;
+    svg_layout.vector_paths = 1; /* as label_write_to() */
+    label_err_t rc =
+        drawing_start(&svg_layout, c, items, n, LABEL_FMT_SVG, &sh, &enc, errbuf, errlen);
+    if (rc != LABEL_OK)
+        return rc;
+    char why[512] = "";
+    png_file_arg_t a = {path, ".svg", why, sizeof why};
+    rc = label_write_svg_docs(sh, enc, &svg_layout, items, n, 0, &o, svg_cairo_doc, png_file, &a,
+                              progress, arg, errbuf, errlen);
+    if (rc == LABEL_EIO && why[0])
+        snprintf(errbuf, errlen, "%s", why);
     label_encoder_stop(enc);
     label_sheet_close(sh);
     return rc;
@@ -514,6 +525,8 @@ label_err_t label_write(const label_layout_t *l, const label_content_t *c,
         return rc;
     if (format == LABEL_FMT_PNG)
         return png_files(l, c, items, n, path, progress, arg, errbuf, errlen);
+    if (format == LABEL_FMT_SVG)
+        return svg_files(l, c, items, n, path, progress, arg, errbuf, errlen);
     int fd = open_out(path);
     if (fd < 0)
         return file_failed(path, errno, errbuf, errlen);

@@ -119,8 +119,9 @@ gi_err_t web_print_file(const gi_ctx_t *ctx, const db_account_t *a, int64_t batc
         (rc = check_size(web_render_settings(rq->render), &ex.layout, ex.format, labels, out,
                          err)) != GI_OK)
         return rc;
-    /* PNG sheets past the first come as one ZIP */
-    int zipped = ex.format == LABEL_FMT_PNG && label_sheets(&ex.layout, labels) > 1;
+    /* PNG and SVG sheets past the first come as one ZIP */
+    int zipped = (ex.format == LABEL_FMT_PNG || ex.format == LABEL_FMT_SVG) &&
+                 label_sheets(&ex.layout, labels) > 1;
     out->content_type = zipped ? "application/zip" : formats[f].type;
     snprintf(out->filename, sizeof out->filename, "batch-%lld.%s", (long long)batch_id,
              zipped ? "zip" : formats[f].name);

@@ -58,6 +58,8 @@ void web_render_defaults(web_render_config_t *cfg)
 {
     if (!cfg->threads)
         cfg->threads = 1;
+    if (!cfg->file_threads)
+        cfg->file_threads = 1;
     if (!cfg->queue)
         cfg->queue = 8;
     if (!cfg->max_labels)
@@ -198,6 +200,7 @@ static web_render_submit_t web_render_submit_kind(web_render_t *r, const char *a
     job->ex.reason = job->reason;
     job->ex.mark_path = job->mark_path;
     job->ex.path = NULL;
+    job->ex.layout.threads = (int)r->cfg.file_threads;
     job->ex.progress = NULL;
     job->sink = (label_sink_t){job_write, job_cancelled, job};
     job->ex.sink = &job->sink;

@@ -21,11 +21,14 @@
 #define WEB_RENDER_BUFFER (256 * 1024)
 
 typedef struct {
-    unsigned threads;  /* render threads (default 2) */
-    unsigned queue;    /* jobs waiting for a thread, at most (default 8) */
-    size_t max_labels; /* labels in one downloaded file (default 100000) */
-    double max_pixels; /* pixels of one PNG download in all: sheets, or a ZIP's
-                          labels (default 2e9) */
+    unsigned threads;      /* render threads (default 2) */
+    unsigned file_threads; /* threads drawing one print file (PNG, ZIP) and encoding its
+                              symbols (every format), its render thread included
+                              (default 1) */
+    unsigned queue;        /* jobs waiting for a thread, at most (default 8) */
+    size_t max_labels;     /* labels in one downloaded file (default 100000) */
+    double max_pixels;     /* pixels of one PNG download in all: sheets, or a ZIP's
+                              labels (default 2e9) */
 } web_render_config_t;
 
 typedef struct web_render web_render_t;

@@ -1,5 +1,7 @@
 #!/bin/sh
-# run.sh - `make bench`: issuance, PDF and (when present) verify-path figures.
+# run.sh - `make bench`: issuance, PDF, each print format's time a label
+# beside the qrencode and zint tools (tests/bench/formats.sh) and (when
+# present) verify-path figures.
 # BENCH_EXISTING sets how many labels the big-database run starts from
 # (default 10000000; 0 skips it).
 set -eu
@@ -8,6 +10,8 @@ dir=$(mktemp -d /tmp/gimark-bench-XXXXXX)
 trap 'rm -rf "$dir"' EXIT
 echo "== issuance and print files"
 build/bench_issue "$dir" "${BENCH_EXISTING:-10000000}"
+echo "== print formats, beside the qrencode and zint tools"
+sh tests/bench/formats.sh
 if [ -f tests/bench/verify.sh ]; then
     echo "== verify path"
     sh tests/bench/verify.sh

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #define MAX_LINE 1024
@@ -212,6 +213,10 @@ static int render(int argc, char **argv)
         goto out;
     }
     char err[512];
+    struct rusage ru0;
+    getrusage(RUSAGE_SELF, &ru0);
+    double cpu0 = (double)ru0.ru_utime.tv_sec + (double)ru0.ru_utime.tv_usec / 1e6 +
+                  (double)ru0.ru_stime.tv_sec + (double)ru0.ru_stime.tv_usec / 1e6;
     double t0 = seconds();
     label_err_t rc = label_write(&o.layout, &o.content, in.items, in.n, o.format, o.out, NULL, NULL,
                                  err, sizeof err);
@@ -220,8 +225,13 @@ static int render(int argc, char **argv)
         status = 2;
         goto out;
     }
-    if (o.timing)
-        fprintf(stderr, "%zu labels in %.3f s\n", in.n, seconds() - t0);
+    if (o.timing) {
+        struct rusage ru;
+        getrusage(RUSAGE_SELF, &ru); /* every thread's */
+        double cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+                     (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+        fprintf(stderr, "%zu labels in %.3f s (CPU %.3f s)\n", in.n, seconds() - t0, cpu - cpu0);
+    }
 out:
     input_free(&in);
     return status;

@@ -61,7 +61,7 @@ crop_decode_png() {
 
 # complete SOURCE KIND DECODED: zbar misses a few of many symbols on a whole
 # sheet; each missed code is looked for where its label must be. KIND: pdf
-# (a page per sheet), tall (sheets stacked on one page, as from an SVG),
+# (a page per sheet), svgfiles (SOURCE-N.pdf, sheet N's SVG read into PDF),
 # png (SOURCE is the sheet-1 file, sheet N is SOURCE-N.png)
 complete() {
     for url in $(comm -13 "$3" "$D/issued.txt"); do
@@ -70,7 +70,7 @@ complete() {
         page=$(($5 + 1))
         case "$2" in
         pdf) crop_decode "$1" "$page" "$6" "$7" "$8" "$9" ;;
-        tall) crop_decode "$1" 1 "$6" "$(calc "$7 + $5 * 297")" "$8" "$9" ;;
+        svgfiles) crop_decode "$1-$page.pdf" 1 "$6" "$7" "$8" "$9" ;;
         png)
             f="$1"; [ "$page" -gt 1 ] && f="${1%.png}-$page.png"
             crop_decode_png "$f" "$6" "$7" "$8" "$9" ;;
@@ -146,20 +146,22 @@ decode "$D"/s*.png >"$D/png.txt"
 complete "$D/s.png" png "$D/png.txt"
 same_set "PNG sheets" "$D/png.txt" "$D/issued.txt"
 
-# SVG, rasterised by librsvg
+# SVG, rasterised by librsvg: a file per sheet, each one A4 page
 run batch export 1 --format svg --out "$D/s.svg" --base-url $BASE
 expect_status 0 "SVG export"
-# librsvg reads the drawing (into PDF), poppler rasterises it without
+[ -f "$D/s.svg" ] && [ -f "$D/s-5.svg" ] && [ ! -e "$D/s-6.svg" ] && ok || bad "one SVG per sheet"
+grep -q 'width="210.000mm" height="297.000mm"' "$D/s-3.svg" && ok || bad "an SVG sheet is A4"
+# librsvg reads each drawing (into PDF), poppler rasterises it without
 # antialiasing, as a printer does: zbar misreads some symbols whose path
-# edges are smoothed into grey. zbar reads a page-sized window at a time,
-# as it misses symbols on very tall images.
-rsvg-convert -f pdf -o "$D/svg.pdf" "$D/s.svg"
-for k in 0 1 2 3 4; do
-    pdftoppm -r 300 -aa no -aaVector no -gray -x 0 -y $((k * 3508)) -W 2481 -H 3508 \
-        -singlefile "$D/svg.pdf" "$D/svg-$k" 2>/dev/null
+# edges are smoothed into grey.
+svgs=""
+for k in 1 2 3 4 5; do
+    f="$D/s-$k.svg"; [ "$k" = 1 ] && f="$D/s.svg"
+    rsvg-convert -f pdf -o "$D/svg-$k.pdf" "$f"
+    pdftoppm -r 300 -aa no -aaVector no -gray -singlefile "$D/svg-$k.pdf" "$D/svg-$k" 2>/dev/null
 done
 decode "$D"/svg-*.pgm >"$D/svg.txt"
-complete "$D/svg.pdf" tall "$D/svg.txt"
+complete "$D/svg" svgfiles "$D/svg.txt"
 same_set "SVG" "$D/svg.txt" "$D/issued.txt"
 
 # ZIP of per-label PNGs
@@ -169,6 +171,53 @@ expect_status 0 "ZIP export"
 mkdir -p "$D/zip" && unzip -q "$D/l.zip" -d "$D/zip"
 decode "$D"/zip/*.png >"$D/zip.txt"
 same_set "ZIP members" "$D/zip.txt" "$D/issued.txt"
+
+# PNG as written: 1-bit grey without mark artwork (the labels are black and
+# white), 8-bit grey with it; the resolution in pHYs. Read back by Python's
+# own reading of the chunks, not by our code.
+png_head() { # FILE: "bit-depth colour-type x-ppm y-ppm unit"
+    python3 - "$1" <<'EOF'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+assert d[:8] == b"\x89PNG\r\n\x1a\n"
+at, ihdr, phys = 8, None, None
+while at < len(d):
+    n, kind = struct.unpack(">I4s", d[at:at + 8])
+    body = d[at + 8:at + 8 + n]
+    if kind == b"IHDR":
+        ihdr = body
+    if kind == b"pHYs":
+        phys = struct.unpack(">IIB", body)
+    at += 12 + n
+print(ihdr[8], ihdr[9], *(phys or ("-", "-", "-")))
+EOF
+}
+f=$(ls "$D"/zip/*.png | head -1)
+[ "$(png_head "$f")" = "1 0 11811 11811 1" ] && ok || bad "ZIP member: 1-bit grey, 300 dpi in pHYs ($(png_head "$f"))"
+[ "$(png_head "$D/s-3.png")" = "1 0 11811 11811 1" ] && ok || bad "PNG sheet: 1-bit grey, 300 dpi ($(png_head "$D/s-3.png"))"
+cat >"$D/mark.svg" <<'EOF'
+<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10" fill="#c00"/></svg>
+EOF
+run batch export 1 --format zip --out "$D/g.zip" --base-url $BASE --dpi 600 --mark "$D/mark.svg"
+expect_status 0 "ZIP export with mark artwork"
+mkdir -p "$D/g" && unzip -q "$D/g.zip" -d "$D/g"
+f=$(ls "$D"/g/*.png | head -1)
+[ "$(png_head "$f")" = "8 0 23622 23622 1" ] && ok || bad "with a coloured mark: 8-bit grey, 600 dpi ($(png_head "$f"))"
+decode "$D"/g/*.png >"$D/g.txt"
+same_set "ZIP members with a mark at 600 dpi" "$D/g.txt" "$D/issued.txt"
+
+# ZIP of per-label SVGs: one standalone drawing a label, each decoded
+run batch export 1 --format zip --zip-member svg --out "$D/v.zip" --base-url $BASE
+expect_status 0 "ZIP of SVG export"
+[ "$(unzip -Z1 "$D/v.zip" | grep -c '^[0-9]*-.*\.svg$')" = 100 ] && ok || bad "100 SVG members"
+mkdir -p "$D/v" && unzip -q "$D/v.zip" -d "$D/v"
+grep -q 'width="60.000mm" height="30.000mm"' "$(ls "$D"/v/*.svg | head -1)" && ok ||
+    bad "an SVG member is one 60x30 mm label"
+for f in "$D"/v/*.svg; do
+    rsvg-convert -d 300 -p 300 -b white -f png -o "${f%.svg}.png" "$f"
+done
+decode "$D"/v/*.png >"$D/v.txt"
+same_set "ZIP SVG members" "$D/v.txt" "$D/issued.txt"
 
 # DataMatrix, read by libdmtx
 run batch export 1 --format zip --out "$D/dm.zip" --base-url $BASE --symbology datamatrix \

@@ -1,0 +1,616 @@
+/*
+ * raster.c - PNG labels and sheets drawn into pixels on every core allowed.
+ *
+ * Drawing each label through cairo on an RGB surface (its shared text
+ * replayed from a recording surface, the whole surface converted to grey)
+ * took 6-8 ms a label at 300 dpi. Here the shared parts are drawn once into
+ * a template of ink; a label is the template copied, its symbol filled as
+ * runs of whole pixels (modules are whole printer dots already), and its
+ * code drawn by cairo into a box of the code's size alone. Labels without
+ * mark artwork are black and white and written as 1-bit PNG: an eighth of
+ * the bytes to compress. ZIP members and sheets are drawn and compressed on
+ * l->threads threads (labels/pool.c) and written in order.
+ */
+#include "labels/raster.h"
+#include "labels/pool.h"
+
+#include <math.h>
+#include <png.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct label_raster {
+    const label_layout_t *l;
+    label_sheet_t *sh;
+    double pxmm;         /* pixels a millimetre */
+    int w, h, bw;        /* label size in pixels; 1-bit output */
+    unsigned char *ink;  /* the template, w x h */
+    int cx, cy, cw, ch;  /* the code's box in pixels */
+    double cx_mm, cy_mm; /* its corner in mm */
+};
+
+struct label_raster_scratch {
+    unsigned char *ink;
+    cairo_surface_t *code; /* A8, cw x ch */
+    cairo_t *cr;
+};
+
+/* --- PNG rows ------------------------------------------------------------------------------ */
+
+struct label_png {
+    png_structp png;
+    png_infop info;
+    label_membuf_t *buf;
+    int w, bw, failed;
+    unsigned char *row;
+};
+
+static void png_write_fn(png_structp png, png_bytep data, png_size_t len)
+{
+    label_png_t *p = png_get_io_ptr(png);
+    if (!p->failed && label_membuf_append(p->buf, data, (unsigned)len) != CAIRO_STATUS_SUCCESS)
+        p->failed = 1;
+}
+
+static void png_flush_fn(png_structp png)
+{
+    (void)png;
+}
+
+static void png_free_all(label_png_t *p)
+{
+    png_destroy_write_struct(&p->png, &p->info);
+    free(p->row);
+    free(p);
+}
+
+/* The header; 0 when written. */
+static int png_start(label_png_t *p, int h, int dpi)
+{
+    if (setjmp(png_jmpbuf(p->png)))
+        return -1;
+    png_set_write_fn(p->png, p, png_write_fn, png_flush_fn);
+    /* zlib's fast levels: level 6 took half the time of a 1-bit label for
+     * a sixth fewer bytes */
+    png_set_compression_level(p->png, 3);
+    if (p->bw)
+        png_set_filter(p->png, 0, PNG_FILTER_NONE);
+    png_set_IHDR(p->png, p->info, (png_uint_32)p->w, (png_uint_32)h, p->bw ? 1 : 8,
+                 PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+                 PNG_FILTER_TYPE_DEFAULT);
+    png_uint_32 ppm = (png_uint_32)(dpi / 0.0254 + 0.5);
+    png_set_pHYs(p->png, p->info, ppm, ppm, PNG_RESOLUTION_METER);
+    png_write_info(p->png, p->info);
+    return p->failed ? -1 : 0;
+}
+
+label_png_t *label_png_begin(int w, int h, int bw, int dpi, label_membuf_t *buf)
+{
+    label_png_t *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->buf = buf;
+    p->w = w;
+    p->bw = bw;
+    p->row = malloc((size_t)w + 8);
+    p->png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+    p->info = p->png ? png_create_info_struct(p->png) : NULL;
+    if (!p->row || !p->png || !p->info || png_start(p, h, dpi) != 0) {
+        png_free_all(p);
+        return NULL;
+    }
+    return p;
+}
+
+int label_png_row(label_png_t *p, const unsigned char *ink)
+{
+    int w = p->w;
+    unsigned char *row = p->row;
+    if (p->bw) {
+        /* 1 is white, the leftmost pixel the highest bit */
+        size_t bytes = ((size_t)w + 7) / 8;
+        if (!ink) {
+            memset(row, 0xff, bytes);
+        } else {
+            size_t whole = (size_t)w / 8;
+            for (size_t b = 0; b < whole; b++) {
+                const unsigned char *q = ink + b * 8;
+                row[b] =
+                    (unsigned char)(~((q[0] & 0x80) | (q[1] & 0x80) >> 1 | (q[2] & 0x80) >> 2 |
+                                      (q[3] & 0x80) >> 3 | (q[4] & 0x80) >> 4 | (q[5] & 0x80) >> 5 |
+                                      (q[6] & 0x80) >> 6 | (q[7] & 0x80) >> 7));
+            }
+            for (size_t b = whole; b < bytes; b++) {
+                unsigned v = 0;
+                size_t x = b * 8;
+                for (int k = 0; k < 8; k++, x++)
+                    v = v << 1 | (x >= (size_t)w || ink[x] < 128);
+                row[b] = (unsigned char)v;
+            }
+        }
+    } else if (!ink) {
+        memset(row, 0xff, (size_t)w);
+    } else {
+        for (int x = 0; x < w; x++)
+            row[x] = (unsigned char)(255 - ink[x]);
+    }
+    if (setjmp(png_jmpbuf(p->png)))
+        return -1;
+    png_write_row(p->png, row);
+    return p->failed ? -1 : 0;
+}
+
+int label_png_end(label_png_t *p)
+{
+    int failed = 0;
+    if (setjmp(png_jmpbuf(p->png)))
+        failed = 1;
+    else
+        png_write_end(p->png, p->info);
+    failed = failed || p->failed;
+    png_free_all(p);
+    return failed ? -1 : 0;
+}
+
+/* --- the template and one label ------------------------------------------------------------- */
+
+void label_raster_close(label_raster_t *r)
+{
+    if (!r)
+        return;
+    free(r->ink);
+    free(r);
+}
+
+void label_raster_size(const label_raster_t *r, int *w, int *h, int *bw)
+{
+    *w = r->w;
+    *h = r->h;
+    *bw = r->bw;
+}
+
+label_raster_scratch_t *label_raster_scratch_new(const label_raster_t *r)
+{
+    label_raster_scratch_t *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->ink = malloc((size_t)r->w * (size_t)r->h);
+    s->code = cairo_image_surface_create(CAIRO_FORMAT_A8, r->cw, r->ch);
+    s->cr = cairo_create(s->code);
+    if (!s->ink || cairo_status(s->cr) != CAIRO_STATUS_SUCCESS) {
+        label_raster_scratch_free(s);
+        return NULL;
+    }
+    /* the label's corner at the origin, so that the code lands in its box */
+    cairo_translate(s->cr, -r->cx, -r->cy);
+    cairo_scale(s->cr, r->pxmm, r->pxmm);
+    return s;
+}
+
+void label_raster_scratch_free(label_raster_scratch_t *s)
+{
+    if (!s)
+        return;
+    if (s->cr)
+        cairo_destroy(s->cr);
+    if (s->code)
+        cairo_surface_destroy(s->code);
+    free(s->ink);
+    free(s);
+}
+
+/* Draws the template: the shared parts on white, as grey turned to ink. */
+static int draw_template(label_raster_t *r)
+{
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, r->w, r->h);
+    cairo_t *cr = cairo_create(s);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_scale(cr, r->pxmm, r->pxmm);
+    label_sheet_draw_shared(r->sh, cr);
+    cairo_destroy(cr);
+    cairo_surface_flush(s);
+    int ok = cairo_surface_status(s) == CAIRO_STATUS_SUCCESS;
+    const unsigned char *data = cairo_image_surface_get_data(s);
+    int stride = cairo_image_surface_get_stride(s);
+    for (int y = 0; ok && y < r->h; y++) {
+        const uint32_t *px = (const uint32_t *)(const void *)(data + (size_t)y * (size_t)stride);
+        unsigned char *ink = r->ink + (size_t)y * (size_t)r->w;
+        for (int x = 0; x < r->w; x++) {
+            uint32_t p = px[x];
+            unsigned g =
+                (299 * ((p >> 16) & 0xff) + 587 * ((p >> 8) & 0xff) + 114 * (p & 0xff) + 500) /
+                1000;
+            ink[x] = (unsigned char)(255 - g);
+            if (r->bw) /* as the 1-bit file will show it */
+                ink[x] = ink[x] >= 128 ? 255 : 0;
+        }
+    }
+    cairo_surface_destroy(s);
+    return ok ? 0 : -1;
+}
+
+static int clampi(int v, int lo, int hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+label_err_t label_raster_open(label_raster_t **out, label_sheet_t *sh, const label_layout_t *l,
+                              const label_content_t *c, char *errbuf, size_t errlen)
+{
+    label_raster_t *r = calloc(1, sizeof *r);
+    if (!r) {
+        snprintf(errbuf, errlen, "out of memory");
+        return LABEL_ENOMEM;
+    }
+    r->l = l;
+    r->sh = sh;
+    r->pxmm = l->dpi / 25.4;
+    r->w = (int)lround(l->label_w_mm * r->pxmm);
+    r->h = (int)lround(l->label_h_mm * r->pxmm);
+    r->bw = c->mark_path == NULL;
+    double x, y, w, h;
+    label_sheet_code_box(sh, &x, &y, &w, &h);
+    /* a millimetre around it: glyphs may reach past the box's line height */
+    r->cx = clampi((int)floor((x - 1) * r->pxmm), 0, r->w - 1);
+    r->cy = clampi((int)floor((y - 1) * r->pxmm), 0, r->h - 1);
+    r->cw = clampi((int)ceil((x + w + 1) * r->pxmm), r->cx + 1, r->w) - r->cx;
+    r->ch = clampi((int)ceil((y + h + 1) * r->pxmm), r->cy + 1, r->h) - r->cy;
+    r->ink = malloc((size_t)r->w * (size_t)r->h);
+    label_raster_scratch_t *s =
+        r->ink && draw_template(r) == 0 ? label_raster_scratch_new(r) : NULL;
+    if (!s) {
+        label_raster_close(r);
+        snprintf(errbuf, errlen, "out of memory drawing a %d dpi label", l->dpi);
+        return LABEL_ENOMEM;
+    }
+    /* the first code shapes the glyphs every later one shares */
+    label_sheet_draw_code(sh, s->cr, "0");
+    label_raster_scratch_free(s);
+    *out = r;
+    return LABEL_OK;
+}
+
+/* Fills the dark modules of m, the symbol's corner at pixel (x0, y0), each
+ * module mod pixels (a linear symbol's bars bar_h pixels high). Edges are
+ * rounded to whole pixels, so modules of whole dots stay whole. */
+static void fill_symbol(const label_raster_t *r, unsigned char *ink, const label_matrix_t *m,
+                        double x0, double y0, double mod, double bar_h)
+{
+    for (int row = 0; row < m->height; row++) {
+        int top = (int)lround(y0 + (m->linear ? 0 : row * mod));
+        int bottom = (int)lround(m->linear ? y0 + bar_h : y0 + (row + 1) * mod);
+        top = clampi(top, 0, r->h);
+        bottom = clampi(bottom, 0, r->h);
+        const unsigned char *dark = m->dark + (size_t)row * (size_t)m->width;
+        for (int c = 0; c < m->width;) {
+            if (!dark[c]) {
+                c++;
+                continue;
+            }
+            int e = c;
+            while (e < m->width && dark[e])
+                e++;
+            int left = clampi((int)lround(x0 + c * mod), 0, r->w);
+            int right = clampi((int)lround(x0 + e * mod), 0, r->w);
+            for (int y = top; y < bottom && right > left; y++)
+                memset(ink + (size_t)y * (size_t)r->w + (size_t)left, 255, (size_t)(right - left));
+            c = e;
+        }
+    }
+}
+
+const unsigned char *label_raster_draw(const label_raster_t *r, label_raster_scratch_t *s,
+                                       const label_item_t *item, const label_matrix_t *m)
+{
+    const label_layout_t *l = r->l;
+    memcpy(s->ink, r->ink, (size_t)r->w * (size_t)r->h);
+    /* the code, into its box; the box's ink joins the label's */
+    unsigned char *box = cairo_image_surface_get_data(s->code);
+    int stride = cairo_image_surface_get_stride(s->code);
+    cairo_surface_flush(s->code);
+    memset(box, 0, (size_t)stride * (size_t)r->ch);
+    cairo_surface_mark_dirty(s->code);
+    label_sheet_draw_code(r->sh, s->cr, item->code);
+    cairo_surface_flush(s->code);
+    for (int y = 0; y < r->ch; y++) {
+        const unsigned char *a = box + (size_t)y * (size_t)stride;
+        unsigned char *d = s->ink + (size_t)(r->cy + y) * (size_t)r->w + (size_t)r->cx;
+        for (int x = 0; x < r->cw; x++) {
+            unsigned char v = r->bw ? (a[x] >= 128 ? 255 : 0) : a[x];
+            if (v > d[x])
+                d[x] = v;
+        }
+    }
+    /* the symbol where label_sheet_draw_matrix() puts it: its corner on
+     * the dot grid (the label's corner is on it) */
+    double bx, by, bw, bh, mod;
+    char err[64];
+    if (label_place_symbol(l, m, &bx, &by, &bw, &bh, &mod, err, sizeof err) != LABEL_OK)
+        return s->ink; /* the layout was checked with the batch's first symbol */
+    double dot = 25.4 / l->dpi;
+    double x = round((bx + m->quiet * mod) / dot) * dot;
+    double y = round((m->linear ? by : by + m->quiet * mod) / dot) * dot;
+    fill_symbol(r, s->ink, m, x * r->pxmm, y * r->pxmm, mod * r->pxmm, bh * r->pxmm);
+    return s->ink;
+}
+
+/* --- ZIP members ---------------------------------------------------------------------------- */
+
+typedef struct {
+    const label_raster_t *r;
+    const label_layout_t *l;
+    const label_item_t *items;
+    size_t n, per_job; /* labels a job */
+    /* sheets */
+    int page_w, page_h;
+} job_ctx_t;
+
+typedef struct {
+    label_raster_scratch_t *s;
+    unsigned char *band; /* a row of labels across the page */
+    size_t band_rows;
+} job_scratch_t;
+
+static void job_scratch_free(void *p)
+{
+    job_scratch_t *js = p;
+    label_raster_scratch_free(js->s);
+    free(js->band);
+    free(js);
+}
+
+static job_scratch_t *job_scratch(const job_ctx_t *c, void **scratch)
+{
+    if (!*scratch) {
+        job_scratch_t *js = calloc(1, sizeof *js);
+        if (js && !(js->s = label_raster_scratch_new(c->r))) {
+            free(js);
+            js = NULL;
+        }
+        *scratch = js;
+    }
+    return *scratch;
+}
+
+static label_err_t encode_item(const label_layout_t *l, const label_item_t *item, label_matrix_t *m,
+                               char *errbuf, size_t errlen)
+{
+    char payload[512];
+    label_payload(l, item, payload, sizeof payload);
+    return label_matrix_encode(l->symbology, l->ecc, payload, m, errbuf, errlen);
+}
+
+/* One label's PNG, after a 4-byte length, into out. */
+static label_err_t member_png(const job_ctx_t *c, job_scratch_t *js, size_t i, label_membuf_t *out,
+                              char *errbuf, size_t errlen)
+{
+    label_matrix_t m;
+    label_err_t rc = encode_item(c->l, &c->items[i], &m, errbuf, errlen);
+    if (rc != LABEL_OK)
+        return rc;
+    const unsigned char *ink = label_raster_draw(c->r, js->s, &c->items[i], &m);
+    label_matrix_free(&m);
+    size_t at = out->len;
+    unsigned char len[4] = {0};
+    label_png_t *p = label_membuf_append(out, len, 4) == CAIRO_STATUS_SUCCESS
+                         ? label_png_begin(c->r->w, c->r->h, c->r->bw, c->l->dpi, out)
+                         : NULL;
+    int failed = !p;
+    for (int y = 0; !failed && y < c->r->h; y++)
+        failed = label_png_row(p, ink + (size_t)y * (size_t)c->r->w);
+    if (p)
+        failed = label_png_end(p) || failed;
+    if (failed) {
+        snprintf(errbuf, errlen, "out of memory writing label %ld", c->items[i].sequence);
+        return LABEL_ENOMEM;
+    }
+    uint32_t k = (uint32_t)(out->len - at - 4);
+    memcpy(out->data + at, &k, 4);
+    return LABEL_OK;
+}
+
+static label_err_t member_job(void *ctx, void **scratch, size_t job, label_membuf_t *out,
+                              char *errbuf, size_t errlen)
+{
+    const job_ctx_t *c = ctx;
+    job_scratch_t *js = job_scratch(c, scratch);
+    if (!js) {
+        snprintf(errbuf, errlen, "out of memory");
+        return LABEL_ENOMEM;
+    }
+    size_t first = job * c->per_job, last = first + c->per_job < c->n ? first + c->per_job : c->n;
+    label_err_t rc = LABEL_OK;
+    for (size_t i = first; rc == LABEL_OK && i < last; i++)
+        rc = member_png(c, js, i, out, errbuf, errlen);
+    return rc;
+}
+
+#define LABELS_A_JOB 16
+
+label_err_t label_raster_zip(label_sheet_t *sh, const label_layout_t *l, const label_content_t *c,
+                             const label_item_t *items, size_t n, label_out_t *o,
+                             label_progress_fn progress, void *arg, char *errbuf, size_t errlen)
+{
+    label_raster_t *r;
+    label_err_t rc = label_raster_open(&r, sh, l, c, errbuf, errlen);
+    if (rc != LABEL_OK)
+        return rc;
+    job_ctx_t ctx = {r, l, items, n, LABELS_A_JOB, 0, 0};
+    size_t jobs = (n + LABELS_A_JOB - 1) / LABELS_A_JOB;
+    int threads = label_pool_threads(l->threads);
+    label_pool_t *pool = NULL;
+    label_zip_t *z = label_zip_new(o);
+    if (!z) {
+        snprintf(errbuf, errlen, "out of memory");
+        rc = LABEL_ENOMEM;
+    }
+    if (rc == LABEL_OK)
+        rc = label_pool_start(&pool, jobs, threads, (size_t)threads * 2, member_job,
+                              job_scratch_free, &ctx, errbuf, errlen);
+    for (size_t job = 0; rc == LABEL_OK && job < jobs; job++) {
+        const label_membuf_t *b;
+        if (label_out_stopped(o)) {
+            rc = label_out_failed(o, errbuf, errlen);
+            break;
+        }
+        if ((rc = label_pool_next(pool, &b, errbuf, errlen)) != LABEL_OK)
+            break;
+        size_t at = 0, i = job * LABELS_A_JOB;
+        while (rc == LABEL_OK && at + 4 <= b->len) {
+            uint32_t k;
+            char name[128];
+            if (label_out_stopped(o)) { /* asked before every label */
+                rc = label_out_failed(o, errbuf, errlen);
+                break;
+            }
+            memcpy(&k, b->data + at, 4);
+            snprintf(name, sizeof name, "%ld-%s.png", items[i].sequence, items[i].code);
+            /* PNG is compressed already: stored as it is */
+            rc = label_zip_add(z, name, b->data + at + 4, k, 0, errbuf, errlen);
+            at += 4 + (size_t)k;
+            i++;
+        }
+        label_pool_done(pool);
+        if (progress)
+            progress(i, n, arg);
+    }
+    label_pool_stop(pool);
+    label_raster_close(r);
+    if (rc != LABEL_OK) {
+        label_zip_free(z);
+        return rc;
+    }
+    return label_zip_finish(z, errbuf, errlen);
+}
+
+/* --- sheets -------------------------------------------------------------------------------- */
+
+/* Sheet `job` as a PNG: label rows drawn into a band the page's width,
+ * written row by row; paper between them. */
+static label_err_t sheet_job(void *ctx, void **scratch, size_t job, label_membuf_t *out,
+                             char *errbuf, size_t errlen)
+{
+    const job_ctx_t *c = ctx;
+    const label_raster_t *r = c->r;
+    job_scratch_t *js = job_scratch(c, scratch);
+    size_t W = (size_t)c->page_w;
+    if (js && !js->band) {
+        js->band_rows = (size_t)r->h;
+        js->band = malloc(W * js->band_rows);
+    }
+    label_png_t *p =
+        js && js->band ? label_png_begin(c->page_w, c->page_h, r->bw, c->l->dpi, out) : NULL;
+    if (!p) {
+        snprintf(errbuf, errlen, "out of memory drawing sheet %zu", job + 1);
+        return LABEL_ENOMEM;
+    }
+    size_t first = job * c->per_job, last = first + c->per_job < c->n ? first + c->per_job : c->n;
+    int done = 0, failed = 0; /* page rows written */
+    label_err_t rc = LABEL_OK;
+    for (size_t i = first; rc == LABEL_OK && !failed && i < last;) {
+        int page, top = 0;
+        double x, y;
+        label_position_mm(c->l, i, &page, &x, &y);
+        top = (int)lround(y * r->pxmm);
+        memset(js->band, 0, W * js->band_rows);
+        /* the labels of this row */
+        size_t j = i;
+        for (; rc == LABEL_OK && j < last; j++) {
+            double xj, yj;
+            label_position_mm(c->l, j, &page, &xj, &yj);
+            if (yj != y)
+                break;
+            label_matrix_t m;
+            if ((rc = encode_item(c->l, &c->items[j], &m, errbuf, errlen)) != LABEL_OK)
+                break;
+            const unsigned char *ink = label_raster_draw(r, js->s, &c->items[j], &m);
+            label_matrix_free(&m);
+            int left = (int)lround(xj * r->pxmm);
+            int cols = r->w;
+            if (left < 0 || left >= c->page_w)
+                continue;
+            if (left + cols > c->page_w)
+                cols = c->page_w - left;
+            for (int k = 0; k < r->h; k++)
+                memcpy(js->band + (size_t)k * W + (size_t)left, ink + (size_t)k * (size_t)r->w,
+                       (size_t)cols);
+        }
+        for (; !failed && done < top && done < c->page_h; done++)
+            failed = label_png_row(p, NULL);
+        for (int k = done - top; !failed && k < r->h && done < c->page_h; k++, done++)
+            failed = label_png_row(p, js->band + (size_t)k * W);
+        i = j;
+    }
+    for (; !failed && done < c->page_h; done++)
+        failed = label_png_row(p, NULL);
+    failed = label_png_end(p) || failed;
+    if (rc == LABEL_OK && failed) {
+        snprintf(errbuf, errlen, "out of memory writing sheet %zu", job + 1);
+        rc = LABEL_ENOMEM;
+    }
+    return rc;
+}
+
+label_err_t label_raster_sheets(label_sheet_t *sh, const label_layout_t *l,
+                                const label_content_t *c, const label_item_t *items, size_t n,
+                                label_out_t *o, label_sheet_png_fn sheet_fn, void *sheet_arg,
+                                label_progress_fn progress, void *arg, char *errbuf, size_t errlen)
+{
+    label_raster_t *r;
+    label_err_t rc = label_raster_open(&r, sh, l, c, errbuf, errlen);
+    if (rc != LABEL_OK)
+        return rc;
+    size_t per = (size_t)label_per_page(l), sheets = label_sheets(l, n);
+    job_ctx_t ctx = {r,
+                     l,
+                     items,
+                     n,
+                     per,
+                     (int)lround(l->page_w_mm * r->pxmm),
+                     (int)lround(l->page_h_mm * r->pxmm)};
+    int threads = label_pool_threads(l->threads);
+    label_pool_t *pool = NULL;
+    label_zip_t *z = NULL;
+    if (!sheet_fn && sheets > 1 && !(z = label_zip_new(o))) {
+        snprintf(errbuf, errlen, "out of memory");
+        rc = LABEL_ENOMEM;
+    }
+    /* a sheet ahead a thread: a sheet's PNG is up to a few MB */
+    if (rc == LABEL_OK)
+        rc = label_pool_start(&pool, sheets, threads, (size_t)threads, sheet_job, job_scratch_free,
+                              &ctx, errbuf, errlen);
+    for (size_t k = 0; rc == LABEL_OK && k < sheets; k++) {
+        const label_membuf_t *b;
+        if (label_out_stopped(o)) {
+            rc = label_out_failed(o, errbuf, errlen);
+            break;
+        }
+        if ((rc = label_pool_next(pool, &b, errbuf, errlen)) != LABEL_OK)
+            break;
+        if (sheet_fn) {
+            if (sheet_fn(sheet_arg, k, b) != 0) {
+                snprintf(errbuf, errlen, "cannot write sheet %zu", k + 1);
+                rc = LABEL_EIO;
+            }
+        } else if (!z) {
+            if (label_out_write(o, b->data, b->len) != 0)
+                rc = label_out_failed(o, errbuf, errlen);
+        } else {
+            char name[32];
+            snprintf(name, sizeof name, "sheet-%zu.png", k + 1);
+            rc = label_zip_add(z, name, b->data, b->len, 0, errbuf, errlen);
+        }
+        label_pool_done(pool);
+        if (progress)
+            progress((k + 1) * per < n ? (k + 1) * per : n, n, arg);
+    }
+    label_pool_stop(pool);
+    label_raster_close(r);
+    if (rc != LABEL_OK) {
+        label_zip_free(z);
+        return rc;
+    }
+    return label_zip_finish(z, errbuf, errlen);
+}
