@@ -23,9 +23,11 @@
  * (CFF outlines, the GI names' font), has no TrimBox/BleedBox call in 2.3.0
  * and would mean laying out text and the mark's SVG by hand.
  *
- * Memory stays bounded: both files are on disk (TMPDIR, or /tmp), unlinked
- * when the pass ends; qpdf reads the input through a read-only mapping (the
- * page cache's pages) and writes its output to the second file.
+ * Both files are on disk (TMPDIR, or /tmp), unlinked when the pass ends;
+ * qpdf reads the input through a read-only mapping (the page cache's pages)
+ * and writes its output to the second file. What grows with the file is
+ * libqpdf's objects: about 1.6 KB a label (167 MB at the server's highest
+ * for a 100,000-label download).
  */
 #include "labels/pdf.h"
 

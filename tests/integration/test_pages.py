@@ -170,7 +170,7 @@ def test_download_and_activate(t, s, w, coop, bid):
                                "label-size=70x35" % bid)
     t.check(status == 200 and h["Content-Type"] == "image/svg+xml",
             "the desk's download takes the symbology and label size", status)
-    status, _, html, _ = coop.get("/coop/batches/%d/labels?format=pdf&label-size=1x1" % bid)
+    status, _, html, _ = coop.get("/coop/batches/%d/labels?format=pdf&label-size=1x1&lang=en" % bid)
     t.check(status == 400 and "choose a larger label" in html, "a label too small: 400, says why", status)
     _, _, html, _ = coop.get("/coop/")
     status, _, page, _ = coop.post("/coop/batches/%d/activate" % bid, {"csrf": coop.csrf(html)})
