@@ -44,18 +44,6 @@ gi_err_t gi_rules_approval_no(const db_auth_t *a, int wanted, const char **out, 
     return GI_OK;
 }
 
-/* The product, when a may change it (as its other register fields). */
-static gi_err_t may_edit(const gi_ctx_t *ctx, const db_account_t *a, int64_t id, db_product_t *cur,
-                         gi_error_t *err)
-{
-    gi_err_t rc = gi_view_product(ctx, a, id, cur, err);
-    if (rc == GI_OK) {
-        gi_subject_t now = {cur->region_code, 0};
-        rc = gi_access(a, GI_ACT_REGISTER, &now, err);
-    }
-    return rc;
-}
-
 gi_err_t gi_act_product_unnumbered(const gi_ctx_t *ctx, const db_account_t *a, int64_t id,
                                    int allow, const char *reason, db_product_t *out,
                                    gi_error_t *err)
@@ -64,7 +52,7 @@ gi_err_t gi_act_product_unnumbered(const gi_ctx_t *ctx, const db_account_t *a, i
     gi_err_t rc;
     if ((rc = gi_check_text("reason", reason, GI_UNNUMBERED_REASON_MAX,
                             sizeof cur.unnumbered_reason - 1, 1, err)) ||
-        (rc = may_edit(ctx, a, id, &cur, err)))
+        (rc = gi_view_product_to_edit(ctx, a, id, &cur, err)))
         return rc;
     if (allow && gi_rules_product_numbered(&cur))
         return gi_fail(err, GI_EREFUSED,

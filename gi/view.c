@@ -119,6 +119,17 @@ gi_err_t gi_view_product(const gi_ctx_t *ctx, const db_account_t *a, int64_t id,
     return check_read(a, &s, "product", id, err);
 }
 
+gi_err_t gi_view_product_to_edit(const gi_ctx_t *ctx, const db_account_t *a, int64_t id,
+                                 db_product_t *out, gi_error_t *err)
+{
+    gi_err_t rc = gi_view_product(ctx, a, id, out, err);
+    if (rc == GI_OK) {
+        gi_subject_t now = {out->region_code, 0};
+        rc = gi_access(a, GI_ACT_REGISTER, &now, err);
+    }
+    return rc;
+}
+
 gi_err_t gi_view_operator(const gi_ctx_t *ctx, const db_account_t *a, int64_t id,
                           db_operator_t *out, gi_error_t *err)
 {

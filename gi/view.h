@@ -83,6 +83,10 @@ gi_err_t gi_view_anomalies(const gi_ctx_t *ctx, const db_account_t *a, gi_anomal
 /* Single records, when the account may see them. */
 gi_err_t gi_view_product(const gi_ctx_t *ctx, const db_account_t *a, int64_t id, db_product_t *out,
                          gi_error_t *err);
+/* The product, when a may also change its register fields (names, photo,
+ * the decision on printing it without a number). */
+gi_err_t gi_view_product_to_edit(const gi_ctx_t *ctx, const db_account_t *a, int64_t id,
+                                 db_product_t *out, gi_error_t *err);
 gi_err_t gi_view_operator(const gi_ctx_t *ctx, const db_account_t *a, int64_t id,
                           db_operator_t *out, gi_error_t *err);
 gi_err_t gi_view_auth(const gi_ctx_t *ctx, const db_account_t *a, int64_t id, db_auth_t *out,

@@ -116,18 +116,6 @@ gi_err_t gi_photo_reencode(const unsigned char *data, size_t len, unsigned char 
     return GI_OK;
 }
 
-/* The product, when a may change it. */
-static gi_err_t may_edit(const gi_ctx_t *ctx, const db_account_t *a, int64_t id, db_product_t *cur,
-                         gi_error_t *err)
-{
-    gi_err_t rc = gi_view_product(ctx, a, id, cur, err);
-    if (rc == GI_OK) {
-        gi_subject_t now = {cur->region_code, 0};
-        rc = gi_access(a, GI_ACT_REGISTER, &now, err);
-    }
-    return rc;
-}
-
 gi_err_t gi_act_product_names(const gi_ctx_t *ctx, const db_account_t *a, int64_t id,
                               const char *name_vi, const char *name_th, gi_error_t *err)
 {
@@ -135,7 +123,7 @@ gi_err_t gi_act_product_names(const gi_ctx_t *ctx, const db_account_t *a, int64_
     gi_err_t rc;
     if ((rc = gi_check_text("Vietnamese name", name_vi, 120, DB_TEXT - 1, 0, err)) ||
         (rc = gi_check_text("Thai name", name_th, 120, DB_TEXT - 1, 0, err)) ||
-        (rc = may_edit(ctx, a, id, &cur, err)))
+        (rc = gi_view_product_to_edit(ctx, a, id, &cur, err)))
         return rc;
     name_vi = name_vi ? name_vi : "";
     name_th = name_th ? name_th : "";
@@ -158,7 +146,7 @@ gi_err_t gi_act_product_photo(const gi_ctx_t *ctx, const db_account_t *a, int64_
                               const unsigned char *data, size_t len, gi_error_t *err)
 {
     db_product_t cur;
-    gi_err_t rc = may_edit(ctx, a, id, &cur, err);
+    gi_err_t rc = gi_view_product_to_edit(ctx, a, id, &cur, err);
     if (rc != GI_OK)
         return rc;
     unsigned char *png = NULL;
