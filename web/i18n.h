@@ -127,7 +127,7 @@ typedef struct {
     const char *brand;
     const char *sign_in, *username, *password, *sign_out, *signed_in_as;
     const char *bad_login, *too_many_logins, *form_expired, *forbidden, *not_found;
-    const char *coop_title, *my_auths, *status, *quota, *used, *left;
+    const char *operator_desk_title, *my_auths, *status, *quota, *used, *left;
     const char *request_title, *count, *request_button, *requested_ok;
     const char *my_batches, *batch, *labels, *download, *activate;
     const char *reports_title, *none;

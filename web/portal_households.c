@@ -161,13 +161,14 @@ static int batch_link(const db_batch_t *bt, void *arg)
     return 0;
 }
 
-static void coop_households(page_t *pg)
+static void operator_households(page_t *pg)
 {
     const web_households_text_t *x = txt(pg);
     web_buf_t b;
     portal_frame_begin(pg, &b, x->title);
     portal_heading(pg, &b, x->title);
-    web_html(&b, "<p><a href=\"/coop/?lang=%s\">%s</a></p>", pg->t->param, pg->p->coop_title);
+    web_html(&b, "<p><a href=\"/coop/?lang=%s\">%s</a></p>", pg->t->param,
+             pg->p->operator_desk_title);
     web_html(&b, "<section class=\"card\"><h2>%s</h2>", x->title);
     producer_table(pg, &b, NULL, "", 0);
     web_buf_puts(&b, "</section>");
@@ -182,7 +183,7 @@ static void coop_households(page_t *pg)
     portal_finish(pg, 200, &b);
 }
 
-static void coop_household_add(page_t *pg)
+static void operator_household_add(page_t *pg)
 {
     gi_producer_input_t in = {0};
     gi_error_t err;
@@ -261,7 +262,7 @@ static int allocation_row(const db_allocation_t *a, void *arg)
     return 0;
 }
 
-static void coop_allocations(page_t *pg)
+static void operator_allocations(page_t *pg)
 {
     const web_households_text_t *x = txt(pg);
     db_batch_t bt;
@@ -319,7 +320,7 @@ static void coop_allocations(page_t *pg)
     portal_finish(pg, 200, &b);
 }
 
-static void coop_allocate(page_t *pg)
+static void operator_allocate(page_t *pg)
 {
     gi_allocate_t in = {.batch_id = pg->id};
     gi_error_t err;
@@ -382,10 +383,10 @@ static void admin_households(page_t *pg)
 }
 
 const portal_route_t portal_households_routes[] = {
-    {"GET", "/coop/households", PORTAL_OPERATOR, coop_households, NULL},
-    {"POST", "/coop/households", PORTAL_OPERATOR, coop_household_add, NULL},
-    {"GET", "/coop/batches/{id}/allocations", PORTAL_OPERATOR, coop_allocations, NULL},
-    {"POST", "/coop/batches/{id}/allocations", PORTAL_OPERATOR, coop_allocate, NULL},
+    {"GET", "/coop/households", PORTAL_OPERATOR, operator_households, NULL},
+    {"POST", "/coop/households", PORTAL_OPERATOR, operator_household_add, NULL},
+    {"GET", "/coop/batches/{id}/allocations", PORTAL_OPERATOR, operator_allocations, NULL},
+    {"POST", "/coop/batches/{id}/allocations", PORTAL_OPERATOR, operator_allocate, NULL},
     {"GET", "/admin/households", PORTAL_DESK, admin_households, NULL},
 };
 const size_t portal_households_route_count =

@@ -272,11 +272,11 @@ static void operator_desk_with(page_t *pg, unsigned status, const refused_t *ref
         return;
     web_buf_t b;
     pg->get_path = "/coop/";
-    portal_frame_begin(pg, &b, pg->p->coop_title);
+    portal_frame_begin(pg, &b, pg->p->operator_desk_title);
     if (pg->rq->query(pg->rq->query_arg, "batch"))
-        web_html(&b, "<h1>%s</h1>", pg->p->coop_title);
+        web_html(&b, "<h1>%s</h1>", pg->p->operator_desk_title);
     else
-        portal_heading(pg, &b, pg->p->coop_title);
+        portal_heading(pg, &b, pg->p->operator_desk_title);
     requested_notice(pg, &b, &batches, &auths);
     web_html(&b, "<p class=\"operator\">%s <span class=\"serial\">%s</span></p>", op.name, op.uscc);
     web_html(&b, "<p><a href=\"/coop/usage?lang=%s\">%s</a></p>", pg->t->param,

@@ -81,7 +81,7 @@ static void nav(page_t *pg, web_buf_t *b)
         web_html(b,
                  "<nav class=\"tabs\" aria-label=\"coop\"><ul><li><a href=\"/coop/?lang=%s\">%s"
                  "</a></li><li><a href=\"/coop/usage?lang=%s\">%s</a></li></ul></nav>",
-                 pg->t->param, pg->p->coop_title, pg->t->param, words(pg)->nav_usage);
+                 pg->t->param, pg->p->operator_desk_title, pg->t->param, words(pg)->nav_usage);
         return;
     }
     portal_admin_nav(pg, b);
@@ -234,7 +234,7 @@ static void file_form(page_t *pg, web_buf_t *b)
     web_html(b, "<button type=\"submit\">%s</button></form></section>", u->file_button);
 }
 
-static void coop_usage(page_t *pg)
+static void operator_usage(page_t *pg)
 {
     const web_usage_text_t *u = words(pg);
     web_buf_t b;
@@ -258,7 +258,7 @@ static int form_count(page_t *pg, const char *name, const char *label, int64_t m
     return -1;
 }
 
-static void coop_file(page_t *pg)
+static void operator_file(page_t *pg)
 {
     const web_usage_text_t *u = words(pg);
     gi_usage_input_t in = {.period = portal_field(pg, "period"),
@@ -680,8 +680,8 @@ static void output_page(page_t *pg)
 }
 
 const portal_route_t portal_usage_routes[] = {
-    {"GET", "/coop/usage", PORTAL_OPERATOR, coop_usage, NULL},
-    {"POST", "/coop/usage", PORTAL_OPERATOR, coop_file, NULL},
+    {"GET", "/coop/usage", PORTAL_OPERATOR, operator_usage, NULL},
+    {"POST", "/coop/usage", PORTAL_OPERATOR, operator_file, NULL},
     {"GET", "/coop/usage/{id}", PORTAL_OPERATOR, report_page, NULL},
     {"GET", "/admin/usage", PORTAL_DESK, admin_usage, NULL},
     {"GET", "/admin/usage/missing", PORTAL_DESK, admin_missing, NULL},
