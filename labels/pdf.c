@@ -103,7 +103,7 @@ typedef struct {
 
 static void put(buf_t *b, const void *data, size_t n)
 {
-    if (b->failed)
+    if (b->failed || n == 0) /* memcpy may not be given the NULL of an empty buffer */
         return;
     if (b->len + n > b->cap) {
         size_t cap = b->cap ? b->cap : 4096;
