@@ -71,10 +71,11 @@ static void numbers_page(page_t *pg)
                  pg->t->param, w->edit_numbers);
     web_html(&b, "</section><section class=\"card\"><h2>%s</h2>", w->decision);
     if (p.unnumbered_reason[0]) {
-        char when[64];
+        char when[64], who[DB_TEXT + 64];
         web_local_time(pg->rq->lang, p.unnumbered_at, when);
+        portal_actor(pg->rq->lang, p.unnumbered_by, who, sizeof who);
         web_html(&b, "<dl><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s %s</dd></dl>", w->reason,
-                 p.unnumbered_reason, w->decided_by, p.unnumbered_by, when);
+                 p.unnumbered_reason, w->decided_by, who, when);
         if (numbered)
             web_html(&b, "<p>%s</p>", w->needs_none);
         if (may_change(pg))

@@ -264,7 +264,11 @@ def test_resolver(t, v, s, w, gtin, code, token):
 
 def test_epcis(t, v, s, w, tokens):
     root = "http://127.0.0.1:%d" % s.port
-    t0 = int(time.time()) - 3600
+    now = int(time.time())
+    # an hour ago, but not before today began in Beijing time: the demo's authorisations are
+    # valid from the day they were granted (by the server's clock, in China Standard Time)
+    cst_day_start = (now + 8 * 3600) // 86400 * 86400 - 8 * 3600
+    t0 = max(now - 3600, cst_day_start)
     # a batch of operator A (the jasmine grower) issued, activated, three labels voided
     bid, codes = w.batch(1, 12, now=t0, activate=False)
     w.gimark("batch", "activate", bid, now=t0 + 60)
