@@ -113,7 +113,8 @@ const char *web_role_name(web_lang_t lang, const char *role);
  * "field" (a detail's key), "result" (an inspection's result), "mark"
  * (pass, fail, na), "check" (an inspection checklist key), "regime",
  * "producer", "base_type", "grade_rule" (a credit rule's key: what it
- * counts); an unknown one as it is. */
+ * counts), "decision" (on a use report: accepted, returned), "section" (an
+ * annual report's text section); an unknown one as it is. */
 const char *web_word(web_lang_t lang, const char *field, const char *value);
 
 /* A moment as a person reads it: Beijing time in the reader's date form,

@@ -563,8 +563,8 @@ const char *portal_actor(web_lang_t lang, const char *actor, char *out, size_t c
  * row is about, the other enumerations by their own tables. */
 static const char *detail_word(web_lang_t lang, const char *entity, const char *key, const char *v)
 {
-    static const char *const fields[] = {"result", "mark",      "regime", "kind",
-                                         "unit",   "base_type", "verdict"};
+    static const char *const fields[] = {"result",    "mark",    "regime",   "kind",   "unit",
+                                         "base_type", "verdict", "decision", "section"};
     if (strcmp(key, "status") == 0 || strcmp(key, "from") == 0 || strcmp(key, "to") == 0) {
         const char *f = strcmp(entity, "batch") == 0    ? "batch"
                         : strcmp(entity, "report") == 0 ? "report"

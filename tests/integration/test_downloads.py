@@ -285,11 +285,14 @@ def test_svg_memory(t, w, tmp, big, tokens):
     t.check(rc == 0, "server after the SVG download: clean exit", rc)
 
 
-def test_queue(t, w, tmp, small, tokens):
+def test_queue(t, w, tmp, big, tokens):
     """One render thread and a queue of one: a third download is 503."""
-    s = start(w, tmp, "--render-threads", 1, "--render-queue", 1)
+    s = start(w, tmp, "--render-threads", 1, "--render-queue", 1,
+              "--max-download-labels", 2 * BIG)
     try:
-        slow = labels_path(small, "zip", "&dpi=600")
+        # a file that cannot be drawn whole while the test runs: the client reads only its
+        # start, so the render waits on it (a small batch's file now fits in the buffers)
+        slow = labels_path(big, "svg")
         running = Download(s, slow, tokens["coop"])
         t.check(running.read_until(65536, 30) and running.status() == 200,
                 "the only render thread is busy", running.got[:40])
@@ -316,7 +319,7 @@ def main():
         test_default_limits(t, w, tmp, big, small, tokens)
         test_renders(t, w, tmp, big, small, code, tokens)
         test_svg_memory(t, w, tmp, big, tokens)
-        test_queue(t, w, tmp, small, tokens)
+        test_queue(t, w, tmp, big, tokens)
     finally:
         w.cleanup()
     t.finish()
