@@ -6,27 +6,30 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-gi_err_t gi_fail(gi_error_t *e, gi_err_t code, const char *fmt, ...)
+static gi_err_t fail_v(gi_error_t *e, gi_err_t code, gi_rule_t rule, const char *fmt, va_list ap)
 {
     if (e) {
-        va_list ap;
-        va_start(ap, fmt);
         vsnprintf(e->msg, sizeof e->msg, fmt, ap);
-        va_end(ap);
-        e->rule = GI_RULE_NONE;
+        e->rule = rule;
     }
+    return code;
+}
+
+gi_err_t gi_fail(gi_error_t *e, gi_err_t code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fail_v(e, code, GI_RULE_NONE, fmt, ap);
+    va_end(ap);
     return code;
 }
 
 gi_err_t gi_fail_rule(gi_error_t *e, gi_err_t code, gi_rule_t rule, const char *fmt, ...)
 {
-    if (e) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(e->msg, sizeof e->msg, fmt, ap);
-        va_end(ap);
-        e->rule = rule;
-    }
+    va_list ap;
+    va_start(ap, fmt);
+    fail_v(e, code, rule, fmt, ap);
+    va_end(ap);
     return code;
 }
 

@@ -18,6 +18,25 @@ label_err_t label_matrix_encode(label_symbology_t sym, char ecc, const char *tex
                                 label_matrix_t *m, char *errbuf, size_t errlen);
 void label_matrix_free(label_matrix_t *m);
 
+/* The next run of dark modules in row at or after *from: sets [*start, *end)
+ * and *from = *end, and returns 1; returns 0 at the row's end. */
+static inline int label_matrix_next_run(const label_matrix_t *m, int row, int *from, int *start,
+                                        int *end)
+{
+    const unsigned char *dark = m->dark + (size_t)row * (size_t)m->width;
+    int c = *from;
+    while (c < m->width && !dark[c])
+        c++;
+    if (c >= m->width)
+        return 0;
+    int e = c;
+    while (e < m->width && dark[e])
+        e++;
+    *start = c;
+    *end = *from = e;
+    return 1;
+}
+
 /* QR via libqrencode (labels/qr.c). */
 label_err_t label_qr_encode(const char *text, char ecc, label_matrix_t *m, char *errbuf,
                             size_t errlen);

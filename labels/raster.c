@@ -283,20 +283,11 @@ static void fill_symbol(const label_raster_t *r, unsigned char *ink, const label
         int bottom = (int)lround(m->linear ? y0 + bar_h : y0 + (row + 1) * mod);
         top = clampi(top, 0, r->h);
         bottom = clampi(bottom, 0, r->h);
-        const unsigned char *dark = m->dark + (size_t)row * (size_t)m->width;
-        for (int c = 0; c < m->width;) {
-            if (!dark[c]) {
-                c++;
-                continue;
-            }
-            int e = c;
-            while (e < m->width && dark[e])
-                e++;
+        for (int from = 0, c, e; label_matrix_next_run(m, row, &from, &c, &e);) {
             int left = clampi((int)lround(x0 + c * mod), 0, r->w);
             int right = clampi((int)lround(x0 + e * mod), 0, r->w);
             for (int y = top; y < bottom && right > left; y++)
                 memset(ink + (size_t)y * (size_t)r->w + (size_t)left, 255, (size_t)(right - left));
-            c = e;
         }
     }
 }

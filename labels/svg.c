@@ -240,15 +240,7 @@ static int svg_symbol(const label_layout_t *l, const label_matrix_t *m, double l
     if (put(b, buf, (size_t)(p - buf)))
         return -1;
     for (int r = 0; r < m->height; r++) {
-        const unsigned char *dark = m->dark + (size_t)r * (size_t)m->width;
-        for (int c = 0; c < m->width;) {
-            if (!dark[c]) {
-                c++;
-                continue;
-            }
-            int e = c;
-            while (e < m->width && dark[e])
-                e++;
+        for (int from = 0, c, e; label_matrix_next_run(m, r, &from, &c, &e);) {
             p = buf;
             *p++ = 'M';
             p = fmt_int(p, c);
@@ -263,7 +255,6 @@ static int svg_symbol(const label_layout_t *l, const label_matrix_t *m, double l
             *p++ = 'z';
             if (put(b, buf, (size_t)(p - buf)))
                 return -1;
-            c = e;
         }
     }
     return puts_(b, "\"/>\n");

@@ -289,7 +289,7 @@ static void get_stats(call_t *c)
     if (rc != GI_OK)
         api_fail_gi(c, rc, &err);
     else
-        api_answer(c, 200, gi_json_stats(&st, c->rq->target));
+        api_answer(c, 200, gi_json_stats(&st, c->rq->settings->target));
 }
 
 static void get_audit(call_t *c)
@@ -403,7 +403,7 @@ static void get_anomalies(call_t *c)
     if (since < 0 || api_page_of(c, &page, &l) != 0)
         return;
     gi_error_t err;
-    int64_t arg = k == GI_ANOMALY_REPEATED ? c->rq->repeat_threshold : since;
+    int64_t arg = k == GI_ANOMALY_REPEATED ? c->rq->settings->repeat_threshold : since;
     gi_err_t rc =
         gi_view_anomalies(c->ctx, &c->account, (gi_anomaly_t)k, arg, page, anomaly_item, &l, &err);
     api_answer_list(c, rc, &err, &l, page);

@@ -47,7 +47,6 @@
 #define WEB_API_H
 
 #include "gi/gi.h"
-#include "gi/grade.h"
 #include "web/printfile.h"
 
 #include <stddef.h>
@@ -62,14 +61,7 @@ typedef struct {
     /* a query parameter by name, or NULL */
     const char *(*query)(void *arg, const char *name);
     void *query_arg;
-    const char *base_url;            /* what printed labels point at ("" when not configured) */
-    const label_layout_t *layout;    /* print files' default layout, or NULL */
-    web_render_t *render;            /* the render threads of print files */
-    int64_t target;                  /* operators using the mark the province aims at */
-    int64_t repeat_threshold;        /* scans of a code above which it is an anomaly */
-    int report_period;               /* use report periods a year (gi/usage.h): 1, 2 or 4 */
-    const gi_grade_config_t *grades; /* credit classes (gi/grade.h) */
-    const char *draw_ratios;         /* a draw's per-class ratios unless the plan gives them */
+    const web_desk_settings_t *settings;
     const char *root; /* the GS1 resolver root (web/gs1.h): what EPCs are written under */
 } web_api_request_t;
 

@@ -49,7 +49,8 @@ static void get_report(call_t *c)
         api_fail(c, 400, "invalid", "format must be json, csv or pdf");
         return;
     }
-    gi_annual_opts_t o = {(int)year, "", c->rq->target, c->rq->report_period, c->rq->grades};
+    gi_annual_opts_t o = {(int)year, "", c->rq->settings->target, c->rq->settings->report_period,
+                          c->rq->settings->grades};
     json_t *r = NULL;
     gi_error_t err;
     gi_err_t rc = gi_annual_view(c->ctx, &c->account, &o, &r, &err);

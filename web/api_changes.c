@@ -258,8 +258,7 @@ void api_download(call_t *c, int64_t batch_id)
 {
     gi_error_t err;
     gi_ctx_t ctx = as_caller(c);
-    web_print_request_t print = {c->rq->method,   c->rq->query,  c->rq->query_arg,
-                                 c->rq->base_url, c->rq->layout, c->rq->render};
+    web_print_request_t print = {c->rq->method, c->rq->query, c->rq->query_arg, c->rq->settings};
     web_file_t *f = &c->out->file;
     gi_err_t rc = web_print_file(&ctx, &c->account, batch_id, &print, f, &err);
     if (rc != GI_OK && f->status)

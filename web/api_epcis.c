@@ -91,8 +91,8 @@ static void get_document(call_t *c, int64_t batch_id)
         c->out->status = 200;
         return;
     }
-    switch (web_render_submit_epcis(c->rq->render, c->actor, &c->account, batch_id, c->rq->root,
-                                    &f->job)) {
+    switch (web_render_submit_epcis(c->rq->settings->render, c->actor, &c->account, batch_id,
+                                    c->rq->root, &f->job)) {
     case WEB_RENDER_QUEUED:
         c->out->status = 200;
         return;

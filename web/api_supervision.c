@@ -27,7 +27,7 @@
 /* The server's classes (the default set for a caller that gave none). */
 static const gi_grade_config_t *grades_of(const call_t *c)
 {
-    return c->rq->grades ? c->rq->grades : gi_grade_config_default();
+    return c->rq->settings->grades ? c->rq->settings->grades : gi_grade_config_default();
 }
 
 static const char *q(call_t *c, const char *name)
@@ -241,9 +241,11 @@ static int plan_of(call_t *c, json_t *doc, gi_draw_plan_t *p)
     snprintf(p->office, sizeof p->office, "%s", office ? office : "");
     p->year = y;
     p->inspectors_per_target = n > GI_DRAW_INSPECTORS_MAX ? GI_DRAW_INSPECTORS_MAX + 1 : (int)n;
-    gi_err_t rc = gi_draw_ratios_parse(
-        ratios ? ratios : (c->rq->draw_ratios ? c->rq->draw_ratios : GI_DRAW_RATIOS_DEFAULT),
-        grades_of(c), p, &err);
+    gi_err_t rc =
+        gi_draw_ratios_parse(ratios ? ratios
+                                    : (c->rq->settings->draw_ratios ? c->rq->settings->draw_ratios
+                                                                    : GI_DRAW_RATIOS_DEFAULT),
+                             grades_of(c), p, &err);
     if (rc != GI_OK) {
         api_fail_gi(c, rc, &err);
         return -1;

@@ -36,7 +36,7 @@ static const char *query(call_t *c, const char *name)
 /* The office's report periods a year (1 when the caller set none). */
 static int per_year(const call_t *c)
 {
-    int n = c->rq->report_period;
+    int n = c->rq->settings->report_period;
     return n == GI_USAGE_HALF_YEAR || n == GI_USAGE_QUARTER ? n : GI_USAGE_YEARLY;
 }
 

@@ -43,7 +43,8 @@ void portal_redirect(page_t *pg, const char *to, int done)
 
 static void set_cookie(page_t *pg, int i, const char *name, const char *value, int max_age)
 {
-    int secure = pg->rq->base_url && strncmp(pg->rq->base_url, "https://", 8) == 0;
+    int secure =
+        pg->rq->settings->base_url && strncmp(pg->rq->settings->base_url, "https://", 8) == 0;
     snprintf(pg->out->cookies[i], sizeof pg->out->cookies[i],
              "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", name, value, max_age,
              secure ? "; Secure" : "");

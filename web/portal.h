@@ -38,7 +38,6 @@
 #define WEB_PORTAL_H
 
 #include "gi/gi.h"
-#include "gi/grade.h"
 #include "web/form.h"
 #include "web/i18n.h"
 #include "web/printfile.h"
@@ -57,16 +56,9 @@ typedef struct {
     const char *(*query)(void *arg, const char *name);
     void *query_arg;
     const char *client_key; /* gi_client_key() of the client */
-    const char *base_url;
-    const label_layout_t *layout; /* print files' default layout, or NULL */
-    web_render_t *render;         /* the render threads of print files */
-    int64_t target;
-    int64_t repeat_threshold;
-    int report_period;               /* use report periods a year (gi/usage.h): 1, 2 or 4 */
-    const gi_grade_config_t *grades; /* credit classes (gi/grade.h) */
-    const char *draw_ratios;         /* a draw's per-class ratios */
-    web_loginlimit_t *logins;        /* sign-in limits and the hash cap */
-    int64_t now_ms;                  /* a monotonic clock for the rate limits */
+    const web_desk_settings_t *settings;
+    web_loginlimit_t *logins; /* sign-in limits and the hash cap */
+    int64_t now_ms;           /* a monotonic clock for the rate limits */
 } web_portal_request_t;
 
 typedef struct {

@@ -57,6 +57,22 @@ void portal_admin_nav(page_t *pg, web_buf_t *b)
     web_buf_puts(b, "</ul></nav>");
 }
 
+int portal_product_page_begin(page_t *pg, web_buf_t *b, const char *title, db_product_t *p)
+{
+    gi_error_t err;
+    gi_err_t rc = gi_view_product(pg->ctx, &pg->account, pg->id, p, &err);
+    if (rc != GI_OK) {
+        portal_error(pg, rc, &err);
+        return 0;
+    }
+    portal_frame_begin(pg, b, title);
+    portal_admin_nav(pg, b);
+    char heading[DB_TEXT + 64];
+    snprintf(heading, sizeof heading, "%s: %s", title, p->name_zh);
+    portal_heading(pg, b, heading);
+    return 1;
+}
+
 /* --- CSV ---------------------------------------------------------------------------------- */
 
 static int want_csv(page_t *pg)

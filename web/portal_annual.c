@@ -111,8 +111,9 @@ static void annual_page(page_t *pg)
         portal_error(pg, GI_EINVAL, &err);
         return;
     }
-    int per_year = pg->rq->report_period > 0 ? pg->rq->report_period : 1;
-    gi_annual_opts_t o = {(int)year, "", pg->rq->target, per_year, pg->rq->grades};
+    int per_year = pg->rq->settings->report_period > 0 ? pg->rq->settings->report_period : 1;
+    gi_annual_opts_t o = {(int)year, "", pg->rq->settings->target, per_year,
+                          pg->rq->settings->grades};
     json_t *r = NULL;
     gi_err_t rc = gi_annual_view(pg->ctx, &pg->account, &o, &r, &err);
     if (rc != GI_OK) {

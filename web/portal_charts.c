@@ -330,7 +330,7 @@ static void charts_page(page_t *pg)
         portal_error(pg, rc, &err);
         return;
     }
-    int64_t target = pg->rq->target > 0 ? pg->rq->target : 1000;
+    int64_t target = pg->rq->settings->target > 0 ? pg->rq->settings->target : 1000;
     web_buf_t b;
     portal_frame_begin(pg, &b, d->charts_title);
     portal_admin_nav(pg, &b);

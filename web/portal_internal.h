@@ -157,6 +157,10 @@ void portal_confirm_end(page_t *pg, web_buf_t *b, const char *action, const char
 
 /* The links between the regulator's pages. */
 void portal_admin_nav(page_t *pg, web_buf_t *b);
+/* Reads the product pg->id as the account may see it into p and opens its
+ * desk page headed "title: name" (frame, nav, heading); returns 0 after
+ * answering with the refusal instead. */
+int portal_product_page_begin(page_t *pg, web_buf_t *b, const char *title, db_product_t *p);
 
 /* Who acted, as the audit log names it ("user:reg", "cli:unknown", "web:api"),
  * in the page's language (web/portal_admin.c). */

@@ -359,8 +359,8 @@ static void operator_download(page_t *pg)
     gi_error_t err;
     gi_ctx_t ctx = *pg->ctx;
     ctx.actor = pg->actor;
-    web_print_request_t print = {pg->rq->method,   pg->rq->query,  pg->rq->query_arg,
-                                 pg->rq->base_url, pg->rq->layout, pg->rq->render};
+    web_print_request_t print = {pg->rq->method, pg->rq->query, pg->rq->query_arg,
+                                 pg->rq->settings};
     web_file_t *f = &pg->out->file;
     gi_err_t rc = web_print_file(&ctx, &pg->account, pg->id, &print, f, &err);
     if (rc == GI_OK) {

@@ -28,7 +28,7 @@ static const db_auth_t *auth_of(const rows_t *auths, int64_t auth_id)
 
 static void progress_card(page_t *pg, web_buf_t *b, const db_stats_t *st)
 {
-    int64_t target = pg->rq->target > 0 ? pg->rq->target : 1000;
+    int64_t target = pg->rq->settings->target > 0 ? pg->rq->settings->target : 1000;
     int64_t using = st->operators_using;
     int64_t width = using >= target ? 300 : using * 300 / target;
     web_html(b,
@@ -266,7 +266,7 @@ static void anomalies_card(page_t *pg, web_buf_t *b)
         int64_t arg;
     } lists[] = {
         {GI_ANOMALY_UNKNOWN, pg->p->unknown_inputs, pg->ctx->now - 30 * 86400},
-        {GI_ANOMALY_REPEATED, pg->p->repeated_codes, pg->rq->repeat_threshold},
+        {GI_ANOMALY_REPEATED, pg->p->repeated_codes, pg->rq->settings->repeat_threshold},
         {GI_ANOMALY_SUSPECT, pg->p->suspect_scans, pg->ctx->now - 30 * 86400},
     };
     db_page_t top = {0, 10};

@@ -48,19 +48,10 @@ static void decision_form(page_t *pg, web_buf_t *b, const db_product_t *p, const
 static void numbers_page(page_t *pg)
 {
     const web_rules_text_t *w = web_rules_text(pg->rq->lang);
-    gi_error_t err;
     db_product_t p;
-    gi_err_t rc = gi_view_product(pg->ctx, &pg->account, pg->id, &p, &err);
-    if (rc != GI_OK) {
-        portal_error(pg, rc, &err);
-        return;
-    }
     web_buf_t b;
-    portal_frame_begin(pg, &b, w->title);
-    portal_admin_nav(pg, &b);
-    char title[DB_TEXT + 64];
-    snprintf(title, sizeof title, "%s: %s", w->title, p.name_zh);
-    portal_heading(pg, &b, title);
+    if (!portal_product_page_begin(pg, &b, w->title, &p))
+        return;
     int numbered = gi_rules_product_numbered(&p);
     web_html(&b, "<section class=\"card\"><h2>%s</h2><dl>", w->numbers);
     number_row(&b, pg->t->registration, p.reg_number, w->none_recorded);

@@ -22,7 +22,7 @@ static const web_supervision_text_t *words(const page_t *pg)
 /* The server's classes (the default set for a caller that gave none). */
 static const gi_grade_config_t *grades_of(const page_t *pg)
 {
-    return pg->rq->grades ? pg->rq->grades : gi_grade_config_default();
+    return pg->rq->settings->grades ? pg->rq->settings->grades : gi_grade_config_default();
 }
 
 /* A rule of the credit classes in the page's language: what it counts. */
@@ -267,7 +267,9 @@ static void draws_page(page_t *pg)
                  "<label for=\"seed\">%s</label><input id=\"seed\" name=\"seed\" "
                  "maxlength=\"64\" pattern=\"[0-9a-f]{64}\"><small>%s</small>"
                  "<button type=\"submit\">%s</button></form>",
-                 w->ratios, (pg->rq->draw_ratios ? pg->rq->draw_ratios : GI_DRAW_RATIOS_DEFAULT),
+                 w->ratios,
+                 (pg->rq->settings->draw_ratios ? pg->rq->settings->draw_ratios
+                                                : GI_DRAW_RATIOS_DEFAULT),
                  w->inspectors_per_target, w->exclude_inspected, w->seed, w->seed_hint, w->draw);
     }
     const char *headings[] = {"#", w->year, w->office, w->targets, pg->p->actor, w->seed};

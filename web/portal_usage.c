@@ -22,7 +22,7 @@
 /* The office's report periods a year (1 when the caller set none). */
 static int per_year(const page_t *pg)
 {
-    int n = pg->rq->report_period;
+    int n = pg->rq->settings->report_period;
     return n == GI_USAGE_HALF_YEAR || n == GI_USAGE_QUARTER ? n : GI_USAGE_YEARLY;
 }
 

@@ -42,19 +42,10 @@ static void back_to(page_t *pg, char *to, size_t cap)
 static void shown_page(page_t *pg)
 {
     const web_words_text_t *w = web_words_text(pg->rq->lang);
-    gi_error_t err;
     db_product_t p;
-    gi_err_t rc = gi_view_product(pg->ctx, &pg->account, pg->id, &p, &err);
-    if (rc != GI_OK) {
-        portal_error(pg, rc, &err);
-        return;
-    }
     web_buf_t b;
-    portal_frame_begin(pg, &b, w->title);
-    portal_admin_nav(pg, &b);
-    char title[DB_TEXT + 64];
-    snprintf(title, sizeof title, "%s: %s", w->title, p.name_zh);
-    portal_heading(pg, &b, title);
+    if (!portal_product_page_begin(pg, &b, w->title, &p))
+        return;
     web_html(&b, "<p><a href=\"/v/?lang=%s\">%s</a></p>", pg->t->param, w->consumer_link);
     web_html(&b, "<section class=\"card\"><h2>%s</h2>", w->names);
     if (may_change(pg)) {

@@ -95,8 +95,8 @@ gi_err_t web_print_file(const gi_ctx_t *ctx, const db_account_t *a, int64_t batc
     const char *format = rq->query(rq->query_arg, "format");
     gi_export_t ex = {0};
     memset(out, 0, sizeof *out);
-    if (rq->layout)
-        ex.layout = *rq->layout;
+    if (rq->settings->layout)
+        ex.layout = *rq->settings->layout;
     else
         label_layout_default(&ex.layout);
     gi_err_t rc = gi_layout_apply(&ex.layout, rq->query, rq->query_arg, err);
@@ -107,7 +107,7 @@ gi_err_t web_print_file(const gi_ctx_t *ctx, const db_account_t *a, int64_t batc
         return gi_fail(err, GI_EINVAL, "format must be pdf, svg, png, csv or zip");
     if ((rc = check_pixels(&ex.layout, formats[f].format, err)) != GI_OK)
         return rc;
-    const char *base_url = rq->base_url;
+    const char *base_url = rq->settings->base_url;
     if ((rc = gi_print_base_url_check(base_url, err)) != GI_OK)
         return rc;
     const char *reason = rq->query(rq->query_arg, "reason");
@@ -116,8 +116,8 @@ gi_err_t web_print_file(const gi_ctx_t *ctx, const db_account_t *a, int64_t batc
     ex.reason = reason && *reason ? reason : NULL;
     size_t labels = 0;
     if ((rc = gi_act_batch_export_check(ctx, a, batch_id, &ex, &labels, err)) != GI_OK ||
-        (rc = check_size(web_render_settings(rq->render), &ex.layout, ex.format, labels, out,
-                         err)) != GI_OK)
+        (rc = check_size(web_render_settings(rq->settings->render), &ex.layout, ex.format, labels,
+                         out, err)) != GI_OK)
         return rc;
     /* PNG and SVG sheets past the first come as one ZIP */
     int zipped = (ex.format == LABEL_FMT_PNG || ex.format == LABEL_FMT_SVG) &&
@@ -129,7 +129,7 @@ gi_err_t web_print_file(const gi_ctx_t *ctx, const db_account_t *a, int64_t batc
         out->head_only = 1;
         return GI_OK;
     }
-    switch (web_render_submit(rq->render, ctx->actor, a, batch_id, &ex, &out->job)) {
+    switch (web_render_submit(rq->settings->render, ctx->actor, a, batch_id, &ex, &out->job)) {
     case WEB_RENDER_QUEUED:
         return GI_OK;
     case WEB_RENDER_ACCOUNT_BUSY:

@@ -7,8 +7,7 @@
 #define WEB_PRINTFILE_H
 
 #include "gi/gi.h"
-#include "labels/label.h"
-#include "web/render.h"
+#include "web/desk_settings.h"
 
 #include <stdint.h>
 
@@ -30,9 +29,7 @@ typedef struct {
     const char *method;                                /* "GET" or "HEAD" */
     const char *(*query)(void *arg, const char *name); /* a parameter's value, or NULL */
     void *query_arg;
-    const char *base_url;         /* what printed labels point at ("": not configured) */
-    const label_layout_t *layout; /* the server's default layout, or NULL for the built-in */
-    web_render_t *render;         /* the render threads */
+    const web_desk_settings_t *settings;
 } web_print_request_t;
 
 /* One page image a download may ask for, in pixels: A4 at 600 dpi fits. A

@@ -763,6 +763,9 @@ web_server_t *web_server_start(const web_config_t *cfg, gi_error_t *err)
     fit_fd_limit(&s->cfg);
     if (s->scans && watching)
         s->render = web_render_start(s->db_path, &s->cfg.render, err);
+    s->desk = (web_desk_settings_t){s->cfg.base_url, s->cfg.layout,           s->render,
+                                    s->cfg.target,   s->cfg.repeat_threshold, s->cfg.report_period,
+                                    &s->cfg.grades,  s->cfg.draw_ratios};
     if (!s->scans || !s->render || (s->cfg.access_log && !s->access_log) || !watching ||
         start_daemon(s, err) != 0) {
         web_render_stop(s->render);

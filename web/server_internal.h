@@ -26,6 +26,7 @@
 #include "web/accesslog.h"
 #include "web/client.h"
 #include "web/consumer.h"
+#include "web/desk_settings.h"
 #include "web/form.h"
 #include "web/gs1.h"
 #include "web/loginlimit.h"
@@ -82,7 +83,8 @@ struct web_server {
     web_loginlimit_t *logins; /* sign-in limits and the cap on password checks */
     unsigned char client_secret[32];
     struct MHD_Response *stylesheet, *emblem;
-    web_render_t *render; /* print files' render threads */
+    web_render_t *render;     /* print files' render threads */
+    web_desk_settings_t desk; /* what the API and portal read of cfg, and render */
     pthread_mutex_t flight_lock;
     pthread_cond_t flight_done;
     int64_t in_flight;

@@ -29,14 +29,7 @@ enum MHD_Result send_api(web_server_t *s, struct MHD_Connection *c, request_t *r
                             .body_len = rq->body_len,
                             .query = query,
                             .query_arg = c,
-                            .base_url = s->cfg.base_url,
-                            .layout = s->cfg.layout,
-                            .render = s->render,
-                            .target = s->cfg.target,
-                            .repeat_threshold = s->cfg.repeat_threshold,
-                            .report_period = s->cfg.report_period,
-                            .grades = &s->cfg.grades,
-                            .draw_ratios = s->cfg.draw_ratios};
+                            .settings = &s->desk};
     web_api_response_t out;
     gi_ctx_t ctx = {db, "web:api", (int64_t)time(NULL), NULL};
     web_api_handle(&ctx, &in, &out);
@@ -81,14 +74,7 @@ enum MHD_Result send_portal(web_server_t *s, struct MHD_Connection *c, request_t
         .query = query,
         .query_arg = c,
         .client_key = client,
-        .base_url = s->cfg.base_url,
-        .layout = s->cfg.layout,
-        .render = s->render,
-        .target = s->cfg.target,
-        .repeat_threshold = s->cfg.repeat_threshold,
-        .report_period = s->cfg.report_period,
-        .grades = &s->cfg.grades,
-        .draw_ratios = s->cfg.draw_ratios,
+        .settings = &s->desk,
         .logins = s->logins,
         .now_ms = monotonic_ms(),
     };
