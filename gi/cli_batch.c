@@ -314,7 +314,13 @@ static gi_err_t cmd_export(cli_t *cli, const cli_command_t *cmd, gi_error_t *err
         return cli_print_json(json_pack("{s:I, s:s, s:s, s:I}", "batch", (json_int_t)id, "format",
                                         format, "file", ex.path, "labels", (json_int_t)written),
                               err);
-    printf("wrote %zu labels of batch %" PRId64 " to %s\n", written, id, ex.path);
+    size_t parts = ex.format == LABEL_FMT_PDF ? label_pdf_parts(&ex.layout, written) : 0;
+    if (parts > 1)
+        printf("wrote %zu labels of batch %" PRId64 " to %s: a ZIP of %zu PDF parts of %zu labels "
+               "(--pdf-part-labels)\n",
+               written, id, ex.path, parts, label_pdf_part_size(&ex.layout, written));
+    else
+        printf("wrote %zu labels of batch %" PRId64 " to %s\n", written, id, ex.path);
     return GI_OK;
 }
 
