@@ -126,10 +126,11 @@ typedef void (*label_progress_fn)(size_t done, size_t total, void *arg);
  * written; anything else stops the drawing with LABEL_ECANCELLED), and
  * cancelled() (may be NULL) is asked before every label (PNG sheets, drawn
  * on other threads: before every sheet): nonzero stops the drawing too.
- * Memory stays bounded whatever the number of labels: a page (PDF, SVG, PNG
- * sheet; one more a thread with l->threads) or a label (ZIP member) is held
- * at a time, and a
- * ZIP's directory (about 100 bytes a member). */
+ * Memory stays bounded whatever the number of labels: a page (SVG, PNG
+ * sheet; one more a thread with l->threads), a label (ZIP member) or a PDF
+ * part (pdf_part_labels: what libqpdf's finishing pass holds, and the
+ * finished part) is held at a time, and a ZIP's directory (about 100 bytes
+ * a member). */
 typedef struct {
     int (*write)(void *arg, const unsigned char *data, size_t len);
     int (*cancelled)(void *arg);
