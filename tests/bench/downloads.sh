@@ -107,8 +107,12 @@ download() {
         -H "Authorization: Bearer $token" \
         "http://127.0.0.1:$port/api/v1/batches/$batch/labels?format=$1" >"$dir/curl" &
     curl_pid=$!
-    hi_anon=0 hi_file=0
+    t0=$(date +%s.%N)
+    hi_anon=0 hi_file=0 first_body=""
     while ! gone "$curl_pid"; do
+        # the file's first bytes (the headers come at once): within 0.1 s
+        [ -n "$first_body" ] || [ ! -s "$dir/file" ] ||
+            first_body=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
         set -- "$1" "$2" $(awk '$1 == "RssAnon:" { a = $2 } $1 == "RssFile:" { f = $2 }
             END { print a + 0, f + 0 }' "/proc/$server_pid/status" 2>/dev/null || echo "0 0")
         [ "$3" -gt "$hi_anon" ] && hi_anon=$3
@@ -118,7 +122,7 @@ download() {
     wait "$curl_pid" || die "the $2 download failed"
     stop_server
     head -n 1 "$dir/head" | grep -q ' 200' || die "the $2 download: $(head -n 1 "$dir/head")"
-    read -r first total size <"$dir/curl"
+    read -r _ total size <"$dir/curl"
     if [ "$(head -c 5 "$dir/file")" = "%PDF-" ]; then
         members="one PDF"
     else
@@ -127,8 +131,8 @@ download() {
     printf '%-40s %s anonymous (bound %s: cache-mb %s + track-codes %s + 32 MB): %s\n' \
         "$2, highest:" "$(mb "$hi_anon")" "$(mb "$bound_kb")" "$CACHE_MB" "$(mb "$track_kb")" \
         "$([ "$hi_anon" -le "$bound_kb" ] && echo met || echo "NOT MET")"
-    printf '%-40s %s at start; %s file-backed; first byte %.1f s, all %.1f s, %s: %s\n' \
-        '' "$(mb "$base_kb")" "$(mb "$hi_file")" "$first" "$total" \
+    printf '%-40s %s at start; %s file-backed; first bytes of the file %.1f s, all %.1f s, %s: %s\n' \
+        '' "$(mb "$base_kb")" "$(mb "$hi_file")" "${first_body:-$total}" "$total" \
         "$(mb $((size / 1024)))" "$members"
 }
 
