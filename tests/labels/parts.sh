@@ -94,6 +94,9 @@ sort "$D/all.txt" | uniq -d >"$D/twice.txt"
 sort "$D/order.txt" | cmp -s - "$(sort -o "$D/all.txt" "$D/all.txt"; echo "$D/all.txt")" && ok ||
     bad "the parts together hold every label of the batch"
 
+run --json batch export 1 --format pdf --out "$D/parts2.zip" --base-url $BASE --pdf-part-labels 50
+[ "$(json_get "j['pdf_parts']")" = 3 ] && ok || bad "--json names the parts"
+
 # a part smaller than a sheet is a sheet
 run batch export 1 --format pdf --out "$D/small.zip" --base-url $BASE --pdf-part-labels 5
 expect_status 0 "parts smaller than a sheet"
