@@ -24,6 +24,7 @@ import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gimark_test as g  # noqa: E402
+from test_pages import Browser  # noqa: E402
 
 add_user = g.add_user
 BIG = 1000000
@@ -331,6 +332,21 @@ def test_pdf_parts(t, w, tmp, big, small, tokens):
         t.check(len(infos) == 3 and all(rc == 0 and m and m.group(1) == "1" and trim
                                         for rc, m, trim in infos),
                 "each part is a finished PDF of its one sheet (pdfinfo)", infos)
+        # the desk: its download form says so, with the server's setting; its PDF is the ZIP
+        coop = Browser(s)
+        coop.sign_in("coop")
+        _, _, html, _ = coop.get("/coop/?lang=en")
+        t.check("A PDF of many labels comes as one ZIP of PDF parts (whole sheets each), labels "
+                "a part at most: 25" in html, "the desk's download form says big PDFs come in parts",
+                html[-300:])
+        _, _, html, _ = coop.get("/coop/?lang=zh")
+        t.check("打包为一个 ZIP 下载，每份最多标签数： 25" in html,
+                "... in Chinese too", html[-300:])
+        status, h, body, _ = coop.get("/coop/batches/%d/labels?format=pdf" % small)
+        t.check(status == 200 and h.get("Content-Type") == "application/zip"
+                and "batch-%d.zip" % small in h.get("Content-Disposition", ""),
+                "the desk's PDF download of 60 labels is the ZIP of parts",
+                (status, h.get("Content-Type")))
         # a 1M-label PDF: its first part leaves long before the file could be drawn whole
         # (minutes); the client goes away, the job stops, no file is left
         t0 = time.monotonic()
