@@ -122,5 +122,13 @@ static const char *opt_of(void *arg, const char *name)
 
 gi_err_t cli_layout(const cli_t *cli, const cli_command_t *cmd, label_layout_t *l, gi_error_t *err)
 {
-    return gi_layout_read(l, opt_of, &(opt_source_t){cli, cmd}, err);
+    gi_err_t rc = gi_layout_read(l, opt_of, &(opt_source_t){cli, cmd}, err);
+    /* not a layout choice of gi/layout.h: a download may not ask for it,
+     * the server's memory bound rests on it */
+    const char *v = cli_opt(cli, cmd, "pdf-part-labels");
+    int64_t n;
+    if (rc == GI_OK && v &&
+        (rc = cli_parse_int("pdf-part-labels", v, 0, 100000000, &n, err)) == GI_OK)
+        l->pdf_part_labels = (size_t)n;
+    return rc;
 }

@@ -310,11 +310,19 @@ static gi_err_t cmd_export(cli_t *cli, const cli_command_t *cmd, gi_error_t *err
     ex.progress_arg = "rendering";
     if ((rc = gi_batch_export(&cli->ctx, id, &ex, &written, err)) != GI_OK)
         return rc;
+    /* a PDF of more labels than --pdf-part-labels: a ZIP of PDF parts */
+    size_t parts = ex.format == LABEL_FMT_PDF ? label_pdf_parts(&ex.layout, written) : 0;
     if (cli->json)
-        return cli_print_json(json_pack("{s:I, s:s, s:s, s:I}", "batch", (json_int_t)id, "format",
-                                        format, "file", ex.path, "labels", (json_int_t)written),
+        return cli_print_json(json_pack("{s:I, s:s, s:s, s:I, s:I}", "batch", (json_int_t)id,
+                                        "format", format, "file", ex.path, "labels",
+                                        (json_int_t)written, "pdf_parts", (json_int_t)parts),
                               err);
-    printf("wrote %zu labels of batch %" PRId64 " to %s\n", written, id, ex.path);
+    if (parts > 1)
+        printf("wrote %zu labels of batch %" PRId64 " to %s: a ZIP of %zu PDF parts of %zu labels "
+               "(--pdf-part-labels)\n",
+               written, id, ex.path, parts, label_pdf_part_size(&ex.layout, written));
+    else
+        printf("wrote %zu labels of batch %" PRId64 " to %s\n", written, id, ex.path);
     return GI_OK;
 }
 

@@ -69,9 +69,17 @@ typedef struct {
                                          CutContour (a Separation, overprinting) */
     int approval_no;                  /* the labels carry the authorisation's approval document
                                          number: gi/export.c fills content's approval_no */
-    int threads; /* threads drawing one file (PNG, ZIP) and encoding its symbols (all
-                    formats): 0 every core, 1 the caller alone */
+    int threads;            /* threads drawing one file (PNG, ZIP) and encoding its symbols (all
+                               formats): 0 every core, 1 the caller alone */
+    size_t pdf_part_labels; /* PDF: a file of more labels comes as a ZIP of PDF parts, each
+                               as many whole sheets as this many labels hold (one at least);
+                               default LABEL_PDF_PART_LABELS, 0: one PDF however large */
 } label_layout_t;
+
+/* The finishing pass of a PDF (labels/pdf.h) holds about 1.3 KB a label
+ * until the file is written (libqpdf keeps every object it has read): a
+ * part of 10,000 labels holds about 13 MB, whatever the batch. */
+#define LABEL_PDF_PART_LABELS 10000
 
 #define LABEL_MIN_MODULE_MM 0.25
 
@@ -118,10 +126,11 @@ typedef void (*label_progress_fn)(size_t done, size_t total, void *arg);
  * written; anything else stops the drawing with LABEL_ECANCELLED), and
  * cancelled() (may be NULL) is asked before every label (PNG sheets, drawn
  * on other threads: before every sheet): nonzero stops the drawing too.
- * Memory stays bounded whatever the number of labels: a page (PDF, SVG, PNG
- * sheet; one more a thread with l->threads) or a label (ZIP member) is held
- * at a time, and a
- * ZIP's directory (about 100 bytes a member). */
+ * Memory stays bounded whatever the number of labels: a page (SVG, PNG
+ * sheet; one more a thread with l->threads), a label (ZIP member) or a PDF
+ * part (pdf_part_labels: what libqpdf's finishing pass holds, and the
+ * finished part) is held at a time, and a ZIP's directory (about 100 bytes
+ * a member). */
 typedef struct {
     int (*write)(void *arg, const unsigned char *data, size_t len);
     int (*cancelled)(void *arg);
@@ -134,7 +143,9 @@ typedef struct {
  *   vector_paths); TrimBox (the sheet) and BleedBox (the sheet and bleed_mm)
  *   on every page; with cut_contour each label's outline in the spot colour
  *   CutContour (labels/pdf.h). bleed_mm and cut_contour are for PDF only:
- *   other formats refuse them.
+ *   other formats refuse them. More labels than pdf_part_labels: a ZIP of
+ *   PDF parts (label_pdf_parts()), each drawn, finished and sent before the
+ *   next is drawn (stored: a PDF is compressed already).
  * SVG: one sheet as an SVG; more sheets as one ZIP of "sheet-N.svg"
  *   (deflated), a sheet held at a time; symbols as paths, user units mm.
  * PNG: one sheet as a PNG; more sheets as one ZIP of "sheet-N.png"
@@ -151,6 +162,13 @@ label_err_t label_write_to(const label_layout_t *layout, const label_content_t *
 
 /* Sheets n labels take; a PNG or SVG of more than one is a ZIP. */
 size_t label_sheets(const label_layout_t *layout, size_t n);
+
+/* Labels in each part of a PDF of n labels (the last may hold fewer), and
+ * how many parts: a PDF of more than one part is a ZIP of PDFs named
+ * "labels-FIRST-LAST.pdf" (1-based positions in the file, zero-padded to
+ * five digits or the digits of n), in order. */
+size_t label_pdf_part_size(const label_layout_t *layout, size_t n);
+size_t label_pdf_parts(const label_layout_t *layout, size_t n);
 
 /* What label_write_to() checks before it draws anything: the layout, that
  * the symbol of first (a label of the batch) fits it and, with content

@@ -25,6 +25,7 @@ void label_layout_default(label_layout_t *l)
         .dpi = 300,
         .zip_member_format = LABEL_FMT_PNG,
         .min_text_mm = 1.8,
+        .pdf_part_labels = LABEL_PDF_PART_LABELS,
     };
 }
 

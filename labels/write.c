@@ -174,12 +174,14 @@ static int out_write(void *arg, const unsigned char *data, size_t len)
     return label_out_stopped(arg) ? -1 : label_out_write(arg, data, len);
 }
 
-/* Draws the pages into a temporary file, each the sheet grown by the bleed
- * on every side, then finishes them (labels/pdf.c: one-ink black, page
- * boxes, CutContour) onto the sink. */
-static label_err_t write_pdf(label_sheet_t *sh, label_encoder_t *enc, const label_layout_t *l,
-                             const label_item_t *items, size_t n, label_out_t *o,
-                             label_progress_fn progress, void *arg, char *errbuf, size_t errlen)
+/* Draws labels [from, to) (from on a sheet's first label) as pages into a
+ * temporary file, each the sheet grown by the bleed on every side, then
+ * finishes them (labels/pdf.c: one-ink black, page boxes, CutContour) onto
+ * write_fn; n is the batch's size, for progress. */
+static label_err_t pdf_file(label_sheet_t *sh, label_encoder_t *enc, const label_layout_t *l,
+                            const label_item_t *items, size_t from, size_t to, size_t n,
+                            label_out_t *o, label_pdf_write_fn write_fn, void *write_arg,
+                            label_progress_fn progress, void *arg, char *errbuf, size_t errlen)
 {
     size_t per = (size_t)label_per_page(l);
     double b = l->bleed_mm;
@@ -193,8 +195,8 @@ static label_err_t write_pdf(label_sheet_t *sh, label_encoder_t *enc, const labe
     cairo_scale(cr, 1 / (25.4 / 72.0), 1 / (25.4 / 72.0));
     cairo_translate(cr, b, b);
     label_sheet_mask_begin(sh); /* the page's symbols as one image: see sheet.h */
-    for (size_t first = 0; rc == LABEL_OK && first < n; first += per) {
-        size_t last = first + per < n ? first + per : n;
+    for (size_t first = from; rc == LABEL_OK && first < to; first += per) {
+        size_t last = first + per < to ? first + per : to;
         for (size_t i = first; rc == LABEL_OK && i < last; i += PROGRESS_EVERY) {
             size_t end = i + PROGRESS_EVERY < last ? i + PROGRESS_EVERY : last;
             rc = draw_page(sh, enc, cr, l, items, i, end, 0, o, errbuf, errlen);
@@ -216,11 +218,95 @@ static label_err_t write_pdf(label_sheet_t *sh, label_encoder_t *enc, const labe
         rc = label_out_failed(o, errbuf, errlen);
     label_pdf_opts_t opts = {label_mm_to_pt(b)};
     if (rc == LABEL_OK)
-        rc = label_pdf_finish(&t, &opts, out_write, o, errbuf, errlen);
-    if (rc == LABEL_ECANCELLED)
-        o->stopped = 1;
+        rc = label_pdf_finish(&t, &opts, write_fn, write_arg, errbuf, errlen);
     label_pdf_tmp_close(&t);
     return rc;
+}
+
+size_t label_pdf_part_size(const label_layout_t *l, size_t n)
+{
+    size_t per = (size_t)label_per_page(l), max = l->pdf_part_labels;
+    if (max == 0 || n <= max || per == 0)
+        return n;
+    return max / per > 0 ? max / per * per : per; /* whole sheets, one at least */
+}
+
+size_t label_pdf_parts(const label_layout_t *l, size_t n)
+{
+    size_t size = label_pdf_part_size(l, n);
+    return size ? (n + size - 1) / size : 0;
+}
+
+/* A finished part into memory, the sink asked whether to go on. */
+typedef struct {
+    label_out_t *o;
+    label_membuf_t *buf;
+} part_arg_t;
+
+static int part_write(void *arg, const unsigned char *data, size_t len)
+{
+    part_arg_t *a = arg;
+    if (label_out_stopped(a->o))
+        return -1;
+    for (size_t k = 0; k < len;) { /* label_membuf_append() takes an unsigned at a time */
+        unsigned step = len - k > (1u << 30) ? 1u << 30 : (unsigned)(len - k);
+        if (label_membuf_append(a->buf, data + k, step) != CAIRO_STATUS_SUCCESS)
+            return -1;
+        k += step;
+    }
+    return 0;
+}
+
+/* PDF: one file; more labels than a part holds: a ZIP of PDF parts, each
+ * drawn, finished into memory and added to the ZIP (stored: a PDF is
+ * compressed already) before the next is drawn. What the finishing pass
+ * holds (about 1.3 KB a label) is a part's, never the batch's. */
+static label_err_t write_pdf(label_sheet_t *sh, label_encoder_t *enc, const label_layout_t *l,
+                             const label_item_t *items, size_t n, label_out_t *o,
+                             label_progress_fn progress, void *arg, char *errbuf, size_t errlen)
+{
+    size_t size = label_pdf_part_size(l, n);
+    if (size >= n) {
+        label_err_t rc =
+            pdf_file(sh, enc, l, items, 0, n, n, o, out_write, o, progress, arg, errbuf, errlen);
+        if (rc == LABEL_ECANCELLED)
+            o->stopped = 1;
+        return rc;
+    }
+    label_zip_t *z = label_zip_new(o);
+    if (!z) {
+        snprintf(errbuf, errlen, "out of memory");
+        return LABEL_ENOMEM;
+    }
+    char digits[32];
+    int width = snprintf(digits, sizeof digits, "%zu", n);
+    if (width < 5)
+        width = 5;
+    label_membuf_t buf = {0};
+    part_arg_t pa = {o, &buf};
+    label_err_t rc = LABEL_OK;
+    for (size_t from = 0; rc == LABEL_OK && from < n; from += size) {
+        size_t to = from + size < n ? from + size : n;
+        buf.len = 0;
+        rc = pdf_file(sh, enc, l, items, from, to, n, o, part_write, &pa, progress, arg, errbuf,
+                      errlen);
+        if (rc == LABEL_ECANCELLED && !label_out_stopped(o)) { /* the buffer, not the sink */
+            snprintf(errbuf, errlen, "out of memory holding a PDF part");
+            rc = LABEL_ENOMEM;
+        } else if (rc == LABEL_ECANCELLED) {
+            o->stopped = 1;
+        }
+        char name[96];
+        snprintf(name, sizeof name, "labels-%0*zu-%0*zu.pdf", width, from + 1, width, to);
+        if (rc == LABEL_OK)
+            rc = label_zip_add(z, name, buf.data, buf.len, 0, errbuf, errlen);
+    }
+    free(buf.data);
+    if (rc != LABEL_OK) {
+        label_zip_free(z);
+        return rc;
+    }
+    return label_zip_finish(z, errbuf, errlen);
 }
 
 /* Labels [first, last) drawn by cairo as one SVG document in doc: a sheet,

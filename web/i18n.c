@@ -800,6 +800,7 @@ static const web_portal_text_t portal_zh = {
     .print_approval_no = "印上核准文号",
     .print_bleed = "出血（毫米，仅 PDF）",
     .print_cut_contour = "模切线单独专色（仅 PDF）",
+    .print_pdf_parts = "标签多的 PDF 分成若干份（每份整版），打包为一个 ZIP 下载，每份最多标签数：",
     .file_format = "文件格式",
     .symbology = "码制",
     .label_size = "标签尺寸（毫米，宽 × 高）",
@@ -902,6 +903,8 @@ static const web_portal_text_t portal_en = {
     .print_approval_no = "Print the approval document number",
     .print_bleed = "Bleed (mm, PDF only)",
     .print_cut_contour = "Die-cut outline as the spot colour CutContour (PDF only)",
+    .print_pdf_parts = "A PDF of many labels comes as one ZIP of PDF parts (whole sheets each), "
+                       "labels a part at most:",
     .file_format = "File format",
     .symbology = "Symbology",
     .label_size = "Label size (mm, width x height)",

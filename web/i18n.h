@@ -150,6 +150,7 @@ typedef struct {
     const char *void_labels, *void_codes_hint, *edit, *save;
     const char *print_options, *file_format, *symbology, *label_size, *actions, *detail;
     const char *print_approval_no, *print_bleed, *print_cut_contour; /* the last two: PDF only */
+    const char *print_pdf_parts; /* followed by the server's pdf-part-labels */
 } web_portal_text_t;
 
 const web_portal_text_t *web_portal_text(web_lang_t lang);

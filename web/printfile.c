@@ -119,9 +119,11 @@ gi_err_t web_print_file(const gi_ctx_t *ctx, const db_account_t *a, int64_t batc
         (rc = check_size(web_render_settings(rq->settings->render), &ex.layout, ex.format, labels,
                          out, err)) != GI_OK)
         return rc;
-    /* PNG and SVG sheets past the first come as one ZIP */
-    int zipped = (ex.format == LABEL_FMT_PNG || ex.format == LABEL_FMT_SVG) &&
-                 label_sheets(&ex.layout, labels) > 1;
+    /* PNG and SVG sheets past the first come as one ZIP, and a PDF of more
+     * labels than the server's pdf-part-labels as a ZIP of PDF parts */
+    int zipped = ((ex.format == LABEL_FMT_PNG || ex.format == LABEL_FMT_SVG) &&
+                  label_sheets(&ex.layout, labels) > 1) ||
+                 (ex.format == LABEL_FMT_PDF && label_pdf_parts(&ex.layout, labels) > 1);
     out->content_type = zipped ? "application/zip" : formats[f].type;
     snprintf(out->filename, sizeof out->filename, "batch-%lld.%s", (long long)batch_id,
              zipped ? "zip" : formats[f].name);

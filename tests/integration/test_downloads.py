@@ -4,7 +4,9 @@ request workers: a consumer's verification answers within 50 ms while two
 1M-label downloads render and are abandoned; a download of more labels than
 the setting is refused with 413 naming `gimark batch export`; an SVG of 1M
 labels streams with the server's memory bounded; one job per account (429);
-a full queue is 503; HEAD renders nothing; no file is left in TMPDIR; SIGTERM during a render
+a full queue is 503; HEAD renders nothing; a PDF of more labels than
+pdf-part-labels is a ZIP of PDF parts whose first part leaves at once; no
+file is left in TMPDIR; SIGTERM during a render
 exits within 5 s; the audit rows say the format and the count, no path.
 """
 
@@ -14,6 +16,7 @@ import re
 import signal
 import socket
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -21,6 +24,7 @@ import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gimark_test as g  # noqa: E402
+from test_pages import Browser  # noqa: E402
 
 add_user = g.add_user
 BIG = 1000000
@@ -177,6 +181,11 @@ def test_default_limits(t, w, tmp, big, small, tokens):
                 and names == ["sheet-1.svg", "sheet-2.svg", "sheet-3.svg"]
                 and b'height="297.000mm"' in first and first.rstrip().endswith(b"</svg>"),
                 "an SVG of 3 sheets is a ZIP of 3 A4 SVG sheets", (status, names, body[:8]))
+        # within the default pdf-part-labels (10,000): one PDF
+        status, h, body = req(s, "GET", labels_path(small, "pdf"), headers=headers(tokens["coop"]))
+        t.check(status == 200 and body[:5] == b"%PDF-" and h.get("content-type") == "application/pdf"
+                and "batch-%d.pdf" % small in h.get("content-disposition", ""),
+                "a 60-label PDF is one PDF", (status, h.get("content-type"), body[:8]))
         # killed downloads: the client goes away in the middle
         for fmt in ("png", "zip", "pdf"):
             d = Download(s, labels_path(small, fmt), tokens["coop"])
@@ -200,9 +209,10 @@ def test_renders(t, w, tmp, big, small, code, tokens):
         t0 = time.monotonic()
         status, h, body = req(s, "HEAD", labels_path(big, "pdf"), headers=headers(tokens["coop"]))
         head_s = time.monotonic() - t0
-        t.check(status == 200 and body == b"" and h.get("content-type") == "application/pdf"
-                and head_s < 10, "HEAD of a 1M-label PDF: headers alone, no render (minutes to draw)",
-                (status, head_s))
+        t.check(status == 200 and body == b"" and h.get("content-type") == "application/zip"
+                and "batch-%d.zip" % big in h.get("content-disposition", "") and head_s < 10,
+                "HEAD of a 1M-label PDF: headers alone (a ZIP of PDF parts), no render",
+                (status, h.get("content-type"), head_s))
 
         # two 1M-label downloads render (read as they come) while consumers verify; SVG,
         # which streams label by label (a PDF is sent once its finishing pass is done)
@@ -285,6 +295,77 @@ def test_svg_memory(t, w, tmp, big, tokens):
     t.check(rc == 0, "server after the SVG download: clean exit", rc)
 
 
+def test_pdf_parts(t, w, tmp, big, small, tokens):
+    """A PDF of more labels than pdf-part-labels is a ZIP of PDF parts, each
+    sent as soon as it is finished."""
+    s = start(w, tmp, "--pdf-part-labels", 25, "--max-download-labels", 2 * BIG)
+    try:
+        # 60 labels, parts of 25 labels: whole sheets of 24, so 24 + 24 + 12
+        path = labels_path(small, "pdf")
+        status, h, _ = req(s, "HEAD", path, headers=headers(tokens["coop"]))
+        t.check(status == 200 and h.get("content-type") == "application/zip"
+                and "batch-%d.zip" % small in h.get("content-disposition", ""),
+                "HEAD of a PDF in parts says ZIP", (status, h.get("content-type")))
+        status, h, body = req(s, "GET", path, headers=headers(tokens["coop"]))
+        names, parts = [], []
+        if status == 200 and body[:2] == b"PK":
+            with zipfile.ZipFile(io.BytesIO(body)) as z:
+                names = z.namelist()
+                parts = [z.read(n) for n in names]
+        t.check(h.get("content-type") == "application/zip"
+                and "batch-%d.zip" % small in h.get("content-disposition", "")
+                and names == ["labels-00001-00024.pdf", "labels-00025-00048.pdf",
+                              "labels-00049-00060.pdf"],
+                "a 60-label PDF with parts of 25 labels: a ZIP of 3 PDFs named by their labels",
+                (status, h.get("content-type"), names))
+        t.check(len(parts) == 3 and all(p.startswith(b"%PDF-") and p.rstrip().endswith(b"%%EOF")
+                                        for p in parts),
+                "every part is a whole PDF", [p[:8] for p in parts])
+        infos = []
+        for i, p in enumerate(parts):  # poppler reads each: one page, with its trim box
+            f = os.path.join(w.dir, "part-%d.pdf" % i)
+            with open(f, "wb") as out:
+                out.write(p)
+            r = subprocess.run(["pdfinfo", "-box", f], capture_output=True, text=True)
+            infos.append((r.returncode, re.search(r"^Pages:\s+(\d+)", r.stdout, re.M),
+                          "TrimBox:" in r.stdout))
+        t.check(len(infos) == 3 and all(rc == 0 and m and m.group(1) == "1" and trim
+                                        for rc, m, trim in infos),
+                "each part is a finished PDF of its one sheet (pdfinfo)", infos)
+        # the desk: its download form says so, with the server's setting; its PDF is the ZIP
+        coop = Browser(s)
+        coop.sign_in("coop")
+        _, _, html, _ = coop.get("/coop/?lang=en")
+        t.check("A PDF of many labels comes as one ZIP of PDF parts (whole sheets each), labels "
+                "a part at most: 25" in html, "the desk's download form says big PDFs come in parts",
+                html[-300:])
+        _, _, html, _ = coop.get("/coop/?lang=zh")
+        t.check("打包为一个 ZIP 下载，每份最多标签数： 25" in html,
+                "... in Chinese too", html[-300:])
+        status, h, body, _ = coop.get("/coop/batches/%d/labels?format=pdf" % small)
+        t.check(status == 200 and h.get("Content-Type") == "application/zip"
+                and "batch-%d.zip" % small in h.get("Content-Disposition", ""),
+                "the desk's PDF download of 60 labels is the ZIP of parts",
+                (status, h.get("Content-Type")))
+        # a 1M-label PDF: its first part leaves long before the file could be drawn whole
+        # (minutes); the client goes away, the job stops, no file is left
+        t0 = time.monotonic()
+        d = Download(s, labels_path(big, "pdf"), tokens["reg"])
+        got = d.read_until(65536, 60)
+        took = time.monotonic() - t0
+        body = d.got.split(b"\r\n\r\n", 1)[-1]  # chunked: the first chunk's size, then it
+        print("1M-label PDF in parts of 24 labels: first 64 KB in %.2f s" % took)
+        t.check(got and d.status() == 200 and b"PK\x03\x04" in body[:32]
+                and b"labels-0000001-0000024.pdf" in body[:200],
+                "a 1M-label PDF streams its first part at once", (took, d.got[:80]))
+        d.abandon()
+        t.check(until(lambda: not tmp_files(tmp), 10), "no file left in TMPDIR after the parts",
+                tmp_files(tmp))
+    finally:
+        rc = s.stop()
+    t.check(rc == 0, "server with PDF parts: clean exit", rc)
+
+
 def test_queue(t, w, tmp, big, tokens):
     """One render thread and a queue of one: a third download is 503."""
     s = start(w, tmp, "--render-threads", 1, "--render-queue", 1,
@@ -319,6 +400,7 @@ def main():
         test_default_limits(t, w, tmp, big, small, tokens)
         test_renders(t, w, tmp, big, small, code, tokens)
         test_svg_memory(t, w, tmp, big, tokens)
+        test_pdf_parts(t, w, tmp, big, small, tokens)
         test_queue(t, w, tmp, big, tokens)
     finally:
         w.cleanup()

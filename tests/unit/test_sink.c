@@ -1,7 +1,8 @@
 /*
  * test_sink.c - print files written to a sink: stopped when the sink says
  * so, SVG and PNG sheets a sheet at a time (more than one: a ZIP of them),
- * ZIPs readable without seeking.
+ * ZIPs readable without seeking, a PDF of more labels than pdf_part_labels
+ * as a ZIP of PDF parts.
  */
 #include "labels/label.h"
 #include "test.h"
@@ -108,4 +109,81 @@ static void test_streamed(void)
     CHECK(memcmp(zip.head, "PK\3\4", 4) == 0);
 }
 
-TEST_MAIN("sink", TEST(test_cancelled), TEST(test_streamed))
+/* A sink keeping every byte. */
+typedef struct {
+    unsigned char *data;
+    size_t len, cap;
+} keep_t;
+
+static int keep_write(void *arg, const unsigned char *data, size_t len)
+{
+    keep_t *k = arg;
+    if (k->len + len > k->cap) {
+        k->cap = (k->len + len) * 2;
+        k->data = realloc(k->data, k->cap);
+        if (!k->data)
+            return -1;
+    }
+    memcpy(k->data + k->len, data, len);
+    k->len += len;
+    return 0;
+}
+
+static unsigned le(const unsigned char *p, int bytes)
+{
+    unsigned v = 0;
+    for (int i = bytes - 1; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+static void test_pdf_parts(void)
+{
+    make_items();
+    label_layout_t l;
+    char err[256];
+    label_layout_default(&l);
+    CHECK(l.pdf_part_labels == LABEL_PDF_PART_LABELS);
+    CHECK(label_pdf_parts(&l, 10000) == 1 && label_pdf_part_size(&l, 10000) == 10000);
+    CHECK(label_pdf_parts(&l, 10001) == 2 && label_pdf_part_size(&l, 10001) == 9984);
+    l.pdf_part_labels = 5; /* less than a sheet: a sheet */
+    CHECK(label_pdf_part_size(&l, N) == 24 && label_pdf_parts(&l, N) == 10);
+    l.pdf_part_labels = 0; /* one PDF however large */
+    CHECK(label_pdf_parts(&l, 1000000) == 1);
+    l.pdf_part_labels = 100; /* whole sheets of 24: parts of 96 */
+    l.dpi = 72;
+    keep_t k = {0};
+    label_sink_t sink = {keep_write, NULL, &k};
+    CHECK(label_write_to(&l, &content, items, N, LABEL_FMT_PDF, &sink, NULL, NULL, err,
+                         sizeof err) == LABEL_OK);
+    /* the members front to back: stored PDFs named by their labels, in order */
+    static const char *const names[] = {"labels-00001-00096.pdf", "labels-00097-00192.pdf",
+                                        "labels-00193-00240.pdf"};
+    size_t at = 0, members = 0;
+    while (k.data && at + 30 <= k.len && memcmp(k.data + at, "PK\3\4", 4) == 0) {
+        unsigned method = le(k.data + at + 8, 2), size = le(k.data + at + 18, 4);
+        unsigned name_len = le(k.data + at + 26, 2), extra = le(k.data + at + 28, 2);
+        const unsigned char *name = k.data + at + 30, *body = name + name_len + extra;
+        CHECK(members < 3 && name_len == strlen(names[members]) &&
+              memcmp(name, names[members], name_len) == 0);
+        CHECK(method == 0 && size > 1000 && memcmp(body, "%PDF-", 5) == 0 &&
+              memcmp(body + size - 6, "%%EOF\n", 6) == 0);
+        at = (size_t)(body + size - k.data);
+        members++;
+    }
+    CHECK(members == 3);
+    CHECK(at + 4 <= k.len && memcmp(k.data + at, "PK\1\2", 4) == 0); /* then the directory */
+    free(k.data);
+    /* stopped in the middle: before the last part */
+    sink_t whole = {0}, cut = {0};
+    label_sink_t s1 = {sink_write, sink_cancelled, &whole};
+    CHECK(label_write_to(&l, &content, items, N, LABEL_FMT_PDF, &s1, NULL, NULL, err, sizeof err) ==
+          LABEL_OK);
+    cut.stop_after = whole.bytes / 3;
+    label_sink_t s2 = {sink_write, sink_cancelled, &cut};
+    CHECK(label_write_to(&l, &content, items, N, LABEL_FMT_PDF, &s2, NULL, NULL, err, sizeof err) ==
+          LABEL_ECANCELLED);
+    CHECK(cut.bytes < whole.bytes * 3 / 4);
+}
+
+TEST_MAIN("sink", TEST(test_cancelled), TEST(test_streamed), TEST(test_pdf_parts))
