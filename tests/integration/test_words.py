@@ -3,8 +3,8 @@ speaks, against the real server: Vietnamese and Thai by ?lang= and by
 Accept-Language, the four-language menu, product names falling back to English,
 the office's settings shown escaped, the genuine sentence, warnings that lead
 with what is wrong and since when, the product photo's upload on the desk (its
-limits, hostile files, who may) and its cached URL, and no stray English word
-on a Chinese page: the consumer pages of every verdict, and every desk page of
+limits, hostile files, who may) and its cached URL, every refusal of the
+report form in Vietnamese and Thai, and no stray English word on a Chinese page: the consumer pages of every verdict, and every desk page of
 the route tables (those in NOT_YET_ZH aside).
 """
 
@@ -335,6 +335,72 @@ def test_zh_words(t, s, w, codes):
             "the check finds an internal name on a page")
 
 
+# Every refusal a shopper can meet on the report form (POST /v/CODE/report): (what, the
+# code, the body, its content type, how many posts from one client: the last one counts).
+# The English page says each in English; the vi and th pages say it in their language.
+REFUSALS = (
+    ("an empty report", None, b"text=&contact=", None, 1),
+    ("an overlong report", None, b"text=" + b"a" * 2001 + b"&contact=", None, 1),
+    ("an overlong contact", None, b"text=fake&contact=" + b"1" * 101, None, 1),
+    ("a report not in UTF-8", None, b"text=%FF%FEfake&contact=", None, 1),
+    ("a control character in the contact", None, b"text=fake&contact=a%0Ab", None, 1),
+    ("a text-direction control", None, b"text=%E2%80%AEfake&contact=", None, 1),
+    ("an overlong code", "A" * 50, b"text=fake&contact=", None, 1),
+    ("a NUL in the report", None, b"text=a%00b&contact=", None, 1),
+    ("a body of another type", None, b"text=fake", "text/plain", 1),
+    ("a body over --max-body-bytes", None, b"text=" + b"a" * 40000, None, 1),
+    ("too many reports", None, b"text=&contact=", None, 4),
+)
+# English words of the refusals (titles, rule sentences, what gi/ says): none may show on a
+# Vietnamese or Thai refusal
+ENGLISH = {"the", "is", "not", "was", "sent", "required", "too", "long", "contains", "contain",
+           "report", "reports", "request", "character", "characters", "control", "valid",
+           "try", "again", "later", "text", "field", "invisible", "direction", "type", "code",
+           "contact", "bad", "large", "unsupported", "content", "many", "please", "input",
+           "byte", "most", "without", "utf"}
+
+
+def refusal_of(doc):
+    """The refusal's (title, message) of a consumer page."""
+    m = re.search(r'<section class="verdict[^"]*"[^>]*><h1>(.*?)</h1><p>(.*?)</p>', doc, re.S)
+    return (htmlmod.unescape(m.group(1)), htmlmod.unescape(m.group(2))) if m else ("", "")
+
+
+def test_report_refusals(t, s, w, codes):
+    before = w.sql("select count(*) from report")
+    source = iter(range(20, 250))
+    for what, code, body, ctype, times in REFUSALS:
+        path = "/v/%s/report" % (code or codes["GENUINE"])
+        pages = {}
+        for lang in ("en", "vi", "th"):
+            c = s.conn(source="127.0.0.%d" % next(source))  # a client of its own
+            try:
+                for _ in range(times):
+                    status, _, doc = s.request(
+                        "POST", "%s?lang=%s" % (path, lang), body=body,
+                        headers={"Content-Type": ctype or "application/x-www-form-urlencoded"},
+                        conn=c)
+            finally:
+                c.close()
+            pages[lang] = (status, doc.decode("utf-8"))
+        status, en = pages["en"]
+        en_title, en_text = refusal_of(en)
+        t.check(status in (400, 413, 415, 429) and en_title and en_text,
+                "%s: refused, saying why in English" % what, (status, en_title, en_text))
+        for lang in ("vi", "th"):
+            got, doc = pages[lang]
+            title, text = refusal_of(doc)
+            words = {x.lower() for x in re.findall(r"[A-Za-z]+", title + " " + text)}
+            t.check(got == status and '<html lang="%s">' % lang in doc and title and text,
+                    "%s in %s: refused, with a title and a sentence" % (what, lang), (got, title))
+            t.check(en_text not in doc and en_title not in doc and not words & ENGLISH,
+                    "%s in %s: no English refusal on the page" % (what, lang),
+                    (title, text, sorted(words & ENGLISH)))
+            if lang == "th":
+                t.check(not words, "%s in th: the refusal in Thai script" % what, (title, text))
+    t.check(w.sql("select count(*) from report") == before, "no refused report was stored")
+
+
 # Desk pages not yet wholly in Chinese: none. The audit log's actions, keys and stored words,
 # the supervision desk's rules and draw plans, the annual report's titles are all in words.
 NOT_YET_ZH = ()
@@ -412,6 +478,7 @@ def main():
             test_who_speaks(t, s, w, codes)
             test_photo(t, s, w, codes)
             test_zh_words(t, s, w, codes)
+            test_report_refusals(t, s, w, codes)
             test_zh_desks(t, s, w)
     finally:
         w.cleanup()
