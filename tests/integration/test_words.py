@@ -4,8 +4,9 @@ Accept-Language, the four-language menu, product names falling back to English,
 the office's settings shown escaped, the genuine sentence, warnings that lead
 with what is wrong and since when, the product photo's upload on the desk (its
 limits, hostile files, who may) and its cached URL, every refusal of the
-report form in Vietnamese and Thai, and no stray English word on a Chinese page: the consumer pages of every verdict, and every desk page of
-the route tables (those in NOT_YET_ZH aside).
+report form in Vietnamese and Thai, and no stray English word on a Chinese
+page: the consumer pages of every verdict, and every desk page of the route
+tables (those in NOT_YET_ZH aside).
 """
 
 import html as htmlmod
