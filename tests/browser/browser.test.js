@@ -272,7 +272,8 @@ async function reviewEveryPage(base, browser, options, coop, reg, db, ids, code)
   await anonCtx.close();
 }
 
-// The consumer pages in zh, en, vi and th, as a shopper sees them.
+// The consumer pages in zh, en, vi and th, as a shopper sees them, and a
+// refused report.
 async function walkConsumer(base, anon, code, allowed) {
   const titles = { zh: '正品标志', en: 'Genuine label', vi: 'Nhãn chính hãng', th: 'ฉลากของแท้' };
   const consumer = [['home', '/'], ['verify', '/v/' + code], ['unknown', '/v/K7M3-9QX2-HD4T-PW8N'],
@@ -293,6 +294,28 @@ async function walkConsumer(base, anon, code, allowed) {
           const stray = await strayWords(anon, allowed);
           check(stray.length === 0, `${url}: no English word on the Chinese page`, stray.join(' '));
         }
+      }
+    }
+    // a report the rules refuse (a hidden text-direction control pasted in):
+    // the form comes back with the text kept and the reason beside it. Three
+    // reports a client and code at once: English reports on the unknown code.
+    const from = lang === 'en' ? consumer[2][1] : consumer[1][1];
+    await anon.setViewportSize({ width: 390, height: 844 });
+    await anon.goto(`${base}${from}?lang=${lang}`);
+    await anon.fill('#text', '\u202e包装印刷模糊，在市场看到');
+    await Promise.all([anon.waitForLoadState('load'),
+                       anon.click('form[action*="/report"] button[type=submit]')]);
+    const what = `the refused report in ${lang}`;
+    check(await anon.isVisible('#text-error') &&
+          (await anon.inputValue('#text')).includes('包装印刷模糊'),
+          `${what}: the reason beside the text, the text kept`);
+    for (const [width, height, label] of WIDTHS) {
+      await anon.setViewportSize({ width, height });
+      await reviewPage(anon, from, `consumer-report-refused-${lang}-${label}.png`, CONSUMER_CONTROLS,
+                       `${what} at ${width} px`, width === 390);
+      if (lang === 'zh' && width === 390) {
+        const stray = await strayWords(anon, allowed);
+        check(stray.length === 0, `${what}: no English word on the Chinese page`, stray.join(' '));
       }
     }
   }

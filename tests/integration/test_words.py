@@ -16,6 +16,7 @@ import struct
 import subprocess
 import sys
 import time
+import urllib.parse
 import zlib
 
 sys.dont_write_bytecode = True
@@ -337,20 +338,22 @@ def test_zh_words(t, s, w, codes):
 
 
 # Every refusal a shopper can meet on the report form (POST /v/CODE/report): (what, the
-# code, the body, its content type, how many posts from one client: the last one counts).
+# code, the body, its content type, how many posts from one client: the last one counts,
+# the field the refusal stands beside when the form comes back: "" for none, None when the
+# body was not read as a form or the client was held back: a page saying why).
 # The English page says each in English; the vi and th pages say it in their language.
 REFUSALS = (
-    ("an empty report", None, b"text=&contact=", None, 1),
-    ("an overlong report", None, b"text=" + b"a" * 2001 + b"&contact=", None, 1),
-    ("an overlong contact", None, b"text=fake&contact=" + b"1" * 101, None, 1),
-    ("a report not in UTF-8", None, b"text=%FF%FEfake&contact=", None, 1),
-    ("a control character in the contact", None, b"text=fake&contact=a%0Ab", None, 1),
-    ("a text-direction control", None, b"text=%E2%80%AEfake&contact=", None, 1),
-    ("an overlong code", "A" * 50, b"text=fake&contact=", None, 1),
-    ("a NUL in the report", None, b"text=a%00b&contact=", None, 1),
-    ("a body of another type", None, b"text=fake", "text/plain", 1),
-    ("a body over --max-body-bytes", None, b"text=" + b"a" * 40000, None, 1),
-    ("too many reports", None, b"text=&contact=", None, 4),
+    ("an empty report", None, b"text=&contact=", None, 1, "text"),
+    ("an overlong report", None, b"text=" + b"a" * 2001 + b"&contact=0771", None, 1, "text"),
+    ("an overlong contact", None, b"text=fake&contact=" + b"1" * 101, None, 1, "contact"),
+    ("a report not in UTF-8", None, b"text=%FF%FEfake&contact=0771", None, 1, "text"),
+    ("a control character in the contact", None, b"text=fake&contact=a%0Ab", None, 1, "contact"),
+    ("a text-direction control", None, b"text=%E2%80%AEfake&contact=0771", None, 1, "text"),
+    ("an overlong code", "A" * 50, b"text=fake&contact=0771", None, 1, ""),
+    ("a NUL in the report", None, b"text=a%00b&contact=", None, 1, None),
+    ("a body of another type", None, b"text=fake", "text/plain", 1, None),
+    ("a body over --max-body-bytes", None, b"text=" + b"a" * 40000, None, 1, None),
+    ("too many reports", None, b"text=&contact=", None, 4, None),
 )
 # English words of the refusals (titles, rule sentences, what gi/ says): none may show on a
 # Vietnamese or Thai refusal
@@ -370,7 +373,7 @@ def refusal_of(doc):
 def test_report_refusals(t, s, w, codes):
     before = w.sql("select count(*) from report")
     source = iter(range(20, 250))
-    for what, code, body, ctype, times in REFUSALS:
+    for what, code, body, ctype, times, field in REFUSALS:
         path = "/v/%s/report" % (code or codes["GENUINE"])
         pages = {}
         for lang in ("en", "vi", "th"):
@@ -399,6 +402,25 @@ def test_report_refusals(t, s, w, codes):
                     (title, text, sorted(words & ENGLISH)))
             if lang == "th":
                 t.check(not words, "%s in th: the refusal in Thai script" % what, (title, text))
+            if field is None:
+                continue
+            # the form again: what was typed kept, the reason beside its field, the way back
+            typed = dict(urllib.parse.parse_qsl(body.decode("latin-1")))
+            # (bytes that are no UTF-8 shown as '?')
+            shown = htmlmod.escape(typed.get("text", "").replace("\ufffd", "?"), quote=False)
+            kept = (">\n%s</textarea>" % shown) in doc and \
+                ('value="%s"' % htmlmod.escape(typed["contact"]) in doc
+                 if typed.get("contact") else True)
+            t.check(kept and 'form method="post" action="%s?lang=%s"' % (path, lang) in doc,
+                    "%s in %s: the form comes back with what was typed" % (what, lang))
+            beside = re.search(r'class="field-error" id="%s-error">([^<]*)</p><(?:textarea|input) '
+                               r'id="%s"[^>]*aria-invalid="true"' % (field, field), doc) \
+                if field else None
+            t.check(beside.group(1) == text if field else "field-error" not in doc,
+                    "%s in %s: the reason beside the %s" % (what, lang, field or "form (none)"))
+            t.check('href="/v/%s?lang=%s"' % (codes["GENUINE"], lang) in doc
+                    if not code else 'href="/?lang=%s"' % lang in doc,
+                    "%s in %s: the way back to the code's page" % (what, lang))
     t.check(w.sql("select count(*) from report") == before, "no refused report was stored")
 
 
