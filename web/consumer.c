@@ -408,7 +408,7 @@ void web_page_report_done(web_buf_t *b, const web_page_ctx_t *pc, const char *co
     /* this page answers a POST: its language switch goes to the code's page */
     char self[80];
     code_page(code, self);
-    web_layout_begin_at(b, t, t->report_thanks_title, t->site, "/", self);
+    web_layout_begin_consumer_at(b, t, t->report_thanks_title, t->site, "/", self);
     web_html(b, "<section class=\"verdict ok\" role=\"status\"><h1>%s</h1><p>%s</p></section>",
              t->report_thanks_title, t->report_thanks_text);
     code_line(b, t->code_label, code);
@@ -446,7 +446,7 @@ void web_page_report_refused(web_buf_t *b, const web_page_ctx_t *pc, const char 
         gi_utf8_repair(text_shown);
     if (contact_shown)
         gi_utf8_repair(contact_shown);
-    web_layout_begin_at(b, t, t->report_invalid_title, t->site, "/", self);
+    web_layout_begin_consumer_at(b, t, t->report_invalid_title, t->site, "/", self);
     web_html(b, "<section class=\"verdict info\" role=\"alert\"><h1>%s</h1><p>%s</p></section>",
              t->report_invalid_title, reason);
     code_line(b, t->code_label, code);

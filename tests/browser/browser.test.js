@@ -196,7 +196,7 @@ async function reviewPage(page, url, shot, controls, what, wholePage) {
   await axeCheck(page, what);
 }
 
-const DESK_CONTROLS = 'button, input:not([type=hidden]), select, textarea, summary, nav a';
+const DESK_CONTROLS = 'button, input:not([type=hidden]), select, textarea, summary, nav a, header a';
 const CONSUMER_CONTROLS = 'a, button, input:not([type=hidden]), select, textarea';
 
 // Walks one role's pages; resolves with the number of pages reviewed, and
