@@ -9,6 +9,7 @@
 #include "gi/registry.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The date of a moment in China Standard Time, in the reader's form; "" for 0. */
@@ -390,20 +391,87 @@ void web_page_message(web_buf_t *b, const web_page_ctx_t *pc, const char *title,
     web_layout_end(b, t);
 }
 
+/* The GET page of a code a report was posted for ("/" when the code is not
+ * one a page could name): where a page answering the POST leads back to. */
+static void code_page(const char *code, char self[80])
+{
+    size_t n = strlen(code);
+    if (n && n < 64 && strspn(code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == n)
+        snprintf(self, 80, "/v/%s", code);
+    else
+        snprintf(self, 80, "/");
+}
+
 void web_page_report_done(web_buf_t *b, const web_page_ctx_t *pc, const char *code)
 {
     const web_strings_t *t = web_strings(pc->lang);
     /* this page answers a POST: its language switch goes to the code's page */
-    char self[80] = "/";
-    size_t n = strlen(code);
-    if (n && n < 64 && strspn(code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == n)
-        snprintf(self, sizeof self, "/v/%s", code);
-    web_layout_begin_at(b, t, t->report_thanks_title, t->site, "/", self);
+    char self[80];
+    code_page(code, self);
+    web_layout_begin_consumer_at(b, t, t->report_thanks_title, t->site, "/", self);
     web_html(b, "<section class=\"verdict ok\" role=\"status\"><h1>%s</h1><p>%s</p></section>",
              t->report_thanks_title, t->report_thanks_text);
     code_line(b, t->code_label, code);
+    web_html(b, "<p class=\"back\"><a href=\"%s?lang=%s\">%s</a></p>", self, t->param,
+             t->report_back);
     code_form(b, t, NULL);
     web_layout_end(b, t);
+}
+
+/* One field of the refused report form: its error beside it when it is the
+ * field refused. */
+static void field_error(web_buf_t *b, const char *name, const char *field, const char *reason)
+{
+    if (field && strcmp(field, name) == 0)
+        web_html(b, "<p class=\"field-error\" id=\"%s-error\">%s</p>", name, reason);
+}
+
+static void field_invalid(web_buf_t *b, const char *name, const char *field)
+{
+    if (field && strcmp(field, name) == 0)
+        web_html(b, " aria-invalid=\"true\" aria-describedby=\"%s-error\"", name);
+}
+
+void web_page_report_refused(web_buf_t *b, const web_page_ctx_t *pc, const char *code,
+                             const char *field, const char *reason, const char *text,
+                             const char *contact)
+{
+    const web_strings_t *t = web_strings(pc->lang);
+    char self[80];
+    code_page(code, self);
+    /* shown as typed, but as text: bytes that are no UTF-8 become '?' */
+    char *text_shown = strdup(text ? text : "");
+    char *contact_shown = strdup(contact ? contact : "");
+    if (text_shown)
+        gi_utf8_repair(text_shown);
+    if (contact_shown)
+        gi_utf8_repair(contact_shown);
+    web_layout_begin_consumer_at(b, t, t->report_invalid_title, t->site, "/", self);
+    web_html(b, "<section class=\"verdict info\" role=\"alert\"><h1>%s</h1><p>%s</p></section>",
+             t->report_invalid_title, reason);
+    code_line(b, t->code_label, code);
+    web_html(b, "<section class=\"card\"><form method=\"post\" action=\"/v/");
+    web_url_escape(b, code);
+    web_html(b, "/report?lang=%s\"><h2>%s</h2><label for=\"text\">%s</label>", t->param,
+             t->report_heading, t->report_text);
+    field_error(b, "text", field, reason);
+    web_html(b, "<textarea id=\"text\" name=\"text\" rows=\"4\" maxlength=\"2000\" required");
+    field_invalid(b, "text", field);
+    /* a newline first would be eaten by the parser: one more keeps it */
+    web_html(b, ">\n%s</textarea><label for=\"contact\">%s <span class=\"hint\">%s</span></label>",
+             text_shown ? text_shown : "", t->report_contact, t->report_contact_hint);
+    field_error(b, "contact", field, reason);
+    web_html(b,
+             "<input id=\"contact\" name=\"contact\" maxlength=\"100\" autocomplete=\"off\" "
+             "value=\"%s\"",
+             contact_shown ? contact_shown : "");
+    field_invalid(b, "contact", field);
+    web_html(b, "><button type=\"submit\">%s</button></form></section>", t->report_send);
+    web_html(b, "<p class=\"back\"><a href=\"%s?lang=%s\">%s</a></p>", self, t->param,
+             t->report_back);
+    web_layout_end(b, t);
+    free(text_shown);
+    free(contact_shown);
 }
 
 /* --- JSON ------------------------------------------------------------------------------- */

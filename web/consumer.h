@@ -39,6 +39,13 @@ void web_page_home(web_buf_t *b, const web_page_ctx_t *pc);
 void web_page_message(web_buf_t *b, const web_page_ctx_t *pc, const char *title, const char *text);
 /* After a report: thanks, and the way back to the code's page. */
 void web_page_report_done(web_buf_t *b, const web_page_ctx_t *pc, const char *code);
+/* After a report refused for what was typed (gi_report_add's checks): why,
+ * the form again with the text and contact as typed and the reason beside
+ * the field refused ("text" or "contact"; NULL: neither, e.g. the code),
+ * and the way back to the code's page. */
+void web_page_report_refused(web_buf_t *b, const web_page_ctx_t *pc, const char *code,
+                             const char *field, const char *reason, const char *text,
+                             const char *contact);
 
 /* The verdict as JSON (new reference): what the page shows, nothing more. */
 json_t *web_json_verification(const web_page_ctx_t *pc, const gi_verification_t *v,

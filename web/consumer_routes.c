@@ -338,9 +338,17 @@ enum MHD_Result send_report(web_server_t *s, struct MHD_Connection *c, request_t
     gi_report_input_t in = {shown, text ? text : "", contact ? contact : "", client};
     gi_error_t err;
     gi_err_t rc = gi_report_add(&ctx, &in, NULL, &err);
-    if (rc == GI_EINVAL)
-        return send_message(s, c, rq, 400, t->report_invalid_title,
-                            web_rule_message(pc.lang, rc, &err));
+    if (rc == GI_EINVAL) {
+        /* gi_check_text names the field first: "report ...", "contact ..." */
+        const char *field = strncmp(err.msg, "report ", 7) == 0    ? "text"
+                            : strncmp(err.msg, "contact ", 8) == 0 ? "contact"
+                                                                   : NULL;
+        web_buf_t b;
+        web_buf_init(&b, 8192);
+        web_page_report_refused(&b, &pc, shown, field, web_rule_message(pc.lang, rc, &err), in.text,
+                                in.contact);
+        return send_buf(c, rq, 400, HTML, &b);
+    }
     if (rc != GI_OK) {
         fprintf(stderr, "gimark serve: report: %s\n", err.msg);
         return send_message(s, c, rq, 503, t->busy_title, t->busy_text);

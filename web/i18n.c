@@ -2225,43 +2225,90 @@ static const char *const rule_en[GI_RULE_COUNT] = {
     [GI_RULE_NOT_DRAWN] = "That operator was not drawn in this draw.",
 };
 
-/* A failure no rule names, by its class (gi_err_t). */
+/* The rules a shopper can meet on the consumer pages (the report form's
+ * text, contact and code: gi_report_add's checks), in Vietnamese and Thai.
+ * The desks are zh-CN or English only; a rule not listed here is said on a
+ * vi or th page by its class (class_text). */
+static const char *const rule_vi[GI_RULE_COUNT] = {
+    [GI_RULE_TEXT_REQUIRED] = "Vui lòng điền mục này.",
+    [GI_RULE_TEXT_TOO_LONG] = "Nội dung quá dài.",
+    [GI_RULE_TEXT_NOT_UTF8] = "Nội dung có ký tự không đọc được.",
+    [GI_RULE_TEXT_CONTROL_CHAR] = "Nội dung có ký tự điều khiển.",
+    [GI_RULE_TEXT_BIDI_CONTROL] = "Nội dung có ký tự ẩn điều khiển hướng chữ: vui lòng gõ lại "
+                                  "mà không có ký tự đó.",
+};
+
+static const char *const rule_th[GI_RULE_COUNT] = {
+    [GI_RULE_TEXT_REQUIRED] = "โปรดกรอกช่องนี้",
+    [GI_RULE_TEXT_TOO_LONG] = "ข้อความยาวเกินไป",
+    [GI_RULE_TEXT_NOT_UTF8] = "ข้อความมีอักขระที่อ่านไม่ได้",
+    [GI_RULE_TEXT_CONTROL_CHAR] = "ข้อความมีอักขระควบคุม",
+    [GI_RULE_TEXT_BIDI_CONTROL] = "ข้อความมีอักขระควบคุมทิศทางที่มองไม่เห็น โปรดพิมพ์ข้อความใหม่โดยไม่มีอักขระนั้น",
+};
+
+/* A failure no rule names, by its class (gi_err_t); the last row is a
+ * failure of the system. */
+enum { CLASS_INVALID, CLASS_NOT_FOUND, CLASS_EXISTS, CLASS_REFUSED, CLASS_FORBIDDEN, CLASS_SYSTEM };
+
+static const char *const class_texts[WEB_LANG_COUNT][CLASS_SYSTEM + 1] = {
+    [WEB_LANG_ZH] = {"填写的内容有误。", "找不到该记录。", "该记录已经存在。",
+                     "按规定不能进行此操作。", "您的账户无权进行此操作。",
+                     "系统暂时无法处理，请稍后再试。"},
+    [WEB_LANG_EN] = {"The input is not valid.", "No such record.", "That record exists already.",
+                     "The rules do not allow this.", "Your account may not do this.",
+                     "The service cannot do this now; try again later."},
+    [WEB_LANG_VI] = {"Nội dung nhập không hợp lệ.", "Không tìm thấy hồ sơ.", "Hồ sơ này đã có.",
+                     "Quy định không cho phép việc này.",
+                     "Tài khoản của bạn không được làm việc này.",
+                     "Dịch vụ tạm thời chưa xử lý được; vui lòng thử lại sau."},
+    [WEB_LANG_TH] = {"ข้อมูลที่กรอกไม่ถูกต้อง", "ไม่พบรายการนี้", "รายการนี้มีอยู่แล้ว", "ระเบียบไม่อนุญาตให้ทำเช่นนี้",
+                     "บัญชีของคุณไม่มีสิทธิ์ทำเช่นนี้", "บริการยังดำเนินการไม่ได้ในขณะนี้ โปรดลองใหม่ภายหลัง"},
+};
+
 static const char *class_text(web_lang_t lang, gi_err_t rc)
 {
-    int english = web_lang_desk(lang) == WEB_LANG_EN;
+    const char *const *t = class_texts[(unsigned)lang < WEB_LANG_COUNT ? lang : WEB_LANG_ZH];
     switch (rc) {
     case GI_EINVAL:
-        return english ? "The input is not valid." : "填写的内容有误。";
+        return t[CLASS_INVALID];
     case GI_ENOTFOUND:
-        return english ? "No such record." : "找不到该记录。";
+        return t[CLASS_NOT_FOUND];
     case GI_EEXISTS:
-        return english ? "That record exists already." : "该记录已经存在。";
+        return t[CLASS_EXISTS];
     case GI_EREFUSED:
-        return english ? "The rules do not allow this." : "按规定不能进行此操作。";
+        return t[CLASS_REFUSED];
     case GI_EFORBIDDEN:
-        return english ? "Your account may not do this." : "您的账户无权进行此操作。";
+        return t[CLASS_FORBIDDEN];
     case GI_OK:
     case GI_EIO:
     case GI_ENOMEM:
         break;
     }
-    return english ? "The service cannot do this now; try again later."
-                   : "系统暂时无法处理，请稍后再试。";
+    return t[CLASS_SYSTEM];
 }
 
 const char *web_rule_text(web_lang_t lang, gi_rule_t rule)
 {
     if (rule == GI_RULE_NONE || (unsigned)rule >= GI_RULE_COUNT)
         return NULL;
-    return web_lang_desk(lang) == WEB_LANG_EN ? rule_en[rule] : rule_zh[rule];
+    switch (lang) {
+    case WEB_LANG_ZH:
+        return rule_zh[rule];
+    case WEB_LANG_VI:
+        return rule_vi[rule];
+    case WEB_LANG_TH:
+        return rule_th[rule];
+    default:
+        return rule_en[rule];
+    }
 }
 
 const char *web_rule_message(web_lang_t lang, gi_err_t rc, const gi_error_t *err)
 {
-    int english = web_lang_desk(lang) == WEB_LANG_EN;
     /* English pages keep the rule's own sentence, which names the record
-     * and the figures; the other languages say the rule in their words */
-    if (english && err && err->msg[0] && rc != GI_EIO && rc != GI_ENOMEM)
+     * and the figures; the other languages say the rule in their words, or
+     * else the failure's class: a vi or th page shows no English refusal */
+    if (lang == WEB_LANG_EN && err && err->msg[0] && rc != GI_EIO && rc != GI_ENOMEM)
         return err->msg;
     const char *t = err ? web_rule_text(lang, err->rule) : NULL;
     return t ? t : class_text(lang, rc);

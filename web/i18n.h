@@ -312,13 +312,15 @@ web_lang_t web_lang_pick(const char *lang_param, const char *accept_language);
 const char *web_bilingual(web_lang_t lang, const char *text, char *out, size_t cap);
 
 /* A rule's refusal (gi_rule_t) in the page's language: one sentence in
- * zh-CN and in English for every rule; NULL for GI_RULE_NONE. */
+ * zh-CN and in English for every rule, in Vietnamese and Thai for the rules
+ * a shopper can meet on the consumer pages (NULL for the others); NULL for
+ * GI_RULE_NONE. */
 const char *web_rule_text(web_lang_t lang, gi_rule_t rule);
 
 /* What a page shows for a failure of gi/: on an English page the rule's own
- * sentence (err->msg, which names records and figures); on a zh-CN page the
- * rule's text by its code (web_rule_text), else a sentence for the failure's
- * class. Never an internal name. */
+ * sentence (err->msg, which names records and figures); on a zh-CN, vi or
+ * th page the rule's text by its code (web_rule_text), else a sentence for
+ * the failure's class in that language. Never an internal name. */
 const char *web_rule_message(web_lang_t lang, gi_err_t rc, const gi_error_t *err);
 
 #endif

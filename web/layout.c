@@ -36,7 +36,8 @@ void web_layout_begin_at(web_buf_t *b, const web_strings_t *t, const char *title
              self, other->param, other->tag, other->tag, t->switch_to);
 }
 
-static void language_menu(web_buf_t *b, const web_strings_t *t)
+/* The four languages, each linking to the page self ("": this page). */
+static void language_menu_at(web_buf_t *b, const web_strings_t *t, const char *self)
 {
     web_html(b, "<nav class=\"langs\" aria-label=\"%s\">", t->lang_menu);
     for (int i = 0; i < WEB_LANG_COUNT; i++) {
@@ -45,10 +46,15 @@ static void language_menu(web_buf_t *b, const web_strings_t *t)
             web_html(b, "<span class=\"lang\" aria-current=\"true\" lang=\"%s\">%s</span>", l->tag,
                      l->lang_name);
         else
-            web_html(b, "<a class=\"lang\" href=\"?lang=%s\" hreflang=\"%s\" lang=\"%s\">%s</a>",
-                     l->param, l->tag, l->tag, l->lang_name);
+            web_html(b, "<a class=\"lang\" href=\"%s?lang=%s\" hreflang=\"%s\" lang=\"%s\">%s</a>",
+                     self, l->param, l->tag, l->tag, l->lang_name);
     }
     web_buf_puts(b, "</nav></header><main>");
+}
+
+static void language_menu(web_buf_t *b, const web_strings_t *t)
+{
+    language_menu_at(b, t, "");
 }
 
 void web_layout_begin_consumer(web_buf_t *b, const web_strings_t *t, const char *title,
@@ -57,6 +63,13 @@ void web_layout_begin_consumer(web_buf_t *b, const web_strings_t *t, const char 
     static web_fragment_t menu = WEB_FRAGMENT(language_menu);
     head(b, t, title, brand, home);
     web_fragment(b, &menu, t);
+}
+
+void web_layout_begin_consumer_at(web_buf_t *b, const web_strings_t *t, const char *title,
+                                  const char *brand, const char *home, const char *self)
+{
+    head(b, t, title, brand, home);
+    language_menu_at(b, t, self);
 }
 
 void web_layout_end(web_buf_t *b, const web_strings_t *t)

@@ -21,6 +21,10 @@ void web_layout_begin(web_buf_t *b, const web_strings_t *t, const char *title, c
  * (zh, en, vi, th); the desks offer zh and en. */
 void web_layout_begin_consumer(web_buf_t *b, const web_strings_t *t, const char *title,
                                const char *brand, const char *home);
+/* The consumer frame of a page that answers a POST: every language's link
+ * goes to the page self (a path: its GET page). */
+void web_layout_begin_consumer_at(web_buf_t *b, const web_strings_t *t, const char *title,
+                                  const char *brand, const char *home, const char *self);
 /* The same, with the language switch linking to the page self (a path,
  * for a page that answers a POST: its GET page) instead of the page itself. */
 void web_layout_begin_at(web_buf_t *b, const web_strings_t *t, const char *title, const char *brand,

@@ -3,9 +3,10 @@ speaks, against the real server: Vietnamese and Thai by ?lang= and by
 Accept-Language, the four-language menu, product names falling back to English,
 the office's settings shown escaped, the genuine sentence, warnings that lead
 with what is wrong and since when, the product photo's upload on the desk (its
-limits, hostile files, who may) and its cached URL, and no stray English word
-on a Chinese page: the consumer pages of every verdict, and every desk page of
-the route tables (those in NOT_YET_ZH aside).
+limits, hostile files, who may) and its cached URL, every refusal of the
+report form in Vietnamese and Thai, and no stray English word on a Chinese
+page: the consumer pages of every verdict, and every desk page of the route
+tables (those in NOT_YET_ZH aside).
 """
 
 import html as htmlmod
@@ -15,6 +16,7 @@ import struct
 import subprocess
 import sys
 import time
+import urllib.parse
 import zlib
 
 sys.dont_write_bytecode = True
@@ -63,6 +65,28 @@ def upload(b, product, data, token=None, path=None):
         headers["Cookie"] = "; ".join("%s=%s" % kv for kv in b.cookies.items())
     return b.s.request("POST", path or "/admin/products/%d/photo?lang=zh" % product, body=body,
                        headers=headers)
+
+
+def post_head(s, path, length, headers, conn=None):
+    """A POST's head alone, declaring a body of length bytes, as a client that
+    waits for the go-ahead sends it: a body over the server's limit is
+    refused from the head (413) before any of it is sent. Sending the body
+    as well races: the server answers and closes without reading it, and a
+    body that does not fit in the sockets' buffers then meets a closed
+    connection (a broken pipe or a reset that can take the answer with it).
+    Returns (status, headers lower-cased, body bytes)."""
+    c = conn or s.conn()
+    try:
+        c.putrequest("POST", path)
+        for k, v in headers.items():
+            c.putheader(k, v)
+        c.putheader("Content-Length", str(length))
+        c.endheaders()
+        r = c.getresponse()
+        return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
+    finally:
+        if conn is None:
+            c.close()
 
 
 def poll(fetch, done, timeout=5):
@@ -256,12 +280,13 @@ def test_photo(t, s, w, codes):
     status, _, _ = upload(city, liubao, png(64, 64),
                           token=city.csrf(city.get("/admin/products/1/shown")[2]) or "")
     t.check(status in (403, 404), "a city regulator cannot upload outside its region", status)
-    status, _, _ = upload(reg, 1, os.urandom(300 * 1024) + png(10, 10))
+    # bodies over the limit: declared in the head, refused before they are sent
+    _, ctype = multipart({}, {})
+    status, _, _ = post_head(s, "/admin/products/1/photo?lang=zh", 300 * 1024, {
+        "Content-Type": ctype, "Cookie": "; ".join("%s=%s" % kv for kv in reg.cookies.items())})
     t.check(status == 413, "a body over --max-photo-bytes is refused (413)", status)
     # without a regulator's session the upload's URL takes no more than any body
-    body, ctype = multipart({"csrf": "x" * 43}, {"photo": ("p.png", png(10, 10) + b"\0" * 40000)})
-    status, _, _ = reg.s.request("POST", "/admin/products/1/photo?lang=zh", body=body,
-                                 headers={"Content-Type": ctype})
+    status, _, _ = post_head(s, "/admin/products/1/photo?lang=zh", 40000, {"Content-Type": ctype})
     t.check(status == 413, "an anonymous upload over --max-body-bytes is refused (413)", status)
     t.check(w.fingerprint() == before, "no refused upload changed anything")
 
@@ -333,6 +358,96 @@ def test_zh_words(t, s, w, codes):
     # the check itself catches what it is for
     t.check(stray_ascii_words("<p>正品 GENUINE_REPEATED</p>", allowed) == ["GENUINE", "REPEATED"],
             "the check finds an internal name on a page")
+
+
+# Every refusal a shopper can meet on the report form (POST /v/CODE/report): (what, the
+# code, the body, its content type, how many posts from one client: the last one counts,
+# the field the refusal stands beside when the form comes back: "" for none, None when the
+# body was not read as a form or the client was held back: a page saying why).
+# The English page says each in English; the vi and th pages say it in their language.
+REFUSALS = (
+    ("an empty report", None, b"text=&contact=", None, 1, "text"),
+    ("an overlong report", None, b"text=" + b"a" * 2001 + b"&contact=0771", None, 1, "text"),
+    ("an overlong contact", None, b"text=fake&contact=" + b"1" * 101, None, 1, "contact"),
+    ("a report not in UTF-8", None, b"text=%FF%FEfake&contact=0771", None, 1, "text"),
+    ("a control character in the contact", None, b"text=fake&contact=a%0Ab", None, 1, "contact"),
+    ("a text-direction control", None, b"text=%E2%80%AEfake&contact=0771", None, 1, "text"),
+    ("an overlong code", "A" * 50, b"text=fake&contact=0771", None, 1, ""),
+    ("a NUL in the report", None, b"text=a%00b&contact=", None, 1, None),
+    ("a body of another type", None, b"text=fake", "text/plain", 1, None),
+    ("a body over --max-body-bytes", None, b"text=" + b"a" * 40000, None, 1, None),
+    ("too many reports", None, b"text=&contact=", None, 4, None),
+)
+# English words of the refusals (titles, rule sentences, what gi/ says): none may show on a
+# Vietnamese or Thai refusal
+ENGLISH = {"the", "is", "not", "was", "sent", "required", "too", "long", "contains", "contain",
+           "report", "reports", "request", "character", "characters", "control", "valid",
+           "try", "again", "later", "text", "field", "invisible", "direction", "type", "code",
+           "contact", "bad", "large", "unsupported", "content", "many", "please", "input",
+           "byte", "most", "without", "utf"}
+
+
+def refusal_of(doc):
+    """The refusal's (title, message) of a consumer page."""
+    m = re.search(r'<section class="verdict[^"]*"[^>]*><h1>(.*?)</h1><p>(.*?)</p>', doc, re.S)
+    return (htmlmod.unescape(m.group(1)), htmlmod.unescape(m.group(2))) if m else ("", "")
+
+
+def test_report_refusals(t, s, w, codes):
+    before = w.sql("select count(*) from report")
+    source = iter(range(20, 250))
+    for what, code, body, ctype, times, field in REFUSALS:
+        path = "/v/%s/report" % (code or codes["GENUINE"])
+        pages = {}
+        for lang in ("en", "vi", "th"):
+            c = s.conn(source="127.0.0.%d" % next(source))  # a client of its own
+            try:
+                for _ in range(times):
+                    headers = {"Content-Type": ctype or "application/x-www-form-urlencoded"}
+                    if len(body) > 32768:  # over --max-body-bytes: refused from the head
+                        status, _, doc = post_head(s, "%s?lang=%s" % (path, lang), len(body),
+                                                   headers, conn=c)
+                    else:
+                        status, _, doc = s.request("POST", "%s?lang=%s" % (path, lang),
+                                                   body=body, headers=headers, conn=c)
+            finally:
+                c.close()
+            pages[lang] = (status, doc.decode("utf-8"))
+        status, en = pages["en"]
+        en_title, en_text = refusal_of(en)
+        t.check(status in (400, 413, 415, 429) and en_title and en_text,
+                "%s: refused, saying why in English" % what, (status, en_title, en_text))
+        for lang in ("vi", "th"):
+            got, doc = pages[lang]
+            title, text = refusal_of(doc)
+            words = {x.lower() for x in re.findall(r"[A-Za-z]+", title + " " + text)}
+            t.check(got == status and '<html lang="%s">' % lang in doc and title and text,
+                    "%s in %s: refused, with a title and a sentence" % (what, lang), (got, title))
+            t.check(en_text not in doc and en_title not in doc and not words & ENGLISH,
+                    "%s in %s: no English refusal on the page" % (what, lang),
+                    (title, text, sorted(words & ENGLISH)))
+            if lang == "th":
+                t.check(not words, "%s in th: the refusal in Thai script" % what, (title, text))
+            if field is None:
+                continue
+            # the form again: what was typed kept, the reason beside its field, the way back
+            typed = dict(urllib.parse.parse_qsl(body.decode("latin-1")))
+            # (bytes that are no UTF-8 shown as '?')
+            shown = htmlmod.escape(typed.get("text", "").replace("\ufffd", "?"), quote=False)
+            kept = (">\n%s</textarea>" % shown) in doc and \
+                ('value="%s"' % htmlmod.escape(typed["contact"]) in doc
+                 if typed.get("contact") else True)
+            t.check(kept and 'form method="post" action="%s?lang=%s"' % (path, lang) in doc,
+                    "%s in %s: the form comes back with what was typed" % (what, lang))
+            beside = re.search(r'class="field-error" id="%s-error">([^<]*)</p><(?:textarea|input) '
+                               r'id="%s"[^>]*aria-invalid="true"' % (field, field), doc) \
+                if field else None
+            t.check(beside.group(1) == text if field else "field-error" not in doc,
+                    "%s in %s: the reason beside the %s" % (what, lang, field or "form (none)"))
+            t.check('href="/v/%s?lang=%s"' % (codes["GENUINE"], lang) in doc
+                    if not code else 'href="/?lang=%s"' % lang in doc,
+                    "%s in %s: the way back to the code's page" % (what, lang))
+    t.check(w.sql("select count(*) from report") == before, "no refused report was stored")
 
 
 # Desk pages not yet wholly in Chinese: none. The audit log's actions, keys and stored words,
@@ -412,6 +527,7 @@ def main():
             test_who_speaks(t, s, w, codes)
             test_photo(t, s, w, codes)
             test_zh_words(t, s, w, codes)
+            test_report_refusals(t, s, w, codes)
             test_zh_desks(t, s, w)
     finally:
         w.cleanup()

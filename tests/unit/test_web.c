@@ -523,7 +523,33 @@ static void test_rule_codes(void)
         const char *en = web_rule_text(WEB_LANG_EN, (gi_rule_t)i);
         CHECK(zh && (unsigned char)zh[0] >= 0x80 && !strstr(zh, name));
         CHECK(en && en[0] >= 'A' && en[0] <= 'Z' && strcmp(en, zh) != 0);
-        CHECK(web_rule_text(WEB_LANG_VI, (gi_rule_t)i) == en); /* desks are zh or en */
+        /* vi and th: the consumer report's rules have their own text, no
+         * rule an English one */
+        for (int lang = WEB_LANG_VI; lang <= WEB_LANG_TH; lang++) {
+            const char *t = web_rule_text((web_lang_t)lang, (gi_rule_t)i);
+            CHECK(t == NULL || ((unsigned char)t[0] >= 0x80 || strcmp(t, en) != 0));
+        }
+    }
+    /* every refusal of the report form in vi and th, never English */
+    static const gi_rule_t shopper[] = {GI_RULE_TEXT_REQUIRED, GI_RULE_TEXT_TOO_LONG,
+                                        GI_RULE_TEXT_NOT_UTF8, GI_RULE_TEXT_CONTROL_CHAR,
+                                        GI_RULE_TEXT_BIDI_CONTROL};
+    for (size_t i = 0; i < sizeof shopper / sizeof shopper[0]; i++)
+        for (int lang = WEB_LANG_VI; lang <= WEB_LANG_TH; lang++) {
+            gi_error_t r;
+            gi_fail_rule(&r, GI_EINVAL, shopper[i], "report is required");
+            const char *t = web_rule_message((web_lang_t)lang, GI_EINVAL, &r);
+            CHECK(t && t == web_rule_text((web_lang_t)lang, shopper[i]));
+            CHECK(strcmp(t, web_rule_text(WEB_LANG_EN, shopper[i])) != 0);
+        }
+    /* a rule without a vi text: the class in Vietnamese, not the English sentence */
+    {
+        gi_error_t r;
+        gi_fail_rule(&r, GI_EREFUSED, GI_RULE_QUOTA_EXCEEDED, "over quota: %d", 5);
+        const char *vi = web_rule_message(WEB_LANG_VI, GI_EREFUSED, &r);
+        const char *th = web_rule_message(WEB_LANG_TH, GI_EREFUSED, &r);
+        CHECK(!strstr(vi, "quota") && strcmp(vi, web_rule_message(WEB_LANG_EN, GI_EREFUSED, &r)));
+        CHECK(th && (unsigned char)th[0] >= 0x80);
     }
     CHECK(web_rule_text(WEB_LANG_ZH, GI_RULE_NONE) == NULL);
     gi_error_t e;
