@@ -11,6 +11,7 @@
  *                                authorisations, accounts, reports, audit
  *   web/portal_operators.c       recording operators, their grants and accounts
  *   web/portal_confirm.c         the confirmation step of irreversible changes
+ *   web/portal_refused.c         a refused form shown again with what was typed
  *   web/portal_charts.c          the charts page (server-side SVG)
  *   web/portal_usage.c, portal_households.c, portal_supervision.c,
  *   portal_annual.c, portal_words.c: the pages their route tables below name
@@ -141,6 +142,27 @@ extern const size_t portal_operators_route_count;
 /* The regulator's charts (web/portal_charts.c). */
 extern const portal_route_t portal_charts_routes[];
 extern const size_t portal_charts_route_count;
+
+/* --- a refused form shown again (web/portal_refused.c) --- */
+
+/* Which field a refusal belongs to ("" for the form as a whole) and its
+ * message in the page's language. */
+typedef struct {
+    const char *field;
+    const char *msg;
+} portal_problem_t;
+
+/* 400 for a refused value, 409 for a conflict with what is recorded. */
+unsigned portal_problem_status(gi_err_t rc);
+/* The error beside field name of form (an id prefix), when it is that field's. */
+void portal_field_error(web_buf_t *b, const portal_problem_t *pr, const char *form,
+                        const char *name);
+/* A labelled text input holding value, marked invalid when the refusal is
+ * its; attrs is trusted markup (pattern, type, required ...). */
+void portal_input(web_buf_t *b, const portal_problem_t *pr, const char *form, const char *name,
+                  const char *label, const char *hint, const char *value, const char *attrs);
+/* The notice above a refused form (pr NULL: none), with the way back. */
+void portal_form_problem(page_t *pg, web_buf_t *b, const portal_problem_t *pr, const char *back);
 
 /* --- the confirmation step of an irreversible change (web/portal_confirm.c) ---
  * The first POST of such a form shows a page naming the record and changes

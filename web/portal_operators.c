@@ -34,70 +34,18 @@ static const web_desk_text_t *words(const page_t *pg)
     return web_desk_text(pg->rq->lang);
 }
 
-/* A refused form: which field the error belongs to ("" for the form as a
- * whole) and its message. */
-typedef struct {
-    const char *field;
-    const char *msg;
-} problem_t;
-
-static unsigned problem_status(gi_err_t rc)
-{
-    return rc == GI_EINVAL ? 400 : 409;
-}
-
-/* The error beside a field, when it is the field's. */
-static void field_error(web_buf_t *b, const problem_t *pr, const char *form, const char *name)
-{
-    if (pr && strcmp(pr->field, name) == 0)
-        web_html(b, "<p class=\"field-error\" id=\"%s-%s-error\" role=\"alert\">%s</p>", form, name,
-                 pr->msg);
-}
-
-/* A labelled text input holding value; attrs is trusted markup (pattern,
- * type, required ...). */
-static void input(web_buf_t *b, const problem_t *pr, const char *form, const char *name,
-                  const char *label, const char *hint, const char *value, const char *attrs)
-{
-    int bad = pr && strcmp(pr->field, name) == 0;
-    web_html(b, "<label for=\"%s-%s\">%s</label>", form, name, label);
-    if (hint && hint[0])
-        web_html(b, "<small id=\"%s-%s-hint\">%s</small>", form, name, hint);
-    field_error(b, pr, form, name);
-    web_html(b, "<input id=\"%s-%s\" name=\"%s\" value=\"%s\"", form, name, name, value);
-    if (bad)
-        web_html(b, " aria-invalid=\"true\" aria-describedby=\"%s-%s-error\" autofocus", form,
-                 name);
-    else if (hint && hint[0])
-        web_html(b, " aria-describedby=\"%s-%s-hint\"", form, name);
-    web_buf_puts(b, " ");
-    web_buf_puts(b, attrs);
-    web_buf_puts(b, ">");
-}
-
-/* The notice above a refused form, with the way back. */
-static void form_problem(page_t *pg, web_buf_t *b, const problem_t *pr, const char *back)
-{
-    if (!pr)
-        return;
-    web_html(b, "<div class=\"form-problem\" role=\"alert\"><p>%s</p>", words(pg)->fix_below);
-    if (!pr->field[0])
-        web_html(b, "<p><strong>%s</strong></p>", pr->msg);
-    web_html(b, "<p><a href=\"%s?lang=%s\">%s</a></p></div>", back, pg->t->param, words(pg)->back);
-}
-
 /* The region: a code typed or picked from the regions of the account's
  * scope that the region table knows (a datalist; another county's code of
  * the scope may be typed). */
-static void region_select(page_t *pg, web_buf_t *b, const problem_t *pr, const char *value)
+static void region_select(page_t *pg, web_buf_t *b, const portal_problem_t *pr, const char *value)
 {
     const char *scope = pg->account.region_scope;
     char hint[96];
     snprintf(hint, sizeof hint, "%s%s%s%s", words(pg)->region_pick, scope[0] ? " (" : "", scope,
              scope[0] ? ")" : "");
-    input(b, pr, "o", "region_code", words(pg)->region, hint, value,
-          "required list=\"o-regions\" inputmode=\"numeric\" maxlength=\"6\" "
-          "pattern=\"[0-9]{6}\" autocomplete=\"off\"");
+    portal_input(b, pr, "o", "region_code", words(pg)->region, hint, value,
+                 "required list=\"o-regions\" inputmode=\"numeric\" maxlength=\"6\" "
+                 "pattern=\"[0-9]{6}\" autocomplete=\"off\"");
     web_buf_puts(b, "<datalist id=\"o-regions\">");
     const char *code;
     for (size_t i = 0; (code = gi_region_code_at(i)) != NULL; i++) {
@@ -121,7 +69,7 @@ static const char *kind_text(page_t *pg, const char *kind)
 /* --- recording an operator ------------------------------------------------------------------ */
 
 /* GET /admin/operators/new, and the same form again after a refusal. */
-static void record_form(page_t *pg, unsigned status, const problem_t *pr)
+static void record_form(page_t *pg, unsigned status, const portal_problem_t *pr)
 {
     const web_desk_text_t *d = words(pg);
     if (!may_decide(pg)) {
@@ -132,26 +80,26 @@ static void record_form(page_t *pg, unsigned status, const problem_t *pr)
     portal_frame_begin(pg, &b, d->record_title);
     portal_admin_nav(pg, &b);
     portal_heading(pg, &b, d->record_title);
-    form_problem(pg, &b, pr, "/admin/operators");
+    portal_form_problem(pg, &b, pr, "/admin/operators");
     web_html(
         &b,
         "<section class=\"card\"><form method=\"post\" action=\"/admin/operators/new?lang=%s\">",
         pg->t->param);
-    input(&b, pr, "o", "uscc", pg->t->uscc, d->uscc_hint, portal_field(pg, "uscc"),
-          "required maxlength=\"24\" autocomplete=\"off\" spellcheck=\"false\" "
-          "pattern=\"\\s*[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{18}\\s*\"");
-    input(&b, pr, "o", "name", pg->p->name_zh, NULL, portal_field(pg, "name"),
-          "required maxlength=\"100\"");
+    portal_input(&b, pr, "o", "uscc", pg->t->uscc, d->uscc_hint, portal_field(pg, "uscc"),
+                 "required maxlength=\"24\" autocomplete=\"off\" spellcheck=\"false\" "
+                 "pattern=\"\\s*[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{18}\\s*\"");
+    portal_input(&b, pr, "o", "name", pg->p->name_zh, NULL, portal_field(pg, "name"),
+                 "required maxlength=\"100\"");
     web_html(&b, "<label for=\"o-kind\">%s</label>", pg->p->kind);
-    field_error(&b, pr, "o", "kind");
+    portal_field_error(&b, pr, "o", "kind");
     web_buf_puts(&b, "<select id=\"o-kind\" name=\"kind\">");
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
         web_html(&b, "<option value=\"%s\"%s>%s</option>", kinds[i],
                  strcmp(kinds[i], portal_field(pg, "kind")) == 0 ? " selected" : "", d->kinds[i]);
     web_buf_puts(&b, "</select>");
     region_select(pg, &b, pr, portal_field(pg, "region_code"));
-    input(&b, pr, "o", "contact", pg->p->contact, NULL, portal_field(pg, "contact"),
-          "maxlength=\"120\"");
+    portal_input(&b, pr, "o", "contact", pg->p->contact, NULL, portal_field(pg, "contact"),
+                 "maxlength=\"120\"");
     portal_csrf_field(pg, &b);
     web_html(&b, "<button type=\"submit\">%s</button></form></section>", d->record_button);
     web_layout_end(&b, pg->t);
@@ -195,8 +143,8 @@ static void record_post(page_t *pg)
         snprintf(to, sizeof to, "/admin/operators/%lld", (long long)o.id);
         portal_redirect(pg, to, 1);
     } else if (rc == GI_EINVAL || rc == GI_EEXISTS) {
-        problem_t pr = {operator_field(err.msg), web_rule_message(pg->rq->lang, rc, &err)};
-        record_form(pg, problem_status(rc), &pr);
+        portal_problem_t pr = {operator_field(err.msg), web_rule_message(pg->rq->lang, rc, &err)};
+        record_form(pg, portal_problem_status(rc), &pr);
     } else {
         portal_error(pg, rc, &err);
     }
@@ -250,7 +198,7 @@ static int product_option(const db_product_t *p, void *arg)
     return 0;
 }
 
-static void grant_form(page_t *pg, web_buf_t *b, const db_operator_t *o, const problem_t *pr)
+static void grant_form(page_t *pg, web_buf_t *b, const db_operator_t *o, const portal_problem_t *pr)
 {
     const web_desk_text_t *d = words(pg);
     db_page_t all = {0, LIST_MAX};
@@ -268,20 +216,20 @@ static void grant_form(page_t *pg, web_buf_t *b, const db_operator_t *o, const p
     web_html(b, "<form method=\"post\" action=\"/admin/operators/%D/grant?lang=%s\">", o->id,
              pg->t->param);
     web_html(b, "<label for=\"g-product_id\">%s</label>", pg->t->product);
-    field_error(b, pr, "g", "product_id");
+    portal_field_error(b, pr, "g", "product_id");
     web_buf_puts(b, "<select id=\"g-product_id\" name=\"product_id\" required>");
     web_buf_add(b, opts.p ? opts.p : "", opts.len);
     web_buf_puts(b, "</select>");
     web_buf_free(&opts);
     const char *quota = portal_field(pg, "yearly_quota");
-    input(b, pr, "g", "yearly_quota", pg->p->quota, d->quota_hint, quota[0] ? quota : "",
-          "type=\"number\" min=\"1\" max=\"100000000\" required inputmode=\"numeric\"");
-    input(b, pr, "g", "valid_from", d->valid_from, NULL, portal_field(pg, "valid_from"),
-          "type=\"date\"");
-    input(b, pr, "g", "valid_until", pg->t->valid_until, NULL, portal_field(pg, "valid_until"),
-          "type=\"date\"");
-    input(b, pr, "g", "approval_doc", pg->t->approval_doc, NULL, portal_field(pg, "approval_doc"),
-          "maxlength=\"200\"");
+    portal_input(b, pr, "g", "yearly_quota", pg->p->quota, d->quota_hint, quota[0] ? quota : "",
+                 "type=\"number\" min=\"1\" max=\"100000000\" required inputmode=\"numeric\"");
+    portal_input(b, pr, "g", "valid_from", d->valid_from, NULL, portal_field(pg, "valid_from"),
+                 "type=\"date\"");
+    portal_input(b, pr, "g", "valid_until", pg->t->valid_until, NULL,
+                 portal_field(pg, "valid_until"), "type=\"date\"");
+    portal_input(b, pr, "g", "approval_doc", pg->t->approval_doc, NULL,
+                 portal_field(pg, "approval_doc"), "maxlength=\"200\"");
     portal_csrf_field(pg, b);
     web_html(b, "<button type=\"submit\">%s</button></form></section>", d->grant_button);
 }
@@ -304,7 +252,8 @@ static int account_item(const db_account_t *a, void *arg)
     return 0;
 }
 
-static void accounts_card(page_t *pg, web_buf_t *b, const db_operator_t *o, const problem_t *pr)
+static void accounts_card(page_t *pg, web_buf_t *b, const db_operator_t *o,
+                          const portal_problem_t *pr)
 {
     const web_desk_text_t *d = words(pg);
     gi_error_t err;
@@ -316,9 +265,10 @@ static void accounts_card(page_t *pg, web_buf_t *b, const db_operator_t *o, cons
     if (may_decide(pg)) {
         web_html(b, "<form method=\"post\" action=\"/admin/operators/%D/accounts?lang=%s\">", o->id,
                  pg->t->param);
-        input(b, pr, "a", "username", d->username, d->username_hint, portal_field(pg, "username"),
-              "required maxlength=\"64\" autocomplete=\"off\" spellcheck=\"false\" "
-              "autocapitalize=\"none\" pattern=\"[a-z0-9._\\-]{2,64}\"");
+        portal_input(b, pr, "a", "username", d->username, d->username_hint,
+                     portal_field(pg, "username"),
+                     "required maxlength=\"64\" autocomplete=\"off\" spellcheck=\"false\" "
+                     "autocapitalize=\"none\" pattern=\"[a-z0-9._\\-]{2,64}\"");
         portal_csrf_field(pg, b);
         web_html(b, "<button type=\"submit\">%s</button></form>", d->create_account);
     }
@@ -327,7 +277,7 @@ static void accounts_card(page_t *pg, web_buf_t *b, const db_operator_t *o, cons
 
 /* GET /admin/operators/{id}, and the same page after a refused grant or
  * account form (form: "g" or "a"). */
-static void operator_view(page_t *pg, unsigned status, const char *form, const problem_t *pr)
+static void operator_view(page_t *pg, unsigned status, const char *form, const portal_problem_t *pr)
 {
     const web_desk_text_t *d = words(pg);
     gi_error_t err;
@@ -345,7 +295,7 @@ static void operator_view(page_t *pg, unsigned status, const char *form, const p
     portal_frame_begin(pg, &b, o.name);
     portal_admin_nav(pg, &b);
     portal_heading(pg, &b, o.name);
-    form_problem(pg, &b, pr, self);
+    portal_form_problem(pg, &b, pr, self);
     web_html(&b,
              "<section class=\"card\"><dl><dt>%s</dt><dd class=\"serial\">%s</dd>"
              "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s <span class=\"serial\">%s</span></dd>"
@@ -429,10 +379,10 @@ static void grant_post(page_t *pg)
         snprintf(to, sizeof to, "/admin/operators/%lld", (long long)pg->id);
         portal_redirect(pg, to, 1);
     } else if (rc == GI_EINVAL || rc == GI_EEXISTS || rc == GI_EREFUSED) {
-        problem_t pr = {grant_field(err.msg), web_rule_message(pg->rq->lang, rc, &err)};
+        portal_problem_t pr = {grant_field(err.msg), web_rule_message(pg->rq->lang, rc, &err)};
         if (strcmp(pr.field, "") == 0 && in.product_id == 0)
             pr.field = "product_id";
-        operator_view(pg, problem_status(rc), "g", &pr);
+        operator_view(pg, portal_problem_status(rc), "g", &pr);
     } else {
         portal_error(pg, rc, &err);
     }
@@ -450,8 +400,8 @@ static void account_post(page_t *pg)
     gi_err_t rc = gi_act_account_add(&ctx, &pg->account, pg->id, portal_field(pg, "username"),
                                      password, &a, &err);
     if (rc == GI_EINVAL || rc == GI_EEXISTS) {
-        problem_t pr = {"username", web_rule_message(pg->rq->lang, rc, &err)};
-        operator_view(pg, problem_status(rc), "a", &pr);
+        portal_problem_t pr = {"username", web_rule_message(pg->rq->lang, rc, &err)};
+        operator_view(pg, portal_problem_status(rc), "a", &pr);
         return;
     }
     if (rc != GI_OK) {

@@ -166,6 +166,7 @@ typedef struct {
     web_buf_t *b;
     int64_t seen[64];
     int n;
+    int64_t selected; /* the product a refused form named, or 0 */
 } products_t;
 
 static int product_option(const db_auth_t *a, void *arg)
@@ -177,74 +178,99 @@ static int product_option(const db_auth_t *a, void *arg)
         if (p->seen[i] == a->product_id)
             return 0;
     p->seen[p->n++] = a->product_id;
-    web_html(p->b, "<option value=\"%D\">%s</option>", a->product_id, a->product_name);
+    web_html(p->b, "<option value=\"%D\"%s>%s</option>", a->product_id,
+             a->product_id == p->selected ? " selected" : "", a->product_name);
     return 0;
 }
 
-static void number_field(web_buf_t *b, const char *name, const char *label)
+/* What a field of the filing form holds: as typed after a refusal, else fresh. */
+static const char *typed(page_t *pg, const portal_problem_t *pr, const char *name,
+                         const char *fresh)
 {
-    web_html(b,
-             "<label for=\"%s\">%s</label><input id=\"%s\" name=\"%s\" type=\"number\" "
-             "min=\"0\" step=\"1\" required>",
-             name, label, name, name);
+    return pr ? portal_field(pg, name) : fresh;
 }
 
-static void file_form(page_t *pg, web_buf_t *b)
+static void number_field(page_t *pg, web_buf_t *b, const portal_problem_t *pr, const char *name,
+                         const char *label)
+{
+    portal_input(b, pr, "u", name, label, NULL, typed(pg, pr, name, ""),
+                 "type=\"number\" min=\"0\" step=\"1\" required");
+}
+
+/* The filing form: fresh, or after a refusal (pr) with what was typed. */
+static void file_form(page_t *pg, web_buf_t *b, const portal_problem_t *pr)
 {
     const web_usage_text_t *u = words(pg);
     gi_period_t p;
     gi_error_t err;
     last_closed(pg, &p);
+    web_html(b, "<section class=\"card\" id=\"file\"><h2>%s</h2>", u->file_title);
+    portal_form_problem(pg, b, pr, "/coop/usage");
     web_html(b,
-             "<section class=\"card\" id=\"file\"><h2>%s</h2><form method=\"post\" "
-             "action=\"/coop/usage?lang=%s\"><label for=\"product_id\">%s</label>"
-             "<select id=\"product_id\" name=\"product_id\">",
-             u->file_title, pg->t->param, pg->t->product);
+             "<form method=\"post\" action=\"/coop/usage?lang=%s\"><label for=\"u-product_id\">%s"
+             "</label>",
+             pg->t->param, pg->t->product);
+    portal_field_error(b, pr, "u", "product_id");
+    web_buf_puts(b, "<select id=\"u-product_id\" name=\"product_id\">");
     products_t prods = {.b = b};
+    if (pr)
+        gi_parse_id(portal_field(pg, "product_id"), &prods.selected);
     gi_view_auths(pg->ctx, &pg->account, NULL, (db_page_t){0, 200}, product_option, &prods, &err);
-    web_html(b,
-             "</select><label for=\"period\">%s</label><input id=\"period\" name=\"period\" "
-             "value=\"%s\" maxlength=\"7\" required aria-describedby=\"period-hint\">"
-             "<p class=\"hint\" id=\"period-hint\">%s</p>",
-             u->period, p.name, u->period_hint);
-    number_field(b, "volume_produced", u->produced);
-    number_field(b, "volume_sold", u->sold);
-    web_html(b,
-             "<label for=\"volume_unit\">%s</label><select id=\"volume_unit\" "
-             "name=\"volume_unit\">",
-             u->unit);
+    web_buf_puts(b, "</select>");
+    portal_input(b, pr, "u", "period", u->period, u->period_hint, typed(pg, pr, "period", p.name),
+                 "maxlength=\"7\" required");
+    number_field(pg, b, pr, "volume_produced", u->produced);
+    number_field(pg, b, pr, "volume_sold", u->sold);
+    web_html(b, "<label for=\"u-volume_unit\">%s</label>", u->unit);
+    portal_field_error(b, pr, "u", "volume_unit");
+    web_buf_puts(b, "<select id=\"u-volume_unit\" name=\"volume_unit\">");
     static const char *const units[] = {"kg", "t", "piece", "box", "bottle", "L"};
+    const char *unit = typed(pg, pr, "volume_unit", "");
     for (int i = 0; i < 6; i++)
-        web_html(b, "<option value=\"%s\">%s</option>", units[i],
+        web_html(b, "<option value=\"%s\"%s>%s</option>", units[i],
+                 strcmp(unit, units[i]) == 0 ? " selected" : "",
                  web_word(pg->rq->lang, "unit", units[i]));
-    web_html(
-        b,
-        "</select><label for=\"sales_value_yuan\">%s</label><input id=\"sales_value_yuan\" "
-        "name=\"sales_value_yuan\" inputmode=\"decimal\" pattern=\"[0-9]{1,13}(\\.[0-9]{1,2})?\" "
-        "required aria-describedby=\"value-hint\"><p class=\"hint\" id=\"value-hint\">%s</p>",
-        u->value_yuan, u->value_hint);
-    number_field(b, "labels_received", u->received);
-    number_field(b, "labels_used", u->used);
-    number_field(b, "labels_voided", u->voided);
+    web_buf_puts(b, "</select>");
+    portal_input(b, pr, "u", "sales_value_yuan", u->value_yuan, u->value_hint,
+                 typed(pg, pr, "sales_value_yuan", ""),
+                 "inputmode=\"decimal\" pattern=\"[0-9]{1,13}(\\.[0-9]{1,2})?\" required");
+    number_field(pg, b, pr, "labels_received", u->received);
+    number_field(pg, b, pr, "labels_used", u->used);
+    number_field(pg, b, pr, "labels_voided", u->voided);
+    web_html(b, "<label for=\"u-application\">%s</label>", u->application);
+    portal_field_error(b, pr, "u", "application");
     web_html(b,
-             "<label for=\"application\">%s</label><textarea id=\"application\" "
-             "name=\"application\" rows=\"3\" maxlength=\"500\" required></textarea>",
-             u->application);
+             "<textarea id=\"u-application\" name=\"application\" rows=\"3\" maxlength=\"500\" "
+             "required>%s</textarea>",
+             typed(pg, pr, "application", ""));
     portal_csrf_field(pg, b);
     web_html(b, "<button type=\"submit\">%s</button></form></section>", u->file_button);
 }
 
-static void operator_usage(page_t *pg)
+/* GET /coop/usage, and the same page after a refused filing (pr). */
+static void usage_desk(page_t *pg, unsigned status, const portal_problem_t *pr)
 {
     const web_usage_text_t *u = words(pg);
     web_buf_t b;
     portal_frame_begin(pg, &b, u->usage_title);
     nav(pg, &b);
     portal_heading(pg, &b, u->usage_title);
-    file_form(pg, &b);
+    file_form(pg, &b, pr);
     list_table(pg, &b, NULL, "/coop/usage");
     web_layout_end(&b, pg->t);
-    portal_finish(pg, 200, &b);
+    portal_finish(pg, status, &b);
+}
+
+static void operator_usage(page_t *pg)
+{
+    usage_desk(pg, 200, NULL);
+}
+
+/* Answers a refused filing with the form again, the refusal beside field. */
+static void refuse_filing(page_t *pg, gi_err_t rc, const gi_error_t *err, const char *field)
+{
+    portal_problem_t pr = {field, web_rule_message(pg->rq->lang, rc, err)};
+    usage_desk(pg, portal_problem_status(rc), &pr);
 }
 
 /* A whole number field of the form in [0, max]; -1 after answering 400. */
@@ -254,8 +280,33 @@ static int form_count(page_t *pg, const char *name, const char *label, int64_t m
         return 0;
     gi_error_t err;
     gi_fail_rule(&err, GI_EINVAL, GI_RULE_NUMBER_RANGE, "%s: 0 - %lld", label, (long long)max);
-    portal_error(pg, GI_EINVAL, &err);
+    refuse_filing(pg, GI_EINVAL, &err, name);
     return -1;
+}
+
+/* The field a refusal of gi_usage_act_file belongs to, "" for the form. */
+static const char *filing_field(const gi_error_t *err)
+{
+    switch (err->rule) {
+    case GI_RULE_PERIOD_INVALID:
+    case GI_RULE_PERIOD_NOT_TAKEN:
+    case GI_RULE_PERIOD_NOT_CLOSED:
+        return "period";
+    case GI_RULE_VOLUME_UNIT_INVALID:
+        return "volume_unit";
+    case GI_RULE_NO_AUTHORISATION:
+        return "product_id";
+    default:
+        break;
+    }
+    /* the other checks' messages begin with the field they refuse */
+    static const char *const fields[] = {"volume_produced", "volume_sold",   "labels_received",
+                                         "labels_used",     "labels_voided", "sales_value_fen",
+                                         "application"};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        if (strncmp(err->msg, fields[i], strlen(fields[i])) == 0)
+            return strcmp(fields[i], "sales_value_fen") == 0 ? "sales_value_yuan" : fields[i];
+    return "";
 }
 
 static void operator_file(page_t *pg)
@@ -265,9 +316,10 @@ static void operator_file(page_t *pg)
                            .volume_unit = portal_field(pg, "volume_unit"),
                            .application = portal_field(pg, "application")};
     gi_error_t err;
+    pg->get_path = "/coop/usage";
     if (gi_parse_id(portal_field(pg, "product_id"), &in.product_id) != 0) {
         gi_fail_rule(&err, GI_EINVAL, GI_RULE_TEXT_REQUIRED, "%s", pg->t->product);
-        portal_error(pg, GI_EINVAL, &err);
+        refuse_filing(pg, GI_EINVAL, &err, "product_id");
         return;
     }
     if (form_count(pg, "volume_produced", u->produced, GI_USAGE_VOLUME_MAX, &in.volume_produced) ||
@@ -278,7 +330,7 @@ static void operator_file(page_t *pg)
         return;
     if (gi_usage_parse_yuan(portal_field(pg, "sales_value_yuan"), &in.sales_value_fen) != 0) {
         gi_fail_rule(&err, GI_EINVAL, GI_RULE_NUMBER_RANGE, "%s: %s", u->value_yuan, u->value_hint);
-        portal_error(pg, GI_EINVAL, &err);
+        refuse_filing(pg, GI_EINVAL, &err, "sales_value_yuan");
         return;
     }
     gi_ctx_t ctx = *pg->ctx;
@@ -287,7 +339,10 @@ static void operator_file(page_t *pg)
     gi_err_t rc = r ? gi_usage_act_file(&ctx, &pg->account, per_year(pg), &in, r, &err)
                     : gi_fail(&err, GI_ENOMEM, "out of memory");
     free(r);
-    portal_after_change(pg, rc, &err, "/coop/usage");
+    if (rc == GI_EINVAL || rc == GI_EEXISTS || rc == GI_EREFUSED)
+        refuse_filing(pg, rc, &err, filing_field(&err));
+    else
+        portal_after_change(pg, rc, &err, "/coop/usage");
 }
 
 /* --- one report ----------------------------------------------------------------------------- */

@@ -392,17 +392,17 @@ async function newOperatorInTheBrowser(base, browser, options, reg, db) {
 async function useReportInTheBrowser(base, coop, reg, db) {
   await coop.setViewportSize({ width: 390, height: 844 });
   await coop.goto(base + '/coop/usage?lang=en');
-  const period = await coop.inputValue('#period');
+  const period = await coop.inputValue('#u-period');
   check(/^\d{4}$/.test(period), 'the form offers the last closed year', period);
-  await coop.selectOption('#product_id', { index: 0 });
-  await coop.fill('#volume_produced', '1200');
-  await coop.fill('#volume_sold', '1000');
-  await coop.selectOption('#volume_unit', 'kg');
-  await coop.fill('#sales_value_yuan', '24000.50');
-  await coop.fill('#labels_received', '0');
-  await coop.fill('#labels_used', '0');
-  await coop.fill('#labels_voided', '0');
-  await coop.fill('#application', '标志印在 2.5 公斤装果箱上');
+  await coop.selectOption('#u-product_id', { index: 0 });
+  await coop.fill('#u-volume_produced', '1200');
+  await coop.fill('#u-volume_sold', '1000');
+  await coop.selectOption('#u-volume_unit', 'kg');
+  await coop.fill('#u-sales_value_yuan', '24000.50');
+  await coop.fill('#u-labels_received', '0');
+  await coop.fill('#u-labels_used', '0');
+  await coop.fill('#u-labels_voided', '0');
+  await coop.fill('#u-application', '标志印在 2.5 公斤装果箱上');
   await Promise.all([coop.waitForLoadState('load'),
                      coop.click('form[action^="/coop/usage"] button[type=submit]')]);
   const link = coop.locator('a[href^="/coop/usage/"]').first();

@@ -308,6 +308,24 @@ def test_desk(t, s, w):
                 {"labels_used": "99999999999"}, {"product_id": "x"}):
         status, _, _, _ = a.post("/coop/usage?lang=en", dict(fields, csrf=a.csrf(html), **bad))
         t.check(status == 400, "desk form %r: 400" % bad, status)
+    # a refused filing comes back with what was typed, the error beside its field
+    before = w.sql("select count(*) from usage_report")
+    kept = dict(fields, csrf=a.csrf(html), labels_used="99999999999", volume_unit="t",
+                application="每箱一枚 <b>kept</b>")
+    status, _, page, _ = a.post("/coop/usage?lang=en", kept)
+    t.check(status == 400 and w.sql("select count(*) from usage_report") == before,
+            "a refused filing stores nothing", status)
+    t.check('id="u-labels_used-error"' in page and 'value="99999999999"' in page
+            and 'aria-invalid="true"' in page, "the error beside the field, the value kept")
+    t.check("每箱一枚 &lt;b&gt;kept&lt;/b&gt;</textarea>" in page
+            and '<option value="t" selected>' in page and 'value="1234.5"' in page
+            and ('<option value="%s" selected>' % product) in page,
+            "the other fields keep what was typed, escaped")
+    t.check('href="/coop/usage?lang=en"' in page, "the way back")
+    status, _, page, _ = a.post("/coop/usage?lang=zh", dict(kept, labels_used="0",
+                                                             period="1990"))
+    t.check(status in (400, 409) and 'id="u-period-error"' in page and 'value="1990"' in page,
+            "a refused period is shown beside the period", status)
     status, _, _, _ = a.get("/admin/output")
     t.check(status == 303, "the operator is sent to its own desk", status)
     r = Browser(s)
