@@ -362,14 +362,6 @@ static void operators_page(page_t *pg)
 
 /* --- recording products and operators ------------------------------------------------------- */
 
-static void text_input(web_buf_t *b, const char *form, const char *name, const char *label,
-                       int required)
-{
-    web_html(b,
-             "<label for=\"%s-%s\">%s</label><input id=\"%s-%s\" name=\"%s\" maxlength=\"100\"%s>",
-             form, name, label, form, name, name, required ? " required" : "");
-}
-
 static gi_product_input_t product_from_form(page_t *pg)
 {
     gi_product_input_t in = {portal_field(pg, "name_zh"),
@@ -383,17 +375,32 @@ static gi_product_input_t product_from_form(page_t *pg)
     return in;
 }
 
-static void value_input(web_buf_t *b, const char *name, const char *label, const char *value,
-                        int required)
+/* The product field a refusal belongs to, by the name its message begins with. */
+static const char *product_field(const gi_error_t *err)
 {
-    web_html(b,
-             "<label for=\"e-%s\">%s</label><input id=\"e-%s\" name=\"%s\" value=\"%s\" "
-             "maxlength=\"100\"%s>",
-             name, label, name, name, value, required ? " required" : "");
+    static const struct {
+        const char *prefix, *field;
+    } fields[] = {{"product name", "name_zh"},           {"English name", "name_en"},
+                  {"registration number", "reg_number"}, {"standard", "standard"},
+                  {"product region", "region_code"},     {"GTIN", "gtin"}};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        if (strncmp(err->msg, fields[i].prefix, strlen(fields[i].prefix)) == 0)
+            return fields[i].field;
+    return err->rule == GI_RULE_GTIN_TAKEN || err->rule == GI_RULE_GTIN_CHANGE_NEEDS_REASON ? "gtin"
+                                                                                            : "";
 }
 
-/* GET /admin/{products,operators}/{id}/edit: the record's form, filled in. */
-static void edit_page(page_t *pg)
+/* A field of a product form: as typed after a refusal (pr), else value. */
+static void product_input(page_t *pg, web_buf_t *b, const portal_problem_t *pr, const char *form,
+                          const char *name, const char *label, const char *value, int required)
+{
+    portal_input(b, pr, form, name, label, NULL, pr ? portal_field(pg, name) : value,
+                 required ? "maxlength=\"100\" required" : "maxlength=\"100\"");
+}
+
+/* GET /admin/{products,operators}/{id}/edit: the record's form, filled in;
+ * after a refused change (pr), as typed. */
+static void edit_desk(page_t *pg, unsigned status, const portal_problem_t *pr)
 {
     int product = strcmp(pg->arg, "products") == 0;
     int64_t id = pg->id;
@@ -416,20 +423,21 @@ static void edit_page(page_t *pg)
              "action=\"/admin/%s/%D/edit?lang=%s\">",
              pg->p->edit, product ? p.name_zh : o.name, product ? "products" : "operators", id,
              pg->t->param);
+    portal_form_problem(pg, &b, pr, "/admin/register");
     if (product) {
-        value_input(&b, "name_zh", pg->p->name_zh, p.name_zh, 1);
-        value_input(&b, "name_en", pg->p->name_en, p.name_en, 0);
-        value_input(&b, "region_code", pg->p->region_code, p.region_code, 1);
-        value_input(&b, "reg_number", pg->t->registration, p.reg_number, 0);
-        value_input(&b, "standard", pg->t->standard, p.standard, 0);
-        value_input(&b, "gtin", pg->p->gtin, p.gtin, 0);
-        value_input(&b, "reason", pg->p->gtin_reason, "", 0);
+        product_input(pg, &b, pr, "e", "name_zh", pg->p->name_zh, p.name_zh, 1);
+        product_input(pg, &b, pr, "e", "name_en", pg->p->name_en, p.name_en, 0);
+        product_input(pg, &b, pr, "e", "region_code", pg->p->region_code, p.region_code, 1);
+        product_input(pg, &b, pr, "e", "reg_number", pg->t->registration, p.reg_number, 0);
+        product_input(pg, &b, pr, "e", "standard", pg->t->standard, p.standard, 0);
+        product_input(pg, &b, pr, "e", "gtin", pg->p->gtin, p.gtin, 0);
+        product_input(pg, &b, pr, "e", "reason", pg->p->gtin_reason, "", 0);
     } else {
         web_html(&b, "<p>%s: <span class=\"serial\">%s</span></p>", pg->t->uscc, o.uscc);
-        value_input(&b, "name", pg->p->name_zh, o.name, 1);
-        value_input(&b, "kind", pg->p->kind, o.kind, 1);
-        value_input(&b, "region_code", pg->p->region_code, o.region_code, 1);
-        value_input(&b, "contact", pg->p->contact, o.contact, 0);
+        product_input(pg, &b, pr, "e", "name", pg->p->name_zh, o.name, 1);
+        product_input(pg, &b, pr, "e", "kind", pg->p->kind, o.kind, 1);
+        product_input(pg, &b, pr, "e", "region_code", pg->p->region_code, o.region_code, 1);
+        product_input(pg, &b, pr, "e", "contact", pg->p->contact, o.contact, 0);
     }
     portal_csrf_field(pg, &b);
     web_html(&b, "<button type=\"submit\">%s</button></form></section>", pg->p->save);
@@ -440,7 +448,12 @@ static void edit_page(page_t *pg)
         web_html(&b, "<p><a href=\"/admin/products/%D/numbers?lang=%s\">%s</a></p>", id,
                  pg->t->param, web_rules_text(pg->rq->lang)->title);
     web_layout_end(&b, pg->t);
-    portal_finish(pg, 200, &b);
+    portal_finish(pg, status, &b);
+}
+
+static void edit_page(page_t *pg)
+{
+    edit_desk(pg, 200, NULL);
 }
 
 /* POST /admin/{products,operators}/{id}/edit */
@@ -466,26 +479,32 @@ static void edit_post(page_t *pg)
         db_operator_t o;
         rc = gi_act_operator_edit(&ctx, &pg->account, id, &in, &o, &err);
     }
+    if (rc == GI_EINVAL || rc == GI_EEXISTS) {
+        portal_problem_t pr = {product ? product_field(&err) : "",
+                               web_rule_message(pg->rq->lang, rc, &err)};
+        edit_desk(pg, portal_problem_status(rc), &pr);
+        return;
+    }
     portal_after_change(pg, rc, &err, product ? "/admin/products" : "/admin/operators");
 }
 
-static void register_page(page_t *pg)
+/* GET /admin/register, and the same page after a refused product (pr). */
+static void register_desk(page_t *pg, unsigned status, const portal_problem_t *pr)
 {
     web_buf_t b;
     portal_frame_begin(pg, &b, pg->p->nav_register);
     portal_admin_nav(pg, &b);
     portal_heading(pg, &b, pg->p->nav_register);
     if (may_decide(pg)) {
-        web_html(&b,
-                 "<section class=\"card\"><h2>%s</h2><form method=\"post\" "
-                 "action=\"/admin/products?lang=%s\">",
-                 pg->p->add_product, pg->t->param);
-        text_input(&b, "p", "name_zh", pg->p->name_zh, 1);
-        text_input(&b, "p", "name_en", pg->p->name_en, 0);
-        text_input(&b, "p", "region_code", pg->p->region_code, 1);
-        text_input(&b, "p", "reg_number", pg->t->registration, 0);
-        text_input(&b, "p", "standard", pg->t->standard, 0);
-        text_input(&b, "p", "gtin", pg->p->gtin, 0);
+        web_html(&b, "<section class=\"card\"><h2>%s</h2>", pg->p->add_product);
+        portal_form_problem(pg, &b, pr, "/admin/register");
+        web_html(&b, "<form method=\"post\" action=\"/admin/products?lang=%s\">", pg->t->param);
+        product_input(pg, &b, pr, "p", "name_zh", pg->p->name_zh, "", 1);
+        product_input(pg, &b, pr, "p", "name_en", pg->p->name_en, "", 0);
+        product_input(pg, &b, pr, "p", "region_code", pg->p->region_code, "", 1);
+        product_input(pg, &b, pr, "p", "reg_number", pg->t->registration, "", 0);
+        product_input(pg, &b, pr, "p", "standard", pg->t->standard, "", 0);
+        product_input(pg, &b, pr, "p", "gtin", pg->p->gtin, "", 0);
         portal_csrf_field(pg, &b);
         web_html(&b, "<button type=\"submit\">%s</button></form></section>", pg->p->add);
         /* operators are recorded on their own page, which keeps a refused form's values */
@@ -497,7 +516,12 @@ static void register_page(page_t *pg)
         web_html(&b, "<p>%s</p>", pg->p->forbidden);
     }
     web_layout_end(&b, pg->t);
-    portal_finish(pg, 200, &b);
+    portal_finish(pg, status, &b);
+}
+
+static void register_page(page_t *pg)
+{
+    register_desk(pg, 200, NULL);
 }
 
 static void add_product(page_t *pg)
@@ -507,7 +531,13 @@ static void add_product(page_t *pg)
     db_product_t p;
     gi_ctx_t ctx = *pg->ctx;
     ctx.actor = pg->actor;
+    pg->get_path = "/admin/register";
     gi_err_t rc = gi_act_product_add(&ctx, &pg->account, &in, &p, &err);
+    if (rc == GI_EINVAL || rc == GI_EEXISTS) {
+        portal_problem_t pr = {product_field(&err), web_rule_message(pg->rq->lang, rc, &err)};
+        register_desk(pg, portal_problem_status(rc), &pr);
+        return;
+    }
     portal_after_change(pg, rc, &err, "/admin/register");
 }
 

@@ -181,6 +181,25 @@ def test_kept_values(t, w, reg, city, coop):
     t.check(w.sql("select count(*) from batch") == batches, "the refused request stores nothing")
     t.check(lang_link(html) == "/coop/?lang=zh", "its language link goes to the desk",
             lang_link(html))
+    # a refused product keeps what was typed, the error beside its field
+    products = w.sql("select count(*) from product")
+    status, _, html, _ = reg.post("/admin/products?lang=en", {
+        "name_zh": "保留<i>香芒</i>", "region_code": "45999x", "standard": "GB/T 1",
+        "csrf": reg.token})
+    t.check(status == 400 and w.sql("select count(*) from product") == products,
+            "a product in no known region: refused, nothing recorded", status)
+    t.check('id="p-region_code-error"' in html and 'value="45999x"' in html
+            and "保留&lt;i&gt;香芒&lt;/i&gt;" in html and 'value="GB/T 1"' in html,
+            "the refused product keeps what was typed, the error beside the region")
+    t.check(lang_link(html) == "/admin/register?lang=zh",
+            "its language link goes to the GET page", lang_link(html))
+    before = w.sql("select name_zh from product where id = 1")
+    status, _, html, _ = reg.post("/admin/products/1/edit?lang=en", {
+        "name_zh": "改名<b>x</b>", "region_code": "4501x", "csrf": reg.token})
+    t.check(status == 400 and w.sql("select name_zh from product where id = 1") == before,
+            "a refused edit changes nothing", status)
+    t.check('id="e-region_code-error"' in html and "改名&lt;b&gt;x&lt;/b&gt;" in html
+            and 'value="4501x"' in html, "the refused edit keeps what was typed")
     # a request accepted: the notice names the batch and what comes next
     status, h, _, _ = coop.post("/coop/batches?lang=en", {
         "auth_id": "1", "count": "5", "lot_number": "LOT-NAMED", "csrf": coop.token})
