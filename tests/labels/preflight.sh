@@ -320,6 +320,9 @@ expect_err "bleed '11' is not a number from 0 to 10 mm" "the refusal names the l
 run supervision report --year 2026 --format pdf --out "$D/annual.pdf"
 expect_status 0 "the annual report PDF"
 preflight "$D/annual.pdf" 210 297 0 report "annual report"
+# its PDF/X title is the report's own (Info; the XMP's is checked to agree)
+pdfinfo "$D/annual.pdf" | grep -q '^Title: *2026 年度地理标志专用标志使用监管报告$' && ok ||
+    bad "the annual report's title: $(pdfinfo "$D/annual.pdf" | grep '^Title')"
 
 check_colours >"$D/colours-result.txt"
 [ -n "${PREFLIGHT_VERBOSE:-}" ] && cat "$D/colours-result.txt"
