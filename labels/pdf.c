@@ -18,7 +18,8 @@
  *   (labels/icc.h; the Makefile makes the profile from Fogra's data). What
  *   this pass writes for it, clause by clause of the standard's list:
  *     file version 1.6 or later (qpdf's minimum version);
- *     the trailer's /ID (qpdf writes one);
+ *     the trailer's /ID (random; qpdf keeps its first half, the XMP's
+ *       xmpMM:DocumentID);
  *     Info: /Title, /CreationDate, /ModDate, /Trapped /False and
  *       /GTS_PDFXVersion (PDF/X-4), with /Producer;
  *     the catalog's /Metadata, an XMP packet (not compressed) whose
@@ -35,6 +36,11 @@
  *     fonts embedded (cairo embeds every font; tests/labels/preflight.sh).
  *   Not checked by any validator here: Debian has no PDF/X validator (no
  *   free one exists); tests/labels/preflight.sh checks each clause above.
+ *   Cost, 10,000 labels (label_render, 3 runs each): 3.89 s of CPU before
+ *   and 3.87 s after (noise is larger than the change), 3.39 -> 3.42 MB.
+ *   Not done: a form's tiling patterns (cairo writes none here) are not
+ *   walked, and a print house's own condition (another profile) would need
+ *   a setting naming the profile and its OutputConditionIdentifier.
  *
  * Why a post-pass and not another PDF writer: measured on 10,000 labels
  * (A4 sheets of 24, 417 pages), cairo drew the file in 2.4 s of CPU (5.3
