@@ -227,6 +227,8 @@ int annual_pdf_write(const json_t *report, annual_pdf_write_fn write, void *arg)
     snprintf(sub, sizeof sub, "Annual report on the supervision of GI mark use · region %s · %s",
              scope && *scope ? scope : "all",
              json_is_true(json_object_get(report, "closed")) ? "closed year" : "year not closed");
+    /* the document's title (Info and XMP of the PDF/X-4 file, labels/pdf.c) */
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title);
     font(&p, 15, 1);
     text(&p, title, MARGIN, p.y, BODY_W, 0);
     p.y += 24;

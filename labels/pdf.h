@@ -2,7 +2,8 @@
  * pdf.h - the finishing pass of the PDFs labels/ writes (labels/pdf.c):
  * cairo draws into a temporary file; label_pdf_finish() makes its black one
  * ink (DeviceGray), puts TrimBox and BleedBox on every page, turns the
- * die-cut outline into the spot colour CutContour, and hands the result to
+ * die-cut outline into the spot colour CutContour, makes the file PDF/X-4
+ * (output intent FOGRA39, other colours in sRGB), and hands the result to
  * a write function. Internal to labels/ (label sheets and the annual report).
  * Thread-safety: every call works on its own files and qpdf handle.
  */
@@ -48,10 +49,16 @@ typedef int (*label_pdf_write_fn)(void *arg, const unsigned char *data, size_t l
 label_err_t label_pdf_finish(label_pdf_tmp_t *t, const label_pdf_opts_t *opts,
                              label_pdf_write_fn write_fn, void *arg, char *errbuf, size_t errlen);
 
-/* The content stream s[0, n) with its grey "v v v rg|RG" as "v g|G" and the
- * cut colour's "RG" as the CutContour separation (*cut_used set). Returns
- * the new length with *out malloc'd for the caller, 0 with *out NULL when
- * nothing changed, (size_t)-1 when out of memory. */
-size_t label_pdf_recolour(const unsigned char *s, size_t n, unsigned char **out, int *cut_used);
+/* What label_pdf_recolour() used, bits of its *used. */
+#define LABEL_PDF_USES_CUT  1 /* the CutContour separation */
+#define LABEL_PDF_USES_SRGB 2 /* the sRGB colour space, named /GiSRGB */
+
+/* The content stream s[0, n) with its grey "v v v rg|RG" as "v g|G", the
+ * cut colour's "RG" as the CutContour separation (LABEL_PDF_USES_CUT added
+ * to *used) and any other "r g b rg|RG" as the same colour in sRGB ("/GiSRGB
+ * cs r g b sc", LABEL_PDF_USES_SRGB). Returns the new length with *out
+ * malloc'd for the caller, 0 with *out NULL when nothing changed,
+ * (size_t)-1 when out of memory. */
+size_t label_pdf_recolour(const unsigned char *s, size_t n, unsigned char **out, int *used);
 
 #endif

@@ -1,15 +1,18 @@
 /*
  * test_pdf.c - the PDF finishing pass (labels/pdf.c): colour operators of a
  * content stream rewritten token by token, and a cairo PDF finished with its
- * boxes, one-ink black and CutContour; the layout choices bleed and
+ * boxes, one-ink black, CutContour and PDF/X-4 metadata, and the ICC
+ * profiles compiled in; the layout choices bleed and
  * cut-contour read and refused for other formats.
  */
 #include "gi/layout.h"
+#include "labels/icc.h"
 #include "labels/pdf.h"
 #include "test.h"
 
 #include <cairo-pdf.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* recolour(s): the rewritten stream as a string (s itself when unchanged). */
 static char out_buf[1024];
@@ -31,21 +34,24 @@ static void test_recolour(void)
     CHECK_STR(recolour("q 0 0 0 rg /a0 gs BT", &cut), "q 0 g /a0 gs BT");
     CHECK_STR(recolour("0 0 0 RG\n0.4 0.4 0.4 rg", &cut), "0 G\n0.4 g");
     CHECK(cut == 0);
-    /* a colour stays a colour; other operators and numbers are kept */
+    /* a colour stays that colour, in sRGB (PDF/X-4 allows no DeviceRGB
+     * beside a CMYK output intent); other operators and numbers are kept */
     CHECK_STR(recolour("0.18 0.45 0.35 rg 0 0 0 1 k 1 0 0 1 0 0 cm", &cut),
-              "0.18 0.45 0.35 rg 0 0 0 1 k 1 0 0 1 0 0 cm");
+              "/GiSRGB cs 0.18 0.45 0.35 sc 0 0 0 1 k 1 0 0 1 0 0 cm");
+    CHECK(cut == LABEL_PDF_USES_SRGB);
+    CHECK_STR(recolour("0.5 0 1 RG", &cut), "/GiSRGB CS 0.5 0 1 SC");
     /* three numbers with something between them and the operator are not operands */
     CHECK_STR(recolour("0 0 0 /x rg", &cut), "0 0 0 /x rg");
     /* inside strings, names and inline images nothing changes */
     CHECK_STR(recolour("(0 0 0 rg \\) 0 0 0 rg) Tj", &cut), "(0 0 0 rg \\) 0 0 0 rg) Tj");
     CHECK_STR(recolour("BI /W 8 /H 1 ID  0 0 0 rg EI 0 0 0 rg", &cut),
               "BI /W 8 /H 1 ID  0 0 0 rg EI 0 g");
-    /* the cut colour as a stroke becomes the separation; as a fill it is kept */
+    /* the cut colour as a stroke becomes the separation; as a fill it is a colour */
     CHECK_STR(recolour("1 0.0039 1 RG 0.1 w 0 0 60 30 re S", &cut),
               "/GiCutOverprint gs /GiCutContour CS 1 SCN 0.1 w 0 0 60 30 re S");
-    CHECK(cut == 1);
-    CHECK_STR(recolour("1 0.0039 1 rg", &cut), "1 0.0039 1 rg");
-    CHECK(cut == 0);
+    CHECK(cut == LABEL_PDF_USES_CUT);
+    CHECK_STR(recolour("1 0.0039 1 rg", &cut), "/GiSRGB cs 1 0.0039 1 sc");
+    CHECK(cut == LABEL_PDF_USES_SRGB);
 }
 
 typedef struct {
@@ -63,6 +69,16 @@ static int mem_write(void *arg, const unsigned char *d, size_t n)
     m->data = p;
     m->len += n;
     m->data[m->len] = '\0';
+    return 0;
+}
+
+/* Whether the bytes d[0, n) hold the text s. */
+static int contains(const char *d, size_t n, const char *s)
+{
+    size_t k = strlen(s);
+    for (size_t i = 0; i + k <= n; i++)
+        if (memcmp(d + i, s, k) == 0)
+            return 1;
     return 0;
 }
 
@@ -108,7 +124,18 @@ static void test_finish(void)
      * is checked by tests/labels/preflight.sh with pdfinfo -box; here the
      * file is whole: it ends with its trailer */
     CHECK(m.len > 6 && memcmp(m.data + m.len - 6, "%%EOF\n", 6) == 0);
+    /* PDF/X-4: version 1.6, the XMP packet left uncompressed and naming the
+     * version (tests/labels/preflight.sh reads the rest with qpdf) */
+    CHECK(memcmp(m.data, "%PDF-1.6", 8) == 0);
+    CHECK(contains(m.data, m.len, "<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>"));
     free(m.data);
+    /* the profiles compiled in: an ICC output profile ('prtr') for CMYK
+     * with a Lab connection space, and an RGB one */
+    CHECK(label_icc_output_len > 128 && memcmp(label_icc_output + 36, "acsp", 4) == 0);
+    CHECK(memcmp(label_icc_output + 12, "prtr", 4) == 0);
+    CHECK(memcmp(label_icc_output + 16, "CMYK", 4) == 0);
+    CHECK(memcmp(label_icc_output + 20, "Lab ", 4) == 0);
+    CHECK(label_icc_srgb_len > 128 && memcmp(label_icc_srgb + 16, "RGB ", 4) == 0);
     /* a sink that refuses: cancelled, with the message a user sees */
     m = (mem_t){0};
     CHECK(finish_page(0, refuse_write, &m, err, sizeof err) == LABEL_ECANCELLED);
