@@ -101,46 +101,56 @@ static int auth_row(const db_auth_t *a, void *arg)
     return l->n == sizeof l->items / sizeof l->items[0];
 }
 
-static void add_form(page_t *pg, web_buf_t *b)
+/* The household or base form: fresh, or after a refusal (pr) as typed. */
+static void add_form(page_t *pg, web_buf_t *b, const portal_problem_t *pr)
 {
     const web_households_text_t *x = txt(pg);
     auths_t auths = {.n = 0};
     gi_error_t err;
     db_page_t page = {0, 32};
     gi_view_auths(pg->ctx, &pg->account, NULL, page, auth_row, &auths, &err);
-    web_html(b,
-             "<section class=\"card\"><h2>%s</h2><form method=\"post\" "
-             "action=\"/coop/households?lang=%s\"><label for=\"kind\">%s</label>"
-             "<select id=\"kind\" name=\"kind\"><option value=\"household\">%s</option>"
-             "<option value=\"base\">%s</option></select>"
-             "<label for=\"product_id\">%s</label><select id=\"product_id\" name=\"product_id\">",
-             x->add, pg->t->param, x->kind, x->household, x->base, x->product);
+    web_html(b, "<section class=\"card\" id=\"add\"><h2>%s</h2>", x->add);
+    portal_form_problem(pg, b, pr, "/coop/households");
+    web_html(b, "<form method=\"post\" action=\"/coop/households?lang=%s\">", pg->t->param);
+    static const char *const kinds[] = {"household", "base"};
+    const char *kind_words[] = {x->household, x->base};
+    portal_select(b, pr, "h", "kind", x->kind, kinds, kind_words, 2,
+                  portal_kept(pg, pr, "kind", ""));
+    int64_t chosen = 0;
+    if (pr)
+        gi_parse_id(portal_field(pg, "product_id"), &chosen);
+    web_html(b, "<label for=\"h-product_id\">%s</label>", x->product);
+    portal_field_error(b, pr, "h", "product_id");
+    web_buf_puts(b, "<select id=\"h-product_id\" name=\"product_id\">");
     for (size_t i = 0; i < auths.n; i++)
-        web_html(b, "<option value=\"%D\">%s</option>", auths.items[i].product_id,
+        web_html(b, "<option value=\"%D\"%s>%s</option>", auths.items[i].product_id,
+                 auths.items[i].product_id == chosen ? " selected" : "",
                  auths.items[i].product_name);
-    web_html(b,
-             "</select><label for=\"name\">%s</label><input id=\"name\" name=\"name\" "
-             "maxlength=\"100\" required><label for=\"contact\">%s</label><input id=\"contact\" "
-             "name=\"contact\" maxlength=\"60\"><label for=\"region_code\">%s</label>"
-             "<input id=\"region_code\" name=\"region_code\" pattern=\"[0-9]{6}\" required>"
-             "<label for=\"village\">%s</label><input id=\"village\" name=\"village\" "
-             "maxlength=\"100\"><label for=\"base_type\">%s</label>"
-             "<select id=\"base_type\" name=\"base_type\"><option value=\"\">-</option>"
-             "<option value=\"planting\">%s</option><option value=\"breeding\">%s</option>"
-             "<option value=\"processing\">%s</option></select>"
-             "<label for=\"certification\">%s</label><input id=\"certification\" "
-             "name=\"certification\" maxlength=\"100\">",
-             x->name, x->contact, x->county, x->village, x->base_type, x->base_types[0],
-             x->base_types[1], x->base_types[2], x->certification);
-    web_html(b,
-             "<label for=\"area\">%s</label><input id=\"area\" name=\"area\" "
-             "inputmode=\"decimal\" required><label for=\"yield\">%s</label><input id=\"yield\" "
-             "name=\"yield\" type=\"number\" min=\"1\" max=\"1000000\" required>"
-             "<label for=\"unit\">%s</label><select id=\"unit\" name=\"unit\">"
-             "<option value=\"kg\">%s</option><option value=\"piece\">%s</option></select>"
-             "<label for=\"per_label\">%s</label><input id=\"per_label\" name=\"per_label\" "
-             "inputmode=\"decimal\" required>",
-             x->area, x->yield, x->unit, x->units[0], x->units[1], x->per_label);
+    web_buf_puts(b, "</select>");
+    portal_input(b, pr, "h", "name", x->name, NULL, portal_kept(pg, pr, "name", ""),
+                 "maxlength=\"100\" required");
+    portal_input(b, pr, "h", "contact", x->contact, NULL, portal_kept(pg, pr, "contact", ""),
+                 "maxlength=\"60\"");
+    portal_input(b, pr, "h", "region_code", x->county, NULL, portal_kept(pg, pr, "region_code", ""),
+                 "pattern=\"[0-9]{6}\" required");
+    portal_input(b, pr, "h", "village", x->village, NULL, portal_kept(pg, pr, "village", ""),
+                 "maxlength=\"100\"");
+    static const char *const base_types[] = {"", "planting", "breeding", "processing"};
+    const char *base_words[] = {"-", x->base_types[0], x->base_types[1], x->base_types[2]};
+    portal_select(b, pr, "h", "base_type", x->base_type, base_types, base_words, 4,
+                  portal_kept(pg, pr, "base_type", ""));
+    portal_input(b, pr, "h", "certification", x->certification, NULL,
+                 portal_kept(pg, pr, "certification", ""), "maxlength=\"100\"");
+    portal_input(b, pr, "h", "area", x->area, NULL, portal_kept(pg, pr, "area", ""),
+                 "inputmode=\"decimal\" required");
+    portal_input(b, pr, "h", "yield", x->yield, NULL, portal_kept(pg, pr, "yield", ""),
+                 "type=\"number\" min=\"1\" max=\"1000000\" required");
+    static const char *const units[] = {"kg", "piece"};
+    const char *unit_words[] = {x->units[0], x->units[1]};
+    portal_select(b, pr, "h", "unit", x->unit, units, unit_words, 2,
+                  portal_kept(pg, pr, "unit", ""));
+    portal_input(b, pr, "h", "per_label", x->per_label, NULL, portal_kept(pg, pr, "per_label", ""),
+                 "inputmode=\"decimal\" required");
     portal_csrf_field(pg, b);
     web_html(b, "<button type=\"submit\">%s</button></form></section>", x->add_button);
 }
@@ -161,7 +171,8 @@ static int batch_link(const db_batch_t *bt, void *arg)
     return 0;
 }
 
-static void operator_households(page_t *pg)
+/* GET /coop/households, and the same page after a refused record (pr). */
+static void households_desk(page_t *pg, unsigned status, const portal_problem_t *pr)
 {
     const web_households_text_t *x = txt(pg);
     web_buf_t b;
@@ -172,7 +183,7 @@ static void operator_households(page_t *pg)
     web_html(&b, "<section class=\"card\"><h2>%s</h2>", x->title);
     producer_table(pg, &b, NULL, "", 0);
     web_buf_puts(&b, "</section>");
-    add_form(pg, &b);
+    add_form(pg, &b, pr);
     web_html(&b, "<section class=\"card\"><h2>%s</h2><ul>", x->allocations);
     batch_links_t c = {pg, &b};
     gi_error_t err;
@@ -180,7 +191,55 @@ static void operator_households(page_t *pg)
     gi_view_batches(pg->ctx, &pg->account, NULL, page, batch_link, &c, &err);
     web_buf_puts(&b, "</ul></section>");
     web_layout_end(&b, pg->t);
-    portal_finish(pg, 200, &b);
+    portal_finish(pg, status, &b);
+}
+
+static void operator_households(page_t *pg)
+{
+    households_desk(pg, 200, NULL);
+}
+
+/* The field of the household form a refusal belongs to, "" for the form. */
+static const char *household_field(const gi_error_t *err)
+{
+    switch (err->rule) {
+    case GI_RULE_PRODUCER_KIND_INVALID:
+        return "kind";
+    case GI_RULE_BASE_TYPE_INVALID:
+        return "base_type";
+    case GI_RULE_AREA_INVALID:
+        return "area";
+    case GI_RULE_YIELD_INVALID:
+        return "yield";
+    case GI_RULE_YIELD_UNIT_INVALID:
+        return "unit";
+    case GI_RULE_PER_LABEL_INVALID:
+        return "per_label";
+    case GI_RULE_NO_AUTHORISATION:
+        return "product_id";
+    case GI_RULE_OUTSIDE_PROTECTED_AREA:
+        return "region_code";
+    default:
+        break;
+    }
+    /* the text checks' messages begin with the field they refuse */
+    static const struct {
+        const char *prefix, *field;
+    } fields[] = {{"name", "name"},
+                  {"contact", "contact"},
+                  {"region", "region_code"},
+                  {"village", "village"},
+                  {"certification", "certification"}};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        if (strncmp(err->msg, fields[i].prefix, strlen(fields[i].prefix)) == 0)
+            return fields[i].field;
+    return "";
+}
+
+static void refuse_household(page_t *pg, gi_err_t rc, const gi_error_t *err, const char *field)
+{
+    portal_problem_t pr = {field, web_rule_message(pg->rq->lang, rc, err)};
+    households_desk(pg, portal_problem_status(rc), &pr);
 }
 
 static void operator_household_add(page_t *pg)
@@ -189,9 +248,10 @@ static void operator_household_add(page_t *pg)
     gi_error_t err;
     in.kind = portal_field(pg, "kind");
     in.operator_id = pg->account.operator_id;
+    pg->get_path = "/coop/households";
     if (gi_parse_id(portal_field(pg, "product_id"), &in.product_id) != 0) {
         gi_fail_rule(&err, GI_EINVAL, GI_RULE_TEXT_REQUIRED, "%s", txt(pg)->product);
-        portal_error(pg, GI_EINVAL, &err);
+        refuse_household(pg, GI_EINVAL, &err, "product_id");
         return;
     }
     in.name = portal_field(pg, "name");
@@ -207,7 +267,10 @@ static void operator_household_add(page_t *pg)
     gi_ctx_t ctx = *pg->ctx;
     ctx.actor = pg->actor;
     gi_err_t rc = gi_act_producer_add(&ctx, &pg->account, &in, NULL, &err);
-    portal_after_change(pg, rc, &err, "/coop/households");
+    if (rc == GI_EINVAL || rc == GI_EEXISTS || rc == GI_EREFUSED)
+        refuse_household(pg, rc, &err, household_field(&err));
+    else
+        portal_after_change(pg, rc, &err, "/coop/households");
 }
 
 typedef struct {

@@ -161,6 +161,14 @@ void portal_field_error(web_buf_t *b, const portal_problem_t *pr, const char *fo
  * its; attrs is trusted markup (pattern, type, required ...). */
 void portal_input(web_buf_t *b, const portal_problem_t *pr, const char *form, const char *name,
                   const char *label, const char *hint, const char *value, const char *attrs);
+/* What field name holds: as posted after a refusal (pr), else fresh. */
+const char *portal_kept(page_t *pg, const portal_problem_t *pr, const char *name,
+                        const char *fresh);
+/* A labelled select of n values shown as labels, selected chosen (or none),
+ * with the refusal beside it when it is the field's. */
+void portal_select(web_buf_t *b, const portal_problem_t *pr, const char *form, const char *name,
+                   const char *label, const char *const *values, const char *const *labels,
+                   size_t n, const char *selected);
 /* The notice above a refused form (pr NULL: none), with the way back. */
 void portal_form_problem(page_t *pg, web_buf_t *b, const portal_problem_t *pr, const char *back);
 

@@ -49,3 +49,21 @@ void portal_form_problem(page_t *pg, web_buf_t *b, const portal_problem_t *pr, c
         web_html(b, "<p><strong>%s</strong></p>", pr->msg);
     web_html(b, "<p><a href=\"%s?lang=%s\">%s</a></p></div>", back, pg->t->param, d->back);
 }
+
+const char *portal_kept(page_t *pg, const portal_problem_t *pr, const char *name, const char *fresh)
+{
+    return pr ? portal_field(pg, name) : fresh;
+}
+
+void portal_select(web_buf_t *b, const portal_problem_t *pr, const char *form, const char *name,
+                   const char *label, const char *const *values, const char *const *labels,
+                   size_t n, const char *selected)
+{
+    web_html(b, "<label for=\"%s-%s\">%s</label>", form, name, label);
+    portal_field_error(b, pr, form, name);
+    web_html(b, "<select id=\"%s-%s\" name=\"%s\">", form, name, name);
+    for (size_t i = 0; i < n; i++)
+        web_html(b, "<option value=\"%s\"%s>%s</option>", values[i],
+                 selected && strcmp(selected, values[i]) == 0 ? " selected" : "", labels[i]);
+    web_buf_puts(b, "</select>");
+}

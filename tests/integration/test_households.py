@@ -10,6 +10,7 @@ planting base 4 for product 2; operator 2 (Hengzhou, Nanning, 450127) the bases 
 and 6 for product 3; operator 3 (Fuchuan, Hezhou, 451123) households 7 and 8.
 """
 
+import re
 import os
 import sys
 
@@ -298,6 +299,22 @@ def test_desk(t, s, w, own_batch):
     status, _, html, _ = br.get("/coop/households?lang=en")
     t.check("&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert" not in html,
             "typed markup escaped on the desk")
+    # a refused household comes back as typed, the error beside its field
+    producers = w.sql("select count(*) from producer")
+    product = re.search(r'<select id="h-product_id"[^>]*><option value="(\d+)"', html).group(1)
+    status, _, refused, _ = br.post("/coop/households?lang=en", {
+        "kind": "base", "product_id": product, "name": "保留<b>基地</b>", "contact": "0776-1",
+        "region_code": "451021", "village": "百育镇", "base_type": "processing",
+        "certification": "GAP-1", "area": "12.345", "yield": "900", "unit": "piece",
+        "per_label": "2.5", "csrf": br.csrf(html)})
+    t.check(status == 400 and w.sql("select count(*) from producer") == producers,
+            "an area with three decimals: refused, nothing recorded", status)
+    t.check('id="h-area-error"' in refused and 'value="12.345"' in refused
+            and "保留&lt;b&gt;基地&lt;/b&gt;" in refused and 'value="百育镇"' in refused
+            and '<option value="processing" selected>' in refused
+            and '<option value="piece" selected>' in refused
+            and '<option value="base" selected>' in refused and 'value="2.5"' in refused,
+            "the refused household keeps what was typed, the error beside the area")
     page = "/coop/batches/%d/allocations?lang=en" % own_batch
     status, _, html, _ = br.get(page)
     t.check(status == 200 and "40 labels:" in html, "allocations page with totals", html[:300])
