@@ -287,12 +287,13 @@ static int holder_row(const db_producer_t *p, void *arg)
     return h->n == LIST_MAX;
 }
 
-static void holder_options(web_buf_t *b, const holders_t *h, int64_t product_id)
+/* The holders of product_id as options, chosen selected (0: none). */
+static void holder_options(web_buf_t *b, const holders_t *h, int64_t product_id, int64_t chosen)
 {
     for (size_t i = 0; i < h->n; i++)
         if (h->items[i].product_id == product_id)
-            web_html(b, "<option value=\"%D\">%D %s</option>", h->items[i].id, h->items[i].id,
-                     h->items[i].name);
+            web_html(b, "<option value=\"%D\"%s>%D %s</option>", h->items[i].id,
+                     h->items[i].id == chosen ? " selected" : "", h->items[i].id, h->items[i].name);
 }
 
 typedef struct {
@@ -315,7 +316,7 @@ static int allocation_row(const db_allocation_t *a, void *arg)
              "<label for=\"to%D\">%s</label><select id=\"to%D\" name=\"producer\">"
              "<option value=\"operator\">%s</option>",
              a->batch_id, c->pg->t->param, a->id, a->id, x->holder, a->id, x->to_operator);
-    holder_options(c->b, c->holders, c->product_id);
+    holder_options(c->b, c->holders, c->product_id, 0);
     web_html(c->b,
              "</select><label for=\"ov%D\">%s</label><input id=\"ov%D\" name=\"override\" "
              "maxlength=\"200\">",
@@ -325,7 +326,9 @@ static int allocation_row(const db_allocation_t *a, void *arg)
     return 0;
 }
 
-static void operator_allocations(page_t *pg)
+/* GET /coop/batches/{id}/allocations, and the same page after a refused
+ * allocation (pr): a new range's form as typed, a refused move above it. */
+static void allocations_desk(page_t *pg, unsigned status, const portal_problem_t *pr)
 {
     const web_households_text_t *x = txt(pg);
     db_batch_t bt;
@@ -358,19 +361,29 @@ static void operator_allocations(page_t *pg)
     rc = gi_view_allocations(pg->ctx, &pg->account, bt.id, allocation_row, &c, &t, &err);
     web_buf_puts(&b, "</tbody></table></div><p class=\"totals\">");
     web_html(&b, x->totals, t.count, t.allocated, t.unallocated);
-    web_html(&b,
-             "</p><section class=\"card\"><h2>%s</h2><form method=\"post\" "
-             "action=\"/coop/batches/%D/allocations?lang=%s\"><label for=\"first\">%s</label>"
-             "<input id=\"first\" name=\"first\" type=\"number\" min=\"1\" max=\"%D\" required>"
-             "<label for=\"last\">%s</label><input id=\"last\" name=\"last\" type=\"number\" "
-             "min=\"1\" max=\"%D\" required><label for=\"producer\">%s</label>"
-             "<select id=\"producer\" name=\"producer\">",
-             x->allocate, bt.id, pg->t->param, x->first, bt.count, x->last, bt.count, x->holder);
-    holder_options(&b, h, bt.product_id);
-    web_html(&b,
-             "</select><label for=\"override\">%s</label><input id=\"override\" "
-             "name=\"override\" maxlength=\"200\">",
-             x->override);
+    web_html(&b, "</p><section class=\"card\" id=\"allocate\"><h2>%s</h2>", x->allocate);
+    char back[64];
+    snprintf(back, sizeof back, "/coop/batches/%lld/allocations", (long long)bt.id);
+    portal_form_problem(pg, &b, pr, back);
+    /* a refused move keeps nothing here: its values were another row's */
+    const portal_problem_t *kept = pr && !portal_field(pg, "move")[0] ? pr : NULL;
+    char max[48];
+    snprintf(max, sizeof max, "type=\"number\" min=\"1\" max=\"%lld\" required",
+             (long long)bt.count);
+    web_html(&b, "<form method=\"post\" action=\"/coop/batches/%D/allocations?lang=%s\">", bt.id,
+             pg->t->param);
+    portal_input(&b, kept, "a", "first", x->first, NULL, portal_kept(pg, kept, "first", ""), max);
+    portal_input(&b, kept, "a", "last", x->last, NULL, portal_kept(pg, kept, "last", ""), max);
+    web_html(&b, "<label for=\"a-producer\">%s</label>", x->holder);
+    portal_field_error(&b, kept, "a", "producer");
+    web_buf_puts(&b, "<select id=\"a-producer\" name=\"producer\">");
+    int64_t chosen = 0;
+    if (kept)
+        gi_parse_id(portal_field(pg, "producer"), &chosen);
+    holder_options(&b, h, bt.product_id, chosen);
+    web_buf_puts(&b, "</select>");
+    portal_input(&b, kept, "a", "override", x->override, NULL,
+                 portal_kept(pg, kept, "override", ""), "maxlength=\"200\"");
     portal_csrf_field(pg, &b);
     web_html(&b, "<button type=\"submit\">%s</button></form></section>", x->allocate);
     free(h);
@@ -380,7 +393,12 @@ static void operator_allocations(page_t *pg)
         portal_error(pg, rc, &err);
         return;
     }
-    portal_finish(pg, 200, &b);
+    portal_finish(pg, status, &b);
+}
+
+static void operator_allocations(page_t *pg)
+{
+    allocations_desk(pg, 200, NULL);
 }
 
 static void operator_allocate(page_t *pg)
@@ -399,18 +417,24 @@ static void operator_allocate(page_t *pg)
         in.to_operator = 1;
     else
         bad |= gi_parse_id(producer, &in.producer_id) != 0;
+    char back[64];
+    snprintf(back, sizeof back, "/coop/batches/%lld/allocations", (long long)pg->id);
+    pg->get_path = back;
+    gi_err_t rc = GI_EINVAL;
     if (bad) {
         gi_fail_rule(&err, GI_EINVAL, GI_RULE_RANGE_INVALID, "%s / %s / %s", txt(pg)->first,
                      txt(pg)->last, txt(pg)->holder);
-        portal_error(pg, GI_EINVAL, &err);
-        return;
+    } else {
+        gi_ctx_t ctx = *pg->ctx;
+        ctx.actor = pg->actor;
+        rc = gi_act_allocate(&ctx, &pg->account, &in, NULL, &err);
     }
-    gi_ctx_t ctx = *pg->ctx;
-    ctx.actor = pg->actor;
-    gi_err_t rc = gi_act_allocate(&ctx, &pg->account, &in, NULL, &err);
-    char back[64];
-    snprintf(back, sizeof back, "/coop/batches/%lld/allocations", (long long)pg->id);
-    portal_after_change(pg, rc, &err, back);
+    if (rc == GI_EINVAL || rc == GI_EEXISTS || rc == GI_EREFUSED) {
+        portal_problem_t pr = {"", web_rule_message(pg->rq->lang, rc, &err)};
+        allocations_desk(pg, portal_problem_status(rc), &pr);
+    } else {
+        portal_after_change(pg, rc, &err, back);
+    }
 }
 
 /* --- the regulator's and auditor's list ---------------------------------------------------- */

@@ -319,6 +319,12 @@ def test_desk(t, s, w, own_batch):
     status, _, html, _ = br.get(page)
     t.check(status == 200 and "40 labels:" in html, "allocations page with totals", html[:300])
     rows = w.sql("select count(*) from allocation")
+    status, _, refused, _ = br.post(page, {"first": "40", "last": "39", "producer": "1",
+                                           "override": "保留", "csrf": br.csrf(html)})
+    t.check(status == 400 and w.sql("select count(*) from allocation") == rows
+            and 'class="form-problem"' in refused and 'id="a-first" name="first" value="40"'
+            in refused and 'value="保留"' in refused and '<option value="1" selected>' in refused,
+            "a refused range comes back as typed, with the refusal above the form", status)
     status, _, _, _ = br.post(page, {"first": "39", "last": "40", "producer": "1"})
     t.check(status == 403 and w.sql("select count(*) from allocation") == rows,
             "a form without CSRF token is refused and changes nothing", status)
