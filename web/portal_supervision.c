@@ -70,10 +70,15 @@ static void begin(page_t *pg, web_buf_t *b, const char *title)
     portal_heading(pg, b, title);
 }
 
-static void end(page_t *pg, web_buf_t *b)
+static void end_status(page_t *pg, web_buf_t *b, unsigned status)
 {
     web_layout_end(b, pg->t);
-    portal_finish(pg, 200, b);
+    portal_finish(pg, status, b);
+}
+
+static void end(page_t *pg, web_buf_t *b)
+{
+    end_status(pg, b, 200);
 }
 
 /* --- credit classes ------------------------------------------------------------------------ */
@@ -245,32 +250,33 @@ static void registers(page_t *pg, web_buf_t *b)
     json_decref(insp);
 }
 
-static void draws_page(page_t *pg)
+/* GET /admin/supervision/draws, and the same page after a refused plan (pr). */
+static void draws_desk(page_t *pg, unsigned status, const portal_problem_t *pr)
 {
     const web_supervision_text_t *w = words(pg);
     web_buf_t b;
     gi_error_t err;
     begin(pg, &b, w->draws_title);
     if (is_regulator(pg)) {
-        web_html(&b,
-                 "<form method=\"post\" action=\"/admin/supervision/draws?lang=%s\" "
-                 "class=\"card\"><h2>%s</h2>",
-                 pg->t->param, w->plan);
+        web_html(&b, "<section class=\"card\" id=\"plan\"><h2>%s</h2>", w->plan);
+        portal_form_problem(pg, &b, pr, "/admin/supervision/draws");
+        web_html(&b, "<form method=\"post\" action=\"/admin/supervision/draws?lang=%s\">",
+                 pg->t->param);
         portal_csrf_field(pg, &b);
+        const char *ratios =
+            pg->rq->settings->draw_ratios ? pg->rq->settings->draw_ratios : GI_DRAW_RATIOS_DEFAULT;
+        portal_input(&b, pr, "d", "ratios", w->ratios, NULL, portal_kept(pg, pr, "ratios", ratios),
+                     "maxlength=\"80\" required");
+        portal_input(&b, pr, "d", "inspectors", w->inspectors_per_target, NULL,
+                     portal_kept(pg, pr, "inspectors", "2"), "type=\"number\" min=\"2\" max=\"8\"");
+        int exclude = !pr || strcmp(portal_field(pg, "exclude_inspected"), "1") == 0;
         web_html(&b,
-                 "<label for=\"ratios\">%s</label><input id=\"ratios\" name=\"ratios\" "
-                 "value=\"%s\" maxlength=\"80\" required>"
-                 "<label for=\"inspectors\">%s</label><input id=\"inspectors\" "
-                 "name=\"inspectors\" type=\"number\" min=\"2\" max=\"8\" value=\"2\">"
-                 "<label><input type=\"checkbox\" name=\"exclude_inspected\" value=\"1\" "
-                 "checked> %s</label>"
-                 "<label for=\"seed\">%s</label><input id=\"seed\" name=\"seed\" "
-                 "maxlength=\"64\" pattern=\"[0-9a-f]{64}\"><small>%s</small>"
-                 "<button type=\"submit\">%s</button></form>",
-                 w->ratios,
-                 (pg->rq->settings->draw_ratios ? pg->rq->settings->draw_ratios
-                                                : GI_DRAW_RATIOS_DEFAULT),
-                 w->inspectors_per_target, w->exclude_inspected, w->seed, w->seed_hint, w->draw);
+                 "<label><input type=\"checkbox\" name=\"exclude_inspected\" value=\"1\"%s> "
+                 "%s</label>",
+                 exclude ? " checked" : "", w->exclude_inspected);
+        portal_input(&b, pr, "d", "seed", w->seed, w->seed_hint, portal_kept(pg, pr, "seed", ""),
+                     "maxlength=\"64\" pattern=\"[0-9a-f]{64}\"");
+        web_html(&b, "<button type=\"submit\">%s</button></form></section>", w->draw);
     }
     const char *headings[] = {"#", w->year, w->office, w->targets, pg->p->actor, w->seed};
     portal_table_begin(&b, w->draws_title, 1, headings, 6);
@@ -284,7 +290,27 @@ static void draws_page(page_t *pg)
     }
     web_buf_puts(&b, "</tbody></table></div>");
     registers(pg, &b);
-    end(pg, &b);
+    end_status(pg, &b, status);
+}
+
+static void draws_page(page_t *pg)
+{
+    draws_desk(pg, 200, NULL);
+}
+
+/* The field of a refused plan: the one its message begins with, "" for the form. */
+static const char *draw_field(const gi_error_t *err)
+{
+    static const struct {
+        const char *prefix, *field;
+    } fields[] = {{"inspectors", "inspectors"},
+                  {"seed", "seed"},
+                  {"ratio", "ratios"},
+                  {"draw ratios", "ratios"}};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        if (strncmp(err->msg, fields[i].prefix, strlen(fields[i].prefix)) == 0)
+            return fields[i].field;
+    return "";
 }
 
 static int draw_one(json_t *d, void *arg)
@@ -362,6 +388,12 @@ static void draw_post(page_t *pg)
         rc = gi_draw(&ctx, &pg->account, grades_of(pg), &p, portal_field(pg, "seed"), 0, &out, &id,
                      &err);
     json_decref(out);
+    pg->get_path = "/admin/supervision/draws";
+    if (rc == GI_EINVAL || rc == GI_EEXISTS || rc == GI_EREFUSED) {
+        portal_problem_t pr = {draw_field(&err), web_rule_message(pg->rq->lang, rc, &err)};
+        draws_desk(pg, portal_problem_status(rc), &pr);
+        return;
+    }
     if (rc != GI_OK) {
         portal_error(pg, rc, &err);
         return;
@@ -391,55 +423,70 @@ static int inspection_row(json_t *v, void *arg)
     return 0;
 }
 
-/* The form that records an inspection (regulators). */
-static void inspection_form(page_t *pg, web_buf_t *b)
+/* The form that records an inspection (regulators): fresh, or after a
+ * refusal (pr) as typed. */
+static void inspection_form(page_t *pg, web_buf_t *b, const portal_problem_t *pr)
 {
     const web_supervision_text_t *w = words(pg);
     static const char *const marks[] = {"pass", "fail", "na"};
     char today[GI_DATE_LEN + 1];
     gi_date_of(pg->ctx->now, today);
-    web_html(b,
-             "<form method=\"post\" action=\"/admin/supervision/inspections?lang=%s\" "
-             "class=\"card\"><h2>%s</h2>",
-             pg->t->param, w->record);
+    web_html(b, "<section class=\"card\" id=\"record\"><h2>%s</h2>", w->record);
+    portal_form_problem(pg, b, pr, "/admin/supervision/inspections");
+    web_html(b, "<form method=\"post\" action=\"/admin/supervision/inspections?lang=%s\">",
+             pg->t->param);
     portal_csrf_field(pg, b);
+    static const char *const id_attrs = "inputmode=\"numeric\" maxlength=\"18\"";
+    portal_input(b, pr, "i", "operator_id", w->operator_id, NULL,
+                 portal_kept(pg, pr, "operator_id", ""),
+                 "inputmode=\"numeric\" maxlength=\"18\" required");
+    portal_input(b, pr, "i", "product_id", w->product_id, NULL,
+                 portal_kept(pg, pr, "product_id", ""), id_attrs);
+    portal_input(b, pr, "i", "draw_id", w->draw_id, NULL, portal_kept(pg, pr, "draw_id", ""),
+                 id_attrs);
+    portal_input(b, pr, "i", "body", w->body, NULL, portal_kept(pg, pr, "body", ""),
+                 "maxlength=\"100\" required");
+    portal_input(b, pr, "i", "date", w->date, NULL, portal_kept(pg, pr, "date", today),
+                 "type=\"date\" required");
+    portal_input(b, pr, "i", "inspectors", w->inspector_ids, NULL,
+                 portal_kept(pg, pr, "inspectors", ""), "maxlength=\"160\" required");
+    web_html(b, "<fieldset><legend>%s</legend>", w->checks);
+    for (int i = 0; i < DB_CHECKS; i++)
+        portal_select(b, pr, "i", gi_check_keys[i], w->check_names[i], marks, w->check_marks, 3,
+                      portal_kept(pg, pr, gi_check_keys[i], "na"));
+    web_buf_puts(b, "</fieldset>");
+    size_t nresults = 0;
+    while (gi_inspection_results[nresults])
+        nresults++;
+    portal_select(b, pr, "i", "result", w->result, gi_inspection_results, w->result_names, nresults,
+                  portal_kept(pg, pr, "result", ""));
+    portal_input(b, pr, "i", "rectify_by", w->rectify_by, NULL,
+                 portal_kept(pg, pr, "rectify_by", ""), "type=\"date\"");
+    web_html(b, "<label for=\"i-note\">%s</label>", pg->p->note);
+    portal_field_error(b, pr, "i", "note");
     web_html(b,
-             "<label for=\"operator_id\">%s</label><input id=\"operator_id\" "
-             "name=\"operator_id\" inputmode=\"numeric\" maxlength=\"18\" required>"
-             "<label for=\"product_id\">%s</label><input id=\"product_id\" "
-             "name=\"product_id\" inputmode=\"numeric\" maxlength=\"18\">"
-             "<label for=\"draw_id\">%s</label><input id=\"draw_id\" name=\"draw_id\" "
-             "inputmode=\"numeric\" maxlength=\"18\">"
-             "<label for=\"body\">%s</label><input id=\"body\" name=\"body\" "
-             "maxlength=\"100\" required>"
-             "<label for=\"date\">%s</label><input id=\"date\" name=\"date\" type=\"date\" "
-             "value=\"%s\" required>"
-             "<label for=\"inspectors\">%s</label><input id=\"inspectors\" "
-             "name=\"inspectors\" maxlength=\"160\" required>"
-             "<fieldset><legend>%s</legend>",
-             w->operator_id, w->product_id, w->draw_id, w->body, w->date, today, w->inspector_ids,
-             w->checks);
-    for (int i = 0; i < DB_CHECKS; i++) {
-        web_html(b, "<label for=\"%s\">%s</label><select id=\"%s\" name=\"%s\">", gi_check_keys[i],
-                 w->check_names[i], gi_check_keys[i], gi_check_keys[i]);
-        for (int k = 0; k < 3; k++)
-            web_html(b, "<option value=\"%s\"%s>%s</option>", marks[k], k == 2 ? " selected" : "",
-                     w->check_marks[k]);
-        web_buf_puts(b, "</select>");
-    }
-    web_html(b,
-             "</fieldset><label for=\"result\">%s</label><select id=\"result\" "
-             "name=\"result\">",
-             w->result);
-    for (int k = 0; gi_inspection_results[k]; k++)
-        web_html(b, "<option value=\"%s\">%s</option>", gi_inspection_results[k],
-                 w->result_names[k]);
-    web_html(b,
-             "</select><label for=\"rectify_by\">%s</label><input id=\"rectify_by\" "
-             "name=\"rectify_by\" type=\"date\"><label for=\"note\">%s</label>"
-             "<textarea id=\"note\" name=\"note\" maxlength=\"300\"></textarea>"
-             "<button type=\"submit\">%s</button></form>",
-             w->rectify_by, pg->p->note, w->record);
+             "<textarea id=\"i-note\" name=\"note\" maxlength=\"300\">%s</textarea>"
+             "<button type=\"submit\">%s</button></form></section>",
+             portal_kept(pg, pr, "note", ""), w->record);
+}
+
+/* The field of a refused inspection: the one its message begins with, "" for the form. */
+static const char *inspection_field(const gi_error_t *err)
+{
+    static const struct {
+        const char *prefix, *field;
+    } fields[] = {{"operator", "operator_id"},
+                  {"date", "date"},
+                  {"result", "result"},
+                  {"rectify", "rectify_by"},
+                  {"a date to rectify", "rectify_by"},
+                  {"inspector", "inspectors"},
+                  {"body", "body"},
+                  {"note", "note"}};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        if (strncmp(err->msg, fields[i].prefix, strlen(fields[i].prefix)) == 0)
+            return fields[i].field;
+    return "";
 }
 
 /* An optional id field: 0 when empty; -1 when not an id. */
@@ -449,6 +496,8 @@ static int field_id(page_t *pg, const char *name, int64_t *out)
     *out = 0;
     return v[0] && gi_parse_id(v, out) != 0 ? -1 : 0;
 }
+
+static void inspections_desk(page_t *pg, unsigned status, const portal_problem_t *pr);
 
 /* POST /admin/supervision/inspections */
 static void inspection_post(page_t *pg)
@@ -494,10 +543,18 @@ static void inspection_post(page_t *pg)
     in.note = portal_field(pg, "note");
     if (rc == GI_OK)
         rc = gi_inspection_add(&ctx, &pg->account, &in, &id, &err);
+    pg->get_path = "/admin/supervision/inspections";
+    if (rc == GI_EINVAL || rc == GI_EEXISTS || rc == GI_EREFUSED) {
+        portal_problem_t pr = {inspection_field(&err), web_rule_message(pg->rq->lang, rc, &err)};
+        inspections_desk(pg, portal_problem_status(rc), &pr);
+        return;
+    }
     portal_after_change(pg, rc, &err, "/admin/supervision/inspections");
 }
 
-static void inspections_page(page_t *pg)
+/* GET /admin/supervision/inspections, and the same page after a refused
+ * inspection (pr). */
+static void inspections_desk(page_t *pg, unsigned status, const portal_problem_t *pr)
 {
     const web_supervision_text_t *w = words(pg);
     const char *y = query(pg, "year");
@@ -524,7 +581,7 @@ static void inspections_page(page_t *pg)
                  "type=\"number\" min=\"2000\" max=\"2999\" value=\"%s\" required>"
                  "<button type=\"submit\">%s</button><small>%s</small></form>",
                  w->year, today, w->publish, w->publish_hint);
-        inspection_form(pg, &b);
+        inspection_form(pg, &b, pr);
     }
     const char *headings[] = {"#",     w->date,   w->body,       w->operator_name,
                               w->uscc, w->result, w->rectify_by, w->published};
@@ -539,7 +596,12 @@ static void inspections_page(page_t *pg)
         return;
     }
     web_buf_puts(&b, "</tbody></table></div>");
-    end(pg, &b);
+    end_status(pg, &b, status);
+}
+
+static void inspections_page(page_t *pg)
+{
+    inspections_desk(pg, 200, NULL);
 }
 
 /* POST /admin/supervision/publish: the CSV, the publication date recorded */

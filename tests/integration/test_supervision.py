@@ -235,7 +235,7 @@ def check_inspections(t, s, w, tokens, draw):
     t.check(int(n) == 0, "every published inspection has its publication date", n)
 
 
-def check_desk(t, s):
+def check_desk(t, s, w):
     b = Browser(s)
     status, _, _, _ = b.sign_in("reg")
     t.check(status == 303, "the regulator signs in", status)
@@ -255,6 +255,26 @@ def check_desk(t, s):
                                     "seed": SEED})
     t.check(status == 303 and "done=1" in headers.get("Location", ""),
             "a draw from the desk", (status, headers.get("Location")))
+    # refused forms come back as typed, the error beside its field
+    status, _, body, _ = b.post("/admin/supervision/draws?lang=en",
+                                {"csrf": token, "ratios": "A:50,Z:5", "inspectors": "3",
+                                 "seed": "not-hex"})
+    t.check(status == 400 and 'id="d-ratios-error"' in body and 'value="A:50,Z:5"' in body
+            and 'value="not-hex"' in body and 'value="3"' in body
+            and 'name="exclude_inspected" value="1">' in body,
+            "a refused draw keeps its plan, the error beside the ratios", status)
+    inspections = w.sql("select count(*) from inspection")
+    future = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+    status, _, body, _ = b.post("/admin/supervision/inspections?lang=en",
+                                {"csrf": token, "operator_id": "1", "body": "百色<b>市局</b>",
+                                 "date": future, "inspectors": "1, 2", "mark_uscc": "fail",
+                                 "result": "rectify", "note": "保留的记录"})
+    t.check(status == 400 and w.sql("select count(*) from inspection") == inspections
+            and 'id="i-date-error"' in body and ('value="%s"' % future) in body
+            and "百色&lt;b&gt;市局&lt;/b&gt;" in body and 'value="1, 2"' in body
+            and '<option value="fail" selected>' in body
+            and '<option value="rectify" selected>' in body and "保留的记录</textarea>" in body,
+            "a refused inspection keeps what was typed, the error beside the date", status)
     status, headers, body, _ = b.post("/admin/supervision/publish",
                                       {"csrf": token, "year": str(datetime.date.today().year)})
     t.check(status == 200 and headers.get("Content-Type", "").startswith("text/csv")
@@ -272,7 +292,7 @@ def main():
             check_operator_pages(t, s)
             draw = check_draws(t, s, w, tokens)
             check_inspections(t, s, w, tokens, draw)
-            check_desk(t, s)
+            check_desk(t, s, w)
             check_no_class_without_sign_in(t, s, w, codes[1])
     finally:
         w.cleanup()
