@@ -73,12 +73,25 @@ static void tables(web_buf_t *b, web_lang_t lang, const json_t *sec, const char 
     }
 }
 
-static void text_section(page_t *pg, web_buf_t *b, const json_t *r, const json_t *sec, int editable)
+/* A refused text: the section it was for and the refusal, the text as typed. */
+typedef struct {
+    const char *section;
+    portal_problem_t problem;
+} refused_text_t;
+
+static void text_section(page_t *pg, web_buf_t *b, const json_t *r, const json_t *sec, int editable,
+                         const refused_text_t *refused)
 {
     const web_annual_text_t *w = web_annual_text(pg->rq->lang);
     const char *id = json_string_value(json_object_get(sec, "id"));
     const char *text = json_string_value(json_object_get(sec, "text"));
     char label[256];
+    const portal_problem_t *pr =
+        refused && id && strcmp(refused->section, id) == 0 ? &refused->problem : NULL;
+    if (pr) {
+        text = portal_field(pg, "body");
+        portal_form_problem(pg, b, pr, "/admin/annual");
+    }
     if (!editable) {
         web_html(b, "<p class=\"text\">%s</p>", text && *text ? text : w->not_written);
         return;
@@ -87,21 +100,39 @@ static void text_section(page_t *pg, web_buf_t *b, const json_t *r, const json_t
              "<form method=\"post\" action=\"/admin/annual/text?lang=%s\">"
              "<input type=\"hidden\" name=\"year\" value=\"%D\">"
              "<input type=\"hidden\" name=\"section\" value=\"%s\">"
-             "<label for=\"text-%s\">%s</label>"
-             "<textarea id=\"text-%s\" name=\"body\" rows=\"5\" maxlength=\"%d\">%s</textarea>",
+             "<label for=\"text-%s\">%s</label>",
              pg->t->param, (int64_t)json_integer_value(json_object_get(r, "year")), id, id,
              web_bilingual(pg->rq->lang, json_string_value(json_object_get(sec, "title")), label,
-                           sizeof label),
-             id, GI_ANNUAL_TEXT_MAX, text ? text : "");
+                           sizeof label));
+    portal_field_error(b, pr, "text", id);
+    web_html(
+        b, "<textarea id=\"text-%s\" name=\"body\" rows=\"5\" maxlength=\"%d\"%s>%s</textarea>", id,
+        GI_ANNUAL_TEXT_MAX, pr ? " aria-invalid=\"true\" autofocus" : "", text ? text : "");
     portal_csrf_field(pg, b);
     web_html(b, "<button type=\"submit\">%s</button></form>", w->save);
 }
 
-static void annual_page(page_t *pg)
+/* Whether the report r has a written section of that id. */
+static int has_text_section(const json_t *r, const char *id)
+{
+    size_t i;
+    const json_t *sec;
+    json_array_foreach(json_object_get(r, "sections"), i, sec)
+    {
+        const char *sid = json_string_value(json_object_get(sec, "id"));
+        if (json_object_get(sec, "text") && sid && strcmp(sid, id) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* GET /admin/annual: year_text's report (NULL: last year's), and the same
+ * page after a refused text (refused). */
+static void annual_desk(page_t *pg, const char *year_text, unsigned status,
+                        const refused_text_t *refused)
 {
     const web_annual_text_t *w = web_annual_text(pg->rq->lang);
-    const char *year_text = pg->rq->query(pg->rq->query_arg, "year");
-    const char *format = pg->rq->query(pg->rq->query_arg, "format");
+    const char *format = refused ? NULL : pg->rq->query(pg->rq->query_arg, "format");
     int64_t year = atoi(pg->today) - 1;
     gi_error_t err;
     if ((year_text && gi_parse_whole(year_text, 2000, 2999, &year) != 0) ||
@@ -161,6 +192,10 @@ static void annual_page(page_t *pg)
              year, w->pdf);
     size_t i;
     const json_t *sec;
+    if (refused && editable && !has_text_section(r, refused->section)) {
+        portal_problem_t whole = {"", refused->problem.msg};
+        portal_form_problem(pg, &b, &whole, "/admin/annual");
+    }
     json_array_foreach(json_object_get(r, "sections"), i, sec)
     {
         char sec_title[256];
@@ -170,13 +205,18 @@ static void annual_page(page_t *pg)
                                sec_title, sizeof sec_title));
         tables(&b, pg->rq->lang, sec, sec_title);
         if (json_object_get(sec, "text"))
-            text_section(pg, &b, r, sec, editable);
+            text_section(pg, &b, r, sec, editable, refused);
         web_buf_puts(&b, "</section>");
     }
     web_html(&b, "<p class=\"hint\">%s</p>", editable ? w->edit_hint : w->closed_hint);
     json_decref(r);
     web_layout_end(&b, pg->t);
-    portal_finish(pg, 200, &b);
+    portal_finish(pg, status, &b);
+}
+
+static void annual_page(page_t *pg)
+{
+    annual_desk(pg, pg->rq->query(pg->rq->query_arg, "year"), 200, NULL);
 }
 
 static void save_text(page_t *pg)
@@ -188,8 +228,15 @@ static void save_text(page_t *pg)
         portal_error(pg, GI_EINVAL, &err);
         return;
     }
-    gi_err_t rc = gi_annual_act_text(pg->ctx, &pg->account, (int)year, portal_field(pg, "section"),
+    const char *section = portal_field(pg, "section");
+    gi_err_t rc = gi_annual_act_text(pg->ctx, &pg->account, (int)year, section,
                                      portal_field(pg, "body"), &err);
+    pg->get_path = "/admin/annual";
+    if (rc == GI_EINVAL) {
+        refused_text_t refused = {section, {section, web_rule_message(pg->rq->lang, rc, &err)}};
+        annual_desk(pg, portal_field(pg, "year"), 400, &refused);
+        return;
+    }
     if (rc != GI_OK) {
         portal_error(pg, rc, &err);
         return;

@@ -317,8 +317,15 @@ def test_texts(t, w, s, tokens):
                 {"section": "standards", "body": "x" * 20001},
                 {"section": "standards", "body": "x", "year": "99999"}):
         fields = dict({"year": YEAR, "csrf": br.csrf(html)}, **bad)
-        status, _, _, _ = br.post("/admin/annual/text?lang=en", fields)
+        status, _, refused, _ = br.post("/admin/annual/text?lang=en", fields)
         t.check(status == 400, "hostile text refused: %s" % str(bad)[:40], status)
+        if bad["section"] == "standards" and "year" not in bad:
+            t.check('id="text-standards-error"' in refused
+                    and (bad["body"] + "</textarea>") in refused,
+                    "the refused text comes back as typed, the error beside it")
+        if bad["section"] == "bogus":
+            t.check('class="form-problem"' in refused and "<strong>" in refused,
+                    "a refused text of no section: the refusal above the report")
     for name in ("aud", "coop-a"):
         other = Browser(s)
         other.sign_in(name)
