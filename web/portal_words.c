@@ -38,8 +38,8 @@ static void back_to(page_t *pg, char *to, size_t cap)
     snprintf(to, cap, "/admin/products/%lld/shown", (long long)pg->id);
 }
 
-/* GET /admin/products/{id}/shown */
-static void shown_page(page_t *pg)
+/* GET /admin/products/{id}/shown, and the same page after refused names (pr). */
+static void shown_desk(page_t *pg, unsigned status, const portal_problem_t *pr)
 {
     const web_words_text_t *w = web_words_text(pg->rq->lang);
     db_product_t p;
@@ -49,13 +49,16 @@ static void shown_page(page_t *pg)
     web_html(&b, "<p><a href=\"/v/?lang=%s\">%s</a></p>", pg->t->param, w->consumer_link);
     web_html(&b, "<section class=\"card\"><h2>%s</h2>", w->names);
     if (may_change(pg)) {
-        web_html(&b,
-                 "<form method=\"post\" action=\"/admin/products/%D/names?lang=%s\">"
-                 "<label for=\"w-vi\">%s</label><input id=\"w-vi\" name=\"name_vi\" lang=\"vi\" "
-                 "value=\"%s\" maxlength=\"120\">"
-                 "<label for=\"w-th\">%s</label><input id=\"w-th\" name=\"name_th\" lang=\"th\" "
-                 "value=\"%s\" maxlength=\"120\"><p class=\"hint\">%s</p>",
-                 p.id, pg->t->param, w->name_vi, p.name_vi, w->name_th, p.name_th, w->names_hint);
+        char back[64];
+        back_to(pg, back, sizeof back);
+        portal_form_problem(pg, &b, pr, back);
+        web_html(&b, "<form method=\"post\" action=\"/admin/products/%D/names?lang=%s\">", p.id,
+                 pg->t->param);
+        portal_input(&b, pr, "w", "name_vi", w->name_vi, NULL,
+                     portal_kept(pg, pr, "name_vi", p.name_vi), "lang=\"vi\" maxlength=\"120\"");
+        portal_input(&b, pr, "w", "name_th", w->name_th, NULL,
+                     portal_kept(pg, pr, "name_th", p.name_th), "lang=\"th\" maxlength=\"120\"");
+        web_html(&b, "<p class=\"hint\">%s</p>", w->names_hint);
         portal_csrf_field(pg, &b);
         web_html(&b, "<button type=\"submit\">%s</button></form>", pg->p->save);
     } else {
@@ -83,7 +86,12 @@ static void shown_page(page_t *pg)
     }
     web_buf_puts(&b, "</section>");
     web_layout_end(&b, pg->t);
-    portal_finish(pg, 200, &b);
+    portal_finish(pg, status, &b);
+}
+
+static void shown_page(page_t *pg)
+{
+    shown_desk(pg, 200, NULL);
 }
 
 /* POST /admin/products/{id}/names */
@@ -99,6 +107,13 @@ static void names_post(page_t *pg)
             : gi_fail_rule(&err, GI_EFORBIDDEN, GI_RULE_ROLE_NOT_ALLOWED, "%s", pg->p->forbidden);
     char to[64];
     back_to(pg, to, sizeof to);
+    pg->get_path = to;
+    if (rc == GI_EINVAL) {
+        portal_problem_t pr = {strncmp(err.msg, "Thai", 4) == 0 ? "name_th" : "name_vi",
+                               web_rule_message(pg->rq->lang, rc, &err)};
+        shown_desk(pg, portal_problem_status(rc), &pr);
+        return;
+    }
     portal_after_change(pg, rc, &err, to);
 }
 

@@ -153,8 +153,12 @@ function dataWords(db) {
   return new Set([...(rows.match(/[A-Za-z]+/g) || []), ...CODE_WORDS]);
 }
 
+// A label's serial, with or without its hyphens: 16 of the code's 32
+// characters; one in about 400 holds no digit.
+const SERIAL = /^[0-9A-HJKMNP-TV-Z]{4}(-?[0-9A-HJKMNP-TV-Z]{4}){3}$/;
+
 // Words of ASCII letters a Chinese page shows that are none of: a code
-// (letters with digits), a unit, a word of the data.
+// (letters with digits, or a serial), a unit, a word of the data.
 async function strayWords(page, allowed) {
   const text = await page.evaluate(() => {
     const copy = document.body.cloneNode(true);
@@ -162,7 +166,7 @@ async function strayWords(page, allowed) {
     return copy.innerText;
   });
   return [...new Set((text.match(/[A-Za-z0-9][A-Za-z0-9./:_-]*/g) || [])
-    .filter((tok) => /[A-Za-z]/.test(tok) && !/\d/.test(tok))
+    .filter((tok) => /[A-Za-z]/.test(tok) && !/\d/.test(tok) && !SERIAL.test(tok))
     .flatMap((tok) => tok.match(/[A-Za-z]+/g))
     .filter((w) => !allowed.has(w)))];
 }
