@@ -8,8 +8,9 @@
 # lane: the unit tests (plain and under the sanitizers), the command-line and
 # label suites, the integration suites on SQLite. The PostgreSQL lane: a
 # throwaway cluster, the unit tests and the integration suites on it, then the
-# server's hostile-input suites built with the sanitizers, the browser test
-# and the fuzz targets (both on SQLite; they even out the two lanes' times).
+# server's hostile-input suites built with the sanitizers and the browser test
+# (on SQLite). The role-by-route matrix under the sanitizers and the fuzz
+# targets close the SQLite lane: the two lanes then take about as long.
 # Every server listens on a port it picks itself, every suite works in a
 # directory of its own, so the lanes share nothing. Each lane's output is
 # shown whole, one after the other, once both are done.
@@ -66,6 +67,9 @@ sqlite_lane() {
         [ -f "$t" ] || continue
         suite "$t" python3 "$t"
     done
+    # these two here even out the lanes (the other was 80 s longer)
+    under_sanitizers tests/integration/test_page_matrix.py
+    suite "fuzz targets (6 s each)" sh tests/fuzz/run.sh 6
 }
 
 # The same suites on PostgreSQL, each workdir a fresh database on a throwaway
@@ -96,18 +100,21 @@ pg_lane() {
         echo "the PostgreSQL test cluster did not start: the suites on PostgreSQL did not run"
         echo "0 1" >>"$tally"
     fi
-    # The server's hostile-input and API suites once more with gimark built with
-    # AddressSanitizer and UBSan: any memory error or leak makes it exit non-zero.
+    under_sanitizers tests/integration/test_hostile.py tests/integration/test_api.py \
+        tests/integration/test_pages.py
+    # on SQLite, here rather than in the other lane, which is the longer one
+    suite "tests/browser (Chromium)" node tests/browser/browser.test.js
+}
+
+# under_sanitizers SUITE...: the server's suites once more with gimark built with
+# AddressSanitizer and UBSan: any memory error or leak makes it exit non-zero.
+under_sanitizers() {
     export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
     export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp"
-    for t in tests/integration/test_hostile.py tests/integration/test_api.py \
-        tests/integration/test_pages.py tests/integration/test_page_matrix.py; do
+    for t in "$@"; do
         suite "$t under ASan+UBSan" env GIMARK="$PWD/build/san/gimark" python3 "$t"
     done
     unset ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
-    # on SQLite, here rather than in the other lane, which is the longer one
-    suite "tests/browser (Chromium)" node tests/browser/browser.test.js
-    suite "fuzz targets (6 s each)" sh tests/fuzz/run.sh 6
 }
 
 t0=$(date +%s)
