@@ -378,14 +378,13 @@ static gi_product_input_t product_from_form(page_t *pg)
 /* The product field a refusal belongs to, by the name its message begins with. */
 static const char *product_field(const gi_error_t *err)
 {
-    static const struct {
-        const char *prefix, *field;
-    } fields[] = {{"product name", "name_zh"},           {"English name", "name_en"},
-                  {"registration number", "reg_number"}, {"standard", "standard"},
-                  {"product region", "region_code"},     {"GTIN", "gtin"}};
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
-        if (strncmp(err->msg, fields[i].prefix, strlen(fields[i].prefix)) == 0)
-            return fields[i].field;
+    static const portal_prefix_t fields[] = {
+        {"product name", "name_zh"},           {"English name", "name_en"},
+        {"registration number", "reg_number"}, {"standard", "standard"},
+        {"product region", "region_code"},     {"GTIN", "gtin"}};
+    const char *f = portal_field_of(err->msg, fields, sizeof fields / sizeof fields[0]);
+    if (f[0])
+        return f;
     return err->rule == GI_RULE_GTIN_TAKEN || err->rule == GI_RULE_GTIN_CHANGE_NEEDS_REASON ? "gtin"
                                                                                             : "";
 }

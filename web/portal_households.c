@@ -223,17 +223,12 @@ static const char *household_field(const gi_error_t *err)
         break;
     }
     /* the text checks' messages begin with the field they refuse */
-    static const struct {
-        const char *prefix, *field;
-    } fields[] = {{"name", "name"},
-                  {"contact", "contact"},
-                  {"region", "region_code"},
-                  {"village", "village"},
-                  {"certification", "certification"}};
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
-        if (strncmp(err->msg, fields[i].prefix, strlen(fields[i].prefix)) == 0)
-            return fields[i].field;
-    return "";
+    static const portal_prefix_t fields[] = {{"name", "name"},
+                                             {"contact", "contact"},
+                                             {"region", "region_code"},
+                                             {"village", "village"},
+                                             {"certification", "certification"}};
+    return portal_field_of(err->msg, fields, sizeof fields / sizeof fields[0]);
 }
 
 static void refuse_household(page_t *pg, gi_err_t rc, const gi_error_t *err, const char *field)

@@ -161,6 +161,13 @@ void portal_field_error(web_buf_t *b, const portal_problem_t *pr, const char *fo
  * its; attrs is trusted markup (pattern, type, required ...). */
 void portal_input(web_buf_t *b, const portal_problem_t *pr, const char *form, const char *name,
                   const char *label, const char *hint, const char *value, const char *attrs);
+/* A field and the words a refusal's message begins with when it is that
+ * field's (gi/ names the field it refuses first). */
+typedef struct {
+    const char *prefix, *field;
+} portal_prefix_t;
+/* The field of fields (n of them) whose prefix msg begins with, "" when none. */
+const char *portal_field_of(const char *msg, const portal_prefix_t *fields, size_t n);
 /* What field name holds: as posted after a refusal (pr), else fresh. */
 const char *portal_kept(page_t *pg, const portal_problem_t *pr, const char *name,
                         const char *fresh);

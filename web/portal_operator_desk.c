@@ -162,7 +162,8 @@ static void print_form(page_t *pg, web_buf_t *b, int64_t id)
              "%s</label><label><input type=\"checkbox\" name=\"approval-no\" "
              "value=\"1\"> %s</label>",
              id, pg->p->print_bleed, id, pg->p->print_cut_contour, pg->p->print_approval_no);
-    size_t parts = pg->rq->settings->layout ? pg->rq->settings->layout->pdf_part_labels : LABEL_PDF_PART_LABELS;
+    size_t parts = pg->rq->settings->layout ? pg->rq->settings->layout->pdf_part_labels
+                                            : LABEL_PDF_PART_LABELS;
     if (parts > 0) /* the server's setting: a download may not change it */
         web_html(b, "<p class=\"hint\">%s %D</p>", pg->p->print_pdf_parts, (int64_t)parts);
     web_html(b, "<button type=\"submit\">%s</button></form></details>", pg->p->download);

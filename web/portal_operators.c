@@ -114,15 +114,13 @@ static void record_page(page_t *pg)
 /* Which field of the operator form an error of gi_operator_check names. */
 static const char *operator_field(const char *msg)
 {
-    static const struct {
-        const char *prefix, *field;
-    } fields[] = {{"operator name", "name"},
-                  {"contact", "contact"},
-                  {"operator region", "region_code"},
-                  {"operator kind", "kind"}};
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
-        if (strncmp(msg, fields[i].prefix, strlen(fields[i].prefix)) == 0)
-            return fields[i].field;
+    static const portal_prefix_t fields[] = {{"operator name", "name"},
+                                             {"contact", "contact"},
+                                             {"operator region", "region_code"},
+                                             {"operator kind", "kind"}};
+    const char *f = portal_field_of(msg, fields, sizeof fields / sizeof fields[0]);
+    if (f[0])
+        return f;
     return "uscc";
 }
 

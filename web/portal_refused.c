@@ -50,6 +50,14 @@ void portal_form_problem(page_t *pg, web_buf_t *b, const portal_problem_t *pr, c
     web_html(b, "<p><a href=\"%s?lang=%s\">%s</a></p></div>", back, pg->t->param, d->back);
 }
 
+const char *portal_field_of(const char *msg, const portal_prefix_t *fields, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strncmp(msg, fields[i].prefix, strlen(fields[i].prefix)) == 0)
+            return fields[i].field;
+    return "";
+}
+
 const char *portal_kept(page_t *pg, const portal_problem_t *pr, const char *name, const char *fresh)
 {
     return pr ? portal_field(pg, name) : fresh;

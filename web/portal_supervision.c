@@ -301,16 +301,11 @@ static void draws_page(page_t *pg)
 /* The field of a refused plan: the one its message begins with, "" for the form. */
 static const char *draw_field(const gi_error_t *err)
 {
-    static const struct {
-        const char *prefix, *field;
-    } fields[] = {{"inspectors", "inspectors"},
-                  {"seed", "seed"},
-                  {"ratio", "ratios"},
-                  {"draw ratios", "ratios"}};
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
-        if (strncmp(err->msg, fields[i].prefix, strlen(fields[i].prefix)) == 0)
-            return fields[i].field;
-    return "";
+    static const portal_prefix_t fields[] = {{"inspectors", "inspectors"},
+                                             {"seed", "seed"},
+                                             {"ratio", "ratios"},
+                                             {"draw ratios", "ratios"}};
+    return portal_field_of(err->msg, fields, sizeof fields / sizeof fields[0]);
 }
 
 static int draw_one(json_t *d, void *arg)
@@ -473,20 +468,15 @@ static void inspection_form(page_t *pg, web_buf_t *b, const portal_problem_t *pr
 /* The field of a refused inspection: the one its message begins with, "" for the form. */
 static const char *inspection_field(const gi_error_t *err)
 {
-    static const struct {
-        const char *prefix, *field;
-    } fields[] = {{"operator", "operator_id"},
-                  {"date", "date"},
-                  {"result", "result"},
-                  {"rectify", "rectify_by"},
-                  {"a date to rectify", "rectify_by"},
-                  {"inspector", "inspectors"},
-                  {"body", "body"},
-                  {"note", "note"}};
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
-        if (strncmp(err->msg, fields[i].prefix, strlen(fields[i].prefix)) == 0)
-            return fields[i].field;
-    return "";
+    static const portal_prefix_t fields[] = {{"operator", "operator_id"},
+                                             {"date", "date"},
+                                             {"result", "result"},
+                                             {"rectify", "rectify_by"},
+                                             {"a date to rectify", "rectify_by"},
+                                             {"inspector", "inspectors"},
+                                             {"body", "body"},
+                                             {"note", "note"}};
+    return portal_field_of(err->msg, fields, sizeof fields / sizeof fields[0]);
 }
 
 /* An optional id field: 0 when empty; -1 when not an id. */

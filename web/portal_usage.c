@@ -300,13 +300,12 @@ static const char *filing_field(const gi_error_t *err)
         break;
     }
     /* the other checks' messages begin with the field they refuse */
-    static const char *const fields[] = {"volume_produced", "volume_sold",   "labels_received",
-                                         "labels_used",     "labels_voided", "sales_value_fen",
-                                         "application"};
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
-        if (strncmp(err->msg, fields[i], strlen(fields[i])) == 0)
-            return strcmp(fields[i], "sales_value_fen") == 0 ? "sales_value_yuan" : fields[i];
-    return "";
+    static const portal_prefix_t fields[] = {
+        {"volume_produced", "volume_produced"}, {"volume_sold", "volume_sold"},
+        {"labels_received", "labels_received"}, {"labels_used", "labels_used"},
+        {"labels_voided", "labels_voided"},     {"sales_value_fen", "sales_value_yuan"},
+        {"application", "application"}};
+    return portal_field_of(err->msg, fields, sizeof fields / sizeof fields[0]);
 }
 
 static void operator_file(page_t *pg)
