@@ -41,7 +41,8 @@ GEN_WEB  = build/gen/web_assets.c
 # The PDF/X-4 output intent (labels/pdf.c): a CMYK output profile for the
 # FOGRA39 condition (ISO 12647-2 offset, coated paper), made from Fogra's
 # characterization data in icc-profiles-free by ArgyllCMS colprof at low
-# quality (8 s, 28 KB; medium took 82 s), and the sRGB profile the colours
+# quality (8 s, 28 KB; medium took 82 s), dated like its data so builds are
+# byte for byte the same (labels/icc_stamp.sh), and the sRGB profile the colours
 # cairo writes as DeviceRGB are tagged with. Both are compiled into the binary.
 ICC_DIR  = /usr/share/color/icc
 GEN_ICC  = build/gen/icc_profiles.c
@@ -94,7 +95,7 @@ $(GEN_WEB): web/static/gimark.css web/embed.sh
 	@mkdir -p $(dir $@)
 	@sh web/embed.sh web/static/gimark.css > $@
 
-build/icc/FOGRA39L.icc: $(ICC_DIR)/FOGRA39L.ti3
+build/icc/FOGRA39L.icc: $(ICC_DIR)/FOGRA39L.ti3 labels/icc_stamp.sh
 	@mkdir -p $(dir $@)
 	@echo '  COLPROF $@'
 	@cp $< build/icc/FOGRA39L.ti3
@@ -102,6 +103,7 @@ build/icc/FOGRA39L.icc: $(ICC_DIR)/FOGRA39L.ti3
 	  -C "Characterization data: Fogra (FOGRA39L); profile: ArgyllCMS colprof" \
 	  build/icc/FOGRA39L >build/icc/colprof.log
 	@rm -f build/icc/FOGRA39L.ti3
+	@sh labels/icc_stamp.sh $@ $<
 
 $(GEN_ICC): build/icc/FOGRA39L.icc $(ICC_DIR)/sRGB.icc labels/icc_embed.sh
 	@mkdir -p $(dir $@)
