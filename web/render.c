@@ -13,6 +13,9 @@
 #include "gi/epcis.h"
 #include "gi/act.h"
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -322,6 +325,9 @@ static void run_job(web_render_job_t *job, db_t **db, const char *db_path)
         wake_fn(wake);
     if (gone)
         job_free(job);
+#ifdef __GLIBC__
+    malloc_trim(0); /* what the job freed goes back to the system (server.c: malloc_settings) */
+#endif
 }
 
 static void *render_thread(void *arg)
