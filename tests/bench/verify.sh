@@ -25,7 +25,8 @@
 # Each measured run lasts BENCH_SECONDS (default 10) after a 2 s warm-up.
 # BENCH_VERIFY_LABELS sets the database size (default 1000000).
 # BENCH_CACHE_MB and BENCH_TRACK_CODES set the server's cache-mb and track-codes (defaults
-# 64 and 100000); the memory bound checked in 3b follows them.
+# 64 and 100000), BENCH_RENDER_THREADS and BENCH_MAX_DOWNLOAD_LABELS its render-threads and
+# max-download-labels (defaults 1 and 100000); the memory bound checked in 3b follows them.
 # BENCH_VERIFY_ONLY=memory runs section 1 and the memory test 3b alone.
 # Runs as root or not; everything it creates lives in one temporary directory.
 set -eu
@@ -44,6 +45,8 @@ SAMPLE=32768 # codes a wrk thread cycles through
 # which section 3b works out the bound it checks.
 CACHE_MB=${BENCH_CACHE_MB:-64}
 TRACK_CODES=${BENCH_TRACK_CODES:-100000}
+RENDER_THREADS=${BENCH_RENDER_THREADS:-1}
+MAX_DOWNLOAD_LABELS=${BENCH_MAX_DOWNLOAD_LABELS:-100000}
 ONLY=${BENCH_VERIFY_ONLY:-}
 case $ONLY in '' | memory) ;; *) echo "BENCH_VERIFY_ONLY: memory or unset, not $ONLY" >&2; exit 2 ;; esac
 
@@ -284,14 +287,16 @@ elif [ -z "$ONLY" ]; then
     say "no $ANCHOR (make build/bench_anchor): the bare-stack anchor is skipped"
 fi
 
-# start_gimark DB: gimark serve on DB (2 threads, as deployed: access log on; nginx's
-# anchor logs nothing, a handicap we keep; BENCH_ACCESS_LOG=off measures without it);
-# sets server_pid and base once it listens.
+# start_gimark DB [THREADS [OPTION...]]: gimark serve on DB (2 threads, as deployed:
+# access log on; nginx's anchor logs nothing, a handicap we keep; BENCH_ACCESS_LOG=off
+# measures without it); sets server_pid and base once it listens.
 start_gimark() {
-    "$GIMARK" --db "$1" serve --listen 127.0.0.1:0 --threads "${2:-2}" --base-url https://gi.example.cn \
-        --max-conns-per-ip 0 --access-log "${BENCH_ACCESS_LOG:-on}" --cache-mb "$CACHE_MB" \
-        --track-codes "$TRACK_CODES" >"$dir/serve.out" \
-        2>"$dir/serve.err" &
+    sg_db=$1 sg_threads=${2:-2}
+    shift $(($# < 2 ? $# : 2))
+    "$GIMARK" --db "$sg_db" serve --listen 127.0.0.1:0 --threads "$sg_threads" \
+        --base-url https://gi.example.cn --max-conns-per-ip 0 \
+        --access-log "${BENCH_ACCESS_LOG:-on}" --cache-mb "$CACHE_MB" \
+        --track-codes "$TRACK_CODES" "$@" >"$dir/serve.out" 2>"$dir/serve.err" &
     server_pid=$!
     # The server prints "gimark: listening on http://127.0.0.1:PORT/" once it accepts.
     i=0
@@ -366,7 +371,9 @@ fi # throughput
 # wrk holds 256 connections on the label pages and two accounts download print files of
 # a 100,000-label batch (a PDF and an SVG: both render threads busy). Its bound is what
 # the settings allow: cache-mb (the page cache of all workers together), track-codes
-# (about 0.3 KB a code kept in memory) and 32 MB. File-backed pages (the program, its
+# (about 0.3 KB a code kept in memory), what the render threads may hold (render-threads
+# times 32 MB and 0.1 KB a label of max-download-labels: see render_kb below) and 32 MB.
+# File-backed pages (the program, its
 # libraries, the CJK font a print file embeds) are shown apart: the kernel shares them
 # with other processes and takes them back under pressure.
 MEM_CONNS=256
@@ -444,7 +451,7 @@ print("; ".join(part(k, *v) for k, v in sorted(kinds.items(), key=lambda kv: -kv
 PY
 }
 
-start_gimark "$db"
+start_gimark "$db" 2 --render-threads "$RENDER_THREADS" --max-download-labels "$MAX_DOWNLOAD_LABELS"
 start_kb=$(awk '$1 == "RssAnon:" { print $2 }' "/proc/$server_pid/status")
 touch "$dir/sampling"
 sample_memory "$server_pid" "$dir/memory" &
@@ -483,12 +490,18 @@ read -r anon_kb file_kb <"$dir/memory"
 stop "$server_pid" "gimark serve"
 server_pid=""
 track_kb=$((TRACK_CODES * 3 / 10)) # 0.3 KB a code
-budget_kb=$(( (CACHE_MB + 32) * 1024 + track_kb ))
+# A render thread drawing a PDF (the largest of the formats): 32 MB whatever the labels
+# (cairo copies the CJK font's whole CFF table, 16 MB for Noto Sans CJK, each time it
+# subsets the font at a part's end; its PDF state and the fonts fontconfig and pango
+# load), and the download's label list, 0.1 KB a label (gi/export.c). libqpdf's pass
+# over a part (1.3 KB a label of pdf-part-labels) comes after the font copy is freed.
+render_kb=$((RENDER_THREADS * (32 * 1024 + MAX_DOWNLOAD_LABELS / 10)))
+budget_kb=$(( (CACHE_MB + 32) * 1024 + track_kb + render_kb ))
 printf '%-40s %8.0f req/s  p99 %.2f ms  (%s not 2xx/3xx; last of %s runs, %s PDF parts sent)\n' \
     "gimark, $MEM_CONNS connections, 2 downloads:" "$m_rps" "$m_p99" "$m_bad" "$runs" "$parts"
-printf '%-40s %s anonymous (bound %s: cache-mb %s + track-codes %s + 32 MB): %s\n' \
+printf '%-40s %s anonymous (bound %s: cache-mb %s + track-codes %s + renders %s + 32 MB): %s\n' \
     'gimark serve memory, highest:' "$(mb "$anon_kb")" "$(mb "$budget_kb")" "$CACHE_MB" \
-    "$(mb "$track_kb")" \
+    "$(mb "$track_kb")" "$(mb "$render_kb")" \
     "$([ "$anon_kb" -le "$budget_kb" ] && echo met || echo "NOT MET")"
 printf '%-40s %s file-backed (program, libraries, fonts; shared, reclaimable)\n' '' \
     "$(mb "$file_kb")"
