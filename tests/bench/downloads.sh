@@ -1,8 +1,8 @@
 #!/bin/sh
 # downloads.sh - the download part of `make bench`: the server's highest anonymous
 # memory (RssAnon: heap and stacks) while one client downloads a 100,000-label
-# print file, as a PDF (a ZIP of PDF parts: pdf-part-labels, default 10,000), as
-# a ZIP of PNG labels and as SVG sheets, each on a fresh server, printed beside
+# print file, as a PDF (a ZIP of PDF parts: pdf-part-labels, default 10,000) and as
+# a ZIP of PNG labels (SVG and PNG sheets on request), each on a fresh server, printed beside
 # the bound the server's settings allow: cache-mb (the workers' page caches
 # together) + track-codes (about 0.3 KB a code, gi/cli_serve.c's --track-codes) +
 # one render (32 MB + 0.1 KB a label of max-download-labels, see
@@ -15,7 +15,7 @@
 # BENCH_TRACK_CODES the server's settings (defaults 64 and 100000),
 # BENCH_PDF_PART_LABELS the server's pdf-part-labels (default: its own; 0 draws
 # one PDF however large, as before parts, to compare), BENCH_DL_FORMATS which
-# downloads (default "pdf zip svg"). Runs alone too:
+# downloads (default "pdf zip"; svg and png, SVG and PNG sheets, too). Runs alone too:
 # sh tests/bench/downloads.sh
 set -eu
 cd "$(dirname "$0")/../.."
@@ -143,11 +143,12 @@ download() {
         "$(mb $((size / 1024)))" "$members"
 }
 
-for f in ${BENCH_DL_FORMATS:-pdf zip svg}; do
+for f in ${BENCH_DL_FORMATS:-pdf zip}; do
     case $f in
     pdf) download pdf "PDF of $LABELS labels" ;;
     zip) download zip "ZIP of $LABELS PNG labels" ;;
     svg) download svg "SVG of $LABELS labels (ZIP of sheets)" ;;
-    *) die "BENCH_DL_FORMATS: pdf, zip and svg, not $f" ;;
+    png) download png "PNG of $LABELS labels (ZIP of sheets)" ;;
+    *) die "BENCH_DL_FORMATS: pdf, zip, svg and png, not $f" ;;
     esac
 done
