@@ -13,14 +13,14 @@
 #include "gi/epcis.h"
 #include "gi/act.h"
 
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #define ACTOR_MAX 128
 
