@@ -805,6 +805,9 @@ label_err_t label_pdf_finish(label_pdf_tmp_t *t, const label_pdf_opts_t *opts,
         rc = qpdf_failed(p.q, "write", errbuf, errlen);
         goto out;
     }
+    /* the objects go before the file is copied out: a part the sink holds
+     * in memory (labels/write.c) then never sits beside them */
+    qpdf_cleanup(&p.q);
     rc = copy_out(out, write_fn, arg, errbuf, errlen);
 out:
     if (ofd >= 0) {
@@ -812,7 +815,8 @@ out:
         unlink(out);
     }
     free(p.seen);
-    qpdf_cleanup(&p.q);
+    if (p.q)
+        qpdf_cleanup(&p.q);
     if (map)
         munmap(map, map_len);
     return rc;

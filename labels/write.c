@@ -12,6 +12,9 @@
 #include <cairo-svg.h>
 #include <errno.h>
 #include <fcntl.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -300,8 +303,17 @@ static label_err_t write_pdf(label_sheet_t *sh, label_encoder_t *enc, const labe
         snprintf(name, sizeof name, "labels-%0*zu-%0*zu.pdf", width, from + 1, width, to);
         if (rc == LABEL_OK)
             rc = label_zip_add(z, name, buf.data, buf.len, 0, errbuf, errlen);
+        /* not kept for the next part: it would sit beside the font subsets
+         * cairo builds when that part's drawing ends */
+        free(buf.data);
+        buf = (label_membuf_t){0};
+#ifdef __GLIBC__
+        /* the part's objects (libqpdf's, cairo's) were small blocks: the
+         * pages they leave free go back to the system, not into the next
+         * part's count */
+        malloc_trim(0);
+#endif
     }
-    free(buf.data);
     if (rc != LABEL_OK) {
         label_zip_free(z);
         return rc;

@@ -18,6 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #define ACTOR_MAX 128
 
@@ -322,6 +325,9 @@ static void run_job(web_render_job_t *job, db_t **db, const char *db_path)
         wake_fn(wake);
     if (gone)
         job_free(job);
+#ifdef __GLIBC__
+    malloc_trim(0); /* what the job freed goes back to the system (server.c: malloc_settings) */
+#endif
 }
 
 static void *render_thread(void *arg)
