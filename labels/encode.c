@@ -5,9 +5,10 @@
  * Choosing a QR mask (libqrencode evaluates all eight) costs about as much
  * as drawing the label, so worker threads encode ahead of the drawing
  * thread in chunks, at most WINDOW chunks ahead (memory stays bounded for
- * any batch size). When the drawing thread needs a chunk nobody has started,
- * it encodes that chunk itself, so one core or one worker is never idle
- * waiting for the other. Chunks are handed out in order.
+ * any batch size). While the chunk the drawing thread needs is not done, it
+ * encodes the next chunk nobody has started (it used to wait whenever a
+ * worker had started the one it needed: on two cores SVG, whose drawing is
+ * the lighter part, kept one busy). Chunks are handed out in order.
  */
 #include "labels/pool.h"
 #include "labels/sheet.h"
@@ -139,13 +140,16 @@ label_err_t label_encoder_get(label_encoder_t *e, size_t i, const label_matrix_t
     }
     chunk_t *c = slot(e, k);
     while (c->state != CHUNK_DONE) {
-        if (c->state == CHUNK_TODO && e->next_claim == k) {
-            e->next_claim++;
-            c->state = CHUNK_BUSY;
+        /* the chunk needed, or while a worker encodes it the next one not
+         * taken within the window: the drawing thread encodes rather than
+         * waits */
+        if (e->next_claim < e->chunks && e->next_claim < e->drawing + WINDOW) {
+            size_t j = e->next_claim++;
+            slot(e, j)->state = CHUNK_BUSY;
             pthread_mutex_unlock(&e->lock);
-            encode_chunk(e, k);
+            encode_chunk(e, j);
             pthread_mutex_lock(&e->lock);
-            c->state = CHUNK_DONE;
+            slot(e, j)->state = CHUNK_DONE;
             pthread_cond_broadcast(&e->changed);
         } else {
             pthread_cond_wait(&e->changed, &e->lock);

@@ -1,9 +1,9 @@
 /*
  * png.c - PNG files as print houses read them: 8-bit grey (the labels are
  * black on white; a third of the bytes of RGB, and no colour a RIP must
- * convert) with the resolution in the file (pHYs), so a 300 dpi sheet
- * opens at its size in millimetres. cairo's own PNG writer writes RGB
- * without pHYs.
+ * convert), or 1-bit from rows raster.c packed, with the resolution in the
+ * file (pHYs), so a 300 dpi sheet opens at its size in millimetres. cairo's
+ * own PNG writer writes RGB without pHYs.
  */
 #include "labels/output.h"
 
@@ -67,4 +67,38 @@ cairo_status_t label_png_write(cairo_surface_t *s, int dpi, label_membuf_t *buf)
     png_destroy_write_struct(&png, &info);
     free(row);
     return dest.failed ? CAIRO_STATUS_NO_MEMORY : CAIRO_STATUS_SUCCESS;
+}
+
+/* --- 1-bit images ------------------------------------------------------------------------ */
+
+/* The rows come packed already (raster.c draws into bits): libpng writes
+ * them as they are, unfiltered, at zlib's level 1 (on these images as
+ * small as level 3 within 3%, in two thirds of its time). */
+int label_png_bits(const unsigned char *rows, int w, int h, int dpi, label_membuf_t *buf)
+{
+    png_dest_t dest = {buf, 0};
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+    png_infop info = png ? png_create_info_struct(png) : NULL;
+    if (!png || !info) {
+        png_destroy_write_struct(&png, &info);
+        return -1;
+    }
+    if (setjmp(png_jmpbuf(png))) {
+        png_destroy_write_struct(&png, &info);
+        return -1;
+    }
+    png_set_write_fn(png, &dest, png_write_fn, png_flush_fn);
+    png_set_compression_level(png, 1);
+    png_set_filter(png, 0, PNG_FILTER_NONE);
+    png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 1, PNG_COLOR_TYPE_GRAY,
+                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_uint_32 ppm = (png_uint_32)(dpi / 0.0254 + 0.5);
+    png_set_pHYs(png, info, ppm, ppm, PNG_RESOLUTION_METER);
+    png_write_info(png, info);
+    size_t stride = 1 + ((size_t)w + 7) / 8;
+    for (int y = 0; y < h; y++) /* past each row's filter byte */
+        png_write_row(png, rows + (size_t)y * stride + 1);
+    png_write_end(png, info);
+    png_destroy_write_struct(&png, &info);
+    return dest.failed ? -1 : 0;
 }

@@ -4,10 +4,12 @@
  * A print file is a sequence of parts (a ZIP member, a PNG sheet) that can
  * be drawn and compressed independently but must be written in order.
  * Workers claim jobs in ascending order, at most `window` jobs ahead of the
- * job being taken; the caller takes the outputs in order and, when the job
- * it waits for has not been claimed, does it itself. So a pool of one thread
- * is the caller alone, and memory is bounded by the window whatever the
- * number of jobs.
+ * job being taken; the caller takes the outputs in order and, while the job
+ * it waits for is not done, claims the next job not claimed within the
+ * window and does it itself (it used to wait whenever a worker had claimed
+ * the job, so that with two cores one did nearly all the work). So a pool
+ * of one thread is the caller alone, and memory is bounded by the window
+ * whatever the number of jobs.
  */
 #include "labels/pool.h"
 
@@ -128,13 +130,16 @@ label_err_t label_pool_next(label_pool_t *p, const label_membuf_t **out, char *e
     size_t k = p->taking;
     slot_t *s = slot(p, k);
     while (s->state != JOB_DONE) {
-        if (s->state == JOB_TODO && p->next_claim == k) {
-            p->next_claim++;
-            s->state = JOB_BUSY;
+        /* the job waited for, or while a worker does it the next one not
+         * taken within the window: the caller works rather than waits */
+        if (p->next_claim < p->jobs && p->next_claim < p->taking + p->window) {
+            size_t j = p->next_claim++;
+            slot(p, j)->state = JOB_BUSY;
             pthread_mutex_unlock(&p->lock);
-            run_job(p, k, &p->own_scratch);
+            run_job(p, j, &p->own_scratch);
             pthread_mutex_lock(&p->lock);
-            s->state = JOB_DONE;
+            slot(p, j)->state = JOB_DONE;
+            pthread_cond_broadcast(&p->changed);
         } else {
             pthread_cond_wait(&p->changed, &p->lock);
         }

@@ -33,6 +33,10 @@ void label_raster_scratch_free(label_raster_scratch_t *s);
  * row, valid until the scratch's next use. */
 const unsigned char *label_raster_draw(const label_raster_t *r, label_raster_scratch_t *s,
                                        const label_item_t *item, const label_matrix_t *m);
+/* The same as 1-bit PNG rows (label_png_bits): h rows of 1 + (w + 7) / 8
+ * bytes, a filter byte and the pixels, 1 white; NULL unless 1-bit. */
+const unsigned char *label_raster_draw_bits(const label_raster_t *r, label_raster_scratch_t *s,
+                                            const label_item_t *item, const label_matrix_t *m);
 
 /* A PNG written row by row into a memory buffer: 1-bit (ink of 128 or more
  * is black) or 8-bit grey, with its resolution (pHYs). */

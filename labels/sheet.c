@@ -541,6 +541,11 @@ int label_sheet_glyph_path(label_sheet_t *sh, cairo_t *cr, char ch)
     return 0;
 }
 
+void label_sheet_draw_crop_marks(const label_sheet_t *sh, cairo_t *cr)
+{
+    draw_crop_marks(cr, sh->layout);
+}
+
 void label_sheet_code_box(const label_sheet_t *sh, double *x, double *y, double *w, double *h)
 {
     const label_text_block_t *b = &sh->plan.b[LABEL_TB_CODE];

@@ -57,6 +57,9 @@ int label_sheet_code_glyphs(label_sheet_t *sh, cairo_t *cr, const char *code, do
 int label_sheet_glyph_path(label_sheet_t *sh, cairo_t *cr, char ch);
 /* The box the serial code is drawn in, mm in the label. */
 void label_sheet_code_box(const label_sheet_t *sh, double *x, double *y, double *w, double *h);
+/* The crop marks label_sheet_draw_matrix() draws with crop_marks, the
+ * label's corner at cr's origin (they lie outside the label). */
+void label_sheet_draw_crop_marks(const label_sheet_t *sh, cairo_t *cr);
 
 /* Encodes the symbols of items[0..n) ahead of the drawing, on the
  * machine's other cores (labels/encode.c). items must outlive the encoder.

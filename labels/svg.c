@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #define PT_PER_MM (72 / 25.4)
 
@@ -344,11 +345,81 @@ static int svg_doc(svg_ctx_t *x, label_encoder_t *enc, const label_item_t *items
 
 #define MEMBERS_A_JOB 16
 
+/* Every member begins with the same document head and <defs> (about 80
+ * KB: the shared text as paths), which deflating took most of a member's
+ * time. They are deflated once, ending on a byte boundary with no block
+ * marked last (Z_SYNC_FLUSH); each member is that, then its own label
+ * deflated as a stream of its own: one deflate stream, whose matches never
+ * reach back past its second part's start. The CRC-32 is the two parts'
+ * combined. */
 typedef struct {
     svg_ctx_t *x;
     const label_item_t *items;
     size_t n;
+    label_membuf_t prefix; /* deflated */
+    size_t prefix_len;     /* before */
+    uint32_t prefix_crc;
 } member_ctx_t;
+
+/* A thread's: the label's text and a deflate stream kept between members. */
+typedef struct {
+    label_membuf_t doc;
+    z_stream zs;
+    int zs_ok;
+} member_scratch_t;
+
+/* Deflates len bytes of data onto out with zs (reset first), ending with
+ * flush (Z_FINISH or Z_SYNC_FLUSH); -1 when out of memory. */
+static int deflate_onto(z_stream *zs, const unsigned char *data, size_t len, int flush,
+                        label_membuf_t *out)
+{
+    size_t need = out->len + deflateBound(zs, (uLong)len) + 16;
+    if (need > out->cap) {
+        unsigned char *p = realloc(out->data, need);
+        if (!p)
+            return -1;
+        out->data = p;
+        out->cap = need;
+    }
+    if (deflateReset(zs) != Z_OK)
+        return -1;
+    zs->next_in = (Bytef *)(uintptr_t)data;
+    zs->avail_in = (uInt)len;
+    zs->next_out = out->data + out->len;
+    zs->avail_out = (uInt)(out->cap - out->len);
+    int rc = deflate(zs, flush);
+    if ((flush == Z_FINISH && rc != Z_STREAM_END) || (flush != Z_FINISH && rc != Z_OK) ||
+        zs->avail_in != 0)
+        return -1;
+    out->len = (size_t)(zs->next_out - out->data);
+    return 0;
+}
+
+/* The members' shared beginning, deflated once (at zlib's best: once). */
+static label_err_t member_prefix(member_ctx_t *c, char *errbuf, size_t errlen)
+{
+    const label_layout_t *l = c->x->l;
+    label_membuf_t doc = {0};
+    z_stream zs;
+    memset(&zs, 0, sizeof zs);
+    int ok = deflateInit2(&zs, 9, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY) == Z_OK;
+    int failed = !ok || svg_head(&doc, l->label_w_mm, l->label_h_mm) ||
+                 put(&doc, (const char *)c->x->defs.data, c->x->defs.len) ||
+                 puts_(&doc, "<g fill=\"#000\">\n") ||
+                 deflate_onto(&zs, doc.data, doc.len, Z_SYNC_FLUSH, &c->prefix);
+    if (!failed) {
+        c->prefix_len = doc.len;
+        c->prefix_crc = (uint32_t)crc32(0L, doc.data, (uInt)doc.len);
+    }
+    if (ok)
+        deflateEnd(&zs);
+    free(doc.data);
+    if (failed) {
+        snprintf(errbuf, errlen, "out of memory writing the SVG's shared parts");
+        return LABEL_ENOMEM;
+    }
+    return LABEL_OK;
+}
 
 /* Members [16 job, 16 job + 16) into out, each as its packed length, length
  * and CRC-32 (4 bytes each, host order) and its deflated bytes. */
@@ -357,11 +428,15 @@ static label_err_t member_job(void *arg, void **scratch, size_t job, label_membu
 {
     member_ctx_t *c = arg;
     const label_layout_t *l = c->x->l;
-    label_membuf_t *doc = *scratch;
-    if (!doc && !(doc = *scratch = calloc(1, sizeof *doc))) {
+    member_scratch_t *ms = *scratch;
+    if (!ms && (ms = *scratch = calloc(1, sizeof *ms)) != NULL)
+        /* a label's text is a few KB: a small window and hash suffice */
+        ms->zs_ok = deflateInit2(&ms->zs, 1, Z_DEFLATED, -13, 6, Z_DEFAULT_STRATEGY) == Z_OK;
+    if (!ms || !ms->zs_ok) {
         snprintf(errbuf, errlen, "out of memory");
         return LABEL_ENOMEM;
     }
+    label_membuf_t *doc = &ms->doc;
     size_t first = job * MEMBERS_A_JOB;
     size_t last = first + MEMBERS_A_JOB < c->n ? first + MEMBERS_A_JOB : c->n;
     for (size_t i = first; i < last; i++) {
@@ -372,21 +447,21 @@ static label_err_t member_job(void *arg, void **scratch, size_t job, label_membu
         if (rc != LABEL_OK)
             return rc;
         doc->len = 0;
-        int failed = svg_head(doc, l->label_w_mm, l->label_h_mm) ||
-                     put(doc, (const char *)c->x->defs.data, c->x->defs.len) ||
-                     puts_(doc, "<g fill=\"#000\">\n") ||
-                     svg_label(c->x, &c->items[i], &m, 0, 0, doc) != 0 ||
-                     puts_(doc, "</g>\n</svg>\n");
+        int failed =
+            svg_label(c->x, &c->items[i], &m, 0, 0, doc) != 0 || puts_(doc, "</g>\n</svg>\n");
         label_matrix_free(&m);
-        unsigned char *packed = NULL;
-        size_t packed_len = 0;
-        uint32_t head[3];
-        failed = failed || label_zip_pack(doc->data, doc->len, &packed, &packed_len, &head[2]);
-        head[0] = (uint32_t)packed_len;
-        head[1] = (uint32_t)doc->len;
+        uint32_t head[3] = {0};
+        size_t at = out->len;
         failed = failed || put(out, (const char *)head, sizeof head) ||
-                 put(out, (const char *)packed, packed_len);
-        free(packed);
+                 put(out, (const char *)c->prefix.data, c->prefix.len) ||
+                 deflate_onto(&ms->zs, doc->data, doc->len, Z_FINISH, out);
+        if (!failed) {
+            head[0] = (uint32_t)(out->len - at - sizeof head);
+            head[1] = (uint32_t)(c->prefix_len + doc->len);
+            head[2] = (uint32_t)crc32_combine(c->prefix_crc, crc32(0L, doc->data, (uInt)doc->len),
+                                              (z_off_t)doc->len);
+            memcpy(out->data + at, head, sizeof head);
+        }
         if (failed) {
             snprintf(errbuf, errlen, "out of memory writing label %ld", c->items[i].sequence);
             return LABEL_ENOMEM;
@@ -397,22 +472,24 @@ static label_err_t member_job(void *arg, void **scratch, size_t job, label_membu
 
 static void member_scratch_free(void *p)
 {
-    label_membuf_t *b = p;
-    free(b->data);
-    free(b);
+    member_scratch_t *ms = p;
+    if (ms->zs_ok)
+        deflateEnd(&ms->zs);
+    free(ms->doc.data);
+    free(ms);
 }
 
 /* The ZIP of SVG members, drawn and deflated on l->threads threads. */
 static label_err_t members_zip(svg_ctx_t *x, const label_item_t *items, size_t n, label_out_t *o,
                                label_progress_fn progress, void *arg, char *errbuf, size_t errlen)
 {
-    member_ctx_t c = {x, items, n};
+    member_ctx_t c = {x, items, n, {0}, 0, 0};
     size_t jobs = (n + MEMBERS_A_JOB - 1) / MEMBERS_A_JOB;
     int threads = label_pool_threads(x->l->threads);
     label_pool_t *pool = NULL;
     label_zip_t *z = label_zip_new(o);
-    label_err_t rc = LABEL_OK;
-    if (!z) {
+    label_err_t rc = member_prefix(&c, errbuf, errlen);
+    if (rc == LABEL_OK && !z) {
         snprintf(errbuf, errlen, "out of memory");
         rc = LABEL_ENOMEM;
     }
@@ -443,6 +520,7 @@ static label_err_t members_zip(svg_ctx_t *x, const label_item_t *items, size_t n
             progress(i, n, arg);
     }
     label_pool_stop(pool);
+    free(c.prefix.data);
     if (rc != LABEL_OK) {
         label_zip_free(z);
         return rc;

@@ -404,10 +404,11 @@ label_err_t label_check(const label_layout_t *l, const label_content_t *c,
 }
 
 /* Whether the PNG formats are drawn into pixels (labels/raster.c): all but
- * sheets with crop marks, which lie outside the labels. */
-static int raster_png(const label_layout_t *l, label_format_t format)
+ * grey sheets (mark artwork) with crop marks, which lie outside the labels;
+ * raster.c lays them on 1-bit sheets. */
+static int raster_png(const label_layout_t *l, const label_content_t *c, label_format_t format)
 {
-    return (format == LABEL_FMT_PNG && !l->crop_marks) ||
+    return (format == LABEL_FMT_PNG && (!l->crop_marks || !c->mark_path)) ||
            (format == LABEL_FMT_ZIP && l->zip_member_format != LABEL_FMT_SVG);
 }
 
@@ -427,7 +428,7 @@ static label_err_t drawing_start(const label_layout_t *l, const label_content_t 
     label_err_t rc = label_mark_check(c->mark_path, errbuf, errlen);
     if (rc == LABEL_OK)
         rc = label_sheet_for(sh, l, c, &items[0], errbuf, errlen);
-    if (rc == LABEL_OK && format != LABEL_FMT_ZIP && !raster_png(l, format) &&
+    if (rc == LABEL_OK && format != LABEL_FMT_ZIP && !raster_png(l, c, format) &&
         (rc = label_encoder_start(enc, l, items, n, errbuf, errlen)) != LABEL_OK) {
         label_sheet_close(*sh);
         *sh = NULL;
@@ -467,13 +468,13 @@ label_err_t label_write_to(const label_layout_t *l, const label_content_t *c,
                                   arg, errbuf, errlen);
         break;
     case LABEL_FMT_PNG:
-        rc = raster_png(l, format)
+        rc = raster_png(l, c, format)
                  ? label_raster_sheets(sh, l, c, items, n, &o, NULL, NULL, progress, arg, errbuf,
                                        errlen)
                  : write_png(sh, enc, l, items, n, &o, progress, arg, errbuf, errlen);
         break;
     case LABEL_FMT_ZIP:
-        rc = raster_png(l, format)
+        rc = raster_png(l, c, format)
                  ? label_raster_zip(sh, l, c, items, n, &o, progress, arg, errbuf, errlen)
                  : label_write_svg_docs(sh, enc, l, items, n, 1, &o, svg_cairo_doc, NULL, NULL,
                                         progress, arg, errbuf, errlen);
@@ -562,7 +563,7 @@ static label_err_t png_files(const label_layout_t *l, const label_content_t *c,
     label_sink_t none = {fd_write, NULL, NULL};
     label_out_t o = {&none, 0};
     label_err_t rc = drawing_start(l, c, items, n, LABEL_FMT_PNG, &sh, &enc, errbuf, errlen);
-    if (rc == LABEL_OK && raster_png(l, LABEL_FMT_PNG)) {
+    if (rc == LABEL_OK && raster_png(l, c, LABEL_FMT_PNG)) {
         char why[512] = "";
         png_file_arg_t a = {path, ".png", why, sizeof why};
         rc = label_raster_sheets(sh, l, c, items, n, &o, png_file, &a, progress, arg, errbuf,

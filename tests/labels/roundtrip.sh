@@ -195,6 +195,33 @@ EOF
 f=$(ls "$D"/zip/*.png | head -1)
 [ "$(png_head "$f")" = "1 0 11811 11811 1" ] && ok || bad "ZIP member: 1-bit grey, 300 dpi in pHYs ($(png_head "$f"))"
 [ "$(png_head "$D/s-3.png")" = "1 0 11811 11811 1" ] && ok || bad "PNG sheet: 1-bit grey, 300 dpi ($(png_head "$D/s-3.png"))"
+
+# PNG sheets with crop marks: laid into the 1-bit sheet as the labels are
+run batch export 1 --format png --out "$D/k.png" --base-url $BASE --dpi 300 --crop-marks
+expect_status 0 "PNG export with crop marks"
+decode "$D"/k*.png >"$D/crop.txt"
+same_set "PNG sheets with crop marks" "$D/crop.txt" "$D/issued.txt"
+[ "$(png_head "$D/k.png")" = "1 0 11811 11811 1" ] && ok || bad "PNG sheet with crop marks: 1-bit grey"
+mark_rows() { # FILE: rows 92-108 with a black dot in columns 116-120, above the first
+    # label's corner (10 mm margin: dot 118 at 300 dpi), where its left mark runs
+    python3 - "$1" <<'EOF'
+import struct, sys, zlib
+d = open(sys.argv[1], "rb").read()
+at, idat = 8, b""
+while at < len(d):
+    n, kind = struct.unpack(">I4s", d[at:at + 8])
+    if kind == b"IHDR":
+        w = struct.unpack(">I", d[at + 8:at + 12])[0]
+    if kind == b"IDAT":
+        idat += d[at + 8:at + 8 + n]
+    at += 12 + n
+raw, stride = zlib.decompress(idat), 1 + (w + 7) // 8
+black = lambda x, y: not raw[y * stride + 1 + x // 8] >> (7 - x % 8) & 1
+print(sum(any(black(x, y) for x in range(116, 121)) for y in range(92, 109)))
+EOF
+}
+[ "$(mark_rows "$D/k.png")" = 17 ] && ok || bad "crop mark above the first label ($(mark_rows "$D/k.png") rows of 17)"
+[ "$(mark_rows "$D/s.png")" = 0 ] && ok || bad "no crop mark without --crop-marks ($(mark_rows "$D/s.png"))"
 cat >"$D/mark.svg" <<'EOF'
 <svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10" fill="#c00"/></svg>
 EOF
