@@ -32,9 +32,11 @@ typedef struct {
     int y, x0, x1;
 } run_t;
 
+#define CODE_CHARS 128 /* the characters a code's glyphs are kept for: ASCII */
+
 struct label_raster {
-    glyph_img_t glyph[128]; /* the code's characters; ok 0: not drawn so */
-    run_t *crop;            /* 1-bit sheets with crop marks: their black runs */
+    glyph_img_t glyph[CODE_CHARS]; /* the code's characters; ok 0: not drawn so */
+    run_t *crop;                   /* 1-bit sheets with crop marks: their black runs */
     size_t ncrop;
     double gx0; /* a code's first glyph's left edge in the box, pixels */
     const label_layout_t *l;
@@ -180,7 +182,7 @@ void label_raster_close(label_raster_t *r)
         return;
     free(r->ink);
     free(r->bits);
-    for (int ch = 0; ch < 128; ch++)
+    for (int ch = 0; ch < CODE_CHARS; ch++)
         free(r->glyph[ch].a8);
     free(r->crop);
     free(r);
@@ -227,6 +229,21 @@ void label_raster_scratch_free(label_raster_scratch_t *s)
 }
 
 /* Draws the template: the shared parts on white, as grey turned to ink. */
+/* h 1-bit PNG rows of rs bytes as blank paper: a filter byte 0 (None),
+ * then every pixel 1 (white). */
+static void paper_rows(unsigned char *rows, size_t rs, int h)
+{
+    memset(rows, 0xff, rs * (size_t)h);
+    for (int y = 0; y < h; y++)
+        rows[(size_t)y * rs] = 0;
+}
+
+/* Pixel x of a 1-bit row's pixel bytes made black. */
+static void black_bit(unsigned char *px, int x)
+{
+    px[x / 8] &= (unsigned char)~(0x80u >> (x % 8));
+}
+
 static int draw_template(label_raster_t *r)
 {
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, r->w, r->h);
@@ -254,15 +271,14 @@ static int draw_template(label_raster_t *r)
         }
     }
     cairo_surface_destroy(s);
-    if (ok && r->bw) { /* as PNG rows: a filter byte, then 1 white, the paper past w too */
-        memset(r->bits, 0xff, r->rs * (size_t)r->h);
+    if (ok && r->bw) { /* as PNG rows, the paper past w too */
+        paper_rows(r->bits, r->rs, r->h);
         for (int y = 0; y < r->h; y++) {
-            unsigned char *row = r->bits + (size_t)y * r->rs;
+            unsigned char *px = r->bits + (size_t)y * r->rs + 1;
             const unsigned char *ink = r->ink + (size_t)y * (size_t)r->w;
-            row[0] = 0;
             for (int x = 0; x < r->w; x++)
                 if (ink[x] >= 128)
-                    row[1 + x / 8] &= (unsigned char)~(0x80u >> (x % 8));
+                    black_bit(px, x);
         }
     }
     return ok ? 0 : -1;
@@ -338,7 +354,7 @@ static void glyphs_draw(label_raster_t *r, label_raster_scratch_t *s)
     if (label_sheet_code_glyphs(r->sh, NULL, "0", xs, &baseline) != 1)
         return;
     r->gx0 = xs[0] * r->pxmm - r->cx;
-    for (int ch = 33; ch < 127; ch++) {
+    for (int ch = 33; ch < CODE_CHARS - 1; ch++) { /* printable */
         char text[2] = {(char)ch, 0};
         int stride;
         if (label_sheet_code_glyphs(r->sh, NULL, text, xs, &baseline) != 1)
@@ -395,6 +411,11 @@ static int glyphs_lay(const label_raster_t *r, const char *code, unsigned char *
     return n > 0;
 }
 
+int label_raster_one_bit(const label_content_t *c)
+{
+    return c->mark_path == NULL;
+}
+
 label_err_t label_raster_open(label_raster_t **out, label_sheet_t *sh, const label_layout_t *l,
                               const label_content_t *c, char *errbuf, size_t errlen)
 {
@@ -408,7 +429,7 @@ label_err_t label_raster_open(label_raster_t **out, label_sheet_t *sh, const lab
     r->pxmm = l->dpi / 25.4;
     r->w = (int)lround(l->label_w_mm * r->pxmm);
     r->h = (int)lround(l->label_h_mm * r->pxmm);
-    r->bw = c->mark_path == NULL;
+    r->bw = label_raster_one_bit(c);
     double x, y, w, h;
     label_sheet_code_box(sh, &x, &y, &w, &h);
     /* a millimetre around it: glyphs may reach past the box's line height */
@@ -513,11 +534,11 @@ static void code_bits(const label_raster_t *r, unsigned char *bits, const unsign
                 continue;
             for (int k = 0; k < 8; k++)
                 if (a[x + k] >= 128)
-                    row[(r->cx + x + k) / 8] &= (unsigned char)~(0x80u >> ((r->cx + x + k) % 8));
+                    black_bit(row, r->cx + x + k);
         }
         for (; x < r->cw; x++)
             if (a[x] >= 128)
-                row[(r->cx + x) / 8] &= (unsigned char)~(0x80u >> ((r->cx + x) % 8));
+                black_bit(row, r->cx + x);
     }
 }
 
@@ -764,9 +785,7 @@ static label_err_t sheet_job_bits(const job_ctx_t *c, job_scratch_t *js, size_t 
         snprintf(errbuf, errlen, "out of memory drawing sheet %zu", job + 1);
         return LABEL_ENOMEM;
     }
-    memset(js->band, 0xff, size);
-    for (int y = 0; y < c->page_h; y++)
-        js->band[(size_t)y * srs] = 0; /* filter None */
+    paper_rows(js->band, srs, c->page_h);
     size_t first = job * c->per_job, last = first + c->per_job < c->n ? first + c->per_job : c->n;
     for (size_t i = first; i < last; i++) {
         int page;

@@ -14,10 +14,13 @@
 typedef struct label_raster label_raster_t;
 typedef struct label_raster_scratch label_raster_scratch_t;
 
-/* The template of sh's labels at l->dpi. Black and white (1-bit PNG) unless
- * the content has mark artwork, which may hold colour and greys (8-bit
- * grey then). Draws one code first, so that later draws may run in several
- * threads. Errors: LABEL_ENOMEM. */
+/* Whether c's labels are black and white (1-bit PNG): unless the content has
+ * mark artwork, which may hold colour and greys (8-bit grey then). */
+int label_raster_one_bit(const label_content_t *c);
+
+/* The template of sh's labels at l->dpi, black and white or grey as
+ * label_raster_one_bit says. Draws one code first, so that later draws may
+ * run in several threads. Errors: LABEL_ENOMEM. */
 label_err_t label_raster_open(label_raster_t **r, label_sheet_t *sh, const label_layout_t *l,
                               const label_content_t *c, char *errbuf, size_t errlen);
 void label_raster_close(label_raster_t *r);

@@ -404,11 +404,11 @@ label_err_t label_check(const label_layout_t *l, const label_content_t *c,
 }
 
 /* Whether the PNG formats are drawn into pixels (labels/raster.c): all but
- * grey sheets (mark artwork) with crop marks, which lie outside the labels;
- * raster.c lays them on 1-bit sheets. */
+ * grey sheets with crop marks, which lie outside the labels; raster.c lays
+ * them on 1-bit sheets. */
 static int raster_png(const label_layout_t *l, const label_content_t *c, label_format_t format)
 {
-    return (format == LABEL_FMT_PNG && (!l->crop_marks || !c->mark_path)) ||
+    return (format == LABEL_FMT_PNG && (!l->crop_marks || label_raster_one_bit(c))) ||
            (format == LABEL_FMT_ZIP && l->zip_member_format != LABEL_FMT_SVG);
 }
 

@@ -6,7 +6,7 @@
 # the bound the server's settings allow: cache-mb (the workers' page caches
 # together) + track-codes (about 0.3 KB a code, gi/cli_serve.c's --track-codes) +
 # one render (32 MB + 0.1 KB a label of max-download-labels, see
-# tests/bench/verify.sh) + 32 MB; and what the render added to the memory the
+# tests/bench/bound.sh) + 32 MB; and what the render added to the memory the
 # server had at start, against the render's own part of that bound.
 # File-backed pages (program, libraries, the CJK font a print file embeds) are
 # shown apart: shared with other processes and reclaimable.
@@ -101,9 +101,8 @@ start_server() {
 }
 
 # download FORMAT WHAT: prints the figures of one download of the batch
-track_kb=$((TRACK_CODES * 3 / 10))
-render_kb=$((32 * 1024 + LABELS / 10)) # --max-download-labels is LABELS
-bound_kb=$(((CACHE_MB + 32) * 1024 + track_kb + render_kb))
+. tests/bench/bound.sh
+memory_bound "$CACHE_MB" "$TRACK_CODES" 1 "$LABELS" # --max-download-labels is LABELS
 download() {
     start_server
     base_kb=$(awk '$1 == "RssAnon:" { print $2 }' "/proc/$server_pid/status")

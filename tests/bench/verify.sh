@@ -374,7 +374,7 @@ fi # throughput
 # drawn and the other waits; BENCH_RENDER_THREADS=2 draws both). Its bound is what
 # the settings allow: cache-mb (the page cache of all workers together), track-codes
 # (about 0.3 KB a code kept in memory), what the render threads may hold (render-threads
-# times 32 MB and 0.1 KB a label of max-download-labels: see render_kb below) and 32 MB.
+# times 32 MB and 0.1 KB a label of max-download-labels: tests/bench/bound.sh) and 32 MB.
 # File-backed pages (the program, its libraries, the CJK font a print file embeds) are
 # shown apart: the kernel shares them with other processes and takes them back under
 # pressure.
@@ -491,21 +491,15 @@ wait "$sampler" 2>/dev/null || true
 read -r anon_kb file_kb <"$dir/memory"
 stop "$server_pid" "gimark serve"
 server_pid=""
-track_kb=$((TRACK_CODES * 3 / 10)) # 0.3 KB a code
-# A render thread drawing a PDF (the largest of the formats): 32 MB whatever the labels
-# (cairo copies the CJK font's whole CFF table, 16 MB for Noto Sans CJK, each time it
-# subsets the font at a part's end; its PDF state and the fonts fontconfig and pango
-# load), and the download's label list, 0.1 KB a label (gi/export.c). libqpdf's pass
-# over a part (1.3 KB a label of pdf-part-labels) comes after the font copy is freed.
-render_kb=$((RENDER_THREADS * (32 * 1024 + MAX_DOWNLOAD_LABELS / 10)))
-budget_kb=$(( (CACHE_MB + 32) * 1024 + track_kb + render_kb ))
+. tests/bench/bound.sh
+memory_bound "$CACHE_MB" "$TRACK_CODES" "$RENDER_THREADS" "$MAX_DOWNLOAD_LABELS"
 printf '%-40s %8.0f req/s  p99 %.2f ms  (%s not 2xx/3xx; last of %s runs, %s PDF parts sent)\n' \
     "gimark, $MEM_CONNS connections, 2 downloads:" "$m_rps" "$m_p99" "$m_bad" "$runs" "$parts"
 printf '%-40s %s anonymous (bound %s: cache-mb %s + track-codes %s + renders %s + 32 MB): %s\n' \
-    'gimark serve memory, highest:' "$(mb "$anon_kb")" "$(mb "$budget_kb")" "$CACHE_MB" \
+    'gimark serve memory, highest:' "$(mb "$anon_kb")" "$(mb "$bound_kb")" "$CACHE_MB" \
     "$(mb "$track_kb")" "$(mb "$render_kb")" \
     "$(if [ "$parts" -lt 2 ]; then echo "NOT MEASURED (the PDF sent $parts parts)"
-    elif [ "$anon_kb" -le "$budget_kb" ]; then echo met; else echo "NOT MET"; fi)"
+    elif [ "$anon_kb" -le "$bound_kb" ]; then echo met; else echo "NOT MET"; fi)"
 printf '%-40s %s file-backed (program, libraries, fonts; shared, reclaimable)\n' '' \
     "$(mb "$file_kb")"
 printf '%-40s %s at start; at the highest: %s\n' '' "$(mb "$start_kb")" \
