@@ -3,127 +3,93 @@
  * draws them.
  *
  * Choosing a QR mask (libqrencode evaluates all eight) costs about as much
- * as drawing the label, so worker threads encode ahead of the drawing
- * thread in chunks, at most WINDOW chunks ahead (memory stays bounded for
- * any batch size). While the chunk the drawing thread needs is not done, it
- * encodes the next chunk nobody has started (it used to wait whenever a
- * worker had started the one it needed: on two cores SVG, whose drawing is
- * the lighter part, kept one busy). Chunks are handed out in order.
+ * as drawing the label, so the symbols are encoded in chunks as jobs of a
+ * worker pool (labels/pool.c): workers encode ahead of the drawing thread,
+ * at most WINDOW chunks ahead (memory stays bounded for any batch size),
+ * and the drawing thread encodes a chunk itself rather than wait. A chunk's
+ * output is its symbols laid out in the job's buffer: CHUNK matrices, then
+ * their modules, which the matrices point into.
  */
 #include "labels/pool.h"
 #include "labels/sheet.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#define CHUNK       64 /* symbols per unit of work */
-#define WINDOW      32 /* chunks encoded ahead of the drawing thread, at most */
-#define MAX_WORKERS 15
-
-typedef enum { CHUNK_TODO = 0, CHUNK_BUSY, CHUNK_DONE } chunk_state_t;
-
-typedef struct {
-    chunk_state_t state;
-    label_err_t rc;
-    char err[256];
-    label_matrix_t m[CHUNK];
-} chunk_t;
+#define CHUNK  64 /* symbols per job */
+#define WINDOW 32 /* chunks encoded ahead of the drawing thread, at most */
 
 struct label_encoder {
     const label_layout_t *layout;
     const label_item_t *items;
-    size_t n, chunks;
-    size_t next_claim; /* first chunk nobody has taken */
-    size_t drawing;    /* chunk the drawing thread is on */
-    int stop;
-    chunk_t ring[WINDOW];
-    pthread_mutex_t lock;
-    pthread_cond_t changed; /* a chunk finished, the drawing moved on, or stop */
-    pthread_t workers[MAX_WORKERS];
-    size_t nworkers;
+    size_t n;
+    label_pool_t *pool;
+    size_t chunk;              /* the chunk taken, valid when cur is set */
+    const label_matrix_t *cur; /* its symbols */
 };
 
-static chunk_t *slot(label_encoder_t *e, size_t k)
+static size_t chunk_len(const label_encoder_t *e, size_t k)
 {
-    return &e->ring[k % WINDOW];
+    size_t first = k * CHUNK;
+    return e->n - first < CHUNK ? e->n - first : CHUNK;
 }
 
-/* Encodes chunk k; called without the lock, on a chunk marked busy. */
-static void encode_chunk(label_encoder_t *e, size_t k)
+static label_err_t out_of_memory(char *errbuf, size_t errlen)
 {
-    chunk_t *c = slot(e, k);
+    snprintf(errbuf, errlen, "out of memory");
+    return LABEL_ENOMEM;
+}
+
+static label_err_t encode_chunk(void *ctx, void **scratch, size_t k, label_membuf_t *out,
+                                char *errbuf, size_t errlen)
+{
+    (void)scratch;
+    static const label_matrix_t no_symbols[CHUNK];
+    label_encoder_t *e = ctx;
+    size_t n = chunk_len(e, k), at[CHUNK];
+    label_matrix_t m[CHUNK];
+    if (label_membuf_append(out, (const unsigned char *)no_symbols,
+                            (unsigned)(n * sizeof *no_symbols)) != CAIRO_STATUS_SUCCESS)
+        return out_of_memory(errbuf, errlen);
     char payload[512];
-    size_t first = k * CHUNK, last = first + CHUNK < e->n ? first + CHUNK : e->n;
-    label_err_t rc = LABEL_OK;
-    for (size_t i = first; i < last && rc == LABEL_OK; i++) {
-        label_payload(e->layout, &e->items[i], payload, sizeof payload);
-        rc = label_matrix_encode(e->layout->symbology, e->layout->ecc, payload, &c->m[i - first],
-                                 c->err, sizeof c->err);
+    for (size_t i = 0; i < n; i++) {
+        label_payload(e->layout, &e->items[k * CHUNK + i], payload, sizeof payload);
+        label_err_t rc = label_matrix_encode(e->layout->symbology, e->layout->ecc, payload, &m[i],
+                                             errbuf, errlen);
+        if (rc != LABEL_OK)
+            return rc;
+        at[i] = out->len;
+        unsigned cells = (unsigned)(m[i].width * m[i].height);
+        cairo_status_t st = label_membuf_append(out, m[i].dark, cells);
+        label_matrix_free(&m[i]);
+        if (st != CAIRO_STATUS_SUCCESS)
+            return out_of_memory(errbuf, errlen);
     }
-    c->rc = rc;
-}
-
-static void finish_chunk(label_encoder_t *e, size_t k)
-{
-    pthread_mutex_lock(&e->lock);
-    slot(e, k)->state = CHUNK_DONE;
-    pthread_cond_broadcast(&e->changed);
-    pthread_mutex_unlock(&e->lock);
-}
-
-static void *worker(void *arg)
-{
-    label_encoder_t *e = arg;
-    pthread_mutex_lock(&e->lock);
-    while (!e->stop && e->next_claim < e->chunks) {
-        if (e->next_claim >= e->drawing + WINDOW) {
-            pthread_cond_wait(&e->changed, &e->lock);
-            continue;
-        }
-        size_t k = e->next_claim++;
-        slot(e, k)->state = CHUNK_BUSY;
-        pthread_mutex_unlock(&e->lock);
-        encode_chunk(e, k);
-        finish_chunk(e, k);
-        pthread_mutex_lock(&e->lock);
+    /* the buffer no longer moves: the matrices can point into it */
+    label_matrix_t *symbols = (label_matrix_t *)(void *)out->data;
+    for (size_t i = 0; i < n; i++) {
+        symbols[i] = m[i];
+        symbols[i].dark = out->data + at[i];
     }
-    pthread_mutex_unlock(&e->lock);
-    return NULL;
-}
-
-static void free_chunk(chunk_t *c)
-{
-    for (size_t i = 0; i < CHUNK; i++)
-        label_matrix_free(&c->m[i]);
-    c->state = CHUNK_TODO;
+    return LABEL_OK;
 }
 
 label_err_t label_encoder_start(label_encoder_t **out, const label_layout_t *l,
                                 const label_item_t *items, size_t n, char *errbuf, size_t errlen)
 {
     label_encoder_t *e = calloc(1, sizeof *e);
-    if (!e) {
-        snprintf(errbuf, errlen, "out of memory");
-        return LABEL_ENOMEM;
-    }
+    if (!e)
+        return out_of_memory(errbuf, errlen);
     e->layout = l;
     e->items = items;
     e->n = n;
-    e->chunks = (n + CHUNK - 1) / CHUNK;
-    pthread_mutex_init(&e->lock, NULL);
-    pthread_cond_init(&e->changed, NULL);
-    /* the drawing thread is busy too */
-    size_t want = (size_t)label_pool_threads(l->threads) - 1;
-    if (want > MAX_WORKERS)
-        want = MAX_WORKERS;
-    if (want > e->chunks)
-        want = e->chunks;
-    /* a worker that cannot start is no error: the drawing thread does its share */
-    while (e->nworkers < want && pthread_create(&e->workers[e->nworkers], NULL, worker, e) == 0)
-        e->nworkers++;
+    label_err_t rc = label_pool_start(&e->pool, (n + CHUNK - 1) / CHUNK, l->threads, WINDOW,
+                                      encode_chunk, NULL, e, errbuf, errlen);
+    if (rc != LABEL_OK) {
+        free(e);
+        return rc;
+    }
     *out = e;
     return LABEL_OK;
 }
@@ -132,35 +98,19 @@ label_err_t label_encoder_get(label_encoder_t *e, size_t i, const label_matrix_t
                               size_t errlen)
 {
     size_t k = i / CHUNK;
-    pthread_mutex_lock(&e->lock);
-    while (e->drawing < k) { /* done with the chunk before: make room */
-        free_chunk(slot(e, e->drawing));
-        e->drawing++;
-        pthread_cond_broadcast(&e->changed);
-    }
-    chunk_t *c = slot(e, k);
-    while (c->state != CHUNK_DONE) {
-        /* the chunk needed, or while a worker encodes it the next one not
-         * taken within the window: the drawing thread encodes rather than
-         * waits */
-        if (e->next_claim < e->chunks && e->next_claim < e->drawing + WINDOW) {
-            size_t j = e->next_claim++;
-            slot(e, j)->state = CHUNK_BUSY;
-            pthread_mutex_unlock(&e->lock);
-            encode_chunk(e, j);
-            pthread_mutex_lock(&e->lock);
-            slot(e, j)->state = CHUNK_DONE;
-            pthread_cond_broadcast(&e->changed);
-        } else {
-            pthread_cond_wait(&e->changed, &e->lock);
+    while (!e->cur || e->chunk < k) {
+        if (e->cur) { /* done with the chunk before: make room */
+            label_pool_done(e->pool);
+            e->chunk++;
         }
+        const label_membuf_t *buf;
+        e->cur = NULL;
+        label_err_t rc = label_pool_next(e->pool, &buf, errbuf, errlen);
+        if (rc != LABEL_OK)
+            return rc;
+        e->cur = (const label_matrix_t *)(const void *)buf->data;
     }
-    pthread_mutex_unlock(&e->lock);
-    if (c->rc != LABEL_OK) {
-        snprintf(errbuf, errlen, "%s", c->err);
-        return c->rc;
-    }
-    *m = &c->m[i % CHUNK];
+    *m = &e->cur[i % CHUNK];
     return LABEL_OK;
 }
 
@@ -168,15 +118,6 @@ void label_encoder_stop(label_encoder_t *e)
 {
     if (!e)
         return;
-    pthread_mutex_lock(&e->lock);
-    e->stop = 1;
-    pthread_cond_broadcast(&e->changed);
-    pthread_mutex_unlock(&e->lock);
-    for (size_t i = 0; i < e->nworkers; i++)
-        pthread_join(e->workers[i], NULL);
-    for (size_t k = 0; k < WINDOW; k++)
-        free_chunk(&e->ring[k]);
-    pthread_cond_destroy(&e->changed);
-    pthread_mutex_destroy(&e->lock);
+    label_pool_stop(e->pool);
     free(e);
 }
