@@ -35,9 +35,11 @@ cairo_status_t label_png_write(cairo_surface_t *s, int dpi, label_membuf_t *buf)
 
 /* A 1-bit grey PNG with its resolution (pHYs) appended to buf: rows holds
  * h rows of 1 + (w + 7) / 8 bytes, each a filter byte 0 (None) and the
- * pixels, the leftmost the highest bit, 1 white (labels/png.c). 0 when
+ * pixels, the leftmost the highest bit, 1 white; label: 1 for one label, 0
+ * for a sheet, which compress best in different ways (labels/png.c). 0 when
  * written, -1 when out of memory. */
-int label_png_bits(const unsigned char *rows, int w, int h, int dpi, label_membuf_t *buf);
+int label_png_bits(const unsigned char *rows, int w, int h, int dpi, int label,
+                   label_membuf_t *buf);
 
 /* A cairo write function appending to a label_membuf_t. */
 cairo_status_t label_membuf_append(void *closure, const unsigned char *data, unsigned int length);

@@ -9,6 +9,7 @@
 
 #include <png.h>
 #include <stdlib.h>
+#include <zlib.h>
 
 typedef struct {
     label_membuf_t *buf;
@@ -71,10 +72,14 @@ cairo_status_t label_png_write(cairo_surface_t *s, int dpi, label_membuf_t *buf)
 
 /* --- 1-bit images ------------------------------------------------------------------------ */
 
-/* The rows come packed already (raster.c draws into bits): libpng writes
- * them as they are, unfiltered, at zlib's level 1 (on these images as
- * small as level 3 within 3%, in two thirds of its time). */
-int label_png_bits(const unsigned char *rows, int w, int h, int dpi, label_membuf_t *buf)
+/* The rows come packed already (raster.c draws into bits). A sheet's rows
+ * are written as they are, unfiltered, at zlib's level 1 (on these images as
+ * small as level 3 within 3%, in two thirds of its time). A single label's
+ * are filtered Up and run-length coded: most of its rows repeat the row
+ * above (a module is several rows tall), which the filter turns into zeros,
+ * and that took about 12% less CPU than level 1 unfiltered, for a 7% smaller
+ * ZIP (on whole sheets it took longer and wrote 21% more). */
+int label_png_bits(const unsigned char *rows, int w, int h, int dpi, int label, label_membuf_t *buf)
 {
     png_dest_t dest = {buf, 0};
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
@@ -89,7 +94,8 @@ int label_png_bits(const unsigned char *rows, int w, int h, int dpi, label_membu
     }
     png_set_write_fn(png, &dest, png_write_fn, png_flush_fn);
     png_set_compression_level(png, 1);
-    png_set_filter(png, 0, PNG_FILTER_NONE);
+    png_set_compression_strategy(png, label ? Z_RLE : Z_DEFAULT_STRATEGY);
+    png_set_filter(png, 0, label ? PNG_FILTER_UP : PNG_FILTER_NONE);
     png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 1, PNG_COLOR_TYPE_GRAY,
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     png_uint_32 ppm = (png_uint_32)(dpi / 0.0254 + 0.5);

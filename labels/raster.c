@@ -643,7 +643,7 @@ static label_err_t member_png(const job_ctx_t *c, job_scratch_t *js, size_t i, l
         const unsigned char *bits = label_raster_draw_bits(c->r, js->s, &c->items[i], &m);
         label_matrix_free(&m);
         if (label_membuf_append(out, len, 4) != CAIRO_STATUS_SUCCESS ||
-            label_png_bits(bits, c->r->w, c->r->h, c->l->dpi, out) != 0) {
+            label_png_bits(bits, c->r->w, c->r->h, c->l->dpi, 1, out) != 0) {
             snprintf(errbuf, errlen, "out of memory writing label %ld", c->items[i].sequence);
             return LABEL_ENOMEM;
         }
@@ -807,7 +807,7 @@ static label_err_t sheet_job_bits(const job_ctx_t *c, job_scratch_t *js, size_t 
                            clampi(left + cr->x1, 0, c->page_w));
         }
     }
-    if (label_png_bits(js->band, c->page_w, c->page_h, c->l->dpi, out) != 0) {
+    if (label_png_bits(js->band, c->page_w, c->page_h, c->l->dpi, 0, out) != 0) {
         snprintf(errbuf, errlen, "out of memory writing sheet %zu", job + 1);
         return LABEL_ENOMEM;
     }
