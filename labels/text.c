@@ -25,13 +25,17 @@
 #include <stdio.h>
 #include <string.h>
 
-#define PAD_MM   1.5
-#define GAP_MM   0.4
-#define PITCH_EM 1.2 /* baseline to baseline */
-#define MARK_MM  7.5 /* at a 30 mm label height */
-#define MARK_MIN 5.0
-#define CAPTION  "统一社会信用代码 "
-#define APPROVAL "核准文号 "
+#define PAD_MM    1.5
+#define GAP_MM    0.4
+#define PITCH_EM  1.2 /* baseline to baseline */
+#define MARK_MM   7.5 /* at a 30 mm label height */
+#define MARK_MIN  5.0
+#define CAPTION   "统一社会信用代码 "
+#define APPROVAL  "核准文号 "
+#define INK_CJK   "国" /* the characters text height is measured on */
+#define INK_LATIN "H"
+
+const char label_text_fixed[] = CAPTION APPROVAL INK_CJK INK_LATIN;
 
 /* Nominal em sizes at a 30 mm label height. */
 static const double nominal[LABEL_TB_N] = {3.2, 2.0, 2.0, 2.0, 2.0, 2.4};
@@ -89,9 +93,9 @@ static double min_em(cairo_t *cr, const char *family, int bold, const char *text
     }
     double r = 10;
     if (cjk)
-        r = fmin(r, ink_ratio(cr, family, bold, "国"));
+        r = fmin(r, ink_ratio(cr, family, bold, INK_CJK));
     if (latin || !cjk)
-        r = fmin(r, ink_ratio(cr, family, bold, "H"));
+        r = fmin(r, ink_ratio(cr, family, bold, INK_LATIN));
     return min_h / r;
 }
 
