@@ -222,7 +222,7 @@ static void test_pdf_render(void)
     label_content_t c = {"䶮山𠮷茶", "GI-2025-017", "芜湖𠮷祥茶业", "91340200MA2N1X5Y3K", "L1",
                          NULL,       NULL};
     label_item_t items[3];
-    char codes[3][16], urls[3][64];
+    char codes[3][32], urls[3][80];
     for (int i = 0; i < 3; i++) {
         snprintf(codes[i], sizeof codes[i], "K7M3-9QX%d", i);
         snprintf(urls[i], sizeof urls[i], "https://gi.example.cn/v/%s", codes[i]);
