@@ -46,7 +46,7 @@ struct label_fonts {
     int installed;     /* the thread's default font map is ours */
 };
 
-/* --- one face ------------------------------------------------------------------------------ */
+/* --- one face --------------------------------------------------------------------------------- */
 
 static label_err_t write_all(const char *path, const char *data, size_t len, char *errbuf,
                              size_t errlen)
@@ -186,8 +186,7 @@ static uint32_t *drawn_characters(const label_content_t *c, const label_item_t *
     return cps;
 }
 
-/* --- the faces fontconfig picks -----------------------------------------------------------------
- */
+/* --- the faces fontconfig picks --------------------------------------------------------------- */
 
 /* The file and face index fontconfig gives the system-wide font map for
  * family at weight; LABEL_EINVAL when that is another family or weight. */
@@ -227,8 +226,7 @@ out:
     return rc;
 }
 
-/* --- the thread's font map ----------------------------------------------------------------------
- */
+/* --- the thread's font map -------------------------------------------------------------------- */
 
 static label_err_t make_dir(label_fonts_t *f, char *errbuf, size_t errlen)
 {

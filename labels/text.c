@@ -25,14 +25,16 @@
 #include <stdio.h>
 #include <string.h>
 
-#define PAD_MM    1.5
-#define GAP_MM    0.4
-#define PITCH_EM  1.2 /* baseline to baseline */
-#define MARK_MM   7.5 /* at a 30 mm label height */
-#define MARK_MIN  5.0
-#define CAPTION   "统一社会信用代码 "
-#define APPROVAL  "核准文号 "
-#define INK_CJK   "国" /* the characters text height is measured on */
+#define PAD_MM   1.5
+#define GAP_MM   0.4
+#define PITCH_EM 1.2 /* baseline to baseline */
+#define MARK_MM  7.5 /* at a 30 mm label height */
+#define MARK_MIN 5.0
+#define CAPTION  "统一社会信用代码 "
+#define APPROVAL "核准文号 "
+
+/* the characters text height is measured on */
+#define INK_CJK   "国"
 #define INK_LATIN "H"
 
 const char label_text_fixed[] = CAPTION APPROVAL INK_CJK INK_LATIN;
