@@ -31,7 +31,10 @@
 #define MM_PER_PT (25.4 / 72.0)
 
 #define CODE_CHARSET "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-"
+#define MARK_TEXT    "地理\n标志" /* the placeholder where no mark artwork is given */
 #define CODE_MAX     LABEL_CODE_GLYPHS
+
+const char label_sheet_fixed[] = MARK_TEXT CODE_CHARSET;
 
 /* The serial code's glyphs, shaped once: a code is then drawn with one
  * cairo_show_text_glyphs call instead of a pango layout pass per label. */
@@ -145,7 +148,7 @@ static void draw_mark(cairo_t *cr, const char *path, double x, double y, double 
     cairo_rectangle(cr, x + 0.125, y + 0.125, side - 0.25, side - 0.25);
     cairo_stroke(cr);
     PangoLayout *pl = label_text_layout(cr, LABEL_TEXT_FONT, side * 0.28, 1, -1);
-    pango_layout_set_text(pl, "地理\n标志", -1);
+    pango_layout_set_text(pl, MARK_TEXT, -1);
     cairo_move_to(cr, x + side * 0.22, y + side * 0.12);
     pango_cairo_show_layout(cr, pl);
     g_object_unref(pl);

@@ -92,6 +92,13 @@ label_err_t label_mark_check(const char *path, char *errbuf, size_t errlen);
 #define LABEL_TEXT_FONT "Noto Sans CJK SC"
 #define LABEL_CODE_FONT "Noto Sans Mono CJK SC"
 
+/* The characters labels are drawn with besides their content and codes, for
+ * the faces a PDF embeds (labels/fonts.c): text.c's captions and the
+ * characters text is measured on; sheet.c's mark placeholder and the serial
+ * code's alphabet. */
+extern const char label_text_fixed[];
+extern const char label_sheet_fixed[];
+
 /* The fields every label carries in full (labels/text.c), in the order
  * they are laid out. */
 enum {

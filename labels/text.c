@@ -33,6 +33,12 @@
 #define CAPTION  "统一社会信用代码 "
 #define APPROVAL "核准文号 "
 
+/* the characters text height is measured on */
+#define INK_CJK   "国"
+#define INK_LATIN "H"
+
+const char label_text_fixed[] = CAPTION APPROVAL INK_CJK INK_LATIN;
+
 /* Nominal em sizes at a 30 mm label height. */
 static const double nominal[LABEL_TB_N] = {3.2, 2.0, 2.0, 2.0, 2.0, 2.4};
 static const char *const field_names[LABEL_TB_N] = {
@@ -89,9 +95,9 @@ static double min_em(cairo_t *cr, const char *family, int bold, const char *text
     }
     double r = 10;
     if (cjk)
-        r = fmin(r, ink_ratio(cr, family, bold, "国"));
+        r = fmin(r, ink_ratio(cr, family, bold, INK_CJK));
     if (latin || !cjk)
-        r = fmin(r, ink_ratio(cr, family, bold, "H"));
+        r = fmin(r, ink_ratio(cr, family, bold, INK_LATIN));
     return min_h / r;
 }
 

@@ -2,6 +2,7 @@
  * write.c - label_write_to(): the sheet formats (PDF, SVG, PNG) onto a sink
  * and dispatch to CSV and ZIP; label_write(), the same into a file.
  */
+#include "labels/fonts.h"
 #include "labels/output.h"
 #include "labels/pdf.h"
 #include "labels/raster.h"
@@ -457,8 +458,18 @@ label_err_t label_write_to(const label_layout_t *l, const label_content_t *c,
     if (format == LABEL_FMT_SVG ||
         (format == LABEL_FMT_ZIP && l->zip_member_format == LABEL_FMT_SVG))
         l = &svg_layout;
-    if ((rc = drawing_start(l, c, items, n, format, &sh, &enc, errbuf, errlen)) != LABEL_OK)
+    /* a PDF embeds the CJK faces: cut down to what it draws, on this thread
+     * (labels/fonts.h); without them (a face missing, a character the faces
+     * lack) the system's fonts draw it, as they did before */
+    label_fonts_t *fonts = NULL;
+    if (format == LABEL_FMT_PDF) {
+        char why[256];
+        label_fonts_begin(&fonts, c, items, n, why, sizeof why);
+    }
+    if ((rc = drawing_start(l, c, items, n, format, &sh, &enc, errbuf, errlen)) != LABEL_OK) {
+        label_fonts_end(fonts);
         return rc;
+    }
     switch (format) {
     case LABEL_FMT_PDF:
         rc = write_pdf(sh, enc, l, items, n, &o, progress, arg, errbuf, errlen);
@@ -484,6 +495,7 @@ label_err_t label_write_to(const label_layout_t *l, const label_content_t *c,
     }
     label_encoder_stop(enc);
     label_sheet_close(sh);
+    label_fonts_end(fonts); /* after the surfaces that embed them are finished */
     return rc;
 }
 
