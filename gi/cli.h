@@ -41,9 +41,9 @@ typedef struct {
         {"bleed", "MM", "pdf: page grows by MM each side beyond the trim box (default 0)"},        \
         {"cut-contour", NULL, "pdf: each label's die-cut outline as the spot colour CutContour"},  \
         {"pdf-part-labels", "N",                                                                   \
-         "pdf: more labels than N come as a ZIP of PDF parts (labels-00001-04992.pdf, ...), each " \
+         "pdf: more labels than N come as a ZIP of PDF parts (labels-00001-02496.pdf, ...), each " \
          "of the whole sheets N labels fill, so memory does not grow with the batch (default "     \
-         "5000; 0: one PDF however large, about 1.3 KB of memory a label)"},                       \
+         "2500; 0: one PDF however large, about 1.3 KB of memory a label)"},                       \
     {                                                                                              \
         "approval-no", NULL,                                                                       \
             "print the authorisation's approval document number (核准文号) on every label"     \

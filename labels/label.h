@@ -78,11 +78,13 @@ typedef struct {
 
 /* The finishing pass of a PDF (labels/pdf.h) holds about 1.3 KB a label
  * until the file is written (libqpdf keeps every object it has read): a
- * part of 5,000 labels holds about 6.5 MB, whatever the batch. Parts of
- * 10,000 took the server to 129-130 MB at its highest in `make bench`
- * (tests/bench/verify.sh 3b), over its bound of cache-mb + track-codes +
- * 32 MB (125.3 MB); parts of 5,000 to 120-124 MB. */
-#define LABEL_PDF_PART_LABELS 5000
+ * part of 2,500 labels holds about 3.3 MB, whatever the batch. In `make
+ * bench` (tests/bench/verify.sh 3b, with a scan history) parts of 10,000
+ * took the server to 129-130 MB at its highest, parts of 5,000 to 124.6 and
+ * 127.2 MB, parts of 2,500 to 120.6 MB, against its bound of cache-mb +
+ * track-codes + 32 MB (125.3 MB); the files are 2% larger than in parts of
+ * 5,000, drawn in the same time. */
+#define LABEL_PDF_PART_LABELS 2500
 
 #define LABEL_MIN_MODULE_MM 0.25
 

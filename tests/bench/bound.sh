@@ -9,7 +9,7 @@
 #                  list, gi/export.c)
 #   render_kb      the render threads past the first, render_one_kb each: the first
 #                  draws within the 32 MB for the rest (measured with the default
-#                  pdf-part-labels, 5,000; parts of 10,000 went past it)
+#                  pdf-part-labels, 2,500; parts of 5,000 and 10,000 went past it)
 #   bound_kb       cache-mb + track_kb + render_kb + 32 MB for the rest
 # memory_bound CACHE_MB TRACK_CODES RENDER_THREADS MAX_DOWNLOAD_LABELS
 memory_bound() {

@@ -1,7 +1,7 @@
 #!/bin/sh
 # downloads.sh - the download part of `make bench`: the server's highest anonymous
 # memory (RssAnon: heap and stacks) while one client downloads a 100,000-label
-# print file, as a PDF (a ZIP of PDF parts: pdf-part-labels, default 5,000) and as
+# print file, as a PDF (a ZIP of PDF parts: pdf-part-labels, default 2,500) and as
 # a ZIP of PNG labels (SVG and PNG sheets on request), each on a fresh server, printed beside
 # the bound the server's settings allow: cache-mb (the workers' page caches
 # together) + track-codes (about 0.3 KB a code, gi/cli_serve.c's --track-codes) +

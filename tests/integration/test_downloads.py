@@ -181,7 +181,7 @@ def test_default_limits(t, w, tmp, big, small, tokens):
                 and names == ["sheet-1.svg", "sheet-2.svg", "sheet-3.svg"]
                 and b'height="297.000mm"' in first and first.rstrip().endswith(b"</svg>"),
                 "an SVG of 3 sheets is a ZIP of 3 A4 SVG sheets", (status, names, body[:8]))
-        # within the default pdf-part-labels (5,000): one PDF
+        # within the default pdf-part-labels (2,500): one PDF
         status, h, body = req(s, "GET", labels_path(small, "pdf"), headers=headers(tokens["coop"]))
         t.check(status == 200 and body[:5] == b"%PDF-" and h.get("content-type") == "application/pdf"
                 and "batch-%d.pdf" % small in h.get("content-disposition", ""),
