@@ -144,8 +144,10 @@ static void test_pdf_parts(void)
     char err[256];
     label_layout_default(&l);
     CHECK(l.pdf_part_labels == LABEL_PDF_PART_LABELS);
-    CHECK(label_pdf_parts(&l, 10000) == 1 && label_pdf_part_size(&l, 10000) == 10000);
-    CHECK(label_pdf_parts(&l, 10001) == 2 && label_pdf_part_size(&l, 10001) == 9984);
+    /* the default, 2,500: whole sheets of 24 hold 2,496 */
+    CHECK(label_pdf_parts(&l, 2500) == 1 && label_pdf_part_size(&l, 2500) == 2500);
+    CHECK(label_pdf_parts(&l, 2501) == 2 && label_pdf_part_size(&l, 2501) == 2496);
+    CHECK(label_pdf_parts(&l, 100000) == 41);
     l.pdf_part_labels = 5; /* less than a sheet: a sheet */
     CHECK(label_pdf_part_size(&l, N) == 24 && label_pdf_parts(&l, N) == 10);
     l.pdf_part_labels = 0; /* one PDF however large */
