@@ -12,10 +12,11 @@
 
 DEB_PACKAGES = build-essential pkg-config sqlite3 libsqlite3-dev libmicrohttpd-dev \
                libqrencode-dev libzint-dev libsodium-dev libjansson-dev libcairo2-dev \
-               libpango1.0-dev libharfbuzz-dev libfontconfig-dev fonts-noto-cjk zbar-tools poppler-utils librsvg2-bin \
-               zlib1g-dev libpng-dev librsvg2-dev dmtx-utils netpbm curl zip unzip python3 wrk nginx-light openssl clang \
-               libclang-rt-14-dev chromium postgresql libpq-dev libqpdf-dev qpdf qrencode zint \
-               icc-profiles-free argyll
+               libpango1.0-dev libharfbuzz-dev libfontconfig-dev fonts-noto-cjk \
+               fonts-dejavu-core zbar-tools poppler-utils librsvg2-bin zlib1g-dev \
+               libpng-dev librsvg2-dev dmtx-utils netpbm curl zip unzip python3 wrk \
+               nginx-light openssl clang libclang-rt-14-dev chromium postgresql \
+               libpq-dev libqpdf-dev qpdf qrencode zint icc-profiles-free argyll
 
 PKG_MODULES = sqlite3 libpq libmicrohttpd libqrencode libsodium jansson cairo cairo-pdf \
               cairo-svg pangocairo pangoft2 fontconfig harfbuzz-subset zlib librsvg-2.0 libpng libqpdf
