@@ -56,10 +56,6 @@ label_err_t label_zip_add(label_zip_t *z, const char *name, const unsigned char 
 label_err_t label_zip_add_packed(label_zip_t *z, const char *name, const unsigned char *data,
                                  size_t packed_len, size_t len, uint32_t crc, int deflated,
                                  char *errbuf, size_t errlen);
-/* Deflates data as label_zip_add() does, on any thread: *packed (malloc'd),
- * its length and the CRC-32 of data; -1 when out of memory or too large. */
-int label_zip_pack(const unsigned char *data, size_t len, unsigned char **packed,
-                   size_t *packed_len, uint32_t *crc);
 /* Writes the directory and frees z (also when it fails); z may be NULL. */
 label_err_t label_zip_finish(label_zip_t *z, char *errbuf, size_t errlen);
 /* Frees z without finishing it; z may be NULL. */

@@ -67,23 +67,35 @@ static void run_job(label_pool_t *p, size_t k, void **scratch)
     s->rc = p->fn(p->ctx, scratch, k, &s->out, s->err, sizeof s->err);
 }
 
+/* Whether a job is left that may be claimed: not past the window. Lock held. */
+static int claimable(const label_pool_t *p)
+{
+    return p->next_claim < p->jobs && p->next_claim < p->taking + p->window;
+}
+
+/* Claims the next job and does it with scratch, the lock released meanwhile;
+ * lock held on entry and exit, claimable(p) on entry. */
+static void claim_and_run(label_pool_t *p, void **scratch)
+{
+    size_t k = p->next_claim++;
+    slot(p, k)->state = JOB_BUSY;
+    pthread_mutex_unlock(&p->lock);
+    run_job(p, k, scratch);
+    pthread_mutex_lock(&p->lock);
+    slot(p, k)->state = JOB_DONE;
+    pthread_cond_broadcast(&p->changed);
+}
+
 static void *worker(void *arg)
 {
     label_pool_t *p = arg;
     void *scratch = NULL;
     pthread_mutex_lock(&p->lock);
     while (!p->stop && p->next_claim < p->jobs) {
-        if (p->next_claim >= p->taking + p->window) {
+        if (claimable(p))
+            claim_and_run(p, &scratch);
+        else
             pthread_cond_wait(&p->changed, &p->lock);
-            continue;
-        }
-        size_t k = p->next_claim++;
-        slot(p, k)->state = JOB_BUSY;
-        pthread_mutex_unlock(&p->lock);
-        run_job(p, k, &scratch);
-        pthread_mutex_lock(&p->lock);
-        slot(p, k)->state = JOB_DONE;
-        pthread_cond_broadcast(&p->changed);
     }
     pthread_mutex_unlock(&p->lock);
     if (scratch && p->free_scratch)
@@ -132,17 +144,10 @@ label_err_t label_pool_next(label_pool_t *p, const label_membuf_t **out, char *e
     while (s->state != JOB_DONE) {
         /* the job waited for, or while a worker does it the next one not
          * taken within the window: the caller works rather than waits */
-        if (p->next_claim < p->jobs && p->next_claim < p->taking + p->window) {
-            size_t j = p->next_claim++;
-            slot(p, j)->state = JOB_BUSY;
-            pthread_mutex_unlock(&p->lock);
-            run_job(p, j, &p->own_scratch);
-            pthread_mutex_lock(&p->lock);
-            slot(p, j)->state = JOB_DONE;
-            pthread_cond_broadcast(&p->changed);
-        } else {
+        if (claimable(p))
+            claim_and_run(p, &p->own_scratch);
+        else
             pthread_cond_wait(&p->changed, &p->lock);
-        }
     }
     pthread_mutex_unlock(&p->lock);
     if (s->rc != LABEL_OK) {

@@ -228,7 +228,6 @@ void label_raster_scratch_free(label_raster_scratch_t *s)
     free(s);
 }
 
-/* Draws the template: the shared parts on white, as grey turned to ink. */
 /* h 1-bit PNG rows of rs bytes as blank paper: a filter byte 0 (None),
  * then every pixel 1 (white). */
 static void paper_rows(unsigned char *rows, size_t rs, int h)
@@ -244,6 +243,7 @@ static void black_bit(unsigned char *px, int x)
     px[x / 8] &= (unsigned char)~(0x80u >> (x % 8));
 }
 
+/* Draws the template: the shared parts on white, as grey turned to ink. */
 static int draw_template(label_raster_t *r)
 {
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, r->w, r->h);

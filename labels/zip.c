@@ -138,15 +138,6 @@ label_err_t label_zip_add(label_zip_t *z, const char *name, const unsigned char 
     return rc;
 }
 
-int label_zip_pack(const unsigned char *data, size_t len, unsigned char **packed,
-                   size_t *packed_len, uint32_t *crc)
-{
-    if (len > ZIP_U32_MAX / 2 || deflate_all(data, len, packed, packed_len) != 0)
-        return -1;
-    *crc = (uint32_t)crc32(0L, data, (uInt)len);
-    return 0;
-}
-
 label_err_t label_zip_add_packed(label_zip_t *z, const char *name, const unsigned char *data,
                                  size_t packed_len, size_t len, uint32_t crc, int deflated,
                                  char *errbuf, size_t errlen)
