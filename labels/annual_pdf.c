@@ -6,6 +6,7 @@
  * are never shortened (a number column is wide enough for 15 digits).
  */
 #include "labels/annual_pdf.h"
+#include "labels/fonts.h"
 #include "labels/pdf.h"
 
 #include <cairo-pdf.h>
@@ -219,6 +220,7 @@ int annual_pdf_write(const json_t *report, annual_pdf_write_fn write, void *arg)
         return -1;
     }
     pdf_t p = {cairo_create(surface), NULL, MARGIN, 1};
+    label_fonts_init();
     p.pl = pango_cairo_create_layout(p.cr);
     char title[160], sub[200];
     long long year = (long long)json_integer_value(json_object_get(report, "year"));

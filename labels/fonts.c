@@ -19,6 +19,7 @@
 #include <fontconfig/fontconfig.h>
 #include <hb-subset.h>
 #include <pango/pangofc-fontmap.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,6 +187,18 @@ static uint32_t *drawn_characters(const label_content_t *c, const label_item_t *
     return cps;
 }
 
+static pthread_once_t fontconfig_once = PTHREAD_ONCE_INIT;
+
+static void fontconfig_load(void)
+{
+    FcInit();
+}
+
+void label_fonts_init(void)
+{
+    pthread_once(&fontconfig_once, fontconfig_load);
+}
+
 /* --- the faces fontconfig picks --------------------------------------------------------------- */
 
 /* The file and face index fontconfig gives the system-wide font map for
@@ -253,6 +266,7 @@ label_err_t label_fonts_begin(label_fonts_t **out, const label_content_t *conten
     uint32_t *cps = f ? drawn_characters(content, items, n, &ncps) : NULL;
     label_err_t rc = LABEL_ENOMEM;
     *out = NULL;
+    label_fonts_init();
     if (!cps) {
         if (f)
             snprintf(errbuf, errlen, "a text is not UTF-8, or out of memory");

@@ -28,6 +28,16 @@
 label_err_t label_font_subset(const char *file, unsigned index, const uint32_t *cps, size_t n,
                               const char *path, uint32_t *missing, char *errbuf, size_t errlen);
 
+/* Loads fontconfig's configuration once per process, in the calling
+ * thread. Call it before anything that makes a pango font map: pango
+ * (1.50) loads the configuration on a thread of its own the first time a
+ * thread makes its font map, while that thread goes on and reads it, and
+ * two such loads or a read during one corrupt fontconfig's data (pango
+ * issues 784 and 872; ThreadSanitizer showed it on the annual report, and
+ * a server aborted once as it exited). Loaded here first, pango's thread
+ * finds it loaded and only reads. */
+void label_fonts_init(void);
+
 typedef struct label_fonts label_fonts_t;
 
 /* Makes the calling thread's pango font map one that holds only the faces

@@ -18,6 +18,7 @@
  * the fields flow top to bottom: one that starts beside the mark is
  * narrower by the mark's width. The serial code goes last, at the bottom.
  */
+#include "labels/fonts.h"
 #include "labels/sheet.h"
 
 #include <math.h>
@@ -48,6 +49,7 @@ static const char *const field_names[LABEL_TB_N] = {
 PangoLayout *label_text_layout(cairo_t *cr, const char *family, double size_mm, int bold,
                                double width_mm)
 {
+    label_fonts_init();
     PangoLayout *pl = pango_cairo_create_layout(cr);
     cairo_font_options_t *fo = cairo_font_options_create();
     cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);

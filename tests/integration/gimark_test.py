@@ -486,6 +486,9 @@ class Server:
         self.proc.stdout.close()
         self.err.close()
         self.proc = None
+        if rc != 0 and sig != signal.SIGKILL:  # what the server said before it died
+            sys.stderr.write("server exited with %s; its last messages:\n%s\n"
+                             % (rc, self.stderr()[-3000:]))
         return rc
 
     def __enter__(self):
