@@ -407,6 +407,28 @@ def verdict_soon(server, code, want, timeout=5):
             return verdict
 
 
+def verify_soon(server, code, cond, timeout=5):
+    """The JSON verification of code once cond(doc) holds, or the last one
+    read when timeout seconds have passed: a change made through the CLI
+    shows once the server's snapshot is renewed (see verdict_soon)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        doc = json.loads(server.get("/api/v1/verify/" + code)[2])
+        if cond(doc) or time.monotonic() > deadline:
+            return doc
+
+
+def page_soon(server, path, needle, timeout=5):
+    """The page at path once it holds needle (bytes), or the last one read
+    when timeout seconds have passed: each worker thread renews its own
+    snapshot, so one showing a CLI change does not mean the next does."""
+    deadline = time.monotonic() + timeout
+    while True:
+        page = server.get(path)[2]
+        if needle in page or time.monotonic() > deadline:
+            return page
+
+
 def verdict_once_activated(server, code):
     """The JSON verdict on code once the server sees its batch activated
     (GENUINE_REPEATED reads as GENUINE, as in verdict_soon)."""

@@ -270,12 +270,11 @@ def test_consumer(t, s, w, tokens, own_batch, own_codes):
     t.check("黄某" in names, "names are stored (for the operator and regulators)")
     # a base: its type, never its name
     w.gimark("batch", "allocate", own_batch, "--first", 31, "--last", 33, "--base", 4)
-    status, _, raw = s.get("/api/v1/verify/" + own_codes[31])
-    doc = g.json.loads(raw)
+    doc = g.verify_soon(s, own_codes[31], lambda d: d["origin"]["from"] == "base")
     t.check(doc["origin"]["from"] == "base" and doc["origin"]["base_type"] == "planting"
-            and "百育芒果种植基地" not in raw.decode("utf-8"), "base type shown, not its name",
-            doc["origin"])
-    status, _, page = s.get("/v/%s?lang=en" % own_codes[31])
+            and "百育芒果种植基地" not in g.json.dumps(doc, ensure_ascii=False),
+            "base type shown, not its name", doc["origin"])
+    page = g.page_soon(s, "/v/%s?lang=en" % own_codes[31], b"a planting base")
     t.check(b"a planting base" in page, "base type in English")
 
 
