@@ -481,6 +481,8 @@ typedef struct {
     const char *verdict;
     const char *client_key;
     const char *ua_class;
+    int skip_client_row; /* the code's row for this client is recent enough to leave as it
+                            is (an engine that adds each scan to the clients at once) */
 } db_scan_t;
 
 /* Records scan events in one transaction of the scans file; *last_id gets

@@ -651,26 +651,34 @@ static int copy_scan(PGconn *c, const db_scan_t *s)
     size_t n = (size_t)snprintf(line, sizeof line, "%lld\t", (long long)s->at);
     const char *fields[] = {s->code, s->raw, s->verdict, s->client_key, s->ua_class};
     for (int i = 0; i < 5; i++) {
-        n = copy_field(line, sizeof line - 2, n, fields[i]);
-        line[n++] = i < 4 ? '\t' : '\n';
+        n = copy_field(line, sizeof line - 3, n, fields[i]);
+        line[n++] = '\t';
     }
+    line[n++] = s->skip_client_row ? 't' : 'f';
+    line[n++] = '\n';
     return PQputCopyData(c, line, (int)n) == 1;
 }
 
-/* What one group commit adds to the per-code totals and clients, in code
- * order (two servers' commits lock the rows they share in the same order). */
-#define MERGE_BATCH                                                                                \
-    "INSERT INTO scans.scan (at, code, raw, verdict, client_key, ua_class) "                       \
-    "SELECT at, code, raw, verdict, client_key, ua_class FROM scan_batch; "                        \
-    "INSERT INTO scans.scan_total (code, count, first_at) "                                        \
-    "SELECT code, count(*), min(at) FROM scan_batch WHERE code IS NOT NULL GROUP BY code "         \
-    "ORDER BY code ON CONFLICT (code) DO UPDATE SET count = scan_total.count + excluded.count, "   \
-    "first_at = least(scan_total.first_at, excluded.first_at); "                                   \
-    "INSERT INTO scans.scan_client (code, client_key, first_at, last_at) "                         \
-    "SELECT code, client_key, min(at), max(at) FROM scan_batch WHERE code IS NOT NULL "            \
-    "GROUP BY code, client_key ORDER BY code, client_key ON CONFLICT (code, client_key) DO "       \
-    "UPDATE SET first_at = least(scan_client.first_at, excluded.first_at), "                       \
-    "last_at = greatest(scan_client.last_at, excluded.last_at)"
+/* What one group commit adds to the scans, the per-code totals and the
+ * clients, in code order (two servers' commits lock the rows they share in
+ * the same order), as one prepared statement: planned once a connection,
+ * where the three statements sent as text were planned at every commit. A
+ * client's row moves only when the scan says so (skip_client_row), as the
+ * SQLite engine's merge does. */
+static db_query_t q_merge_batch = DB_QUERY(
+    "WITH stored AS (INSERT INTO scans.scan (at, code, raw, verdict, client_key, ua_class) "
+    "SELECT at, code, raw, verdict, client_key, ua_class FROM scan_batch), "
+    "totals AS (INSERT INTO scans.scan_total (code, count, first_at) "
+    "SELECT code, count(*), min(at) FROM scan_batch WHERE code IS NOT NULL GROUP BY code "
+    "ORDER BY code ON CONFLICT (code) DO UPDATE SET count = scan_total.count + excluded.count, "
+    "first_at = least(scan_total.first_at, excluded.first_at)) "
+    "INSERT INTO scans.scan_client (code, client_key, first_at, last_at) "
+    "SELECT code, client_key, min(at), max(at) FROM scan_batch WHERE code IS NOT NULL "
+    "AND NOT skip_client_row GROUP BY code, client_key ORDER BY code, client_key "
+    "ON CONFLICT (code, client_key) DO UPDATE SET "
+    "first_at = least(scan_client.first_at, excluded.first_at), "
+    "last_at = greatest(scan_client.last_at, excluded.last_at)",
+    0);
 
 /* The writer's group commit, one transaction: a COPY of the events into a
  * table of this session, then their rows into scans.scan and their counts
@@ -686,8 +694,8 @@ static db_err_t scans_record(db_t *db, const db_scan_t *scans, size_t n, int64_t
         rc = db_scans_begin(db);
     if (rc == DB_OK)
         rc = exec(db, "CREATE TEMP TABLE IF NOT EXISTS scan_batch (at bigint, code text, "
-                      "raw text, verdict text, client_key text, ua_class text) "
-                      "ON COMMIT DELETE ROWS");
+                      "raw text, verdict text, client_key text, ua_class text, "
+                      "skip_client_row boolean) ON COMMIT DELETE ROWS");
     if (rc != DB_OK)
         return db_scans_end(db, rc);
     PGresult *res = PQexec(c, "COPY scan_batch FROM STDIN");
@@ -696,8 +704,10 @@ static db_err_t scans_record(db_t *db, const db_scan_t *scans, size_t n, int64_t
     for (size_t i = 0; ok && i < n; i++)
         ok = copy_scan(c, &scans[i]);
     rc = copy_end(db, ok, "record scans");
-    if (rc == DB_OK)
-        rc = exec(db, MERGE_BATCH);
+    if (rc == DB_OK) {
+        db_stmt_t *st = db_stmt(db, &q_merge_batch);
+        rc = st ? db_step_done(db, st, "record scans") : DB_EIO;
+    }
     return db_scans_end(db, rc);
 }
 

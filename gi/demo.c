@@ -508,6 +508,7 @@ static gi_err_t load_scans(const gi_ctx_t *ctx, const int64_t batch_ids[NEWCOMER
             snprintf(keys[n], sizeof keys[n], "%016llx", (unsigned long long)(seen * 7919 % 4093));
             s->client_key = keys[n];
             s->ua_class = phones[seen % 4];
+            s->skip_client_row = 0;
             if (i % 11 == 10) {
                 s->code = NULL;
                 s->raw = typed[seen % 3];

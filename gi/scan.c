@@ -520,7 +520,8 @@ static int commit_batch(gi_scan_queue_t *q, const event_buf_t *b)
                               e->code[0] ? NULL : e->raw,
                               e->verdict,
                               e->client_key,
-                              e->ua_class};
+                              e->ua_class,
+                              !e->client_row};
     }
     int rc = db_scans_record(q->db, rows, b->n, &q->last_id) == DB_OK ? 0 : -1;
     free(rows);

@@ -60,7 +60,7 @@ static void test_copy_holds_both_files(void)
     files_t f;
     char err[256], integrity[128];
     db_t *db = files_open(&f);
-    db_scan_t scan = {10, NULL, "XYZ", "UNKNOWN", "k", "ios"};
+    db_scan_t scan = {10, NULL, "XYZ", "UNKNOWN", "k", "ios", 0};
     int64_t last = 0;
     CHECK(db_scans_record(db, &scan, 1, &last) == DB_OK);
     CHECK(db_copy(db, f.copy) == DB_OK);

@@ -198,9 +198,9 @@ static void test_scans_kept_apart(void)
 {
     testdb_t t;
     testdb_open(&t);
-    db_scan_t rows[3] = {{10, "CODE", NULL, "GENUINE", "k", "ios"},
-                         {11, NULL, "junk", "MALFORMED", "k", "ios"},
-                         {12, "CODE", NULL, "GENUINE", "k", "android"}};
+    db_scan_t rows[3] = {{10, "CODE", NULL, "GENUINE", "k", "ios", 0},
+                         {11, NULL, "junk", "MALFORMED", "k", "ios", 0},
+                         {12, "CODE", NULL, "GENUINE", "k", "android", 0}};
     int64_t last = 0;
     CHECK(db_scans_record(t.db, rows, 3, &last) == DB_OK);
     int64_t n = -1, first = -1;
@@ -209,7 +209,7 @@ static void test_scans_kept_apart(void)
         CHECK(db_scan_count(t.db, "CODE", &n, &first) == DB_OK);
         CHECK(n == 2 && first == 10);
         CHECK(db_scan_totals_catch_up(t.db) == DB_OK); /* nothing left to catch up */
-        db_scan_t more = {20, "CODE", NULL, "GENUINE", "k", "ios"};
+        db_scan_t more = {20, "CODE", NULL, "GENUINE", "k", "ios", 0};
         CHECK(db_scans_record(t.db, &more, 1, &last) == DB_OK);
         CHECK(db_scan_count(t.db, "CODE", &n, &first) == DB_OK);
         CHECK(n == 3 && first == 10);
@@ -228,7 +228,7 @@ static void test_scans_kept_apart(void)
     CHECK(db_scan_count(t.db, "CODE", &n, &first) == DB_OK);
     CHECK(n == 2);
     /* a merge adds counts, keeps the earliest time and moves the mark */
-    db_scan_t more = {20, "CODE", NULL, "GENUINE", "k", "ios"};
+    db_scan_t more = {20, "CODE", NULL, "GENUINE", "k", "ios", 0};
     CHECK(db_scans_record(t.db, &more, 1, &last) == DB_OK);
     db_scan_total_t add[2] = {{"CODE", 1, 20}, {"NEWCODE", 4, 7}};
     db_scan_client_t seen = {"NEWCODE", "k2", 7, 9};
@@ -289,7 +289,7 @@ static void test_held_snapshot(void)
     db_hold_snapshots(reader, 600000);
     int64_t n = -1, first = 0;
     CHECK(db_scan_count(reader, "CODE", &n, &first) == DB_OK && n == 0);
-    db_scan_t row = {10, "CODE", NULL, "GENUINE", "k", "ios"};
+    db_scan_t row = {10, "CODE", NULL, "GENUINE", "k", "ios", 0};
     int64_t last = 0;
     CHECK(db_scans_record(t.db, &row, 1, &last) == DB_OK);
     CHECK(db_scan_totals_catch_up(t.db) == DB_OK);

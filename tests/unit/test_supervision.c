@@ -204,7 +204,7 @@ static void scans(world_t *w, const char *verdict, size_t ncodes, size_t clients
         for (size_t k = 0; k < clients; k++) {
             char key[32];
             snprintf(key, sizeof key, "client-%zu", k);
-            db_scan_t s = {TESTDB_NOW + 60, w->codes[c].s, NULL, verdict, key, "ios"};
+            db_scan_t s = {TESTDB_NOW + 60, w->codes[c].s, NULL, verdict, key, "ios", 0};
             int64_t last = 0;
             CHECK(db_scans_record(w->t.db, &s, 1, &last) == DB_OK);
         }
