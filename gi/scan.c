@@ -287,11 +287,8 @@ int gi_scan_count_next(gi_scan_queue_t *q, db_t *db, const char *code, const cha
 
         int64_t stored = 0, first = 0;
         got.n = 0;
-        /* clients are merged with the totals: a code never stored has none */
-        if (db_scan_count(db, code, &stored, &first) != DB_OK ||
-            (stored > 0 &&
-             db_scan_clients(db, code, now - q->cfg.window_s, (int64_t)q->cfg.clients_kept,
-                             load_client, &got) != DB_OK)) {
+        if (db_scan_tally(db, code, now - q->cfg.window_s, (int64_t)q->cfg.clients_kept, &stored,
+                          &first, load_client, &got) != DB_OK) {
             free(got.c);
             return -1;
         }

@@ -261,8 +261,8 @@ static int keep_last_at(const char *client_key, int64_t last_at, void *arg)
 
 static int64_t stored_last_at(db_t *db, const char *code)
 {
-    int64_t at = -1;
-    CHECK(db_scan_clients(db, code, 0, 10, keep_last_at, &at) == DB_OK);
+    int64_t at = -1, n, first;
+    CHECK(db_scan_tally(db, code, 0, 10, &n, &first, keep_last_at, &at) == DB_OK);
     return at;
 }
 
