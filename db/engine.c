@@ -155,8 +155,8 @@ db_err_t db_commit(db_t *db)
     if (db->depth == 0)
         return db_fail(db, DB_EIO, "commit without a transaction");
     db_err_t rc = db->eng->exec(db, db->depth == 1 ? "COMMIT" : "RELEASE nested");
-    if (rc == DB_OK)
-        db->depth--;
+    if (rc == DB_OK && --db->depth == 0)
+        db_views_clear(db); /* what this connection changed (the engine sees others' changes) */
     return rc;
 }
 

@@ -25,6 +25,7 @@ typedef struct {
     int holding; /* a held read transaction is open */
     int64_t held_since_ms;
     int64_t views_version; /* the main file's data_version the batch views are of */
+    int64_t views_changes; /* this connection's total_changes then */
 } sq_db_t;
 
 typedef struct {
@@ -419,7 +420,10 @@ static void release_snapshot(db_t *db)
 static db_query_t q_data_version = DB_QUERY("PRAGMA main.data_version", 1);
 
 /* Empties the batch views when the main file changed since they were read
- * (the first statement of the new snapshot fixes what it sees). */
+ * (the first statement of the new snapshot fixes what it sees). data_version
+ * moves for other connections' commits only, so this connection's own
+ * changes are counted apart (a suspension made through a worker showed its
+ * labels genuine on that worker until another connection wrote). */
 static db_err_t check_views(db_t *db)
 {
     db_stmt_t *st = db_stmt(db, &q_data_version);
@@ -428,9 +432,11 @@ static db_err_t check_views(db_t *db)
     db_err_t rc = db_step_one(db, st, "data version");
     if (rc == DB_OK) {
         int64_t v = db_col_int(st, 0);
-        if (v != SQ(db)->views_version) {
+        int64_t own = sqlite3_total_changes64(SQ(db)->conn);
+        if (v != SQ(db)->views_version || own != SQ(db)->views_changes) {
             db_views_clear(db);
             SQ(db)->views_version = v;
+            SQ(db)->views_changes = own;
         }
     }
     db_stmt_reset(st);

@@ -258,9 +258,24 @@ def test_lifecycle(t, s, tokens):
     status, _, _, _ = call(s, "POST", "authorisations/1/suspend", token=coop,
                            body={"reason": "x"})
     t.check(status == 403, "cooperative may not suspend itself", status)
-    status, _, doc, raw = call(s, "POST", "authorisations/1/suspend", token=reg,
-                               body={"reason": "spot check"})
+    # on one connection, so one worker thread: the lookup before the suspension
+    # keeps the batch's view there, and the suspension must not read from it
+    one = s.conn()
+    other = rows[1].split(",")[0]
+
+    def verdict_on_one():
+        return json.loads(s.request("GET", "/api/v1/verify/" + other, conn=one)[2])["verdict"]
+
+    t.check(verdict_on_one() in ("GENUINE", "GENUINE_REPEATED"), "another label: genuine")
+    status, _, raw = s.request("POST", "/api/v1/authorisations/1/suspend", conn=one,
+                               body=json.dumps({"reason": "spot check"}),
+                               headers={"Authorization": "Bearer " + reg,
+                                        "Content-Type": "application/json"})
+    doc = json.loads(raw) if status == 200 else {}
     t.check(status == 200 and doc["status"] == "suspended", "regulator suspends", raw[:200])
+    t.check(verdict_on_one() == "AUTH_SUSPENDED",
+            "the suspension shows at once on the worker that made it")
+    one.close()
     status, _, doc, raw = call(s, "POST", "authorisations/1/suspend", token=reg,
                                body={"reason": "again"})
     t.check(status == 409, "suspending twice is refused by the rules", raw[:200])
