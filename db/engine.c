@@ -105,6 +105,7 @@ void db_hold_snapshots(db_t *db, int max_ms)
 {
     db->eng->release_snapshot(db);
     db->hold_ms = db->eng->holds_snapshots ? max_ms : 0;
+    db->views_kept = max_ms > 0 && (db->eng->holds_snapshots || db->eng->versions_views);
 }
 
 int db_schema_version(db_t *db)
@@ -129,7 +130,7 @@ void db_release_snapshot(db_t *db)
 
 db_batch_view_t *db_views(db_t *db, int *usable)
 {
-    *usable = db->hold_ms > 0;
+    *usable = db->views_kept;
     return db->views;
 }
 
@@ -137,6 +138,14 @@ void db_views_clear(db_t *db)
 {
     for (int i = 0; i < DB_VIEW_SLOTS; i++)
         db->views[i].batch_id = 0;
+}
+
+void db_views_at_version(db_t *db, int64_t version)
+{
+    if (db->eng->versions_views && version != db->views_version) {
+        db_views_clear(db);
+        db->views_version = version;
+    }
 }
 
 /* --- changes ------------------------------------------------------------------------ */

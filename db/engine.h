@@ -53,10 +53,11 @@ typedef struct {
 
 typedef struct db_stmt db_stmt_t;
 
-/* The batch views cached on a connection that holds snapshots (labels.c):
- * the batches whose labels were looked up, with their authorisation,
- * product and operator (what every label of a batch shares). The engine
- * empties them when the register changed since they were read. */
+/* The batch views cached on a connection that keeps them (labels.c):
+ *  the batches whose labels were looked up, with their authorisation,
+ * product and operator (what every label of a batch shares). They are
+ * emptied when the register changed since they were read: SQLite's
+ * data_version, PostgreSQL's registry_version, the connection's own commits. */
 #define DB_VIEW_SLOTS 64
 
 typedef struct {
@@ -76,6 +77,8 @@ typedef struct {
     int (*in_transaction)(db_t *db);
     const char *begin_sql; /* the outermost change's BEGIN */
     int holds_snapshots;   /* db_hold_snapshots() means something */
+    int versions_views;    /* a label's lookup reads the register's version (labels.c), so
+                              batch views are kept without held snapshots */
     int merges_on_record;  /* scans_record adds to the totals itself */
     db_err_t (*scans_begin)(db_t *db);
     db_err_t (*scans_record)(db_t *db, const db_scan_t *scans, size_t n, int64_t *last_id);
@@ -109,6 +112,8 @@ struct db {
     db_stmt_t *stmt[DB_MAX_QUERIES + 1]; /* by slot; 0 is never given */
     int depth;                           /* open db_begin() calls; inner ones are savepoints */
     int hold_ms;                         /* db_hold_snapshots(): how long a snapshot may live */
+    int views_kept;                      /* db_hold_snapshots() on an engine that can keep them */
+    int64_t views_version;               /* versions_views: the register's version they are of */
     db_batch_view_t views[DB_VIEW_SLOTS];
     char err[512];
 };
@@ -195,5 +200,8 @@ db_labels_insert_fn db_engine_labels_insert(db_t *db);
 
 /* Empties the connection's batch views (the register changed). */
 void db_views_clear(db_t *db);
+/* On an engine that versions_views: the register's version a lookup read,
+ * which empties the views when it is not the one they are of. */
+void db_views_at_version(db_t *db, int64_t version);
 
 #endif

@@ -63,10 +63,14 @@ static db_query_t q_label_each =
     "l.code, l.seq, l.batch_id, v.code IS NOT NULL, coalesce(v.reason, ''), coalesce(v.at, 0) "
 #define LABEL_NCOLUMNS 6
 #define LABEL_FROM     "FROM label l LEFT JOIN label_void v ON v.code = l.code "
-static db_query_t q_label_find =
-    DB_QUERY("SELECT " LABEL_COLUMNS LABEL_FROM "WHERE l.code = ?", LABEL_NCOLUMNS);
-/* A label with its batch's view in one statement: where no views are kept
- * (PostgreSQL holds no snapshots), one round trip to the server, not two. */
+/* With the register's version on PostgreSQL (db/pg/migrations/0009), read in
+ * the label's own snapshot; SQLite tells its views' age by data_version. */
+static db_query_t q_label_find = DB_QUERY2(
+    "SELECT " LABEL_COLUMNS ", 0 " LABEL_FROM "WHERE l.code = ?",
+    "SELECT " LABEL_COLUMNS ", (SELECT v FROM registry_version) " LABEL_FROM "WHERE l.code = ?",
+    LABEL_NCOLUMNS + 1);
+/* A label with its batch's view in one statement, where no views are kept
+ * (the CLI, a standby's connection): on PostgreSQL one round trip, not two. */
 static db_query_t q_label_whole = DB_QUERY(
     "SELECT " LABEL_COLUMNS ", " BATCH_COLUMNS ", " AUTH_COLUMNS ", " PRODUCT_COLUMNS
     ", " OPERATOR_COLUMNS LABEL_FROM "JOIN batch b ON b.id = l.batch_id "
@@ -286,7 +290,7 @@ static db_err_t batch_view_read(db_t *db, int64_t batch_id, db_batch_view_t *v)
 }
 
 /* The batch view of batch_id: kept from an earlier label of the same batch
- * while snapshots are held, read afresh otherwise. */
+ * on a connection that keeps views (db_hold_snapshots), read afresh otherwise. */
 static db_err_t batch_view(db_t *db, int64_t batch_id, db_batch_view_t *scratch,
                            const db_batch_view_t **out)
 {
@@ -357,8 +361,10 @@ db_err_t db_label_find(db_t *db, const char *code, db_label_view_t *out)
     db_bind_text_kept(st, 1, code);
     db_err_t rc = db_step_one(db, st, "label");
     int64_t batch_id = 0;
-    if (rc == DB_OK)
+    if (rc == DB_OK) {
         batch_id = label_read(st, out);
+        db_views_at_version(db, db_col_int(st, LABEL_NCOLUMNS));
+    }
     db_stmt_reset(st);
     if (rc != DB_OK)
         return rc;

@@ -924,6 +924,7 @@ static const db_engine_t pg_engine = {
     .in_transaction = in_transaction,
     .begin_sql = "BEGIN",
     .holds_snapshots = 0,
+    .versions_views = 1,
     .merges_on_record = 1,
     .scans_begin = scans_begin,
     .scans_record = scans_record,

@@ -13,8 +13,8 @@
 # file (x-scans.db, which the server attaches as `scans`) as schema `scans`, sqlite_*
 # tables left out. PostgreSQL: db/pg/schema.sql and then db/pg/migrations/*.sql in order,
 # loaded into a scratch database, as information_schema.columns shows schemas public and
-# scans, leaving out schema_version and audit_seq (stand-ins for PRAGMA user_version and
-# sqlite_sequence) and the partitions of
+# scans, leaving out schema_version, audit_seq and registry_version (stand-ins for PRAGMA
+# user_version, sqlite_sequence and PRAGMA data_version) and the partitions of
 # a partitioned table (scans.scan_default and the monthly ones). TYPE is the storage class:
 # integer (SQLite INTEGER; PostgreSQL bigint, integer, smallint), text, blob (bytea);
 # NULLABILITY counts a primary key column as not-null, as both engines enforce it here.
@@ -127,7 +127,8 @@ JOIN pg_catalog.pg_namespace n ON n.nspname = c.table_schema
 JOIN pg_catalog.pg_class k ON k.relnamespace = n.oid AND k.relname = c.table_name
 WHERE c.table_schema IN ('public', 'scans')
   AND k.relkind IN ('r', 'p') AND NOT k.relispartition
-  AND NOT (c.table_schema = 'public' AND c.table_name IN ('schema_version', 'audit_seq'));
+  AND NOT (c.table_schema = 'public' AND c.table_name IN ('schema_version', 'audit_seq',
+                                                           'registry_version'));
 EOF
 sort "$work/pg.unsorted" > "$work/pg.txt"
 

@@ -412,6 +412,35 @@ static void test_verdicts(void)
     testdb_close(&t);
 }
 
+/* A worker's batch views (db_hold_snapshots) follow the register: a change
+ * shows on the next lookup, made by the worker itself (SQLite's data_version
+ * does not count those) or by another connection (once the worker's snapshot
+ * is renewed, as the server does every 50 ms). */
+static void test_verdicts_with_views(void)
+{
+    testdb_t t;
+    char err[256];
+    int64_t auth = setup(&t);
+    int64_t id = issued(&t, auth, 1);
+    gi_code_t c;
+    code_list_t l = {&c, 0, 1};
+    CHECK(db_label_each(t.db, id, collect, &l) == DB_OK);
+    CHECK(gi_batch_activate(&t.ctx, id, NULL, NULL) == GI_OK);
+    db_hold_snapshots(t.db, 600000);
+    CHECK(verdict(&t, c.s, 1) == GI_VERDICT_GENUINE);
+    CHECK(gi_auth_transition(&t.ctx, auth, GI_AUTH_SUSPEND, "x", "", NULL, NULL) == GI_OK);
+    CHECK(verdict(&t, c.s, 1) == GI_VERDICT_AUTH_SUSPENDED);
+    db_t *other = db_open(t.path, err, sizeof err);
+    CHECK(other != NULL);
+    gi_ctx_t elsewhere = t.ctx;
+    elsewhere.db = other;
+    CHECK(gi_auth_transition(&elsewhere, auth, GI_AUTH_REINSTATE, "x", "", NULL, NULL) == GI_OK);
+    db_hold_snapshots(t.db, 600000); /* a new snapshot at the next lookup */
+    CHECK(verdict(&t, c.s, 1) == GI_VERDICT_GENUINE);
+    db_close(other);
+    testdb_close(&t);
+}
+
 static void test_void_codes_all_or_nothing(void)
 {
     testdb_t t;
@@ -506,5 +535,6 @@ TEST_MAIN("batch", TEST(test_print_base_url), TEST(test_issue_creates_every_code
           TEST(test_collisions_are_redrawn), TEST(test_failed_issue_leaves_nothing),
           TEST(test_count_limits), TEST(test_quota), TEST(test_quota_at_issue),
           TEST(test_auth_state_gates_batches), TEST(test_note_checks),
-          TEST(test_batch_state_machine), TEST(test_verdicts), TEST(test_void_codes_all_or_nothing),
-          TEST(test_label_urls), TEST(test_no_self_approval), TEST(test_batch_keeps_its_gtin))
+          TEST(test_batch_state_machine), TEST(test_verdicts), TEST(test_verdicts_with_views),
+          TEST(test_void_codes_all_or_nothing), TEST(test_label_urls), TEST(test_no_self_approval),
+          TEST(test_batch_keeps_its_gtin))
