@@ -54,7 +54,7 @@ typedef struct {
 typedef struct db_stmt db_stmt_t;
 
 /* The batch views cached on a connection that keeps them (labels.c):
- *  the batches whose labels were looked up, with their authorisation,
+ * the batches whose labels were looked up, with their authorisation,
  * product and operator (what every label of a batch shares). They are
  * emptied when the register changed since they were read: SQLite's
  * data_version, PostgreSQL's registry_version, the connection's own commits. */

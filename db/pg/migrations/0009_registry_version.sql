@@ -15,8 +15,9 @@ CREATE TABLE public.registry_version (
 );
 INSERT INTO public.registry_version VALUES (1, 0);
 
--- Once a transaction, however many rows it changed: the same row updated once a changed
--- row took 3.3 s for 20,000 rows (each update walks the row's earlier versions), measured.
+-- Once a transaction, however many rows it changed: updating the row once for each changed
+-- row took 3.3 s for 20,000 rows, measured (each update walks the row's earlier versions);
+-- once, 24 ms.
 CREATE FUNCTION public.registry_changed() RETURNS trigger
     LANGUAGE plpgsql AS $$
 BEGIN
