@@ -521,7 +521,8 @@ db_err_t db_scan_totals_catch_up(db_t *db);
 db_err_t db_scan_count(db_t *db, const char *code, int64_t *count, int64_t *first_at);
 /* db_scan_count(), and the clients whose last scan of code was after a
  * time, as of the last merge, latest first, at most limit, through fn
- * (non-zero stops it): the scan writer's look at a code it does not hold. */
+ * (non-zero stops it; NULL for none): the scan writer's look at a code it
+ * does not hold. */
 typedef int (*db_scan_client_fn)(const char *client_key, int64_t last_at, void *arg);
 db_err_t db_scan_tally(db_t *db, const char *code, int64_t after, int64_t limit, int64_t *count,
                        int64_t *first_at, db_scan_client_fn fn, void *arg);

@@ -12,8 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static db_query_t q_scan_count =
-    DB_QUERY("SELECT count, first_at FROM scans.scan_total WHERE code = ?", 2);
 static db_query_t q_scan_total_add =
     DB_QUERY("INSERT INTO scans.scan_total (code, count, first_at) VALUES (?,?,?) "
              "ON CONFLICT (code) DO UPDATE SET count = scan_total.count + excluded.count, "
@@ -147,25 +145,6 @@ db_err_t db_scan_totals_catch_up(db_t *db)
     return db_scans_end(db, rc);
 }
 
-db_err_t db_scan_count(db_t *db, const char *code, int64_t *count, int64_t *first_at)
-{
-    if (db_read_snapshot(db) != DB_OK)
-        return DB_EIO;
-    db_stmt_t *st = db_stmt(db, &q_scan_count);
-    if (!st)
-        return DB_EIO;
-    db_bind_text(st, 1, code);
-    db_err_t rc = db_step_one(db, st, "scan count");
-    *count = 0;
-    *first_at = 0;
-    if (rc == DB_OK) {
-        *count = db_col_int(st, 0);
-        *first_at = db_col_int(st, 1);
-    }
-    db_stmt_reset(st);
-    return rc == DB_ENOTFOUND ? DB_OK : rc;
-}
-
 typedef struct {
     int64_t *count, *first_at;
     db_scan_client_fn fn;
@@ -178,7 +157,7 @@ static int tally_row(db_stmt_t *st, void *ctx)
     *c->count = db_col_int(st, 0);
     *c->first_at = db_col_int(st, 1);
     const char *client_key = db_col_str(st, 2); /* "": no client (a LEFT JOIN's NULL) */
-    return *client_key ? c->fn(client_key, db_col_int(st, 3), c->arg) : 0;
+    return *client_key && c->fn ? c->fn(client_key, db_col_int(st, 3), c->arg) : 0;
 }
 
 db_err_t db_scan_tally(db_t *db, const char *code, int64_t after, int64_t limit, int64_t *count,
@@ -196,6 +175,11 @@ db_err_t db_scan_tally(db_t *db, const char *code, int64_t after, int64_t limit,
     db_bind_int(st, 3, limit);
     tally_ctx_t c = {count, first_at, fn, arg};
     return db_step_rows(db, st, "scan tally", tally_row, &c);
+}
+
+db_err_t db_scan_count(db_t *db, const char *code, int64_t *count, int64_t *first_at)
+{
+    return db_scan_tally(db, code, 0, 0, count, first_at, NULL, NULL);
 }
 
 db_err_t db_report_insert(db_t *db, db_report_t *r)
