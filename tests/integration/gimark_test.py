@@ -390,53 +390,45 @@ def audit_regions(w):
     return regions
 
 
-def verdict_soon(server, code, want, timeout=5):
-    """The JSON verdict on code once it reads want, or the last one read when
-    timeout seconds have passed. A change made through the CLI shows once the
-    server's snapshot is renewed (within 50 ms), so this polls with a deadline
-    rather than a count of polls (a count ran out under AddressSanitizer).
-    Each poll is a scan, and a fast host polls many times before a change
-    shows: GENUINE_REPEATED reads as GENUINE, since the polls themselves may
-    pass the repeat threshold on a server that counts requests."""
+def soon(read, ok, timeout=5):
+    """read() once ok(it) holds, or the last one read when timeout seconds
+    have passed. A change made elsewhere (the CLI, another worker) shows once
+    the server's snapshot is renewed (within 50 ms, each worker thread its
+    own), so tests poll with a deadline rather than a count of polls (a count
+    ran out under AddressSanitizer)."""
     deadline = time.monotonic() + timeout
     while True:
+        value = read()
+        if ok(value) or time.monotonic() > deadline:
+            return value
+
+
+def verdict_soon(server, code, want, timeout=5):
+    """The JSON verdict on code once it reads want (see soon). Each poll is a
+    scan, and a fast host polls many times before a change shows:
+    GENUINE_REPEATED reads as GENUINE, since the polls themselves may pass
+    the repeat threshold on a server that counts requests."""
+    def read():
         verdict = json.loads(server.get("/api/v1/verify/" + code)[2])["verdict"]
-        if verdict == "GENUINE_REPEATED":
-            verdict = "GENUINE"
-        if verdict == want or time.monotonic() > deadline:
-            return verdict
+        return "GENUINE" if verdict == "GENUINE_REPEATED" else verdict
+    return soon(read, lambda v: v == want, timeout)
 
 
 def verify_soon(server, code, cond, timeout=5):
-    """The JSON verification of code once cond(doc) holds, or the last one
-    read when timeout seconds have passed: a change made through the CLI
-    shows once the server's snapshot is renewed (see verdict_soon)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        doc = json.loads(server.get("/api/v1/verify/" + code)[2])
-        if cond(doc) or time.monotonic() > deadline:
-            return doc
+    """The JSON verification of code once cond(doc) holds (see soon)."""
+    return soon(lambda: json.loads(server.get("/api/v1/verify/" + code)[2]), cond, timeout)
 
 
 def page_soon(server, path, needle, timeout=5):
-    """The page at path once it holds needle (bytes), or the last one read
-    when timeout seconds have passed: each worker thread renews its own
-    snapshot, so one showing a CLI change does not mean the next does."""
-    deadline = time.monotonic() + timeout
-    while True:
-        page = server.get(path)[2]
-        if needle in page or time.monotonic() > deadline:
-            return page
+    """The page at path once it holds needle, bytes (see soon)."""
+    return soon(lambda: server.get(path)[2], lambda page: needle in page, timeout)
 
 
 def verdict_once_activated(server, code):
     """The JSON verdict on code once the server sees its batch activated
     (GENUINE_REPEATED reads as GENUINE, as in verdict_soon)."""
-    deadline = time.monotonic() + 5
-    while True:
-        verdict = verdict_soon(server, code, "GENUINE", timeout=0)
-        if verdict != "NOT_ACTIVATED" or time.monotonic() > deadline:
-            return verdict
+    return soon(lambda: verdict_soon(server, code, "GENUINE", timeout=0),
+                lambda verdict: verdict != "NOT_ACTIVATED")
 
 
 def api_call(s, method, path, token, body=None):

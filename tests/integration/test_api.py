@@ -9,7 +9,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 import zipfile
 
 sys.dont_write_bytecode = True
@@ -268,11 +267,8 @@ def test_lifecycle(t, s, tokens):
         return json.loads(s.request("GET", "/api/v1/verify/" + other, conn=one)[2])["verdict"]
 
     # this worker may hold a snapshot from before the activation for up to 50 ms
-    deadline = time.monotonic() + 5
-    while verdict_on_one() not in ("GENUINE", "GENUINE_REPEATED") and \
-            time.monotonic() < deadline:
-        pass
-    t.check(verdict_on_one() in ("GENUINE", "GENUINE_REPEATED"), "another label: genuine")
+    genuine = ("GENUINE", "GENUINE_REPEATED")
+    t.check(g.soon(verdict_on_one, lambda v: v in genuine) in genuine, "another label: genuine")
     status, _, raw = s.request("POST", "/api/v1/authorisations/1/suspend", conn=one,
                                body=json.dumps({"reason": "spot check"}),
                                headers={"Authorization": "Bearer " + reg,
@@ -469,7 +465,6 @@ def test_oversight(t, s, tokens, own_code):
 
 def test_anomalies(t, s, tokens, own_code):
     """Figures for charts and the anomaly lists, from real scans."""
-    import time
     for path in ["/v/K7M39QX2HD4TPW8N"] * 2 + ["/v/NOT-A-CODE"] + ["/v/" + own_code] * 3:
         s.get(path)
     for k in range(2, 14):  # 12 more clients: the repeated list counts clients
@@ -479,11 +474,7 @@ def test_anomalies(t, s, tokens, own_code):
     def soon(path, done):
         """The answer to path once done(doc) holds (scans are stored within
         moments, not at once), or the last answer after 5 s."""
-        deadline = time.monotonic() + 5
-        while True:
-            answer = call(s, "GET", path, token=reg)
-            if done(answer[2]) or time.monotonic() > deadline:
-                return answer
+        return g.soon(lambda: call(s, "GET", path, token=reg), lambda answer: done(answer[2]))
 
     status, _, doc, raw = soon("figures?days=7", lambda d: any(
         v["key"] == "MALFORMED" for v in d["verdicts"]))
