@@ -519,13 +519,23 @@ db_err_t db_scan_totals_catch_up(db_t *db);
 /* How often code was scanned, and when first (0 and 0 when never), as of
  * the last merge. */
 db_err_t db_scan_count(db_t *db, const char *code, int64_t *count, int64_t *first_at);
-/* db_scan_count(), and the clients whose last scan of code was after a
- * time, as of the last merge, latest first, at most limit, through fn
- * (non-zero stops it; NULL for none): the scan writer's look at a code it
- * does not hold. */
+/* A code's tally as the scan writer reads it for a code it does not hold:
+ * db_scan_count()'s two figures, and the clients whose last scan of the code
+ * was after `after`, as of the last merge, latest first, at most limit,
+ * through fn (non-zero stops it; NULL for none). */
 typedef int (*db_scan_client_fn)(const char *client_key, int64_t last_at, void *arg);
-db_err_t db_scan_tally(db_t *db, const char *code, int64_t after, int64_t limit, int64_t *count,
-                       int64_t *first_at, db_scan_client_fn fn, void *arg);
+typedef struct {
+    int64_t after, limit; /* which clients */
+    db_scan_client_fn fn;
+    void *arg;
+    int64_t count, first_at; /* read */
+} db_scan_tally_t;
+db_err_t db_scan_tally(db_t *db, const char *code, db_scan_tally_t *t);
+/* db_label_find() (db/labels.c), and the code's tally when t is not NULL,
+ * in the same snapshot: one statement on a connection that keeps batch views,
+ * so that a code's first scan costs PostgreSQL one round trip, not two. */
+db_err_t db_label_find_tallied(db_t *db, const char *code, db_label_view_t *out,
+                               db_scan_tally_t *t);
 
 typedef struct {
     int64_t id;

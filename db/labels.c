@@ -65,10 +65,19 @@ static db_query_t q_label_each =
 #define LABEL_FROM     "FROM label l LEFT JOIN label_void v ON v.code = l.code "
 /* With the register's version on PostgreSQL (db/pg/migrations/0009), read in
  * the label's own snapshot; SQLite tells its views' age by data_version. */
+#define LABEL_VERSION_SQLITE ", 0 "
+#define LABEL_VERSION_PG     ", (SELECT v FROM registry_version) "
 static db_query_t q_label_find = DB_QUERY2(
-    "SELECT " LABEL_COLUMNS ", 0 " LABEL_FROM "WHERE l.code = ?",
-    "SELECT " LABEL_COLUMNS ", (SELECT v FROM registry_version) " LABEL_FROM "WHERE l.code = ?",
-    LABEL_NCOLUMNS + 1);
+    "SELECT " LABEL_COLUMNS LABEL_VERSION_SQLITE LABEL_FROM "WHERE l.code = ?1",
+    "SELECT " LABEL_COLUMNS LABEL_VERSION_PG LABEL_FROM "WHERE l.code = ?1", LABEL_NCOLUMNS + 1);
+/* The same with the code's scan tally, a row a kept client (db/records.h). */
+#define LABEL_TALLY                                                                                \
+    ", " SCAN_TALLY_COLUMNS LABEL_FROM                                                             \
+    "LEFT JOIN scans.scan_total t ON t.code = l.code " SCAN_TALLY_JOIN                             \
+    "WHERE l.code = ?1 ORDER BY c.last_at DESC"
+static db_query_t q_label_find_tallied = DB_QUERY2(
+    "SELECT " LABEL_COLUMNS LABEL_VERSION_SQLITE LABEL_TALLY,
+    "SELECT " LABEL_COLUMNS LABEL_VERSION_PG LABEL_TALLY, LABEL_NCOLUMNS + 1 + SCAN_TALLY_NCOLUMNS);
 /* A label with its batch's view in one statement, where no views are kept
  * (the CLI, a standby's connection): on PostgreSQL one round trip, not two. */
 static db_query_t q_label_whole = DB_QUERY(
@@ -347,36 +356,70 @@ static db_err_t label_origin(db_t *db, db_err_t rc, db_label_view_t *out)
     return db_label_origin(db, out->batch.id, out->seq, &out->origin);
 }
 
-db_err_t db_label_find(db_t *db, const char *code, db_label_view_t *out)
+/* Where no views are kept: the label whole, then the tally. */
+static db_err_t label_whole_tallied(db_t *db, const char *code, db_label_view_t *out,
+                                    db_scan_tally_t *t)
 {
+    db_err_t rc = label_origin(db, label_whole(db, code, out), out);
+    return rc == DB_OK && t ? db_scan_tally(db, code, t) : rc;
+}
+
+typedef struct {
+    db_t *db;
+    db_label_view_t *out;
+    db_scan_tally_t *t;
+    int64_t batch_id;
+    int rows;
+} found_t;
+
+static int found_row(db_stmt_t *st, void *ctx)
+{
+    found_t *f = ctx;
+    if (f->rows++ == 0) {
+        f->batch_id = label_read(st, f->out);
+        db_views_at_version(f->db, db_col_int(st, LABEL_NCOLUMNS));
+    }
+    return f->t ? db_tally_read(st, LABEL_NCOLUMNS + 1, f->t) : 1;
+}
+
+db_err_t db_label_find_tallied(db_t *db, const char *code, db_label_view_t *out, db_scan_tally_t *t)
+{
+    if (t)
+        t->count = t->first_at = 0;
     if (db_read_snapshot(db) != DB_OK)
         return DB_EIO;
     int views = 0;
     db_views(db, &views);
     if (!views)
-        return label_origin(db, label_whole(db, code, out), out);
-    db_stmt_t *st = db_stmt_again(db, &q_label_find);
+        return label_whole_tallied(db, code, out, t);
+    db_stmt_t *st = db_stmt_again(db, t ? &q_label_find_tallied : &q_label_find);
     if (!st)
         return DB_EIO;
     db_bind_text_kept(st, 1, code);
-    db_err_t rc = db_step_one(db, st, "label");
-    int64_t batch_id = 0;
-    if (rc == DB_OK) {
-        batch_id = label_read(st, out);
-        db_views_at_version(db, db_col_int(st, LABEL_NCOLUMNS));
+    if (t) {
+        db_bind_int(st, 2, t->after);
+        db_bind_int(st, 3, t->limit);
     }
-    db_stmt_reset(st);
+    found_t f = {db, out, t, 0, 0};
+    db_err_t rc = db_step_rows(db, st, "label", found_row, &f);
+    if (rc == DB_OK && !f.rows)
+        rc = db_fail(db, DB_ENOTFOUND, "label: not found");
     if (rc != DB_OK)
         return rc;
     db_batch_view_t scratch;
     const db_batch_view_t *v;
-    if ((rc = batch_view(db, batch_id, &scratch, &v)) != DB_OK)
+    if ((rc = batch_view(db, f.batch_id, &scratch, &v)) != DB_OK)
         return rc;
     out->batch = v->batch;
     out->auth = v->auth;
     out->product = v->product;
     out->op = v->op;
     return label_origin(db, DB_OK, out);
+}
+
+db_err_t db_label_find(db_t *db, const char *code, db_label_view_t *out)
+{
+    return db_label_find_tallied(db, code, out, NULL);
 }
 
 db_err_t db_label_void(db_t *db, const char *code, int64_t at, const char *actor,

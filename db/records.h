@@ -72,4 +72,15 @@ int db_usage_read(db_stmt_t *st, int c, db_usage_report_t *r);
  * allocated count is not 0. */
 db_err_t db_label_origin(db_t *db, int64_t batch_id, int64_t seq, db_origin_t *out);
 
+/* a code's scan tally: its total t, and one kept client c a row (none: NULL,
+ * read as ""), from SCAN_TALLY_JOIN's clients after ?2, at most ?3, of code ?1 */
+#define SCAN_TALLY_COLUMNS  "t.count, t.first_at, c.client_key, c.last_at "
+#define SCAN_TALLY_NCOLUMNS 4
+#define SCAN_TALLY_JOIN                                                                            \
+    "LEFT JOIN (SELECT code, client_key, last_at FROM scans.scan_client "                          \
+    "WHERE code = ?1 AND last_at > ?2 ORDER BY last_at DESC LIMIT ?3) c ON c.code = t.code "
+/* Reads a tally row from column c: the total into t, the row's client
+ * through t->fn. Returns what t->fn returned (non-zero: stop), 0 without one. */
+int db_tally_read(db_stmt_t *st, int c, db_scan_tally_t *t);
+
 #endif

@@ -39,11 +39,9 @@ static db_query_t q_scan_client_add =
  * round trip, where two cost the server and the workers as much as the
  * label's lookup (measured with the verify bench). */
 static db_query_t q_scan_tally =
-    DB_QUERY("SELECT t.count, t.first_at, c.client_key, c.last_at FROM scans.scan_total t "
-             "LEFT JOIN (SELECT code, client_key, last_at FROM scans.scan_client "
-             "WHERE code = ?1 AND last_at > ?2 ORDER BY last_at DESC LIMIT ?3) c "
-             "ON c.code = t.code WHERE t.code = ?1 ORDER BY c.last_at DESC",
-             4);
+    DB_QUERY("SELECT " SCAN_TALLY_COLUMNS "FROM scans.scan_total t " SCAN_TALLY_JOIN
+             "WHERE t.code = ?1 ORDER BY c.last_at DESC",
+             SCAN_TALLY_NCOLUMNS);
 static db_query_t q_scan_clients_catch_up =
     DB_QUERY("INSERT INTO scans.scan_client (code, client_key, first_at, last_at) "
              "SELECT code, client_key, min(at), max(at) FROM scans.scan WHERE id > "
@@ -145,41 +143,41 @@ db_err_t db_scan_totals_catch_up(db_t *db)
     return db_scans_end(db, rc);
 }
 
-typedef struct {
-    int64_t *count, *first_at;
-    db_scan_client_fn fn;
-    void *arg;
-} tally_ctx_t;
+int db_tally_read(db_stmt_t *st, int c, db_scan_tally_t *t)
+{
+    t->count = db_col_int(st, c);
+    t->first_at = db_col_int(st, c + 1);
+    const char *client_key = db_col_str(st, c + 2);
+    return *client_key && t->fn ? t->fn(client_key, db_col_int(st, c + 3), t->arg) : 0;
+}
 
 static int tally_row(db_stmt_t *st, void *ctx)
 {
-    tally_ctx_t *c = ctx;
-    *c->count = db_col_int(st, 0);
-    *c->first_at = db_col_int(st, 1);
-    const char *client_key = db_col_str(st, 2); /* "": no client (a LEFT JOIN's NULL) */
-    return *client_key && c->fn ? c->fn(client_key, db_col_int(st, 3), c->arg) : 0;
+    return db_tally_read(st, 0, ctx);
 }
 
-db_err_t db_scan_tally(db_t *db, const char *code, int64_t after, int64_t limit, int64_t *count,
-                       int64_t *first_at, db_scan_client_fn fn, void *arg)
+db_err_t db_scan_tally(db_t *db, const char *code, db_scan_tally_t *t)
 {
-    *count = 0;
-    *first_at = 0;
+    t->count = 0;
+    t->first_at = 0;
     if (db_read_snapshot(db) != DB_OK)
         return DB_EIO;
     db_stmt_t *st = db_stmt(db, &q_scan_tally);
     if (!st)
         return DB_EIO;
     db_bind_text(st, 1, code);
-    db_bind_int(st, 2, after);
-    db_bind_int(st, 3, limit);
-    tally_ctx_t c = {count, first_at, fn, arg};
-    return db_step_rows(db, st, "scan tally", tally_row, &c);
+    db_bind_int(st, 2, t->after);
+    db_bind_int(st, 3, t->limit);
+    return db_step_rows(db, st, "scan tally", tally_row, t);
 }
 
 db_err_t db_scan_count(db_t *db, const char *code, int64_t *count, int64_t *first_at)
 {
-    return db_scan_tally(db, code, 0, 0, count, first_at, NULL, NULL);
+    db_scan_tally_t t = {0};
+    db_err_t rc = db_scan_tally(db, code, &t);
+    *count = t.count;
+    *first_at = t.first_at;
+    return rc;
 }
 
 db_err_t db_report_insert(db_t *db, db_report_t *r)

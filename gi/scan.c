@@ -49,7 +49,7 @@
 
 #define CLIENT_ROW_STEP_S 60 /* or a 16th of the window when that is shorter */
 
-typedef struct {
+typedef struct gi_scan_client {
     uint64_t key; /* hash of the client key */
     int64_t last_at;
     int64_t row_at; /* last_at as last written to the database, or queued to be */
@@ -235,10 +235,7 @@ static int64_t clients_within(const gi_scan_queue_t *q, const tracked_t *t, int6
     return n;
 }
 
-typedef struct {
-    client_t *c;
-    size_t n, cap;
-} loaded_t;
+typedef gi_scan_loaded_t loaded_t;
 
 /* Takes one client read from the database; the array grows as they come,
  * so a large threshold costs memory only for codes with that many clients. */
@@ -268,8 +265,48 @@ static void count_in(gi_scan_queue_t *q, tracked_t *t, uint64_t client, int64_t 
     out->first_at = t->first_at;
 }
 
+db_scan_tally_t *gi_scan_ahead(gi_scan_queue_t *q, const char *code, int64_t now,
+                               gi_scan_ahead_t *a)
+{
+    memset(a, 0, sizeof *a);
+    pthread_mutex_lock(&q->track_lock);
+    int held = slot_for(q->slots, q->nslots, code)->used;
+    a->epoch = q->epoch;
+    pthread_mutex_unlock(&q->track_lock);
+    if (held)
+        return NULL;
+    a->db = (db_scan_tally_t){
+        now - q->cfg.window_s, (int64_t)q->cfg.clients_kept, load_client, &a->loaded, 0, 0};
+    return &a->db;
+}
+
+void gi_scan_ahead_done(gi_scan_ahead_t *a)
+{
+    free(a->loaded.c);
+    a->loaded.c = NULL;
+}
+
+/* The code's tally, read ahead when that read is still good for epoch (it is
+ * then used up), else read now into got. */
+static int tally_of(gi_scan_queue_t *q, db_t *db, const char *code, int64_t now,
+                    gi_scan_ahead_t *ahead, uint64_t epoch, db_scan_tally_t *tally, loaded_t *got)
+{
+    if (ahead && ahead->read && ahead->epoch == epoch) {
+        *tally = ahead->db;
+        free(got->c);
+        *got = ahead->loaded;
+        ahead->loaded.c = NULL;
+        ahead->read = 0;
+        return 0;
+    }
+    got->n = 0;
+    *tally = (db_scan_tally_t){
+        now - q->cfg.window_s, (int64_t)q->cfg.clients_kept, load_client, got, 0, 0};
+    return db_scan_tally(db, code, tally) == DB_OK ? 0 : -1;
+}
+
 int gi_scan_count_next(gi_scan_queue_t *q, db_t *db, const char *code, const char *client_key,
-                       int64_t now, gi_scan_tally_t *out)
+                       int64_t now, gi_scan_ahead_t *ahead, gi_scan_tally_t *out)
 {
     uint64_t client = client_hash(client_key);
     loaded_t got = {NULL, 0, 0};
@@ -285,10 +322,8 @@ int gi_scan_count_next(gi_scan_queue_t *q, db_t *db, const char *code, const cha
         uint64_t epoch = q->epoch;
         pthread_mutex_unlock(&q->track_lock);
 
-        int64_t stored = 0, first = 0;
-        got.n = 0;
-        if (db_scan_tally(db, code, now - q->cfg.window_s, (int64_t)q->cfg.clients_kept, &stored,
-                          &first, load_client, &got) != DB_OK) {
+        db_scan_tally_t tally;
+        if (tally_of(q, db, code, now, ahead, epoch, &tally, &got) != 0) {
             free(got.c);
             return -1;
         }
@@ -309,8 +344,8 @@ int gi_scan_count_next(gi_scan_queue_t *q, db_t *db, const char *code, const cha
             memset(t, 0, sizeof *t);
             memcpy(t->code, code, GI_CODE_LEN);
             t->used = 1;
-            t->count = stored;
-            t->first_at = first ? first : now;
+            t->count = tally.count;
+            t->first_at = tally.first_at ? tally.first_at : now;
             if (got.n > 0) { /* hand over the loaded clients */
                 t->clients = got.c;
                 t->nclients = (uint32_t)got.n;

@@ -73,12 +73,36 @@ typedef struct {
                          client (new client, or its row a minute old), else 0 */
 } gi_scan_tally_t;
 
-/* Counts one more scan of code by client_key at time now. db is the calling
- * thread's connection, read when the code is not in memory. Every call must
- * be followed by gi_scan_push() of its event. -1 on a database error (the
- * scan is then not counted), else 0. */
+/* Clients of a code read from the database. */
+typedef struct {
+    struct gi_scan_client *c;
+    size_t n, cap;
+} gi_scan_loaded_t;
+
+/* A code's stored tally read ahead, with its label (db_label_find_tallied),
+ * so that a code's first scan costs one statement, not two. */
+typedef struct {
+    db_scan_tally_t db;      /* what to read, and what was read */
+    int read;                /* set by the caller once db holds what was read */
+    uint64_t epoch;          /* of the codes in memory when the read was planned */
+    gi_scan_loaded_t loaded; /* the clients read, until gi_scan_count_next takes them */
+} gi_scan_ahead_t;
+
+/* Plans reading code's tally ahead: the read to make, or NULL when the code
+ * is in memory and nothing need be read. Every call must be followed by
+ * gi_scan_ahead_done(). */
+db_scan_tally_t *gi_scan_ahead(gi_scan_queue_t *q, const char *code, int64_t now,
+                               gi_scan_ahead_t *a);
+/* Frees what a read ahead loaded and gi_scan_count_next() did not take. */
+void gi_scan_ahead_done(gi_scan_ahead_t *a);
+
+/* Counts one more scan of code by client_key at time now. The code's tally
+ * is taken from ahead when it was read there (NULL: none) and is still
+ * current, else read on db, the calling thread's connection, when the code is
+ * not in memory. Every call must be followed by gi_scan_push() of its event.
+ * -1 on a database error (the scan is then not counted), else 0. */
 int gi_scan_count_next(gi_scan_queue_t *q, db_t *db, const char *code, const char *client_key,
-                       int64_t now, gi_scan_tally_t *out);
+                       int64_t now, gi_scan_ahead_t *ahead, gi_scan_tally_t *out);
 /* Queues an event for the writer. */
 void gi_scan_push(gi_scan_queue_t *q, const gi_scan_event_t *ev);
 

@@ -55,8 +55,29 @@ gi_verdict_t gi_verdict_of(const db_label_view_t *v, const char *today, int64_t 
     return GI_VERDICT_GENUINE;
 }
 
-gi_err_t gi_verify(const gi_ctx_t *ctx, const char *input, size_t len, int64_t clients,
-                   int64_t repeat_threshold, gi_verification_t *out, gi_error_t *err)
+/* The label of a well-formed code: from the standby while it is current (a
+ * label voided on the primary a moment ago must not read as genuine there
+ * because the standby lags), else from the primary with the code's tally
+ * when one is asked for (ahead; the standby's would lag too). */
+static db_err_t find_label(const gi_ctx_t *ctx, const char *code, db_label_view_t *view,
+                           db_scan_tally_t *tally, gi_scan_ahead_t *ahead)
+{
+    db_err_t drc = DB_ENOTFOUND;
+    if (ctx->read_db && db_replica_current(ctx->read_db, ctx->db))
+        drc = db_label_find(ctx->read_db, code, view);
+    if (drc == DB_OK)
+        return drc;
+    /* not on the standby (yet), the standby behind or failing */
+    drc = db_label_find_tallied(ctx->db, code, view, tally);
+    if (tally)
+        ahead->read = drc == DB_OK;
+    return drc;
+}
+
+/* gi_verify(), reading the code's scan tally ahead when q is given. */
+static gi_err_t verify(const gi_ctx_t *ctx, gi_scan_queue_t *q, gi_scan_ahead_t *ahead,
+                       const char *input, size_t len, int64_t clients, int64_t repeat_threshold,
+                       gi_verification_t *out, gi_error_t *err)
 {
     char today[GI_DATE_LEN + 1];
     memset(out, 0, sizeof *out);
@@ -66,13 +87,8 @@ gi_err_t gi_verify(const gi_ctx_t *ctx, const char *input, size_t len, int64_t c
         out->verdict = GI_VERDICT_MALFORMED;
         return GI_OK;
     }
-    db_err_t drc = DB_ENOTFOUND;
-    /* the standby only while it is current: a label voided on the primary a
-     * moment ago must not read as genuine there because the standby lags */
-    if (ctx->read_db && db_replica_current(ctx->read_db, ctx->db))
-        drc = db_label_find(ctx->read_db, out->code.s, &out->view);
-    if (drc != DB_OK) /* not on the standby (yet), the standby behind or failing */
-        drc = db_label_find(ctx->db, out->code.s, &out->view);
+    db_scan_tally_t *tally = q ? gi_scan_ahead(q, out->code.s, ctx->now, ahead) : NULL;
+    db_err_t drc = find_label(ctx, out->code.s, &out->view, tally, ahead);
     if (drc == DB_ENOTFOUND) {
         out->verdict = GI_VERDICT_UNKNOWN;
         return GI_OK;
@@ -83,6 +99,12 @@ gi_err_t gi_verify(const gi_ctx_t *ctx, const char *input, size_t len, int64_t c
     gi_date_of(ctx->now, today);
     out->verdict = gi_verdict_of(&out->view, today, clients, repeat_threshold);
     return GI_OK;
+}
+
+gi_err_t gi_verify(const gi_ctx_t *ctx, const char *input, size_t len, int64_t clients,
+                   int64_t repeat_threshold, gi_verification_t *out, gi_error_t *err)
+{
+    return verify(ctx, NULL, NULL, input, len, clients, repeat_threshold, out, err);
 }
 
 static void scan_event(const gi_ctx_t *ctx, const gi_verification_t *v, const char *input,
@@ -135,31 +157,40 @@ static void check_gtin(const gi_scan_input_t *in, gi_verification_t *out)
     }
 }
 
+/* Counts the scan of a found label and judges it by its clients. */
+static gi_err_t count_scan(const gi_ctx_t *ctx, gi_scan_queue_t *q, const gi_scan_input_t *in,
+                           gi_scan_ahead_t *ahead, gi_verification_t *out, int *client_row,
+                           gi_error_t *err)
+{
+    char today[GI_DATE_LEN + 1];
+    gi_scan_tally_t n;
+    if (gi_scan_count_next(q, ctx->db, out->code.s, in->client_key, ctx->now, ahead, &n) != 0)
+        return gi_fail(err, GI_EIO, "cannot count scans: %s", db_errmsg(ctx->db));
+    *client_row = n.client_row;
+    out->scans = n.scans;
+    out->clients = n.clients;
+    out->first_scan_at = n.first_at;
+    gi_date_of(ctx->now, today);
+    out->verdict = gi_verdict_of(&out->view, today, n.clients, in->repeat_threshold);
+    return GI_OK;
+}
+
 gi_err_t gi_verify_scan(const gi_ctx_t *ctx, gi_scan_queue_t *q, const gi_scan_input_t *in,
                         gi_verification_t *out, gi_error_t *err)
 {
     gi_scan_event_t ev;
-    gi_err_t rc = gi_verify(ctx, in->input, in->len, 0, in->repeat_threshold, out, err);
-    if (rc != GI_OK)
-        return rc;
-    if (in->gtin)
+    gi_scan_ahead_t ahead = {0};
+    gi_err_t rc = verify(ctx, q, &ahead, in->input, in->len, 0, in->repeat_threshold, out, err);
+    if (rc == GI_OK && in->gtin)
         check_gtin(in, out);
-    if (in->skip_unknown && !out->found)
-        return GI_OK;
     int counted = 0, client_row = 0;
-    if (out->found) {
-        char today[GI_DATE_LEN + 1];
-        gi_scan_tally_t n;
-        if (gi_scan_count_next(q, ctx->db, out->code.s, in->client_key, ctx->now, &n) != 0)
-            return gi_fail(err, GI_EIO, "cannot count scans: %s", db_errmsg(ctx->db));
-        counted = 1;
-        client_row = n.client_row;
-        out->scans = n.scans;
-        out->clients = n.clients;
-        out->first_scan_at = n.first_at;
-        gi_date_of(ctx->now, today);
-        out->verdict = gi_verdict_of(&out->view, today, n.clients, in->repeat_threshold);
+    if (rc == GI_OK && out->found) {
+        rc = count_scan(ctx, q, in, &ahead, out, &client_row, err);
+        counted = rc == GI_OK;
     }
+    gi_scan_ahead_done(&ahead);
+    if (rc != GI_OK || (in->skip_unknown && !out->found))
+        return rc;
     scan_event(ctx, out, in->input, in->len, counted, in->client_key, in->ua_class, &ev);
     ev.client_row = client_row;
     gi_scan_push(q, &ev);

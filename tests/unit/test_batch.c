@@ -5,6 +5,7 @@
 #include "gi/batch.h"
 #include "gi/export.h"
 #include "gi/registry.h"
+#include "gi/scan.h"
 #include "gi/verify.h"
 #include "test.h"
 #include "testdb.h"
@@ -441,6 +442,54 @@ static void test_verdicts_with_views(void)
     testdb_close(&t);
 }
 
+static gi_verification_t scanned(testdb_t *t, gi_scan_queue_t *q, const char *code,
+                                 const char *client, int64_t at)
+{
+    gi_verification_t v;
+    gi_scan_input_t in = {code, strlen(code), NULL, 0, NULL, 0, client, "other", 3, 0};
+    t->ctx.now = at;
+    CHECK(gi_verify_scan(&t->ctx, q, &in, &v, NULL) == GI_OK);
+    return v;
+}
+
+/* A code's first scan in a server's life reads its stored tally with its
+ * label (in one statement where the connection keeps views, in two where it
+ * does not): the count, the first time and the clients go on from there. */
+static void test_first_scan_reads_stored_tally(void)
+{
+    testdb_t t;
+    gi_error_t e;
+    int64_t auth = setup(&t);
+    int64_t id = issued(&t, auth, 2);
+    gi_code_t c[2];
+    code_list_t l = {c, 0, 2};
+    CHECK(db_label_each(t.db, id, collect, &l) == DB_OK);
+    CHECK(gi_batch_activate(&t.ctx, id, NULL, NULL) == GI_OK);
+    const char *k[] = {"c0de000000000000", "c0de000000000001", "c0de000000000002",
+                       "c0de000000000003"};
+    gi_scan_config_t cfg = {.clients_kept = 11};
+    int64_t at = TESTDB_NOW;
+    for (int views = 0; views < 2; views++) {
+        gi_scan_queue_t *q = gi_scan_queue_start(t.path, &cfg, &e);
+        CHECK(q != NULL);
+        for (int i = 0; i < 4; i++) /* the first client scans twice */
+            CHECK(scanned(&t, q, c[views].s, k[i % 3], at + i).scans == i + 1);
+        gi_scan_queue_stop(q); /* stored, merged, and out of memory */
+        q = gi_scan_queue_start(t.path, &cfg, &e);
+        CHECK(q != NULL);
+        if (views)
+            db_hold_snapshots(t.db, 600000);
+        gi_verification_t v = scanned(&t, q, c[views].s, k[3], at + 10);
+        CHECK(v.scans == 5 && v.first_scan_at == at && v.clients == 4);
+        CHECK(v.verdict == GI_VERDICT_GENUINE_REPEATED); /* 4 clients, threshold 3 */
+        v = scanned(&t, q, c[views].s, k[0], at + 11);
+        CHECK(v.scans == 6 && v.clients == 4);
+        gi_scan_queue_stop(q);
+        db_hold_snapshots(t.db, 0);
+    }
+    testdb_close(&t);
+}
+
 static void test_void_codes_all_or_nothing(void)
 {
     testdb_t t;
@@ -536,5 +585,5 @@ TEST_MAIN("batch", TEST(test_print_base_url), TEST(test_issue_creates_every_code
           TEST(test_count_limits), TEST(test_quota), TEST(test_quota_at_issue),
           TEST(test_auth_state_gates_batches), TEST(test_note_checks),
           TEST(test_batch_state_machine), TEST(test_verdicts), TEST(test_verdicts_with_views),
-          TEST(test_void_codes_all_or_nothing), TEST(test_label_urls), TEST(test_no_self_approval),
-          TEST(test_batch_keeps_its_gtin))
+          TEST(test_first_scan_reads_stored_tally), TEST(test_void_codes_all_or_nothing),
+          TEST(test_label_urls), TEST(test_no_self_approval), TEST(test_batch_keeps_its_gtin))

@@ -11,7 +11,7 @@
 static void push_from(gi_scan_queue_t *q, db_t *db, const char *code, const char *client,
                       int64_t now, gi_scan_tally_t *got)
 {
-    CHECK(gi_scan_count_next(q, db, code, client, now, got) == 0);
+    CHECK(gi_scan_count_next(q, db, code, client, now, NULL, got) == 0);
     gi_scan_event_t ev = {0};
     ev.at = now;
     snprintf(ev.code, sizeof ev.code, "%s", code);
@@ -261,8 +261,9 @@ static int keep_last_at(const char *client_key, int64_t last_at, void *arg)
 
 static int64_t stored_last_at(db_t *db, const char *code)
 {
-    int64_t at = -1, n, first;
-    CHECK(db_scan_tally(db, code, 0, 10, &n, &first, keep_last_at, &at) == DB_OK);
+    int64_t at = -1;
+    db_scan_tally_t t = {0, 10, keep_last_at, &at, 0, 0};
+    CHECK(db_scan_tally(db, code, &t) == DB_OK);
     return at;
 }
 
