@@ -15,7 +15,6 @@ import re
 import struct
 import subprocess
 import sys
-import time
 import urllib.parse
 import zlib
 
@@ -87,16 +86,6 @@ def post_head(s, path, length, headers, conn=None):
     finally:
         if conn is None:
             c.close()
-
-
-def poll(fetch, done, timeout=5):
-    """fetch() until done(result) or the deadline; the last result."""
-    deadline = time.monotonic() + timeout
-    while True:
-        got = fetch()
-        if done(got) or time.monotonic() > deadline:
-            return got
-        time.sleep(0.05)
 
 
 def page(s, path, headers=None, source=None):
@@ -199,18 +188,13 @@ def test_languages(t, s, w, codes):
     t.check('<html lang="en">' in doc, "the sign-in page in English for a Thai reader")
 
     w.gimark("product", "names", pid, "--name-vi", "Xoài Bách Sắc", "--name-th", "มะม่วงไป่เซ่อ")
-    deadline = time.monotonic() + 5
-    while True:
-        _, _, vi = page(s, "/v/%s?lang=vi" % code)
-        _, _, th = page(s, "/v/%s?lang=th" % code)
-        if ("Xoài Bách Sắc" in vi and "มะม่วงไป่เซ่อ" in th) or time.monotonic() > deadline:
-            break
-        time.sleep(0.05)
+    vi, th = g.soon(lambda: (page(s, "/v/%s?lang=vi" % code)[2], page(s, "/v/%s?lang=th" % code)[2]),
+                    lambda p: "Xoài Bách Sắc" in p[0] and "มะม่วงไป่เซ่อ" in p[1])
     t.check('class="product">Xoài Bách Sắc<' in vi and 'class="product">มะม่วงไป่เซ่อ<' in th,
             "recorded Vietnamese and Thai names are shown")
     t.check("Đây là Xoài Bách Sắc do " in vi, "the Vietnamese sentence names product and producer")
     # each worker reads through a snapshot that may be up to 50 ms old: polled
-    body = poll(lambda: s.get("/api/v1/verify/%s" % code)[2], lambda b: b'"name_vi":"Xo' in b)
+    body = g.soon(lambda: s.get("/api/v1/verify/%s" % code)[2], lambda b: b'"name_vi":"Xo' in b)
     t.check(b'"name_vi":"Xo' in body, "the verdict's JSON carries the Vietnamese name")
 
 
@@ -244,15 +228,12 @@ def test_who_speaks(t, s, w, codes):
                 "%s: the verdict says what is wrong and since when" % verdict, text[:200])
     # a repeat: the page names the devices and since when (threshold 1, two other clients)
     code = codes["GENUINE_REPEATED"]
-    deadline = time.monotonic() + 10
-    doc = ""
-    while time.monotonic() < deadline:
+
+    def scanned_by_three():
         for src in ("127.0.0.2", "127.0.0.3"):
             page(s, "/v/%s" % code, source=src)
-        _, _, doc = page(s, "/v/%s?lang=zh" % code)
-        if "查询次数异常" in doc:
-            break
-        time.sleep(0.1)
+        return page(s, "/v/%s?lang=zh" % code)[2]
+    doc = g.soon(scanned_by_three, lambda d: "查询次数异常" in d, timeout=10)
     text = verdict_section(doc)
     t.check(text.strip().startswith("! 查询次数异常") or "查询次数异常" in text.split("。")[0],
             "a repeat's heading leads with the warning", text[:120])
@@ -302,7 +283,7 @@ def test_photo(t, s, w, codes):
             "the regulator uploads a photo", status)
     at = int(w.sql("select photo_at from product where id = 1"))
     url = "/photo/1-%d.png" % at
-    status, h, data = poll(lambda: s.get(url), lambda r: r[0] == 200)
+    status, h, data = g.soon(lambda: s.get(url), lambda r: r[0] == 200)
     t.check(status == 200 and h.get("content-type") == "image/png" and
             "immutable" in h.get("cache-control", "") and data[:8] == b"\x89PNG\r\n\x1a\n",
             "the photo is served as a PNG, cached", h)
@@ -313,17 +294,13 @@ def test_photo(t, s, w, codes):
     t.check(audit.strip() == "product.photo", "the upload is audited")
     status, _, _ = upload(reg, pid, png(200, 100))
     at_p = int(w.sql("select photo_at from product where id = %d" % pid))
-    deadline = time.monotonic() + 5
-    while True:
-        _, _, doc = page(s, "/v/%s?lang=zh" % codes["GENUINE"])
-        if 'src="/photo/%d-%d.png"' % (pid, at_p) in doc or time.monotonic() > deadline:
-            break
-        time.sleep(0.05)
+    doc = g.soon(lambda: page(s, "/v/%s?lang=zh" % codes["GENUINE"])[2],
+                 lambda d: 'src="/photo/%d-%d.png"' % (pid, at_p) in d)
     t.check(status == 303 and ('src="/photo/%d-%d.png"' % (pid, at_p)) in doc,
             "the consumer page shows the photo by its URL")
     status, _, _ = upload(reg, 1, png(30, 30, (0, 0, 255)))
     at2 = int(w.sql("select photo_at from product where id = 1"))
-    new = poll(lambda: (s.get(url)[0], s.get("/photo/1-%d.png" % at2)[0]),
+    new = g.soon(lambda: (s.get(url)[0], s.get("/photo/1-%d.png" % at2)[0]),
                lambda r: r == (404, 200))
     t.check(status == 303 and at2 != at and new == (404, 200),
             "a new photo is a new URL; the old one goes", new)
