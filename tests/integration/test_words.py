@@ -301,7 +301,7 @@ def test_photo(t, s, w, codes):
     status, _, _ = upload(reg, 1, png(30, 30, (0, 0, 255)))
     at2 = int(w.sql("select photo_at from product where id = 1"))
     new = g.soon(lambda: (s.get(url)[0], s.get("/photo/1-%d.png" % at2)[0]),
-               lambda r: r == (404, 200))
+                 lambda r: r == (404, 200))
     t.check(status == 303 and at2 != at and new == (404, 200),
             "a new photo is a new URL; the old one goes", new)
     for bad in ("/photo/abc.png", "/photo/1-0.png", "/photo/99-1.png", "/photo/1-%d.gif" % at2,
