@@ -71,6 +71,14 @@ static int collect(const char *code, int64_t seq, int voided, void *arg)
     return 0;
 }
 
+/* The first cap codes of a batch, in sequence order; how many were read. */
+static size_t codes_of(testdb_t *t, int64_t batch, gi_code_t *codes, size_t cap)
+{
+    code_list_t l = {codes, 0, cap};
+    CHECK(db_label_each(t->db, batch, collect, &l) == DB_OK);
+    return l.n;
+}
+
 static int64_t count_labels(testdb_t *t)
 {
     return testdb_int(t, "SELECT count(*) FROM label");
@@ -86,10 +94,9 @@ static void test_issue_creates_every_code(void)
     CHECK_STR(b.status, "issued");
     CHECK(count_labels(&t) == 500);
     gi_code_t codes[500];
-    code_list_t l = {codes, 0, 500};
-    CHECK(db_label_each(t.db, id, collect, &l) == DB_OK);
-    CHECK(l.n == 500);
-    for (size_t i = 0; i < l.n; i++) {
+    size_t n = codes_of(&t, id, codes, 500);
+    CHECK(n == 500);
+    for (size_t i = 0; i < n; i++) {
         gi_code_t parsed;
         CHECK(gi_code_parse(codes[i].s, strlen(codes[i].s), &parsed) == GI_CODE_VALID);
     }
@@ -120,8 +127,7 @@ static void test_collisions_are_redrawn(void)
     int64_t auth = setup(&t);
     int64_t first = issued(&t, auth, 20);
     gi_code_t taken[20];
-    code_list_t l = {taken, 0, 20};
-    CHECK(db_label_each(t.db, first, collect, &l) == DB_OK);
+    codes_of(&t, first, taken, 20);
     int64_t id = request(&t, auth, 30, NULL);
     CHECK(decide(&t, id, 1, "", NULL) == GI_OK);
     colliding_t src = {taken, 20, 0};
@@ -151,8 +157,7 @@ static void test_failed_issue_leaves_nothing(void)
     int64_t auth = setup(&t);
     int64_t first = issued(&t, auth, 5);
     gi_code_t taken[5];
-    code_list_t l = {taken, 0, 5};
-    CHECK(db_label_each(t.db, first, collect, &l) == DB_OK);
+    codes_of(&t, first, taken, 5);
     int64_t id = request(&t, auth, 50, NULL);
     CHECK(decide(&t, id, 1, "", NULL) == GI_OK);
     gi_issue_opts_t opts = {NULL, NULL, stuck_source, &taken[0]};
@@ -329,8 +334,7 @@ static void test_batch_keeps_its_gtin(void)
     CHECK(gi_batch_get(&t.ctx, second, &b, NULL) == GI_OK);
     CHECK_STR(b.gtin, "06901234567885");
     gi_code_t c;
-    code_list_t l = {&c, 0, 1};
-    CHECK(db_label_each(t.db, first, collect, &l) == DB_OK);
+    codes_of(&t, first, &c, 1);
     db_label_view_t v;
     CHECK(db_label_find(t.db, c.s, &v) == DB_OK);
     CHECK_STR(v.batch.gtin, "06901234567892");
@@ -374,8 +378,7 @@ static void test_verdicts(void)
     int64_t auth = setup(&t);
     int64_t id = issued(&t, auth, 3);
     gi_code_t c[3];
-    code_list_t l = {c, 0, 3};
-    CHECK(db_label_each(t.db, id, collect, &l) == DB_OK);
+    codes_of(&t, id, c, 3);
     CHECK(verdict(&t, c[0].s, 1) == GI_VERDICT_NOT_ACTIVATED);
     CHECK(gi_batch_activate(&t.ctx, id, NULL, NULL) == GI_OK);
     CHECK(verdict(&t, c[0].s, 1) == GI_VERDICT_GENUINE);
@@ -424,8 +427,7 @@ static void test_verdicts_with_views(void)
     int64_t auth = setup(&t);
     int64_t id = issued(&t, auth, 1);
     gi_code_t c;
-    code_list_t l = {&c, 0, 1};
-    CHECK(db_label_each(t.db, id, collect, &l) == DB_OK);
+    codes_of(&t, id, &c, 1);
     CHECK(gi_batch_activate(&t.ctx, id, NULL, NULL) == GI_OK);
     db_hold_snapshots(t.db, 600000);
     CHECK(verdict(&t, c.s, 1) == GI_VERDICT_GENUINE);
@@ -462,8 +464,7 @@ static void test_first_scan_reads_stored_tally(void)
     int64_t auth = setup(&t);
     int64_t id = issued(&t, auth, 2);
     gi_code_t c[2];
-    code_list_t l = {c, 0, 2};
-    CHECK(db_label_each(t.db, id, collect, &l) == DB_OK);
+    codes_of(&t, id, c, 2);
     CHECK(gi_batch_activate(&t.ctx, id, NULL, NULL) == GI_OK);
     const char *k[] = {"c0de000000000000", "c0de000000000001", "c0de000000000002",
                        "c0de000000000003"};
@@ -498,9 +499,8 @@ static void test_void_codes_all_or_nothing(void)
     int64_t a = issued(&t, auth, 4);
     int64_t b = issued(&t, auth, 2);
     gi_code_t ca[4], cb[2];
-    code_list_t la = {ca, 0, 4}, lb = {cb, 0, 2};
-    CHECK(db_label_each(t.db, a, collect, &la) == DB_OK);
-    CHECK(db_label_each(t.db, b, collect, &lb) == DB_OK);
+    codes_of(&t, a, ca, 4);
+    codes_of(&t, b, cb, 2);
     const char *mixed[] = {ca[0].s, cb[0].s};
     CHECK(gi_batch_void_codes(&t.ctx, a, mixed, 2, "misprint", &e) == GI_EREFUSED);
     CHECK(strstr(e.msg, "not in batch") != NULL);
