@@ -113,7 +113,8 @@ struct db {
     int depth;                           /* open db_begin() calls; inner ones are savepoints */
     int hold_ms;                         /* db_hold_snapshots(): how long a snapshot may live */
     int views_kept;                      /* db_hold_snapshots() on an engine that can keep them */
-    int64_t views_version;               /* versions_views: the register's version they are of */
+    int64_t views_version;               /* the register's version the views are of (SQLite:
+                                            the main file's data_version) */
     db_batch_view_t views[DB_VIEW_SLOTS];
     char err[512];
 };

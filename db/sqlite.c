@@ -24,8 +24,8 @@ typedef struct {
     sqlite3 *conn;
     int holding; /* a held read transaction is open */
     int64_t held_since_ms;
-    int64_t views_version; /* the main file's data_version the batch views are of */
-    int64_t views_changes; /* this connection's total_changes then */
+    int64_t views_changes; /* this connection's total_changes when the views' data_version
+                              (db->views_version) was read */
 } sq_db_t;
 
 typedef struct {
@@ -433,9 +433,9 @@ static db_err_t check_views(db_t *db)
     if (rc == DB_OK) {
         int64_t v = db_col_int(st, 0);
         int64_t own = sqlite3_total_changes64(SQ(db)->conn);
-        if (v != SQ(db)->views_version || own != SQ(db)->views_changes) {
+        if (v != db->views_version || own != SQ(db)->views_changes) {
             db_views_clear(db);
-            SQ(db)->views_version = v;
+            db->views_version = v;
             SQ(db)->views_changes = own;
         }
     }
