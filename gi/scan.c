@@ -265,6 +265,14 @@ static void count_in(gi_scan_queue_t *q, tracked_t *t, uint64_t client, int64_t 
     out->first_at = t->first_at;
 }
 
+/* What a code's tally read from the database is to hold: the clients inside
+ * the window, as many as are kept, loaded into into. */
+static db_scan_tally_t tally_wanted(const gi_scan_queue_t *q, int64_t now, loaded_t *into)
+{
+    return (db_scan_tally_t){
+        now - q->cfg.window_s, (int64_t)q->cfg.clients_kept, load_client, into, 0, 0};
+}
+
 db_scan_tally_t *gi_scan_ahead(gi_scan_queue_t *q, const char *code, int64_t now,
                                gi_scan_ahead_t *a)
 {
@@ -275,8 +283,7 @@ db_scan_tally_t *gi_scan_ahead(gi_scan_queue_t *q, const char *code, int64_t now
     pthread_mutex_unlock(&q->track_lock);
     if (held)
         return NULL;
-    a->db = (db_scan_tally_t){
-        now - q->cfg.window_s, (int64_t)q->cfg.clients_kept, load_client, &a->loaded, 0, 0};
+    a->db = tally_wanted(q, now, &a->loaded);
     return &a->db;
 }
 
@@ -300,8 +307,7 @@ static int tally_of(gi_scan_queue_t *q, db_t *db, const char *code, int64_t now,
         return 0;
     }
     got->n = 0;
-    *tally = (db_scan_tally_t){
-        now - q->cfg.window_s, (int64_t)q->cfg.clients_kept, load_client, got, 0, 0};
+    *tally = tally_wanted(q, now, got);
     return db_scan_tally(db, code, tally) == DB_OK ? 0 : -1;
 }
 

@@ -183,15 +183,13 @@ gi_err_t gi_verify_scan(const gi_ctx_t *ctx, gi_scan_queue_t *q, const gi_scan_i
     gi_err_t rc = verify(ctx, q, &ahead, in->input, in->len, 0, in->repeat_threshold, out, err);
     if (rc == GI_OK && in->gtin)
         check_gtin(in, out);
-    int counted = 0, client_row = 0;
-    if (rc == GI_OK && out->found) {
+    int client_row = 0;
+    if (rc == GI_OK && out->found)
         rc = count_scan(ctx, q, in, &ahead, out, &client_row, err);
-        counted = rc == GI_OK;
-    }
     gi_scan_ahead_done(&ahead);
     if (rc != GI_OK || (in->skip_unknown && !out->found))
         return rc;
-    scan_event(ctx, out, in->input, in->len, counted, in->client_key, in->ua_class, &ev);
+    scan_event(ctx, out, in->input, in->len, out->found, in->client_key, in->ua_class, &ev);
     ev.client_row = client_row;
     gi_scan_push(q, &ev);
     return GI_OK;
