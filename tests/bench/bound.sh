@@ -1,5 +1,5 @@
 # bound.sh - the server's memory bound as its settings allow it, for the benches
-# that check it (verify.sh 3b, downloads.sh); sourced. Sets, in KB:
+# that check it (verify.sh 3, downloads.sh); sourced. Sets, in KB:
 #   track_kb       track-codes: about 0.3 KB a code kept in memory
 #   render_one_kb  what one render thread may hold while it draws: 32 MB whatever
 #                  the labels (libqpdf's pass over a PDF part, 1.3 KB a label of
