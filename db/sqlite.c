@@ -465,10 +465,18 @@ static db_err_t read_snapshot(db_t *db)
 
 /* --- settings of a connection ------------------------------------------------------ */
 
+/* The scans file's page cache, apart from the budget given to the main file:
+ * the scan writer commits to that file every few milliseconds, and each commit
+ * empties a reader's cache of it at the reader's next snapshot, so a reader's
+ * pages there are seldom found again. SQLite's default (2 MB a connection)
+ * held memory outside the server's cache budget for next to nothing. */
+#define SCANS_CACHE_KIB 256
+
 static db_err_t cache_size(db_t *db, int mib)
 {
-    char pragma[64];
-    snprintf(pragma, sizeof pragma, "PRAGMA main.cache_size = %d", -1024 * mib);
+    char pragma[96];
+    snprintf(pragma, sizeof pragma, "PRAGMA main.cache_size = %d; PRAGMA scans.cache_size = %d",
+             -1024 * mib, -SCANS_CACHE_KIB);
     return exec(db, pragma);
 }
 
