@@ -35,8 +35,14 @@
  * On an engine whose db_scans_record() adds each group commit to the totals
  * and clients itself (PostgreSQL, where several servers write the same
  * tables), stored scans are merged at once: nothing is noted, nothing merged
- * later, and a code's count in memory is this server's view (scans through
- * other servers show once the code is read from the database again).
+ * later. A code's count in memory is then this server's view of it, so a
+ * code held reloads its tally at its next scan once reload_s have passed
+ * since its last read: the scans and clients other servers stored show, and
+ * a copied label scanned through several servers is warned of as through
+ * one. A reload is taken only when none of this server's scans of the code
+ * was pending or stored between the read's planning and its use (the
+ * entry's `stores` count unchanged): the read then holds every one of them,
+ * and none twice.
  */
 #include "gi/scan.h"
 
@@ -59,12 +65,14 @@ typedef struct {
     char code[GI_CODE_LEN];
     int used;
     uint32_t nclients, capclients;
+    uint32_t stores;   /* this server's scans of the code stored so far (wraps) */
     client_t *clients; /* the latest distinct clients, at most clients_kept */
     int64_t count;
     int64_t first_at;
-    int64_t pending;    /* queued, not yet stored */
-    int64_t unmerged;   /* stored, not yet in the totals */
+    int64_t loaded_at;  /* when the tally was last read from the database */
     int64_t settled_ms; /* when pending and unmerged last reached 0 */
+    int32_t pending;    /* queued, not yet stored (at most max_queue) */
+    int32_t unmerged;   /* stored, not yet in the totals */
 } tracked_t;
 
 typedef struct {
@@ -273,15 +281,38 @@ static db_scan_tally_t tally_wanted(const gi_scan_queue_t *q, int64_t now, loade
         now - q->cfg.window_s, (int64_t)q->cfg.clients_kept, load_client, into, 0, 0};
 }
 
+/* True when t, held, is to take in what other servers stored of its code. */
+static int reload_due(const gi_scan_queue_t *q, const tracked_t *t, int64_t now)
+{
+    return q->cfg.reload_s > 0 && (now - t->loaded_at >= q->cfg.reload_s || now < t->loaded_at);
+}
+
+/* Takes into t what the database holds of its code: tally and the clients
+ * in got, this server's own scans among them (see the top of this file). A
+ * count never goes back. */
+static void reload(gi_scan_queue_t *q, tracked_t *t, const db_scan_tally_t *tally,
+                   const loaded_t *got, int64_t now)
+{
+    if (tally->count > t->count)
+        t->count = tally->count;
+    if (tally->first_at && tally->first_at < t->first_at)
+        t->first_at = tally->first_at;
+    for (size_t i = 0; i < got->n; i++)
+        client_seen(q, t, got->c[i].key, got->c[i].last_at);
+    t->loaded_at = now;
+}
+
 db_scan_tally_t *gi_scan_ahead(gi_scan_queue_t *q, const char *code, int64_t now,
                                gi_scan_ahead_t *a)
 {
     memset(a, 0, sizeof *a);
     pthread_mutex_lock(&q->track_lock);
-    int held = slot_for(q->slots, q->nslots, code)->used;
+    const tracked_t *t = slot_for(q->slots, q->nslots, code);
+    int wanted = !t->used || (reload_due(q, t, now) && t->pending == 0);
     a->epoch = q->epoch;
+    a->stores = t->stores;
     pthread_mutex_unlock(&q->track_lock);
-    if (held)
+    if (!wanted)
         return NULL;
     a->db = tally_wanted(q, now, &a->loaded);
     return &a->db;
@@ -293,17 +324,26 @@ void gi_scan_ahead_done(gi_scan_ahead_t *a)
     a->loaded.c = NULL;
 }
 
-/* The code's tally, read ahead when that read is still good for epoch (it is
- * then used up), else read now into got. */
+/* A read of a code's tally, as planned with track_lock held. */
+typedef struct {
+    uint64_t epoch;  /* of the codes in memory */
+    int held;        /* the code was in memory: the read is a reload */
+    uint32_t stores; /* the entry's stores then */
+} plan_t;
+
+/* The code's tally, read ahead when that read is still good for the plan (it
+ * is then used up, and the plan takes the stores seen when it was made), else
+ * read now into got. */
 static int tally_of(gi_scan_queue_t *q, db_t *db, const char *code, int64_t now,
-                    gi_scan_ahead_t *ahead, uint64_t epoch, db_scan_tally_t *tally, loaded_t *got)
+                    gi_scan_ahead_t *ahead, plan_t *plan, db_scan_tally_t *tally, loaded_t *got)
 {
-    if (ahead && ahead->read && ahead->epoch == epoch) {
+    if (ahead && ahead->read && ahead->epoch == plan->epoch) {
         *tally = ahead->db;
         free(got->c);
         *got = ahead->loaded;
         ahead->loaded.c = NULL;
         ahead->read = 0;
+        plan->stores = ahead->stores;
         return 0;
     }
     got->n = 0;
@@ -311,61 +351,69 @@ static int tally_of(gi_scan_queue_t *q, db_t *db, const char *code, int64_t now,
     return db_scan_tally(db, code, tally) == DB_OK ? 0 : -1;
 }
 
+/* Makes the entry of code from its tally read from the database, handing it
+ * the loaded clients (track_lock held); NULL when out of memory. */
+static tracked_t *track(gi_scan_queue_t *q, const char *code, const db_scan_tally_t *tally,
+                        loaded_t *got, int64_t now)
+{
+    if (make_room(q) != 0)
+        return NULL;
+    tracked_t *t = slot_for(q->slots, q->nslots, code);
+    memset(t, 0, sizeof *t);
+    memcpy(t->code, code, GI_CODE_LEN);
+    t->used = 1;
+    t->count = tally->count;
+    t->first_at = tally->first_at ? tally->first_at : now;
+    t->loaded_at = now;
+    if (got->n > 0) {
+        t->clients = got->c;
+        t->nclients = (uint32_t)got->n;
+        t->capclients = (uint32_t)(got->cap < q->cfg.clients_kept ? got->cap : q->cfg.clients_kept);
+        got->c = NULL;
+    }
+    q->nused++;
+    return t;
+}
+
 int gi_scan_count_next(gi_scan_queue_t *q, db_t *db, const char *code, const char *client_key,
                        int64_t now, gi_scan_ahead_t *ahead, gi_scan_tally_t *out)
 {
     uint64_t client = client_hash(client_key);
     loaded_t got = {NULL, 0, 0};
+    int rc = 0;
+    pthread_mutex_lock(&q->track_lock);
     for (;;) {
-        pthread_mutex_lock(&q->track_lock);
         tracked_t *t = slot_for(q->slots, q->nslots, code);
-        if (t->used) {
+        if (t->used && !(reload_due(q, t, now) && t->pending == 0)) {
             count_in(q, t, client, now, out);
-            pthread_mutex_unlock(&q->track_lock);
-            free(got.c);
-            return 0;
+            break;
         }
-        uint64_t epoch = q->epoch;
+        plan_t plan = {q->epoch, t->used, t->stores};
         pthread_mutex_unlock(&q->track_lock);
-
         db_scan_tally_t tally;
-        if (tally_of(q, db, code, now, ahead, epoch, &tally, &got) != 0) {
-            free(got.c);
-            return -1;
-        }
-
+        int read = tally_of(q, db, code, now, ahead, &plan, &tally, &got) == 0;
         pthread_mutex_lock(&q->track_lock);
-        if (q->epoch != epoch) { /* entries were dropped meanwhile: read again */
-            pthread_mutex_unlock(&q->track_lock);
+        if (q->epoch != plan.epoch) /* entries were dropped meanwhile: read again */
             continue;
-        }
         t = slot_for(q->slots, q->nslots, code);
         if (!t->used) {
-            if (make_room(q) != 0) {
-                pthread_mutex_unlock(&q->track_lock);
-                free(got.c);
-                return -1;
+            if (!read || !(t = track(q, code, &tally, &got, now))) {
+                rc = -1;
+                break;
             }
-            t = slot_for(q->slots, q->nslots, code);
-            memset(t, 0, sizeof *t);
-            memcpy(t->code, code, GI_CODE_LEN);
-            t->used = 1;
-            t->count = tally.count;
-            t->first_at = tally.first_at ? tally.first_at : now;
-            if (got.n > 0) { /* hand over the loaded clients */
-                t->clients = got.c;
-                t->nclients = (uint32_t)got.n;
-                t->capclients =
-                    (uint32_t)(got.cap < q->cfg.clients_kept ? got.cap : q->cfg.clients_kept);
-                got.c = NULL;
-            }
-            q->nused++;
+        } else if (!read) {
+            t->loaded_at = now; /* a reload failed: the next try waits as long */
+        } else if (plan.held && t->pending == 0 && t->stores == plan.stores) {
+            /* none of this server's scans came or went since the plan: the
+             * read holds each stored one once */
+            reload(q, t, &tally, &got, now);
         }
         count_in(q, t, client, now, out);
-        pthread_mutex_unlock(&q->track_lock);
-        free(got.c);
-        return 0;
+        break;
     }
+    pthread_mutex_unlock(&q->track_lock);
+    free(got.c);
+    return rc;
 }
 
 /* After a commit: the batch's scans of each code are stored (or, when the
@@ -380,6 +428,7 @@ static void release_pending(gi_scan_queue_t *q, const event_buf_t *b, int stored
         tracked_t *t = slot_for(q->slots, q->nslots, b->ev[i].code);
         if (t->used && t->pending > 0) {
             t->pending--;
+            t->stores += (uint32_t)stored;
             if (!stored)
                 t->count--; /* lost: no longer counted */
             else if (!merged)
@@ -500,7 +549,7 @@ static int merge_totals(gi_scan_queue_t *q)
             tracked_t *t = slot_for(q->slots, q->nslots, totals[i].code);
             if (!t->used)
                 continue;
-            t->unmerged -= totals[i].count;
+            t->unmerged -= (int32_t)totals[i].count; /* taken from t->unmerged above */
             if (t->unmerged == 0 && t->pending == 0)
                 t->settled_ms = now_ms;
         }
@@ -713,6 +762,8 @@ gi_scan_queue_t *gi_scan_queue_start(const char *db_path, const gi_scan_config_t
         q->cfg.window_s = GI_REPEAT_WINDOW_DEFAULT;
     if (q->cfg.clients_kept == 0)
         q->cfg.clients_kept = 11;
+    if (q->cfg.reload_s == 0)
+        q->cfg.reload_s = GI_SCAN_RELOAD_DEFAULT;
     q->row_step_s =
         q->cfg.window_s / 16 < CLIENT_ROW_STEP_S ? q->cfg.window_s / 16 : CLIENT_ROW_STEP_S;
     if (q->cfg.evict_delay_ms == 0)
@@ -731,6 +782,8 @@ gi_scan_queue_t *gi_scan_queue_start(const char *db_path, const gi_scan_config_t
                             : db_errmsg(q->db));
         goto fail;
     }
+    if (!db_scans_merged_on_record(q->db)) /* one server writes the totals: nothing to take in */
+        q->cfg.reload_s = -1;
     pthread_mutex_init(&q->lock, NULL);
     pthread_mutex_init(&q->track_lock, NULL);
     pthread_cond_init(&q->wake, NULL);

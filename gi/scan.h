@@ -52,9 +52,15 @@ typedef struct {
                             than this (default 30 days) */
     size_t clients_kept; /* distinct clients counted per code at most: the repeat
                             threshold + 1 is enough to tell (default 11) */
+    int64_t reload_s;    /* where several servers store scans (PostgreSQL), a code held
+                            in memory reads its tally again at its first scan this long
+                            after its last read, taking in the scans and clients the
+                            others stored (default GI_SCAN_RELOAD_DEFAULT; negative:
+                            never; ignored on SQLite, where one server writes) */
 } gi_scan_config_t;
 
 #define GI_REPEAT_WINDOW_DEFAULT (30 * 86400)
+#define GI_SCAN_RELOAD_DEFAULT   30
 
 /* Starts the writer thread on its own connection to db_path. NULL on
  * failure, with a message in err. */
@@ -85,12 +91,13 @@ typedef struct {
     db_scan_tally_t db;      /* what to read, and what was read */
     int read;                /* set by the caller once db holds what was read */
     uint64_t epoch;          /* of the codes in memory when the read was planned */
+    uint32_t stores;         /* of the code's entry then (a reload's check) */
     gi_scan_loaded_t loaded; /* the clients read, until gi_scan_count_next takes them */
 } gi_scan_ahead_t;
 
 /* Plans reading code's tally ahead: the read to make, or NULL when the code
- * is in memory and nothing need be read. Every call must be followed by
- * gi_scan_ahead_done(). */
+ * is in memory and nothing need be read (nor reloaded: see reload_s). Every
+ * call must be followed by gi_scan_ahead_done(). */
 db_scan_tally_t *gi_scan_ahead(gi_scan_queue_t *q, const char *code, int64_t now,
                                gi_scan_ahead_t *a);
 /* Frees what a read ahead loaded and gi_scan_count_next() did not take. */

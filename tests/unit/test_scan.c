@@ -69,7 +69,8 @@ static void test_eviction_keeps_counts(void)
     testdb_t t;
     gi_error_t e;
     testdb_open(&t);
-    gi_scan_config_t cfg = {1, 1000, 4, 1000, -1, 0, 0};
+    gi_scan_config_t cfg = {
+        .flush_ms = 1, .max_queue = 1000, .max_tracked = 4, .merge_ms = 1000, .evict_delay_ms = -1};
     gi_scan_queue_t *q = gi_scan_queue_start(t.path, &cfg, &e);
     char codes[10][GI_CODE_LEN + 1];
     for (int i = 0; i < 10; i++)
@@ -216,7 +217,13 @@ static void test_clients_survive_eviction_and_restart(void)
     testdb_t t;
     gi_error_t e;
     testdb_open(&t);
-    gi_scan_config_t cfg = {1, 1000, 4, 1000, -1, 3600, 11};
+    gi_scan_config_t cfg = {.flush_ms = 1,
+                            .max_queue = 1000,
+                            .max_tracked = 4,
+                            .merge_ms = 1000,
+                            .evict_delay_ms = -1,
+                            .window_s = 3600,
+                            .clients_kept = 11};
     gi_scan_queue_t *q = gi_scan_queue_start(t.path, &cfg, &e);
     char codes[10][GI_CODE_LEN + 1];
     for (int i = 0; i < 10; i++)
@@ -339,6 +346,46 @@ static void test_scans_file_upgrade(void)
     testdb_close(&t);
 }
 
+/* Two servers on one PostgreSQL database: a code one holds takes in the
+ * other's scans and clients at its first scan reload_s after its last read,
+ * not sooner, and counts none of its own twice. */
+static void test_reload_takes_in_other_servers(void)
+{
+    testdb_t t;
+    testdb_open(&t);
+    if (!testdb_is_pg(&t)) {
+        TESTDB_SKIP("several servers store scans in one database on PostgreSQL only");
+        testdb_close(&t);
+        return;
+    }
+    gi_error_t e;
+    gi_scan_config_t cfg = {.window_s = 3600, .clients_kept = 11, .reload_s = 30};
+    gi_scan_queue_t *a = gi_scan_queue_start(t.path, &cfg, &e);
+    gi_scan_queue_t *b = gi_scan_queue_start(t.path, &cfg, &e);
+    CHECK(a && b);
+    const char *code = "RRRRRRRRRRRRRRRR";
+    gi_scan_tally_t got = {0};
+    push_from(a, t.db, code, client(0), 1000, &got);
+    CHECK(got.scans == 1 && got.clients == 1);
+    gi_scan_sync(a);
+    push_from(b, t.db, code, client(1), 1001, &got); /* b reads what a stored */
+    CHECK(got.scans == 2 && got.clients == 2);
+    push_from(b, t.db, code, client(2), 1002, &got);
+    CHECK(got.scans == 3 && got.clients == 3);
+    gi_scan_sync(b);
+    push_from(a, t.db, code, client(0), 1010, &got); /* sooner: a's own view */
+    CHECK(got.scans == 2 && got.clients == 1);
+    gi_scan_sync(a);
+    push_from(a, t.db, code, client(3), 1031, &got); /* 31 s after a's read */
+    CHECK(got.scans == 5 && got.clients == 4);
+    push_from(a, t.db, code, client(3), 1032, &got);
+    CHECK(got.scans == 6 && got.clients == 4);
+    gi_scan_queue_stop(a);
+    gi_scan_queue_stop(b);
+    CHECK(stored(t.db, code) == 6);
+    testdb_close(&t);
+}
+
 static void test_client_key_and_ua(void)
 {
     unsigned char k1[32] = {1}, k2[32] = {2};
@@ -359,4 +406,5 @@ static void test_client_key_and_ua(void)
 TEST_MAIN("scan", TEST(test_counts_and_flush_on_stop), TEST(test_eviction_keeps_counts),
           TEST(test_concurrent_pushers), TEST(test_distinct_clients), TEST(test_window),
           TEST(test_clients_survive_eviction_and_restart), TEST(test_scans_file_upgrade),
-          TEST(test_client_row_steps), TEST(test_client_key_and_ua))
+          TEST(test_client_row_steps), TEST(test_reload_takes_in_other_servers),
+          TEST(test_client_key_and_ua))
