@@ -85,13 +85,14 @@ start_server() {
     set -- --cache-mb "$CACHE_MB" --track-codes "$TRACK_CODES" \
         --max-download-labels "$LABELS" --max-download-megapixels 1000000000
     [ -z "${BENCH_PDF_PART_LABELS:-}" ] || set -- "$@" --pdf-part-labels "$BENCH_PDF_PART_LABELS"
+    rm -f "$dir/serve.out" # the child truncates it only once it runs (see verify.sh)
     "$GIMARK" serve --listen 127.0.0.1:0 --base-url https://gi.example.cn "$@" \
         >"$dir/serve.out" 2>"$dir/serve.err" &
     server_pid=$!
     port="" i=0
     while [ -z "$port" ]; do
         port=$(sed -n 's|^gimark: listening on http://127\.0\.0\.1:\([0-9][0-9]*\)/.*|\1|p' \
-            "$dir/serve.out" | head -n 1)
+            "$dir/serve.out" 2>/dev/null | head -n 1)
         [ -n "$port" ] && break
         gone "$server_pid" && { cat "$dir/serve.err" >&2; die "gimark serve exited"; }
         i=$((i + 1))

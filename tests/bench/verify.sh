@@ -287,6 +287,9 @@ measure_anchor() {
 start_gimark() {
     sg_db=$1 sg_threads=${2:-2}
     shift $(($# < 2 ? $# : 2))
+    # the child truncates serve.out only once it runs: the last server's line, left
+    # there, would give this loop a port nobody listens on any more
+    rm -f "$dir/serve.out"
     "$GIMARK" --db "$sg_db" serve --listen 127.0.0.1:0 --threads "$sg_threads" \
         --base-url https://gi.example.cn --max-conns-per-ip 0 \
         --access-log "${BENCH_ACCESS_LOG:-on}" --cache-mb "$CACHE_MB" \
@@ -297,7 +300,7 @@ start_gimark() {
     port=""
     while [ -z "$port" ]; do
         port=$(sed -n 's|^gimark: listening on http://127\.0\.0\.1:\([0-9][0-9]*\)/.*|\1|p' \
-            "$dir/serve.out" | head -n 1)
+            "$dir/serve.out" 2>/dev/null | head -n 1)
         [ -n "$port" ] && break
         if gone "$server_pid"; then
             cat "$dir/serve.err" >&2
@@ -345,6 +348,11 @@ recorded() {
 # even count).
 median_of() {
     sort -g -k "$2,$2" "$1" | awk -v c="$2" '{ v[NR] = $c } END { print v[int((NR + 1) / 2)] }'
+}
+
+# each_of FILE COLUMN: the column's numbers on one line, two decimals each.
+each_of() {
+    awk -v c="$2" '{ printf "%s%.2f", (NR > 1 ? " " : ""), $c }' "$1"
 }
 
 # BENCH_VERIFY_ONLY=memory: straight to 3 (the blocks skipped are not indented, to
@@ -400,12 +408,12 @@ r_nginx=$(median_of "$dir/ratios" 2)
 r_anchor=$(median_of "$dir/ratios" 3)
 p99=$(median_of "$dir/ratios" 4)
 echo "over $ROUNDS rounds (median; each round's runs one after the other):"
-awk -v r="$r_nginx" -v p="$p99" -v spread="$(awk '{ printf "%s%.2f", (NR > 1 ? " " : ""), $2 }' "$dir/ratios")" 'BEGIN {
+awk -v r="$r_nginx" -v p="$p99" -v spread="$(each_of "$dir/ratios" 2)" 'BEGIN {
     printf "%-40s %.2f   (goal >= 0.5: %s; rounds: %s)\n", "ratio gimark / nginx (req/s):", r,
         (r >= 0.5 ? "met" : "NOT MET"), spread
     printf "%-40s %.2f ms  (goal < 5 ms: %s)\n", "gimark p99:", p, (p < 5 ? "met" : "NOT MET")
 }'
-awk -v r="$r_anchor" -v spread="$(awk '{ printf "%s%.2f", (NR > 1 ? " " : ""), $3 }' "$dir/ratios")" 'BEGIN {
+awk -v r="$r_anchor" -v spread="$(each_of "$dir/ratios" 3)" 'BEGIN {
     printf "%-40s %.2f   (goal >= 0.8: %s; rounds: %s)\n", "ratio gimark / bare anchor (req/s):", r,
         (r >= 0.8 ? "met" : "NOT MET"), spread
 }'
@@ -601,7 +609,7 @@ done
 awk '{ print $1, $3 / $2 }' "$dir/pg-rounds" >"$dir/pg-ratios"
 echo "over $ROUNDS rounds, PostgreSQL (median):"
 awk -v r="$(median_of "$dir/pg-ratios" 2)" \
-    -v spread="$(awk '{ printf "%s%.2f", (NR > 1 ? " " : ""), $2 }' "$dir/pg-ratios")" 'BEGIN {
+    -v spread="$(each_of "$dir/pg-ratios" 2)" 'BEGIN {
     printf "%-40s %.2f   (goal >= 0.7: %s; rounds: %s)\n",
         "ratio gimark on PostgreSQL / pgbench -S:", r, (r >= 0.7 ? "met" : "NOT MET"), spread
 }'
