@@ -89,7 +89,8 @@ typedef struct {
 
 struct gi_scan_queue {
     gi_scan_config_t cfg;
-    db_t *db; /* the writer's own connection */
+    db_t *db;             /* the writer's own connection */
+    int merged_on_record; /* db_scans_merged_on_record(db): several servers may write */
     pthread_t writer;
     pthread_mutex_t lock;
     pthread_cond_t wake;     /* writer: events arrived, or stopping */
@@ -420,7 +421,7 @@ int gi_scan_count_next(gi_scan_queue_t *q, db_t *db, const char *code, const cha
  * commit failed, lost), no longer pending. */
 static void release_pending(gi_scan_queue_t *q, const event_buf_t *b, int stored)
 {
-    int merged = stored && db_scans_merged_on_record(q->db);
+    int merged = stored && q->merged_on_record;
     pthread_mutex_lock(&q->track_lock);
     for (size_t i = 0; i < b->n; i++) {
         if (!b->ev[i].code[0])
@@ -682,7 +683,7 @@ static int store_queued(gi_scan_queue_t *q, event_buf_t *mine)
     pthread_mutex_unlock(&q->lock);
 
     int ok = commit_retrying(q, mine) == 0;
-    if (ok && !db_scans_merged_on_record(q->db) &&
+    if (ok && !q->merged_on_record &&
         seen_add(q, mine) != 0) /* the scans are stored; their clients go unnoted */
         fprintf(stderr, "gimark: out of memory noting scan clients\n");
     release_pending(q, mine, ok);
@@ -709,7 +710,7 @@ static void *writer_main(void *arg)
     pthread_mutex_lock(&q->lock);
     for (;;) {
         wait_for_work(q, unmerged, last_merge_ms);
-        if (q->incoming.n > 0 && store_queued(q, &mine) && !db_scans_merged_on_record(q->db))
+        if (q->incoming.n > 0 && store_queued(q, &mine) && !q->merged_on_record)
             unmerged = 1;
         int draining = q->stopping && q->incoming.n == 0;
         int64_t now_ms = monotonic_ms();
@@ -782,7 +783,8 @@ gi_scan_queue_t *gi_scan_queue_start(const char *db_path, const gi_scan_config_t
                             : db_errmsg(q->db));
         goto fail;
     }
-    if (!db_scans_merged_on_record(q->db)) /* one server writes the totals: nothing to take in */
+    q->merged_on_record = db_scans_merged_on_record(q->db);
+    if (!q->merged_on_record) /* one server writes the totals: nothing to take in */
         q->cfg.reload_s = -1;
     pthread_mutex_init(&q->lock, NULL);
     pthread_mutex_init(&q->track_lock, NULL);
