@@ -282,10 +282,15 @@ static db_scan_tally_t tally_wanted(const gi_scan_queue_t *q, int64_t now, loade
         now - q->cfg.window_s, (int64_t)q->cfg.clients_kept, load_client, into, 0, 0};
 }
 
-/* True when t, held, is to take in what other servers stored of its code. */
-static int reload_due(const gi_scan_queue_t *q, const tracked_t *t, int64_t now)
+/* True when a scan of t's code is to read its tally from the database: the
+ * code is not held, or it is held past reload_s with none of this server's
+ * scans of it pending (see the top of this file). */
+static int read_wanted(const gi_scan_queue_t *q, const tracked_t *t, int64_t now)
 {
-    return q->cfg.reload_s > 0 && (now - t->loaded_at >= q->cfg.reload_s || now < t->loaded_at);
+    if (!t->used)
+        return 1;
+    int due = q->cfg.reload_s > 0 && (now - t->loaded_at >= q->cfg.reload_s || now < t->loaded_at);
+    return due && t->pending == 0;
 }
 
 /* Takes into t what the database holds of its code: tally and the clients
@@ -309,7 +314,7 @@ db_scan_tally_t *gi_scan_ahead(gi_scan_queue_t *q, const char *code, int64_t now
     memset(a, 0, sizeof *a);
     pthread_mutex_lock(&q->track_lock);
     const tracked_t *t = slot_for(q->slots, q->nslots, code);
-    int wanted = !t->used || (reload_due(q, t, now) && t->pending == 0);
+    int wanted = read_wanted(q, t, now);
     a->epoch = q->epoch;
     a->stores = t->stores;
     pthread_mutex_unlock(&q->track_lock);
@@ -385,7 +390,7 @@ int gi_scan_count_next(gi_scan_queue_t *q, db_t *db, const char *code, const cha
     pthread_mutex_lock(&q->track_lock);
     for (;;) {
         tracked_t *t = slot_for(q->slots, q->nslots, code);
-        if (t->used && !(reload_due(q, t, now) && t->pending == 0)) {
+        if (!read_wanted(q, t, now)) {
             count_in(q, t, client, now, out);
             break;
         }
