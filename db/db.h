@@ -509,8 +509,9 @@ typedef struct {
 } db_scan_client_t;
 
 /* Adds counts to the totals and clients to the codes' clients (each sorted
- * by code: fewer pages touched) and notes that every scan up to through_id
- * is counted, in one transaction. */
+ * by code: fewer pages touched; no code twice in totals, no pair twice in
+ * clients) and notes that every scan up to through_id is counted, in one
+ * transaction. */
 db_err_t db_scan_totals_merge(db_t *db, const db_scan_total_t *totals, size_t n,
                               const db_scan_client_t *clients, size_t m, int64_t through_id);
 /* Adds the scans stored after the last merge to the totals and the clients

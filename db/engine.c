@@ -357,6 +357,29 @@ db_err_t db_step_done(db_t *db, db_stmt_t *st, const char *what)
     return rc;
 }
 
+static db_err_t write_rows(db_t *db, const db_rows_t *w, const char *rows, size_t n)
+{
+    db_stmt_t *st = db_stmt_again(db, n == 1 ? w->one : w->many);
+    if (!st)
+        return DB_EIO;
+    for (size_t i = 0; i < n; i++)
+        w->bind(st, 1 + (int)i * w->params, rows + i * w->size);
+    return db_step_done(db, st, w->what);
+}
+
+db_err_t db_write_rows(db_t *db, const db_rows_t *w, const void *rows, size_t n, size_t many)
+{
+    const char *row = rows;
+    db_err_t rc = DB_OK;
+    for (size_t left = n; rc == DB_OK && left > 0;) {
+        size_t k = left >= many ? many : 1;
+        rc = write_rows(db, w, row, k);
+        row += k * w->size;
+        left -= k;
+    }
+    return rc;
+}
+
 db_err_t db_step_rows(db_t *db, db_stmt_t *st, const char *what,
                       int (*fn)(db_stmt_t *st, void *ctx), void *ctx)
 {

@@ -510,24 +510,24 @@ db_err_t db_exec(db_t *db, const char *sql)
 
 /* --- the scan writer's append ---------------------------------------------------- */
 
-static db_query_t q_scan_append =
-    DB_QUERY("INSERT INTO scans.scan (at, code, raw, verdict, client_key, ua_class) "
-             "VALUES (?,?,?,?,?,?)",
-             0);
+#define SCAN_APPEND "INSERT INTO scans.scan (at, code, raw, verdict, client_key, ua_class) VALUES "
+#define SCAN_ROW    "(?,?,?,?,?,?)"
+static db_query_t q_scan_append = DB_QUERY(SCAN_APPEND SCAN_ROW, 0);
+static db_query_t q_scan_append_many = DB_QUERY(SCAN_APPEND DB_ROWS32(SCAN_ROW), 0);
 
-static db_err_t scan_insert(db_t *db, const db_scan_t *scan)
+static void scan_bind(db_stmt_t *st, int first, const void *row)
 {
-    db_stmt_t *st = db_stmt_again(db, &q_scan_append);
-    if (!st)
-        return DB_EIO;
-    db_bind_int(st, 1, scan->at);
-    db_bind_text_kept(st, 2, scan->code);
-    db_bind_text_kept(st, 3, scan->raw);
-    db_bind_text_kept(st, 4, scan->verdict ? scan->verdict : "");
-    db_bind_text_kept(st, 5, scan->client_key ? scan->client_key : "");
-    db_bind_text_kept(st, 6, scan->ua_class ? scan->ua_class : "");
-    return db_step_done(db, st, "record scan");
+    const db_scan_t *scan = row;
+    db_bind_int(st, first, scan->at);
+    db_bind_text_kept(st, first + 1, scan->code);
+    db_bind_text_kept(st, first + 2, scan->raw);
+    db_bind_text_kept(st, first + 3, scan->verdict ? scan->verdict : "");
+    db_bind_text_kept(st, first + 4, scan->client_key ? scan->client_key : "");
+    db_bind_text_kept(st, first + 5, scan->ua_class ? scan->ua_class : "");
 }
+
+static const db_rows_t scan_rows = {&q_scan_append,    &q_scan_append_many, 6,
+                                    sizeof(db_scan_t), scan_bind,           "record scan"};
 
 /* A change of the scans file only. A deferred BEGIN: the inserts take the
  * write lock of the scans file alone, so recording scans never waits for a
@@ -540,8 +540,8 @@ static db_err_t scans_begin(db_t *db)
 static db_err_t scans_record(db_t *db, const db_scan_t *scans, size_t n, int64_t *last_id)
 {
     db_err_t rc = db_scans_begin(db);
-    for (size_t i = 0; rc == DB_OK && i < n; i++)
-        rc = scan_insert(db, &scans[i]);
+    if (rc == DB_OK)
+        rc = db_write_rows(db, &scan_rows, scans, n, DB_ROWS_A_STATEMENT);
     if (rc == DB_OK)
         *last_id = sqlite3_last_insert_rowid(SQ(db)->conn);
     return db_scans_end(db, rc);

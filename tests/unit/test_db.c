@@ -246,6 +246,47 @@ static void test_scans_kept_apart(void)
     testdb_close(&t);
 }
 
+/* The scan writer's statements bind up to 32 rows each: 69 scans, totals
+ * and clients take two such statements and five of one row each, every row
+ * stored once, scans in order. */
+static void test_scans_many_a_statement(void)
+{
+    enum { N = 69 };
+    testdb_t t;
+    testdb_open(&t);
+    char codes[N][16];
+    db_scan_t rows[N];
+    db_scan_total_t totals[N];
+    db_scan_client_t clients[N];
+    for (int i = 0; i < N; i++) {
+        snprintf(codes[i], sizeof codes[i], "M%03d", i);
+        rows[i] = (db_scan_t){100 + i, codes[i], NULL, "GENUINE", "k", "ios", 0};
+        totals[i] = (db_scan_total_t){codes[i], i + 1, 100 + i};
+        clients[i] = (db_scan_client_t){codes[i], "k2", 50 + i, 200 + i};
+    }
+    int64_t last = 0;
+    CHECK(db_scans_record(t.db, rows, N, &last) == DB_OK);
+    CHECK(testdb_int_scans(&t, "SELECT count(*) FROM scan WHERE code LIKE 'M%'") == N);
+    CHECK(testdb_int_scans(&t, "SELECT count(DISTINCT code) FROM scan WHERE code LIKE 'M%'") == N);
+    CHECK(testdb_int_scans(&t, "SELECT count(*) FROM scan a JOIN scan b ON a.id < b.id "
+                               "WHERE a.code LIKE 'M%' AND b.code LIKE 'M%' AND a.at > b.at") == 0);
+    int merged = db_scans_merged_on_record(t.db); /* PostgreSQL: each counted once already */
+    if (!merged)
+        CHECK(last == testdb_int_scans(&t, "SELECT max(id) FROM scan"));
+    CHECK(db_scan_totals_merge(t.db, totals, N, clients, N, last) == DB_OK);
+    CHECK(testdb_int_scans(&t, "SELECT count(*) FROM scan_total WHERE code LIKE 'M%'") == N);
+    CHECK(testdb_int_scans(&t, "SELECT sum(count) FROM scan_total WHERE code LIKE 'M%'") ==
+          N * (N + 1) / 2 + (merged ? N : 0));
+    int64_t n = 0, first = 0;
+    CHECK(db_scan_count(t.db, "M068", &n, &first) == DB_OK);
+    CHECK(n == N + merged && first == 168);
+    CHECK(testdb_int_scans(&t, "SELECT count(*) FROM scan_client WHERE code LIKE 'M%' "
+                               "AND client_key = 'k2'") == N);
+    CHECK(testdb_int_scans(&t, "SELECT sum(last_at - first_at) FROM scan_client "
+                               "WHERE code LIKE 'M%' AND client_key = 'k2'") == 150 * N);
+    testdb_close(&t);
+}
+
 /* A database from before the scans file: its scans move over on open. */
 static void test_old_scans_move(void)
 {
@@ -336,4 +377,5 @@ TEST_MAIN("db", TEST(test_fresh_database_is_at_latest_version), TEST(test_reopen
           TEST(test_newer_schema_is_refused), TEST(test_rollback_discards),
           TEST(test_nested_changes), TEST(test_unique_is_eexists), TEST(test_schema_checks_hold),
           TEST(test_paging), TEST(test_scans_path), TEST(test_scans_kept_apart),
-          TEST(test_old_scans_move), TEST(test_held_snapshot), TEST(test_replica_not_in_recovery))
+          TEST(test_scans_many_a_statement), TEST(test_old_scans_move), TEST(test_held_snapshot),
+          TEST(test_replica_not_in_recovery))
