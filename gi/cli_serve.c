@@ -47,6 +47,10 @@ static const cli_opt_t serve_opts[] = {
     {"track-codes", "N",
      "recently scanned codes whose counts stay in memory once stored, about 0.3 KB each "
      "(default 100000)"},
+    {"count-reload", "SECONDS",
+     "with several servers on one PostgreSQL database: a code this server holds in memory "
+     "reads again what the others stored at its first scan this long after its last read "
+     "(default 30)"},
     {"db-read", "URI",
      "a read-only PostgreSQL standby (streaming replica) where consumers' verifications look "
      "labels up while it has replayed --db's changes of a second ago; a label it does not "
@@ -184,6 +188,7 @@ static gi_err_t read_config(const cli_t *cli, const cli_command_t *cmd, web_conf
                             char *host, size_t cap, label_layout_t *layout, gi_error_t *err)
 {
     unsigned header = 0, body = 0, threshold = 0, reports = 0, window = 0, photo = 0;
+    unsigned reload = 0;
     unsigned per_ip = 64;
     const char *env_target = getenv("GIMARK_TARGET");
     unsigned target = 0;
@@ -209,6 +214,7 @@ static gi_err_t read_config(const cli_t *cli, const cli_command_t *cmd, web_conf
         (rc = opt_uint(cli, cmd, "reports-per-hour", 1, 1000000, &reports, err)) ||
         (rc = opt_uint(cli, cmd, "cache-mb", 1, 65536, &cfg->cache_mb, err)) ||
         (rc = opt_uint(cli, cmd, "track-codes", 1000, 100000000, &cfg->track_codes, err)) ||
+        (rc = opt_uint(cli, cmd, "count-reload", 1, 86400, &reload, err)) ||
         (rc = opt_uint(cli, cmd, "target", 1, 100000000, &target, err)) ||
         (rc =
              opt_uint(cli, cmd, "unknown-per-minute", 1, 1000000, &cfg->unknown_per_minute, err)) ||
@@ -231,6 +237,7 @@ static gi_err_t read_config(const cli_t *cli, const cli_command_t *cmd, web_conf
     cfg->max_photo_bytes = photo;
     cfg->repeat_threshold = threshold;
     cfg->repeat_window_s = window;
+    cfg->count_reload_s = reload;
     cfg->reports_per_hour = reports;
     cfg->target = target;
     if ((rc = gi_grade_config_parse(cli_opt_or(cli, cmd, "grade-classes", GI_GRADE_CLASSES_DEFAULT),

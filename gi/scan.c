@@ -39,10 +39,15 @@
  * code held reloads its tally at its next scan once reload_s have passed
  * since its last read: the scans and clients other servers stored show, and
  * a copied label scanned through several servers is warned of as through
- * one. A reload is taken only when none of this server's scans of the code
- * was pending or stored between the read's planning and its use (the
- * entry's `stores` count unchanged): the read then holds every one of them,
- * and none twice.
+ * one. The writer moves `commit_gen` as it starts a group commit and again
+ * once it has released that commit's scans, so the generation is odd while
+ * a commit is in flight. A reload is taken only when the generation was even
+ * when the read was planned and has not moved by its use: the read then
+ * holds every scan of this server's stored by then, and none of those still
+ * pending, which the entry adds (db count + pending). A code scanned through
+ * this server faster than its group commits, with a scan always pending,
+ * reloads all the same: a client hammering one code cannot keep the others'
+ * clients out of the count.
  */
 #include "gi/scan.h"
 
@@ -65,7 +70,6 @@ typedef struct {
     char code[GI_CODE_LEN];
     int used;
     uint32_t nclients, capclients;
-    uint32_t stores;   /* this server's scans of the code stored so far (wraps) */
     client_t *clients; /* the latest distinct clients, at most clients_kept */
     int64_t count;
     int64_t first_at;
@@ -110,6 +114,7 @@ struct gi_scan_queue {
     tracked_t *slots;
     size_t nslots, nused;
     uint64_t epoch;
+    uint64_t commit_gen; /* odd while a group commit is in flight (see the top) */
 };
 
 /* --- tracked codes ------------------------------------------------------------ */
@@ -283,24 +288,24 @@ static db_scan_tally_t tally_wanted(const gi_scan_queue_t *q, int64_t now, loade
 }
 
 /* True when a scan of t's code is to read its tally from the database: the
- * code is not held, or it is held past reload_s with none of this server's
- * scans of it pending (see the top of this file). */
+ * code is not held, or it is held past reload_s with no group commit in
+ * flight (see the top of this file). */
 static int read_wanted(const gi_scan_queue_t *q, const tracked_t *t, int64_t now)
 {
     if (!t->used)
         return 1;
     int due = q->cfg.reload_s > 0 && (now - t->loaded_at >= q->cfg.reload_s || now < t->loaded_at);
-    return due && t->pending == 0;
+    return due && q->commit_gen % 2 == 0;
 }
 
 /* Takes into t what the database holds of its code: tally and the clients
- * in got, this server's own scans among them (see the top of this file). A
- * count never goes back. */
+ * in got, this server's stored scans among them and its pending ones not
+ * (see the top of this file). A count never goes back. */
 static void reload(gi_scan_queue_t *q, tracked_t *t, const db_scan_tally_t *tally,
                    const loaded_t *got, int64_t now)
 {
-    if (tally->count > t->count)
-        t->count = tally->count;
+    if (tally->count + t->pending > t->count)
+        t->count = tally->count + t->pending;
     if (tally->first_at && tally->first_at < t->first_at)
         t->first_at = tally->first_at;
     for (size_t i = 0; i < got->n; i++)
@@ -316,7 +321,7 @@ db_scan_tally_t *gi_scan_ahead(gi_scan_queue_t *q, const char *code, int64_t now
     const tracked_t *t = slot_for(q->slots, q->nslots, code);
     int wanted = read_wanted(q, t, now);
     a->epoch = q->epoch;
-    a->stores = t->stores;
+    a->commit_gen = q->commit_gen;
     pthread_mutex_unlock(&q->track_lock);
     if (!wanted)
         return NULL;
@@ -332,14 +337,14 @@ void gi_scan_ahead_done(gi_scan_ahead_t *a)
 
 /* A read of a code's tally, as planned with track_lock held. */
 typedef struct {
-    uint64_t epoch;  /* of the codes in memory */
-    int held;        /* the code was in memory: the read is a reload */
-    uint32_t stores; /* the entry's stores then */
+    uint64_t epoch;      /* of the codes in memory */
+    int held;            /* the code was in memory: the read is a reload */
+    uint64_t commit_gen; /* the writer's then */
 } plan_t;
 
 /* The code's tally, read ahead when that read is still good for the plan (it
- * is then used up, and the plan takes the stores seen when it was made), else
- * read now into got. */
+ * is then used up, and the plan takes the generation seen when it was made),
+ * else read now into got. */
 static int tally_of(gi_scan_queue_t *q, db_t *db, const char *code, int64_t now,
                     gi_scan_ahead_t *ahead, plan_t *plan, db_scan_tally_t *tally, loaded_t *got)
 {
@@ -349,7 +354,7 @@ static int tally_of(gi_scan_queue_t *q, db_t *db, const char *code, int64_t now,
         *got = ahead->loaded;
         ahead->loaded.c = NULL;
         ahead->read = 0;
-        plan->stores = ahead->stores;
+        plan->commit_gen = ahead->commit_gen;
         return 0;
     }
     got->n = 0;
@@ -394,7 +399,7 @@ int gi_scan_count_next(gi_scan_queue_t *q, db_t *db, const char *code, const cha
             count_in(q, t, client, now, out);
             break;
         }
-        plan_t plan = {q->epoch, t->used, t->stores};
+        plan_t plan = {q->epoch, t->used, q->commit_gen};
         pthread_mutex_unlock(&q->track_lock);
         db_scan_tally_t tally;
         int read = tally_of(q, db, code, now, ahead, &plan, &tally, &got) == 0;
@@ -409,9 +414,9 @@ int gi_scan_count_next(gi_scan_queue_t *q, db_t *db, const char *code, const cha
             }
         } else if (!read) {
             t->loaded_at = now; /* a reload failed: the next try waits as long */
-        } else if (plan.held && t->pending == 0 && t->stores == plan.stores) {
-            /* none of this server's scans came or went since the plan: the
-             * read holds each stored one once */
+        } else if (plan.held && plan.commit_gen % 2 == 0 && q->commit_gen == plan.commit_gen) {
+            /* no group commit began since the plan, none was in flight then:
+             * the read holds each of this server's stored scans once */
             reload(q, t, &tally, &got, now);
         }
         count_in(q, t, client, now, out);
@@ -428,13 +433,13 @@ static void release_pending(gi_scan_queue_t *q, const event_buf_t *b, int stored
 {
     int merged = stored && q->merged_on_record;
     pthread_mutex_lock(&q->track_lock);
+    q->commit_gen++; /* even again: the commit's scans are released */
     for (size_t i = 0; i < b->n; i++) {
         if (!b->ev[i].code[0])
             continue;
         tracked_t *t = slot_for(q->slots, q->nslots, b->ev[i].code);
         if (t->used && t->pending > 0) {
             t->pending--;
-            t->stores += (uint32_t)stored;
             if (!stored)
                 t->count--; /* lost: no longer counted */
             else if (!merged)
@@ -687,6 +692,9 @@ static int store_queued(gi_scan_queue_t *q, event_buf_t *mine)
     pthread_cond_broadcast(&q->progress);
     pthread_mutex_unlock(&q->lock);
 
+    pthread_mutex_lock(&q->track_lock);
+    q->commit_gen++; /* odd: a commit in flight, until release_pending */
+    pthread_mutex_unlock(&q->track_lock);
     int ok = commit_retrying(q, mine) == 0;
     if (ok && !q->merged_on_record &&
         seen_add(q, mine) != 0) /* the scans are stored; their clients go unnoted */

@@ -91,7 +91,7 @@ typedef struct {
     db_scan_tally_t db;      /* what to read, and what was read */
     int read;                /* set by the caller once db holds what was read */
     uint64_t epoch;          /* of the codes in memory when the read was planned */
-    uint32_t stores;         /* of the code's entry then (a reload's check) */
+    uint64_t commit_gen;     /* the writer's then (a reload's check) */
     gi_scan_loaded_t loaded; /* the clients read, until gi_scan_count_next takes them */
 } gi_scan_ahead_t;
 

@@ -777,7 +777,8 @@ web_server_t *web_server_start(const web_config_t *cfg, gi_error_t *err)
     atomic_init(&s->read_db_retry_ms, 0);
     gi_scan_config_t scan_cfg = {.window_s = s->cfg.repeat_window_s,
                                  .clients_kept = (size_t)s->cfg.repeat_threshold + 1,
-                                 .max_tracked = s->cfg.track_codes};
+                                 .max_tracked = s->cfg.track_codes,
+                                 .reload_s = s->cfg.count_reload_s};
     s->scans = gi_scan_queue_start(s->db_path, &scan_cfg, err);
     if (s->cfg.access_log && !(s->access_log = web_accesslog_start(STDERR_FILENO)))
         gi_fail(err, GI_ENOMEM, "cannot start the access log");

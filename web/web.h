@@ -42,6 +42,8 @@ typedef struct {
                                      10); a client alone may send 10 times as many */
     unsigned cache_mb;            /* database pages the workers may cache in all, MiB (64) */
     unsigned track_codes;         /* scanned codes kept in memory once they may go (100000) */
+    int64_t count_reload_s;       /* a held code's tally read again after (gi_scan_config_t
+                                     reload_s; 0: its default) */
     int64_t target;               /* operators using the mark the province aims at (default 1000) */
     const char *trusted_proxies;  /* addresses whose X-Forwarded-For is believed (web/client.h) */
     unsigned unknown_per_minute;  /* unknown codes a client may check a minute (default 30) */

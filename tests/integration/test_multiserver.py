@@ -14,7 +14,13 @@ gimark_test.py). What must hold:
     servers) and each one answered 201 is stored; every scan A answered and
     every scan B reported stored before its death is a row, no code has more
     rows than requests sent for it (nothing stored twice), each code's total
-    equals its rows, and the audit chain verifies whole.
+    equals its rows, and the audit chain verifies whole;
+  - with --count-reload 1 and a repeat threshold of 2, on two more servers: a
+    code's first scan on one counts the client the other stored, and a server
+    holding the code takes in the other's client within seconds while a
+    client hammers the code through it, so the third distinct client draws
+    the warning; every scan answered is stored once. (A scan always pending
+    at a reload, which a faster hammer would cause, is test_scan's.)
 
 On SQLite (one server per database file) it says it is skipped.
 
@@ -228,6 +234,76 @@ def test_load_and_kill(t, w, a, b, tokens, auth, codes, scanned_a):
                                    collections.Counter(s for _, s, _ in load.batches)))
 
 
+def as_client(s, code, client, conn=None):
+    """The JSON verdict on code for a client behind the trusted proxy."""
+    status, _, raw = s.request("GET", "/api/v1/verify/" + code,
+                               headers={"X-Forwarded-For": client}, conn=conn)
+    return json.loads(raw) if status == 200 else {"status": status}
+
+
+class Hammer:
+    """One client scanning one code through one server as fast as it can."""
+
+    def __init__(self, server, code, client):
+        self.server, self.code, self.client = server, code, client
+        self.answered = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.run)
+
+    def run(self):
+        conn = self.server.conn()
+        while not self.stop.is_set():
+            if as_client(self.server, self.code, self.client, conn).get("verdict"):
+                self.answered += 1
+
+
+def test_count_across(t, w):
+    """Two more servers, each reloading a held code's tally after a second."""
+    _, (code,) = w.batch(1, 1)
+    opts = ("--base-url", "https://gi.example.cn", "--trusted-proxy", "127.0.0.1",
+            "--repeat-threshold", 2, "--count-reload", 1)
+    c = g.Server(w, *opts).start()
+    d = g.Server(w, *opts).start()
+    hammer = Hammer(c, code, "198.51.100.1")
+    answered, polls = 0, []
+    try:
+        doc = as_client(c, code, "198.51.100.1")
+        answered += 1
+        t.check(doc.get("clients") == 1, "count: a first client through C", doc)
+        wait_until("C to store its scan", lambda: committed(c) >= 1)
+        doc = as_client(d, code, "198.51.100.2")
+        answered += 1
+        t.check(doc.get("clients") == 2 and doc.get("scans") == 2
+                and doc.get("verdict") == "GENUINE",
+                "count: D's first scan of the code counts the client C stored", doc)
+        wait_until("D to store its scan", lambda: committed(d) >= 1)
+        hammer.thread.start()
+        wait_until("the hammer to be under way", lambda: hammer.answered >= 50)
+
+        def third():
+            polls.append(as_client(c, code, "198.51.100.3"))
+            return polls[-1]
+        doc = g.soon(third, lambda x: x.get("clients") == 3, 10)
+        answered += len(polls)
+        t.check(doc.get("clients") == 3 and doc.get("verdict") == "GENUINE_REPEATED",
+                "count: C, holding the code and hammered by a client, takes in D's client "
+                "and warns the third (%d polls)" % len(polls), doc)
+    finally:
+        hammer.stop.set()
+        if hammer.thread.is_alive():
+            hammer.thread.join()
+        stopped = (c.stop(), d.stop())
+    t.check(stopped == (0, 0), "count: both servers stop cleanly (their queues stored)", stopped)
+    answered += hammer.answered
+    rows = int(w.scans_sql("select count(*) from scan where code = '%s'" % code))
+    total = int(w.scans_sql("select count from scan_total where code = '%s'" % code))
+    t.check(rows == answered and total == rows,
+            "count: every scan answered stored once and counted (%d answered, %d rows, total %d)"
+            % (answered, rows, total))
+    print("multiserver: %d polls of the third client through C, beside %d scans of the hammer"
+          % (len(polls), hammer.answered))
+
+
 def main():
     t = g.Tally("multiserver")
     if g.engine() != "postgresql":
@@ -246,6 +322,7 @@ def main():
         finally:
             a.stop()
             b.stop()
+        test_count_across(t, w)
     finally:
         w.cleanup()
     t.finish()

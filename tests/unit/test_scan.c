@@ -8,10 +8,10 @@
 
 #include <pthread.h>
 
-static void push_from(gi_scan_queue_t *q, db_t *db, const char *code, const char *client,
-                      int64_t now, gi_scan_tally_t *got)
+/* Hands the writer the event of a scan counted as got. */
+static void push_counted(gi_scan_queue_t *q, const char *code, const char *client, int64_t now,
+                         const gi_scan_tally_t *got)
 {
-    CHECK(gi_scan_count_next(q, db, code, client, now, NULL, got) == 0);
     gi_scan_event_t ev = {0};
     ev.at = now;
     snprintf(ev.code, sizeof ev.code, "%s", code);
@@ -20,6 +20,13 @@ static void push_from(gi_scan_queue_t *q, db_t *db, const char *code, const char
     ev.ua_class = "other";
     ev.client_row = got->client_row;
     gi_scan_push(q, &ev);
+}
+
+static void push_from(gi_scan_queue_t *q, db_t *db, const char *code, const char *client,
+                      int64_t now, gi_scan_tally_t *got)
+{
+    CHECK(gi_scan_count_next(q, db, code, client, now, NULL, got) == 0);
+    push_counted(q, code, client, now, got);
 }
 
 static void push(gi_scan_queue_t *q, db_t *db, const char *code, int64_t now, int64_t *count)
@@ -346,44 +353,90 @@ static void test_scans_file_upgrade(void)
     testdb_close(&t);
 }
 
+/* Two servers' scan queues on one PostgreSQL database, reloading after 30 s. */
+typedef struct {
+    testdb_t t;
+    gi_scan_queue_t *a, *b;
+} two_servers_t;
+
+/* Starts the two and scans code through a once (client 0, at 1000), then
+ * through b twice (clients 1 and 2), each storing before the other's turn:
+ * b reads what a stored. 0 (the test skipped) on SQLite, where one server
+ * writes. */
+static int two_servers_start(two_servers_t *s, const char *code)
+{
+    testdb_open(&s->t);
+    if (!testdb_is_pg(&s->t)) {
+        TESTDB_SKIP("several servers store scans in one database on PostgreSQL only");
+        testdb_close(&s->t);
+        return 0;
+    }
+    gi_error_t e;
+    gi_scan_config_t cfg = {.window_s = 3600, .clients_kept = 11, .reload_s = 30};
+    s->a = gi_scan_queue_start(s->t.path, &cfg, &e);
+    s->b = gi_scan_queue_start(s->t.path, &cfg, &e);
+    CHECK(s->a && s->b);
+    gi_scan_tally_t got = {0};
+    push_from(s->a, s->t.db, code, client(0), 1000, &got);
+    CHECK(got.scans == 1 && got.clients == 1);
+    gi_scan_sync(s->a);
+    push_from(s->b, s->t.db, code, client(1), 1001, &got);
+    CHECK(got.scans == 2 && got.clients == 2);
+    push_from(s->b, s->t.db, code, client(2), 1002, &got);
+    CHECK(got.scans == 3 && got.clients == 3);
+    gi_scan_sync(s->b);
+    return 1;
+}
+
+/* Stops both queues (storing what they hold); what code has stored. */
+static int64_t two_servers_stop(two_servers_t *s, const char *code)
+{
+    gi_scan_queue_stop(s->a);
+    gi_scan_queue_stop(s->b);
+    int64_t n = stored(s->t.db, code);
+    testdb_close(&s->t);
+    return n;
+}
+
 /* Two servers on one PostgreSQL database: a code one holds takes in the
  * other's scans and clients at its first scan reload_s after its last read,
  * not sooner, and counts none of its own twice. */
 static void test_reload_takes_in_other_servers(void)
 {
-    testdb_t t;
-    testdb_open(&t);
-    if (!testdb_is_pg(&t)) {
-        TESTDB_SKIP("several servers store scans in one database on PostgreSQL only");
-        testdb_close(&t);
-        return;
-    }
-    gi_error_t e;
-    gi_scan_config_t cfg = {.window_s = 3600, .clients_kept = 11, .reload_s = 30};
-    gi_scan_queue_t *a = gi_scan_queue_start(t.path, &cfg, &e);
-    gi_scan_queue_t *b = gi_scan_queue_start(t.path, &cfg, &e);
-    CHECK(a && b);
     const char *code = "RRRRRRRRRRRRRRRR";
+    two_servers_t s;
+    if (!two_servers_start(&s, code))
+        return;
     gi_scan_tally_t got = {0};
-    push_from(a, t.db, code, client(0), 1000, &got);
-    CHECK(got.scans == 1 && got.clients == 1);
-    gi_scan_sync(a);
-    push_from(b, t.db, code, client(1), 1001, &got); /* b reads what a stored */
-    CHECK(got.scans == 2 && got.clients == 2);
-    push_from(b, t.db, code, client(2), 1002, &got);
-    CHECK(got.scans == 3 && got.clients == 3);
-    gi_scan_sync(b);
-    push_from(a, t.db, code, client(0), 1010, &got); /* sooner: a's own view */
+    push_from(s.a, s.t.db, code, client(0), 1010, &got); /* sooner: a's own view */
     CHECK(got.scans == 2 && got.clients == 1);
-    gi_scan_sync(a);
-    push_from(a, t.db, code, client(3), 1031, &got); /* 31 s after a's read */
+    gi_scan_sync(s.a);
+    push_from(s.a, s.t.db, code, client(3), 1031, &got); /* 31 s after a's read */
     CHECK(got.scans == 5 && got.clients == 4);
-    push_from(a, t.db, code, client(3), 1032, &got);
+    push_from(s.a, s.t.db, code, client(3), 1032, &got);
     CHECK(got.scans == 6 && got.clients == 4);
-    gi_scan_queue_stop(a);
-    gi_scan_queue_stop(b);
-    CHECK(stored(t.db, code) == 6);
-    testdb_close(&t);
+    CHECK(two_servers_stop(&s, code) == 6);
+}
+
+/* A held code with one of this server's scans still pending (counted, not
+ * yet stored) reloads all the same, that scan counted on top of what the
+ * database holds: a client scanning one code faster than the group commits
+ * cannot keep the other servers' clients out of its count. */
+static void test_reload_with_a_scan_pending(void)
+{
+    const char *code = "PPPPPPPPPPPPPPPP";
+    two_servers_t s;
+    if (!two_servers_start(&s, code))
+        return;
+    gi_scan_tally_t got = {0}, held = {0};
+    /* counted on a, its event not handed to the writer yet: pending */
+    CHECK(gi_scan_count_next(s.a, s.t.db, code, client(4), 1010, NULL, &held) == 0);
+    CHECK(held.scans == 2 && held.clients == 2);
+    push_from(s.a, s.t.db, code, client(3), 1031,
+              &got); /* the database's 3, the pending 1, this 1 */
+    CHECK(got.scans == 5 && got.clients == 5);
+    push_counted(s.a, code, client(4), 1010, &held);
+    CHECK(two_servers_stop(&s, code) == 5);
 }
 
 static void test_client_key_and_ua(void)
@@ -407,4 +460,4 @@ TEST_MAIN("scan", TEST(test_counts_and_flush_on_stop), TEST(test_eviction_keeps_
           TEST(test_concurrent_pushers), TEST(test_distinct_clients), TEST(test_window),
           TEST(test_clients_survive_eviction_and_restart), TEST(test_scans_file_upgrade),
           TEST(test_client_row_steps), TEST(test_reload_takes_in_other_servers),
-          TEST(test_client_key_and_ua))
+          TEST(test_reload_with_a_scan_pending), TEST(test_client_key_and_ua))
