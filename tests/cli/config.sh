@@ -62,6 +62,10 @@ expect_err "--trusted-proxy: 'nginx' is not an IP address" "... and names it"
 printf 'listen = 127.0.0.1:0\naccess-log = maybe\n' >"$conf"
 run --config "$conf" serve
 expect_status 1 "serve refuses an access-log setting other than on or off"
+printf 'listen = 127.0.0.1:0\ncount-reload = 0\n' >"$conf"
+run --config "$conf" serve
+expect_status 1 "serve refuses a count-reload of 0 seconds"
+expect_err "count-reload must be a whole number from 1 to 86400, not '0'" "... and says the range"
 
 # the documented file in deploy/ names only settings that exist
 run --config "$(dirname "$0")/../../deploy/gimark.conf" --db "$GIMARK_DB" product list
