@@ -246,9 +246,9 @@ static void test_scans_kept_apart(void)
     testdb_close(&t);
 }
 
-/* The scan writer's statements bind up to 32 rows each: 69 scans, totals
- * and clients take two such statements and five of one row each, every row
- * stored once, scans in order. */
+/* The scan writer's statements bind up to 32 rows each on SQLite: 69 scans,
+ * totals and clients take two such statements and five of one row each.
+ * On either engine every row is stored once, scans in order. */
 static void test_scans_many_a_statement(void)
 {
     enum { N = 69 };
