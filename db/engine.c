@@ -367,8 +367,9 @@ static db_err_t write_rows(db_t *db, const db_rows_t *w, const char *rows, size_
     return db_step_done(db, st, w->what);
 }
 
-db_err_t db_write_rows(db_t *db, const db_rows_t *w, const void *rows, size_t n, size_t many)
+db_err_t db_write_rows(db_t *db, const db_rows_t *w, const void *rows, size_t n)
 {
+    size_t many = w->params * DB_ROWS_A_STATEMENT <= db->eng->max_params ? DB_ROWS_A_STATEMENT : 1;
     const char *row = rows;
     db_err_t rc = DB_OK;
     for (size_t left = n; rc == DB_OK && left > 0;) {

@@ -86,6 +86,7 @@ typedef struct {
     int versions_views;    /* a label's lookup reads the register's version (labels.c), so
                               batch views are kept without held snapshots */
     int merges_on_record;  /* scans_record adds to the totals itself */
+    int max_params;        /* placeholders a statement may take (db_write_rows) */
     db_err_t (*scans_begin)(db_t *db);
     db_err_t (*scans_record)(db_t *db, const db_scan_t *scans, size_t n, int64_t *last_id);
     /* issuance's bulk path (db_labels_insert); NULL: a statement per label */
@@ -185,9 +186,9 @@ typedef struct {
     void (*bind)(db_stmt_t *st, int first, const void *row);
     const char *what;
 } db_rows_t;
-/* Writes rows[0..n), many (1 or DB_ROWS_A_STATEMENT) to a statement while
- * that many are left, then one a statement. */
-db_err_t db_write_rows(db_t *db, const db_rows_t *w, const void *rows, size_t n, size_t many);
+/* Writes rows[0..n), DB_ROWS_A_STATEMENT to a statement while that many are
+ * left and the engine takes their parameters, then one a statement. */
+db_err_t db_write_rows(db_t *db, const db_rows_t *w, const void *rows, size_t n);
 /* Runs a query that yields one integer. */
 db_err_t db_query_int(db_t *db, db_stmt_t *st, const char *what, int64_t *out);
 /* Runs an INSERT ... RETURNING id; *id receives the new row's id. */

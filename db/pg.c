@@ -926,6 +926,7 @@ static const db_engine_t pg_engine = {
     .holds_snapshots = 0,
     .versions_views = 1,
     .merges_on_record = 1,
+    .max_params = MAX_PARAMS,
     .scans_begin = scans_begin,
     .scans_record = scans_record,
     .labels_insert = labels_insert,

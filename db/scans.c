@@ -113,15 +113,11 @@ static const db_rows_t client_rows = {
 db_err_t db_scan_totals_merge(db_t *db, const db_scan_total_t *totals, size_t n,
                               const db_scan_client_t *clients, size_t m, int64_t through_id)
 {
-    /* The SQLite writer merges every second. An engine that merges as it
-     * records (PostgreSQL, whose statements take at most 24 parameters)
-     * comes here only from the tests, and takes a row a statement. */
-    size_t many = db_scans_merged_on_record(db) ? 1 : DB_ROWS_A_STATEMENT;
     db_err_t rc = db_scans_begin(db);
     if (rc == DB_OK)
-        rc = db_write_rows(db, &total_rows, totals, n, many);
+        rc = db_write_rows(db, &total_rows, totals, n);
     if (rc == DB_OK)
-        rc = db_write_rows(db, &client_rows, clients, m, many);
+        rc = db_write_rows(db, &client_rows, clients, m);
     if (rc == DB_OK)
         rc = set_merged(db, through_id);
     return db_scans_end(db, rc);

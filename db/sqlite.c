@@ -541,7 +541,7 @@ static db_err_t scans_record(db_t *db, const db_scan_t *scans, size_t n, int64_t
 {
     db_err_t rc = db_scans_begin(db);
     if (rc == DB_OK)
-        rc = db_write_rows(db, &scan_rows, scans, n, DB_ROWS_A_STATEMENT);
+        rc = db_write_rows(db, &scan_rows, scans, n);
     if (rc == DB_OK)
         *last_id = sqlite3_last_insert_rowid(SQ(db)->conn);
     return db_scans_end(db, rc);
@@ -554,6 +554,7 @@ static const db_engine_t sqlite_engine = {
     .in_transaction = in_transaction,
     .begin_sql = "BEGIN IMMEDIATE",
     .holds_snapshots = 1,
+    .max_params = 32766, /* SQLITE_MAX_VARIABLE_NUMBER's default since 3.32 */
     .scans_begin = scans_begin,
     .scans_record = scans_record,
     .read_snapshot = read_snapshot,

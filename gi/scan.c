@@ -414,9 +414,9 @@ int gi_scan_count_next(gi_scan_queue_t *q, db_t *db, const char *code, const cha
             }
         } else if (!read) {
             t->loaded_at = now; /* a reload failed: the next try waits as long */
-        } else if (plan.held && plan.commit_gen % 2 == 0 && q->commit_gen == plan.commit_gen) {
-            /* no group commit began since the plan, none was in flight then:
-             * the read holds each of this server's stored scans once */
+        } else if (plan.held && q->commit_gen == plan.commit_gen) {
+            /* no group commit began since the plan, and read_wanted planned
+             * none in flight: the read holds each stored scan of ours once */
             reload(q, t, &tally, &got, now);
         }
         count_in(q, t, client, now, out);
