@@ -414,6 +414,14 @@ def verdict_soon(server, code, want, timeout=5):
     return soon(read, lambda v: v == want, timeout)
 
 
+def verification_as(server, code, client, conn=None):
+    """The JSON verification of code for client (an address a trusted proxy
+    forwards), or {"status": N} when not answered 200."""
+    status, _, body = server.request("GET", "/api/v1/verify/" + code,
+                                     headers={"X-Forwarded-For": client}, conn=conn)
+    return json.loads(body) if status == 200 else {"status": status}
+
+
 def verify_soon(server, code, cond, timeout=5):
     """The JSON verification of code once cond(doc) holds (see soon)."""
     return soon(lambda: json.loads(server.get("/api/v1/verify/" + code)[2]), cond, timeout)

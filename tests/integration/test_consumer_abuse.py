@@ -31,7 +31,7 @@ import time
 
 sys.dont_write_bytecode = True  # no __pycache__ left in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gimark_test import Server, Tally, Workdir, soon  # noqa: E402
+from gimark_test import Server, Tally, Workdir, soon, verification_as  # noqa: E402
 
 T = Tally("consumer_abuse")
 THRESHOLD = 10
@@ -50,11 +50,6 @@ def as_client(srv, method, path, client):
     return srv.request(method, path, headers={"X-Forwarded-For": client})
 
 
-def verdict(srv, code, client):
-    st, _, body = as_client(srv, "GET", "/api/v1/verify/" + code, client)
-    return json.loads(body) if st == 200 else {"status": st}
-
-
 def test_one_client_counts_once(w, code):
     with Serving(w, "--trusted-proxy", "127.0.0.1", "--repeat-threshold", THRESHOLD) as srv:
         me = "198.51.100.1"
@@ -64,7 +59,7 @@ def test_one_client_counts_once(w, code):
             method, path = kinds[i % len(kinds)]
             st, _, body = as_client(srv, method, path % code, me)
             T.check(st == 200, "one client's %s %s: 200" % (method, path), st)
-        doc = verdict(srv, code, me)
+        doc = verification_as(srv, code, me)
         T.check(doc.get("scans") == 3 * THRESHOLD + 1 and doc.get("clients") == 1
                 and doc.get("verdict") == "GENUINE",
                 "%d scans from one client: every one counted, one client, GENUINE"
@@ -74,7 +69,7 @@ def test_one_client_counts_once(w, code):
         T.check(st == 200 and "Genuine label" in page and "Caution" not in page,
                 "a second client sees a genuine label and no warning", page[-800:])
         for k in range(3, THRESHOLD + 2):
-            doc = verdict(srv, code, "198.51.100.%d" % k)
+            doc = verification_as(srv, code, "198.51.100.%d" % k)
             want = "GENUINE" if k <= THRESHOLD else "GENUINE_REPEATED"
             T.check(doc.get("verdict") == want and doc.get("clients") == k,
                     "distinct client %d: %s" % (k, want), doc)
@@ -98,12 +93,12 @@ def test_window(w, code):
     with Serving(w, "--trusted-proxy", "127.0.0.1", "--repeat-threshold", 2,
                 "--repeat-window", 2) as srv:
         for k in (1, 2):
-            T.check(verdict(srv, code, "192.0.2.%d" % k).get("verdict") == "GENUINE",
+            T.check(verification_as(srv, code, "192.0.2.%d" % k).get("verdict") == "GENUINE",
                     "window: client %d of 2: GENUINE" % k)
-        T.check(verdict(srv, code, "192.0.2.3").get("verdict") == "GENUINE_REPEATED",
+        T.check(verification_as(srv, code, "192.0.2.3").get("verdict") == "GENUINE_REPEATED",
                 "window: a third client inside the window: GENUINE_REPEATED")
         # the third client checks again until the first two are out of the window
-        doc = soon(lambda: verdict(srv, code, "192.0.2.3"),
+        doc = soon(lambda: verification_as(srv, code, "192.0.2.3"),
                    lambda d: d.get("verdict") == "GENUINE", 10)
         T.check(doc.get("verdict") == "GENUINE" and doc.get("clients") == 1,
                 "window: once the others' scans are older than it, no warning", doc)
@@ -112,11 +107,11 @@ def test_window(w, code):
 def test_head(w, code):
     with Serving(w, "--trusted-proxy", "127.0.0.1", "--unknown-per-minute", 5) as srv:
         me = "198.51.100.50"
-        before = verdict(srv, code, me)["scans"]
+        before = verification_as(srv, code, me)["scans"]
         for _ in range(3):
             st, hd, body = as_client(srv, "HEAD", "/v/" + code, me)
             T.check(st == 200 and body == b"", "HEAD of a genuine code: 200, no body", st)
-        after = verdict(srv, code, me)["scans"]
+        after = verification_as(srv, code, me)["scans"]
         T.check(after == before + 4, "HEAD counts as a scan", (before, after))
         statuses = []
         for i in range(12):

@@ -234,13 +234,6 @@ def test_load_and_kill(t, w, a, b, tokens, auth, codes, scanned_a):
                                    collections.Counter(s for _, s, _ in load.batches)))
 
 
-def as_client(s, code, client, conn=None):
-    """The JSON verdict on code for a client behind the trusted proxy."""
-    status, _, raw = s.request("GET", "/api/v1/verify/" + code,
-                               headers={"X-Forwarded-For": client}, conn=conn)
-    return json.loads(raw) if status == 200 else {"status": status}
-
-
 class Hammer:
     """One client scanning one code through one server as fast as it can."""
 
@@ -253,7 +246,7 @@ class Hammer:
     def run(self):
         conn = self.server.conn()
         while not self.stop.is_set():
-            if as_client(self.server, self.code, self.client, conn).get("verdict"):
+            if g.verification_as(self.server, self.code, self.client, conn).get("verdict"):
                 self.answered += 1
 
 
@@ -267,11 +260,11 @@ def test_count_across(t, w):
     hammer = Hammer(c, code, "198.51.100.1")
     answered, polls = 0, []
     try:
-        doc = as_client(c, code, "198.51.100.1")
+        doc = g.verification_as(c, code, "198.51.100.1")
         answered += 1
         t.check(doc.get("clients") == 1, "count: a first client through C", doc)
         wait_until("C to store its scan", lambda: committed(c) >= 1)
-        doc = as_client(d, code, "198.51.100.2")
+        doc = g.verification_as(d, code, "198.51.100.2")
         answered += 1
         t.check(doc.get("clients") == 2 and doc.get("scans") == 2
                 and doc.get("verdict") == "GENUINE",
@@ -281,7 +274,7 @@ def test_count_across(t, w):
         wait_until("the hammer to be under way", lambda: hammer.answered >= 50)
 
         def third():
-            polls.append(as_client(c, code, "198.51.100.3"))
+            polls.append(g.verification_as(c, code, "198.51.100.3"))
             return polls[-1]
         doc = g.soon(third, lambda x: x.get("clients") == 3, 10)
         answered += len(polls)
